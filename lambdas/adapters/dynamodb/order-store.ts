@@ -1,0 +1,232 @@
+// Orders in DynamoDB. Placing and finalizing move money, so both go through moveMoney's single transaction.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../../domain/errors.js';
+import { formatMoney, negate, micros } from '../../domain/money.js';
+import type { Order, ProviderProgress, Settlement } from '../../domain/orders.js';
+import type { OpenOrderSummary, OrderStore } from '../../domain/ports.js';
+import { keys } from './keys.js';
+import { TABLE_DESIGN } from './table-design.js';
+import { moveMoney } from './wallet-transaction.js';
+
+const index = TABLE_DESIGN.openOrdersIndex;
+
+export class DynamoOrderStore implements OrderStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async placeOrder(order: Order): Promise<void> {
+    const companions = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...keys.order(order.id), entity: 'order', ...order, openPk: keys.openOrders(order.providerId), openSk: order.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...(order.requestId
+        ? [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.idempotency('add', `${order.ownerId}#${order.requestId}`), entity: 'idempotency', orderId: order.id },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ]
+        : []),
+    ];
+    const result = await moveMoney(this.db, this.tableName, {
+      walletId: order.walletId,
+      amount: negate(order.charge),
+      kind: 'order_charge',
+      reference: `order:${order.id}`,
+      at: order.createdAt,
+      companions,
+    });
+    if (result === 'already_applied') throw new DomainError('already_applied', `Order ${order.id} or its request id already exists`);
+  }
+
+  async findByRequestId(ownerId: string, requestId: string): Promise<number | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.idempotency('add', `${ownerId}#${requestId}`), ConsistentRead: true }),
+    );
+    return Item ? Number(Item.orderId) : undefined;
+  }
+
+  async getOrder(id: number): Promise<Order | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.order(id), ConsistentRead: true }));
+    return Item ? toOrder(Item) : undefined;
+  }
+
+  async getOrders(ids: number[]): Promise<Map<number, Order>> {
+    const found = new Map<number, Order>();
+    const unique = [...new Set(ids)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.order(id)) },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const response = await this.db.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of response.Responses?.[this.tableName] ?? []) found.set(Number(item.id), toOrder(item));
+        request = response.UnprocessedKeys as typeof request;
+      }
+    }
+    return found;
+  }
+
+  async beginSubmit(id: number, now: string): Promise<Order | undefined> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression: 'SET submitInFlight = :yes, submitAttempts = submitAttempts + :one, updatedAt = :now',
+      ConditionExpression: 'phase = :accepted AND attribute_not_exists(rejectedReason)',
+      ExpressionAttributeValues: { ':yes': true, ':one': 1, ':now': now, ':accepted': 'accepted' },
+    });
+  }
+
+  async recordSubmitted(id: number, externalOrderId: string, now: string): Promise<void> {
+    await this.conditionalUpdate(id, {
+      UpdateExpression: 'SET externalOrderId = :ext, phase = :submitted, updatedAt = :now REMOVE submitInFlight',
+      ConditionExpression: 'phase = :accepted',
+      ExpressionAttributeValues: { ':ext': externalOrderId, ':submitted': 'submitted', ':now': now, ':accepted': 'accepted' },
+    });
+  }
+
+  async recordRejected(id: number, reason: string, now: string): Promise<void> {
+    await this.conditionalUpdate(id, {
+      UpdateExpression: 'SET rejectedReason = :reason, updatedAt = :now REMOVE submitInFlight',
+      ConditionExpression: 'phase = :accepted',
+      ExpressionAttributeValues: { ':reason': reason.slice(0, 500), ':now': now, ':accepted': 'accepted' },
+    });
+  }
+
+  async clearSubmitInFlight(id: number, now: string): Promise<void> {
+    await this.conditionalUpdate(id, {
+      UpdateExpression: 'SET updatedAt = :now REMOVE submitInFlight',
+      ConditionExpression: 'phase = :accepted',
+      ExpressionAttributeValues: { ':now': now, ':accepted': 'accepted' },
+    });
+  }
+
+  async parkTaskToken(id: number, token: string, now: string): Promise<Order | undefined> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression: 'SET taskToken = :token, updatedAt = :now',
+      ConditionExpression: 'attribute_exists(pk) AND phase <> :finalized',
+      ExpressionAttributeValues: { ':token': token, ':now': now, ':finalized': 'finalized' },
+    });
+  }
+
+  async recordProgress(id: number, progress: ProviderProgress, now: string): Promise<Order | undefined> {
+    const values: Record<string, unknown> = { ':status': progress.status, ':now': now, ':submitted': 'submitted' };
+    const sets = ['#status = :status', 'progressAt = :now', 'updatedAt = :now'];
+    if (progress.startCount !== undefined) {
+      sets.push('startCount = :startCount');
+      values[':startCount'] = progress.startCount;
+    }
+    if (progress.remains !== undefined) {
+      sets.push('remains = :remains');
+      values[':remains'] = progress.remains;
+    }
+    return this.conditionalUpdate(id, {
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'phase = :submitted',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: values,
+    });
+  }
+
+  async finalize(order: Order, settlement: Settlement, now: string): Promise<'applied' | 'already_applied'> {
+    const finalizeOrder = {
+      Update: {
+        TableName: this.tableName,
+        Key: keys.order(order.id),
+        UpdateExpression: 'SET #status = :status, phase = :finalized, remains = :remains, refunded = refunded + :refund, updatedAt = :now, finalizedAt = :now REMOVE openPk, openSk, taskToken, submitInFlight',
+        // The refund can never push the total refunded past the charge.
+        ConditionExpression: 'phase <> :finalized AND refunded <= :maxRefundedBefore',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': settlement.status,
+          ':finalized': 'finalized',
+          ':remains': settlement.remains,
+          ':refund': settlement.refund,
+          ':now': now,
+          ':maxRefundedBefore': order.charge - settlement.refund,
+        },
+      },
+    };
+    if (settlement.refund === 0) {
+      try {
+        await this.db.send(new UpdateCommand(finalizeOrder.Update));
+        return 'applied';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'already_applied';
+        throw error;
+      }
+    }
+    return moveMoney(this.db, this.tableName, {
+      walletId: order.walletId,
+      amount: settlement.refund,
+      kind: 'order_refund',
+      reference: `order:${order.id}`,
+      at: now,
+      companions: [
+        finalizeOrder,
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.idempotency('refund', `order#${order.id}#final`), entity: 'idempotency', amount: formatMoney(settlement.refund) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    });
+  }
+
+  async listOpenOrders(providerId: string, cursor?: string): Promise<{ orders: OpenOrderSummary[]; cursor?: string }> {
+    const response = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: 'openPk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.openOrders(providerId) },
+        Limit: 100,
+        ...(cursor ? { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) } : {}),
+      }),
+    );
+    const orders = (response.Items ?? []).map(
+      (item): OpenOrderSummary => ({
+        id: Number(item.id),
+        providerId: String(item.providerId),
+        phase: item.phase,
+        status: item.status,
+        createdAt: String(item.createdAt),
+        ...(item.externalOrderId !== undefined ? { externalOrderId: String(item.externalOrderId) } : {}),
+        ...(item.startCount !== undefined ? { startCount: Number(item.startCount) } : {}),
+        ...(item.remains !== undefined ? { remains: Number(item.remains) } : {}),
+        ...(item.progressAt !== undefined ? { progressAt: String(item.progressAt) } : {}),
+      }),
+    );
+    const next = response.LastEvaluatedKey ? Buffer.from(JSON.stringify(response.LastEvaluatedKey)).toString('base64url') : undefined;
+    return { orders, ...(next ? { cursor: next } : {}) };
+  }
+
+  private async conditionalUpdate(id: number, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<Order | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({ TableName: this.tableName, Key: keys.order(id), ReturnValues: 'ALL_NEW', ...update }),
+      );
+      return Attributes ? toOrder(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+}
+
+function toOrder(item: Record<string, unknown>): Order {
+  const { pk: _pk, sk: _sk, entity: _entity, openPk: _openPk, openSk: _openSk, finalizedAt: _fin, ...rest } = item;
+  const order = rest as unknown as Order;
+  return { ...order, charge: micros(Number(order.charge)), refunded: micros(Number(order.refunded)), ratePer1000: micros(Number(order.ratePer1000)) };
+}
+

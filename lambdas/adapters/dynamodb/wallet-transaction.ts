@@ -1,0 +1,89 @@
+// Every movement of money goes through here: the wallet's new balance, its ledger entry (next sequence number)
+// and any items the caller adds (the order, an idempotency marker) are written in one TransactWriteItems.
+// The wallet update is conditioned on the sequence number read just before, so concurrent movements on one
+// wallet serialise: the loser re-reads and tries again, and a debit that no longer fits is refused.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../../domain/errors.js';
+import { type Micros, micros } from '../../domain/money.js';
+import type { LedgerKind } from '../../domain/ports.js';
+import { keys } from './keys.js';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+export interface WalletMovement {
+  walletId: string;
+  amount: Micros;
+  kind: LedgerKind;
+  reference: string;
+  at: string;
+  /** Written in the same transaction; if any of their conditions fails the movement was already made. */
+  companions: TransactItem[];
+}
+
+const TIME_BUDGET_MS = 10_000;
+const MAX_ATTEMPTS = 500;
+
+export async function moveMoney(db: DynamoDBDocumentClient, tableName: string, movement: WalletMovement): Promise<'applied' | 'already_applied'> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    const { Item: wallet } = await db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(movement.walletId), ConsistentRead: true }));
+    if (!wallet) throw new DomainError('unknown_wallet', `Wallet ${movement.walletId} does not exist`);
+    const seq = Number(wallet.seq);
+    const balanceAfter = micros(Number(wallet.balance) + movement.amount);
+    if (balanceAfter < 0) throw new DomainError('insufficient_funds', 'Not enough funds on balance');
+
+    try {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...movement.companions,
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.wallet(movement.walletId),
+                UpdateExpression: 'SET balance = :balance, seq = :next, updatedAt = :at',
+                ConditionExpression: 'seq = :seq',
+                ExpressionAttributeValues: { ':balance': balanceAfter, ':next': seq + 1, ':seq': seq, ':at': movement.at },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...keys.ledgerEntry(movement.walletId, seq + 1),
+                  entity: 'ledger',
+                  walletId: movement.walletId,
+                  seq: seq + 1,
+                  kind: movement.kind,
+                  amount: movement.amount,
+                  balanceAfter,
+                  reference: movement.reference,
+                  at: movement.at,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      return 'applied';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const companionFailed = reasons.slice(0, movement.companions.length).some((r) => r.Code === 'ConditionalCheckFailed');
+      if (companionFailed) return 'already_applied';
+      const retryable = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+      if (!retryable) throw error;
+      if (attempt >= MAX_ATTEMPTS || Date.now() - started > TIME_BUDGET_MS) {
+        throw new DomainError('wallet_busy', 'Too many simultaneous requests on this balance; please retry');
+      }
+      // A stale sequence number is retried at once (we lost a race); a conflict backs off with full jitter.
+      if (reasons.some((r) => r.Code === 'TransactionConflict')) await sleep(Math.random() * Math.min(100, 5 * 2 ** Math.min(attempt, 5)));
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,24 @@
+import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { DomainEvent } from '../../domain/events.js';
+import type { EventPublisher } from '../../domain/ports.js';
+
+export const EVENT_SOURCE = 'codex.orders';
+
+export class EventBridgePublisher implements EventPublisher {
+  constructor(
+    private readonly client: EventBridgeClient,
+    private readonly busName: string,
+  ) {}
+
+  async publish(events: DomainEvent[]): Promise<void> {
+    for (let i = 0; i < events.length; i += 10) {
+      const batch = events.slice(i, i + 10);
+      const result = await this.client.send(
+        new PutEventsCommand({
+          Entries: batch.map((event) => ({ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: event.type, Detail: JSON.stringify(event), Time: new Date(event.at) })),
+        }),
+      );
+      if ((result.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused ${result.FailedEntryCount} of ${batch.length} events`);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+// A client for upstream panels speaking the SMM panel API v2. Tolerant of what real panels send: numbers as
+// strings or numbers, statuses in any case or spelling, errors as {"error": ...} with any HTTP status.
+import { readProviderStatus } from '../../domain/order-status.js';
+import type { Provider } from '../../domain/catalog.js';
+import type { PlaceRequest, ProviderClient, ProviderClients, ProviderOrderStatus, ProviderServiceListing, SecretStore } from '../../domain/ports.js';
+import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../domain/provider-errors.js';
+
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+export const MAX_IDS_PER_CALL = 100;
+
+export class SmmV2Client implements ProviderClient {
+  constructor(
+    private readonly apiUrl: string,
+    private readonly apiKey: string,
+    private readonly timeoutMs: number,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  async place(request: PlaceRequest): Promise<{ externalOrderId: string }> {
+    const answer = await this.call('add', {
+      service: request.providerServiceId,
+      link: request.link,
+      quantity: String(request.quantity),
+      request_id: request.requestId,
+    });
+    const id = idOf(objectOf(answer).order);
+    if (id === undefined) throw new ProviderOutcomeUnknown('The provider accepted the order but sent no order id');
+    return { externalOrderId: id };
+  }
+
+  async status(externalOrderId: string): Promise<ProviderOrderStatus> {
+    return readStatus(objectOf(await this.call('status', { order: externalOrderId })));
+  }
+
+  async multiStatus(externalOrderIds: string[]): Promise<Map<string, ProviderOrderStatus | Error>> {
+    if (externalOrderIds.length > MAX_IDS_PER_CALL) throw new RangeError(`at most ${MAX_IDS_PER_CALL} ids per call`);
+    const answer = objectOf(await this.call('status', { orders: externalOrderIds.join(',') }));
+    const result = new Map<string, ProviderOrderStatus | Error>();
+    for (const id of externalOrderIds) {
+      const entry = answer[id];
+      if (entry === undefined || entry === null || typeof entry !== 'object') {
+        result.set(id, new ProviderRejected('Incorrect order ID'));
+        continue;
+      }
+      const record = entry as Record<string, unknown>;
+      try {
+        result.set(id, typeof record.error === 'string' ? new ProviderRejected(record.error) : readStatus(record));
+      } catch (error) {
+        result.set(id, error as Error);
+      }
+    }
+    return result;
+  }
+
+  async cancel(externalOrderIds: string[]): Promise<Map<string, true | Error>> {
+    const answer = await this.call('cancel', { orders: externalOrderIds.join(',') });
+    const result = new Map<string, true | Error>();
+    const rows = Array.isArray(answer) ? answer : [];
+    for (const row of rows) {
+      const record = objectOf(row);
+      const id = idOf(record.order);
+      if (id === undefined) continue;
+      const cancel = record.cancel;
+      result.set(id, cancel && typeof cancel === 'object' ? new ProviderRejected(String((cancel as Record<string, unknown>).error ?? 'Cancel refused')) : true);
+    }
+    for (const id of externalOrderIds) if (!result.has(id)) result.set(id, new ProviderRejected('Incorrect order ID'));
+    return result;
+  }
+
+  async refill(externalOrderId: string): Promise<{ refillId: string }> {
+    const id = idOf(objectOf(await this.call('refill', { order: externalOrderId })).refill);
+    if (id === undefined) throw new ProviderOutcomeUnknown('The provider sent no refill id');
+    return { refillId: id };
+  }
+
+  async services(): Promise<ProviderServiceListing[]> {
+    const answer = await this.call('services', {});
+    if (!Array.isArray(answer)) throw new ProviderOutcomeUnknown('The provider did not send a list of services');
+    return answer.map((raw) => {
+      const row = objectOf(raw);
+      return {
+        service: String(row.service),
+        name: String(row.name ?? ''),
+        type: String(row.type ?? 'Default'),
+        category: String(row.category ?? ''),
+        rate: String(row.rate ?? '0'),
+        min: integerOf(row.min) ?? 0,
+        max: integerOf(row.max) ?? 0,
+        refill: truthy(row.refill),
+        cancel: truthy(row.cancel),
+      };
+    });
+  }
+
+  async balance(): Promise<{ balance: string; currency: string }> {
+    const answer = objectOf(await this.call('balance', {}));
+    return { balance: String(answer.balance ?? '0'), currency: String(answer.currency ?? 'USD') };
+  }
+
+  private async call(action: string, fields: Record<string, string>): Promise<unknown> {
+    const body = new URLSearchParams({ key: this.apiKey, action, ...fields });
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.apiUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      if (code && NOT_SENT_CODES.has(code)) throw new ProviderNotReached(`Provider not reachable (${code})`);
+      throw new ProviderOutcomeUnknown(`No answer from the provider within ${this.timeoutMs} ms or the connection broke`);
+    }
+    const text = await response.text().catch(() => '');
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const error = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>).error : undefined;
+    if (response.status === 429) throw new ProviderNotReached('The provider is rate limiting us');
+    if (typeof error === 'string' && response.status < 500) throw new ProviderRejected(error);
+    if (!response.ok) throw new ProviderOutcomeUnknown(`The provider answered HTTP ${response.status}`);
+    if (parsed === undefined) throw new ProviderOutcomeUnknown('The provider answered with something that is not JSON');
+    return parsed;
+  }
+}
+
+function readStatus(record: Record<string, unknown>): ProviderOrderStatus {
+  if (typeof record.error === 'string') throw new ProviderRejected(record.error);
+  const status = readProviderStatus(record.status);
+  if (!status) throw new ProviderOutcomeUnknown(`Unrecognised order status ${JSON.stringify(record.status)}`);
+  const startCount = integerOf(record.start_count);
+  const remains = integerOf(record.remains);
+  return {
+    status,
+    ...(startCount !== undefined ? { startCount } : {}),
+    ...(remains !== undefined ? { remains } : {}),
+    ...(record.charge !== undefined ? { charge: String(record.charge) } : {}),
+    ...(record.currency !== undefined ? { currency: String(record.currency) } : {}),
+  };
+}
+
+function objectOf(value: unknown): Record<string, unknown> {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function idOf(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  return undefined;
+}
+
+function integerOf(value: unknown): number | undefined {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(number) ? Math.trunc(number) : undefined;
+}
+
+function truthy(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 'true';
+}
+
+/** Builds a client per provider with its key from the secret store. */
+export class SmmV2ProviderClients implements ProviderClients {
+  constructor(
+    private readonly secrets: SecretStore,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  async forProvider(provider: Provider): Promise<ProviderClient> {
+    return new SmmV2Client(provider.apiUrl, await this.secrets.get(provider.keySecretId), provider.timeoutMs, this.fetchImpl);
+  }
+}

@@ -1,0 +1,118 @@
+// The steps of the order workflow (state-machines/order-workflow.asl.json). Each is idempotent: running an
+// order's workflow again from the start finishes it without repeating any effect.
+import type { DomainEvent } from '../domain/events.js';
+import { type Micros, formatMoney } from '../domain/money.js';
+import { isTerminal } from '../domain/order-status.js';
+import { settle } from '../domain/orders.js';
+import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../domain/provider-errors.js';
+import type { OrderServices } from './order-services.js';
+
+export type SubmitOutcome = 'submitted' | 'rejected' | 'unconfirmed' | 'finalized';
+
+/** Raised so the workflow retries the submit step with backoff. */
+export class ProviderUnavailable extends Error {
+  override readonly name = 'ProviderUnavailable';
+}
+
+export class OrderNotFound extends Error {
+  override readonly name = 'OrderNotFound';
+}
+
+export async function submitOrder(services: OrderServices, orderId: number): Promise<SubmitOutcome> {
+  const { orders, catalog, providers, clock } = services;
+  const order = await orders.getOrder(orderId);
+  if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);
+  if (order.phase === 'finalized') return 'finalized';
+  if (order.phase === 'submitted') return 'submitted';
+  if (order.rejectedReason !== undefined) return 'rejected';
+
+  const provider = await catalog.getProvider(order.providerId);
+  if (!provider) {
+    await orders.recordRejected(orderId, `Provider ${order.providerId} is not configured`, clock.now().toISOString());
+    return 'rejected';
+  }
+  // A call that may have reached a provider without request_id support must not be repeated: a person decides.
+  if (order.submitInFlight && !provider.acceptsRequestId) return 'unconfirmed';
+
+  const started = await orders.beginSubmit(orderId, clock.now().toISOString());
+  if (!started) return submitOrder(services, orderId);
+
+  const client = await providers.forProvider(provider);
+  try {
+    const { externalOrderId } = await client.place({
+      providerServiceId: order.providerServiceId,
+      link: order.link,
+      quantity: order.quantity,
+      requestId: `codex-${order.id}`,
+    });
+    await orders.recordSubmitted(orderId, externalOrderId, clock.now().toISOString());
+    return 'submitted';
+  } catch (error) {
+    if (error instanceof ProviderRejected) {
+      await orders.recordRejected(orderId, error.message, clock.now().toISOString());
+      return 'rejected';
+    }
+    if (error instanceof ProviderNotReached) {
+      await orders.clearSubmitInFlight(orderId, clock.now().toISOString());
+      throw new ProviderUnavailable(error.message);
+    }
+    if (error instanceof ProviderOutcomeUnknown) {
+      if (provider.acceptsRequestId) throw new ProviderUnavailable(error.message);
+      return 'unconfirmed';
+    }
+    throw error;
+  }
+}
+
+/** After the submit retries are spent: refund if nothing can have reached the provider, else hold for a person. */
+export async function giveUpSubmission(services: OrderServices, orderId: number, reason: string): Promise<SubmitOutcome> {
+  const order = await services.orders.getOrder(orderId);
+  if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);
+  if (order.phase !== 'accepted') return order.phase === 'finalized' ? 'finalized' : 'submitted';
+  if (order.rejectedReason !== undefined) return 'rejected';
+  if (order.submitInFlight) return 'unconfirmed';
+  await services.orders.recordRejected(orderId, `Provider unavailable: ${reason}`, services.clock.now().toISOString());
+  return 'rejected';
+}
+
+/** Parks the workflow's callback token on the order; resumes at once if the order has already ended. */
+export async function awaitOutcome(services: OrderServices, orderId: number, taskToken: string): Promise<'parked' | 'resumed'> {
+  const order = await services.orders.parkTaskToken(orderId, taskToken, services.clock.now().toISOString());
+  if (!order || isTerminal(order.status) || order.rejectedReason !== undefined) {
+    await services.workflow.resume(taskToken, { orderId, status: order?.status ?? 'finalized' });
+    return 'resumed';
+  }
+  return 'parked';
+}
+
+export interface FinalizeResult {
+  orderId: number;
+  status: string;
+  refund: string;
+}
+
+export async function finalizeOrder(services: OrderServices, orderId: number): Promise<FinalizeResult> {
+  const { orders, events, clock } = services;
+  const order = await orders.getOrder(orderId);
+  if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);
+  if (order.phase === 'finalized') {
+    // Already settled (a rerun): publish again so a lost event is not lost for good; consumers dedupe by id.
+    await events.publish([finalizedEvent(order.id, order.ownerId, order.status, order.charge, order.refunded, order.remains ?? 0, order.updatedAt)]);
+    return { orderId, status: order.status, refund: formatMoney(order.refunded) };
+  }
+  const settlement = settle(order);
+  const now = clock.now().toISOString();
+  await orders.finalize(order, settlement, now);
+  const final = (await orders.getOrder(orderId)) ?? order;
+  await events.publish([finalizedEvent(final.id, final.ownerId, final.status, final.charge, final.refunded, final.remains ?? 0, now)]);
+  return { orderId, status: final.status, refund: formatMoney(final.refunded) };
+}
+
+function finalizedEvent(orderId: number, ownerId: string, status: DomainEvent['detail']['status'], charge: Micros, refund: Micros, remains: number, at: string): DomainEvent {
+  return {
+    id: `order-${orderId}-finalized`,
+    type: 'order.finalized',
+    at,
+    detail: { orderId, ownerId, status, charge: formatMoney(charge), refund: formatMoney(refund), remains },
+  };
+}

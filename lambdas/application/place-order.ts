@@ -1,0 +1,37 @@
+// Accepting an order: validate, price, and record it with its charge in one transaction. Submission to the
+// provider happens later, in the order workflow started from the committed order.
+import { DomainError, isDomainError } from '../domain/errors.js';
+import { type Order, type OrderRequest, newOrder } from '../domain/orders.js';
+import type { OrderServices } from './order-services.js';
+
+export interface PlaceOrderInput extends OrderRequest {
+  serviceId: number;
+}
+
+export async function placeOrder(services: OrderServices, input: PlaceOrderInput): Promise<Order> {
+  const { catalog, orders, orderIds, clock } = services;
+  if (input.requestId) {
+    const existing = await findExisting(services, input.ownerId, input.requestId);
+    if (existing) return existing;
+  }
+  const service = await catalog.getService(input.serviceId);
+  if (!service) throw new DomainError('unknown_service', 'Incorrect service ID');
+  // Validate before taking an id, so bad input costs no write at all.
+  newOrder(service, input, 0, clock.now().toISOString());
+  const order = newOrder(service, input, await orderIds.next(), clock.now().toISOString());
+  try {
+    await orders.placeOrder(order);
+  } catch (error) {
+    if (input.requestId && isDomainError(error, 'already_applied')) {
+      const existing = await findExisting(services, input.ownerId, input.requestId);
+      if (existing) return existing;
+    }
+    throw error;
+  }
+  return order;
+}
+
+async function findExisting(services: OrderServices, ownerId: string, requestId: string): Promise<Order | undefined> {
+  const id = await services.orders.findByRequestId(ownerId, requestId);
+  return id === undefined ? undefined : services.orders.getOrder(id);
+}

@@ -1,0 +1,33 @@
+// The safety net under the stream-driven workflow start: finds open orders whose workflow should be running but
+// may not be (the start was lost, or a step failed for good) and starts or redrives it. Harmless to repeat.
+import { isTerminal } from '../domain/order-status.js';
+import type { OrderServices } from './order-services.js';
+
+export interface SweepOptions {
+  /** Also restart orders that look healthy (waiting on the provider): used when no workflow can have survived. */
+  everything?: boolean;
+}
+
+export async function sweepOpenOrders(services: OrderServices, options: SweepOptions = {}): Promise<{ examined: number; started: number[] }> {
+  const now = services.clock.now().getTime();
+  const minAge = services.settings.sweepMinAgeMs;
+  const started: number[] = [];
+  let examined = 0;
+  for (const provider of await services.catalog.listProviders()) {
+    let cursor: string | undefined;
+    do {
+      const page = await services.orders.listOpenOrders(provider.id, cursor);
+      cursor = page.cursor;
+      for (const order of page.orders) {
+        examined++;
+        const quietFor = now - Date.parse(order.progressAt ?? order.createdAt);
+        const stuck = (order.phase === 'accepted' || isTerminal(order.status)) && quietFor >= minAge;
+        if (options.everything || stuck) {
+          await services.workflow.ensureStarted(order.id);
+          started.push(order.id);
+        }
+      }
+    } while (cursor);
+  }
+  return { examined, started };
+}

@@ -1,0 +1,36 @@
+// The catalog: services we sell and the upstream providers that fulfil them.
+import type { Micros } from './money.js';
+
+export type ServiceType = 'Default';
+
+export interface Service {
+  id: number;
+  name: string;
+  type: ServiceType;
+  category: string;
+  description?: string;
+  /** Our price per 1,000 units. */
+  ratePer1000: Micros;
+  min: number;
+  max: number;
+  refill: boolean;
+  cancel: boolean;
+  dripfeed: boolean;
+  enabled: boolean;
+  providerId: string;
+  providerServiceId: string;
+  /** What the provider charges us per 1,000 units, for margin reports. */
+  costPer1000?: Micros;
+}
+
+export interface Provider {
+  id: string;
+  name: string;
+  apiUrl: string;
+  /** Where the provider's API key is kept: a Secrets Manager secret id on AWS, a local name locally. */
+  keySecretId: string;
+  timeoutMs: number;
+  /** The provider honours `request_id` on `add`, so resending after an unclear failure cannot duplicate an order. */
+  acceptsRequestId: boolean;
+  enabled: boolean;
+}

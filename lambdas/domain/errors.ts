@@ -1,0 +1,30 @@
+// Errors the domain raises on purpose. The code is stable (callers map it to HTTP or protocol answers);
+// the message is written for the person who will read it.
+export type DomainErrorCode =
+  | 'invalid_amount'
+  | 'invalid_request'
+  | 'unknown_service'
+  | 'service_disabled'
+  | 'quantity_too_small'
+  | 'quantity_too_large'
+  | 'invalid_link'
+  | 'insufficient_funds'
+  | 'wallet_busy'
+  | 'unknown_order'
+  | 'unknown_wallet'
+  | 'already_applied'
+  | 'refund_exceeds_charge';
+
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isDomainError(error: unknown, code?: DomainErrorCode): error is DomainError {
+  return error instanceof DomainError && (code === undefined || error.code === code);
+}

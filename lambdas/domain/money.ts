@@ -1,0 +1,59 @@
+// Money is an integer count of micro-units (1 USD = 1,000,000 micros). No floats anywhere.
+// Rounding rule, the only one: a product (rate per 1,000 x units) is rounded half up to a whole micro-unit.
+import { DomainError } from './errors.js';
+
+export type Micros = number & { readonly __brand: 'Micros' };
+
+export const MICROS_PER_UNIT = 1_000_000;
+const DECIMALS = 6;
+
+export function micros(value: number): Micros {
+  if (!Number.isSafeInteger(value)) throw new RangeError(`not a whole number of micro-units: ${value}`);
+  return value as Micros;
+}
+
+export const ZERO = micros(0);
+
+/** Parses a decimal string such as "0.9" or "12.345678" exactly; more than 6 decimals is refused, not rounded. */
+export function parseMoney(text: string): Micros {
+  const match = /^(-?)(\d{1,12})(?:\.(\d{1,6}))?$/.exec(text.trim());
+  if (!match) throw new DomainError('invalid_amount', `Not an amount of money: ${JSON.stringify(text)}`);
+  const [, sign, whole, fraction = ''] = match;
+  const value = Number(whole) * MICROS_PER_UNIT + Number(fraction.padEnd(DECIMALS, '0'));
+  return micros(sign === '-' ? -value : value);
+}
+
+/** Fixed-decimal string with at least `minDecimals` decimals and never fewer than needed to be exact. */
+export function formatMoney(amount: Micros, minDecimals = 5): string {
+  const negative = amount < 0;
+  const abs = Math.abs(amount);
+  const whole = Math.floor(abs / MICROS_PER_UNIT);
+  let fraction = String(abs % MICROS_PER_UNIT).padStart(DECIMALS, '0');
+  while (fraction.length > minDecimals && fraction.endsWith('0')) fraction = fraction.slice(0, -1);
+  return `${negative ? '-' : ''}${whole}${fraction.length > 0 ? '.' + fraction : ''}`;
+}
+
+export function addMoney(a: Micros, b: Micros): Micros {
+  return micros(a + b);
+}
+
+export function subtractMoney(a: Micros, b: Micros): Micros {
+  return micros(a - b);
+}
+
+export function negate(a: Micros): Micros {
+  return micros(-a);
+}
+
+export function minMoney(a: Micros, b: Micros): Micros {
+  return a <= b ? a : b;
+}
+
+/** Price of `units` at `ratePer1000` (the protocol's rate: price per 1,000 units), rounded half up. */
+export function priceOf(ratePer1000: Micros, units: number): Micros {
+  if (!Number.isSafeInteger(units) || units < 0) throw new RangeError(`units must be a whole non-negative number: ${units}`);
+  if (ratePer1000 < 0) throw new RangeError('a rate cannot be negative');
+  const product = BigInt(ratePer1000) * BigInt(units);
+  const rounded = (product + 500n) / 1000n;
+  return micros(Number(rounded));
+}

@@ -1,0 +1,126 @@
+// Order rules: how an order is priced and accepted, and how it is settled when it ends.
+import type { Service } from './catalog.js';
+import { DomainError } from './errors.js';
+import { validateLink } from './link.js';
+import { type Micros, ZERO, minMoney, priceOf, subtractMoney } from './money.js';
+import { type OrderStatus, isTerminal } from './order-status.js';
+
+/** accepted: paid, not yet at the provider; submitted: the provider has it; finalized: settled, nothing more to do. */
+export type OrderPhase = 'accepted' | 'submitted' | 'finalized';
+
+export interface Order {
+  id: number;
+  ownerId: string;
+  walletId: string;
+  serviceId: number;
+  providerId: string;
+  providerServiceId: string;
+  link: string;
+  quantity: number;
+  ratePer1000: Micros;
+  charge: Micros;
+  refunded: Micros;
+  status: OrderStatus;
+  phase: OrderPhase;
+  createdAt: string;
+  updatedAt: string;
+  externalOrderId?: string;
+  startCount?: number;
+  remains?: number;
+  /** When the provider's progress was last written to the order. */
+  progressAt?: string;
+  /** Set while a call to the provider's `add` may have reached it without us knowing the answer. */
+  submitInFlight?: boolean;
+  submitAttempts: number;
+  /** Why the provider refused the order, when it did. */
+  rejectedReason?: string;
+  requestId?: string;
+  /** The order workflow's callback token while it waits for the order to end. */
+  taskToken?: string;
+}
+
+export interface OrderRequest {
+  ownerId: string;
+  walletId: string;
+  link: string;
+  quantity: number;
+  requestId?: string;
+}
+
+/** Checks a request against the service and prices it. Pure: the id and the clock come from outside. */
+export function newOrder(service: Service, request: OrderRequest, id: number, now: string): Order {
+  if (!service.enabled) throw new DomainError('service_disabled', 'This service is not available at the moment');
+  if (!Number.isSafeInteger(request.quantity)) throw new DomainError('invalid_request', 'Quantity must be a whole number');
+  if (request.quantity < service.min) throw new DomainError('quantity_too_small', `Quantity less than minimal ${service.min}`);
+  if (request.quantity > service.max) throw new DomainError('quantity_too_large', `Quantity more than maximum ${service.max}`);
+  const link = validateLink(request.link);
+  const charge = priceOf(service.ratePer1000, request.quantity);
+  return {
+    id,
+    ownerId: request.ownerId,
+    walletId: request.walletId,
+    serviceId: service.id,
+    providerId: service.providerId,
+    providerServiceId: service.providerServiceId,
+    link,
+    quantity: request.quantity,
+    ratePer1000: service.ratePer1000,
+    charge,
+    refunded: ZERO,
+    status: 'Pending',
+    phase: 'accepted',
+    createdAt: now,
+    updatedAt: now,
+    submitAttempts: 0,
+    ...(request.requestId ? { requestId: request.requestId } : {}),
+  };
+}
+
+export interface Settlement {
+  status: Extract<OrderStatus, 'Completed' | 'Partial' | 'Canceled'>;
+  /** What goes back to the wallet now; never more than what is left of the charge. */
+  refund: Micros;
+  remains: number;
+}
+
+/** How an order ends, given the provider's last word (or its refusal at submission). */
+export function settle(order: Order): Settlement {
+  const left = subtractMoney(order.charge, order.refunded);
+  if (order.rejectedReason !== undefined) return { status: 'Canceled', refund: left, remains: order.quantity };
+  if (!isTerminal(order.status)) throw new DomainError('invalid_request', `Order ${order.id} is still ${order.status}`);
+  switch (order.status) {
+    case 'Completed':
+      return { status: 'Completed', refund: ZERO, remains: 0 };
+    case 'Canceled':
+      return { status: 'Canceled', refund: left, remains: order.remains ?? order.quantity };
+    default: {
+      const undelivered = Math.min(Math.max(order.remains ?? 0, 0), order.quantity);
+      return { status: 'Partial', refund: minMoney(left, priceOf(order.ratePer1000, undelivered)), remains: order.remains ?? 0 };
+    }
+  }
+}
+
+export interface ProviderProgress {
+  status: OrderStatus;
+  startCount?: number;
+  remains?: number;
+}
+
+/**
+ * Whether the provider's latest answer is worth a write. A new status or start count always is; a moving
+ * `remains` alone is written at most every `minIntervalMs`, and less often as the order ages (every half of
+ * its age), so a long order costs a logarithmic number of writes, not one per poll.
+ */
+export function shouldRecordProgress(
+  order: Pick<Order, 'status' | 'startCount' | 'remains' | 'createdAt' | 'progressAt'>,
+  progress: ProviderProgress,
+  now: Date,
+  minIntervalMs: number,
+): boolean {
+  if (order.status !== progress.status) return true;
+  if (progress.startCount !== undefined && order.startCount !== progress.startCount) return true;
+  if (progress.remains === undefined || order.remains === progress.remains) return false;
+  const since = now.getTime() - Date.parse(order.progressAt ?? order.createdAt);
+  const age = now.getTime() - Date.parse(order.createdAt);
+  return since >= Math.max(minIntervalMs, age / 2);
+}

@@ -1,0 +1,132 @@
+// POST|GET /api/v2 — the reseller API, SMM panel API v2. Errors follow the protocol: HTTP 200 {"error": "..."}.
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { placeOrder } from '../application/place-order.js';
+import { maskApiKey } from '../domain/api-keys.js';
+import { isDomainError } from '../domain/errors.js';
+import { dependencies } from '../shared/dependencies.js';
+import { logger } from '../shared/logger.js';
+import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
+import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, readV2Params } from './v2-request.js';
+import type { Caller } from '../application/api-key-auth.js';
+
+const MAX_IDS = 100;
+
+const digits = (field: string) =>
+  z.string({ error: `Missing field: ${field}` }).trim().regex(/^\d{1,15}$/, `Field ${field} must be a whole number`).transform(Number);
+
+const AddParams = z.object({
+  service: digits('service'),
+  link: z.string({ error: 'Missing field: link' }),
+  quantity: digits('quantity'),
+  request_id: z.string().trim().min(1).max(128).optional(),
+});
+
+const StatusParams = z.union([
+  z.object({ orders: z.string().trim().min(1) }),
+  z.object({ order: digits('order') }),
+]);
+
+class V2Error extends Error {}
+
+type Answer = unknown;
+
+async function answer(params: V2Params, caller: Caller): Promise<Answer> {
+  const deps = dependencies();
+  const currency = deps.config.CURRENCY;
+  switch (params.action?.trim().toLowerCase()) {
+    case 'services': {
+      const services = await deps.catalog.listServices();
+      return services.filter((s) => s.enabled).sort((a, b) => a.id - b.id).map(serviceAnswer);
+    }
+    case 'add': {
+      const input = parse(AddParams, params);
+      const order = await placeOrder(deps, {
+        ownerId: caller.ownerId,
+        walletId: caller.walletId,
+        serviceId: input.service,
+        link: input.link,
+        quantity: input.quantity,
+        ...(input.request_id ? { requestId: input.request_id } : {}),
+      });
+      logger.info('order accepted', { orderId: order.id, ownerId: caller.ownerId, charge: order.charge });
+      return { order: order.id };
+    }
+    case 'status': {
+      const input = parse(StatusParams, params);
+      if ('order' in input) {
+        const order = (await deps.orders.getOrders([input.order])).get(input.order);
+        if (!order || order.ownerId !== caller.ownerId) throw new V2Error('Incorrect order ID');
+        return orderStatusAnswer(order, currency);
+      }
+      const requested = input.orders.split(',').map((id) => id.trim()).filter((id) => id.length > 0);
+      if (requested.length > MAX_IDS) throw new V2Error(`At most ${MAX_IDS} order ids per request`);
+      const numeric = requested.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+      const found = await deps.orders.getOrders(numeric);
+      const result: Record<string, unknown> = {};
+      for (const id of requested) {
+        const order = /^\d{1,15}$/.test(id) ? found.get(Number(id)) : undefined;
+        result[id] = order && order.ownerId === caller.ownerId ? orderStatusAnswer(order, currency) : { error: 'Incorrect order ID' };
+      }
+      return result;
+    }
+    case 'balance': {
+      const wallet = await deps.wallets.getWallet(caller.walletId);
+      if (!wallet) throw new V2Error('Incorrect request');
+      return balanceAnswer(wallet.balance, wallet.currency);
+    }
+    default:
+      throw new V2Error('Incorrect request');
+  }
+}
+
+function parse<T extends z.ZodType>(schema: T, params: V2Params): z.infer<T> {
+  const result = schema.safeParse(params);
+  if (!result.success) throw new V2Error(result.error.issues[0]?.message ?? 'Incorrect request');
+  return result.data;
+}
+
+const V2_MESSAGES: Partial<Record<string, string>> = {
+  unknown_service: 'Incorrect service ID',
+  service_disabled: 'Incorrect service ID',
+  insufficient_funds: 'Not enough funds on balance',
+  unknown_order: 'Incorrect order ID',
+};
+
+async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
+  const deps = dependencies();
+  let params: V2Params;
+  try {
+    params = readV2Params(event, deps.config.MAX_REQUEST_BYTES);
+  } catch (error) {
+    if (error instanceof V2RequestTooLarge || error instanceof V2RequestUnreadable) return json({ error: error.message });
+    throw error;
+  }
+  const caller = await deps.auth.authenticate(params.key);
+  if (!caller) {
+    logger.info('invalid api key', { key: maskApiKey(params.key), action: params.action, sourceIp: event.requestContext?.identity?.sourceIp, requestId: event.requestContext?.requestId });
+    return json({ error: 'Invalid API key' });
+  }
+  try {
+    return json(await answer(params, caller));
+  } catch (error) {
+    if (error instanceof V2Error) return json({ error: error.message });
+    if (isDomainError(error)) return json({ error: V2_MESSAGES[error.code] ?? error.message });
+    throw error;
+  }
+}
+
+export function json(body: unknown, statusCode = 200): APIGatewayProxyResult {
+  return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) };
+}
+
+/** A bug still answers in the protocol's shape, with a 500 so monitoring sees it, and never leaks details. */
+const unexpectedErrors = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> => ({
+  onError: async (request) => {
+    logger.error('unexpected error', { error: request.error as Error });
+    request.response = json({ error: 'Internal error, please try again later' }, 500);
+  },
+});
+
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(handleV2).use(unexpectedErrors());

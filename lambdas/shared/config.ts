@@ -1,0 +1,25 @@
+// The one place configuration is read. On AWS it comes from the function's environment (set by CDK);
+// the local stack sets the same variables before it loads any handler.
+import { z } from 'zod';
+
+const ConfigSchema = z.object({
+  TABLE_NAME: z.string().default('codex'),
+  AWS_REGION: z.string().default('us-east-1'),
+  /** Only set locally (DynamoDB Local); on AWS the SDK finds the regional endpoint itself. */
+  DYNAMODB_ENDPOINT: z.string().url().optional(),
+  STATE_MACHINE_ARN: z.string().default(''),
+  EVENT_BUS_NAME: z.string().default('default'),
+  /** Secret holding the pepper for API key hashes. */
+  API_KEY_PEPPER_SECRET_ID: z.string().default('codex/api-key-pepper'),
+  ORDER_ID_BLOCK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+  PROGRESS_MIN_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
+  MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
+  SWEEP_MIN_AGE_SECONDS: z.coerce.number().int().min(0).default(120),
+  CURRENCY: z.string().length(3).default('USD'),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return ConfigSchema.parse(env);
+}

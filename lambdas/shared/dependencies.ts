@@ -1,0 +1,81 @@
+// Composition root: builds the adapters once per container. On AWS the platform services are the AWS ones;
+// the local stack swaps in its stand-ins (usePlatform) before the first handler runs. Handlers never know which.
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoApiKeyStore, DynamoUserStore } from '../adapters/dynamodb/account-store.js';
+import { DynamoCatalogStore } from '../adapters/dynamodb/catalog-store.js';
+import { createDocumentClient } from '../adapters/dynamodb/client.js';
+import { BlockOrderIdAllocator } from '../adapters/dynamodb/order-id-allocator.js';
+import { DynamoOrderStore } from '../adapters/dynamodb/order-store.js';
+import { DynamoWalletStore } from '../adapters/dynamodb/wallet-store.js';
+import { EventBridgePublisher } from '../adapters/eventbridge/event-bridge-publisher.js';
+import { SmmV2ProviderClients } from '../adapters/provider/smm-v2-client.js';
+import { SecretsManagerStore } from '../adapters/secrets/secrets-manager-store.js';
+import { StepFunctionsOrderWorkflow } from '../adapters/stepfunctions/step-functions-workflow.js';
+import { ApiKeyAuthenticator } from '../application/api-key-auth.js';
+import type { OrderServices } from '../application/order-services.js';
+import type { ApiKeyStore, EventPublisher, OrderWorkflow, SecretStore, UserStore } from '../domain/ports.js';
+import { type Config, loadConfig } from './config.js';
+
+export interface Platform {
+  secrets: SecretStore;
+  workflow: OrderWorkflow;
+  events: EventPublisher;
+  fetch?: typeof fetch;
+}
+
+export interface Dependencies extends OrderServices {
+  config: Config;
+  db: DynamoDBDocumentClient;
+  apiKeys: ApiKeyStore;
+  users: UserStore;
+  auth: ApiKeyAuthenticator;
+  secrets: SecretStore;
+}
+
+let platformOverride: Platform | undefined;
+let current: Dependencies | undefined;
+
+export function usePlatform(platform: Platform): void {
+  platformOverride = platform;
+  current = undefined;
+}
+
+export function dependencies(): Dependencies {
+  current ??= build(loadConfig(), platformOverride);
+  return current;
+}
+
+function awsPlatform(config: Config): Platform {
+  return {
+    secrets: new SecretsManagerStore(new SecretsManagerClient({ region: config.AWS_REGION })),
+    workflow: new StepFunctionsOrderWorkflow(new SFNClient({ region: config.AWS_REGION }), config.STATE_MACHINE_ARN),
+    events: new EventBridgePublisher(new EventBridgeClient({ region: config.AWS_REGION }), config.EVENT_BUS_NAME),
+  };
+}
+
+function build(config: Config, override: Platform | undefined): Dependencies {
+  const platform = override ?? awsPlatform(config);
+  const db = createDocumentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
+  const table = config.TABLE_NAME;
+  const apiKeys = new DynamoApiKeyStore(db, table);
+  return {
+    config,
+    db,
+    catalog: new DynamoCatalogStore(db, table),
+    orders: new DynamoOrderStore(db, table),
+    wallets: new DynamoWalletStore(db, table),
+    orderIds: new BlockOrderIdAllocator(db, table, config.ORDER_ID_BLOCK_SIZE),
+    providers: new SmmV2ProviderClients(platform.secrets, platform.fetch),
+    workflow: platform.workflow,
+    events: platform.events,
+    clock: { now: () => new Date() },
+    settings: { progressMinIntervalMs: config.PROGRESS_MIN_INTERVAL_SECONDS * 1000, sweepMinAgeMs: config.SWEEP_MIN_AGE_SECONDS * 1000 },
+    apiKeys,
+    users: new DynamoUserStore(db, table),
+    auth: new ApiKeyAuthenticator(apiKeys, platform.secrets, config.API_KEY_PEPPER_SECRET_ID),
+    secrets: platform.secrets,
+  };
+}

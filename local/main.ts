@@ -1,0 +1,52 @@
+// `npm start`: the whole system locally. PORT picks the port (default 3000); `--persist [dir]` or
+// CODEX_DATA_DIR keeps data on disk (default dir .local/data) so a restart carries on with open orders.
+import { resolve } from 'node:path';
+import { JavaMissing } from './dynamodb-local.js';
+import { REPO_ROOT, startLocalStack } from './stack.js';
+
+function dataDirFromArgs(argv: string[]): string | undefined {
+  const at = argv.indexOf('--persist');
+  if (at >= 0) {
+    const next = argv[at + 1];
+    return next && !next.startsWith('--') ? next : resolve(REPO_ROOT, '.local/data');
+  }
+  return process.env.CODEX_DATA_DIR || undefined;
+}
+
+async function main(): Promise<void> {
+  const dataDir = dataDirFromArgs(process.argv.slice(2));
+  const demoFile = resolve(REPO_ROOT, '.local/demo.json');
+  const stack = await startLocalStack({ port: Number(process.env.PORT ?? 3000), ...(dataDir ? { dataDir } : {}), demoFile, logLevel: process.env.LOG_LEVEL ?? 'INFO' });
+  console.log(
+    [
+      '',
+      'Codex is running locally.',
+      `  API base:      ${stack.apiBase}`,
+      `  Reseller API:  POST ${stack.v2Url}   (key + action, form-encoded or JSON)`,
+      `  Health:        ${stack.apiBase}/health`,
+      `  Demo provider: ${stack.provider.url}`,
+      `  Demo reseller: ${stack.reseller.email}, API key in ${demoFile}`,
+      `  Data:          ${dataDir ? `on disk in ${dataDir}` : 'in memory (use --persist to keep it)'}`,
+      '',
+      `  Try: curl -s ${stack.v2Url} -d key=$(node -p "require('./.local/demo.json').reseller.apiKey") -d action=services`,
+      '',
+      'Ctrl-C stops everything.',
+    ].join('\n'),
+  );
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping…');
+    await stack.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  if (error instanceof JavaMissing) console.error(error.message);
+  else console.error('Codex could not start:', error);
+  process.exit(1);
+});

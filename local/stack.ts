@@ -1,0 +1,169 @@
+// The whole system on one machine: DynamoDB Local, the demo provider, the order workflow runner, the stream
+// poller, the schedules and the HTTP gateway, all running the same handler code as AWS.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { SCHEDULES } from '../lambdas/functions.js';
+import { InMemorySecretStore } from '../lambdas/adapters/secrets/secrets-manager-store.js';
+import { sweepOpenOrders } from '../lambdas/application/sweep-orders.js';
+import { type Dependencies, dependencies, usePlatform } from '../lambdas/shared/dependencies.js';
+import { type DemoProvider, startDemoProvider } from './demo-provider/server.js';
+import { startDynamoLocal, ensureTable } from './dynamodb-local.js';
+import { LocalEventBus } from './event-bus.js';
+import { lambdaContext, loadFunction } from './functions.js';
+import { startGateway } from './gateway.js';
+import { DEMO_PROVIDER_SECRET_ID, DEMO_RESELLER, type Reseller, seedCatalog, seedReseller } from './seed.js';
+import { startStreamPoller } from './stream-poller.js';
+import { LocalOrderWorkflow } from './workflow-runner.js';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface LocalStackOptions {
+  /** Gateway port; 0 picks a free one. */
+  port?: number;
+  /** Keeps DynamoDB Local's data and the demo provider's orders here; in memory when absent. */
+  dataDir?: string;
+  /** Demo provider pace multiplier (10 = ten times faster). */
+  providerSpeed?: number;
+  pollEveryMs?: number;
+  sweepEveryMs?: number;
+  /** Replaces the workflow's retry backoff, for fast tests. */
+  retryDelayMs?: number;
+  providerTimeoutMs?: number;
+  flakyHangMs?: number;
+  /** Where to write the demo credentials (apiBase, v2Url, reseller). */
+  demoFile?: string;
+  logLevel?: string;
+}
+
+export interface LocalStack {
+  apiBase: string;
+  v2Url: string;
+  reseller: Reseller;
+  provider: DemoProvider;
+  workflow: LocalOrderWorkflow;
+  events: LocalEventBus;
+  deps: Dependencies;
+  dynamoEndpoint: string;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_PEPPER = 'codex-local-api-key-pepper';
+const DEMO_PROVIDER_KEY = 'demo-provider-key';
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+    cleanups.length = 0;
+  };
+  try {
+    const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+    if (dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+
+    const dynamo = await startDynamoLocal({ port: await freePort(), ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
+    cleanups.push(() => dynamo.stop());
+    const tableName = 'codex';
+    const { streamArn } = await ensureTable(dynamo.endpoint, tableName);
+
+    Object.assign(process.env, {
+      TABLE_NAME: tableName,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      AWS_REGION: 'us-east-1',
+      ORDER_ID_BLOCK_SIZE: '20',
+      PROGRESS_MIN_INTERVAL_SECONDS: '0',
+      SWEEP_MIN_AGE_SECONDS: '20',
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_DEV: 'false',
+    });
+
+    const provider = await startDemoProvider({
+      apiKey: DEMO_PROVIDER_KEY,
+      ...(dataDir ? { stateFile: join(dataDir, 'demo-provider.json') } : {}),
+      speed: options.providerSpeed ?? 1,
+      flakyHangMs: options.flakyHangMs ?? 6_000,
+    });
+    cleanups.push(() => provider.close());
+
+    const workflow = new LocalOrderWorkflow({ root: REPO_ROOT, ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}) });
+    cleanups.push(() => workflow.stop());
+    const events = new LocalEventBus(dataDir ? join(dataDir, 'events.jsonl') : undefined);
+    usePlatform({
+      secrets: new InMemorySecretStore({ 'codex/api-key-pepper': LOCAL_PEPPER, [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY }),
+      workflow,
+      events,
+    });
+    const deps = dependencies();
+
+    await seedCatalog(deps, { apiUrl: provider.url, timeoutMs: options.providerTimeoutMs ?? 5_000 });
+    const keyFile = dataDir ? join(dataDir, 'demo-reseller-key.txt') : undefined;
+    const savedKey = keyFile && existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
+    const reseller = await seedReseller(deps, DEMO_RESELLER, savedKey);
+    if (keyFile) writeFileSync(keyFile, reseller.apiKey, { mode: 0o600 });
+
+    const startWorkflow = await loadFunction('startOrderWorkflow', REPO_ROOT);
+    const poller = startStreamPoller({ endpoint: dynamo.endpoint, streamArn, onBatch: (event: DynamoDBStreamEvent) => startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')) });
+    cleanups.push(() => poller.stop());
+
+    // No workflow survives a stop, so every open order's workflow starts again; each step is idempotent.
+    await sweepOpenOrders(deps, { everything: true });
+
+    const intervals = { pollProviders: options.pollEveryMs, sweepOrders: options.sweepEveryMs };
+    for (const schedule of SCHEDULES) {
+      const fn = await loadFunction(schedule.function, REPO_ROOT);
+      let running = false;
+      const timer = setInterval(async () => {
+        if (running) return;
+        running = true;
+        try {
+          await fn({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext(schedule.function, 'schedule'));
+        } catch (error) {
+          console.error(`local schedule ${schedule.function} failed:`, (error as Error).message);
+        } finally {
+          running = false;
+        }
+      }, intervals[schedule.function as keyof typeof intervals] ?? schedule.localEveryMs);
+      cleanups.push(() => clearInterval(timer));
+    }
+
+    const gateway = await startGateway({ port: options.port ?? 3000, root: REPO_ROOT });
+    cleanups.push(() => gateway.close());
+
+    const stack: LocalStack = {
+      apiBase: gateway.url,
+      v2Url: `${gateway.url}/api/v2`,
+      reseller,
+      provider,
+      workflow,
+      events,
+      deps,
+      dynamoEndpoint: dynamo.endpoint,
+      stop,
+    };
+    if (options.demoFile) {
+      mkdirSync(dirname(options.demoFile), { recursive: true });
+      writeFileSync(
+        options.demoFile,
+        JSON.stringify({ apiBase: stack.apiBase, v2Url: stack.v2Url, health: `${stack.apiBase}/health`, providerUrl: provider.url, reseller: { email: reseller.email, apiKey: reseller.apiKey } }, null, 2) + '\n',
+        { mode: 0o600 },
+      );
+    }
+    return stack;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

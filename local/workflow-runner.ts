@@ -1,0 +1,124 @@
+// Runs the order workflow locally from the same ASL file as AWS, with aws-local-stepfunctions. Lambda tasks call
+// the same handler modules; a `.waitForTaskToken` task waits until resume() is called with its token, as
+// SendTaskSuccess does on AWS. Implements the same OrderWorkflow port as the Step Functions adapter.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
+import { type FunctionName, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../lambdas/functions.js';
+import type { OrderWorkflow } from '../lambdas/domain/ports.js';
+import { executionNameFor } from '../lambdas/adapters/stepfunctions/step-functions-workflow.js';
+import { lambdaContext, loadFunction } from './functions.js';
+
+const MAX_LOCAL_TIMEOUT_SECONDS = 2_000_000;
+
+export interface ExecutionRecord {
+  name: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+  /** States entered, which is what Step Functions bills as state transitions. */
+  transitions: number;
+  output?: unknown;
+  error?: string;
+}
+
+export interface LocalWorkflowOptions {
+  root: string;
+  /** Replaces every retry interval (ms), for fast tests; the definition's own backoff when absent. */
+  retryDelayMs?: number;
+  onExecutionEnd?: (record: ExecutionRecord) => void;
+}
+
+/** Reads the definition and fills in `${...}` placeholders, as CloudFormation's DefinitionSubstitutions does. */
+export function loadWorkflowDefinition(root: string, substitutions: Record<string, string>): StateMachineDefinition {
+  const text = readFileSync(resolve(root, WORKFLOW_DEFINITION_FILE), 'utf8').replace(/\$\{(\w+)\}/g, (whole, name: string) => substitutions[name] ?? whole);
+  return JSON.parse(text) as StateMachineDefinition;
+}
+
+export class LocalOrderWorkflow implements OrderWorkflow {
+  readonly executions = new Map<string, ExecutionRecord>();
+  private readonly aborts = new Map<string, () => void>();
+  private readonly waiting = new Map<string, (output: unknown) => void>();
+  private readonly machine: StateMachine;
+  private readonly definition: StateMachineDefinition;
+  private stopped = false;
+
+  constructor(private readonly options: LocalWorkflowOptions) {
+    this.definition = loadWorkflowDefinition(options.root, Object.fromEntries(Object.keys(WORKFLOW_SUBSTITUTIONS).map((k) => [k, WORKFLOW_SUBSTITUTIONS[k]!])));
+    // JavaScript timers overflow past 2^31 ms (about 24.8 days) and then fire at once; the runner uses timers
+    // for TimeoutSeconds, so longer timeouts are clamped locally. The file keeps its real value for AWS.
+    for (const state of Object.values(this.definition.States)) {
+      if (state.Type === 'Task' && state.TimeoutSeconds !== undefined) state.TimeoutSeconds = Math.min(state.TimeoutSeconds, MAX_LOCAL_TIMEOUT_SECONDS);
+    }
+    this.machine = new StateMachine(this.definition, { validationOptions: { checkArn: false } });
+  }
+
+  async ensureStarted(orderId: number): Promise<void> {
+    const name = executionNameFor(orderId);
+    const existing = this.executions.get(name);
+    if (this.stopped || existing?.status === 'RUNNING' || existing?.status === 'SUCCEEDED') return;
+    this.start(name, { orderId });
+  }
+
+  async resume(taskToken: string, output: Record<string, unknown>): Promise<void> {
+    const resolveWaiting = this.waiting.get(taskToken);
+    if (!resolveWaiting) return;
+    this.waiting.delete(taskToken);
+    resolveWaiting(output);
+  }
+
+  /** Aborts every running execution, as a crash of the process would. */
+  stop(): void {
+    this.stopped = true;
+    for (const abort of this.aborts.values()) abort();
+    this.aborts.clear();
+  }
+
+  runningCount(): number {
+    return [...this.executions.values()].filter((e) => e.status === 'RUNNING').length;
+  }
+
+  private start(name: string, input: { orderId: number }): void {
+    const token = `local:${name}:${randomUUID()}`;
+    const record: ExecutionRecord = { name, status: 'RUNNING', transitions: 0 };
+    this.executions.set(name, record);
+    const handlers: Record<string, (input: unknown) => Promise<never>> = {};
+    for (const [stateName, state] of Object.entries(this.definition.States)) {
+      if (state.Type !== 'Task') continue;
+      const waitsForToken = state.Resource.endsWith('.waitForTaskToken');
+      handlers[stateName] = (async (params: { FunctionName: FunctionName; Payload: unknown }) => {
+        const fn = await loadFunction(params.FunctionName, this.options.root);
+        if (!waitsForToken) return { Payload: await fn(params.Payload, lambdaContext(params.FunctionName, randomUUID())) };
+        const resumed = new Promise((resolveTask) => this.waiting.set(token, resolveTask));
+        await fn(params.Payload, lambdaContext(params.FunctionName, randomUUID()));
+        return resumed;
+      }) as never;
+    }
+    const retryIntervalOverrides =
+      this.options.retryDelayMs === undefined
+        ? undefined
+        : Object.fromEntries(Object.keys(this.definition.States).map((stateName) => [stateName, this.options.retryDelayMs!]));
+    const execution = this.machine.run(input, {
+      overrides: { taskResourceLocalHandlers: handlers as never, ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
+      context: { Execution: { Name: name, Input: input }, Task: { Token: token } },
+      noThrowOnAbort: true,
+    });
+    this.aborts.set(name, execution.abort);
+    void (async () => {
+      for await (const event of execution.eventLogs) if (event.type === 'StateEntered') record.transitions++;
+    })().catch(() => undefined);
+    execution.result.then(
+      (output) => {
+        record.status = output === null && this.stopped ? 'ABORTED' : 'SUCCEEDED';
+        record.output = output;
+      },
+      (error: Error) => {
+        record.status = 'FAILED';
+        record.error = `${error.name}: ${error.message}`;
+      },
+    ).finally(() => {
+      this.aborts.delete(name);
+      this.waiting.delete(token);
+      this.options.onExecutionEnd?.(record);
+    });
+  }
+}
