@@ -1,0 +1,182 @@
+// The workflow steps and the poller on DynamoDB Local, with a scripted provider in place of HTTP.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { placeOrder } from '../../lambdas/application/place-order.js';
+import { ProviderUnavailable, awaitOutcome, giveUpSubmission, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
+import { pollAllProviders } from '../../lambdas/application/poll-providers.js';
+import { sweepOpenOrders } from '../../lambdas/application/sweep-orders.js';
+import type { Provider } from '../../lambdas/domain/catalog.js';
+import type { PlaceRequest, ProviderClient, ProviderOrderStatus } from '../../lambdas/domain/ports.js';
+import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/domain/provider-errors.js';
+import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
+
+class ScriptedProvider implements ProviderClient {
+  placed: PlaceRequest[] = [];
+  placeScript: (Error | string)[] = [];
+  statuses = new Map<string, ProviderOrderStatus | Error>();
+  multiStatusCalls: string[][] = [];
+  private next = 1;
+
+  async place(request: PlaceRequest) {
+    this.placed.push(request);
+    const step = this.placeScript.shift();
+    if (step instanceof Error) throw step;
+    return { externalOrderId: step ?? `ext-${this.next++}` };
+  }
+  async status(id: string) {
+    const s = this.statuses.get(id);
+    if (!s || s instanceof Error) throw s ?? new ProviderRejected('Incorrect order ID');
+    return s;
+  }
+  async multiStatus(ids: string[]) {
+    this.multiStatusCalls.push(ids);
+    return new Map(ids.map((id) => [id, this.statuses.get(id) ?? new ProviderRejected('Incorrect order ID')]));
+  }
+  async cancel(): Promise<Map<string, true | Error>> { throw new Error('not used'); }
+  async refill(): Promise<{ refillId: string }> { throw new Error('not used'); }
+  async services() { return []; }
+  async balance() { return { balance: '0', currency: 'USD' }; }
+}
+
+const provider = (overrides: Partial<Provider> = {}): Provider => ({
+  id: 'demo', name: 'Demo', apiUrl: 'http://127.0.0.1:1/api/v2', keySecretId: 'k', timeoutMs: 1000, acceptsRequestId: true, enabled: true, ...overrides,
+});
+
+let table: TestTable;
+let upstream: ScriptedProvider;
+let env: ReturnType<typeof orderServicesOn>;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  upstream = new ScriptedProvider();
+  env = orderServicesOn(table, { forProvider: async () => upstream });
+  await table.catalog.putProvider(provider());
+  await table.catalog.putService(TEST_SERVICE);
+  await fundedWallet(table, 'w', '1000.00');
+});
+
+const newOrder = (link = 'https://youtube.com/watch?v=abc') =>
+  placeOrder(env.services, { ownerId: 'owner-w', walletId: 'w', serviceId: 1, link, quantity: 1000 });
+
+describe('submitting an order', () => {
+  it('sends it once with a request id and records the provider order id', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push('p-100');
+    expect(await submitOrder(env.services, order.id)).toBe('submitted');
+    expect(await submitOrder(env.services, order.id)).toBe('submitted');
+    expect(upstream.placed.filter((p) => p.requestId === `codex-${order.id}`)).toHaveLength(1);
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'submitted', externalOrderId: 'p-100', submitAttempts: 1 });
+  });
+
+  it('records a refusal so the order is refunded, and does not ask again', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push(new ProviderRejected('Link is private'));
+    expect(await submitOrder(env.services, order.id)).toBe('rejected');
+    const calls = upstream.placed.length;
+    expect(await submitOrder(env.services, order.id)).toBe('rejected');
+    expect(upstream.placed.length).toBe(calls);
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ rejectedReason: 'Link is private', phase: 'accepted' });
+  });
+
+  it('asks the workflow to retry when the provider was not reached, and then succeeds', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push(new ProviderNotReached('ECONNREFUSED'), 'p-200');
+    await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect((await table.orders.getOrder(order.id))!.submitInFlight).toBeUndefined();
+    expect(await submitOrder(env.services, order.id)).toBe('submitted');
+  });
+
+  it('resends after an unclear failure only to a provider that honours request_id', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push(new ProviderOutcomeUnknown('timeout'), 'p-300');
+    await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect(await submitOrder(env.services, order.id)).toBe('submitted');
+    const sent = upstream.placed.filter((p) => p.requestId === `codex-${order.id}`);
+    expect(sent).toHaveLength(2);
+  });
+
+  it('never resends after an unclear failure to a provider without request_id: the order waits for a person', async () => {
+    await table.catalog.putProvider(provider({ acceptsRequestId: false }));
+    try {
+      const order = await newOrder();
+      upstream.placeScript.push(new ProviderOutcomeUnknown('timeout'));
+      expect(await submitOrder(env.services, order.id)).toBe('unconfirmed');
+      expect(await submitOrder(env.services, order.id)).toBe('unconfirmed');
+      expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('unconfirmed');
+      expect(upstream.placed.filter((p) => p.requestId === `codex-${order.id}`)).toHaveLength(1);
+      expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'accepted', submitInFlight: true, refunded: 0 });
+    } finally {
+      await table.catalog.putProvider(provider());
+    }
+  });
+
+  it('gives up with a full refund when the provider was never reached', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push(new ProviderNotReached('ECONNREFUSED'));
+    await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('rejected');
+    expect((await table.orders.getOrder(order.id))!.rejectedReason).toMatch(/Provider unavailable/);
+  });
+});
+
+describe('waiting for the outcome', () => {
+  it('parks the callback token on the order', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push('p-400');
+    await submitOrder(env.services, order.id);
+    expect(await awaitOutcome(env.services, order.id, 'token-400')).toBe('parked');
+    expect((await table.orders.getOrder(order.id))!.taskToken).toBe('token-400');
+  });
+
+  it('resumes at once when the order ended before the token was parked', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push('p-500');
+    await submitOrder(env.services, order.id);
+    await table.orders.recordProgress(order.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
+    expect(await awaitOutcome(env.services, order.id, 'token-500')).toBe('resumed');
+    expect(env.resumed.at(-1)).toMatchObject({ token: 'token-500' });
+  });
+});
+
+describe('the batch poller', () => {
+  it('asks for at most 100 orders per call, writes progress, and resumes the orders that ended', async () => {
+    const fresh = await createTestTable();
+    const scripted = new ScriptedProvider();
+    const local = orderServicesOn(fresh, { forProvider: async () => scripted });
+    await fresh.catalog.putProvider(provider());
+    await fresh.catalog.putService(TEST_SERVICE);
+    await fundedWallet(fresh, 'w', '1000.00');
+    const ids: number[] = [];
+    for (let i = 0; i < 250; i++) {
+      const order = await placeOrder(local.services, { ownerId: 'owner-w', walletId: 'w', serviceId: 1, link: `https://youtube.com/watch?v=${i}`, quantity: 1000 });
+      await submitOrder(local.services, order.id);
+      await awaitOutcome(local.services, order.id, `token-${order.id}`);
+      ids.push(order.id);
+    }
+    const externalOf = async (id: number) => (await fresh.orders.getOrder(id))!.externalOrderId!;
+    for (const [i, id] of ids.entries()) {
+      const ext = await externalOf(id);
+      if (i < 10) scripted.statuses.set(ext, { status: 'Completed', remains: 0, startCount: 5 });
+      else if (i === 10) scripted.statuses.set(ext, new ProviderRejected('Incorrect order ID'));
+      else scripted.statuses.set(ext, { status: 'In progress', remains: 600, startCount: 5 });
+    }
+    const [report] = await pollAllProviders(local.services);
+    expect(report).toMatchObject({ polled: 250, statusCalls: 3, resumed: 10, updated: 249 });
+    expect(report!.unknownToProvider).toHaveLength(1);
+    expect(scripted.multiStatusCalls.map((c) => c.length)).toEqual([100, 100, 50]);
+    expect(local.resumed.map((r) => r.token).sort()).toEqual(ids.slice(0, 10).map((id) => `token-${id}`).sort());
+    expect(await fresh.orders.getOrder(ids[20]!)).toMatchObject({ status: 'In progress', remains: 600, startCount: 5 });
+
+    // Nothing changed since: a second tick writes nothing and resumes nothing.
+    const [again] = await pollAllProviders(local.services);
+    expect(again).toMatchObject({ updated: 0, resumed: 0 });
+  });
+});
+
+describe('the sweeper', () => {
+  it('restarts the workflow of an accepted order whose start was lost', async () => {
+    const order = await newOrder();
+    env.started.length = 0;
+    const result = await sweepOpenOrders(env.services);
+    expect(result.started).toContain(order.id);
+  });
+});
