@@ -1,5 +1,7 @@
 // `npm start`: the whole system locally. PORT picks the port (default 3000); `--persist [dir]` or
 // CODEX_DATA_DIR keeps data on disk (default dir .local/data) so a restart carries on with open orders.
+// Knobs for demos and tests: CODEX_PROVIDER_SPEED (demo provider pace multiplier), CODEX_POLL_MS (poller
+// interval), CODEX_DEMO_FILE (where the demo credentials go, default .local/demo.json).
 import { resolve } from 'node:path';
 import { JavaMissing } from './dynamodb-local.js';
 import { REPO_ROOT, startLocalStack } from './stack.js';
@@ -15,8 +17,15 @@ function dataDirFromArgs(argv: string[]): string | undefined {
 
 async function main(): Promise<void> {
   const dataDir = dataDirFromArgs(process.argv.slice(2));
-  const demoFile = resolve(REPO_ROOT, '.local/demo.json');
-  const stack = await startLocalStack({ port: Number(process.env.PORT ?? 3000), ...(dataDir ? { dataDir } : {}), demoFile, logLevel: process.env.LOG_LEVEL ?? 'INFO' });
+  const demoFile = resolve(process.env.CODEX_DEMO_FILE ?? resolve(REPO_ROOT, '.local/demo.json'));
+  const stack = await startLocalStack({
+    port: Number(process.env.PORT ?? 3000),
+    ...(dataDir ? { dataDir } : {}),
+    demoFile,
+    logLevel: process.env.LOG_LEVEL ?? 'INFO',
+    ...(process.env.CODEX_PROVIDER_SPEED ? { providerSpeed: Number(process.env.CODEX_PROVIDER_SPEED) } : {}),
+    ...(process.env.CODEX_POLL_MS ? { pollEveryMs: Number(process.env.CODEX_POLL_MS) } : {}),
+  });
   console.log(
     [
       '',
@@ -28,7 +37,7 @@ async function main(): Promise<void> {
       `  Demo reseller: ${stack.reseller.email}, API key in ${demoFile}`,
       `  Data:          ${dataDir ? `on disk in ${dataDir}` : 'in memory (use --persist to keep it)'}`,
       '',
-      `  Try: curl -s ${stack.v2Url} -d key=$(node -p "require('./.local/demo.json').reseller.apiKey") -d action=services`,
+      `  Try: curl -s ${stack.v2Url} -d key=$(node -p "require('${demoFile}').reseller.apiKey") -d action=services`,
       '',
       'Ctrl-C stops everything.',
     ].join('\n'),

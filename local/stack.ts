@@ -157,7 +157,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       mkdirSync(dirname(options.demoFile), { recursive: true });
       writeFileSync(
         options.demoFile,
-        JSON.stringify({ apiBase: stack.apiBase, v2Url: stack.v2Url, health: `${stack.apiBase}/health`, providerUrl: provider.url, reseller: { email: reseller.email, apiKey: reseller.apiKey } }, null, 2) + '\n',
+        JSON.stringify({ apiBase: stack.apiBase, v2Url: stack.v2Url, health: `${stack.apiBase}/health`, providerUrl: provider.url, dynamoEndpoint: dynamo.endpoint, reseller: { email: reseller.email, apiKey: reseller.apiKey } }, null, 2) + '\n',
         { mode: 0o600 },
       );
     }
