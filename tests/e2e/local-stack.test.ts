@@ -100,9 +100,9 @@ describe('the local stack', () => {
     }
     const huge = await fetch(url, { method: 'POST', body: new URLSearchParams({ key, action: 'add', service: '1', link: 'https://youtube.com/x', quantity: '100', pad: 'x'.repeat(200_000) }) });
     expect(huge.status).toBe(200);
-    expect((await huge.json()).error).toMatch(/too large|larger/i);
+    expect(((await huge.json()) as { error: string }).error).toMatch(/too large|larger/i);
     const badJson = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"key": ' });
-    expect((await badJson.json()).error).toMatch(/JSON/);
+    expect(((await badJson.json()) as { error: string }).error).toMatch(/JSON/);
     expect(await balance()).toBe(before);
   });
 

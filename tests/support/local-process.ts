@@ -67,6 +67,6 @@ export function dynamoProcessesOn(port: string): number {
 
 /** Calls the reseller API the way panels do: a form POST. */
 export async function v2(url: string, fields: Record<string, string | number>): Promise<{ status: number; body: any }> {
-  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(Object.entries(fields).map(([k, v]) => [k, String(v)])) });
+  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)])) });
   return { status: response.status, body: await response.json() };
 }
