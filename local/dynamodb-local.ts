@@ -32,6 +32,10 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
   const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx384m', '-XX:+UseSerialGC', '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(options.port), '-sharedDb'];
   args.push(...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']));
   const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // However this process ends (even by an uncaught error), DynamoDB Local must not outlive it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const endpoint = `http://127.0.0.1:${options.port}`;

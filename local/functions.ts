@@ -1,6 +1,7 @@
 // Loads the same handler modules that CDK bundles, by the entries in lambdas/functions.ts.
 import { resolve } from 'node:path';
 import { FUNCTIONS, type FunctionName } from '../lambdas/functions.js';
+import { currentFunction } from './capacity-meter.js';
 
 export type LambdaFunction = (event: unknown, context?: unknown) => Promise<unknown>;
 
@@ -13,7 +14,8 @@ export function loadFunction(name: FunctionName, root: string): Promise<LambdaFu
     fn = import(resolve(root, spec.entry)).then((module: Record<string, unknown>) => {
       const handler = module[spec.handler];
       if (typeof handler !== 'function') throw new Error(`${spec.entry} does not export ${spec.handler}`);
-      return handler as LambdaFunction;
+      // Each invocation runs in its own async context naming the function, as each would run in its own Lambda.
+      return ((event: unknown, context?: unknown) => currentFunction.run(name, () => (handler as LambdaFunction)(event, context))) as LambdaFunction;
     });
     loaded.set(name, fn);
   }

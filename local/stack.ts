@@ -11,6 +11,8 @@ import { sweepOpenOrders } from '../lambdas/application/sweep-orders.js';
 import { type Dependencies, dependencies, usePlatform } from '../lambdas/shared/dependencies.js';
 import { type DemoProvider, startDemoProvider } from './demo-provider/server.js';
 import { startDynamoLocal, ensureTable } from './dynamodb-local.js';
+import { CapacityMeter } from './capacity-meter.js';
+import type { PollReport } from '../lambdas/application/poll-providers.js';
 import { LocalEventBus } from './event-bus.js';
 import { lambdaContext, loadFunction } from './functions.js';
 import { startGateway } from './gateway.js';
@@ -36,6 +38,8 @@ export interface LocalStackOptions {
   /** Where to write the demo credentials (apiBase, v2Url, reseller). */
   demoFile?: string;
   logLevel?: string;
+  /** Counts DynamoDB capacity per function and keeps the poller's reports, for the benchmark. */
+  measure?: boolean;
 }
 
 export interface LocalStack {
@@ -47,6 +51,8 @@ export interface LocalStack {
   events: LocalEventBus;
   deps: Dependencies;
   dynamoEndpoint: string;
+  capacity?: CapacityMeter;
+  pollReports: PollReport[];
   stop(): Promise<void>;
 }
 
@@ -107,6 +113,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       events,
     });
     const deps = dependencies();
+    const capacity = options.measure ? new CapacityMeter() : undefined;
+    capacity?.attach(deps.db);
+    const pollReports: PollReport[] = [];
 
     await seedCatalog(deps, { apiUrl: provider.url, timeoutMs: options.providerTimeoutMs ?? 5_000 });
     const keyFile = dataDir ? join(dataDir, 'demo-reseller-key.txt') : undefined;
@@ -129,7 +138,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         if (running) return;
         running = true;
         try {
-          await fn({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext(schedule.function, 'schedule'));
+          const result = await fn({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext(schedule.function, 'schedule'));
+          if (options.measure && schedule.function === 'pollProviders') pollReports.push(...(result as PollReport[]));
         } catch (error) {
           console.error(`local schedule ${schedule.function} failed:`, (error as Error).message);
         } finally {
@@ -151,6 +161,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       events,
       deps,
       dynamoEndpoint: dynamo.endpoint,
+      ...(capacity ? { capacity } : {}),
+      pollReports,
       stop,
     };
     if (options.demoFile) {

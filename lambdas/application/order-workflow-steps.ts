@@ -1,7 +1,7 @@
 // The steps of the order workflow (state-machines/order-workflow.asl.json). Each is idempotent: running an
 // order's workflow again from the start finishes it without repeating any effect.
 import type { DomainEvent } from '../domain/events.js';
-import { type Micros, formatMoney } from '../domain/money.js';
+import { type Micros, addMoney, formatMoney } from '../domain/money.js';
 import { isTerminal } from '../domain/order-status.js';
 import { settle } from '../domain/orders.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../domain/provider-errors.js';
@@ -34,8 +34,11 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
   // A call that may have reached a provider without request_id support must not be repeated: a person decides.
   if (order.submitInFlight && !provider.acceptsRequestId) return 'unconfirmed';
 
-  const started = await orders.beginSubmit(orderId, clock.now().toISOString());
-  if (!started) return submitOrder(services, orderId);
+  // Only a provider without request_id support needs the in-flight marker: for the others, resending is safe.
+  if (!provider.acceptsRequestId) {
+    const started = await orders.beginSubmit(orderId, clock.now().toISOString());
+    if (!started) return submitOrder(services, orderId);
+  }
 
   const client = await providers.forProvider(provider);
   try {
@@ -53,12 +56,15 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
       return 'rejected';
     }
     if (error instanceof ProviderNotReached) {
-      await orders.clearSubmitInFlight(orderId, clock.now().toISOString());
+      // This call did not reach the provider; an earlier unclear one to a request_id provider still may have.
+      if (!provider.acceptsRequestId) await orders.clearSubmitInFlight(orderId, clock.now().toISOString());
       throw new ProviderUnavailable(error.message);
     }
     if (error instanceof ProviderOutcomeUnknown) {
-      if (provider.acceptsRequestId) throw new ProviderUnavailable(error.message);
-      return 'unconfirmed';
+      if (!provider.acceptsRequestId) return 'unconfirmed';
+      // Safe to resend with the same request_id; remembered so that giving up later does not refund blindly.
+      if (!order.submitInFlight) await orders.beginSubmit(orderId, clock.now().toISOString());
+      throw new ProviderUnavailable(error.message);
     }
     throw error;
   }
@@ -102,8 +108,12 @@ export async function finalizeOrder(services: OrderServices, orderId: number): P
   }
   const settlement = settle(order);
   const now = clock.now().toISOString();
-  await orders.finalize(order, settlement, now);
-  const final = (await orders.getOrder(orderId)) ?? order;
+  const applied = await orders.finalize(order, settlement, now);
+  // Whoever settled it (this run or a concurrent one), the stored order is the truth to report.
+  const final =
+    applied === 'applied'
+      ? { ...order, status: settlement.status, refunded: addMoney(order.refunded, settlement.refund), remains: settlement.remains }
+      : ((await orders.getOrder(orderId)) ?? order);
   await events.publish([finalizedEvent(final.id, final.ownerId, final.status, final.charge, final.refunded, final.remains ?? 0, now)]);
   return { orderId, status: final.status, refund: formatMoney(final.refunded) };
 }

@@ -8,10 +8,11 @@ export interface SweepOptions {
   everything?: boolean;
 }
 
-export async function sweepOpenOrders(services: OrderServices, options: SweepOptions = {}): Promise<{ examined: number; started: number[] }> {
+export async function sweepOpenOrders(services: OrderServices, options: SweepOptions = {}): Promise<{ examined: number; started: number[]; failed: { orderId: number; error: string }[] }> {
   const now = services.clock.now().getTime();
   const minAge = services.settings.sweepMinAgeMs;
   const started: number[] = [];
+  const failed: { orderId: number; error: string }[] = [];
   let examined = 0;
   for (const provider of await services.catalog.listProviders()) {
     let cursor: string | undefined;
@@ -22,12 +23,16 @@ export async function sweepOpenOrders(services: OrderServices, options: SweepOpt
         examined++;
         const quietFor = now - Date.parse(order.progressAt ?? order.createdAt);
         const stuck = (order.phase === 'accepted' || isTerminal(order.status)) && quietFor >= minAge;
-        if (options.everything || stuck) {
+        if (!options.everything && !stuck) continue;
+        try {
           await services.workflow.ensureStarted(order.id);
           started.push(order.id);
+        } catch (error) {
+          // One order whose workflow cannot be restarted (for example, not redrivable) must not stop the sweep.
+          failed.push({ orderId: order.id, error: `${(error as Error).name}: ${(error as Error).message}` });
         }
       }
     } while (cursor);
   }
-  return { examined, started };
+  return { examined, started, failed };
 }

@@ -16,5 +16,6 @@ export const pollProviders = async () => {
 export const sweepOrders = async () => {
   const result = await sweepOpenOrders(dependencies());
   if (result.started.length > 0) logger.warn('sweeper restarted order workflows', { orderIds: result.started.slice(0, 50), count: result.started.length });
-  return { examined: result.examined, started: result.started.length };
+  if (result.failed.length > 0) logger.error('sweeper could not restart order workflows', { failures: result.failed.slice(0, 50), count: result.failed.length });
+  return { examined: result.examined, started: result.started.length, failed: result.failed.length };
 };

@@ -64,7 +64,7 @@ describe('submitting an order', () => {
     expect(await submitOrder(env.services, order.id)).toBe('submitted');
     expect(await submitOrder(env.services, order.id)).toBe('submitted');
     expect(upstream.placed.filter((p) => p.requestId === `codex-${order.id}`)).toHaveLength(1);
-    expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'submitted', externalOrderId: 'p-100', submitAttempts: 1 });
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'submitted', externalOrderId: 'p-100' });
   });
 
   it('records a refusal so the order is refunded, and does not ask again', async () => {
@@ -89,7 +89,9 @@ describe('submitting an order', () => {
     const order = await newOrder();
     upstream.placeScript.push(new ProviderOutcomeUnknown('timeout'), 'p-300');
     await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect((await table.orders.getOrder(order.id))!.submitInFlight).toBe(true);
     expect(await submitOrder(env.services, order.id)).toBe('submitted');
+    expect((await table.orders.getOrder(order.id))!.submitInFlight).toBeUndefined();
     const sent = upstream.placed.filter((p) => p.requestId === `codex-${order.id}`);
     expect(sent).toHaveLength(2);
   });
@@ -107,6 +109,16 @@ describe('submitting an order', () => {
     } finally {
       await table.catalog.putProvider(provider());
     }
+  });
+
+  it('holds for a person, never refunds, when retries run out after an unclear failure', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push(new ProviderOutcomeUnknown('timeout'), new ProviderNotReached('ECONNREFUSED'));
+    await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
+    await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('unconfirmed');
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'accepted', refunded: 0 });
+    expect((await table.orders.getOrder(order.id))!.rejectedReason).toBeUndefined();
   });
 
   it('gives up with a full refund when the provider was never reached', async () => {

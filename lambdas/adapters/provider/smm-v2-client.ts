@@ -29,7 +29,12 @@ export class SmmV2Client implements ProviderClient {
   }
 
   async status(externalOrderId: string): Promise<ProviderOrderStatus> {
-    return readStatus(objectOf(await this.call('status', { order: externalOrderId })));
+    const record = objectOf(await this.call('status', { order: externalOrderId }));
+    try {
+      return readStatus(record);
+    } catch (error) {
+      throw new ProviderOutcomeUnknown(this.redact((error as Error).message));
+    }
   }
 
   async multiStatus(externalOrderIds: string[]): Promise<Map<string, ProviderOrderStatus | Error>> {
@@ -44,9 +49,9 @@ export class SmmV2Client implements ProviderClient {
       }
       const record = entry as Record<string, unknown>;
       try {
-        result.set(id, typeof record.error === 'string' ? new ProviderRejected(record.error) : readStatus(record));
+        result.set(id, typeof record.error === 'string' ? new ProviderRejected(this.redact(record.error)) : readStatus(record));
       } catch (error) {
-        result.set(id, error as Error);
+        result.set(id, new ProviderOutcomeUnknown(this.redact((error as Error).message)));
       }
     }
     return result;
@@ -54,14 +59,15 @@ export class SmmV2Client implements ProviderClient {
 
   async cancel(externalOrderIds: string[]): Promise<Map<string, true | Error>> {
     const answer = await this.call('cancel', { orders: externalOrderIds.join(',') });
+    if (!Array.isArray(answer)) throw new ProviderOutcomeUnknown('The provider did not answer the cancel with a list');
     const result = new Map<string, true | Error>();
-    const rows = Array.isArray(answer) ? answer : [];
-    for (const row of rows) {
+    for (const row of answer) {
       const record = objectOf(row);
       const id = idOf(record.order);
       if (id === undefined) continue;
       const cancel = record.cancel;
-      result.set(id, cancel && typeof cancel === 'object' ? new ProviderRejected(String((cancel as Record<string, unknown>).error ?? 'Cancel refused')) : true);
+      if (cancel && typeof cancel === 'object') result.set(id, new ProviderRejected(this.redact(String((cancel as Record<string, unknown>).error ?? 'Cancel refused'))));
+      else result.set(id, truthy(cancel) ? true : new ProviderRejected('Cancel refused'));
     }
     for (const id of externalOrderIds) if (!result.has(id)) result.set(id, new ProviderRejected('Incorrect order ID'));
     return result;
@@ -97,6 +103,11 @@ export class SmmV2Client implements ProviderClient {
     return { balance: String(answer.balance ?? '0'), currency: String(answer.currency ?? 'USD') };
   }
 
+  /** Provider texts end up in logs and on orders; some panels echo the key back, so it is cut out. */
+  private redact(text: string): string {
+    return this.apiKey.length > 0 ? text.split(this.apiKey).join('[redacted]') : text;
+  }
+
   private async call(action: string, fields: Record<string, string>): Promise<unknown> {
     const body = new URLSearchParams({ key: this.apiKey, action, ...fields });
     let response: Response;
@@ -121,7 +132,7 @@ export class SmmV2Client implements ProviderClient {
     }
     const error = parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>).error : undefined;
     if (response.status === 429) throw new ProviderNotReached('The provider is rate limiting us');
-    if (typeof error === 'string' && response.status < 500) throw new ProviderRejected(error);
+    if (typeof error === 'string' && response.status < 500) throw new ProviderRejected(this.redact(error));
     if (!response.ok) throw new ProviderOutcomeUnknown(`The provider answered HTTP ${response.status}`);
     if (parsed === undefined) throw new ProviderOutcomeUnknown('The provider answered with something that is not JSON');
     return parsed;
@@ -138,8 +149,8 @@ function readStatus(record: Record<string, unknown>): ProviderOrderStatus {
     status,
     ...(startCount !== undefined ? { startCount } : {}),
     ...(remains !== undefined ? { remains } : {}),
-    ...(record.charge !== undefined ? { charge: String(record.charge) } : {}),
-    ...(record.currency !== undefined ? { currency: String(record.currency) } : {}),
+    ...(record.charge !== undefined && record.charge !== null ? { charge: String(record.charge) } : {}),
+    ...(record.currency !== undefined && record.currency !== null ? { currency: String(record.currency) } : {}),
   };
 }
 

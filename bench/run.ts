@@ -1,0 +1,190 @@
+// `npm run bench`: measures the order spine on the local stack and prints the figures with their targets.
+// Phase 1 runs the stack in its own process (as `npm start` does) and drives it over HTTP; phase 2 runs it
+// in this process to count DynamoDB capacity per function, state transitions and provider calls per order.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { InMemorySecretStore } from '../lambdas/adapters/secrets/secrets-manager-store.js';
+import { type Dependencies, dependencies, usePlatform } from '../lambdas/shared/dependencies.js';
+import { seedReseller } from '../local/seed.js';
+import { LOCAL_PEPPER, startLocalStack } from '../local/stack.js';
+import { startStackProcess, treeResidentBytes } from '../local/stack-process.js';
+
+const results: string[] = [];
+const print = (line: string) => {
+  console.log(line);
+  results.push(line);
+};
+const verdict = (ok: boolean) => (ok ? 'meets target' : 'MISSES TARGET');
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+async function timed<T>(concurrency: number, total: number, task: (i: number, worker: number) => Promise<T>) {
+  const latencies: number[] = [];
+  const outcomes: T[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        outcomes.push(await task(i, worker));
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { p50: percentile(latencies, 50), p99: percentile(latencies, 99), perSecond: total / seconds, outcomes };
+}
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+
+async function postForm(url: string, fields: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(url, { method: 'POST', body: new URLSearchParams(fields) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+async function latencyPhase(): Promise<void> {
+  const workDir = mkdtempSync(join(tmpdir(), 'codex-bench-'));
+  const stack = await startStackProcess({ workDir, env: { CODEX_PROVIDER_SPEED: '1', CODEX_POLL_MS: '3000' } });
+  try {
+    await new Promise((r) => setTimeout(r, 5_000));
+    const restBytes = treeResidentBytes(stack.child.pid!);
+    print(`Local stack resident memory at rest (node + DynamoDB Local): ${mib(restBytes)}  [target < 1024 MiB: ${verdict(restBytes < 1024 ** 3)}]`);
+
+    // A client of the same DynamoDB Local, for seeding wallets and the bare-transaction baseline.
+    Object.assign(process.env, { TABLE_NAME: 'codex', DYNAMODB_ENDPOINT: stack.demo.dynamoEndpoint, AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'ERROR' });
+    usePlatform({
+      secrets: new InMemorySecretStore({ 'codex/api-key-pepper': LOCAL_PEPPER }),
+      workflow: { ensureStarted: async () => undefined, resume: async () => undefined },
+      events: { publish: async () => undefined },
+    });
+    const deps = dependencies();
+    const wallets = 64;
+    const keys: string[] = [];
+    for (let i = 0; i < wallets; i++) {
+      keys.push((await seedReseller(deps, { id: `bench-${i}`, email: `bench-${i}@codex.local`, walletId: `wallet-bench-${i}`, deposit: '1000000.00' })).apiKey);
+    }
+
+    print('');
+    print('Bare TransactWriteItems on the same DynamoDB Local (3 items: put, conditional update, put):');
+    const bare: Record<number, { p50: number; p99: number }> = {};
+    await seedBareWallets(deps, 64);
+    for (const concurrency of [1, 16]) {
+      await timed(concurrency, 50, (i, w) => bareTransaction(deps, `warm-${concurrency}-${i}`, w));
+      const r = await timed(concurrency, 600, (i, w) => bareTransaction(deps, `c${concurrency}-${i}`, w));
+      bare[concurrency] = r;
+      print(`  concurrency ${String(concurrency).padStart(2)}: p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${r.perSecond.toFixed(0)}/s`);
+    }
+
+    print('');
+    print('Order acceptance over HTTP (POST /api/v2 action=add), many wallets:');
+    for (const concurrency of [1, 4, 16, 32]) {
+      const add = (i: number, worker: number) =>
+        postForm(stack.demo.v2Url, { key: keys[(worker * 7 + i) % wallets]!, action: 'add', service: '1', link: `https://youtube.com/watch?v=bench${i}`, quantity: '1000' });
+      await timed(concurrency, 40, add);
+      const r = await timed(concurrency, 600, add);
+      const failures = r.outcomes.filter((o) => o.status !== 200 || o.body.order === undefined).length;
+      let line = `  concurrency ${String(concurrency).padStart(2)}: ${r.perSecond.toFixed(0)} orders/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, failures ${failures}`;
+      if (concurrency === 16) {
+        const base = bare[16]!.p50;
+        line += `  [p50 ${(r.p50 / base).toFixed(2)}x bare (target <= 2x): ${verdict(r.p50 <= 2 * base)}; p99 ${(r.p99 / base).toFixed(2)}x bare p50 (target <= 4x): ${verdict(r.p99 <= 4 * base)}]`;
+      }
+      print(line);
+    }
+
+    print('');
+    print('One hot wallet (funded for 150 orders, 400 requests):');
+    const hot = await seedReseller(deps, { id: 'bench-hot', email: 'hot@codex.local', walletId: 'wallet-bench-hot', deposit: '135.00' });
+    for (const concurrency of [16]) {
+      const r = await timed(concurrency, 400, (i) => postForm(stack.demo.v2Url, { key: hot.apiKey, action: 'add', service: '1', link: `https://youtube.com/watch?v=hot${i}`, quantity: '1000' }));
+      const orders = r.outcomes.filter((o) => o.body.order !== undefined).length;
+      const noFunds = r.outcomes.filter((o) => o.body.error === 'Not enough funds on balance').length;
+      const serverErrors = r.outcomes.filter((o) => o.status >= 500).length;
+      const other = r.outcomes.length - orders - noFunds;
+      print(`  concurrency ${concurrency}: ${orders} orders, ${noFunds} insufficient-funds answers, ${other} other answers, ${serverErrors} 5xx; p50 ${ms(r.p50)}, p99 ${ms(r.p99)}  [every request answered with an order or a clear insufficient-funds error: ${verdict(orders === 150 && noFunds === 250 && other === 0)}]`);
+    }
+
+    await new Promise((r) => setTimeout(r, 5_000));
+    print('');
+    print(`Local stack resident memory after the load: ${mib(treeResidentBytes(stack.child.pid!))}`);
+  } finally {
+    await stack.stop('SIGINT');
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function seedBareWallets(deps: Dependencies, count: number): Promise<void> {
+  for (let w = 0; w < count; w++) await deps.db.send(new PutCommand({ TableName: 'codex', Item: { pk: `BENCH#W${w}`, sk: 'WALLET', balance: 1e12, seq: 0 } }));
+}
+
+async function bareTransaction(deps: Dependencies, id: string, worker: number): Promise<void> {
+  await deps.db.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: 'codex', Item: { pk: `BENCH#${id}`, sk: 'ORDER', quantity: 1000, link: 'https://youtube.com/watch?v=x' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Update: { TableName: 'codex', Key: { pk: `BENCH#W${worker}`, sk: 'WALLET' }, UpdateExpression: 'SET balance = balance - :a, seq = seq + :one', ConditionExpression: 'balance >= :a', ExpressionAttributeValues: { ':a': 900_000, ':one': 1 } } },
+        { Put: { TableName: 'codex', Item: { pk: `BENCH#W${worker}`, sk: `LEDGER#${id}`, amount: -900_000 }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+    }),
+  );
+}
+
+async function costPhase(): Promise<void> {
+  const orders = 300;
+  const stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs: 500, sweepEveryMs: 600_000, measure: true, logLevel: 'ERROR' });
+  try {
+    stack.capacity!.reset();
+    const addsBefore = stack.provider.calls.add ?? 0;
+    const statusBefore = stack.provider.calls.status ?? 0;
+    const placed = await timed(16, orders, (i) =>
+      postForm(stack.v2Url, { key: stack.reseller.apiKey, action: 'add', service: '1', link: `https://youtube.com/watch?v=cost${i}`, quantity: '1000' }),
+    );
+    const ids = placed.outcomes.map((o) => Number(o.body.order));
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const current = await stack.deps.orders.getOrders(ids);
+      if ([...current.values()].every((o) => o.phase === 'finalized')) break;
+      if (Date.now() > deadline) throw new Error('orders did not finish within 120 s');
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    const byFunction = stack.capacity!.byFunction;
+    const acceptance = byFunction.get('resellerApi') ?? { write: 0, read: 0, calls: 0 };
+    let lifeWrite = 0;
+    let lifeRead = 0;
+    print('');
+    print(`Cost per order (${orders} ordinary orders, completed):`);
+    for (const [name, totals] of [...byFunction.entries()].sort()) {
+      if (name === 'local-stack') continue;
+      lifeWrite += totals.write;
+      lifeRead += totals.read;
+      print(`  ${name.padEnd(18)} ${(totals.write / orders).toFixed(2)} WCU, ${(totals.read / orders).toFixed(2)} RCU, ${(totals.calls / orders).toFixed(2)} DynamoDB calls per order`);
+    }
+    print(`  write units at acceptance: ${(acceptance.write / orders).toFixed(2)} per order  [target <= 10: ${verdict(acceptance.write / orders <= 10)}]`);
+    print(`  write units over the order's life: ${(lifeWrite / orders).toFixed(2)} per order  [target <= 20: ${verdict(lifeWrite / orders <= 20)}]`);
+    print(`  read units over the order's life: ${(lifeRead / orders).toFixed(2)} per order`);
+    const executions = ids.map((id) => stack.workflow.executions.get(`order-${id}`)!).filter(Boolean);
+    const transitions = executions.map((e) => e.transitions);
+    const maxTransitions = Math.max(...transitions);
+    print(`  state transitions per completed order: mean ${(transitions.reduce((a, b) => a + b, 0) / transitions.length).toFixed(2)}, max ${maxTransitions}  [target <= 10: ${verdict(maxTransitions <= 10)}]`);
+    const adds = (stack.provider.calls.add ?? 0) - addsBefore;
+    const statusCalls = (stack.provider.calls.status ?? 0) - statusBefore;
+    const polled = stack.pollReports.reduce((sum, r) => sum + r.polled, 0);
+    const perHundred = polled > 0 ? (statusCalls / polled) * 100 : 0;
+    print(`  provider calls per order: ${(adds / orders).toFixed(2)} add, ${(statusCalls / orders).toFixed(3)} status; ${statusCalls} status calls covered ${polled} order-polls = ${perHundred.toFixed(2)} calls per 100 orders polled  [target <= 1 per 100 (batched): ${verdict(perHundred <= 1.0001)}]`);
+  } finally {
+    await stack.stop();
+  }
+}
+
+await latencyPhase();
+await costPhase();
+console.log('\nDone.');
+process.exit(0);

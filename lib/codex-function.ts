@@ -1,0 +1,54 @@
+// The one way Codex builds a Lambda function: Node 22 on arm64, ESM bundled by esbuild with the AWS SDK inside.
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { FunctionSpec } from '../lambdas/functions.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+// Some bundled CommonJS packages call require() for Node built-ins; an ESM bundle has no require of its own.
+const ESM_REQUIRE_SHIM = "import { createRequire as __codexCreateRequire } from 'node:module'; const require = __codexCreateRequire(import.meta.url);";
+
+export interface CodexFunctionProps {
+  spec: FunctionSpec;
+  environment?: Record<string, string>;
+  /** Whether the function's log group outlives the stack. */
+  logRemovalPolicy?: RemovalPolicy;
+}
+
+export class CodexFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, { spec, environment = {}, logRemovalPolicy = RemovalPolicy.RETAIN }: CodexFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy });
+    super(scope, id, {
+      entry: join(REPO_ROOT, spec.entry),
+      handler: spec.handler,
+      description: spec.description,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      logGroup,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'codex',
+        ...environment,
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        target: 'node22',
+        format: OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_SHIM,
+        externalModules: [],
+      },
+    });
+  }
+}

@@ -1,0 +1,38 @@
+// The single DynamoDB table, built from TABLE_DESIGN (the local stack builds DynamoDB Local's from the same object).
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+import { TABLE_DESIGN } from '../lambdas/adapters/dynamodb/table-design.js';
+
+export interface DataTableProps {
+  /** Protects the table from deletion and keeps it when the stack goes. */
+  retain: boolean;
+}
+
+export class DataTable extends Construct {
+  readonly table: TableV2;
+
+  constructor(scope: Construct, id: string, { retain }: DataTableProps) {
+    super(scope, id);
+    const index = TABLE_DESIGN.openOrdersIndex;
+    this.table = new TableV2(this, 'Table', {
+      partitionKey: { name: TABLE_DESIGN.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_DESIGN.sortKey, type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      globalSecondaryIndexes: [
+        {
+          indexName: index.name,
+          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: index.sortKey, type: AttributeType.NUMBER },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...index.projectedAttributes],
+        },
+      ],
+      dynamoStream: StreamViewType[TABLE_DESIGN.streamView],
+      timeToLiveAttribute: TABLE_DESIGN.timeToLiveAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: retain,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+  }
+}

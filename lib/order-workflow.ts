@@ -1,0 +1,130 @@
+// The order workflow: the Standard state machine from the ASL file, its Lambda steps, the stream consumer that
+// starts one execution per committed order, and the scheduled poller and sweeper that resume and restart them.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { FUNCTIONS, type FunctionName, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../lambdas/functions.js';
+import { CodexFunction, REPO_ROOT } from './codex-function.js';
+
+type WorkflowFunctionName = 'startOrderWorkflow' | 'submitOrder' | 'giveUpSubmission' | 'awaitCompletion' | 'finalizeOrder' | 'pollProviders' | 'sweepOrders';
+
+export interface OrderWorkflowProps {
+  table: ITableV2;
+  bus: IEventBus;
+  /** Environment every function gets (table, bus, secrets). */
+  environment: Record<string, string>;
+  /** ARN pattern of the secrets holding the providers' API keys. */
+  providerSecretsArn: string;
+  logRemovalPolicy: RemovalPolicy;
+  tracing?: boolean;
+}
+
+export class OrderWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly functions: Record<WorkflowFunctionName, CodexFunction>;
+
+  constructor(scope: Construct, id: string, props: OrderWorkflowProps) {
+    super(scope, id);
+    const { table, bus, environment, providerSecretsArn, logRemovalPolicy } = props;
+    const make = (name: WorkflowFunctionName) => new CodexFunction(this, name, { spec: FUNCTIONS[name], environment, logRemovalPolicy });
+    const fns: Record<WorkflowFunctionName, CodexFunction> = {
+      startOrderWorkflow: make('startOrderWorkflow'),
+      submitOrder: make('submitOrder'),
+      giveUpSubmission: make('giveUpSubmission'),
+      awaitCompletion: make('awaitCompletion'),
+      finalizeOrder: make('finalizeOrder'),
+      pollProviders: make('pollProviders'),
+      sweepOrders: make('sweepOrders'),
+    };
+    this.functions = fns;
+    const lookup = (name: FunctionName): CodexFunction => {
+      if (!(name in fns)) throw new Error(`The order workflow does not create the function ${name}`);
+      return fns[name as WorkflowFunctionName];
+    };
+
+    // The same file the local runner executes; CDK uploads it as an asset and CloudFormation fills in the ARNs.
+    const definitionFile = join(REPO_ROOT, WORKFLOW_DEFINITION_FILE);
+    const missing = [...readFileSync(definitionFile, 'utf8').matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]!).filter((key) => !(key in WORKFLOW_SUBSTITUTIONS));
+    if (missing.length > 0) throw new Error(`${WORKFLOW_DEFINITION_FILE} uses placeholders with no function: ${missing.join(', ')}`);
+    const steps = Object.entries(WORKFLOW_SUBSTITUTIONS).map(([key, name]) => [key, lookup(name)] as const);
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromFile(definitionFile),
+      definitionSubstitutions: Object.fromEntries(steps.map(([key, fn]) => [key, fn.functionArn])),
+      logs: {
+        destination: new LogGroup(this, 'StateMachineLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy }),
+        level: LogLevel.ERROR,
+        // Execution data carries task tokens, which let anyone holding them resume an order.
+        includeExecutionData: false,
+      },
+      tracingEnabled: props.tracing ?? false,
+    });
+    // Unqualified ARNs only: the definition never calls a version or alias.
+    this.stateMachine.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...new Set(steps.map(([, fn]) => fn))].map((fn) => fn.functionArn) }),
+    );
+    const stateMachineArn = this.stateMachine.stateMachineArn;
+
+    for (const name of ['submitOrder', 'giveUpSubmission', 'awaitCompletion', 'finalizeOrder', 'pollProviders'] as const) {
+      table.grantReadWriteData(fns[name]);
+    }
+    table.grantReadData(fns.sweepOrders);
+    for (const fn of [fns.submitOrder, fns.pollProviders]) {
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [providerSecretsArn] }));
+    }
+    bus.grantPutEventsTo(fns.finalizeOrder);
+
+    for (const fn of [fns.startOrderWorkflow, fns.sweepOrders]) {
+      fn.addEnvironment('STATE_MACHINE_ARN', stateMachineArn);
+      this.stateMachine.grantStartExecution(fn);
+      this.stateMachine.grantExecution(fn, 'states:DescribeExecution', 'states:RedriveExecution');
+    }
+    this.stateMachine.grant(fns.pollProviders, 'states:SendTaskSuccess');
+    // Not in the function's default policy: the function would then depend on the state machine that depends on it.
+    new Policy(this, 'AwaitCompletionTaskResponse', {
+      roles: [fns.awaitCompletion.role!],
+      statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachineArn] })],
+    });
+
+    const startFailures = new Queue(this, 'StartWorkflowFailures', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    fns.startOrderWorkflow.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(startFailures),
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('order') } } },
+          }),
+        ],
+      }),
+    );
+
+    for (const schedule of SCHEDULES) {
+      new Rule(this, `${schedule.function}Schedule`, {
+        description: `Runs ${schedule.function} every ${schedule.everyMinutes} minute(s)`,
+        schedule: Schedule.rate(Duration.minutes(schedule.everyMinutes)),
+        targets: [new LambdaFunction(lookup(schedule.function))],
+      });
+    }
+  }
+}

@@ -1,0 +1,267 @@
+// CDK assertions on the synthesized Codex stack (no bundling: 'aws:cdk:bundling-stacks' is empty).
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_DESIGN } from '../../lambdas/adapters/dynamodb/table-design.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FUNCTIONS, type FunctionName, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../../lambdas/functions.js';
+import { REPO_ROOT } from '../../lib/codex-function.js';
+import { CodexStack } from '../../lib/codex-stack.js';
+
+type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+function synth(stage: string): Template {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return Template.fromStack(new CodexStack(app, `Codex-${stage}`, { stage }));
+}
+
+let template: Template;
+beforeAll(() => {
+  template = synth('dev');
+});
+
+const only = (resources: Resources): Resources[string] => {
+  const values = Object.values(resources);
+  expect(values).toHaveLength(1);
+  return values[0]!;
+};
+
+function functionId(name: FunctionName): string {
+  const ids = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Description: FUNCTIONS[name].description } }));
+  // Several functions share an entry file, so the description is what tells them apart.
+  expect(ids, name).toHaveLength(1);
+  return ids[0]!;
+}
+
+const arnOf = (name: FunctionName) => ({ 'Fn::GetAtt': [functionId(name), 'Arn'] });
+
+function statementsOfRole(roleId: string): Statement[] {
+  const policies = template.findResources('AWS::IAM::Policy') as Resources;
+  return Object.values(policies)
+    .filter((policy) => (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+function statementsOf(name: FunctionName): Statement[] {
+  const fn = (template.findResources('AWS::Lambda::Function') as Resources)[functionId(name)]!;
+  return statementsOfRole(fn.Properties.Role['Fn::GetAtt'][0]);
+}
+
+const actionsOf = (statements: Statement[]) => statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+const resourcesOf = (statement: Statement) => (Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource]);
+const allFunctionNames = Object.keys(FUNCTIONS) as FunctionName[];
+const stepFunctionNames = [...new Set(Object.values(WORKFLOW_SUBSTITUTIONS))];
+
+describe('data table', () => {
+  it('keeps open orders in a sparse index keyed by provider and age, projecting what the poller and sweeper read', () => {
+    const index = TABLE_DESIGN.openOrdersIndex;
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: Match.arrayWith([
+        { AttributeName: index.partitionKey, AttributeType: 'S' },
+        { AttributeName: index.sortKey, AttributeType: 'N' },
+      ]),
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'open-orders',
+          KeySchema: [
+            { AttributeName: 'openPk', KeyType: 'HASH' },
+            { AttributeName: 'openSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] },
+        },
+      ],
+    });
+  });
+
+  it('streams new images, expires items by TTL and keeps point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      TimeToLiveSpecification: { AttributeName: TABLE_DESIGN.timeToLiveAttribute, Enabled: true },
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  it('survives stack deletion outside dev but not in dev', () => {
+    expect(only(template.findResources('AWS::DynamoDB::GlobalTable') as Resources).DeletionPolicy).toBe('Delete');
+    const prod = only(synth('prod').findResources('AWS::DynamoDB::GlobalTable') as Resources);
+    expect(prod.DeletionPolicy).toBe('Retain');
+    expect(prod.Properties.Replicas[0].DeletionProtectionEnabled).toBe(true);
+  });
+});
+
+describe('order workflow', () => {
+  it('is a Standard state machine from the ASL file with every placeholder bound to a step function ARN', () => {
+    const machine = only(template.findResources('AWS::StepFunctions::StateMachine') as Resources).Properties;
+    expect(machine.StateMachineType).toBe('STANDARD');
+    // Loaded with DefinitionBody.fromFile: the template points at the uploaded file; read the same file here.
+    expect(machine.DefinitionS3Location).toBeDefined();
+    expect(machine.DefinitionString).toBeUndefined();
+    const definition = readFileSync(join(REPO_ROOT, WORKFLOW_DEFINITION_FILE), 'utf8');
+    const states = JSON.parse(definition).States;
+    expect(states.Submit.Resource).toBe('arn:aws:states:::lambda:invoke');
+    expect(states.AwaitOutcome.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(states.Finalize.Resource).toBe('arn:aws:states:::lambda:invoke');
+
+    const placeholders = new Set([...definition.matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]));
+    expect(Object.keys(machine.DefinitionSubstitutions).sort()).toEqual([...placeholders].sort());
+    for (const [key, name] of Object.entries(WORKFLOW_SUBSTITUTIONS)) {
+      expect(machine.DefinitionSubstitutions[key], key).toEqual(arnOf(name));
+    }
+  });
+
+  it('lets the state machine invoke exactly the four step functions', () => {
+    const machine = only(template.findResources('AWS::StepFunctions::StateMachine') as Resources).Properties;
+    const statements = statementsOfRole(machine.RoleArn['Fn::GetAtt'][0]);
+    const invoking = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('lambda:')));
+    expect(actionsOf(invoking)).toEqual(['lambda:InvokeFunction']);
+    expect(stepFunctionNames).toHaveLength(4);
+    expect(resourcesOf(invoking[0]!)).toEqual(expect.arrayContaining(stepFunctionNames.map(arnOf)));
+    expect(resourcesOf(invoking[0]!)).toHaveLength(4);
+  });
+
+  it('starts workflows only from inserted order items, with partial batch failures and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('startOrderWorkflow') },
+      StartingPosition: 'LATEST',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['order'] } } } }) }],
+      },
+    });
+  });
+
+  it('polls providers every minute and sweeps open orders every five minutes', () => {
+    expect(SCHEDULES.map((s) => [s.function, s.everyMinutes])).toEqual([
+      ['pollProviders', 1],
+      ['sweepOrders', 5],
+    ]);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: arnOf('pollProviders') })],
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: arnOf('sweepOrders') })],
+    });
+  });
+
+  it('gives the state machine ARN only to the functions that start executions', () => {
+    const withArn = allFunctionNames.filter((name) => {
+      const fn = (template.findResources('AWS::Lambda::Function') as Resources)[functionId(name)]!;
+      return 'STATE_MACHINE_ARN' in fn.Properties.Environment.Variables;
+    });
+    expect(withArn.sort()).toEqual(['startOrderWorkflow', 'sweepOrders']);
+  });
+
+  it('lets the starter and the sweeper start, describe and redrive executions, and nothing else on Step Functions', () => {
+    for (const name of ['startOrderWorkflow', 'sweepOrders'] as const) {
+      const states = actionsOf(statementsOf(name)).filter((a) => a.startsWith('states:'));
+      expect(states.sort(), name).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:StartExecution']);
+    }
+  });
+
+  it('lets only the poller and the await step resume a parked task', () => {
+    const resumers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('states:SendTaskSuccess'));
+    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders']);
+  });
+});
+
+describe('least privilege', () => {
+  it('lets only finalizeOrder publish events', () => {
+    const publishers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('events:PutEvents'));
+    expect(publishers).toEqual(['finalizeOrder']);
+  });
+
+  it('lets only the submit step and the poller read provider secrets', () => {
+    const readers = allFunctionNames.filter((name) =>
+      statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*')),
+    );
+    expect(readers.sort()).toEqual(['pollProviders', 'submitOrder']);
+  });
+
+  it('keeps the reseller API away from Step Functions and provider secrets, but lets it write orders and read the pepper', () => {
+    const statements = statementsOf('resellerApi');
+    expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual([]);
+    expect(JSON.stringify(statements)).not.toContain('/providers/');
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'secretsmanager:GetSecretValue']));
+    const pepper = Object.keys(template.findResources('AWS::SecretsManager::Secret', { Properties: { Name: 'codex/dev/api-key-pepper' } }));
+    expect(pepper).toHaveLength(1);
+    expect(statements.some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: pepper[0] }))).toBe(true);
+  });
+
+  it('lets the sweeper read the table but not write it, and gives the health check no table access', () => {
+    const sweeper = actionsOf(statementsOf('sweepOrders'));
+    expect(sweeper).toContain('dynamodb:Query');
+    expect(sweeper.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+    expect(actionsOf(statementsOf('health')).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+});
+
+describe('functions', () => {
+  it('runs every function on Node 22 arm64 with source maps', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function') as Resources);
+    expect(functions).toHaveLength(allFunctionNames.length);
+    for (const fn of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'codex' } },
+      });
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['TABLE_NAME', 'EVENT_BUS_NAME', 'API_KEY_PEPPER_SECRET_ID']));
+    }
+  });
+});
+
+describe('reseller API', () => {
+  it('serves GET and POST on /api/v2 (one resource for both spellings) and GET on /health through Lambda proxies', () => {
+    const resources = template.findResources('AWS::ApiGateway::Resource') as Resources;
+    const byPart = (part: string) => Object.entries(resources).filter(([, r]) => r.Properties.PathPart === part);
+    const api = byPart('api');
+    const v2 = byPart('v2');
+    const health = byPart('health');
+    expect([api.length, v2.length, health.length]).toEqual([1, 1, 1]);
+    expect(v2[0]![1].Properties.ParentId).toEqual({ Ref: api[0]![0] });
+
+    const methodsOn = (resourceId: string) =>
+      Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { ResourceId: { Ref: resourceId } } }) as Resources);
+    const v2Methods = methodsOn(v2[0]![0]);
+    expect(v2Methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    const healthMethods = methodsOn(health[0]![0]);
+    expect(healthMethods.map((m) => m.Properties.HttpMethod)).toEqual(['GET']);
+    for (const [methods, name] of [[v2Methods, 'resellerApi'], [healthMethods, 'health']] as const) {
+      for (const method of methods) {
+        expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
+        expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(functionId(name));
+      }
+    }
+  });
+
+  it('throttles the stage, logs access and has a throttled default usage plan', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'dev',
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+      MethodSettings: [Match.objectLike({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 })],
+    });
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', { Throttle: { RateLimit: Match.anyValue(), BurstLimit: Match.anyValue() } });
+  });
+
+  it('outputs the API URL, table name and state machine ARN', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'TableName', 'StateMachineArn']));
+  });
+});

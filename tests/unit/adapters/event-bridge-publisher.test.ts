@@ -1,0 +1,93 @@
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EVENT_SOURCE, EventBridgePublisher } from '../../../lambdas/adapters/eventbridge/event-bridge-publisher.js';
+import type { DomainEvent } from '../../../lambdas/domain/events.js';
+
+const BUS = 'codex-bus';
+
+function finalized(orderId: number): DomainEvent {
+  return {
+    id: `order.finalized:${orderId}`,
+    type: 'order.finalized',
+    at: `2025-01-01T00:00:${String(orderId % 60).padStart(2, '0')}.000Z`,
+    detail: { orderId, ownerId: 'owner-1', status: 'Completed', charge: '0.90000', refund: '0.00000', remains: 0 },
+  };
+}
+
+describe('EventBridgePublisher', () => {
+  let client: EventBridgeClient;
+  let eb: AwsClientStub<EventBridgeClient>;
+  let publisher: EventBridgePublisher;
+
+  beforeEach(() => {
+    client = new EventBridgeClient({ region: 'us-east-1' });
+    eb = mockClient(client);
+    eb.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
+    publisher = new EventBridgePublisher(client, BUS);
+  });
+
+  it('puts each event on the bus with Source codex.orders, DetailType = event type, the event as Detail and its time', async () => {
+    const event = finalized(7);
+
+    await publisher.publish([event]);
+
+    const calls = eb.commandCalls(PutEventsCommand);
+    expect(calls).toHaveLength(1);
+    const entries = calls[0]!.args[0].input.Entries!;
+    expect(entries).toHaveLength(1);
+    const entry = entries[0]!;
+    expect(EVENT_SOURCE).toBe('codex.orders');
+    expect(entry.Source).toBe('codex.orders');
+    expect(entry.EventBusName).toBe(BUS);
+    expect(entry.DetailType).toBe('order.finalized');
+    expect(JSON.parse(entry.Detail!)).toEqual(event);
+    expect(entry.Time).toEqual(new Date(event.at));
+  });
+
+  it('sends at most 10 entries per PutEvents call, keeping every event once and in order', async () => {
+    const events = Array.from({ length: 23 }, (_, i) => finalized(i + 1));
+
+    await publisher.publish(events);
+
+    const calls = eb.commandCalls(PutEventsCommand);
+    expect(calls.map((call) => call.args[0].input.Entries!.length)).toEqual([10, 10, 3]);
+    const sentIds = calls.flatMap((call) => call.args[0].input.Entries!.map((entry) => JSON.parse(entry.Detail!).id));
+    expect(sentIds).toEqual(events.map((event) => event.id));
+    for (const call of calls) for (const entry of call.args[0].input.Entries!) expect(entry.EventBusName).toBe(BUS);
+  });
+
+  it('sends exactly 10 events in a single call', async () => {
+    await publisher.publish(Array.from({ length: 10 }, (_, i) => finalized(i + 1)));
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+
+  it('makes no call for an empty list', async () => {
+    await publisher.publish([]);
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('throws when EventBridge reports failed entries', async () => {
+    eb.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ EventId: 'e1' }, { ErrorCode: 'InternalFailure', ErrorMessage: 'x' }],
+    });
+
+    await expect(publisher.publish([finalized(1), finalized(2)])).rejects.toThrow(/refused 1 of 2/);
+  });
+
+  it('stops at the first batch with failed entries instead of reporting success', async () => {
+    eb.on(PutEventsCommand)
+      .resolvesOnce({ FailedEntryCount: 0, Entries: [] })
+      .resolvesOnce({ FailedEntryCount: 2, Entries: [] })
+      .resolves({ FailedEntryCount: 0, Entries: [] });
+
+    await expect(publisher.publish(Array.from({ length: 25 }, (_, i) => finalized(i + 1)))).rejects.toThrow(/refused 2 of 10/);
+    expect(eb.commandCalls(PutEventsCommand)).toHaveLength(2);
+  });
+
+  it('propagates an error from PutEvents itself', async () => {
+    eb.on(PutEventsCommand).rejects(new Error('AccessDenied'));
+    await expect(publisher.publish([finalized(1)])).rejects.toThrow('AccessDenied');
+  });
+});
