@@ -52,7 +52,7 @@ async function postForm(url: string, fields: Record<string, string>): Promise<{ 
 
 async function latencyPhase(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'codex-bench-'));
-  const stack = await startStackProcess({ workDir, env: { CODEX_PROVIDER_SPEED: '1', CODEX_POLL_MS: '3000' } });
+  const stack = await startStackProcess({ workDir, env: { CODEX_PROVIDER_SPEED: '1', CODEX_POLL_MS: '3000', ...(process.env.CODEX_WORKFLOW_CONCURRENCY ? { CODEX_WORKFLOW_CONCURRENCY: process.env.CODEX_WORKFLOW_CONCURRENCY } : {}) } });
   try {
     await new Promise((r) => setTimeout(r, 5_000));
     const restBytes = treeResidentBytes(stack.child.pid!);
@@ -78,7 +78,7 @@ async function latencyPhase(): Promise<void> {
     await seedBareWallets(deps, 64);
     for (const concurrency of [1, 16]) {
       await timed(concurrency, 50, (i, w) => bareTransaction(deps, `warm-${concurrency}-${i}`, w));
-      const r = await timed(concurrency, 600, (i, w) => bareTransaction(deps, `c${concurrency}-${i}`, w));
+      const r = await timed(concurrency, 1000, (i, w) => bareTransaction(deps, `c${concurrency}-${i}`, w));
       bare[concurrency] = r;
       print(`  concurrency ${String(concurrency).padStart(2)}: p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, ${r.perSecond.toFixed(0)}/s`);
     }
@@ -89,7 +89,7 @@ async function latencyPhase(): Promise<void> {
       const add = (i: number, worker: number) =>
         postForm(stack.demo.v2Url, { key: keys[(worker * 7 + i) % wallets]!, action: 'add', service: '1', link: `https://youtube.com/watch?v=bench${i}`, quantity: '1000' });
       await timed(concurrency, 40, add);
-      const r = await timed(concurrency, 600, add);
+      const r = await timed(concurrency, 1000, add);
       const failures = r.outcomes.filter((o) => o.status !== 200 || o.body.order === undefined).length;
       let line = `  concurrency ${String(concurrency).padStart(2)}: ${r.perSecond.toFixed(0)} orders/s, p50 ${ms(r.p50)}, p99 ${ms(r.p99)}, failures ${failures}`;
       if (concurrency === 16) {
@@ -140,11 +140,15 @@ async function costPhase(): Promise<void> {
   const orders = 300;
   const stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs: 500, sweepEveryMs: 600_000, measure: true, logLevel: 'ERROR' });
   try {
+    // Many wallets, so the figures are those of the ordinary path, not of retries on one contended wallet.
+    const keys: string[] = [];
+    for (let i = 0; i < 32; i++) keys.push((await seedReseller(stack.deps, { id: `cost-${i}`, email: `cost-${i}@codex.local`, walletId: `wallet-cost-${i}`, deposit: '1000.00' })).apiKey);
     stack.capacity!.reset();
+    stack.pollReports.length = 0;
     const addsBefore = stack.provider.calls.add ?? 0;
     const statusBefore = stack.provider.calls.status ?? 0;
     const placed = await timed(16, orders, (i) =>
-      postForm(stack.v2Url, { key: stack.reseller.apiKey, action: 'add', service: '1', link: `https://youtube.com/watch?v=cost${i}`, quantity: '1000' }),
+      postForm(stack.v2Url, { key: keys[i % keys.length]!, action: 'add', service: '1', link: `https://youtube.com/watch?v=cost${i}`, quantity: '1000' }),
     );
     const ids = placed.outcomes.map((o) => Number(o.body.order));
     const deadline = Date.now() + 120_000;
@@ -177,14 +181,18 @@ async function costPhase(): Promise<void> {
     const adds = (stack.provider.calls.add ?? 0) - addsBefore;
     const statusCalls = (stack.provider.calls.status ?? 0) - statusBefore;
     const polled = stack.pollReports.reduce((sum, r) => sum + r.polled, 0);
-    const perHundred = polled > 0 ? (statusCalls / polled) * 100 : 0;
-    print(`  provider calls per order: ${(adds / orders).toFixed(2)} add, ${(statusCalls / orders).toFixed(3)} status; ${statusCalls} status calls covered ${polled} order-polls = ${perHundred.toFixed(2)} calls per 100 orders polled  [target <= 1 per 100 (batched): ${verdict(perHundred <= 1.0001)}]`);
+    const fewestPossible = stack.pollReports.reduce((sum, r) => sum + Math.ceil(r.polled / 100), 0);
+    const ticks = stack.pollReports.filter((r) => r.polled > 0).length;
+    print(`  provider calls per order: ${(adds / orders).toFixed(2)} add, ${(statusCalls / orders).toFixed(3)} status`);
+    print(`  status calls: ${statusCalls} for ${polled} order-polls over ${ticks} ticks; one call per started 100 orders per tick would be ${fewestPossible}  [target <= 1 per 100 orders polled per tick: ${verdict(statusCalls <= fewestPossible)}]`);
   } finally {
     await stack.stop();
   }
 }
 
-await latencyPhase();
-await costPhase();
+// BENCH_PHASES=latency or =cost runs one phase only.
+const phases = (process.env.BENCH_PHASES ?? 'latency,cost').split(',');
+if (phases.includes('latency')) await latencyPhase();
+if (phases.includes('cost')) await costPhase();
 console.log('\nDone.');
 process.exit(0);

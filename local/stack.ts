@@ -40,6 +40,8 @@ export interface LocalStackOptions {
   logLevel?: string;
   /** Counts DynamoDB capacity per function and keeps the poller's reports, for the benchmark. */
   measure?: boolean;
+  /** How many workflow Lambda steps run at once (reserved concurrency of the step functions). */
+  workflowConcurrency?: number;
 }
 
 export interface LocalStack {
@@ -89,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       TABLE_NAME: tableName,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       AWS_REGION: 'us-east-1',
-      ORDER_ID_BLOCK_SIZE: '20',
+      ORDER_ID_BLOCK_SIZE: '100',
       PROGRESS_MIN_INTERVAL_SECONDS: '0',
       SWEEP_MIN_AGE_SECONDS: '20',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -104,7 +106,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanups.push(() => provider.close());
 
-    const workflow = new LocalOrderWorkflow({ root: REPO_ROOT, ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}) });
+    const workflow = new LocalOrderWorkflow({
+      root: REPO_ROOT,
+      ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+      ...(options.workflowConcurrency !== undefined ? { concurrency: options.workflowConcurrency } : {}),
+    });
     cleanups.push(() => workflow.stop());
     const events = new LocalEventBus(dataDir ? join(dataDir, 'events.jsonl') : undefined);
     usePlatform({

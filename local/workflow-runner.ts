@@ -23,6 +23,8 @@ export interface ExecutionRecord {
 
 export interface LocalWorkflowOptions {
   root: string;
+  /** How many workflow Lambda steps run at once, like a function's reserved concurrency on AWS. */
+  concurrency?: number;
   /** Replaces every retry interval (ms), for fast tests; the definition's own backoff when absent. */
   retryDelayMs?: number;
   onExecutionEnd?: (record: ExecutionRecord) => void;
@@ -41,8 +43,10 @@ export class LocalOrderWorkflow implements OrderWorkflow {
   private readonly machine: StateMachine;
   private readonly definition: StateMachineDefinition;
   private stopped = false;
+  private readonly slots: Semaphore;
 
   constructor(private readonly options: LocalWorkflowOptions) {
+    this.slots = new Semaphore(options.concurrency ?? 4);
     this.definition = loadWorkflowDefinition(options.root, Object.fromEntries(Object.keys(WORKFLOW_SUBSTITUTIONS).map((k) => [k, WORKFLOW_SUBSTITUTIONS[k]!])));
     // JavaScript timers overflow past 2^31 ms (about 24.8 days) and then fire at once; the runner uses timers
     // for TimeoutSeconds, so longer timeouts are clamped locally. The file keeps its real value for AWS.
@@ -87,9 +91,10 @@ export class LocalOrderWorkflow implements OrderWorkflow {
       const waitsForToken = state.Resource.endsWith('.waitForTaskToken');
       handlers[stateName] = (async (params: { FunctionName: FunctionName; Payload: unknown }) => {
         const fn = await loadFunction(params.FunctionName, this.options.root);
-        if (!waitsForToken) return { Payload: await fn(params.Payload, lambdaContext(params.FunctionName, randomUUID())) };
+        const invoke = () => this.slots.run(() => fn(params.Payload, lambdaContext(params.FunctionName, randomUUID())));
+        if (!waitsForToken) return { Payload: await invoke() };
         const resumed = new Promise((resolveTask) => this.waiting.set(token, resolveTask));
-        await fn(params.Payload, lambdaContext(params.FunctionName, randomUUID()));
+        await invoke();
         return resumed;
       }) as never;
     }
@@ -120,5 +125,24 @@ export class LocalOrderWorkflow implements OrderWorkflow {
       this.waiting.delete(token);
       this.options.onExecutionEnd?.(record);
     });
+  }
+}
+
+/** Runs at most `limit` tasks at a time; the rest wait in order. */
+class Semaphore {
+  private active = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.queue.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+    }
   }
 }

@@ -5,6 +5,9 @@ import { finalizeOrder } from '../../lambdas/application/order-workflow-steps.js
 import { isDomainError } from '../../lambdas/domain/errors.js';
 import { parseMoney, micros } from '../../lambdas/domain/money.js';
 import { settle } from '../../lambdas/domain/orders.js';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { DynamoOrderStore } from '../../lambdas/adapters/dynamodb/order-store.js';
+import { BlockOrderIdAllocator } from '../../lambdas/adapters/dynamodb/order-id-allocator.js';
 import { TEST_SERVICE, type TestTable, balanceAndLedger, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 
 let table: TestTable;
@@ -67,6 +70,20 @@ describe('placing an order', () => {
     expect(entries).toBe(21);
     const seqs = (await table.wallets.listLedger('w-hot')).map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+  });
+
+  it('keeps the wallet exact when 50 orders race from 10 separate containers', async () => {
+    await fundedWallet(table, 'w-race', '18.00');
+    const containers = Array.from({ length: 10 }, () => {
+      const db = createDocumentClient({ region: 'us-east-1', endpoint: table.endpoint });
+      return { ...env.services, orders: new DynamoOrderStore(db, table.tableName), orderIds: new BlockOrderIdAllocator(db, table.tableName, 5) };
+    });
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => placeOrder(containers[i % 10]!, { ownerId: 'owner-w-race', walletId: 'w-race', serviceId: 1, link: 'https://youtube.com/watch?v=race', quantity: 1000 })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
+    for (const r of results.filter((r) => r.status === 'rejected')) expect(isDomainError((r as PromiseRejectedResult).reason, 'insufficient_funds')).toBe(true);
+    expect(await balanceAndLedger(table, 'w-race')).toEqual({ balance: 0, ledgerSum: 0, entries: 21 });
   });
 
   it('turns a retried add with the same request_id into the original order, charged once', async () => {

@@ -24,7 +24,25 @@ export interface WalletMovement {
 const TIME_BUDGET_MS = 10_000;
 const MAX_ATTEMPTS = 500;
 
-export async function moveMoney(db: DynamoDBDocumentClient, tableName: string, movement: WalletMovement): Promise<'applied' | 'already_applied'> {
+// Movements on one wallet through one client (one container) queue behind each other instead of racing: a
+// process serving many requests at once (the local stack) would otherwise spend most transactions losing the
+// sequence race. Across containers the sequence condition still decides.
+const walletQueues = new WeakMap<DynamoDBDocumentClient, Map<string, Promise<unknown>>>();
+
+export function moveMoney(db: DynamoDBDocumentClient, tableName: string, movement: WalletMovement): Promise<'applied' | 'already_applied'> {
+  let queues = walletQueues.get(db);
+  if (!queues) walletQueues.set(db, (queues = new Map()));
+  const queueKey = `${tableName}/${movement.walletId}`;
+  const previous = queues.get(queueKey) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(() => attemptMovement(db, tableName, movement));
+  queues.set(queueKey, current);
+  void current.catch(() => undefined).finally(() => {
+    if (queues.get(queueKey) === current) queues.delete(queueKey);
+  });
+  return current;
+}
+
+async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, movement: WalletMovement): Promise<'applied' | 'already_applied'> {
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     const { Item: wallet } = await db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(movement.walletId), ConsistentRead: true }));
