@@ -1,6 +1,6 @@
 // Demo data for the local stack, written through the same stores and operations as production code:
 // the demo provider and its services, and a funded demo reseller with an API key.
-import { API_KEY_PREFIX, displayPrefix, generateApiKey, hashApiKey } from '../lambdas/domain/api-keys.js';
+import { createApiKeyManagement } from '../lambdas/application/api-key-management.js';
 import type { Service } from '../lambdas/domain/catalog.js';
 import { parseMoney } from '../lambdas/domain/money.js';
 import type { Dependencies } from '../lambdas/shared/dependencies.js';
@@ -40,7 +40,7 @@ export interface Reseller {
 export async function seedReseller(
   deps: Dependencies,
   reseller: { id: string; email: string; walletId: string; deposit: string },
-  apiKey: string = generateApiKey(),
+  apiKey?: string,
 ): Promise<Reseller> {
   const now = deps.clock.now().toISOString();
   await deps.users.put({ id: reseller.id, email: reseller.email, role: 'reseller', walletId: reseller.walletId, createdAt: now });
@@ -53,16 +53,14 @@ export async function seedReseller(
     idempotencyKey: `seed:${reseller.id}:initial-deposit`,
     at: now,
   });
-  if (!apiKey.startsWith(API_KEY_PREFIX)) throw new Error('not an API key');
-  const pepper = await deps.secrets.get(deps.config.API_KEY_PEPPER_SECRET_ID);
-  await deps.apiKeys.put({
-    keyHash: hashApiKey(apiKey, pepper),
-    prefix: displayPrefix(apiKey),
-    ownerId: reseller.id,
-    walletId: reseller.walletId,
-    status: 'active',
-    label: 'demo',
-    createdAt: now,
+  // The same operation resellers use; a persisted demo key is registered again as itself, which changes nothing.
+  const management = createApiKeyManagement({
+    db: deps.db,
+    tableName: deps.config.TABLE_NAME,
+    secrets: deps.secrets,
+    pepperSecretId: deps.config.API_KEY_PEPPER_SECRET_ID,
+    clock: deps.clock,
   });
-  return { id: reseller.id, email: reseller.email, walletId: reseller.walletId, apiKey };
+  const { key } = await management.createApiKey(reseller.id, reseller.walletId, { label: 'demo', ...(apiKey !== undefined ? { presetKey: apiKey } : {}) });
+  return { id: reseller.id, email: reseller.email, walletId: reseller.walletId, apiKey: key };
 }

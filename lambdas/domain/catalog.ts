@@ -21,6 +21,10 @@ export interface Service {
   providerServiceId: string;
   /** What the provider charges us per 1,000 units, for margin reports. */
   costPer1000?: Micros;
+  /** Days after an order ends during which a refill may be asked (default 30). */
+  refillDays?: number;
+  /** Refuses a second open order for the same link, as many panels do. */
+  exclusiveLink?: boolean;
 }
 
 export interface Provider {

@@ -13,7 +13,9 @@ export type DomainErrorCode =
   | 'unknown_order'
   | 'unknown_wallet'
   | 'already_applied'
-  | 'refund_exceeds_charge';
+  | 'refund_exceeds_charge'
+  | 'link_busy'
+  | 'unknown_refill';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

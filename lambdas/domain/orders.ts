@@ -1,4 +1,5 @@
 // Order rules: how an order is priced and accepted, and how it is settled when it ends.
+import { createHash } from 'node:crypto';
 import type { Service } from './catalog.js';
 import { DomainError } from './errors.js';
 import { validateLink } from './link.js';
@@ -37,6 +38,11 @@ export interface Order {
   requestId?: string;
   /** The order workflow's callback token while it waits for the order to end. */
   taskToken?: string;
+  /** The customer asked to cancel; the provider decides, and the order settles as it reports. */
+  cancelRequested?: boolean;
+  lastRefillAt?: string;
+  /** Set when the service allows one open order per link: the key that no other open order may hold. */
+  exclusiveLinkKey?: string;
 }
 
 export interface OrderRequest {
@@ -73,6 +79,7 @@ export function newOrder(service: Service, request: OrderRequest, id: number, no
     updatedAt: now,
     submitAttempts: 0,
     ...(request.requestId ? { requestId: request.requestId } : {}),
+    ...(service.exclusiveLink ? { exclusiveLinkKey: `${service.id}#${createHash('sha256').update(link.toLowerCase()).digest('base64url')}` } : {}),
   };
 }
 

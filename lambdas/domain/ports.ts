@@ -1,10 +1,12 @@
 // The interfaces the domain needs from the outside world. Adapters (DynamoDB, Step Functions, provider HTTP,
 // EventBridge, Secrets Manager, and their local stand-ins) implement them; nothing here knows about AWS.
+import type { ApiKeyLimits, ApiKeyStatus } from './api-keys.js';
 import type { Provider, Service } from './catalog.js';
 import type { DomainEvent } from './events.js';
 import type { Micros } from './money.js';
 import type { Order, OrderPhase, ProviderProgress, Settlement } from './orders.js';
 import type { OrderStatus } from './order-status.js';
+import type { Refill, RefillStatus } from './refills.js';
 
 export interface Clock {
   now(): Date;
@@ -70,7 +72,14 @@ export interface OrderStore {
   getOrders(ids: number[]): Promise<Map<number, Order>>;
   /** Marks a call to the provider as under way; undefined when the order is no longer waiting to be submitted. */
   beginSubmit(id: number, now: string): Promise<Order | undefined>;
-  recordSubmitted(id: number, externalOrderId: string, now: string): Promise<void>;
+  /** Returns the order as it now stands; undefined when it was no longer waiting to be submitted. */
+  recordSubmitted(id: number, externalOrderId: string, now: string): Promise<Order | undefined>;
+  /** Marks the customer's wish to cancel; undefined when the order is already finalized. */
+  requestCancel(id: number, now: string): Promise<Order | undefined>;
+  /** Records a refill and the order's last refill time together; false when another refill won the race. */
+  recordRefill(refill: Refill, cooldownStartsAfter: string): Promise<boolean>;
+  getRefills(ids: number[]): Promise<Map<number, Refill>>;
+  updateRefillStatus(id: number, status: RefillStatus, now: string): Promise<void>;
   recordRejected(id: number, reason: string, now: string): Promise<void>;
   /** The last call certainly did not reach the provider, so the next one is safe. */
   clearSubmitInFlight(id: number, now: string): Promise<void>;
@@ -87,6 +96,9 @@ export interface OrderIdAllocator {
   next(): Promise<number>;
 }
 
+/** Numeric ids for refills, handed out like order ids. */
+export type RefillIdAllocator = OrderIdAllocator;
+
 export interface ApiKeyRecord {
   keyHash: string;
   prefix: string;
@@ -102,12 +114,86 @@ export interface ApiKeyStore {
   findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
 }
 
+/** A managed key as its owner sees it: never the key, never its hash. */
+export interface ApiKeyDetails {
+  keyId: string;
+  /** The first characters of the key, to recognise it in a list. */
+  prefix: string;
+  ownerId: string;
+  walletId: string;
+  status: ApiKeyStatus;
+  label?: string;
+  createdAt: string;
+  updatedAt?: string;
+  lastUsedAt?: string;
+  /** Canonical addresses and CIDR ranges; absent means any address. */
+  allowedIps?: string[];
+  /** Overrides of the tier's or default limits. */
+  limits?: Partial<ApiKeyLimits>;
+  tier?: string;
+  /** Why the key was suspended or revoked. */
+  statusReason?: string;
+}
+
+export interface StoredApiKey extends ApiKeyDetails {
+  keyHash: string;
+}
+
+export interface ApiKeyChange {
+  status?: ApiKeyStatus;
+  statusReason?: string;
+  /** An empty list removes the allow-list. */
+  allowedIps?: string[];
+  at: string;
+}
+
+export interface AuditEntry {
+  /** 'system' or the id of the person who acted. */
+  actor: string;
+  action: string;
+  subject: string;
+  ownerId: string;
+  reason?: string;
+  at: string;
+}
+
+export type ApiKeyChangeOutcome =
+  | { outcome: 'changed'; key: ApiKeyDetails }
+  | { outcome: 'not_found' }
+  | { outcome: 'status_mismatch'; status: ApiKeyStatus };
+
+/** Managed API keys: a lookup by hash for every request, and a listing per owner. Both change together. */
+export interface ApiKeyRegistry {
+  /** Registers a key (and writes the audit entry) atomically; 'exists' when its hash is already registered. */
+  create(key: StoredApiKey, audit?: AuditEntry): Promise<'created' | 'exists'>;
+  findKey(keyHash: string): Promise<StoredApiKey | undefined>;
+  listKeys(ownerId: string): Promise<ApiKeyDetails[]>;
+  getKey(ownerId: string, keyId: string): Promise<ApiKeyDetails | undefined>;
+  /** Applies the change (and writes the audit entry) atomically, only while the key's status is one of `fromStatuses`. */
+  changeKey(ownerId: string, keyId: string, change: ApiKeyChange, fromStatuses: readonly ApiKeyStatus[], audit?: AuditEntry): Promise<ApiKeyChangeOutcome>;
+  /** Records a use at `at` unless one after `unlessAfter` is already recorded. */
+  touchKey(ownerId: string, keyId: string, at: string, unlessAfter: string): Promise<void>;
+}
+
+/** Fixed-window counters and blocks behind reseller access checks. Each count adds one and returns the new total. */
+export interface AccessCounters {
+  countRequest(keyId: string, epochMinute: number): Promise<number>;
+  countOrder(keyId: string, day: string): Promise<number>;
+  countInvalidKey(source: string, epochMinute: number): Promise<number>;
+  countInvalidRequest(keyId: string, epochMinute: number): Promise<number>;
+  blockSource(source: string, until: Date, reason: string): Promise<void>;
+  /** When the source's block ends, if it has one (possibly already over). */
+  sourceBlockedUntil(source: string): Promise<Date | undefined>;
+}
+
 export interface UserRecord {
   id: string;
   email: string;
   role: 'customer' | 'reseller' | 'admin';
   walletId: string;
   createdAt: string;
+  /** The reseller's own API Gateway key, which the gateway throttles header-key requests under (see gateway-keys.ts). */
+  apiGatewayKey?: { id: string; value: string; tier: string };
 }
 
 export interface UserStore {
@@ -149,6 +235,8 @@ export interface ProviderClient {
   multiStatus(externalOrderIds: string[]): Promise<Map<string, ProviderOrderStatus | Error>>;
   cancel(externalOrderIds: string[]): Promise<Map<string, true | Error>>;
   refill(externalOrderId: string): Promise<{ refillId: string }>;
+  /** At most 100 ids; an id the provider does not know maps to an Error. */
+  refillStatus(externalRefillIds: string[]): Promise<Map<string, RefillStatus | Error>>;
   services(): Promise<ProviderServiceListing[]>;
   balance(): Promise<{ balance: string; currency: string }>;
 }

@@ -1,4 +1,4 @@
-// Order ids come in blocks: one counter write reserves a block, so orders do not all hit one item.
+// Order (and refill) ids come in blocks: one counter write reserves a block, so orders do not all hit one item.
 // Ids are unique and increase within a container; across containers they interleave by block.
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderIdAllocator } from '../../domain/ports.js';
@@ -15,6 +15,8 @@ export class BlockOrderIdAllocator implements OrderIdAllocator {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly blockSize: number,
+    private readonly counterName = 'order-id',
+    private readonly firstId = FIRST_ORDER_ID,
   ) {}
 
   async next(): Promise<number> {
@@ -29,10 +31,10 @@ export class BlockOrderIdAllocator implements OrderIdAllocator {
     const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: keys.counter('order-id'),
+        Key: keys.counter(this.counterName),
         UpdateExpression: 'SET #value = if_not_exists(#value, :start) + :block',
         ExpressionAttributeNames: { '#value': 'value' },
-        ExpressionAttributeValues: { ':start': FIRST_ORDER_ID - 1, ':block': this.blockSize },
+        ExpressionAttributeValues: { ':start': this.firstId - 1, ':block': this.blockSize },
         ReturnValues: 'UPDATED_NEW',
       }),
     );

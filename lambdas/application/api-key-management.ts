@@ -1,0 +1,161 @@
+// A reseller's API keys: creation (the full key is returned once, only its keyed hash is kept), listing by
+// prefix, revocation, suspension and reactivation, and the IP allow-list. Every change is audited.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoApiKeyStore } from '../adapters/dynamodb/account-store.js';
+import {
+  type ApiKeyLimits,
+  type ApiKeyStatus,
+  displayPrefix,
+  generateApiKey,
+  generateApiKeyId,
+  hashApiKey,
+  isWellFormedApiKey,
+  parseIpAllowList,
+  validateLimits,
+} from '../domain/api-keys.js';
+import { DomainError } from '../domain/errors.js';
+import type { ApiKeyDetails, ApiKeyRegistry, AuditEntry, Clock, SecretStore, StoredApiKey } from '../domain/ports.js';
+
+export interface ApiKeyManagementDeps {
+  keys: ApiKeyRegistry;
+  secrets: SecretStore;
+  pepperSecretId: string;
+  clock: Clock;
+  /** The tier names a key may carry; any name when absent. */
+  tierNames?: readonly string[];
+}
+
+export interface CreateApiKeyInput {
+  label?: string;
+  allowedIps?: string[];
+  limits?: Partial<ApiKeyLimits>;
+  tier?: string;
+  /** Registers this key instead of a new one. Only for seeding a persisted demo key; repeating it changes nothing. */
+  presetKey?: string;
+}
+
+/** Who made a change, for the audit trail: the owner unless said otherwise (an admin's id, 'system'). */
+export interface ChangeOptions {
+  actor?: string;
+  reason?: string;
+}
+
+export class ApiKeyManagement {
+  constructor(private readonly deps: ApiKeyManagementDeps) {}
+
+  async createApiKey(ownerId: string, walletId: string, input: CreateApiKeyInput = {}): Promise<{ key: string; record: ApiKeyDetails }> {
+    if (!ownerId || !walletId) throw new DomainError('invalid_request', 'An API key needs an owner and a wallet');
+    const label = input.label?.trim();
+    if (label !== undefined && (label.length === 0 || label.length > 100)) throw new DomainError('invalid_request', 'A key label has 1 to 100 characters');
+    if (input.tier !== undefined && (this.deps.tierNames ? !this.deps.tierNames.includes(input.tier) : !/^[\w-]{1,64}$/.test(input.tier))) {
+      throw new DomainError('invalid_request', `Unknown tier "${input.tier}"`);
+    }
+    const allowedIps = input.allowedIps ? parseIpAllowList(input.allowedIps) : [];
+    const limits = input.limits ? validateLimits(input.limits) : {};
+    if (input.presetKey !== undefined && !isWellFormedApiKey(input.presetKey)) throw new DomainError('invalid_request', 'A preset key must look like cdx_ followed by at least 32 letters and digits');
+
+    const key = input.presetKey ?? generateApiKey();
+    const now = this.deps.clock.now().toISOString();
+    const stored: StoredApiKey = {
+      keyId: generateApiKeyId(),
+      keyHash: hashApiKey(key, await this.deps.secrets.get(this.deps.pepperSecretId)),
+      prefix: displayPrefix(key),
+      ownerId,
+      walletId,
+      status: 'active',
+      createdAt: now,
+      ...(label ? { label } : {}),
+      ...(allowedIps.length > 0 ? { allowedIps } : {}),
+      ...(Object.keys(limits).length > 0 ? { limits } : {}),
+      ...(input.tier ? { tier: input.tier } : {}),
+    };
+    const outcome = await this.deps.keys.create(stored, audit(ownerId, stored.keyId, 'api_key.created', now));
+    if (outcome === 'created') return { key, record: withoutHash(stored) };
+
+    // Only a preset key can already exist (a generated one has 238 random bits): seeding again is a no-op.
+    const existing = await this.deps.keys.findKey(stored.keyHash);
+    if (!input.presetKey || !existing || existing.ownerId !== ownerId) throw new DomainError('invalid_request', 'This API key cannot be registered');
+    return { key, record: withoutHash(existing) };
+  }
+
+  listApiKeys(ownerId: string): Promise<ApiKeyDetails[]> {
+    return this.deps.keys.listKeys(ownerId);
+  }
+
+  revokeApiKey(ownerId: string, keyId: string, options: ChangeOptions = {}): Promise<ApiKeyDetails> {
+    return this.change(ownerId, keyId, 'api_key.revoked', { status: 'revoked', ...reason(options) }, ['active', 'suspended'], options, {
+      revoked: 'unchanged',
+    });
+  }
+
+  suspendApiKey(ownerId: string, keyId: string, options: ChangeOptions = {}): Promise<ApiKeyDetails> {
+    return this.change(ownerId, keyId, 'api_key.suspended', { status: 'suspended', ...reason(options) }, ['active'], options, {
+      suspended: 'unchanged',
+      revoked: 'API key is revoked',
+    });
+  }
+
+  reactivateApiKey(ownerId: string, keyId: string, options: ChangeOptions = {}): Promise<ApiKeyDetails> {
+    return this.change(ownerId, keyId, 'api_key.reactivated', { status: 'active' }, ['suspended'], options, {
+      active: 'unchanged',
+      revoked: 'A revoked API key cannot be reactivated; create a new one',
+    });
+  }
+
+  /** Replaces the key's allow-list; an empty list lets every address in again. Every entry is checked first. */
+  async setIpAllowList(ownerId: string, keyId: string, ips: string[], options: ChangeOptions = {}): Promise<ApiKeyDetails> {
+    const allowedIps = parseIpAllowList(ips);
+    return this.change(ownerId, keyId, 'api_key.allow_list_changed', { allowedIps }, ['active', 'suspended'], options, {
+      revoked: 'API key is revoked',
+    });
+  }
+
+  private async change(
+    ownerId: string,
+    keyId: string,
+    action: string,
+    change: { status?: ApiKeyStatus; statusReason?: string; allowedIps?: string[] },
+    from: readonly ApiKeyStatus[],
+    options: ChangeOptions,
+    otherwise: Partial<Record<ApiKeyStatus, 'unchanged' | string>>,
+  ): Promise<ApiKeyDetails> {
+    const at = this.deps.clock.now().toISOString();
+    const result = await this.deps.keys.changeKey(ownerId, keyId, { ...change, at }, from, audit(ownerId, keyId, action, at, options));
+    if (result.outcome === 'changed') return result.key;
+    if (result.outcome === 'status_mismatch' && otherwise[result.status] === 'unchanged') {
+      const current = await this.deps.keys.getKey(ownerId, keyId);
+      if (current) return current;
+    }
+    if (result.outcome === 'status_mismatch' && otherwise[result.status]) throw new DomainError('invalid_request', otherwise[result.status]!);
+    throw new DomainError('invalid_request', `No API key ${keyId} on this account`);
+  }
+}
+
+/** Management on the single table, for the composition root and for seeding. */
+export function createApiKeyManagement(deps: {
+  db: DynamoDBDocumentClient;
+  tableName: string;
+  secrets: SecretStore;
+  pepperSecretId: string;
+  clock?: Clock;
+  tierNames?: readonly string[];
+}): ApiKeyManagement {
+  return new ApiKeyManagement({
+    keys: new DynamoApiKeyStore(deps.db, deps.tableName),
+    secrets: deps.secrets,
+    pepperSecretId: deps.pepperSecretId,
+    clock: deps.clock ?? { now: () => new Date() },
+    ...(deps.tierNames ? { tierNames: deps.tierNames } : {}),
+  });
+}
+
+function audit(ownerId: string, keyId: string, action: string, at: string, options: ChangeOptions = {}): AuditEntry {
+  return { actor: options.actor ?? ownerId, action, subject: keyId, ownerId, at, ...(options.reason ? { reason: options.reason } : {}) };
+}
+
+const reason = (options: ChangeOptions) => (options.reason ? { statusReason: options.reason } : {});
+
+function withoutHash(key: StoredApiKey): ApiKeyDetails {
+  const { keyHash: _keyHash, ...details } = key;
+  return details;
+}

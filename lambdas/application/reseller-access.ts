@@ -1,0 +1,213 @@
+// Access checks for every /api/v2 request: who is calling (API key), from where (IP allow-list), how often
+// (per-minute limit, daily order quota), and abuse (bursts of bad keys block a source; bursts of bad requests
+// suspend a key). Keys are looked up by keyed hash only and never logged.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoApiKeyStore } from '../adapters/dynamodb/account-store.js';
+import { DynamoAccessCounters } from '../adapters/dynamodb/rate-counters.js';
+import { type ApiKeyLimits, DEFAULT_API_KEY_LIMITS, abuseSourceOf, effectiveLimits, hashApiKey, isIpAllowed } from '../domain/api-keys.js';
+import type { AccessCounters, ApiKeyRegistry, Clock, SecretStore, StoredApiKey } from '../domain/ports.js';
+import type { Caller } from './api-key-auth.js';
+
+/** Answers in the v2 protocol's words; clients substring-match them. */
+export const ACCESS_ERRORS = {
+  invalidKey: 'Invalid API key',
+  suspended: 'API key suspended',
+  ipNotAllowed: 'IP not allowed',
+  tooManyRequests: 'Too many requests',
+  dailyOrderLimit: 'Daily order limit reached',
+} as const;
+
+export type ResellerCaller = Caller & { keyId: string; limits: ApiKeyLimits; tier?: string };
+
+export type AccessResult = { ok: true; caller: ResellerCaller } | { ok: false; error: string };
+
+export type RejectionKind = 'invalid_key' | 'invalid_request';
+
+export interface ResellerAccessOptions {
+  /** Limits of keys that name no tier and set none of their own; 120 requests a minute, 10,000 orders a day. */
+  defaultLimits?: Partial<ApiKeyLimits>;
+  /** Limits per tier name; a key's own limits win over its tier's. */
+  tiers?: Readonly<Record<string, Partial<ApiKeyLimits>>>;
+  /** Invalid keys from one source within one minute that block it (20). */
+  invalidKeysBeforeBlock?: number;
+  /** How long a source stays blocked (15 minutes). */
+  blockMinutes?: number;
+  /** Invalid requests with one key within one minute that suspend the key (60). */
+  invalidRequestsBeforeSuspension?: number;
+  /** How long a key lookup, found or not, is reused in this container (60 s). */
+  keyCacheMs?: number;
+  /** How long "this source is not blocked" is reused in this container (10 s). */
+  blockCacheMs?: number;
+  /** lastUsedAt is written at most this often per key (60 s). */
+  lastUsedEveryMs?: number;
+}
+
+export interface ResellerAccessDeps {
+  keys: ApiKeyRegistry;
+  counters: AccessCounters;
+  secrets: SecretStore;
+  pepperSecretId: string;
+  clock?: Clock;
+}
+
+const MAX_CACHED = 10_000;
+
+export class ResellerAccess {
+  private readonly keyCache = new Map<string, { record: StoredApiKey | undefined; expires: number }>();
+  private readonly blockCache = new Map<string, { blockedUntil: number; expires: number }>();
+  private readonly lastTouched = new Map<string, number>();
+  private readonly settings: Required<Omit<ResellerAccessOptions, 'defaultLimits' | 'tiers'>> & { defaultLimits: ApiKeyLimits };
+  private readonly clock: Clock;
+
+  constructor(
+    private readonly deps: ResellerAccessDeps,
+    private readonly options: ResellerAccessOptions = {},
+  ) {
+    this.clock = deps.clock ?? { now: () => new Date() };
+    this.settings = {
+      defaultLimits: { ...DEFAULT_API_KEY_LIMITS, ...options.defaultLimits },
+      invalidKeysBeforeBlock: options.invalidKeysBeforeBlock ?? 20,
+      blockMinutes: options.blockMinutes ?? 15,
+      invalidRequestsBeforeSuspension: options.invalidRequestsBeforeSuspension ?? 60,
+      keyCacheMs: options.keyCacheMs ?? 60_000,
+      blockCacheMs: options.blockCacheMs ?? 10_000,
+      lastUsedEveryMs: options.lastUsedEveryMs ?? 60_000,
+    };
+  }
+
+  /**
+   * Decides whether a request may proceed. On 'Invalid API key' the caller should report it through
+   * recordRejectedRequest (kind 'invalid_key'), which is what blocks a source that guesses keys.
+   */
+  async check(input: { key: string | undefined; sourceIp: string; now?: Date }): Promise<AccessResult> {
+    const now = input.now ?? this.clock.now();
+    if (await this.isBlocked(abuseSourceOf(input.sourceIp), now)) return refuse(ACCESS_ERRORS.tooManyRequests);
+
+    // Every key, however it looks, costs one hash and one (cached) lookup: no shortcut tells a guesser anything.
+    const record = await this.lookup(input.key ?? '', now);
+    if (!input.key || !record || record.status === 'revoked') return refuse(ACCESS_ERRORS.invalidKey);
+    if (record.status === 'suspended') return refuse(ACCESS_ERRORS.suspended);
+    if (record.status !== 'active') return refuse(ACCESS_ERRORS.invalidKey);
+    if (!isIpAllowed(record.allowedIps, input.sourceIp)) return refuse(ACCESS_ERRORS.ipNotAllowed);
+
+    const caller = this.callerOf(record);
+    const [count] = await Promise.all([this.deps.counters.countRequest(record.keyId, epochMinute(now)), this.touch(record, now)]);
+    if (count > caller.limits.requestsPerMinute) return refuse(ACCESS_ERRORS.tooManyRequests);
+    return { ok: true, caller };
+  }
+
+  /**
+   * Counts a refused request. Bursts of invalid keys from one source block it; bursts of invalid requests
+   * with one key suspend the key (audited as actor 'system').
+   */
+  async recordRejectedRequest(input: { caller?: Caller & { keyId: string }; sourceIp: string; kind: RejectionKind; now?: Date }): Promise<'counted' | 'source_blocked' | 'key_suspended'> {
+    const now = input.now ?? this.clock.now();
+    const minute = epochMinute(now);
+    if (input.kind === 'invalid_key') {
+      const source = abuseSourceOf(input.sourceIp);
+      const count = await this.deps.counters.countInvalidKey(source, minute);
+      if (count < this.settings.invalidKeysBeforeBlock) return 'counted';
+      const until = new Date(now.getTime() + this.settings.blockMinutes * 60_000);
+      await this.deps.counters.blockSource(source, until, `${count} invalid API keys within a minute`);
+      remember(this.blockCache, source, { blockedUntil: until.getTime(), expires: until.getTime() });
+      return 'source_blocked';
+    }
+    if (!input.caller) return 'counted';
+    const { keyId, ownerId } = input.caller;
+    const count = await this.deps.counters.countInvalidRequest(keyId, minute);
+    if (count < this.settings.invalidRequestsBeforeSuspension) return 'counted';
+    const at = now.toISOString();
+    const reason = `${count} invalid requests within a minute`;
+    const result = await this.deps.keys.changeKey(ownerId, keyId, { status: 'suspended', statusReason: reason, at }, ['active'], {
+      actor: 'system',
+      action: 'api_key.suspended',
+      subject: keyId,
+      ownerId,
+      reason,
+      at,
+    });
+    for (const entry of this.keyCache.values()) {
+      if (entry.record?.keyId === keyId) entry.record = { ...entry.record, status: 'suspended' };
+    }
+    return result.outcome === 'changed' ? 'key_suspended' : 'counted';
+  }
+
+  /** Counts one order against the key's daily quota (UTC days); false once the quota is used up. */
+  async consumeDailyOrderQuota(caller: Caller & { keyId: string; limits?: ApiKeyLimits }, now: Date = this.clock.now()): Promise<boolean> {
+    const quota = (caller.limits ?? this.settings.defaultLimits).dailyOrderQuota;
+    const count = await this.deps.counters.countOrder(caller.keyId, now.toISOString().slice(0, 10));
+    return count <= quota;
+  }
+
+  private async lookup(key: string, now: Date): Promise<StoredApiKey | undefined> {
+    const hash = hashApiKey(key, await this.deps.secrets.get(this.deps.pepperSecretId));
+    const cached = this.keyCache.get(hash);
+    if (cached && cached.expires > now.getTime()) return cached.record;
+    const record = await this.deps.keys.findKey(hash);
+    remember(this.keyCache, hash, { record, expires: now.getTime() + this.settings.keyCacheMs });
+    return record;
+  }
+
+  private async isBlocked(source: string, now: Date): Promise<boolean> {
+    const cached = this.blockCache.get(source);
+    if (!cached || cached.expires <= now.getTime()) {
+      const until = (await this.deps.counters.sourceBlockedUntil(source))?.getTime() ?? 0;
+      const blockedUntil = until > now.getTime() ? until : 0;
+      remember(this.blockCache, source, { blockedUntil, expires: blockedUntil || now.getTime() + this.settings.blockCacheMs });
+      return blockedUntil > 0;
+    }
+    return cached.blockedUntil > now.getTime();
+  }
+
+  /** lastUsedAt moves at most once per interval: skipped in this container, and conditioned across containers. */
+  private async touch(record: StoredApiKey, now: Date): Promise<void> {
+    const last = this.lastTouched.get(record.keyId);
+    if (last !== undefined && now.getTime() - last < this.settings.lastUsedEveryMs) return;
+    remember(this.lastTouched, record.keyId, now.getTime());
+    try {
+      await this.deps.keys.touchKey(record.ownerId, record.keyId, now.toISOString(), new Date(now.getTime() - this.settings.lastUsedEveryMs).toISOString());
+    } catch {
+      // Bookkeeping only: a failed write must not refuse the request; the next interval tries again.
+      this.lastTouched.delete(record.keyId);
+    }
+  }
+
+  private callerOf(record: StoredApiKey): ResellerCaller {
+    const tier = record.tier ? this.options.tiers?.[record.tier] : undefined;
+    return {
+      ownerId: record.ownerId,
+      walletId: record.walletId,
+      keyPrefix: record.prefix,
+      keyId: record.keyId,
+      limits: effectiveLimits(this.settings.defaultLimits, tier, record.limits),
+      ...(record.tier ? { tier: record.tier } : {}),
+    };
+  }
+}
+
+/** Access checks on the single table, for the composition root. */
+export function createResellerAccess(
+  deps: { db: DynamoDBDocumentClient; tableName: string; secrets: SecretStore; pepperSecretId: string; clock?: Clock },
+  options?: ResellerAccessOptions,
+): ResellerAccess {
+  return new ResellerAccess(
+    {
+      keys: new DynamoApiKeyStore(deps.db, deps.tableName),
+      counters: new DynamoAccessCounters(deps.db, deps.tableName),
+      secrets: deps.secrets,
+      pepperSecretId: deps.pepperSecretId,
+      ...(deps.clock ? { clock: deps.clock } : {}),
+    },
+    options,
+  );
+}
+
+const refuse = (error: string): AccessResult => ({ ok: false, error });
+
+const epochMinute = (now: Date): number => Math.floor(now.getTime() / 60_000);
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  cache.delete(key);
+  cache.set(key, value);
+  if (cache.size > MAX_CACHED) cache.delete(cache.keys().next().value!);
+}

@@ -1,0 +1,66 @@
+// Refills: a provider re-delivers what dropped after a completed order, within the service's refill window.
+import { DomainError } from './errors.js';
+import type { Order } from './orders.js';
+import type { Service } from './catalog.js';
+
+export const REFILL_STATUSES = ['Pending', 'In progress', 'Completed', 'Rejected'] as const;
+export type RefillStatus = (typeof REFILL_STATUSES)[number];
+
+export interface Refill {
+  id: number;
+  orderId: number;
+  ownerId: string;
+  providerId: string;
+  externalRefillId: string;
+  status: RefillStatus;
+  createdAt: string;
+  checkedAt: string;
+}
+
+export const DEFAULT_REFILL_DAYS = 30;
+/** A second refill of one order is accepted only after this long, as panels do. */
+export const REFILL_COOLDOWN_HOURS = 24;
+
+/** Why this order cannot be refilled now, or undefined when it can. */
+export function refillRefusal(order: Order, service: Service | undefined, now: Date): string | undefined {
+  if (!service?.refill) return 'Refill is not available for this service';
+  if (order.phase !== 'finalized' || (order.status !== 'Completed' && order.status !== 'Partial')) return 'Refill is available only for completed orders';
+  const days = service.refillDays ?? DEFAULT_REFILL_DAYS;
+  const endedAt = Date.parse(order.updatedAt);
+  if (now.getTime() - endedAt > days * 86_400_000) return `Refill period of ${days} days has ended`;
+  if (order.lastRefillAt && now.getTime() - Date.parse(order.lastRefillAt) < REFILL_COOLDOWN_HOURS * 3_600_000) {
+    return 'Refill was already requested; try again later';
+  }
+  return undefined;
+}
+
+const SPELLINGS: Record<string, RefillStatus> = {
+  pending: 'Pending',
+  awaiting: 'Pending',
+  'in progress': 'In progress',
+  inprogress: 'In progress',
+  processing: 'In progress',
+  completed: 'Completed',
+  complete: 'Completed',
+  done: 'Completed',
+  rejected: 'Rejected',
+  canceled: 'Rejected',
+  cancelled: 'Rejected',
+  error: 'Rejected',
+  fail: 'Rejected',
+  failed: 'Rejected',
+};
+
+export function readRefillStatus(raw: unknown): RefillStatus | undefined {
+  if (typeof raw !== 'string') return undefined;
+  return SPELLINGS[raw.trim().toLowerCase().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ')];
+}
+
+export function isFinalRefillStatus(status: RefillStatus): boolean {
+  return status === 'Completed' || status === 'Rejected';
+}
+
+export function assertRefillable(order: Order, service: Service | undefined, now: Date): void {
+  const refusal = refillRefusal(order, service, now);
+  if (refusal) throw new DomainError('invalid_request', refusal);
+}
