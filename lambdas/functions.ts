@@ -12,6 +12,7 @@ export interface FunctionSpec {
 
 export const FUNCTIONS = {
   resellerApi: { entry: 'lambdas/reseller/v2-handler.ts', handler: 'handler', description: 'Reseller API (SMM panel API v2)', timeoutSeconds: 15, memoryMb: 1024 },
+  apiAuthorizer: { entry: 'lambdas/reseller/authorizer-handler.ts', handler: 'handler', description: 'Reseller API authorizer: picks the usage plan of header-key requests', timeoutSeconds: 5, memoryMb: 512 },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
   startOrderWorkflow: { entry: 'lambdas/orders/start-workflow-handler.ts', handler: 'handler', description: 'Starts the workflow of each committed order', timeoutSeconds: 30, memoryMb: 256 },
   submitOrder: { entry: 'lambdas/orders/workflow-step-handlers.ts', handler: 'submit', description: 'Workflow step: submit to the provider', timeoutSeconds: 40, memoryMb: 512 },

@@ -33,6 +33,7 @@ export class CodexStack extends Stack {
       TABLE_NAME: table.tableName,
       EVENT_BUS_NAME: bus.eventBusName,
       API_KEY_PEPPER_SECRET_ID: apiKeyPepper.secretArn,
+      STAGE: stage,
     };
 
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {

@@ -16,6 +16,8 @@ const ConfigSchema = z.object({
   MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   SWEEP_MIN_AGE_SECONDS: z.coerce.number().int().min(0).default(120),
   CURRENCY: z.string().length(3).default('USD'),
+  /** The deployment stage; the stage's API Gateway usage plans and shared key are found by names built from it. */
+  STAGE: z.string().min(1).default('local'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

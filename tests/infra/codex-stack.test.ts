@@ -6,6 +6,7 @@ import { TABLE_DESIGN } from '../../lambdas/adapters/dynamodb/table-design.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTIONS, type FunctionName, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../../lambdas/functions.js';
+import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/reseller/tiers.js';
 import { REPO_ROOT } from '../../lib/codex-function.js';
 import { CodexStack } from '../../lib/codex-stack.js';
 
@@ -222,7 +223,7 @@ describe('functions', () => {
         Architectures: ['arm64'],
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'codex' } },
       });
-      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['TABLE_NAME', 'EVENT_BUS_NAME', 'API_KEY_PEPPER_SECRET_ID']));
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['TABLE_NAME', 'EVENT_BUS_NAME', 'API_KEY_PEPPER_SECRET_ID', 'STAGE']));
     }
   });
 });
@@ -263,5 +264,98 @@ describe('reseller API', () => {
   it('outputs the API URL, table name and state machine ARN', () => {
     const outputs = template.findOutputs('*');
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['ApiUrl', 'TableName', 'StateMachineArn']));
+  });
+});
+
+describe('per-reseller throttling', () => {
+  const names = gatewayNames('dev');
+  const resourceId = (part: string) => {
+    const ids = Object.keys(template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: part } }));
+    expect(ids).toHaveLength(1);
+    return ids[0]!;
+  };
+  const methodsOn = (part: string) =>
+    Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { ResourceId: { Ref: resourceId(part) } } }) as Resources);
+  const authorizerId = () => Object.keys(template.findResources('AWS::ApiGateway::Authorizer'))[0]!;
+  const plansByName = () =>
+    new Map(Object.entries(template.findResources('AWS::ApiGateway::UsagePlan') as Resources).map(([id, plan]) => [plan.Properties.UsagePlanName as string, { id, ...plan }]));
+  const stageRef = () => ({ Ref: Object.keys(template.findResources('AWS::ApiGateway::Stage'))[0]! });
+
+  it('counts usage under the key the authorizer returns', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+  });
+
+  it('runs the authorizer function for every request, with or without a header: no identity source, no cache', () => {
+    const authorizer = only(template.findResources('AWS::ApiGateway::Authorizer') as Resources).Properties;
+    expect(authorizer.Type).toBe('REQUEST');
+    expect(authorizer.AuthorizerResultTtlInSeconds).toBe(0);
+    expect(authorizer).not.toHaveProperty('IdentitySource');
+    expect(JSON.stringify(authorizer.AuthorizerUri)).toContain(functionId('apiAuthorizer'));
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: arnOf('apiAuthorizer'),
+      Principal: 'apigateway.amazonaws.com',
+    });
+  });
+
+  it('puts GET and POST /api/v2 behind the authorizer with a usage key required, and leaves /health open', () => {
+    const v2 = methodsOn('v2');
+    expect(v2.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    for (const method of v2) {
+      expect(method.Properties, method.Properties.HttpMethod).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId() }, ApiKeyRequired: true });
+    }
+    const [health] = methodsOn('health');
+    expect(health!.Properties.AuthorizationType).toBe('NONE');
+    expect(health!.Properties).not.toHaveProperty('AuthorizerId');
+    expect(health!.Properties.ApiKeyRequired ?? false).toBe(false);
+  });
+
+  it('has one usage plan per tier on the stage, throttled at the tier rate', () => {
+    const plans = plansByName();
+    for (const tier of TIER_NAMES) {
+      const plan = plans.get(names.usagePlan(tier));
+      expect(plan, tier).toBeDefined();
+      expect(plan!.Properties.Throttle).toEqual({ RateLimit: gatewayThrottle(tier).rateLimit, BurstLimit: TIERS[tier].burst });
+      expect(plan!.Properties.ApiStages).toEqual([expect.objectContaining({ Stage: stageRef() })]);
+    }
+    expect(gatewayThrottle('standard')).toEqual({ rateLimit: 2, burstLimit: 20 });
+  });
+
+  it('has a shared plan with the shared key, whose value comes from the secret the authorizer reads', () => {
+    const shared = plansByName().get(names.sharedUsagePlan);
+    expect(shared).toBeDefined();
+    expect(shared!.Properties.ApiStages).toEqual([expect.objectContaining({ Stage: stageRef() })]);
+    expect(plansByName().size).toBe(TIER_NAMES.length + 1);
+
+    const secretIds = Object.keys(template.findResources('AWS::SecretsManager::Secret', { Properties: { Name: names.sharedKeySecret } }));
+    expect(secretIds).toHaveLength(1);
+    const key = only(template.findResources('AWS::ApiGateway::ApiKey') as Resources);
+    expect(key.Properties).toMatchObject({ Name: names.sharedKey, Enabled: true });
+    expect(JSON.stringify(key.Properties.Value)).toContain('{{resolve:secretsmanager:');
+    expect(JSON.stringify(key.Properties.Value)).toContain(secretIds[0]);
+    const keyId = Object.keys(template.findResources('AWS::ApiGateway::ApiKey'))[0]!;
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', { KeyId: { Ref: keyId }, KeyType: 'API_KEY', UsagePlanId: { Ref: shared!.id } });
+
+    const reads = (name: FunctionName) => statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: secretIds[0] }));
+    expect(allFunctionNames.filter(reads)).toEqual(['apiAuthorizer']);
+  });
+
+  it('lets the authorizer read the table and the pepper, but write nothing', () => {
+    const actions = actionsOf(statementsOf('apiAuthorizer'));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'secretsmanager:GetSecretValue']));
+    expect(actions.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('apigateway:'))).toEqual([]);
+  });
+
+  it('lets only the reseller API manage gateway keys, and only in the tier plans', () => {
+    const managers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).some((a) => a.startsWith('apigateway:')));
+    expect(managers).toEqual(['resellerApi']);
+    const statements = statementsOf('resellerApi').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:')));
+    const resourcesFor = (action: string) => JSON.stringify(statements.filter((s) => actionsOf([s]).includes(action)).flatMap(resourcesOf));
+    expect(resourcesFor('apigateway:POST')).toContain('::/apikeys');
+    const plans = plansByName();
+    for (const tier of TIER_NAMES) expect(resourcesFor('apigateway:POST')).toContain(JSON.stringify({ Ref: plans.get(names.usagePlan(tier))!.id }));
+    expect(resourcesFor('apigateway:POST')).not.toContain(plans.get(names.sharedUsagePlan)!.id);
+    expect(resourcesFor('apigateway:GET')).toContain('::/usageplans');
   });
 });
