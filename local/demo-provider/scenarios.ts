@@ -1,4 +1,5 @@
-// How a demo provider order behaves, chosen by a hint in its link, like a payment sandbox's test card numbers:
+// How a demo provider order behaves, chosen by a hint in its link (for a subscription, its username given as a
+// profile URL), like a payment sandbox's test card numbers:
 //   codex-test=partial  ends Partial with some remains
 //   codex-test=fail     rejected at submission
 //   codex-test=cancel   ends Canceled

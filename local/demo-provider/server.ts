@@ -1,9 +1,14 @@
 // A demo upstream provider speaking the SMM panel API v2 over HTTP, for the local stack and the tests.
 // It honours `request_id` on `add` (the modern extension), so a resent order is never duplicated.
+// `add` takes every service type's fields (checked and priced by the domain's service-types rules, answering
+// {"error": ...} like a panel); drip-feed and subscription orders show `runs`, `posts`, `expiry` and `Active` in
+// `status`. Drip-feed runs and subscription posts are compressed into the scenario's timeline, not spread over hours.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { formatMoney, parseMoney, priceOf } from '../../lambdas/domain/money.js';
+import { isDomainError } from '../../lambdas/domain/errors.js';
+import { ZERO, formatMoney, parseMoney, priceOf } from '../../lambdas/domain/money.js';
+import { type OrderSpec, type ServiceTerms, orderedUnits, parseServiceType, readOrderFields, statusExtras, statusWord } from '../../lambdas/domain/service-types.js';
 import { type Scenario, progressAt, scenarioOf, timelineOf } from './scenarios.js';
 
 export interface DemoProviderOptions {
@@ -20,13 +25,25 @@ export interface DemoProviderOptions {
 interface DemoOrder {
   id: number;
   service: string;
+  /** The link, or the username for a subscription. */
   link: string;
+  /** As sent: per run for drip-feed. */
   quantity: number;
   scenario: Scenario;
   placedAt: number;
   requestId?: string;
   startCount: number;
   canceled?: boolean;
+  /** Absent on orders recorded before service types existed: Default. */
+  type?: string;
+  /** Units delivered in all: quantity x runs, max x posts, the number of comments; absent means quantity. */
+  units?: number;
+  runs?: number;
+  interval?: number;
+  posts?: number;
+  expiry?: string;
+  /** The type's own fields as received (comments, usernames, ...). */
+  extra?: Record<string, string>;
 }
 
 interface DemoState {
@@ -36,12 +53,46 @@ interface DemoState {
   attempts: Record<string, number>;
 }
 
-export const DEMO_SERVICES = [
+export interface DemoService {
+  service: number;
+  name: string;
+  type: string;
+  category: string;
+  rate: string;
+  min: string;
+  max: string;
+  refill: boolean;
+  cancel: boolean;
+  dripfeed?: boolean;
+}
+
+export const DEMO_SERVICES: DemoService[] = [
   { service: 101, name: 'YouTube Views', type: 'Default', category: 'YouTube', rate: '0.50', min: '50', max: '1000000', refill: false, cancel: true },
   { service: 102, name: 'Instagram Followers', type: 'Default', category: 'Instagram', rate: '1.20', min: '10', max: '50000', refill: true, cancel: true },
   { service: 103, name: 'TikTok Likes', type: 'Default', category: 'TikTok', rate: '0.20', min: '10', max: '100000', refill: false, cancel: false },
   { service: 104, name: 'Telegram Members', type: 'Default', category: 'Telegram', rate: '0.80', min: '100', max: '20000', refill: true, cancel: true },
+  // One service per type; for the two package types `rate` is the price of one package.
+  { service: 105, name: 'Instagram Likes [Drip-feed]', type: 'Default', category: 'Instagram', rate: '0.40', min: '20', max: '50000', refill: false, cancel: true, dripfeed: true },
+  { service: 106, name: 'Instagram Story Views Package [10K]', type: 'Package', category: 'Instagram', rate: '2.50', min: '1', max: '1', refill: false, cancel: false, dripfeed: false },
+  { service: 107, name: 'Instagram Custom Comments', type: 'Custom Comments', category: 'Instagram Comments', rate: '12.00', min: '5', max: '1000', refill: false, cancel: true, dripfeed: false },
+  { service: 108, name: 'Instagram Custom Comments Package [10]', type: 'Custom Comments Package', category: 'Instagram Comments', rate: '4.00', min: '1', max: '1', refill: false, cancel: false, dripfeed: false },
+  { service: 109, name: 'Instagram Mentions', type: 'Mentions', category: 'Instagram Mentions', rate: '6.00', min: '100', max: '10000', refill: false, cancel: false, dripfeed: false },
+  { service: 110, name: 'Instagram Mentions with Hashtags', type: 'Mentions with Hashtags', category: 'Instagram Mentions', rate: '7.00', min: '100', max: '10000', refill: false, cancel: false, dripfeed: false },
+  { service: 111, name: 'Instagram Mentions [Custom List]', type: 'Mentions Custom List', category: 'Instagram Mentions', rate: '8.00', min: '10', max: '5000', refill: false, cancel: false, dripfeed: false },
+  { service: 112, name: 'Instagram Mentions [Hashtag Users]', type: 'Mentions Hashtag', category: 'Instagram Mentions', rate: '6.50', min: '100', max: '10000', refill: false, cancel: false, dripfeed: false },
+  { service: 113, name: 'Instagram Mentions [User Followers]', type: 'Mentions User Followers', category: 'Instagram Mentions', rate: '6.50', min: '100', max: '10000', refill: false, cancel: false, dripfeed: false },
+  { service: 114, name: 'Instagram Mentions [Media Likers]', type: 'Mentions Media Likers', category: 'Instagram Mentions', rate: '6.50', min: '100', max: '10000', refill: false, cancel: false, dripfeed: false },
+  { service: 115, name: 'Instagram Comment Likes', type: 'Comment Likes', category: 'Instagram Comments', rate: '3.00', min: '20', max: '10000', refill: false, cancel: true, dripfeed: false },
+  { service: 116, name: 'Instagram Comment Replies', type: 'Comment Replies', category: 'Instagram Comments', rate: '15.00', min: '5', max: '500', refill: false, cancel: true, dripfeed: false },
+  { service: 117, name: 'Telegram Poll Votes', type: 'Poll', category: 'Telegram', rate: '1.10', min: '50', max: '20000', refill: false, cancel: true, dripfeed: false },
+  { service: 118, name: 'Website Traffic from Google [Keywords]', type: 'SEO', category: 'Website Traffic', rate: '2.20', min: '100', max: '100000', refill: false, cancel: true, dripfeed: false },
+  { service: 119, name: 'Telegram Members [Invites from Groups]', type: 'Invites from Groups', category: 'Telegram', rate: '9.00', min: '100', max: '10000', refill: true, cancel: true, dripfeed: false },
+  { service: 120, name: 'Instagram Auto Likes [Subscription]', type: 'Subscriptions', category: 'Instagram Auto', rate: '0.60', min: '50', max: '5000', refill: false, cancel: true, dripfeed: false },
 ];
+
+function termsOf(service: DemoService): ServiceTerms {
+  return { min: Number(service.min), max: Number(service.max), dripfeed: service.dripfeed === true, ratePer1000: parseMoney(service.rate) };
+}
 
 export interface DemoProvider {
   url: string;
@@ -68,51 +119,73 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
 
   const statusOf = (order: DemoOrder) => {
     const elapsed = ((Date.now() - order.placedAt) / 1000) * speed;
-    const view = order.canceled ? { status: 'Canceled', remains: order.quantity } : progressAt(timelineOf(order.scenario), order.quantity, elapsed);
-    const delivered = order.quantity - view.remains;
+    const units = order.units ?? order.quantity;
+    const view = order.canceled ? { status: 'Canceled' as const, remains: units } : progressAt(timelineOf(order.scenario), units, elapsed);
+    const delivered = Math.max(units - view.remains, 0);
     const service = DEMO_SERVICES.find((s) => String(s.service) === order.service);
-    const charge = priceOf(parseMoney(service?.rate ?? '0'), Math.max(delivered, 0));
-    return { charge: formatMoney(charge), start_count: String(order.startCount), status: view.status, remains: String(view.remains), currency: 'USD' };
+    const type = parseServiceType(order.type ?? 'Default') ?? 'Default';
+    const rate = parseMoney(service?.rate ?? '0');
+    // A package is paid whole once anything of it is delivered; everything else by the unit delivered.
+    const isPackage = type === 'Package' || type === 'Custom Comments Package';
+    const charge = isPackage ? (delivered > 0 ? rate : ZERO) : priceOf(rate, delivered);
+    return {
+      charge: formatMoney(charge),
+      start_count: String(order.startCount),
+      status: statusWord(type, view.status),
+      remains: String(view.remains),
+      currency: 'USD',
+      ...statusExtras(type, { runs: order.runs, posts: order.posts, expiry: order.expiry }),
+    };
   };
 
   const place = (params: Record<string, string>): { status: number; body: unknown; hangMs?: number } => {
-    const service = DEMO_SERVICES.find((s) => String(s.service) === params.service);
+    const service = DEMO_SERVICES.find((s) => String(s.service) === String(params.service ?? '').trim());
     if (!service) return { status: 200, body: { error: 'Incorrect service ID' } };
-    const quantity = Number(params.quantity);
-    if (!Number.isInteger(quantity)) return { status: 200, body: { error: 'Incorrect request' } };
-    if (quantity < Number(service.min)) return { status: 200, body: { error: `Quantity less than minimal ${service.min}` } };
-    if (quantity > Number(service.max)) return { status: 200, body: { error: `Quantity more than maximum ${service.max}` } };
-    const link = params.link ?? '';
-    if (!link) return { status: 200, body: { error: 'Incorrect request' } };
+    let spec: OrderSpec;
+    try {
+      spec = readOrderFields(service.type, params, termsOf(service), { today: new Date().toISOString().slice(0, 10) });
+    } catch (error) {
+      if (isDomainError(error)) return { status: 200, body: { error: error.message } };
+      throw error;
+    }
+    // Subscriptions have no link: the username is the target, and carries the scenario hint when it is a URL.
+    const target = spec.link ?? spec.extra.username ?? '';
     const existing = params.request_id ? byRequestId.get(params.request_id) : undefined;
     if (existing) return { status: 200, body: { order: existing.id } };
-    const scenario = scenarioOf(link);
+    const scenario = scenarioOf(target);
     if (scenario === 'fail') return { status: 200, body: { error: 'Link is private or does not exist (codex-test=fail)' } };
     if (scenario === 'flaky') {
-      const attemptKey = params.request_id ?? link;
+      const attemptKey = params.request_id ?? target;
       const attempt = (state.attempts[attemptKey] ?? 0) + 1;
       state.attempts[attemptKey] = attempt;
       save();
       if (attempt === 1) return { status: 503, body: { error: 'Service temporarily unavailable' } };
       if (attempt === 2) {
         // Recorded, but the answer comes too late: the client cannot know the order exists.
-        const order = record(params, quantity, scenario);
+        const order = record(params, spec, target, scenario);
         return { status: 200, body: { order: order.id }, hangMs: flakyHangMs };
       }
     }
-    return { status: 200, body: { order: record(params, quantity, scenario).id } };
+    return { status: 200, body: { order: record(params, spec, target, scenario).id } };
   };
 
-  const record = (params: Record<string, string>, quantity: number, scenario: Scenario): DemoOrder => {
+  const record = (params: Record<string, string>, spec: OrderSpec, target: string, scenario: Scenario): DemoOrder => {
+    const units = orderedUnits(spec);
     const order: DemoOrder = {
       id: state.nextId++,
-      service: params.service!,
-      link: params.link!,
-      quantity,
+      service: String(params.service).trim(),
+      link: target,
+      quantity: spec.quantity,
       scenario,
       placedAt: Date.now(),
       startCount: 1000 + ((state.nextId * 7919) % 9000),
       ...(params.request_id ? { requestId: params.request_id } : {}),
+      ...(spec.type !== 'Default' ? { type: spec.type } : {}),
+      ...(units !== spec.quantity ? { units } : {}),
+      ...(spec.runs !== undefined ? { runs: spec.runs, interval: spec.interval } : {}),
+      ...(spec.type === 'Subscriptions' ? { posts: Number(spec.extra.posts) } : {}),
+      ...(spec.extra.expiry !== undefined ? { expiry: spec.extra.expiry } : {}),
+      ...(Object.keys(spec.extra).length > 0 ? { extra: spec.extra } : {}),
     };
     state.orders[order.id] = order;
     if (order.requestId) byRequestId.set(order.requestId, order);
