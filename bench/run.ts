@@ -73,6 +73,22 @@ async function latencyPhase(): Promise<void> {
     }
 
     print('');
+    print('Order status over HTTP (one caller, 100 orders, before the acceptance load):');
+    const statusKey = keys[0]!;
+    const own = await recentOrders(stack.demo.v2Url, statusKey, 100);
+    await new Promise((r) => setTimeout(r, 3_000));
+    for (const concurrency of [1, 16]) {
+      const single = await timed(concurrency, 500, (i) => postForm(stack.demo.v2Url, { key: statusKey, action: 'status', order: String(own[i % own.length]) }));
+      const multi = await timed(concurrency, 200, () => postForm(stack.demo.v2Url, { key: statusKey, action: 'status', orders: own.join(',') }));
+      const complete = multi.outcomes.every((o) => Object.keys(o.body).length === own.length);
+      print(
+        `  concurrency ${String(concurrency).padStart(2)}: single p50 ${ms(single.p50)}, p99 ${ms(single.p99)}, ${single.perSecond.toFixed(0)}/s; ` +
+          `100 ids p50 ${ms(multi.p50)}, p99 ${ms(multi.p99)}, ${multi.perSecond.toFixed(0)}/s (${(multi.perSecond * own.length).toFixed(0)} order statuses/s)` +
+          `  [100-id p50 ${(multi.p50 / single.p50).toFixed(2)}x single (target <= 3x): ${verdict(complete && multi.p50 <= 3 * single.p50)}]`,
+      );
+    }
+
+    print('');
     print('Bare TransactWriteItems on the same DynamoDB Local (3 items: put, conditional update, put):');
     const bare: Record<number, { p50: number; p99: number }> = {};
     await seedBareWallets(deps, 64);
@@ -118,6 +134,16 @@ async function latencyPhase(): Promise<void> {
     await stack.stop('SIGINT');
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** Places `count` orders for one caller and returns their ids. */
+async function recentOrders(url: string, key: string, count: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const { body } = await postForm(url, { key, action: 'add', service: '1', link: `https://youtube.com/watch?v=status${i}`, quantity: '100' });
+    ids.push(Number(body.order));
+  }
+  return ids;
 }
 
 async function seedBareWallets(deps: Dependencies, count: number): Promise<void> {

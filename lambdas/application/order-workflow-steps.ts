@@ -25,6 +25,10 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
   if (order.phase === 'finalized') return 'finalized';
   if (order.phase === 'submitted') return 'submitted';
   if (order.rejectedReason !== undefined) return 'rejected';
+  if (order.cancelRequested) {
+    await orders.recordRejected(orderId, 'Canceled at the customer\'s request before it reached the provider', clock.now().toISOString());
+    return 'rejected';
+  }
 
   const provider = await catalog.getProvider(order.providerId);
   if (!provider) {
@@ -48,7 +52,9 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
       quantity: order.quantity,
       requestId: `codex-${order.id}`,
     });
-    await orders.recordSubmitted(orderId, externalOrderId, clock.now().toISOString());
+    const submitted = await orders.recordSubmitted(orderId, externalOrderId, clock.now().toISOString());
+    // A cancel that arrived while we were submitting goes on to the provider now.
+    if (submitted?.cancelRequested) await client.cancel([externalOrderId]).catch(() => undefined);
     return 'submitted';
   } catch (error) {
     if (error instanceof ProviderRejected) {

@@ -3,12 +3,14 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { placeOrder } from '../application/place-order.js';
+import { cancelOrders } from '../application/cancel-orders.js';
+import { refillOrders, refillStatuses } from '../application/refill-orders.js';
 import { maskApiKey } from '../domain/api-keys.js';
 import { isDomainError } from '../domain/errors.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger } from '../shared/logger.js';
 import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
-import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, readV2Params } from './v2-request.js';
+import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, readV2Params } from './v2-request.js';
 import type { Caller } from '../application/api-key-auth.js';
 
 const MAX_IDS = 100;
@@ -35,7 +37,7 @@ type Answer = unknown;
 async function answer(params: V2Params, caller: Caller): Promise<Answer> {
   const deps = dependencies();
   const currency = deps.config.CURRENCY;
-  switch (params.action?.trim().toLowerCase()) {
+  switch (actionOf(params)) {
     case 'services': {
       const services = await deps.catalog.listServices();
       return services.filter((s) => s.enabled).sort((a, b) => a.id - b.id).map(serviceAnswer);
@@ -60,8 +62,7 @@ async function answer(params: V2Params, caller: Caller): Promise<Answer> {
         if (!order || order.ownerId !== caller.ownerId) throw new V2Error('Incorrect order ID');
         return orderStatusAnswer(order, currency);
       }
-      const requested = input.orders.split(',').map((id) => id.trim()).filter((id) => id.length > 0);
-      if (requested.length > MAX_IDS) throw new V2Error(`At most ${MAX_IDS} order ids per request`);
+      const requested = idList(input.orders, 'orders');
       const numeric = requested.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
       const found = await deps.orders.getOrders(numeric);
       const result: Record<string, unknown> = {};
@@ -71,6 +72,29 @@ async function answer(params: V2Params, caller: Caller): Promise<Answer> {
       }
       return result;
     }
+    case 'cancel': {
+      const ids = idList(params.orders ?? params.order, 'orders');
+      const results = await cancelOrders(deps, caller.ownerId, ids);
+      return results.map((r) => ({ order: idValue(r.orderId), cancel: r.outcome === 'requested' ? 1 : { error: r.reason } }));
+    }
+    case 'refill': {
+      if (params.orders !== undefined) {
+        const results = await refillOrders(deps, deps.refillIds, caller.ownerId, idList(params.orders, 'orders'));
+        return results.map((r) => ({ order: idValue(r.orderId), refill: 'refillId' in r ? r.refillId : { error: r.error } }));
+      }
+      const [result] = await refillOrders(deps, deps.refillIds, caller.ownerId, idList(params.order, 'order'));
+      if (!result || !('refillId' in result)) throw new V2Error(result && 'error' in result ? result.error : 'Incorrect order ID');
+      return { refill: String(result.refillId) };
+    }
+    case 'refill_status': {
+      if (params.refills !== undefined) {
+        const results = await refillStatuses(deps, caller.ownerId, idList(params.refills, 'refills'));
+        return results.map((r) => ({ refill: idValue(r.refillId), status: 'status' in r ? r.status : { error: r.error } }));
+      }
+      const [result] = await refillStatuses(deps, caller.ownerId, idList(params.refill, 'refill'));
+      if (!result || !('status' in result)) throw new V2Error('Refill not found');
+      return { status: result.status };
+    }
     case 'balance': {
       const wallet = await deps.wallets.getWallet(caller.walletId);
       if (!wallet) throw new V2Error('Incorrect request');
@@ -79,6 +103,19 @@ async function answer(params: V2Params, caller: Caller): Promise<Answer> {
     default:
       throw new V2Error('Incorrect request');
   }
+}
+
+/** Comma-separated ids as sent (at most 100), for the batch actions. */
+function idList(raw: string | undefined, field: string): string[] {
+  const ids = (raw ?? '').split(',').map((id) => id.trim()).filter((id) => id.length > 0);
+  if (ids.length === 0) throw new V2Error(`Missing field: ${field}`);
+  if (ids.length > MAX_IDS) throw new V2Error(`At most ${MAX_IDS} ids per request`);
+  return ids;
+}
+
+/** Ids go back as numbers (strict clients cast them to int) unless the client sent something else. */
+function idValue(id: string): number | string {
+  return /^\d{1,15}$/.test(id) ? Number(id) : id;
 }
 
 function parse<T extends z.ZodType>(schema: T, params: V2Params): z.infer<T> {
@@ -92,13 +129,14 @@ const V2_MESSAGES: Partial<Record<string, string>> = {
   service_disabled: 'Incorrect service ID',
   insufficient_funds: 'Not enough funds on balance',
   unknown_order: 'Incorrect order ID',
+  link_busy: 'You have active order with this link. Please wait until order being completed.',
 };
 
 async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const deps = dependencies();
   let params: V2Params;
   try {
-    params = readV2Params(event, deps.config.MAX_REQUEST_BYTES);
+    params = await readV2Params(event, deps.config.MAX_REQUEST_BYTES);
   } catch (error) {
     if (error instanceof V2RequestTooLarge || error instanceof V2RequestUnreadable) return json({ error: error.message });
     throw error;

@@ -1,5 +1,6 @@
-// Reads an SMM panel API v2 request however the client sent it: form fields, JSON, or a query string
-// (body fields win over query fields). The key may also come in X-Api-Key or Authorization: Bearer.
+// Reads an SMM panel API v2 request however the client sent it: form fields, JSON, multipart form data or a
+// query string (body fields win over query fields). The key may also come in X-Api-Key or Authorization: Bearer.
+import busboy from 'busboy';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 export type V2Params = Record<string, string>;
@@ -7,24 +8,39 @@ export type V2Params = Record<string, string>;
 export class V2RequestTooLarge extends Error {}
 export class V2RequestUnreadable extends Error {}
 
-export function readV2Params(event: APIGatewayProxyEvent, maxBytes: number): V2Params {
+export async function readV2Params(event: APIGatewayProxyEvent, maxBytes: number): Promise<V2Params> {
   const params: V2Params = {};
   for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) params[name] = value;
 
-  const raw = event.body ?? '';
-  const body = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  if (Buffer.byteLength(body, 'utf8') > maxBytes) throw new V2RequestTooLarge(`Request body is larger than ${maxBytes} bytes`);
+  const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
+  if (body.length > maxBytes) throw new V2RequestTooLarge(`Request body is larger than ${maxBytes} bytes`);
 
-  const contentType = headerOf(event, 'content-type')?.toLowerCase() ?? '';
-  const trimmed = body.trim();
-  if (trimmed.length > 0) {
-    if (contentType.includes('json') || trimmed.startsWith('{')) Object.assign(params, fromJson(trimmed));
-    else Object.assign(params, Object.fromEntries(new URLSearchParams(body)));
+  const contentType = headerOf(event, 'content-type') ?? '';
+  if (body.length > 0) {
+    if (/^multipart\/form-data/i.test(contentType)) Object.assign(params, await fromMultipart(body, contentType));
+    else {
+      const text = body.toString('utf8');
+      const trimmed = text.trim();
+      if (/json/i.test(contentType) || trimmed.startsWith('{')) Object.assign(params, fromJson(trimmed));
+      else if (trimmed.length > 0) Object.assign(params, Object.fromEntries(new URLSearchParams(text)));
+    }
   }
 
   const headerKey = headerOf(event, 'x-api-key') ?? bearer(headerOf(event, 'authorization'));
   if (!params.key && headerKey) params.key = headerKey;
   return params;
+}
+
+/**
+ * The widely copied PHP client's refill helpers send no `action`, only the fields of the call:
+ * `order` → refill, `orders` → refill (many), `refill` → refill_status, `refills` → refill_status (many).
+ */
+export function actionOf(params: V2Params): string | undefined {
+  const action = params.action?.trim().toLowerCase();
+  if (action) return action;
+  if (params.refills !== undefined || params.refill !== undefined) return 'refill_status';
+  if (params.orders !== undefined || params.order !== undefined) return 'refill';
+  return undefined;
 }
 
 function fromJson(text: string): V2Params {
@@ -39,9 +55,26 @@ function fromJson(text: string): V2Params {
   for (const [name, value] of Object.entries(parsed)) {
     if (typeof value === 'string') params[name] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') params[name] = String(value);
-    else if (Array.isArray(value)) params[name] = value.map(String).join(',');
+    else if (Array.isArray(value)) params[name] = value.map(String).join(name === 'comments' || name === 'usernames' ? '\n' : ',');
   }
   return params;
+}
+
+function fromMultipart(body: Buffer, contentType: string): Promise<V2Params> {
+  return new Promise((resolve, reject) => {
+    const params: V2Params = {};
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: { 'content-type': contentType }, limits: { fields: 200, fieldSize: body.length, files: 0 } });
+    } catch {
+      return reject(new V2RequestUnreadable('Multipart request without a boundary'));
+    }
+    parser.on('field', (name, value) => (params[name] = value));
+    parser.on('file', (_name, stream) => stream.resume());
+    parser.on('error', () => reject(new V2RequestUnreadable('Multipart request body is malformed')));
+    parser.on('close', () => resolve(params));
+    parser.end(body);
+  });
 }
 
 function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {

@@ -16,7 +16,7 @@ import { SecretsManagerStore } from '../adapters/secrets/secrets-manager-store.j
 import { StepFunctionsOrderWorkflow } from '../adapters/stepfunctions/step-functions-workflow.js';
 import { ApiKeyAuthenticator } from '../application/api-key-auth.js';
 import type { OrderServices } from '../application/order-services.js';
-import type { ApiKeyStore, EventPublisher, OrderWorkflow, SecretStore, UserStore } from '../domain/ports.js';
+import type { ApiKeyStore, EventPublisher, OrderWorkflow, RefillIdAllocator, SecretStore, UserStore } from '../domain/ports.js';
 import { type Config, loadConfig } from './config.js';
 
 export interface Platform {
@@ -28,6 +28,7 @@ export interface Platform {
 
 export interface Dependencies extends OrderServices {
   config: Config;
+  refillIds: RefillIdAllocator;
   db: DynamoDBDocumentClient;
   apiKeys: ApiKeyStore;
   users: UserStore;
@@ -68,6 +69,7 @@ function build(config: Config, override: Platform | undefined): Dependencies {
     orders: new DynamoOrderStore(db, table),
     wallets: new DynamoWalletStore(db, table),
     orderIds: new BlockOrderIdAllocator(db, table, config.ORDER_ID_BLOCK_SIZE),
+    refillIds: new BlockOrderIdAllocator(db, table, 10, 'refill-id', 1),
     providers: new SmmV2ProviderClients(platform.secrets, platform.fetch),
     workflow: platform.workflow,
     events: platform.events,

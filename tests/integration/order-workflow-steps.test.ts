@@ -5,37 +5,9 @@ import { ProviderUnavailable, awaitOutcome, giveUpSubmission, submitOrder } from
 import { pollAllProviders } from '../../lambdas/application/poll-providers.js';
 import { sweepOpenOrders } from '../../lambdas/application/sweep-orders.js';
 import type { Provider } from '../../lambdas/domain/catalog.js';
-import type { PlaceRequest, ProviderClient, ProviderOrderStatus } from '../../lambdas/domain/ports.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/domain/provider-errors.js';
+import { ScriptedProvider } from '../support/scripted-provider.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
-
-class ScriptedProvider implements ProviderClient {
-  placed: PlaceRequest[] = [];
-  placeScript: (Error | string)[] = [];
-  statuses = new Map<string, ProviderOrderStatus | Error>();
-  multiStatusCalls: string[][] = [];
-  private next = 1;
-
-  async place(request: PlaceRequest) {
-    this.placed.push(request);
-    const step = this.placeScript.shift();
-    if (step instanceof Error) throw step;
-    return { externalOrderId: step ?? `ext-${this.next++}` };
-  }
-  async status(id: string) {
-    const s = this.statuses.get(id);
-    if (!s || s instanceof Error) throw s ?? new ProviderRejected('Incorrect order ID');
-    return s;
-  }
-  async multiStatus(ids: string[]) {
-    this.multiStatusCalls.push(ids);
-    return new Map(ids.map((id) => [id, this.statuses.get(id) ?? new ProviderRejected('Incorrect order ID')]));
-  }
-  async cancel(): Promise<Map<string, true | Error>> { throw new Error('not used'); }
-  async refill(): Promise<{ refillId: string }> { throw new Error('not used'); }
-  async services() { return []; }
-  async balance() { return { balance: '0', currency: 'USD' }; }
-}
 
 const provider = (overrides: Partial<Provider> = {}): Provider => ({
   id: 'demo', name: 'Demo', apiUrl: 'http://127.0.0.1:1/api/v2', keySecretId: 'k', timeoutMs: 1000, acceptsRequestId: true, enabled: true, ...overrides,

@@ -1,6 +1,7 @@
 // A client for upstream panels speaking the SMM panel API v2. Tolerant of what real panels send: numbers as
 // strings or numbers, statuses in any case or spelling, errors as {"error": ...} with any HTTP status.
 import { readProviderStatus } from '../../domain/order-status.js';
+import { type RefillStatus, readRefillStatus } from '../../domain/refills.js';
 import type { Provider } from '../../domain/catalog.js';
 import type { PlaceRequest, ProviderClient, ProviderClients, ProviderOrderStatus, ProviderServiceListing, SecretStore } from '../../domain/ports.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../domain/provider-errors.js';
@@ -77,6 +78,29 @@ export class SmmV2Client implements ProviderClient {
     const id = idOf(objectOf(await this.call('refill', { order: externalOrderId })).refill);
     if (id === undefined) throw new ProviderOutcomeUnknown('The provider sent no refill id');
     return { refillId: id };
+  }
+
+  async refillStatus(externalRefillIds: string[]): Promise<Map<string, RefillStatus | Error>> {
+    if (externalRefillIds.length > MAX_IDS_PER_CALL) throw new RangeError(`at most ${MAX_IDS_PER_CALL} ids per call`);
+    const result = new Map<string, RefillStatus | Error>();
+    const read = (raw: unknown): RefillStatus | Error => {
+      if (raw && typeof raw === 'object') return new ProviderRejected(this.redact(String((raw as Record<string, unknown>).error ?? 'Refill not found')));
+      return readRefillStatus(raw) ?? new ProviderOutcomeUnknown(this.redact(`Unrecognised refill status ${JSON.stringify(raw)}`));
+    };
+    if (externalRefillIds.length === 1) {
+      const answer = objectOf(await this.call('refill_status', { refill: externalRefillIds[0]! }));
+      result.set(externalRefillIds[0]!, read(answer.status));
+      return result;
+    }
+    const answer = await this.call('refill_status', { refills: externalRefillIds.join(',') });
+    if (!Array.isArray(answer)) throw new ProviderOutcomeUnknown('The provider did not answer refill_status with a list');
+    for (const row of answer) {
+      const record = objectOf(row);
+      const id = idOf(record.refill);
+      if (id !== undefined) result.set(id, read(record.status));
+    }
+    for (const id of externalRefillIds) if (!result.has(id)) result.set(id, new ProviderRejected('Refill not found'));
+    return result;
   }
 
   async services(): Promise<ProviderServiceListing[]> {

@@ -1,0 +1,62 @@
+// Cancelling orders at the customer's request. "Requested" is all we can promise: the provider decides, and the
+// order settles through its workflow as the provider reports it (Canceled → full refund, Partial → the rest).
+import type { Order } from '../domain/orders.js';
+import { ProviderRejected } from '../domain/provider-errors.js';
+import type { OrderServices } from './order-services.js';
+
+export type CancelResult = { orderId: string; outcome: 'requested' } | { orderId: string; outcome: 'refused'; reason: string };
+
+export async function cancelOrders(services: OrderServices, ownerId: string, requestedIds: string[]): Promise<CancelResult[]> {
+  const numeric = requestedIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+  const orders = await services.orders.getOrders(numeric);
+  const now = services.clock.now().toISOString();
+  const results = new Map<string, CancelResult>();
+  const toProvider = new Map<string, { id: string; order: Order }[]>();
+
+  for (const id of requestedIds) {
+    const order = /^\d{1,15}$/.test(id) ? orders.get(Number(id)) : undefined;
+    if (!order || order.ownerId !== ownerId) {
+      results.set(id, { orderId: id, outcome: 'refused', reason: 'Incorrect order ID' });
+      continue;
+    }
+    const service = await services.catalog.getService(order.serviceId);
+    if (!service?.cancel) results.set(id, { orderId: id, outcome: 'refused', reason: 'Cancel is not available for this service' });
+    else if (order.phase === 'finalized') results.set(id, { orderId: id, outcome: 'refused', reason: 'Order is already finished' });
+    else if (order.phase === 'accepted') {
+      // Not at the provider yet: the submit step sees the flag and refunds instead of submitting.
+      const marked = await services.orders.requestCancel(order.id, now);
+      results.set(id, marked ? { orderId: id, outcome: 'requested' } : { orderId: id, outcome: 'refused', reason: 'Order is already finished' });
+    } else {
+      const batch = toProvider.get(order.providerId) ?? [];
+      batch.push({ id, order });
+      toProvider.set(order.providerId, batch);
+    }
+  }
+
+  for (const [providerId, batch] of toProvider) {
+    const provider = await services.catalog.getProvider(providerId);
+    for (let i = 0; i < batch.length; i += 100) {
+      const slice = batch.slice(i, i + 100);
+      let answers: Map<string, true | Error>;
+      try {
+        if (!provider) throw new Error('provider not configured');
+        const client = await services.providers.forProvider(provider);
+        answers = await client.cancel(slice.map((entry) => entry.order.externalOrderId!));
+      } catch {
+        for (const entry of slice) results.set(entry.id, { orderId: entry.id, outcome: 'refused', reason: 'The provider could not be reached; try again later' });
+        continue;
+      }
+      for (const entry of slice) {
+        const answer = answers.get(entry.order.externalOrderId!);
+        if (answer === true) {
+          await services.orders.requestCancel(entry.order.id, now);
+          results.set(entry.id, { orderId: entry.id, outcome: 'requested' });
+        } else {
+          const reason = answer instanceof ProviderRejected ? `Cancel refused: ${answer.message}` : 'Cancel refused by the provider';
+          results.set(entry.id, { orderId: entry.id, outcome: 'refused', reason });
+        }
+      }
+    }
+  }
+  return requestedIds.map((id) => results.get(id)!);
+}

@@ -1,0 +1,86 @@
+// Refills of completed orders within the service's refill window, and their status.
+import { type Refill, type RefillStatus, REFILL_COOLDOWN_HOURS, isFinalRefillStatus, refillRefusal } from '../domain/refills.js';
+import type { RefillIdAllocator } from '../domain/ports.js';
+import type { OrderServices } from './order-services.js';
+
+export type RefillResult = { orderId: string; refillId: number } | { orderId: string; error: string };
+
+/** A stored refill status is asked of the provider again only when it is not final and older than this. */
+const RECHECK_AFTER_MS = 60_000;
+
+export async function refillOrders(services: OrderServices, refillIds: RefillIdAllocator, ownerId: string, requestedIds: string[]): Promise<RefillResult[]> {
+  const numeric = requestedIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+  const orders = await services.orders.getOrders(numeric);
+  const results: RefillResult[] = [];
+  for (const id of requestedIds) {
+    const order = /^\d{1,15}$/.test(id) ? orders.get(Number(id)) : undefined;
+    if (!order || order.ownerId !== ownerId) {
+      results.push({ orderId: id, error: 'Incorrect order ID' });
+      continue;
+    }
+    const now = services.clock.now();
+    const service = await services.catalog.getService(order.serviceId);
+    const refusal = refillRefusal(order, service, now);
+    const provider = await services.catalog.getProvider(order.providerId);
+    if (refusal || !provider || !order.externalOrderId) {
+      results.push({ orderId: id, error: refusal ?? 'Refill is not available for this order' });
+      continue;
+    }
+    let externalRefillId: string;
+    try {
+      externalRefillId = (await (await services.providers.forProvider(provider)).refill(order.externalOrderId)).refillId;
+    } catch (error) {
+      results.push({ orderId: id, error: error instanceof Error && error.name === 'ProviderRejected' ? `Refill refused: ${error.message}` : 'The provider could not be reached; try again later' });
+      continue;
+    }
+    const refill: Refill = {
+      id: await refillIds.next(),
+      orderId: order.id,
+      ownerId,
+      providerId: provider.id,
+      externalRefillId,
+      status: 'Pending',
+      createdAt: now.toISOString(),
+      checkedAt: now.toISOString(),
+    };
+    const cooldownStartsAfter = new Date(now.getTime() - REFILL_COOLDOWN_HOURS * 3_600_000).toISOString();
+    if (await services.orders.recordRefill(refill, cooldownStartsAfter)) results.push({ orderId: id, refillId: refill.id });
+    else results.push({ orderId: id, error: 'Refill was already requested; try again later' });
+  }
+  return results;
+}
+
+export type RefillStatusResult = { refillId: string; status: RefillStatus } | { refillId: string; error: string };
+
+export async function refillStatuses(services: OrderServices, ownerId: string, requestedIds: string[]): Promise<RefillStatusResult[]> {
+  const numeric = requestedIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
+  const refills = await services.orders.getRefills(numeric);
+  const now = services.clock.now();
+  const stale = [...refills.values()].filter((r) => r.ownerId === ownerId && !isFinalRefillStatus(r.status) && now.getTime() - Date.parse(r.checkedAt) > RECHECK_AFTER_MS);
+  const byProvider = new Map<string, Refill[]>();
+  for (const refill of stale) byProvider.set(refill.providerId, [...(byProvider.get(refill.providerId) ?? []), refill]);
+  for (const [providerId, batch] of byProvider) {
+    const provider = await services.catalog.getProvider(providerId);
+    if (!provider) continue;
+    try {
+      const client = await services.providers.forProvider(provider);
+      for (let i = 0; i < batch.length; i += 100) {
+        const slice = batch.slice(i, i + 100);
+        const answers = await client.refillStatus(slice.map((r) => r.externalRefillId));
+        for (const refill of slice) {
+          const answer = answers.get(refill.externalRefillId);
+          if (!answer || answer instanceof Error) continue;
+          refill.status = answer;
+          await services.orders.updateRefillStatus(refill.id, answer, now.toISOString());
+        }
+      }
+    } catch {
+      // The stored status stands until the provider answers again.
+    }
+  }
+  return requestedIds.map((id) => {
+    const refill = /^\d{1,15}$/.test(id) ? refills.get(Number(id)) : undefined;
+    return refill && refill.ownerId === ownerId ? { refillId: id, status: refill.status } : { refillId: id, error: 'Refill not found' };
+  });
+}
+

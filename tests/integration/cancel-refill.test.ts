@@ -1,0 +1,125 @@
+// Cancels, refills and one-open-order-per-link on DynamoDB Local, with a scripted provider.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cancelOrders } from '../../lambdas/application/cancel-orders.js';
+import { finalizeOrder, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
+import { placeOrder } from '../../lambdas/application/place-order.js';
+import { refillOrders, refillStatuses } from '../../lambdas/application/refill-orders.js';
+import { isDomainError } from '../../lambdas/domain/errors.js';
+import { parseMoney } from '../../lambdas/domain/money.js';
+import { ScriptedProvider } from '../support/scripted-provider.js';
+import { TEST_SERVICE, type TestTable, balanceAndLedger, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
+
+let table: TestTable;
+let upstream: ScriptedProvider;
+let env: ReturnType<typeof orderServicesOn>;
+const OWNER = 'owner-w';
+
+beforeAll(async () => {
+  table = await createTestTable();
+  upstream = new ScriptedProvider();
+  env = orderServicesOn(table, { forProvider: async () => upstream });
+  await table.catalog.putProvider({ id: 'demo', name: 'Demo', apiUrl: 'http://127.0.0.1:1/api/v2', keySecretId: 'k', timeoutMs: 1000, acceptsRequestId: true, enabled: true });
+  await table.catalog.putService({ ...TEST_SERVICE, refill: true, refillDays: 30 });
+  await table.catalog.putService({ ...TEST_SERVICE, id: 2, cancel: false, refill: false });
+  await table.catalog.putService({ ...TEST_SERVICE, id: 3, exclusiveLink: true });
+  await fundedWallet(table, 'w', '1000.00');
+});
+
+const place = (serviceId = 1, link = 'https://youtube.com/watch?v=abc') => placeOrder(env.services, { ownerId: OWNER, walletId: 'w', serviceId, link, quantity: 1000 });
+
+async function completed(serviceId = 1) {
+  const order = await place(serviceId);
+  await submitOrder(env.services, order.id);
+  await table.orders.recordProgress(order.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
+  await finalizeOrder(env.services, order.id);
+  return (await table.orders.getOrder(order.id))!;
+}
+
+describe('cancelling orders', () => {
+  it('refunds in full an order cancelled before it reached the provider, and never submits it', async () => {
+    const before = (await balanceAndLedger(table, 'w')).balance;
+    const order = await place();
+    expect(await cancelOrders(env.services, OWNER, [String(order.id)])).toEqual([{ orderId: String(order.id), outcome: 'requested' }]);
+    const placedBefore = upstream.placed.length;
+    expect(await submitOrder(env.services, order.id)).toBe('rejected');
+    expect(upstream.placed.length).toBe(placedBefore);
+    await finalizeOrder(env.services, order.id);
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ status: 'Canceled', refunded: order.charge });
+    expect((await balanceAndLedger(table, 'w')).balance).toBe(before);
+  });
+
+  it('asks the provider to cancel submitted orders in one call, and answers per order', async () => {
+    const a = await place();
+    const b = await place();
+    await submitOrder(env.services, a.id);
+    await submitOrder(env.services, b.id);
+    const extA = (await table.orders.getOrder(a.id))!.externalOrderId!;
+    upstream.cancelAnswers.set(extA, true);
+    const calls = upstream.cancelCalls.length;
+    const results = await cancelOrders(env.services, OWNER, [String(a.id), String(b.id), '999999', 'abc']);
+    expect(upstream.cancelCalls.length).toBe(calls + 1);
+    expect(results.map((r) => r.outcome)).toEqual(['requested', 'refused', 'refused', 'refused']);
+    expect(results[2]).toMatchObject({ reason: 'Incorrect order ID' });
+    expect((await table.orders.getOrder(a.id))!.cancelRequested).toBe(true);
+    // Nothing is refunded until the provider reports the order as canceled.
+    expect((await table.orders.getOrder(a.id))!.refunded).toBe(0);
+  });
+
+  it('refuses to cancel where the service does not allow it, or another customer\'s order', async () => {
+    const order = await place(2);
+    expect(await cancelOrders(env.services, OWNER, [String(order.id)])).toEqual([{ orderId: String(order.id), outcome: 'refused', reason: 'Cancel is not available for this service' }]);
+    const mine = await place();
+    expect((await cancelOrders(env.services, 'someone-else', [String(mine.id)]))[0]).toMatchObject({ outcome: 'refused', reason: 'Incorrect order ID' });
+  });
+});
+
+describe('refills', () => {
+  it('asks the provider for a refill of a completed order and gives back a numeric refill id', async () => {
+    const order = await completed();
+    const [result] = await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]);
+    expect(result).toMatchObject({ orderId: String(order.id), refillId: expect.any(Number) });
+    expect(upstream.refillCalls).toContain(order.externalOrderId);
+  });
+
+  it('refuses a second refill of the same order within a day, and refills outside the rules', async () => {
+    const order = await completed();
+    await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]);
+    const [again] = await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]);
+    expect(again).toEqual({ orderId: String(order.id), error: 'Refill was already requested; try again later' });
+    const open = await place();
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(open.id)]))[0]).toMatchObject({ error: 'Refill is available only for completed orders' });
+    const noRefill = await completed(2);
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(noRefill.id)]))[0]).toMatchObject({ error: 'Refill is not available for this service' });
+  });
+
+  it('reports refill status, asking the provider again only for refills not yet final', async () => {
+    const order = await completed();
+    const [result] = await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]);
+    const refillId = String((result as { refillId: number }).refillId);
+    expect(await refillStatuses(env.services, OWNER, [refillId, '424242'])).toEqual([
+      { refillId, status: 'Pending' },
+      { refillId: '424242', error: 'Refill not found' },
+    ]);
+    upstream.refillStatuses.set(`r-${order.externalOrderId}`, 'Completed');
+    const later = { ...env.services, clock: { now: () => new Date(Date.now() + 120_000) } };
+    expect(await refillStatuses(later, OWNER, [refillId])).toEqual([{ refillId, status: 'Completed' }]);
+    expect(await refillStatuses(env.services, 'someone-else', [refillId])).toEqual([{ refillId, error: 'Refill not found' }]);
+  });
+});
+
+describe('one open order per link', () => {
+  it('refuses a second open order for the same link with the usual message and charges nothing', async () => {
+    const first = await place(3, 'https://youtube.com/watch?v=exclusive');
+    const before = (await balanceAndLedger(table, 'w')).balance;
+    const second = await place(3, 'https://youtube.com/watch?v=exclusive').catch((error: unknown) => error);
+    expect(isDomainError(second, 'link_busy')).toBe(true);
+    expect((second as Error).message).toBe('You have active order with this link. Please wait until order being completed.');
+    expect((await balanceAndLedger(table, 'w')).balance).toBe(before);
+
+    await submitOrder(env.services, first.id);
+    await table.orders.recordProgress(first.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
+    await finalizeOrder(env.services, first.id);
+    const third = await place(3, 'https://youtube.com/watch?v=exclusive');
+    expect(third.charge).toBe(parseMoney('0.90'));
+  });
+});

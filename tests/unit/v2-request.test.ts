@@ -1,0 +1,61 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { V2RequestTooLarge, V2RequestUnreadable, actionOf, readV2Params } from '../../lambdas/reseller/v2-request.js';
+
+function event(body: string | null, headers: Record<string, string> = {}, query: Record<string, string> | null = null, base64 = false): APIGatewayProxyEvent {
+  return { body, headers, queryStringParameters: query, isBase64Encoded: base64 } as unknown as APIGatewayProxyEvent;
+}
+
+describe('reading v2 requests', () => {
+  it('reads form fields, the way most panels post', async () => {
+    const params = await readV2Params(event('key=k1&action=add&service=1&link=https%3A%2F%2Fx.com%2Fa%3Fb%3D1&quantity=100', { 'Content-Type': 'application/x-www-form-urlencoded' }), 65536);
+    expect(params).toEqual({ key: 'k1', action: 'add', service: '1', link: 'https://x.com/a?b=1', quantity: '100' });
+  });
+
+  it('reads JSON bodies with numbers, and turns comment arrays into lines', async () => {
+    const params = await readV2Params(event(JSON.stringify({ key: 'k', action: 'add', service: 7, quantity: 10, comments: ['a', 'b'] }), { 'content-type': 'application/json' }), 65536);
+    expect(params).toMatchObject({ service: '7', quantity: '10', comments: 'a\nb' });
+  });
+
+  it('reads multipart form data', async () => {
+    const boundary = '----codex';
+    const body = ['key', 'action', 'order'].map((name, i) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${['k9', 'status', '123'][i]}\r\n`).join('') + `--${boundary}--\r\n`;
+    const params = await readV2Params(event(body, { 'Content-Type': `multipart/form-data; boundary=${boundary}` }), 65536);
+    expect(params).toEqual({ key: 'k9', action: 'status', order: '123' });
+  });
+
+  it('reads base64-encoded bodies as API Gateway delivers binary payloads', async () => {
+    const params = await readV2Params(event(Buffer.from('key=k&action=balance').toString('base64'), {}, null, true), 65536);
+    expect(params).toEqual({ key: 'k', action: 'balance' });
+  });
+
+  it('takes query-string fields, with body fields winning', async () => {
+    expect(await readV2Params(event('action=balance', {}, { key: 'q', action: 'services' }), 65536)).toEqual({ key: 'q', action: 'balance' });
+  });
+
+  it('takes the key from X-Api-Key or Authorization: Bearer when the body has none', async () => {
+    expect((await readV2Params(event('action=balance', { 'X-Api-Key': 'hk' }), 65536)).key).toBe('hk');
+    expect((await readV2Params(event('action=balance', { authorization: 'Bearer bk' }), 65536)).key).toBe('bk');
+    expect((await readV2Params(event('key=body&action=balance', { 'x-api-key': 'hk' }), 65536)).key).toBe('body');
+  });
+
+  it('refuses oversized and unreadable bodies', async () => {
+    await expect(readV2Params(event('x'.repeat(2000)), 1024)).rejects.toBeInstanceOf(V2RequestTooLarge);
+    await expect(readV2Params(event('{"key": ', { 'content-type': 'application/json' }), 1024)).rejects.toBeInstanceOf(V2RequestUnreadable);
+    await expect(readV2Params(event('[1,2]', { 'content-type': 'application/json' }), 1024)).rejects.toBeInstanceOf(V2RequestUnreadable);
+  });
+});
+
+describe('inferring the action of the PHP client refill helpers', () => {
+  it('understands requests that carry only the fields of the call', () => {
+    expect(actionOf({ key: 'k', order: '1' })).toBe('refill');
+    expect(actionOf({ key: 'k', orders: '1,2' })).toBe('refill');
+    expect(actionOf({ key: 'k', refill: '5' })).toBe('refill_status');
+    expect(actionOf({ key: 'k', refills: '5,6' })).toBe('refill_status');
+  });
+
+  it('always prefers an explicit action', () => {
+    expect(actionOf({ key: 'k', action: 'Status', order: '1' })).toBe('status');
+    expect(actionOf({ key: 'k' })).toBeUndefined();
+  });
+});
