@@ -9,11 +9,45 @@ export const DEMO_PROVIDER_ID = 'demo';
 export const DEMO_PROVIDER_SECRET_ID = 'codex/providers/demo';
 export const DEMO_RESELLER = { id: 'demo-reseller', email: 'reseller@codex.local', walletId: 'wallet-demo-reseller', deposit: '1000.00' };
 
+const service = (
+  id: number,
+  name: string,
+  type: Service['type'],
+  category: string,
+  rate: string,
+  cost: string,
+  min: number,
+  max: number,
+  providerServiceId: string,
+  flags: Partial<Pick<Service, 'refill' | 'cancel' | 'dripfeed' | 'refillDays' | 'exclusiveLink'>> = {},
+): Omit<Service, 'providerId'> => ({
+  id, name, type, category, ratePer1000: parseMoney(rate), costPer1000: parseMoney(cost), min, max, providerServiceId,
+  refill: false, cancel: false, dripfeed: false, enabled: true, ...flags,
+});
+
+/** One service of every type the reseller API supports, each fulfilled by a demo provider service. */
 export const DEMO_SERVICES: Omit<Service, 'providerId'>[] = [
-  { id: 1, name: 'YouTube Views', type: 'Default', category: 'YouTube', ratePer1000: parseMoney('0.90'), costPer1000: parseMoney('0.50'), min: 50, max: 1_000_000, refill: false, cancel: true, dripfeed: false, enabled: true, providerServiceId: '101' },
-  { id: 2, name: 'Instagram Followers', type: 'Default', category: 'Instagram', ratePer1000: parseMoney('2.40'), costPer1000: parseMoney('1.20'), min: 10, max: 50_000, refill: true, cancel: true, dripfeed: false, enabled: true, providerServiceId: '102' },
-  { id: 3, name: 'TikTok Likes', type: 'Default', category: 'TikTok', ratePer1000: parseMoney('0.35'), costPer1000: parseMoney('0.20'), min: 10, max: 100_000, refill: false, cancel: false, dripfeed: false, enabled: true, providerServiceId: '103' },
-  { id: 4, name: 'Telegram Members', type: 'Default', category: 'Telegram', ratePer1000: parseMoney('1.50'), costPer1000: parseMoney('0.80'), min: 100, max: 20_000, refill: true, cancel: true, dripfeed: false, enabled: true, providerServiceId: '104' },
+  service(1, 'YouTube Views', 'Default', 'YouTube', '0.90', '0.50', 50, 1_000_000, '101', { cancel: true }),
+  service(2, 'Instagram Followers', 'Default', 'Instagram', '2.40', '1.20', 10, 50_000, '102', { refill: true, cancel: true, refillDays: 30 }),
+  service(3, 'TikTok Likes', 'Default', 'TikTok', '0.35', '0.20', 10, 100_000, '103'),
+  service(4, 'Telegram Members', 'Default', 'Telegram', '1.50', '0.80', 100, 20_000, '104', { refill: true, cancel: true }),
+  service(5, 'Instagram Likes [Drip-feed]', 'Default', 'Instagram', '0.70', '0.40', 20, 50_000, '105', { cancel: true, dripfeed: true }),
+  service(6, 'Instagram Story Views Package [10K]', 'Package', 'Instagram', '4.00', '2.50', 1, 1, '106'),
+  service(7, 'Instagram Custom Comments', 'Custom Comments', 'Instagram Comments', '20.00', '12.00', 5, 1000, '107', { cancel: true }),
+  service(8, 'Instagram Custom Comments Package [10]', 'Custom Comments Package', 'Instagram Comments', '6.00', '4.00', 1, 1, '108'),
+  service(9, 'Instagram Mentions', 'Mentions', 'Instagram Mentions', '9.00', '6.00', 100, 10_000, '109'),
+  service(10, 'Instagram Mentions with Hashtags', 'Mentions with Hashtags', 'Instagram Mentions', '10.00', '7.00', 100, 10_000, '110'),
+  service(11, 'Instagram Mentions [Custom List]', 'Mentions Custom List', 'Instagram Mentions', '12.00', '8.00', 10, 5000, '111'),
+  service(12, 'Instagram Mentions [Hashtag Users]', 'Mentions Hashtag', 'Instagram Mentions', '9.50', '6.50', 100, 10_000, '112'),
+  service(13, 'Instagram Mentions [User Followers]', 'Mentions User Followers', 'Instagram Mentions', '9.50', '6.50', 100, 10_000, '113'),
+  service(14, 'Instagram Mentions [Media Likers]', 'Mentions Media Likers', 'Instagram Mentions', '9.50', '6.50', 100, 10_000, '114'),
+  service(15, 'Instagram Comment Likes', 'Comment Likes', 'Instagram Comments', '4.50', '3.00', 20, 10_000, '115', { cancel: true }),
+  service(16, 'Instagram Comment Replies', 'Comment Replies', 'Instagram Comments', '22.00', '15.00', 5, 500, '116', { cancel: true }),
+  service(17, 'Telegram Poll Votes', 'Poll', 'Telegram', '1.60', '1.10', 50, 20_000, '117', { cancel: true }),
+  service(18, 'Website Traffic from Google [Keywords]', 'SEO', 'Website Traffic', '3.20', '2.20', 100, 100_000, '118', { cancel: true }),
+  service(19, 'Telegram Members [Invites from Groups]', 'Invites from Groups', 'Telegram', '13.00', '9.00', 100, 10_000, '119', { refill: true, cancel: true }),
+  service(20, 'Instagram Auto Likes [Subscription]', 'Subscriptions', 'Instagram Auto', '0.90', '0.60', 50, 5000, '120', { cancel: true }),
+  service(21, 'YouTube Live Stream Viewers [one order per link]', 'Default', 'YouTube', '1.80', '1.00', 50, 10_000, '101', { cancel: true, exclusiveLink: true }),
 ];
 
 export async function seedCatalog(deps: Dependencies, provider: { apiUrl: string; timeoutMs: number }): Promise<void> {

@@ -48,8 +48,7 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
   try {
     const { externalOrderId } = await client.place({
       providerServiceId: order.providerServiceId,
-      link: order.link,
-      quantity: order.quantity,
+      ...(order.providerFields ? { fields: order.providerFields } : { link: order.link, quantity: order.quantity }),
       requestId: `codex-${order.id}`,
     });
     const submitted = await orders.recordSubmitted(orderId, externalOrderId, clock.now().toISOString());

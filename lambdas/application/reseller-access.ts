@@ -56,6 +56,8 @@ export class ResellerAccess {
   private readonly keyCache = new Map<string, { record: StoredApiKey | undefined; expires: number }>();
   private readonly blockCache = new Map<string, { blockedUntil: number; expires: number }>();
   private readonly lastTouched = new Map<string, number>();
+  private readonly leases = new Map<string, { minute: number; left: number; exhausted: boolean }>();
+  private readonly leasing = new Map<string, Promise<void>>();
   private readonly settings: Required<Omit<ResellerAccessOptions, 'defaultLimits' | 'tiers'>> & { defaultLimits: ApiKeyLimits };
   private readonly clock: Clock;
 
@@ -91,9 +93,42 @@ export class ResellerAccess {
     if (!isIpAllowed(record.allowedIps, input.sourceIp)) return refuse(ACCESS_ERRORS.ipNotAllowed);
 
     const caller = this.callerOf(record);
-    const [count] = await Promise.all([this.deps.counters.countRequest(record.keyId, epochMinute(now)), this.touch(record, now)]);
-    if (count > caller.limits.requestsPerMinute) return refuse(ACCESS_ERRORS.tooManyRequests);
+    const [allowed] = await Promise.all([this.allowRequest(record.keyId, caller.limits.requestsPerMinute, epochMinute(now)), this.touch(record, now)]);
+    if (!allowed) return refuse(ACCESS_ERRORS.tooManyRequests);
     return { ok: true, caller };
+  }
+
+  /**
+   * The per-minute limit without a write per request: this container leases a slice of the key's minute from the
+   * shared counter (a tenth of the limit, at most 10 requests) and spends it locally. Across containers the limit
+   * holds to within one unspent slice each, and an idle container's slice simply expires with the minute.
+   */
+  private async allowRequest(keyId: string, limit: number, minute: number): Promise<boolean> {
+    for (;;) {
+      const lease = this.leases.get(keyId);
+      if (lease && lease.minute === minute && lease.left > 0) {
+        lease.left--;
+        return true;
+      }
+      if (lease && lease.minute === minute && lease.exhausted) return false;
+      // One lease at a time per key: concurrent requests wait for it rather than each leasing a slice.
+      const pending = this.leasing.get(keyId);
+      if (pending) {
+        await pending;
+        continue;
+      }
+      const slice = Math.max(1, Math.min(10, Math.floor(limit / 10)));
+      const leasing = this.deps.counters.countRequest(keyId, minute, slice).then((total) => {
+        const granted = Math.max(0, Math.min(slice, limit - (total - slice)));
+        remember(this.leases, keyId, { minute, left: granted, exhausted: granted === 0 });
+      });
+      this.leasing.set(keyId, leasing);
+      try {
+        await leasing;
+      } finally {
+        this.leasing.delete(keyId);
+      }
+    }
   }
 
   /**

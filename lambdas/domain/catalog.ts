@@ -1,7 +1,8 @@
 // The catalog: services we sell and the upstream providers that fulfil them.
 import type { Micros } from './money.js';
+import type { ServiceTypeName } from './service-types.js';
 
-export type ServiceType = 'Default';
+export type ServiceType = ServiceTypeName;
 
 export interface Service {
   id: number;

@@ -57,3 +57,11 @@ export function priceOf(ratePer1000: Micros, units: number): Micros {
   const rounded = (product + 500n) / 1000n;
   return micros(Number(rounded));
 }
+
+/** `part / whole` of an amount, rounded half up: the refund of a fixed-price order for its undelivered share. */
+export function shareOf(amount: Micros, part: number, whole: number): Micros {
+  if (!Number.isSafeInteger(part) || !Number.isSafeInteger(whole) || whole <= 0 || part < 0 || part > whole) {
+    throw new RangeError(`not a share: ${part}/${whole}`);
+  }
+  return micros(Number((BigInt(amount) * BigInt(part) * 2n + BigInt(whole)) / (2n * BigInt(whole))));
+}

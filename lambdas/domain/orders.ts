@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { Service } from './catalog.js';
 import { DomainError } from './errors.js';
-import { validateLink } from './link.js';
-import { type Micros, ZERO, minMoney, priceOf, subtractMoney } from './money.js';
+import { type Micros, ZERO, minMoney, priceOf, shareOf, subtractMoney } from './money.js';
+import { type ServiceTypeName, orderedUnits, providerFields, readOrderFields } from './service-types.js';
 import { type OrderStatus, isTerminal } from './order-status.js';
 
 /** accepted: paid, not yet at the provider; submitted: the provider has it; finalized: settled, nothing more to do. */
@@ -14,10 +14,21 @@ export interface Order {
   ownerId: string;
   walletId: string;
   serviceId: number;
+  /** Absent on orders from before service types; those are Default. */
+  serviceType?: ServiceTypeName;
   providerId: string;
   providerServiceId: string;
   link: string;
+  /** Units per run (drip-feed), or of the whole order. */
   quantity: number;
+  /** Every unit the order should deliver: quantity x runs for drip-feed. What `remains` counts down from. */
+  units?: number;
+  runs?: number;
+  interval?: number;
+  /** Exactly what goes to the provider's `add` besides service and request_id. */
+  providerFields?: Record<string, string>;
+  /** per_thousand: priced at the rate per 1,000 units; fixed: the rate is the price of the whole order. */
+  pricing?: 'per_thousand' | 'fixed';
   ratePer1000: Micros;
   charge: Micros;
   refunded: Micros;
@@ -48,30 +59,40 @@ export interface Order {
 export interface OrderRequest {
   ownerId: string;
   walletId: string;
-  link: string;
-  quantity: number;
+  /** The `add` fields of the service's type (link, quantity, comments, runs, ...), as the client sent them. */
+  fields?: Record<string, string>;
+  /** Shorthand for `fields` of the Default type. */
+  link?: string;
+  quantity?: number;
   requestId?: string;
 }
 
-/** Checks a request against the service and prices it. Pure: the id and the clock come from outside. */
+/** Checks a request against the service's type and prices it. Pure: the id and the clock come from outside. */
 export function newOrder(service: Service, request: OrderRequest, id: number, now: string): Order {
   if (!service.enabled) throw new DomainError('service_disabled', 'This service is not available at the moment');
-  if (!Number.isSafeInteger(request.quantity)) throw new DomainError('invalid_request', 'Quantity must be a whole number');
-  if (request.quantity < service.min) throw new DomainError('quantity_too_small', `Quantity less than minimal ${service.min}`);
-  if (request.quantity > service.max) throw new DomainError('quantity_too_large', `Quantity more than maximum ${service.max}`);
-  const link = validateLink(request.link);
-  const charge = priceOf(service.ratePer1000, request.quantity);
+  const fields = request.fields ?? {
+    ...(request.link !== undefined ? { link: request.link } : {}),
+    ...(request.quantity !== undefined ? { quantity: String(request.quantity) } : {}),
+  };
+  const spec = readOrderFields(service.type, fields, service, { today: now.slice(0, 10) });
+  // Subscriptions target a username, not a link; it stands in the link's place for display and uniqueness.
+  const link = spec.link ?? spec.extra.username ?? '';
   return {
     id,
     ownerId: request.ownerId,
     walletId: request.walletId,
     serviceId: service.id,
+    serviceType: spec.type,
     providerId: service.providerId,
     providerServiceId: service.providerServiceId,
     link,
-    quantity: request.quantity,
+    quantity: spec.quantity,
+    units: orderedUnits(spec),
+    ...(spec.runs !== undefined ? { runs: spec.runs, interval: spec.interval } : {}),
+    providerFields: providerFields(spec),
+    pricing: FIXED_PRICE_TYPES.has(spec.type) ? 'fixed' : 'per_thousand',
     ratePer1000: service.ratePer1000,
-    charge,
+    charge: spec.charge,
     refunded: ZERO,
     status: 'Pending',
     phase: 'accepted',
@@ -83,6 +104,9 @@ export function newOrder(service: Service, request: OrderRequest, id: number, no
   };
 }
 
+/** Types sold at a fixed price per order rather than per 1,000 units. */
+const FIXED_PRICE_TYPES: ReadonlySet<ServiceTypeName> = new Set<ServiceTypeName>(['Package', 'Custom Comments Package']);
+
 export interface Settlement {
   status: Extract<OrderStatus, 'Completed' | 'Partial' | 'Canceled'>;
   /** What goes back to the wallet now; never more than what is left of the charge. */
@@ -93,16 +117,18 @@ export interface Settlement {
 /** How an order ends, given the provider's last word (or its refusal at submission). */
 export function settle(order: Order): Settlement {
   const left = subtractMoney(order.charge, order.refunded);
-  if (order.rejectedReason !== undefined) return { status: 'Canceled', refund: left, remains: order.quantity };
+  if (order.rejectedReason !== undefined) return { status: 'Canceled', refund: left, remains: order.units ?? order.quantity };
   if (!isTerminal(order.status)) throw new DomainError('invalid_request', `Order ${order.id} is still ${order.status}`);
   switch (order.status) {
     case 'Completed':
       return { status: 'Completed', refund: ZERO, remains: 0 };
     case 'Canceled':
-      return { status: 'Canceled', refund: left, remains: order.remains ?? order.quantity };
+      return { status: 'Canceled', refund: left, remains: order.remains ?? order.units ?? order.quantity };
     default: {
-      const undelivered = Math.min(Math.max(order.remains ?? 0, 0), order.quantity);
-      return { status: 'Partial', refund: minMoney(left, priceOf(order.ratePer1000, undelivered)), remains: order.remains ?? 0 };
+      const units = order.units ?? order.quantity;
+      const undelivered = Math.min(Math.max(order.remains ?? 0, 0), units);
+      const price = order.pricing === 'fixed' ? shareOf(order.charge, undelivered, units) : priceOf(order.ratePer1000, undelivered);
+      return { status: 'Partial', refund: minMoney(left, price), remains: order.remains ?? 0 };
     }
   }
 }

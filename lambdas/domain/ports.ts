@@ -177,7 +177,8 @@ export interface ApiKeyRegistry {
 
 /** Fixed-window counters and blocks behind reseller access checks. Each count adds one and returns the new total. */
 export interface AccessCounters {
-  countRequest(keyId: string, epochMinute: number): Promise<number>;
+  /** Adds `by` (default 1) to the key's requests in that minute and returns the new total. */
+  countRequest(keyId: string, epochMinute: number, by?: number): Promise<number>;
   countOrder(keyId: string, day: string): Promise<number>;
   countInvalidKey(source: string, epochMinute: number): Promise<number>;
   countInvalidRequest(keyId: string, epochMinute: number): Promise<number>;
@@ -205,8 +206,10 @@ export interface UserStore {
 
 export interface PlaceRequest {
   providerServiceId: string;
-  link: string;
-  quantity: number;
+  /** The whole `add` form of the order's type; when absent, link and quantity (a Default order). */
+  fields?: Record<string, string>;
+  link?: string;
+  quantity?: number;
   /** Sent as `request_id`; providers that honour it return the same order for the same id. */
   requestId: string;
 }

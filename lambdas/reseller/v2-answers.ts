@@ -2,6 +2,7 @@
 import type { Service } from '../domain/catalog.js';
 import { formatMoney, type Micros } from '../domain/money.js';
 import type { Order } from '../domain/orders.js';
+import { statusExtras, statusWord } from '../domain/service-types.js';
 
 export function serviceAnswer(service: Service) {
   return {
@@ -20,12 +21,16 @@ export function serviceAnswer(service: Service) {
 }
 
 export function orderStatusAnswer(order: Order, currency: string) {
+  const type = order.serviceType ?? 'Default';
+  const posts = order.providerFields?.posts;
+  const expiry = order.providerFields?.expiry;
   return {
     charge: formatMoney(order.charge),
     start_count: String(order.startCount ?? 0),
-    status: order.status,
-    remains: String(order.remains ?? order.quantity),
+    status: statusWord(type, order.status),
+    remains: String(order.remains ?? order.units ?? order.quantity),
     currency,
+    ...statusExtras(type, { ...(order.runs !== undefined ? { runs: order.runs } : {}), ...(posts ? { posts: Number(posts) } : {}), ...(expiry ? { expiry } : {}) }),
   };
 }
 

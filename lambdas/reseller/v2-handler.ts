@@ -11,19 +11,20 @@ import { dependencies } from '../shared/dependencies.js';
 import { logger } from '../shared/logger.js';
 import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
 import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, readV2Params } from './v2-request.js';
-import type { Caller } from '../application/api-key-auth.js';
+import { ACCESS_ERRORS, type ResellerCaller } from '../application/reseller-access.js';
 
 const MAX_IDS = 100;
 
 const digits = (field: string) =>
   z.string({ error: `Missing field: ${field}` }).trim().regex(/^\d{1,15}$/, `Field ${field} must be a whole number`).transform(Number);
 
+// The type-specific fields (link, quantity, comments, runs, ...) are checked by the service's type in the domain.
 const AddParams = z.object({
   service: digits('service'),
-  link: z.string({ error: 'Missing field: link' }),
-  quantity: digits('quantity'),
   request_id: z.string().trim().min(1).max(128).optional(),
 });
+
+const NOT_ORDER_FIELDS = new Set(['key', 'action', 'service', 'request_id']);
 
 const StatusParams = z.union([
   z.object({ orders: z.string().trim().min(1) }),
@@ -34,7 +35,7 @@ class V2Error extends Error {}
 
 type Answer = unknown;
 
-async function answer(params: V2Params, caller: Caller): Promise<Answer> {
+async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer> {
   const deps = dependencies();
   const currency = deps.config.CURRENCY;
   switch (actionOf(params)) {
@@ -44,12 +45,12 @@ async function answer(params: V2Params, caller: Caller): Promise<Answer> {
     }
     case 'add': {
       const input = parse(AddParams, params);
+      if (!(await deps.access.consumeDailyOrderQuota(caller))) throw new V2Error(ACCESS_ERRORS.dailyOrderLimit);
       const order = await placeOrder(deps, {
         ownerId: caller.ownerId,
         walletId: caller.walletId,
         serviceId: input.service,
-        link: input.link,
-        quantity: input.quantity,
+        fields: Object.fromEntries(Object.entries(params).filter(([name]) => !NOT_ORDER_FIELDS.has(name))),
         ...(input.request_id ? { requestId: input.request_id } : {}),
       });
       logger.info('order accepted', { orderId: order.id, ownerId: caller.ownerId, charge: order.charge });
@@ -141,19 +142,28 @@ async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
     if (error instanceof V2RequestTooLarge || error instanceof V2RequestUnreadable) return json({ error: error.message });
     throw error;
   }
-  const caller = await deps.auth.authenticate(params.key);
-  if (!caller) {
-    logger.info('invalid api key', { key: maskApiKey(params.key), action: params.action, sourceIp: event.requestContext?.identity?.sourceIp, requestId: event.requestContext?.requestId });
-    return json({ error: 'Invalid API key' });
+  const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
+  const access = await deps.access.check({ key: params.key, sourceIp });
+  if (!access.ok) {
+    logger.info('request refused', { reason: access.error, key: maskApiKey(params.key), action: params.action, sourceIp, requestId: event.requestContext?.requestId });
+    if (access.error === ACCESS_ERRORS.invalidKey) await deps.access.recordRejectedRequest({ sourceIp, kind: 'invalid_key' });
+    return json({ error: access.error });
   }
+  const caller = access.caller;
   try {
     return json(await answer(params, caller));
   } catch (error) {
-    if (error instanceof V2Error) return json({ error: error.message });
-    if (isDomainError(error)) return json({ error: V2_MESSAGES[error.code] ?? error.message });
-    throw error;
+    const message = error instanceof V2Error ? error.message : isDomainError(error) ? (V2_MESSAGES[error.code] ?? error.message) : undefined;
+    if (message === undefined) throw error;
+    // Bad requests count towards the key's abuse threshold; refusals of well-formed ones (no funds) do not.
+    if (error instanceof V2Error || (isDomainError(error) && BAD_REQUEST_CODES.has(error.code))) {
+      await deps.access.recordRejectedRequest({ caller, sourceIp, kind: 'invalid_request' });
+    }
+    return json({ error: message });
   }
 }
+
+const BAD_REQUEST_CODES = new Set(['invalid_request', 'invalid_link', 'unknown_service', 'service_disabled', 'quantity_too_small', 'quantity_too_large']);
 
 export function json(body: unknown, statusCode = 200): APIGatewayProxyResult {
   return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(body) };

@@ -15,6 +15,10 @@ import { SmmV2ProviderClients } from '../adapters/provider/smm-v2-client.js';
 import { SecretsManagerStore } from '../adapters/secrets/secrets-manager-store.js';
 import { StepFunctionsOrderWorkflow } from '../adapters/stepfunctions/step-functions-workflow.js';
 import { ApiKeyAuthenticator } from '../application/api-key-auth.js';
+import { ApiKeyManagement } from '../application/api-key-management.js';
+import { ResellerAccess } from '../application/reseller-access.js';
+import { DynamoAccessCounters } from '../adapters/dynamodb/rate-counters.js';
+import { TIERS, TIER_NAMES } from '../reseller/tiers.js';
 import type { OrderServices } from '../application/order-services.js';
 import type { ApiKeyStore, EventPublisher, OrderWorkflow, RefillIdAllocator, SecretStore, UserStore } from '../domain/ports.js';
 import { type Config, loadConfig } from './config.js';
@@ -28,6 +32,8 @@ export interface Platform {
 
 export interface Dependencies extends OrderServices {
   config: Config;
+  access: ResellerAccess;
+  keyManagement: ApiKeyManagement;
   refillIds: RefillIdAllocator;
   db: DynamoDBDocumentClient;
   apiKeys: ApiKeyStore;
@@ -62,6 +68,7 @@ function build(config: Config, override: Platform | undefined): Dependencies {
   const db = createDocumentClient({ region: config.AWS_REGION, ...(config.DYNAMODB_ENDPOINT ? { endpoint: config.DYNAMODB_ENDPOINT } : {}) });
   const table = config.TABLE_NAME;
   const apiKeys = new DynamoApiKeyStore(db, table);
+  const clock = { now: () => new Date() };
   return {
     config,
     db,
@@ -73,11 +80,16 @@ function build(config: Config, override: Platform | undefined): Dependencies {
     providers: new SmmV2ProviderClients(platform.secrets, platform.fetch),
     workflow: platform.workflow,
     events: platform.events,
-    clock: { now: () => new Date() },
+    clock,
     settings: { progressMinIntervalMs: config.PROGRESS_MIN_INTERVAL_SECONDS * 1000, sweepMinAgeMs: config.SWEEP_MIN_AGE_SECONDS * 1000 },
     apiKeys,
     users: new DynamoUserStore(db, table),
     auth: new ApiKeyAuthenticator(apiKeys, platform.secrets, config.API_KEY_PEPPER_SECRET_ID),
+    access: new ResellerAccess(
+      { keys: apiKeys, counters: new DynamoAccessCounters(db, table), secrets: platform.secrets, pepperSecretId: config.API_KEY_PEPPER_SECRET_ID },
+      { tiers: TIERS },
+    ),
+    keyManagement: new ApiKeyManagement({ keys: apiKeys, secrets: platform.secrets, pepperSecretId: config.API_KEY_PEPPER_SECRET_ID, clock, tierNames: TIER_NAMES }),
     secrets: platform.secrets,
   };
 }

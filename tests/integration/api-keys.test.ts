@@ -258,7 +258,20 @@ describe('rate limits', () => {
     const { key, record } = await newKey();
     await container().check({ key, sourceIp: '192.0.2.23', now: at(30_000) });
     const counter = (await table.allItems()).find((i) => i.pk === `RATE#${record.keyId}#${T0.getTime() / 60_000}`);
-    expect(counter).toMatchObject({ sk: 'RATE', count: 1, expiresAt: T0.getTime() / 1000 + 120 });
+    // A container leases a slice of the minute (a tenth of 120) instead of writing once per request.
+    expect(counter).toMatchObject({ sk: 'RATE', count: 10, expiresAt: T0.getTime() / 1000 + 120 });
+  });
+
+  it('holds the limit across containers to within one leased slice each, with a write per slice, not per request', async () => {
+    const { key, record } = await newKey();
+    const containers = [container(), container(), container()];
+    const results = await Promise.all(containers.flatMap((access) => Array.from({ length: 60 }, () => access.check({ key, sourceIp: '192.0.2.24', now: at(40_000) }))));
+    const allowed = results.filter((r) => r.ok).length;
+    expect(allowed).toBeLessThanOrEqual(120);
+    expect(allowed).toBeGreaterThanOrEqual(120 - 3 * 10);
+    const counter = (await table.allItems()).find((i) => i.pk === `RATE#${record.keyId}#${T0.getTime() / 60_000}`);
+    expect(Number(counter!.count)).toBeLessThanOrEqual(180 + 30);
+    expect(Number(counter!.count) / 10).toBeLessThan(results.length / 5);
   });
 });
 

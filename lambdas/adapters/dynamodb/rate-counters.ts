@@ -13,8 +13,8 @@ export class DynamoAccessCounters implements AccessCounters {
     private readonly tableName: string,
   ) {}
 
-  countRequest(keyId: string, epochMinute: number): Promise<number> {
-    return this.add(keys.rateWindow(keyId, epochMinute), 'rate-window', minuteWindowExpiry(epochMinute));
+  countRequest(keyId: string, epochMinute: number, by = 1): Promise<number> {
+    return this.add(keys.rateWindow(keyId, epochMinute), 'rate-window', minuteWindowExpiry(epochMinute), by);
   }
 
   countOrder(keyId: string, day: string): Promise<number> {
@@ -43,14 +43,14 @@ export class DynamoAccessCounters implements AccessCounters {
     return typeof Item?.blockedUntil === 'string' ? new Date(Item.blockedUntil) : undefined;
   }
 
-  private async add(key: { pk: string; sk: string }, entity: string, expiresAt: number): Promise<number> {
+  private async add(key: { pk: string; sk: string }, entity: string, expiresAt: number, by = 1): Promise<number> {
     const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: key,
         UpdateExpression: 'ADD #count :one SET entity = :entity, expiresAt = :expiresAt',
         ExpressionAttributeNames: { '#count': 'count' },
-        ExpressionAttributeValues: { ':one': 1, ':entity': entity, ':expiresAt': expiresAt },
+        ExpressionAttributeValues: { ':one': by, ':entity': entity, ':expiresAt': expiresAt },
         ReturnValues: 'UPDATED_NEW',
       }),
     );

@@ -18,12 +18,11 @@ export class SmmV2Client implements ProviderClient {
   ) {}
 
   async place(request: PlaceRequest): Promise<{ externalOrderId: string }> {
-    const answer = await this.call('add', {
-      service: request.providerServiceId,
-      link: request.link,
-      quantity: String(request.quantity),
-      request_id: request.requestId,
-    });
+    const fields = request.fields ?? {
+      ...(request.link !== undefined ? { link: request.link } : {}),
+      ...(request.quantity !== undefined ? { quantity: String(request.quantity) } : {}),
+    };
+    const answer = await this.call('add', { ...fields, service: request.providerServiceId, request_id: request.requestId });
     const id = idOf(objectOf(answer).order);
     if (id === undefined) throw new ProviderOutcomeUnknown('The provider accepted the order but sent no order id');
     return { externalOrderId: id };
