@@ -1,6 +1,5 @@
 // Demo data for the local stack, written through the same stores and operations as production code:
 // the demo provider and its services, and a funded demo reseller with an API key.
-import { createApiKeyManagement } from '../lambdas/application/api-key-management.js';
 import type { Service } from '../lambdas/domain/catalog.js';
 import { parseMoney } from '../lambdas/domain/money.js';
 import type { Dependencies } from '../lambdas/shared/dependencies.js';
@@ -88,13 +87,6 @@ export async function seedReseller(
     at: now,
   });
   // The same operation resellers use; a persisted demo key is registered again as itself, which changes nothing.
-  const management = createApiKeyManagement({
-    db: deps.db,
-    tableName: deps.config.TABLE_NAME,
-    secrets: deps.secrets,
-    pepperSecretId: deps.config.API_KEY_PEPPER_SECRET_ID,
-    clock: deps.clock,
-  });
-  const { key } = await management.createApiKey(reseller.id, reseller.walletId, { label: 'demo', ...(apiKey !== undefined ? { presetKey: apiKey } : {}) });
+  const { key } = await deps.keyManagement.createApiKey(reseller.id, reseller.walletId, { label: 'demo', ...(apiKey !== undefined ? { presetKey: apiKey } : {}) });
   return { id: reseller.id, email: reseller.email, walletId: reseller.walletId, apiKey: key };
 }

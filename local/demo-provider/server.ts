@@ -48,6 +48,8 @@ interface DemoOrder {
 
 interface DemoState {
   nextId: number;
+  /** Refills asked for, by refill id. */
+  refills?: Record<string, { placedAt: number }>;
   orders: Record<string, DemoOrder>;
   /** Failed `add` attempts so far, per request id (or link), for the flaky scenario. */
   attempts: Record<string, number>;
@@ -229,8 +231,25 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
           }),
         };
       }
-      case 'refill':
-        return state.orders[params.order ?? ''] ? { status: 200, body: { refill: String(state.nextId++) } } : { status: 200, body: { error: 'Incorrect order ID' } };
+      case 'refill': {
+        if (!state.orders[params.order ?? '']) return { status: 200, body: { error: 'Incorrect order ID' } };
+        const id = String(state.nextId++);
+        (state.refills ??= {})[id] = { placedAt: Date.now() };
+        save();
+        return { status: 200, body: { refill: id } };
+      }
+      case 'refill_status': {
+        // Refills go Pending, In progress, then Completed after 10 s of provider time.
+        const statusOfRefill = (id: string) => {
+          const refill = state.refills?.[id];
+          if (!refill) return { error: 'Refill not found' };
+          const elapsed = ((Date.now() - refill.placedAt) / 1000) * speed;
+          return elapsed < 2 ? 'Pending' : elapsed < 10 ? 'In progress' : 'Completed';
+        };
+        if (params.refills) return { status: 200, body: params.refills.split(',').slice(0, 100).map((id) => ({ refill: Number(id), status: statusOfRefill(id.trim()) })) };
+        const single = statusOfRefill(params.refill ?? '');
+        return { status: 200, body: typeof single === 'string' ? { status: single } : single };
+      }
       default:
         return { status: 200, body: { error: 'Incorrect request' } };
     }
