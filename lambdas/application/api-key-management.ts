@@ -23,6 +23,8 @@ export interface ApiKeyManagementDeps {
   clock: Clock;
   /** The tier names a key may carry; any name when absent. */
   tierNames?: readonly string[];
+  /** Told of every changed key, so this container's access checks stop trusting their cached copy at once. */
+  onKeyChanged?: (keyId: string) => void;
 }
 
 export interface CreateApiKeyInput {
@@ -121,7 +123,10 @@ export class ApiKeyManagement {
   ): Promise<ApiKeyDetails> {
     const at = this.deps.clock.now().toISOString();
     const result = await this.deps.keys.changeKey(ownerId, keyId, { ...change, at }, from, audit(ownerId, keyId, action, at, options));
-    if (result.outcome === 'changed') return result.key;
+    if (result.outcome === 'changed') {
+      this.deps.onKeyChanged?.(keyId);
+      return result.key;
+    }
     if (result.outcome === 'status_mismatch' && otherwise[result.status] === 'unchanged') {
       const current = await this.deps.keys.getKey(ownerId, keyId);
       if (current) return current;

@@ -174,6 +174,11 @@ export class ResellerAccess {
     return count <= quota;
   }
 
+  /** Drops this container's cached copy of a key that was just changed (revoked, suspended, new allow-list). */
+  forgetKey(keyId: string): void {
+    for (const [hash, entry] of this.keyCache) if (entry.record?.keyId === keyId) this.keyCache.delete(hash);
+  }
+
   private async lookup(key: string, now: Date): Promise<StoredApiKey | undefined> {
     const hash = hashApiKey(key, await this.deps.secrets.get(this.deps.pepperSecretId));
     const cached = this.keyCache.get(hash);

@@ -69,6 +69,11 @@ function build(config: Config, override: Platform | undefined): Dependencies {
   const table = config.TABLE_NAME;
   const apiKeys = new DynamoApiKeyStore(db, table);
   const clock = { now: () => new Date() };
+  // Other containers see a changed key when their cached copy expires (60 s); this one at once.
+  const access = new ResellerAccess(
+    { keys: apiKeys, counters: new DynamoAccessCounters(db, table), secrets: platform.secrets, pepperSecretId: config.API_KEY_PEPPER_SECRET_ID },
+    { tiers: TIERS },
+  );
   return {
     config,
     db,
@@ -85,11 +90,15 @@ function build(config: Config, override: Platform | undefined): Dependencies {
     apiKeys,
     users: new DynamoUserStore(db, table),
     auth: new ApiKeyAuthenticator(apiKeys, platform.secrets, config.API_KEY_PEPPER_SECRET_ID),
-    access: new ResellerAccess(
-      { keys: apiKeys, counters: new DynamoAccessCounters(db, table), secrets: platform.secrets, pepperSecretId: config.API_KEY_PEPPER_SECRET_ID },
-      { tiers: TIERS },
-    ),
-    keyManagement: new ApiKeyManagement({ keys: apiKeys, secrets: platform.secrets, pepperSecretId: config.API_KEY_PEPPER_SECRET_ID, clock, tierNames: TIER_NAMES }),
+    access,
+    keyManagement: new ApiKeyManagement({
+      keys: apiKeys,
+      secrets: platform.secrets,
+      pepperSecretId: config.API_KEY_PEPPER_SECRET_ID,
+      clock,
+      tierNames: TIER_NAMES,
+      onKeyChanged: (keyId) => access.forgetKey(keyId),
+    }),
     secrets: platform.secrets,
   };
 }
