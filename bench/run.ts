@@ -211,6 +211,20 @@ async function costPhase(): Promise<void> {
     const ticks = stack.pollReports.filter((r) => r.polled > 0).length;
     print(`  provider calls per order: ${(adds / orders).toFixed(2)} add, ${(statusCalls / orders).toFixed(3)} status`);
     print(`  status calls: ${statusCalls} for ${polled} order-polls over ${ticks} ticks; one call per started 100 orders per tick would be ${fewestPossible}  [target <= 1 per 100 orders polled per tick: ${verdict(statusCalls <= fewestPossible)}]`);
+    print('');
+    print('API key check (ResellerAccess.check, in process, key record cached):');
+    const { key } = await stack.deps.keyManagement.createApiKey(stack.reseller.id, stack.reseller.walletId, { label: 'bench', limits: { requestsPerMinute: 100_000 } });
+    const checks: number[] = [];
+    let refused = 0;
+    for (let i = 0; i < 3000; i++) {
+      const t0 = performance.now();
+      const result = await stack.deps.access.check({ key, sourceIp: '127.0.0.1' });
+      checks.push(performance.now() - t0);
+      if (!result.ok) refused++;
+    }
+    checks.sort((a, b) => a - b);
+    const p50 = percentile(checks.slice(500), 50);
+    print(`  p50 ${p50.toFixed(3)} ms, p99 ${percentile(checks.slice(500), 99).toFixed(3)} ms over 2,500 warm checks (${refused} refused)  [target <= 1 ms p50: ${verdict(p50 <= 1 && refused === 0)}]`);
   } finally {
     await stack.stop();
   }
