@@ -2,6 +2,7 @@
 // /api/v2 pass a REQUEST authorizer that names the API Gateway key, and so the tier usage plan, they are throttled under.
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
+  ResponseType,
   AccessLogFormat,
   ApiKey,
   ApiKeySourceType,
@@ -110,6 +111,13 @@ export class ResellerApi extends Construct {
       apiStages,
     });
     this.sharedUsagePlan.addApiKey(sharedKey);
+
+    // What the gateway answers itself speaks the protocol too: JSON {"error": ...}, never its default shapes.
+    const jsonError = (message: string) => ({ 'application/json': `{"error":${message}}` });
+    this.api.addGatewayResponse('Throttled', { type: ResponseType.THROTTLED, statusCode: '429', templates: jsonError('"Too many requests"') });
+    this.api.addGatewayResponse('QuotaExceeded', { type: ResponseType.QUOTA_EXCEEDED, statusCode: '429', templates: jsonError('"Too many requests"') });
+    this.api.addGatewayResponse('Default4xx', { type: ResponseType.DEFAULT_4XX, templates: jsonError('$context.error.messageString') });
+    this.api.addGatewayResponse('Default5xx', { type: ResponseType.DEFAULT_5XX, templates: jsonError('"Internal error, please try again later"') });
 
     // No identity source and no caching: with an identity source API Gateway answers 401 without calling the
     // function when the header is missing, and a body-key request has no such header. CDK allows an empty list only

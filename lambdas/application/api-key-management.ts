@@ -1,7 +1,5 @@
 // A reseller's API keys: creation (the full key is returned once, only its keyed hash is kept), listing by
 // prefix, revocation, suspension and reactivation, and the IP allow-list. Every change is audited.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoApiKeyStore } from '../adapters/dynamodb/account-store.js';
 import {
   type ApiKeyLimits,
   type ApiKeyStatus,
@@ -136,23 +134,6 @@ export class ApiKeyManagement {
   }
 }
 
-/** Management on the single table, for the composition root and for seeding. */
-export function createApiKeyManagement(deps: {
-  db: DynamoDBDocumentClient;
-  tableName: string;
-  secrets: SecretStore;
-  pepperSecretId: string;
-  clock?: Clock;
-  tierNames?: readonly string[];
-}): ApiKeyManagement {
-  return new ApiKeyManagement({
-    keys: new DynamoApiKeyStore(deps.db, deps.tableName),
-    secrets: deps.secrets,
-    pepperSecretId: deps.pepperSecretId,
-    clock: deps.clock ?? { now: () => new Date() },
-    ...(deps.tierNames ? { tierNames: deps.tierNames } : {}),
-  });
-}
 
 function audit(ownerId: string, keyId: string, action: string, at: string, options: ChangeOptions = {}): AuditEntry {
   return { actor: options.actor ?? ownerId, action, subject: keyId, ownerId, at, ...(options.reason ? { reason: options.reason } : {}) };

@@ -1,9 +1,6 @@
 // Access checks for every /api/v2 request: who is calling (API key), from where (IP allow-list), how often
 // (per-minute limit, daily order quota), and abuse (bursts of bad keys block a source; bursts of bad requests
 // suspend a key). Keys are looked up by keyed hash only and never logged.
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoApiKeyStore } from '../adapters/dynamodb/account-store.js';
-import { DynamoAccessCounters } from '../adapters/dynamodb/rate-counters.js';
 import { type ApiKeyLimits, DEFAULT_API_KEY_LIMITS, abuseSourceOf, effectiveLimits, hashApiKey, isIpAllowed } from '../domain/api-keys.js';
 import type { AccessCounters, ApiKeyRegistry, Clock, SecretStore, StoredApiKey } from '../domain/ports.js';
 import type { Caller } from './api-key-auth.js';
@@ -225,22 +222,6 @@ export class ResellerAccess {
   }
 }
 
-/** Access checks on the single table, for the composition root. */
-export function createResellerAccess(
-  deps: { db: DynamoDBDocumentClient; tableName: string; secrets: SecretStore; pepperSecretId: string; clock?: Clock },
-  options?: ResellerAccessOptions,
-): ResellerAccess {
-  return new ResellerAccess(
-    {
-      keys: new DynamoApiKeyStore(deps.db, deps.tableName),
-      counters: new DynamoAccessCounters(deps.db, deps.tableName),
-      secrets: deps.secrets,
-      pepperSecretId: deps.pepperSecretId,
-      ...(deps.clock ? { clock: deps.clock } : {}),
-    },
-    options,
-  );
-}
 
 const refuse = (error: string): AccessResult => ({ ok: false, error });
 

@@ -359,3 +359,14 @@ describe('per-reseller throttling', () => {
     expect(resourcesFor('apigateway:GET')).toContain('::/usageplans');
   });
 });
+
+describe('gateway answers', () => {
+  it('speak the protocol: throttling and gateway errors come back as JSON {"error": ...}', () => {
+    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse') as Resources).map((r) => r.Properties);
+    const byType = new Map(responses.map((r) => [r.ResponseType, r]));
+    expect(byType.get('THROTTLED')).toMatchObject({ StatusCode: '429', ResponseTemplates: { 'application/json': '{"error":"Too many requests"}' } });
+    expect(byType.get('QUOTA_EXCEEDED')).toMatchObject({ StatusCode: '429' });
+    expect(byType.get('DEFAULT_4XX')!.ResponseTemplates['application/json']).toBe('{"error":$context.error.messageString}');
+    expect(byType.get('DEFAULT_5XX')!.ResponseTemplates['application/json']).toMatch(/^\{"error":"/);
+  });
+});
