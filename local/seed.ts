@@ -1,5 +1,6 @@
 // Demo data for the local stack, written through the same stores and operations as production code:
 // the demo provider and its services, and a funded demo reseller with an API key.
+import type { ApiKeyLimits } from '../lambdas/domain/api-keys.js';
 import type { Service } from '../lambdas/domain/catalog.js';
 import { parseMoney } from '../lambdas/domain/money.js';
 import type { Dependencies } from '../lambdas/shared/dependencies.js';
@@ -74,6 +75,7 @@ export async function seedReseller(
   deps: Dependencies,
   reseller: { id: string; email: string; walletId: string; deposit: string },
   apiKey?: string,
+  keyLimits?: Partial<ApiKeyLimits>,
 ): Promise<Reseller> {
   const now = deps.clock.now().toISOString();
   await deps.users.put({ id: reseller.id, email: reseller.email, role: 'reseller', walletId: reseller.walletId, createdAt: now });
@@ -87,6 +89,6 @@ export async function seedReseller(
     at: now,
   });
   // The same operation resellers use; a persisted demo key is registered again as itself, which changes nothing.
-  const { key } = await deps.keyManagement.createApiKey(reseller.id, reseller.walletId, { label: 'demo', ...(apiKey !== undefined ? { presetKey: apiKey } : {}) });
+  const { key } = await deps.keyManagement.createApiKey(reseller.id, reseller.walletId, { label: 'demo', ...(apiKey !== undefined ? { presetKey: apiKey } : {}), ...(keyLimits ? { limits: keyLimits } : {}) });
   return { id: reseller.id, email: reseller.email, walletId: reseller.walletId, apiKey: key };
 }

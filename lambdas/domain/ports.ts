@@ -69,7 +69,8 @@ export interface OrderStore {
   /** The order a client's request id already produced, if any. */
   findByRequestId(ownerId: string, requestId: string): Promise<number | undefined>;
   getOrder(id: number): Promise<Order | undefined>;
-  getOrders(ids: number[]): Promise<Map<number, Order>>;
+  /** Up to any number of orders; the 'status' view carries only what a status answer shows. */
+  getOrders(ids: number[], view?: 'full' | 'status'): Promise<Map<number, Order>>;
   /** Marks a call to the provider as under way; undefined when the order is no longer waiting to be submitted. */
   beginSubmit(id: number, now: string): Promise<Order | undefined>;
   /** Returns the order as it now stands; undefined when it was no longer waiting to be submitted. */

@@ -81,15 +81,23 @@ export class DynamoOrderStore implements OrderStore {
     return Item ? toOrder(Item) : undefined;
   }
 
-  async getOrders(ids: number[]): Promise<Map<number, Order>> {
+  async getOrders(ids: number[], view: 'full' | 'status' = 'full'): Promise<Map<number, Order>> {
     const found = new Map<number, Order>();
+    // The status view leaves out what a status answer never shows (the link, the task token, provider fields but two).
+    const projection =
+      view === 'status'
+        ? {
+            ProjectionExpression: STATUS_ATTRIBUTES.map((path) => path.split('.').map((part) => `#${part}`).join('.')).join(', '),
+            ExpressionAttributeNames: Object.fromEntries(STATUS_ATTRIBUTES.flatMap((path) => path.split('.')).map((part) => [`#${part}`, part])),
+          }
+        : {};
     const unique = [...new Set(ids)];
     // Chunks of 25 read in parallel: the same read units as one 100-key batch, a quarter of the wait.
     const chunks: number[][] = [];
     for (let i = 0; i < unique.length; i += 25) chunks.push(unique.slice(i, i + 25));
     await Promise.all(
       chunks.map(async (chunk) => {
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.tableName]: { Keys: chunk.map((id) => keys.order(id)) } };
+        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.tableName]: { Keys: chunk.map((id) => keys.order(id)), ...projection } };
         while (request && Object.keys(request).length > 0) {
           const response = await this.db.send(new BatchGetCommand({ RequestItems: request }));
           for (const item of response.Responses?.[this.tableName] ?? []) found.set(Number(item.id), toOrder(item));
@@ -329,6 +337,8 @@ export class DynamoOrderStore implements OrderStore {
     }
   }
 }
+
+const STATUS_ATTRIBUTES = ['id', 'ownerId', 'charge', 'refunded', 'ratePer1000', 'startCount', 'status', 'remains', 'quantity', 'units', 'runs', 'serviceType', 'providerFields.posts', 'providerFields.expiry'];
 
 function toOrder(item: Record<string, unknown>): Order {
   const { pk: _pk, sk: _sk, entity: _entity, openPk: _openPk, openSk: _openSk, finalizedAt: _fin, ...rest } = item;
