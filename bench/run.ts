@@ -8,6 +8,7 @@ import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { InMemorySecretStore } from '../lambdas/adapters/secrets/secrets-manager-store.js';
 import { type Dependencies, dependencies, usePlatform } from '../lambdas/shared/dependencies.js';
 import { seedReseller } from '../local/seed.js';
+import { InMemoryGatewayKeys } from '../local/gateway-keys.js';
 import { LOCAL_PEPPER, startLocalStack } from '../local/stack.js';
 import { startStackProcess, treeResidentBytes } from '../local/stack-process.js';
 
@@ -64,6 +65,7 @@ async function latencyPhase(): Promise<void> {
     Object.assign(process.env, { TABLE_NAME: 'codex', DYNAMODB_ENDPOINT: stack.demo.dynamoEndpoint, AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'ERROR' });
     usePlatform({
       secrets: new InMemorySecretStore({ 'codex/api-key-pepper': LOCAL_PEPPER }),
+      gatewayKeys: new InMemoryGatewayKeys(),
       workflow: { ensureStarted: async () => undefined, resume: async () => undefined },
       events: { publish: async () => undefined },
     });

@@ -1,6 +1,8 @@
 // Demo data for the local stack, written through the same stores and operations as production code:
 // the demo provider and its services, and a funded demo reseller with an API key.
+import { onboardReseller } from '../lambdas/application/onboard-reseller.js';
 import type { ApiKeyLimits } from '../lambdas/domain/api-keys.js';
+import { DEFAULT_TIER } from '../lambdas/reseller/tiers.js';
 import type { Service } from '../lambdas/domain/catalog.js';
 import { parseMoney } from '../lambdas/domain/money.js';
 import type { Dependencies } from '../lambdas/shared/dependencies.js';
@@ -70,25 +72,32 @@ export interface Reseller {
   apiKey: string;
 }
 
-/** Creates (or finds) a reseller with a funded wallet and registers `apiKey` (a new one when absent). */
+/** Onboards (or finds) a reseller, funds its wallet once, and registers `apiKey` (a new one when absent). */
 export async function seedReseller(
   deps: Dependencies,
   reseller: { id: string; email: string; walletId: string; deposit: string },
   apiKey?: string,
   keyLimits?: Partial<ApiKeyLimits>,
 ): Promise<Reseller> {
-  const now = deps.clock.now().toISOString();
-  await deps.users.put({ id: reseller.id, email: reseller.email, role: 'reseller', walletId: reseller.walletId, createdAt: now });
-  await deps.wallets.openWallet({ id: reseller.walletId, ownerId: reseller.id, currency: deps.config.CURRENCY }, now);
+  const { apiKey: key } = await onboardReseller(
+    { ...deps, currency: deps.config.CURRENCY },
+    {
+      id: reseller.id,
+      email: reseller.email,
+      walletId: reseller.walletId,
+      tier: DEFAULT_TIER,
+      keyLabel: 'demo',
+      ...(apiKey !== undefined ? { presetKey: apiKey } : {}),
+      ...(keyLimits ? { keyLimits } : {}),
+    },
+  );
   await deps.wallets.credit({
     walletId: reseller.walletId,
     amount: parseMoney(reseller.deposit),
     kind: 'deposit',
     reference: 'seed:initial-deposit',
     idempotencyKey: `seed:${reseller.id}:initial-deposit`,
-    at: now,
+    at: deps.clock.now().toISOString(),
   });
-  // The same operation resellers use; a persisted demo key is registered again as itself, which changes nothing.
-  const { key } = await deps.keyManagement.createApiKey(reseller.id, reseller.walletId, { label: 'demo', ...(apiKey !== undefined ? { presetKey: apiKey } : {}), ...(keyLimits ? { limits: keyLimits } : {}) });
   return { id: reseller.id, email: reseller.email, walletId: reseller.walletId, apiKey: key };
 }

@@ -14,6 +14,7 @@ import { startDynamoLocal, ensureTable } from './dynamodb-local.js';
 import { CapacityMeter } from './capacity-meter.js';
 import type { PollReport } from '../lambdas/application/poll-providers.js';
 import { LocalEventBus } from './event-bus.js';
+import { InMemoryGatewayKeys } from './gateway-keys.js';
 import { lambdaContext, loadFunction } from './functions.js';
 import { startGateway } from './gateway.js';
 import { DEMO_PROVIDER_SECRET_ID, DEMO_RESELLER, type Reseller, seedCatalog, seedReseller } from './seed.js';
@@ -115,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const events = new LocalEventBus(dataDir ? join(dataDir, 'events.jsonl') : undefined);
     usePlatform({
       secrets: new InMemorySecretStore({ 'codex/api-key-pepper': LOCAL_PEPPER, [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY }),
+      gatewayKeys: new InMemoryGatewayKeys(),
       workflow,
       events,
     });

@@ -1,9 +1,11 @@
 // Composition root: builds the adapters once per container. On AWS the platform services are the AWS ones;
 // the local stack swaps in its stand-ins (usePlatform) before the first handler runs. Handlers never know which.
+import { APIGatewayClient } from '@aws-sdk/client-api-gateway';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ApiGatewayKeys } from '../adapters/apigateway/api-gateway-keys.js';
 import { DynamoApiKeyStore, DynamoUserStore } from '../adapters/dynamodb/account-store.js';
 import { DynamoCatalogStore } from '../adapters/dynamodb/catalog-store.js';
 import { createDocumentClient } from '../adapters/dynamodb/client.js';
@@ -20,11 +22,13 @@ import { ResellerAccess } from '../application/reseller-access.js';
 import { DynamoAccessCounters } from '../adapters/dynamodb/rate-counters.js';
 import { TIERS, TIER_NAMES } from '../reseller/tiers.js';
 import type { OrderServices } from '../application/order-services.js';
+import type { GatewayKeys } from '../domain/gateway-keys.js';
 import type { ApiKeyStore, EventPublisher, OrderWorkflow, RefillIdAllocator, SecretStore, UserStore } from '../domain/ports.js';
 import { type Config, loadConfig } from './config.js';
 
 export interface Platform {
   secrets: SecretStore;
+  gatewayKeys: GatewayKeys;
   workflow: OrderWorkflow;
   events: EventPublisher;
   fetch?: typeof fetch;
@@ -32,6 +36,7 @@ export interface Platform {
 
 export interface Dependencies extends OrderServices {
   config: Config;
+  gatewayKeys: GatewayKeys;
   access: ResellerAccess;
   keyManagement: ApiKeyManagement;
   refillIds: RefillIdAllocator;
@@ -58,6 +63,7 @@ export function dependencies(): Dependencies {
 function awsPlatform(config: Config): Platform {
   return {
     secrets: new SecretsManagerStore(new SecretsManagerClient({ region: config.AWS_REGION })),
+    gatewayKeys: new ApiGatewayKeys(new APIGatewayClient({ region: config.AWS_REGION }), config.STAGE),
     workflow: new StepFunctionsOrderWorkflow(new SFNClient({ region: config.AWS_REGION }), config.STATE_MACHINE_ARN),
     events: new EventBridgePublisher(new EventBridgeClient({ region: config.AWS_REGION }), config.EVENT_BUS_NAME),
   };
@@ -100,5 +106,6 @@ function build(config: Config, override: Platform | undefined): Dependencies {
       onKeyChanged: (keyId) => access.forgetKey(keyId),
     }),
     secrets: platform.secrets,
+    gatewayKeys: platform.gatewayKeys,
   };
 }
