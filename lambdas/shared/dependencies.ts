@@ -16,7 +16,6 @@ import { EventBridgePublisher } from '../adapters/eventbridge/event-bridge-publi
 import { SmmV2ProviderClients } from '../adapters/provider/smm-v2-client.js';
 import { SecretsManagerStore } from '../adapters/secrets/secrets-manager-store.js';
 import { StepFunctionsOrderWorkflow } from '../adapters/stepfunctions/step-functions-workflow.js';
-import { ApiKeyAuthenticator } from '../application/api-key-auth.js';
 import { ApiKeyManagement } from '../application/api-key-management.js';
 import { ResellerAccess } from '../application/reseller-access.js';
 import { DynamoAccessCounters } from '../adapters/dynamodb/rate-counters.js';
@@ -43,7 +42,6 @@ export interface Dependencies extends OrderServices {
   db: DynamoDBDocumentClient;
   apiKeys: ApiKeyStore;
   users: UserStore;
-  auth: ApiKeyAuthenticator;
   secrets: SecretStore;
 }
 
@@ -95,7 +93,6 @@ function build(config: Config, override: Platform | undefined): Dependencies {
     settings: { progressMinIntervalMs: config.PROGRESS_MIN_INTERVAL_SECONDS * 1000, sweepMinAgeMs: config.SWEEP_MIN_AGE_SECONDS * 1000 },
     apiKeys,
     users: new DynamoUserStore(db, table),
-    auth: new ApiKeyAuthenticator(apiKeys, platform.secrets, config.API_KEY_PEPPER_SECRET_ID),
     access,
     keyManagement: new ApiKeyManagement({
       keys: apiKeys,
