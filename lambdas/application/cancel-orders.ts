@@ -14,7 +14,7 @@ export async function cancelOrders(services: OrderServices, ownerId: string, req
   const toProvider = new Map<string, { id: string; order: Order }[]>();
 
   for (const id of requestedIds) {
-    const order = /^\d{1,15}$/.test(id) ? orders.get(Number(id)) : undefined;
+    let order = /^\d{1,15}$/.test(id) ? orders.get(Number(id)) : undefined;
     if (!order || order.ownerId !== ownerId) {
       results.set(id, { orderId: id, outcome: 'refused', reason: 'Incorrect order ID' });
       continue;
@@ -22,11 +22,18 @@ export async function cancelOrders(services: OrderServices, ownerId: string, req
     const service = await services.catalog.getService(order.serviceId);
     if (!service?.cancel) results.set(id, { orderId: id, outcome: 'refused', reason: 'Cancel is not available for this service' });
     else if (order.phase === 'finalized') results.set(id, { orderId: id, outcome: 'refused', reason: 'Order is already finished' });
-    else if (order.phase === 'accepted') {
+    else if (order.phase === 'accepted' && order.submitInFlight) {
+      results.set(id, { orderId: id, outcome: 'refused', reason: 'The order is being submitted to the provider; try again later' });
+    } else if (order.phase === 'accepted' && (await services.orders.requestCancel(order.id, now, 'accepted'))) {
       // Not at the provider yet: the submit step sees the flag and refunds instead of submitting.
-      const marked = await services.orders.requestCancel(order.id, now);
-      results.set(id, marked ? { orderId: id, outcome: 'requested' } : { orderId: id, outcome: 'refused', reason: 'Order is already finished' });
+      results.set(id, { orderId: id, outcome: 'requested' });
     } else {
+      // Submitted meanwhile (or read before it was): the provider must be asked.
+      if (order.phase === 'accepted') order = await services.orders.getOrder(order.id);
+      if (!order || order.phase !== 'submitted' || !order.externalOrderId) {
+        results.set(id, { orderId: id, outcome: 'refused', reason: order?.phase === 'finalized' ? 'Order is already finished' : 'The order is being submitted to the provider; try again later' });
+        continue;
+      }
       const batch = toProvider.get(order.providerId) ?? [];
       batch.push({ id, order });
       toProvider.set(order.providerId, batch);
@@ -49,7 +56,7 @@ export async function cancelOrders(services: OrderServices, ownerId: string, req
       for (const entry of slice) {
         const answer = answers.get(entry.order.externalOrderId!);
         if (answer === true) {
-          await services.orders.requestCancel(entry.order.id, now);
+          await services.orders.requestCancel(entry.order.id, now, 'submitted');
           results.set(entry.id, { orderId: entry.id, outcome: 'requested' });
         } else {
           const reason = answer instanceof ProviderRejected ? `Cancel refused: ${answer.message}` : 'Cancel refused by the provider';

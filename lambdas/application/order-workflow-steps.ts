@@ -107,7 +107,9 @@ export async function finalizeOrder(services: OrderServices, orderId: number): P
   const order = await orders.getOrder(orderId);
   if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);
   if (order.phase === 'finalized') {
-    // Already settled (a rerun): publish again so a lost event is not lost for good; consumers dedupe by id.
+    // Already settled (a rerun): finish what the first run may not have, and publish again so a lost event is not
+    // lost for good; consumers dedupe by id.
+    await orders.releaseExclusiveLink(order);
     await events.publish([finalizedEvent(order.id, order.ownerId, order.status, order.charge, order.refunded, order.remains ?? 0, order.updatedAt)]);
     return { orderId, status: order.status, refund: formatMoney(order.refunded) };
   }

@@ -15,6 +15,7 @@ export interface PollReport {
   /** Orders the provider answered about with an error, by external id. */
   unknownToProvider: string[];
   failedCalls: number;
+  failedUpdates: number;
 }
 
 const BATCH = 100;
@@ -25,7 +26,7 @@ export async function pollAllProviders(services: OrderServices): Promise<PollRep
 }
 
 export async function pollProvider(services: OrderServices, provider: Provider): Promise<PollReport> {
-  const report: PollReport = { providerId: provider.id, polled: 0, statusCalls: 0, updated: 0, resumed: 0, unknownToProvider: [], failedCalls: 0 };
+  const report: PollReport = { providerId: provider.id, polled: 0, statusCalls: 0, updated: 0, resumed: 0, unknownToProvider: [], failedCalls: 0, failedUpdates: 0 };
   const client = await services.providers.forProvider(provider);
   let pending: OpenOrderSummary[] = [];
   let cursor: string | undefined;
@@ -66,12 +67,17 @@ async function pollBatch(
       continue;
     }
     if (!shouldRecordProgress(order, answer, now, services.settings.progressMinIntervalMs)) continue;
-    const updated = await services.orders.recordProgress(order.id, answer, now.toISOString());
-    if (!updated) continue;
-    report.updated++;
-    if (isTerminal(updated.status) && updated.taskToken) {
-      await services.workflow.resume(updated.taskToken, { orderId: order.id, status: updated.status });
-      report.resumed++;
+    try {
+      const updated = await services.orders.recordProgress(order.id, answer, now.toISOString());
+      if (!updated) continue;
+      report.updated++;
+      if (isTerminal(updated.status) && updated.taskToken) {
+        await services.workflow.resume(updated.taskToken, { orderId: order.id, status: updated.status });
+        report.resumed++;
+      }
+    } catch {
+      // One order's failure must not stop the batch; the sweeper resumes an ended order whose resume was lost.
+      report.failedUpdates++;
     }
   }
 }

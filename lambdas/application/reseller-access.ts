@@ -164,6 +164,12 @@ export class ResellerAccess {
     return result.outcome === 'changed' ? 'key_suspended' : 'counted';
   }
 
+  /** Whether the key may still place an order today (UTC); a read, nothing is counted. */
+  async hasDailyOrderQuota(caller: Caller & { keyId: string; limits?: ApiKeyLimits }, now: Date = this.clock.now()): Promise<boolean> {
+    const quota = (caller.limits ?? this.settings.defaultLimits).dailyOrderQuota;
+    return (await this.deps.counters.ordersToday(caller.keyId, now.toISOString().slice(0, 10))) < quota;
+  }
+
   /** Counts one order against the key's daily quota (UTC days); false once the quota is used up. */
   async consumeDailyOrderQuota(caller: Caller & { keyId: string; limits?: ApiKeyLimits }, now: Date = this.clock.now()): Promise<boolean> {
     const quota = (caller.limits ?? this.settings.defaultLimits).dailyOrderQuota;

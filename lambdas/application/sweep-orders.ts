@@ -25,6 +25,11 @@ export async function sweepOpenOrders(services: OrderServices, options: SweepOpt
         const stuck = (order.phase === 'accepted' || isTerminal(order.status)) && quietFor >= minAge;
         if (!options.everything && !stuck) continue;
         try {
+          // An order that ended while its workflow waits (the poller's resume was lost) only needs resuming.
+          if (isTerminal(order.status)) {
+            const full = await services.orders.getOrder(order.id);
+            if (full?.taskToken) await services.workflow.resume(full.taskToken, { orderId: order.id, status: full.status });
+          }
           await services.workflow.ensureStarted(order.id);
           started.push(order.id);
         } catch (error) {

@@ -75,8 +75,10 @@ export interface OrderStore {
   beginSubmit(id: number, now: string): Promise<Order | undefined>;
   /** Returns the order as it now stands; undefined when it was no longer waiting to be submitted. */
   recordSubmitted(id: number, externalOrderId: string, now: string): Promise<Order | undefined>;
-  /** Marks the customer's wish to cancel; undefined when the order is already finalized. */
-  requestCancel(id: number, now: string): Promise<Order | undefined>;
+  /** Marks the customer's wish to cancel, only while the order is in that phase; undefined otherwise. */
+  requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined>;
+  /** Lets another order use the link again; harmless to repeat. */
+  releaseExclusiveLink(order: Order): Promise<void>;
   /** Records a refill and the order's last refill time together; false when another refill won the race. */
   recordRefill(refill: Refill, cooldownStartsAfter: string): Promise<boolean>;
   getRefills(ids: number[]): Promise<Map<number, Refill>>;
@@ -181,6 +183,8 @@ export interface AccessCounters {
   /** Adds `by` (default 1) to the key's requests in that minute and returns the new total. */
   countRequest(keyId: string, epochMinute: number, by?: number): Promise<number>;
   countOrder(keyId: string, day: string): Promise<number>;
+  /** Orders counted for the key on that day, without counting one. */
+  ordersToday(keyId: string, day: string): Promise<number>;
   countInvalidKey(source: string, epochMinute: number): Promise<number>;
   countInvalidRequest(keyId: string, epochMinute: number): Promise<number>;
   blockSource(source: string, until: Date, reason: string): Promise<void>;

@@ -1,6 +1,6 @@
 // The answers of the SMM panel API v2 in their canonical shapes: money and counts as strings, ids as numbers.
 import type { Service } from '../domain/catalog.js';
-import { formatMoney, type Micros } from '../domain/money.js';
+import { formatMoney, type Micros, subtractMoney } from '../domain/money.js';
 import type { Order } from '../domain/orders.js';
 import { statusExtras, statusWord } from '../domain/service-types.js';
 
@@ -25,7 +25,8 @@ export function orderStatusAnswer(order: Order, currency: string) {
   const posts = order.providerFields?.posts;
   const expiry = order.providerFields?.expiry;
   return {
-    charge: formatMoney(order.charge),
+    // What the order cost in the end: the charge less what was refunded, as panels show it after a refund.
+    charge: formatMoney(subtractMoney(order.charge, order.refunded)),
     start_count: String(order.startCount ?? 0),
     status: statusWord(type, order.status),
     remains: String(order.remains ?? order.units ?? order.quantity),

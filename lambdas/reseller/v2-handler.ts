@@ -45,7 +45,7 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
     }
     case 'add': {
       const input = parse(AddParams, params);
-      if (!(await deps.access.consumeDailyOrderQuota(caller))) throw new V2Error(ACCESS_ERRORS.dailyOrderLimit);
+      if (!(await deps.access.hasDailyOrderQuota(caller))) throw new V2Error(ACCESS_ERRORS.dailyOrderLimit);
       const order = await placeOrder(deps, {
         ownerId: caller.ownerId,
         walletId: caller.walletId,
@@ -53,6 +53,8 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
         fields: Object.fromEntries(Object.entries(params).filter(([name]) => !NOT_ORDER_FIELDS.has(name))),
         ...(input.request_id ? { requestId: input.request_id } : {}),
       });
+      // Only orders placed count against the quota, not refused attempts.
+      await deps.access.consumeDailyOrderQuota(caller);
       logger.info('order accepted', { orderId: order.id, ownerId: caller.ownerId, charge: order.charge });
       return { order: order.id };
     }

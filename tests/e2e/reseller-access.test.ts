@@ -58,6 +58,8 @@ describe('limits', () => {
   it('stop orders past the key\'s daily quota, and charge nothing for the refused one', async () => {
     const { key } = await newKey({ limits: { dailyOrderQuota: 2 } });
     const add = () => v2(stack.v2Url, { key, action: 'add', service: 1, link: 'https://youtube.com/watch?v=quota', quantity: 100 });
+    // Refused attempts do not use up the quota.
+    for (let i = 0; i < 3; i++) expect((await v2(stack.v2Url, { key, action: 'add', service: 1, link: 'https://youtube.com/watch?v=quota', quantity: 1 })).body.error).toMatch(/minimal/);
     expect((await add()).body.order).toEqual(expect.any(Number));
     expect((await add()).body.order).toEqual(expect.any(Number));
     const before = (await balance(key)).body.balance;

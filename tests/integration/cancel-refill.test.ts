@@ -1,4 +1,5 @@
 // Cancels, refills and one-open-order-per-link on DynamoDB Local, with a scripted provider.
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cancelOrders } from '../../lambdas/application/cancel-orders.js';
 import { finalizeOrder, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
@@ -73,6 +74,19 @@ describe('cancelling orders', () => {
   });
 });
 
+describe('cancelling while the order reaches the provider', () => {
+  it('asks the provider when the order was submitted after the cancel read it', async () => {
+    const order = await place();
+    const stale = (await table.orders.getOrder(order.id))!;
+    await submitOrder(env.services, order.id);
+    const ext = (await table.orders.getOrder(order.id))!.externalOrderId!;
+    upstream.cancelAnswers.set(ext, true);
+    const staleReads = { ...env.services, orders: Object.assign(Object.create(env.services.orders), { getOrders: async () => new Map([[order.id, stale]]) }) };
+    expect(await cancelOrders(staleReads, OWNER, [String(order.id)])).toEqual([{ orderId: String(order.id), outcome: 'requested' }]);
+    expect(upstream.cancelCalls.at(-1)).toEqual([ext]);
+  });
+});
+
 describe('refills', () => {
   it('asks the provider for a refill of a completed order and gives back a numeric refill id', async () => {
     const order = await completed();
@@ -121,5 +135,19 @@ describe('one open order per link', () => {
     await finalizeOrder(env.services, first.id);
     const third = await place(3, 'https://youtube.com/watch?v=exclusive');
     expect(third.charge).toBe(parseMoney('0.90'));
+  });
+
+  it('releases the link on a rerun of Finalize even if the first run stopped before releasing it', async () => {
+    const link = 'https://youtube.com/watch?v=exclusive-rerun';
+    const first = await place(3, link);
+    await submitOrder(env.services, first.id);
+    await table.orders.recordProgress(first.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
+    await finalizeOrder(env.services, first.id);
+    // As if that run stopped between settling and releasing: the lock is back.
+    const lockKey = (await table.orders.getOrder(first.id))!.exclusiveLinkKey!;
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { pk: `LINK#${lockKey}`, sk: 'LINK', entity: 'exclusive-link', orderId: first.id } }));
+    expect(isDomainError(await place(3, link).catch((e: unknown) => e), 'link_busy')).toBe(true);
+    await finalizeOrder(env.services, first.id);
+    expect((await place(3, link)).charge).toBe(parseMoney('0.90'));
   });
 });

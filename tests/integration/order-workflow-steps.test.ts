@@ -156,6 +156,36 @@ describe('the batch poller', () => {
   });
 });
 
+describe('lost resumes and overlapping submissions', () => {
+  it('keeps polling the batch when one resume fails, and the sweeper resumes the ended order later', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push('p-lost');
+    await submitOrder(env.services, order.id);
+    await awaitOutcome(env.services, order.id, 'token-lost');
+    upstream.statuses.set('p-lost', { status: 'Partial', remains: 100 });
+    const failing = { ...env.services, workflow: { ...env.services.workflow, resume: async () => { throw new Error('throttled'); } } };
+    const reports = await pollAllProviders(failing);
+    expect(reports[0]!.failedUpdates).toBe(1);
+    const sweeping = { ...env.services, settings: { ...env.services.settings, sweepMinAgeMs: 0 } };
+    env.resumed.length = 0;
+    await sweepOpenOrders(sweeping);
+    expect(env.resumed).toContainEqual({ token: 'token-lost', output: { orderId: order.id, status: 'Partial' } });
+  });
+
+  it('calls a provider without request_id once when two submit runs overlap', async () => {
+    await table.catalog.putProvider(provider({ acceptsRequestId: false }));
+    try {
+      const order = await newOrder();
+      upstream.placeScript.push('p-once');
+      const outcomes = await Promise.all([submitOrder(env.services, order.id), submitOrder(env.services, order.id)]);
+      expect(upstream.placed.filter((p) => p.requestId === `codex-${order.id}`)).toHaveLength(1);
+      expect(outcomes).toContain('submitted');
+    } finally {
+      await table.catalog.putProvider(provider());
+    }
+  });
+});
+
 describe('the sweeper', () => {
   it('restarts the workflow of an accepted order whose start was lost', async () => {
     const order = await newOrder();

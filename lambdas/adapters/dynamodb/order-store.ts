@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors.js';
 import { formatMoney, negate, micros } from '../../domain/money.js';
-import type { Order, ProviderProgress, Settlement } from '../../domain/orders.js';
+import type { Order, OrderPhase, ProviderProgress, Settlement } from '../../domain/orders.js';
 import type { OpenOrderSummary, OrderStore } from '../../domain/ports.js';
 import type { Refill, RefillStatus } from '../../domain/refills.js';
 import { keys } from './keys.js';
@@ -111,7 +111,8 @@ export class DynamoOrderStore implements OrderStore {
   async beginSubmit(id: number, now: string): Promise<Order | undefined> {
     return this.conditionalUpdate(id, {
       UpdateExpression: 'SET submitInFlight = :yes, submitAttempts = submitAttempts + :one, updatedAt = :now',
-      ConditionExpression: 'phase = :accepted AND attribute_not_exists(rejectedReason)',
+      // Only one submission may be under way: a second, overlapping run must not call the provider too.
+      ConditionExpression: 'phase = :accepted AND attribute_not_exists(rejectedReason) AND attribute_not_exists(submitInFlight)',
       ExpressionAttributeValues: { ':yes': true, ':one': 1, ':now': now, ':accepted': 'accepted' },
     });
   }
@@ -148,12 +149,28 @@ export class DynamoOrderStore implements OrderStore {
     });
   }
 
-  async requestCancel(id: number, now: string): Promise<Order | undefined> {
+  async requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined> {
     return this.conditionalUpdate(id, {
       UpdateExpression: 'SET cancelRequested = :yes, updatedAt = :now',
-      ConditionExpression: 'attribute_exists(pk) AND phase <> :finalized',
-      ExpressionAttributeValues: { ':yes': true, ':now': now, ':finalized': 'finalized' },
+      ConditionExpression: 'phase = :phase',
+      ExpressionAttributeValues: { ':yes': true, ':now': now, ':phase': whilePhase },
     });
+  }
+
+  async releaseExclusiveLink(order: Order): Promise<void> {
+    if (!order.exclusiveLinkKey) return;
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.exclusiveLink(order.exclusiveLinkKey),
+          ConditionExpression: 'attribute_not_exists(pk) OR orderId = :id',
+          ExpressionAttributeValues: { ':id': order.id },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   async recordRefill(refill: Refill, cooldownStartsAfter: string): Promise<boolean> {
@@ -234,19 +251,8 @@ export class DynamoOrderStore implements OrderStore {
 
   async finalize(order: Order, settlement: Settlement, now: string): Promise<'applied' | 'already_applied'> {
     const result = await this.settle(order, settlement, now);
-    if (order.exclusiveLinkKey) {
-      // Released after settlement (and again on a rerun): a new order for the link may come in once this one ended.
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.tableName,
-          Key: keys.exclusiveLink(order.exclusiveLinkKey),
-          ConditionExpression: 'attribute_not_exists(pk) OR orderId = :id',
-          ExpressionAttributeValues: { ':id': order.id },
-        }),
-      ).catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
-    }
+    // Released after settlement; finalizeOrder releases it again on a rerun, in case this process stopped here.
+    await this.releaseExclusiveLink(order);
     return result;
   }
 
