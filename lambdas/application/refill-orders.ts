@@ -12,12 +12,18 @@ export async function refillOrders(services: OrderServices, refillIds: RefillIdA
   const numeric = requestedIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
   const orders = await services.orders.getOrders(numeric);
   const results: RefillResult[] = [];
+  const seen = new Set<string>();
   for (const id of requestedIds) {
     const order = /^\d{1,15}$/.test(id) ? orders.get(Number(id)) : undefined;
     if (!order || order.ownerId !== ownerId) {
       results.push({ orderId: id, error: 'Incorrect order ID' });
       continue;
     }
+    if (seen.has(id)) {
+      results.push({ orderId: id, error: 'Refill was already requested; try again later' });
+      continue;
+    }
+    seen.add(id);
     const now = services.clock.now();
     const service = await services.catalog.getService(order.serviceId);
     const refusal = refillRefusal(order, service, now);
@@ -26,26 +32,24 @@ export async function refillOrders(services: OrderServices, refillIds: RefillIdA
       results.push({ orderId: id, error: refusal ?? 'Refill is not available for this order' });
       continue;
     }
+    // The claim comes first, so two requests at once cannot both reach the provider.
+    const at = now.toISOString();
+    const claim = await services.orders.reserveRefill(order.id, at, new Date(now.getTime() - REFILL_COOLDOWN_HOURS * 3_600_000).toISOString());
+    if (!claim.reserved) {
+      results.push({ orderId: id, error: 'Refill was already requested; try again later' });
+      continue;
+    }
     let externalRefillId: string;
     try {
       externalRefillId = (await (await services.providers.forProvider(provider)).refill(order.externalOrderId)).refillId;
     } catch (error) {
+      await services.orders.releaseRefill(order.id, at, claim.previous);
       results.push({ orderId: id, error: error instanceof Error && error.name === 'ProviderRejected' ? `Refill refused: ${error.message}` : 'The provider could not be reached; try again later' });
       continue;
     }
-    const refill: Refill = {
-      id: await refillIds.next(),
-      orderId: order.id,
-      ownerId,
-      providerId: provider.id,
-      externalRefillId,
-      status: 'Pending',
-      createdAt: now.toISOString(),
-      checkedAt: now.toISOString(),
-    };
-    const cooldownStartsAfter = new Date(now.getTime() - REFILL_COOLDOWN_HOURS * 3_600_000).toISOString();
-    if (await services.orders.recordRefill(refill, cooldownStartsAfter)) results.push({ orderId: id, refillId: refill.id });
-    else results.push({ orderId: id, error: 'Refill was already requested; try again later' });
+    const refill: Refill = { id: await refillIds.next(), orderId: order.id, ownerId, providerId: provider.id, externalRefillId, status: 'Pending', createdAt: at, checkedAt: at };
+    await services.orders.putRefill(refill);
+    results.push({ orderId: id, refillId: refill.id });
   }
   return results;
 }

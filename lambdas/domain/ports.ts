@@ -79,8 +79,11 @@ export interface OrderStore {
   requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined>;
   /** Lets another order use the link again; harmless to repeat. */
   releaseExclusiveLink(order: Order): Promise<void>;
-  /** Records a refill and the order's last refill time together; false when another refill won the race. */
-  recordRefill(refill: Refill, cooldownStartsAfter: string): Promise<boolean>;
+  /** Claims the order's refill for now (no other refill since the cooldown began) before the provider is asked. */
+  reserveRefill(orderId: number, at: string, cooldownStartsAfter: string): Promise<{ reserved: true; previous?: string } | { reserved: false }>;
+  /** Gives the claim back when the provider did not take the refill. */
+  releaseRefill(orderId: number, at: string, previous?: string): Promise<void>;
+  putRefill(refill: Refill): Promise<void>;
   getRefills(ids: number[]): Promise<Map<number, Refill>>;
   updateRefillStatus(id: number, status: RefillStatus, now: string): Promise<void>;
   recordRejected(id: number, reason: string, now: string): Promise<void>;

@@ -106,6 +106,17 @@ describe('refills', () => {
     expect((await refillOrders(env.services, table.allocator(), OWNER, [String(noRefill.id)]))[0]).toMatchObject({ error: 'Refill is not available for this service' });
   });
 
+  it('asks the provider once when the same order is refilled twice in one request or at once', async () => {
+    const order = await completed();
+    const calls = upstream.refillCalls.length;
+    const [inOne, concurrent] = await Promise.all([
+      refillOrders(env.services, table.allocator(), OWNER, [String(order.id), String(order.id)]),
+      refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]),
+    ]);
+    expect(upstream.refillCalls.length - calls).toBe(1);
+    expect([...inOne, ...concurrent].filter((r) => 'refillId' in r)).toHaveLength(1);
+  });
+
   it('reports refill status, asking the provider again only for refills not yet final', async () => {
     const order = await completed();
     const [result] = await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]);

@@ -1,6 +1,6 @@
 // Orders in DynamoDB. Placing and finalizing move money, so both go through moveMoney's single transaction.
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors.js';
 import { formatMoney, negate, micros } from '../../domain/money.js';
 import type { Order, OrderPhase, ProviderProgress, Settlement } from '../../domain/orders.js';
@@ -173,29 +173,43 @@ export class DynamoOrderStore implements OrderStore {
     }
   }
 
-  async recordRefill(refill: Refill, cooldownStartsAfter: string): Promise<boolean> {
+  async reserveRefill(orderId: number, at: string, cooldownStartsAfter: string): Promise<{ reserved: true; previous?: string } | { reserved: false }> {
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: keys.order(refill.orderId),
-                UpdateExpression: 'SET lastRefillAt = :at',
-                ConditionExpression: 'phase = :finalized AND (attribute_not_exists(lastRefillAt) OR lastRefillAt < :cooldown)',
-                ExpressionAttributeValues: { ':at': refill.createdAt, ':finalized': 'finalized', ':cooldown': cooldownStartsAfter },
-              },
-            },
-            { Put: { TableName: this.tableName, Item: { ...keys.refill(refill.id), entity: 'refill', ...refill }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          ],
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.order(orderId),
+          UpdateExpression: 'SET lastRefillAt = :at',
+          ConditionExpression: 'phase = :finalized AND (attribute_not_exists(lastRefillAt) OR lastRefillAt < :cooldown)',
+          ExpressionAttributeValues: { ':at': at, ':finalized': 'finalized', ':cooldown': cooldownStartsAfter },
+          ReturnValues: 'UPDATED_OLD',
         }),
       );
-      return true;
+      return typeof Attributes?.lastRefillAt === 'string' ? { reserved: true, previous: Attributes.lastRefillAt } : { reserved: true };
     } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
+      if (error instanceof ConditionalCheckFailedException) return { reserved: false };
       throw error;
     }
+  }
+
+  async releaseRefill(orderId: number, at: string, previous?: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.order(orderId),
+          UpdateExpression: previous ? 'SET lastRefillAt = :previous' : 'REMOVE lastRefillAt',
+          ConditionExpression: 'lastRefillAt = :at',
+          ExpressionAttributeValues: { ':at': at, ...(previous ? { ':previous': previous } : {}) },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async putRefill(refill: Refill): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.refill(refill.id), entity: 'refill', ...refill }, ConditionExpression: 'attribute_not_exists(pk)' }));
   }
 
   async getRefills(ids: number[]): Promise<Map<number, Refill>> {
