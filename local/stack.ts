@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   sweepEveryMs?: number;
   /** Replaces the workflow's retry backoff, for fast tests. */
   retryDelayMs?: number;
+  /** Replaces the workflow's Wait states, for fast tests. */
+  waitDelayMs?: number;
   providerTimeoutMs?: number;
   flakyHangMs?: number;
   /** Where to write the demo credentials (apiBase, v2Url, reseller). */
@@ -110,6 +112,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const workflow = new LocalOrderWorkflow({
       root: REPO_ROOT,
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
+      ...(options.waitDelayMs !== undefined ? { waitDelayMs: options.waitDelayMs } : {}),
       ...(options.workflowConcurrency !== undefined ? { concurrency: options.workflowConcurrency } : {}),
     });
     cleanups.push(() => workflow.stop());

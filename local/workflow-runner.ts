@@ -27,6 +27,8 @@ export interface LocalWorkflowOptions {
   concurrency?: number;
   /** Replaces every retry interval (ms), for fast tests; the definition's own backoff when absent. */
   retryDelayMs?: number;
+  /** Replaces every Wait state's duration (ms), for fast tests. */
+  waitDelayMs?: number;
   onExecutionEnd?: (record: ExecutionRecord) => void;
 }
 
@@ -102,8 +104,16 @@ export class LocalOrderWorkflow implements OrderWorkflow {
       this.options.retryDelayMs === undefined
         ? undefined
         : Object.fromEntries(Object.keys(this.definition.States).map((stateName) => [stateName, this.options.retryDelayMs!]));
+    const waitTimeOverrides =
+      this.options.waitDelayMs === undefined
+        ? undefined
+        : Object.fromEntries(Object.entries(this.definition.States).filter(([, state]) => state.Type === 'Wait').map(([stateName]) => [stateName, this.options.waitDelayMs!]));
     const execution = this.machine.run(input, {
-      overrides: { taskResourceLocalHandlers: handlers as never, ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}) },
+      overrides: {
+        taskResourceLocalHandlers: handlers as never,
+        ...(retryIntervalOverrides ? { retryIntervalOverrides } : {}),
+        ...(waitTimeOverrides ? { waitTimeOverrides } : {}),
+      },
       context: { Execution: { Name: name, Input: input }, Task: { Token: token } },
       noThrowOnAbort: true,
     });

@@ -7,7 +7,10 @@ import { settle } from '../domain/orders.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../domain/provider-errors.js';
 import type { OrderServices } from './order-services.js';
 
-export type SubmitOutcome = 'submitted' | 'rejected' | 'unconfirmed' | 'finalized';
+export type SubmitOutcome = 'submitted' | 'rejected' | 'unconfirmed' | 'finalized' | 'retry_later';
+
+/** Rounds of "wait, then submit again" for a provider that honours request_id, before a person is asked (~3 h). */
+export const MAX_RESUBMIT_ROUNDS = 12;
 
 /** Raised so the workflow retries the submit step with backoff. */
 export class ProviderUnavailable extends Error {
@@ -75,13 +78,24 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
   }
 }
 
-/** After the submit retries are spent: refund if nothing can have reached the provider, else hold for a person. */
+/**
+ * After the submit retries are spent: refund if nothing can have reached the provider; submit again later if
+ * resending is safe (request_id); else hold for a person.
+ */
 export async function giveUpSubmission(services: OrderServices, orderId: number, reason: string): Promise<SubmitOutcome> {
   const order = await services.orders.getOrder(orderId);
   if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);
   if (order.phase !== 'accepted') return order.phase === 'finalized' ? 'finalized' : 'submitted';
   if (order.rejectedReason !== undefined) return 'rejected';
-  if (order.submitInFlight) return 'unconfirmed';
+  if (order.submitInFlight) {
+    // Resending is safe where the provider honours request_id: wait and try again, for a few hours, before a person.
+    const provider = await services.catalog.getProvider(order.providerId);
+    if (provider?.acceptsRequestId && (order.resubmitRounds ?? 0) < MAX_RESUBMIT_ROUNDS) {
+      await services.orders.countResubmitRound(orderId, services.clock.now().toISOString());
+      return 'retry_later';
+    }
+    return 'unconfirmed';
+  }
   await services.orders.recordRejected(orderId, `Provider unavailable: ${reason}`, services.clock.now().toISOString());
   return 'rejected';
 }

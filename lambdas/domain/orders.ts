@@ -44,6 +44,8 @@ export interface Order {
   /** Set while a call to the provider's `add` may have reached it without us knowing the answer. */
   submitInFlight?: boolean;
   submitAttempts: number;
+  /** Rounds of waiting and submitting again after the submit retries ran out (request_id providers only). */
+  resubmitRounds?: number;
   /** Why the provider refused the order, when it did. */
   rejectedReason?: string;
   requestId?: string;

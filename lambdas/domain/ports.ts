@@ -87,6 +87,7 @@ export interface OrderStore {
   getRefills(ids: number[]): Promise<Map<number, Refill>>;
   updateRefillStatus(id: number, status: RefillStatus, now: string): Promise<void>;
   recordRejected(id: number, reason: string, now: string): Promise<void>;
+  countResubmitRound(id: number, now: string): Promise<void>;
   /** The last call certainly did not reach the provider, so the next one is safe. */
   clearSubmitInFlight(id: number, now: string): Promise<void>;
   /** Stores the workflow's callback token and returns the order as it now stands. */

@@ -5,11 +5,12 @@
 //   codex-test=cancel   ends Canceled
 //   codex-test=slow     takes minutes
 //   codex-test=flaky    the first `add` answers 503, the second times out (but is recorded), then it is accepted
+//   codex-test=outage   `add` times out 8 times in a row (longer than the submit retries), then it is accepted
 // Progress is computed from the time since the order was placed, so it survives restarts without a ticking clock.
-export type Scenario = 'normal' | 'partial' | 'fail' | 'cancel' | 'slow' | 'flaky';
+export type Scenario = 'normal' | 'partial' | 'fail' | 'cancel' | 'slow' | 'flaky' | 'outage';
 
 export function scenarioOf(link: string): Scenario {
-  const match = /codex-test=(partial|fail|cancel|slow|flaky)\b/i.exec(link);
+  const match = /codex-test=(partial|fail|cancel|slow|flaky|outage)\b/i.exec(link);
   return (match?.[1]?.toLowerCase() as Scenario | undefined) ?? 'normal';
 }
 

@@ -105,6 +105,9 @@ export interface DemoProvider {
   close(): Promise<void>;
 }
 
+/** Failed `add` attempts of the outage scenario: one more than the workflow's first submit and its 6 retries. */
+const OUTAGE_ATTEMPTS = 8;
+
 export async function startDemoProvider(options: DemoProviderOptions): Promise<DemoProvider> {
   const speed = options.speed ?? 1;
   const flakyHangMs = options.flakyHangMs ?? 6_000;
@@ -167,6 +170,14 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
         const order = record(params, spec, target, scenario);
         return { status: 200, body: { order: order.id }, hangMs: flakyHangMs };
       }
+    }
+    if (scenario === 'outage') {
+      // Longer than the workflow's submit retries: the first OUTAGE_ATTEMPTS time out unrecorded, then it recovers.
+      const attemptKey = params.request_id ?? target;
+      const attempt = (state.attempts[attemptKey] ?? 0) + 1;
+      state.attempts[attemptKey] = attempt;
+      save();
+      if (attempt <= OUTAGE_ATTEMPTS) return { status: 504, body: { error: 'Gateway timeout' }, hangMs: flakyHangMs };
     }
     return { status: 200, body: { order: record(params, spec, target, scenario).id } };
   };

@@ -1,7 +1,7 @@
 // The workflow steps and the poller on DynamoDB Local, with a scripted provider in place of HTTP.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placeOrder } from '../../lambdas/application/place-order.js';
-import { ProviderUnavailable, awaitOutcome, giveUpSubmission, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
+import { MAX_RESUBMIT_ROUNDS, ProviderUnavailable, awaitOutcome, giveUpSubmission, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
 import { pollAllProviders } from '../../lambdas/application/poll-providers.js';
 import { sweepOpenOrders } from '../../lambdas/application/sweep-orders.js';
 import type { Provider } from '../../lambdas/domain/catalog.js';
@@ -83,11 +83,12 @@ describe('submitting an order', () => {
     }
   });
 
-  it('holds for a person, never refunds, when retries run out after an unclear failure', async () => {
+  it('never refunds after an unclear failure: submits again later while request_id makes it safe, then holds for a person', async () => {
     const order = await newOrder();
     upstream.placeScript.push(new ProviderOutcomeUnknown('timeout'), new ProviderNotReached('ECONNREFUSED'));
     await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
     await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
+    for (let round = 1; round <= MAX_RESUBMIT_ROUNDS; round++) expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('retry_later');
     expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('unconfirmed');
     expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'accepted', refunded: 0 });
     expect((await table.orders.getOrder(order.id))!.rejectedReason).toBeUndefined();

@@ -11,7 +11,7 @@ import { eventually } from '../support/eventually.js';
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs: 150, sweepEveryMs: 60_000, retryDelayMs: 100, providerTimeoutMs: 700, flakyHangMs: 1_200 });
+  stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs: 150, sweepEveryMs: 60_000, retryDelayMs: 100, waitDelayMs: 200, providerTimeoutMs: 700, flakyHangMs: 1_200 });
 });
 
 afterAll(async () => {
@@ -94,6 +94,15 @@ describe('order workflow scenarios', () => {
     expect((stack.provider.calls.add ?? 0) - adds).toBeGreaterThanOrEqual(3);
     expect(stack.provider.orderCount() - before).toBe(1);
     expect((await execution(placed.id)).transitions).toBeLessThanOrEqual(10);
+  });
+
+  it('submits again later, with the same request_id, when the provider stays unreachable through every retry', async () => {
+    const before = stack.provider.orderCount();
+    const placed = await order('https://youtube.com/watch?v=o&codex-test=outage');
+    const done = await finalized(placed.id, 40_000);
+    expect(done).toMatchObject({ status: 'Completed', refunded: 0, resubmitRounds: 1 });
+    expect(stack.provider.orderCount() - before).toBe(1);
+    await ledgerMatchesBalance();
   });
 
   it('keeps a slow order waiting for minutes of provider time, then completes it', async () => {

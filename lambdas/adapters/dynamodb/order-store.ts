@@ -133,6 +133,14 @@ export class DynamoOrderStore implements OrderStore {
     });
   }
 
+  async countResubmitRound(id: number, now: string): Promise<void> {
+    await this.conditionalUpdate(id, {
+      UpdateExpression: 'SET updatedAt = :now ADD resubmitRounds :one',
+      ConditionExpression: 'phase = :accepted',
+      ExpressionAttributeValues: { ':now': now, ':one': 1, ':accepted': 'accepted' },
+    });
+  }
+
   async clearSubmitInFlight(id: number, now: string): Promise<void> {
     await this.conditionalUpdate(id, {
       UpdateExpression: 'SET updatedAt = :now REMOVE submitInFlight',
