@@ -21,7 +21,7 @@ const service = (
   min: number,
   max: number,
   providerServiceId: string,
-  flags: Partial<Pick<Service, 'refill' | 'cancel' | 'dripfeed' | 'refillDays' | 'exclusiveLink'>> = {},
+  flags: Partial<Pick<Service, 'refill' | 'cancel' | 'dripfeed' | 'refillDays' | 'exclusiveLink' | 'packageSize'>> = {},
 ): Omit<Service, 'providerId'> => ({
   id, name, type, category, ratePer1000: parseMoney(rate), costPer1000: parseMoney(cost), min, max, providerServiceId,
   refill: false, cancel: false, dripfeed: false, enabled: true, ...flags,
@@ -34,7 +34,7 @@ export const DEMO_SERVICES: Omit<Service, 'providerId'>[] = [
   service(3, 'TikTok Likes', 'Default', 'TikTok', '0.35', '0.20', 10, 100_000, '103'),
   service(4, 'Telegram Members', 'Default', 'Telegram', '1.50', '0.80', 100, 20_000, '104', { refill: true, cancel: true }),
   service(5, 'Instagram Likes [Drip-feed]', 'Default', 'Instagram', '0.70', '0.40', 20, 50_000, '105', { cancel: true, dripfeed: true }),
-  service(6, 'Instagram Story Views Package [10K]', 'Package', 'Instagram', '4.00', '2.50', 1, 1, '106'),
+  service(6, 'Instagram Story Views Package [10K]', 'Package', 'Instagram', '4.00', '2.50', 1, 1, '106', { packageSize: 10_000 }),
   service(7, 'Instagram Custom Comments', 'Custom Comments', 'Instagram Comments', '20.00', '12.00', 5, 1000, '107', { cancel: true }),
   service(8, 'Instagram Custom Comments Package [10]', 'Custom Comments Package', 'Instagram Comments', '6.00', '4.00', 1, 1, '108'),
   service(9, 'Instagram Mentions', 'Mentions', 'Instagram Mentions', '9.00', '6.00', 100, 10_000, '109'),

@@ -26,6 +26,8 @@ export interface Service {
   refillDays?: number;
   /** Refuses a second open order for the same link, as many panels do. */
   exclusiveLink?: boolean;
+  /** Units in one package (Package type): what a provider's `remains` counts down from, for partial refunds. */
+  packageSize?: number;
 }
 
 export interface Provider {

@@ -89,7 +89,8 @@ export function newOrder(service: Service, request: OrderRequest, id: number, no
     providerServiceId: service.providerServiceId,
     link,
     quantity: spec.quantity,
-    units: orderedUnits(spec),
+    // A package's units are its size when the catalog knows it; otherwise the package counts as one unit.
+    units: spec.type === 'Package' && service.packageSize ? service.packageSize : orderedUnits(spec),
     ...(spec.runs !== undefined ? { runs: spec.runs, interval: spec.interval } : {}),
     providerFields: providerFields(spec),
     pricing: FIXED_PRICE_TYPES.has(spec.type) ? 'fixed' : 'per_thousand',

@@ -71,6 +71,21 @@ describe('settling an order', () => {
     expect(settle(order({ status: 'Canceled', refunded: parseMoney('0.40') })).refund).toBe(parseMoney('0.50'));
   });
 
+  it('refunds the undelivered share of a partial package of known size, and never more than its price', () => {
+    const pkg = { ...service, type: 'Package' as const, ratePer1000: parseMoney('2.50'), min: 1, max: 1, packageSize: 10_000 };
+    const order = { ...newOrder(pkg, { ownerId: 'u', walletId: 'w', fields: { link: 'https://instagram.com/p/x' } }, 1, NOW), status: 'Partial' as const, remains: 300 };
+    expect(order.charge).toBe(parseMoney('2.50'));
+    expect(settle(order).refund).toBe(parseMoney('0.075'));
+    expect(settle({ ...order, remains: 50_000 }).refund).toBe(parseMoney('2.50'));
+  });
+
+  it('refunds a drip-feed order against all its runs', () => {
+    const drip = { ...service, dripfeed: true };
+    const order = { ...newOrder(drip, { ownerId: 'u', walletId: 'w', fields: { link: 'https://x.com/a', quantity: '100', runs: '3', interval: '5' } }, 1, NOW), status: 'Partial' as const, remains: 150 };
+    expect(order.charge).toBe(parseMoney('0.27'));
+    expect(settle(order).refund).toBe(parseMoney('0.135'));
+  });
+
   it('refunds nothing when a partial order was over-delivered (negative remains)', () => {
     expect(settle(order({ status: 'Partial', remains: -20 })).refund).toBe(0);
   });
