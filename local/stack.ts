@@ -36,6 +36,8 @@ export interface LocalStackOptions {
   retryDelayMs?: number;
   /** Replaces the workflow's Wait states, for fast tests. */
   waitDelayMs?: number;
+  /** Requests a minute allowed to the demo reseller's key (the default tier's 120 when absent). */
+  demoKeyRequestsPerMinute?: number;
   providerTimeoutMs?: number;
   flakyHangMs?: number;
   /** Where to write the demo credentials (apiBase, v2Url, reseller). */
@@ -131,7 +133,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await seedCatalog(deps, { apiUrl: provider.url, timeoutMs: options.providerTimeoutMs ?? 5_000 });
     const keyFile = dataDir ? join(dataDir, 'demo-reseller-key.txt') : undefined;
     const savedKey = keyFile && existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
-    const reseller = await seedReseller(deps, DEMO_RESELLER, savedKey);
+    const reseller = await seedReseller(deps, DEMO_RESELLER, savedKey, options.demoKeyRequestsPerMinute ? { requestsPerMinute: options.demoKeyRequestsPerMinute } : undefined);
     if (keyFile) writeFileSync(keyFile, reseller.apiKey, { mode: 0o600 });
 
     const startWorkflow = await loadFunction('startOrderWorkflow', REPO_ROOT);
