@@ -53,7 +53,7 @@ export class ResellerAccess {
   private readonly keyCache = new Map<string, { record: StoredApiKey | undefined; expires: number }>();
   private readonly blockCache = new Map<string, { blockedUntil: number; expires: number }>();
   private readonly lastTouched = new Map<string, number>();
-  private readonly leases = new Map<string, { minute: number; left: number; exhausted: boolean }>();
+  private readonly leases = new Map<string, { window: string; left: number; exhausted: boolean }>();
   private readonly leasing = new Map<string, Promise<void>>();
   private readonly settings: Required<Omit<ResellerAccessOptions, 'defaultLimits' | 'tiers'>> & { defaultLimits: ApiKeyLimits };
   private readonly clock: Clock;
@@ -100,30 +100,38 @@ export class ResellerAccess {
    * shared counter (a tenth of the limit, at most 10 requests) and spends it locally. Across containers the limit
    * holds to within one unspent slice each, and an idle container's slice simply expires with the minute.
    */
-  private async allowRequest(keyId: string, limit: number, minute: number): Promise<boolean> {
+  private allowRequest(keyId: string, limit: number, minute: number): Promise<boolean> {
+    return this.takeFromLease(`rate#${keyId}`, String(minute), limit, (slice) => this.deps.counters.countRequest(keyId, minute, slice));
+  }
+
+  /**
+   * Takes one unit from this container's lease of a shared counter window, leasing a new slice (a tenth of the
+   * limit, at most 10) when the lease is spent. False once the window's limit is reached.
+   */
+  private async takeFromLease(leaseKey: string, window: string, limit: number, countSlice: (slice: number) => Promise<number>): Promise<boolean> {
     for (;;) {
-      const lease = this.leases.get(keyId);
-      if (lease && lease.minute === minute && lease.left > 0) {
+      const lease = this.leases.get(leaseKey);
+      if (lease && lease.window === window && lease.left > 0) {
         lease.left--;
         return true;
       }
-      if (lease && lease.minute === minute && lease.exhausted) return false;
-      // One lease at a time per key: concurrent requests wait for it rather than each leasing a slice.
-      const pending = this.leasing.get(keyId);
+      if (lease && lease.window === window && lease.exhausted) return false;
+      // One lease at a time per counter: concurrent requests wait for it rather than each leasing a slice.
+      const pending = this.leasing.get(leaseKey);
       if (pending) {
         await pending;
         continue;
       }
       const slice = Math.max(1, Math.min(10, Math.floor(limit / 10)));
-      const leasing = this.deps.counters.countRequest(keyId, minute, slice).then((total) => {
+      const leasing = countSlice(slice).then((total) => {
         const granted = Math.max(0, Math.min(slice, limit - (total - slice)));
-        remember(this.leases, keyId, { minute, left: granted, exhausted: granted === 0 });
+        remember(this.leases, leaseKey, { window, left: granted, exhausted: granted === 0 });
       });
-      this.leasing.set(keyId, leasing);
+      this.leasing.set(leaseKey, leasing);
       try {
         await leasing;
       } finally {
-        this.leasing.delete(keyId);
+        this.leasing.delete(leaseKey);
       }
     }
   }
@@ -164,17 +172,24 @@ export class ResellerAccess {
     return result.outcome === 'changed' ? 'key_suspended' : 'counted';
   }
 
-  /** Whether the key may still place an order today (UTC); a read, nothing is counted. */
-  async hasDailyOrderQuota(caller: Caller & { keyId: string; limits?: ApiKeyLimits }, now: Date = this.clock.now()): Promise<boolean> {
-    const quota = (caller.limits ?? this.settings.defaultLimits).dailyOrderQuota;
-    return (await this.deps.counters.ordersToday(caller.keyId, now.toISOString().slice(0, 10))) < quota;
-  }
-
-  /** Counts one order against the key's daily quota (UTC days); false once the quota is used up. */
+  /**
+   * Takes one order from the key's daily quota (UTC days), through a leased slice like the per-minute limit, so an
+   * order costs no quota write of its own. False once the quota is used up; give the unit back with
+   * returnDailyOrder when the order is then not placed.
+   */
   async consumeDailyOrderQuota(caller: Caller & { keyId: string; limits?: ApiKeyLimits }, now: Date = this.clock.now()): Promise<boolean> {
     const quota = (caller.limits ?? this.settings.defaultLimits).dailyOrderQuota;
-    const count = await this.deps.counters.countOrder(caller.keyId, now.toISOString().slice(0, 10));
-    return count <= quota;
+    const day = now.toISOString().slice(0, 10);
+    return this.takeFromLease(`quota#${caller.keyId}`, day, quota, (slice) => this.deps.counters.countOrder(caller.keyId, day, slice));
+  }
+
+  /** Gives back a unit taken by consumeDailyOrderQuota for an order that was refused after all. */
+  returnDailyOrder(caller: Caller & { keyId: string }, now: Date = this.clock.now()): void {
+    const lease = this.leases.get(`quota#${caller.keyId}`);
+    if (lease && lease.window === now.toISOString().slice(0, 10)) {
+      lease.left++;
+      lease.exhausted = false;
+    }
   }
 
   /** Drops this container's cached copy of a key that was just changed (revoked, suspended, new allow-list). */

@@ -186,9 +186,8 @@ export interface ApiKeyRegistry {
 export interface AccessCounters {
   /** Adds `by` (default 1) to the key's requests in that minute and returns the new total. */
   countRequest(keyId: string, epochMinute: number, by?: number): Promise<number>;
-  countOrder(keyId: string, day: string): Promise<number>;
-  /** Orders counted for the key on that day, without counting one. */
-  ordersToday(keyId: string, day: string): Promise<number>;
+  /** Adds `by` (default 1) to the key's orders that day and returns the new total. */
+  countOrder(keyId: string, day: string, by?: number): Promise<number>;
   countInvalidKey(source: string, epochMinute: number): Promise<number>;
   countInvalidRequest(keyId: string, epochMinute: number): Promise<number>;
   blockSource(source: string, until: Date, reason: string): Promise<void>;

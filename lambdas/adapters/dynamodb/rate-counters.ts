@@ -17,13 +17,8 @@ export class DynamoAccessCounters implements AccessCounters {
     return this.add(keys.rateWindow(keyId, epochMinute), 'rate-window', minuteWindowExpiry(epochMinute), by);
   }
 
-  countOrder(keyId: string, day: string): Promise<number> {
-    return this.add(keys.orderQuota(keyId, day), 'order-quota', Date.parse(`${day}T00:00:00Z`) / 1000 + 2 * DAY_S);
-  }
-
-  async ordersToday(keyId: string, day: string): Promise<number> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.orderQuota(keyId, day), ConsistentRead: true }));
-    return Number(Item?.count ?? 0);
+  countOrder(keyId: string, day: string, by = 1): Promise<number> {
+    return this.add(keys.orderQuota(keyId, day), 'order-quota', Date.parse(`${day}T00:00:00Z`) / 1000 + 2 * DAY_S, by);
   }
 
   countInvalidKey(source: string, epochMinute: number): Promise<number> {
