@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '../lambdas/adapters/dynamodb/table-design.js';
@@ -31,7 +32,8 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
   const dir = jarDirectory();
   const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx384m', '-XX:+UseParallelGC', '-XX:ParallelGCThreads=2', '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(options.port), '-sharedDb'];
   args.push(...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']));
-  const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // DynamoDB Local writes a metadata file into its working directory: keep it out of the repository.
+  const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: options.dataDir ?? tmpdir() });
   // However this process ends (even by an uncaught error), DynamoDB Local must not outlive it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
