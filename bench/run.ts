@@ -92,6 +92,10 @@ async function latencyPhase(): Promise<void> {
       );
     }
 
+    const batched = await timed(1, 100, () => deps.orders.getOrders(own, 'status'));
+    const lookups = await timed(1, 30, () => Promise.all(own.map((id) => deps.orders.getOrder(id))));
+    print(`  store level: 100 orders in batched reads p50 ${ms(batched.p50)}, as 100 separate lookups p50 ${ms(lookups.p50)}`);
+
     print('');
     print('Bare TransactWriteItems on the same DynamoDB Local (3 items: put, conditional update, put):');
     const bare: Record<number, { p50: number; p99: number }> = {};
