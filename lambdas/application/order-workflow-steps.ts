@@ -28,7 +28,9 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
   if (order.phase === 'finalized') return 'finalized';
   if (order.phase === 'submitted') return 'submitted';
   if (order.rejectedReason !== undefined) return 'rejected';
-  if (order.cancelRequested) {
+  // Cancelled before any call could have reached the provider: refund instead of submitting. If a call may have
+  // reached it, the order goes on (resent with its request_id, or held) and the cancel is forwarded after.
+  if (order.cancelRequested && !order.submitInFlight) {
     await orders.recordRejected(orderId, 'Canceled at the customer\'s request before it reached the provider', clock.now().toISOString());
     return 'rejected';
   }
@@ -41,11 +43,12 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
   // A call that may have reached a provider without request_id support must not be repeated: a person decides.
   if (order.submitInFlight && !provider.acceptsRequestId) return 'unconfirmed';
 
-  // Only a provider without request_id support needs the in-flight marker: for the others, resending is safe.
-  if (!provider.acceptsRequestId) {
-    const started = await orders.beginSubmit(orderId, clock.now().toISOString());
-    if (!started) return submitOrder(services, orderId);
-  }
+  // The in-flight marker goes on before every call: until the provider's answer is recorded, the order may be
+  // there. Without request_id support only one call may ever be under way; with it, a resend is safe.
+  const started = provider.acceptsRequestId
+    ? await orders.markSubmitInFlight(orderId, clock.now().toISOString())
+    : await orders.beginSubmit(orderId, clock.now().toISOString());
+  if (!started) return submitOrder(services, orderId);
 
   const client = await providers.forProvider(provider);
   try {
@@ -55,7 +58,8 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
       requestId: `codex-${order.id}`,
     });
     const submitted = await orders.recordSubmitted(orderId, externalOrderId, clock.now().toISOString());
-    // A cancel that arrived while we were submitting goes on to the provider now.
+    // A cancel that arrived while we were submitting goes on to the provider now. If the provider refuses or cannot
+    // be reached, the order simply runs on; the customer can ask again now that it is at the provider.
     if (submitted?.cancelRequested) await client.cancel([externalOrderId]).catch(() => undefined);
     return 'submitted';
   } catch (error) {
@@ -64,14 +68,14 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
       return 'rejected';
     }
     if (error instanceof ProviderNotReached) {
-      // This call did not reach the provider; an earlier unclear one to a request_id provider still may have.
-      if (!provider.acceptsRequestId) await orders.clearSubmitInFlight(orderId, clock.now().toISOString());
+      // This call did not reach the provider. An earlier call still may have (the marker was already on when this
+      // run read the order), and then the marker stays.
+      if (!order.submitInFlight) await orders.clearSubmitInFlight(orderId, clock.now().toISOString());
       throw new ProviderUnavailable(error.message);
     }
     if (error instanceof ProviderOutcomeUnknown) {
+      // The marker stays on: resending is safe only with request_id, and giving up later must not refund blindly.
       if (!provider.acceptsRequestId) return 'unconfirmed';
-      // Safe to resend with the same request_id; remembered so that giving up later does not refund blindly.
-      if (!order.submitInFlight) await orders.beginSubmit(orderId, clock.now().toISOString());
       throw new ProviderUnavailable(error.message);
     }
     throw error;

@@ -1,6 +1,7 @@
 // Refills of completed orders within the service's refill window, and their status.
 import { type Refill, type RefillStatus, REFILL_COOLDOWN_HOURS, isFinalRefillStatus, refillRefusal } from '../domain/refills.js';
 import type { RefillIdAllocator } from '../domain/ports.js';
+import { ProviderNotReached, ProviderRejected } from '../domain/provider-errors.js';
 import type { OrderServices } from './order-services.js';
 
 export type RefillResult = { orderId: string; refillId: number } | { orderId: string; error: string };
@@ -43,8 +44,13 @@ export async function refillOrders(services: OrderServices, refillIds: RefillIdA
     try {
       externalRefillId = (await (await services.providers.forProvider(provider)).refill(order.externalOrderId)).refillId;
     } catch (error) {
-      await services.orders.releaseRefill(order.id, at, claim.previous);
-      results.push({ orderId: id, error: error instanceof Error && error.name === 'ProviderRejected' ? `Refill refused: ${error.message}` : 'The provider could not be reached; try again later' });
+      // The claim is given back only when the provider certainly did not take the refill; after an unclear
+      // answer it may have, and asking again could refill twice.
+      if (error instanceof ProviderRejected || error instanceof ProviderNotReached) await services.orders.releaseRefill(order.id, at, claim.previous);
+      results.push({
+        orderId: id,
+        error: error instanceof ProviderRejected ? `Refill refused: ${error.message}` : error instanceof ProviderNotReached ? 'The provider could not be reached; try again later' : 'The provider did not confirm the refill; try again tomorrow',
+      });
       continue;
     }
     const refill: Refill = { id: await refillIds.next(), orderId: order.id, ownerId, providerId: provider.id, externalRefillId, status: 'Pending', createdAt: at, checkedAt: at };

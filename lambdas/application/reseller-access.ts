@@ -173,23 +173,21 @@ export class ResellerAccess {
   }
 
   /**
-   * Takes one order from the key's daily quota (UTC days), through a leased slice like the per-minute limit, so an
-   * order costs no quota write of its own. False once the quota is used up; give the unit back with
-   * returnDailyOrder when the order is then not placed.
+   * Counts one order against the key's daily quota (UTC days); false, and nothing counted, once the quota is used
+   * up. Counted per order in DynamoDB (not leased like the per-minute limit: a slice left in a container that stops
+   * serving the key would be lost for the rest of the day). Give it back with returnDailyOrder when no order results.
    */
   async consumeDailyOrderQuota(caller: Caller & { keyId: string; limits?: ApiKeyLimits }, now: Date = this.clock.now()): Promise<boolean> {
     const quota = (caller.limits ?? this.settings.defaultLimits).dailyOrderQuota;
     const day = now.toISOString().slice(0, 10);
-    return this.takeFromLease(`quota#${caller.keyId}`, day, quota, (slice) => this.deps.counters.countOrder(caller.keyId, day, slice));
+    if ((await this.deps.counters.countOrder(caller.keyId, day)) <= quota) return true;
+    await this.deps.counters.countOrder(caller.keyId, day, -1);
+    return false;
   }
 
-  /** Gives back a unit taken by consumeDailyOrderQuota for an order that was refused after all. */
-  returnDailyOrder(caller: Caller & { keyId: string }, now: Date = this.clock.now()): void {
-    const lease = this.leases.get(`quota#${caller.keyId}`);
-    if (lease && lease.window === now.toISOString().slice(0, 10)) {
-      lease.left++;
-      lease.exhausted = false;
-    }
+  /** Gives back what consumeDailyOrderQuota counted for an order that was not placed after all. */
+  async returnDailyOrder(caller: Caller & { keyId: string }, now: Date = this.clock.now()): Promise<void> {
+    await this.deps.counters.countOrder(caller.keyId, now.toISOString().slice(0, 10), -1);
   }
 
   /** Drops this container's cached copy of a key that was just changed (revoked, suspended, new allow-list). */

@@ -90,7 +90,7 @@ export function newOrder(service: Service, request: OrderRequest, id: number, no
     link,
     quantity: spec.quantity,
     // A package's units are its size when the catalog knows it; otherwise the package counts as one unit.
-    units: spec.type === 'Package' && service.packageSize ? service.packageSize : orderedUnits(spec),
+    units: spec.type === 'Package' && Number.isSafeInteger(service.packageSize) && service.packageSize! > 0 ? service.packageSize! : orderedUnits(spec),
     ...(spec.runs !== undefined ? { runs: spec.runs, interval: spec.interval } : {}),
     providerFields: providerFields(spec),
     pricing: FIXED_PRICE_TYPES.has(spec.type) ? 'fixed' : 'per_thousand',

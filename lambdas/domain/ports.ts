@@ -71,8 +71,10 @@ export interface OrderStore {
   getOrder(id: number): Promise<Order | undefined>;
   /** Up to any number of orders; the 'status' view carries only what a status answer shows. */
   getOrders(ids: number[], view?: 'full' | 'status'): Promise<Map<number, Order>>;
-  /** Marks a call to the provider as under way; undefined when the order is no longer waiting to be submitted. */
+  /** Marks a call to the provider as under way, if none is; undefined when one is or the order is no longer waiting. */
   beginSubmit(id: number, now: string): Promise<Order | undefined>;
+  /** Marks a call to the provider as under way, whether or not one was (resending is safe with request_id). */
+  markSubmitInFlight(id: number, now: string): Promise<Order | undefined>;
   /** Returns the order as it now stands; undefined when it was no longer waiting to be submitted. */
   recordSubmitted(id: number, externalOrderId: string, now: string): Promise<Order | undefined>;
   /** Marks the customer's wish to cancel, only while the order is in that phase; undefined otherwise. */

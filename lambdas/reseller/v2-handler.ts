@@ -46,17 +46,19 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
     case 'add': {
       const input = parse(AddParams, params);
       if (!(await deps.access.consumeDailyOrderQuota(caller))) throw new V2Error(ACCESS_ERRORS.dailyOrderLimit);
-      // Only orders placed count against the quota: a refused attempt gives its unit back.
+      // Only new orders count against the quota: a refused attempt or a request_id replay gives its unit back.
+      const startedAt = new Date().toISOString();
       const order = await placeOrder(deps, {
         ownerId: caller.ownerId,
         walletId: caller.walletId,
         serviceId: input.service,
         fields: Object.fromEntries(Object.entries(params).filter(([name]) => !NOT_ORDER_FIELDS.has(name))),
         ...(input.request_id ? { requestId: input.request_id } : {}),
-      }).catch((error: unknown) => {
-        deps.access.returnDailyOrder(caller);
+      }).catch(async (error: unknown) => {
+        await deps.access.returnDailyOrder(caller);
         throw error;
       });
+      if (order.createdAt < startedAt) await deps.access.returnDailyOrder(caller);
       logger.info('order accepted', { orderId: order.id, ownerId: caller.ownerId, charge: order.charge });
       return { order: order.id };
     }

@@ -255,6 +255,19 @@ describe('rate limits', () => {
     expect(await access.consumeDailyOrderQuota(caller, new Date('2030-01-16T00:00:00.000Z'))).toBe(true);
   });
 
+  it('lets a key use its whole daily quota however many containers serve it, and gives back returned orders', async () => {
+    const { key } = await newKey({ limits: { dailyOrderQuota: 4 } });
+    const containers = Array.from({ length: 6 }, () => container());
+    const caller = okCaller(await containers[0]!.check({ key, sourceIp: '192.0.2.25', now: T0 }));
+    const when = at(7_200_000);
+    const results = [];
+    for (const access of containers) results.push(await access.consumeDailyOrderQuota(caller, when));
+    expect(results).toEqual([true, true, true, true, false, false]);
+    await containers[0]!.returnDailyOrder(caller, when);
+    expect(await containers[5]!.consumeDailyOrderQuota(caller, when)).toBe(true);
+    expect(await containers[4]!.consumeDailyOrderQuota(caller, when)).toBe(false);
+  });
+
   it('expires counters through the table TTL a little after their window', async () => {
     const { key, record } = await newKey();
     await container().check({ key, sourceIp: '192.0.2.23', now: at(30_000) });

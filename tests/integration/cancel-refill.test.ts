@@ -2,7 +2,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cancelOrders } from '../../lambdas/application/cancel-orders.js';
-import { finalizeOrder, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
+import { finalizeOrder, giveUpSubmission, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
+import { ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/domain/provider-errors.js';
 import { placeOrder } from '../../lambdas/application/place-order.js';
 import { refillOrders, refillStatuses } from '../../lambdas/application/refill-orders.js';
 import { isDomainError } from '../../lambdas/domain/errors.js';
@@ -87,7 +88,42 @@ describe('cancelling while the order reaches the provider', () => {
   });
 });
 
+describe('cancelling while a call to the provider may be under way', () => {
+  it('refuses the cancel, and never refunds an order the provider may hold', async () => {
+    const order = await place();
+    upstream.placeScript.push(new ProviderOutcomeUnknown('timeout'));
+    await submitOrder(env.services, order.id).catch(() => undefined);
+    expect((await cancelOrders(env.services, OWNER, [String(order.id)]))[0]).toMatchObject({ outcome: 'refused', reason: expect.stringMatching(/being submitted/) });
+    // Resent with the same request_id, it goes through; nothing was refunded on the way.
+    upstream.placeScript.push('p-maybe');
+    expect(await submitOrder(env.services, order.id)).toBe('submitted');
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ externalOrderId: 'p-maybe', refunded: 0 });
+  });
+
+  it('after a crash in the middle of a submission, neither a cancel nor giving up refunds', async () => {
+    const order = await place();
+    await table.orders.markSubmitInFlight(order.id, new Date().toISOString());
+    expect((await cancelOrders(env.services, OWNER, [String(order.id)]))[0]).toMatchObject({ outcome: 'refused' });
+    expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('retry_later');
+    expect((await table.orders.getOrder(order.id))!.rejectedReason).toBeUndefined();
+  });
+});
+
 describe('refills', () => {
+  it('keeps the claim when the provider\'s answer to a refill is unclear, so it is not refilled twice', async () => {
+    const order = await completed();
+    upstream.refillScript.push(new ProviderOutcomeUnknown('timeout'));
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ error: expect.stringMatching(/did not confirm/) });
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ error: expect.stringMatching(/already requested/) });
+  });
+
+  it('gives the claim back when the provider refuses the refill', async () => {
+    const order = await completed();
+    upstream.refillScript.push(new ProviderRejected('Refill not possible yet'));
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ error: 'Refill refused: Refill not possible yet' });
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refillId: expect.any(Number) });
+  });
+
   it('asks the provider for a refill of a completed order and gives back a numeric refill id', async () => {
     const order = await completed();
     const [result] = await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]);

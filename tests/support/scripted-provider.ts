@@ -32,9 +32,12 @@ export class ScriptedProvider implements ProviderClient {
     return new Map(ids.map((id) => [id, this.cancelAnswers.get(id) ?? new ProviderRejected('Incorrect order ID')]));
   }
   refillCalls: string[] = [];
+  refillScript: Error[] = [];
   refillStatuses = new Map<string, RefillStatus>();
   async refill(id: string) {
     this.refillCalls.push(id);
+    const failure = this.refillScript.shift();
+    if (failure) throw failure;
     return { refillId: `r-${id}` };
   }
   async refillStatus(ids: string[]) {

@@ -117,6 +117,14 @@ export class DynamoOrderStore implements OrderStore {
     });
   }
 
+  async markSubmitInFlight(id: number, now: string): Promise<Order | undefined> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression: 'SET submitInFlight = :yes, submitAttempts = submitAttempts + :one, updatedAt = :now',
+      ConditionExpression: 'phase = :accepted AND attribute_not_exists(rejectedReason)',
+      ExpressionAttributeValues: { ':yes': true, ':one': 1, ':now': now, ':accepted': 'accepted' },
+    });
+  }
+
   async recordSubmitted(id: number, externalOrderId: string, now: string): Promise<Order | undefined> {
     return this.conditionalUpdate(id, {
       UpdateExpression: 'SET externalOrderId = :ext, phase = :submitted, updatedAt = :now REMOVE submitInFlight',
@@ -160,7 +168,8 @@ export class DynamoOrderStore implements OrderStore {
   async requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined> {
     return this.conditionalUpdate(id, {
       UpdateExpression: 'SET cancelRequested = :yes, updatedAt = :now',
-      ConditionExpression: 'phase = :phase',
+      // Before submission, only while no call to the provider is under way: otherwise the provider may have it.
+      ConditionExpression: whilePhase === 'accepted' ? 'phase = :phase AND attribute_not_exists(submitInFlight)' : 'phase = :phase',
       ExpressionAttributeValues: { ':yes': true, ':now': now, ':phase': whilePhase },
     });
   }
