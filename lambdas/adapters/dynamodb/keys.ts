@@ -1,6 +1,16 @@
 // Item keys of the single table. Every item also has an `entity` attribute naming what it is.
+
+/** Orders are kept in pages of this many consecutive ids, one partition key per page (see `keys.order`). */
+export const ORDER_PAGE_SIZE = 100;
+
+const orderPage = (id: number): string => `ORDERS#${Math.floor(id / ORDER_PAGE_SIZE)}`;
+
 export const keys = {
-  order: (id: number) => ({ pk: `ORDER#${id}`, sk: 'ORDER' }),
+  // A page of consecutive ids shares a partition, so a status check of many recent orders is one Query per page
+  // rather than an item read per order. Ids are handed out in blocks per container, so a page fills from one
+  // container at the pace it accepts orders: far below a partition's write limit.
+  order: (id: number) => ({ pk: orderPage(id), sk: `ORDER#${String(id).padStart(12, '0')}` }),
+  orderPage,
   openOrders: (providerId: string) => `OPEN#${providerId}`,
   wallet: (walletId: string) => ({ pk: `WALLET#${walletId}`, sk: 'WALLET' }),
   ledgerEntry: (walletId: string, seq: number) => ({ pk: `WALLET#${walletId}`, sk: `LEDGER#${String(seq).padStart(12, '0')}` }),

@@ -1,0 +1,63 @@
+// Reading many orders at once (a multi-id `status`, `cancel` or `refill`), on DynamoDB Local.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { placeOrder } from '../../lambdas/application/place-order.js';
+import { planOrderReads } from '../../lambdas/adapters/dynamodb/order-store.js';
+import type { Order } from '../../lambdas/domain/orders.js';
+import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
+
+let table: TestTable;
+const placed: Order[] = [];
+
+beforeAll(async () => {
+  table = await createTestTable();
+  const env = orderServicesOn(table);
+  await table.catalog.putService(TEST_SERVICE);
+  await fundedWallet(table, 'w-a', '1000.00');
+  await fundedWallet(table, 'w-b', '1000.00');
+  // 130 orders of two owners, interleaved, across two pages of ids.
+  for (let i = 0; i < 130; i++) {
+    const walletId = i % 2 === 0 ? 'w-a' : 'w-b';
+    placed.push(await placeOrder(env.services, { ownerId: `owner-${walletId}`, walletId, serviceId: 1, link: `https://youtube.com/watch?v=r${i}`, quantity: 100 + i }));
+  }
+}, 60_000);
+
+describe('reading many orders at once', () => {
+  it('returns exactly the orders asked for, across pages, never a neighbour read along the way', async () => {
+    const ownerA = placed.filter((o) => o.walletId === 'w-a');
+    expect(new Set(placed.map((o) => Math.floor(o.id / 100))).size).toBeGreaterThan(1);
+    const found = await table.orders.getOrders(ownerA.map((o) => o.id), 'status');
+    expect([...found.keys()].sort()).toEqual(ownerA.map((o) => o.id).sort());
+    for (const order of ownerA) expect(found.get(order.id)).toMatchObject({ id: order.id, ownerId: 'owner-w-a', quantity: order.quantity, charge: order.charge, status: 'Pending' });
+  });
+
+  it('gives the same full orders as reading them one by one, for dense, sparse and missing ids', async () => {
+    const dense = placed.slice(10, 60).map((o) => o.id);
+    const sparse = [placed[0]!.id, placed[99]!.id, placed[129]!.id];
+    const missing = [1, 99_999_999];
+    const found = await table.orders.getOrders([...dense, ...sparse, ...missing, dense[0]!]);
+    expect(found.size).toBe(dense.length + sparse.length);
+    for (const id of [...dense, ...sparse]) expect(found.get(id)).toEqual(await table.orders.getOrder(id));
+    for (const id of missing) expect(found.has(id)).toBe(false);
+    const scattered = await table.orders.getOrders(sparse);
+    expect([...scattered.keys()].sort()).toEqual([...sparse].sort());
+  });
+});
+
+describe('planning the reads', () => {
+  it('reads a dense run of ids as one range per page and scattered ids one by one', () => {
+    const run = Array.from({ length: 100 }, (_, i) => 10_050 + i);
+    expect(planOrderReads(run)).toEqual({
+      ranges: [
+        { first: 10_050, last: 10_074, ids: run.slice(0, 25) },
+        { first: 10_075, last: 10_099, ids: run.slice(25, 50) },
+        { first: 10_100, last: 10_124, ids: run.slice(50, 75) },
+        { first: 10_125, last: 10_149, ids: run.slice(75) },
+      ],
+      singles: [],
+    });
+    expect(planOrderReads([10_000, 10_050, 10_099, 20_000])).toEqual({ ranges: [], singles: [10_000, 10_050, 10_099, 20_000] });
+    // Every other id is still dense enough: the range costs fewer read units than the item reads.
+    expect(planOrderReads([10_000, 10_002, 10_004, 10_006]).ranges).toEqual([{ first: 10_000, last: 10_006, ids: [10_000, 10_002, 10_004, 10_006] }]);
+    expect(planOrderReads([10_000]).singles).toEqual([10_000]);
+  });
+});
