@@ -18,7 +18,7 @@ export async function placeOrder(services: OrderServices, input: PlaceOrderInput
   if (!service) throw new DomainError('unknown_service', 'Incorrect service ID');
   // Validate before taking an id, so bad input costs no write at all.
   newOrder(service, input, 0, clock.now().toISOString());
-  const order = newOrder(service, input, await orderIds.next(), clock.now().toISOString());
+  const order = newOrder(service, input, await orderIds.next(input.ownerId), clock.now().toISOString());
   try {
     await orders.placeOrder(order);
   } catch (error) {

@@ -102,7 +102,8 @@ export interface OrderStore {
 }
 
 export interface OrderIdAllocator {
-  next(): Promise<number>;
+  /** A new unique id; given the owner, an owner's ids come out close together where the store can arrange it. */
+  next(ownerId?: string): Promise<number>;
 }
 
 /** Numeric ids for refills, handed out like order ids. */

@@ -1,33 +1,90 @@
 // Order (and refill) ids come in blocks: one counter write reserves a block, so orders do not all hit one item.
 // Ids are unique and increase within a container; across containers they interleave by block.
+//
+// An owner who orders often (a reseller's panel) gets blocks of its own, so its orders sit together in the pages
+// of `keys.order` and its status checks read few pages and few foreign orders. Occasional owners share the
+// container's block, so they cost no extra counter write. A block given up unfinished (a container ends, an owner
+// falls out of the table below) leaves a gap in the ids; nothing depends on ids being dense.
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderIdAllocator } from '../../domain/ports.js';
 import { keys } from './keys.js';
 
 const FIRST_ORDER_ID = 10_000;
 
-export class BlockOrderIdAllocator implements OrderIdAllocator {
+export interface BlockAllocatorOptions {
+  counterName?: string;
+  firstId?: number;
+  /** Ids an owner takes from the shared block before it gets blocks of its own; 0 never gives owners blocks. */
+  ownBlockAfter?: number;
+  /** Owners remembered per container, least recently served forgotten first. */
+  maxOwners?: number;
+}
+
+/** A reserved range of ids, handed out from the bottom. */
+class IdBlock {
   private nextId = 0;
   private lastId = -1;
-  private refill: Promise<void> | undefined;
+  private reserving: Promise<void> | undefined;
+
+  constructor(private readonly reserve: () => Promise<{ first: number; last: number }>) {}
+
+  async take(): Promise<number> {
+    while (this.nextId > this.lastId) {
+      this.reserving ??= this.reserve()
+        .then(({ first, last }) => {
+          this.nextId = first;
+          this.lastId = last;
+        })
+        .finally(() => (this.reserving = undefined));
+      await this.reserving;
+    }
+    return this.nextId++;
+  }
+}
+
+interface OwnerUse {
+  takenFromShared: number;
+  block?: IdBlock;
+}
+
+export class BlockOrderIdAllocator implements OrderIdAllocator {
+  private readonly shared: IdBlock;
+  private readonly owners = new Map<string, OwnerUse>();
+  private readonly counterName: string;
+  private readonly firstId: number;
+  private readonly ownBlockAfter: number;
+  private readonly maxOwners: number;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly blockSize: number,
-    private readonly counterName = 'order-id',
-    private readonly firstId = FIRST_ORDER_ID,
-  ) {}
-
-  async next(): Promise<number> {
-    while (this.nextId > this.lastId) {
-      this.refill ??= this.reserveBlock().finally(() => (this.refill = undefined));
-      await this.refill;
-    }
-    return this.nextId++;
+    options: BlockAllocatorOptions = {},
+  ) {
+    this.counterName = options.counterName ?? 'order-id';
+    this.firstId = options.firstId ?? FIRST_ORDER_ID;
+    this.ownBlockAfter = options.ownBlockAfter ?? 5;
+    this.maxOwners = options.maxOwners ?? 1_000;
+    this.shared = new IdBlock(() => this.reserveBlock());
   }
 
-  private async reserveBlock(): Promise<void> {
+  async next(ownerId?: string): Promise<number> {
+    if (ownerId === undefined || this.ownBlockAfter === 0) return this.shared.take();
+    const use = this.owners.get(ownerId) ?? { takenFromShared: 0 };
+    // Most recently served last, so the first entry is the one to forget.
+    this.owners.delete(ownerId);
+    this.owners.set(ownerId, use);
+    if (this.owners.size > this.maxOwners) this.owners.delete(this.owners.keys().next().value!);
+    if (use.block) return use.block.take();
+    if (use.takenFromShared >= this.ownBlockAfter) {
+      use.block = new IdBlock(() => this.reserveBlock());
+      return use.block.take();
+    }
+    use.takenFromShared++;
+    return this.shared.take();
+  }
+
+  private async reserveBlock(): Promise<{ first: number; last: number }> {
     const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
@@ -39,7 +96,6 @@ export class BlockOrderIdAllocator implements OrderIdAllocator {
       }),
     );
     const last = Number(Attributes?.value);
-    this.nextId = last - this.blockSize + 1;
-    this.lastId = last;
+    return { first: last - this.blockSize + 1, last };
   }
 }
