@@ -48,10 +48,8 @@ describe('planning the reads', () => {
     const run = Array.from({ length: 100 }, (_, i) => 10_050 + i);
     expect(planOrderReads(run)).toEqual({
       ranges: [
-        { first: 10_050, last: 10_074, ids: run.slice(0, 25) },
-        { first: 10_075, last: 10_099, ids: run.slice(25, 50) },
-        { first: 10_100, last: 10_124, ids: run.slice(50, 75) },
-        { first: 10_125, last: 10_149, ids: run.slice(75) },
+        { first: 10_050, last: 10_099, ids: run.slice(0, 50) },
+        { first: 10_100, last: 10_149, ids: run.slice(50) },
       ],
       singles: [],
     });
