@@ -1,7 +1,7 @@
 // Runs the order workflow locally from the same ASL file as AWS, with aws-local-stepfunctions. Lambda tasks call
 // the same handler modules; a `.waitForTaskToken` task waits until resume() is called with its token, as
 // SendTaskSuccess does on AWS. Implements the same OrderWorkflow port as the Step Functions adapter.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
@@ -84,7 +84,9 @@ export class LocalOrderWorkflow implements OrderWorkflow {
   }
 
   private start(name: string, input: { orderId: number }): void {
-    const token = `local:${name}:${randomUUID()}`;
+    // As long as the tokens AWS hands out can be (1,024 characters until 2024; real ones run to several hundred),
+    // so what stores the token weighs locally what it will on AWS.
+    const token = `local:${name}:${randomBytes(768).toString('base64url')}`.slice(0, 1024);
     const record: ExecutionRecord = { name, status: 'RUNNING', transitions: 0 };
     this.executions.set(name, record);
     const handlers: Record<string, (input: unknown) => Promise<never>> = {};

@@ -71,9 +71,12 @@ async function pollBatch(
       const updated = await services.orders.recordProgress(order.id, answer, now.toISOString());
       if (!updated) continue;
       report.updated++;
-      if (isTerminal(updated.status) && updated.taskToken) {
-        await services.workflow.resume(updated.taskToken, { orderId: order.id, status: updated.status });
-        report.resumed++;
+      if (isTerminal(updated.status)) {
+        const token = await services.orders.getTaskToken(order.id);
+        if (token) {
+          await services.workflow.resume(token, { orderId: order.id, status: updated.status });
+          report.resumed++;
+        }
       }
     } catch {
       // One order's failure must not stop the batch; the sweeper resumes an ended order whose resume was lost.

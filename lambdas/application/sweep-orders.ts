@@ -27,8 +27,8 @@ export async function sweepOpenOrders(services: OrderServices, options: SweepOpt
         try {
           // An order that ended while its workflow waits (the poller's resume was lost) only needs resuming.
           if (isTerminal(order.status)) {
-            const full = await services.orders.getOrder(order.id);
-            if (full?.taskToken) await services.workflow.resume(full.taskToken, { orderId: order.id, status: full.status });
+            const token = await services.orders.getTaskToken(order.id);
+            if (token) await services.workflow.resume(token, { orderId: order.id, status: order.status });
           }
           await services.workflow.ensureStarted(order.id);
           started.push(order.id);

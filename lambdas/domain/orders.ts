@@ -50,7 +50,6 @@ export interface Order {
   rejectedReason?: string;
   requestId?: string;
   /** The order workflow's callback token while it waits for the order to end. */
-  taskToken?: string;
   /** The customer asked to cancel; the provider decides, and the order settles as it reports. */
   cancelRequested?: boolean;
   lastRefillAt?: string;

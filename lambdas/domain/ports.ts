@@ -92,8 +92,10 @@ export interface OrderStore {
   countResubmitRound(id: number, now: string): Promise<void>;
   /** The last call certainly did not reach the provider, so the next one is safe. */
   clearSubmitInFlight(id: number, now: string): Promise<void>;
-  /** Stores the workflow's callback token and returns the order as it now stands. */
+  /** Stores the workflow's callback token; returns the order as it now stands, undefined if it is already finalized. */
   parkTaskToken(id: number, token: string, now: string): Promise<Order | undefined>;
+  /** The callback token of the order's waiting workflow, if one was parked. */
+  getTaskToken(id: number): Promise<string | undefined>;
   /** Writes the provider's progress; returns the order as it now stands, undefined if it is already finalized. */
   recordProgress(id: number, progress: ProviderProgress, now: string): Promise<Order | undefined>;
   /** Settles the order exactly once: status, refund ledger entry and wallet credit in one transaction. */

@@ -1,7 +1,7 @@
 // The workflow steps and the poller on DynamoDB Local, with a scripted provider in place of HTTP.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placeOrder } from '../../lambdas/application/place-order.js';
-import { MAX_RESUBMIT_ROUNDS, ProviderUnavailable, awaitOutcome, giveUpSubmission, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
+import { MAX_RESUBMIT_ROUNDS, ProviderUnavailable, awaitOutcome, finalizeOrder, giveUpSubmission, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
 import { pollAllProviders } from '../../lambdas/application/poll-providers.js';
 import { sweepOpenOrders } from '../../lambdas/application/sweep-orders.js';
 import type { Provider } from '../../lambdas/domain/catalog.js';
@@ -104,12 +104,25 @@ describe('submitting an order', () => {
 });
 
 describe('waiting for the outcome', () => {
-  it('parks the callback token on the order', async () => {
+  it('parks the callback token beside the order, which stays small', async () => {
     const order = await newOrder();
     upstream.placeScript.push('p-400');
     await submitOrder(env.services, order.id);
-    expect(await awaitOutcome(env.services, order.id, 'token-400')).toBe('parked');
-    expect((await table.orders.getOrder(order.id))!.taskToken).toBe('token-400');
+    const token = `token-400-${'x'.repeat(1000)}`;
+    expect(await awaitOutcome(env.services, order.id, token)).toBe('parked');
+    expect(await table.orders.getTaskToken(order.id)).toBe(token);
+    const stored = (await table.allItems()).find((item) => item.entity === 'order' && item.id === order.id)!;
+    expect(JSON.stringify(stored).length).toBeLessThan(1000);
+  });
+
+  it('resumes at once when the order is already finalized', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push('p-450');
+    await submitOrder(env.services, order.id);
+    await table.orders.recordProgress(order.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
+    await finalizeOrder(env.services, order.id);
+    expect(await awaitOutcome(env.services, order.id, 'token-450')).toBe('resumed');
+    expect(env.resumed.at(-1)).toMatchObject({ token: 'token-450', output: { status: 'finalized' } });
   });
 
   it('resumes at once when the order ended before the token was parked', async () => {

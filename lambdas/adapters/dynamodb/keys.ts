@@ -11,6 +11,8 @@ export const keys = {
   // container at the pace it accepts orders: far below a partition's write limit.
   order: (id: number) => ({ pk: orderPage(id), sk: `ORDER#${String(id).padStart(12, '0')}` }),
   orderPage,
+  // Beside its order, outside the `ORDER#` range a status Query reads.
+  taskToken: (orderId: number) => ({ pk: orderPage(orderId), sk: `TOKEN#${String(orderId).padStart(12, '0')}` }),
   openOrders: (providerId: string) => `OPEN#${providerId}`,
   wallet: (walletId: string) => ({ pk: `WALLET#${walletId}`, sk: 'WALLET' }),
   ledgerEntry: (walletId: string, seq: number) => ({ pk: `WALLET#${walletId}`, sk: `LEDGER#${String(seq).padStart(12, '0')}` }),

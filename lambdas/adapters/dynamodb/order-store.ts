@@ -11,6 +11,8 @@ import { TABLE_DESIGN } from './table-design.js';
 import { moveMoney } from './wallet-transaction.js';
 
 const index = TABLE_DESIGN.openOrdersIndex;
+/** A workflow waits at most 180 days for an order's outcome; its token is kept a little longer. */
+const TOKEN_KEPT_S = 190 * 24 * 3600;
 
 export class DynamoOrderStore implements OrderStore {
   constructor(
@@ -184,12 +186,20 @@ export class DynamoOrderStore implements OrderStore {
     });
   }
 
+  // The token has an item of its own: at up to 2 KB it would push the order past 1 KB, and every later write of the
+  // order (progress, settlement) would cost twice the write units. Expiry (free TTL deletion) comes after the
+  // longest wait of the workflow.
   async parkTaskToken(id: number, token: string, now: string): Promise<Order | undefined> {
-    return this.conditionalUpdate(id, {
-      UpdateExpression: 'SET taskToken = :token, updatedAt = :now',
-      ConditionExpression: 'attribute_exists(pk) AND phase <> :finalized',
-      ExpressionAttributeValues: { ':token': token, ':now': now, ':finalized': 'finalized' },
-    });
+    const expiresAt = Math.floor(Date.parse(now) / 1000) + TOKEN_KEPT_S;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.taskToken(id), entity: 'task-token', orderId: id, token, at: now, expiresAt } }));
+    // Read after the write: a poller that ends the order after this read finds the token, one before it is seen here.
+    const order = await this.getOrder(id);
+    return order && order.phase !== 'finalized' ? order : undefined;
+  }
+
+  async getTaskToken(id: number): Promise<string | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.taskToken(id), ConsistentRead: true }));
+    return Item ? String(Item.token) : undefined;
   }
 
   async requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined> {
@@ -319,7 +329,7 @@ export class DynamoOrderStore implements OrderStore {
       Update: {
         TableName: this.tableName,
         Key: keys.order(order.id),
-        UpdateExpression: 'SET #status = :status, phase = :finalized, remains = :remains, refunded = refunded + :refund, updatedAt = :now, finalizedAt = :now REMOVE openPk, openSk, taskToken, submitInFlight',
+        UpdateExpression: 'SET #status = :status, phase = :finalized, remains = :remains, refunded = refunded + :refund, updatedAt = :now, finalizedAt = :now REMOVE openPk, openSk, submitInFlight',
         // The refund can never push the total refunded past the charge.
         ConditionExpression: 'phase <> :finalized AND refunded <= :maxRefundedBefore',
         ExpressionAttributeNames: { '#status': 'status' },
