@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { placeOrder } from '../../lambdas/application/place-order.js';
 import { planOrderReads } from '../../lambdas/adapters/dynamodb/order-store.js';
 import type { Order } from '../../lambdas/domain/orders.js';
+import { orderStatusAnswer } from '../../lambdas/reseller/v2-answers.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 
 let table: TestTable;
@@ -27,7 +28,17 @@ describe('reading many orders at once', () => {
     expect(new Set(placed.map((o) => Math.floor(o.id / 100))).size).toBeGreaterThan(1);
     const found = await table.orders.getOrders(ownerA.map((o) => o.id), 'status');
     expect([...found.keys()].sort()).toEqual(ownerA.map((o) => o.id).sort());
-    for (const order of ownerA) expect(found.get(order.id)).toMatchObject({ id: order.id, ownerId: 'owner-w-a', quantity: order.quantity, charge: order.charge, status: 'Pending' });
+    for (const order of ownerA) expect(found.get(order.id)).toMatchObject({ id: order.id, ownerId: 'owner-w-a', units: order.units, charge: order.charge, status: 'Pending' });
+  });
+
+  it('reads in the status view everything a status answer shows', async () => {
+    const ids = placed.slice(0, 40).map((o) => o.id);
+    const now = new Date().toISOString();
+    await table.orders.recordSubmitted(ids[3]!, 'p-3', now);
+    await table.orders.recordProgress(ids[3]!, { status: 'In progress', startCount: 70, remains: 12 }, now);
+    const views = await table.orders.getOrders(ids, 'status');
+    for (const id of ids) expect(orderStatusAnswer(views.get(id)!, 'USD')).toEqual(orderStatusAnswer((await table.orders.getOrder(id))!, 'USD'));
+    expect(orderStatusAnswer(views.get(ids[3]!)!, 'USD')).toMatchObject({ start_count: '70', remains: '12' });
   });
 
   it('gives the same full orders as reading them one by one, for dense, sparse and missing ids', async () => {
