@@ -125,7 +125,7 @@ async function latencyPhase(): Promise<void> {
         `${(hundreds.perSecond * own.length).toFixed(0)} order statuses/s; one 100-id request uses the machine of ${(singles.perSecond / hundreds.perSecond).toFixed(2)} single ones`,
     );
 
-    const batched = await timed(1, 100, () => deps.orders.getOrders(own, 'status'));
+    const batched = await timed(1, 100, () => deps.orders.getOrderStatuses(own));
     const lookups = await timed(1, 30, () => Promise.all(own.map((id) => deps.orders.getOrder(id))));
     print(`  store level: 100 orders in batched reads p50 ${ms(batched.p50)}, as 100 separate lookups p50 ${ms(lookups.p50)}`);
     if (!phases.includes('latency')) return;

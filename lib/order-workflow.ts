@@ -90,7 +90,8 @@ export class OrderWorkflow extends Construct {
       this.stateMachine.grantStartExecution(fn);
       this.stateMachine.grantExecution(fn, 'states:DescribeExecution', 'states:RedriveExecution');
     }
-    this.stateMachine.grant(fns.pollProviders, 'states:SendTaskSuccess');
+    // The poller resumes orders that end; the sweeper those whose resume was lost.
+    for (const fn of [fns.pollProviders, fns.sweepOrders]) this.stateMachine.grant(fn, 'states:SendTaskSuccess');
     // Not in the function's default policy: the function would then depend on the state machine that depends on it.
     new Policy(this, 'AwaitCompletionTaskResponse', {
       roles: [fns.awaitCompletion.role!],

@@ -27,6 +27,9 @@ export interface Order {
   interval?: number;
   /** Exactly what goes to the provider's `add` besides service and request_id. */
   providerFields?: Record<string, string>;
+  /** Subscriptions: the new posts paid for and the expiry as forwarded, shown by `status`. */
+  posts?: number;
+  expiry?: string;
   /** per_thousand: priced at the rate per 1,000 units; fixed: the rate is the price of the whole order. */
   pricing?: 'per_thousand' | 'fixed';
   ratePer1000: Micros;
@@ -49,13 +52,15 @@ export interface Order {
   /** Why the provider refused the order, when it did. */
   rejectedReason?: string;
   requestId?: string;
-  /** The order workflow's callback token while it waits for the order to end. */
   /** The customer asked to cancel; the provider decides, and the order settles as it reports. */
   cancelRequested?: boolean;
   lastRefillAt?: string;
   /** Set when the service allows one open order per link: the key that no other open order may hold. */
   exclusiveLinkKey?: string;
 }
+
+/** What a `status` answer shows of an order, and all a many-order status read returns. */
+export type OrderStatusView = Pick<Order, 'id' | 'ownerId' | 'charge' | 'refunded' | 'status' | 'serviceType' | 'startCount' | 'remains' | 'units' | 'runs' | 'posts' | 'expiry'>;
 
 export interface OrderRequest {
   ownerId: string;
@@ -78,6 +83,7 @@ export function newOrder(service: Service, request: OrderRequest, id: number, no
   const spec = readOrderFields(service.type, fields, service, { today: now.slice(0, 10) });
   // Subscriptions target a username, not a link; it stands in the link's place for display and uniqueness.
   const link = spec.link ?? spec.extra.username ?? '';
+  const forwarded = providerFields(spec);
   return {
     id,
     ownerId: request.ownerId,
@@ -91,7 +97,9 @@ export function newOrder(service: Service, request: OrderRequest, id: number, no
     // A package's units are its size when the catalog knows it; otherwise the package counts as one unit.
     units: spec.type === 'Package' && Number.isSafeInteger(service.packageSize) && service.packageSize! > 0 ? service.packageSize! : orderedUnits(spec),
     ...(spec.runs !== undefined ? { runs: spec.runs, interval: spec.interval } : {}),
-    providerFields: providerFields(spec),
+    providerFields: forwarded,
+    ...(spec.type === 'Subscriptions' && forwarded.posts !== undefined ? { posts: Number(forwarded.posts) } : {}),
+    ...(spec.type === 'Subscriptions' && forwarded.expiry !== undefined ? { expiry: forwarded.expiry } : {}),
     pricing: FIXED_PRICE_TYPES.has(spec.type) ? 'fixed' : 'per_thousand',
     ratePer1000: service.ratePer1000,
     charge: spec.charge,

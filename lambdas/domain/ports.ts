@@ -4,7 +4,7 @@ import type { ApiKeyLimits, ApiKeyStatus } from './api-keys.js';
 import type { Provider, Service } from './catalog.js';
 import type { DomainEvent } from './events.js';
 import type { Micros } from './money.js';
-import type { Order, OrderPhase, ProviderProgress, Settlement } from './orders.js';
+import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from './orders.js';
 import type { OrderStatus } from './order-status.js';
 import type { Refill, RefillStatus } from './refills.js';
 
@@ -69,8 +69,10 @@ export interface OrderStore {
   /** The order a client's request id already produced, if any. */
   findByRequestId(ownerId: string, requestId: string): Promise<number | undefined>;
   getOrder(id: number): Promise<Order | undefined>;
-  /** Up to any number of orders; the 'status' view carries only what a status answer shows. */
-  getOrders(ids: number[], view?: 'full' | 'status'): Promise<Map<number, Order>>;
+  /** Any number of orders, read together: the missing ones are left out. */
+  getOrders(ids: number[]): Promise<Map<number, Order>>;
+  /** The same read, of only what a status answer shows: cheaper per order. */
+  getOrderStatuses(ids: number[]): Promise<Map<number, OrderStatusView>>;
   /** Marks a call to the provider as under way, if none is; undefined when one is or the order is no longer waiting. */
   beginSubmit(id: number, now: string): Promise<Order | undefined>;
   /** Marks a call to the provider as under way, whether or not one was (resending is safe with request_id). */

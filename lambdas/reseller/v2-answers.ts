@@ -1,7 +1,7 @@
 // The answers of the SMM panel API v2 in their canonical shapes: money and counts as strings, ids as numbers.
 import type { Service } from '../domain/catalog.js';
 import { formatMoney, type Micros, subtractMoney } from '../domain/money.js';
-import type { Order } from '../domain/orders.js';
+import type { OrderStatusView } from '../domain/orders.js';
 import { statusExtras, statusWord } from '../domain/service-types.js';
 
 export function serviceAnswer(service: Service) {
@@ -20,18 +20,21 @@ export function serviceAnswer(service: Service) {
   };
 }
 
-export function orderStatusAnswer(order: Order, currency: string) {
+export function orderStatusAnswer(order: OrderStatusView, currency: string) {
   const type = order.serviceType ?? 'Default';
-  const posts = order.providerFields?.posts;
-  const expiry = order.providerFields?.expiry;
   return {
     // What the order cost in the end: the charge less what was refunded, as panels show it after a refund.
     charge: formatMoney(subtractMoney(order.charge, order.refunded)),
     start_count: String(order.startCount ?? 0),
     status: statusWord(type, order.status),
-    remains: String(order.remains ?? order.units ?? order.quantity),
+    // Until the provider reports, everything remains.
+    remains: String(order.remains ?? order.units ?? 0),
     currency,
-    ...statusExtras(type, { ...(order.runs !== undefined ? { runs: order.runs } : {}), ...(posts ? { posts: Number(posts) } : {}), ...(expiry ? { expiry } : {}) }),
+    ...statusExtras(type, {
+      ...(order.runs !== undefined ? { runs: order.runs } : {}),
+      ...(order.posts !== undefined ? { posts: order.posts } : {}),
+      ...(order.expiry !== undefined ? { expiry: order.expiry } : {}),
+    }),
   };
 }
 

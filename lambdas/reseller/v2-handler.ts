@@ -65,13 +65,13 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
     case 'status': {
       const input = parse(StatusParams, params);
       if ('order' in input) {
-        const order = (await deps.orders.getOrders([input.order], 'status')).get(input.order);
+        const order = (await deps.orders.getOrderStatuses([input.order])).get(input.order);
         if (!order || order.ownerId !== caller.ownerId) throw new V2Error('Incorrect order ID');
         return orderStatusAnswer(order, currency);
       }
       const requested = idList(input.orders, 'orders');
       const numeric = requested.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
-      const found = await deps.orders.getOrders(numeric, 'status');
+      const found = await deps.orders.getOrderStatuses(numeric);
       const result: Record<string, unknown> = {};
       for (const id of requested) {
         const order = /^\d{1,15}$/.test(id) ? found.get(Number(id)) : undefined;

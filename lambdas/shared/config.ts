@@ -11,7 +11,8 @@ const ConfigSchema = z.object({
   EVENT_BUS_NAME: z.string().default('default'),
   /** Secret holding the pepper for API key hashes. */
   API_KEY_PEPPER_SECRET_ID: z.string().default('codex/api-key-pepper'),
-  ORDER_ID_BLOCK_SIZE: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** Whole pages of orders (see keys.order), so an owner's own block never shares a page with other owners. */
+  ORDER_ID_BLOCK_SIZE: z.coerce.number().int().min(100).max(10_000).multipleOf(100).default(100),
   PROGRESS_MIN_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(300),
   MAX_REQUEST_BYTES: z.coerce.number().int().min(1024).default(64 * 1024),
   SWEEP_MIN_AGE_SECONDS: z.coerce.number().int().min(0).default(120),

@@ -169,16 +169,15 @@ describe('order workflow', () => {
     expect(withArn.sort()).toEqual(['startOrderWorkflow', 'sweepOrders']);
   });
 
-  it('lets the starter and the sweeper start, describe and redrive executions, and nothing else on Step Functions', () => {
-    for (const name of ['startOrderWorkflow', 'sweepOrders'] as const) {
-      const states = actionsOf(statementsOf(name)).filter((a) => a.startsWith('states:'));
-      expect(states.sort(), name).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:StartExecution']);
-    }
+  it('lets the starter start, describe and redrive executions, and the sweeper resume a parked task too, and nothing else on Step Functions', () => {
+    const states = (name: 'startOrderWorkflow' | 'sweepOrders') => actionsOf(statementsOf(name)).filter((a) => a.startsWith('states:')).sort();
+    expect(states('startOrderWorkflow')).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:StartExecution']);
+    expect(states('sweepOrders')).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:SendTaskSuccess', 'states:StartExecution']);
   });
 
-  it('lets only the poller and the await step resume a parked task', () => {
+  it('lets only the poller, the sweeper and the await step resume a parked task', () => {
     const resumers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('states:SendTaskSuccess'));
-    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders']);
+    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders', 'sweepOrders']);
   });
 });
 

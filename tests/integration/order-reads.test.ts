@@ -26,9 +26,29 @@ describe('reading many orders at once', () => {
   it('returns exactly the orders asked for, across pages, never a neighbour read along the way', async () => {
     const ownerA = placed.filter((o) => o.walletId === 'w-a');
     expect(new Set(placed.map((o) => Math.floor(o.id / 100))).size).toBeGreaterThan(1);
-    const found = await table.orders.getOrders(ownerA.map((o) => o.id), 'status');
+    const found = await table.orders.getOrderStatuses(ownerA.map((o) => o.id));
     expect([...found.keys()].sort()).toEqual(ownerA.map((o) => o.id).sort());
     for (const order of ownerA) expect(found.get(order.id)).toMatchObject({ id: order.id, ownerId: 'owner-w-a', units: order.units, charge: order.charge, status: 'Pending' });
+  });
+
+  it('answers drip-feed, subscription and comment orders from the status view as from the full order', async () => {
+    const env = orderServicesOn(table);
+    await table.catalog.putService({ ...TEST_SERVICE, id: 2, dripfeed: true });
+    await table.catalog.putService({ ...TEST_SERVICE, id: 3, type: 'Subscriptions', name: 'Auto likes' });
+    await table.catalog.putService({ ...TEST_SERVICE, id: 4, type: 'Custom Comments', name: 'Comments' });
+    const owner = { ownerId: 'owner-w-a', walletId: 'w-a' };
+    const orders = [
+      await placeOrder(env.services, { ...owner, serviceId: 2, fields: { link: 'https://youtube.com/watch?v=drip', quantity: '100', runs: '5', interval: '30' } }),
+      await placeOrder(env.services, { ...owner, serviceId: 3, fields: { username: 'natgeo', min: '100', max: '200', posts: '4', expiry: '5/3/2030' } }),
+      await placeOrder(env.services, { ...owner, serviceId: 4, fields: { link: 'https://youtube.com/watch?v=c', comments: 'one\ntwo\n'.repeat(40) } }),
+    ];
+    const views = await table.orders.getOrderStatuses(orders.map((o) => o.id));
+    const answers = orders.map((o) => orderStatusAnswer(views.get(o.id)!, 'USD'));
+    for (const [i, order] of orders.entries()) expect(answers[i]).toEqual(orderStatusAnswer((await table.orders.getOrder(order.id))!, 'USD'));
+    expect(answers[0]).toMatchObject({ runs: '5', remains: '500' });
+    expect(answers[1]).toMatchObject({ posts: '4', expiry: '05/03/2030', status: 'Pending' });
+    // The comments list is forwarded to the provider, never read back by a status check.
+    expect(JSON.stringify(views.get(orders[2]!.id))).not.toContain('two');
   });
 
   it('reads in the status view everything a status answer shows', async () => {
@@ -36,7 +56,7 @@ describe('reading many orders at once', () => {
     const now = new Date().toISOString();
     await table.orders.recordSubmitted(ids[3]!, 'p-3', now);
     await table.orders.recordProgress(ids[3]!, { status: 'In progress', startCount: 70, remains: 12 }, now);
-    const views = await table.orders.getOrders(ids, 'status');
+    const views = await table.orders.getOrderStatuses(ids);
     for (const id of ids) expect(orderStatusAnswer(views.get(id)!, 'USD')).toEqual(orderStatusAnswer((await table.orders.getOrder(id))!, 'USD'));
     expect(orderStatusAnswer(views.get(ids[3]!)!, 'USD')).toMatchObject({ start_count: '70', remains: '12' });
   });

@@ -1,5 +1,6 @@
 // Order (and refill) ids come in blocks: one counter write reserves a block, so orders do not all hit one item.
-// Ids are unique and increase within a container; across containers they interleave by block.
+// Ids are unique; they increase per owner within a container, and interleave by block across owners' own blocks
+// and across containers.
 //
 // An owner who orders often (a reseller's panel) gets blocks of its own, so its orders sit together in the pages
 // of `keys.order` and its status checks read few pages and few foreign orders. Occasional owners share the

@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors.js';
 import { formatMoney, negate, micros } from '../../domain/money.js';
-import type { Order, OrderPhase, ProviderProgress, Settlement } from '../../domain/orders.js';
+import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from '../../domain/orders.js';
 import type { OpenOrderSummary, OrderStore } from '../../domain/ports.js';
 import type { Refill, RefillStatus } from '../../domain/refills.js';
 import { keys } from './keys.js';
@@ -83,21 +83,25 @@ export class DynamoOrderStore implements OrderStore {
     return Item ? toOrder(Item) : undefined;
   }
 
-  async getOrders(ids: number[], view: 'full' | 'status' = 'full'): Promise<Map<number, Order>> {
-    const found = new Map<number, Order>();
-    // The status view leaves out what a status answer never shows (the link, the task token, provider fields but two).
-    const projection: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> } =
-      view === 'status'
-        ? {
-            ProjectionExpression: STATUS_ATTRIBUTES.map((name) => (RESERVED.has(name) ? `#${name}` : name)).join(', '),
-            ExpressionAttributeNames: Object.fromEntries([...RESERVED].map((name) => [`#${name}`, name])),
-          }
-        : {};
+  async getOrders(ids: number[]): Promise<Map<number, Order>> {
+    return this.readOrders(ids, {}, toOrder);
+  }
+
+  async getOrderStatuses(ids: number[]): Promise<Map<number, OrderStatusView>> {
+    return this.readOrders(ids, STATUS_PROJECTION, toStatusView);
+  }
+
+  private async readOrders<T>(
+    ids: number[],
+    projection: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> },
+    convert: (item: Record<string, unknown>) => T,
+  ): Promise<Map<number, T>> {
+    const found = new Map<number, T>();
     const wanted = new Set(ids);
     const { ranges, singles } = planOrderReads([...wanted]);
     const keep = (item: Record<string, unknown>) => {
       const id = Number(item.id);
-      if (wanted.has(id)) found.set(id, toOrder(item));
+      if (wanted.has(id)) found.set(id, convert(item));
     };
     const chunks: number[][] = [];
     for (let i = 0; i < singles.length; i += 25) chunks.push(singles.slice(i, i + 25));
@@ -451,21 +455,24 @@ const MIN_IDS_FOR_RANGE = 2;
 /** At most this many orders read per wanted one: four orders of about 1 KB fit in one read unit of a Query. */
 const MAX_RANGE_PER_WANTED_ID = 4;
 
-// Only what orderStatusAnswer reads (`units` stands for `remains` until the provider reports it), as whole
-// top-level attributes: each one returned costs time per order, and nested paths cost more.
-const STATUS_ATTRIBUTES = ['id', 'ownerId', 'charge', 'refunded', 'startCount', 'status', 'remains', 'units', 'runs', 'serviceType', 'providerFields'];
+// Only what a status answer shows, as whole top-level attributes: each one returned costs time per order, and
+// nested paths cost more.
+const STATUS_ATTRIBUTES = ['id', 'ownerId', 'charge', 'refunded', 'startCount', 'status', 'remains', 'units', 'runs', 'serviceType', 'posts', 'expiry'] as const;
 /** Of the names above, the DynamoDB reserved words, which an expression must name through a placeholder. */
-const RESERVED = new Set(['status']);
+const RESERVED: ReadonlySet<string> = new Set(['status']);
+const STATUS_PROJECTION = {
+  ProjectionExpression: STATUS_ATTRIBUTES.map((name) => (RESERVED.has(name) ? `#${name}` : name)).join(', '),
+  ExpressionAttributeNames: Object.fromEntries([...RESERVED].map((name) => [`#${name}`, name])),
+};
+
+function toStatusView(item: Record<string, unknown>): OrderStatusView {
+  const view = Object.fromEntries(STATUS_ATTRIBUTES.filter((name) => item[name] !== undefined).map((name) => [name, item[name]])) as unknown as OrderStatusView;
+  return { ...view, charge: micros(Number(item.charge)), refunded: micros(Number(item.refunded)) };
+}
 
 function toOrder(item: Record<string, unknown>): Order {
   const { pk: _pk, sk: _sk, entity: _entity, openPk: _openPk, openSk: _openSk, finalizedAt: _fin, ...rest } = item;
   const order = rest as unknown as Order;
-  // A status view leaves the rate out.
-  return {
-    ...order,
-    charge: micros(Number(order.charge)),
-    refunded: micros(Number(order.refunded)),
-    ...(order.ratePer1000 !== undefined ? { ratePer1000: micros(Number(order.ratePer1000)) } : {}),
-  };
+  return { ...order, charge: micros(Number(order.charge)), refunded: micros(Number(order.refunded)), ratePer1000: micros(Number(order.ratePer1000)) };
 }
 
