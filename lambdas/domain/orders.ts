@@ -25,7 +25,7 @@ export interface Order {
   units?: number;
   runs?: number;
   interval?: number;
-  /** Exactly what goes to the provider's `add` besides service and request_id. */
+  /** Exactly what goes to the provider's `add` besides service and request_id; absent when that is just the link and the quantity. */
   providerFields?: Record<string, string>;
   /** Subscriptions: the new posts paid for and the expiry as forwarded, shown by `status`. */
   posts?: number;
@@ -97,7 +97,8 @@ export function newOrder(service: Service, request: OrderRequest, id: number, no
     // A package's units are its size when the catalog knows it; otherwise the package counts as one unit.
     units: spec.type === 'Package' && Number.isSafeInteger(service.packageSize) && service.packageSize! > 0 ? service.packageSize! : orderedUnits(spec),
     ...(spec.runs !== undefined ? { runs: spec.runs, interval: spec.interval } : {}),
-    providerFields: forwarded,
+    // Only when the provider gets more than the link and quantity the order already holds: no copy stored twice.
+    ...(isLinkAndQuantity(forwarded, spec.link, spec.quantity) ? {} : { providerFields: forwarded }),
     ...(spec.type === 'Subscriptions' && forwarded.posts !== undefined ? { posts: Number(forwarded.posts) } : {}),
     ...(spec.type === 'Subscriptions' && forwarded.expiry !== undefined ? { expiry: forwarded.expiry } : {}),
     pricing: FIXED_PRICE_TYPES.has(spec.type) ? 'fixed' : 'per_thousand',
@@ -112,6 +113,11 @@ export function newOrder(service: Service, request: OrderRequest, id: number, no
     ...(request.requestId ? { requestId: request.requestId } : {}),
     ...(service.exclusiveLink ? { exclusiveLinkKey: `${service.id}#${createHash('sha256').update(link.toLowerCase()).digest('base64url')}` } : {}),
   };
+}
+
+function isLinkAndQuantity(fields: Record<string, string>, link: string | undefined, quantity: number): boolean {
+  const names = Object.keys(fields);
+  return names.length === 2 && fields.link === link && fields.quantity === String(quantity);
 }
 
 /** Types sold at a fixed price per order rather than per 1,000 units. */

@@ -25,6 +25,14 @@ function codeOf(fn: () => unknown): string | undefined {
 }
 
 describe('accepting an order', () => {
+  it('keeps provider fields only when the provider gets more than the link and quantity', () => {
+    expect(order().providerFields).toBeUndefined();
+    const drip = newOrder({ ...service, dripfeed: true }, { ...request, fields: { link: request.link, quantity: '100', runs: '5', interval: '30' } }, 2, NOW);
+    expect(drip.providerFields).toEqual({ link: request.link, quantity: '100', runs: '5', interval: '30' });
+    const subscription = newOrder({ ...service, type: 'Subscriptions' }, { ...request, fields: { username: 'natgeo', min: '100', max: '200', posts: '3' } }, 3, NOW);
+    expect(subscription).toMatchObject({ posts: 3, providerFields: { username: 'natgeo', min: '100', max: '200', posts: '3', delay: '0' } });
+  });
+
   it('charges quantity x rate / 1,000', () => {
     expect(order().charge).toBe(parseMoney('0.90'));
     expect(newOrder(service, { ...request, quantity: 157 }, 1, NOW).charge).toBe(parseMoney('0.1413'));
