@@ -2,7 +2,7 @@
 // together: a lookup item found by the hash on every request, and a listing item under its owner.
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyStatus } from '../../domain/api-keys.js';
 import type {
   ApiKeyChange,
@@ -77,20 +77,16 @@ export class DynamoApiKeyStore implements ApiKeyStore, ApiKeyRegistry {
 
   async listKeys(ownerId: string): Promise<ApiKeyDetails[]> {
     const found: ApiKeyDetails[] = [];
-    let start: Item | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.apiKeyListing(ownerId, '').pk, ':prefix': keys.apiKeyListingPrefix },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) found.push(toDetails(item));
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.apiKeyListing(ownerId, '').pk, ':prefix': keys.apiKeyListingPrefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) for (const item of page.Items ?? []) found.push(toDetails(item));
     return found.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.keyId.localeCompare(b.keyId));
   }
 

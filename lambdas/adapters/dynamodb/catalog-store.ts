@@ -1,6 +1,6 @@
 // Services and providers live in one partition ("CATALOG"): the whole catalog is one Query, cached briefly
 // per container because every `add` and `services` call needs it.
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Provider, Service } from '../../domain/catalog.js';
 import { micros } from '../../domain/money.js';
 import type { CatalogStore } from '../../domain/ports.js';
@@ -62,16 +62,8 @@ export class DynamoCatalogStore implements CatalogStore {
   private async query(): Promise<CatalogSnapshot> {
     const services = new Map<number, Service>();
     const providers = new Map<string, Provider>();
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.catalog },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    const pages = paginateQuery({ client: this.db }, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.catalog } });
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const { pk: _pk, sk: _sk, entity, ...rest } = item;
         if (entity === 'service') {
@@ -87,8 +79,7 @@ export class DynamoCatalogStore implements CatalogStore {
           providers.set(provider.id, provider);
         }
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return { services, providers, loadedAt: Date.now() };
   }
 }

@@ -1,6 +1,6 @@
 // Orders in DynamoDB. Placing and finalizing move money, so both go through moveMoney's single transaction.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginatedBatchGet, paginateQuery, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors.js';
 import { formatMoney, negate, micros } from '../../domain/money.js';
 import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from '../../domain/orders.js';
@@ -112,30 +112,23 @@ export class DynamoOrderStore implements OrderStore {
           last - first + 1 > rangeIds.length
             ? { expression: `#id IN (${rangeIds.map((_, i) => `:id${i}`).join(', ')})`, values: Object.fromEntries(rangeIds.map((id, i) => [`:id${i}`, id])) }
             : undefined;
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await this.db.send(
-            new QueryCommand({
-              TableName: this.tableName,
-              KeyConditionExpression: 'pk = :page AND sk BETWEEN :first AND :last',
-              ExpressionAttributeValues: { ':page': keys.orderPage(first), ':first': keys.order(first).sk, ':last': keys.order(last).sk, ...filter?.values },
-              ...projection,
-              ...(filter ? { FilterExpression: filter.expression, ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, '#id': 'id' } } : {}),
-              ExclusiveStartKey: startKey,
-            }),
-          );
-          for (const item of page.Items ?? []) keep(item);
-          startKey = page.LastEvaluatedKey;
-        } while (startKey);
+        const pages = paginateQuery(
+          { client: this.db },
+          {
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :page AND sk BETWEEN :first AND :last',
+            ExpressionAttributeValues: { ':page': keys.orderPage(first), ':first': keys.order(first).sk, ':last': keys.order(last).sk, ...filter?.values },
+            ...projection,
+            ...(filter ? { FilterExpression: filter.expression, ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, '#id': 'id' } } : {}),
+          },
+        );
+        for await (const page of pages) for (const item of page.Items ?? []) keep(item);
       }),
       // Chunks of 25 read in parallel: the same read units as one 100-key batch, a quarter of the wait.
       ...chunks.map(async (chunk) => {
-        let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.tableName]: { Keys: chunk.map((id) => keys.order(id)), ...projection } };
-        while (request && Object.keys(request).length > 0) {
-          const response = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of response.Responses?.[this.tableName] ?? []) keep(item);
-          request = response.UnprocessedKeys as typeof request;
-        }
+        // Asks again for the keys DynamoDB left unprocessed until there are none.
+        const pages = paginatedBatchGet({ client: this.db }, { RequestItems: { [this.tableName]: { Keys: chunk.map((id) => keys.order(id)), ...projection } } });
+        for await (const page of pages) for (const item of page.Responses?.[this.tableName] ?? []) keep(item);
       }),
     ]);
     return found;
@@ -274,16 +267,12 @@ export class DynamoOrderStore implements OrderStore {
     const found = new Map<number, Refill>();
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.refill(id)) },
-      };
-      while (request && Object.keys(request).length > 0) {
-        const response = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of response.Responses?.[this.tableName] ?? []) {
+      const pages = paginatedBatchGet({ client: this.db }, { RequestItems: { [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.refill(id)) } } });
+      for await (const page of pages) {
+        for (const item of page.Responses?.[this.tableName] ?? []) {
           const { pk: _pk, sk: _sk, entity: _entity, ...refill } = item;
           found.set(Number(refill.id), refill as Refill);
         }
-        request = response.UnprocessedKeys as typeof request;
       }
     }
     return found;

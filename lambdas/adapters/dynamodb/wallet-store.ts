@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { micros } from '../../domain/money.js';
 import type { LedgerEntry, Wallet, WalletStore } from '../../domain/ports.js';
@@ -51,17 +51,16 @@ export class DynamoWalletStore implements WalletStore {
 
   async listLedger(walletId: string): Promise<LedgerEntry[]> {
     const entries: LedgerEntry[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.wallet(walletId).pk, ':prefix': keys.ledgerPrefix },
-          ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
+    const pages = paginateQuery(
+      { client: this.db },
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.wallet(walletId).pk, ':prefix': keys.ledgerPrefix },
+        ConsistentRead: true,
+      },
+    );
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         entries.push({
           walletId,
@@ -73,8 +72,7 @@ export class DynamoWalletStore implements WalletStore {
           at: String(item.at),
         });
       }
-      start = page.LastEvaluatedKey;
-    } while (start);
+    }
     return entries;
   }
 }
