@@ -117,8 +117,8 @@ async function latencyPhase(): Promise<void> {
     const single = (i: number) => postForm(stack.demo.v2Url, { key: statusKey, action: 'status', order: String(own[i % own.length]) });
     const multi = () => postForm(stack.demo.v2Url, { key: statusKey, action: 'status', orders: own.join(',') });
     // Warm both paths first, as a running service would be: the stack's caches, and DynamoDB Local's JIT, which
-    // keeps speeding up Queries of many items for over a thousand of them.
-    await timedBlocks(10, 200, 150, single, multi);
+    // keeps speeding up Queries of many items for thousands of them.
+    await timedBlocks(20, 200, 150, single, multi);
     // One caller, the two kinds in alternating short blocks, so both see the same background work (the poller, the
     // workflows) and the same speed of this shared machine, which drifts by tens of percent within a minute.
     const { a: one, b: hundred, pairedRatio, ratios } = await timedBlocks(30, 40, 20, single, multi);
