@@ -136,9 +136,14 @@ async function latencyPhase(): Promise<void> {
         `${(hundreds.perSecond * own.length).toFixed(0)} order statuses/s; one 100-id request uses the machine of ${(singles.perSecond / hundreds.perSecond).toFixed(2)} single ones`,
     );
 
-    const batched = await timed(1, 100, () => deps.orders.getOrderStatuses(own));
+    // The read alone, from this process: how much of the ratio DynamoDB Local's own cost per order returned makes.
+    const storeOne = await timed(1, 300, (i) => deps.orders.getOrderStatuses([own[i % own.length]!]));
+    const batched = await timed(1, 150, () => deps.orders.getOrderStatuses(own));
     const lookups = await timed(1, 30, () => Promise.all(own.map((id) => deps.orders.getOrder(id))));
-    print(`  store level: 100 orders in batched reads p50 ${ms(batched.p50)}, as 100 separate lookups p50 ${ms(lookups.p50)}`);
+    print(
+      `  store level: one order p50 ${ms(storeOne.p50)}; 100 orders in batched reads p50 ${ms(batched.p50)} (${(batched.p50 / storeOne.p50).toFixed(1)}x one), ` +
+        `as 100 separate lookups p50 ${ms(lookups.p50)}`,
+    );
     if (!phases.includes('latency')) return;
 
     print('');
