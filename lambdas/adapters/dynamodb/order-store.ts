@@ -1,6 +1,7 @@
 // Orders in DynamoDB. Placing and finalizing move money, so both go through moveMoney's single transaction.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginatedBatchGet, paginateQuery, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { setTimeout } from 'node:timers/promises';
+import { type BatchGetCommandInput, type BatchGetCommandOutput, DeleteCommand, type DynamoDBDocumentClient, GetCommand, paginatedBatchGet, paginateQuery, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../domain/errors.js';
 import { formatMoney, negate, micros } from '../../domain/money.js';
 import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from '../../domain/orders.js';
@@ -126,8 +127,7 @@ export class DynamoOrderStore implements OrderStore {
       }),
       // Chunks of 25 read in parallel: the same read units as one 100-key batch, a quarter of the wait.
       ...chunks.map(async (chunk) => {
-        // Asks again for the keys DynamoDB left unprocessed until there are none.
-        const pages = paginatedBatchGet({ client: this.db }, { RequestItems: { [this.tableName]: { Keys: chunk.map((id) => keys.order(id)), ...projection } } });
+        const pages = batchGetPages(this.db, { RequestItems: { [this.tableName]: { Keys: chunk.map((id) => keys.order(id)), ...projection } } });
         for await (const page of pages) for (const item of page.Responses?.[this.tableName] ?? []) keep(item);
       }),
     ]);
@@ -267,7 +267,7 @@ export class DynamoOrderStore implements OrderStore {
     const found = new Map<number, Refill>();
     const unique = [...new Set(ids)];
     for (let i = 0; i < unique.length; i += 100) {
-      const pages = paginatedBatchGet({ client: this.db }, { RequestItems: { [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.refill(id)) } } });
+      const pages = batchGetPages(this.db, { RequestItems: { [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.refill(id)) } } });
       for await (const page of pages) {
         for (const item of page.Responses?.[this.tableName] ?? []) {
           const { pk: _pk, sk: _sk, entity: _entity, ...refill } = item;
@@ -402,6 +402,18 @@ export class DynamoOrderStore implements OrderStore {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
+  }
+}
+
+/**
+ * The pages of a BatchGetItem. Keys DynamoDB leaves unprocessed (it does so when throttled) are asked for again
+ * after a growing, jittered pause, as AWS advises, rather than at once.
+ */
+async function* batchGetPages(db: DynamoDBDocumentClient, input: BatchGetCommandInput): AsyncGenerator<BatchGetCommandOutput> {
+  let retries = 0;
+  for await (const page of paginatedBatchGet({ client: db }, input)) {
+    yield page;
+    if (Object.keys(page.UnprocessedKeys ?? {}).length > 0) await setTimeout(Math.min(1_000, 25 * 2 ** retries++) * (0.5 + Math.random() / 2));
   }
 }
 
