@@ -23,7 +23,7 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('reading many orders at once', () => {
-  it('returns exactly the orders asked for, across pages, never a neighbour read along the way', async () => {
+  it('returns exactly the orders asked for, across pages, and none of the neighbours in their ranges', async () => {
     const ownerA = placed.filter((o) => o.walletId === 'w-a');
     expect(new Set(placed.map((o) => Math.floor(o.id / 100))).size).toBeGreaterThan(1);
     const found = await table.orders.getOrderStatuses(ownerA.map((o) => o.id));
