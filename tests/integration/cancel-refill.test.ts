@@ -131,6 +131,18 @@ describe('refills', () => {
     expect(upstream.refillCalls).toContain(order.externalOrderId);
   });
 
+  it('refills an order as soon as the provider reports it completed, before the workflow has settled it', async () => {
+    const order = await place();
+    await submitOrder(env.services, order.id);
+    await table.orders.recordProgress(order.id, { status: 'In progress', remains: 400 }, new Date().toISOString());
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ error: 'Refill is available only for completed orders' });
+    // The poller has written Completed, which a panel's status check shows at once; Finalize has not run yet.
+    await table.orders.recordProgress(order.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refillId: expect.any(Number) });
+    await finalizeOrder(env.services, order.id);
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'finalized', status: 'Completed', lastRefillAt: expect.any(String) });
+  });
+
   it('refuses a second refill of the same order within a day, and refills outside the rules', async () => {
     const order = await completed();
     await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]);

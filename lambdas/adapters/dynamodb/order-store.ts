@@ -231,8 +231,9 @@ export class DynamoOrderStore implements OrderStore {
           TableName: this.tableName,
           Key: keys.order(orderId),
           UpdateExpression: 'SET lastRefillAt = :at',
-          ConditionExpression: 'phase = :finalized AND (attribute_not_exists(lastRefillAt) OR lastRefillAt < :cooldown)',
-          ExpressionAttributeValues: { ':at': at, ':finalized': 'finalized', ':cooldown': cooldownStartsAfter },
+          ConditionExpression: '#status IN (:completed, :partial) AND (attribute_not_exists(lastRefillAt) OR lastRefillAt < :cooldown)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':at': at, ':completed': 'Completed', ':partial': 'Partial', ':cooldown': cooldownStartsAfter },
           ReturnValues: 'UPDATED_OLD',
         }),
       );
