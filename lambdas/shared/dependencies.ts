@@ -85,7 +85,7 @@ function build(config: Config, override: Platform | undefined): Dependencies {
     orders: new DynamoOrderStore(db, table),
     wallets: new DynamoWalletStore(db, table),
     orderIds: new BlockOrderIdAllocator(db, table, config.ORDER_ID_BLOCK_SIZE),
-    refillIds: new BlockOrderIdAllocator(db, table, 10, { counterName: 'refill-id', firstId: 1, ownBlockAfter: 0 }),
+    refillIds: new BlockOrderIdAllocator(db, table, 10, { counterName: 'refill-id', firstId: 1 }),
     providers: new SmmV2ProviderClients(platform.secrets, platform.fetch),
     workflow: platform.workflow,
     events: platform.events,

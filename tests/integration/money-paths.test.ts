@@ -38,9 +38,12 @@ describe('placing an order', () => {
 
   it('refuses an order the balance cannot pay for, and writes nothing', async () => {
     await fundedWallet(table, 'w-poor', '0.50');
+    // The one write allowed is the id counter: ids are reserved by the hundred before the charge is tried, and a
+    // refused order leaves a gap, as a database sequence does. No order, no ledger entry, no change of balance.
+    const notCounter = (items: Record<string, unknown>[]) => items.filter((item) => !String(item.pk).startsWith('COUNTER#'));
     const before = await table.allItems();
     await expect(orderFor('w-poor', 1000)).rejects.toThrow('Not enough funds on balance');
-    expect(await table.allItems()).toEqual(before);
+    expect(notCounter(await table.allItems())).toEqual(notCounter(before));
   });
 
   it('refuses bad input before any write', async () => {

@@ -13,32 +13,36 @@ const container = (counterName: string, options: { ownBlockAfter?: number; maxOw
   new BlockOrderIdAllocator(table.db, table.tableName, 100, { counterName, ...options });
 
 describe('order ids', () => {
-  it('gives occasional owners consecutive ids from the shared block, with no write of their own', async () => {
-    const ids = container('occasional');
+  it('gives ids asked for without an owner consecutively from the shared block, with one counter write per block', async () => {
+    const ids = container('ownerless');
     const taken = [];
-    for (let i = 0; i < 20; i++) taken.push(await ids.next(`customer-${i}`));
-    expect(taken).toEqual(Array.from({ length: 20 }, (_, i) => 10_000 + i));
+    for (let i = 0; i < 120; i++) taken.push(await ids.next());
+    expect(taken).toEqual(Array.from({ length: 120 }, (_, i) => 10_000 + i));
+    const counter = (await table.allItems()).find((item) => item.pk === 'COUNTER#ownerless');
+    expect(counter?.value).toBe(10_199);
   });
 
-  it('gives an owner who orders often a page of its own, so its orders sit together', async () => {
+  it("gives each owner pages of its own from its first order, so an owner's orders sit together", async () => {
     const ids = container('busy');
     const busy: number[] = [];
     const others: number[] = [];
+    const ownerless: number[] = [];
     for (let i = 0; i < 120; i++) {
       busy.push(await ids.next('reseller'));
-      others.push(await ids.next(`customer-${i}`));
+      others.push(await ids.next('other-reseller'));
+      ownerless.push(await ids.next());
     }
-    // The first five come from the shared block; then whole pages that hold only the reseller's orders.
-    expect(busy.slice(0, 5)).toEqual([10_000, 10_002, 10_004, 10_006, 10_008]);
-    const own = busy.slice(5);
-    expect(own.slice(0, 100)).toEqual(Array.from({ length: 100 }, (_, i) => own[0]! + i));
-    expect(own[0]! % ORDER_PAGE_SIZE).toBe(0);
-    const ownPages = new Set(own.map((id) => Math.floor(id / ORDER_PAGE_SIZE)));
-    expect(others.some((id) => ownPages.has(Math.floor(id / ORDER_PAGE_SIZE)))).toBe(false);
+    // Consecutive ids from page-aligned blocks that hold only this owner's orders.
+    expect(busy.slice(0, 100)).toEqual(Array.from({ length: 100 }, (_, i) => busy[0]! + i));
+    expect(busy[0]! % ORDER_PAGE_SIZE).toBe(0);
+    const pagesOf = (list: number[]) => new Set(list.map((id) => Math.floor(id / ORDER_PAGE_SIZE)));
+    expect(pagesOf(busy).size).toBe(2);
+    const busyPages = pagesOf(busy);
+    expect([...others, ...ownerless].some((id) => busyPages.has(Math.floor(id / ORDER_PAGE_SIZE)))).toBe(false);
   });
 
   it('never hands out an id twice, across containers and under concurrency', async () => {
-    const containers = [container('shared-counter'), container('shared-counter', { maxOwners: 2 }), container('shared-counter', { ownBlockAfter: 0 })];
+    const containers = [container('shared-counter'), container('shared-counter', { maxOwners: 2 }), container('shared-counter', { ownBlockAfter: 3 })];
     const all = await Promise.all(
       Array.from({ length: 900 }, (_, i) => containers[i % 3]!.next(i % 7 === 0 ? undefined : `owner-${i % 5}`)),
     );

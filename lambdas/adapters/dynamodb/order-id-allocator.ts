@@ -2,10 +2,12 @@
 // Ids are unique; they increase per owner within a container, and interleave by block across owners' own blocks
 // and across containers.
 //
-// An owner who orders often (a reseller's panel) gets blocks of its own, so its orders sit together in the pages
-// of `keys.order` and its status checks read few pages and few foreign orders. Occasional owners share the
-// container's block, so they cost no extra counter write. A block given up unfinished (a container ends, an owner
-// falls out of the table below) leaves a gap in the ids; nothing depends on ids being dense.
+// An owner (a reseller's panel) gets blocks of its own from its first order, so its orders sit together in the
+// pages of `keys.order` and its status checks read few pages and no foreign orders. That costs one counter write
+// per 100 of an owner's orders in a container; a status check of orders spread over one more page would cost a read
+// each time the panel polls, and panels poll every few minutes. Ids asked for without an owner share the
+// container's block. A block given up unfinished (a container ends, an owner falls out of the table below) leaves a
+// gap in the ids; nothing depends on ids being dense.
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderIdAllocator } from '../../domain/ports.js';
 import { keys } from './keys.js';
@@ -15,7 +17,7 @@ const FIRST_ORDER_ID = 10_000;
 export interface BlockAllocatorOptions {
   counterName?: string;
   firstId?: number;
-  /** Ids an owner takes from the shared block before it gets blocks of its own; 0 never gives owners blocks. */
+  /** Ids an owner takes from the shared block before it gets blocks of its own (default 0: none). */
   ownBlockAfter?: number;
   /** Owners remembered per container, least recently served forgotten first. */
   maxOwners?: number;
@@ -64,13 +66,13 @@ export class BlockOrderIdAllocator implements OrderIdAllocator {
   ) {
     this.counterName = options.counterName ?? 'order-id';
     this.firstId = options.firstId ?? FIRST_ORDER_ID;
-    this.ownBlockAfter = options.ownBlockAfter ?? 5;
+    this.ownBlockAfter = options.ownBlockAfter ?? 0;
     this.maxOwners = options.maxOwners ?? 1_000;
     this.shared = new IdBlock(() => this.reserveBlock());
   }
 
   async next(ownerId?: string): Promise<number> {
-    if (ownerId === undefined || this.ownBlockAfter === 0) return this.shared.take();
+    if (ownerId === undefined) return this.shared.take();
     const use = this.owners.get(ownerId) ?? { takenFromShared: 0 };
     // Most recently served last, so the first entry is the one to forget.
     this.owners.delete(ownerId);
