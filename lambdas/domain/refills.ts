@@ -24,9 +24,7 @@ export const REFILL_COOLDOWN_HOURS = 24;
 /** Why this order cannot be refilled now, or undefined when it can. */
 export function refillRefusal(order: Order, service: Service | undefined, now: Date): string | undefined {
   if (!service?.refill) return 'Refill is not available for this service';
-  // The provider's word that the order ended is enough: the refund of a partial order is settled a moment later by
-  // the workflow, and a panel that has just shown Completed asks for its refill at once.
-  if (order.phase === 'accepted' || (order.status !== 'Completed' && order.status !== 'Partial')) return 'Refill is available only for completed orders';
+  if (order.phase !== 'finalized' || (order.status !== 'Completed' && order.status !== 'Partial')) return 'Refill is available only for completed orders';
   const days = service.refillDays ?? DEFAULT_REFILL_DAYS;
   const endedAt = Date.parse(order.updatedAt);
   if (now.getTime() - endedAt > days * 86_400_000) return `Refill period of ${days} days has ended`;

@@ -1,6 +1,7 @@
 // The answers of the SMM panel API v2 in their canonical shapes: money and counts as strings, ids as numbers.
 import type { Service } from '../domain/catalog.js';
 import { formatMoney, type Micros, subtractMoney } from '../domain/money.js';
+import { isTerminal } from '../domain/order-status.js';
 import type { OrderStatusView } from '../domain/orders.js';
 import { statusExtras, statusWord } from '../domain/service-types.js';
 
@@ -26,7 +27,9 @@ export function orderStatusAnswer(order: OrderStatusView, currency: string) {
     // What the order cost in the end: the charge less what was refunded, as panels show it after a refund.
     charge: formatMoney(subtractMoney(order.charge, order.refunded)),
     start_count: String(order.startCount ?? 0),
-    status: statusWord(type, order.status),
+    // A final status the provider reported shows once the workflow has settled the order: until then the refund
+    // is not in `charge` and a refill would be refused, and panels act on the status at once.
+    status: statusWord(type, isTerminal(order.status) && order.phase !== 'finalized' ? 'In progress' : order.status),
     // Until the provider reports, everything remains.
     remains: String(order.remains ?? order.units ?? 0),
     currency,

@@ -8,6 +8,7 @@ import { placeOrder } from '../../lambdas/application/place-order.js';
 import { refillOrders, refillStatuses } from '../../lambdas/application/refill-orders.js';
 import { isDomainError } from '../../lambdas/domain/errors.js';
 import { parseMoney } from '../../lambdas/domain/money.js';
+import { orderStatusAnswer } from '../../lambdas/reseller/v2-answers.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { TEST_SERVICE, type TestTable, balanceAndLedger, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 
@@ -131,16 +132,17 @@ describe('refills', () => {
     expect(upstream.refillCalls).toContain(order.externalOrderId);
   });
 
-  it('refills an order as soon as the provider reports it completed, before the workflow has settled it', async () => {
+  it('shows a final status only once the order is settled, so a panel that acts on it at once can refill', async () => {
     const order = await place();
     await submitOrder(env.services, order.id);
-    await table.orders.recordProgress(order.id, { status: 'In progress', remains: 400 }, new Date().toISOString());
+    const shown = async () => orderStatusAnswer((await table.orders.getOrderStatuses([order.id])).get(order.id)!, 'USD');
+    // The poller has written Partial, with 400 of 1,000 undelivered; the workflow has not settled the refund yet.
+    await table.orders.recordProgress(order.id, { status: 'Partial', remains: 400 }, new Date().toISOString());
+    expect(await shown()).toMatchObject({ status: 'In progress', charge: '0.90000', remains: '400' });
     expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ error: 'Refill is available only for completed orders' });
-    // The poller has written Completed, which a panel's status check shows at once; Finalize has not run yet.
-    await table.orders.recordProgress(order.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
-    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refillId: expect.any(Number) });
     await finalizeOrder(env.services, order.id);
-    expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'finalized', status: 'Completed', lastRefillAt: expect.any(String) });
+    expect(await shown()).toMatchObject({ status: 'Partial', charge: '0.54000', remains: '400' });
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refillId: expect.any(Number) });
   });
 
   it('refuses a second refill of the same order within a day, and refills outside the rules', async () => {

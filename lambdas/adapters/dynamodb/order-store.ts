@@ -238,9 +238,8 @@ export class DynamoOrderStore implements OrderStore {
           TableName: this.tableName,
           Key: keys.order(orderId),
           UpdateExpression: 'SET lastRefillAt = :at',
-          ConditionExpression: '#status IN (:completed, :partial) AND (attribute_not_exists(lastRefillAt) OR lastRefillAt < :cooldown)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':at': at, ':completed': 'Completed', ':partial': 'Partial', ':cooldown': cooldownStartsAfter },
+          ConditionExpression: 'phase = :finalized AND (attribute_not_exists(lastRefillAt) OR lastRefillAt < :cooldown)',
+          ExpressionAttributeValues: { ':at': at, ':finalized': 'finalized', ':cooldown': cooldownStartsAfter },
           ReturnValues: 'UPDATED_OLD',
         }),
       );
@@ -470,7 +469,7 @@ const MAX_RANGE_PER_WANTED_ID = 4;
 
 // Only what a status answer shows, as whole top-level attributes: each one returned costs time per order, and
 // nested paths cost more.
-const STATUS_ATTRIBUTES = ['id', 'ownerId', 'charge', 'refunded', 'startCount', 'status', 'remains', 'units', 'runs', 'serviceType', 'posts', 'expiry'] as const;
+const STATUS_ATTRIBUTES = ['id', 'ownerId', 'charge', 'refunded', 'startCount', 'status', 'phase', 'remains', 'units', 'runs', 'serviceType', 'posts', 'expiry'] as const;
 /** Of the names above, the DynamoDB reserved words, which an expression must name through a placeholder. */
 const RESERVED: ReadonlySet<string> = new Set(['status']);
 const STATUS_PROJECTION = {
@@ -486,6 +485,7 @@ function toStatusView(item: Record<string, AttributeValue>): OrderStatusView {
     charge: micros(Number(item.charge?.N)),
     refunded: micros(Number(item.refunded?.N)),
     status: item.status?.S as OrderStatusView['status'],
+    phase: item.phase?.S as OrderStatusView['phase'],
   };
   const serviceType = item.serviceType?.S as OrderStatusView['serviceType'];
   if (serviceType !== undefined) view.serviceType = serviceType;
