@@ -67,7 +67,9 @@ export class BlockOrderIdAllocator implements OrderIdAllocator {
     this.counterName = options.counterName ?? 'order-id';
     this.firstId = options.firstId ?? FIRST_ORDER_ID;
     this.ownBlockAfter = options.ownBlockAfter ?? 0;
-    this.maxOwners = options.maxOwners ?? 1_000;
+    // An owner forgotten and back reserves a fresh block (a counter write, and a gap when the old one was not used
+    // up), so the table holds every owner a container is likely to serve: 10,000 entries are about 2 MB.
+    this.maxOwners = options.maxOwners ?? 10_000;
     this.shared = new IdBlock(() => this.reserveBlock());
   }
 
