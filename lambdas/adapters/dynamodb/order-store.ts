@@ -93,9 +93,8 @@ export class DynamoOrderStore implements OrderStore {
     return this.readOrders(ids, STATUS_PROJECTION, toStatusView);
   }
 
-  // Attribute values in the wire format, converted by the caller: for a status view, reading the dozen values it
-  // needs directly costs a tenth of the document client's conversion of every item, which on a 100-id status is
-  // as much time again as the whole read of a single order.
+  // Items come in the wire format and `convert` reads them. A status view picks its dozen values directly: the
+  // document client's conversion of 100 orders took about as long as the whole read of a single order.
   private async readOrders<T>(
     ids: number[],
     projection: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> },
