@@ -22,7 +22,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionName, ROUTES } from '../lambdas/functions.js';
-import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lambdas/reseller/tiers.js';
+import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lambdas/access/domain/tiers.js';
 import { CodexFunction } from './codex-function.js';
 
 type ApiFunctionName = 'resellerApi' | 'apiAuthorizer' | 'health';

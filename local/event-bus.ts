@@ -1,8 +1,8 @@
 // The local stand-in for EventBridge: keeps domain events in memory and appends them to a JSON-lines file,
 // where later consumers (email outbox, reseller webhooks) will subscribe.
 import { appendFileSync } from 'node:fs';
-import type { DomainEvent } from '../lambdas/domain/events.js';
-import type { EventPublisher } from '../lambdas/domain/ports.js';
+import type { DomainEvent } from '../lambdas/orders/domain/events.js';
+import type { EventPublisher } from '../lambdas/shared/ports.js';
 
 export class LocalEventBus implements EventPublisher {
   readonly events: DomainEvent[] = [];

@@ -1,8 +1,8 @@
 // API Gateway keys for the local stack and tests: keys and their tiers in memory, with the regional limit
 // (10,000 on AWS) configurable so the "no key left" path can be tried.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { type GatewayKey, GatewayKeyLimitReached, type GatewayKeys } from '../lambdas/domain/gateway-keys.js';
-import { gatewayNames, isTierName, type TierName } from '../lambdas/reseller/tiers.js';
+import { type GatewayKey, GatewayKeyLimitReached, type GatewayKeys } from '../lambdas/access/domain/gateway-keys.js';
+import { gatewayNames, isTierName, type TierName } from '../lambdas/access/domain/tiers.js';
 
 interface LocalKey extends GatewayKey {
   name: string;

@@ -1,10 +1,10 @@
 // Demo data for the local stack, written through the same stores and operations as production code:
 // the demo provider and its services, and a funded demo reseller with an API key.
-import { onboardReseller } from '../lambdas/application/onboard-reseller.js';
-import type { ApiKeyLimits } from '../lambdas/domain/api-keys.js';
-import { DEFAULT_TIER } from '../lambdas/reseller/tiers.js';
-import type { Service } from '../lambdas/domain/catalog.js';
-import { parseMoney } from '../lambdas/domain/money.js';
+import { onboardReseller } from '../lambdas/access/application/onboard-reseller.js';
+import type { ApiKeyLimits } from '../lambdas/access/domain/api-keys.js';
+import { DEFAULT_TIER } from '../lambdas/access/domain/tiers.js';
+import type { Service } from '../lambdas/catalog/domain/catalog.js';
+import { parseMoney } from '../lambdas/shared/money.js';
 import type { Dependencies } from '../lambdas/shared/dependencies.js';
 
 export const DEMO_PROVIDER_ID = 'demo';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { type FunctionName, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../lambdas/functions.js';
-import type { OrderWorkflow } from '../lambdas/domain/ports.js';
+import type { OrderWorkflow } from '../lambdas/orders/ports.js';
 import { executionNameFor } from '../lambdas/adapters/stepfunctions/step-functions-workflow.js';
 import { lambdaContext, loadFunction } from './functions.js';
 

@@ -2,11 +2,11 @@
 // under (the rules are in authorizer-decision.ts). No identity source and no result cache, so it runs for every
 // request, with or without a header; lookups are cached here for a minute instead.
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { hashApiKey } from '../domain/api-keys.js';
+import { hashApiKey } from '../access/domain/api-keys.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger } from '../shared/logger.js';
 import { authorizerDecision, type HeaderCaller, headerApiKey } from './authorizer-decision.js';
-import { gatewayNames } from './tiers.js';
+import { gatewayNames } from '../access/domain/tiers.js';
 
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX_ENTRIES = 10_000;

@@ -1,9 +1,9 @@
 // The answers of the SMM panel API v2 in their canonical shapes: money and counts as strings, ids as numbers.
-import type { Service } from '../domain/catalog.js';
-import { formatMoney, type Micros, subtractMoney } from '../domain/money.js';
-import { isTerminal } from '../domain/order-status.js';
-import type { OrderStatusView } from '../domain/orders.js';
-import { statusExtras, statusWord } from '../domain/service-types.js';
+import type { Service } from '../catalog/domain/catalog.js';
+import { formatMoney, type Micros, subtractMoney } from '../shared/money.js';
+import { isTerminal } from '../orders/domain/order-status.js';
+import type { OrderStatusView } from '../orders/domain/orders.js';
+import { statusExtras, statusWord } from '../catalog/domain/service-types.js';
 
 export function serviceAnswer(service: Service) {
   return {

@@ -2,16 +2,16 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { placeOrder } from '../application/place-order.js';
-import { cancelOrders } from '../application/cancel-orders.js';
-import { refillOrders, refillStatuses } from '../application/refill-orders.js';
-import { maskApiKey } from '../domain/api-keys.js';
-import { isDomainError } from '../domain/errors.js';
+import { placeOrder } from '../orders/application/place-order.js';
+import { cancelOrders } from '../orders/application/cancel-orders.js';
+import { refillOrders, refillStatuses } from '../orders/application/refill-orders.js';
+import { maskApiKey } from '../access/domain/api-keys.js';
+import { isDomainError } from '../shared/errors.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger } from '../shared/logger.js';
 import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
 import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, readV2Params } from './v2-request.js';
-import { ACCESS_ERRORS, type ResellerCaller } from '../application/reseller-access.js';
+import { ACCESS_ERRORS, type ResellerCaller } from '../access/application/reseller-access.js';
 
 const MAX_IDS = 100;
 

@@ -16,13 +16,15 @@ import { EventBridgePublisher } from '../adapters/eventbridge/event-bridge-publi
 import { SmmV2ProviderClients } from '../adapters/provider/smm-v2-client.js';
 import { SecretsManagerStore } from '../adapters/secrets/secrets-manager-store.js';
 import { StepFunctionsOrderWorkflow } from '../adapters/stepfunctions/step-functions-workflow.js';
-import { ApiKeyManagement } from '../application/api-key-management.js';
-import { ResellerAccess } from '../application/reseller-access.js';
+import { ApiKeyManagement } from '../access/application/api-key-management.js';
+import { ResellerAccess } from '../access/application/reseller-access.js';
 import { DynamoAccessCounters } from '../adapters/dynamodb/rate-counters.js';
-import { TIERS, TIER_NAMES } from '../reseller/tiers.js';
-import type { OrderServices } from '../application/order-services.js';
-import type { GatewayKeys } from '../domain/gateway-keys.js';
-import type { ApiKeyStore, EventPublisher, OrderWorkflow, RefillIdAllocator, SecretStore, UserStore } from '../domain/ports.js';
+import { TIERS, TIER_NAMES } from '../access/domain/tiers.js';
+import type { OrderServices } from '../orders/application/order-services.js';
+import type { GatewayKeys } from '../access/domain/gateway-keys.js';
+import type { ApiKeyStore, UserStore } from '../access/ports.js';
+import type { EventPublisher, SecretStore } from './ports.js';
+import type { OrderWorkflow, RefillIdAllocator } from '../orders/ports.js';
 import { type Config, loadConfig } from './config.js';
 
 export interface Platform {

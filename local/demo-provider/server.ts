@@ -6,9 +6,9 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isDomainError } from '../../lambdas/domain/errors.js';
-import { ZERO, formatMoney, parseMoney, priceOf } from '../../lambdas/domain/money.js';
-import { type OrderSpec, type ServiceTerms, orderedUnits, parseServiceType, readOrderFields, statusExtras, statusWord } from '../../lambdas/domain/service-types.js';
+import { isDomainError } from '../../lambdas/shared/errors.js';
+import { ZERO, formatMoney, parseMoney, priceOf } from '../../lambdas/shared/money.js';
+import { type OrderSpec, type ServiceTerms, orderedUnits, parseServiceType, readOrderFields, statusExtras, statusWord } from '../../lambdas/catalog/domain/service-types.js';
 import { type Scenario, progressAt, scenarioOf, timelineOf } from './scenarios.js';
 
 export interface DemoProviderOptions {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseMoney, formatMoney, micros } from '../../lambdas/domain/money.js';
+import { parseMoney, formatMoney, micros } from '../../lambdas/shared/money.js';
 import { type RunningStack, dynamoProcessesOn, startStackProcess, v2 } from '../support/local-process.js';
 
 let workDir: string;

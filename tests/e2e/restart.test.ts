@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { DynamoWalletStore } from '../../lambdas/adapters/dynamodb/wallet-store.js';
-import { micros } from '../../lambdas/domain/money.js';
+import { micros } from '../../lambdas/shared/money.js';
 import { REPO_ROOT } from '../../local/stack.js';
 import { eventually } from '../support/eventually.js';
 import { startStackProcess, v2 } from '../support/local-process.js';

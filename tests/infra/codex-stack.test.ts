@@ -6,7 +6,7 @@ import { TABLE_DESIGN } from '../../lambdas/adapters/dynamodb/table-design.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUNCTIONS, type FunctionName, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../../lambdas/functions.js';
-import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/reseller/tiers.js';
+import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/access/domain/tiers.js';
 import { REPO_ROOT } from '../../lib/codex-function.js';
 import { CodexStack } from '../../lib/codex-stack.js';
 

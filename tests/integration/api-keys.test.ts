@@ -4,11 +4,11 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoApiKeyStore } from '../../lambdas/adapters/dynamodb/account-store.js';
 import { DynamoAccessCounters } from '../../lambdas/adapters/dynamodb/rate-counters.js';
 import { InMemorySecretStore } from '../../lambdas/adapters/secrets/secrets-manager-store.js';
-import { ApiKeyManagement } from '../../lambdas/application/api-key-management.js';
+import { ApiKeyManagement } from '../../lambdas/access/application/api-key-management.js';
 import { createApiKeyManagement, createResellerAccess } from '../support/key-services.js';
-import { ResellerAccess, type ResellerAccessOptions, type ResellerCaller } from '../../lambdas/application/reseller-access.js';
-import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-keys.js';
-import { isDomainError } from '../../lambdas/domain/errors.js';
+import { ResellerAccess, type ResellerAccessOptions, type ResellerCaller } from '../../lambdas/access/application/reseller-access.js';
+import { generateApiKey, hashApiKey } from '../../lambdas/access/domain/api-keys.js';
+import { isDomainError } from '../../lambdas/shared/errors.js';
 import { type TestTable, createTestTable } from '../support/dynamo-table.js';
 
 const PEPPER_ID = 'codex/api-key-pepper';

@@ -1,13 +1,13 @@
 // Cancels, refills and one-open-order-per-link on DynamoDB Local, with a scripted provider.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cancelOrders } from '../../lambdas/application/cancel-orders.js';
-import { finalizeOrder, giveUpSubmission, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
-import { ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/domain/provider-errors.js';
-import { placeOrder } from '../../lambdas/application/place-order.js';
-import { refillOrders, refillStatuses } from '../../lambdas/application/refill-orders.js';
-import { isDomainError } from '../../lambdas/domain/errors.js';
-import { parseMoney } from '../../lambdas/domain/money.js';
+import { cancelOrders } from '../../lambdas/orders/application/cancel-orders.js';
+import { finalizeOrder, giveUpSubmission, submitOrder } from '../../lambdas/orders/application/order-workflow-steps.js';
+import { ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/catalog/domain/provider-errors.js';
+import { placeOrder } from '../../lambdas/orders/application/place-order.js';
+import { refillOrders, refillStatuses } from '../../lambdas/orders/application/refill-orders.js';
+import { isDomainError } from '../../lambdas/shared/errors.js';
+import { parseMoney } from '../../lambdas/shared/money.js';
 import { orderStatusAnswer } from '../../lambdas/reseller/v2-answers.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { TEST_SERVICE, type TestTable, balanceAndLedger, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';

@@ -1,10 +1,10 @@
 // Every path money takes, on DynamoDB Local: charges, refunds, deposits, concurrency, idempotency.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { placeOrder } from '../../lambdas/application/place-order.js';
-import { finalizeOrder } from '../../lambdas/application/order-workflow-steps.js';
-import { isDomainError } from '../../lambdas/domain/errors.js';
-import { parseMoney, micros } from '../../lambdas/domain/money.js';
-import { settle } from '../../lambdas/domain/orders.js';
+import { placeOrder } from '../../lambdas/orders/application/place-order.js';
+import { finalizeOrder } from '../../lambdas/orders/application/order-workflow-steps.js';
+import { isDomainError } from '../../lambdas/shared/errors.js';
+import { parseMoney, micros } from '../../lambdas/shared/money.js';
+import { settle } from '../../lambdas/orders/domain/orders.js';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { DynamoOrderStore } from '../../lambdas/adapters/dynamodb/order-store.js';
 import { BlockOrderIdAllocator } from '../../lambdas/adapters/dynamodb/order-id-allocator.js';

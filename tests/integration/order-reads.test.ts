@@ -1,8 +1,8 @@
 // Reading many orders at once (a multi-id `status`, `cancel` or `refill`), on DynamoDB Local.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { placeOrder } from '../../lambdas/application/place-order.js';
+import { placeOrder } from '../../lambdas/orders/application/place-order.js';
 import { planOrderReads } from '../../lambdas/adapters/dynamodb/order-store.js';
-import type { Order } from '../../lambdas/domain/orders.js';
+import type { Order } from '../../lambdas/orders/domain/orders.js';
 import { orderStatusAnswer } from '../../lambdas/reseller/v2-answers.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 

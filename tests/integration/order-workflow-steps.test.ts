@@ -1,11 +1,11 @@
 // The workflow steps and the poller on DynamoDB Local, with a scripted provider in place of HTTP.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { placeOrder } from '../../lambdas/application/place-order.js';
-import { MAX_RESUBMIT_ROUNDS, ProviderUnavailable, awaitOutcome, finalizeOrder, giveUpSubmission, submitOrder } from '../../lambdas/application/order-workflow-steps.js';
-import { pollAllProviders } from '../../lambdas/application/poll-providers.js';
-import { sweepOpenOrders } from '../../lambdas/application/sweep-orders.js';
-import type { Provider } from '../../lambdas/domain/catalog.js';
-import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/domain/provider-errors.js';
+import { placeOrder } from '../../lambdas/orders/application/place-order.js';
+import { MAX_RESUBMIT_ROUNDS, ProviderUnavailable, awaitOutcome, finalizeOrder, giveUpSubmission, submitOrder } from '../../lambdas/orders/application/order-workflow-steps.js';
+import { pollAllProviders } from '../../lambdas/orders/application/poll-providers.js';
+import { sweepOpenOrders } from '../../lambdas/orders/application/sweep-orders.js';
+import type { Provider } from '../../lambdas/catalog/domain/catalog.js';
+import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/catalog/domain/provider-errors.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 

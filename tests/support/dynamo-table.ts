@@ -8,10 +8,11 @@ import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js'
 import { BlockOrderIdAllocator } from '../../lambdas/adapters/dynamodb/order-id-allocator.js';
 import { DynamoOrderStore } from '../../lambdas/adapters/dynamodb/order-store.js';
 import { DynamoWalletStore } from '../../lambdas/adapters/dynamodb/wallet-store.js';
-import type { OrderServices } from '../../lambdas/application/order-services.js';
-import type { DomainEvent } from '../../lambdas/domain/events.js';
-import { type Micros, micros, parseMoney } from '../../lambdas/domain/money.js';
-import type { OrderWorkflow, ProviderClients } from '../../lambdas/domain/ports.js';
+import type { OrderServices } from '../../lambdas/orders/application/order-services.js';
+import type { DomainEvent } from '../../lambdas/orders/domain/events.js';
+import { type Micros, micros, parseMoney } from '../../lambdas/shared/money.js';
+import type { OrderWorkflow } from '../../lambdas/orders/ports.js';
+import type { ProviderClients } from '../../lambdas/catalog/ports.js';
 import { ensureTable } from '../../local/dynamodb-local.js';
 
 export async function createTestTable() {

@@ -2,9 +2,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApiKeyStore } from '../../lambdas/adapters/dynamodb/account-store.js';
 import { DynamoAccessCounters } from '../../lambdas/adapters/dynamodb/rate-counters.js';
-import { ApiKeyManagement } from '../../lambdas/application/api-key-management.js';
-import { ResellerAccess, type ResellerAccessOptions } from '../../lambdas/application/reseller-access.js';
-import type { Clock, SecretStore } from '../../lambdas/domain/ports.js';
+import { ApiKeyManagement } from '../../lambdas/access/application/api-key-management.js';
+import { ResellerAccess, type ResellerAccessOptions } from '../../lambdas/access/application/reseller-access.js';
+import type { Clock, SecretStore } from '../../lambdas/shared/ports.js';
 
 interface TableDeps {
   db: DynamoDBDocumentClient;

@@ -1,7 +1,7 @@
 // A provider whose answers a test scripts, in place of the HTTP client.
-import type { PlaceRequest, ProviderClient, ProviderOrderStatus } from '../../lambdas/domain/ports.js';
-import { ProviderRejected } from '../../lambdas/domain/provider-errors.js';
-import type { RefillStatus } from '../../lambdas/domain/refills.js';
+import type { PlaceRequest, ProviderClient, ProviderOrderStatus } from '../../lambdas/catalog/ports.js';
+import { ProviderRejected } from '../../lambdas/catalog/domain/provider-errors.js';
+import type { RefillStatus } from '../../lambdas/orders/domain/refills.js';
 
 export class ScriptedProvider implements ProviderClient {
   placed: PlaceRequest[] = [];

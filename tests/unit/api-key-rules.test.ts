@@ -11,8 +11,8 @@ import {
   isWellFormedApiKey,
   parseIpAllowList,
   validateLimits,
-} from '../../lambdas/domain/api-keys.js';
-import { isDomainError } from '../../lambdas/domain/errors.js';
+} from '../../lambdas/access/domain/api-keys.js';
+import { isDomainError } from '../../lambdas/shared/errors.js';
 
 const refusal = (fn: () => unknown): string => {
   try {

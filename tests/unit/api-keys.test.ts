@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_KEY_PREFIX, generateApiKey, hashApiKey, maskApiKey } from '../../lambdas/domain/api-keys.js';
+import { API_KEY_PREFIX, generateApiKey, hashApiKey, maskApiKey } from '../../lambdas/access/domain/api-keys.js';
 
 describe('API keys', () => {
   it('have a recognisable prefix and 40 random base62 characters', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, micros, parseMoney, priceOf } from '../../lambdas/domain/money.js';
+import { formatMoney, micros, parseMoney, priceOf } from '../../lambdas/shared/money.js';
 
 describe('money', () => {
   it('parses decimal strings exactly into micro-units', () => {

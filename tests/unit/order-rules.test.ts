@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Service } from '../../lambdas/domain/catalog.js';
-import { DomainError } from '../../lambdas/domain/errors.js';
-import { parseMoney } from '../../lambdas/domain/money.js';
-import { type Order, newOrder, settle, shouldRecordProgress } from '../../lambdas/domain/orders.js';
+import type { Service } from '../../lambdas/catalog/domain/catalog.js';
+import { DomainError } from '../../lambdas/shared/errors.js';
+import { parseMoney } from '../../lambdas/shared/money.js';
+import { type Order, newOrder, settle, shouldRecordProgress } from '../../lambdas/orders/domain/orders.js';
 
 const service: Service = {
   id: 1, name: 'YouTube Views', type: 'Default', category: 'YouTube', ratePer1000: parseMoney('0.90'),

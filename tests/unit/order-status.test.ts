@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readProviderStatus } from '../../lambdas/domain/order-status.js';
+import { readProviderStatus } from '../../lambdas/orders/domain/order-status.js';
 
 describe('reading provider statuses', () => {
   it('understands every spelling upstream panels use', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DomainError } from '../../lambdas/domain/errors.js';
-import { parseMoney } from '../../lambdas/domain/money.js';
+import { DomainError } from '../../lambdas/shared/errors.js';
+import { parseMoney } from '../../lambdas/shared/money.js';
 import {
   SERVICE_TYPES,
   type ServiceTerms,
@@ -11,7 +11,7 @@ import {
   readSubscriptionStatus,
   statusExtras,
   statusWord,
-} from '../../lambdas/domain/service-types.js';
+} from '../../lambdas/catalog/domain/service-types.js';
 
 const LINK = 'https://instagram.com/p/abc';
 const views: ServiceTerms = { min: 50, max: 10_000, dripfeed: true, ratePer1000: parseMoney('0.90') };

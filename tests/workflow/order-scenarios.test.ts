@@ -1,9 +1,9 @@
 // Each demo-provider scenario through the real ASL file (aws-local-stepfunctions), the real handlers, the
 // DynamoDB stream start and the batch poller, with the provider's clock sped up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { placeOrder } from '../../lambdas/application/place-order.js';
-import { micros, parseMoney, priceOf } from '../../lambdas/domain/money.js';
-import type { Order } from '../../lambdas/domain/orders.js';
+import { placeOrder } from '../../lambdas/orders/application/place-order.js';
+import { micros, parseMoney, priceOf } from '../../lambdas/shared/money.js';
+import type { Order } from '../../lambdas/orders/domain/orders.js';
 import { LocalOrderWorkflow } from '../../local/workflow-runner.js';
 import { type LocalStack, REPO_ROOT, startLocalStack } from '../../local/stack.js';
 import { eventually } from '../support/eventually.js';

@@ -12,8 +12,8 @@ import {
   paginateGetApiKeys,
   paginateGetUsagePlans,
 } from '@aws-sdk/client-api-gateway';
-import { type GatewayKey, GatewayKeyLimitReached, type GatewayKeys } from '../../domain/gateway-keys.js';
-import { gatewayNames, isTierName, TIER_NAMES, type TierName } from '../../reseller/tiers.js';
+import { type GatewayKey, GatewayKeyLimitReached, type GatewayKeys } from '../../access/domain/gateway-keys.js';
+import { gatewayNames, isTierName, TIER_NAMES, type TierName } from '../../access/domain/tiers.js';
 
 const PAGE_SIZE = 500;
 

@@ -3,19 +3,8 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyStatus } from '../../domain/api-keys.js';
-import type {
-  ApiKeyChange,
-  ApiKeyChangeOutcome,
-  ApiKeyDetails,
-  ApiKeyRecord,
-  ApiKeyRegistry,
-  ApiKeyStore,
-  AuditEntry,
-  StoredApiKey,
-  UserRecord,
-  UserStore,
-} from '../../domain/ports.js';
+import type { ApiKeyStatus } from '../../access/domain/api-keys.js';
+import type { ApiKeyChange, ApiKeyChangeOutcome, ApiKeyDetails, ApiKeyRecord, ApiKeyRegistry, ApiKeyStore, AuditEntry, StoredApiKey, UserRecord, UserStore } from '../../access/ports.js';
 import { keys } from './keys.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];

@@ -1,9 +1,9 @@
 // Services and providers live in one partition ("CATALOG"): the whole catalog is one Query, cached briefly
 // per container because every `add` and `services` call needs it.
 import { type DynamoDBDocumentClient, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Provider, Service } from '../../domain/catalog.js';
-import { micros } from '../../domain/money.js';
-import type { CatalogStore } from '../../domain/ports.js';
+import type { Provider, Service } from '../../catalog/domain/catalog.js';
+import { micros } from '../../shared/money.js';
+import type { CatalogStore } from '../../catalog/ports.js';
 import { keys } from './keys.js';
 
 interface CatalogSnapshot {

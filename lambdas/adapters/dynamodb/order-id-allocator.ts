@@ -9,7 +9,7 @@
 // container's block. A block given up unfinished (a container ends, an owner falls out of the table below) leaves a
 // gap in the ids; nothing depends on ids being dense.
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrderIdAllocator } from '../../domain/ports.js';
+import type { OrderIdAllocator } from '../../orders/ports.js';
 import { keys } from './keys.js';
 
 const FIRST_ORDER_ID = 10_000;

@@ -3,11 +3,11 @@ import { type AttributeValue, BatchGetItemCommand, type BatchGetItemCommandInput
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { setTimeout } from 'node:timers/promises';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DomainError } from '../../domain/errors.js';
-import { formatMoney, negate, micros } from '../../domain/money.js';
-import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from '../../domain/orders.js';
-import type { OpenOrderSummary, OrderStore } from '../../domain/ports.js';
-import type { Refill, RefillStatus } from '../../domain/refills.js';
+import { DomainError } from '../../shared/errors.js';
+import { formatMoney, negate, micros } from '../../shared/money.js';
+import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from '../../orders/domain/orders.js';
+import type { OpenOrderSummary, OrderStore } from '../../orders/ports.js';
+import type { Refill, RefillStatus } from '../../orders/domain/refills.js';
 import { keys } from './keys.js';
 import { TABLE_DESIGN } from './table-design.js';
 import { moveMoney } from './wallet-transaction.js';

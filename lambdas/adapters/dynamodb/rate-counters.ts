@@ -1,7 +1,7 @@
 // Fixed-window counters (one UpdateItem ADD each) and source blocks for reseller access checks. Every item
 // carries `expiresAt` so DynamoDB's TTL clears it; readers never rely on that, since TTL deletion lags.
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { AccessCounters } from '../../domain/ports.js';
+import type { AccessCounters } from '../../access/ports.js';
 import { keys } from './keys.js';
 
 const MINUTE_S = 60;

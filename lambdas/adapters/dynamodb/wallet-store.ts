@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { micros } from '../../domain/money.js';
-import type { LedgerEntry, Wallet, WalletStore } from '../../domain/ports.js';
+import { micros } from '../../shared/money.js';
+import type { LedgerEntry, Wallet, WalletStore } from '../../wallets/ports.js';
 import { keys } from './keys.js';
 import { moveMoney } from './wallet-transaction.js';
 

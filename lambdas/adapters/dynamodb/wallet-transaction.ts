@@ -4,9 +4,9 @@
 // wallet serialise: the loser re-reads and tries again, and a debit that no longer fits is refused.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { DomainError } from '../../domain/errors.js';
-import { type Micros, micros } from '../../domain/money.js';
-import type { LedgerKind } from '../../domain/ports.js';
+import { DomainError } from '../../shared/errors.js';
+import { type Micros, micros } from '../../shared/money.js';
+import type { LedgerKind } from '../../wallets/ports.js';
 import { keys } from './keys.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];

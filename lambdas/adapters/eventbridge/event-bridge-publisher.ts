@@ -1,6 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { DomainEvent } from '../../domain/events.js';
-import type { EventPublisher } from '../../domain/ports.js';
+import type { DomainEvent } from '../../orders/domain/events.js';
+import type { EventPublisher } from '../../shared/ports.js';
 
 export const EVENT_SOURCE = 'codex.orders';
 

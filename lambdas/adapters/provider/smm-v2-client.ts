@@ -1,10 +1,11 @@
 // A client for upstream panels speaking the SMM panel API v2. Tolerant of what real panels send: numbers as
 // strings or numbers, statuses in any case or spelling, errors as {"error": ...} with any HTTP status.
-import { readProviderStatus } from '../../domain/order-status.js';
-import { type RefillStatus, readRefillStatus } from '../../domain/refills.js';
-import type { Provider } from '../../domain/catalog.js';
-import type { PlaceRequest, ProviderClient, ProviderClients, ProviderOrderStatus, ProviderServiceListing, SecretStore } from '../../domain/ports.js';
-import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../domain/provider-errors.js';
+import { readProviderStatus } from '../../orders/domain/order-status.js';
+import { type RefillStatus, readRefillStatus } from '../../orders/domain/refills.js';
+import type { Provider } from '../../catalog/domain/catalog.js';
+import type { PlaceRequest, ProviderClient, ProviderClients, ProviderOrderStatus, ProviderServiceListing } from '../../catalog/ports.js';
+import type { SecretStore } from '../../shared/ports.js';
+import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 export const MAX_IDS_PER_CALL = 100;

@@ -1,6 +1,6 @@
 // Secrets Manager behind the SecretStore port, with a per-container cache so a secret costs one call per TTL.
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SecretStore } from '../../domain/ports.js';
+import type { SecretStore } from '../../shared/ports.js';
 
 export class SecretsManagerStore implements SecretStore {
   private readonly cache = new Map<string, { value: Promise<string>; expires: number }>();

@@ -11,7 +11,7 @@ import {
   TaskDoesNotExist,
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
-import type { OrderWorkflow } from '../../domain/ports.js';
+import type { OrderWorkflow } from '../../orders/ports.js';
 
 export function executionNameFor(orderId: number): string {
   return `order-${orderId}`;

@@ -14,7 +14,7 @@ import {
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiGatewayKeys } from '../../../lambdas/adapters/apigateway/api-gateway-keys.js';
-import { GatewayKeyLimitReached } from '../../../lambdas/domain/gateway-keys.js';
+import { GatewayKeyLimitReached } from '../../../lambdas/access/domain/gateway-keys.js';
 import { InMemoryGatewayKeys } from '../../../local/gateway-keys.js';
 
 const PLANS = [

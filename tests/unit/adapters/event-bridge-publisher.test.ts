@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { EVENT_SOURCE, EventBridgePublisher } from '../../../lambdas/adapters/eventbridge/event-bridge-publisher.js';
-import type { DomainEvent } from '../../../lambdas/domain/events.js';
+import type { DomainEvent } from '../../../lambdas/orders/domain/events.js';
 
 const BUS = 'codex-bus';
 

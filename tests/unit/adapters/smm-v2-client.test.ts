@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_IDS_PER_CALL, SmmV2Client, SmmV2ProviderClients } from '../../../lambdas/adapters/provider/smm-v2-client.js';
 import { InMemorySecretStore } from '../../../lambdas/adapters/secrets/secrets-manager-store.js';
-import type { Provider } from '../../../lambdas/domain/catalog.js';
-import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../../lambdas/domain/provider-errors.js';
+import type { Provider } from '../../../lambdas/catalog/domain/catalog.js';
+import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../../lambdas/catalog/domain/provider-errors.js';
 
 const API_URL = 'https://panel.example/api/v2';
 const API_KEY = 'sk-live-7f3a9c1e5b2d4f60';

@@ -2,8 +2,8 @@
 // at a time with one `status&orders=` call, write what changed, and resume the workflows of orders that ended.
 import { shouldRecordProgress } from '../domain/orders.js';
 import { isTerminal } from '../domain/order-status.js';
-import type { Provider } from '../domain/catalog.js';
-import type { OpenOrderSummary } from '../domain/ports.js';
+import type { Provider } from '../../catalog/domain/catalog.js';
+import type { OpenOrderSummary } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 
 export interface PollReport {

@@ -1,5 +1,5 @@
 // The catalog: services we sell and the upstream providers that fulfil them.
-import type { Micros } from './money.js';
+import type { Micros } from '../../shared/money.js';
 import type { ServiceTypeName } from './service-types.js';
 
 export type ServiceType = ServiceTypeName;

@@ -1,9 +1,9 @@
 // Order rules: how an order is priced and accepted, and how it is settled when it ends.
 import { createHash } from 'node:crypto';
-import type { Service } from './catalog.js';
-import { DomainError } from './errors.js';
-import { type Micros, ZERO, minMoney, priceOf, shareOf, subtractMoney } from './money.js';
-import { type ServiceTypeName, orderedUnits, providerFields, readOrderFields } from './service-types.js';
+import type { Service } from '../../catalog/domain/catalog.js';
+import { DomainError } from '../../shared/errors.js';
+import { type Micros, ZERO, minMoney, priceOf, shareOf, subtractMoney } from '../../shared/money.js';
+import { type ServiceTypeName, orderedUnits, providerFields, readOrderFields } from '../../catalog/domain/service-types.js';
 import { type OrderStatus, isTerminal } from './order-status.js';
 
 /** accepted: paid, not yet at the provider; submitted: the provider has it; finalized: settled, nothing more to do. */

@@ -2,7 +2,7 @@
 // Also the pure rules around a key: its id, its limits, and its IP allow-list (addresses and CIDR ranges).
 import { createHmac, randomBytes } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import { DomainError } from './errors.js';
+import { DomainError } from '../../shared/errors.js';
 
 export const API_KEY_PREFIX = 'cdx_';
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

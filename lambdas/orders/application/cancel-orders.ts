@@ -1,7 +1,7 @@
 // Cancelling orders at the customer's request. "Requested" is all we can promise: the provider decides, and the
 // order settles through its workflow as the provider reports it (Canceled → full refund, Partial → the rest).
 import type { Order } from '../domain/orders.js';
-import { ProviderRejected } from '../domain/provider-errors.js';
+import { ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import type { OrderServices } from './order-services.js';
 
 export type CancelResult = { orderId: string; outcome: 'requested' } | { orderId: string; outcome: 'refused'; reason: string };

@@ -2,8 +2,9 @@
 // (per-minute limit, daily order quota), and abuse (bursts of bad keys block a source; bursts of bad requests
 // suspend a key). Keys are looked up by keyed hash only and never logged.
 import { type ApiKeyLimits, DEFAULT_API_KEY_LIMITS, abuseSourceOf, effectiveLimits, hashApiKey, isIpAllowed } from '../domain/api-keys.js';
-import type { AccessCounters, ApiKeyRegistry, Clock, SecretStore, StoredApiKey } from '../domain/ports.js';
-import type { Caller } from './api-key-auth.js';
+import type { AccessCounters, ApiKeyRegistry, StoredApiKey } from '../ports.js';
+import type { Clock, SecretStore } from '../../shared/ports.js';
+import type { Caller } from '../domain/caller.js';
 
 /** Answers in the v2 protocol's words; clients substring-match them. */
 export const ACCESS_ERRORS = {

@@ -1,5 +1,5 @@
 // What counts as a link: an http(s) URL, or a bare handle or id (some services take a username, not a URL).
-import { DomainError } from './errors.js';
+import { DomainError } from '../../shared/errors.js';
 
 const MAX_LINK_LENGTH = 2048;
 const HANDLE = /^@?[\p{L}\p{N}_.-]{1,100}$/u;

@@ -1,7 +1,7 @@
 // Refills of completed orders within the service's refill window, and their status.
 import { type Refill, type RefillStatus, REFILL_COOLDOWN_HOURS, isFinalRefillStatus, refillRefusal } from '../domain/refills.js';
-import type { RefillIdAllocator } from '../domain/ports.js';
-import { ProviderNotReached, ProviderRejected } from '../domain/provider-errors.js';
+import type { RefillIdAllocator } from '../ports.js';
+import { ProviderNotReached, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import type { OrderServices } from './order-services.js';
 
 export type RefillResult = { orderId: string; refillId: number } | { orderId: string; error: string };

@@ -1,6 +1,6 @@
 // Accepting an order: validate, price, and record it with its charge in one transaction. Submission to the
 // provider happens later, in the order workflow started from the committed order.
-import { DomainError, isDomainError } from '../domain/errors.js';
+import { DomainError, isDomainError } from '../../shared/errors.js';
 import { type Order, type OrderRequest, newOrder } from '../domain/orders.js';
 import type { OrderServices } from './order-services.js';
 

@@ -1,8 +1,8 @@
 // Scheduled jobs: the batch status poller (every minute on AWS) and the open-order sweeper (every 5 minutes).
 import { pollAllProviders } from '../application/poll-providers.js';
 import { sweepOpenOrders } from '../application/sweep-orders.js';
-import { dependencies } from '../shared/dependencies.js';
-import { logger } from '../shared/logger.js';
+import { dependencies } from '../../shared/dependencies.js';
+import { logger } from '../../shared/logger.js';
 
 export const pollProviders = async () => {
   const reports = await pollAllProviders(dependencies());

@@ -1,8 +1,8 @@
 // DynamoDB stream -> the order workflow. Every committed order starts its workflow, so a paid order is never
 // left unsubmitted; starting is idempotent (the execution is named after the order).
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { dependencies } from '../shared/dependencies.js';
-import { logger } from '../shared/logger.js';
+import { dependencies } from '../../shared/dependencies.js';
+import { logger } from '../../shared/logger.js';
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const failures: DynamoDBBatchResponse['batchItemFailures'] = [];

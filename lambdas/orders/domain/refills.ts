@@ -1,7 +1,7 @@
 // Refills: a provider re-delivers what dropped after a completed order, within the service's refill window.
-import { DomainError } from './errors.js';
+import { DomainError } from '../../shared/errors.js';
 import type { Order } from './orders.js';
-import type { Service } from './catalog.js';
+import type { Service } from '../../catalog/domain/catalog.js';
 
 export const REFILL_STATUSES = ['Pending', 'In progress', 'Completed', 'Rejected'] as const;
 export type RefillStatus = (typeof REFILL_STATUSES)[number];

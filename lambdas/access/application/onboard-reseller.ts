@@ -2,7 +2,9 @@
 // throttle its header-key requests), and its first API key. Every step is safe to repeat.
 import type { ApiKeyLimits } from '../domain/api-keys.js';
 import { GatewayKeyLimitReached, type GatewayKeys } from '../domain/gateway-keys.js';
-import type { Clock, UserRecord, UserStore, WalletStore } from '../domain/ports.js';
+import type { Clock } from '../../shared/ports.js';
+import type { UserRecord, UserStore } from '../ports.js';
+import type { WalletStore } from '../../wallets/ports.js';
 import type { ApiKeyManagement } from './api-key-management.js';
 
 export interface OnboardingServices {

@@ -1,10 +1,10 @@
 // The steps of the order workflow (state-machines/order-workflow.asl.json). Each is idempotent: running an
 // order's workflow again from the start finishes it without repeating any effect.
 import type { DomainEvent } from '../domain/events.js';
-import { type Micros, addMoney, formatMoney } from '../domain/money.js';
+import { type Micros, addMoney, formatMoney } from '../../shared/money.js';
 import { isTerminal } from '../domain/order-status.js';
 import { settle } from '../domain/orders.js';
-import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../domain/provider-errors.js';
+import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import type { OrderServices } from './order-services.js';
 
 export type SubmitOutcome = 'submitted' | 'rejected' | 'unconfirmed' | 'finalized' | 'retry_later';

@@ -2,8 +2,8 @@
 // Input comes from the state machine, so it is trusted in shape but still parsed.
 import { z } from 'zod';
 import { awaitOutcome, finalizeOrder, giveUpSubmission, submitOrder } from '../application/order-workflow-steps.js';
-import { dependencies } from '../shared/dependencies.js';
-import { logger } from '../shared/logger.js';
+import { dependencies } from '../../shared/dependencies.js';
+import { logger } from '../../shared/logger.js';
 
 const OrderInput = z.object({ orderId: z.coerce.number().int().positive() });
 const GiveUpInput = OrderInput.extend({ error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).partial().optional() });

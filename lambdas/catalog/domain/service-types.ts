@@ -17,10 +17,10 @@
 //   `runs` for drip-feed, `posts` and `expiry` for subscriptions (expiry as the d/m/Y the client sent: the sources
 //   disagree between a boolean and a timestamp, and echoing the request's own format is the least surprising), and
 //   `Active` for a running subscription. No `orders` list: Codex places one upstream order, there are no child ids.
-import { DomainError } from './errors.js';
-import { validateLink } from './link.js';
-import { type Micros, priceOf } from './money.js';
-import { type OrderStatus, readProviderStatus } from './order-status.js';
+import { DomainError } from '../../shared/errors.js';
+import { validateLink } from '../../orders/domain/link.js';
+import { type Micros, priceOf } from '../../shared/money.js';
+import { type OrderStatus, readProviderStatus } from '../../orders/domain/order-status.js';
 
 export const SERVICE_TYPES = [
   'Default',

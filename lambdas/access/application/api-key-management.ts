@@ -11,8 +11,9 @@ import {
   parseIpAllowList,
   validateLimits,
 } from '../domain/api-keys.js';
-import { DomainError } from '../domain/errors.js';
-import type { ApiKeyDetails, ApiKeyRegistry, AuditEntry, Clock, SecretStore, StoredApiKey } from '../domain/ports.js';
+import { DomainError } from '../../shared/errors.js';
+import type { ApiKeyDetails, ApiKeyRegistry, AuditEntry, StoredApiKey } from '../ports.js';
+import type { Clock, SecretStore } from '../../shared/ports.js';
 
 export interface ApiKeyManagementDeps {
   keys: ApiKeyRegistry;

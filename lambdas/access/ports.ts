@@ -1,0 +1,106 @@
+// Reseller accounts, API keys, rate windows and abuse blocks: what the access checks read and write.
+import type { ApiKeyLimits, ApiKeyStatus } from './domain/api-keys.js';
+
+export interface ApiKeyRecord {
+  keyHash: string;
+  prefix: string;
+  ownerId: string;
+  walletId: string;
+  status: 'active' | 'revoked';
+  label?: string;
+  createdAt: string;
+}
+
+export interface ApiKeyStore {
+  put(record: ApiKeyRecord): Promise<void>;
+  findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+}
+
+/** A managed key as its owner sees it: never the key, never its hash. */
+export interface ApiKeyDetails {
+  keyId: string;
+  /** The first characters of the key, to recognise it in a list. */
+  prefix: string;
+  ownerId: string;
+  walletId: string;
+  status: ApiKeyStatus;
+  label?: string;
+  createdAt: string;
+  updatedAt?: string;
+  lastUsedAt?: string;
+  /** Canonical addresses and CIDR ranges; absent means any address. */
+  allowedIps?: string[];
+  /** Overrides of the tier's or default limits. */
+  limits?: Partial<ApiKeyLimits>;
+  tier?: string;
+  /** Why the key was suspended or revoked. */
+  statusReason?: string;
+}
+
+export interface StoredApiKey extends ApiKeyDetails {
+  keyHash: string;
+}
+
+export interface ApiKeyChange {
+  status?: ApiKeyStatus;
+  statusReason?: string;
+  /** An empty list removes the allow-list. */
+  allowedIps?: string[];
+  at: string;
+}
+
+export interface AuditEntry {
+  /** 'system' or the id of the person who acted. */
+  actor: string;
+  action: string;
+  subject: string;
+  ownerId: string;
+  reason?: string;
+  at: string;
+}
+
+export type ApiKeyChangeOutcome =
+  | { outcome: 'changed'; key: ApiKeyDetails }
+  | { outcome: 'not_found' }
+  | { outcome: 'status_mismatch'; status: ApiKeyStatus };
+
+/** Managed API keys: a lookup by hash for every request, and a listing per owner. Both change together. */
+export interface ApiKeyRegistry {
+  /** Registers a key (and writes the audit entry) atomically; 'exists' when its hash is already registered. */
+  create(key: StoredApiKey, audit?: AuditEntry): Promise<'created' | 'exists'>;
+  findKey(keyHash: string): Promise<StoredApiKey | undefined>;
+  listKeys(ownerId: string): Promise<ApiKeyDetails[]>;
+  getKey(ownerId: string, keyId: string): Promise<ApiKeyDetails | undefined>;
+  /** Applies the change (and writes the audit entry) atomically, only while the key's status is one of `fromStatuses`. */
+  changeKey(ownerId: string, keyId: string, change: ApiKeyChange, fromStatuses: readonly ApiKeyStatus[], audit?: AuditEntry): Promise<ApiKeyChangeOutcome>;
+  /** Records a use at `at` unless one after `unlessAfter` is already recorded. */
+  touchKey(ownerId: string, keyId: string, at: string, unlessAfter: string): Promise<void>;
+}
+
+/** Fixed-window counters and blocks behind reseller access checks. Each count adds one and returns the new total. */
+export interface AccessCounters {
+  /** Adds `by` (default 1) to the key's requests in that minute and returns the new total. */
+  countRequest(keyId: string, epochMinute: number, by?: number): Promise<number>;
+  /** Adds `by` (default 1) to the key's orders that day and returns the new total. */
+  countOrder(keyId: string, day: string, by?: number): Promise<number>;
+  countInvalidKey(source: string, epochMinute: number): Promise<number>;
+  countInvalidRequest(keyId: string, epochMinute: number): Promise<number>;
+  blockSource(source: string, until: Date, reason: string): Promise<void>;
+  /** When the source's block ends, if it has one (possibly already over). */
+  sourceBlockedUntil(source: string): Promise<Date | undefined>;
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  role: 'customer' | 'reseller' | 'admin';
+  walletId: string;
+  createdAt: string;
+  /** The reseller's own API Gateway key, which the gateway throttles header-key requests under (see gateway-keys.ts). */
+  apiGatewayKey?: { id: string; value: string; tier: string };
+}
+
+export interface UserStore {
+  put(user: UserRecord): Promise<void>;
+  get(id: string): Promise<UserRecord | undefined>;
+}

@@ -1,0 +1,74 @@
+// What the order use cases need from outside: orders, refills, callback tokens, exclusive links, ids and the workflow.
+import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from './domain/orders.js';
+import type { OrderStatus } from './domain/order-status.js';
+import type { Refill, RefillStatus } from './domain/refills.js';
+
+/** An open order as the open-orders index shows it: enough to poll and sweep without reading the order. */
+export interface OpenOrderSummary {
+  id: number;
+  providerId: string;
+  phase: OrderPhase;
+  status: OrderStatus;
+  externalOrderId?: string;
+  startCount?: number;
+  remains?: number;
+  createdAt: string;
+  progressAt?: string;
+}
+
+export interface OrderStore {
+  /** Records the order and debits its charge in one transaction; refuses to overdraw the wallet. */
+  placeOrder(order: Order): Promise<void>;
+  /** The order a client's request id already produced, if any. */
+  findByRequestId(ownerId: string, requestId: string): Promise<number | undefined>;
+  getOrder(id: number): Promise<Order | undefined>;
+  /** Any number of orders, read together: the missing ones are left out. */
+  getOrders(ids: number[]): Promise<Map<number, Order>>;
+  /** The same read, of only what a status answer shows: cheaper per order. */
+  getOrderStatuses(ids: number[]): Promise<Map<number, OrderStatusView>>;
+  /** Marks a call to the provider as under way, if none is; undefined when one is or the order is no longer waiting. */
+  beginSubmit(id: number, now: string): Promise<Order | undefined>;
+  /** Marks a call to the provider as under way, whether or not one was (resending is safe with request_id). */
+  markSubmitInFlight(id: number, now: string): Promise<Order | undefined>;
+  /** Returns the order as it now stands; undefined when it was no longer waiting to be submitted. */
+  recordSubmitted(id: number, externalOrderId: string, now: string): Promise<Order | undefined>;
+  /** Marks the customer's wish to cancel, only while the order is in that phase; undefined otherwise. */
+  requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined>;
+  /** Lets another order use the link again; harmless to repeat. */
+  releaseExclusiveLink(order: Order): Promise<void>;
+  /** Claims the order's refill for now (no other refill since the cooldown began) before the provider is asked. */
+  reserveRefill(orderId: number, at: string, cooldownStartsAfter: string): Promise<{ reserved: true; previous?: string } | { reserved: false }>;
+  /** Gives the claim back when the provider did not take the refill. */
+  releaseRefill(orderId: number, at: string, previous?: string): Promise<void>;
+  putRefill(refill: Refill): Promise<void>;
+  getRefills(ids: number[]): Promise<Map<number, Refill>>;
+  updateRefillStatus(id: number, status: RefillStatus, now: string): Promise<void>;
+  recordRejected(id: number, reason: string, now: string): Promise<void>;
+  countResubmitRound(id: number, now: string): Promise<void>;
+  /** The last call certainly did not reach the provider, so the next one is safe. */
+  clearSubmitInFlight(id: number, now: string): Promise<void>;
+  /** Stores the workflow's callback token; returns the order as it now stands, undefined if it is already finalized. */
+  parkTaskToken(id: number, token: string, now: string): Promise<Order | undefined>;
+  /** The callback token of the order's waiting workflow, if one was parked. */
+  getTaskToken(id: number): Promise<string | undefined>;
+  /** Writes the provider's progress; returns the order as it now stands, undefined if it is already finalized. */
+  recordProgress(id: number, progress: ProviderProgress, now: string): Promise<Order | undefined>;
+  /** Settles the order exactly once: status, refund ledger entry and wallet credit in one transaction. */
+  finalize(order: Order, settlement: Settlement, now: string): Promise<'applied' | 'already_applied'>;
+  listOpenOrders(providerId: string, cursor?: string): Promise<{ orders: OpenOrderSummary[]; cursor?: string }>;
+}
+
+export interface OrderIdAllocator {
+  /** A new unique id; given the owner, an owner's ids come out close together where the store can arrange it. */
+  next(ownerId?: string): Promise<number>;
+}
+
+/** Numeric ids for refills, handed out like order ids. */
+export type RefillIdAllocator = OrderIdAllocator;
+
+export interface OrderWorkflow {
+  /** Starts the order's workflow unless one is already running; restarts (redrives) a failed one. */
+  ensureStarted(orderId: number): Promise<void>;
+  /** Resumes a workflow parked on a callback token. Unknown or expired tokens are not an error. */
+  resume(taskToken: string, output: Record<string, unknown>): Promise<void>;
+}

@@ -1,0 +1,31 @@
+// Wallets and their ledger: every movement of money is a ledger entry written with the balance change.
+import type { Micros } from '../shared/money.js';
+
+export type LedgerKind = 'deposit' | 'order_charge' | 'order_refund' | 'adjustment';
+
+export interface LedgerEntry {
+  walletId: string;
+  seq: number;
+  kind: LedgerKind;
+  /** Signed: credits are positive, debits negative. */
+  amount: Micros;
+  balanceAfter: Micros;
+  reference: string;
+  at: string;
+}
+
+export interface Wallet {
+  id: string;
+  ownerId: string;
+  currency: string;
+  balance: Micros;
+  seq: number;
+}
+
+export interface WalletStore {
+  openWallet(wallet: { id: string; ownerId: string; currency: string }, now: string): Promise<void>;
+  getWallet(id: string): Promise<Wallet | undefined>;
+  /** Credits a wallet once per idempotency key; a repeat returns 'already_applied' and changes nothing. */
+  credit(input: { walletId: string; amount: Micros; kind: LedgerKind; reference: string; idempotencyKey: string; at: string }): Promise<'applied' | 'already_applied'>;
+  listLedger(walletId: string): Promise<LedgerEntry[]>;
+}
