@@ -5,8 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { InMemorySecretStore } from '../lambdas/adapters/secrets/secrets-manager-store.js';
-import { type Dependencies, dependencies, usePlatform } from '../lambdas/shared/dependencies.js';
+import { InMemorySecretStore } from '../local/secret-store.js';
+import { usePlatform } from '../lambdas/shared/platform.js';
+import { type LocalServices, localServices } from '../local/services.js';
 import { seedReseller } from '../local/seed.js';
 import { InMemoryGatewayKeys } from '../local/gateway-keys.js';
 import { LOCAL_PEPPER, startLocalStack } from '../local/stack.js';
@@ -102,7 +103,7 @@ async function latencyPhase(): Promise<void> {
       workflow: { ensureStarted: async () => undefined, resume: async () => undefined },
       events: { publish: async () => undefined },
     });
-    const deps = dependencies();
+    const deps = localServices();
     const wallets = 64;
     const keys: string[] = [];
     for (let i = 0; i < wallets; i++) {
@@ -205,11 +206,11 @@ async function recentOrders(url: string, key: string, count: number, otherKey: s
   return ids;
 }
 
-async function seedBareWallets(deps: Dependencies, count: number): Promise<void> {
+async function seedBareWallets(deps: LocalServices, count: number): Promise<void> {
   for (let w = 0; w < count; w++) await deps.db.send(new PutCommand({ TableName: 'codex', Item: { pk: `BENCH#W${w}`, sk: 'WALLET', balance: 1e12, seq: 0 } }));
 }
 
-async function bareTransaction(deps: Dependencies, id: string, worker: number): Promise<void> {
+async function bareTransaction(deps: LocalServices, id: string, worker: number): Promise<void> {
   await deps.db.send(
     new TransactWriteCommand({
       TransactItems: [

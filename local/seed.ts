@@ -5,7 +5,7 @@ import type { ApiKeyLimits } from '../lambdas/access/domain/api-keys.js';
 import { DEFAULT_TIER } from '../lambdas/access/domain/tiers.js';
 import type { Service } from '../lambdas/catalog/domain/catalog.js';
 import { parseMoney } from '../lambdas/shared/money.js';
-import type { Dependencies } from '../lambdas/shared/dependencies.js';
+import type { LocalServices } from './services.js';
 
 export const DEMO_PROVIDER_ID = 'demo';
 export const DEMO_PROVIDER_SECRET_ID = 'codex/providers/demo';
@@ -52,7 +52,7 @@ export const DEMO_SERVICES: Omit<Service, 'providerId'>[] = [
   service(21, 'YouTube Live Stream Viewers [one order per link]', 'Default', 'YouTube', '1.80', '1.00', 50, 10_000, '101', { cancel: true, exclusiveLink: true }),
 ];
 
-export async function seedCatalog(deps: Dependencies, provider: { apiUrl: string; timeoutMs: number }): Promise<void> {
+export async function seedCatalog(deps: LocalServices, provider: { apiUrl: string; timeoutMs: number }): Promise<void> {
   await deps.catalog.putProvider({
     id: DEMO_PROVIDER_ID,
     name: 'Demo provider',
@@ -74,7 +74,7 @@ export interface Reseller {
 
 /** Onboards (or finds) a reseller, funds its wallet once, and registers `apiKey` (a new one when absent). */
 export async function seedReseller(
-  deps: Dependencies,
+  deps: LocalServices,
   reseller: { id: string; email: string; walletId: string; deposit: string },
   apiKey?: string,
   keyLimits?: Partial<ApiKeyLimits>,

@@ -6,9 +6,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { SCHEDULES } from '../lambdas/functions.js';
-import { InMemorySecretStore } from '../lambdas/adapters/secrets/secrets-manager-store.js';
+import { InMemorySecretStore } from './secret-store.js';
 import { sweepOpenOrders } from '../lambdas/orders/application/sweep-orders.js';
-import { type Dependencies, dependencies, usePlatform } from '../lambdas/shared/dependencies.js';
+import { usePlatform } from '../lambdas/shared/platform.js';
+import { type LocalServices, localServices } from './services.js';
 import { type DemoProvider, startDemoProvider } from './demo-provider/server.js';
 import { startDynamoLocal, ensureTable } from './dynamodb-local.js';
 import { CapacityMeter } from './capacity-meter.js';
@@ -56,7 +57,7 @@ export interface LocalStack {
   provider: DemoProvider;
   workflow: LocalOrderWorkflow;
   events: LocalEventBus;
-  deps: Dependencies;
+  deps: LocalServices;
   dynamoEndpoint: string;
   capacity?: CapacityMeter;
   pollReports: PollReport[];
@@ -125,7 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       workflow,
       events,
     });
-    const deps = dependencies();
+    const deps = localServices();
     const capacity = options.measure ? new CapacityMeter() : undefined;
     capacity?.attach(deps.db);
     const pollReports: PollReport[] = [];

@@ -34,8 +34,19 @@ export interface OrderStore {
   recordSubmitted(id: number, externalOrderId: string, now: string): Promise<Order | undefined>;
   /** Marks the customer's wish to cancel, only while the order is in that phase; undefined otherwise. */
   requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined>;
-  /** Lets another order use the link again; harmless to repeat. */
-  releaseExclusiveLink(order: Order): Promise<void>;
+  recordRejected(id: number, reason: string, now: string): Promise<void>;
+  countResubmitRound(id: number, now: string): Promise<void>;
+  /** The last call certainly did not reach the provider, so the next one is safe. */
+  clearSubmitInFlight(id: number, now: string): Promise<void>;
+  /** Writes the provider's progress; returns the order as it now stands, undefined if it is already finalized. */
+  recordProgress(id: number, progress: ProviderProgress, now: string): Promise<Order | undefined>;
+  /** Settles the order exactly once: status, refund ledger entry and wallet credit in one transaction. */
+  finalize(order: Order, settlement: Settlement, now: string): Promise<'applied' | 'already_applied'>;
+  listOpenOrders(providerId: string, cursor?: string): Promise<{ orders: OpenOrderSummary[]; cursor?: string }>;
+}
+
+/** Refills: the claim on an order (one per cooldown) and the refills themselves. */
+export interface RefillStore {
   /** Claims the order's refill for now (no other refill since the cooldown began) before the provider is asked. */
   reserveRefill(orderId: number, at: string, cooldownStartsAfter: string): Promise<{ reserved: true; previous?: string } | { reserved: false }>;
   /** Gives the claim back when the provider did not take the refill. */
@@ -43,19 +54,20 @@ export interface OrderStore {
   putRefill(refill: Refill): Promise<void>;
   getRefills(ids: number[]): Promise<Map<number, Refill>>;
   updateRefillStatus(id: number, status: RefillStatus, now: string): Promise<void>;
-  recordRejected(id: number, reason: string, now: string): Promise<void>;
-  countResubmitRound(id: number, now: string): Promise<void>;
-  /** The last call certainly did not reach the provider, so the next one is safe. */
-  clearSubmitInFlight(id: number, now: string): Promise<void>;
-  /** Stores the workflow's callback token; returns the order as it now stands, undefined if it is already finalized. */
-  parkTaskToken(id: number, token: string, now: string): Promise<Order | undefined>;
+}
+
+/** The callback tokens of waiting order workflows. */
+export interface TaskTokenStore {
+  /** Stores the workflow's callback token of the order. */
+  parkTaskToken(id: number, token: string, now: string): Promise<void>;
   /** The callback token of the order's waiting workflow, if one was parked. */
   getTaskToken(id: number): Promise<string | undefined>;
-  /** Writes the provider's progress; returns the order as it now stands, undefined if it is already finalized. */
-  recordProgress(id: number, progress: ProviderProgress, now: string): Promise<Order | undefined>;
-  /** Settles the order exactly once: status, refund ledger entry and wallet credit in one transaction. */
-  finalize(order: Order, settlement: Settlement, now: string): Promise<'applied' | 'already_applied'>;
-  listOpenOrders(providerId: string, cursor?: string): Promise<{ orders: OpenOrderSummary[]; cursor?: string }>;
+}
+
+/** Links one order at a time may use; the claim is taken when the order is placed. */
+export interface ExclusiveLinks {
+  /** Lets another order use the link again; harmless to repeat. */
+  releaseExclusiveLink(order: Order): Promise<void>;
 }
 
 export interface OrderIdAllocator {

@@ -1,15 +1,9 @@
 // What the /api/v2 REQUEST authorizer answers. It does not decide who may call (the v2 handler authenticates header
 // and body keys alike); it chooses the API Gateway key, and so the usage plan, a request is throttled under.
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
+import type { HeaderCaller } from '../access/domain/caller.js';
 
-/** A header key's record as the authorizer sees it. */
-export interface HeaderCaller {
-  ownerId: string;
-  keyPrefix: string;
-  active: boolean;
-  /** Value of the owner's own API Gateway key; absent when the region's key limit left the owner without one. */
-  gatewayKeyValue?: string;
-}
+export type { HeaderCaller };
 
 export type ThrottledBy = 'usage-plan' | 'application';
 

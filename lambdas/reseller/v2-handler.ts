@@ -7,7 +7,7 @@ import { cancelOrders } from '../orders/application/cancel-orders.js';
 import { refillOrders, refillStatuses } from '../orders/application/refill-orders.js';
 import { maskApiKey } from '../access/domain/api-keys.js';
 import { isDomainError } from '../shared/errors.js';
-import { dependencies } from '../shared/dependencies.js';
+import { resellerApiServices } from './wiring.js';
 import { logger } from '../shared/logger.js';
 import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
 import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, readV2Params } from './v2-request.js';
@@ -36,7 +36,7 @@ class V2Error extends Error {}
 type Answer = unknown;
 
 async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer> {
-  const deps = dependencies();
+  const deps = resellerApiServices();
   const currency = deps.config.CURRENCY;
   switch (actionOf(params)) {
     case 'services': {
@@ -140,7 +140,7 @@ const V2_MESSAGES: Partial<Record<string, string>> = {
 };
 
 async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-  const deps = dependencies();
+  const deps = resellerApiServices();
   let params: V2Params;
   try {
     params = await readV2Params(event, deps.config.MAX_REQUEST_BYTES);

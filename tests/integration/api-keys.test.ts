@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoApiKeyStore } from '../../lambdas/adapters/dynamodb/account-store.js';
 import { DynamoAccessCounters } from '../../lambdas/adapters/dynamodb/rate-counters.js';
-import { InMemorySecretStore } from '../../lambdas/adapters/secrets/secrets-manager-store.js';
+import { InMemorySecretStore } from '../../local/secret-store.js';
 import { ApiKeyManagement } from '../../lambdas/access/application/api-key-management.js';
 import { createApiKeyManagement, createResellerAccess } from '../support/key-services.js';
 import { ResellerAccess, type ResellerAccessOptions, type ResellerCaller } from '../../lambdas/access/application/reseller-access.js';

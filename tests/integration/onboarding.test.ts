@@ -1,7 +1,7 @@
 // Onboarding a reseller on DynamoDB Local, with the local stand-in for API Gateway keys.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { onboardReseller } from '../../lambdas/access/application/onboard-reseller.js';
-import { InMemorySecretStore } from '../../lambdas/adapters/secrets/secrets-manager-store.js';
+import { InMemorySecretStore } from '../../local/secret-store.js';
 import { InMemoryGatewayKeys } from '../../local/gateway-keys.js';
 import { type TestTable, createTestTable } from '../support/dynamo-table.js';
 import { createApiKeyManagement, createResellerAccess } from '../support/key-services.js';

@@ -1,7 +1,7 @@
 // Reading many orders at once (a multi-id `status`, `cancel` or `refill`), on DynamoDB Local.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placeOrder } from '../../lambdas/orders/application/place-order.js';
-import { planOrderReads } from '../../lambdas/adapters/dynamodb/order-store.js';
+import { planOrderReads } from '../../lambdas/adapters/dynamodb/order-reads.js';
 import type { Order } from '../../lambdas/orders/domain/orders.js';
 import { orderStatusAnswer } from '../../lambdas/reseller/v2-answers.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';

@@ -110,7 +110,7 @@ describe('waiting for the outcome', () => {
     await submitOrder(env.services, order.id);
     const token = `token-400-${'x'.repeat(1000)}`;
     expect(await awaitOutcome(env.services, order.id, token)).toBe('parked');
-    expect(await table.orders.getTaskToken(order.id)).toBe(token);
+    expect(await table.tokens.getTaskToken(order.id)).toBe(token);
     const stored = (await table.allItems()).find((item) => item.entity === 'order' && item.id === order.id)!;
     expect(JSON.stringify(stored).length).toBeLessThan(1000);
   });

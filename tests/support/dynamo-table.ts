@@ -6,7 +6,10 @@ import { DynamoApiKeyStore, DynamoUserStore } from '../../lambdas/adapters/dynam
 import { DynamoCatalogStore } from '../../lambdas/adapters/dynamodb/catalog-store.js';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { BlockOrderIdAllocator } from '../../lambdas/adapters/dynamodb/order-id-allocator.js';
+import { DynamoExclusiveLinks } from '../../lambdas/adapters/dynamodb/exclusive-links.js';
 import { DynamoOrderStore } from '../../lambdas/adapters/dynamodb/order-store.js';
+import { DynamoRefillStore } from '../../lambdas/adapters/dynamodb/refill-store.js';
+import { DynamoTaskTokenStore } from '../../lambdas/adapters/dynamodb/task-token-store.js';
 import { DynamoWalletStore } from '../../lambdas/adapters/dynamodb/wallet-store.js';
 import type { OrderServices } from '../../lambdas/orders/application/order-services.js';
 import type { DomainEvent } from '../../lambdas/orders/domain/events.js';
@@ -26,6 +29,9 @@ export async function createTestTable() {
     db,
     catalog: new DynamoCatalogStore(db, tableName, 0),
     orders: new DynamoOrderStore(db, tableName),
+    refills: new DynamoRefillStore(db, tableName),
+    tokens: new DynamoTaskTokenStore(db, tableName),
+    links: new DynamoExclusiveLinks(db, tableName),
     wallets: new DynamoWalletStore(db, tableName),
     apiKeys: new DynamoApiKeyStore(db, tableName),
     users: new DynamoUserStore(db, tableName),
@@ -58,6 +64,9 @@ export function orderServicesOn(table: TestTable, providers: ProviderClients = {
   const services: OrderServices = {
     catalog: table.catalog,
     orders: table.orders,
+    refills: table.refills,
+    tokens: table.tokens,
+    links: table.links,
     wallets: table.wallets,
     orderIds: table.allocator(),
     providers,

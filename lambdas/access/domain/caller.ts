@@ -4,3 +4,12 @@ export interface Caller {
   walletId: string;
   keyPrefix: string;
 }
+
+/** A header key's record as the gateway's authorizer sees it. */
+export interface HeaderCaller {
+  ownerId: string;
+  keyPrefix: string;
+  active: boolean;
+  /** Value of the owner's own API Gateway key; absent when the region's key limit left the owner without one. */
+  gatewayKeyValue?: string;
+}

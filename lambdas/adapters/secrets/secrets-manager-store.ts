@@ -22,14 +22,3 @@ export class SecretsManagerStore implements SecretStore {
     return value;
   }
 }
-
-/** Secrets held in memory, for the local stack and tests. */
-export class InMemorySecretStore implements SecretStore {
-  constructor(private readonly secrets: Record<string, string>) {}
-
-  async get(secretId: string): Promise<string> {
-    const value = this.secrets[secretId];
-    if (value === undefined) throw new Error(`Secret ${secretId} is not configured`);
-    return value;
-  }
-}

@@ -6,7 +6,9 @@ import type { OrderServices } from './order-services.js';
 
 export type CancelResult = { orderId: string; outcome: 'requested' } | { orderId: string; outcome: 'refused'; reason: string };
 
-export async function cancelOrders(services: OrderServices, ownerId: string, requestedIds: string[]): Promise<CancelResult[]> {
+export type CancelOrderServices = Pick<OrderServices, 'orders' | 'catalog' | 'providers' | 'clock'>;
+
+export async function cancelOrders(services: CancelOrderServices, ownerId: string, requestedIds: string[]): Promise<CancelResult[]> {
   const numeric = requestedIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
   const orders = await services.orders.getOrders(numeric);
   const now = services.clock.now().toISOString();

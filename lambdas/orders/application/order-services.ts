@@ -1,17 +1,26 @@
-// What the order use cases need from the outside, in one bundle built by the composition root.
+// What the order use cases need from the outside. Each use case names the part it uses, so a function wires only
+// the adapters (and AWS clients) its use cases need; see orders/wiring.ts.
 import type { CatalogStore, ProviderClients } from '../../catalog/ports.js';
 import type { Clock, EventPublisher } from '../../shared/ports.js';
-import type { OrderIdAllocator, OrderStore, OrderWorkflow } from '../ports.js';
+import type { ExclusiveLinks, OrderIdAllocator, OrderStore, OrderWorkflow, RefillStore, TaskTokenStore } from '../ports.js';
 import type { WalletStore } from '../../wallets/ports.js';
 
 export interface OrderServices {
   catalog: CatalogStore;
   orders: OrderStore;
+  refills: RefillStore;
+  tokens: TaskTokenStore;
+  links: ExclusiveLinks;
   wallets: WalletStore;
   orderIds: OrderIdAllocator;
   providers: ProviderClients;
   workflow: OrderWorkflow;
   events: EventPublisher;
   clock: Clock;
-  settings: { progressMinIntervalMs: number; sweepMinAgeMs: number };
+  settings: OrderSettings;
+}
+
+export interface OrderSettings {
+  progressMinIntervalMs: number;
+  sweepMinAgeMs: number;
 }

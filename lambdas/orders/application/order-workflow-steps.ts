@@ -106,7 +106,10 @@ export async function giveUpSubmission(services: OrderServices, orderId: number,
 
 /** Parks the workflow's callback token on the order; resumes at once if the order has already ended. */
 export async function awaitOutcome(services: OrderServices, orderId: number, taskToken: string): Promise<'parked' | 'resumed'> {
-  const order = await services.orders.parkTaskToken(orderId, taskToken, services.clock.now().toISOString());
+  await services.tokens.parkTaskToken(orderId, taskToken, services.clock.now().toISOString());
+  // Read after the write: a poller that ends the order after this read finds the token, one before it is seen here.
+  const stored = await services.orders.getOrder(orderId);
+  const order = stored && stored.phase !== 'finalized' ? stored : undefined;
   if (!order || isTerminal(order.status) || order.rejectedReason !== undefined) {
     await services.workflow.resume(taskToken, { orderId, status: order?.status ?? 'finalized' });
     return 'resumed';
@@ -121,19 +124,21 @@ export interface FinalizeResult {
 }
 
 export async function finalizeOrder(services: OrderServices, orderId: number): Promise<FinalizeResult> {
-  const { orders, events, clock } = services;
+  const { orders, links, events, clock } = services;
   const order = await orders.getOrder(orderId);
   if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);
   if (order.phase === 'finalized') {
     // Already settled (a rerun): finish what the first run may not have, and publish again so a lost event is not
     // lost for good; consumers dedupe by id.
-    await orders.releaseExclusiveLink(order);
+    await links.releaseExclusiveLink(order);
     await events.publish([finalizedEvent(order.id, order.ownerId, order.status, order.charge, order.refunded, order.remains ?? 0, order.updatedAt)]);
     return { orderId, status: order.status, refund: formatMoney(order.refunded) };
   }
   const settlement = settle(order);
   const now = clock.now().toISOString();
   const applied = await orders.finalize(order, settlement, now);
+  // Released after settlement; a rerun releases it again, in case this process stopped here.
+  await links.releaseExclusiveLink(order);
   // Whoever settled it (this run or a concurrent one), the stored order is the truth to report.
   const final =
     applied === 'applied'

@@ -8,7 +8,9 @@ export interface PlaceOrderInput extends OrderRequest {
   serviceId: number;
 }
 
-export async function placeOrder(services: OrderServices, input: PlaceOrderInput): Promise<Order> {
+export type PlaceOrderServices = Pick<OrderServices, 'catalog' | 'orders' | 'orderIds' | 'clock'>;
+
+export async function placeOrder(services: PlaceOrderServices, input: PlaceOrderInput): Promise<Order> {
   const { catalog, orders, orderIds, clock } = services;
   if (input.requestId) {
     const existing = await findExisting(services, input.ownerId, input.requestId);
@@ -31,7 +33,7 @@ export async function placeOrder(services: OrderServices, input: PlaceOrderInput
   return order;
 }
 
-async function findExisting(services: OrderServices, ownerId: string, requestId: string): Promise<Order | undefined> {
+async function findExisting(services: PlaceOrderServices, ownerId: string, requestId: string): Promise<Order | undefined> {
   const id = await services.orders.findByRequestId(ownerId, requestId);
   return id === undefined ? undefined : services.orders.getOrder(id);
 }

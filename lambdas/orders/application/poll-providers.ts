@@ -20,12 +20,14 @@ export interface PollReport {
 
 const BATCH = 100;
 
-export async function pollAllProviders(services: OrderServices): Promise<PollReport[]> {
+export type PollServices = Pick<OrderServices, 'catalog' | 'providers' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'>;
+
+export async function pollAllProviders(services: PollServices): Promise<PollReport[]> {
   const providers = (await services.catalog.listProviders()).filter((p) => p.enabled);
   return Promise.all(providers.map((provider) => pollProvider(services, provider)));
 }
 
-export async function pollProvider(services: OrderServices, provider: Provider): Promise<PollReport> {
+export async function pollProvider(services: PollServices, provider: Provider): Promise<PollReport> {
   const report: PollReport = { providerId: provider.id, polled: 0, statusCalls: 0, updated: 0, resumed: 0, unknownToProvider: [], failedCalls: 0, failedUpdates: 0 };
   const client = await services.providers.forProvider(provider);
   let pending: OpenOrderSummary[] = [];
@@ -44,7 +46,7 @@ export async function pollProvider(services: OrderServices, provider: Provider):
 }
 
 async function pollBatch(
-  services: OrderServices,
+  services: PollServices,
   client: Awaited<ReturnType<OrderServices['providers']['forProvider']>>,
   batch: OpenOrderSummary[],
   report: PollReport,
@@ -72,7 +74,7 @@ async function pollBatch(
       if (!updated) continue;
       report.updated++;
       if (isTerminal(updated.status)) {
-        const token = await services.orders.getTaskToken(order.id);
+        const token = await services.tokens.getTaskToken(order.id);
         if (token) {
           await services.workflow.resume(token, { orderId: order.id, status: updated.status });
           report.resumed++;

@@ -9,7 +9,9 @@ export type RefillResult = { orderId: string; refillId: number } | { orderId: st
 /** A stored refill status is asked of the provider again only when it is not final and older than this. */
 const RECHECK_AFTER_MS = 60_000;
 
-export async function refillOrders(services: OrderServices, refillIds: RefillIdAllocator, ownerId: string, requestedIds: string[]): Promise<RefillResult[]> {
+export type RefillServices = Pick<OrderServices, 'orders' | 'refills' | 'catalog' | 'providers' | 'clock'>;
+
+export async function refillOrders(services: RefillServices, refillIds: RefillIdAllocator, ownerId: string, requestedIds: string[]): Promise<RefillResult[]> {
   const numeric = requestedIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
   const orders = await services.orders.getOrders(numeric);
   const results: RefillResult[] = [];
@@ -35,7 +37,7 @@ export async function refillOrders(services: OrderServices, refillIds: RefillIdA
     }
     // The claim comes first, so two requests at once cannot both reach the provider.
     const at = now.toISOString();
-    const claim = await services.orders.reserveRefill(order.id, at, new Date(now.getTime() - REFILL_COOLDOWN_HOURS * 3_600_000).toISOString());
+    const claim = await services.refills.reserveRefill(order.id, at, new Date(now.getTime() - REFILL_COOLDOWN_HOURS * 3_600_000).toISOString());
     if (!claim.reserved) {
       results.push({ orderId: id, error: 'Refill was already requested; try again later' });
       continue;
@@ -46,7 +48,7 @@ export async function refillOrders(services: OrderServices, refillIds: RefillIdA
     } catch (error) {
       // The claim is given back only when the provider certainly did not take the refill; after an unclear
       // answer it may have, and asking again could refill twice.
-      if (error instanceof ProviderRejected || error instanceof ProviderNotReached) await services.orders.releaseRefill(order.id, at, claim.previous);
+      if (error instanceof ProviderRejected || error instanceof ProviderNotReached) await services.refills.releaseRefill(order.id, at, claim.previous);
       results.push({
         orderId: id,
         error: error instanceof ProviderRejected ? `Refill refused: ${error.message}` : error instanceof ProviderNotReached ? 'The provider could not be reached; try again later' : 'The provider did not confirm the refill; try again tomorrow',
@@ -54,7 +56,7 @@ export async function refillOrders(services: OrderServices, refillIds: RefillIdA
       continue;
     }
     const refill: Refill = { id: await refillIds.next(), orderId: order.id, ownerId, providerId: provider.id, externalRefillId, status: 'Pending', createdAt: at, checkedAt: at };
-    await services.orders.putRefill(refill);
+    await services.refills.putRefill(refill);
     results.push({ orderId: id, refillId: refill.id });
   }
   return results;
@@ -62,9 +64,9 @@ export async function refillOrders(services: OrderServices, refillIds: RefillIdA
 
 export type RefillStatusResult = { refillId: string; status: RefillStatus } | { refillId: string; error: string };
 
-export async function refillStatuses(services: OrderServices, ownerId: string, requestedIds: string[]): Promise<RefillStatusResult[]> {
+export async function refillStatuses(services: RefillServices, ownerId: string, requestedIds: string[]): Promise<RefillStatusResult[]> {
   const numeric = requestedIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
-  const refills = await services.orders.getRefills(numeric);
+  const refills = await services.refills.getRefills(numeric);
   const now = services.clock.now();
   const stale = [...refills.values()].filter((r) => r.ownerId === ownerId && !isFinalRefillStatus(r.status) && now.getTime() - Date.parse(r.checkedAt) > RECHECK_AFTER_MS);
   const byProvider = new Map<string, Refill[]>();
@@ -81,7 +83,7 @@ export async function refillStatuses(services: OrderServices, ownerId: string, r
           const answer = answers.get(refill.externalRefillId);
           if (!answer || answer instanceof Error) continue;
           refill.status = answer;
-          await services.orders.updateRefillStatus(refill.id, answer, now.toISOString());
+          await services.refills.updateRefillStatus(refill.id, answer, now.toISOString());
         }
       }
     } catch {

@@ -8,7 +8,9 @@ export interface SweepOptions {
   everything?: boolean;
 }
 
-export async function sweepOpenOrders(services: OrderServices, options: SweepOptions = {}): Promise<{ examined: number; started: number[]; failed: { orderId: number; error: string }[] }> {
+export type SweepServices = Pick<OrderServices, 'catalog' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'>;
+
+export async function sweepOpenOrders(services: SweepServices, options: SweepOptions = {}): Promise<{ examined: number; started: number[]; failed: { orderId: number; error: string }[] }> {
   const now = services.clock.now().getTime();
   const minAge = services.settings.sweepMinAgeMs;
   const started: number[] = [];
@@ -27,7 +29,7 @@ export async function sweepOpenOrders(services: OrderServices, options: SweepOpt
         try {
           // An order that ended while its workflow waits (the poller's resume was lost) only needs resuming.
           if (isTerminal(order.status)) {
-            const token = await services.orders.getTaskToken(order.id);
+            const token = await services.tokens.getTaskToken(order.id);
             if (token) await services.workflow.resume(token, { orderId: order.id, status: order.status });
           }
           await services.workflow.ensureStarted(order.id);

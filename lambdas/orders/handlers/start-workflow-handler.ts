@@ -1,7 +1,7 @@
 // DynamoDB stream -> the order workflow. Every committed order starts its workflow, so a paid order is never
 // left unsubmitted; starting is idempotent (the execution is named after the order).
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { dependencies } from '../../shared/dependencies.js';
+import { orderWorkflow } from '../../shared/platform/workflow.js';
 import { logger } from '../../shared/logger.js';
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
@@ -11,7 +11,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     if (record.eventName !== 'INSERT' || image?.entity?.S !== 'order' || !image.id?.N) continue;
     const orderId = Number(image.id.N);
     try {
-      await dependencies().workflow.ensureStarted(orderId);
+      await orderWorkflow().ensureStarted(orderId);
     } catch (error) {
       logger.error('could not start order workflow', { orderId, error: error as Error });
       failures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });

@@ -2,7 +2,7 @@
 // Input comes from the state machine, so it is trusted in shape but still parsed.
 import { z } from 'zod';
 import { awaitOutcome, finalizeOrder, giveUpSubmission, submitOrder } from '../application/order-workflow-steps.js';
-import { dependencies } from '../../shared/dependencies.js';
+import { workflowServices } from '../wiring.js';
 import { logger } from '../../shared/logger.js';
 
 const OrderInput = z.object({ orderId: z.coerce.number().int().positive() });
@@ -11,27 +11,27 @@ const AwaitInput = OrderInput.extend({ taskToken: z.string().min(1) });
 
 export const submit = async (event: unknown) => {
   const { orderId } = OrderInput.parse(event);
-  const outcome = await submitOrder(dependencies(), orderId);
+  const outcome = await submitOrder(workflowServices(), orderId);
   logger.info('order submit step', { orderId, outcome });
   return { orderId, outcome };
 };
 
 export const giveUp = async (event: unknown) => {
   const { orderId, error } = GiveUpInput.parse(event);
-  const outcome = await giveUpSubmission(dependencies(), orderId, error?.Error ?? 'unknown error');
+  const outcome = await giveUpSubmission(workflowServices(), orderId, error?.Error ?? 'unknown error');
   logger.warn('order submission gave up', { orderId, outcome, error: error?.Error });
   return { orderId, outcome };
 };
 
 export const awaitCompletion = async (event: unknown) => {
   const { orderId, taskToken } = AwaitInput.parse(event);
-  const result = await awaitOutcome(dependencies(), orderId, taskToken);
+  const result = await awaitOutcome(workflowServices(), orderId, taskToken);
   return { orderId, result };
 };
 
 export const finalize = async (event: unknown) => {
   const { orderId } = OrderInput.parse(event);
-  const result = await finalizeOrder(dependencies(), orderId);
+  const result = await finalizeOrder(workflowServices(), orderId);
   logger.info('order finalized', { ...result });
   return result;
 };

@@ -1,7 +1,8 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InMemorySecretStore, SecretsManagerStore } from '../../../lambdas/adapters/secrets/secrets-manager-store.js';
+import { SecretsManagerStore } from '../../../lambdas/adapters/secrets/secrets-manager-store.js';
+import { InMemorySecretStore } from '../../../local/secret-store.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

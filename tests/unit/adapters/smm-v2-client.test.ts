@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_IDS_PER_CALL, SmmV2Client, SmmV2ProviderClients } from '../../../lambdas/adapters/provider/smm-v2-client.js';
-import { InMemorySecretStore } from '../../../lambdas/adapters/secrets/secrets-manager-store.js';
+import { InMemorySecretStore } from '../../../local/secret-store.js';
 import type { Provider } from '../../../lambdas/catalog/domain/catalog.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../../lambdas/catalog/domain/provider-errors.js';
 

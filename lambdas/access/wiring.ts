@@ -1,0 +1,40 @@
+// The access area's adapters and services, each built on first use (see shared/platform.ts).
+import { DynamoApiKeyStore, DynamoUserStore } from '../adapters/dynamodb/account-store.js';
+import { DynamoAccessCounters } from '../adapters/dynamodb/rate-counters.js';
+import { lazy } from '../shared/platform.js';
+import { config, systemClock } from '../shared/platform/config.js';
+import { documentClient, tableName } from '../shared/platform/dynamodb.js';
+import { secretStore } from '../shared/platform/secrets.js';
+import { ApiKeyManagement } from './application/api-key-management.js';
+import { HeaderKeyLookup } from './application/header-key-lookup.js';
+import { ResellerAccess } from './application/reseller-access.js';
+import { TIERS, TIER_NAMES } from './domain/tiers.js';
+import type { UserStore } from './ports.js';
+
+export const apiKeyStore: () => DynamoApiKeyStore = /* @__PURE__ */ lazy(() => new DynamoApiKeyStore(documentClient(), tableName()));
+export const userStore: () => UserStore = /* @__PURE__ */ lazy(() => new DynamoUserStore(documentClient(), tableName()));
+
+// Other containers see a changed key when their cached copy expires (60 s); this one at once (keyManagement).
+export const resellerAccess: () => ResellerAccess = /* @__PURE__ */ lazy(
+  () =>
+    new ResellerAccess(
+      { keys: apiKeyStore(), counters: new DynamoAccessCounters(documentClient(), tableName()), secrets: secretStore(), pepperSecretId: config().API_KEY_PEPPER_SECRET_ID },
+      { tiers: TIERS },
+    ),
+);
+
+export const keyManagement: () => ApiKeyManagement = /* @__PURE__ */ lazy(
+  () =>
+    new ApiKeyManagement({
+      keys: apiKeyStore(),
+      secrets: secretStore(),
+      pepperSecretId: config().API_KEY_PEPPER_SECRET_ID,
+      clock: systemClock,
+      tierNames: TIER_NAMES,
+      onKeyChanged: (keyId) => resellerAccess().forgetKey(keyId),
+    }),
+);
+
+export const headerKeyLookup: () => HeaderKeyLookup = /* @__PURE__ */ lazy(
+  () => new HeaderKeyLookup({ keys: apiKeyStore(), users: userStore(), secrets: secretStore(), pepperSecretId: config().API_KEY_PEPPER_SECRET_ID }),
+);

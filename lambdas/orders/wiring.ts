@@ -1,0 +1,75 @@
+// The orders area's adapters and the service sets its use cases take, each built on first use (see
+// shared/platform.ts). A function that imports only some of these bundles only the clients those build.
+import { DynamoExclusiveLinks } from '../adapters/dynamodb/exclusive-links.js';
+import { BlockOrderIdAllocator } from '../adapters/dynamodb/order-id-allocator.js';
+import { DynamoOrderStore } from '../adapters/dynamodb/order-store.js';
+import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
+import { DynamoTaskTokenStore } from '../adapters/dynamodb/task-token-store.js';
+import { catalogStore, providerClients } from '../catalog/wiring.js';
+import { lazy } from '../shared/platform.js';
+import { config, systemClock } from '../shared/platform/config.js';
+import { documentClient, tableName } from '../shared/platform/dynamodb.js';
+import { eventPublisher } from '../shared/platform/events.js';
+import { orderWorkflow } from '../shared/platform/workflow.js';
+import { walletStore } from '../wallets/wiring.js';
+import type { CancelOrderServices } from './application/cancel-orders.js';
+import type { OrderServices, OrderSettings } from './application/order-services.js';
+import type { PlaceOrderServices } from './application/place-order.js';
+import type { PollServices } from './application/poll-providers.js';
+import type { RefillServices } from './application/refill-orders.js';
+import type { SweepServices } from './application/sweep-orders.js';
+import type { ExclusiveLinks, OrderIdAllocator, OrderStore, RefillIdAllocator, RefillStore, TaskTokenStore } from './ports.js';
+
+export const orderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName()));
+export const refillStore: () => RefillStore = /* @__PURE__ */ lazy(() => new DynamoRefillStore(documentClient(), tableName()));
+export const taskTokens: () => TaskTokenStore = /* @__PURE__ */ lazy(() => new DynamoTaskTokenStore(documentClient(), tableName()));
+export const exclusiveLinks: () => ExclusiveLinks = /* @__PURE__ */ lazy(() => new DynamoExclusiveLinks(documentClient(), tableName()));
+export const orderIds: () => OrderIdAllocator = /* @__PURE__ */ lazy(() => new BlockOrderIdAllocator(documentClient(), tableName(), config().ORDER_ID_BLOCK_SIZE));
+export const refillIds: () => RefillIdAllocator = /* @__PURE__ */ lazy(
+  () => new BlockOrderIdAllocator(documentClient(), tableName(), 10, { counterName: 'refill-id', firstId: 1 }),
+);
+
+const orderSettings = (): OrderSettings => ({
+  progressMinIntervalMs: config().PROGRESS_MIN_INTERVAL_SECONDS * 1000,
+  sweepMinAgeMs: config().SWEEP_MIN_AGE_SECONDS * 1000,
+});
+
+/** What the reseller API's order actions use: no workflow, no event bus. */
+export const customerOrderServices: () => PlaceOrderServices & CancelOrderServices & RefillServices = /* @__PURE__ */ lazy(() => ({
+  catalog: catalogStore(),
+  orders: orderStore(),
+  refills: refillStore(),
+  orderIds: orderIds(),
+  providers: providerClients(),
+  clock: systemClock,
+}));
+
+/** Everything, for the workflow steps. */
+export const workflowServices: () => OrderServices = /* @__PURE__ */ lazy(() => ({
+  ...customerOrderServices(),
+  tokens: taskTokens(),
+  links: exclusiveLinks(),
+  wallets: walletStore(),
+  workflow: orderWorkflow(),
+  events: eventPublisher(),
+  settings: orderSettings(),
+}));
+
+export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({
+  catalog: catalogStore(),
+  providers: providerClients(),
+  orders: orderStore(),
+  tokens: taskTokens(),
+  workflow: orderWorkflow(),
+  clock: systemClock,
+  settings: orderSettings(),
+}));
+
+export const sweepServices: () => SweepServices = /* @__PURE__ */ lazy(() => ({
+  catalog: catalogStore(),
+  orders: orderStore(),
+  tokens: taskTokens(),
+  workflow: orderWorkflow(),
+  clock: systemClock,
+  settings: orderSettings(),
+}));

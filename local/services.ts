@@ -1,0 +1,40 @@
+// Everything the local stack, its seed data, the bench and the tests reach directly, from the same wiring the
+// functions use (so they see the same adapters and caches as the handlers in this process).
+import { apiKeyStore, keyManagement, resellerAccess, userStore } from '../lambdas/access/wiring.js';
+import { catalogStore, providerClients } from '../lambdas/catalog/wiring.js';
+import { exclusiveLinks, orderIds, orderStore, refillIds, refillStore, taskTokens } from '../lambdas/orders/wiring.js';
+import { config, systemClock } from '../lambdas/shared/platform/config.js';
+import { documentClient } from '../lambdas/shared/platform/dynamodb.js';
+import { eventPublisher } from '../lambdas/shared/platform/events.js';
+import { gatewayKeys } from '../lambdas/shared/platform/gateway-keys.js';
+import { secretStore } from '../lambdas/shared/platform/secrets.js';
+import { orderWorkflow } from '../lambdas/shared/platform/workflow.js';
+import { walletStore } from '../lambdas/wallets/wiring.js';
+
+export function localServices() {
+  return {
+    config: config(),
+    db: documentClient(),
+    catalog: catalogStore(),
+    providers: providerClients(),
+    orders: orderStore(),
+    refills: refillStore(),
+    tokens: taskTokens(),
+    links: exclusiveLinks(),
+    orderIds: orderIds(),
+    refillIds: refillIds(),
+    wallets: walletStore(),
+    users: userStore(),
+    apiKeys: apiKeyStore(),
+    access: resellerAccess(),
+    keyManagement: keyManagement(),
+    secrets: secretStore(),
+    gatewayKeys: gatewayKeys(),
+    workflow: orderWorkflow(),
+    events: eventPublisher(),
+    clock: systemClock,
+    settings: { progressMinIntervalMs: config().PROGRESS_MIN_INTERVAL_SECONDS * 1000, sweepMinAgeMs: config().SWEEP_MIN_AGE_SECONDS * 1000 },
+  };
+}
+
+export type LocalServices = ReturnType<typeof localServices>;
