@@ -6,16 +6,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FUNCTIONS, type FunctionName } from '../lambdas/functions.js';
-import { BUNDLE_TARGET_BYTES, bundleFunction, type FunctionBundle, kb } from '../lib/bundling.js';
+import { BUNDLE_TARGET_BYTES, bundleFunction, kb, largestParts } from '../lib/bundling.js';
 
 const IMPORT_TARGET_MS = 150;
 const IMPORT_RUNS = Number(process.env.BENCH_IMPORT_RUNS ?? 7);
 const TOP_INPUTS = Number(process.env.BENCH_TOP_INPUTS ?? 10);
-
-export interface Contributor {
-  name: string;
-  bytes: number;
-}
 
 /**
  * Milliseconds a fresh `node --enable-source-maps` spends in `import()` of the bundle, as Lambda's runtime loads
@@ -36,24 +31,6 @@ export function coldImportMs(file: string, runs = IMPORT_RUNS): number {
   }
   times.sort((a, b) => a - b);
   return times[Math.floor(times.length / 2)]!;
-}
-
-/** Bytes in the output per package (scoped packages whole), and per folder for our own code. */
-export function contributors(bundle: FunctionBundle): Contributor[] {
-  const output = Object.values(bundle.metafile.outputs).find((o) => o.entryPoint !== undefined)!;
-  const byName = new Map<string, number>();
-  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const name = owner(path);
-    byName.set(name, (byName.get(name) ?? 0) + bytesInOutput);
-  }
-  return [...byName].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
-}
-
-function owner(path: string): string {
-  const at = path.lastIndexOf('node_modules/');
-  if (at < 0) return dirname(path);
-  const [first, second] = path.slice(at + 'node_modules/'.length).split('/');
-  return first!.startsWith('@') ? `${first}/${second}` : first!;
 }
 
 /** Builds each distinct entry once (several workflow steps share a file) and prints the table, then the contributors. */
@@ -79,7 +56,7 @@ export async function benchBundles(print: (line: string) => void = console.log):
     for (const entry of entries) {
       const names = Object.entries(FUNCTIONS).filter(([, f]) => f.entry === entry).map(([name]) => name);
       print(`  ${relative('lambdas', entry)} (${names.join(', ')}):`);
-      for (const { name, bytes } of contributors(bundles.get(entry)!).slice(0, TOP_INPUTS)) print(`    ${kb(bytes).padStart(9)}  ${name}`);
+      for (const { name, bytes } of largestParts(bundles.get(entry)!).slice(0, TOP_INPUTS)) print(`    ${kb(bytes).padStart(9)}  ${name}`);
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });

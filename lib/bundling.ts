@@ -1,6 +1,6 @@
 // How every Lambda bundle is built, read both by CodexFunction (deploys) and by bundleFunction (bench, size test),
 // so what is measured is what is deployed.
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 
@@ -29,6 +29,8 @@ export interface FunctionBundle {
   file: string;
   bytes: number;
   metafile: Metafile;
+  /** The bundle's entry in `metafile.outputs`. */
+  output: Metafile['outputs'][string];
 }
 
 /** Builds `entry` (relative to the repository root) into `outdir` with the esbuild options NodejsFunction passes. */
@@ -51,12 +53,29 @@ export async function bundleFunction(entry: string, outdir: string): Promise<Fun
     metafile: true,
     logLevel: 'error',
   });
-  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(BUNDLE_FILE));
+  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(BUNDLE_FILE))?.[1];
   if (!output) throw new Error(`esbuild wrote no ${BUNDLE_FILE} for ${entry}`);
-  return { file, bytes: output[1].bytes, metafile };
+  return { file, bytes: output.bytes, metafile, output };
 }
 
 /** Issue 8's limit for every function's minified bundle. */
 export const BUNDLE_TARGET_BYTES = 300 * 1024;
 
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
+
+/** Bytes in the output per package (scoped packages whole), and per folder for our own code. */
+export function largestParts(bundle: FunctionBundle): { name: string; bytes: number }[] {
+  const byName = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(bundle.output.inputs)) {
+    const name = owner(path);
+    byName.set(name, (byName.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...byName].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+function owner(path: string): string {
+  const at = path.lastIndexOf('node_modules/');
+  if (at < 0) return dirname(path);
+  const [first, second] = path.slice(at + 'node_modules/'.length).split('/');
+  return first!.startsWith('@') ? `${first}/${second}` : first!;
+}
