@@ -1,6 +1,6 @@
 // The one place configuration is read. On AWS it comes from the function's environment (set by CDK);
 // the local stack sets the same variables before it loads any handler.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ConfigSchema = z.object({
   TABLE_NAME: z.string().default('codex'),

@@ -22,4 +22,12 @@ describe('Lambda bundles', () => {
     const largest = largestParts(bundle).slice(0, 5).map((p) => `${p.name} ${kb(p.bytes)}`).join(', ');
     expect(bundle.bytes, `${name} is ${kb(bundle.bytes)}; largest parts: ${largest}`).toBeLessThanOrEqual(BUNDLE_TARGET_BYTES);
   });
+
+  // `import { z } from 'zod'` hands esbuild a namespace object it cannot shake: every locale (258 KB) comes along.
+  it("carry zod's English messages only, not its other locales (import * as z from 'zod')", () => {
+    for (const [entry, bundle] of bundles) {
+      const locales = Object.keys(bundle.output.inputs).filter((path) => /node_modules\/zod\/.*\/locales\/(?!en\.js$)/.test(path));
+      expect(locales, entry).toEqual([]);
+    }
+  });
 });
