@@ -1,6 +1,7 @@
 // `npm run bench`: measures the order spine on the local stack and prints the figures with their targets.
-// Phase 1 runs the stack in its own process (as `npm start` does) and drives it over HTTP; phase 2 runs it
-// in this process to count DynamoDB capacity per function, state transitions and provider calls per order.
+// First each function's bundle (bench/bundles.ts). Phase 1 runs the stack in its own process (as `npm start` does)
+// and drives it over HTTP; phase 2 runs it in this process to count DynamoDB capacity per function, state
+// transitions and provider calls per order.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { seedReseller } from '../local/seed.js';
 import { InMemoryGatewayKeys } from '../local/gateway-keys.js';
 import { LOCAL_PEPPER, startLocalStack } from '../local/stack.js';
 import { startStackProcess, treeResidentBytes } from '../local/stack-process.js';
+import { benchBundles } from './bundles.js';
 
 const results: string[] = [];
 /** Benchmark keys may send as much as the machine can; the default 120 requests a minute would be the bottleneck. */
@@ -303,8 +305,9 @@ async function costPhase(): Promise<void> {
   }
 }
 
-// BENCH_PHASES=latency or =cost runs one phase only; =status only the status figures of the latency phase.
-const phases = (process.env.BENCH_PHASES ?? 'latency,cost').split(',');
+// BENCH_PHASES=bundles, =latency or =cost runs one phase only; =status only the status figures of the latency phase.
+const phases = (process.env.BENCH_PHASES ?? 'bundles,latency,cost').split(',');
+if (phases.includes('bundles')) await benchBundles(print);
 if (phases.includes('latency') || phases.includes('status')) await latencyPhase();
 if (phases.includes('cost')) await costPhase();
 console.log('\nDone.');

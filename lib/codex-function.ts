@@ -1,5 +1,4 @@
 // The one way Codex builds a Lambda function: Node 22 on arm64, ESM bundled by esbuild with the AWS SDK inside.
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -7,11 +6,9 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../lambdas/functions.js';
+import { FUNCTION_BUNDLING, REPO_ROOT } from './bundling.js';
 
-export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
-
-// Some bundled CommonJS packages call require() for Node built-ins; an ESM bundle has no require of its own.
-const ESM_REQUIRE_SHIM = "import { createRequire as __codexCreateRequire } from 'node:module'; const require = __codexCreateRequire(import.meta.url);";
+export { REPO_ROOT };
 
 export interface CodexFunctionProps {
   spec: FunctionSpec;
@@ -40,14 +37,10 @@ export class CodexFunction extends NodejsFunction {
         ...environment,
       },
       bundling: {
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
+        ...FUNCTION_BUNDLING,
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_SHIM,
-        externalModules: [],
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        externalModules: [...FUNCTION_BUNDLING.externalModules],
       },
     });
   }

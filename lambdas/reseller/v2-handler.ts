@@ -1,7 +1,7 @@
 // POST|GET /api/v2 — the reseller API, SMM panel API v2. Errors follow the protocol: HTTP 200 {"error": "..."}.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { placeOrder } from '../orders/application/place-order.js';
 import { cancelOrders } from '../orders/application/cancel-orders.js';
 import { refillOrders, refillStatuses } from '../orders/application/refill-orders.js';

@@ -1,6 +1,6 @@
 // The order workflow's Lambda steps, one export each (CDK makes one function per export; see lambdas/functions.ts).
 // Input comes from the state machine, so it is trusted in shape but still parsed.
-import { z } from 'zod';
+import * as z from 'zod';
 import { awaitOutcome, finalizeOrder, giveUpSubmission, submitOrder } from '../application/order-workflow-steps.js';
 import { workflowServices } from '../wiring.js';
 import { logger } from '../../shared/logger.js';

@@ -1,0 +1,81 @@
+// How every Lambda bundle is built, read both by CodexFunction (deploys) and by bundleFunction (bench, size test),
+// so what is measured is what is deployed.
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+
+export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+// Some bundled CommonJS packages call require() for Node built-ins; an ESM bundle has no require of its own.
+const ESM_REQUIRE_SHIM = "import { createRequire as __codexCreateRequire } from 'node:module'; const require = __codexCreateRequire(import.meta.url);";
+
+/** In the shape of NodejsFunction's `bundling` props: nothing external, the AWS SDK is bundled like any package. */
+export const FUNCTION_BUNDLING = {
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  target: 'node22',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_SHIM,
+  externalModules: [],
+} as const;
+
+/** NodejsFunction names its ESM output this way. */
+export const BUNDLE_FILE = 'index.mjs';
+
+export interface FunctionBundle {
+  /** Path of the minified bundle; its source map is beside it as `index.mjs.map`. */
+  file: string;
+  bytes: number;
+  metafile: Metafile;
+  /** The bundle's entry in `metafile.outputs`. */
+  output: Metafile['outputs'][string];
+}
+
+/** Builds `entry` (relative to the repository root) into `outdir` with the esbuild options NodejsFunction passes. */
+export async function bundleFunction(entry: string, outdir: string): Promise<FunctionBundle> {
+  const file = join(outdir, BUNDLE_FILE);
+  const { metafile } = await build({
+    absWorkingDir: REPO_ROOT,
+    entryPoints: [join(REPO_ROOT, entry)],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    target: FUNCTION_BUNDLING.target,
+    format: FUNCTION_BUNDLING.format,
+    minify: FUNCTION_BUNDLING.minify,
+    sourcemap: FUNCTION_BUNDLING.sourceMap,
+    sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+    mainFields: [...FUNCTION_BUNDLING.mainFields],
+    banner: { js: FUNCTION_BUNDLING.banner },
+    external: [...FUNCTION_BUNDLING.externalModules],
+    metafile: true,
+    logLevel: 'error',
+  });
+  const output = Object.entries(metafile.outputs).find(([path]) => path.endsWith(BUNDLE_FILE))?.[1];
+  if (!output) throw new Error(`esbuild wrote no ${BUNDLE_FILE} for ${entry}`);
+  return { file, bytes: output.bytes, metafile, output };
+}
+
+/** Issue 8's limit for every function's minified bundle. */
+export const BUNDLE_TARGET_BYTES = 300 * 1024;
+
+export const kb = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
+
+/** Bytes in the output per package (scoped packages whole), and per folder for our own code. */
+export function largestParts(bundle: FunctionBundle): { name: string; bytes: number }[] {
+  const byName = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(bundle.output.inputs)) {
+    const name = owner(path);
+    byName.set(name, (byName.get(name) ?? 0) + bytesInOutput);
+  }
+  return [...byName].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+function owner(path: string): string {
+  const at = path.lastIndexOf('node_modules/');
+  if (at < 0) return dirname(path);
+  const [first, second] = path.slice(at + 'node_modules/'.length).split('/');
+  return first!.startsWith('@') ? `${first}/${second}` : first!;
+}
