@@ -15,12 +15,12 @@ export const FUNCTIONS = {
   apiAuthorizer: { entry: 'lambdas/reseller/authorizer-handler.ts', handler: 'handler', description: 'Reseller API authorizer: picks the usage plan of header-key requests', timeoutSeconds: 5, memoryMb: 512 },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
   startOrderWorkflow: { entry: 'lambdas/orders/handlers/start-workflow-handler.ts', handler: 'handler', description: 'Starts the workflow of each committed order', timeoutSeconds: 30, memoryMb: 256 },
-  submitOrder: { entry: 'lambdas/orders/handlers/workflow-step-handlers.ts', handler: 'submit', description: 'Workflow step: submit to the provider', timeoutSeconds: 40, memoryMb: 512 },
-  giveUpSubmission: { entry: 'lambdas/orders/handlers/workflow-step-handlers.ts', handler: 'giveUp', description: 'Workflow step: decide after failed submissions', timeoutSeconds: 15, memoryMb: 256 },
-  awaitCompletion: { entry: 'lambdas/orders/handlers/workflow-step-handlers.ts', handler: 'awaitCompletion', description: 'Workflow step: park the callback token', timeoutSeconds: 15, memoryMb: 256 },
-  finalizeOrder: { entry: 'lambdas/orders/handlers/workflow-step-handlers.ts', handler: 'finalize', description: 'Workflow step: settle and refund', timeoutSeconds: 30, memoryMb: 512 },
-  pollProviders: { entry: 'lambdas/orders/handlers/scheduled-handlers.ts', handler: 'pollProviders', description: 'Batch status poller', timeoutSeconds: 55, memoryMb: 512 },
-  sweepOrders: { entry: 'lambdas/orders/handlers/scheduled-handlers.ts', handler: 'sweepOrders', description: 'Restarts order workflows that stalled', timeoutSeconds: 120, memoryMb: 256 },
+  submitOrder: { entry: 'lambdas/orders/handlers/submit-order-handler.ts', handler: 'handler', description: 'Workflow step: submit to the provider', timeoutSeconds: 40, memoryMb: 512 },
+  giveUpSubmission: { entry: 'lambdas/orders/handlers/give-up-submission-handler.ts', handler: 'handler', description: 'Workflow step: decide after failed submissions', timeoutSeconds: 15, memoryMb: 256 },
+  awaitCompletion: { entry: 'lambdas/orders/handlers/await-completion-handler.ts', handler: 'handler', description: 'Workflow step: park the callback token', timeoutSeconds: 15, memoryMb: 256 },
+  finalizeOrder: { entry: 'lambdas/orders/handlers/finalize-order-handler.ts', handler: 'handler', description: 'Workflow step: settle and refund', timeoutSeconds: 30, memoryMb: 512 },
+  pollProviders: { entry: 'lambdas/orders/handlers/poll-providers-handler.ts', handler: 'handler', description: 'Batch status poller', timeoutSeconds: 55, memoryMb: 512 },
+  sweepOrders: { entry: 'lambdas/orders/handlers/sweep-orders-handler.ts', handler: 'handler', description: 'Restarts order workflows that stalled', timeoutSeconds: 120, memoryMb: 256 },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;

@@ -9,6 +9,14 @@ export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 // Some bundled CommonJS packages call require() for Node built-ins; an ESM bundle has no require of its own.
 const ESM_REQUIRE_SHIM = "import { createRequire as __codexCreateRequire } from 'node:module'; const require = __codexCreateRequire(import.meta.url);";
 
+/**
+ * Packages replaced in every Lambda bundle, by paths relative to the repository root (esbuild runs there, for CDK
+ * too). The SDK's default credential chain becomes its environment link alone: see lambdas/shared/lambda-credentials.ts.
+ */
+export const BUNDLE_ALIASES = {
+  '@aws-sdk/credential-provider-node': './lambdas/shared/lambda-credentials.ts',
+} as const;
+
 /** In the shape of NodejsFunction's `bundling` props: nothing external, the AWS SDK is bundled like any package. */
 export const FUNCTION_BUNDLING = {
   minify: true,
@@ -19,6 +27,7 @@ export const FUNCTION_BUNDLING = {
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_SHIM,
   externalModules: [],
+  esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path])),
 } as const;
 
 /** NodejsFunction names its ESM output this way. */
@@ -50,6 +59,7 @@ export async function bundleFunction(entry: string, outdir: string): Promise<Fun
     mainFields: [...FUNCTION_BUNDLING.mainFields],
     banner: { js: FUNCTION_BUNDLING.banner },
     external: [...FUNCTION_BUNDLING.externalModules],
+    alias: { ...BUNDLE_ALIASES },
     metafile: true,
     logLevel: 'error',
   });

@@ -11,9 +11,9 @@ import { config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { eventPublisher } from '../shared/platform/events.js';
 import { orderWorkflow } from '../shared/platform/workflow.js';
-import { walletStore } from '../wallets/wiring.js';
 import type { CancelOrderServices } from './application/cancel-orders.js';
-import type { OrderServices, OrderSettings } from './application/order-services.js';
+import type { OrderSettings } from './application/order-services.js';
+import type { AwaitServices, FinalizeServices, GiveUpServices, SubmitServices } from './application/order-workflow-steps.js';
 import type { PlaceOrderServices } from './application/place-order.js';
 import type { PollServices } from './application/poll-providers.js';
 import type { RefillServices } from './application/refill-orders.js';
@@ -44,15 +44,27 @@ export const customerOrderServices: () => PlaceOrderServices & CancelOrderServic
   clock: systemClock,
 }));
 
-/** Everything, for the workflow steps. */
-export const workflowServices: () => OrderServices = /* @__PURE__ */ lazy(() => ({
-  ...customerOrderServices(),
+export const submitServices: () => SubmitServices = /* @__PURE__ */ lazy(() => ({
+  orders: orderStore(),
+  catalog: catalogStore(),
+  providers: providerClients(),
+  clock: systemClock,
+}));
+
+export const giveUpServices: () => GiveUpServices = /* @__PURE__ */ lazy(() => ({ orders: orderStore(), catalog: catalogStore(), clock: systemClock }));
+
+export const awaitServices: () => AwaitServices = /* @__PURE__ */ lazy(() => ({
+  orders: orderStore(),
   tokens: taskTokens(),
-  links: exclusiveLinks(),
-  wallets: walletStore(),
   workflow: orderWorkflow(),
+  clock: systemClock,
+}));
+
+export const finalizeServices: () => FinalizeServices = /* @__PURE__ */ lazy(() => ({
+  orders: orderStore(),
+  links: exclusiveLinks(),
   events: eventPublisher(),
-  settings: orderSettings(),
+  clock: systemClock,
 }));
 
 export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({

@@ -21,3 +21,19 @@ describe('configuration', () => {
     expect(() => loadConfig({ ORDER_ID_BLOCK_SIZE: '150' })).toThrow('ORDER_ID_BLOCK_SIZE: invalid');
   });
 });
+
+describe('configuration values', () => {
+  it('reads numbers and the DynamoDB Local endpoint', () => {
+    expect(loadConfig({ ORDER_ID_BLOCK_SIZE: '200', DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000', MAX_REQUEST_BYTES: '2048' })).toMatchObject({
+      ORDER_ID_BLOCK_SIZE: 200,
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:8000',
+      MAX_REQUEST_BYTES: 2048,
+    });
+  });
+
+  it('refuses values that are not whole numbers in range, a bad endpoint and a bad currency', () => {
+    expect(() => loadConfig({ MAX_REQUEST_BYTES: '10', SWEEP_MIN_AGE_SECONDS: '1.5', DYNAMODB_ENDPOINT: 'not a url', CURRENCY: 'usd' })).toThrow(
+      'DYNAMODB_ENDPOINT: invalid, CURRENCY: invalid, MAX_REQUEST_BYTES: invalid, SWEEP_MIN_AGE_SECONDS: invalid',
+    );
+  });
+});

@@ -21,7 +21,9 @@ export class OrderNotFound extends Error {
   override readonly name = 'OrderNotFound';
 }
 
-export async function submitOrder(services: OrderServices, orderId: number): Promise<SubmitOutcome> {
+export type SubmitServices = Pick<OrderServices, 'orders' | 'catalog' | 'providers' | 'clock'>;
+
+export async function submitOrder(services: SubmitServices, orderId: number): Promise<SubmitOutcome> {
   const { orders, catalog, providers, clock } = services;
   const order = await orders.getOrder(orderId);
   if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);
@@ -86,7 +88,9 @@ export async function submitOrder(services: OrderServices, orderId: number): Pro
  * After the submit retries are spent: refund if nothing can have reached the provider; submit again later if
  * resending is safe (request_id); else hold for a person.
  */
-export async function giveUpSubmission(services: OrderServices, orderId: number, reason: string): Promise<SubmitOutcome> {
+export type GiveUpServices = Pick<OrderServices, 'orders' | 'catalog' | 'clock'>;
+
+export async function giveUpSubmission(services: GiveUpServices, orderId: number, reason: string): Promise<SubmitOutcome> {
   const order = await services.orders.getOrder(orderId);
   if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);
   if (order.phase !== 'accepted') return order.phase === 'finalized' ? 'finalized' : 'submitted';
@@ -105,7 +109,9 @@ export async function giveUpSubmission(services: OrderServices, orderId: number,
 }
 
 /** Parks the workflow's callback token on the order; resumes at once if the order has already ended. */
-export async function awaitOutcome(services: OrderServices, orderId: number, taskToken: string): Promise<'parked' | 'resumed'> {
+export type AwaitServices = Pick<OrderServices, 'orders' | 'tokens' | 'workflow' | 'clock'>;
+
+export async function awaitOutcome(services: AwaitServices, orderId: number, taskToken: string): Promise<'parked' | 'resumed'> {
   await services.tokens.parkTaskToken(orderId, taskToken, services.clock.now().toISOString());
   // Read after the write: a poller that ends the order after this read finds the token, one before it is seen here.
   const stored = await services.orders.getOrder(orderId);
@@ -123,7 +129,9 @@ export interface FinalizeResult {
   refund: string;
 }
 
-export async function finalizeOrder(services: OrderServices, orderId: number): Promise<FinalizeResult> {
+export type FinalizeServices = Pick<OrderServices, 'orders' | 'links' | 'events' | 'clock'>;
+
+export async function finalizeOrder(services: FinalizeServices, orderId: number): Promise<FinalizeResult> {
   const { orders, links, events, clock } = services;
   const order = await orders.getOrder(orderId);
   if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);

@@ -1,0 +1,13 @@
+// Scheduled every minute on AWS: asks each provider for the status of its open orders, 100 at a time.
+import { pollAllProviders } from '../application/poll-providers.js';
+import { logger } from '../../shared/logger.js';
+import { pollServices } from '../wiring.js';
+
+export const handler = async () => {
+  const reports = await pollAllProviders(pollServices());
+  for (const report of reports) {
+    if (report.polled > 0 || report.failedCalls > 0) logger.info('provider polled', { ...report, unknownToProvider: report.unknownToProvider.length });
+    if (report.unknownToProvider.length > 0) logger.warn('provider does not know some orders', { providerId: report.providerId, externalOrderIds: report.unknownToProvider.slice(0, 20) });
+  }
+  return reports;
+};
