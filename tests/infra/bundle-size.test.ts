@@ -2,9 +2,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { FUNCTIONS, type FunctionName } from '../../lambdas/functions.js';
 import { BUNDLE_TARGET_BYTES, bundleFunction, type FunctionBundle, kb, largestParts } from '../../lib/bundling.js';
+import { ensureTable } from '../../local/dynamodb-local.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'codex-bundle-size-'));
 const bundles = new Map<string, FunctionBundle>();
@@ -29,5 +32,32 @@ describe('Lambda bundles', () => {
       const locales = Object.keys(bundle.output.inputs).filter((path) => /node_modules\/zod\/.*\/locales\/(?!en\.js$)/.test(path));
       expect(locales, entry).toEqual([]);
     }
+  });
+});
+
+describe('A Lambda bundle with the SDK modules it replaces', () => {
+  it('signs and sends DynamoDB requests with the credentials Lambda puts in the environment', async () => {
+    const endpoint = inject('dynamoEndpoint');
+    const table = `bundle-probe-${Date.now()}`;
+    await ensureTable(endpoint, table);
+    const probe = await bundleFunction('tests/support/bundle-probe.ts', join(workDir, 'probe'));
+    expect(Object.keys(probe.output.inputs).some((path) => path.includes('credential-provider-node'))).toBe(false);
+    const script = `const { handler } = await import(${JSON.stringify(probe.file)}); console.log(JSON.stringify(await handler({ pk: 'probe-1' })));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+      env: {
+        PATH: process.env.PATH,
+        AWS_LAMBDA_FUNCTION_NAME: 'bundle-probe',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'probe',
+        AWS_SECRET_ACCESS_KEY: 'probe',
+        AWS_SESSION_TOKEN: 'probe-session',
+        TABLE_NAME: table,
+        DYNAMODB_ENDPOINT: endpoint,
+        EVENT_BUS_NAME: 'bus',
+        API_KEY_PEPPER_SECRET_ID: 'pepper',
+        STAGE: 'test',
+      },
+    });
+    expect(JSON.parse(stdout)).toEqual({ pk: 'probe-1', sk: 'PROBE', entity: 'probe' });
   });
 });
