@@ -19,9 +19,11 @@ export async function startGateway(options: { port: number; root: string }): Pro
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
-      const route = ROUTES.find((r) => r.path === url.pathname && (r.methods as string[]).includes(method));
+      // A trailing slash reaches the same route, as on API Gateway REST.
+      const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname;
+      const route = ROUTES.find((r) => r.path === path && (r.methods as readonly string[]).includes(method));
       if (!route) {
-        const known = ROUTES.some((r) => r.path === url.pathname);
+        const known = ROUTES.some((r) => r.path === path);
         return send({ statusCode: known ? 405 : 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: known ? 'Method Not Allowed' : 'Not Found' }) });
       }
       const body = await readBody(req);
