@@ -12,6 +12,7 @@ import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/
 import { REPO_ROOT } from '../../lib/codex-function.js';
 import { CodexStack } from '../../lib/codex-stack.js';
 import { ResellerApi } from '../../lib/reseller-api.js';
+import { servedRoutes } from '../../local/gateway.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
 interface Statement {
@@ -389,6 +390,21 @@ describe('routes', () => {
     const resource = resources()[ref.Ref!]!;
     return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
   };
+
+  it('CDK creates exactly the methods the local gateway serves, both from ROUTES (HEAD wherever GET is)', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method') as Resources).map((m) => m.Properties);
+    const deployed = methods.map((m) => `${m.HttpMethod} ${pathOf(m.ResourceId) || '/'}`).sort();
+    const declared = ROUTES.flatMap((r) => [...r.methods, ...(r.methods.includes('GET') ? ['HEAD'] : [])].map((method) => `${method} ${r.path}`)).sort();
+    expect(declared.length).toBeGreaterThan(0);
+    expect(deployed).toEqual(declared);
+    expect(servedRoutes().sort()).toEqual(declared);
+
+    for (const method of methods) {
+      const route = ROUTES.find((r) => r.path === (pathOf(method.ResourceId) || '/'))!;
+      expect(JSON.stringify(method.Integration.Uri), route.path).toContain(functionId(route.function));
+      expect(method.AuthorizationType, route.path).toBe(route.auth === 'none' ? 'NONE' : 'CUSTOM');
+    }
+  });
 
   it('creates the functions of the routes and of their authorizers', () => {
     expect(apiFunctionNames().sort()).toEqual(['apiAuthorizer', 'health', 'resellerApi']);
