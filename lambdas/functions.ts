@@ -25,18 +25,84 @@ export const FUNCTIONS = {
 
 export type FunctionName = keyof typeof FUNCTIONS;
 
+/** Methods a route may list; `HEAD` is served wherever `GET` is (see apiMethods). */
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type ApiMethod = RouteMethod | 'HEAD';
+
+/** Who may call a route. Every kind but `none` goes through the authorizer AUTHORIZERS names for it. */
+export type AuthKind = 'none' | 'resellerKey' | 'customerJwt' | 'adminCognito';
+
 export interface RouteSpec {
+  methods: readonly RouteMethod[];
+  /** Literal segments and `{name}` segments, whose values reach the handler in `pathParameters`. */
   path: string;
-  methods: ('GET' | 'POST')[];
+  auth: AuthKind;
   function: FunctionName;
 }
 
-/** `/api/v2/` is served as well as `/api/v2`, never redirected (a redirected POST loses its key). */
-export const ROUTES: RouteSpec[] = [
-  { path: '/api/v2', methods: ['GET', 'POST'], function: 'resellerApi' },
-  { path: '/api/v2/', methods: ['GET', 'POST'], function: 'resellerApi' },
-  { path: '/health', methods: ['GET'], function: 'health' },
+/**
+ * A Lambda REQUEST authorizer, run on every request of its routes: no identity source (API Gateway would answer 401
+ * without calling it when the source is missing) and no result cache.
+ */
+export interface RequestAuthorizerSpec {
+  type: 'request';
+  function: FunctionName;
+  /** The authorizer is named `codex-<stage>-<name>`. */
+  name: string;
+  /** Usage plans count the key it returns as `usageIdentifierKey`; its routes require one. */
+  returnsUsageKey: boolean;
+}
+
+// customerJwt and adminCognito get theirs with the issues that bring those APIs (adminCognito a user pool authorizer).
+export type AuthorizerSpec = RequestAuthorizerSpec;
+
+export const AUTHORIZERS: { readonly [K in Exclude<AuthKind, 'none'>]?: AuthorizerSpec } = {
+  resellerKey: { type: 'request', function: 'apiAuthorizer', name: 'usage-key', returnsUsageKey: true },
+};
+
+/**
+ * Every HTTP route. A trailing slash reaches the same route, as on API Gateway REST, so `/api/v2/` is served too and
+ * never redirected (a redirected POST loses its key).
+ */
+export const ROUTES: readonly RouteSpec[] = [
+  { methods: ['GET', 'POST'], path: '/api/v2', auth: 'resellerKey', function: 'resellerApi' },
+  { methods: ['GET'], path: '/health', auth: 'none', function: 'health' },
 ];
+
+export interface ApiMethodSpec {
+  method: ApiMethod;
+  route: RouteSpec;
+  authorizer: AuthorizerSpec | undefined;
+}
+
+const PATH = /^\/$|^(?:\/(?:[A-Za-z0-9._~-]+|\{[A-Za-z_][A-Za-z0-9_]*\}))+$/;
+
+/**
+ * The methods CDK creates and the local gateway serves, checked. API Gateway REST answers `HEAD` only where a HEAD
+ * method exists, so each GET route gets one.
+ */
+export function apiMethods(routes: readonly RouteSpec[] = ROUTES): ApiMethodSpec[] {
+  const seen = new Set<string>();
+  const methods: ApiMethodSpec[] = [];
+  for (const route of routes) {
+    if (!PATH.test(route.path)) throw new Error(`Route path ${route.path}: use literal and {name} segments, no trailing slash`);
+    if (!(route.function in FUNCTIONS)) throw new Error(`Route ${route.path}: no function ${route.function}`);
+    const authorizer = route.auth === 'none' ? undefined : AUTHORIZERS[route.auth];
+    if (route.auth !== 'none' && !authorizer) throw new Error(`Route ${route.path} uses auth kind ${route.auth}, which has no authorizer yet (AUTHORIZERS in lambdas/functions.ts)`);
+    const shape = route.path.replace(/\{[^}]+\}/g, '{}');
+    for (const method of [...route.methods, ...(route.methods.includes('GET') ? ['HEAD' as const] : [])]) {
+      if (seen.has(`${method} ${shape}`)) throw new Error(`Two routes serve ${method} ${route.path}`);
+      seen.add(`${method} ${shape}`);
+      methods.push({ method, route, authorizer });
+    }
+  }
+  return methods;
+}
+
+/** The functions an API of these routes creates: its handlers and its authorizers. */
+export function apiFunctionNames(routes: readonly RouteSpec[] = ROUTES): FunctionName[] {
+  return [...new Set(apiMethods(routes).flatMap(({ route, authorizer }) => (authorizer ? [route.function, authorizer.function] : [route.function])))];
+}
 
 export const SCHEDULES: { function: FunctionName; everyMinutes: number; localEveryMs: number }[] = [
   { function: 'pollProviders', everyMinutes: 1, localEveryMs: 3_000 },

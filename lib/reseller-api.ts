@@ -1,9 +1,11 @@
-// The public REST API: the SMM panel API v2 for resellers and the health check, routed from ROUTES. Requests to
-// /api/v2 pass a REQUEST authorizer that names the API Gateway key, and so the tier usage plan, they are throttled under.
+// The public REST API, built from ROUTES and AUTHORIZERS: the SMM panel API v2 for resellers and the health check.
+// Requests to /api/v2 pass a REQUEST authorizer that names the API Gateway key, and so the tier usage plan, they are
+// throttled under.
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import {
   ResponseType,
   AccessLogFormat,
+  type Authorizer,
   ApiKey,
   ApiKeySourceType,
   AuthorizationType,
@@ -21,14 +23,9 @@ import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { FUNCTIONS, type FunctionName, ROUTES } from '../lambdas/functions.js';
+import { type AuthKind, type AuthorizerSpec, apiFunctionNames, apiMethods, FUNCTIONS, type FunctionName, ROUTES, type RouteSpec } from '../lambdas/functions.js';
 import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lambdas/access/domain/tiers.js';
 import { CodexFunction } from './codex-function.js';
-
-type ApiFunctionName = 'resellerApi' | 'apiAuthorizer' | 'health';
-
-/** Routes served by these functions go through the authorizer and are throttled per reseller. */
-const THROTTLED_PER_CALLER: ReadonlySet<FunctionName> = new Set(['resellerApi']);
 
 export interface ResellerApiProps {
   stage: string;
@@ -44,22 +41,30 @@ export interface ResellerApiProps {
    * by default those of the stage, so the gateway does not let one busy body-key reseller starve the others.
    */
   sharedKeyThrottle?: { rateLimit: number; burstLimit: number };
+  /** ROUTES unless a test says otherwise. */
+  routes?: readonly RouteSpec[];
 }
 
 export class ResellerApi extends Construct {
   readonly api: RestApi;
-  readonly functions: Record<ApiFunctionName, CodexFunction>;
+  /** The routes' handlers and authorizers. */
+  readonly functions: ReadonlyMap<FunctionName, CodexFunction>;
   readonly usagePlans: Record<TierName, UsagePlan>;
   readonly sharedUsagePlan: UsagePlan;
 
   constructor(scope: Construct, id: string, props: ResellerApiProps) {
     super(scope, id);
-    const { stage, table, apiKeyPepper, environment, logRemovalPolicy, throttle = { rateLimit: 200, burstLimit: 400 } } = props;
+    const { stage, table, apiKeyPepper, environment, logRemovalPolicy, throttle = { rateLimit: 200, burstLimit: 400 }, routes = ROUTES } = props;
     const sharedKeyThrottle = props.sharedKeyThrottle ?? throttle;
     const names = gatewayNames(stage);
-    const make = (name: ApiFunctionName) => new CodexFunction(this, name, { spec: FUNCTIONS[name], environment, logRemovalPolicy });
-    this.functions = { resellerApi: make('resellerApi'), apiAuthorizer: make('apiAuthorizer'), health: make('health') };
-    const { resellerApi, apiAuthorizer } = this.functions;
+    this.functions = new Map(apiFunctionNames(routes).map((name) => [name, new CodexFunction(this, name, { spec: FUNCTIONS[name], environment, logRemovalPolicy })]));
+    const fn = (name: FunctionName): CodexFunction => {
+      const created = this.functions.get(name);
+      if (!created) throw new Error(`No route or authorizer of the API uses the function ${name}`);
+      return created;
+    };
+    const resellerApi = fn('resellerApi');
+    const apiAuthorizer = fn('apiAuthorizer');
     table.grantReadWriteData(resellerApi);
     apiKeyPepper.grantRead(resellerApi);
     table.grantReadData(apiAuthorizer);
@@ -117,19 +122,23 @@ export class ResellerApi extends Construct {
     this.api.addGatewayResponse('Throttled', { type: ResponseType.THROTTLED, statusCode: '429', templates: jsonError('"Too many requests"') });
     this.api.addGatewayResponse('QuotaExceeded', { type: ResponseType.QUOTA_EXCEEDED, statusCode: '429', templates: jsonError('"Too many requests"') });
     this.api.addGatewayResponse('Default4xx', { type: ResponseType.DEFAULT_4XX, templates: jsonError('$context.error.messageString') });
+    // API Gateway answers an unknown path or method with 403 "Missing Authentication Token"; say what it is.
+    this.api.addGatewayResponse('NotFound', { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, statusCode: '404', templates: jsonError('"Not found"') });
     this.api.addGatewayResponse('Default5xx', { type: ResponseType.DEFAULT_5XX, templates: jsonError('"Internal error, please try again later"') });
 
     // No identity source and no caching: with an identity source API Gateway answers 401 without calling the
     // function when the header is missing, and a body-key request has no such header. CDK allows an empty list only
     // with caching off, and renders it as an empty string, which is dropped so the property is simply absent.
-    const authorizer = new RequestAuthorizer(this, 'ApiKeyAuthorizer', {
-      authorizerName: `codex-${stage}-usage-key`,
-      handler: apiAuthorizer,
-      identitySources: [],
-      resultsCacheTtl: Duration.seconds(0),
-    });
-    (authorizer.node.defaultChild as CfnAuthorizer).addPropertyDeletionOverride('IdentitySource');
-    const perCaller: MethodOptions = { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: true };
+    const makeAuthorizer = (kind: AuthKind, spec: AuthorizerSpec): Authorizer => {
+      const authorizer = new RequestAuthorizer(this, `${kind[0]!.toUpperCase()}${kind.slice(1)}Authorizer`, {
+        authorizerName: `codex-${stage}-${spec.name}`,
+        handler: fn(spec.function),
+        identitySources: [],
+        resultsCacheTtl: Duration.seconds(0),
+      });
+      (authorizer.node.defaultChild as CfnAuthorizer).addPropertyDeletionOverride('IdentitySource');
+      return authorizer;
+    };
 
     // Onboarding gives each reseller its own gateway key in its tier's plan (adapters/apigateway/api-gateway-keys.ts).
     // A policy of its own: the function's default policy naming the plans would make the function depend on the
@@ -146,26 +155,18 @@ export class ResellerApi extends Construct {
     });
 
     const integrations = new Map<FunctionName, LambdaIntegration>();
-    const integrationFor = (name: FunctionName): LambdaIntegration => {
-      if (!(name in this.functions)) throw new Error(`The reseller API does not create the function ${name}`);
-      let integration = integrations.get(name);
-      if (!integration) {
-        integration = new LambdaIntegration(this.functions[name as ApiFunctionName], { allowTestInvoke: false });
-        integrations.set(name, integration);
+    const authorizers = new Map<AuthKind, Authorizer>();
+    for (const { method, route, authorizer: spec } of apiMethods(routes)) {
+      let integration = integrations.get(route.function);
+      if (!integration) integrations.set(route.function, (integration = new LambdaIntegration(fn(route.function), { allowTestInvoke: false })));
+      let options: MethodOptions = {};
+      if (spec) {
+        let authorizer = authorizers.get(route.auth);
+        if (!authorizer) authorizers.set(route.auth, (authorizer = makeAuthorizer(route.auth, spec)));
+        options = { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: spec.returnsUsageKey };
       }
-      return integration;
-    };
-    // API Gateway REST serves `/x/` from the resource `/x`, so a path that differs only by a trailing slash
-    // is the same resource and its methods are added once.
-    const added = new Set<string>();
-    for (const route of ROUTES) {
-      const path = route.path.replace(/^\/+|\/+$/g, '');
-      const resource = path === '' ? this.api.root : this.api.root.resourceForPath(path);
-      for (const method of route.methods) {
-        if (added.has(`${method} ${path}`)) continue;
-        added.add(`${method} ${path}`);
-        resource.addMethod(method, integrationFor(route.function), THROTTLED_PER_CALLER.has(route.function) ? perCaller : {});
-      }
+      const path = route.path.slice(1);
+      (path === '' ? this.api.root : this.api.root.resourceForPath(path)).addMethod(method, integration, options);
     }
   }
 }

@@ -1,4 +1,5 @@
 // Loads the same handler modules that CDK bundles, by the entries in lambdas/functions.ts.
+import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FUNCTIONS, type FunctionName } from '../lambdas/functions.js';
 import { currentFunction } from './capacity-meter.js';
@@ -6,6 +7,9 @@ import { currentFunction } from './capacity-meter.js';
 export type LambdaFunction = (event: unknown, context?: unknown) => Promise<unknown>;
 
 const loaded = new Map<FunctionName, Promise<LambdaFunction>>();
+
+/** For tests of the stack in its own process: each invocation's function and event, one JSON line each. */
+const captureFile = process.env.CODEX_CAPTURE_EVENTS;
 
 export function loadFunction(name: FunctionName, root: string): Promise<LambdaFunction> {
   let fn = loaded.get(name);
@@ -15,7 +19,10 @@ export function loadFunction(name: FunctionName, root: string): Promise<LambdaFu
       const handler = module[spec.handler];
       if (typeof handler !== 'function') throw new Error(`${spec.entry} does not export ${spec.handler}`);
       // Each invocation runs in its own async context naming the function, as each would run in its own Lambda.
-      return ((event: unknown, context?: unknown) => currentFunction.run(name, () => (handler as LambdaFunction)(event, context))) as LambdaFunction;
+      return ((event: unknown, context?: unknown) => {
+        if (captureFile) appendFileSync(captureFile, `${JSON.stringify({ function: name, event })}\n`);
+        return currentFunction.run(name, () => (handler as LambdaFunction)(event, context));
+      }) as LambdaFunction;
     });
     loaded.set(name, fn);
   }

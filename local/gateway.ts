@@ -1,39 +1,69 @@
-// The local API Gateway: turns HTTP requests into API-Gateway-shaped (REST, proxy) events for the same handlers
-// and routes them by the route table CDK also uses.
+// The local API Gateway: serves the methods apiMethods() lists (the ones CDK creates), runs each route's authorizer
+// as API Gateway runs a REQUEST authorizer, and calls the same handlers with REST proxy events. What it answers
+// itself matches the gateway responses CDK configures: JSON {"error": ...}.
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, createServer } from 'node:http';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { FUNCTIONS, ROUTES } from '../lambdas/functions.js';
-import { lambdaContext, loadFunction } from './functions.js';
+import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { type ApiMethodSpec, apiMethods, type FunctionName, ROUTES, type RouteSpec } from '../lambdas/functions.js';
+import { type LambdaFunction, lambdaContext, loadFunction } from './functions.js';
+import { isScalar, runRequestAuthorizer } from './request-authorizer.js';
 
 /** API Gateway's own payload limit (10 MB); larger requests get its 413 without reaching a handler. */
 const GATEWAY_MAX_BYTES = 10 * 1024 * 1024;
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+const STAGE = 'local';
 
-export async function startGateway(options: { port: number; root: string }): Promise<{ url: string; port: number; close(): Promise<void> }> {
-  const server: Server = createServer(async (req, res) => {
-    const send = (result: APIGatewayProxyResult) => {
-      res.writeHead(result.statusCode, { ...(result.headers as Record<string, string>) });
-      res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
-    };
-    try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const method = (req.method ?? 'GET').toUpperCase();
-      const route = ROUTES.find((r) => r.path === url.pathname && (r.methods as string[]).includes(method));
-      if (!route) {
-        const known = ROUTES.some((r) => r.path === url.pathname);
-        return send({ statusCode: known ? 405 : 404, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: known ? 'Method Not Allowed' : 'Not Found' }) });
-      }
-      const body = await readBody(req);
-      if (body === undefined) return send({ statusCode: 413, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Request Too Long' }) });
-      const event = toProxyEvent(req, url, method, route.path, body);
-      const handler = await loadFunction(route.function, options.root);
-      const result = (await handler(event, lambdaContext(FUNCTIONS[route.function].handler, event.requestContext.requestId))) as APIGatewayProxyResult;
-      send(result);
-    } catch (error) {
-      console.error('local gateway: handler failed', error);
-      send({ statusCode: 502, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal server error' }) });
-    }
+// The texts API Gateway gives, through the gateway responses in lib/reseller-api.ts.
+const NOT_FOUND = 'Not found';
+const INTERNAL = 'Internal error, please try again later';
+
+interface ServedMethod extends ApiMethodSpec {
+  /** Literal segments, and undefined where a `{name}` segment takes any value. */
+  segments: (string | undefined)[];
+  names: (string | undefined)[];
+}
+
+export interface GatewayOptions {
+  port: number;
+  root: string;
+  /** For tests: other routes, and handlers that are not loaded from FUNCTIONS. */
+  routes?: readonly RouteSpec[];
+  load?: (name: FunctionName) => Promise<LambdaFunction>;
+}
+
+function servedMethods(routes: readonly RouteSpec[]): ServedMethod[] {
+  return apiMethods(routes).map((spec) => {
+    const parts = spec.route.path === '/' ? [] : spec.route.path.slice(1).split('/');
+    const names = parts.map((part) => /^\{(.+)\}$/.exec(part)?.[1]);
+    return { ...spec, segments: parts.map((part, i) => (names[i] ? undefined : part)), names };
+  });
+}
+
+/** What the gateway serves, as `METHOD /path`. */
+export function servedRoutes(routes: readonly RouteSpec[] = ROUTES): string[] {
+  return servedMethods(routes).map(({ method, route }) => `${method} ${route.path}`);
+}
+
+export async function startGateway(options: GatewayOptions): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  // Built before listening, so a route whose auth kind has no authorizer stops the start.
+  const served = servedMethods(options.routes ?? ROUTES);
+  const load = options.load ?? ((name: FunctionName) => loadFunction(name, options.root));
+  const server: Server = createServer((req, res) => {
+    handle(req, res, served, load).catch((error: unknown) => {
+      log('ERROR', 'local gateway failed', { error: errorFields(error) });
+      if (!res.headersSent) sendError(res, 502, INTERNAL);
+      else res.destroy();
+    });
+  });
+  // Requests Node cannot parse: answered in the same shape, without a stack.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+    const [status, text] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad request'];
+    const body = JSON.stringify({ error: text });
+    socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -52,18 +82,116 @@ export async function startGateway(options: { port: number; root: string }): Pro
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > GATEWAY_MAX_BYTES) return undefined;
-    chunks.push(chunk);
+async function handle(req: IncomingMessage, res: ServerResponse, served: ServedMethod[], load: (name: FunctionName) => Promise<LambdaFunction>): Promise<void> {
+  const method = req.method ?? 'GET';
+  const target = parseTarget(req.url ?? '');
+  if (target === 'bad') return sendError(res, 400, 'Bad request');
+  if (target === 'none') return sendError(res, 404, NOT_FOUND);
+  const matches = served.map((spec) => ({ spec, params: match(spec, target.segments) })).filter((m) => m.params !== undefined);
+  if (matches.length === 0) return sendError(res, 404, NOT_FOUND);
+  // API Gateway prefers a literal segment to a `{name}` one.
+  const found = matches.filter((m) => m.spec.method === method).sort((a, b) => specificity(b.spec) - specificity(a.spec))[0];
+  if (!found) return sendError(res, 405, 'Method not allowed', { allow: [...new Set(matches.map((m) => m.spec.method))].join(', ') });
+
+  if (Number(req.headers['content-length'] ?? 0) > GATEWAY_MAX_BYTES) return sendError(res, 413, 'Request Too Long', { connection: 'close' });
+  const body = await readBody(req);
+  if (body === 'aborted') return log('WARN', 'client closed the connection before its request body was complete', { method, path: target.path });
+  if (body === 'tooLarge') return sendError(res, 413, 'Request Too Long', { connection: 'close' });
+
+  const { spec, params } = found;
+  const requestId = randomUUID();
+  const request = requestParts(req, method, target, spec, params!, requestId);
+  let authorizer: Record<string, unknown> | null = null;
+  let apiKey: string | null = null;
+  if (spec.authorizer) {
+    const name = spec.authorizer.function;
+    const methodArn = `arn:aws:execute-api:${REGION}:${ACCOUNT}:local/${STAGE}/${method}${target.path}`;
+    const event: APIGatewayRequestAuthorizerEvent = { type: 'REQUEST', methodArn, ...request, requestContext: { ...request.requestContext, authorizer: undefined } };
+    const outcome = await runRequestAuthorizer(event, async () => (await load(name))(event, lambdaContext(name, requestId)), spec.authorizer.returnsUsageKey);
+    if ('failure' in outcome) {
+      log('ERROR', 'authorizer failed', { function: name, error: errorFields(outcome.failure) });
+      return sendError(res, 500, INTERNAL);
+    }
+    if ('status' in outcome) return sendError(res, outcome.status, outcome.error);
+    authorizer = outcome.context;
+    apiKey = outcome.usageKey ?? null;
   }
-  return Buffer.concat(chunks);
+
+  const binary = !isUtf8(body);
+  const event: APIGatewayProxyEvent = {
+    ...request,
+    body: body.length === 0 ? null : body.toString(binary ? 'base64' : 'utf8'),
+    isBase64Encoded: body.length > 0 && binary,
+    requestContext: { ...request.requestContext, authorizer, identity: { ...request.requestContext.identity, apiKey } },
+  };
+  let result: unknown;
+  try {
+    const handler = await load(spec.route.function);
+    result = await handler(event, lambdaContext(spec.route.function, requestId));
+  } catch (error) {
+    log('ERROR', 'handler failed', { function: spec.route.function, error: errorFields(error) });
+    return sendError(res, 502, INTERNAL);
+  }
+  const response = proxyResponse(result);
+  if (!response) {
+    log('ERROR', 'handler returned a malformed proxy result', { function: spec.route.function });
+    return sendError(res, 502, INTERNAL);
+  }
+  res.writeHead(response.status, response.headers);
+  res.end(response.body);
 }
 
-function toProxyEvent(req: IncomingMessage, url: URL, method: string, resource: string, body: Buffer): APIGatewayProxyEvent {
+interface Target {
+  /** As sent, percent-encoded, without the query. */
+  path: string;
+  /** Decoded; a single trailing slash dropped, as API Gateway REST does. */
+  segments: string[];
+  query: URLSearchParams;
+}
+
+/**
+ * Only origin-form targets (`/path?query`) are routed. Read by hand: `new URL(target, base)` takes `//host/...` for an
+ * authority and would route `//evil.example/api/v2` to /api/v2.
+ */
+function parseTarget(raw: string): Target | 'bad' | 'none' {
+  if (!raw.startsWith('/')) return 'bad';
+  const at = raw.indexOf('?');
+  const path = at < 0 ? raw : raw.slice(0, at);
+  const query = new URLSearchParams(at < 0 ? '' : raw.slice(at + 1));
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  if (trimmed === '/') return { path, segments: [], query };
+  const segments: string[] = [];
+  for (const part of trimmed.slice(1).split('/')) {
+    if (part === '') return 'none';
+    try {
+      segments.push(decodeURIComponent(part));
+    } catch {
+      return 'bad';
+    }
+  }
+  return { path, segments, query };
+}
+
+function match(spec: ServedMethod, segments: string[]): Record<string, string> | undefined {
+  if (spec.segments.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, literal] of spec.segments.entries()) {
+    if (literal === undefined) params[spec.names[i]!] = segments[i]!;
+    else if (literal !== segments[i]) return undefined;
+  }
+  return params;
+}
+
+/** Literal segments weigh more the earlier they come. */
+function specificity(spec: ServedMethod): number {
+  return spec.segments.reduce<number>((sum, literal, i) => sum + (literal === undefined ? 0 : 2 ** (32 - i)), 0);
+}
+
+type RequestParts = Omit<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'requestContext'> & {
+  requestContext: Omit<APIGatewayProxyEvent['requestContext'], 'authorizer'>;
+};
+
+function requestParts(req: IncomingMessage, method: string, target: Target, spec: ServedMethod, params: Record<string, string>, requestId: string): RequestParts {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -74,37 +202,32 @@ function toProxyEvent(req: IncomingMessage, url: URL, method: string, resource: 
   }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of url.searchParams) {
+  for (const [name, value] of target.query) {
     query[name] = value;
     (multiQuery[name] ??= []).push(value);
   }
-  const text = body.toString('utf8');
-  const isText = Buffer.from(text, 'utf8').equals(body);
-  const requestId = randomUUID();
+  const hasQuery = target.query.size > 0;
   return {
-    resource,
-    path: url.pathname,
+    resource: spec.route.path,
+    path: target.path,
     httpMethod: method,
     headers,
     multiValueHeaders,
-    queryStringParameters: url.searchParams.size > 0 ? query : null,
-    multiValueQueryStringParameters: url.searchParams.size > 0 ? multiQuery : null,
-    pathParameters: null,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: Object.keys(params).length > 0 ? params : null,
     stageVariables: null,
-    body: body.length === 0 ? null : isText ? text : body.toString('base64'),
-    isBase64Encoded: body.length > 0 && !isText,
     requestContext: {
-      accountId: '000000000000',
+      accountId: ACCOUNT,
       apiId: 'local',
-      authorizer: null,
       protocol: `HTTP/${req.httpVersion}`,
       httpMethod: method,
-      path: `/local${url.pathname}`,
-      stage: 'local',
+      path: `/${STAGE}${target.path}`,
+      stage: STAGE,
       requestId,
       requestTimeEpoch: Date.now(),
       resourceId: 'local',
-      resourcePath: resource,
+      resourcePath: spec.route.path,
       identity: {
         sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
         userAgent: req.headers['user-agent'] ?? null,
@@ -125,3 +248,67 @@ function toProxyEvent(req: IncomingMessage, url: URL, method: string, resource: 
     },
   };
 }
+
+/** A Lambda proxy result as API Gateway accepts it; undefined where API Gateway answers 502. */
+function proxyResponse(result: unknown): { status: number; headers: Record<string, string | string[]>; body: Buffer } | undefined {
+  if (!result || typeof result !== 'object') return undefined;
+  // Absent and null alike, as other runtimes' serializers write them.
+  const given = result as Record<string, unknown>;
+  const { statusCode } = given;
+  const body = given.body ?? '';
+  const isBase64Encoded = given.isBase64Encoded ?? false;
+  const headers = given.headers ?? {};
+  const multiValueHeaders = given.multiValueHeaders ?? {};
+  if (typeof statusCode !== 'number' || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return undefined;
+  if (typeof body !== 'string' || typeof isBase64Encoded !== 'boolean') return undefined;
+  if (typeof headers !== 'object' || typeof multiValueHeaders !== 'object') return undefined;
+  const merged: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (!isScalar(value)) return undefined;
+    merged[name.toLowerCase()] = String(value);
+  }
+  for (const [name, values] of Object.entries(multiValueHeaders)) {
+    if (!Array.isArray(values) || !values.every(isScalar)) return undefined;
+    merged[name.toLowerCase()] = values.map(String);
+  }
+  if (Object.entries(merged).some(([name, value]) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name) || (Array.isArray(value) ? value : [value]).some((v) => /[^\t\x20-\x7e\x80-\xff]/.test(v)))) return undefined;
+  const bytes = isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+  return { status: statusCode, headers: { ...merged, 'content-length': String(bytes.length) }, body: bytes };
+}
+
+/** The gateway's own answers; a HEAD request gets the same status and headers without the body (Node drops it). */
+function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ error });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
+  res.end(body);
+}
+
+type Body = Buffer | 'aborted' | 'tooLarge';
+
+/** The body, or why there is none: a client gone mid-body, or more than API Gateway takes (the rest is drained). */
+function readBody(req: IncomingMessage): Promise<Body> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= GATEWAY_MAX_BYTES) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.resume();
+      resolve('tooLarge');
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', () => resolve('aborted'));
+    req.once('close', () => {
+      if (!req.complete) resolve('aborted');
+    });
+  });
+}
+
+/** One JSON line, like the functions' own logs. */
+function log(level: 'WARN' | 'ERROR', message: string, fields: Record<string, unknown>): void {
+  console.error(JSON.stringify({ level, message, service: 'local-gateway', timestamp: new Date().toISOString(), ...fields }));
+}
+
+const errorFields = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) });

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { SCHEDULES } from '../lambdas/functions.js';
+import { gatewayNames } from '../lambdas/access/domain/tiers.js';
 import { InMemorySecretStore } from './secret-store.js';
 import { sweepOpenOrders } from '../lambdas/orders/application/sweep-orders.js';
 import { usePlatform } from '../lambdas/shared/platform.js';
@@ -65,6 +66,7 @@ export interface LocalStack {
 }
 
 export const LOCAL_PEPPER = 'codex-local-api-key-pepper';
+export const LOCAL_SHARED_GATEWAY_KEY = 'codex-local-shared-gateway-key';
 const DEMO_PROVIDER_KEY = 'demo-provider-key';
 
 export async function freePort(): Promise<number> {
@@ -121,7 +123,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(() => workflow.stop());
     const events = new LocalEventBus(dataDir ? join(dataDir, 'events.jsonl') : undefined);
     usePlatform({
-      secrets: new InMemorySecretStore({ 'codex/api-key-pepper': LOCAL_PEPPER, [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY }),
+      secrets: new InMemorySecretStore({
+        'codex/api-key-pepper': LOCAL_PEPPER,
+        [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY,
+        // The authorizer's answer for requests without a gateway key of their own.
+        [gatewayNames('local').sharedKeySecret]: LOCAL_SHARED_GATEWAY_KEY,
+      }),
       gatewayKeys: new InMemoryGatewayKeys(),
       workflow,
       events,

@@ -1,14 +1,18 @@
 // CDK assertions on the synthesized Codex stack (no bundling: 'aws:cdk:bundling-stacks' is empty).
-import { App } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AttributeType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_DESIGN } from '../../lambdas/adapters/dynamodb/table-design.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FUNCTIONS, type FunctionName, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../../lambdas/functions.js';
+import { apiFunctionNames, FUNCTIONS, type FunctionName, ROUTES, type RouteSpec, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../../lambdas/functions.js';
 import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/access/domain/tiers.js';
 import { REPO_ROOT } from '../../lib/codex-function.js';
 import { CodexStack } from '../../lib/codex-stack.js';
+import { ResellerApi } from '../../lib/reseller-api.js';
+import { servedRoutes } from '../../local/gateway.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
 interface Statement {
@@ -228,7 +232,7 @@ describe('functions', () => {
 });
 
 describe('reseller API', () => {
-  it('serves GET and POST on /api/v2 (one resource for both spellings) and GET on /health through Lambda proxies', () => {
+  it('serves GET, HEAD and POST on /api/v2 (one resource for both spellings) and GET and HEAD on /health through Lambda proxies', () => {
     const resources = template.findResources('AWS::ApiGateway::Resource') as Resources;
     const byPart = (part: string) => Object.entries(resources).filter(([, r]) => r.Properties.PathPart === part);
     const api = byPart('api');
@@ -240,9 +244,9 @@ describe('reseller API', () => {
     const methodsOn = (resourceId: string) =>
       Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { ResourceId: { Ref: resourceId } } }) as Resources);
     const v2Methods = methodsOn(v2[0]![0]);
-    expect(v2Methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    expect(v2Methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'HEAD', 'POST']);
     const healthMethods = methodsOn(health[0]![0]);
-    expect(healthMethods.map((m) => m.Properties.HttpMethod)).toEqual(['GET']);
+    expect(healthMethods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'HEAD']);
     for (const [methods, name] of [[v2Methods, 'resellerApi'], [healthMethods, 'health']] as const) {
       for (const method of methods) {
         expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
@@ -297,16 +301,19 @@ describe('per-reseller throttling', () => {
     });
   });
 
-  it('puts GET and POST /api/v2 behind the authorizer with a usage key required, and leaves /health open', () => {
+  it('puts GET, HEAD and POST /api/v2 behind the authorizer with a usage key required, and leaves /health open', () => {
     const v2 = methodsOn('v2');
-    expect(v2.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'POST']);
+    expect(v2.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'HEAD', 'POST']);
     for (const method of v2) {
       expect(method.Properties, method.Properties.HttpMethod).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId() }, ApiKeyRequired: true });
     }
-    const [health] = methodsOn('health');
-    expect(health!.Properties.AuthorizationType).toBe('NONE');
-    expect(health!.Properties).not.toHaveProperty('AuthorizerId');
-    expect(health!.Properties.ApiKeyRequired ?? false).toBe(false);
+    const health = methodsOn('health');
+    expect(health).toHaveLength(2);
+    for (const method of health) {
+      expect(method.Properties.AuthorizationType).toBe('NONE');
+      expect(method.Properties).not.toHaveProperty('AuthorizerId');
+      expect(method.Properties.ApiKeyRequired ?? false).toBe(false);
+    }
   });
 
   it('has one usage plan per tier on the stage, throttled at the tier rate', () => {
@@ -367,5 +374,47 @@ describe('gateway answers', () => {
     expect(byType.get('QUOTA_EXCEEDED')).toMatchObject({ StatusCode: '429' });
     expect(byType.get('DEFAULT_4XX')!.ResponseTemplates['application/json']).toBe('{"error":$context.error.messageString}');
     expect(byType.get('DEFAULT_5XX')!.ResponseTemplates['application/json']).toMatch(/^\{"error":"/);
+  });
+
+  it('answer an unknown path or method with 404 {"error":"Not found"}, as the local gateway does, not 403 "Missing Authentication Token"', () => {
+    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse') as Resources).map((r) => r.Properties);
+    const missing = responses.find((r) => r.ResponseType === 'MISSING_AUTHENTICATION_TOKEN');
+    expect(missing).toMatchObject({ StatusCode: '404', ResponseTemplates: { 'application/json': '{"error":"Not found"}' } });
+  });
+});
+
+describe('routes', () => {
+  const resources = () => template.findResources('AWS::ApiGateway::Resource') as Resources;
+  const pathOf = (ref: { Ref?: string; 'Fn::GetAtt'?: string[] }): string => {
+    if (ref['Fn::GetAtt']?.[1] === 'RootResourceId') return '';
+    const resource = resources()[ref.Ref!]!;
+    return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
+  };
+
+  it('CDK creates exactly the methods the local gateway serves, both from ROUTES (HEAD wherever GET is)', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method') as Resources).map((m) => m.Properties);
+    const deployed = methods.map((m) => `${m.HttpMethod} ${pathOf(m.ResourceId) || '/'}`).sort();
+    const declared = ROUTES.flatMap((r) => [...r.methods, ...(r.methods.includes('GET') ? ['HEAD'] : [])].map((method) => `${method} ${r.path}`)).sort();
+    expect(declared.length).toBeGreaterThan(0);
+    expect(deployed).toEqual(declared);
+    expect(servedRoutes().sort()).toEqual(declared);
+
+    for (const method of methods) {
+      const route = ROUTES.find((r) => r.path === (pathOf(method.ResourceId) || '/'))!;
+      expect(JSON.stringify(method.Integration.Uri), route.path).toContain(functionId(route.function));
+      expect(method.AuthorizationType, route.path).toBe(route.auth === 'none' ? 'NONE' : 'CUSTOM');
+    }
+  });
+
+  it('creates the functions of the routes and of their authorizers', () => {
+    expect(apiFunctionNames().sort()).toEqual(['apiAuthorizer', 'health', 'resellerApi']);
+    for (const name of apiFunctionNames()) functionId(name);
+  });
+
+  it('cannot synthesize a route whose auth kind has no authorizer yet', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Routes');
+    const routes: RouteSpec[] = [{ methods: ['GET'], path: '/admin/orders', auth: 'adminCognito', function: 'health' }];
+    const props = { stage: 'dev', table: new TableV2(stack, 'T', { partitionKey: { name: 'pk', type: AttributeType.STRING } }), apiKeyPepper: new Secret(stack, 'S'), environment: {}, logRemovalPolicy: RemovalPolicy.DESTROY, routes };
+    expect(() => new ResellerApi(stack, 'Api', props)).toThrow(/adminCognito, which has no authorizer yet/);
   });
 });
