@@ -1,4 +1,4 @@
-// Key management and access checks on a test table, built the way lambdas/shared/dependencies.ts builds them.
+// Key management and access checks on a test table, built the way lambdas/access/wiring.ts builds them.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApiKeyStore } from '../../lambdas/adapters/dynamodb/account-store.js';
 import { DynamoAccessCounters } from '../../lambdas/adapters/dynamodb/rate-counters.js';

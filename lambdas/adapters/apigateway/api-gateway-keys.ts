@@ -1,5 +1,5 @@
 // API Gateway keys and usage plans behind the GatewayKeys port. The tier usage plans are found by the names CDK
-// gives them (gatewayNames in reseller/tiers.ts); each call is safe to repeat after a timeout or a crash.
+// gives them (gatewayNames in access/domain/tiers.ts); each call is safe to repeat after a timeout or a crash.
 import {
   type APIGatewayClient,
   ConflictException,
