@@ -9,6 +9,7 @@ import { maskApiKey } from '../access/domain/api-keys.js';
 import { isDomainError } from '../shared/errors.js';
 import { resellerApiServices } from './wiring.js';
 import { logger } from '../shared/logger.js';
+import { cancelRefusalText, INCORRECT_ORDER_ID, REFILL_NOT_FOUND, refillRefusalText } from './v2-errors.js';
 import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
 import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, readV2Params } from './v2-request.js';
 import { ACCESS_ERRORS, type ResellerCaller } from '../access/application/reseller-access.js';
@@ -47,8 +48,7 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
       const input = parse(AddParams, params);
       if (!(await deps.access.consumeDailyOrderQuota(caller))) throw new V2Error(ACCESS_ERRORS.dailyOrderLimit);
       // Only new orders count against the quota: a refused attempt or a request_id replay gives its unit back.
-      const startedAt = new Date().toISOString();
-      const order = await placeOrder(deps, {
+      const { order, replayed } = await placeOrder(deps, {
         ownerId: caller.ownerId,
         walletId: caller.walletId,
         serviceId: input.service,
@@ -58,8 +58,8 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
         await deps.access.returnDailyOrder(caller);
         throw error;
       });
-      if (order.createdAt < startedAt) await deps.access.returnDailyOrder(caller);
-      logger.info('order accepted', { orderId: order.id, ownerId: caller.ownerId, charge: order.charge });
+      if (replayed) await deps.access.returnDailyOrder(caller);
+      else logger.info('order accepted', { orderId: order.id, ownerId: caller.ownerId, charge: order.charge });
       return { order: order.id };
     }
     case 'status': {
@@ -82,21 +82,21 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
     case 'cancel': {
       const ids = idList(params.orders ?? params.order, 'orders');
       const results = await cancelOrders(deps, caller.ownerId, ids);
-      return results.map((r) => ({ order: idValue(r.orderId), cancel: r.outcome === 'requested' ? 1 : { error: r.reason } }));
+      return results.map((r) => ({ order: idValue(r.orderId), cancel: r.outcome === 'requested' ? 1 : { error: cancelRefusalText(r.refusal, r.providerMessage) } }));
     }
     case 'refill': {
       if (params.orders !== undefined) {
         const results = await refillOrders(deps, deps.refillIds, caller.ownerId, idList(params.orders, 'orders'));
-        return results.map((r) => ({ order: idValue(r.orderId), refill: 'refillId' in r ? r.refillId : { error: r.error } }));
+        return results.map((r) => ({ order: idValue(r.orderId), refill: 'refillId' in r ? r.refillId : { error: refillRefusalText(r.refusal, r) } }));
       }
       const [result] = await refillOrders(deps, deps.refillIds, caller.ownerId, idList(params.order, 'order'));
-      if (!result || !('refillId' in result)) throw new V2Error(result && 'error' in result ? result.error : 'Incorrect order ID');
+      if (!result || !('refillId' in result)) throw new V2Error(result ? refillRefusalText(result.refusal, result) : INCORRECT_ORDER_ID);
       return { refill: String(result.refillId) };
     }
     case 'refill_status': {
       if (params.refills !== undefined) {
         const results = await refillStatuses(deps, caller.ownerId, idList(params.refills, 'refills'));
-        return results.map((r) => ({ refill: idValue(r.refillId), status: 'status' in r ? r.status : { error: r.error } }));
+        return results.map((r) => ({ refill: idValue(r.refillId), status: 'status' in r ? r.status : { error: REFILL_NOT_FOUND } }));
       }
       const [result] = await refillStatuses(deps, caller.ownerId, idList(params.refill, 'refill'));
       if (!result || !('status' in result)) throw new V2Error('Refill not found');

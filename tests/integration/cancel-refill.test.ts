@@ -28,7 +28,7 @@ beforeAll(async () => {
   await fundedWallet(table, 'w', '1000.00');
 });
 
-const place = (serviceId = 1, link = 'https://youtube.com/watch?v=abc') => placeOrder(env.services, { ownerId: OWNER, walletId: 'w', serviceId, link, quantity: 1000 });
+const place = (serviceId = 1, link = 'https://youtube.com/watch?v=abc') => placeOrder(env.services, { ownerId: OWNER, walletId: 'w', serviceId, link, quantity: 1000 }).then((placed) => placed.order);
 
 async function completed(serviceId = 1) {
   const order = await place(serviceId);
@@ -62,7 +62,7 @@ describe('cancelling orders', () => {
     const results = await cancelOrders(env.services, OWNER, [String(a.id), String(b.id), '999999', 'abc']);
     expect(upstream.cancelCalls.length).toBe(calls + 1);
     expect(results.map((r) => r.outcome)).toEqual(['requested', 'refused', 'refused', 'refused']);
-    expect(results[2]).toMatchObject({ reason: 'Incorrect order ID' });
+    expect(results[2]).toMatchObject({ refusal: 'unknown_order' });
     expect((await table.orders.getOrder(a.id))!.cancelRequested).toBe(true);
     // Nothing is refunded until the provider reports the order as canceled.
     expect((await table.orders.getOrder(a.id))!.refunded).toBe(0);
@@ -70,9 +70,9 @@ describe('cancelling orders', () => {
 
   it('refuses to cancel where the service does not allow it, or another customer\'s order', async () => {
     const order = await place(2);
-    expect(await cancelOrders(env.services, OWNER, [String(order.id)])).toEqual([{ orderId: String(order.id), outcome: 'refused', reason: 'Cancel is not available for this service' }]);
+    expect(await cancelOrders(env.services, OWNER, [String(order.id)])).toEqual([{ orderId: String(order.id), outcome: 'refused', refusal: 'cancel_not_available' }]);
     const mine = await place();
-    expect((await cancelOrders(env.services, 'someone-else', [String(mine.id)]))[0]).toMatchObject({ outcome: 'refused', reason: 'Incorrect order ID' });
+    expect((await cancelOrders(env.services, 'someone-else', [String(mine.id)]))[0]).toMatchObject({ outcome: 'refused', refusal: 'unknown_order' });
   });
 });
 
@@ -94,7 +94,7 @@ describe('cancelling while a call to the provider may be under way', () => {
     const order = await place();
     upstream.placeScript.push(new ProviderOutcomeUnknown('timeout'));
     await submitOrder(env.services, order.id).catch(() => undefined);
-    expect((await cancelOrders(env.services, OWNER, [String(order.id)]))[0]).toMatchObject({ outcome: 'refused', reason: expect.stringMatching(/being submitted/) });
+    expect((await cancelOrders(env.services, OWNER, [String(order.id)]))[0]).toMatchObject({ outcome: 'refused', refusal: 'order_being_submitted' });
     // Resent with the same request_id, it goes through; nothing was refunded on the way.
     upstream.placeScript.push('p-maybe');
     expect(await submitOrder(env.services, order.id)).toBe('submitted');
@@ -114,14 +114,14 @@ describe('refills', () => {
   it('keeps the claim when the provider\'s answer to a refill is unclear, so it is not refilled twice', async () => {
     const order = await completed();
     upstream.refillScript.push(new ProviderOutcomeUnknown('timeout'));
-    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ error: expect.stringMatching(/did not confirm/) });
-    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ error: expect.stringMatching(/already requested/) });
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refusal: 'provider_unconfirmed' });
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refusal: 'refill_already_requested' });
   });
 
   it('gives the claim back when the provider refuses the refill', async () => {
     const order = await completed();
     upstream.refillScript.push(new ProviderRejected('Refill not possible yet'));
-    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ error: 'Refill refused: Refill not possible yet' });
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refusal: 'provider_refused', providerMessage: 'Refill not possible yet' });
     expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refillId: expect.any(Number) });
   });
 
@@ -139,7 +139,7 @@ describe('refills', () => {
     // The poller has written Partial, with 400 of 1,000 undelivered; the workflow has not settled the refund yet.
     await table.orders.recordProgress(order.id, { status: 'Partial', remains: 400 }, new Date().toISOString());
     expect(await shown()).toMatchObject({ status: 'In progress', charge: '0.90000', remains: '400' });
-    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ error: 'Refill is available only for completed orders' });
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refusal: 'order_not_completed' });
     await finalizeOrder(env.services, order.id);
     expect(await shown()).toMatchObject({ status: 'Partial', charge: '0.54000', remains: '400' });
     expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refillId: expect.any(Number) });
@@ -149,11 +149,11 @@ describe('refills', () => {
     const order = await completed();
     await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]);
     const [again] = await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]);
-    expect(again).toEqual({ orderId: String(order.id), error: 'Refill was already requested; try again later' });
+    expect(again).toEqual({ orderId: String(order.id), refusal: 'refill_already_requested' });
     const open = await place();
-    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(open.id)]))[0]).toMatchObject({ error: 'Refill is available only for completed orders' });
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(open.id)]))[0]).toMatchObject({ refusal: 'order_not_completed' });
     const noRefill = await completed(2);
-    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(noRefill.id)]))[0]).toMatchObject({ error: 'Refill is not available for this service' });
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(noRefill.id)]))[0]).toMatchObject({ refusal: 'refill_not_available' });
   });
 
   it('asks the provider once when the same order is refilled twice in one request or at once', async () => {
@@ -173,12 +173,12 @@ describe('refills', () => {
     const refillId = String((result as { refillId: number }).refillId);
     expect(await refillStatuses(env.services, OWNER, [refillId, '424242'])).toEqual([
       { refillId, status: 'Pending' },
-      { refillId: '424242', error: 'Refill not found' },
+      { refillId: '424242', refusal: 'unknown_refill' },
     ]);
     upstream.refillStatuses.set(`r-${order.externalOrderId}`, 'Completed');
     const later = { ...env.services, clock: { now: () => new Date(Date.now() + 120_000) } };
     expect(await refillStatuses(later, OWNER, [refillId])).toEqual([{ refillId, status: 'Completed' }]);
-    expect(await refillStatuses(env.services, 'someone-else', [refillId])).toEqual([{ refillId, error: 'Refill not found' }]);
+    expect(await refillStatuses(env.services, 'someone-else', [refillId])).toEqual([{ refillId, refusal: 'unknown_refill' }]);
   });
 });
 

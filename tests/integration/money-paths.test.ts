@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 const orderFor = (walletId: string, quantity = 1000, extra: { requestId?: string; link?: string } = {}) =>
-  placeOrder(env.services, { ownerId: `owner-${walletId}`, walletId, serviceId: 1, link: extra.link ?? 'https://youtube.com/watch?v=abc', quantity, ...(extra.requestId ? { requestId: extra.requestId } : {}) });
+  placeOrder(env.services, { ownerId: `owner-${walletId}`, walletId, serviceId: 1, link: extra.link ?? 'https://youtube.com/watch?v=abc', quantity, ...(extra.requestId ? { requestId: extra.requestId } : {}) }).then((placed) => placed.order);
 
 describe('placing an order', () => {
   it('debits exactly the charge and records it in the ledger in the same write', async () => {
@@ -104,6 +104,15 @@ describe('placing an order', () => {
     const orders = await Promise.all(Array.from({ length: 8 }, () => orderFor('w-idem2', 1000, { requestId: 'same' })));
     expect(new Set(orders.map((o) => o.id)).size).toBe(1);
     expect((await balanceAndLedger(table, 'w-idem2')).balance).toBe(parseMoney('9.10'));
+  });
+
+  it('says which answer was a replay, so the daily quota counts only new orders', async () => {
+    await fundedWallet(table, 'w-idem3', '10.00');
+    const place = () => placeOrder(env.services, { ownerId: 'owner-w-idem3', walletId: 'w-idem3', serviceId: 1, link: 'https://youtube.com/watch?v=q', quantity: 1000, requestId: 'quota' });
+    const attempts = await Promise.all(Array.from({ length: 6 }, place));
+    expect(attempts.filter((a) => !a.replayed)).toHaveLength(1);
+    expect((await place()).replayed).toBe(true);
+    expect(new Set(attempts.map((a) => a.order.id)).size).toBe(1);
   });
 });
 

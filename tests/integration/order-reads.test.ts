@@ -18,7 +18,7 @@ beforeAll(async () => {
   // 130 orders of two owners, interleaved, across two pages of ids.
   for (let i = 0; i < 130; i++) {
     const walletId = i % 2 === 0 ? 'w-a' : 'w-b';
-    placed.push(await placeOrder(env.services, { ownerId: `owner-${walletId}`, walletId, serviceId: 1, link: `https://youtube.com/watch?v=r${i}`, quantity: 100 + i }));
+    placed.push((await placeOrder(env.services, { ownerId: `owner-${walletId}`, walletId, serviceId: 1, link: `https://youtube.com/watch?v=r${i}`, quantity: 100 + i })).order);
   }
 }, 60_000);
 
@@ -38,9 +38,9 @@ describe('reading many orders at once', () => {
     await table.catalog.putService({ ...TEST_SERVICE, id: 4, type: 'Custom Comments', name: 'Comments' });
     const owner = { ownerId: 'owner-w-a', walletId: 'w-a' };
     const orders = [
-      await placeOrder(env.services, { ...owner, serviceId: 2, fields: { link: 'https://youtube.com/watch?v=drip', quantity: '100', runs: '5', interval: '30' } }),
-      await placeOrder(env.services, { ...owner, serviceId: 3, fields: { username: 'natgeo', min: '100', max: '200', posts: '4', expiry: '5/3/2030' } }),
-      await placeOrder(env.services, { ...owner, serviceId: 4, fields: { link: 'https://youtube.com/watch?v=c', comments: 'one\ntwo\n'.repeat(40) } }),
+      (await placeOrder(env.services, { ...owner, serviceId: 2, fields: { link: 'https://youtube.com/watch?v=drip', quantity: '100', runs: '5', interval: '30' } })).order,
+      (await placeOrder(env.services, { ...owner, serviceId: 3, fields: { username: 'natgeo', min: '100', max: '200', posts: '4', expiry: '5/3/2030' } })).order,
+      (await placeOrder(env.services, { ...owner, serviceId: 4, fields: { link: 'https://youtube.com/watch?v=c', comments: 'one\ntwo\n'.repeat(40) } })).order,
     ];
     const views = await table.orders.getOrderStatuses(orders.map((o) => o.id));
     const answers = orders.map((o) => orderStatusAnswer(views.get(o.id)!, 'USD'));

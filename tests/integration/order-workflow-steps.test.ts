@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 
 const newOrder = (link = 'https://youtube.com/watch?v=abc') =>
-  placeOrder(env.services, { ownerId: 'owner-w', walletId: 'w', serviceId: 1, link, quantity: 1000 });
+  placeOrder(env.services, { ownerId: 'owner-w', walletId: 'w', serviceId: 1, link, quantity: 1000 }).then((placed) => placed.order);
 
 describe('submitting an order', () => {
   it('sends it once with a request id and records the provider order id', async () => {
@@ -145,7 +145,7 @@ describe('the batch poller', () => {
     await fundedWallet(fresh, 'w', '1000.00');
     const ids: number[] = [];
     for (let i = 0; i < 250; i++) {
-      const order = await placeOrder(local.services, { ownerId: 'owner-w', walletId: 'w', serviceId: 1, link: `https://youtube.com/watch?v=${i}`, quantity: 1000 });
+      const { order } = await placeOrder(local.services, { ownerId: 'owner-w', walletId: 'w', serviceId: 1, link: `https://youtube.com/watch?v=${i}`, quantity: 1000 });
       await submitOrder(local.services, order.id);
       await awaitOutcome(local.services, order.id, `token-${order.id}`);
       ids.push(order.id);

@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 async function order(link: string, quantity = 1000): Promise<Order> {
-  return placeOrder(stack.deps, { ownerId: stack.reseller.id, walletId: stack.reseller.walletId, serviceId: 1, link, quantity });
+  return (await placeOrder(stack.deps, { ownerId: stack.reseller.id, walletId: stack.reseller.walletId, serviceId: 1, link, quantity })).order;
 }
 
 async function finalized(id: number, timeoutMs = 30_000): Promise<Order> {

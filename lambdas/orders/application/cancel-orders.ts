@@ -4,7 +4,12 @@ import type { Order } from '../domain/orders.js';
 import { ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import type { OrderServices } from './order-services.js';
 
-export type CancelResult = { orderId: string; outcome: 'requested' } | { orderId: string; outcome: 'refused'; reason: string };
+/** Why an order cannot be cancelled. Each API words these its own way (reseller/v2-errors.ts for the v2 protocol). */
+export type CancelRefusal = 'unknown_order' | 'cancel_not_available' | 'order_finished' | 'order_being_submitted' | 'provider_unreachable' | 'provider_refused';
+
+export type CancelResult =
+  | { orderId: string; outcome: 'requested' }
+  | { orderId: string; outcome: 'refused'; refusal: CancelRefusal; providerMessage?: string };
 
 export type CancelOrderServices = Pick<OrderServices, 'orders' | 'catalog' | 'providers' | 'clock'>;
 
@@ -18,14 +23,14 @@ export async function cancelOrders(services: CancelOrderServices, ownerId: strin
   for (const id of requestedIds) {
     let order = /^\d{1,15}$/.test(id) ? orders.get(Number(id)) : undefined;
     if (!order || order.ownerId !== ownerId) {
-      results.set(id, { orderId: id, outcome: 'refused', reason: 'Incorrect order ID' });
+      results.set(id, { orderId: id, outcome: 'refused', refusal: 'unknown_order' });
       continue;
     }
     const service = await services.catalog.getService(order.serviceId);
-    if (!service?.cancel) results.set(id, { orderId: id, outcome: 'refused', reason: 'Cancel is not available for this service' });
-    else if (order.phase === 'finalized') results.set(id, { orderId: id, outcome: 'refused', reason: 'Order is already finished' });
+    if (!service?.cancel) results.set(id, { orderId: id, outcome: 'refused', refusal: 'cancel_not_available' });
+    else if (order.phase === 'finalized') results.set(id, { orderId: id, outcome: 'refused', refusal: 'order_finished' });
     else if (order.phase === 'accepted' && order.submitInFlight) {
-      results.set(id, { orderId: id, outcome: 'refused', reason: 'The order is being submitted to the provider; try again later' });
+      results.set(id, { orderId: id, outcome: 'refused', refusal: 'order_being_submitted' });
     } else if (order.phase === 'accepted' && (await services.orders.requestCancel(order.id, now, 'accepted'))) {
       // Not at the provider yet: the submit step sees the flag and refunds instead of submitting.
       results.set(id, { orderId: id, outcome: 'requested' });
@@ -33,7 +38,7 @@ export async function cancelOrders(services: CancelOrderServices, ownerId: strin
       // Submitted meanwhile (or read before it was): the provider must be asked.
       if (order.phase === 'accepted') order = await services.orders.getOrder(order.id);
       if (!order || order.phase !== 'submitted' || !order.externalOrderId) {
-        results.set(id, { orderId: id, outcome: 'refused', reason: order?.phase === 'finalized' ? 'Order is already finished' : 'The order is being submitted to the provider; try again later' });
+        results.set(id, { orderId: id, outcome: 'refused', refusal: order?.phase === 'finalized' ? 'order_finished' : 'order_being_submitted' });
         continue;
       }
       const batch = toProvider.get(order.providerId) ?? [];
@@ -52,7 +57,7 @@ export async function cancelOrders(services: CancelOrderServices, ownerId: strin
         const client = await services.providers.forProvider(provider);
         answers = await client.cancel(slice.map((entry) => entry.order.externalOrderId!));
       } catch {
-        for (const entry of slice) results.set(entry.id, { orderId: entry.id, outcome: 'refused', reason: 'The provider could not be reached; try again later' });
+        for (const entry of slice) results.set(entry.id, { orderId: entry.id, outcome: 'refused', refusal: 'provider_unreachable' });
         continue;
       }
       for (const entry of slice) {
@@ -61,8 +66,8 @@ export async function cancelOrders(services: CancelOrderServices, ownerId: strin
           await services.orders.requestCancel(entry.order.id, now, 'submitted');
           results.set(entry.id, { orderId: entry.id, outcome: 'requested' });
         } else {
-          const reason = answer instanceof ProviderRejected ? `Cancel refused: ${answer.message}` : 'Cancel refused by the provider';
-          results.set(entry.id, { orderId: entry.id, outcome: 'refused', reason });
+          const providerMessage = answer instanceof ProviderRejected ? { providerMessage: answer.message } : {};
+          results.set(entry.id, { orderId: entry.id, outcome: 'refused', refusal: 'provider_refused', ...providerMessage });
         }
       }
     }

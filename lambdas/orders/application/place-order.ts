@@ -10,11 +10,17 @@ export interface PlaceOrderInput extends OrderRequest {
 
 export type PlaceOrderServices = Pick<OrderServices, 'catalog' | 'orders' | 'orderIds' | 'clock'>;
 
-export async function placeOrder(services: PlaceOrderServices, input: PlaceOrderInput): Promise<Order> {
+/** The order, and whether it was placed by an earlier request with the same request id (a replay moved no money). */
+export interface PlacedOrder {
+  order: Order;
+  replayed: boolean;
+}
+
+export async function placeOrder(services: PlaceOrderServices, input: PlaceOrderInput): Promise<PlacedOrder> {
   const { catalog, orders, orderIds, clock } = services;
   if (input.requestId) {
     const existing = await findExisting(services, input.ownerId, input.requestId);
-    if (existing) return existing;
+    if (existing) return { order: existing, replayed: true };
   }
   const service = await catalog.getService(input.serviceId);
   if (!service) throw new DomainError('unknown_service', 'Incorrect service ID');
@@ -26,11 +32,11 @@ export async function placeOrder(services: PlaceOrderServices, input: PlaceOrder
   } catch (error) {
     if (input.requestId && isDomainError(error, 'already_applied')) {
       const existing = await findExisting(services, input.ownerId, input.requestId);
-      if (existing) return existing;
+      if (existing) return { order: existing, replayed: true };
     }
     throw error;
   }
-  return order;
+  return { order, replayed: false };
 }
 
 async function findExisting(services: PlaceOrderServices, ownerId: string, requestId: string): Promise<Order | undefined> {

@@ -1,10 +1,12 @@
 // Refills of completed orders within the service's refill window, and their status.
-import { type Refill, type RefillStatus, REFILL_COOLDOWN_HOURS, isFinalRefillStatus, refillRefusal } from '../domain/refills.js';
+import { type Refill, type RefillRefusal, type RefillStatus, REFILL_COOLDOWN_HOURS, isFinalRefillStatus, refillRefusal } from '../domain/refills.js';
 import type { RefillIdAllocator } from '../ports.js';
 import { ProviderNotReached, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import type { OrderServices } from './order-services.js';
 
-export type RefillResult = { orderId: string; refillId: number } | { orderId: string; error: string };
+export type RefillResult =
+  | { orderId: string; refillId: number }
+  | { orderId: string; refusal: RefillRefusal; refillDays?: number; providerMessage?: string };
 
 /** A stored refill status is asked of the provider again only when it is not final and older than this. */
 const RECHECK_AFTER_MS = 60_000;
@@ -19,11 +21,11 @@ export async function refillOrders(services: RefillServices, refillIds: RefillId
   for (const id of requestedIds) {
     const order = /^\d{1,15}$/.test(id) ? orders.get(Number(id)) : undefined;
     if (!order || order.ownerId !== ownerId) {
-      results.push({ orderId: id, error: 'Incorrect order ID' });
+      results.push({ orderId: id, refusal: 'unknown_order' });
       continue;
     }
     if (seen.has(id)) {
-      results.push({ orderId: id, error: 'Refill was already requested; try again later' });
+      results.push({ orderId: id, refusal: 'refill_already_requested' });
       continue;
     }
     seen.add(id);
@@ -32,14 +34,14 @@ export async function refillOrders(services: RefillServices, refillIds: RefillId
     const refusal = refillRefusal(order, service, now);
     const provider = await services.catalog.getProvider(order.providerId);
     if (refusal || !provider || !order.externalOrderId) {
-      results.push({ orderId: id, error: refusal ?? 'Refill is not available for this order' });
+      results.push({ orderId: id, ...(refusal ?? { refusal: 'order_not_at_provider' }) });
       continue;
     }
     // The claim comes first, so two requests at once cannot both reach the provider.
     const at = now.toISOString();
     const claim = await services.refills.reserveRefill(order.id, at, new Date(now.getTime() - REFILL_COOLDOWN_HOURS * 3_600_000).toISOString());
     if (!claim.reserved) {
-      results.push({ orderId: id, error: 'Refill was already requested; try again later' });
+      results.push({ orderId: id, refusal: 'refill_already_requested' });
       continue;
     }
     let externalRefillId: string;
@@ -49,10 +51,11 @@ export async function refillOrders(services: RefillServices, refillIds: RefillId
       // The claim is given back only when the provider certainly did not take the refill; after an unclear
       // answer it may have, and asking again could refill twice.
       if (error instanceof ProviderRejected || error instanceof ProviderNotReached) await services.refills.releaseRefill(order.id, at, claim.previous);
-      results.push({
-        orderId: id,
-        error: error instanceof ProviderRejected ? `Refill refused: ${error.message}` : error instanceof ProviderNotReached ? 'The provider could not be reached; try again later' : 'The provider did not confirm the refill; try again tomorrow',
-      });
+      results.push(
+        error instanceof ProviderRejected
+          ? { orderId: id, refusal: 'provider_refused', providerMessage: error.message }
+          : { orderId: id, refusal: error instanceof ProviderNotReached ? 'provider_unreachable' : 'provider_unconfirmed' },
+      );
       continue;
     }
     const refill: Refill = { id: await refillIds.next(), orderId: order.id, ownerId, providerId: provider.id, externalRefillId, status: 'Pending', createdAt: at, checkedAt: at };
@@ -62,7 +65,7 @@ export async function refillOrders(services: RefillServices, refillIds: RefillId
   return results;
 }
 
-export type RefillStatusResult = { refillId: string; status: RefillStatus } | { refillId: string; error: string };
+export type RefillStatusResult = { refillId: string; status: RefillStatus } | { refillId: string; refusal: 'unknown_refill' };
 
 export async function refillStatuses(services: RefillServices, ownerId: string, requestedIds: string[]): Promise<RefillStatusResult[]> {
   const numeric = requestedIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
@@ -92,7 +95,7 @@ export async function refillStatuses(services: RefillServices, ownerId: string, 
   }
   return requestedIds.map((id) => {
     const refill = /^\d{1,15}$/.test(id) ? refills.get(Number(id)) : undefined;
-    return refill && refill.ownerId === ownerId ? { refillId: id, status: refill.status } : { refillId: id, error: 'Refill not found' };
+    return refill && refill.ownerId === ownerId ? { refillId: id, status: refill.status } : { refillId: id, refusal: 'unknown_refill' };
   });
 }
 

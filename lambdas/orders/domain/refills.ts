@@ -1,5 +1,4 @@
 // Refills: a provider re-delivers what dropped after a completed order, within the service's refill window.
-import { DomainError } from '../../shared/errors.js';
 import type { Order } from './orders.js';
 import type { Service } from '../../catalog/domain/catalog.js';
 
@@ -21,15 +20,27 @@ export const DEFAULT_REFILL_DAYS = 30;
 /** A second refill of one order is accepted only after this long, as panels do. */
 export const REFILL_COOLDOWN_HOURS = 24;
 
-/** Why this order cannot be refilled now, or undefined when it can. */
-export function refillRefusal(order: Order, service: Service | undefined, now: Date): string | undefined {
-  if (!service?.refill) return 'Refill is not available for this service';
-  if (order.phase !== 'finalized' || (order.status !== 'Completed' && order.status !== 'Partial')) return 'Refill is available only for completed orders';
+/** Why an order cannot be refilled. Each API words these its own way (reseller/v2-errors.ts for the v2 protocol). */
+export type RefillRefusal =
+  | 'unknown_order'
+  | 'refill_not_available'
+  | 'order_not_completed'
+  | 'refill_period_over'
+  | 'refill_already_requested'
+  | 'order_not_at_provider'
+  | 'provider_refused'
+  | 'provider_unreachable'
+  | 'provider_unconfirmed';
+
+/** Why this order cannot be refilled now (with the service's refill period in days), or undefined when it can. */
+export function refillRefusal(order: Order, service: Service | undefined, now: Date): { refusal: RefillRefusal; refillDays?: number } | undefined {
+  if (!service?.refill) return { refusal: 'refill_not_available' };
+  if (order.phase !== 'finalized' || (order.status !== 'Completed' && order.status !== 'Partial')) return { refusal: 'order_not_completed' };
   const days = service.refillDays ?? DEFAULT_REFILL_DAYS;
   const endedAt = Date.parse(order.updatedAt);
-  if (now.getTime() - endedAt > days * 86_400_000) return `Refill period of ${days} days has ended`;
+  if (now.getTime() - endedAt > days * 86_400_000) return { refusal: 'refill_period_over', refillDays: days };
   if (order.lastRefillAt && now.getTime() - Date.parse(order.lastRefillAt) < REFILL_COOLDOWN_HOURS * 3_600_000) {
-    return 'Refill was already requested; try again later';
+    return { refusal: 'refill_already_requested' };
   }
   return undefined;
 }
@@ -58,9 +69,4 @@ export function readRefillStatus(raw: unknown): RefillStatus | undefined {
 
 export function isFinalRefillStatus(status: RefillStatus): boolean {
   return status === 'Completed' || status === 'Rejected';
-}
-
-export function assertRefillable(order: Order, service: Service | undefined, now: Date): void {
-  const refusal = refillRefusal(order, service, now);
-  if (refusal) throw new DomainError('invalid_request', refusal);
 }
