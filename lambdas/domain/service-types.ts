@@ -18,7 +18,7 @@
 //   disagree between a boolean and a timestamp, and echoing the request's own format is the least surprising), and
 //   `Active` for a running subscription. No `orders` list: Codex places one upstream order, there are no child ids.
 import { DomainError } from './errors.js';
-import { validateLink } from './link.js';
+import { type LinkOptions, validateLink } from './link.js';
 import { type Micros, priceOf } from './money.js';
 import { type OrderStatus, readProviderStatus } from './order-status.js';
 
@@ -66,6 +66,13 @@ const TAKES_QUANTITY: ReadonlySet<ServiceTypeName> = new Set<ServiceTypeName>([
   'SEO',
   'Invites from Groups',
 ]);
+
+/**
+ * Types whose `link` may name an account rather than a post: followers, members and story packages are ordered by
+ * username as often as by profile URL. The other types act on one post, page or group and need its URL.
+ * Subscriptions target `username`, which takes either.
+ */
+const ACCOUNT_LINK_TYPES: ReadonlySet<ServiceTypeName> = new Set<ServiceTypeName>(['Default', 'Package']);
 
 /** Delay choices for subscriptions, in minutes, as PerfectPanel lists them. */
 export const SUBSCRIPTION_DELAYS = [0, 5, 10, 15, 30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 360, 420, 480, 540, 600] as const;
@@ -133,7 +140,7 @@ export function readOrderFields(type: string, params: Params, service: ServiceTe
 
 const READERS: Record<ServiceTypeName, Reader> = {
   Default: (params, service): Omit<OrderSpec, 'type'> => {
-    const link = linkOf(params);
+    const link = linkOf(params, 'Default');
     const quantity = quantityOf(params, service);
     const drip = dripfeedOf(params, service);
     if (!drip) return { link, quantity, extra: {}, charge: priceOf(service.ratePer1000, quantity) };
@@ -145,7 +152,7 @@ const READERS: Record<ServiceTypeName, Reader> = {
       charge: priceOf(service.ratePer1000, quantity * drip.runs),
     };
   },
-  Package: (params, service) => ({ link: linkOf(params), quantity: 1, extra: {}, charge: service.ratePer1000 }),
+  Package: (params, service) => ({ link: linkOf(params, 'Package'), quantity: 1, extra: {}, charge: service.ratePer1000 }),
   'Custom Comments': (params, service) => {
     const comments = commentLines(params, 'comments');
     return { link: linkOf(params), ...perLine(comments, service), extra: { comments: comments.join('\n') } };
@@ -187,7 +194,7 @@ const READERS: Record<ServiceTypeName, Reader> = {
  * the service's min and max.
  */
 function subscription(params: Params, service: ServiceTerms, options: ReadOptions): Omit<OrderSpec, 'type'> {
-  const username = linkField(required(params, 'username'), 'Field username');
+  const username = linkField(required(params, 'username'), 'Field username', { username: true });
   const min = wholeNumber(params, 'min');
   const max = wholeNumber(params, 'max');
   if (min < service.min) throw new DomainError('quantity_too_small', `Quantity less than minimal ${service.min}`);
@@ -291,13 +298,13 @@ function quantityOf(params: Params, service: ServiceTerms): number {
   return withinLimits(wholeNumber(params, 'quantity'), service);
 }
 
-function linkOf(params: Params): string {
-  return validateLink(String(params.link ?? ''));
+function linkOf(params: Params, type?: ServiceTypeName): string {
+  return validateLink(text(params, 'link') ?? '', { username: type !== undefined && ACCOUNT_LINK_TYPES.has(type) });
 }
 
-function linkField(value: string, where: string): string {
+function linkField(value: string, where: string, options: LinkOptions = {}): string {
   try {
-    return validateLink(value);
+    return validateLink(value, options);
   } catch (error) {
     if (error instanceof DomainError) throw new DomainError('invalid_link', `${where}: ${error.message}`);
     throw error;
