@@ -268,7 +268,8 @@ export function readSubscriptionStatus(raw: unknown): OrderStatus | undefined {
 // Field readers. A blank field counts as absent; JSON bodies may carry numbers, hence String().
 
 function text(params: Params, name: string): string | undefined {
-  const raw: unknown = params[name];
+  // Own fields only: a name like `constructor` must not find Object.prototype's.
+  const raw: unknown = Object.hasOwn(params, name) ? params[name] : undefined;
   if (raw === undefined || raw === null) return undefined;
   const value = String(raw).trim();
   return value.length > 0 ? value : undefined;

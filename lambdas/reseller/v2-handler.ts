@@ -10,7 +10,7 @@ import { isDomainError } from '../domain/errors.js';
 import { dependencies } from '../shared/dependencies.js';
 import { logger } from '../shared/logger.js';
 import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
-import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, readV2Params } from './v2-request.js';
+import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, emptyParams, readV2Params } from './v2-request.js';
 import { ACCESS_ERRORS, type ResellerCaller } from '../application/reseller-access.js';
 
 const MAX_IDS = 100;
@@ -52,7 +52,7 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
         ownerId: caller.ownerId,
         walletId: caller.walletId,
         serviceId: input.service,
-        fields: Object.fromEntries(Object.entries(params).filter(([name]) => !NOT_ORDER_FIELDS.has(name))),
+        fields: orderFields(params),
         ...(input.request_id ? { requestId: input.request_id } : {}),
       }).catch(async (error: unknown) => {
         await deps.access.returnDailyOrder(caller);
@@ -72,7 +72,8 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
       const requested = idList(input.orders, 'orders');
       const numeric = requested.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
       const found = await deps.orders.getOrderStatuses(numeric);
-      const result: Record<string, unknown> = {};
+      // Keyed by ids as sent: with a prototype, `__proto__` or `constructor` would not be plain keys.
+      const result: Record<string, unknown> = Object.create(null);
       for (const id of requested) {
         const order = /^\d{1,15}$/.test(id) ? found.get(Number(id)) : undefined;
         result[id] = order && order.ownerId === caller.ownerId ? orderStatusAnswer(order, currency) : { error: 'Incorrect order ID' };
@@ -129,6 +130,13 @@ function parse<T extends z.ZodType>(schema: T, params: V2Params): z.infer<T> {
   const result = schema.safeParse(params);
   if (!result.success) throw new V2Error(result.error.issues[0]?.message ?? 'Incorrect request');
   return result.data;
+}
+
+/** The fields the service's type reads, in a null-prototype object like the params they come from. */
+function orderFields(params: V2Params): V2Params {
+  const fields = emptyParams();
+  for (const [name, value] of Object.entries(params)) if (!NOT_ORDER_FIELDS.has(name)) fields[name] = value;
+  return fields;
 }
 
 const V2_MESSAGES: Partial<Record<string, string>> = {

@@ -53,6 +53,19 @@ describe('service type names', () => {
   });
 });
 
+describe('fields', () => {
+  it('are read only when sent, never inherited from a prototype', () => {
+    const inherited = Object.assign(Object.create({ runs: '5', interval: '10' }) as Record<string, string>, { link: LINK, quantity: '100' });
+    expect(readOrderFields('Default', inherited, views)).toEqual({ type: 'Default', link: LINK, quantity: 100, extra: {}, charge: parseMoney('0.09') });
+    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, constructor: 'x' } as Record<string, string>, comments))).toEqual(invalid('Missing field: comments'));
+  });
+
+  it('named like Object.prototype members change nothing', () => {
+    const params = JSON.parse(`{"link":"${LINK}","quantity":"100","__proto__":{"runs":"5","interval":"10"},"constructor":"x","toString":"y"}`);
+    expect(readOrderFields('Default', params, views)).toEqual({ type: 'Default', link: LINK, quantity: 100, extra: {}, charge: parseMoney('0.09') });
+  });
+});
+
 describe('Default orders', () => {
   it('charges quantity x rate / 1,000 and forwards nothing extra', () => {
     const spec = readOrderFields('Default', { link: LINK, quantity: '157' }, views);
