@@ -190,8 +190,9 @@ const READERS: Record<ServiceTypeName, Reader> = {
  * add_order_subscriptions and the Laravel OrderService (both charge max x posts x price / 1000), extended to the
  * existing posts PerfectPanel also orders for. Without `posts` PerfectPanel runs the subscription for unlimited posts;
  * Codex cannot charge later, so such an order is taken as one new post: charged for one and forwarded with posts=1,
- * so the provider never delivers (and bills us for) more than was paid. The per-post min and max are checked against
- * the service's min and max.
+ * so the provider never delivers (and bills us for) more than was paid. `posts=0` with `old_posts` of 1 or more orders
+ * the existing posts only, as real clients send it: charged max x old_posts and forwarded as sent. The per-post min
+ * and max are checked against the service's min and max.
  */
 function subscription(params: Params, service: ServiceTerms, options: ReadOptions): Omit<OrderSpec, 'type'> {
   const username = linkField(required(params, 'username'), 'Field username', { username: true });
@@ -200,8 +201,9 @@ function subscription(params: Params, service: ServiceTerms, options: ReadOption
   if (min < service.min) throw new DomainError('quantity_too_small', `Quantity less than minimal ${service.min}`);
   if (max > service.max) throw new DomainError('quantity_too_large', `Quantity more than maximum ${service.max}`);
   if (max < min) throw invalid('Field max must not be less than min');
-  const posts = text(params, 'posts') === undefined ? 1 : wholeNumber(params, 'posts', LIMITS.posts);
   const oldPosts = text(params, 'old_posts') === undefined ? undefined : wholeNumber(params, 'old_posts', LIMITS.oldPosts);
+  const postsRange = oldPosts ? { min: 0, max: LIMITS.posts.max } : LIMITS.posts;
+  const posts = text(params, 'posts') === undefined ? 1 : wholeNumber(params, 'posts', postsRange);
   const delay = text(params, 'delay') === undefined ? 0 : wholeNumber(params, 'delay');
   if (!(SUBSCRIPTION_DELAYS as readonly number[]).includes(delay)) throw invalid(`Field delay must be one of ${SUBSCRIPTION_DELAYS.join(', ')}`);
   const expiryText = text(params, 'expiry');

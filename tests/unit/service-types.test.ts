@@ -275,6 +275,19 @@ describe('subscriptions', () => {
     expect(spec).toMatchObject({ quantity: 2400, charge: parseMoney('1.44'), extra: { posts: '10', old_posts: '2' } });
   });
 
+  it('take posts=0 with old_posts as the existing posts only, charged for those and forwarded as sent', () => {
+    const spec = readOrderFields('Subscriptions', { ...base, posts: '0', old_posts: '3' }, autoLikes);
+    expect(spec).toEqual({
+      type: 'Subscriptions',
+      quantity: 600,
+      extra: { username: 'natgeo', min: '100', max: '200', posts: '0', old_posts: '3', delay: '30' },
+      charge: parseMoney('0.36'),
+    });
+    expect(providerFields(spec)).toEqual(spec.extra);
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, posts: '0', old_posts: '0' }, autoLikes))).toEqual(invalid('Field posts must be between 1 and 1000'));
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, posts: '1001', old_posts: '3' }, autoLikes))).toEqual(invalid('Field posts must be between 0 and 1000'));
+  });
+
   it('take a subscription without posts as one post, charged and forwarded as posts=1', () => {
     const spec = readOrderFields('Subscriptions', { username: 'natgeo', min: '100', max: '200' }, autoLikes);
     expect(spec).toEqual({ type: 'Subscriptions', quantity: 200, extra: { username: 'natgeo', min: '100', max: '200', posts: '1', delay: '0' }, charge: parseMoney('0.12') });
