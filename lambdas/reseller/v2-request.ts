@@ -58,12 +58,20 @@ function fromJson(text: string): V2Params {
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new V2RequestUnreadable('Request body must be a JSON object');
   const params = emptyParams();
   for (const [name, value] of Object.entries(parsed)) {
-    if (typeof value === 'string') params[name] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') params[name] = String(value);
-    else if (Array.isArray(value)) params[name] = value.map(String).join(name === 'comments' || name === 'usernames' ? '\n' : ',');
+    // null is how JSON clients leave an optional field unset.
+    if (value === null) continue;
+    if (isScalar(value)) params[name] = String(value);
+    else if (Array.isArray(value) && value.every(isScalar)) params[name] = value.map(String).join(name === 'comments' || name === 'usernames' ? '\n' : ',');
+    // An object where text belongs is a client bug; taking it as absent could turn an order into another one.
+    else throw new V2RequestUnreadable(`Field ${printable(name)} must be text or a number`);
   }
   return params;
 }
+
+const isScalar = (value: unknown): value is string | number | boolean => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+
+/** A client-chosen field name, short and on one line, for an error text. */
+const printable = (name: string): string => JSON.stringify(name.slice(0, 64)).slice(1, -1);
 
 function copyInto(target: V2Params, source: V2Params): void {
   for (const name of Object.keys(source)) target[name] = source[name]!;
