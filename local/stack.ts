@@ -67,6 +67,7 @@ export interface LocalStack {
 
 export const LOCAL_PEPPER = 'codex-local-api-key-pepper';
 export const LOCAL_SHARED_GATEWAY_KEY = 'codex-local-shared-gateway-key';
+export const LOCAL_TABLE_NAME = 'codex';
 const DEMO_PROVIDER_KEY = 'demo-provider-key';
 
 export async function freePort(): Promise<number> {
@@ -92,7 +93,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const dynamo = await startDynamoLocal({ port: await freePort(), ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
     cleanups.push(() => dynamo.stop());
-    const tableName = 'codex';
+    const tableName = LOCAL_TABLE_NAME;
     const { streamArn } = await ensureTable(dynamo.endpoint, tableName);
 
     Object.assign(process.env, {

@@ -11,26 +11,36 @@ import { resellerApiServices } from './wiring.js';
 import { logger } from '../shared/logger.js';
 import { cancelRefusalText, INCORRECT_ORDER_ID, REFILL_NOT_FOUND, refillRefusalText } from './v2-errors.js';
 import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
-import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, readV2Params } from './v2-request.js';
+import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, emptyParams, readV2Params } from './v2-request.js';
 import { ACCESS_ERRORS, type ResellerCaller } from '../access/application/reseller-access.js';
 
 const MAX_IDS = 100;
 
+// A blank field counts as absent, as in the domain's field readers.
 const digits = (field: string) =>
-  z.string({ error: `Missing field: ${field}` }).trim().regex(/^\d{1,15}$/, `Field ${field} must be a whole number`).transform(Number);
+  z
+    .string({ error: `Missing field: ${field}` })
+    .trim()
+    .min(1, `Missing field: ${field}`)
+    .regex(/^\d{1,15}$/, `Field ${field} must be a whole number`)
+    .transform(Number);
 
 // The type-specific fields (link, quantity, comments, runs, ...) are checked by the service's type in the domain.
 const AddParams = z.object({
   service: digits('service'),
-  request_id: z.string().trim().min(1).max(128).optional(),
+  request_id: z.string().trim().max(128, 'Field request_id is longer than 128 characters').optional(),
 });
 
 const NOT_ORDER_FIELDS = new Set(['key', 'action', 'service', 'request_id']);
 
-const StatusParams = z.union([
-  z.object({ orders: z.string().trim().min(1) }),
-  z.object({ order: digits('order') }),
-]);
+const StatusParams = z.object({ order: digits('order') });
+
+/** For a check that has no text of its own: zod's default texts ("Invalid input") must never reach a client. */
+const protocolWording: z.core.$ZodErrorMap = (issue) => {
+  const field = String(issue.path?.[0] ?? 'request');
+  if (issue.input === undefined || (issue.code === 'too_small' && issue.input === '')) return `Missing field: ${field}`;
+  return `Field ${field} is not valid`;
+};
 
 class V2Error extends Error {}
 
@@ -52,7 +62,7 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
         ownerId: caller.ownerId,
         walletId: caller.walletId,
         serviceId: input.service,
-        fields: Object.fromEntries(Object.entries(params).filter(([name]) => !NOT_ORDER_FIELDS.has(name))),
+        fields: orderFields(params),
         ...(input.request_id ? { requestId: input.request_id } : {}),
       }).catch(async (error: unknown) => {
         await deps.access.returnDailyOrder(caller);
@@ -63,16 +73,19 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
       return { order: order.id };
     }
     case 'status': {
-      const input = parse(StatusParams, params);
-      if ('order' in input) {
+      // `orders` wins when both are sent; a blank one counts only when `order` is absent (its error names it).
+      const many = params.orders !== undefined && (params.orders.trim() !== '' || params.order === undefined);
+      if (!many) {
+        const input = parse(StatusParams, params);
         const order = (await deps.orders.getOrderStatuses([input.order])).get(input.order);
         if (!order || order.ownerId !== caller.ownerId) throw new V2Error('Incorrect order ID');
         return orderStatusAnswer(order, currency);
       }
-      const requested = idList(input.orders, 'orders');
+      const requested = idList(params.orders, 'orders');
       const numeric = requested.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
       const found = await deps.orders.getOrderStatuses(numeric);
-      const result: Record<string, unknown> = {};
+      // Keyed by ids as sent: with a prototype, `__proto__` or `constructor` would not be plain keys.
+      const result: Record<string, unknown> = Object.create(null);
       for (const id of requested) {
         const order = /^\d{1,15}$/.test(id) ? found.get(Number(id)) : undefined;
         result[id] = order && order.ownerId === caller.ownerId ? orderStatusAnswer(order, currency) : { error: 'Incorrect order ID' };
@@ -116,7 +129,7 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
 function idList(raw: string | undefined, field: string): string[] {
   const ids = (raw ?? '').split(',').map((id) => id.trim()).filter((id) => id.length > 0);
   if (ids.length === 0) throw new V2Error(`Missing field: ${field}`);
-  if (ids.length > MAX_IDS) throw new V2Error(`At most ${MAX_IDS} ids per request`);
+  if (ids.length > MAX_IDS) throw new V2Error(`Field ${field} has more than ${MAX_IDS} ids`);
   return ids;
 }
 
@@ -126,9 +139,16 @@ function idValue(id: string): number | string {
 }
 
 function parse<T extends z.ZodType>(schema: T, params: V2Params): z.infer<T> {
-  const result = schema.safeParse(params);
+  const result = schema.safeParse(params, { error: protocolWording });
   if (!result.success) throw new V2Error(result.error.issues[0]?.message ?? 'Incorrect request');
   return result.data;
+}
+
+/** The fields the service's type reads, in a null-prototype object like the params they come from. */
+function orderFields(params: V2Params): V2Params {
+  const fields = emptyParams();
+  for (const [name, value] of Object.entries(params)) if (!NOT_ORDER_FIELDS.has(name)) fields[name] = value;
+  return fields;
 }
 
 const V2_MESSAGES: Partial<Record<string, string>> = {
@@ -136,6 +156,8 @@ const V2_MESSAGES: Partial<Record<string, string>> = {
   service_disabled: 'Incorrect service ID',
   insufficient_funds: 'Not enough funds on balance',
   unknown_order: 'Incorrect order ID',
+  // Its text names an internal wallet id.
+  unknown_wallet: 'Incorrect request',
   link_busy: 'You have active order with this link. Please wait until order being completed.',
 };
 

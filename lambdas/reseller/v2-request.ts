@@ -1,5 +1,6 @@
 // Reads an SMM panel API v2 request however the client sent it: form fields, JSON, multipart form data or a
 // query string (body fields win over query fields). The key may also come in X-Api-Key or Authorization: Bearer.
+// Params are null-prototype objects: a field named `__proto__` or `constructor` is a field like any other.
 import busboy from 'busboy';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
@@ -8,21 +9,25 @@ export type V2Params = Record<string, string>;
 export class V2RequestTooLarge extends Error {}
 export class V2RequestUnreadable extends Error {}
 
+export function emptyParams(): V2Params {
+  return Object.create(null) as V2Params;
+}
+
 export async function readV2Params(event: APIGatewayProxyEvent, maxBytes: number): Promise<V2Params> {
-  const params: V2Params = {};
-  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) params[name] = value;
+  const params = emptyParams();
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) if (typeof value === 'string') params[name] = value;
 
   const body = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : Buffer.alloc(0);
   if (body.length > maxBytes) throw new V2RequestTooLarge(`Request body is larger than ${maxBytes} bytes`);
 
   const contentType = headerOf(event, 'content-type') ?? '';
   if (body.length > 0) {
-    if (/^multipart\/form-data/i.test(contentType)) Object.assign(params, await fromMultipart(body, contentType));
+    if (/^multipart\/form-data/i.test(contentType)) copyInto(params, await fromMultipart(body, contentType));
     else {
       const text = body.toString('utf8');
       const trimmed = text.trim();
-      if (/json/i.test(contentType) || trimmed.startsWith('{')) Object.assign(params, fromJson(trimmed));
-      else if (trimmed.length > 0) Object.assign(params, Object.fromEntries(new URLSearchParams(text)));
+      if (/json/i.test(contentType) || trimmed.startsWith('{')) copyInto(params, fromJson(trimmed));
+      else if (trimmed.length > 0) for (const [name, value] of new URLSearchParams(text)) params[name] = value;
     }
   }
 
@@ -51,18 +56,30 @@ function fromJson(text: string): V2Params {
     throw new V2RequestUnreadable('Request body is not valid JSON');
   }
   if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new V2RequestUnreadable('Request body must be a JSON object');
-  const params: V2Params = {};
+  const params = emptyParams();
   for (const [name, value] of Object.entries(parsed)) {
-    if (typeof value === 'string') params[name] = value;
-    else if (typeof value === 'number' || typeof value === 'boolean') params[name] = String(value);
-    else if (Array.isArray(value)) params[name] = value.map(String).join(name === 'comments' || name === 'usernames' ? '\n' : ',');
+    // null is how JSON clients leave an optional field unset.
+    if (value === null) continue;
+    if (isScalar(value)) params[name] = String(value);
+    else if (Array.isArray(value) && value.every(isScalar)) params[name] = value.map(String).join(name === 'comments' || name === 'usernames' ? '\n' : ',');
+    // An object where text belongs is a client bug; taking it as absent could turn an order into another one.
+    else throw new V2RequestUnreadable(`Field ${printable(name)} must be text or a number`);
   }
   return params;
 }
 
+const isScalar = (value: unknown): value is string | number | boolean => typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+
+/** A client-chosen field name, short and on one line, for an error text. */
+const printable = (name: string): string => JSON.stringify(name.slice(0, 64)).slice(1, -1);
+
+function copyInto(target: V2Params, source: V2Params): void {
+  for (const name of Object.keys(source)) target[name] = source[name]!;
+}
+
 function fromMultipart(body: Buffer, contentType: string): Promise<V2Params> {
   return new Promise((resolve, reject) => {
-    const params: V2Params = {};
+    const params = emptyParams();
     let parser: busboy.Busboy;
     try {
       parser = busboy({ headers: { 'content-type': contentType }, limits: { fields: 200, fieldSize: body.length, files: 0 } });

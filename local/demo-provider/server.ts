@@ -116,6 +116,9 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
   const byRequestId = new Map<string, DemoOrder>();
   for (const order of Object.values(state.orders)) if (order.requestId) byRequestId.set(order.requestId, order);
 
+  // Ids come from requests: only own entries count, so `__proto__` or `constructor` is just an unknown id.
+  const orderOf = (id: string): DemoOrder | undefined => (Object.hasOwn(state.orders, id) ? state.orders[id] : undefined);
+
   const save = () => {
     if (!options.stateFile) return;
     writeFileSync(`${options.stateFile}.tmp`, JSON.stringify(state));
@@ -219,14 +222,14 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
         return place(params);
       case 'status': {
         if (params.orders) {
-          const result: Record<string, unknown> = {};
+          const result: Record<string, unknown> = Object.create(null);
           for (const id of params.orders.split(',').slice(0, 100)) {
-            const order = state.orders[id.trim()];
+            const order = orderOf(id.trim());
             result[id] = order ? statusOf(order) : { error: 'Incorrect order ID' };
           }
           return { status: 200, body: result };
         }
-        const order = state.orders[params.order ?? ''];
+        const order = orderOf(params.order ?? '');
         return { status: 200, body: order ? statusOf(order) : { error: 'Incorrect order ID' } };
       }
       case 'cancel': {
@@ -234,7 +237,7 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
         return {
           status: 200,
           body: ids.map((id) => {
-            const order = state.orders[id];
+            const order = orderOf(id);
             if (!order) return { order: Number(id), cancel: { error: 'Incorrect order ID' } };
             order.canceled = true;
             save();
@@ -243,7 +246,7 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
         };
       }
       case 'refill': {
-        if (!state.orders[params.order ?? '']) return { status: 200, body: { error: 'Incorrect order ID' } };
+        if (!orderOf(params.order ?? '')) return { status: 200, body: { error: 'Incorrect order ID' } };
         const id = String(state.nextId++);
         (state.refills ??= {})[id] = { placedAt: Date.now() };
         save();
@@ -252,7 +255,7 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
       case 'refill_status': {
         // Refills go Pending, In progress, then Completed after 10 s of provider time.
         const statusOfRefill = (id: string) => {
-          const refill = state.refills?.[id];
+          const refill = state.refills && Object.hasOwn(state.refills, id) ? state.refills[id] : undefined;
           if (!refill) return { error: 'Refill not found' };
           const elapsed = ((Date.now() - refill.placedAt) / 1000) * speed;
           return elapsed < 2 ? 'Pending' : elapsed < 10 ? 'In progress' : 'Completed';

@@ -90,11 +90,17 @@ describe('abuse', () => {
     const { key } = await newKey();
     await startOfAMinute();
     const answers: string[] = [];
-    for (let i = 0; i < 25 && answers.at(-1) !== 'Too many requests'; i++) answers.push((await balance(`cdx_guess${i}${'x'.repeat(32)}`)).body.error);
-    // Up to 20 invalid keys a minute (the revoked key above counted too), then the address is blocked.
+    const blocked = /^Too many invalid API keys from your address; blocked until (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)$/;
+    for (let i = 0; i < 25 && !blocked.test(answers.at(-1) ?? ''); i++) answers.push((await balance(`cdx_guess${i}${'x'.repeat(32)}`)).body.error);
+    // Up to 20 invalid keys a minute (the revoked key above counted too), then the address is blocked, and told
+    // until when: about 15 minutes from now, and not in the rate limit's words.
     expect(answers.length).toBeLessThanOrEqual(21);
     expect(answers.slice(0, -1).every((a) => a === 'Invalid API key')).toBe(true);
-    expect(answers.at(-1)).toBe('Too many requests');
-    expect((await balance(key)).body).toEqual({ error: 'Too many requests' });
+    expect(answers.at(-1)).toMatch(blocked);
+    expect(answers.at(-1)).not.toContain('Too many requests');
+    const until = Date.parse(blocked.exec(answers.at(-1)!)![1]!);
+    expect(until - Date.now()).toBeGreaterThan(14 * 60_000);
+    expect(until - Date.now()).toBeLessThanOrEqual(15 * 60_000 + 1_000);
+    expect((await balance(key)).body).toEqual({ error: answers.at(-1) });
   });
 });

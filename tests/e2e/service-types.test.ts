@@ -39,13 +39,14 @@ const CASES: { type: string; service: number; fields: Record<string, string>; ch
   { type: 'SEO', service: 18, fields: { link: 'https://example.com/page', quantity: '100', keywords: 'buy shoes\ncheap shoes' }, charge: '0.32000' },
   { type: 'Invites from Groups', service: 19, fields: { link: 'https://t.me/mygroup', quantity: '100', groups: 'https://t.me/a\nhttps://t.me/b' }, charge: '1.30000' },
   { type: 'Subscriptions', service: 20, fields: { username: 'someone', min: '50', max: '100', posts: '2', delay: '0', expiry: nextYear }, charge: '0.18000', extras: { posts: '2', expiry: nextYear } },
+  { type: 'Subscriptions to existing posts only', service: 20, fields: { username: 'someone.else', min: '50', max: '100', posts: '0', old_posts: '3', delay: '0' }, charge: '0.27000', extras: { posts: '0' } },
 ];
 
 describe('every service type through the reseller API and the demo provider', () => {
   it('lists every type in services', async () => {
     const { body } = await v2(stack.v2Url, { key, action: 'services' });
     const types = new Set((body as { type: string }[]).map((s) => s.type));
-    for (const { type } of CASES) expect(types.has(type.replace(' with drip-feed', ''))).toBe(true);
+    for (const { type } of CASES) expect(types.has(type.replace(/ with drip-feed| to existing posts only/, ''))).toBe(true);
     expect(body.find((s: { service: number }) => s.service === 5)).toMatchObject({ dripfeed: true });
   });
 

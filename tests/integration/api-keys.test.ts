@@ -2,6 +2,8 @@
 // per-minute and daily limits, and the abuse rules (blocked sources, suspended keys), with a driven clock.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoApiKeyStore } from '../../lambdas/adapters/dynamodb/account-store.js';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { keys as tableKeys } from '../../lambdas/adapters/dynamodb/keys.js';
 import { DynamoAccessCounters } from '../../lambdas/adapters/dynamodb/rate-counters.js';
 import { InMemorySecretStore } from '../../local/secret-store.js';
 import { ApiKeyManagement } from '../../lambdas/access/application/api-key-management.js';
@@ -299,13 +301,52 @@ describe('abuse', () => {
     expect(await access.recordRejectedRequest({ sourceIp: attacker, kind: 'invalid_key', now: at(21_000) })).toBe('source_blocked');
 
     lookups.mockClear();
-    expect(await access.check({ key, sourceIp: attacker, now: at(22_000) })).toEqual({ ok: false, error: 'Too many requests' });
-    expect(await access.check({ key: 'cdx_guess', sourceIp: attacker, now: at(23_000) })).toEqual({ ok: false, error: 'Too many requests' });
+    // Blocked, and told so with the end of the block: not the rate limit's answer.
+    const blocked = { ok: false, error: 'Too many invalid API keys from your address; blocked until 2030-01-15T10:15:21Z', blockedUntil: at(21_000 + 15 * 60_000) };
+    expect(await access.check({ key, sourceIp: attacker, now: at(22_000) })).toEqual(blocked);
+    expect(await access.check({ key: 'cdx_guess', sourceIp: attacker, now: at(23_000) })).toEqual(blocked);
+    expect(blocked.error).not.toContain('Too many requests');
     expect(lookups).not.toHaveBeenCalled();
     expect((await access.check({ key, sourceIp: '198.51.100.67', now: at(22_000) })).ok).toBe(true);
     // Another container reads the block from the table.
-    expect(await container().check({ key, sourceIp: attacker, now: at(30_000) })).toEqual({ ok: false, error: 'Too many requests' });
+    expect(await container().check({ key, sourceIp: attacker, now: at(30_000) })).toEqual(blocked);
     expect((await access.check({ key, sourceIp: attacker, now: at(21_000 + 15 * 60_000) })).ok).toBe(true);
+  });
+
+  it('rounds the end of a block up to the second, so a client waiting until then is let in', async () => {
+    const { key } = await newKey();
+    const access = container({ invalidKeysBeforeBlock: 1 });
+    await access.recordRejectedRequest({ sourceIp: '198.51.100.80', kind: 'invalid_key', now: at(1_250) });
+    expect(await access.check({ key, sourceIp: '198.51.100.80', now: at(2_000) })).toMatchObject({ error: 'Too many invalid API keys from your address; blocked until 2030-01-15T10:15:02Z' });
+    expect((await access.check({ key, sourceIp: '198.51.100.80', now: at(902_000) })).ok).toBe(true);
+  });
+
+  it('lets a source in again within seconds once its block is lifted, in a container that saw the block', async () => {
+    const { key } = await newKey();
+    const access = container({ invalidKeysBeforeBlock: 1 });
+    const source = '198.51.100.81';
+    expect(await access.recordRejectedRequest({ sourceIp: source, kind: 'invalid_key', now: at(1_000) })).toBe('source_blocked');
+    expect((await access.check({ key, sourceIp: source, now: at(2_000) })).ok).toBe(false);
+    // Lifted as `npm run access -- unblock` does: the block item goes.
+    await table.db.send(new DeleteCommand({ TableName: table.tableName, Key: tableKeys.sourceBlock(source) }));
+    expect((await access.check({ key, sourceIp: source, now: at(5_000) })).ok).toBe(false);
+    expect((await access.check({ key, sourceIp: source, now: at(11_001) })).ok).toBe(true);
+  });
+
+  it('lets a reactivated key in within seconds, in a container that saw it suspended', async () => {
+    const { key, record, ownerId } = await newKey();
+    const access = container({ invalidRequestsBeforeSuspension: 1 });
+    const caller = okCaller(await access.check({ key, sourceIp: '192.0.2.33', now: at(1_000) }));
+    expect(await access.recordRejectedRequest({ caller, sourceIp: '192.0.2.33', kind: 'invalid_request', now: at(1_000) })).toBe('key_suspended');
+    expect(await access.check({ key, sourceIp: '192.0.2.33', now: at(2_000) })).toEqual({ ok: false, error: 'API key suspended' });
+    // Another container, which reads the key as suspended and keeps that only briefly.
+    const other = container();
+    expect(await other.check({ key, sourceIp: '192.0.2.33', now: at(2_000) })).toEqual({ ok: false, error: 'API key suspended' });
+    await keys.reactivateApiKey(ownerId, record.keyId, { actor: 'admin-1' });
+    for (const each of [access, other]) {
+      expect((await each.check({ key, sourceIp: '192.0.2.33', now: at(5_000) })).ok).toBe(false);
+      expect((await each.check({ key, sourceIp: '192.0.2.33', now: at(12_001) })).ok).toBe(true);
+    }
   });
 
   it('counts invalid keys per minute, so a slow trickle is not blocked', async () => {
@@ -321,7 +362,7 @@ describe('abuse', () => {
     const outcomes = [];
     for (let i = 1; i <= 20; i++) outcomes.push(await access.recordRejectedRequest({ sourceIp: `2001:db8:66:1::${i.toString(16)}`, kind: 'invalid_key', now: at(i * 100) }));
     expect(outcomes.at(-1)).toBe('source_blocked');
-    expect(await access.check({ key, sourceIp: '2001:db8:66:1:ffff::1', now: at(5_000) })).toEqual({ ok: false, error: 'Too many requests' });
+    expect(await access.check({ key, sourceIp: '2001:db8:66:1:ffff::1', now: at(5_000) })).toMatchObject({ ok: false, error: 'Too many invalid API keys from your address; blocked until 2030-01-15T10:15:02Z' });
     expect((await access.check({ key, sourceIp: '2001:db8:66:2::1', now: at(5_000) })).ok).toBe(true);
   });
 

@@ -113,3 +113,15 @@ describe('demo provider service types', () => {
     expect(third.body).toEqual(second.body);
   });
 });
+
+describe('demo provider ids named like Object.prototype members', () => {
+  it('are unknown ids, answered per id and never as an inherited member', async () => {
+    const raw = async (fields: Record<string, string>) =>
+      (await fetch(provider.url, { method: 'POST', body: new URLSearchParams({ key: KEY, ...fields }) })).text();
+    expect(await raw({ action: 'status', orders: '__proto__,constructor' })).toBe('{"__proto__":{"error":"Incorrect order ID"},"constructor":{"error":"Incorrect order ID"}}');
+    expect(JSON.parse(await raw({ action: 'status', order: 'constructor' }))).toEqual({ error: 'Incorrect order ID' });
+    expect(JSON.parse(await raw({ action: 'refill', order: 'toString' }))).toEqual({ error: 'Incorrect order ID' });
+    expect(JSON.parse(await raw({ action: 'refill_status', refill: 'constructor' }))).toEqual({ error: 'Refill not found' });
+    expect(JSON.parse(await raw({ action: 'cancel', orders: 'hasOwnProperty' }))).toMatchObject([{ cancel: { error: 'Incorrect order ID' } }]);
+  });
+});

@@ -33,6 +33,15 @@ describe('accepting an order', () => {
     expect(subscription).toMatchObject({ posts: 3, providerFields: { username: 'natgeo', min: '100', max: '200', posts: '3', delay: '0' } });
   });
 
+  it('accepts a subscription to existing posts only (posts=0, old_posts>=1) and charges for the old posts', () => {
+    const subscriptions: Service = { ...service, type: 'Subscriptions', ratePer1000: parseMoney('0.60'), min: 50, max: 5000 };
+    const fields = { username: 'natgeo', min: '100', max: '200', posts: '0', old_posts: '4' };
+    const accepted = newOrder(subscriptions, { ...request, fields }, 4, NOW);
+    expect(accepted).toMatchObject({ serviceType: 'Subscriptions', link: 'natgeo', quantity: 800, units: 800, posts: 0, charge: parseMoney('0.48') });
+    expect(accepted.providerFields).toEqual({ ...fields, delay: '0' });
+    expect(codeOf(() => newOrder(subscriptions, { ...request, fields: { ...fields, old_posts: '0' } }, 5, NOW))).toBe('invalid_request');
+  });
+
   it('charges quantity x rate / 1,000', () => {
     expect(order().charge).toBe(parseMoney('0.90'));
     expect(newOrder(service, { ...request, quantity: 157 }, 1, NOW).charge).toBe(parseMoney('0.1413'));

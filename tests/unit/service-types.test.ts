@@ -53,6 +53,19 @@ describe('service type names', () => {
   });
 });
 
+describe('fields', () => {
+  it('are read only when sent, never inherited from a prototype', () => {
+    const inherited = Object.assign(Object.create({ runs: '5', interval: '10' }) as Record<string, string>, { link: LINK, quantity: '100' });
+    expect(readOrderFields('Default', inherited, views)).toEqual({ type: 'Default', link: LINK, quantity: 100, extra: {}, charge: parseMoney('0.09') });
+    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, constructor: 'x' } as Record<string, string>, comments))).toEqual(invalid('Missing field: comments'));
+  });
+
+  it('named like Object.prototype members change nothing', () => {
+    const params = JSON.parse(`{"link":"${LINK}","quantity":"100","__proto__":{"runs":"5","interval":"10"},"constructor":"x","toString":"y"}`);
+    expect(readOrderFields('Default', params, views)).toEqual({ type: 'Default', link: LINK, quantity: 100, extra: {}, charge: parseMoney('0.09') });
+  });
+});
+
 describe('Default orders', () => {
   it('charges quantity x rate / 1,000 and forwards nothing extra', () => {
     const spec = readOrderFields('Default', { link: LINK, quantity: '157' }, views);
@@ -260,6 +273,19 @@ describe('subscriptions', () => {
   it('charge existing posts too when old_posts is asked for', () => {
     const spec = readOrderFields('Subscriptions', { ...base, old_posts: '2' }, autoLikes);
     expect(spec).toMatchObject({ quantity: 2400, charge: parseMoney('1.44'), extra: { posts: '10', old_posts: '2' } });
+  });
+
+  it('take posts=0 with old_posts as the existing posts only, charged for those and forwarded as sent', () => {
+    const spec = readOrderFields('Subscriptions', { ...base, posts: '0', old_posts: '3' }, autoLikes);
+    expect(spec).toEqual({
+      type: 'Subscriptions',
+      quantity: 600,
+      extra: { username: 'natgeo', min: '100', max: '200', posts: '0', old_posts: '3', delay: '30' },
+      charge: parseMoney('0.36'),
+    });
+    expect(providerFields(spec)).toEqual(spec.extra);
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, posts: '0', old_posts: '0' }, autoLikes))).toEqual(invalid('Field posts must be between 1 and 1000'));
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, posts: '1001', old_posts: '3' }, autoLikes))).toEqual(invalid('Field posts must be between 0 and 1000'));
   });
 
   it('take a subscription without posts as one post, charged and forwarded as posts=1', () => {

@@ -46,6 +46,44 @@ describe('reading v2 requests', () => {
   });
 });
 
+describe('field names that are also Object.prototype names', () => {
+  const hostile = ['__proto__', 'constructor', 'toString', 'hasOwnProperty'];
+  const values = ['a', 'b', 'c', 'd'];
+  // Entries, not an object literal: in a literal `__proto__: 'a'` would not be a field.
+  const expected = [['key', 'k'], ['action', 'status'], ...hostile.map((name, i) => [name, values[i]])];
+
+  /** Plain fields, with no prototype that a name could reach or replace. */
+  function expectPlain(params: Record<string, string>) {
+    expect(Object.getPrototypeOf(params)).toBeNull();
+    expect(Object.entries(params)).toEqual(expected);
+  }
+
+  it('are plain fields in form bodies', async () => {
+    const body = ['key=k', 'action=status', ...hostile.map((name, i) => `${name}=${values[i]}`)].join('&');
+    expectPlain(await readV2Params(event(body), 65536));
+  });
+
+  it('are plain fields in JSON bodies', async () => {
+    const body = `{"key":"k","action":"status",${hostile.map((name, i) => `"${name}":"${values[i]}"`).join(',')}}`;
+    expectPlain(await readV2Params(event(body, { 'content-type': 'application/json' }), 65536));
+  });
+
+  it('are plain fields in multipart bodies and query strings', async () => {
+    const boundary = 'b0';
+    const fields: [string, string][] = [['key', 'k'], ['action', 'status'], ...hostile.map((name, i): [string, string] => [name, values[i]!])];
+    const body = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
+    expectPlain(await readV2Params(event(body, { 'content-type': `multipart/form-data; boundary=${boundary}` }), 65536));
+    expectPlain(await readV2Params(event(null, {}, Object.fromEntries(fields)), 65536));
+  });
+
+  it('cannot stand in for fields that were not sent', async () => {
+    const params = await readV2Params(event('key=k'), 65536);
+    expect(params.constructor).toBeUndefined();
+    expect(params.toString).toBeUndefined();
+    expect(actionOf(params)).toBeUndefined();
+  });
+});
+
 describe('inferring the action of the PHP client refill helpers', () => {
   it('understands requests that carry only the fields of the call', () => {
     expect(actionOf({ key: 'k', order: '1' })).toBe('refill');

@@ -13,11 +13,13 @@ export const ACCESS_ERRORS = {
   ipNotAllowed: 'IP not allowed',
   tooManyRequests: 'Too many requests',
   dailyOrderLimit: 'Daily order limit reached',
+  /** Followed by ` <ISO time>Z`, so a blocked source knows it is blocked and when to try again. */
+  sourceBlocked: 'Too many invalid API keys from your address; blocked until',
 } as const;
 
 export type ResellerCaller = Caller & { keyId: string; limits: ApiKeyLimits; tier?: string };
 
-export type AccessResult = { ok: true; caller: ResellerCaller } | { ok: false; error: string };
+export type AccessResult = { ok: true; caller: ResellerCaller } | { ok: false; error: string; blockedUntil?: Date };
 
 export type RejectionKind = 'invalid_key' | 'invalid_request';
 
@@ -34,7 +36,7 @@ export interface ResellerAccessOptions {
   invalidRequestsBeforeSuspension?: number;
   /** How long a key lookup, found or not, is reused in this container (60 s). */
   keyCacheMs?: number;
-  /** How long "this source is not blocked" is reused in this container (10 s). */
+  /** How long a source's block state, or a key found suspended, is reused in this container (10 s): lifting one takes effect that fast. */
   blockCacheMs?: number;
   /** lastUsedAt is written at most this often per key (60 s). */
   lastUsedEveryMs?: number;
@@ -81,7 +83,8 @@ export class ResellerAccess {
    */
   async check(input: { key: string | undefined; sourceIp: string; now?: Date }): Promise<AccessResult> {
     const now = input.now ?? this.clock.now();
-    if (await this.isBlocked(abuseSourceOf(input.sourceIp), now)) return refuse(ACCESS_ERRORS.tooManyRequests);
+    const blockedUntil = await this.blockedUntil(abuseSourceOf(input.sourceIp), now);
+    if (blockedUntil) return { ok: false, error: `${ACCESS_ERRORS.sourceBlocked} ${isoSeconds(blockedUntil)}`, blockedUntil };
 
     // Every key, however it looks, costs one hash and one (cached) lookup: no shortcut tells a guesser anything.
     const record = await this.lookup(input.key ?? '', now);
@@ -150,7 +153,7 @@ export class ResellerAccess {
       if (count < this.settings.invalidKeysBeforeBlock) return 'counted';
       const until = new Date(now.getTime() + this.settings.blockMinutes * 60_000);
       await this.deps.counters.blockSource(source, until, `${count} invalid API keys within a minute`);
-      remember(this.blockCache, source, { blockedUntil: until.getTime(), expires: until.getTime() });
+      remember(this.blockCache, source, { blockedUntil: until.getTime(), expires: now.getTime() + this.settings.blockCacheMs });
       return 'source_blocked';
     }
     if (!input.caller) return 'counted';
@@ -168,7 +171,9 @@ export class ResellerAccess {
       at,
     });
     for (const entry of this.keyCache.values()) {
-      if (entry.record?.keyId === keyId) entry.record = { ...entry.record, status: 'suspended' };
+      if (entry.record?.keyId !== keyId) continue;
+      entry.record = { ...entry.record, status: 'suspended' };
+      entry.expires = Math.min(entry.expires, now.getTime() + this.settings.blockCacheMs);
     }
     return result.outcome === 'changed' ? 'key_suspended' : 'counted';
   }
@@ -201,19 +206,21 @@ export class ResellerAccess {
     const cached = this.keyCache.get(hash);
     if (cached && cached.expires > now.getTime()) return cached.record;
     const record = await this.deps.keys.findKey(hash);
-    remember(this.keyCache, hash, { record, expires: now.getTime() + this.settings.keyCacheMs });
+    // A suspension is read again soon, so a reactivated key works again within seconds.
+    const keepMs = record?.status === 'suspended' ? this.settings.blockCacheMs : this.settings.keyCacheMs;
+    remember(this.keyCache, hash, { record, expires: now.getTime() + keepMs });
     return record;
   }
 
-  private async isBlocked(source: string, now: Date): Promise<boolean> {
-    const cached = this.blockCache.get(source);
+  /** When the source's block ends, or undefined when it is not blocked. A block is re-read like a clear state, so a lifted one ends soon. */
+  private async blockedUntil(source: string, now: Date): Promise<Date | undefined> {
+    let cached = this.blockCache.get(source);
     if (!cached || cached.expires <= now.getTime()) {
       const until = (await this.deps.counters.sourceBlockedUntil(source))?.getTime() ?? 0;
-      const blockedUntil = until > now.getTime() ? until : 0;
-      remember(this.blockCache, source, { blockedUntil, expires: blockedUntil || now.getTime() + this.settings.blockCacheMs });
-      return blockedUntil > 0;
+      cached = { blockedUntil: until > now.getTime() ? until : 0, expires: now.getTime() + this.settings.blockCacheMs };
+      remember(this.blockCache, source, cached);
     }
-    return cached.blockedUntil > now.getTime();
+    return cached.blockedUntil > now.getTime() ? new Date(cached.blockedUntil) : undefined;
   }
 
   /** lastUsedAt moves at most once per interval: skipped in this container, and conditioned across containers. */
@@ -246,6 +253,9 @@ export class ResellerAccess {
 const refuse = (error: string): AccessResult => ({ ok: false, error });
 
 const epochMinute = (now: Date): number => Math.floor(now.getTime() / 60_000);
+
+/** 2026-12-01T04:30:00Z: whole seconds, rounded up so a client that waits until then is let in. */
+const isoSeconds = (at: Date): string => new Date(Math.ceil(at.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   cache.delete(key);

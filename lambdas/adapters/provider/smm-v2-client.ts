@@ -43,7 +43,8 @@ export class SmmV2Client implements ProviderClient {
     const answer = objectOf(await this.call('status', { orders: externalOrderIds.join(',') }));
     const result = new Map<string, ProviderOrderStatus | Error>();
     for (const id of externalOrderIds) {
-      const entry = answer[id];
+      // The ids are the provider's; only its answer's own keys count (`constructor` must not find a function).
+      const entry = Object.hasOwn(answer, id) ? answer[id] : undefined;
       if (entry === undefined || entry === null || typeof entry !== 'object') {
         result.set(id, new ProviderRejected('Incorrect order ID'));
         continue;

@@ -18,7 +18,7 @@
 //   disagree between a boolean and a timestamp, and echoing the request's own format is the least surprising), and
 //   `Active` for a running subscription. No `orders` list: Codex places one upstream order, there are no child ids.
 import { DomainError } from '../../shared/errors.js';
-import { validateLink } from '../../orders/domain/link.js';
+import { type LinkOptions, validateLink } from '../../orders/domain/link.js';
 import { type Micros, priceOf } from '../../shared/money.js';
 import { type OrderStatus, readProviderStatus } from '../../orders/domain/order-status.js';
 
@@ -66,6 +66,13 @@ const TAKES_QUANTITY: ReadonlySet<ServiceTypeName> = new Set<ServiceTypeName>([
   'SEO',
   'Invites from Groups',
 ]);
+
+/**
+ * Types whose `link` may name an account rather than a post: followers, members and story packages are ordered by
+ * username as often as by profile URL. The other types act on one post, page or group and need its URL.
+ * Subscriptions target `username`, which takes either.
+ */
+const ACCOUNT_LINK_TYPES: ReadonlySet<ServiceTypeName> = new Set<ServiceTypeName>(['Default', 'Package']);
 
 /** Delay choices for subscriptions, in minutes, as PerfectPanel lists them. */
 export const SUBSCRIPTION_DELAYS = [0, 5, 10, 15, 30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 360, 420, 480, 540, 600] as const;
@@ -133,7 +140,7 @@ export function readOrderFields(type: string, params: Params, service: ServiceTe
 
 const READERS: Record<ServiceTypeName, Reader> = {
   Default: (params, service): Omit<OrderSpec, 'type'> => {
-    const link = linkOf(params);
+    const link = linkOf(params, 'Default');
     const quantity = quantityOf(params, service);
     const drip = dripfeedOf(params, service);
     if (!drip) return { link, quantity, extra: {}, charge: priceOf(service.ratePer1000, quantity) };
@@ -145,7 +152,7 @@ const READERS: Record<ServiceTypeName, Reader> = {
       charge: priceOf(service.ratePer1000, quantity * drip.runs),
     };
   },
-  Package: (params, service) => ({ link: linkOf(params), quantity: 1, extra: {}, charge: service.ratePer1000 }),
+  Package: (params, service) => ({ link: linkOf(params, 'Package'), quantity: 1, extra: {}, charge: service.ratePer1000 }),
   'Custom Comments': (params, service) => {
     const comments = commentLines(params, 'comments');
     return { link: linkOf(params), ...perLine(comments, service), extra: { comments: comments.join('\n') } };
@@ -183,18 +190,20 @@ const READERS: Record<ServiceTypeName, Reader> = {
  * add_order_subscriptions and the Laravel OrderService (both charge max x posts x price / 1000), extended to the
  * existing posts PerfectPanel also orders for. Without `posts` PerfectPanel runs the subscription for unlimited posts;
  * Codex cannot charge later, so such an order is taken as one new post: charged for one and forwarded with posts=1,
- * so the provider never delivers (and bills us for) more than was paid. The per-post min and max are checked against
- * the service's min and max.
+ * so the provider never delivers (and bills us for) more than was paid. `posts=0` with `old_posts` of 1 or more orders
+ * the existing posts only, as real clients send it: charged max x old_posts and forwarded as sent. The per-post min
+ * and max are checked against the service's min and max.
  */
 function subscription(params: Params, service: ServiceTerms, options: ReadOptions): Omit<OrderSpec, 'type'> {
-  const username = linkField(required(params, 'username'), 'Field username');
+  const username = linkField(required(params, 'username'), 'Field username', { username: true });
   const min = wholeNumber(params, 'min');
   const max = wholeNumber(params, 'max');
   if (min < service.min) throw new DomainError('quantity_too_small', `Quantity less than minimal ${service.min}`);
   if (max > service.max) throw new DomainError('quantity_too_large', `Quantity more than maximum ${service.max}`);
   if (max < min) throw invalid('Field max must not be less than min');
-  const posts = text(params, 'posts') === undefined ? 1 : wholeNumber(params, 'posts', LIMITS.posts);
   const oldPosts = text(params, 'old_posts') === undefined ? undefined : wholeNumber(params, 'old_posts', LIMITS.oldPosts);
+  const postsRange = oldPosts ? { min: 0, max: LIMITS.posts.max } : LIMITS.posts;
+  const posts = text(params, 'posts') === undefined ? 1 : wholeNumber(params, 'posts', postsRange);
   const delay = text(params, 'delay') === undefined ? 0 : wholeNumber(params, 'delay');
   if (!(SUBSCRIPTION_DELAYS as readonly number[]).includes(delay)) throw invalid(`Field delay must be one of ${SUBSCRIPTION_DELAYS.join(', ')}`);
   const expiryText = text(params, 'expiry');
@@ -261,7 +270,8 @@ export function readSubscriptionStatus(raw: unknown): OrderStatus | undefined {
 // Field readers. A blank field counts as absent; JSON bodies may carry numbers, hence String().
 
 function text(params: Params, name: string): string | undefined {
-  const raw: unknown = params[name];
+  // Own fields only: a name like `constructor` must not find Object.prototype's.
+  const raw: unknown = Object.hasOwn(params, name) ? params[name] : undefined;
   if (raw === undefined || raw === null) return undefined;
   const value = String(raw).trim();
   return value.length > 0 ? value : undefined;
@@ -291,13 +301,13 @@ function quantityOf(params: Params, service: ServiceTerms): number {
   return withinLimits(wholeNumber(params, 'quantity'), service);
 }
 
-function linkOf(params: Params): string {
-  return validateLink(String(params.link ?? ''));
+function linkOf(params: Params, type?: ServiceTypeName): string {
+  return validateLink(text(params, 'link') ?? '', { username: type !== undefined && ACCOUNT_LINK_TYPES.has(type) });
 }
 
-function linkField(value: string, where: string): string {
+function linkField(value: string, where: string, options: LinkOptions = {}): string {
   try {
-    return validateLink(value);
+    return validateLink(value, options);
   } catch (error) {
     if (error instanceof DomainError) throw new DomainError('invalid_link', `${where}: ${error.message}`);
     throw error;

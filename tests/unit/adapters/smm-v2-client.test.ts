@@ -348,6 +348,16 @@ describe('SmmV2Client.status', () => {
 });
 
 describe('SmmV2Client.multiStatus', () => {
+  it('reads only the answer\'s own keys, whatever the provider\'s ids are called', async () => {
+    const { client } = clientAnswering(new Response('{"__proto__":{"status":"Completed","remains":"0"}}', { status: 200, headers: { 'content-type': 'application/json' } }));
+    const result = await client.multiStatus(['__proto__', 'constructor', 'toString']);
+    expect(result.get('__proto__')).toMatchObject({ status: 'Completed', remains: 0 });
+    expect(result.get('constructor')).toBeInstanceOf(ProviderRejected);
+    expect(result.get('toString')).toBeInstanceOf(ProviderRejected);
+    const absent = await clientAnswering(json({})).client.multiStatus(['__proto__']);
+    expect(absent.get('__proto__')).toBeInstanceOf(ProviderRejected);
+  });
+
   it('maps per-id statuses, per-id {"error": ...} and ids missing from the answer', async () => {
     const { client } = clientAnswering(
       json({
