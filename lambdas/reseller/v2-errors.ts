@@ -2,6 +2,7 @@
 // substring-match these texts, so they change only with the README's list of v2 errors.
 import type { CancelRefusal } from '../orders/application/cancel-orders.js';
 import type { RefillRefusal } from '../orders/domain/refills.js';
+import type { AccessRefusal } from '../access/application/reseller-access.js';
 
 export const INCORRECT_ORDER_ID = 'Incorrect order ID';
 
@@ -46,3 +47,26 @@ export function refillRefusalText(refusal: RefillRefusal, detail: { refillDays?:
 }
 
 export const REFILL_NOT_FOUND = 'Refill not found';
+
+/** Followed by the time the block ends, so a blocked source knows it is blocked and when to try again. */
+export const SOURCE_BLOCKED = 'Too many invalid API keys from your address; blocked until';
+
+export const DAILY_ORDER_LIMIT = 'Daily order limit reached';
+
+export function accessRefusalText(refusal: AccessRefusal, blockedUntil?: Date): string {
+  switch (refusal) {
+    case 'invalid_key':
+      return 'Invalid API key';
+    case 'key_suspended':
+      return 'API key suspended';
+    case 'ip_not_allowed':
+      return 'IP not allowed';
+    case 'rate_limited':
+      return 'Too many requests';
+    case 'source_blocked':
+      return `${SOURCE_BLOCKED} ${isoSeconds(blockedUntil ?? new Date())}`;
+  }
+}
+
+/** UTC to the second, rounded up: the block is certainly over at the time named. */
+const isoSeconds = (at: Date): string => new Date(Math.ceil(at.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');

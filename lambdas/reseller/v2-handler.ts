@@ -1,34 +1,35 @@
 // POST|GET /api/v2 — the reseller API, SMM panel API v2. Errors follow the protocol: HTTP 200 {"error": "..."}.
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
-import { placeOrder } from '../orders/application/place-order.js';
+import * as z from 'zod/mini';
+import { listOrderableServices } from '../catalog/application/list-services.js';
 import { cancelOrders } from '../orders/application/cancel-orders.js';
+import { orderStatuses } from '../orders/application/order-statuses.js';
+import { placeOrder } from '../orders/application/place-order.js';
 import { refillOrders, refillStatuses } from '../orders/application/refill-orders.js';
+import { walletBalance } from '../wallets/application/wallet-balance.js';
 import { maskApiKey } from '../access/domain/api-keys.js';
 import { isDomainError } from '../shared/errors.js';
 import { resellerApiServices } from './wiring.js';
 import { logger } from '../shared/logger.js';
-import { cancelRefusalText, INCORRECT_ORDER_ID, REFILL_NOT_FOUND, refillRefusalText } from './v2-errors.js';
+import { accessRefusalText, cancelRefusalText, DAILY_ORDER_LIMIT, INCORRECT_ORDER_ID, REFILL_NOT_FOUND, refillRefusalText } from './v2-errors.js';
 import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
 import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, emptyParams, readV2Params } from './v2-request.js';
-import { ACCESS_ERRORS, type ResellerCaller } from '../access/application/reseller-access.js';
+import type { ResellerCaller } from '../access/application/reseller-access.js';
 
 const MAX_IDS = 100;
 
 // A blank field counts as absent, as in the domain's field readers.
 const digits = (field: string) =>
-  z
-    .string({ error: `Missing field: ${field}` })
-    .trim()
-    .min(1, `Missing field: ${field}`)
-    .regex(/^\d{1,15}$/, `Field ${field} must be a whole number`)
-    .transform(Number);
+  z.pipe(
+    z.string({ error: `Missing field: ${field}` }).check(z.trim(), z.minLength(1, `Missing field: ${field}`), z.regex(/^\d{1,15}$/, `Field ${field} must be a whole number`)),
+    z.transform(Number),
+  );
 
 // The type-specific fields (link, quantity, comments, runs, ...) are checked by the service's type in the domain.
 const AddParams = z.object({
   service: digits('service'),
-  request_id: z.string().trim().max(128, 'Field request_id is longer than 128 characters').optional(),
+  request_id: z.optional(z.string().check(z.trim(), z.maxLength(128, 'Field request_id is longer than 128 characters'))),
 });
 
 const NOT_ORDER_FIELDS = new Set(['key', 'action', 'service', 'request_id']);
@@ -50,13 +51,11 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
   const deps = resellerApiServices();
   const currency = deps.config.CURRENCY;
   switch (actionOf(params)) {
-    case 'services': {
-      const services = await deps.catalog.listServices();
-      return services.filter((s) => s.enabled).sort((a, b) => a.id - b.id).map(serviceAnswer);
-    }
+    case 'services':
+      return (await listOrderableServices(deps)).map(serviceAnswer);
     case 'add': {
       const input = parse(AddParams, params);
-      if (!(await deps.access.consumeDailyOrderQuota(caller))) throw new V2Error(ACCESS_ERRORS.dailyOrderLimit);
+      if (!(await deps.access.consumeDailyOrderQuota(caller))) throw new V2Error(DAILY_ORDER_LIMIT);
       // Only new orders count against the quota: a refused attempt or a request_id replay gives its unit back.
       const { order, replayed } = await placeOrder(deps, {
         ownerId: caller.ownerId,
@@ -77,18 +76,18 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
       const many = params.orders !== undefined && (params.orders.trim() !== '' || params.order === undefined);
       if (!many) {
         const input = parse(StatusParams, params);
-        const order = (await deps.orders.getOrderStatuses([input.order])).get(input.order);
-        if (!order || order.ownerId !== caller.ownerId) throw new V2Error('Incorrect order ID');
+        const order = (await orderStatuses(deps, caller.ownerId, [input.order])).get(input.order);
+        if (!order) throw new V2Error(INCORRECT_ORDER_ID);
         return orderStatusAnswer(order, currency);
       }
       const requested = idList(params.orders, 'orders');
       const numeric = requested.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
-      const found = await deps.orders.getOrderStatuses(numeric);
+      const found = await orderStatuses(deps, caller.ownerId, numeric);
       // Keyed by ids as sent: with a prototype, `__proto__` or `constructor` would not be plain keys.
       const result: Record<string, unknown> = Object.create(null);
       for (const id of requested) {
         const order = /^\d{1,15}$/.test(id) ? found.get(Number(id)) : undefined;
-        result[id] = order && order.ownerId === caller.ownerId ? orderStatusAnswer(order, currency) : { error: 'Incorrect order ID' };
+        result[id] = order ? orderStatusAnswer(order, currency) : { error: INCORRECT_ORDER_ID };
       }
       return result;
     }
@@ -112,13 +111,12 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
         return results.map((r) => ({ refill: idValue(r.refillId), status: 'status' in r ? r.status : { error: REFILL_NOT_FOUND } }));
       }
       const [result] = await refillStatuses(deps, caller.ownerId, idList(params.refill, 'refill'));
-      if (!result || !('status' in result)) throw new V2Error('Refill not found');
+      if (!result || !('status' in result)) throw new V2Error(REFILL_NOT_FOUND);
       return { status: result.status };
     }
     case 'balance': {
-      const wallet = await deps.wallets.getWallet(caller.walletId);
-      if (!wallet) throw new V2Error('Incorrect request');
-      return balanceAnswer(wallet.balance, wallet.currency);
+      const { balance, currency: walletCurrency } = await walletBalance(deps, caller.walletId);
+      return balanceAnswer(balance, walletCurrency);
     }
     default:
       throw new V2Error('Incorrect request');
@@ -138,7 +136,7 @@ function idValue(id: string): number | string {
   return /^\d{1,15}$/.test(id) ? Number(id) : id;
 }
 
-function parse<T extends z.ZodType>(schema: T, params: V2Params): z.infer<T> {
+function parse<T extends z.ZodMiniType>(schema: T, params: V2Params): z.infer<T> {
   const result = schema.safeParse(params, { error: protocolWording });
   if (!result.success) throw new V2Error(result.error.issues[0]?.message ?? 'Incorrect request');
   return result.data;
@@ -173,9 +171,9 @@ async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
   const access = await deps.access.check({ key: params.key, sourceIp });
   if (!access.ok) {
-    logger.info('request refused', { reason: access.error, key: maskApiKey(params.key), action: params.action, sourceIp, requestId: event.requestContext?.requestId });
-    if (access.error === ACCESS_ERRORS.invalidKey) await deps.access.recordRejectedRequest({ sourceIp, kind: 'invalid_key' });
-    return json({ error: access.error });
+    logger.info('request refused', { reason: access.refusal, key: maskApiKey(params.key), action: params.action, sourceIp, requestId: event.requestContext?.requestId });
+    if (access.refusal === 'invalid_key') await deps.access.recordRejectedRequest({ sourceIp, kind: 'invalid_key' });
+    return json({ error: accessRefusalText(access.refusal, access.blockedUntil) });
   }
   const caller = access.caller;
   try {

@@ -8,6 +8,7 @@ import { DynamoAccessCounters } from '../../lambdas/adapters/dynamodb/rate-count
 import { InMemorySecretStore } from '../../local/secret-store.js';
 import { ApiKeyManagement } from '../../lambdas/access/application/api-key-management.js';
 import { createApiKeyManagement, createResellerAccess } from '../support/key-services.js';
+import { accessRefusalText } from '../../lambdas/reseller/v2-errors.js';
 import { ResellerAccess, type ResellerAccessOptions, type ResellerCaller } from '../../lambdas/access/application/reseller-access.js';
 import { generateApiKey, hashApiKey } from '../../lambdas/access/domain/api-keys.js';
 import { isDomainError } from '../../lambdas/shared/errors.js';
@@ -55,7 +56,7 @@ async function refusalOf(promise: Promise<unknown>): Promise<string> {
 }
 
 const okCaller = (result: Awaited<ReturnType<ResellerAccess['check']>>): ResellerCaller => {
-  if (!result.ok) throw new Error(`refused: ${result.error}`);
+  if (!result.ok) throw new Error(`refused: ${result.refusal}`);
   return result.caller;
 };
 
@@ -146,7 +147,7 @@ describe('checking a request', () => {
     for (const key of shapes) {
       const { access, lookups } = countingContainer();
       pepperReads.mockClear();
-      expect(await access.check({ key, sourceIp: '192.0.2.11', now: T0 })).toEqual({ ok: false, error: 'Invalid API key' });
+      expect(await access.check({ key, sourceIp: '192.0.2.11', now: T0 })).toEqual({ ok: false, refusal: 'invalid_key' });
       expect(lookups).toHaveBeenCalledTimes(1);
       expect(pepperReads).toHaveBeenCalledTimes(1);
     }
@@ -167,8 +168,8 @@ describe('checking a request', () => {
     okCaller(await warm.check({ key, sourceIp: '192.0.2.12', now: T0 }));
     const revoked = await keys.revokeApiKey(ownerId, record.keyId);
     expect(revoked).toMatchObject({ status: 'revoked', keyId: record.keyId });
-    expect(await container().check({ key, sourceIp: '192.0.2.12', now: T0 })).toEqual({ ok: false, error: 'Invalid API key' });
-    expect(await warm.check({ key, sourceIp: '192.0.2.12', now: at(60_000) })).toEqual({ ok: false, error: 'Invalid API key' });
+    expect(await container().check({ key, sourceIp: '192.0.2.12', now: T0 })).toEqual({ ok: false, refusal: 'invalid_key' });
+    expect(await warm.check({ key, sourceIp: '192.0.2.12', now: at(60_000) })).toEqual({ ok: false, refusal: 'invalid_key' });
     // Revoking again changes nothing; a revoked key stays revoked.
     expect(await keys.revokeApiKey(ownerId, record.keyId)).toMatchObject({ status: 'revoked' });
     expect(await refusalOf(keys.reactivateApiKey(ownerId, record.keyId))).toContain('cannot be reactivated');
@@ -178,7 +179,7 @@ describe('checking a request', () => {
   it('tells the reseller a suspended key is suspended, and lets it in again once reactivated', async () => {
     const { key, record, ownerId } = await newKey();
     await keys.suspendApiKey(ownerId, record.keyId, { reason: 'unpaid invoice', actor: 'admin-1' });
-    expect(await container().check({ key, sourceIp: '192.0.2.13', now: T0 })).toEqual({ ok: false, error: 'API key suspended' });
+    expect(await container().check({ key, sourceIp: '192.0.2.13', now: T0 })).toEqual({ ok: false, refusal: 'key_suspended' });
     expect((await keys.listApiKeys(ownerId))[0]).toMatchObject({ status: 'suspended', statusReason: 'unpaid invoice' });
     const active = await keys.reactivateApiKey(ownerId, record.keyId);
     expect(active.status).toBe('active');
@@ -195,7 +196,7 @@ describe('IP allow-lists', () => {
     await keys.setIpAllowList(ownerId, record.keyId, ['203.0.113.7', '198.51.100.0/24']);
     const access = container();
     for (const ip of ['203.0.113.7', '198.51.100.1', '198.51.100.254', '::ffff:198.51.100.9']) expect((await access.check({ key, sourceIp: ip, now: T0 })).ok, ip).toBe(true);
-    for (const ip of ['203.0.113.8', '198.51.101.1', '2001:db8::1']) expect(await access.check({ key, sourceIp: ip, now: T0 }), ip).toEqual({ ok: false, error: 'IP not allowed' });
+    for (const ip of ['203.0.113.8', '198.51.101.1', '2001:db8::1']) expect(await access.check({ key, sourceIp: ip, now: T0 }), ip).toEqual({ ok: false, refusal: 'ip_not_allowed' });
   });
 
   it('let in only the listed IPv6 addresses and ranges', async () => {
@@ -203,7 +204,7 @@ describe('IP allow-lists', () => {
     await keys.setIpAllowList(ownerId, record.keyId, ['2001:db8::1', '2001:db8:abcd::/48']);
     const access = container();
     for (const ip of ['2001:db8::1', '2001:0db8:0:0:0:0:0:0001', '2001:db8:abcd:1::5']) expect((await access.check({ key, sourceIp: ip, now: T0 })).ok, ip).toBe(true);
-    for (const ip of ['2001:db8::2', '2001:db8:abce::1', '203.0.113.7']) expect(await access.check({ key, sourceIp: ip, now: T0 }), ip).toEqual({ ok: false, error: 'IP not allowed' });
+    for (const ip of ['2001:db8::2', '2001:db8:abce::1', '203.0.113.7']) expect(await access.check({ key, sourceIp: ip, now: T0 }), ip).toEqual({ ok: false, refusal: 'ip_not_allowed' });
   });
 
   it('refuse a list with a bad entry, naming it, and keep the list as it was', async () => {
@@ -216,7 +217,7 @@ describe('IP allow-lists', () => {
 
   it('let every address in again when the list is emptied', async () => {
     const { key, record, ownerId } = await newKey({ allowedIps: ['203.0.113.7'] });
-    expect(await container().check({ key, sourceIp: '192.0.2.50', now: T0 })).toEqual({ ok: false, error: 'IP not allowed' });
+    expect(await container().check({ key, sourceIp: '192.0.2.50', now: T0 })).toEqual({ ok: false, refusal: 'ip_not_allowed' });
     const cleared = await keys.setIpAllowList(ownerId, record.keyId, []);
     expect(cleared).not.toHaveProperty('allowedIps');
     expect((await container().check({ key, sourceIp: '192.0.2.50', now: T0 })).ok).toBe(true);
@@ -229,7 +230,7 @@ describe('rate limits', () => {
     const access = container();
     const first = await Promise.all(Array.from({ length: 120 }, (_, i) => access.check({ key, sourceIp: '192.0.2.20', now: at(i * 400) })));
     expect(first.every((r) => r.ok)).toBe(true);
-    expect(await access.check({ key, sourceIp: '192.0.2.20', now: at(59_999) })).toEqual({ ok: false, error: 'Too many requests' });
+    expect(await access.check({ key, sourceIp: '192.0.2.20', now: at(59_999) })).toEqual({ ok: false, refusal: 'rate_limited' });
     expect((await access.check({ key, sourceIp: '192.0.2.20', now: at(60_000) })).ok).toBe(true);
   });
 
@@ -302,10 +303,10 @@ describe('abuse', () => {
 
     lookups.mockClear();
     // Blocked, and told so with the end of the block: not the rate limit's answer.
-    const blocked = { ok: false, error: 'Too many invalid API keys from your address; blocked until 2030-01-15T10:15:21Z', blockedUntil: at(21_000 + 15 * 60_000) };
+    const blocked = { ok: false, refusal: 'source_blocked', blockedUntil: at(21_000 + 15 * 60_000) };
     expect(await access.check({ key, sourceIp: attacker, now: at(22_000) })).toEqual(blocked);
     expect(await access.check({ key: 'cdx_guess', sourceIp: attacker, now: at(23_000) })).toEqual(blocked);
-    expect(blocked.error).not.toContain('Too many requests');
+    expect(accessRefusalText('source_blocked', blocked.blockedUntil)).toBe('Too many invalid API keys from your address; blocked until 2030-01-15T10:15:21Z');
     expect(lookups).not.toHaveBeenCalled();
     expect((await access.check({ key, sourceIp: '198.51.100.67', now: at(22_000) })).ok).toBe(true);
     // Another container reads the block from the table.
@@ -317,7 +318,9 @@ describe('abuse', () => {
     const { key } = await newKey();
     const access = container({ invalidKeysBeforeBlock: 1 });
     await access.recordRejectedRequest({ sourceIp: '198.51.100.80', kind: 'invalid_key', now: at(1_250) });
-    expect(await access.check({ key, sourceIp: '198.51.100.80', now: at(2_000) })).toMatchObject({ error: 'Too many invalid API keys from your address; blocked until 2030-01-15T10:15:02Z' });
+    const refused = await access.check({ key, sourceIp: '198.51.100.80', now: at(2_000) });
+    expect(refused).toMatchObject({ ok: false, refusal: 'source_blocked' });
+    expect(accessRefusalText('source_blocked', (refused as { blockedUntil: Date }).blockedUntil)).toBe('Too many invalid API keys from your address; blocked until 2030-01-15T10:15:02Z');
     expect((await access.check({ key, sourceIp: '198.51.100.80', now: at(902_000) })).ok).toBe(true);
   });
 
@@ -338,10 +341,10 @@ describe('abuse', () => {
     const access = container({ invalidRequestsBeforeSuspension: 1 });
     const caller = okCaller(await access.check({ key, sourceIp: '192.0.2.33', now: at(1_000) }));
     expect(await access.recordRejectedRequest({ caller, sourceIp: '192.0.2.33', kind: 'invalid_request', now: at(1_000) })).toBe('key_suspended');
-    expect(await access.check({ key, sourceIp: '192.0.2.33', now: at(2_000) })).toEqual({ ok: false, error: 'API key suspended' });
+    expect(await access.check({ key, sourceIp: '192.0.2.33', now: at(2_000) })).toEqual({ ok: false, refusal: 'key_suspended' });
     // Another container, which reads the key as suspended and keeps that only briefly.
     const other = container();
-    expect(await other.check({ key, sourceIp: '192.0.2.33', now: at(2_000) })).toEqual({ ok: false, error: 'API key suspended' });
+    expect(await other.check({ key, sourceIp: '192.0.2.33', now: at(2_000) })).toEqual({ ok: false, refusal: 'key_suspended' });
     await keys.reactivateApiKey(ownerId, record.keyId, { actor: 'admin-1' });
     for (const each of [access, other]) {
       expect((await each.check({ key, sourceIp: '192.0.2.33', now: at(5_000) })).ok).toBe(false);
@@ -362,7 +365,7 @@ describe('abuse', () => {
     const outcomes = [];
     for (let i = 1; i <= 20; i++) outcomes.push(await access.recordRejectedRequest({ sourceIp: `2001:db8:66:1::${i.toString(16)}`, kind: 'invalid_key', now: at(i * 100) }));
     expect(outcomes.at(-1)).toBe('source_blocked');
-    expect(await access.check({ key, sourceIp: '2001:db8:66:1:ffff::1', now: at(5_000) })).toMatchObject({ ok: false, error: 'Too many invalid API keys from your address; blocked until 2030-01-15T10:15:02Z' });
+    expect(await access.check({ key, sourceIp: '2001:db8:66:1:ffff::1', now: at(5_000) })).toMatchObject({ ok: false, refusal: 'source_blocked', blockedUntil: at(100 * 20 + 15 * 60_000) });
     expect((await access.check({ key, sourceIp: '2001:db8:66:2::1', now: at(5_000) })).ok).toBe(true);
   });
 
@@ -379,8 +382,8 @@ describe('abuse', () => {
     const burst = await Promise.all(Array.from({ length: 10 }, () => container().recordRejectedRequest({ caller, sourceIp: '192.0.2.30', kind: 'invalid_request', now: at(40_000) })));
     expect(burst.filter((o) => o === 'key_suspended')).toHaveLength(1);
     await access.recordRejectedRequest({ caller, sourceIp: '192.0.2.30', kind: 'invalid_request', now: at(41_000) });
-    expect(await access.check({ key, sourceIp: '192.0.2.30', now: at(42_000) })).toEqual({ ok: false, error: 'API key suspended' });
-    expect(await container().check({ key, sourceIp: '192.0.2.30', now: at(42_000) })).toEqual({ ok: false, error: 'API key suspended' });
+    expect(await access.check({ key, sourceIp: '192.0.2.30', now: at(42_000) })).toEqual({ ok: false, refusal: 'key_suspended' });
+    expect(await container().check({ key, sourceIp: '192.0.2.30', now: at(42_000) })).toEqual({ ok: false, refusal: 'key_suspended' });
 
     const audits = (await table.allItems()).filter((i) => i.entity === 'audit' && i.subject === record.keyId && i.actor === 'system');
     expect(audits).toEqual([

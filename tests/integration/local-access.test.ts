@@ -31,9 +31,9 @@ async function suspendedKey() {
   const created = await keys.createApiKey(ownerId, `wallet-${ownerId}`);
   const guard = checks({ invalidRequestsBeforeSuspension: 3 });
   const result = await guard.check({ key: created.key, sourceIp: '192.0.2.50', now: at(1_000) });
-  if (!result.ok) throw new Error(result.error);
+  if (!result.ok) throw new Error(result.refusal);
   for (let i = 0; i < 3; i++) await guard.recordRejectedRequest({ caller: result.caller, sourceIp: '192.0.2.50', kind: 'invalid_request', now: at(1_000) });
-  expect(await guard.check({ key: created.key, sourceIp: '192.0.2.50', now: at(2_000) })).toEqual({ ok: false, error: 'API key suspended' });
+  expect(await guard.check({ key: created.key, sourceIp: '192.0.2.50', now: at(2_000) })).toEqual({ ok: false, refusal: 'key_suspended' });
   return { ownerId, ...created };
 }
 

@@ -6,20 +6,12 @@ import type { AccessCounters, ApiKeyRegistry, StoredApiKey } from '../ports.js';
 import type { Clock, SecretStore } from '../../shared/ports.js';
 import type { Caller } from '../domain/caller.js';
 
-/** Answers in the v2 protocol's words; clients substring-match them. */
-export const ACCESS_ERRORS = {
-  invalidKey: 'Invalid API key',
-  suspended: 'API key suspended',
-  ipNotAllowed: 'IP not allowed',
-  tooManyRequests: 'Too many requests',
-  dailyOrderLimit: 'Daily order limit reached',
-  /** Followed by ` <ISO time>Z`, so a blocked source knows it is blocked and when to try again. */
-  sourceBlocked: 'Too many invalid API keys from your address; blocked until',
-} as const;
+/** Why a request may not proceed. Each API words these its own way (reseller/v2-errors.ts for the v2 protocol). */
+export type AccessRefusal = 'invalid_key' | 'key_suspended' | 'ip_not_allowed' | 'rate_limited' | 'source_blocked';
 
 export type ResellerCaller = Caller & { keyId: string; limits: ApiKeyLimits; tier?: string };
 
-export type AccessResult = { ok: true; caller: ResellerCaller } | { ok: false; error: string; blockedUntil?: Date };
+export type AccessResult = { ok: true; caller: ResellerCaller } | { ok: false; refusal: AccessRefusal; blockedUntil?: Date };
 
 export type RejectionKind = 'invalid_key' | 'invalid_request';
 
@@ -78,24 +70,24 @@ export class ResellerAccess {
   }
 
   /**
-   * Decides whether a request may proceed. On 'Invalid API key' the caller should report it through
+   * Decides whether a request may proceed. On 'invalid_key' the caller should report it through
    * recordRejectedRequest (kind 'invalid_key'), which is what blocks a source that guesses keys.
    */
   async check(input: { key: string | undefined; sourceIp: string; now?: Date }): Promise<AccessResult> {
     const now = input.now ?? this.clock.now();
     const blockedUntil = await this.blockedUntil(abuseSourceOf(input.sourceIp), now);
-    if (blockedUntil) return { ok: false, error: `${ACCESS_ERRORS.sourceBlocked} ${isoSeconds(blockedUntil)}`, blockedUntil };
+    if (blockedUntil) return { ok: false, refusal: 'source_blocked', blockedUntil };
 
     // Every key, however it looks, costs one hash and one (cached) lookup: no shortcut tells a guesser anything.
     const record = await this.lookup(input.key ?? '', now);
-    if (!input.key || !record || record.status === 'revoked') return refuse(ACCESS_ERRORS.invalidKey);
-    if (record.status === 'suspended') return refuse(ACCESS_ERRORS.suspended);
-    if (record.status !== 'active') return refuse(ACCESS_ERRORS.invalidKey);
-    if (!isIpAllowed(record.allowedIps, input.sourceIp)) return refuse(ACCESS_ERRORS.ipNotAllowed);
+    if (!input.key || !record || record.status === 'revoked') return refuse('invalid_key');
+    if (record.status === 'suspended') return refuse('key_suspended');
+    if (record.status !== 'active') return refuse('invalid_key');
+    if (!isIpAllowed(record.allowedIps, input.sourceIp)) return refuse('ip_not_allowed');
 
     const caller = this.callerOf(record);
     const [allowed] = await Promise.all([this.allowRequest(record.keyId, caller.limits.requestsPerMinute, epochMinute(now)), this.touch(record, now)]);
-    if (!allowed) return refuse(ACCESS_ERRORS.tooManyRequests);
+    if (!allowed) return refuse('rate_limited');
     return { ok: true, caller };
   }
 
@@ -250,13 +242,11 @@ export class ResellerAccess {
 }
 
 
-const refuse = (error: string): AccessResult => ({ ok: false, error });
+const refuse = (refusal: AccessRefusal): AccessResult => ({ ok: false, refusal });
 
 const epochMinute = (now: Date): number => Math.floor(now.getTime() / 60_000);
 
 /** 2026-12-01T04:30:00Z: whole seconds, rounded up so a client that waits until then is let in. */
-const isoSeconds = (at: Date): string => new Date(Math.ceil(at.getTime() / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   cache.delete(key);
   cache.set(key, value);
