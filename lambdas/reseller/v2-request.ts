@@ -1,10 +1,12 @@
 // Reads an SMM panel API v2 request however the client sent it: form fields, JSON, multipart form data or a
 // query string (body fields win over query fields). The key may also come in X-Api-Key or Authorization: Bearer.
 // Params are null-prototype objects: a field named `__proto__` or `constructor` is a field like any other.
-import busboy from 'busboy';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
 export type V2Params = Record<string, string>;
+
+/** No v2 action has more than a dozen fields; past this many the rest are ignored, as the earlier parser did. */
+const MAX_MULTIPART_FIELDS = 200;
 
 export class V2RequestTooLarge extends Error {}
 export class V2RequestUnreadable extends Error {}
@@ -77,21 +79,23 @@ function copyInto(target: V2Params, source: V2Params): void {
   for (const name of Object.keys(source)) target[name] = source[name]!;
 }
 
-function fromMultipart(body: Buffer, contentType: string): Promise<V2Params> {
-  return new Promise((resolve, reject) => {
-    const params = emptyParams();
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: { 'content-type': contentType }, limits: { fields: 200, fieldSize: body.length, files: 0 } });
-    } catch {
-      return reject(new V2RequestUnreadable('Multipart request without a boundary'));
-    }
-    parser.on('field', (name, value) => (params[name] = value));
-    parser.on('file', (_name, stream) => stream.resume());
-    parser.on('error', () => reject(new V2RequestUnreadable('Multipart request body is malformed')));
-    parser.on('close', () => resolve(params));
-    parser.end(body);
-  });
+// Node's own multipart parser (the fetch API's), so the bundle carries no parser of its own.
+async function fromMultipart(body: Buffer, contentType: string): Promise<V2Params> {
+  if (!/;\s*boundary=/i.test(contentType)) throw new V2RequestUnreadable('Multipart request without a boundary');
+  let form: FormData;
+  try {
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new V2RequestUnreadable('Multipart request body is malformed');
+  }
+  const params = emptyParams();
+  let fields = 0;
+  for (const [name, value] of form) {
+    if (typeof value !== 'string') continue;
+    if (++fields > MAX_MULTIPART_FIELDS) break;
+    params[name] = value;
+  }
+  return params;
 }
 
 function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {

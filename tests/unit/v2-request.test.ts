@@ -24,6 +24,14 @@ describe('reading v2 requests', () => {
     expect(params).toEqual({ key: 'k9', action: 'status', order: '123' });
   });
 
+  it('ignores uploaded files in multipart data, and refuses a body without a boundary or that does not parse', async () => {
+    const boundary = 'b0undary';
+    const withFile = `--${boundary}\r\nContent-Disposition: form-data; name="key"\r\n\r\nk1\r\n--${boundary}\r\nContent-Disposition: form-data; name="link"; filename="x.txt"\r\nContent-Type: text/plain\r\n\r\nhttps://x.com/a\r\n--${boundary}--\r\n`;
+    expect(await readV2Params(event(withFile, { 'content-type': `multipart/form-data; boundary=${boundary}` }), 65536)).toEqual({ key: 'k1' });
+    await expect(readV2Params(event('key=k1', { 'content-type': 'multipart/form-data' }), 65536)).rejects.toThrow('Multipart request without a boundary');
+    await expect(readV2Params(event('garbage', { 'content-type': `multipart/form-data; boundary=${boundary}` }), 65536)).rejects.toThrow('Multipart request body is malformed');
+  });
+
   it('reads base64-encoded bodies as API Gateway delivers binary payloads', async () => {
     const params = await readV2Params(event(Buffer.from('key=k&action=balance').toString('base64'), {}, null, true), 65536);
     expect(params).toEqual({ key: 'k', action: 'balance' });
