@@ -12,7 +12,8 @@ import { DynamoApiKeyStore } from '../lambdas/adapters/dynamodb/account-store.js
 import { keys } from '../lambdas/adapters/dynamodb/keys.js';
 import { InMemorySecretStore } from './secret-store.js';
 import { ApiKeyManagement } from '../lambdas/access/application/api-key-management.js';
-import { abuseSourceOf, hashApiKey, isWellFormedApiKey } from '../lambdas/access/domain/api-keys.js';
+import { hashApiKey, isWellFormedApiKey } from '../lambdas/access/domain/api-keys.js';
+import { abuseSourceOf } from '../lambdas/access/domain/caller-address.js';
 import type { ApiKeyDetails } from '../lambdas/access/ports.js';
 import { LOCAL_PEPPER, LOCAL_TABLE_NAME, REPO_ROOT } from './stack.js';
 

@@ -3,15 +3,14 @@ import { describe, expect, it } from 'vitest';
 import {
   API_KEY_PREFIX,
   DEFAULT_API_KEY_LIMITS,
-  abuseSourceOf,
   effectiveLimits,
   generateApiKey,
   generateApiKeyId,
-  isIpAllowed,
   isWellFormedApiKey,
-  parseIpAllowList,
   validateLimits,
 } from '../../lambdas/access/domain/api-keys.js';
+import { abuseSourceOf, isIpAllowed } from '../../lambdas/access/domain/caller-address.js';
+import { parseIpAllowList } from '../../lambdas/access/domain/ip-allow-list.js';
 import { isDomainError } from '../../lambdas/shared/errors.js';
 
 const refusal = (fn: () => unknown): string => {
@@ -145,6 +144,8 @@ describe('IP allow-lists', () => {
     expect(isIpAllowed(parseIpAllowList(['::/0']), '203.0.113.7')).toBe(false);
     expect(isIpAllowed(parseIpAllowList(['0.0.0.0/0']), '2001:db8::1')).toBe(false);
     expect(isIpAllowed(parseIpAllowList(['203.0.113.0/24']), '::ffff:203.0.113.9')).toBe(true);
+    expect(isIpAllowed(parseIpAllowList(['203.0.113.0/24']), '::FFFF:cb00:7109')).toBe(true);
+    expect(isIpAllowed(parseIpAllowList(['::ffff:203.0.113.0/120']), '203.0.113.200')).toBe(true);
   });
 
   it('refuse a caller whose address cannot be read when there is a list', () => {
@@ -161,5 +162,8 @@ describe('abuse sources', () => {
     expect(abuseSourceOf('2001:db8:1:2:bbbb::9')).toBe(abuseSourceOf('2001:db8:1:2:aaaa::1'));
     expect(abuseSourceOf('2001:db8:1:3::1')).not.toBe(abuseSourceOf('2001:db8:1:2::1'));
     expect(abuseSourceOf('garbage')).toBe('unparsable');
+    expect(abuseSourceOf('2001:0DB8:0001:0002:0000:0000:0000:0001')).toBe('2001:db8:1:2::/64');
+    expect(abuseSourceOf('::ffff:c000:201')).toBe('192.0.2.1');
+    expect(abuseSourceOf('fe80::1%eth0')).toBe('unparsable');
   });
 });

@@ -8,9 +8,9 @@ import {
   generateApiKeyId,
   hashApiKey,
   isWellFormedApiKey,
-  parseIpAllowList,
   validateLimits,
 } from '../domain/api-keys.js';
+import { parseIpAllowList } from '../domain/ip-allow-list.js';
 import { DomainError } from '../../shared/errors.js';
 import type { ApiKeyDetails, ApiKeyRegistry, AuditEntry, StoredApiKey } from '../ports.js';
 import type { Clock, SecretStore } from '../../shared/ports.js';

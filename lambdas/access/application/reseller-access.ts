@@ -1,7 +1,8 @@
 // Access checks for every /api/v2 request: who is calling (API key), from where (IP allow-list), how often
 // (per-minute limit, daily order quota), and abuse (bursts of bad keys block a source; bursts of bad requests
 // suspend a key). Keys are looked up by keyed hash only and never logged.
-import { type ApiKeyLimits, DEFAULT_API_KEY_LIMITS, abuseSourceOf, effectiveLimits, hashApiKey, isIpAllowed } from '../domain/api-keys.js';
+import { type ApiKeyLimits, DEFAULT_API_KEY_LIMITS, effectiveLimits, hashApiKey } from '../domain/api-keys.js';
+import { abuseSourceOf, isIpAllowed } from '../domain/caller-address.js';
 import type { AccessCounters, ApiKeyRegistry, StoredApiKey } from '../ports.js';
 import type { Clock, SecretStore } from '../../shared/ports.js';
 import type { Caller } from '../domain/caller.js';
