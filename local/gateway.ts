@@ -200,8 +200,9 @@ function requestParts(req: IncomingMessage, method: string, target: Target, spec
     headers[name] = values.join(',');
     multiValueHeaders[name] = values;
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  // Keyed by names the client chose: "__proto__" must stay a plain parameter, as API Gateway delivers it.
+  const query: Record<string, string> = Object.create(null);
+  const multiQuery: Record<string, string[]> = Object.create(null);
   for (const [name, value] of target.query) {
     query[name] = value;
     (multiQuery[name] ??= []).push(value);

@@ -43,6 +43,11 @@ describe('field names that are Object.prototype names', () => {
     expect(answer[String(order)]).toMatchObject({ charge: '0.09000', currency: 'USD' });
   });
 
+  it('reach the handler as plain names in a query string too, as API Gateway delivers them', async () => {
+    const response = await fetch(`${stack.v2Url}?${new URLSearchParams([['key', key], ['action', 'status'], ['__proto__', 'x'], ['orders', '__proto__']])}`);
+    expect(await response.text()).toBe('{"__proto__":{"error":"Incorrect order ID"}}');
+  });
+
   it('sent as fields of an order, change nothing about it', async () => {
     const before = JSON.parse(await post([['key', key], ['action', 'balance']])).balance;
     const sent = await post([
