@@ -1,0 +1,48 @@
+// The HTTP status of every code a use case can refuse with, for the REST APIs (/api/v1, /admin/v1): one table, so
+// the same refusal answers the same way everywhere. The v2 protocol answers HTTP 200 in its own words instead
+// (reseller/v2-errors.ts).
+import type { AccessRefusal } from '../access/application/reseller-access.js';
+import type { CancelRefusal } from '../orders/application/cancel-orders.js';
+import type { RefillRefusal } from '../orders/domain/refills.js';
+import type { DomainErrorCode } from '../shared/errors.js';
+
+export type ErrorCode = DomainErrorCode | AccessRefusal | CancelRefusal | RefillRefusal | 'unknown_refill' | 'daily_order_limit';
+
+export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
+  invalid_request: 400,
+  invalid_amount: 400,
+  invalid_link: 400,
+  quantity_too_small: 400,
+  quantity_too_large: 400,
+  unknown_service: 400,
+  service_disabled: 400,
+  invalid_key: 401,
+  key_suspended: 403,
+  ip_not_allowed: 403,
+  unknown_order: 404,
+  unknown_wallet: 404,
+  unknown_refill: 404,
+  insufficient_funds: 409,
+  already_applied: 409,
+  refund_exceeds_charge: 409,
+  link_busy: 409,
+  wallet_busy: 409,
+  cancel_not_available: 409,
+  order_finished: 409,
+  order_being_submitted: 409,
+  refill_not_available: 409,
+  order_not_completed: 409,
+  refill_period_over: 409,
+  refill_already_requested: 409,
+  order_not_at_provider: 409,
+  provider_refused: 409,
+  rate_limited: 429,
+  source_blocked: 429,
+  daily_order_limit: 429,
+  provider_unreachable: 503,
+  provider_unconfirmed: 503,
+};
+
+export function httpStatusOf(code: ErrorCode): number {
+  return HTTP_STATUS_OF[code];
+}
