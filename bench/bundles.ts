@@ -54,7 +54,9 @@ export async function benchBundles(print: (line: string) => void = console.log):
     print('');
     print(`Largest parts of each bundle (bytes in the minified output, top ${TOP_INPUTS}):`);
     for (const entry of entries) {
-      const names = Object.entries(FUNCTIONS).filter(([, f]) => f.entry === entry).map(([name]) => name);
+      const names = Object.entries(FUNCTIONS)
+        .filter(([, f]) => f.entry === entry)
+        .map(([name]) => name);
       print(`  ${relative('lambdas', entry)} (${names.join(', ')}):`);
       for (const { name, bytes } of largestParts(bundles.get(entry)!).slice(0, TOP_INPUTS)) print(`    ${kb(bytes).padStart(9)}  ${name}`);
     }

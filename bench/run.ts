@@ -57,7 +57,11 @@ async function timedBlocks<A, B>(blocks: number, aCount: number, bCount: number,
   const latencies = { a: [] as number[], b: [] as number[] };
   const outcomes = { a: [] as A[], b: [] as B[] };
   const ratios: number[] = [];
-  const p50 = (list: number[]) => percentile([...list].sort((x, y) => x - y), 50);
+  const p50 = (list: number[]) =>
+    percentile(
+      [...list].sort((x, y) => x - y),
+      50,
+    );
   for (let block = 0; block < blocks; block++) {
     const round = { a: [] as number[], b: [] as number[] };
     for (let i = 0; i < aCount; i++) {
@@ -91,7 +95,14 @@ async function postForm(url: string, fields: Record<string, string>): Promise<{ 
 
 async function latencyPhase(): Promise<void> {
   const workDir = mkdtempSync(join(tmpdir(), 'codex-bench-'));
-  const stack = await startStackProcess({ workDir, env: { CODEX_PROVIDER_SPEED: '1', CODEX_POLL_MS: '3000', ...(process.env.CODEX_WORKFLOW_CONCURRENCY ? { CODEX_WORKFLOW_CONCURRENCY: process.env.CODEX_WORKFLOW_CONCURRENCY } : {}) } });
+  const stack = await startStackProcess({
+    workDir,
+    env: {
+      CODEX_PROVIDER_SPEED: '1',
+      CODEX_POLL_MS: '3000',
+      ...(process.env.CODEX_WORKFLOW_CONCURRENCY ? { CODEX_WORKFLOW_CONCURRENCY: process.env.CODEX_WORKFLOW_CONCURRENCY } : {}),
+    },
+  });
   try {
     await new Promise((r) => setTimeout(r, 5_000));
     const restBytes = treeResidentBytes(stack.child.pid!);
@@ -109,7 +120,16 @@ async function latencyPhase(): Promise<void> {
     const wallets = 64;
     const keys: string[] = [];
     for (let i = 0; i < wallets; i++) {
-      keys.push((await seedReseller(deps, { id: `bench-${i}`, email: `bench-${i}@codex.local`, walletId: `wallet-bench-${i}`, deposit: '1000000.00' }, undefined, BENCH_LIMITS)).apiKey);
+      keys.push(
+        (
+          await seedReseller(
+            deps,
+            { id: `bench-${i}`, email: `bench-${i}@codex.local`, walletId: `wallet-bench-${i}`, deposit: '1000000.00' },
+            undefined,
+            BENCH_LIMITS,
+          )
+        ).apiKey,
+      );
     }
 
     print('');
@@ -164,7 +184,13 @@ async function latencyPhase(): Promise<void> {
     print('Order acceptance over HTTP (POST /api/v2 action=add), many wallets:');
     for (const concurrency of [1, 4, 16, 32]) {
       const add = (i: number, worker: number) =>
-        postForm(stack.demo.v2Url, { key: keys[(worker * 7 + i) % wallets]!, action: 'add', service: '1', link: `https://youtube.com/watch?v=bench${i}`, quantity: '1000' });
+        postForm(stack.demo.v2Url, {
+          key: keys[(worker * 7 + i) % wallets]!,
+          action: 'add',
+          service: '1',
+          link: `https://youtube.com/watch?v=bench${i}`,
+          quantity: '1000',
+        });
       await timed(concurrency, 40, add);
       const r = await timed(concurrency, 1000, add);
       const failures = r.outcomes.filter((o) => o.status !== 200 || o.body.order === undefined).length;
@@ -178,14 +204,23 @@ async function latencyPhase(): Promise<void> {
 
     print('');
     print('One hot wallet (funded for 150 orders, 400 requests):');
-    const hot = await seedReseller(deps, { id: 'bench-hot', email: 'hot@codex.local', walletId: 'wallet-bench-hot', deposit: '135.00' }, undefined, BENCH_LIMITS);
+    const hot = await seedReseller(
+      deps,
+      { id: 'bench-hot', email: 'hot@codex.local', walletId: 'wallet-bench-hot', deposit: '135.00' },
+      undefined,
+      BENCH_LIMITS,
+    );
     for (const concurrency of [16]) {
-      const r = await timed(concurrency, 400, (i) => postForm(stack.demo.v2Url, { key: hot.apiKey, action: 'add', service: '1', link: `https://youtube.com/watch?v=hot${i}`, quantity: '1000' }));
+      const r = await timed(concurrency, 400, (i) =>
+        postForm(stack.demo.v2Url, { key: hot.apiKey, action: 'add', service: '1', link: `https://youtube.com/watch?v=hot${i}`, quantity: '1000' }),
+      );
       const orders = r.outcomes.filter((o) => o.body.order !== undefined).length;
       const noFunds = r.outcomes.filter((o) => o.body.error === 'Not enough funds on balance').length;
       const serverErrors = r.outcomes.filter((o) => o.status >= 500).length;
       const other = r.outcomes.length - orders - noFunds;
-      print(`  concurrency ${concurrency}: ${orders} orders, ${noFunds} insufficient-funds answers, ${other} other answers, ${serverErrors} 5xx; p50 ${ms(r.p50)}, p99 ${ms(r.p99)}  [every request answered with an order or a clear insufficient-funds error: ${verdict(orders === 150 && noFunds === 250 && other === 0)}]`);
+      print(
+        `  concurrency ${concurrency}: ${orders} orders, ${noFunds} insufficient-funds answers, ${other} other answers, ${serverErrors} 5xx; p50 ${ms(r.p50)}, p99 ${ms(r.p99)}  [every request answered with an order or a clear insufficient-funds error: ${verdict(orders === 150 && noFunds === 250 && other === 0)}]`,
+      );
     }
 
     await new Promise((r) => setTimeout(r, 5_000));
@@ -216,9 +251,25 @@ async function bareTransaction(deps: LocalServices, id: string, worker: number):
   await deps.db.send(
     new TransactWriteCommand({
       TransactItems: [
-        { Put: { TableName: 'codex', Item: { pk: `BENCH#${id}`, sk: 'ORDER', quantity: 1000, link: 'https://youtube.com/watch?v=x' }, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Update: { TableName: 'codex', Key: { pk: `BENCH#W${worker}`, sk: 'WALLET' }, UpdateExpression: 'SET balance = balance - :a, seq = seq + :one', ConditionExpression: 'balance >= :a', ExpressionAttributeValues: { ':a': 900_000, ':one': 1 } } },
-        { Put: { TableName: 'codex', Item: { pk: `BENCH#W${worker}`, sk: `LEDGER#${id}`, amount: -900_000 }, ConditionExpression: 'attribute_not_exists(pk)' } },
+        {
+          Put: {
+            TableName: 'codex',
+            Item: { pk: `BENCH#${id}`, sk: 'ORDER', quantity: 1000, link: 'https://youtube.com/watch?v=x' },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Update: {
+            TableName: 'codex',
+            Key: { pk: `BENCH#W${worker}`, sk: 'WALLET' },
+            UpdateExpression: 'SET balance = balance - :a, seq = seq + :one',
+            ConditionExpression: 'balance >= :a',
+            ExpressionAttributeValues: { ':a': 900_000, ':one': 1 },
+          },
+        },
+        {
+          Put: { TableName: 'codex', Item: { pk: `BENCH#W${worker}`, sk: `LEDGER#${id}`, amount: -900_000 }, ConditionExpression: 'attribute_not_exists(pk)' },
+        },
       ],
     }),
   );
@@ -230,7 +281,17 @@ async function costPhase(): Promise<void> {
   try {
     // Many wallets, so the figures are those of the ordinary path, not of retries on one contended wallet.
     const keys: string[] = [];
-    for (let i = 0; i < 32; i++) keys.push((await seedReseller(stack.deps, { id: `cost-${i}`, email: `cost-${i}@codex.local`, walletId: `wallet-cost-${i}`, deposit: '1000.00' }, undefined, BENCH_LIMITS)).apiKey);
+    for (let i = 0; i < 32; i++)
+      keys.push(
+        (
+          await seedReseller(
+            stack.deps,
+            { id: `cost-${i}`, email: `cost-${i}@codex.local`, walletId: `wallet-cost-${i}`, deposit: '1000.00' },
+            undefined,
+            BENCH_LIMITS,
+          )
+        ).apiKey,
+      );
     stack.capacity!.reset();
     stack.pollReports.length = 0;
     const addsBefore = stack.provider.calls.add ?? 0;
@@ -257,7 +318,9 @@ async function costPhase(): Promise<void> {
       if (name === 'local-stack') continue;
       lifeWrite += totals.write;
       lifeRead += totals.read;
-      print(`  ${name.padEnd(18)} ${(totals.write / orders).toFixed(2)} WCU, ${(totals.read / orders).toFixed(2)} RCU, ${(totals.calls / orders).toFixed(2)} DynamoDB calls per order`);
+      print(
+        `  ${name.padEnd(18)} ${(totals.write / orders).toFixed(2)} WCU, ${(totals.read / orders).toFixed(2)} RCU, ${(totals.calls / orders).toFixed(2)} DynamoDB calls per order`,
+      );
     }
     print(`  write units at acceptance: ${(acceptance.write / orders).toFixed(2)} per order  [target <= 10: ${verdict(acceptance.write / orders <= 10)}]`);
     print(`  write units over the order's life: ${(lifeWrite / orders).toFixed(2)} per order  [target <= 20: ${verdict(lifeWrite / orders <= 20)}]`);
@@ -265,14 +328,18 @@ async function costPhase(): Promise<void> {
     const executions = ids.map((id) => stack.workflow.executions.get(`order-${id}`)!).filter(Boolean);
     const transitions = executions.map((e) => e.transitions);
     const maxTransitions = Math.max(...transitions);
-    print(`  state transitions per completed order: mean ${(transitions.reduce((a, b) => a + b, 0) / transitions.length).toFixed(2)}, max ${maxTransitions}  [target <= 10: ${verdict(maxTransitions <= 10)}]`);
+    print(
+      `  state transitions per completed order: mean ${(transitions.reduce((a, b) => a + b, 0) / transitions.length).toFixed(2)}, max ${maxTransitions}  [target <= 10: ${verdict(maxTransitions <= 10)}]`,
+    );
     const adds = (stack.provider.calls.add ?? 0) - addsBefore;
     const statusCalls = (stack.provider.calls.status ?? 0) - statusBefore;
     const polled = stack.pollReports.reduce((sum, r) => sum + r.polled, 0);
     const fewestPossible = stack.pollReports.reduce((sum, r) => sum + Math.ceil(r.polled / 100), 0);
     const ticks = stack.pollReports.filter((r) => r.polled > 0).length;
     print(`  provider calls per order: ${(adds / orders).toFixed(2)} add, ${(statusCalls / orders).toFixed(3)} status`);
-    print(`  status calls: ${statusCalls} for ${polled} order-polls over ${ticks} ticks; one call per started 100 orders per tick would be ${fewestPossible}  [target <= 1 per 100 orders polled per tick: ${verdict(statusCalls <= fewestPossible)}]`);
+    print(
+      `  status calls: ${statusCalls} for ${polled} order-polls over ${ticks} ticks; one call per started 100 orders per tick would be ${fewestPossible}  [target <= 1 per 100 orders polled per tick: ${verdict(statusCalls <= fewestPossible)}]`,
+    );
     print('');
     print("Read units per status check (one caller's 100 orders, placed alternately with another caller's):");
     const own = await recentOrders(stack.v2Url, keys[0]!, 100, keys[1]!);
@@ -285,10 +352,15 @@ async function costPhase(): Promise<void> {
     const singleUnits = await readUnits((i) => postForm(stack.v2Url, { key: keys[0]!, action: 'status', order: String(own[i % own.length]) }));
     const multiUnits = await readUnits(() => postForm(stack.v2Url, { key: keys[0]!, action: 'status', orders: own.join(',') }));
     const lookupUnits = await readUnits(() => Promise.all(own.map((id) => postForm(stack.v2Url, { key: keys[0]!, action: 'status', order: String(id) }))));
-    print(`  single id ${singleUnits.toFixed(2)} RCU; 100 ids ${multiUnits.toFixed(2)} RCU in one request, ${lookupUnits.toFixed(2)} RCU as 100 single requests`);
+    print(
+      `  single id ${singleUnits.toFixed(2)} RCU; 100 ids ${multiUnits.toFixed(2)} RCU in one request, ${lookupUnits.toFixed(2)} RCU as 100 single requests`,
+    );
     print('');
     print('API key check (ResellerAccess.check, in process, key record cached):');
-    const { key } = await stack.deps.keyManagement.createApiKey(stack.reseller.id, stack.reseller.walletId, { label: 'bench', limits: { requestsPerMinute: 100_000 } });
+    const { key } = await stack.deps.keyManagement.createApiKey(stack.reseller.id, stack.reseller.walletId, {
+      label: 'bench',
+      limits: { requestsPerMinute: 100_000 },
+    });
     const checks: number[] = [];
     let refused = 0;
     for (let i = 0; i < 3000; i++) {
@@ -299,7 +371,9 @@ async function costPhase(): Promise<void> {
     }
     checks.sort((a, b) => a - b);
     const p50 = percentile(checks.slice(500), 50);
-    print(`  p50 ${p50.toFixed(3)} ms, p99 ${percentile(checks.slice(500), 99).toFixed(3)} ms over 2,500 warm checks (${refused} refused)  [target <= 1 ms p50: ${verdict(p50 <= 1 && refused === 0)}]`);
+    print(
+      `  p50 ${p50.toFixed(3)} ms, p99 ${percentile(checks.slice(500), 99).toFixed(3)} ms over 2,500 warm checks (${refused} refused)  [target <= 1 ms p50: ${verdict(p50 <= 1 && refused === 0)}]`,
+    );
   } finally {
     await stack.stop();
   }

@@ -11,16 +11,70 @@ export interface FunctionSpec {
 }
 
 export const FUNCTIONS = {
-  resellerApi: { entry: 'lambdas/reseller/v2-handler.ts', handler: 'handler', description: 'Reseller API (SMM panel API v2)', timeoutSeconds: 15, memoryMb: 1024 },
-  apiAuthorizer: { entry: 'lambdas/reseller/authorizer-handler.ts', handler: 'handler', description: 'Reseller API authorizer: picks the usage plan of header-key requests', timeoutSeconds: 5, memoryMb: 512 },
+  resellerApi: {
+    entry: 'lambdas/reseller/v2-handler.ts',
+    handler: 'handler',
+    description: 'Reseller API (SMM panel API v2)',
+    timeoutSeconds: 15,
+    memoryMb: 1024,
+  },
+  apiAuthorizer: {
+    entry: 'lambdas/reseller/authorizer-handler.ts',
+    handler: 'handler',
+    description: 'Reseller API authorizer: picks the usage plan of header-key requests',
+    timeoutSeconds: 5,
+    memoryMb: 512,
+  },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
-  startOrderWorkflow: { entry: 'lambdas/orders/handlers/start-workflow-handler.ts', handler: 'handler', description: 'Starts the workflow of each committed order', timeoutSeconds: 30, memoryMb: 256 },
-  submitOrder: { entry: 'lambdas/orders/handlers/submit-order-handler.ts', handler: 'handler', description: 'Workflow step: submit to the provider', timeoutSeconds: 40, memoryMb: 512 },
-  giveUpSubmission: { entry: 'lambdas/orders/handlers/give-up-submission-handler.ts', handler: 'handler', description: 'Workflow step: decide after failed submissions', timeoutSeconds: 15, memoryMb: 256 },
-  awaitCompletion: { entry: 'lambdas/orders/handlers/await-completion-handler.ts', handler: 'handler', description: 'Workflow step: park the callback token', timeoutSeconds: 15, memoryMb: 256 },
-  finalizeOrder: { entry: 'lambdas/orders/handlers/finalize-order-handler.ts', handler: 'handler', description: 'Workflow step: settle and refund', timeoutSeconds: 30, memoryMb: 512 },
-  pollProviders: { entry: 'lambdas/orders/handlers/poll-providers-handler.ts', handler: 'handler', description: 'Batch status poller', timeoutSeconds: 55, memoryMb: 512 },
-  sweepOrders: { entry: 'lambdas/orders/handlers/sweep-orders-handler.ts', handler: 'handler', description: 'Restarts order workflows that stalled', timeoutSeconds: 120, memoryMb: 256 },
+  startOrderWorkflow: {
+    entry: 'lambdas/orders/handlers/start-workflow-handler.ts',
+    handler: 'handler',
+    description: 'Starts the workflow of each committed order',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  submitOrder: {
+    entry: 'lambdas/orders/handlers/submit-order-handler.ts',
+    handler: 'handler',
+    description: 'Workflow step: submit to the provider',
+    timeoutSeconds: 40,
+    memoryMb: 512,
+  },
+  giveUpSubmission: {
+    entry: 'lambdas/orders/handlers/give-up-submission-handler.ts',
+    handler: 'handler',
+    description: 'Workflow step: decide after failed submissions',
+    timeoutSeconds: 15,
+    memoryMb: 256,
+  },
+  awaitCompletion: {
+    entry: 'lambdas/orders/handlers/await-completion-handler.ts',
+    handler: 'handler',
+    description: 'Workflow step: park the callback token',
+    timeoutSeconds: 15,
+    memoryMb: 256,
+  },
+  finalizeOrder: {
+    entry: 'lambdas/orders/handlers/finalize-order-handler.ts',
+    handler: 'handler',
+    description: 'Workflow step: settle and refund',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+  },
+  pollProviders: {
+    entry: 'lambdas/orders/handlers/poll-providers-handler.ts',
+    handler: 'handler',
+    description: 'Batch status poller',
+    timeoutSeconds: 55,
+    memoryMb: 512,
+  },
+  sweepOrders: {
+    entry: 'lambdas/orders/handlers/sweep-orders-handler.ts',
+    handler: 'handler',
+    description: 'Restarts order workflows that stalled',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -88,7 +142,8 @@ export function apiMethods(routes: readonly RouteSpec[] = ROUTES): ApiMethodSpec
     if (!PATH.test(route.path)) throw new Error(`Route path ${route.path}: use literal and {name} segments, no trailing slash`);
     if (!(route.function in FUNCTIONS)) throw new Error(`Route ${route.path}: no function ${route.function}`);
     const authorizer = route.auth === 'none' ? undefined : AUTHORIZERS[route.auth];
-    if (route.auth !== 'none' && !authorizer) throw new Error(`Route ${route.path} uses auth kind ${route.auth}, which has no authorizer yet (AUTHORIZERS in lambdas/functions.ts)`);
+    if (route.auth !== 'none' && !authorizer)
+      throw new Error(`Route ${route.path} uses auth kind ${route.auth}, which has no authorizer yet (AUTHORIZERS in lambdas/functions.ts)`);
     const shape = route.path.replace(/\{[^}]+\}/g, '{}');
     for (const method of [...route.methods, ...(route.methods.includes('GET') ? ['HEAD' as const] : [])]) {
       if (seen.has(`${method} ${shape}`)) throw new Error(`Two routes serve ${method} ${route.path}`);

@@ -23,7 +23,16 @@ import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { type AuthKind, type AuthorizerSpec, apiFunctionNames, apiMethods, FUNCTIONS, type FunctionName, ROUTES, type RouteSpec } from '../lambdas/functions.js';
+import {
+  type AuthKind,
+  type AuthorizerSpec,
+  apiFunctionNames,
+  apiMethods,
+  FUNCTIONS,
+  type FunctionName,
+  ROUTES,
+  type RouteSpec,
+} from '../lambdas/functions.js';
 import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lambdas/access/domain/tiers.js';
 import { CodexFunction } from './codex-function.js';
 
@@ -57,7 +66,9 @@ export class ResellerApi extends Construct {
     const { stage, table, apiKeyPepper, environment, logRemovalPolicy, throttle = { rateLimit: 200, burstLimit: 400 }, routes = ROUTES } = props;
     const sharedKeyThrottle = props.sharedKeyThrottle ?? throttle;
     const names = gatewayNames(stage);
-    this.functions = new Map(apiFunctionNames(routes).map((name) => [name, new CodexFunction(this, name, { spec: FUNCTIONS[name], environment, logRemovalPolicy })]));
+    this.functions = new Map(
+      apiFunctionNames(routes).map((name) => [name, new CodexFunction(this, name, { spec: FUNCTIONS[name], environment, logRemovalPolicy })]),
+    );
     const fn = (name: FunctionName): CodexFunction => {
       const created = this.functions.get(name);
       if (!created) throw new Error(`No route or authorizer of the API uses the function ${name}`);
@@ -82,7 +93,9 @@ export class ResellerApi extends Construct {
         stageName: stage,
         throttlingRateLimit: throttle.rateLimit,
         throttlingBurstLimit: throttle.burstLimit,
-        accessLogDestination: new LogGroupLogDestination(new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy })),
+        accessLogDestination: new LogGroupLogDestination(
+          new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy }),
+        ),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
       },
     });
@@ -91,7 +104,12 @@ export class ResellerApi extends Construct {
     this.usagePlans = Object.fromEntries(
       TIER_NAMES.map((tier) => [
         tier,
-        this.api.addUsagePlan(`${tier}UsagePlan`, { name: names.usagePlan(tier), description: `Resellers of the ${tier} tier`, throttle: gatewayThrottle(tier), apiStages }),
+        this.api.addUsagePlan(`${tier}UsagePlan`, {
+          name: names.usagePlan(tier),
+          description: `Resellers of the ${tier} tier`,
+          throttle: gatewayThrottle(tier),
+          apiStages,
+        }),
       ]),
     ) as Record<TierName, UsagePlan>;
 

@@ -95,7 +95,9 @@ async function findKey(table: AccessTable, reference: string): Promise<ApiKeyDet
   }
   if (matches.length === 0) throw new AccessCommandError(`No API key matches "${reference}"`);
   if (matches.length > 1) {
-    throw new AccessCommandError(`"${reference}" matches ${matches.length} keys; give the key id:\n${matches.map((k) => `  ${label(k)} ${k.status}`).join('\n')}`);
+    throw new AccessCommandError(
+      `"${reference}" matches ${matches.length} keys; give the key id:\n${matches.map((k) => `  ${label(k)} ${k.status}`).join('\n')}`,
+    );
   }
   return matches[0]!;
 }

@@ -28,9 +28,23 @@ function jarDirectory(): string {
 
 export async function startDynamoLocal(options: { port: number; dataDir?: string }): Promise<DynamoLocal> {
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
-  if (java.error || java.status !== 0) throw new JavaMissing('Java 17 or newer is needed to run DynamoDB Local: install a JDK (for example `apt-get install openjdk-17-jre-headless`) and try again.');
+  if (java.error || java.status !== 0)
+    throw new JavaMissing(
+      'Java 17 or newer is needed to run DynamoDB Local: install a JDK (for example `apt-get install openjdk-17-jre-headless`) and try again.',
+    );
   const dir = jarDirectory();
-  const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx384m', '-XX:+UseParallelGC', '-XX:ParallelGCThreads=2', '-jar', join(dir, 'DynamoDBLocal.jar'), '-port', String(options.port), '-sharedDb', '-disableTelemetry'];
+  const args = [
+    `-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`,
+    '-Xmx384m',
+    '-XX:+UseParallelGC',
+    '-XX:ParallelGCThreads=2',
+    '-jar',
+    join(dir, 'DynamoDBLocal.jar'),
+    '-port',
+    String(options.port),
+    '-sharedDb',
+    '-disableTelemetry',
+  ];
   args.push(...(options.dataDir ? ['-dbPath', options.dataDir] : ['-inMemory']));
   // DynamoDB Local writes a metadata file into its working directory: keep it out of the repository.
   const child = spawn('java', args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: options.dataDir ?? tmpdir() });

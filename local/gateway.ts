@@ -63,7 +63,9 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
     if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
     const [status, text] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad request'];
     const body = JSON.stringify({ error: text });
-    socket.end(`HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -106,7 +108,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, served: ServedM
   if (spec.authorizer) {
     const name = spec.authorizer.function;
     const methodArn = `arn:aws:execute-api:${REGION}:${ACCOUNT}:local/${STAGE}/${method}${target.path}`;
-    const event: APIGatewayRequestAuthorizerEvent = { type: 'REQUEST', methodArn, ...request, requestContext: { ...request.requestContext, authorizer: undefined } };
+    const event: APIGatewayRequestAuthorizerEvent = {
+      type: 'REQUEST',
+      methodArn,
+      ...request,
+      requestContext: { ...request.requestContext, authorizer: undefined },
+    };
     const outcome = await runRequestAuthorizer(event, async () => (await load(name))(event, lambdaContext(name, requestId)), spec.authorizer.returnsUsageKey);
     if ('failure' in outcome) {
       log('ERROR', 'authorizer failed', { function: name, error: errorFields(outcome.failure) });
@@ -191,7 +198,14 @@ type RequestParts = Omit<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'req
   requestContext: Omit<APIGatewayProxyEvent['requestContext'], 'authorizer'>;
 };
 
-function requestParts(req: IncomingMessage, method: string, target: Target, spec: ServedMethod, params: Record<string, string>, requestId: string): RequestParts {
+function requestParts(
+  req: IncomingMessage,
+  method: string,
+  target: Target,
+  spec: ServedMethod,
+  params: Record<string, string>,
+  requestId: string,
+): RequestParts {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -272,7 +286,12 @@ function proxyResponse(result: unknown): { status: number; headers: Record<strin
     if (!Array.isArray(values) || !values.every(isScalar)) return undefined;
     merged[name.toLowerCase()] = values.map(String);
   }
-  if (Object.entries(merged).some(([name, value]) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name) || (Array.isArray(value) ? value : [value]).some((v) => /[^\t\x20-\x7e\x80-\xff]/.test(v)))) return undefined;
+  if (
+    Object.entries(merged).some(
+      ([name, value]) => !/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(name) || (Array.isArray(value) ? value : [value]).some((v) => /[^\t\x20-\x7e\x80-\xff]/.test(v)),
+    )
+  )
+    return undefined;
   const bytes = isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
   return { status: statusCode, headers: { ...merged, 'content-length': String(bytes.length) }, body: bytes };
 }
@@ -312,4 +331,5 @@ function log(level: 'WARN' | 'ERROR', message: string, fields: Record<string, un
   console.error(JSON.stringify({ level, message, service: 'local-gateway', timestamp: new Date().toISOString(), ...fields }));
 }
 
-const errorFields = (error: unknown) => (error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) });
+const errorFields = (error: unknown) =>
+  error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { message: String(error) };

@@ -8,7 +8,11 @@ export type AuthorizerOutcome =
   /** API Gateway answers 500: the authorizer threw, or returned something it cannot read. */
   | { failure: unknown };
 
-export async function runRequestAuthorizer(event: APIGatewayRequestAuthorizerEvent, invoke: () => Promise<unknown>, requireUsageKey: boolean): Promise<AuthorizerOutcome> {
+export async function runRequestAuthorizer(
+  event: APIGatewayRequestAuthorizerEvent,
+  invoke: () => Promise<unknown>,
+  requireUsageKey: boolean,
+): Promise<AuthorizerOutcome> {
   const started = Date.now();
   let result: APIGatewayAuthorizerResult;
   try {
@@ -39,4 +43,10 @@ export async function runRequestAuthorizer(event: APIGatewayRequestAuthorizerEve
 
 export const isScalar = (value: unknown) => ['string', 'number', 'boolean'].includes(typeof value);
 const listOf = (value: unknown): string[] => (Array.isArray(value) ? value : typeof value === 'string' ? [value] : []);
-const wildcard = (pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+const wildcard = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );

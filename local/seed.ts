@@ -23,8 +23,20 @@ const service = (
   providerServiceId: string,
   flags: Partial<Pick<Service, 'refill' | 'cancel' | 'dripfeed' | 'refillDays' | 'exclusiveLink' | 'packageSize'>> = {},
 ): Omit<Service, 'providerId'> => ({
-  id, name, type, category, ratePer1000: parseMoney(rate), costPer1000: parseMoney(cost), min, max, providerServiceId,
-  refill: false, cancel: false, dripfeed: false, enabled: true, ...flags,
+  id,
+  name,
+  type,
+  category,
+  ratePer1000: parseMoney(rate),
+  costPer1000: parseMoney(cost),
+  min,
+  max,
+  providerServiceId,
+  refill: false,
+  cancel: false,
+  dripfeed: false,
+  enabled: true,
+  ...flags,
 });
 
 /** One service of every type the reseller API supports, each fulfilled by a demo provider service. */
@@ -49,7 +61,10 @@ export const DEMO_SERVICES: Omit<Service, 'providerId'>[] = [
   service(18, 'Website Traffic from Google [Keywords]', 'SEO', 'Website Traffic', '3.20', '2.20', 100, 100_000, '118', { cancel: true }),
   service(19, 'Telegram Members [Invites from Groups]', 'Invites from Groups', 'Telegram', '13.00', '9.00', 100, 10_000, '119', { refill: true, cancel: true }),
   service(20, 'Instagram Auto Likes [Subscription]', 'Subscriptions', 'Instagram Auto', '0.90', '0.60', 50, 5000, '120', { cancel: true }),
-  service(21, 'YouTube Live Stream Viewers [one order per link]', 'Default', 'YouTube', '1.80', '1.00', 50, 10_000, '101', { cancel: true, exclusiveLink: true }),
+  service(21, 'YouTube Live Stream Viewers [one order per link]', 'Default', 'YouTube', '1.80', '1.00', 50, 10_000, '101', {
+    cancel: true,
+    exclusiveLink: true,
+  }),
 ];
 
 export async function seedCatalog(deps: LocalServices, provider: { apiUrl: string; timeoutMs: number }): Promise<void> {

@@ -28,7 +28,16 @@ export async function startStackProcess(options: { workDir: string; persistDir?:
   const args = ['local/main.ts', ...(options.persistDir ? ['--persist', options.persistDir] : [])];
   const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), args, {
     cwd: REPO_ROOT,
-    env: { ...process.env, PORT: String(port), CODEX_DEMO_FILE: demoFile, CODEX_PROVIDER_SPEED: '10', CODEX_POLL_MS: '300', CODEX_DEMO_KEY_RPM: '10000', LOG_LEVEL: 'WARN', ...options.env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      CODEX_DEMO_FILE: demoFile,
+      CODEX_PROVIDER_SPEED: '10',
+      CODEX_POLL_MS: '300',
+      CODEX_DEMO_KEY_RPM: '10000',
+      LOG_LEVEL: 'WARN',
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -142,11 +142,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await seedCatalog(deps, { apiUrl: provider.url, timeoutMs: options.providerTimeoutMs ?? 5_000 });
     const keyFile = dataDir ? join(dataDir, 'demo-reseller-key.txt') : undefined;
     const savedKey = keyFile && existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
-    const reseller = await seedReseller(deps, DEMO_RESELLER, savedKey, options.demoKeyRequestsPerMinute ? { requestsPerMinute: options.demoKeyRequestsPerMinute } : undefined);
+    const reseller = await seedReseller(
+      deps,
+      DEMO_RESELLER,
+      savedKey,
+      options.demoKeyRequestsPerMinute ? { requestsPerMinute: options.demoKeyRequestsPerMinute } : undefined,
+    );
     if (keyFile) writeFileSync(keyFile, reseller.apiKey, { mode: 0o600 });
 
     const startWorkflow = await loadFunction('startOrderWorkflow', REPO_ROOT);
-    const poller = startStreamPoller({ endpoint: dynamo.endpoint, streamArn, onBatch: (event: DynamoDBStreamEvent) => startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')) });
+    const poller = startStreamPoller({
+      endpoint: dynamo.endpoint,
+      streamArn,
+      onBatch: (event: DynamoDBStreamEvent) => startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
+    });
     cleanups.push(() => poller.stop());
 
     // No workflow survives a stop, so every open order's workflow starts again; each step is idempotent.
@@ -156,18 +165,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const schedule of SCHEDULES) {
       const fn = await loadFunction(schedule.function, REPO_ROOT);
       let running = false;
-      const timer = setInterval(async () => {
-        if (running) return;
-        running = true;
-        try {
-          const result = await fn({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext(schedule.function, 'schedule'));
-          if (options.measure && schedule.function === 'pollProviders') pollReports.push(...(result as PollReport[]));
-        } catch (error) {
-          console.error(`local schedule ${schedule.function} failed:`, (error as Error).message);
-        } finally {
-          running = false;
-        }
-      }, intervals[schedule.function as keyof typeof intervals] ?? schedule.localEveryMs);
+      const timer = setInterval(
+        async () => {
+          if (running) return;
+          running = true;
+          try {
+            const result = await fn({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext(schedule.function, 'schedule'));
+            if (options.measure && schedule.function === 'pollProviders') pollReports.push(...(result as PollReport[]));
+          } catch (error) {
+            console.error(`local schedule ${schedule.function} failed:`, (error as Error).message);
+          } finally {
+            running = false;
+          }
+        },
+        intervals[schedule.function as keyof typeof intervals] ?? schedule.localEveryMs,
+      );
       cleanups.push(() => clearInterval(timer));
     }
 
@@ -191,7 +203,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       mkdirSync(dirname(options.demoFile), { recursive: true });
       writeFileSync(
         options.demoFile,
-        JSON.stringify({ apiBase: stack.apiBase, v2Url: stack.v2Url, health: `${stack.apiBase}/health`, providerUrl: provider.url, dynamoEndpoint: dynamo.endpoint, reseller: { email: reseller.email, apiKey: reseller.apiKey } }, null, 2) + '\n',
+        JSON.stringify(
+          {
+            apiBase: stack.apiBase,
+            v2Url: stack.v2Url,
+            health: `${stack.apiBase}/health`,
+            providerUrl: provider.url,
+            dynamoEndpoint: dynamo.endpoint,
+            reseller: { email: reseller.email, apiKey: reseller.apiKey },
+          },
+          null,
+          2,
+        ) + '\n',
         { mode: 0o600 },
       );
     }

@@ -3,8 +3,17 @@
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 
-export function startStreamPoller(options: { endpoint: string; streamArn: string; onBatch: (event: DynamoDBStreamEvent) => Promise<unknown>; intervalMs?: number }) {
-  const client = new DynamoDBStreamsClient({ endpoint: options.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+export function startStreamPoller(options: {
+  endpoint: string;
+  streamArn: string;
+  onBatch: (event: DynamoDBStreamEvent) => Promise<unknown>;
+  intervalMs?: number;
+}) {
+  const client = new DynamoDBStreamsClient({
+    endpoint: options.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   const iterators = new Map<string, string>();
   const finished = new Set<string>();
   let stopped = false;

@@ -109,7 +109,11 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     const waitTimeOverrides =
       this.options.waitDelayMs === undefined
         ? undefined
-        : Object.fromEntries(Object.entries(this.definition.States).filter(([, state]) => state.Type === 'Wait').map(([stateName]) => [stateName, this.options.waitDelayMs!]));
+        : Object.fromEntries(
+            Object.entries(this.definition.States)
+              .filter(([, state]) => state.Type === 'Wait')
+              .map(([stateName]) => [stateName, this.options.waitDelayMs!]),
+          );
     const execution = this.machine.run(input, {
       overrides: {
         taskResourceLocalHandlers: handlers as never,
@@ -123,20 +127,22 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     void (async () => {
       for await (const event of execution.eventLogs) if (event.type === 'StateEntered') record.transitions++;
     })().catch(() => undefined);
-    execution.result.then(
-      (output) => {
-        record.status = output === null && this.stopped ? 'ABORTED' : 'SUCCEEDED';
-        record.output = output;
-      },
-      (error: Error) => {
-        record.status = 'FAILED';
-        record.error = `${error.name}: ${error.message}`;
-      },
-    ).finally(() => {
-      this.aborts.delete(name);
-      this.waiting.delete(token);
-      this.options.onExecutionEnd?.(record);
-    });
+    execution.result
+      .then(
+        (output) => {
+          record.status = output === null && this.stopped ? 'ABORTED' : 'SUCCEEDED';
+          record.output = output;
+        },
+        (error: Error) => {
+          record.status = 'FAILED';
+          record.error = `${error.name}: ${error.message}`;
+        },
+      )
+      .finally(() => {
+        this.aborts.delete(name);
+        this.waiting.delete(token);
+        this.options.onExecutionEnd?.(record);
+      });
   }
 }
 

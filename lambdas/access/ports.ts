@@ -59,10 +59,7 @@ export interface AuditEntry {
   at: string;
 }
 
-export type ApiKeyChangeOutcome =
-  | { outcome: 'changed'; key: ApiKeyDetails }
-  | { outcome: 'not_found' }
-  | { outcome: 'status_mismatch'; status: ApiKeyStatus };
+export type ApiKeyChangeOutcome = { outcome: 'changed'; key: ApiKeyDetails } | { outcome: 'not_found' } | { outcome: 'status_mismatch'; status: ApiKeyStatus };
 
 /** Managed API keys: a lookup by hash for every request, and a listing per owner. Both change together. */
 export interface ApiKeyRegistry {

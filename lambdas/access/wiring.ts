@@ -18,7 +18,12 @@ export const userStore: () => UserStore = /* @__PURE__ */ lazy(() => new DynamoU
 export const resellerAccess: () => ResellerAccess = /* @__PURE__ */ lazy(
   () =>
     new ResellerAccess(
-      { keys: apiKeyStore(), counters: new DynamoAccessCounters(documentClient(), tableName()), secrets: secretStore(), pepperSecretId: config().API_KEY_PEPPER_SECRET_ID },
+      {
+        keys: apiKeyStore(),
+        counters: new DynamoAccessCounters(documentClient(), tableName()),
+        secrets: secretStore(),
+        pepperSecretId: config().API_KEY_PEPPER_SECRET_ID,
+      },
       { tiers: TIERS },
     ),
 );

@@ -24,7 +24,9 @@ export const orderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new Dynam
 export const refillStore: () => RefillStore = /* @__PURE__ */ lazy(() => new DynamoRefillStore(documentClient(), tableName()));
 export const taskTokens: () => TaskTokenStore = /* @__PURE__ */ lazy(() => new DynamoTaskTokenStore(documentClient(), tableName()));
 export const exclusiveLinks: () => ExclusiveLinks = /* @__PURE__ */ lazy(() => new DynamoExclusiveLinks(documentClient(), tableName()));
-export const orderIds: () => OrderIdAllocator = /* @__PURE__ */ lazy(() => new BlockOrderIdAllocator(documentClient(), tableName(), config().ORDER_ID_BLOCK_SIZE));
+export const orderIds: () => OrderIdAllocator = /* @__PURE__ */ lazy(
+  () => new BlockOrderIdAllocator(documentClient(), tableName(), config().ORDER_ID_BLOCK_SIZE),
+);
 export const refillIds: () => RefillIdAllocator = /* @__PURE__ */ lazy(
   () => new BlockOrderIdAllocator(documentClient(), tableName(), 10, { counterName: 'refill-id', firstId: 1 }),
 );

@@ -71,7 +71,10 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
     case 'cancel': {
       const ids = idList(params.orders ?? params.order, 'orders');
       const results = await cancelOrders(deps, caller.ownerId, ids);
-      return results.map((r) => ({ order: idValue(r.orderId), cancel: r.outcome === 'requested' ? 1 : { error: cancelRefusalText(r.refusal, r.providerMessage) } }));
+      return results.map((r) => ({
+        order: idValue(r.orderId),
+        cancel: r.outcome === 'requested' ? 1 : { error: cancelRefusalText(r.refusal, r.providerMessage) },
+      }));
     }
     case 'refill': {
       if (params.orders !== undefined) {
@@ -102,7 +105,10 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
 
 /** Comma-separated ids as sent (at most 100), for the batch actions. */
 function idList(raw: string | undefined, field: string): string[] {
-  const ids = (raw ?? '').split(',').map((id) => id.trim()).filter((id) => id.length > 0);
+  const ids = (raw ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id.length > 0);
   if (ids.length === 0) throw new V2Error(`Missing field: ${field}`);
   if (ids.length > MAX_IDS) throw new V2Error(`Field ${field} has more than ${MAX_IDS} ids`);
   return ids;
@@ -157,7 +163,13 @@ async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
   const access = await deps.access.check({ key: params.key, sourceIp });
   if (!access.ok) {
-    logger.info('request refused', { reason: access.refusal, key: maskApiKey(params.key), action: params.action, sourceIp, requestId: event.requestContext?.requestId });
+    logger.info('request refused', {
+      reason: access.refusal,
+      key: maskApiKey(params.key),
+      action: params.action,
+      sourceIp,
+      requestId: event.requestContext?.requestId,
+    });
     if (access.refusal === 'invalid_key') await deps.access.recordRejectedRequest({ sourceIp, kind: 'invalid_key' });
     return json({ error: accessRefusalText(access.refusal, access.blockedUntil) });
   }

@@ -26,6 +26,13 @@ export interface WalletStore {
   openWallet(wallet: { id: string; ownerId: string; currency: string }, now: string): Promise<void>;
   getWallet(id: string): Promise<Wallet | undefined>;
   /** Credits a wallet once per idempotency key; a repeat returns 'already_applied' and changes nothing. */
-  credit(input: { walletId: string; amount: Micros; kind: LedgerKind; reference: string; idempotencyKey: string; at: string }): Promise<'applied' | 'already_applied'>;
+  credit(input: {
+    walletId: string;
+    amount: Micros;
+    kind: LedgerKind;
+    reference: string;
+    idempotencyKey: string;
+    at: string;
+  }): Promise<'applied' | 'already_applied'>;
   listLedger(walletId: string): Promise<LedgerEntry[]>;
 }

@@ -8,7 +8,15 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { isDomainError } from '../../lambdas/shared/errors.js';
 import { ZERO, formatMoney, parseMoney, priceOf } from '../../lambdas/shared/money.js';
-import { type OrderSpec, type ServiceTerms, orderedUnits, parseServiceType, readOrderFields, statusExtras, statusWord } from '../../lambdas/catalog/domain/service-types.js';
+import {
+  type OrderSpec,
+  type ServiceTerms,
+  orderedUnits,
+  parseServiceType,
+  readOrderFields,
+  statusExtras,
+  statusWord,
+} from '../../lambdas/catalog/domain/service-types.js';
 import { type Scenario, progressAt, scenarioOf, timelineOf } from './scenarios.js';
 
 export interface DemoProviderOptions {
@@ -74,22 +82,198 @@ export const DEMO_SERVICES: DemoService[] = [
   { service: 103, name: 'TikTok Likes', type: 'Default', category: 'TikTok', rate: '0.20', min: '10', max: '100000', refill: false, cancel: false },
   { service: 104, name: 'Telegram Members', type: 'Default', category: 'Telegram', rate: '0.80', min: '100', max: '20000', refill: true, cancel: true },
   // One service per type; for the two package types `rate` is the price of one package.
-  { service: 105, name: 'Instagram Likes [Drip-feed]', type: 'Default', category: 'Instagram', rate: '0.40', min: '20', max: '50000', refill: false, cancel: true, dripfeed: true },
-  { service: 106, name: 'Instagram Story Views Package [10K]', type: 'Package', category: 'Instagram', rate: '2.50', min: '1', max: '1', refill: false, cancel: false, dripfeed: false },
-  { service: 107, name: 'Instagram Custom Comments', type: 'Custom Comments', category: 'Instagram Comments', rate: '12.00', min: '5', max: '1000', refill: false, cancel: true, dripfeed: false },
-  { service: 108, name: 'Instagram Custom Comments Package [10]', type: 'Custom Comments Package', category: 'Instagram Comments', rate: '4.00', min: '1', max: '1', refill: false, cancel: false, dripfeed: false },
-  { service: 109, name: 'Instagram Mentions', type: 'Mentions', category: 'Instagram Mentions', rate: '6.00', min: '100', max: '10000', refill: false, cancel: false, dripfeed: false },
-  { service: 110, name: 'Instagram Mentions with Hashtags', type: 'Mentions with Hashtags', category: 'Instagram Mentions', rate: '7.00', min: '100', max: '10000', refill: false, cancel: false, dripfeed: false },
-  { service: 111, name: 'Instagram Mentions [Custom List]', type: 'Mentions Custom List', category: 'Instagram Mentions', rate: '8.00', min: '10', max: '5000', refill: false, cancel: false, dripfeed: false },
-  { service: 112, name: 'Instagram Mentions [Hashtag Users]', type: 'Mentions Hashtag', category: 'Instagram Mentions', rate: '6.50', min: '100', max: '10000', refill: false, cancel: false, dripfeed: false },
-  { service: 113, name: 'Instagram Mentions [User Followers]', type: 'Mentions User Followers', category: 'Instagram Mentions', rate: '6.50', min: '100', max: '10000', refill: false, cancel: false, dripfeed: false },
-  { service: 114, name: 'Instagram Mentions [Media Likers]', type: 'Mentions Media Likers', category: 'Instagram Mentions', rate: '6.50', min: '100', max: '10000', refill: false, cancel: false, dripfeed: false },
-  { service: 115, name: 'Instagram Comment Likes', type: 'Comment Likes', category: 'Instagram Comments', rate: '3.00', min: '20', max: '10000', refill: false, cancel: true, dripfeed: false },
-  { service: 116, name: 'Instagram Comment Replies', type: 'Comment Replies', category: 'Instagram Comments', rate: '15.00', min: '5', max: '500', refill: false, cancel: true, dripfeed: false },
-  { service: 117, name: 'Telegram Poll Votes', type: 'Poll', category: 'Telegram', rate: '1.10', min: '50', max: '20000', refill: false, cancel: true, dripfeed: false },
-  { service: 118, name: 'Website Traffic from Google [Keywords]', type: 'SEO', category: 'Website Traffic', rate: '2.20', min: '100', max: '100000', refill: false, cancel: true, dripfeed: false },
-  { service: 119, name: 'Telegram Members [Invites from Groups]', type: 'Invites from Groups', category: 'Telegram', rate: '9.00', min: '100', max: '10000', refill: true, cancel: true, dripfeed: false },
-  { service: 120, name: 'Instagram Auto Likes [Subscription]', type: 'Subscriptions', category: 'Instagram Auto', rate: '0.60', min: '50', max: '5000', refill: false, cancel: true, dripfeed: false },
+  {
+    service: 105,
+    name: 'Instagram Likes [Drip-feed]',
+    type: 'Default',
+    category: 'Instagram',
+    rate: '0.40',
+    min: '20',
+    max: '50000',
+    refill: false,
+    cancel: true,
+    dripfeed: true,
+  },
+  {
+    service: 106,
+    name: 'Instagram Story Views Package [10K]',
+    type: 'Package',
+    category: 'Instagram',
+    rate: '2.50',
+    min: '1',
+    max: '1',
+    refill: false,
+    cancel: false,
+    dripfeed: false,
+  },
+  {
+    service: 107,
+    name: 'Instagram Custom Comments',
+    type: 'Custom Comments',
+    category: 'Instagram Comments',
+    rate: '12.00',
+    min: '5',
+    max: '1000',
+    refill: false,
+    cancel: true,
+    dripfeed: false,
+  },
+  {
+    service: 108,
+    name: 'Instagram Custom Comments Package [10]',
+    type: 'Custom Comments Package',
+    category: 'Instagram Comments',
+    rate: '4.00',
+    min: '1',
+    max: '1',
+    refill: false,
+    cancel: false,
+    dripfeed: false,
+  },
+  {
+    service: 109,
+    name: 'Instagram Mentions',
+    type: 'Mentions',
+    category: 'Instagram Mentions',
+    rate: '6.00',
+    min: '100',
+    max: '10000',
+    refill: false,
+    cancel: false,
+    dripfeed: false,
+  },
+  {
+    service: 110,
+    name: 'Instagram Mentions with Hashtags',
+    type: 'Mentions with Hashtags',
+    category: 'Instagram Mentions',
+    rate: '7.00',
+    min: '100',
+    max: '10000',
+    refill: false,
+    cancel: false,
+    dripfeed: false,
+  },
+  {
+    service: 111,
+    name: 'Instagram Mentions [Custom List]',
+    type: 'Mentions Custom List',
+    category: 'Instagram Mentions',
+    rate: '8.00',
+    min: '10',
+    max: '5000',
+    refill: false,
+    cancel: false,
+    dripfeed: false,
+  },
+  {
+    service: 112,
+    name: 'Instagram Mentions [Hashtag Users]',
+    type: 'Mentions Hashtag',
+    category: 'Instagram Mentions',
+    rate: '6.50',
+    min: '100',
+    max: '10000',
+    refill: false,
+    cancel: false,
+    dripfeed: false,
+  },
+  {
+    service: 113,
+    name: 'Instagram Mentions [User Followers]',
+    type: 'Mentions User Followers',
+    category: 'Instagram Mentions',
+    rate: '6.50',
+    min: '100',
+    max: '10000',
+    refill: false,
+    cancel: false,
+    dripfeed: false,
+  },
+  {
+    service: 114,
+    name: 'Instagram Mentions [Media Likers]',
+    type: 'Mentions Media Likers',
+    category: 'Instagram Mentions',
+    rate: '6.50',
+    min: '100',
+    max: '10000',
+    refill: false,
+    cancel: false,
+    dripfeed: false,
+  },
+  {
+    service: 115,
+    name: 'Instagram Comment Likes',
+    type: 'Comment Likes',
+    category: 'Instagram Comments',
+    rate: '3.00',
+    min: '20',
+    max: '10000',
+    refill: false,
+    cancel: true,
+    dripfeed: false,
+  },
+  {
+    service: 116,
+    name: 'Instagram Comment Replies',
+    type: 'Comment Replies',
+    category: 'Instagram Comments',
+    rate: '15.00',
+    min: '5',
+    max: '500',
+    refill: false,
+    cancel: true,
+    dripfeed: false,
+  },
+  {
+    service: 117,
+    name: 'Telegram Poll Votes',
+    type: 'Poll',
+    category: 'Telegram',
+    rate: '1.10',
+    min: '50',
+    max: '20000',
+    refill: false,
+    cancel: true,
+    dripfeed: false,
+  },
+  {
+    service: 118,
+    name: 'Website Traffic from Google [Keywords]',
+    type: 'SEO',
+    category: 'Website Traffic',
+    rate: '2.20',
+    min: '100',
+    max: '100000',
+    refill: false,
+    cancel: true,
+    dripfeed: false,
+  },
+  {
+    service: 119,
+    name: 'Telegram Members [Invites from Groups]',
+    type: 'Invites from Groups',
+    category: 'Telegram',
+    rate: '9.00',
+    min: '100',
+    max: '10000',
+    refill: true,
+    cancel: true,
+    dripfeed: false,
+  },
+  {
+    service: 120,
+    name: 'Instagram Auto Likes [Subscription]',
+    type: 'Subscriptions',
+    category: 'Instagram Auto',
+    rate: '0.60',
+    min: '50',
+    max: '5000',
+    refill: false,
+    cancel: true,
+    dripfeed: false,
+  },
 ];
 
 function termsOf(service: DemoService): ServiceTerms {
@@ -111,7 +295,8 @@ const OUTAGE_ATTEMPTS = 8;
 export async function startDemoProvider(options: DemoProviderOptions): Promise<DemoProvider> {
   const speed = options.speed ?? 1;
   const flakyHangMs = options.flakyHangMs ?? 6_000;
-  const state: DemoState = options.stateFile && existsSync(options.stateFile) ? JSON.parse(readFileSync(options.stateFile, 'utf8')) : { nextId: 5001, orders: {}, attempts: {} };
+  const state: DemoState =
+    options.stateFile && existsSync(options.stateFile) ? JSON.parse(readFileSync(options.stateFile, 'utf8')) : { nextId: 5001, orders: {}, attempts: {} };
   const calls: Record<string, number> = {};
   const byRequestId = new Map<string, DemoOrder>();
   for (const order of Object.values(state.orders)) if (order.requestId) byRequestId.set(order.requestId, order);
@@ -260,7 +445,14 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
           const elapsed = ((Date.now() - refill.placedAt) / 1000) * speed;
           return elapsed < 2 ? 'Pending' : elapsed < 10 ? 'In progress' : 'Completed';
         };
-        if (params.refills) return { status: 200, body: params.refills.split(',').slice(0, 100).map((id) => ({ refill: Number(id), status: statusOfRefill(id.trim()) })) };
+        if (params.refills)
+          return {
+            status: 200,
+            body: params.refills
+              .split(',')
+              .slice(0, 100)
+              .map((id) => ({ refill: Number(id), status: statusOfRefill(id.trim()) })),
+          };
         const single = statusOfRefill(params.refill ?? '');
         return { status: 200, body: typeof single === 'string' ? { status: single } : single };
       }

@@ -37,13 +37,21 @@ function eventsOf(marker: string): { function: string; event: any }[] {
 describe('the reseller authorizer on the local stack', () => {
   it('passes a header-key request with the owner and its own gateway key, which reach the v2 handler', async () => {
     const key = stack.demo.reseller.apiKey;
-    const response = await fetch(`${stack.demo.v2Url}?marker=header`, { method: 'POST', headers: { 'x-api-key': key }, body: new URLSearchParams({ action: 'balance' }) });
+    const response = await fetch(`${stack.demo.v2Url}?marker=header`, {
+      method: 'POST',
+      headers: { 'x-api-key': key },
+      body: new URLSearchParams({ action: 'balance' }),
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ currency: 'USD' });
 
     const events = eventsOf('header');
     expect(events.map((e) => e.function)).toEqual(['apiAuthorizer', 'resellerApi']);
-    expect(events[0]!.event).toMatchObject({ type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:000000000000:local/local/POST/api/v2', resource: '/api/v2' });
+    expect(events[0]!.event).toMatchObject({
+      type: 'REQUEST',
+      methodArn: 'arn:aws:execute-api:us-east-1:000000000000:local/local/POST/api/v2',
+      resource: '/api/v2',
+    });
     const { authorizer, identity } = events[1]!.event.requestContext;
     expect(authorizer).toEqual({
       principalId: DEMO_RESELLER.id,
@@ -58,15 +66,22 @@ describe('the reseller authorizer on the local stack', () => {
   });
 
   it('puts a body-key request under the shared key, and the handler still authenticates it', async () => {
-    const response = await fetch(`${stack.demo.v2Url}?marker=body`, { method: 'POST', body: new URLSearchParams({ key: stack.demo.reseller.apiKey, action: 'balance' }) });
+    const response = await fetch(`${stack.demo.v2Url}?marker=body`, {
+      method: 'POST',
+      body: new URLSearchParams({ key: stack.demo.reseller.apiKey, action: 'balance' }),
+    });
     expect(await response.json()).toMatchObject({ currency: 'USD' });
     const [, handled] = eventsOf('body');
     expect(handled!.event.requestContext.authorizer).toEqual({ principalId: 'anonymous', throttledBy: 'application', integrationLatency: expect.any(Number) });
     expect(handled!.event.requestContext.identity.apiKey).toBe(LOCAL_SHARED_GATEWAY_KEY);
   });
 
-  it('lets an unknown header key through to the handler, which answers it the protocol\'s way', async () => {
-    const response = await fetch(`${stack.demo.v2Url}?marker=unknown`, { method: 'POST', headers: { authorization: `Bearer cdx_${'U'.repeat(40)}` }, body: 'action=balance' });
+  it("lets an unknown header key through to the handler, which answers it the protocol's way", async () => {
+    const response = await fetch(`${stack.demo.v2Url}?marker=unknown`, {
+      method: 'POST',
+      headers: { authorization: `Bearer cdx_${'U'.repeat(40)}` },
+      body: 'action=balance',
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ error: 'Invalid API key' });
     expect(eventsOf('unknown').map((e) => [e.function, e.event.requestContext.authorizer?.throttledBy])).toEqual([

@@ -28,7 +28,10 @@ afterAll(async () => {
 async function access(...args: string[]): Promise<{ code: number; out: string }> {
   const run = promisify(execFile);
   try {
-    const { stdout, stderr } = await run('npm', ['run', '--silent', 'access', '--', ...args], { cwd: REPO_ROOT, env: { ...process.env, CODEX_DEMO_FILE: demoFile } });
+    const { stdout, stderr } = await run('npm', ['run', '--silent', 'access', '--', ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, CODEX_DEMO_FILE: demoFile },
+    });
     return { code: 0, out: stdout + stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -41,11 +44,21 @@ function balance(key: string, localAddress: string): Promise<{ error?: string; b
   const url = new URL(stack.v2Url);
   const body = new URLSearchParams({ key, action: 'balance' }).toString();
   return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': 'application/x-www-form-urlencoded' } }, (res) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => resolve(JSON.parse(text)));
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve(JSON.parse(text)));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -69,7 +82,12 @@ describe('npm run access', () => {
     expect((await access('list')).out).toContain(`blocked   ${address} until`);
 
     const unblocked = await access('unblock', address);
-    expect(unblocked).toEqual({ code: 0, out: expect.stringMatching(new RegExp(`^Unblocked ${address.replace(/\./g, '\\.')} \\(it was blocked until .+\\); the stack lets it in within 10 seconds\\.\\n$`)) });
+    expect(unblocked).toEqual({
+      code: 0,
+      out: expect.stringMatching(
+        new RegExp(`^Unblocked ${address.replace(/\./g, '\\.')} \\(it was blocked until .+\\); the stack lets it in within 10 seconds\\.\\n$`),
+      ),
+    });
     await eventually(async () => ((await balance(key, address)).balance !== undefined ? true : undefined), 15_000, 500);
     // Its count of bad keys went with the block: one more does not block it again.
     expect((await balance('cdx_one_more_guess_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', address)).error).toBe('Invalid API key');
@@ -79,13 +97,17 @@ describe('npm run access', () => {
   it('reactivate <key prefix> lets a suspended key in again within seconds', async () => {
     const { key, record } = await stack.deps.keyManagement.createApiKey(stack.reseller.id, stack.reseller.walletId, { label: 'to suspend' });
     await startOfAMinute();
-    const bad = () => fetch(stack.v2Url, { method: 'POST', body: new URLSearchParams({ key, action: 'add', service: '999', link: 'https://youtube.com/x', quantity: '1' }) });
+    const bad = () =>
+      fetch(stack.v2Url, { method: 'POST', body: new URLSearchParams({ key, action: 'add', service: '999', link: 'https://youtube.com/x', quantity: '1' }) });
     for (let i = 0; i < 60; i++) await bad();
     expect(await balance(key, '127.0.0.1')).toEqual({ error: 'API key suspended' });
     expect((await access('list')).out).toContain(`suspended ${record.prefix}… (${record.keyId}`);
 
     const reactivated = await access('reactivate', record.prefix);
-    expect(reactivated).toEqual({ code: 0, out: `Reactivated ${record.prefix}… (${record.keyId}, owner ${stack.reseller.id}); the stack accepts it within 10 seconds.\n` });
+    expect(reactivated).toEqual({
+      code: 0,
+      out: `Reactivated ${record.prefix}… (${record.keyId}, owner ${stack.reseller.id}); the stack accepts it within 10 seconds.\n`,
+    });
     await eventually(async () => ((await balance(key, '127.0.0.1')).balance !== undefined ? true : undefined), 15_000, 500);
     // A fresh minute of bad requests for it: one more does not suspend it again.
     await bad();
@@ -96,7 +118,9 @@ describe('npm run access', () => {
     expect(await access()).toEqual({ code: 2, out: 'usage: npm run access -- unblock <ip> | reactivate <key id, prefix or key> | list\n' });
     const elsewhere = { ...process.env, CODEX_DEMO_FILE: join(workDir, 'absent.json') };
     const run = promisify(execFile);
-    const failure = await run('npm', ['run', '--silent', 'access', '--', 'list'], { cwd: REPO_ROOT, env: elsewhere }).catch((error: { code: number; stderr: string }) => error);
+    const failure = await run('npm', ['run', '--silent', 'access', '--', 'list'], { cwd: REPO_ROOT, env: elsewhere }).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining('absent.json not found: start the local stack with npm start first') });
   });
 });

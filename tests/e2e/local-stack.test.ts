@@ -37,12 +37,26 @@ describe('the local stack', () => {
   it('lists services in the canonical v2 shape', async () => {
     const { status, body } = await v2(url, { key, action: 'services' });
     expect(status).toBe(200);
-    expect(body[0]).toMatchObject({ service: 1, name: expect.any(String), type: 'Default', category: expect.any(String), rate: '0.90', min: '50', max: expect.any(String), refill: false, cancel: true });
+    expect(body[0]).toMatchObject({
+      service: 1,
+      name: expect.any(String),
+      type: 'Default',
+      category: expect.any(String),
+      rate: '0.90',
+      min: '50',
+      max: expect.any(String),
+      refill: false,
+      cancel: true,
+    });
   });
 
   it('takes an order over JSON, charges exactly, and shows it going Pending -> In progress -> Completed', async () => {
     const before = await balance();
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, action: 'add', service: 1, link: 'https://youtube.com/watch?v=e2e', quantity: 2000 }) });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ key, action: 'add', service: 1, link: 'https://youtube.com/watch?v=e2e', quantity: 2000 }),
+    });
     const { order } = (await response.json()) as { order: number };
     expect(Number.isInteger(order)).toBe(true);
     expect(await balance()).toBe(micros(before - parseMoney('1.80')));
@@ -98,7 +112,10 @@ describe('the local stack', () => {
       expect(status, JSON.stringify(fields)).toBe(200);
       expect(body.error, JSON.stringify(fields)).toMatch(message);
     }
-    const huge = await fetch(url, { method: 'POST', body: new URLSearchParams({ key, action: 'add', service: '1', link: 'https://youtube.com/x', quantity: '100', pad: 'x'.repeat(200_000) }) });
+    const huge = await fetch(url, {
+      method: 'POST',
+      body: new URLSearchParams({ key, action: 'add', service: '1', link: 'https://youtube.com/x', quantity: '100', pad: 'x'.repeat(200_000) }),
+    });
     expect(huge.status).toBe(200);
     expect(((await huge.json()) as { error: string }).error).toMatch(/too large|larger/i);
     const badJson = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"key": ' });
@@ -109,7 +126,9 @@ describe('the local stack', () => {
   it('refuses an order the balance cannot pay for', async () => {
     const before = await balance();
     const quantity = 1_000_000; // 900.00 at 0.90 per 1,000
-    const results = await Promise.all(Array.from({ length: 3 }, () => v2(url, { key, action: 'add', service: 1, link: 'https://youtube.com/watch?v=big', quantity })));
+    const results = await Promise.all(
+      Array.from({ length: 3 }, () => v2(url, { key, action: 'add', service: 1, link: 'https://youtube.com/watch?v=big', quantity })),
+    );
     const accepted = results.filter((r) => r.body.order !== undefined).length;
     const refused = results.filter((r) => r.body.error === 'Not enough funds on balance').length;
     expect(accepted + refused).toBe(3);

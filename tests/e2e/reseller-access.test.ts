@@ -53,7 +53,7 @@ describe('keys', () => {
 });
 
 describe('limits', () => {
-  it('answer Too many requests past the key\'s requests per minute', async () => {
+  it("answer Too many requests past the key's requests per minute", async () => {
     const { key } = await newKey({ limits: { requestsPerMinute: 5 } });
     await startOfAMinute();
     const answers = [];
@@ -62,11 +62,12 @@ describe('limits', () => {
     expect(answers.slice(5)).toEqual([{ error: 'Too many requests' }, { error: 'Too many requests' }]);
   });
 
-  it('stop orders past the key\'s daily quota, and charge nothing for the refused one', async () => {
+  it("stop orders past the key's daily quota, and charge nothing for the refused one", async () => {
     const { key } = await newKey({ limits: { dailyOrderQuota: 2 } });
     const add = () => v2(stack.v2Url, { key, action: 'add', service: 1, link: 'https://youtube.com/watch?v=quota', quantity: 100 });
     // Refused attempts do not use up the quota.
-    for (let i = 0; i < 3; i++) expect((await v2(stack.v2Url, { key, action: 'add', service: 1, link: 'https://youtube.com/watch?v=quota', quantity: 1 })).body.error).toMatch(/minimal/);
+    for (let i = 0; i < 3; i++)
+      expect((await v2(stack.v2Url, { key, action: 'add', service: 1, link: 'https://youtube.com/watch?v=quota', quantity: 1 })).body.error).toMatch(/minimal/);
     expect((await add()).body.order).toEqual(expect.any(Number));
     expect((await add()).body.order).toEqual(expect.any(Number));
     const before = (await balance(key)).body.balance;
@@ -82,7 +83,9 @@ describe('abuse', () => {
     for (let i = 0; i < 60; i++) await v2(stack.v2Url, { key, action: 'add', service: 999, link: 'x', quantity: 1 });
     expect((await balance(key)).body).toEqual({ error: 'API key suspended' });
     const day = new Date().toISOString().slice(0, 10);
-    const { Items } = await stack.deps.db.send(new QueryCommand({ TableName: 'codex', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#${day}` } }));
+    const { Items } = await stack.deps.db.send(
+      new QueryCommand({ TableName: 'codex', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#${day}` } }),
+    );
     expect(Items!.some((item) => item.action === 'api_key.suspended' && item.subject === record.keyId && item.actor === 'system')).toBe(true);
   });
 

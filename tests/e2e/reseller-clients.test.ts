@@ -30,14 +30,20 @@ afterAll(async () => {
 
 const statusOf = async (order: number) => (await v2(stack.demo.v2Url, { key, action: 'status', order })).body;
 const ended = (order: number, statuses = ['Completed', 'Partial', 'Canceled']) =>
-  eventually(async () => {
-    const body = await statusOf(order);
-    return statuses.includes(body.status) ? body : undefined;
-  }, 30_000, 200);
+  eventually(
+    async () => {
+      const body = await statusOf(order);
+      return statuses.includes(body.status) ? body : undefined;
+    },
+    30_000,
+    200,
+  );
 
 describe.skipIf(!hasPhp)('the widely copied PHP client', () => {
   const php = (method: string, ...args: unknown[]) =>
-    JSON.parse(execFileSync('php', [join(REPO_ROOT, 'tests/e2e/clients/panel-client.php'), stack.demo.v2Url, key, method, JSON.stringify(args)], { encoding: 'utf8' }));
+    JSON.parse(
+      execFileSync('php', [join(REPO_ROOT, 'tests/e2e/clients/panel-client.php'), stack.demo.v2Url, key, method, JSON.stringify(args)], { encoding: 'utf8' }),
+    );
 
   it('lists services, places an order and reads its status', () => {
     const services = php('services');
@@ -84,7 +90,9 @@ describe.skipIf(!hasPhp)('the widely copied PHP client', () => {
 
 describe('a JSON client', () => {
   const post = async (body: Record<string, unknown>) =>
-    (await (await fetch(stack.demo.v2Url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, ...body }) })).json()) as any;
+    (await (
+      await fetch(stack.demo.v2Url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key, ...body }) })
+    ).json()) as any;
 
   it('places, follows and cancels orders with JSON bodies', async () => {
     const { order } = await post({ action: 'add', service: 1, link: 'https://youtube.com/watch?v=json', quantity: 500 });
@@ -93,7 +101,11 @@ describe('a JSON client', () => {
   });
 
   it('is answered the same when the key travels in a header', async () => {
-    const response = await fetch(stack.demo.v2Url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ action: 'balance' }) });
+    const response = await fetch(stack.demo.v2Url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ action: 'balance' }),
+    });
     expect(await response.json()).toMatchObject({ currency: 'USD' });
   });
 });

@@ -33,11 +33,15 @@ describe('restarting on the same data', () => {
     const second = await startStackProcess({ workDir, persistDir: dataDir, env: { CODEX_PROVIDER_SPEED: '10' } });
     try {
       expect(second.demo.reseller.apiKey).toBe(key);
-      const statuses = await eventually(async () => {
-        const { body } = await v2(second.demo.v2Url, { key, action: 'status', orders: ids.join(',') });
-        const all = ids.map((id) => body[String(id)]?.status);
-        return all.every((s) => s === 'Completed' || s === 'Partial' || s === 'Canceled') ? all : undefined;
-      }, 60_000, 300);
+      const statuses = await eventually(
+        async () => {
+          const { body } = await v2(second.demo.v2Url, { key, action: 'status', orders: ids.join(',') });
+          const all = ids.map((id) => body[String(id)]?.status);
+          return all.every((s) => s === 'Completed' || s === 'Partial' || s === 'Canceled') ? all : undefined;
+        },
+        60_000,
+        300,
+      );
       expect(statuses).toEqual(['Completed', 'Completed', 'Partial', 'Canceled', 'Completed', 'Canceled', 'Completed', 'Completed']);
 
       // Exactly one upstream order per Codex order that reached the provider.
@@ -49,7 +53,10 @@ describe('restarting on the same data', () => {
       const wallets = new DynamoWalletStore(createDocumentClient({ region: 'us-east-1', endpoint: second.demo.dynamoEndpoint }), 'codex');
       const ledger = await wallets.listLedger('wallet-demo-reseller');
       for (const id of ids) {
-        expect(ledger.filter((e) => e.reference === `order:${id}` && e.kind === 'order_charge'), `charges of ${id}`).toHaveLength(1);
+        expect(
+          ledger.filter((e) => e.reference === `order:${id}` && e.kind === 'order_charge'),
+          `charges of ${id}`,
+        ).toHaveLength(1);
         expect(ledger.filter((e) => e.reference === `order:${id}` && e.kind === 'order_refund').length, `refunds of ${id}`).toBeLessThanOrEqual(1);
       }
       const wallet = await wallets.getWallet('wallet-demo-reseller');

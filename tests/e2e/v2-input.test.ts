@@ -32,11 +32,37 @@ async function post(fields: [string, string][]): Promise<string> {
 
 describe('field names that are Object.prototype names', () => {
   it('key a many-order status like any other id', async () => {
-    expect(await post([['key', key], ['action', 'status'], ['orders', '__proto__']])).toBe('{"__proto__":{"error":"Incorrect order ID"}}');
-    expect(await post([['key', key], ['action', 'status'], ['orders', 'constructor']])).toBe('{"constructor":{"error":"Incorrect order ID"}}');
+    expect(
+      await post([
+        ['key', key],
+        ['action', 'status'],
+        ['orders', '__proto__'],
+      ]),
+    ).toBe('{"__proto__":{"error":"Incorrect order ID"}}');
+    expect(
+      await post([
+        ['key', key],
+        ['action', 'status'],
+        ['orders', 'constructor'],
+      ]),
+    ).toBe('{"constructor":{"error":"Incorrect order ID"}}');
 
-    const { order } = JSON.parse(await post([['key', key], ['action', 'add'], ['service', '1'], ['link', 'https://youtube.com/watch?v=proto'], ['quantity', '100']]));
-    const answer = JSON.parse(await post([['key', key], ['action', 'status'], ['orders', `constructor,__proto__,toString,${order}`]]));
+    const { order } = JSON.parse(
+      await post([
+        ['key', key],
+        ['action', 'add'],
+        ['service', '1'],
+        ['link', 'https://youtube.com/watch?v=proto'],
+        ['quantity', '100'],
+      ]),
+    );
+    const answer = JSON.parse(
+      await post([
+        ['key', key],
+        ['action', 'status'],
+        ['orders', `constructor,__proto__,toString,${order}`],
+      ]),
+    );
     // JSON.parse keeps `__proto__` as an own key, so every id sent is there.
     expect(Object.keys(answer).sort()).toEqual(['__proto__', 'constructor', 'toString', String(order)].sort());
     expect(Object.getOwnPropertyDescriptor(answer, '__proto__')!.value).toEqual({ error: 'Incorrect order ID' });
@@ -44,22 +70,46 @@ describe('field names that are Object.prototype names', () => {
   });
 
   it('reach the handler as plain names in a query string too, as API Gateway delivers them', async () => {
-    const response = await fetch(`${stack.v2Url}?${new URLSearchParams([['key', key], ['action', 'status'], ['__proto__', 'x'], ['orders', '__proto__']])}`);
+    const response = await fetch(
+      `${stack.v2Url}?${new URLSearchParams([
+        ['key', key],
+        ['action', 'status'],
+        ['__proto__', 'x'],
+        ['orders', '__proto__'],
+      ])}`,
+    );
     expect(await response.text()).toBe('{"__proto__":{"error":"Incorrect order ID"}}');
   });
 
   it('sent as fields of an order, change nothing about it', async () => {
-    const before = JSON.parse(await post([['key', key], ['action', 'balance']])).balance;
+    const before = JSON.parse(
+      await post([
+        ['key', key],
+        ['action', 'balance'],
+      ]),
+    ).balance;
     const sent = await post([
-      ['key', key], ['action', 'add'], ['service', '1'], ['link', 'https://youtube.com/watch?v=proto2'], ['quantity', '100'],
-      ['__proto__', 'x'], ['constructor', 'y'], ['toString', 'z'], ['hasOwnProperty', '1'],
+      ['key', key],
+      ['action', 'add'],
+      ['service', '1'],
+      ['link', 'https://youtube.com/watch?v=proto2'],
+      ['quantity', '100'],
+      ['__proto__', 'x'],
+      ['constructor', 'y'],
+      ['toString', 'z'],
+      ['hasOwnProperty', '1'],
     ]);
     const { order } = JSON.parse(sent);
     expect(order).toEqual(expect.any(Number));
     const stored = await stack.deps.orders.getOrder(order);
     expect(stored).toMatchObject({ link: 'https://youtube.com/watch?v=proto2', quantity: 100 });
     expect(stored!.providerFields).toBeUndefined();
-    const after = JSON.parse(await post([['key', key], ['action', 'balance']])).balance;
+    const after = JSON.parse(
+      await post([
+        ['key', key],
+        ['action', 'balance'],
+      ]),
+    ).balance;
     expect(Math.round((Number(before) - Number(after)) * 1e6)).toBe(90_000);
   });
 });
@@ -77,7 +127,10 @@ function documentedErrors(): { texts: string[]; patterns: RegExp[] } {
       .replace(/<list>/g, '\\d+(?:, \\d+)*')
       .replace(/<time>/g, '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ')
       .replace(/<text>/g, '.+');
-  const linkErrors = texts.filter((text) => text.startsWith('Link ')).map(source).join('|');
+  const linkErrors = texts
+    .filter((text) => text.startsWith('Link '))
+    .map(source)
+    .join('|');
   const patterns = texts.map((text) => new RegExp(`^${source(text).replace(/<link error>/g, `(?:${linkErrors})`)}$`, 's'));
   return { texts, patterns };
 }
@@ -99,7 +152,14 @@ function send(body: string, contentType: string, localAddress = '127.0.0.1'): Pr
   const url = new URL(stack.v2Url);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress, headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        localAddress,
+        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -157,15 +217,27 @@ const nextYear = `01/01/${new Date().getUTCFullYear() + 1}`;
 
 /** `add` for every service type of the local catalog, with the smallest valid order of each. */
 const ADDS: { type: string; fields: Record<string, string>; kinds: Field[] }[] = [
-  { type: 'Default', fields: { service: '1', link: 'https://youtube.com/watch?v=in1', quantity: '50' }, kinds: [req('link', 'link'), req('quantity', 'number')] },
+  {
+    type: 'Default',
+    fields: { service: '1', link: 'https://youtube.com/watch?v=in1', quantity: '50' },
+    kinds: [req('link', 'link'), req('quantity', 'number')],
+  },
   {
     type: 'Default with drip-feed',
     fields: { service: '5', link: 'https://instagram.com/p/in5', quantity: '20', runs: '2', interval: '5' },
     kinds: [req('link', 'link'), req('quantity', 'number'), req('runs', 'number'), req('interval', 'number')],
   },
   { type: 'Package', fields: { service: '6', link: 'https://instagram.com/stories/in6' }, kinds: [req('link', 'link')] },
-  { type: 'Custom Comments', fields: { service: '7', link: 'https://instagram.com/p/in7', comments: lines('nice ', 5) }, kinds: [req('link', 'link'), req('comments', 'lines')] },
-  { type: 'Custom Comments Package', fields: { service: '8', link: 'https://instagram.com/p/in8', comments: lines('wow ', 2) }, kinds: [req('link', 'link'), req('comments', 'lines')] },
+  {
+    type: 'Custom Comments',
+    fields: { service: '7', link: 'https://instagram.com/p/in7', comments: lines('nice ', 5) },
+    kinds: [req('link', 'link'), req('comments', 'lines')],
+  },
+  {
+    type: 'Custom Comments Package',
+    fields: { service: '8', link: 'https://instagram.com/p/in8', comments: lines('wow ', 2) },
+    kinds: [req('link', 'link'), req('comments', 'lines')],
+  },
   {
     type: 'Mentions',
     fields: { service: '9', link: 'https://instagram.com/p/in9', quantity: '100', usernames: lines('user', 2) },
@@ -176,7 +248,11 @@ const ADDS: { type: string; fields: Record<string, string>; kinds: Field[] }[] =
     fields: { service: '10', link: 'https://instagram.com/p/in10', quantity: '100', usernames: 'user1', hashtags: '#one' },
     kinds: [req('link', 'link'), req('quantity', 'number'), req('usernames', 'usernames'), req('hashtags', 'usernames')],
   },
-  { type: 'Mentions Custom List', fields: { service: '11', link: 'https://instagram.com/p/in11', usernames: lines('user', 10) }, kinds: [req('link', 'link'), req('usernames', 'usernames')] },
+  {
+    type: 'Mentions Custom List',
+    fields: { service: '11', link: 'https://instagram.com/p/in11', usernames: lines('user', 10) },
+    kinds: [req('link', 'link'), req('usernames', 'usernames')],
+  },
   {
     type: 'Mentions Hashtag',
     fields: { service: '12', link: 'https://instagram.com/p/in12', quantity: '100', hashtag: '#travel' },
@@ -220,7 +296,15 @@ const ADDS: { type: string; fields: Record<string, string>; kinds: Field[] }[] =
   {
     type: 'Subscriptions',
     fields: { service: '20', username: 'someone', min: '50', max: '50', posts: '1', old_posts: '1', delay: '0', expiry: nextYear },
-    kinds: [req('username', 'link'), req('min', 'number'), req('max', 'number'), opt('posts', 'number'), opt('old_posts', 'number'), opt('delay', 'number'), opt('expiry', 'date')],
+    kinds: [
+      req('username', 'link'),
+      req('min', 'number'),
+      req('max', 'number'),
+      opt('posts', 'number'),
+      opt('old_posts', 'number'),
+      opt('delay', 'number'),
+      opt('expiry', 'date'),
+    ],
   },
 ];
 
@@ -236,7 +320,11 @@ const CALLS = (): Call[] => [
   { label: 'refill, many', base: { action: 'refill', orders: `${placed},1` }, fields: [req('orders', 'ids')] },
   { label: 'refill_status', base: { action: 'refill_status', refill: '1' }, fields: [req('refill', 'id')] },
   { label: 'refill_status, many', base: { action: 'refill_status', refills: '1,2' }, fields: [req('refills', 'ids')] },
-  ...ADDS.map(({ type, fields, kinds }) => ({ label: `add ${type}`, base: { action: 'add', ...fields }, fields: [req('service', 'number'), opt('request_id', 'text'), ...kinds] })),
+  ...ADDS.map(({ type, fields, kinds }) => ({
+    label: `add ${type}`,
+    base: { action: 'add', ...fields },
+    fields: [req('service', 'number'), opt('request_id', 'text'), ...kinds],
+  })),
 ];
 
 type Variant = 'missing' | 'empty' | 'too long' | 'wrong type' | 'not a number';
@@ -250,15 +338,29 @@ interface Outcome {
 
 describe('every error an action can answer is a documented text', () => {
   it('README documents the protocol texts clients match on', () => {
-    for (const text of ['Invalid API key', 'Incorrect request', 'Incorrect service ID', 'Incorrect order ID', 'Refill not found', 'Not enough funds on balance', 'Too many requests']) {
+    for (const text of [
+      'Invalid API key',
+      'Incorrect request',
+      'Incorrect service ID',
+      'Incorrect order ID',
+      'Refill not found',
+      'Not enough funds on balance',
+      'Too many requests',
+    ]) {
       expect(DOCUMENTED).toContain(text);
     }
     expect(DOCUMENTED.length).toBeGreaterThan(50);
-    for (const leaked of ['Invalid input', 'Too small: expected string to have >=1 characters', 'Required', 'Expected number, received string']) expect(isDocumented(leaked), leaked).toBe(false);
+    for (const leaked of ['Invalid input', 'Too small: expected string to have >=1 characters', 'Required', 'Expected number, received string'])
+      expect(isDocumented(leaked), leaked).toBe(false);
   });
 
   it('sends each field missing, empty, too long and of the wrong type, for every action and service type', async () => {
-    ({ order: placed } = (await send(new URLSearchParams({ key, action: 'add', service: '1', link: 'https://youtube.com/watch?v=inputs', quantity: '50' }).toString(), 'application/x-www-form-urlencoded')).body);
+    ({ order: placed } = (
+      await send(
+        new URLSearchParams({ key, action: 'add', service: '1', link: 'https://youtube.com/watch?v=inputs', quantity: '50' }).toString(),
+        'application/x-www-form-urlencoded',
+      )
+    ).body);
     expect(placed).toEqual(expect.any(Number));
 
     const outcomes: Outcome[] = [];
@@ -275,11 +377,17 @@ describe('every error an action can answer is a documented text', () => {
           ['empty', { ...base, [field.name]: '' }, 'form'],
           ['too long', { ...base, [field.name]: LONG[field.kind] }, 'form'],
           ['wrong type', { ...base, [field.name]: { value: base[field.name as keyof typeof base] ?? 'x' } }, 'json'],
-          ...(field.kind === 'number' || field.kind === 'id' ? [['not a number', { ...base, [field.name]: 'abc' }, 'form'] as [Variant, Record<string, unknown>, 'form']] : []),
+          ...(field.kind === 'number' || field.kind === 'id'
+            ? [['not a number', { ...base, [field.name]: 'abc' }, 'form'] as [Variant, Record<string, unknown>, 'form']]
+            : []),
         ];
         for (const [variant, fields, format] of variants) {
           const body = format === 'json' ? JSON.stringify(fields) : new URLSearchParams(fields as Record<string, string>).toString();
-          const answer = await send(body, format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded', field.name === 'key' ? keyAddress : '127.0.0.1');
+          const answer = await send(
+            body,
+            format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded',
+            field.name === 'key' ? keyAddress : '127.0.0.1',
+          );
           const where = `${call.label} / ${field.name} ${variant}`;
           outcomes.push({ call: call.label, field: field.name, variant, body: answer.body });
           if (answer.status !== 200) problems.push(`${where}: HTTP ${answer.status}`);
@@ -289,8 +397,10 @@ describe('every error an action can answer is a documented text', () => {
           const refusedOutright = variant !== 'missing' && variant !== 'empty' ? true : field.required;
           const top = (answer.body as { error?: unknown }).error;
           if (refusedOutright && field.name !== 'action') {
-            if (typeof top !== 'string' && errorsIn(answer.body).length === 0) problems.push(`${where}: accepted: ${JSON.stringify(answer.body).slice(0, 200)}`);
-            else if (!errorsIn(answer.body).some((error) => error.toLowerCase().includes(field.name.replace(/s$/, '')))) problems.push(`${where}: does not name the field: ${JSON.stringify(answer.body).slice(0, 200)}`);
+            if (typeof top !== 'string' && errorsIn(answer.body).length === 0)
+              problems.push(`${where}: accepted: ${JSON.stringify(answer.body).slice(0, 200)}`);
+            else if (!errorsIn(answer.body).some((error) => error.toLowerCase().includes(field.name.replace(/s$/, ''))))
+              problems.push(`${where}: does not name the field: ${JSON.stringify(answer.body).slice(0, 200)}`);
           }
         }
       }
@@ -298,8 +408,21 @@ describe('every error an action can answer is a documented text', () => {
     expect(problems, problems.join('\n')).toEqual([]);
     // The sweep did reach every kind of refusal: the field checks, the link rules and the request reader.
     const seen = outcomes.flatMap((o) => errorsIn(o.body));
-    for (const expected of [/^Missing field: comments$/, /^Field quantity must be a whole number$/, /^Link is longer than 2048 characters$/, /^Field media: Link is longer/, /^Field orders has more than 100 ids$/, /^Field request_id is longer than 128 characters$/, /^Field link must be text or a number$/, /^Invalid API key$/, /^Incorrect request$/]) {
-      expect(seen.some((error) => expected.test(error)), String(expected)).toBe(true);
+    for (const expected of [
+      /^Missing field: comments$/,
+      /^Field quantity must be a whole number$/,
+      /^Link is longer than 2048 characters$/,
+      /^Field media: Link is longer/,
+      /^Field orders has more than 100 ids$/,
+      /^Field request_id is longer than 128 characters$/,
+      /^Field link must be text or a number$/,
+      /^Invalid API key$/,
+      /^Incorrect request$/,
+    ]) {
+      expect(
+        seen.some((error) => expected.test(error)),
+        String(expected),
+      ).toBe(true);
     }
   }, 300_000);
 });
@@ -312,7 +435,9 @@ describe('protocol wording for what zod used to word', () => {
     expect((await form({ action: 'status', orders: '' })).body).toEqual({ error: 'Missing field: orders' });
     expect((await form({ action: 'status', order: ' ' })).body).toEqual({ error: 'Missing field: order' });
     expect((await form({ action: 'add', link: 'https://youtube.com/watch?v=w', quantity: '50' })).body).toEqual({ error: 'Missing field: service' });
-    expect((await form({ action: 'add', service: '', link: 'https://youtube.com/watch?v=w', quantity: '50' })).body).toEqual({ error: 'Missing field: service' });
+    expect((await form({ action: 'add', service: '', link: 'https://youtube.com/watch?v=w', quantity: '50' })).body).toEqual({
+      error: 'Missing field: service',
+    });
     expect((await form({ action: 'add', service: '1', link: 'https://youtube.com/watch?v=w', quantity: '50', request_id: 'r'.repeat(129) })).body).toEqual({
       error: 'Field request_id is longer than 128 characters',
     });
@@ -326,12 +451,20 @@ describe('protocol wording for what zod used to word', () => {
 
   it('refuses an object where a JSON field should hold text, naming the field', async () => {
     const json = (fields: Record<string, unknown>) => send(JSON.stringify({ key, ...fields }), 'application/json');
-    expect((await json({ action: 'add', service: 1, link: { href: 'https://youtube.com/x' }, quantity: 50 })).body).toEqual({ error: 'Field link must be text or a number' });
-    expect((await json({ action: 'add', service: 1, link: 'https://youtube.com/watch?v=w', quantity: 50, runs: { n: 2 } })).body).toEqual({ error: 'Field runs must be text or a number' });
+    expect((await json({ action: 'add', service: 1, link: { href: 'https://youtube.com/x' }, quantity: 50 })).body).toEqual({
+      error: 'Field link must be text or a number',
+    });
+    expect((await json({ action: 'add', service: 1, link: 'https://youtube.com/watch?v=w', quantity: 50, runs: { n: 2 } })).body).toEqual({
+      error: 'Field runs must be text or a number',
+    });
     // Written out: in an object literal `__proto__` would set the prototype, not a field.
-    expect((await send(`{"key":"${key}","action":"balance","__proto__":{"action":"services"}}`, 'application/json')).body).toEqual({ error: 'Field __proto__ must be text or a number' });
+    expect((await send(`{"key":"${key}","action":"balance","__proto__":{"action":"services"}}`, 'application/json')).body).toEqual({
+      error: 'Field __proto__ must be text or a number',
+    });
     // Lists of text are how JSON clients send comments; null leaves an optional field out.
-    expect((await json({ action: 'add', service: 7, link: 'https://instagram.com/p/json', comments: ['a', 'b', 'c', 'd', 'e'], request_id: null })).body).toEqual({ order: expect.any(Number) });
+    expect(
+      (await json({ action: 'add', service: 7, link: 'https://instagram.com/p/json', comments: ['a', 'b', 'c', 'd', 'e'], request_id: null })).body,
+    ).toEqual({ order: expect.any(Number) });
   });
 });
 

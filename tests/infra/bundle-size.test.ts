@@ -22,7 +22,10 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 describe('Lambda bundles', () => {
   it.each(Object.keys(FUNCTIONS) as FunctionName[])(`%s stays within ${kb(BUNDLE_TARGET_BYTES)} minified`, (name) => {
     const bundle = bundles.get(FUNCTIONS[name].entry)!;
-    const largest = largestParts(bundle).slice(0, 5).map((p) => `${p.name} ${kb(p.bytes)}`).join(', ');
+    const largest = largestParts(bundle)
+      .slice(0, 5)
+      .map((p) => `${p.name} ${kb(p.bytes)}`)
+      .join(', ');
     expect(bundle.bytes, `${name} is ${kb(bundle.bytes)}; largest parts: ${largest}`).toBeLessThanOrEqual(BUNDLE_TARGET_BYTES);
   });
 

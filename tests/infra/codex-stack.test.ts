@@ -7,7 +7,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_DESIGN } from '../../lambdas/adapters/dynamodb/table-design.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiFunctionNames, FUNCTIONS, type FunctionName, ROUTES, type RouteSpec, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../../lambdas/functions.js';
+import {
+  apiFunctionNames,
+  FUNCTIONS,
+  type FunctionName,
+  ROUTES,
+  type RouteSpec,
+  SCHEDULES,
+  WORKFLOW_DEFINITION_FILE,
+  WORKFLOW_SUBSTITUTIONS,
+} from '../../lambdas/functions.js';
 import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/access/domain/tiers.js';
 import { REPO_ROOT } from '../../lib/codex-function.js';
 import { CodexStack } from '../../lib/codex-stack.js';
@@ -174,7 +183,10 @@ describe('order workflow', () => {
   });
 
   it('lets the starter start, describe and redrive executions, and the sweeper resume a parked task too, and nothing else on Step Functions', () => {
-    const states = (name: 'startOrderWorkflow' | 'sweepOrders') => actionsOf(statementsOf(name)).filter((a) => a.startsWith('states:')).sort();
+    const states = (name: 'startOrderWorkflow' | 'sweepOrders') =>
+      actionsOf(statementsOf(name))
+        .filter((a) => a.startsWith('states:'))
+        .sort();
     expect(states('startOrderWorkflow')).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:StartExecution']);
     expect(states('sweepOrders')).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:SendTaskSuccess', 'states:StartExecution']);
   });
@@ -202,10 +214,14 @@ describe('least privilege', () => {
     const statements = statementsOf('resellerApi');
     expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual([]);
     expect(JSON.stringify(statements)).not.toContain('/providers/');
-    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'secretsmanager:GetSecretValue']));
+    expect(actionsOf(statements)).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'secretsmanager:GetSecretValue']),
+    );
     const pepper = Object.keys(template.findResources('AWS::SecretsManager::Secret', { Properties: { Name: 'codex/dev/api-key-pepper' } }));
     expect(pepper).toHaveLength(1);
-    expect(statements.some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: pepper[0] }))).toBe(true);
+    expect(
+      statements.some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: pepper[0] })),
+    ).toBe(true);
   });
 
   it('lets the sweeper read the table but not write it, and gives the health check no table access', () => {
@@ -226,7 +242,9 @@ describe('functions', () => {
         Architectures: ['arm64'],
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'codex' } },
       });
-      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['TABLE_NAME', 'EVENT_BUS_NAME', 'API_KEY_PEPPER_SECRET_ID', 'STAGE']));
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining(['TABLE_NAME', 'EVENT_BUS_NAME', 'API_KEY_PEPPER_SECRET_ID', 'STAGE']),
+      );
     }
   });
 });
@@ -247,7 +265,10 @@ describe('reseller API', () => {
     expect(v2Methods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'HEAD', 'POST']);
     const healthMethods = methodsOn(health[0]![0]);
     expect(healthMethods.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'HEAD']);
-    for (const [methods, name] of [[v2Methods, 'resellerApi'], [healthMethods, 'health']] as const) {
+    for (const [methods, name] of [
+      [v2Methods, 'resellerApi'],
+      [healthMethods, 'health'],
+    ] as const) {
       for (const method of methods) {
         expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
         expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(functionId(name));
@@ -281,7 +302,12 @@ describe('per-reseller throttling', () => {
     Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { ResourceId: { Ref: resourceId(part) } } }) as Resources);
   const authorizerId = () => Object.keys(template.findResources('AWS::ApiGateway::Authorizer'))[0]!;
   const plansByName = () =>
-    new Map(Object.entries(template.findResources('AWS::ApiGateway::UsagePlan') as Resources).map(([id, plan]) => [plan.Properties.UsagePlanName as string, { id, ...plan }]));
+    new Map(
+      Object.entries(template.findResources('AWS::ApiGateway::UsagePlan') as Resources).map(([id, plan]) => [
+        plan.Properties.UsagePlanName as string,
+        { id, ...plan },
+      ]),
+    );
   const stageRef = () => ({ Ref: Object.keys(template.findResources('AWS::ApiGateway::Stage'))[0]! });
 
   it('counts usage under the key the authorizer returns', () => {
@@ -305,7 +331,11 @@ describe('per-reseller throttling', () => {
     const v2 = methodsOn('v2');
     expect(v2.map((m) => m.Properties.HttpMethod).sort()).toEqual(['GET', 'HEAD', 'POST']);
     for (const method of v2) {
-      expect(method.Properties, method.Properties.HttpMethod).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId() }, ApiKeyRequired: true });
+      expect(method.Properties, method.Properties.HttpMethod).toMatchObject({
+        AuthorizationType: 'CUSTOM',
+        AuthorizerId: { Ref: authorizerId() },
+        ApiKeyRequired: true,
+      });
     }
     const health = methodsOn('health');
     expect(health).toHaveLength(2);
@@ -342,7 +372,10 @@ describe('per-reseller throttling', () => {
     const keyId = Object.keys(template.findResources('AWS::ApiGateway::ApiKey'))[0]!;
     template.hasResourceProperties('AWS::ApiGateway::UsagePlanKey', { KeyId: { Ref: keyId }, KeyType: 'API_KEY', UsagePlanId: { Ref: shared!.id } });
 
-    const reads = (name: FunctionName) => statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: secretIds[0] }));
+    const reads = (name: FunctionName) =>
+      statementsOf(name).some(
+        (s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: secretIds[0] }),
+      );
     expect(allFunctionNames.filter(reads)).toEqual(['apiAuthorizer']);
   });
 
@@ -414,7 +447,14 @@ describe('routes', () => {
   it('cannot synthesize a route whose auth kind has no authorizer yet', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Routes');
     const routes: RouteSpec[] = [{ methods: ['GET'], path: '/admin/orders', auth: 'adminCognito', function: 'health' }];
-    const props = { stage: 'dev', table: new TableV2(stack, 'T', { partitionKey: { name: 'pk', type: AttributeType.STRING } }), apiKeyPepper: new Secret(stack, 'S'), environment: {}, logRemovalPolicy: RemovalPolicy.DESTROY, routes };
+    const props = {
+      stage: 'dev',
+      table: new TableV2(stack, 'T', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),
+      apiKeyPepper: new Secret(stack, 'S'),
+      environment: {},
+      logRemovalPolicy: RemovalPolicy.DESTROY,
+      routes,
+    };
     expect(() => new ResellerApi(stack, 'Api', props)).toThrow(/adminCognito, which has no authorizer yet/);
   });
 });

@@ -30,13 +30,17 @@ beforeAll(async () => {
 });
 
 /** One Lambda container's access checks. */
-const container = (options?: ResellerAccessOptions) => createResellerAccess({ db: table.db, tableName: table.tableName, secrets, pepperSecretId: PEPPER_ID }, options);
+const container = (options?: ResellerAccessOptions) =>
+  createResellerAccess({ db: table.db, tableName: table.tableName, secrets, pepperSecretId: PEPPER_ID }, options);
 
 /** A container whose key lookups can be counted. */
 function countingContainer(options?: ResellerAccessOptions) {
   const store = new DynamoApiKeyStore(table.db, table.tableName);
   const lookups = vi.spyOn(store, 'findKey');
-  const access = new ResellerAccess({ keys: store, counters: new DynamoAccessCounters(table.db, table.tableName), secrets, pepperSecretId: PEPPER_ID }, options);
+  const access = new ResellerAccess(
+    { keys: store, counters: new DynamoAccessCounters(table.db, table.tableName), secrets, pepperSecretId: PEPPER_ID },
+    options,
+  );
   return { access, lookups };
 }
 
@@ -64,7 +68,15 @@ describe('creating a key', () => {
   it('returns the full key once and stores only its keyed hash', async () => {
     const { key, record, ownerId } = await newKey({ label: 'my panel' });
     expect(key).toMatch(/^cdx_[0-9A-Za-z]{40}$/);
-    expect(record).toMatchObject({ keyId: expect.stringMatching(/^kid_/), prefix: key.slice(0, 10), ownerId, walletId: `wallet-${ownerId}`, status: 'active', label: 'my panel', createdAt: T0.toISOString() });
+    expect(record).toMatchObject({
+      keyId: expect.stringMatching(/^kid_/),
+      prefix: key.slice(0, 10),
+      ownerId,
+      walletId: `wallet-${ownerId}`,
+      status: 'active',
+      label: 'my panel',
+      createdAt: T0.toISOString(),
+    });
     expect(record).not.toHaveProperty('keyHash');
     expect(JSON.stringify(record)).not.toContain(key);
 
@@ -74,7 +86,10 @@ describe('creating a key', () => {
     expect(everything).not.toContain(key.slice(10)); // nothing beyond the displayed prefix, anywhere
     const hash = hashApiKey(key, 'test-pepper');
     const mine = items.filter((i) => i.keyId === record.keyId);
-    expect(mine.map((i) => `${i.pk} ${i.sk} ${i.entity}`).sort()).toEqual([`APIKEY#${hash} APIKEY api-key`, `USER#${ownerId} APIKEY#${record.keyId} api-key-listing`]);
+    expect(mine.map((i) => `${i.pk} ${i.sk} ${i.entity}`).sort()).toEqual([
+      `APIKEY#${hash} APIKEY api-key`,
+      `USER#${ownerId} APIKEY#${record.keyId} api-key-listing`,
+    ]);
     expect(items.filter((i) => i.entity === 'audit' && i.subject === record.keyId)).toEqual([
       expect.objectContaining({ pk: 'AUDIT#2030-01-15', actor: ownerId, action: 'api_key.created', ownerId }),
     ]);
@@ -104,7 +119,14 @@ describe('creating a key', () => {
 
   it('takes over a key stored before keys had ids, when its owner seeds it again', async () => {
     const legacy = generateApiKey();
-    await table.apiKeys.put({ keyHash: hashApiKey(legacy, 'test-pepper'), prefix: legacy.slice(0, 10), ownerId: 'old-timer', walletId: 'w-old', status: 'active', createdAt: T0.toISOString() });
+    await table.apiKeys.put({
+      keyHash: hashApiKey(legacy, 'test-pepper'),
+      prefix: legacy.slice(0, 10),
+      ownerId: 'old-timer',
+      walletId: 'w-old',
+      status: 'active',
+      createdAt: T0.toISOString(),
+    });
     const { record } = await keys.createApiKey('old-timer', 'w-old', { presetKey: legacy });
     expect((await keys.listApiKeys('old-timer')).map((k) => k.keyId)).toEqual([record.keyId]);
     expect(okCaller(await container().check({ key: legacy, sourceIp: '192.0.2.1', now: T0 })).keyId).toBe(record.keyId);
@@ -138,7 +160,13 @@ describe('checking a request', () => {
   it('lets a new key in at once and names the caller with its key id and limits', async () => {
     const { key, record, ownerId } = await newKey();
     const caller = okCaller(await container().check({ key, sourceIp: '192.0.2.10', now: T0 }));
-    expect(caller).toEqual({ ownerId, walletId: `wallet-${ownerId}`, keyPrefix: key.slice(0, 10), keyId: record.keyId, limits: { requestsPerMinute: 120, dailyOrderQuota: 10_000 } });
+    expect(caller).toEqual({
+      ownerId,
+      walletId: `wallet-${ownerId}`,
+      keyPrefix: key.slice(0, 10),
+      keyId: record.keyId,
+      limits: { requestsPerMinute: 120, dailyOrderQuota: 10_000 },
+    });
   });
 
   it('answers Invalid API key to every unknown key, whatever it looks like, after exactly one hash and one lookup', async () => {
@@ -186,7 +214,12 @@ describe('checking a request', () => {
     expect(active).not.toHaveProperty('statusReason');
     okCaller(await container().check({ key, sourceIp: '192.0.2.13', now: T0 }));
     const audit = (await table.allItems()).filter((i) => i.entity === 'audit' && i.subject === record.keyId).map((i) => [i.action, i.actor]);
-    expect(audit).toEqual(expect.arrayContaining([['api_key.suspended', 'admin-1'], ['api_key.reactivated', ownerId]]));
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        ['api_key.suspended', 'admin-1'],
+        ['api_key.reactivated', ownerId],
+      ]),
+    );
   });
 });
 
@@ -195,16 +228,20 @@ describe('IP allow-lists', () => {
     const { key, record, ownerId } = await newKey();
     await keys.setIpAllowList(ownerId, record.keyId, ['203.0.113.7', '198.51.100.0/24']);
     const access = container();
-    for (const ip of ['203.0.113.7', '198.51.100.1', '198.51.100.254', '::ffff:198.51.100.9']) expect((await access.check({ key, sourceIp: ip, now: T0 })).ok, ip).toBe(true);
-    for (const ip of ['203.0.113.8', '198.51.101.1', '2001:db8::1']) expect(await access.check({ key, sourceIp: ip, now: T0 }), ip).toEqual({ ok: false, refusal: 'ip_not_allowed' });
+    for (const ip of ['203.0.113.7', '198.51.100.1', '198.51.100.254', '::ffff:198.51.100.9'])
+      expect((await access.check({ key, sourceIp: ip, now: T0 })).ok, ip).toBe(true);
+    for (const ip of ['203.0.113.8', '198.51.101.1', '2001:db8::1'])
+      expect(await access.check({ key, sourceIp: ip, now: T0 }), ip).toEqual({ ok: false, refusal: 'ip_not_allowed' });
   });
 
   it('let in only the listed IPv6 addresses and ranges', async () => {
     const { key, record, ownerId } = await newKey();
     await keys.setIpAllowList(ownerId, record.keyId, ['2001:db8::1', '2001:db8:abcd::/48']);
     const access = container();
-    for (const ip of ['2001:db8::1', '2001:0db8:0:0:0:0:0:0001', '2001:db8:abcd:1::5']) expect((await access.check({ key, sourceIp: ip, now: T0 })).ok, ip).toBe(true);
-    for (const ip of ['2001:db8::2', '2001:db8:abce::1', '203.0.113.7']) expect(await access.check({ key, sourceIp: ip, now: T0 }), ip).toEqual({ ok: false, refusal: 'ip_not_allowed' });
+    for (const ip of ['2001:db8::1', '2001:0db8:0:0:0:0:0:0001', '2001:db8:abcd:1::5'])
+      expect((await access.check({ key, sourceIp: ip, now: T0 })).ok, ip).toBe(true);
+    for (const ip of ['2001:db8::2', '2001:db8:abce::1', '203.0.113.7'])
+      expect(await access.check({ key, sourceIp: ip, now: T0 }), ip).toEqual({ ok: false, refusal: 'ip_not_allowed' });
   });
 
   it('refuse a list with a bad entry, naming it, and keep the list as it was', async () => {
@@ -282,7 +319,9 @@ describe('rate limits', () => {
   it('holds the limit across containers to within one leased slice each, with a write per slice, not per request', async () => {
     const { key, record } = await newKey();
     const containers = [container(), container(), container()];
-    const results = await Promise.all(containers.flatMap((access) => Array.from({ length: 60 }, () => access.check({ key, sourceIp: '192.0.2.24', now: at(40_000) }))));
+    const results = await Promise.all(
+      containers.flatMap((access) => Array.from({ length: 60 }, () => access.check({ key, sourceIp: '192.0.2.24', now: at(40_000) }))),
+    );
     const allowed = results.filter((r) => r.ok).length;
     expect(allowed).toBeLessThanOrEqual(120);
     expect(allowed).toBeGreaterThanOrEqual(120 - 3 * 10);
@@ -320,7 +359,9 @@ describe('abuse', () => {
     await access.recordRejectedRequest({ sourceIp: '198.51.100.80', kind: 'invalid_key', now: at(1_250) });
     const refused = await access.check({ key, sourceIp: '198.51.100.80', now: at(2_000) });
     expect(refused).toMatchObject({ ok: false, refusal: 'source_blocked' });
-    expect(accessRefusalText('source_blocked', (refused as { blockedUntil: Date }).blockedUntil)).toBe('Too many invalid API keys from your address; blocked until 2030-01-15T10:15:02Z');
+    expect(accessRefusalText('source_blocked', (refused as { blockedUntil: Date }).blockedUntil)).toBe(
+      'Too many invalid API keys from your address; blocked until 2030-01-15T10:15:02Z',
+    );
     expect((await access.check({ key, sourceIp: '198.51.100.80', now: at(902_000) })).ok).toBe(true);
   });
 
@@ -363,9 +404,14 @@ describe('abuse', () => {
     const { key } = await newKey();
     const access = container();
     const outcomes = [];
-    for (let i = 1; i <= 20; i++) outcomes.push(await access.recordRejectedRequest({ sourceIp: `2001:db8:66:1::${i.toString(16)}`, kind: 'invalid_key', now: at(i * 100) }));
+    for (let i = 1; i <= 20; i++)
+      outcomes.push(await access.recordRejectedRequest({ sourceIp: `2001:db8:66:1::${i.toString(16)}`, kind: 'invalid_key', now: at(i * 100) }));
     expect(outcomes.at(-1)).toBe('source_blocked');
-    expect(await access.check({ key, sourceIp: '2001:db8:66:1:ffff::1', now: at(5_000) })).toMatchObject({ ok: false, refusal: 'source_blocked', blockedUntil: at(100 * 20 + 15 * 60_000) });
+    expect(await access.check({ key, sourceIp: '2001:db8:66:1:ffff::1', now: at(5_000) })).toMatchObject({
+      ok: false,
+      refusal: 'source_blocked',
+      blockedUntil: at(100 * 20 + 15 * 60_000),
+    });
     expect((await access.check({ key, sourceIp: '2001:db8:66:2::1', now: at(5_000) })).ok).toBe(true);
   });
 
@@ -379,7 +425,9 @@ describe('abuse', () => {
     expect((await access.check({ key, sourceIp: '192.0.2.30', now: at(30_000) })).ok).toBe(true);
 
     // The burst goes on from several containers at once: exactly one of them suspends the key.
-    const burst = await Promise.all(Array.from({ length: 10 }, () => container().recordRejectedRequest({ caller, sourceIp: '192.0.2.30', kind: 'invalid_request', now: at(40_000) })));
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, () => container().recordRejectedRequest({ caller, sourceIp: '192.0.2.30', kind: 'invalid_request', now: at(40_000) })),
+    );
     expect(burst.filter((o) => o === 'key_suspended')).toHaveLength(1);
     await access.recordRejectedRequest({ caller, sourceIp: '192.0.2.30', kind: 'invalid_request', now: at(41_000) });
     expect(await access.check({ key, sourceIp: '192.0.2.30', now: at(42_000) })).toEqual({ ok: false, refusal: 'key_suspended' });
@@ -421,7 +469,8 @@ describe('last use', () => {
     expect(await lastUsed()).toBeUndefined();
     const access = container();
     const send = vi.spyOn(table.db, 'send');
-    const touches = () => send.mock.calls.filter(([command]) => (command.input as { UpdateExpression?: string }).UpdateExpression === 'SET lastUsedAt = :at').length;
+    const touches = () =>
+      send.mock.calls.filter(([command]) => (command.input as { UpdateExpression?: string }).UpdateExpression === 'SET lastUsedAt = :at').length;
 
     await access.check({ key, sourceIp: '192.0.2.40', now: at(1_000) });
     expect(await lastUsed()).toBe(at(1_000).toISOString());

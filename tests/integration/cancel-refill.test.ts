@@ -21,14 +21,23 @@ beforeAll(async () => {
   table = await createTestTable();
   upstream = new ScriptedProvider();
   env = orderServicesOn(table, { forProvider: async () => upstream });
-  await table.catalog.putProvider({ id: 'demo', name: 'Demo', apiUrl: 'http://127.0.0.1:1/api/v2', keySecretId: 'k', timeoutMs: 1000, acceptsRequestId: true, enabled: true });
+  await table.catalog.putProvider({
+    id: 'demo',
+    name: 'Demo',
+    apiUrl: 'http://127.0.0.1:1/api/v2',
+    keySecretId: 'k',
+    timeoutMs: 1000,
+    acceptsRequestId: true,
+    enabled: true,
+  });
   await table.catalog.putService({ ...TEST_SERVICE, refill: true, refillDays: 30 });
   await table.catalog.putService({ ...TEST_SERVICE, id: 2, cancel: false, refill: false });
   await table.catalog.putService({ ...TEST_SERVICE, id: 3, exclusiveLink: true });
   await fundedWallet(table, 'w', '1000.00');
 });
 
-const place = (serviceId = 1, link = 'https://youtube.com/watch?v=abc') => placeOrder(env.services, { ownerId: OWNER, walletId: 'w', serviceId, link, quantity: 1000 }).then((placed) => placed.order);
+const place = (serviceId = 1, link = 'https://youtube.com/watch?v=abc') =>
+  placeOrder(env.services, { ownerId: OWNER, walletId: 'w', serviceId, link, quantity: 1000 }).then((placed) => placed.order);
 
 async function completed(serviceId = 1) {
   const order = await place(serviceId);
@@ -68,9 +77,11 @@ describe('cancelling orders', () => {
     expect((await table.orders.getOrder(a.id))!.refunded).toBe(0);
   });
 
-  it('refuses to cancel where the service does not allow it, or another customer\'s order', async () => {
+  it("refuses to cancel where the service does not allow it, or another customer's order", async () => {
     const order = await place(2);
-    expect(await cancelOrders(env.services, OWNER, [String(order.id)])).toEqual([{ orderId: String(order.id), outcome: 'refused', refusal: 'cancel_not_available' }]);
+    expect(await cancelOrders(env.services, OWNER, [String(order.id)])).toEqual([
+      { orderId: String(order.id), outcome: 'refused', refusal: 'cancel_not_available' },
+    ]);
     const mine = await place();
     expect((await cancelOrders(env.services, 'someone-else', [String(mine.id)]))[0]).toMatchObject({ outcome: 'refused', refusal: 'unknown_order' });
   });
@@ -111,7 +122,7 @@ describe('cancelling while a call to the provider may be under way', () => {
 });
 
 describe('refills', () => {
-  it('keeps the claim when the provider\'s answer to a refill is unclear, so it is not refilled twice', async () => {
+  it("keeps the claim when the provider's answer to a refill is unclear, so it is not refilled twice", async () => {
     const order = await completed();
     upstream.refillScript.push(new ProviderOutcomeUnknown('timeout'));
     expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refusal: 'provider_unconfirmed' });
@@ -121,7 +132,10 @@ describe('refills', () => {
   it('gives the claim back when the provider refuses the refill', async () => {
     const order = await completed();
     upstream.refillScript.push(new ProviderRejected('Refill not possible yet'));
-    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refusal: 'provider_refused', providerMessage: 'Refill not possible yet' });
+    expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({
+      refusal: 'provider_refused',
+      providerMessage: 'Refill not possible yet',
+    });
     expect((await refillOrders(env.services, table.allocator(), OWNER, [String(order.id)]))[0]).toMatchObject({ refillId: expect.any(Number) });
   });
 
@@ -206,7 +220,9 @@ describe('one open order per link', () => {
     await finalizeOrder(env.services, first.id);
     // As if that run stopped between settling and releasing: the lock is back.
     const lockKey = (await table.orders.getOrder(first.id))!.exclusiveLinkKey!;
-    await table.db.send(new PutCommand({ TableName: table.tableName, Item: { pk: `LINK#${lockKey}`, sk: 'LINK', entity: 'exclusive-link', orderId: first.id } }));
+    await table.db.send(
+      new PutCommand({ TableName: table.tableName, Item: { pk: `LINK#${lockKey}`, sk: 'LINK', entity: 'exclusive-link', orderId: first.id } }),
+    );
     expect(isDomainError(await place(3, link).catch((e: unknown) => e), 'link_busy')).toBe(true);
     await finalizeOrder(env.services, first.id);
     expect((await place(3, link)).charge).toBe(parseMoney('0.90'));

@@ -68,8 +68,12 @@ describe('unblock', () => {
 describe('reactivate', () => {
   it('finds a suspended key by its id, reactivates it with an audit entry, and clears its count of bad requests', async () => {
     const { key, record, ownerId } = await suspendedKey();
-    expect(await listAccessBlocks(access, at(2_000))).toContainEqual(expect.stringContaining(`suspended ${record.prefix}… (${record.keyId}, owner ${ownerId})`));
-    expect(await reactivateKey(access, record.keyId, at(3_000))).toBe(`Reactivated ${record.prefix}… (${record.keyId}, owner ${ownerId}); the stack accepts it within 10 seconds.`);
+    expect(await listAccessBlocks(access, at(2_000))).toContainEqual(
+      expect.stringContaining(`suspended ${record.prefix}… (${record.keyId}, owner ${ownerId})`),
+    );
+    expect(await reactivateKey(access, record.keyId, at(3_000))).toBe(
+      `Reactivated ${record.prefix}… (${record.keyId}, owner ${ownerId}); the stack accepts it within 10 seconds.`,
+    );
     expect((await keys.listApiKeys(ownerId))[0]).toMatchObject({ status: 'active' });
     const audits = (await table.allItems()).filter((i) => i.entity === 'audit' && i.subject === record.keyId && i.action === 'api_key.reactivated');
     expect(audits).toEqual([expect.objectContaining({ actor: 'local-admin', ownerId })]);
@@ -77,7 +81,8 @@ describe('reactivate', () => {
     const guard = checks({ invalidRequestsBeforeSuspension: 3 });
     const result = await guard.check({ key, sourceIp: '192.0.2.50', now: at(4_000) });
     expect(result.ok).toBe(true);
-    if (result.ok) expect(await guard.recordRejectedRequest({ caller: result.caller, sourceIp: '192.0.2.50', kind: 'invalid_request', now: at(4_000) })).toBe('counted');
+    if (result.ok)
+      expect(await guard.recordRejectedRequest({ caller: result.caller, sourceIp: '192.0.2.50', kind: 'invalid_request', now: at(4_000) })).toBe('counted');
   });
 
   it('finds it by its shown prefix, the start of it, or the whole key', async () => {

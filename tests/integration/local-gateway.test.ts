@@ -50,7 +50,10 @@ afterEach(() => {
 });
 
 /** Sends bytes as they are (fetch would normalize the target) and reads the whole answer. */
-function raw(request: string | Buffer, options: { abortAfterWrite?: boolean } = {}): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+function raw(
+  request: string | Buffer,
+  options: { abortAfterWrite?: boolean } = {},
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = connect(gateway.port, '127.0.0.1');
     const chunks: Buffer[] = [];
@@ -114,7 +117,7 @@ describe('request targets that name no route', () => {
   });
 });
 
-describe('the gateway\'s own answers', () => {
+describe("the gateway's own answers", () => {
   it('a known path with a method it does not serve gets 405 and the methods it does', async () => {
     const answer = await get('/health', 'DELETE');
     expect(answer.status).toBe(405);
@@ -128,7 +131,11 @@ describe('the gateway\'s own answers', () => {
     expect(announced.status).toBe(413);
     expect(JSON.parse(announced.body)).toEqual({ error: 'Request Too Long' });
     const streamed = await raw(
-      Buffer.concat([Buffer.from('POST /api/v2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n'), ...Array.from({ length: 11 }, () => Buffer.from(`100000\r\n${'a'.repeat(0x100000)}\r\n`)), Buffer.from('0\r\n\r\n')]),
+      Buffer.concat([
+        Buffer.from('POST /api/v2 HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n'),
+        ...Array.from({ length: 11 }, () => Buffer.from(`100000\r\n${'a'.repeat(0x100000)}\r\n`)),
+        Buffer.from('0\r\n\r\n'),
+      ]),
     );
     expect(streamed.status).toBe(413);
     expect(JSON.parse(streamed.body)).toEqual({ error: 'Request Too Long' });
@@ -185,7 +192,7 @@ describe('HEAD', () => {
     expect(calls.filter((c) => c.name !== 'apiAuthorizer').map((c) => c.event.httpMethod)).toEqual(['GET', 'HEAD', 'GET', 'HEAD']);
   });
 
-  it('gets the gateway\'s own answers without a body too', async () => {
+  it("gets the gateway's own answers without a body too", async () => {
     const answer = await get('/nowhere', 'HEAD');
     expect(answer.status).toBe(404);
     expect(answer.body).toBe('');
@@ -212,7 +219,8 @@ describe('routing', () => {
     ];
     const own = await startGateway({ port: 0, root: REPO_ROOT, routes, load });
     try {
-      for (const target of ['/orders/a%20b%2Fc', '/orders/mine', '/orders/7/refills/9?x=1']) expect((await fetch(`${own.url}${target}`)).status, target).toBe(200);
+      for (const target of ['/orders/a%20b%2Fc', '/orders/mine', '/orders/7/refills/9?x=1'])
+        expect((await fetch(`${own.url}${target}`)).status, target).toBe(200);
     } finally {
       await own.close();
     }
@@ -240,19 +248,54 @@ describe('the authorizer of /api/v2, run as API Gateway runs a REQUEST authorize
       multiValueHeaders: expect.objectContaining({ 'x-api-key': ['cdx_header'] }),
       queryStringParameters: { action: 'balance' },
       pathParameters: null,
-      requestContext: expect.objectContaining({ resourcePath: '/api/v2', httpMethod: 'POST', stage: 'local', identity: expect.objectContaining({ apiKey: null }) }),
+      requestContext: expect.objectContaining({
+        resourcePath: '/api/v2',
+        httpMethod: 'POST',
+        stage: 'local',
+        identity: expect.objectContaining({ apiKey: null }),
+      }),
     });
     expect(authorizerEvent).not.toHaveProperty('body');
     const event = calls[1]!.event as APIGatewayProxyEvent;
-    expect(event.requestContext.authorizer).toEqual({ ownerId: 'owner-1', tierLimit: '120', active: 'true', principalId: 'owner-1', integrationLatency: expect.any(Number) });
+    expect(event.requestContext.authorizer).toEqual({
+      ownerId: 'owner-1',
+      tierLimit: '120',
+      active: 'true',
+      principalId: 'owner-1',
+      integrationLatency: expect.any(Number),
+    });
     expect(event.requestContext.identity.apiKey).toBe('usage-key-1');
     expect(event.requestContext.requestId).toBe(authorizerEvent.requestContext.requestId);
   });
 
   it.each([
-    ['an explicit Deny', 403, 'User is not authorized to access this resource with an explicit deny', async (e: APIGatewayRequestAuthorizerEvent) => ({ ...allow(e), policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: 'arn:aws:execute-api:*' }] } })],
-    ['an Allow of another method', 403, 'User is not authorized to access this resource', async (e: APIGatewayRequestAuthorizerEvent) => ({ ...allow(e), policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: e.methodArn.replace('/POST/', '/GET/') }] } })],
-    ['no usage key where the API counts usage by it', 403, 'Forbidden', async (e: APIGatewayRequestAuthorizerEvent) => ({ ...allow(e), usageIdentifierKey: undefined })],
+    [
+      'an explicit Deny',
+      403,
+      'User is not authorized to access this resource with an explicit deny',
+      async (e: APIGatewayRequestAuthorizerEvent) => ({
+        ...allow(e),
+        policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: 'arn:aws:execute-api:*' }] },
+      }),
+    ],
+    [
+      'an Allow of another method',
+      403,
+      'User is not authorized to access this resource',
+      async (e: APIGatewayRequestAuthorizerEvent) => ({
+        ...allow(e),
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: e.methodArn.replace('/POST/', '/GET/') }],
+        },
+      }),
+    ],
+    [
+      'no usage key where the API counts usage by it',
+      403,
+      'Forbidden',
+      async (e: APIGatewayRequestAuthorizerEvent) => ({ ...allow(e), usageIdentifierKey: undefined }),
+    ],
     ['the error "Unauthorized"', 401, 'Unauthorized', async () => Promise.reject(new Error('Unauthorized'))],
     ['any other error', 500, INTERNAL.error, async () => Promise.reject(new Error('table unreachable'))],
     ['a context holding an object', 500, INTERNAL.error, async (e: APIGatewayRequestAuthorizerEvent) => ({ ...allow(e), context: { nested: { a: 1 } } })],

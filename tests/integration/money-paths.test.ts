@@ -20,7 +20,14 @@ beforeAll(async () => {
 });
 
 const orderFor = (walletId: string, quantity = 1000, extra: { requestId?: string; link?: string } = {}) =>
-  placeOrder(env.services, { ownerId: `owner-${walletId}`, walletId, serviceId: 1, link: extra.link ?? 'https://youtube.com/watch?v=abc', quantity, ...(extra.requestId ? { requestId: extra.requestId } : {}) }).then((placed) => placed.order);
+  placeOrder(env.services, {
+    ownerId: `owner-${walletId}`,
+    walletId,
+    serviceId: 1,
+    link: extra.link ?? 'https://youtube.com/watch?v=abc',
+    quantity,
+    ...(extra.requestId ? { requestId: extra.requestId } : {}),
+  }).then((placed) => placed.order);
 
 describe('placing an order', () => {
   it('debits exactly the charge and records it in the ledger in the same write', async () => {
@@ -82,7 +89,15 @@ describe('placing an order', () => {
       return { ...env.services, orders: new DynamoOrderStore(db, table.tableName), orderIds: new BlockOrderIdAllocator(db, table.tableName, 5) };
     });
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => placeOrder(containers[i % 10]!, { ownerId: 'owner-w-race', walletId: 'w-race', serviceId: 1, link: 'https://youtube.com/watch?v=race', quantity: 1000 })),
+      Array.from({ length: 50 }, (_, i) =>
+        placeOrder(containers[i % 10]!, {
+          ownerId: 'owner-w-race',
+          walletId: 'w-race',
+          serviceId: 1,
+          link: 'https://youtube.com/watch?v=race',
+          quantity: 1000,
+        }),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(20);
     for (const r of results.filter((r) => r.status === 'rejected')) expect(isDomainError((r as PromiseRejectedResult).reason, 'insufficient_funds')).toBe(true);
@@ -108,7 +123,15 @@ describe('placing an order', () => {
 
   it('says which answer was a replay, so the daily quota counts only new orders', async () => {
     await fundedWallet(table, 'w-idem3', '10.00');
-    const place = () => placeOrder(env.services, { ownerId: 'owner-w-idem3', walletId: 'w-idem3', serviceId: 1, link: 'https://youtube.com/watch?v=q', quantity: 1000, requestId: 'quota' });
+    const place = () =>
+      placeOrder(env.services, {
+        ownerId: 'owner-w-idem3',
+        walletId: 'w-idem3',
+        serviceId: 1,
+        link: 'https://youtube.com/watch?v=q',
+        quantity: 1000,
+        requestId: 'quota',
+      });
     const attempts = await Promise.all(Array.from({ length: 6 }, place));
     expect(attempts.filter((a) => !a.replayed)).toHaveLength(1);
     expect((await place()).replayed).toBe(true);
@@ -170,7 +193,14 @@ describe('deposits', () => {
   it('credits once per idempotency key', async () => {
     await fundedWallet(table, 'w-dep', '1.00');
     const credit = () =>
-      table.wallets.credit({ walletId: 'w-dep', amount: parseMoney('5.00'), kind: 'deposit', reference: 'payment:1', idempotencyKey: 'payment-1', at: new Date().toISOString() });
+      table.wallets.credit({
+        walletId: 'w-dep',
+        amount: parseMoney('5.00'),
+        kind: 'deposit',
+        reference: 'payment:1',
+        idempotencyKey: 'payment-1',
+        at: new Date().toISOString(),
+      });
     const results = await Promise.all([credit(), credit(), credit()]);
     expect(results.filter((r) => r === 'applied')).toHaveLength(1);
     expect(await balanceAndLedger(table, 'w-dep')).toMatchObject({ balance: parseMoney('6.00'), ledgerSum: parseMoney('6.00'), entries: 2 });

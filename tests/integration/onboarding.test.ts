@@ -15,12 +15,18 @@ beforeAll(async () => {
 });
 
 function services(gatewayKeys: InMemoryGatewayKeys) {
-  const keyManagement = createApiKeyManagement({ db: table.db, tableName: table.tableName, secrets, pepperSecretId: 'pepper', tierNames: ['standard', 'pro', 'enterprise'] });
+  const keyManagement = createApiKeyManagement({
+    db: table.db,
+    tableName: table.tableName,
+    secrets,
+    pepperSecretId: 'pepper',
+    tierNames: ['standard', 'pro', 'enterprise'],
+  });
   return { users: table.users, wallets: table.wallets, keyManagement, gatewayKeys, clock, currency: 'USD' };
 }
 
 describe('onboarding a reseller', () => {
-  it('opens the wallet, puts a gateway key in the tier\'s usage plan, and hands out a working API key once', async () => {
+  it("opens the wallet, puts a gateway key in the tier's usage plan, and hands out a working API key once", async () => {
     const gatewayKeys = new InMemoryGatewayKeys();
     const result = await onboardReseller(services(gatewayKeys), { id: 'r1', email: 'r1@example.com', walletId: 'w-r1', tier: 'pro' });
     expect(result.hasGatewayKey).toBe(true);
@@ -39,7 +45,7 @@ describe('onboarding a reseller', () => {
     expect(again.user.createdAt).toBe(first.user.createdAt);
   });
 
-  it('still onboards past the region\'s gateway key limit, throttled by the application only', async () => {
+  it("still onboards past the region's gateway key limit, throttled by the application only", async () => {
     const full = new InMemoryGatewayKeys(0);
     const result = await onboardReseller(services(full), { id: 'r3', email: 'r3@example.com', walletId: 'w-r3', tier: 'standard' });
     expect(result.hasGatewayKey).toBe(false);

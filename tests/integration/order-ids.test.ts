@@ -43,9 +43,7 @@ describe('order ids', () => {
 
   it('never hands out an id twice, across containers and under concurrency', async () => {
     const containers = [container('shared-counter'), container('shared-counter', { maxOwners: 2 }), container('shared-counter', { ownBlockAfter: 3 })];
-    const all = await Promise.all(
-      Array.from({ length: 900 }, (_, i) => containers[i % 3]!.next(i % 7 === 0 ? undefined : `owner-${i % 5}`)),
-    );
+    const all = await Promise.all(Array.from({ length: 900 }, (_, i) => containers[i % 3]!.next(i % 7 === 0 ? undefined : `owner-${i % 5}`)));
     expect(new Set(all).size).toBe(900);
     expect(Math.min(...all)).toBe(10_000);
   });

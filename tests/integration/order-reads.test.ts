@@ -18,7 +18,10 @@ beforeAll(async () => {
   // 130 orders of two owners, interleaved, across two pages of ids.
   for (let i = 0; i < 130; i++) {
     const walletId = i % 2 === 0 ? 'w-a' : 'w-b';
-    placed.push((await placeOrder(env.services, { ownerId: `owner-${walletId}`, walletId, serviceId: 1, link: `https://youtube.com/watch?v=r${i}`, quantity: 100 + i })).order);
+    placed.push(
+      (await placeOrder(env.services, { ownerId: `owner-${walletId}`, walletId, serviceId: 1, link: `https://youtube.com/watch?v=r${i}`, quantity: 100 + i }))
+        .order,
+    );
   }
 }, 60_000);
 
@@ -28,7 +31,8 @@ describe('reading many orders at once', () => {
     expect(new Set(placed.map((o) => Math.floor(o.id / 100))).size).toBeGreaterThan(1);
     const found = await table.orders.getOrderStatuses(ownerA.map((o) => o.id));
     expect([...found.keys()].sort()).toEqual(ownerA.map((o) => o.id).sort());
-    for (const order of ownerA) expect(found.get(order.id)).toMatchObject({ id: order.id, ownerId: 'owner-w-a', units: order.units, charge: order.charge, status: 'Pending' });
+    for (const order of ownerA)
+      expect(found.get(order.id)).toMatchObject({ id: order.id, ownerId: 'owner-w-a', units: order.units, charge: order.charge, status: 'Pending' });
   });
 
   it('answers drip-feed, subscription and comment orders from the status view as from the full order', async () => {
@@ -38,8 +42,15 @@ describe('reading many orders at once', () => {
     await table.catalog.putService({ ...TEST_SERVICE, id: 4, type: 'Custom Comments', name: 'Comments' });
     const owner = { ownerId: 'owner-w-a', walletId: 'w-a' };
     const orders = [
-      (await placeOrder(env.services, { ...owner, serviceId: 2, fields: { link: 'https://youtube.com/watch?v=drip', quantity: '100', runs: '5', interval: '30' } })).order,
-      (await placeOrder(env.services, { ...owner, serviceId: 3, fields: { username: 'natgeo', min: '100', max: '200', posts: '4', expiry: '5/3/2030' } })).order,
+      (
+        await placeOrder(env.services, {
+          ...owner,
+          serviceId: 2,
+          fields: { link: 'https://youtube.com/watch?v=drip', quantity: '100', runs: '5', interval: '30' },
+        })
+      ).order,
+      (await placeOrder(env.services, { ...owner, serviceId: 3, fields: { username: 'natgeo', min: '100', max: '200', posts: '4', expiry: '5/3/2030' } }))
+        .order,
       (await placeOrder(env.services, { ...owner, serviceId: 4, fields: { link: 'https://youtube.com/watch?v=c', comments: 'one\ntwo\n'.repeat(40) } })).order,
     ];
     const views = await table.orders.getOrderStatuses(orders.map((o) => o.id));

@@ -1,7 +1,14 @@
 // The workflow steps and the poller on DynamoDB Local, with a scripted provider in place of HTTP.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placeOrder } from '../../lambdas/orders/application/place-order.js';
-import { MAX_RESUBMIT_ROUNDS, ProviderUnavailable, awaitOutcome, finalizeOrder, giveUpSubmission, submitOrder } from '../../lambdas/orders/application/order-workflow-steps.js';
+import {
+  MAX_RESUBMIT_ROUNDS,
+  ProviderUnavailable,
+  awaitOutcome,
+  finalizeOrder,
+  giveUpSubmission,
+  submitOrder,
+} from '../../lambdas/orders/application/order-workflow-steps.js';
 import { pollAllProviders } from '../../lambdas/orders/application/poll-providers.js';
 import { sweepOpenOrders } from '../../lambdas/orders/application/sweep-orders.js';
 import type { Provider } from '../../lambdas/catalog/domain/catalog.js';
@@ -10,7 +17,14 @@ import { ScriptedProvider } from '../support/scripted-provider.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 
 const provider = (overrides: Partial<Provider> = {}): Provider => ({
-  id: 'demo', name: 'Demo', apiUrl: 'http://127.0.0.1:1/api/v2', keySecretId: 'k', timeoutMs: 1000, acceptsRequestId: true, enabled: true, ...overrides,
+  id: 'demo',
+  name: 'Demo',
+  apiUrl: 'http://127.0.0.1:1/api/v2',
+  keySecretId: 'k',
+  timeoutMs: 1000,
+  acceptsRequestId: true,
+  enabled: true,
+  ...overrides,
 });
 
 let table: TestTable;
@@ -88,7 +102,8 @@ describe('submitting an order', () => {
     upstream.placeScript.push(new ProviderOutcomeUnknown('timeout'), new ProviderNotReached('ECONNREFUSED'));
     await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
     await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
-    for (let round = 1; round <= MAX_RESUBMIT_ROUNDS; round++) expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('retry_later');
+    for (let round = 1; round <= MAX_RESUBMIT_ROUNDS; round++)
+      expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('retry_later');
     expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('unconfirmed');
     expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'accepted', refunded: 0 });
     expect((await table.orders.getOrder(order.id))!.rejectedReason).toBeUndefined();
@@ -145,7 +160,13 @@ describe('the batch poller', () => {
     await fundedWallet(fresh, 'w', '1000.00');
     const ids: number[] = [];
     for (let i = 0; i < 250; i++) {
-      const { order } = await placeOrder(local.services, { ownerId: 'owner-w', walletId: 'w', serviceId: 1, link: `https://youtube.com/watch?v=${i}`, quantity: 1000 });
+      const { order } = await placeOrder(local.services, {
+        ownerId: 'owner-w',
+        walletId: 'w',
+        serviceId: 1,
+        link: `https://youtube.com/watch?v=${i}`,
+        quantity: 1000,
+      });
       await submitOrder(local.services, order.id);
       await awaitOutcome(local.services, order.id, `token-${order.id}`);
       ids.push(order.id);
@@ -161,7 +182,12 @@ describe('the batch poller', () => {
     expect(report).toMatchObject({ polled: 250, statusCalls: 3, resumed: 10, updated: 249 });
     expect(report!.unknownToProvider).toHaveLength(1);
     expect(scripted.multiStatusCalls.map((c) => c.length)).toEqual([100, 100, 50]);
-    expect(local.resumed.map((r) => r.token).sort()).toEqual(ids.slice(0, 10).map((id) => `token-${id}`).sort());
+    expect(local.resumed.map((r) => r.token).sort()).toEqual(
+      ids
+        .slice(0, 10)
+        .map((id) => `token-${id}`)
+        .sort(),
+    );
     expect(await fresh.orders.getOrder(ids[20]!)).toMatchObject({ status: 'In progress', remains: 600, startCount: 5 });
 
     // Nothing changed since: a second tick writes nothing and resumes nothing.
@@ -177,7 +203,15 @@ describe('lost resumes and overlapping submissions', () => {
     await submitOrder(env.services, order.id);
     await awaitOutcome(env.services, order.id, 'token-lost');
     upstream.statuses.set('p-lost', { status: 'Partial', remains: 100 });
-    const failing = { ...env.services, workflow: { ...env.services.workflow, resume: async () => { throw new Error('throttled'); } } };
+    const failing = {
+      ...env.services,
+      workflow: {
+        ...env.services.workflow,
+        resume: async () => {
+          throw new Error('throttled');
+        },
+      },
+    };
     const reports = await pollAllProviders(failing);
     expect(reports[0]!.failedUpdates).toBe(1);
     const sweeping = { ...env.services, settings: { ...env.services.settings, sweepMinAgeMs: 0 } };

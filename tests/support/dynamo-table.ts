@@ -53,7 +53,14 @@ export async function createTestTable() {
 export type TestTable = Awaited<ReturnType<typeof createTestTable>>;
 
 /** Order services on a test table, with a recorded workflow and event bus; providers come from the caller. */
-export function orderServicesOn(table: TestTable, providers: ProviderClients = { forProvider: async () => { throw new Error('no provider in this test'); } }) {
+export function orderServicesOn(
+  table: TestTable,
+  providers: ProviderClients = {
+    forProvider: async () => {
+      throw new Error('no provider in this test');
+    },
+  },
+) {
   const published: DomainEvent[] = [];
   const resumed: { token: string; output: Record<string, unknown> }[] = [];
   const started: number[] = [];
@@ -92,6 +99,17 @@ export async function balanceAndLedger(table: TestTable, walletId: string): Prom
 }
 
 export const TEST_SERVICE = {
-  id: 1, name: 'YouTube Views', type: 'Default' as const, category: 'YouTube', ratePer1000: parseMoney('0.90'),
-  min: 50, max: 100_000, refill: false, cancel: true, dripfeed: false, enabled: true, providerId: 'demo', providerServiceId: '101',
+  id: 1,
+  name: 'YouTube Views',
+  type: 'Default' as const,
+  category: 'YouTube',
+  ratePer1000: parseMoney('0.90'),
+  min: 50,
+  max: 100_000,
+  refill: false,
+  cancel: true,
+  dripfeed: false,
+  enabled: true,
+  providerId: 'demo',
+  providerServiceId: '101',
 };

@@ -43,7 +43,10 @@ export class ScriptedProvider implements ProviderClient {
   async refillStatus(ids: string[]) {
     return new Map(ids.map((id): [string, RefillStatus | Error] => [id, this.refillStatuses.get(id) ?? new ProviderRejected('Refill not found')]));
   }
-  async services() { return []; }
-  async balance() { return { balance: '0', currency: 'USD' }; }
+  async services() {
+    return [];
+  }
+  async balance() {
+    return { balance: '0', currency: 'USD' };
+  }
 }
-

@@ -66,7 +66,10 @@ describe('limits', () => {
   it("take the key's own value first, then its tier's, then the default", () => {
     expect(effectiveLimits(DEFAULT_API_KEY_LIMITS, undefined, undefined)).toEqual(DEFAULT_API_KEY_LIMITS);
     expect(effectiveLimits(DEFAULT_API_KEY_LIMITS, { requestsPerMinute: 300 }, undefined)).toEqual({ requestsPerMinute: 300, dailyOrderQuota: 10_000 });
-    expect(effectiveLimits(DEFAULT_API_KEY_LIMITS, { requestsPerMinute: 300, dailyOrderQuota: 5 }, { requestsPerMinute: 10 })).toEqual({ requestsPerMinute: 10, dailyOrderQuota: 5 });
+    expect(effectiveLimits(DEFAULT_API_KEY_LIMITS, { requestsPerMinute: 300, dailyOrderQuota: 5 }, { requestsPerMinute: 10 })).toEqual({
+      requestsPerMinute: 10,
+      dailyOrderQuota: 5,
+    });
   });
 
   it('refuse limits that are not positive whole numbers', () => {
@@ -95,7 +98,9 @@ describe('IP allow-lists', () => {
   });
 
   it('refuse every bad entry at once, naming each', () => {
-    const message = refusal(() => parseIpAllowList(['10.0.0.1', 'not-an-ip', '10.0.0.256', '10.0.0.0/33', '2001:db8::/129', '10.0.0.5/24', '', 'fe80::1%eth0']));
+    const message = refusal(() =>
+      parseIpAllowList(['10.0.0.1', 'not-an-ip', '10.0.0.256', '10.0.0.0/33', '2001:db8::/129', '10.0.0.5/24', '', 'fe80::1%eth0']),
+    );
     expect(message).toContain('"not-an-ip" is not an IP address or CIDR range');
     expect(message).toContain('"10.0.0.256"');
     expect(message).toContain('"10.0.0.0/33" has a prefix length outside 0-32');
@@ -108,7 +113,10 @@ describe('IP allow-lists', () => {
 
   it('refuse the odd IPv4 spellings nobody means in an allow-list', () => {
     for (const odd of ['10', '10.1', '0x0a.0.0.1', '010.0.0.1', '10.0.0.1/024', '::ffff:010.0.0.1', '1.2.3.4/', '/24', '1.2.3.4/-1']) {
-      expect(refusal(() => parseIpAllowList([odd])), odd).toContain(`"${odd}"`);
+      expect(
+        refusal(() => parseIpAllowList([odd])),
+        odd,
+      ).toContain(`"${odd}"`);
     }
   });
 

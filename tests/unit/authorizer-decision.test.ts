@@ -32,7 +32,7 @@ describe('the key presented in a header', () => {
 });
 
 describe('the authorizer decision', () => {
-  it('throttles a known header key under its owner\'s gateway key, and tells the handler who it is', () => {
+  it("throttles a known header key under its owner's gateway key, and tells the handler who it is", () => {
     const result = decide(reseller);
     expect(result.principalId).toBe('reseller-1');
     expect(result.usageIdentifierKey).toBe(reseller.gatewayKeyValue);

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../lambdas/shared/config.js';
 
-const AWS_ENV = { AWS_LAMBDA_FUNCTION_NAME: 'codex-fn', TABLE_NAME: 'codex-prod', AWS_REGION: 'eu-west-1', EVENT_BUS_NAME: 'bus', API_KEY_PEPPER_SECRET_ID: 'arn:pepper', STAGE: 'prod' };
+const AWS_ENV = {
+  AWS_LAMBDA_FUNCTION_NAME: 'codex-fn',
+  TABLE_NAME: 'codex-prod',
+  AWS_REGION: 'eu-west-1',
+  EVENT_BUS_NAME: 'bus',
+  API_KEY_PEPPER_SECRET_ID: 'arn:pepper',
+  STAGE: 'prod',
+};
 
 describe('configuration', () => {
   it('runs the local stack on defaults', () => {

@@ -73,7 +73,9 @@ describe('demo provider service types', () => {
     expect((await call({ action: 'add', service: 117, link, quantity: 50 })).body).toEqual({ error: 'Missing field: answer_number' });
     expect((await call({ action: 'add', service: 120, min: 50, max: 100 })).body).toEqual({ error: 'Missing field: username' });
     expect((await call({ action: 'add', service: 107, link, comments: 'just one' })).body).toEqual({ error: 'Quantity less than minimal 5' });
-    expect((await call({ action: 'add', service: 101, link, quantity: 100, runs: 2, interval: 5 })).body).toEqual({ error: 'This service does not support drip-feed' });
+    expect((await call({ action: 'add', service: 101, link, quantity: 100, runs: 2, interval: 5 })).body).toEqual({
+      error: 'This service does not support drip-feed',
+    });
     expect((await call({ action: 'add', service: 101, link, quantity: 10 })).body).toEqual({ error: 'Quantity less than minimal 50' });
   });
 
@@ -81,20 +83,43 @@ describe('demo provider service types', () => {
     const id = await placed({ service: 105, link: 'https://instagram.com/p/drip', quantity: 100, runs: 4, interval: 30 });
     await pause(400);
     expect((await call({ action: 'status', order: id })).body).toEqual({
-      charge: '0.16000', start_count: expect.any(String), status: 'Completed', remains: '0', currency: 'USD', runs: '4',
+      charge: '0.16000',
+      start_count: expect.any(String),
+      status: 'Completed',
+      remains: '0',
+      currency: 'USD',
+      runs: '4',
     });
   });
 
   it('shows a running subscription as Active with its posts and expiry, then Completed', async () => {
-    const id = await placed({ service: 120, username: 'https://instagram.com/natgeo?codex-test=slow', min: 50, max: 100, posts: 2, delay: 30, expiry: '31/12/2099' });
+    const id = await placed({
+      service: 120,
+      username: 'https://instagram.com/natgeo?codex-test=slow',
+      min: 50,
+      max: 100,
+      posts: 2,
+      delay: 30,
+      expiry: '31/12/2099',
+    });
     await pause(1200);
     expect((await call({ action: 'status', order: id })).body).toMatchObject({ status: 'Active', posts: '2', expiry: '31/12/2099', currency: 'USD' });
     await pause(2000);
-    expect((await call({ action: 'status', order: id })).body).toMatchObject({ status: 'Completed', remains: '0', charge: '0.12000', posts: '2', expiry: '31/12/2099' });
+    expect((await call({ action: 'status', order: id })).body).toMatchObject({
+      status: 'Completed',
+      remains: '0',
+      charge: '0.12000',
+      posts: '2',
+      expiry: '31/12/2099',
+    });
   });
 
   it('keeps the scenario hints for other types: partial comments, failing mentions, canceled packages', async () => {
-    const partial = await placed({ service: 107, link: 'https://instagram.com/p/x?codex-test=partial', comments: Array.from({ length: 10 }, (_, i) => `c${i}`).join('\n') });
+    const partial = await placed({
+      service: 107,
+      link: 'https://instagram.com/p/x?codex-test=partial',
+      comments: Array.from({ length: 10 }, (_, i) => `c${i}`).join('\n'),
+    });
     const fail = await call({ action: 'add', service: 109, link: 'https://instagram.com/p/x?codex-test=fail', quantity: 100, usernames: 'alice' });
     const canceled = await placed({ service: 106, link: 'https://instagram.com/p/x?codex-test=cancel' });
     expect(fail.body).toEqual({ error: 'Link is private or does not exist (codex-test=fail)' });
@@ -105,7 +130,14 @@ describe('demo provider service types', () => {
   });
 
   it('still deduplicates on request_id and plays the flaky scenario for other types', async () => {
-    const fields = { action: 'add', service: 112, link: 'https://instagram.com/p/f?codex-test=flaky', quantity: 100, hashtag: '#x', request_id: 'types-flaky-1' };
+    const fields = {
+      action: 'add',
+      service: 112,
+      link: 'https://instagram.com/p/f?codex-test=flaky',
+      quantity: 100,
+      hashtag: '#x',
+      request_id: 'types-flaky-1',
+    };
     expect(await call(fields)).toEqual({ status: 503, body: { error: 'Service temporarily unavailable' } });
     const second = await call(fields);
     const third = await call(fields);
@@ -118,7 +150,9 @@ describe('demo provider ids named like Object.prototype members', () => {
   it('are unknown ids, answered per id and never as an inherited member', async () => {
     const raw = async (fields: Record<string, string>) =>
       (await fetch(provider.url, { method: 'POST', body: new URLSearchParams({ key: KEY, ...fields }) })).text();
-    expect(await raw({ action: 'status', orders: '__proto__,constructor' })).toBe('{"__proto__":{"error":"Incorrect order ID"},"constructor":{"error":"Incorrect order ID"}}');
+    expect(await raw({ action: 'status', orders: '__proto__,constructor' })).toBe(
+      '{"__proto__":{"error":"Incorrect order ID"},"constructor":{"error":"Incorrect order ID"}}',
+    );
     expect(JSON.parse(await raw({ action: 'status', order: 'constructor' }))).toEqual({ error: 'Incorrect order ID' });
     expect(JSON.parse(await raw({ action: 'refill', order: 'toString' }))).toEqual({ error: 'Incorrect order ID' });
     expect(JSON.parse(await raw({ action: 'refill_status', refill: 'constructor' }))).toEqual({ error: 'Refill not found' });

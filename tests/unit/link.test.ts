@@ -16,7 +16,14 @@ function refusal(link: string, options: { username?: boolean } = {}): string | u
 
 describe('links', () => {
   it('accepts http(s) URLs naming a host', () => {
-    for (const link of ['https://www.instagram.com/p/abc/', 'http://t.me/joinchat/AAAA', 'https://xn--e1afmkfd.xn--p1ai/путь', 'https://www.tiktok.com/@natgeo/video/1', 'https://a.com/p?ref=a@b', ' https://youtube.com/watch?v=x ']) {
+    for (const link of [
+      'https://www.instagram.com/p/abc/',
+      'http://t.me/joinchat/AAAA',
+      'https://xn--e1afmkfd.xn--p1ai/путь',
+      'https://www.tiktok.com/@natgeo/video/1',
+      'https://a.com/p?ref=a@b',
+      ' https://youtube.com/watch?v=x ',
+    ]) {
       expect(refusal(link)).toBeUndefined();
     }
     expect(validateLink(' https://youtube.com/watch?v=x ')).toBe('https://youtube.com/watch?v=x');
@@ -36,7 +43,13 @@ describe('links', () => {
   });
 
   it('refuses credentials in the URL, even empty ones', () => {
-    for (const link of ['https://user:pass@instagram.com/p/x', 'https://user@instagram.com/', 'https://:secret@instagram.com/', 'https://@instagram.com/', 'http://a.com\\@evil.com/']) {
+    for (const link of [
+      'https://user:pass@instagram.com/p/x',
+      'https://user@instagram.com/',
+      'https://:secret@instagram.com/',
+      'https://@instagram.com/',
+      'http://a.com\\@evil.com/',
+    ]) {
       expect(refusal(link), link).toBe('Link must not contain a user name or password');
     }
   });
@@ -108,13 +121,21 @@ describe('which service types take a username as the link', () => {
     expect(linkError('Comment Likes', { link: 'natgeo', quantity: '100', username: 'a' })).toBe('Link must be an http(s) URL');
     expect(linkError('Poll', { link: 'natgeo', quantity: '100', answer_number: '1' })).toBe('Link must be an http(s) URL');
     expect(linkError('SEO', { link: 'example', quantity: '100', keywords: 'k' })).toBe('Link must be an http(s) URL');
-    expect(linkError('Mentions Media Likers', { link: 'https://instagram.com/p/x', quantity: '100', media: 'natgeo' })).toBe('Field media: Link must be an http(s) URL');
-    expect(linkError('Invites from Groups', { link: 'https://t.me/x', quantity: '100', groups: 'https://t.me/a\n@group' })).toBe('Line 2 of groups: Link must be an http(s) URL');
+    expect(linkError('Mentions Media Likers', { link: 'https://instagram.com/p/x', quantity: '100', media: 'natgeo' })).toBe(
+      'Field media: Link must be an http(s) URL',
+    );
+    expect(linkError('Invites from Groups', { link: 'https://t.me/x', quantity: '100', groups: 'https://t.me/a\n@group' })).toBe(
+      'Line 2 of groups: Link must be an http(s) URL',
+    );
   });
 
   it('every type refuses an inward or disguised link the same way', () => {
     expect(linkError('Default', { link: 'http://2130706433/', quantity: '100' })).toBe('Link must name a host, not an IP address');
-    expect(linkError('Subscriptions', { username: 'https://u:p@instagram.com/natgeo', min: '10', max: '20' })).toBe('Field username: Link must not contain a user name or password');
-    expect(linkError('Mentions Media Likers', { link: 'https://instagram.com/p/x', quantity: '100', media: 'http://localhost/x' })).toBe('Field media: Link must not point to localhost');
+    expect(linkError('Subscriptions', { username: 'https://u:p@instagram.com/natgeo', min: '10', max: '20' })).toBe(
+      'Field username: Link must not contain a user name or password',
+    );
+    expect(linkError('Mentions Media Likers', { link: 'https://instagram.com/p/x', quantity: '100', media: 'http://localhost/x' })).toBe(
+      'Field media: Link must not point to localhost',
+    );
   });
 });

@@ -5,8 +5,19 @@ import { parseMoney } from '../../lambdas/shared/money.js';
 import { type Order, newOrder, settle, shouldRecordProgress } from '../../lambdas/orders/domain/orders.js';
 
 const service: Service = {
-  id: 1, name: 'YouTube Views', type: 'Default', category: 'YouTube', ratePer1000: parseMoney('0.90'),
-  min: 50, max: 10_000, refill: false, cancel: true, dripfeed: false, enabled: true, providerId: 'demo', providerServiceId: '101',
+  id: 1,
+  name: 'YouTube Views',
+  type: 'Default',
+  category: 'YouTube',
+  ratePer1000: parseMoney('0.90'),
+  min: 50,
+  max: 10_000,
+  refill: false,
+  cancel: true,
+  dripfeed: false,
+  enabled: true,
+  providerId: 'demo',
+  providerServiceId: '101',
 };
 const request = { ownerId: 'u1', walletId: 'w1', link: 'https://youtube.com/watch?v=x', quantity: 1000 };
 const NOW = '2026-01-01T00:00:00.000Z';
@@ -29,7 +40,12 @@ describe('accepting an order', () => {
     expect(order().providerFields).toBeUndefined();
     const drip = newOrder({ ...service, dripfeed: true }, { ...request, fields: { link: request.link, quantity: '100', runs: '5', interval: '30' } }, 2, NOW);
     expect(drip.providerFields).toEqual({ link: request.link, quantity: '100', runs: '5', interval: '30' });
-    const subscription = newOrder({ ...service, type: 'Subscriptions' }, { ...request, fields: { username: 'natgeo', min: '100', max: '200', posts: '3' } }, 3, NOW);
+    const subscription = newOrder(
+      { ...service, type: 'Subscriptions' },
+      { ...request, fields: { username: 'natgeo', min: '100', max: '200', posts: '3' } },
+      3,
+      NOW,
+    );
     expect(subscription).toMatchObject({ posts: 3, providerFields: { username: 'natgeo', min: '100', max: '200', posts: '3', delay: '0' } });
   });
 
@@ -90,7 +106,11 @@ describe('settling an order', () => {
 
   it('refunds the undelivered share of a partial package of known size, and never more than its price', () => {
     const pkg = { ...service, type: 'Package' as const, ratePer1000: parseMoney('2.50'), min: 1, max: 1, packageSize: 10_000 };
-    const order = { ...newOrder(pkg, { ownerId: 'u', walletId: 'w', fields: { link: 'https://instagram.com/p/x' } }, 1, NOW), status: 'Partial' as const, remains: 300 };
+    const order = {
+      ...newOrder(pkg, { ownerId: 'u', walletId: 'w', fields: { link: 'https://instagram.com/p/x' } }, 1, NOW),
+      status: 'Partial' as const,
+      remains: 300,
+    };
     expect(order.charge).toBe(parseMoney('2.50'));
     expect(settle(order).refund).toBe(parseMoney('0.075'));
     expect(settle({ ...order, remains: 50_000 }).refund).toBe(parseMoney('2.50'));
@@ -98,7 +118,11 @@ describe('settling an order', () => {
 
   it('refunds a drip-feed order against all its runs', () => {
     const drip = { ...service, dripfeed: true };
-    const order = { ...newOrder(drip, { ownerId: 'u', walletId: 'w', fields: { link: 'https://x.com/a', quantity: '100', runs: '3', interval: '5' } }, 1, NOW), status: 'Partial' as const, remains: 150 };
+    const order = {
+      ...newOrder(drip, { ownerId: 'u', walletId: 'w', fields: { link: 'https://x.com/a', quantity: '100', runs: '3', interval: '5' } }, 1, NOW),
+      status: 'Partial' as const,
+      remains: 150,
+    };
     expect(order.charge).toBe(parseMoney('0.27'));
     expect(settle(order).refund).toBe(parseMoney('0.135'));
   });

@@ -57,7 +57,9 @@ describe('fields', () => {
   it('are read only when sent, never inherited from a prototype', () => {
     const inherited = Object.assign(Object.create({ runs: '5', interval: '10' }) as Record<string, string>, { link: LINK, quantity: '100' });
     expect(readOrderFields('Default', inherited, views)).toEqual({ type: 'Default', link: LINK, quantity: 100, extra: {}, charge: parseMoney('0.09') });
-    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, constructor: 'x' } as Record<string, string>, comments))).toEqual(invalid('Missing field: comments'));
+    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, constructor: 'x' } as Record<string, string>, comments))).toEqual(
+      invalid('Missing field: comments'),
+    );
   });
 
   it('named like Object.prototype members change nothing', () => {
@@ -79,8 +81,14 @@ describe('Default orders', () => {
   });
 
   it('refuses quantities outside the service limits with the protocol messages', () => {
-    expect(refusal(() => readOrderFields('Default', { link: LINK, quantity: '49' }, views))).toEqual({ code: 'quantity_too_small', message: 'Quantity less than minimal 50' });
-    expect(refusal(() => readOrderFields('Default', { link: LINK, quantity: '10001' }, views))).toEqual({ code: 'quantity_too_large', message: 'Quantity more than maximum 10000' });
+    expect(refusal(() => readOrderFields('Default', { link: LINK, quantity: '49' }, views))).toEqual({
+      code: 'quantity_too_small',
+      message: 'Quantity less than minimal 50',
+    });
+    expect(refusal(() => readOrderFields('Default', { link: LINK, quantity: '10001' }, views))).toEqual({
+      code: 'quantity_too_large',
+      message: 'Quantity more than maximum 10000',
+    });
   });
 
   it('refuses a missing or fractional quantity and a bad link', () => {
@@ -96,7 +104,15 @@ describe('drip-feed', () => {
 
   it('charges runs x quantity x rate / 1,000 and forwards runs and interval', () => {
     const spec = readOrderFields('Default', drip, views);
-    expect(spec).toEqual({ type: 'Default', link: LINK, quantity: 100, runs: 5, interval: 30, extra: { runs: '5', interval: '30' }, charge: parseMoney('0.45') });
+    expect(spec).toEqual({
+      type: 'Default',
+      link: LINK,
+      quantity: 100,
+      runs: 5,
+      interval: 30,
+      extra: { runs: '5', interval: '30' },
+      charge: parseMoney('0.45'),
+    });
     expect(orderedUnits(spec)).toBe(500);
     expect(providerFields(spec)).toEqual({ link: LINK, quantity: '100', runs: '5', interval: '30' });
   });
@@ -108,7 +124,10 @@ describe('drip-feed', () => {
   });
 
   it('applies the service min and max to the quantity of each run', () => {
-    expect(refusal(() => readOrderFields('Default', { ...drip, quantity: '40', runs: '10' }, views))).toEqual({ code: 'quantity_too_small', message: 'Quantity less than minimal 50' });
+    expect(refusal(() => readOrderFields('Default', { ...drip, quantity: '40', runs: '10' }, views))).toEqual({
+      code: 'quantity_too_small',
+      message: 'Quantity less than minimal 50',
+    });
     expect(readOrderFields('Default', { ...drip, quantity: '10000', runs: '3' }, views).charge).toBe(parseMoney('27.00'));
   });
 
@@ -140,7 +159,10 @@ describe('Package orders', () => {
   });
 
   it('still need a valid link', () => {
-    expect(refusal(() => readOrderFields('Package', { link: 'not a link' }, onePackage))).toEqual({ code: 'invalid_link', message: 'Link must not contain spaces or control characters' });
+    expect(refusal(() => readOrderFields('Package', { link: 'not a link' }, onePackage))).toEqual({
+      code: 'invalid_link',
+      message: 'Link must not contain spaces or control characters',
+    });
   });
 });
 
@@ -154,30 +176,54 @@ describe('comment types', () => {
   });
 
   it('Custom Comments: the number of lines must fit the service limits', () => {
-    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: 'only one' }, comments))).toEqual({ code: 'quantity_too_small', message: 'Quantity less than minimal 2' });
-    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: 'a\nb\nc\nd\ne\nf' }, comments))).toEqual({ code: 'quantity_too_large', message: 'Quantity more than maximum 5' });
+    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: 'only one' }, comments))).toEqual({
+      code: 'quantity_too_small',
+      message: 'Quantity less than minimal 2',
+    });
+    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: 'a\nb\nc\nd\ne\nf' }, comments))).toEqual({
+      code: 'quantity_too_large',
+      message: 'Quantity more than maximum 5',
+    });
   });
 
   it('Custom Comments Package: the package price, however many comments it carries', () => {
     const spec = readOrderFields('Custom Comments Package', { link: LINK, comments: text }, onePackage);
-    expect(spec).toEqual({ type: 'Custom Comments Package', link: LINK, quantity: 3, extra: { comments: 'Great shot!\nLove it\nNice' }, charge: parseMoney('2.50') });
+    expect(spec).toEqual({
+      type: 'Custom Comments Package',
+      link: LINK,
+      quantity: 3,
+      extra: { comments: 'Great shot!\nLove it\nNice' },
+      charge: parseMoney('2.50'),
+    });
     expect(providerFields(spec)).toEqual({ link: LINK, comments: 'Great shot!\nLove it\nNice' });
   });
 
   it('Comment Replies: a username and one reply per line', () => {
     const spec = readOrderFields('Comment Replies', { link: LINK, username: 'natgeo', comments: 'wow\nsame here' }, comments);
-    expect(spec).toEqual({ type: 'Comment Replies', link: LINK, quantity: 2, extra: { username: 'natgeo', comments: 'wow\nsame here' }, charge: parseMoney('0.024') });
+    expect(spec).toEqual({
+      type: 'Comment Replies',
+      link: LINK,
+      quantity: 2,
+      extra: { username: 'natgeo', comments: 'wow\nsame here' },
+      charge: parseMoney('0.024'),
+    });
     expect(refusal(() => readOrderFields('Comment Replies', { link: LINK, comments: 'wow\nsame' }, comments))).toEqual(invalid('Missing field: username'));
   });
 
   it('refuses missing, blank, too long and too many comments', () => {
     expect(refusal(() => readOrderFields('Custom Comments', { link: LINK }, comments))).toEqual(invalid('Missing field: comments'));
     expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: '\r\n  \n' }, comments))).toEqual(invalid('Missing field: comments'));
-    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: `ok\n${'x'.repeat(501)}` }, comments))).toEqual(invalid('Line 2 of comments is longer than 500 characters'));
-    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: 'ok\nbell\u0007' }, comments))).toEqual(invalid('Line 2 of comments contains control characters'));
+    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: `ok\n${'x'.repeat(501)}` }, comments))).toEqual(
+      invalid('Line 2 of comments is longer than 500 characters'),
+    );
+    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: 'ok\nbell\u0007' }, comments))).toEqual(
+      invalid('Line 2 of comments contains control characters'),
+    );
     const many: ServiceTerms = { ...comments, max: 20_000 };
     expect(readOrderFields('Custom Comments', { link: LINK, comments: Array(10_000).fill('c').join('\n') }, many).quantity).toBe(10_000);
-    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: Array(10_001).fill('c').join('\n') }, many))).toEqual(invalid('Field comments has more than 10000 lines'));
+    expect(refusal(() => readOrderFields('Custom Comments', { link: LINK, comments: Array(10_001).fill('c').join('\n') }, many))).toEqual(
+      invalid('Field comments has more than 10000 lines'),
+    );
   });
 });
 
@@ -195,22 +241,33 @@ describe('mention types', () => {
     const spec = readOrderFields('Mentions with Hashtags', { link: LINK, quantity: '100', usernames: 'alice', hashtags: '#fun,#sun' }, mentions);
     expect(spec.extra).toEqual({ usernames: 'alice', hashtags: '#fun\n#sun' });
     expect(spec.charge).toBe(parseMoney('0.60'));
-    expect(refusal(() => readOrderFields('Mentions with Hashtags', { link: LINK, quantity: '100', usernames: 'alice' }, mentions))).toEqual(invalid('Missing field: hashtags'));
-    expect(refusal(() => readOrderFields('Mentions with Hashtags', { link: LINK, quantity: '100', usernames: 'alice', hashtags: '#no-dash' }, mentions))).toEqual(
-      invalid('Line 1 of hashtags is not a hashtag (letters, digits, _, up to 100)'),
+    expect(refusal(() => readOrderFields('Mentions with Hashtags', { link: LINK, quantity: '100', usernames: 'alice' }, mentions))).toEqual(
+      invalid('Missing field: hashtags'),
     );
+    expect(
+      refusal(() => readOrderFields('Mentions with Hashtags', { link: LINK, quantity: '100', usernames: 'alice', hashtags: '#no-dash' }, mentions)),
+    ).toEqual(invalid('Line 1 of hashtags is not a hashtag (letters, digits, _, up to 100)'));
   });
 
   it('Mentions Custom List: the quantity is the number of usernames and is not forwarded', () => {
     const spec = readOrderFields('Mentions Custom List', { link: LINK, usernames: 'a\nb\n\nc', quantity: '50' }, mentions);
     expect(spec).toEqual({ type: 'Mentions Custom List', link: LINK, quantity: 3, extra: { usernames: 'a\nb\nc' }, charge: parseMoney('0.018') });
     expect(providerFields(spec)).toEqual({ link: LINK, usernames: 'a\nb\nc' });
-    expect(refusal(() => readOrderFields('Mentions Custom List', { link: LINK, usernames: 'a\nb' }, { ...mentions, min: 3 }))).toEqual({ code: 'quantity_too_small', message: 'Quantity less than minimal 3' });
+    expect(refusal(() => readOrderFields('Mentions Custom List', { link: LINK, usernames: 'a\nb' }, { ...mentions, min: 3 }))).toEqual({
+      code: 'quantity_too_small',
+      message: 'Quantity less than minimal 3',
+    });
   });
 
   it('Mentions Hashtag: one hashtag', () => {
-    expect(readOrderFields('Mentions Hashtag', { link: LINK, quantity: '300', hashtag: '#travel' }, mentions)).toMatchObject({ quantity: 300, extra: { hashtag: '#travel' }, charge: parseMoney('1.80') });
-    expect(refusal(() => readOrderFields('Mentions Hashtag', { link: LINK, quantity: '300', hashtag: '#a b' }, mentions))).toEqual(invalid('Field hashtag is not a hashtag (letters, digits, _, up to 100)'));
+    expect(readOrderFields('Mentions Hashtag', { link: LINK, quantity: '300', hashtag: '#travel' }, mentions)).toMatchObject({
+      quantity: 300,
+      extra: { hashtag: '#travel' },
+      charge: parseMoney('1.80'),
+    });
+    expect(refusal(() => readOrderFields('Mentions Hashtag', { link: LINK, quantity: '300', hashtag: '#a b' }, mentions))).toEqual(
+      invalid('Field hashtag is not a hashtag (letters, digits, _, up to 100)'),
+    );
   });
 
   it('Mentions User Followers: one username', () => {
@@ -236,8 +293,12 @@ describe('targeted types', () => {
 
   it('Poll: quantity and the answer number', () => {
     expect(readOrderFields('Poll', { link: LINK, quantity: '100', answer_number: '2' }, mentions).extra).toEqual({ answer_number: '2' });
-    expect(refusal(() => readOrderFields('Poll', { link: LINK, quantity: '100', answer_number: '0' }, mentions))).toEqual(invalid('Field answer_number must be between 1 and 100'));
-    expect(refusal(() => readOrderFields('Poll', { link: LINK, quantity: '100', answer_number: 'two' }, mentions))).toEqual(invalid('Field answer_number must be a whole number'));
+    expect(refusal(() => readOrderFields('Poll', { link: LINK, quantity: '100', answer_number: '0' }, mentions))).toEqual(
+      invalid('Field answer_number must be between 1 and 100'),
+    );
+    expect(refusal(() => readOrderFields('Poll', { link: LINK, quantity: '100', answer_number: 'two' }, mentions))).toEqual(
+      invalid('Field answer_number must be a whole number'),
+    );
   });
 
   it('SEO: quantity and keywords, one per line, commas kept', () => {
@@ -247,7 +308,11 @@ describe('targeted types', () => {
   });
 
   it('Invites from Groups: quantity and a list of group links', () => {
-    const spec = readOrderFields('Invites from Groups', { link: 'https://t.me/mychannel', quantity: '100', groups: 'https://t.me/a\n\nhttps://t.me/b' }, mentions);
+    const spec = readOrderFields(
+      'Invites from Groups',
+      { link: 'https://t.me/mychannel', quantity: '100', groups: 'https://t.me/a\n\nhttps://t.me/b' },
+      mentions,
+    );
     expect(spec.extra).toEqual({ groups: 'https://t.me/a\nhttps://t.me/b' });
     expect(refusal(() => readOrderFields('Invites from Groups', { link: LINK, quantity: '100', groups: 'https://t.me/a\nnot a link' }, mentions))).toEqual({
       code: 'invalid_link',
@@ -284,22 +349,39 @@ describe('subscriptions', () => {
       charge: parseMoney('0.36'),
     });
     expect(providerFields(spec)).toEqual(spec.extra);
-    expect(refusal(() => readOrderFields('Subscriptions', { ...base, posts: '0', old_posts: '0' }, autoLikes))).toEqual(invalid('Field posts must be between 1 and 1000'));
-    expect(refusal(() => readOrderFields('Subscriptions', { ...base, posts: '1001', old_posts: '3' }, autoLikes))).toEqual(invalid('Field posts must be between 0 and 1000'));
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, posts: '0', old_posts: '0' }, autoLikes))).toEqual(
+      invalid('Field posts must be between 1 and 1000'),
+    );
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, posts: '1001', old_posts: '3' }, autoLikes))).toEqual(
+      invalid('Field posts must be between 0 and 1000'),
+    );
   });
 
   it('take a subscription without posts as one post, charged and forwarded as posts=1', () => {
     const spec = readOrderFields('Subscriptions', { username: 'natgeo', min: '100', max: '200' }, autoLikes);
-    expect(spec).toEqual({ type: 'Subscriptions', quantity: 200, extra: { username: 'natgeo', min: '100', max: '200', posts: '1', delay: '0' }, charge: parseMoney('0.12') });
+    expect(spec).toEqual({
+      type: 'Subscriptions',
+      quantity: 200,
+      extra: { username: 'natgeo', min: '100', max: '200', posts: '1', delay: '0' },
+      charge: parseMoney('0.12'),
+    });
   });
 
   it('accept a profile URL as the username', () => {
-    expect(readOrderFields('Subscriptions', { ...base, username: 'https://instagram.com/natgeo' }, autoLikes).extra.username).toBe('https://instagram.com/natgeo');
+    expect(readOrderFields('Subscriptions', { ...base, username: 'https://instagram.com/natgeo' }, autoLikes).extra.username).toBe(
+      'https://instagram.com/natgeo',
+    );
   });
 
   it('check min and max per post against the service limits', () => {
-    expect(refusal(() => readOrderFields('Subscriptions', { ...base, min: '49' }, autoLikes))).toEqual({ code: 'quantity_too_small', message: 'Quantity less than minimal 50' });
-    expect(refusal(() => readOrderFields('Subscriptions', { ...base, max: '5001' }, autoLikes))).toEqual({ code: 'quantity_too_large', message: 'Quantity more than maximum 5000' });
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, min: '49' }, autoLikes))).toEqual({
+      code: 'quantity_too_small',
+      message: 'Quantity less than minimal 50',
+    });
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, max: '5001' }, autoLikes))).toEqual({
+      code: 'quantity_too_large',
+      message: 'Quantity more than maximum 5000',
+    });
     expect(refusal(() => readOrderFields('Subscriptions', { ...base, min: '300' }, autoLikes))).toEqual(invalid('Field max must not be less than min'));
     expect(refusal(() => readOrderFields('Subscriptions', { ...base, min: '' }, autoLikes))).toEqual(invalid('Missing field: min'));
   });
@@ -307,7 +389,9 @@ describe('subscriptions', () => {
   it('refuse a missing username, out-of-range posts and delays off the list', () => {
     expect(refusal(() => readOrderFields('Subscriptions', { ...base, username: '' }, autoLikes))).toEqual(invalid('Missing field: username'));
     expect(refusal(() => readOrderFields('Subscriptions', { ...base, posts: '0' }, autoLikes))).toEqual(invalid('Field posts must be between 1 and 1000'));
-    expect(refusal(() => readOrderFields('Subscriptions', { ...base, old_posts: '1001' }, autoLikes))).toEqual(invalid('Field old_posts must be between 0 and 1000'));
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, old_posts: '1001' }, autoLikes))).toEqual(
+      invalid('Field old_posts must be between 0 and 1000'),
+    );
     expect(refusal(() => readOrderFields('Subscriptions', { ...base, delay: '45' }, autoLikes))).toEqual(
       invalid('Field delay must be one of 0, 5, 10, 15, 30, 60, 90, 120, 150, 180, 210, 240, 270, 300, 360, 420, 480, 540, 600'),
     );
@@ -315,9 +399,15 @@ describe('subscriptions', () => {
   });
 
   it('refuse an expiry that is malformed, not a calendar date or in the past', () => {
-    expect(refusal(() => readOrderFields('Subscriptions', { ...base, expiry: '2027-03-05' }, autoLikes))).toEqual(invalid('Field expiry must be a date as d/m/Y, for example 31/12/2026'));
-    expect(refusal(() => readOrderFields('Subscriptions', { ...base, expiry: '31/02/2027' }, autoLikes))).toEqual(invalid('Field expiry is not a calendar date: 31/02/2027'));
-    expect(refusal(() => readOrderFields('Subscriptions', { ...base, expiry: '01/01/2026' }, autoLikes, { today: '2026-06-01' }))).toEqual(invalid('Field expiry must not be in the past'));
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, expiry: '2027-03-05' }, autoLikes))).toEqual(
+      invalid('Field expiry must be a date as d/m/Y, for example 31/12/2026'),
+    );
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, expiry: '31/02/2027' }, autoLikes))).toEqual(
+      invalid('Field expiry is not a calendar date: 31/02/2027'),
+    );
+    expect(refusal(() => readOrderFields('Subscriptions', { ...base, expiry: '01/01/2026' }, autoLikes, { today: '2026-06-01' }))).toEqual(
+      invalid('Field expiry must not be in the past'),
+    );
     expect(readOrderFields('Subscriptions', { ...base, expiry: '01/06/2026' }, autoLikes, { today: '2026-06-01' }).extra.expiry).toBe('01/06/2026');
   });
 });

@@ -8,18 +8,27 @@ function event(body: string | null, headers: Record<string, string> = {}, query:
 
 describe('reading v2 requests', () => {
   it('reads form fields, the way most panels post', async () => {
-    const params = await readV2Params(event('key=k1&action=add&service=1&link=https%3A%2F%2Fx.com%2Fa%3Fb%3D1&quantity=100', { 'Content-Type': 'application/x-www-form-urlencoded' }), 65536);
+    const params = await readV2Params(
+      event('key=k1&action=add&service=1&link=https%3A%2F%2Fx.com%2Fa%3Fb%3D1&quantity=100', { 'Content-Type': 'application/x-www-form-urlencoded' }),
+      65536,
+    );
     expect(params).toEqual({ key: 'k1', action: 'add', service: '1', link: 'https://x.com/a?b=1', quantity: '100' });
   });
 
   it('reads JSON bodies with numbers, and turns comment arrays into lines', async () => {
-    const params = await readV2Params(event(JSON.stringify({ key: 'k', action: 'add', service: 7, quantity: 10, comments: ['a', 'b'] }), { 'content-type': 'application/json' }), 65536);
+    const params = await readV2Params(
+      event(JSON.stringify({ key: 'k', action: 'add', service: 7, quantity: 10, comments: ['a', 'b'] }), { 'content-type': 'application/json' }),
+      65536,
+    );
     expect(params).toMatchObject({ service: '7', quantity: '10', comments: 'a\nb' });
   });
 
   it('reads multipart form data', async () => {
     const boundary = '----codex';
-    const body = ['key', 'action', 'order'].map((name, i) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${['k9', 'status', '123'][i]}\r\n`).join('') + `--${boundary}--\r\n`;
+    const body =
+      ['key', 'action', 'order']
+        .map((name, i) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${['k9', 'status', '123'][i]}\r\n`)
+        .join('') + `--${boundary}--\r\n`;
     const params = await readV2Params(event(body, { 'Content-Type': `multipart/form-data; boundary=${boundary}` }), 65536);
     expect(params).toEqual({ key: 'k9', action: 'status', order: '123' });
   });
@@ -29,7 +38,9 @@ describe('reading v2 requests', () => {
     const withFile = `--${boundary}\r\nContent-Disposition: form-data; name="key"\r\n\r\nk1\r\n--${boundary}\r\nContent-Disposition: form-data; name="link"; filename="x.txt"\r\nContent-Type: text/plain\r\n\r\nhttps://x.com/a\r\n--${boundary}--\r\n`;
     expect(await readV2Params(event(withFile, { 'content-type': `multipart/form-data; boundary=${boundary}` }), 65536)).toEqual({ key: 'k1' });
     await expect(readV2Params(event('key=k1', { 'content-type': 'multipart/form-data' }), 65536)).rejects.toThrow('Multipart request without a boundary');
-    await expect(readV2Params(event('garbage', { 'content-type': `multipart/form-data; boundary=${boundary}` }), 65536)).rejects.toThrow('Multipart request body is malformed');
+    await expect(readV2Params(event('garbage', { 'content-type': `multipart/form-data; boundary=${boundary}` }), 65536)).rejects.toThrow(
+      'Multipart request body is malformed',
+    );
   });
 
   it('reads base64-encoded bodies as API Gateway delivers binary payloads', async () => {
@@ -79,7 +90,8 @@ describe('field names that are also Object.prototype names', () => {
   it('are plain fields in multipart bodies and query strings', async () => {
     const boundary = 'b0';
     const fields: [string, string][] = [['key', 'k'], ['action', 'status'], ...hostile.map((name, i): [string, string] => [name, values[i]!])];
-    const body = fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
+    const body =
+      fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
     expectPlain(await readV2Params(event(body, { 'content-type': `multipart/form-data; boundary=${boundary}` }), 65536));
     expectPlain(await readV2Params(event(null, {}, Object.fromEntries(fields)), 65536));
   });

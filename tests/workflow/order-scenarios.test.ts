@@ -11,7 +11,16 @@ import { eventually } from '../support/eventually.js';
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs: 150, sweepEveryMs: 60_000, retryDelayMs: 100, waitDelayMs: 200, providerTimeoutMs: 700, flakyHangMs: 1_200 });
+  stack = await startLocalStack({
+    port: 0,
+    providerSpeed: 20,
+    pollEveryMs: 150,
+    sweepEveryMs: 60_000,
+    retryDelayMs: 100,
+    waitDelayMs: 200,
+    providerTimeoutMs: 700,
+    flakyHangMs: 1_200,
+  });
 });
 
 afterAll(async () => {
@@ -42,7 +51,8 @@ async function ledgerMatchesBalance(): Promise<void> {
   expect(micros(ledger.reduce((sum, e) => sum + e.amount, 0))).toBe(wallet!.balance);
 }
 
-const refundsFor = async (id: number) => (await stack.deps.wallets.listLedger(stack.reseller.walletId)).filter((e) => e.reference === `order:${id}` && e.kind === 'order_refund');
+const refundsFor = async (id: number) =>
+  (await stack.deps.wallets.listLedger(stack.reseller.walletId)).filter((e) => e.reference === `order:${id}` && e.kind === 'order_refund');
 
 describe('order workflow scenarios', () => {
   it('completes an ordinary order with no refund in at most 10 state transitions', async () => {

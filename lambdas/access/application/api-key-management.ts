@@ -53,7 +53,8 @@ export class ApiKeyManagement {
     }
     const allowedIps = input.allowedIps ? parseIpAllowList(input.allowedIps) : [];
     const limits = input.limits ? validateLimits(input.limits) : {};
-    if (input.presetKey !== undefined && !isWellFormedApiKey(input.presetKey)) throw new DomainError('invalid_request', 'A preset key must look like cdx_ followed by at least 32 letters and digits');
+    if (input.presetKey !== undefined && !isWellFormedApiKey(input.presetKey))
+      throw new DomainError('invalid_request', 'A preset key must look like cdx_ followed by at least 32 letters and digits');
 
     const key = input.presetKey ?? generateApiKey();
     const now = this.deps.clock.now().toISOString();
@@ -134,7 +135,6 @@ export class ApiKeyManagement {
     throw new DomainError('invalid_request', `No API key ${keyId} on this account`);
   }
 }
-
 
 function audit(ownerId: string, keyId: string, action: string, at: string, options: ChangeOptions = {}): AuditEntry {
   return { actor: options.actor ?? ownerId, action, subject: keyId, ownerId, at, ...(options.reason ? { reason: options.reason } : {}) };

@@ -137,7 +137,12 @@ export class ResellerAccess {
    * Counts a refused request. Bursts of invalid keys from one source block it; bursts of invalid requests
    * with one key suspend the key (audited as actor 'system').
    */
-  async recordRejectedRequest(input: { caller?: Caller & { keyId: string }; sourceIp: string; kind: RejectionKind; now?: Date }): Promise<'counted' | 'source_blocked' | 'key_suspended'> {
+  async recordRejectedRequest(input: {
+    caller?: Caller & { keyId: string };
+    sourceIp: string;
+    kind: RejectionKind;
+    now?: Date;
+  }): Promise<'counted' | 'source_blocked' | 'key_suspended'> {
     const now = input.now ?? this.clock.now();
     const minute = epochMinute(now);
     if (input.kind === 'invalid_key') {
@@ -241,7 +246,6 @@ export class ResellerAccess {
     };
   }
 }
-
 
 const refuse = (refusal: AccessRefusal): AccessResult => ({ ok: false, refusal });
 

@@ -70,7 +70,9 @@ export class ApiGatewayKeys implements GatewayKeys {
   private async createKey(name: string, resellerId: string): Promise<GatewayKey> {
     try {
       // The value is left to API Gateway, which generates 40 random characters.
-      const created = await this.client.send(new CreateApiKeyCommand({ name, enabled: true, description: `Codex reseller ${resellerId}: throttling identity, not a credential` }));
+      const created = await this.client.send(
+        new CreateApiKeyCommand({ name, enabled: true, description: `Codex reseller ${resellerId}: throttling identity, not a credential` }),
+      );
       if (!created.id || !created.value) throw new Error(`API Gateway created the key ${name} without an id or value`);
       return { id: created.id, value: created.value };
     } catch (error) {

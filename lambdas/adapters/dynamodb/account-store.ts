@@ -4,7 +4,18 @@ import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyStatus } from '../../access/domain/api-keys.js';
-import type { ApiKeyChange, ApiKeyChangeOutcome, ApiKeyDetails, ApiKeyRecord, ApiKeyRegistry, ApiKeyStore, AuditEntry, StoredApiKey, UserRecord, UserStore } from '../../access/ports.js';
+import type {
+  ApiKeyChange,
+  ApiKeyChangeOutcome,
+  ApiKeyDetails,
+  ApiKeyRecord,
+  ApiKeyRegistry,
+  ApiKeyStore,
+  AuditEntry,
+  StoredApiKey,
+  UserRecord,
+  UserStore,
+} from '../../access/ports.js';
 import { keys } from './keys.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -84,7 +95,13 @@ export class DynamoApiKeyStore implements ApiKeyStore, ApiKeyRegistry {
     return item ? toDetails(item) : undefined;
   }
 
-  async changeKey(ownerId: string, keyId: string, change: ApiKeyChange, fromStatuses: readonly ApiKeyStatus[], audit?: AuditEntry): Promise<ApiKeyChangeOutcome> {
+  async changeKey(
+    ownerId: string,
+    keyId: string,
+    change: ApiKeyChange,
+    fromStatuses: readonly ApiKeyStatus[],
+    audit?: AuditEntry,
+  ): Promise<ApiKeyChangeOutcome> {
     for (let attempt = 1; ; attempt++) {
       const item = await this.listingItem(ownerId, keyId);
       if (!item) return { outcome: 'not_found' };

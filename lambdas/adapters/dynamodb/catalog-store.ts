@@ -62,7 +62,10 @@ export class DynamoCatalogStore implements CatalogStore {
   private async query(): Promise<CatalogSnapshot> {
     const services = new Map<number, Service>();
     const providers = new Map<string, Provider>();
-    const pages = paginateQuery({ client: this.db }, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.catalog } });
+    const pages = paginateQuery(
+      { client: this.db },
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.catalog } },
+    );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const { pk: _pk, sk: _sk, entity, ...rest } = item;

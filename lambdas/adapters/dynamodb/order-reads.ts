@@ -1,6 +1,12 @@
 // Reading many orders at once: a Query per dense page range, BatchGetItem for scattered ids, and the status view
 // converted straight from the wire format.
-import { type AttributeValue, BatchGetItemCommand, type BatchGetItemCommandInput, type BatchGetItemCommandOutput, QueryCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandInput,
+  type BatchGetItemCommandOutput,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { setTimeout } from 'node:timers/promises';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -11,9 +17,9 @@ import { keys } from './keys.js';
 // Items come in the wire format and `convert` reads them. A status view picks its dozen values directly: the
 // document client's conversion of 100 orders took about as long as the whole read of a single order.
 export async function readOrders<T>(
-db: DynamoDBDocumentClient,
-tableName: string,
-ids: number[],
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  ids: number[],
   projection: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> },
   convert: (item: Record<string, AttributeValue>) => T,
 ): Promise<Map<number, T>> {
@@ -36,7 +42,12 @@ ids: number[],
       const input = {
         TableName: tableName,
         KeyConditionExpression: 'pk = :page AND sk BETWEEN :first AND :last',
-        ExpressionAttributeValues: marshall({ ':page': keys.orderPage(first), ':first': keys.order(first).sk, ':last': keys.order(last).sk, ...filter?.values }),
+        ExpressionAttributeValues: marshall({
+          ':page': keys.orderPage(first),
+          ':first': keys.order(first).sk,
+          ':last': keys.order(last).sk,
+          ...filter?.values,
+        }),
         ...projection,
         ...(filter ? { FilterExpression: filter.expression, ExpressionAttributeNames: { ...projection.ExpressionAttributeNames, '#id': 'id' } } : {}),
       };
@@ -114,7 +125,21 @@ const MAX_RANGE_PER_WANTED_ID = 4;
 
 // Only what a status answer shows, as whole top-level attributes: each one returned costs time per order, and
 // nested paths cost more.
-const STATUS_ATTRIBUTES = ['id', 'ownerId', 'charge', 'refunded', 'startCount', 'status', 'phase', 'remains', 'units', 'runs', 'serviceType', 'posts', 'expiry'] as const;
+const STATUS_ATTRIBUTES = [
+  'id',
+  'ownerId',
+  'charge',
+  'refunded',
+  'startCount',
+  'status',
+  'phase',
+  'remains',
+  'units',
+  'runs',
+  'serviceType',
+  'posts',
+  'expiry',
+] as const;
 /** Of the names above, the DynamoDB reserved words, which an expression must name through a placeholder. */
 const RESERVED: ReadonlySet<string> = new Set(['status']);
 export const STATUS_PROJECTION = {

@@ -176,7 +176,8 @@ export class DynamoOrderStore implements OrderStore {
       Update: {
         TableName: this.tableName,
         Key: keys.order(order.id),
-        UpdateExpression: 'SET #status = :status, phase = :finalized, remains = :remains, refunded = refunded + :refund, updatedAt = :now, finalizedAt = :now REMOVE openPk, openSk, submitInFlight',
+        UpdateExpression:
+          'SET #status = :status, phase = :finalized, remains = :remains, refunded = refunded + :refund, updatedAt = :now, finalizedAt = :now REMOVE openPk, openSk, submitInFlight',
         // The refund can never push the total refunded past the charge.
         ConditionExpression: 'phase <> :finalized AND refunded <= :maxRefundedBefore',
         ExpressionAttributeNames: { '#status': 'status' },
@@ -248,9 +249,7 @@ export class DynamoOrderStore implements OrderStore {
 
   private async conditionalUpdate(id: number, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<Order | undefined> {
     try {
-      const { Attributes } = await this.db.send(
-        new UpdateCommand({ TableName: this.tableName, Key: keys.order(id), ReturnValues: 'ALL_NEW', ...update }),
-      );
+      const { Attributes } = await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: keys.order(id), ReturnValues: 'ALL_NEW', ...update }));
       return Attributes ? toOrder(Attributes) : undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
@@ -264,4 +263,3 @@ export function toOrder(item: Record<string, unknown>): Order {
   const order = rest as unknown as Order;
   return { ...order, charge: micros(Number(order.charge)), refunded: micros(Number(order.refunded)), ratePer1000: micros(Number(order.ratePer1000)) };
 }
-

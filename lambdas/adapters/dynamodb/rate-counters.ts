@@ -33,7 +33,14 @@ export class DynamoAccessCounters implements AccessCounters {
     await this.db.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...keys.sourceBlock(source), entity: 'source-block', source, blockedUntil: until.toISOString(), reason, expiresAt: Math.ceil(until.getTime() / 1000) + MINUTE_S },
+        Item: {
+          ...keys.sourceBlock(source),
+          entity: 'source-block',
+          source,
+          blockedUntil: until.toISOString(),
+          reason,
+          expiresAt: Math.ceil(until.getTime() / 1000) + MINUTE_S,
+        },
       }),
     );
   }

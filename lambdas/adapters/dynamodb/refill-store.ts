@@ -49,7 +49,13 @@ export class DynamoRefillStore implements RefillStore {
   }
 
   async putRefill(refill: Refill): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.refill(refill.id), entity: 'refill', ...refill }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...keys.refill(refill.id), entity: 'refill', ...refill },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   async getRefills(ids: number[]): Promise<Map<number, Refill>> {

@@ -17,7 +17,9 @@ export class DynamoTaskTokenStore implements TaskTokenStore {
   // longest wait of the workflow.
   async parkTaskToken(id: number, token: string, now: string): Promise<void> {
     const expiresAt = Math.floor(Date.parse(now) / 1000) + TOKEN_KEPT_S;
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.taskToken(id), entity: 'task-token', orderId: id, token, at: now, expiresAt } }));
+    await this.db.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...keys.taskToken(id), entity: 'task-token', orderId: id, token, at: now, expiresAt } }),
+    );
   }
 
   async getTaskToken(id: number): Promise<string | undefined> {

@@ -16,7 +16,17 @@ export class DynamoWalletStore implements WalletStore {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.wallet(wallet.id), entity: 'wallet', id: wallet.id, ownerId: wallet.ownerId, currency: wallet.currency, balance: 0, seq: 0, createdAt: now, updatedAt: now },
+          Item: {
+            ...keys.wallet(wallet.id),
+            entity: 'wallet',
+            id: wallet.id,
+            ownerId: wallet.ownerId,
+            currency: wallet.currency,
+            balance: 0,
+            seq: 0,
+            createdAt: now,
+            updatedAt: now,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

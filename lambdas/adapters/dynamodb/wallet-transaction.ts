@@ -36,9 +36,11 @@ export function moveMoney(db: DynamoDBDocumentClient, tableName: string, movemen
   const previous = queues.get(queueKey) ?? Promise.resolve();
   const current = previous.catch(() => undefined).then(() => attemptMovement(db, tableName, movement));
   queues.set(queueKey, current);
-  void current.catch(() => undefined).finally(() => {
-    if (queues.get(queueKey) === current) queues.delete(queueKey);
-  });
+  void current
+    .catch(() => undefined)
+    .finally(() => {
+      if (queues.get(queueKey) === current) queues.delete(queueKey);
+    });
   return current;
 }
 

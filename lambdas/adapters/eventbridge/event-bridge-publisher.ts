@@ -15,7 +15,13 @@ export class EventBridgePublisher implements EventPublisher {
       const batch = events.slice(i, i + 10);
       const result = await this.client.send(
         new PutEventsCommand({
-          Entries: batch.map((event) => ({ EventBusName: this.busName, Source: EVENT_SOURCE, DetailType: event.type, Detail: JSON.stringify(event), Time: new Date(event.at) })),
+          Entries: batch.map((event) => ({
+            EventBusName: this.busName,
+            Source: EVENT_SOURCE,
+            DetailType: event.type,
+            Detail: JSON.stringify(event),
+            Time: new Date(event.at),
+          })),
         }),
       );
       if ((result.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused ${result.FailedEntryCount} of ${batch.length} events`);

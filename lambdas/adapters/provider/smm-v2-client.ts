@@ -68,7 +68,8 @@ export class SmmV2Client implements ProviderClient {
       const id = idOf(record.order);
       if (id === undefined) continue;
       const cancel = record.cancel;
-      if (cancel && typeof cancel === 'object') result.set(id, new ProviderRejected(this.redact(String((cancel as Record<string, unknown>).error ?? 'Cancel refused'))));
+      if (cancel && typeof cancel === 'object')
+        result.set(id, new ProviderRejected(this.redact(String((cancel as Record<string, unknown>).error ?? 'Cancel refused'))));
       else result.set(id, truthy(cancel) ? true : new ProviderRejected('Cancel refused'));
     }
     for (const id of externalOrderIds) if (!result.has(id)) result.set(id, new ProviderRejected('Incorrect order ID'));

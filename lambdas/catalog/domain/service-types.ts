@@ -45,7 +45,10 @@ export type ServiceTypeName = (typeof SERVICE_TYPES)[number];
 const BY_KEY = new Map<string, ServiceTypeName>(SERVICE_TYPES.map((type) => [typeKey(type), type]));
 
 function typeKey(text: string): string {
-  return text.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
 }
 
 /** Reads a type however a panel spells it ("Custom Comments", "custom_comments"); undefined when unknown. */

@@ -33,7 +33,7 @@ export async function submitOrder(services: SubmitServices, orderId: number): Pr
   // Cancelled before any call could have reached the provider: refund instead of submitting. If a call may have
   // reached it, the order goes on (resent with its request_id, or held) and the cancel is forwarded after.
   if (order.cancelRequested && !order.submitInFlight) {
-    await orders.recordRejected(orderId, 'Canceled at the customer\'s request before it reached the provider', clock.now().toISOString());
+    await orders.recordRejected(orderId, "Canceled at the customer's request before it reached the provider", clock.now().toISOString());
     return 'rejected';
   }
 
@@ -156,7 +156,15 @@ export async function finalizeOrder(services: FinalizeServices, orderId: number)
   return { orderId, status: final.status, refund: formatMoney(final.refunded) };
 }
 
-function finalizedEvent(orderId: number, ownerId: string, status: DomainEvent['detail']['status'], charge: Micros, refund: Micros, remains: number, at: string): DomainEvent {
+function finalizedEvent(
+  orderId: number,
+  ownerId: string,
+  status: DomainEvent['detail']['status'],
+  charge: Micros,
+  refund: Micros,
+  remains: number,
+  at: string,
+): DomainEvent {
   return {
     id: `order-${orderId}-finalized`,
     type: 'order.finalized',

@@ -28,7 +28,16 @@ export async function pollAllProviders(services: PollServices): Promise<PollRepo
 }
 
 export async function pollProvider(services: PollServices, provider: Provider): Promise<PollReport> {
-  const report: PollReport = { providerId: provider.id, polled: 0, statusCalls: 0, updated: 0, resumed: 0, unknownToProvider: [], failedCalls: 0, failedUpdates: 0 };
+  const report: PollReport = {
+    providerId: provider.id,
+    polled: 0,
+    statusCalls: 0,
+    updated: 0,
+    resumed: 0,
+    unknownToProvider: [],
+    failedCalls: 0,
+    failedUpdates: 0,
+  };
   const client = await services.providers.forProvider(provider);
   let pending: OpenOrderSummary[] = [];
   let cursor: string | undefined;

@@ -4,9 +4,7 @@ import type { RefillIdAllocator } from '../ports.js';
 import { ProviderNotReached, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import type { OrderServices } from './order-services.js';
 
-export type RefillResult =
-  | { orderId: string; refillId: number }
-  | { orderId: string; refusal: RefillRefusal; refillDays?: number; providerMessage?: string };
+export type RefillResult = { orderId: string; refillId: number } | { orderId: string; refusal: RefillRefusal; refillDays?: number; providerMessage?: string };
 
 /** A stored refill status is asked of the provider again only when it is not final and older than this. */
 const RECHECK_AFTER_MS = 60_000;
@@ -58,7 +56,16 @@ export async function refillOrders(services: RefillServices, refillIds: RefillId
       );
       continue;
     }
-    const refill: Refill = { id: await refillIds.next(), orderId: order.id, ownerId, providerId: provider.id, externalRefillId, status: 'Pending', createdAt: at, checkedAt: at };
+    const refill: Refill = {
+      id: await refillIds.next(),
+      orderId: order.id,
+      ownerId,
+      providerId: provider.id,
+      externalRefillId,
+      status: 'Pending',
+      createdAt: at,
+      checkedAt: at,
+    };
     await services.refills.putRefill(refill);
     results.push({ orderId: id, refillId: refill.id });
   }
@@ -71,7 +78,9 @@ export async function refillStatuses(services: RefillServices, ownerId: string, 
   const numeric = requestedIds.filter((id) => /^\d{1,15}$/.test(id)).map(Number);
   const refills = await services.refills.getRefills(numeric);
   const now = services.clock.now();
-  const stale = [...refills.values()].filter((r) => r.ownerId === ownerId && !isFinalRefillStatus(r.status) && now.getTime() - Date.parse(r.checkedAt) > RECHECK_AFTER_MS);
+  const stale = [...refills.values()].filter(
+    (r) => r.ownerId === ownerId && !isFinalRefillStatus(r.status) && now.getTime() - Date.parse(r.checkedAt) > RECHECK_AFTER_MS,
+  );
   const byProvider = new Map<string, Refill[]>();
   for (const refill of stale) byProvider.set(refill.providerId, [...(byProvider.get(refill.providerId) ?? []), refill]);
   for (const [providerId, batch] of byProvider) {
@@ -98,4 +107,3 @@ export async function refillStatuses(services: RefillServices, ownerId: string, 
     return refill && refill.ownerId === ownerId ? { refillId: id, status: refill.status } : { refillId: id, refusal: 'unknown_refill' };
   });
 }
-

@@ -10,7 +10,10 @@ export interface SweepOptions {
 
 export type SweepServices = Pick<OrderServices, 'catalog' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'>;
 
-export async function sweepOpenOrders(services: SweepServices, options: SweepOptions = {}): Promise<{ examined: number; started: number[]; failed: { orderId: number; error: string }[] }> {
+export async function sweepOpenOrders(
+  services: SweepServices,
+  options: SweepOptions = {},
+): Promise<{ examined: number; started: number[]; failed: { orderId: number; error: string }[] }> {
   const now = services.clock.now().getTime();
   const minAge = services.settings.sweepMinAgeMs;
   const started: number[] = [];

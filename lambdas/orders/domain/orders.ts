@@ -60,7 +60,10 @@ export interface Order {
 }
 
 /** What a `status` answer shows of an order, and all a many-order status read returns. */
-export type OrderStatusView = Pick<Order, 'id' | 'ownerId' | 'charge' | 'refunded' | 'status' | 'phase' | 'serviceType' | 'startCount' | 'remains' | 'units' | 'runs' | 'posts' | 'expiry'>;
+export type OrderStatusView = Pick<
+  Order,
+  'id' | 'ownerId' | 'charge' | 'refunded' | 'status' | 'phase' | 'serviceType' | 'startCount' | 'remains' | 'units' | 'runs' | 'posts' | 'expiry'
+>;
 
 export interface OrderRequest {
   ownerId: string;

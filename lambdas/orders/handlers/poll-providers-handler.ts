@@ -7,7 +7,8 @@ export const handler = async () => {
   const reports = await pollAllProviders(pollServices());
   for (const report of reports) {
     if (report.polled > 0 || report.failedCalls > 0) logger.info('provider polled', { ...report, unknownToProvider: report.unknownToProvider.length });
-    if (report.unknownToProvider.length > 0) logger.warn('provider does not know some orders', { providerId: report.providerId, externalOrderIds: report.unknownToProvider.slice(0, 20) });
+    if (report.unknownToProvider.length > 0)
+      logger.warn('provider does not know some orders', { providerId: report.providerId, externalOrderIds: report.unknownToProvider.slice(0, 20) });
   }
   return reports;
 };

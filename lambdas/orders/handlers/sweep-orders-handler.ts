@@ -6,6 +6,7 @@ import { sweepServices } from '../wiring.js';
 export const handler = async () => {
   const result = await sweepOpenOrders(sweepServices());
   if (result.started.length > 0) logger.warn('sweeper restarted order workflows', { orderIds: result.started.slice(0, 50), count: result.started.length });
-  if (result.failed.length > 0) logger.error('sweeper could not restart order workflows', { failures: result.failed.slice(0, 50), count: result.failed.length });
+  if (result.failed.length > 0)
+    logger.error('sweeper could not restart order workflows', { failures: result.failed.slice(0, 50), count: result.failed.length });
   return { examined: result.examined, started: result.started.length, failed: result.failed.length };
 };

@@ -119,7 +119,7 @@ describe('ApiGatewayKeys', () => {
       expect(apigw.commandCalls(CreateApiKeyCommand)).toHaveLength(0);
     });
 
-    it("refuses when the stage has no usage plan for the tier, naming the plan it looked for", async () => {
+    it('refuses when the stage has no usage plan for the tier, naming the plan it looked for', async () => {
       apigw.on(GetUsagePlansCommand).resolves({ items: PLANS.filter((p) => p.name !== 'codex-dev-pro') });
 
       await expect(keys.issueFor('r1', 'pro')).rejects.toThrow(/codex-dev-pro does not exist/);
@@ -127,7 +127,10 @@ describe('ApiGatewayKeys', () => {
     });
 
     it('reads the list of usage plans, across pages, once per container', async () => {
-      apigw.on(GetUsagePlansCommand).resolvesOnce({ items: PLANS.slice(0, 2), position: 'next' }).resolves({ items: PLANS.slice(2) });
+      apigw
+        .on(GetUsagePlansCommand)
+        .resolvesOnce({ items: PLANS.slice(0, 2), position: 'next' })
+        .resolves({ items: PLANS.slice(2) });
 
       await keys.issueFor('r1', 'enterprise');
       await keys.issueFor('r1', 'enterprise');

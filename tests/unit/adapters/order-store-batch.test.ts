@@ -8,7 +8,8 @@ import { DynamoOrderStore } from '../../../lambdas/adapters/dynamodb/order-store
 import { keys } from '../../../lambdas/adapters/dynamodb/keys.js';
 
 const TABLE = 'codex';
-const order = (id: number) => marshall({ ...keys.order(id), entity: 'order', id, ownerId: 'o', charge: 900_000, refunded: 0, ratePer1000: 900_000, status: 'Pending' });
+const order = (id: number) =>
+  marshall({ ...keys.order(id), entity: 'order', id, ownerId: 'o', charge: 900_000, refunded: 0, ratePer1000: 900_000, status: 'Pending' });
 const key = (id: number) => marshall(keys.order(id));
 
 describe('reading many orders', () => {

@@ -81,7 +81,9 @@ describe('SecretsManagerStore', () => {
   });
 
   it('refuses a secret without a string value and does not cache that refusal', async () => {
-    sm.on(GetSecretValueCommand).resolvesOnce({ SecretBinary: new Uint8Array([1, 2, 3]) }).resolves({ SecretString: 'value' });
+    sm.on(GetSecretValueCommand)
+      .resolvesOnce({ SecretBinary: new Uint8Array([1, 2, 3]) })
+      .resolves({ SecretString: 'value' });
     const store = new SecretsManagerStore(client);
 
     await expect(store.get('binary')).rejects.toThrow(/binary has no string value/);

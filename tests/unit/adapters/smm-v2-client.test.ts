@@ -292,7 +292,9 @@ describe('SmmV2Client failure classification', () => {
   });
 
   it('turns an HTML body on HTTP 200 into ProviderOutcomeUnknown', async () => {
-    const { client } = clientAnswering(new Response('<html><body>Cloudflare: checking your browser</body></html>', { status: 200, headers: { 'content-type': 'text/html' } }));
+    const { client } = clientAnswering(
+      new Response('<html><body>Cloudflare: checking your browser</body></html>', { status: 200, headers: { 'content-type': 'text/html' } }),
+    );
     const error = await caught(client.place({ providerServiceId: '1', link: 'x', quantity: 1, requestId: 'r' }));
     expect(error).toBeInstanceOf(ProviderOutcomeUnknown);
   });
@@ -348,8 +350,10 @@ describe('SmmV2Client.status', () => {
 });
 
 describe('SmmV2Client.multiStatus', () => {
-  it('reads only the answer\'s own keys, whatever the provider\'s ids are called', async () => {
-    const { client } = clientAnswering(new Response('{"__proto__":{"status":"Completed","remains":"0"}}', { status: 200, headers: { 'content-type': 'application/json' } }));
+  it("reads only the answer's own keys, whatever the provider's ids are called", async () => {
+    const { client } = clientAnswering(
+      new Response('{"__proto__":{"status":"Completed","remains":"0"}}', { status: 200, headers: { 'content-type': 'application/json' } }),
+    );
     const result = await client.multiStatus(['__proto__', 'constructor', 'toString']);
     expect(result.get('__proto__')).toMatchObject({ status: 'Completed', remains: 0 });
     expect(result.get('constructor')).toBeInstanceOf(ProviderRejected);
@@ -408,7 +412,12 @@ describe('SmmV2Client.multiStatus', () => {
 
 describe('SmmV2Client.cancel', () => {
   it('maps a per-order cancel error to an Error and cancel:1 to true', async () => {
-    const { client, calls } = clientAnswering(json([{ order: 9, cancel: { error: 'Incorrect order ID' } }, { order: 2, cancel: 1 }]));
+    const { client, calls } = clientAnswering(
+      json([
+        { order: 9, cancel: { error: 'Incorrect order ID' } },
+        { order: 2, cancel: 1 },
+      ]),
+    );
 
     const result = await client.cancel(['9', '2']);
 

@@ -52,20 +52,17 @@ describe('StepFunctionsOrderWorkflow', () => {
       expect(sfn.calls()).toHaveLength(1);
     });
 
-    it.each<ExecutionStatus>(['RUNNING', 'SUCCEEDED'])(
-      'does nothing more when the execution already exists and is %s',
-      async (status) => {
-        sfn.on(StartExecutionCommand).rejects(alreadyExists());
-        sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN_42, status, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() });
+    it.each<ExecutionStatus>(['RUNNING', 'SUCCEEDED'])('does nothing more when the execution already exists and is %s', async (status) => {
+      sfn.on(StartExecutionCommand).rejects(alreadyExists());
+      sfn.on(DescribeExecutionCommand).resolves({ executionArn: EXECUTION_ARN_42, status, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() });
 
-        await workflow.ensureStarted(42);
+      await workflow.ensureStarted(42);
 
-        const describes = sfn.commandCalls(DescribeExecutionCommand);
-        expect(describes).toHaveLength(1);
-        expect(describes[0]!.args[0].input).toEqual({ executionArn: EXECUTION_ARN_42 });
-        expect(sfn.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
-      },
-    );
+      const describes = sfn.commandCalls(DescribeExecutionCommand);
+      expect(describes).toHaveLength(1);
+      expect(describes[0]!.args[0].input).toEqual({ executionArn: EXECUTION_ARN_42 });
+      expect(sfn.commandCalls(RedriveExecutionCommand)).toHaveLength(0);
+    });
 
     it.each<ExecutionStatus>(['FAILED', 'TIMED_OUT', 'ABORTED'])(
       'redrives the existing execution, derived from the state machine ARN, when it is %s',
@@ -85,7 +82,8 @@ describe('StepFunctionsOrderWorkflow', () => {
 
     it('gives each redrive a client token that changes with the redrive count, so a later failure can be redriven again', async () => {
       sfn.on(StartExecutionCommand).rejects(alreadyExists());
-      sfn.on(DescribeExecutionCommand)
+      sfn
+        .on(DescribeExecutionCommand)
         .resolvesOnce({ executionArn: EXECUTION_ARN_42, status: 'FAILED', stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() })
         .resolvesOnce({ executionArn: EXECUTION_ARN_42, status: 'FAILED', redriveCount: 1, stateMachineArn: STATE_MACHINE_ARN, startDate: new Date() });
       sfn.on(RedriveExecutionCommand).resolves({ redriveDate: new Date() });
