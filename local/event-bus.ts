@@ -13,7 +13,7 @@ export class LocalEventBus implements EventPublisher {
   async publish(events: DomainEvent[]): Promise<void> {
     for (const event of events) {
       this.events.push(event);
-      if (this.logFile) appendFileSync(this.logFile, JSON.stringify(event) + '\n');
+      if (this.logFile) appendFileSync(this.logFile, `${JSON.stringify(event)}\n`);
       for (const listener of this.listeners) listener(event);
     }
   }

@@ -203,7 +203,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       mkdirSync(dirname(options.demoFile), { recursive: true });
       writeFileSync(
         options.demoFile,
-        JSON.stringify(
+        `${JSON.stringify(
           {
             apiBase: stack.apiBase,
             v2Url: stack.v2Url,
@@ -214,7 +214,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           },
           null,
           2,
-        ) + '\n',
+        )}\n`,
         { mode: 0o600 },
       );
     }

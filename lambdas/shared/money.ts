@@ -30,7 +30,7 @@ export function formatMoney(amount: Micros, minDecimals = 5): string {
   const whole = Math.floor(abs / MICROS_PER_UNIT);
   let fraction = String(abs % MICROS_PER_UNIT).padStart(DECIMALS, '0');
   while (fraction.length > minDecimals && fraction.endsWith('0')) fraction = fraction.slice(0, -1);
-  return `${negative ? '-' : ''}${whole}${fraction.length > 0 ? '.' + fraction : ''}`;
+  return `${negative ? '-' : ''}${whole}${fraction.length > 0 ? `.${fraction}` : ''}`;
 }
 
 export function addMoney(a: Micros, b: Micros): Micros {

@@ -6,7 +6,7 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys as tableKeys } from '../../lambdas/adapters/dynamodb/keys.js';
 import { DynamoAccessCounters } from '../../lambdas/adapters/dynamodb/rate-counters.js';
 import { InMemorySecretStore } from '../../local/secret-store.js';
-import { ApiKeyManagement } from '../../lambdas/access/application/api-key-management.js';
+import type { ApiKeyManagement } from '../../lambdas/access/application/api-key-management.js';
 import { createApiKeyManagement, createResellerAccess } from '../support/key-services.js';
 import { accessRefusalText } from '../../lambdas/reseller/v2-errors.js';
 import { ResellerAccess, type ResellerAccessOptions, type ResellerCaller } from '../../lambdas/access/application/reseller-access.js';

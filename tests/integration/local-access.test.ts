@@ -96,10 +96,10 @@ describe('reactivate', () => {
   it('refuses an unknown, ambiguous or revoked reference with a clear message', async () => {
     await expect(reactivateKey(access, 'kid_doesnotexist')).rejects.toThrow('No API key matches "kid_doesnotexist"');
     await expect(reactivateKey(access, 'cdx_')).rejects.toThrow('Give the key id');
-    await expect(reactivateKey(access, 'cdx_' + 'Z'.repeat(40))).rejects.toThrow('No such API key on this stack');
+    await expect(reactivateKey(access, `cdx_${'Z'.repeat(40)}`)).rejects.toThrow('No such API key on this stack');
     for (const end of ['1', '2']) await keys.createApiKey('twin-owner', 'wallet-twin-owner', { presetKey: `cdx_Amb1gu${'x'.repeat(32)}${end}` });
     const ambiguous = await reactivateKey(access, 'cdx_Amb1gu').catch((error: Error) => error.message);
-    expect(ambiguous).toMatch(/^"cdx_Amb1gu" matches 2 keys; give the key id:\n  cdx_Amb1gu… \(kid_\w+, owner twin-owner\) active\n/);
+    expect(ambiguous).toMatch(/^"cdx_Amb1gu" matches 2 keys; give the key id:\n {2}cdx_Amb1gu… \(kid_\w+, owner twin-owner\) active\n/);
     const { record, ownerId } = await suspendedKey();
     await keys.revokeApiKey(ownerId, record.keyId);
     await expect(reactivateKey(access, record.keyId)).rejects.toThrow('A revoked API key cannot be reactivated; create a new one');

@@ -24,7 +24,10 @@ const ok = async () => ({ statusCode: 200, headers: { 'content-type': 'applicati
 async function load(name: FunctionName): Promise<LambdaFunction> {
   if (name === 'health') {
     const health = await loadFunction('health', REPO_ROOT);
-    return async (event) => (calls.push({ name, event }), health(event));
+    return async (event) => {
+      calls.push({ name, event });
+      return health(event);
+    };
   }
   return async (event) => {
     calls.push({ name, event });

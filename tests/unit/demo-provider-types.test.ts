@@ -1,6 +1,6 @@
 // The demo provider over HTTP: every service type's `add` fields, drip-feed and subscription status answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SERVICES, type DemoProvider, startDemoProvider } from '../../local/demo-provider/server.js';
+import { type DEMO_SERVICES, type DemoProvider, startDemoProvider } from '../../local/demo-provider/server.js';
 import { SERVICE_TYPES } from '../../lambdas/catalog/domain/service-types.js';
 
 const KEY = 'demo-types-key';

@@ -25,10 +25,9 @@ describe('reading v2 requests', () => {
 
   it('reads multipart form data', async () => {
     const boundary = '----codex';
-    const body =
-      ['key', 'action', 'order']
-        .map((name, i) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${['k9', 'status', '123'][i]}\r\n`)
-        .join('') + `--${boundary}--\r\n`;
+    const body = `${['key', 'action', 'order']
+      .map((name, i) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${['k9', 'status', '123'][i]}\r\n`)
+      .join('')}--${boundary}--\r\n`;
     const params = await readV2Params(event(body, { 'Content-Type': `multipart/form-data; boundary=${boundary}` }), 65536);
     expect(params).toEqual({ key: 'k9', action: 'status', order: '123' });
   });
@@ -90,8 +89,7 @@ describe('field names that are also Object.prototype names', () => {
   it('are plain fields in multipart bodies and query strings', async () => {
     const boundary = 'b0';
     const fields: [string, string][] = [['key', 'k'], ['action', 'status'], ...hostile.map((name, i): [string, string] => [name, values[i]!])];
-    const body =
-      fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('') + `--${boundary}--\r\n`;
+    const body = `${fields.map(([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`).join('')}--${boundary}--\r\n`;
     expectPlain(await readV2Params(event(body, { 'content-type': `multipart/form-data; boundary=${boundary}` }), 65536));
     expectPlain(await readV2Params(event(null, {}, Object.fromEntries(fields)), 65536));
   });

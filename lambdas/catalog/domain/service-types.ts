@@ -346,6 +346,7 @@ function listOf(params: Params, name: string, separator: RegExp, check: (line: s
   return lines.map((line, index) => check(line, `Line ${index + 1} of ${name}`));
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F]/;
 
 function textLine(line: string, where: string): string {

@@ -37,7 +37,7 @@ export async function cancelOrders(services: CancelOrderServices, ownerId: strin
     } else {
       // Submitted meanwhile (or read before it was): the provider must be asked.
       if (order.phase === 'accepted') order = await services.orders.getOrder(order.id);
-      if (!order || order.phase !== 'submitted' || !order.externalOrderId) {
+      if (order?.phase !== 'submitted' || !order.externalOrderId) {
         results.set(id, { orderId: id, outcome: 'refused', refusal: order?.phase === 'finalized' ? 'order_finished' : 'order_being_submitted' });
         continue;
       }

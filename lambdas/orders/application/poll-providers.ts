@@ -62,7 +62,7 @@ async function pollBatch(
 ): Promise<void> {
   report.statusCalls++;
   report.polled += batch.length;
-  let answers;
+  let answers: Awaited<ReturnType<typeof client.multiStatus>>;
   try {
     answers = await client.multiStatus(batch.map((o) => o.externalOrderId!));
   } catch {
