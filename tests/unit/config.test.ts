@@ -44,3 +44,28 @@ describe('configuration values', () => {
     );
   });
 });
+
+describe('what only some functions need', () => {
+  it('fails the cold start of a Lambda function that lacks it, and never the local stack', async () => {
+    const { requireOnLambda } = await import('../../lambdas/shared/platform/config.js');
+    const { usePlatform } = await import('../../lambdas/shared/platform.js');
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, AWS_ENV);
+      delete process.env.STATE_MACHINE_ARN;
+      usePlatform({});
+      expect(() => requireOnLambda('STATE_MACHINE_ARN')).toThrow('Configuration is incomplete: STATE_MACHINE_ARN: missing');
+      process.env.STATE_MACHINE_ARN = 'arn:aws:states:eu-west-1:1:stateMachine:codex';
+      usePlatform({});
+      expect(() => requireOnLambda('STATE_MACHINE_ARN')).not.toThrow();
+      delete process.env.AWS_LAMBDA_FUNCTION_NAME;
+      delete process.env.STATE_MACHINE_ARN;
+      usePlatform({});
+      expect(() => requireOnLambda('STATE_MACHINE_ARN')).not.toThrow();
+    } finally {
+      for (const name of Object.keys(process.env)) if (!(name in saved)) delete process.env[name];
+      Object.assign(process.env, saved);
+      usePlatform({});
+    }
+  });
+});

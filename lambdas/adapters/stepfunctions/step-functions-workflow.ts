@@ -24,6 +24,7 @@ export class StepFunctionsOrderWorkflow implements OrderWorkflow {
   ) {}
 
   async ensureStarted(orderId: number): Promise<void> {
+    if (!this.stateMachineArn) throw new Error('No state machine to start: STATE_MACHINE_ARN is not set for this function');
     const name = executionNameFor(orderId);
     try {
       await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify({ orderId }) }));

@@ -1,8 +1,11 @@
 // DynamoDB stream -> the order workflow. Every committed order starts its workflow, so a paid order is never
 // left unsubmitted; starting is idempotent (the execution is named after the order).
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { requireOnLambda } from '../../shared/platform/config.js';
 import { orderWorkflow } from '../../shared/platform/workflow.js';
 import { logger } from '../../shared/logger.js';
+
+requireOnLambda('STATE_MACHINE_ARN');
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const failures: DynamoDBBatchResponse['batchItemFailures'] = [];

@@ -1,7 +1,10 @@
 // Scheduled every 5 minutes on AWS: restarts the workflows of open orders that stalled.
 import { sweepOpenOrders } from '../application/sweep-orders.js';
 import { logger } from '../../shared/logger.js';
+import { requireOnLambda } from '../../shared/platform/config.js';
 import { sweepServices } from '../wiring.js';
+
+requireOnLambda('STATE_MACHINE_ARN');
 
 export const handler = async () => {
   const result = await sweepOpenOrders(sweepServices());

@@ -34,6 +34,15 @@ describe('StepFunctionsOrderWorkflow', () => {
   });
 
   describe('ensureStarted', () => {
+    it('in a function without STATE_MACHINE_ARN, refuses to start but still resumes parked workflows', async () => {
+      const resumeOnly = new StepFunctionsOrderWorkflow(client, '');
+      await expect(resumeOnly.ensureStarted(42)).rejects.toThrow('STATE_MACHINE_ARN is not set');
+      expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+      sfn.on(SendTaskSuccessCommand).resolves({});
+      await resumeOnly.resume('token-abc', { orderId: 42 });
+      expect(sfn.commandCalls(SendTaskSuccessCommand)).toHaveLength(1);
+    });
+
     it('names executions after the order', () => {
       expect(executionNameFor(42)).toBe('order-42');
     });
