@@ -24,7 +24,7 @@ export async function readV2Params(event: APIGatewayProxyEvent, maxBytes: number
 
   const contentType = headerOf(event, 'content-type') ?? '';
   if (body.length > 0) {
-    if (/^multipart\/form-data/i.test(contentType)) copyInto(params, await fromMultipart(body, contentType));
+    if (/^multipart\/form-data/i.test(contentType)) copyInto(params, fromMultipart(body, contentType));
     else {
       const text = body.toString('utf8');
       const trimmed = text.trim();
@@ -79,23 +79,41 @@ function copyInto(target: V2Params, source: V2Params): void {
   for (const name of Object.keys(source)) target[name] = source[name]!;
 }
 
-// Node's own multipart parser (the fetch API's), so the bundle carries no parser of its own.
-async function fromMultipart(body: Buffer, contentType: string): Promise<V2Params> {
-  if (!/;\s*boundary=/i.test(contentType)) throw new V2RequestUnreadable('Multipart request without a boundary');
-  let form: FormData;
-  try {
-    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    throw new V2RequestUnreadable('Multipart request body is malformed');
-  }
+/**
+ * The text fields of a multipart body, read as leniently as panels write them: .NET's MultipartFormDataContent leaves
+ * field names unquoted, and many clients add a preamble or text after the closing boundary. (Node's FormData parser
+ * refuses all of these; busboy accepted them but weighs 22 KB of a bundle that must stay within 300 KB.)
+ * Uploaded files are skipped.
+ */
+function fromMultipart(body: Buffer, contentType: string): V2Params {
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(contentType);
+  if (!boundary) throw new V2RequestUnreadable('Multipart request without a boundary');
+  const parts = body.toString('utf8').split(`--${boundary[1] ?? boundary[2]}`);
+  if (parts.length < 2) throw new V2RequestUnreadable('Multipart request body is malformed');
   const params = emptyParams();
   let fields = 0;
-  for (const [name, value] of form) {
-    if (typeof value !== 'string') continue;
+  // parts[0] is the preamble; a part starting with "--" is the closing delimiter's, after which comes the epilogue.
+  for (const part of parts.slice(1)) {
+    if (part.startsWith('--')) break;
+    const field = multipartField(part);
+    if (!field) continue;
     if (++fields > MAX_MULTIPART_FIELDS) break;
-    params[name] = value;
+    params[field.name] = field.value;
   }
   return params;
+}
+
+function multipartField(part: string): { name: string; value: string } | undefined {
+  const headerEnd = /\r?\n\r?\n/.exec(part);
+  if (!headerEnd) return undefined;
+  // Folded header lines continue the one before.
+  const headers = part.slice(0, headerEnd.index).replace(/\r?\n[ \t]+/g, ' ');
+  const disposition = /^content-disposition:\s*form-data(.*)$/im.exec(headers)?.[1];
+  if (disposition === undefined || /;\s*filename\*?=/i.test(disposition)) return undefined;
+  const name = /;\s*name=(?:"([^"]*)"|([^\s;]+))/i.exec(disposition);
+  if (!name) return undefined;
+  const value = part.slice(headerEnd.index + headerEnd[0].length).replace(/\r?\n$/, '');
+  return { name: name[1] ?? name[2]!, value };
 }
 
 function headerOf(event: APIGatewayProxyEvent, name: string): string | undefined {

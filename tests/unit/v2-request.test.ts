@@ -42,6 +42,16 @@ describe('reading v2 requests', () => {
     );
   });
 
+  it("reads multipart bodies as lenient clients write them: .NET's unquoted names, a preamble, text after the end, folded headers", async () => {
+    const type = 'multipart/form-data; boundary="7e2a"';
+    const dotnet =
+      '--7e2a\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: form-data; name=key\r\n\r\nk1\r\n--7e2a\r\nContent-Disposition: form-data; name=action\r\n\r\nbalance\r\n--7e2a--\r\n';
+    expect(await readV2Params(event(dotnet, { 'content-type': type }), 65536)).toEqual({ key: 'k1', action: 'balance' });
+    const untidy =
+      'preamble\r\n--7e2a\r\nContent-Disposition: form-data;\r\n name="comments"\r\n\r\nline one\nline two\r\n--7e2a\r\nX-Other: 1\r\n\r\nno disposition\r\n--7e2a-- \nepilogue\n';
+    expect(await readV2Params(event(untidy, { 'content-type': type }), 65536)).toEqual({ comments: 'line one\nline two' });
+  });
+
   it('reads base64-encoded bodies as API Gateway delivers binary payloads', async () => {
     const params = await readV2Params(event(Buffer.from('key=k&action=balance').toString('base64'), {}, null, true), 65536);
     expect(params).toEqual({ key: 'k', action: 'balance' });
