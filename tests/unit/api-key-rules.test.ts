@@ -154,6 +154,15 @@ describe('IP allow-lists', () => {
     expect(isIpAllowed(parseIpAllowList(['203.0.113.0/24']), '::ffff:203.0.113.9')).toBe(true);
     expect(isIpAllowed(parseIpAllowList(['203.0.113.0/24']), '::FFFF:cb00:7109')).toBe(true);
     expect(isIpAllowed(parseIpAllowList(['::ffff:203.0.113.0/120']), '203.0.113.200')).toBe(true);
+    // Stored and matched alike: the allow-list's parser reads "::a.b.c.d" as IPv4, and so does the request path.
+    expect(parseIpAllowList(['::203.0.113.5'])).toEqual(['203.0.113.5']);
+    expect(isIpAllowed(['203.0.113.5'], '::203.0.113.5')).toBe(true);
+    expect(abuseSourceOf('::203.0.113.5')).toBe('203.0.113.5');
+  });
+
+  it('never fail a request over an allow-list entry that was not written canonically (an item edited by hand)', () => {
+    expect(isIpAllowed(['bogus', '203.0.113.0/33', '203.0.113.7'], '203.0.113.7')).toBe(true);
+    expect(isIpAllowed(['bogus'], '203.0.113.7')).toBe(false);
   });
 
   it('refuse a caller whose address cannot be read when there is a list', () => {

@@ -251,7 +251,6 @@ const refuse = (refusal: AccessRefusal): AccessResult => ({ ok: false, refusal }
 
 const epochMinute = (now: Date): number => Math.floor(now.getTime() / 60_000);
 
-/** 2026-12-01T04:30:00Z: whole seconds, rounded up so a client that waits until then is let in. */
 function remember<V>(cache: Map<string, V>, key: string, value: V): void {
   cache.delete(key);
   cache.set(key, value);

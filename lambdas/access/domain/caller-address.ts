@@ -20,6 +20,8 @@ function readAddress(raw: string): CallerAddress | undefined {
   if (!/^[0-9a-f:.]+$/i.test(text) || !isIPv6(text)) return undefined;
   const dotted = text.slice(text.lastIndexOf(':') + 1);
   if (dotted.includes('.') && !DOTTED_QUAD.test(dotted)) return undefined;
+  // "::1.2.3.4" is read as IPv4, as the allow-list's parser (ipaddr.js) reads it when it stores an entry.
+  if (text.startsWith('::') && text.lastIndexOf(':') === 1 && dotted.includes('.')) return { family: 'ipv4', text: dotted };
   const canonical = new URL(`http://[${text}]/`).hostname.slice(1, -1);
   const mapped = MAPPED_IPV4.exec(canonical);
   if (mapped) return { family: 'ipv4', text: mapped[1]! };
@@ -44,8 +46,12 @@ function allowListOf(entries: readonly string[]): Record<Family, BlockList> {
     for (const entry of entries) {
       const [address = '', prefix] = entry.split('/');
       const family: Family = address.includes(':') ? 'ipv6' : 'ipv4';
-      if (prefix === undefined) lists[family].addAddress(address, family);
-      else lists[family].addSubnet(address, Number(prefix), family);
+      try {
+        if (prefix === undefined) lists[family].addAddress(address, family);
+        else lists[family].addSubnet(address, Number(prefix), family);
+      } catch {
+        // Not written by parseIpAllowList (an item edited by hand): it matches nothing, and the request is still answered.
+      }
     }
     if (allowLists.size >= 1_000) allowLists.delete(allowLists.keys().next().value!);
     allowLists.set(key, lists);
