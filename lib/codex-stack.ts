@@ -36,20 +36,21 @@ export class CodexStack extends Stack {
       STAGE: stage,
     };
 
+    const providerSecretsArn = this.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `codex/${stage}/providers/*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
       table,
       bus,
       environment,
-      providerSecretsArn: this.formatArn({
-        service: 'secretsmanager',
-        resource: 'secret',
-        resourceName: `codex/${stage}/providers/*`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      }),
+      providerSecretsArn,
       logRemovalPolicy,
       tracing: props.tracing ?? false,
     });
-    const { api } = new ResellerApi(this, 'ResellerApi', { stage, table, apiKeyPepper, environment, logRemovalPolicy });
+    const { api } = new ResellerApi(this, 'ResellerApi', { stage, table, apiKeyPepper, providerSecretsArn, environment, logRemovalPolicy });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });

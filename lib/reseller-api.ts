@@ -40,6 +40,8 @@ export interface ResellerApiProps {
   stage: string;
   table: ITableV2;
   apiKeyPepper: ISecret;
+  /** The secrets of provider keys: `cancel` and `refill` are forwarded to the provider from the reseller API. */
+  providerSecretsArn: string;
   /** Environment every function gets (table, bus, secrets, stage). */
   environment: Record<string, string>;
   logRemovalPolicy: RemovalPolicy;
@@ -78,6 +80,7 @@ export class ResellerApi extends Construct {
     const apiAuthorizer = fn('apiAuthorizer');
     table.grantReadWriteData(resellerApi);
     apiKeyPepper.grantRead(resellerApi);
+    resellerApi.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.providerSecretsArn] }));
     table.grantReadData(apiAuthorizer);
     apiKeyPepper.grantRead(apiAuthorizer);
 

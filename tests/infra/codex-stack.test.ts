@@ -203,17 +203,17 @@ describe('least privilege', () => {
     expect(publishers).toEqual(['finalizeOrder']);
   });
 
-  it('lets only the submit step and the poller read provider secrets', () => {
+  it('lets only the functions that call providers read provider secrets: submit, poller, and the reseller API (cancel, refill)', () => {
     const readers = allFunctionNames.filter((name) =>
       statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*')),
     );
-    expect(readers.sort()).toEqual(['pollProviders', 'submitOrder']);
+    expect(readers.sort()).toEqual(['pollProviders', 'resellerApi', 'submitOrder']);
   });
 
-  it('keeps the reseller API away from Step Functions and provider secrets, but lets it write orders and read the pepper', () => {
+  it('keeps the reseller API away from Step Functions, but lets it write orders and read the pepper and provider keys', () => {
     const statements = statementsOf('resellerApi');
     expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual([]);
-    expect(JSON.stringify(statements)).not.toContain('/providers/');
+    expect(JSON.stringify(statements)).toContain('codex/dev/providers/*');
     expect(actionsOf(statements)).toEqual(
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'secretsmanager:GetSecretValue']),
     );
@@ -451,6 +451,7 @@ describe('routes', () => {
       stage: 'dev',
       table: new TableV2(stack, 'T', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),
       apiKeyPepper: new Secret(stack, 'S'),
+      providerSecretsArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:codex/dev/providers/*',
       environment: {},
       logRemovalPolicy: RemovalPolicy.DESTROY,
       routes,
