@@ -2,7 +2,7 @@
 // `npm run access -- reactivate <key>`, against a running stack found through its demo file.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
+import { postFrom } from '../support/post-from.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -40,28 +40,8 @@ async function access(...args: string[]): Promise<{ code: number; out: string }>
 }
 
 /** A balance request from a loopback address of its own, so blocking it leaves the rest of the suite alone. */
-function balance(key: string, localAddress: string): Promise<{ error?: string; balance?: string }> {
-  const url = new URL(stack.v2Url);
-  const body = new URLSearchParams({ key, action: 'balance' }).toString();
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        localAddress,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-        res.on('end', () => resolve(JSON.parse(text)));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+async function balance(key: string, localAddress: string): Promise<{ error?: string; balance?: string }> {
+  return (await postFrom(stack.v2Url, new URLSearchParams({ key, action: 'balance' }).toString(), 'application/x-www-form-urlencoded', localAddress)).body;
 }
 
 /** Counts per clock minute: a burst straddling a minute boundary would be counted in two windows. */

@@ -2,7 +2,7 @@
 // every action with each field missing, empty, too long and of the wrong type, answered only with the error texts
 // README.md documents.
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
+import { postFrom } from '../support/post-from.js';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, REPO_ROOT, startLocalStack } from '../../local/stack.js';
@@ -148,35 +148,7 @@ function errorsIn(body: unknown): string[] {
 }
 
 /** Posts from a chosen loopback address, so requests with bad keys do not block the address the rest use. */
-function send(body: string, contentType: string, localAddress = '127.0.0.1'): Promise<{ status: number; body: any }> {
-  const url = new URL(stack.v2Url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        localAddress,
-        headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => {
-          try {
-            resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) });
-          } catch {
-            reject(new Error(`not JSON (HTTP ${res.statusCode}): ${text.slice(0, 200)}`));
-          }
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const send = (body: string, contentType: string, localAddress?: string) => postFrom(stack.v2Url, body, contentType, localAddress);
 
 type Kind = 'key' | 'action' | 'number' | 'id' | 'ids' | 'link' | 'url' | 'lines' | 'usernames' | 'username' | 'hashtag' | 'text' | 'date';
 
