@@ -25,6 +25,49 @@ export const FUNCTIONS = {
     timeoutSeconds: 5,
     memoryMb: 512,
   },
+  customerAuthorizer: {
+    entry: 'lambdas/rest/v1/handlers/authorizer-handler.ts',
+    handler: 'handler',
+    description: 'REST API v1 authorizer: checks the access token or API key of cabinet requests',
+    timeoutSeconds: 5,
+    memoryMb: 512,
+  },
+  customerAuth: {
+    entry: 'lambdas/rest/v1/handlers/auth-handler.ts',
+    handler: 'handler',
+    description: 'REST API v1: registration, email verification, sessions, password reset, JWKS',
+    timeoutSeconds: 15,
+    // scrypt's cost is memory and CPU: at 1,024 MB a Lambda gets most of a vCPU.
+    memoryMb: 1024,
+  },
+  cabinetApi: {
+    entry: 'lambdas/rest/v1/handlers/cabinet-handler.ts',
+    handler: 'handler',
+    description: 'REST API v1 cabinet: profile, balance, transactions, orders, API keys',
+    timeoutSeconds: 15,
+    memoryMb: 1024,
+  },
+  payments: {
+    entry: 'lambdas/rest/v1/handlers/payments-handler.ts',
+    handler: 'handler',
+    description: 'REST API v1: top-ups, payment gateway callbacks, the demo gateway checkout',
+    timeoutSeconds: 20,
+    memoryMb: 512,
+  },
+  publicApi: {
+    entry: 'lambdas/rest/v1/handlers/public-handler.ts',
+    handler: 'handler',
+    description: 'REST API v1 public pages: services, site information',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
+  apiDocs: {
+    entry: 'lambdas/rest/v1/handlers/docs-handler.ts',
+    handler: 'handler',
+    description: 'REST API v1 documentation: OpenAPI document and the interactive page',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+  },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
   startOrderWorkflow: {
     entry: 'lambdas/orders/handlers/start-workflow-handler.ts',
@@ -107,12 +150,15 @@ export interface RequestAuthorizerSpec {
   returnsUsageKey: boolean;
 }
 
-// customerJwt and adminCognito get theirs with the issues that bring those APIs (adminCognito a user pool authorizer).
+// adminCognito gets its own with the admin API (a user pool authorizer).
 export type AuthorizerSpec = RequestAuthorizerSpec;
 
 export const AUTHORIZERS: { readonly [K in Exclude<AuthKind, 'none'>]?: AuthorizerSpec } = {
   resellerKey: { type: 'request', function: 'apiAuthorizer', name: 'usage-key', returnsUsageKey: true },
+  customerJwt: { type: 'request', function: 'customerAuthorizer', name: 'customer', returnsUsageKey: false },
 };
+
+const V1 = '/api/v1';
 
 /**
  * Every HTTP route. A trailing slash reaches the same route, as on API Gateway REST, so `/api/v2/` is served too and
@@ -121,6 +167,36 @@ export const AUTHORIZERS: { readonly [K in Exclude<AuthKind, 'none'>]?: Authoriz
 export const ROUTES: readonly RouteSpec[] = [
   { methods: ['GET', 'POST'], path: '/api/v2', auth: 'resellerKey', function: 'resellerApi' },
   { methods: ['GET'], path: '/health', auth: 'none', function: 'health' },
+  // REST API v1: the website and cabinet. Each operation is described once in lambdas/rest/v1/contract/.
+  { methods: ['GET'], path: `${V1}/services`, auth: 'none', function: 'publicApi' },
+  { methods: ['GET'], path: `${V1}/site`, auth: 'none', function: 'publicApi' },
+  { methods: ['POST'], path: `${V1}/auth/register`, auth: 'none', function: 'customerAuth' },
+  { methods: ['POST'], path: `${V1}/auth/verify-email`, auth: 'none', function: 'customerAuth' },
+  { methods: ['POST'], path: `${V1}/auth/login`, auth: 'none', function: 'customerAuth' },
+  { methods: ['POST'], path: `${V1}/auth/refresh`, auth: 'none', function: 'customerAuth' },
+  { methods: ['POST'], path: `${V1}/auth/logout`, auth: 'none', function: 'customerAuth' },
+  { methods: ['POST'], path: `${V1}/auth/forgot-password`, auth: 'none', function: 'customerAuth' },
+  { methods: ['POST'], path: `${V1}/auth/reset-password`, auth: 'none', function: 'customerAuth' },
+  { methods: ['GET'], path: `${V1}/.well-known/jwks.json`, auth: 'none', function: 'customerAuth' },
+  { methods: ['GET', 'PATCH'], path: `${V1}/me`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['GET'], path: `${V1}/balance`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['GET'], path: `${V1}/transactions`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['GET', 'POST'], path: `${V1}/orders`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['GET'], path: `${V1}/orders/{id}`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['POST'], path: `${V1}/orders/{id}/cancel`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['POST'], path: `${V1}/orders/{id}/refill`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['GET', 'POST'], path: `${V1}/api-keys`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['PATCH', 'DELETE'], path: `${V1}/api-keys/{id}`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['GET', 'POST'], path: `${V1}/top-ups`, auth: 'customerJwt', function: 'payments' },
+  { methods: ['GET'], path: `${V1}/top-ups/{id}`, auth: 'customerJwt', function: 'payments' },
+  { methods: ['POST'], path: `${V1}/payments/demo/callback`, auth: 'none', function: 'payments' },
+  { methods: ['POST'], path: `${V1}/payments/cryptomus/callback`, auth: 'none', function: 'payments' },
+  // The demo gateway's checkout page and its buttons (answered only where the demo gateway is enabled).
+  { methods: ['GET'], path: `${V1}/payments/demo/checkout/{id}`, auth: 'none', function: 'payments' },
+  { methods: ['POST'], path: `${V1}/payments/demo/checkout/{id}/pay`, auth: 'none', function: 'payments' },
+  { methods: ['POST'], path: `${V1}/payments/demo/checkout/{id}/cancel`, auth: 'none', function: 'payments' },
+  { methods: ['GET'], path: `${V1}/openapi.json`, auth: 'none', function: 'apiDocs' },
+  { methods: ['GET'], path: `${V1}/docs`, auth: 'none', function: 'apiDocs' },
 ];
 
 export interface ApiMethodSpec {

@@ -25,6 +25,8 @@ export type Config = { -readonly [K in keyof typeof REQUIRED_ON_AWS]: string } &
   MAX_REQUEST_BYTES: number;
   SWEEP_MIN_AGE_SECONDS: number;
   CURRENCY: string;
+  /** Where clients reach the API (links in emails, checkout URLs); absent on AWS, where requests say it. */
+  PUBLIC_API_URL?: string;
 };
 
 export class ConfigError extends Error {
@@ -64,7 +66,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     MAX_REQUEST_BYTES: whole('MAX_REQUEST_BYTES', 64 * 1024, { min: 1024 }),
     SWEEP_MIN_AGE_SECONDS: whole('SWEEP_MIN_AGE_SECONDS', 120),
     CURRENCY: currency,
+    ...(env.PUBLIC_API_URL ? { PUBLIC_API_URL: env.PUBLIC_API_URL } : {}),
   };
+  if (env.PUBLIC_API_URL !== undefined && !URL.canParse(env.PUBLIC_API_URL)) problems.push('PUBLIC_API_URL: invalid');
   if (problems.length > 0) throw new ConfigError(`Configuration is incomplete: ${problems.join(', ')}`);
   return config;
 }

@@ -22,6 +22,8 @@ export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,
     message: string,
+    /** The input field at fault, where there is one (REST answers name it). */
+    readonly field?: string,
   ) {
     super(message);
   }

@@ -300,7 +300,10 @@ describe('per-reseller throttling', () => {
   };
   const methodsOn = (part: string) =>
     Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { ResourceId: { Ref: resourceId(part) } } }) as Resources);
-  const authorizerId = () => Object.keys(template.findResources('AWS::ApiGateway::Authorizer'))[0]!;
+  const authorizerId = () =>
+    Object.entries(template.findResources('AWS::ApiGateway::Authorizer') as Resources).find(([, r]) =>
+      JSON.stringify(r.Properties.AuthorizerUri).includes(functionId('apiAuthorizer')),
+    )![0];
   const plansByName = () =>
     new Map(
       Object.entries(template.findResources('AWS::ApiGateway::UsagePlan') as Resources).map(([id, plan]) => [
@@ -315,7 +318,9 @@ describe('per-reseller throttling', () => {
   });
 
   it('runs the authorizer function for every request, with or without a header: no identity source, no cache', () => {
-    const authorizer = only(template.findResources('AWS::ApiGateway::Authorizer') as Resources).Properties;
+    const authorizers = Object.values(template.findResources('AWS::ApiGateway::Authorizer') as Resources).map((r) => r.Properties);
+    expect(authorizers).toHaveLength(2);
+    const authorizer = authorizers.find((a) => JSON.stringify(a.AuthorizerUri).includes(functionId('apiAuthorizer')))!;
     expect(authorizer.Type).toBe('REQUEST');
     expect(authorizer.AuthorizerResultTtlInSeconds).toBe(0);
     expect(authorizer).not.toHaveProperty('IdentitySource');
@@ -440,7 +445,17 @@ describe('routes', () => {
   });
 
   it('creates the functions of the routes and of their authorizers', () => {
-    expect(apiFunctionNames().sort()).toEqual(['apiAuthorizer', 'health', 'resellerApi']);
+    expect(apiFunctionNames().sort()).toEqual([
+      'apiAuthorizer',
+      'apiDocs',
+      'cabinetApi',
+      'customerAuth',
+      'customerAuthorizer',
+      'health',
+      'payments',
+      'publicApi',
+      'resellerApi',
+    ]);
     for (const name of apiFunctionNames()) functionId(name);
   });
 

@@ -19,7 +19,8 @@ describe('the route manifest', () => {
   });
 
   it('refuses an auth kind that has no authorizer yet, and names the authorizer of one that has', () => {
-    expect(() => apiMethods([route('/me', { auth: 'customerJwt' })])).toThrow(/customerJwt, which has no authorizer yet/);
+    expect(() => apiMethods([route('/admin', { auth: 'adminCognito' })])).toThrow(/adminCognito, which has no authorizer yet/);
+    expect(apiMethods([route('/me', { auth: 'customerJwt' })])[0]!.authorizer).toMatchObject({ type: 'request', function: 'customerAuthorizer' });
     expect(apiMethods([route('/v2', { auth: 'resellerKey' })])[0]!.authorizer).toMatchObject({ type: 'request', function: 'apiAuthorizer' });
     expect(apiFunctionNames([route('/v2', { auth: 'resellerKey', function: 'resellerApi' }), route('/h')])).toEqual(['resellerApi', 'apiAuthorizer', 'health']);
   });

@@ -1,0 +1,4 @@
+// REST v1 operations: demo-checkout. (Filled in by the part of issue 9 that builds them.)
+import type { Operation } from '../operation.js';
+
+export const demoCheckoutOperations: readonly Operation[] = [];

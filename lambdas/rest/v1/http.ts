@@ -1,0 +1,207 @@
+// The plumbing of every REST v1 function: find the operation of the request, read and validate its input with the
+// operation's schemas, run it, and answer JSON. Errors have one shape, {"error": {"code", "message", "field"?}},
+// with the status rest/error-status.ts gives the code; anything unexpected is logged and answered 500 without detail.
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import * as z from 'zod';
+import { isDomainError } from '../../shared/errors.js';
+import { logger } from '../../shared/logger.js';
+import { config } from '../../shared/platform/config.js';
+import { type ErrorCode, HTTP_STATUS_OF } from '../error-status.js';
+import { type AuthRefusal, decisionFromContext, type V1Caller } from './caller.js';
+import type { Operation } from './operation.js';
+
+type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RestRequest<O extends Operation> {
+  body: Output<O['body']>;
+  query: Output<O['query']>;
+  params: Output<O['params']>;
+  headers: Output<O['headers']>;
+  /** Present on every customerJwt operation (the plumbing answers 401 before the implementation runs otherwise). */
+  caller: O['auth'] extends 'customerJwt' ? V1Caller : undefined;
+  /** The body as sent, for signature checks. */
+  rawBody: string;
+  /** Every request header, names in lower case. */
+  allHeaders: Record<string, string>;
+  sourceIp: string;
+  requestId: string;
+  /** Where the API is reachable, without a trailing slash (`https://host/stage` or PUBLIC_API_URL): for links. */
+  apiBase: string;
+}
+
+export interface Reply {
+  status: number;
+  /** Answered as JSON. */
+  body?: unknown;
+  /** Answered as is (with a content-type header of the reply's own), instead of `body`. */
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+export interface RouteImpl {
+  operation: Operation;
+  run(request: RestRequest<Operation>): Promise<Reply>;
+}
+
+export function route<const O extends Operation>(operation: O, run: (request: RestRequest<O>) => Promise<Reply>): RouteImpl {
+  return { operation, run: run as unknown as RouteImpl['run'] };
+}
+
+/** A refusal of the plumbing or of a use case, answered with its status. */
+export class RestError extends Error {
+  override readonly name = 'RestError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export const ok = (body: unknown, headers?: Record<string, string>): Reply => ({ status: 200, body, ...(headers ? { headers } : {}) });
+export const created = (body: unknown, headers?: Record<string, string>): Reply => ({ status: 201, body, ...(headers ? { headers } : {}) });
+export const noContent = (): Reply => ({ status: 204 });
+
+/** 404 in the API's shape: also what a caller gets for something that exists but is not theirs. */
+export const notFound = (what: string) => new RestError(404, 'not_found', `${what} not found`);
+
+const AUTH_REFUSALS: Record<AuthRefusal, [number, string]> = {
+  missing_credentials: [401, 'Sign in: send an access token (Authorization: Bearer <token>) or an API key (X-Api-Key)'],
+  invalid_token: [401, 'The access token is not valid'],
+  token_expired: [401, 'The access token has expired; refresh it'],
+  session_ended: [401, 'The session has ended; sign in again'],
+  invalid_key: [401, 'The API key is not valid'],
+  key_suspended: [403, 'The API key is suspended'],
+  ip_not_allowed: [403, "This address is not in the API key's allow-list"],
+  account_blocked: [403, 'The account is blocked'],
+};
+
+const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+
+export function restHandler(routes: readonly RouteImpl[]) {
+  const byKey = new Map(routes.map((r) => [`${r.operation.method} ${r.operation.path}`, r]));
+  return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const requestId = event.requestContext?.requestId ?? '';
+    const head = event.httpMethod === 'HEAD';
+    const found = byKey.get(`${head ? 'GET' : event.httpMethod} ${event.resource}`);
+    let reply: Reply;
+    try {
+      if (!found) throw new RestError(404, 'not_found', 'No such operation');
+      reply = await found.run(readRequest(found.operation, event, requestId));
+    } catch (error) {
+      reply = errorReply(error, found?.operation, requestId);
+    }
+    return toResult(reply, requestId, head);
+  };
+}
+
+function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestId: string): RestRequest<Operation> {
+  const allHeaders: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) if (typeof value === 'string') allHeaders[name.toLowerCase()] = value;
+
+  let caller: V1Caller | undefined;
+  if (operation.auth === 'customerJwt') {
+    const decision = decisionFromContext(event.requestContext?.authorizer);
+    if ('refusal' in decision) {
+      const [status, message] = AUTH_REFUSALS[decision.refusal];
+      throw new RestError(
+        status,
+        status === 401 ? 'unauthorized' : decision.refusal,
+        message,
+        undefined,
+        status === 401 ? { 'www-authenticate': 'Bearer' } : {},
+      );
+    }
+    caller = decision.caller;
+    if (operation.unverifiedAllowed === false && !caller.emailVerified) {
+      throw new RestError(403, 'email_not_verified', 'Verify your email address first: follow the link in the email we sent you');
+    }
+  }
+
+  const rawBody = event.body == null ? '' : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  if (Buffer.byteLength(rawBody) > config().MAX_REQUEST_BYTES)
+    throw new RestError(413, 'payload_too_large', `The body is larger than ${config().MAX_REQUEST_BYTES} bytes`);
+  let body: unknown;
+  if (operation.body) {
+    const type = (allHeaders['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (operation.bodyFormat === 'form') {
+      if (type && type !== 'application/x-www-form-urlencoded')
+        throw new RestError(415, 'unsupported_media_type', 'Send the form as application/x-www-form-urlencoded');
+      body = Object.fromEntries(new URLSearchParams(rawBody));
+    } else {
+      if (type && type !== 'application/json' && !type.endsWith('+json'))
+        throw new RestError(415, 'unsupported_media_type', 'Send the body as application/json');
+      try {
+        body = rawBody.trim() === '' ? {} : JSON.parse(rawBody);
+      } catch {
+        throw new RestError(400, 'invalid_request', 'The body is not valid JSON');
+      }
+    }
+  }
+  const query = { ...(event.queryStringParameters ?? {}) };
+  const params = { ...(event.pathParameters ?? {}) };
+  const identity = event.requestContext?.identity;
+  return {
+    body: operation.body ? parse(operation.body, body, '') : undefined,
+    query: operation.query ? parse(operation.query, query, '') : undefined,
+    params: operation.params ? parse(operation.params, params, '') : undefined,
+    headers: operation.headers ? parse(operation.headers, allHeaders, '') : undefined,
+    caller,
+    rawBody,
+    allHeaders,
+    sourceIp: identity?.sourceIp ?? '',
+    requestId,
+    apiBase: apiBase(event, allHeaders),
+  } as RestRequest<Operation>;
+}
+
+/** Parses with the schema, or throws a 400 naming the first field that is wrong. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+  throw new RestError(400, 'invalid_request', field ? `${field}: ${issue.message}` : issue.message, field || undefined);
+}
+
+function apiBase(event: APIGatewayProxyEvent, headers: Record<string, string>): string {
+  const configured = config().PUBLIC_API_URL;
+  if (configured) return configured.replace(/\/+$/, '');
+  // On the execute-api domain the stage is the path's first segment; on a custom domain it is not there.
+  const full = event.requestContext?.path ?? event.path;
+  const prefix = full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
+  return `https://${headers.host ?? event.requestContext?.domainName ?? 'localhost'}${prefix}`;
+}
+
+function errorReply(error: unknown, operation: Operation | undefined, requestId: string): Reply {
+  if (error instanceof RestError) return errorBody(error.status, error.code, error.message, error.field, error.headers);
+  if (error instanceof z.ZodError) {
+    const issue = error.issues[0]!;
+    return errorBody(400, 'invalid_request', issue.message, issue.path.join('.') || undefined);
+  }
+  if (isDomainError(error)) {
+    const status = HTTP_STATUS_OF[error.code as ErrorCode] ?? 400;
+    return errorBody(status, error.code, error.message, error.field);
+  }
+  logger.error('request failed', { requestId, operation: operation ? `${operation.method} ${operation.path}` : undefined, error: error as Error });
+  return errorBody(500, 'internal', 'Internal error, please try again later');
+}
+
+function errorBody(status: number, code: string, message: string, field?: string, headers: Record<string, string> = {}): Reply {
+  return { status, body: { error: { code, message, ...(field ? { field } : {}) } }, headers };
+}
+
+function toResult(reply: Reply, requestId: string, head: boolean): APIGatewayProxyResult {
+  const headers: Record<string, string> = {
+    ...SECURITY_HEADERS,
+    'cache-control': 'no-store',
+    ...(requestId ? { 'x-request-id': requestId } : {}),
+    ...(reply.text === undefined && reply.status !== 204 ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+    ...reply.headers,
+  };
+  const body = reply.text ?? (reply.status === 204 || reply.body === undefined ? '' : JSON.stringify(reply.body));
+  return { statusCode: reply.status, headers, body: head ? '' : body };
+}

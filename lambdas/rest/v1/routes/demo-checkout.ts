@@ -1,0 +1,4 @@
+// REST v1 implementations: demo-checkout. (Filled in by the part of issue 9 that builds them.)
+import type { RouteImpl } from '../http.js';
+
+export const demoCheckoutRoutes: readonly RouteImpl[] = [];
