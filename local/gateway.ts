@@ -214,6 +214,12 @@ function requestParts(
     headers[name] = values.join(',');
     multiValueHeaders[name] = values;
   }
+  // API Gateway sets these itself (over HTTPS there); handlers build links from them.
+  const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
+  headers['x-forwarded-proto'] = 'http';
+  headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
+  for (const name of ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-port']) multiValueHeaders[name] = [headers[name]!];
   // Keyed by names the client chose: "__proto__" must stay a plain parameter, as API Gateway delivers it.
   const query: Record<string, string> = Object.create(null);
   const multiQuery: Record<string, string[]> = Object.create(null);
@@ -244,7 +250,7 @@ function requestParts(
       resourceId: 'local',
       resourcePath: spec.route.path,
       identity: {
-        sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+        sourceIp,
         userAgent: req.headers['user-agent'] ?? null,
         accessKey: null,
         accountId: null,

@@ -170,10 +170,11 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, prefix: st
 function apiBase(event: APIGatewayProxyEvent, headers: Record<string, string>): string {
   const configured = config().PUBLIC_API_URL;
   if (configured) return configured.replace(/\/+$/, '');
-  // On the execute-api domain the stage is the path's first segment; on a custom domain it is not there.
-  const full = event.requestContext?.path ?? event.path;
-  const prefix = full.endsWith(event.path) ? full.slice(0, full.length - event.path.length) : '';
-  return `https://${headers.host ?? event.requestContext?.domainName ?? 'localhost'}${prefix}`;
+  const host = headers.host ?? event.requestContext?.domainName ?? 'localhost';
+  // On the execute-api domain the stage is the path's first segment; a custom domain maps the stage to its root.
+  const stage = /\.execute-api\./.test(host) && event.requestContext?.stage ? `/${event.requestContext.stage}` : '';
+  const scheme = headers['x-forwarded-proto'] === 'http' ? 'http' : 'https';
+  return `${scheme}://${host}${stage}`;
 }
 
 function errorReply(error: unknown, operation: Operation | undefined, requestId: string): Reply {
