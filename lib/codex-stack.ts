@@ -5,7 +5,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
 import { OrderWorkflow } from './order-workflow.js';
-import { ResellerApi } from './reseller-api.js';
+import { CodexApi } from './codex-api.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -50,7 +50,8 @@ export class CodexStack extends Stack {
       logRemovalPolicy,
       tracing: props.tracing ?? false,
     });
-    const { api } = new ResellerApi(this, 'ResellerApi', { stage, table, apiKeyPepper, providerSecretsArn, environment, logRemovalPolicy });
+    // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
+    const { api } = new CodexApi(this, 'ResellerApi', { stage, table, apiKeyPepper, providerSecretsArn, environment, logRemovalPolicy });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });

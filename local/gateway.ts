@@ -16,7 +16,7 @@ const REGION = 'us-east-1';
 const ACCOUNT = '000000000000';
 const STAGE = 'local';
 
-// The texts API Gateway gives, through the gateway responses in lib/reseller-api.ts.
+// The texts API Gateway gives, through the gateway responses in lib/codex-api.ts.
 const NOT_FOUND = 'Not found';
 const INTERNAL = 'Internal error, please try again later';
 

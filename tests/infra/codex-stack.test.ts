@@ -20,7 +20,7 @@ import {
 import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/access/domain/tiers.js';
 import { REPO_ROOT } from '../../lib/codex-function.js';
 import { CodexStack } from '../../lib/codex-stack.js';
-import { ResellerApi } from '../../lib/reseller-api.js';
+import { CodexApi } from '../../lib/codex-api.js';
 import { servedRoutes } from '../../local/gateway.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
@@ -471,6 +471,6 @@ describe('routes', () => {
       logRemovalPolicy: RemovalPolicy.DESTROY,
       routes,
     };
-    expect(() => new ResellerApi(stack, 'Api', props)).toThrow(/adminCognito, which has no authorizer yet/);
+    expect(() => new CodexApi(stack, 'Api', props)).toThrow(/adminCognito, which has no authorizer yet/);
   });
 });

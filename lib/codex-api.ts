@@ -1,4 +1,5 @@
-// The public REST API, built from ROUTES and AUTHORIZERS: the SMM panel API v2 for resellers and the health check.
+// The public REST API, built from ROUTES and AUTHORIZERS: the SMM panel API v2 for resellers, the REST API v1 of the
+// website and cabinet, and the health check.
 // Requests to /api/v2 pass a REQUEST authorizer that names the API Gateway key, and so the tier usage plan, they are
 // throttled under.
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
@@ -36,7 +37,7 @@ import {
 import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lambdas/access/domain/tiers.js';
 import { CodexFunction } from './codex-function.js';
 
-export interface ResellerApiProps {
+export interface CodexApiProps {
   stage: string;
   table: ITableV2;
   apiKeyPepper: ISecret;
@@ -56,14 +57,14 @@ export interface ResellerApiProps {
   routes?: readonly RouteSpec[];
 }
 
-export class ResellerApi extends Construct {
+export class CodexApi extends Construct {
   readonly api: RestApi;
   /** The routes' handlers and authorizers. */
   readonly functions: ReadonlyMap<FunctionName, CodexFunction>;
   readonly usagePlans: Record<TierName, UsagePlan>;
   readonly sharedUsagePlan: UsagePlan;
 
-  constructor(scope: Construct, id: string, props: ResellerApiProps) {
+  constructor(scope: Construct, id: string, props: CodexApiProps) {
     super(scope, id);
     const { stage, table, apiKeyPepper, environment, logRemovalPolicy, throttle = { rateLimit: 200, burstLimit: 400 }, routes = ROUTES } = props;
     const sharedKeyThrottle = props.sharedKeyThrottle ?? throttle;
