@@ -1,14 +1,15 @@
 // Files a function reads at run time (Swagger UI for the docs page) are deployed beside its bundle, not inside it:
 // the CDK bundling hooks that copy them, and the docs bundle serving them from there as it would on Lambda.
 import { execFile, execSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { App, Stack } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionName } from '../../lambdas/functions.js';
 import { assetCopyHooks, BUNDLE_TARGET_BYTES, bundleFunction, REPO_ROOT } from '../../lib/bundling.js';
-import { functionBundlingExtras } from '../../lib/codex-function.js';
+import { CodexFunction, functionBundlingExtras } from '../../lib/codex-function.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'codex-function-assets-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -39,6 +40,17 @@ describe('the bundling of a function with assets', () => {
 });
 
 describe('the docs function as deployed', () => {
+  it('is packaged by CDK with the Swagger UI files beside its bundle', () => {
+    // Bundling on (unlike codex-stack.test.ts), for this one function: CDK runs esbuild locally, then the hooks.
+    const outdir = join(workDir, 'cdk.out');
+    const app = new App({ outdir });
+    new CodexFunction(new Stack(app, 'Docs'), 'ApiDocs', { spec: FUNCTIONS.apiDocs });
+    app.synth();
+    const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
+    expect(assets).toHaveLength(1);
+    expect(readdirSync(join(outdir, assets[0]!)).sort()).toEqual(['index.mjs', 'index.mjs.map', 'swagger-ui-bundle.js', 'swagger-ui.css']);
+  });
+
   it('serves Swagger UI from the files copied beside its bundle, which carries neither them nor more than its budget', async () => {
     const outdir = join(workDir, 'apiDocs');
     const bundle = await bundleFunction(FUNCTIONS.apiDocs.entry, outdir);
