@@ -59,6 +59,7 @@ describe('GET /api/v1/docs', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     const html = await res.text();
+    expect((await fetch(`${v1}/docs`, { headers: { 'if-none-match': res.headers.get('etag')! } })).status).toBe(304);
     expect(html).not.toMatch(/<script>|<script(?![^>]*\ssrc=)[^>]*>/);
     expect(html).not.toMatch(/https?:\/\//);
 

@@ -29,7 +29,10 @@ export const docsPageOperation = operation({
   tag: 'Docs',
   summary: 'Interactive documentation (Swagger UI)',
   description: 'A page that reads /api/v1/openapi.json and lets you try each operation. It loads its scripts from this API only.',
-  responses: { 200: { description: 'The page', contentType: 'text/html' } },
+  responses: {
+    200: { description: 'The page', contentType: 'text/html' },
+    304: { description: 'Unchanged since the copy whose ETag was sent' },
+  },
 });
 
 /** The page's scripts and stylesheet: served for the page, not part of the documented API. */

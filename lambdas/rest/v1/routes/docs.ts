@@ -121,7 +121,9 @@ export const docsRoutes: readonly RouteImpl[] = [
 
   route(docsPageOperation, async (req) => {
     const html = entity(page(req.apiBase, await swaggerUiFiles()));
-    return answer(html, 'text/html; charset=utf-8', 'no-cache', undefined, { 'content-security-policy': CSP(new URL(req.apiBase).origin) });
+    return answer(html, 'text/html; charset=utf-8', 'no-cache', req.allHeaders['if-none-match'], {
+      'content-security-policy': CSP(new URL(req.apiBase).origin),
+    });
   }),
 
   route(docsAssetOperation, async (req) => {
