@@ -8,6 +8,11 @@ export interface FunctionSpec {
   description: string;
   timeoutSeconds: number;
   memoryMb: number;
+  /**
+   * Files the handler reads at run time, relative to the repository root: deployed beside the bundle (same base
+   * name), never inside it. See `assetCopyHooks` in lib/bundling.ts.
+   */
+  assets?: readonly string[];
 }
 
 export const FUNCTIONS = {
@@ -67,6 +72,8 @@ export const FUNCTIONS = {
     description: 'REST API v1 documentation: OpenAPI document and the interactive page',
     timeoutSeconds: 10,
     memoryMb: 512,
+    // Swagger UI (1.9 MB) is served from files beside the bundle, so the bundle stays small.
+    assets: ['node_modules/swagger-ui-dist/swagger-ui-bundle.js', 'node_modules/swagger-ui-dist/swagger-ui.css'],
   },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
   startOrderWorkflow: {
@@ -197,6 +204,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['POST'], path: `${V1}/payments/demo/checkout/{id}/cancel`, auth: 'none', function: 'payments' },
   { methods: ['GET'], path: `${V1}/openapi.json`, auth: 'none', function: 'apiDocs' },
   { methods: ['GET'], path: `${V1}/docs`, auth: 'none', function: 'apiDocs' },
+  // The docs page's scripts and stylesheet (Swagger UI, served by us: the page loads nothing from elsewhere).
+  { methods: ['GET'], path: `${V1}/docs/{asset}`, auth: 'none', function: 'apiDocs' },
 ];
 
 export interface ApiMethodSpec {

@@ -33,6 +33,22 @@ export const FUNCTION_BUNDLING = {
   esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([name, path]) => [`--alias:${name}`, path])),
 } as const;
 
+/**
+ * NodejsFunction `commandHooks` that copy `assets` (paths relative to the repository root) into the bundle's folder,
+ * beside index.mjs, so a handler reads them from its own directory; undefined when there are none. The commands run
+ * where CDK bundles (locally or in its Docker image), with the repository at `inputDir`.
+ */
+export function assetCopyHooks(assets: readonly string[] = []) {
+  if (assets.length === 0) return undefined;
+  for (const asset of assets)
+    if (!/^[\w@.-]+(\/[\w@.-]+)*$/.test(asset) || asset.split('/').includes('..')) throw new Error(`Asset ${asset}: give a plain relative path`);
+  return {
+    beforeBundling: (): string[] => [],
+    beforeInstall: (): string[] => [],
+    afterBundling: (inputDir: string, outputDir: string): string[] => assets.map((asset) => `cp "${inputDir}/${asset}" "${outputDir}/"`),
+  };
+}
+
 /** NodejsFunction names its ESM output this way. */
 export const BUNDLE_FILE = 'index.mjs';
 

@@ -6,7 +6,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../lambdas/functions.js';
-import { FUNCTION_BUNDLING, REPO_ROOT } from './bundling.js';
+import { assetCopyHooks, FUNCTION_BUNDLING, REPO_ROOT } from './bundling.js';
 
 export { REPO_ROOT };
 
@@ -41,7 +41,14 @@ export class CodexFunction extends NodejsFunction {
         format: OutputFormat.ESM,
         mainFields: [...FUNCTION_BUNDLING.mainFields],
         externalModules: [...FUNCTION_BUNDLING.externalModules],
+        ...functionBundlingExtras(spec),
       },
     });
   }
+}
+
+/** What a function's bundling adds to the shared options: the copy of the files it reads at run time. */
+export function functionBundlingExtras(spec: FunctionSpec): { commandHooks?: NonNullable<ReturnType<typeof assetCopyHooks>> } {
+  const commandHooks = assetCopyHooks(spec.assets);
+  return commandHooks ? { commandHooks } : {};
 }

@@ -96,7 +96,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tableName = LOCAL_TABLE_NAME;
     const { streamArn } = await ensureTable(dynamo.endpoint, tableName);
 
+    // Chosen now so that links the functions write (servers of the OpenAPI document, the docs page) name this stack:
+    // it answers over http and without the stage prefix an execute-api URL has.
+    const gatewayPort = options.port === 0 ? await freePort() : (options.port ?? 3000);
     Object.assign(process.env, {
+      PUBLIC_API_URL: `http://127.0.0.1:${gatewayPort}`,
       TABLE_NAME: tableName,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
       AWS_REGION: 'us-east-1',
@@ -183,7 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanups.push(() => clearInterval(timer));
     }
 
-    const gateway = await startGateway({ port: options.port ?? 3000, root: REPO_ROOT });
+    const gateway = await startGateway({ port: gatewayPort, root: REPO_ROOT });
     cleanups.push(() => gateway.close());
 
     const stack: LocalStack = {

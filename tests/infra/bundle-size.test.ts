@@ -38,6 +38,23 @@ describe('Lambda bundles', () => {
   });
 });
 
+describe('The docs function', () => {
+  // The contracts every REST v1 function bundles import plain zod; only the docs function generates the document.
+  it('is the only one to carry zod-openapi, and none carries Swagger UI (it is deployed beside the docs bundle)', () => {
+    for (const [entry, bundle] of bundles) {
+      const inputs = Object.keys(bundle.output.inputs);
+      expect(
+        inputs.filter((path) => path.includes('node_modules/swagger-ui-dist/')),
+        entry,
+      ).toEqual([]);
+      expect(
+        inputs.some((path) => path.includes('node_modules/zod-openapi/')),
+        entry,
+      ).toBe(entry === FUNCTIONS.apiDocs.entry);
+    }
+  });
+});
+
 describe('A Lambda bundle with the SDK modules it replaces', () => {
   it('signs and sends DynamoDB requests with the credentials Lambda puts in the environment', async () => {
     const endpoint = inject('dynamoEndpoint');
