@@ -69,6 +69,8 @@ export const LOCAL_PEPPER = 'codex-local-api-key-pepper';
 export const LOCAL_SHARED_GATEWAY_KEY = 'codex-local-shared-gateway-key';
 export const LOCAL_TABLE_NAME = 'codex';
 const DEMO_PROVIDER_KEY = 'demo-provider-key';
+export const LOCAL_DEMO_GATEWAY_SECRET_ID = 'codex/payments/demo';
+export const LOCAL_DEMO_GATEWAY_SECRET = 'codex-local-demo-gateway-secret';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -96,6 +98,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tableName = LOCAL_TABLE_NAME;
     const { streamArn } = await ensureTable(dynamo.endpoint, tableName);
 
+    // Known before the gateway listens: checkout and callback URLs are built from PUBLIC_API_URL.
+    const gatewayPort = options.port === undefined ? 3000 : options.port === 0 ? await freePort() : options.port;
     Object.assign(process.env, {
       TABLE_NAME: tableName,
       DYNAMODB_ENDPOINT: dynamo.endpoint,
@@ -105,6 +109,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SWEEP_MIN_AGE_SECONDS: '20',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'false',
+      PUBLIC_API_URL: `http://127.0.0.1:${gatewayPort}`,
+      // The demo gateway always; Cryptomus when its merchant and payment key are in the environment.
+      PAYMENT_METHODS:
+        process.env.PAYMENT_METHODS ?? (process.env.CODEX_CRYPTOMUS_MERCHANT && process.env.CODEX_CRYPTOMUS_PAYMENT_KEY ? 'demo,cryptomus' : 'demo'),
+      DEMO_GATEWAY_SECRET_ID: LOCAL_DEMO_GATEWAY_SECRET_ID,
     });
 
     const provider = await startDemoProvider({
@@ -127,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       secrets: new InMemorySecretStore({
         'codex/api-key-pepper': LOCAL_PEPPER,
         [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY,
+        [LOCAL_DEMO_GATEWAY_SECRET_ID]: LOCAL_DEMO_GATEWAY_SECRET,
         // The authorizer's answer for requests without a gateway key of their own.
         [gatewayNames('local').sharedKeySecret]: LOCAL_SHARED_GATEWAY_KEY,
       }),
@@ -183,7 +193,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanups.push(() => clearInterval(timer));
     }
 
-    const gateway = await startGateway({ port: options.port ?? 3000, root: REPO_ROOT });
+    const gateway = await startGateway({ port: gatewayPort, root: REPO_ROOT });
     cleanups.push(() => gateway.close());
 
     const stack: LocalStack = {
