@@ -257,6 +257,16 @@ describe('Cryptomus callbacks', () => {
     expect(await callback(paid)).toMatchObject({ verdict: 'credited' });
   });
 
+  it('credits nothing when payment/info reports another amount or order than the top-up', async () => {
+    const topUp = await fixtureTopUp(16, { status: 'paid' });
+    fake.invoices.get(fixtureUuid(16))!.amount = '1.50';
+    expect(await callback(signedCallback(16, 'paid'))).toMatchObject({ accepted: false, refusal: 'not_confirmed' });
+    fake.invoices.get(fixtureUuid(16))!.amount = '15.00';
+    fake.invoices.get(fixtureUuid(16))!.order_id = fixtureId(1);
+    expect(await callback(signedCallback(16, 'paid'))).toMatchObject({ accepted: false, refusal: 'not_confirmed' });
+    expect(await deposits(topUp.walletId)).toEqual([]);
+  });
+
   it('credits exactly once under ten simultaneous copies of the paid callback from two containers', async () => {
     const topUp = await fixtureTopUp(14, { status: 'paid' });
     const secondContainer = new DynamoTopUpStore(createDocumentClient({ region: 'us-east-1', endpoint: table.endpoint }), table.tableName);

@@ -84,10 +84,11 @@ async function apply(
   // Money and final states move only on what the gateway says when asked, not on what a callback tells.
   if (gateway.confirm) {
     const confirmed = await gateway.confirm(event);
-    if (confirmed.topUpId !== topUp.id || confirmed.currency !== topUp.currency || confirmed.outcome !== event.outcome) {
+    const same = confirmed.topUpId === topUp.id && confirmed.currency === topUp.currency && sameAmount(confirmed.amount, topUp.amount);
+    if (!same || confirmed.outcome !== event.outcome) {
       return {
         verdict: 'not_confirmed',
-        detail: `The gateway says ${confirmed.status} for ${confirmed.topUpId} in ${confirmed.currency}; the callback said ${event.status}`,
+        detail: `The gateway says ${confirmed.status} for ${confirmed.topUpId}, ${confirmed.amount} ${confirmed.currency}; the callback said ${event.status}`,
       };
     }
   }
