@@ -21,7 +21,7 @@ export function verifyCallbackSignature(rawBody: string, paymentKey: string): Si
   }
   if (parsed.type !== 'object') return { ok: false, reason: 'malformed', detail: 'not a JSON object' };
   const sign = parsed.entries.find(([key]) => key === 'sign')?.[1];
-  if (!sign || sign.type !== 'string') return { ok: false, reason: 'bad_signature', detail: 'no sign' };
+  if (sign?.type !== 'string') return { ok: false, reason: 'bad_signature', detail: 'no sign' };
   const rest = { type: 'object' as const, entries: parsed.entries.filter(([key]) => key !== 'sign') };
   const expected = cryptomusSign(encodePhpJson(rest), paymentKey);
   const given = Buffer.from(sign.value.toLowerCase(), 'utf8');

@@ -87,3 +87,10 @@ describe('the demo gateway', () => {
     expect(await gateway.verifyCallback(body, { 'x-demo-signature': signDemo(body, 'secret', t - 301) })).toMatchObject({ refused: 'stale' });
   });
 });
+
+describe('the demo checkout page', () => {
+  it('escapes everything it shows', async () => {
+    const { escapeHtml } = await import('../../../lambdas/rest/v1/routes/demo-checkout.js');
+    expect(escapeHtml(`<script>alert("x")</script>&'`)).toBe('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;&#38;&#39;');
+  });
+});

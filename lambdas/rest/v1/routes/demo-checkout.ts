@@ -42,7 +42,7 @@ async function checkout(id: string): Promise<{ gateway: DemoGateway; topUp: TopU
   const gateway = demoGateway();
   if (!gateway) throw notFound('Page');
   const topUp = await topUpStore().find(id);
-  if (!topUp || topUp.method !== 'demo') throw notFound('Checkout');
+  if (topUp?.method !== 'demo') throw notFound('Checkout');
   return { gateway, topUp };
 }
 
