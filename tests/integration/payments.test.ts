@@ -135,6 +135,23 @@ describe('starting a top-up', () => {
     expect(await newItems(before)).toEqual([]);
   });
 
+  it('answers 503 and marks the top-up failed when the gateway refuses to create the payment', async () => {
+    await table.wallets.openWallet({ id: 'w-down', ownerId: 'u-down', currency: 'USD' }, new Date().toISOString());
+    const misconfigured = new CryptomusGateway({
+      apiUrl: fake.url,
+      timeoutMs: 3000,
+      lifetimeSeconds: 3600,
+      credentials: async () => ({ merchant: MERCHANT, paymentKey: 'wrong-key' }),
+    });
+    const down = { ...deps, gateways: gatewaysOf([misconfigured]) };
+    await expect(createTopUp(down, { userId: 'u-down', walletId: 'w-down' }, { amount: '5.00', method: 'cryptomus' }, links)).rejects.toMatchObject({
+      code: 'payment_gateway_unavailable',
+    });
+    const { items } = await listTopUps(deps, { userId: 'u-down', walletId: 'w-down' }, { limit: 10 });
+    expect(items).toMatchObject([{ status: 'failed', gatewayStatus: 'not_created' }]);
+    expect(JSON.stringify(items)).not.toContain('wrong-key');
+  });
+
   it('lists only the owner’s top-ups, newest first, a page at a time without skipping or repeating; others’ ids are not found', async () => {
     await table.wallets.openWallet({ id: 'w-list', ownerId: 'u-list', currency: 'USD' }, new Date().toISOString());
     const customer = { userId: 'u-list', walletId: 'w-list' };
