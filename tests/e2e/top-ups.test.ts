@@ -143,6 +143,13 @@ describe('topping up with the demo gateway', () => {
     expect(small).toEqual({ status: 400, body: { error: { code: 'amount_too_small', message: 'amount: the minimum deposit is 1.00 USD', field: 'amount' } } });
     const method = await cabinet('POST', '/api/v1/top-ups', { body: { amount: '5.00', method: 'paypal' } });
     expect(method.body.error).toMatchObject({ code: 'unknown_payment_method', field: 'method' });
+    const missing = await cabinet('POST', '/api/v1/top-ups', { body: { amount: '5.00' } });
+    expect(missing).toEqual({
+      status: 400,
+      body: { error: { code: 'invalid_request', message: 'method: Invalid input: expected string, received undefined', field: 'method' } },
+    });
+    const badLimit = await cabinet('GET', '/api/v1/top-ups', { query: { limit: '500' } });
+    expect(badLimit.body.error).toMatchObject({ code: 'invalid_request', field: 'limit', message: expect.stringContaining('<=100') });
     const unverified = await cabinet('POST', '/api/v1/top-ups', { body: { amount: '5.00', method: 'demo' }, as: { ...caller, emailVerified: false } });
     expect(unverified.status).toBe(403);
   });

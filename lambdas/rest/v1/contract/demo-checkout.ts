@@ -1,9 +1,9 @@
 // REST v1 operations: the demo gateway's checkout page and its buttons (only where the demo gateway is enabled).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { operation } from '../operation.js';
 
 const html = (description: string) => ({ description, contentType: 'text/html' });
-const CheckoutId = z.object({ id: z.string().max(64) });
+const CheckoutId = z.object({ id: z.string().check(z.maxLength(64)) });
 
 export const demoCheckoutPageOperation = operation({
   method: 'GET',

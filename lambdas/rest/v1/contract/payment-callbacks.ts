@@ -1,8 +1,10 @@
 // REST v1 operations: the payment gateways' callbacks. Their bodies are read raw: the signature is over the bytes.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { operation } from '../operation.js';
 
-export const CallbackAnswer = z.object({ received: z.literal(true), verdict: z.string().meta({ example: 'credited' }) }).meta({ id: 'CallbackAnswer' });
+export const CallbackAnswer = z
+  .object({ received: z.literal(true), verdict: z.string().register(z.globalRegistry, { example: 'credited' }) })
+  .register(z.globalRegistry, { id: 'CallbackAnswer' });
 
 const callback = (gateway: 'demo' | 'cryptomus', description: string) =>
   operation({

@@ -1,9 +1,9 @@
 // REST v1 operations: top-ups (paying money in through a payment gateway).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { operation } from '../operation.js';
-import { Cursor, Money, page, Timestamp, wholeNumberText } from './common.js';
+import { Cursor, Money, page, Timestamp, wholeNumberText } from './mini.js';
 
-export const TopUpStatus = z.enum(['pending', 'paid', 'cancelled', 'failed', 'expired', 'review']).meta({
+export const TopUpStatus = z.enum(['pending', 'paid', 'cancelled', 'failed', 'expired', 'review']).register(z.globalRegistry, {
   description:
     'pending until the gateway confirms; paid once the balance is credited (final); cancelled or failed; expired when the ' +
     'checkout was not paid in time (a late payment still credits it); review when the amount paid was wrong: support settles it',
@@ -14,24 +14,27 @@ export const TopUp = z
     id: z.string(),
     status: TopUpStatus,
     amount: Money,
-    currency: z.string().meta({ example: 'USD' }),
-    method: z.string().meta({ example: 'cryptomus' }),
-    checkoutUrl: z.string().nullable().meta({ description: 'Where to pay, while the top-up is pending' }),
+    currency: z.string().register(z.globalRegistry, { example: 'USD' }),
+    method: z.string().register(z.globalRegistry, { example: 'cryptomus' }),
+    checkoutUrl: z.nullable(z.string()).register(z.globalRegistry, { description: 'Where to pay, while the top-up is pending' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     expiresAt: Timestamp,
-    creditedAt: Timestamp.optional(),
+    creditedAt: z.optional(Timestamp),
   })
-  .meta({ id: 'TopUp', description: 'A payment into the balance' });
+  .register(z.globalRegistry, { id: 'TopUp', description: 'A payment into the balance' });
 
 export const CreateTopUp = z
   .object({
-    amount: z.string().max(32).meta({ description: 'Decimal amount in the balance currency, at most 2 decimals', example: '25.00' }),
-    method: z.string().max(32).meta({ description: 'A payment method this deployment offers', example: 'cryptomus' }),
+    amount: z
+      .string()
+      .check(z.maxLength(32))
+      .register(z.globalRegistry, { description: 'Decimal amount in the balance currency, at most 2 decimals', example: '25.00' }),
+    method: z.string().check(z.maxLength(32)).register(z.globalRegistry, { description: 'A payment method this deployment offers', example: 'cryptomus' }),
   })
-  .meta({ id: 'CreateTopUp' });
+  .register(z.globalRegistry, { id: 'CreateTopUp' });
 
-const TopUpId = z.object({ id: z.string().max(64) });
+const TopUpId = z.object({ id: z.string().check(z.maxLength(64)) });
 
 export const createTopUpOperation = operation({
   method: 'POST',
@@ -54,7 +57,7 @@ export const listTopUpsOperation = operation({
   auth: 'customerJwt',
   tag: 'Top-ups',
   summary: 'Your top-ups, newest first',
-  query: z.object({ cursor: Cursor.optional(), limit: wholeNumberText(1, 100).optional() }),
+  query: z.object({ cursor: z.optional(Cursor), limit: z.optional(wholeNumberText(1, 100)) }),
   responses: { 200: { description: 'A page of top-ups', body: page(TopUp) } },
   errors: [401, 403],
 });
