@@ -297,6 +297,15 @@ describe('Cryptomus callbacks', () => {
     expect([balance, ledgerSum, entries]).toEqual([parseMoney('15.00'), parseMoney('15.00'), 1]);
   });
 
+  it('credits a payment confirmed after the top-up was cancelled: the money has arrived', async () => {
+    const topUp = await fixtureTopUp(17, { status: 'cancel' });
+    expect(await callback(signedCallback(17, 'cancel'))).toMatchObject({ verdict: 'cancelled' });
+    fake.setStatus(fixtureUuid(17), 'paid');
+    expect(await callback(signedCallback(17, 'paid'))).toMatchObject({ verdict: 'credited' });
+    expect(await reread(topUp)).toMatchObject({ status: 'paid' });
+    expect(await deposits(topUp.walletId)).toHaveLength(1);
+  });
+
   it('credits once whatever the order of callbacks, and never downgrades a credited top-up', async () => {
     const topUp = await fixtureTopUp(15, { status: 'paid' });
     for (const status of ['process', 'paid', 'check', 'cancel', 'wrong_amount', 'paid_over', 'paid']) {
