@@ -69,6 +69,8 @@ export const LOCAL_PEPPER = 'codex-local-api-key-pepper';
 export const LOCAL_SHARED_GATEWAY_KEY = 'codex-local-shared-gateway-key';
 export const LOCAL_TABLE_NAME = 'codex';
 const DEMO_PROVIDER_KEY = 'demo-provider-key';
+export const LOCAL_DEMO_GATEWAY_SECRET_ID = 'codex/payments/demo';
+export const LOCAL_DEMO_GATEWAY_SECRET = 'codex-local-demo-gateway-secret';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -96,9 +98,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const tableName = LOCAL_TABLE_NAME;
     const { streamArn } = await ensureTable(dynamo.endpoint, tableName);
 
-    // Chosen now so that links the functions write (servers of the OpenAPI document, the docs page) name this stack:
-    // it answers over http and without the stage prefix an execute-api URL has.
-    const gatewayPort = options.port === 0 ? await freePort() : (options.port ?? 3000);
+    // Known before the gateway listens: links the functions write (checkout and callback URLs, the OpenAPI servers)
+    // are built from PUBLIC_API_URL, and this stack answers over http without the stage prefix of an execute-api URL.
+    const gatewayPort = options.port === undefined ? 3000 : options.port === 0 ? await freePort() : options.port;
     Object.assign(process.env, {
       PUBLIC_API_URL: `http://127.0.0.1:${gatewayPort}`,
       TABLE_NAME: tableName,
@@ -109,6 +111,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SWEEP_MIN_AGE_SECONDS: '20',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'false',
+      // The demo gateway always; Cryptomus when its merchant and payment key are in the environment.
+      PAYMENT_METHODS:
+        process.env.PAYMENT_METHODS ?? (process.env.CODEX_CRYPTOMUS_MERCHANT && process.env.CODEX_CRYPTOMUS_PAYMENT_KEY ? 'demo,cryptomus' : 'demo'),
+      DEMO_GATEWAY_SECRET_ID: LOCAL_DEMO_GATEWAY_SECRET_ID,
     });
 
     const provider = await startDemoProvider({
@@ -131,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       secrets: new InMemorySecretStore({
         'codex/api-key-pepper': LOCAL_PEPPER,
         [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY,
+        [LOCAL_DEMO_GATEWAY_SECRET_ID]: LOCAL_DEMO_GATEWAY_SECRET,
         // The authorizer's answer for requests without a gateway key of their own.
         [gatewayNames('local').sharedKeySecret]: LOCAL_SHARED_GATEWAY_KEY,
       }),

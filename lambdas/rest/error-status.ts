@@ -41,6 +41,12 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   daily_order_limit: 429,
   provider_unreachable: 503,
   provider_unconfirmed: 503,
+  amount_too_small: 400,
+  amount_too_large: 400,
+  unknown_payment_method: 400,
+  callback_refused: 400,
+  payment_not_confirmed: 409,
+  payment_gateway_unavailable: 503,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

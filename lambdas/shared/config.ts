@@ -27,7 +27,27 @@ export type Config = { -readonly [K in keyof typeof REQUIRED_ON_AWS]: string } &
   CURRENCY: string;
   /** Where clients reach the API (links in emails, checkout URLs); absent on AWS, where requests say it. */
   PUBLIC_API_URL?: string;
-};
+} & PaymentsConfig;
+
+// Money in (top-ups and payment gateways), read by the payments function only. A method is offered when it is
+// listed in PAYMENT_METHODS and configured: `demo` needs its signing secret (DEMO_GATEWAY_SECRET_ID), `cryptomus`
+// a merchant UUID and payment key (CODEX_CRYPTOMUS_MERCHANT and CODEX_CRYPTOMUS_PAYMENT_KEY locally, the JSON
+// secret {merchant, paymentKey} named by CRYPTOMUS_SECRET_ID on AWS).
+export interface PaymentsConfig {
+  PAYMENT_METHODS: string[];
+  /** Decimal amounts in CURRENCY. */
+  MIN_DEPOSIT: string;
+  MAX_DEPOSIT: string;
+  TOP_UP_LIFETIME_SECONDS: number;
+  PAYMENT_GATEWAY_TIMEOUT_MS: number;
+  DEMO_GATEWAY_SECRET_ID: string;
+  CODEX_CRYPTOMUS_API_URL: string;
+  CRYPTOMUS_SECRET_ID?: string;
+  CODEX_CRYPTOMUS_MERCHANT?: string;
+  CODEX_CRYPTOMUS_PAYMENT_KEY?: string;
+  /** Where a gateway sends the customer back after paying (`{id}` is the top-up's id); none when absent. */
+  TOP_UP_RETURN_URL?: string;
+}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -67,8 +87,45 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     SWEEP_MIN_AGE_SECONDS: whole('SWEEP_MIN_AGE_SECONDS', 120),
     CURRENCY: currency,
     ...(env.PUBLIC_API_URL ? { PUBLIC_API_URL: env.PUBLIC_API_URL } : {}),
+    ...paymentsConfig(env, whole, problems),
   };
   if (env.PUBLIC_API_URL !== undefined && !URL.canParse(env.PUBLIC_API_URL)) problems.push('PUBLIC_API_URL: invalid');
   if (problems.length > 0) throw new ConfigError(`Configuration is incomplete: ${problems.join(', ')}`);
   return config;
+}
+
+const PAYMENT_METHOD_NAMES = ['demo', 'cryptomus'];
+const DECIMAL = /^\d{1,9}(\.\d{1,2})?$/;
+
+function paymentsConfig(
+  env: NodeJS.ProcessEnv,
+  whole: (name: string, fallback: number, bounds?: { min?: number; max?: number }) => number,
+  problems: string[],
+): PaymentsConfig {
+  const methods = (env.PAYMENT_METHODS ?? '')
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
+  if (methods.some((m) => !PAYMENT_METHOD_NAMES.includes(m))) problems.push('PAYMENT_METHODS: invalid');
+  const decimal = (name: string, fallback: string) => {
+    const value = env[name] ?? fallback;
+    if (!DECIMAL.test(value)) problems.push(`${name}: invalid`);
+    return value;
+  };
+  const apiUrl = env.CODEX_CRYPTOMUS_API_URL ?? 'https://api.cryptomus.com';
+  if (!URL.canParse(apiUrl)) problems.push('CODEX_CRYPTOMUS_API_URL: invalid');
+  const optional = (name: keyof PaymentsConfig) => (env[name] ? { [name]: env[name] } : {});
+  return {
+    PAYMENT_METHODS: methods,
+    MIN_DEPOSIT: decimal('MIN_DEPOSIT', '1.00'),
+    MAX_DEPOSIT: decimal('MAX_DEPOSIT', '10000.00'),
+    TOP_UP_LIFETIME_SECONDS: whole('TOP_UP_LIFETIME_SECONDS', 3600, { min: 300, max: 43_200 }),
+    PAYMENT_GATEWAY_TIMEOUT_MS: whole('PAYMENT_GATEWAY_TIMEOUT_MS', 10_000, { min: 100, max: 15_000 }),
+    DEMO_GATEWAY_SECRET_ID: env.DEMO_GATEWAY_SECRET_ID || 'codex/payments/demo',
+    CODEX_CRYPTOMUS_API_URL: apiUrl,
+    ...optional('CRYPTOMUS_SECRET_ID'),
+    ...optional('CODEX_CRYPTOMUS_MERCHANT'),
+    ...optional('CODEX_CRYPTOMUS_PAYMENT_KEY'),
+    ...optional('TOP_UP_RETURN_URL'),
+  };
 }

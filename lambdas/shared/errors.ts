@@ -15,7 +15,14 @@ export type DomainErrorCode =
   | 'already_applied'
   | 'refund_exceeds_charge'
   | 'link_busy'
-  | 'unknown_refill';
+  | 'unknown_refill'
+  // Money in
+  | 'amount_too_small'
+  | 'amount_too_large'
+  | 'unknown_payment_method'
+  | 'payment_gateway_unavailable'
+  | 'callback_refused'
+  | 'payment_not_confirmed';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -34,4 +34,12 @@ export const keys = {
   invalidRequestWindow: (keyId: string, epochMinute: number) => ({ pk: `ABUSE#KEY#${keyId}#${epochMinute}`, sk: 'INVALID_REQUEST' }),
   sourceBlock: (source: string) => ({ pk: `BLOCK#SOURCE#${source}`, sk: 'BLOCK' }),
   audit: (day: string, timeAndNonce: string) => ({ pk: `AUDIT#${day}`, sk: timeAndNonce }),
+  // Money in (top-ups and payment gateways): a top-up lives with its owner, so a listing is one Query; the pointer
+  // finds it from the id alone (callbacks, the demo checkout) and carries the callbacks tied to it.
+  topUp: (ownerId: string, id: string) => ({ pk: `USER#${ownerId}`, sk: `TOPUP#${id}` }),
+  topUpPrefix: 'TOPUP#',
+  topUpPointer: (id: string) => ({ pk: `TOPUP#${id}`, sk: 'TOPUP' }),
+  topUpCallback: (id: string, timeAndNonce: string) => ({ pk: `TOPUP#${id}`, sk: `CALLBACK#${timeAndNonce}` }),
+  refusedCallback: (method: string, day: string, timeAndNonce: string) => ({ pk: `CALLBACKS#${method}#${day}`, sk: timeAndNonce }),
+  paymentEvent: (method: string, paymentId: string, status: string) => ({ pk: `PAYEVENT#${method}#${paymentId}#${status}`, sk: 'PAYEVENT' }),
 };

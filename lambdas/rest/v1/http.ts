@@ -3,6 +3,7 @@
 // with the status rest/error-status.ts gives the code; anything unexpected is logged and answered 500 without detail.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
+import type * as core from 'zod/v4/core';
 import { isDomainError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { config } from '../../shared/platform/config.js';
@@ -10,7 +11,7 @@ import { type ErrorCode, HTTP_STATUS_OF } from '../error-status.js';
 import { type AuthRefusal, decisionFromContext, type V1Caller } from './caller.js';
 import type { Operation } from './operation.js';
 
-type Output<S> = S extends z.ZodType ? z.output<S> : undefined;
+type Output<S> = S extends core.$ZodType ? core.output<S> : undefined;
 
 export interface RestRequest<O extends Operation> {
   body: Output<O['body']>;
@@ -159,8 +160,8 @@ function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestI
 }
 
 /** Parses with the schema, or throws a 400 naming the first field that is wrong. */
-export function parse<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.output<S> {
-  const result = schema.safeParse(value);
+export function parse<S extends core.$ZodType>(schema: S, value: unknown, prefix: string): core.output<S> {
+  const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');

@@ -1,0 +1,67 @@
+// The payments area's adapters and services, each built on first use (see shared/platform.ts).
+import { CryptomusGateway, type CryptomusCredentials } from '../adapters/cryptomus/cryptomus-gateway.js';
+import { DynamoTopUpStore } from '../adapters/dynamodb/top-up-store.js';
+import { parseMoney } from '../shared/money.js';
+import { lazy, platform } from '../shared/platform.js';
+import { config, systemClock } from '../shared/platform/config.js';
+import { documentClient, tableName } from '../shared/platform/dynamodb.js';
+import { secretStore } from '../shared/platform/secrets.js';
+import { walletStore } from '../wallets/wiring.js';
+import type { TopUpDeps } from './application/top-ups.js';
+import type { PaymentMethod } from './domain/top-ups.js';
+import { DemoGateway } from './gateways/demo.js';
+import type { PaymentGateway, PaymentGateways, TopUpStore } from './ports.js';
+
+export const topUpStore: () => TopUpStore = /* @__PURE__ */ lazy(() => new DynamoTopUpStore(documentClient(), tableName()));
+
+/** Cryptomus is configured by its environment locally, by a secret on AWS; neither means it is not offered. */
+function cryptomusCredentials(): (() => Promise<CryptomusCredentials>) | undefined {
+  const c = config();
+  if (c.CODEX_CRYPTOMUS_MERCHANT && c.CODEX_CRYPTOMUS_PAYMENT_KEY) {
+    const credentials = { merchant: c.CODEX_CRYPTOMUS_MERCHANT, paymentKey: c.CODEX_CRYPTOMUS_PAYMENT_KEY };
+    return async () => credentials;
+  }
+  const secretId = c.CRYPTOMUS_SECRET_ID;
+  if (!secretId) return undefined;
+  return async () => {
+    const value = JSON.parse(await secretStore().get(secretId)) as Partial<CryptomusCredentials>;
+    if (typeof value.merchant !== 'string' || typeof value.paymentKey !== 'string') throw new Error(`Secret ${secretId} lacks merchant or paymentKey`);
+    return { merchant: value.merchant, paymentKey: value.paymentKey };
+  };
+}
+
+export const demoGateway: () => DemoGateway | undefined = /* @__PURE__ */ lazy(() =>
+  config().PAYMENT_METHODS.includes('demo') ? new DemoGateway(() => secretStore().get(config().DEMO_GATEWAY_SECRET_ID), systemClock) : undefined,
+);
+
+export const paymentGateways: () => PaymentGateways = /* @__PURE__ */ lazy(() => {
+  const c = config();
+  const built = new Map<PaymentMethod, PaymentGateway>();
+  const demo = demoGateway();
+  if (demo) built.set('demo', demo);
+  const credentials = cryptomusCredentials();
+  if (c.PAYMENT_METHODS.includes('cryptomus') && credentials) {
+    built.set(
+      'cryptomus',
+      new CryptomusGateway({
+        apiUrl: c.CODEX_CRYPTOMUS_API_URL,
+        timeoutMs: c.PAYMENT_GATEWAY_TIMEOUT_MS,
+        lifetimeSeconds: c.TOP_UP_LIFETIME_SECONDS,
+        credentials,
+        fetch: (...args) => (platform().fetch ?? fetch)(...args),
+      }),
+    );
+  }
+  return { offered: async () => [...built.keys()], get: async (method) => built.get(method) };
+});
+
+export const topUpDeps: () => TopUpDeps = /* @__PURE__ */ lazy(() => ({
+  store: topUpStore(),
+  gateways: paymentGateways(),
+  wallets: walletStore(),
+  clock: systemClock,
+  settings: {
+    limits: { min: parseMoney(config().MIN_DEPOSIT), max: parseMoney(config().MAX_DEPOSIT) },
+    lifetimeSeconds: config().TOP_UP_LIFETIME_SECONDS,
+  },
+}));
