@@ -15,7 +15,10 @@ export type DomainErrorCode =
   | 'already_applied'
   | 'refund_exceeds_charge'
   | 'link_busy'
-  | 'unknown_refill';
+  | 'unknown_refill'
+  // Issue 9, cabinet: the order limits (config MAX_DAILY_SPEND, MAX_ACTIVE_ORDERS).
+  | 'daily_spend_limit'
+  | 'active_orders_limit';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -34,4 +34,9 @@ export const keys = {
   invalidRequestWindow: (keyId: string, epochMinute: number) => ({ pk: `ABUSE#KEY#${keyId}#${epochMinute}`, sk: 'INVALID_REQUEST' }),
   sourceBlock: (source: string) => ({ pk: `BLOCK#SOURCE#${source}`, sk: 'BLOCK' }),
   audit: (day: string, timeAndNonce: string) => ({ pk: `AUDIT#${day}`, sk: timeAndNonce }),
+  // Issue 9, cabinet: every order under its owner (index owner-orders, newest first), and the order limits' counters.
+  ownerOrders: (ownerId: string) => `OWNER#${ownerId}`,
+  ownerOrderSort: (createdAt: string, id: number) => `${createdAt}#${String(id).padStart(12, '0')}`,
+  activeOrders: (ownerId: string) => ({ pk: `LIMIT#${ownerId}`, sk: 'ACTIVE' }),
+  dailySpend: (ownerId: string, day: string) => ({ pk: `LIMIT#${ownerId}`, sk: `SPEND#${day}` }),
 };
