@@ -1,6 +1,8 @@
 // The cabinet's reads and limits on DynamoDB Local: an owner's orders newest first (filters, cursor while orders
 // are being placed), order limits refused with nothing written, idempotent replays, and the ledger in pages.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { ensureTable } from '../../local/dynamodb-local.js';
 import { DynamoOrderLimits } from '../../lambdas/adapters/dynamodb/order-limits.js';
 import { finalizeOrder } from '../../lambdas/orders/application/order-workflow-steps.js';
 import { listOwnerOrders } from '../../lambdas/orders/application/owner-orders.js';
@@ -201,5 +203,33 @@ describe("a wallet's ledger in pages", () => {
     const deposits = await table.wallets.listLedgerPage('w-ledger', { limit: 3, kind: 'deposit' });
     expect(deposits.entries.map((e) => [e.seq, e.kind])).toEqual([[1, 'deposit']]);
     expect(deposits.cursor).toBeUndefined();
+  });
+});
+
+describe('a local table kept from before the owner-orders index', () => {
+  it('gets the index when the stack starts on it', async () => {
+    const endpoint = inject('dynamoEndpoint');
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const tableName = `old-${Date.now()}`;
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+      }),
+    );
+    await ensureTable(endpoint, tableName);
+    await ensureTable(endpoint, tableName);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(['open-orders', 'owner-orders']);
+    client.destroy();
   });
 });
