@@ -28,7 +28,7 @@ export async function placeOrder(services: PlaceOrderServices, input: PlaceOrder
   const probe = newOrder(service, input, 0, clock.now().toISOString());
   // The limits count the order before it is written, and are given back whenever no new order results.
   await services.limits?.reserve(probe);
-  let order: Order | undefined;
+  let order: Order;
   try {
     order = newOrder(service, input, await orderIds.next(input.ownerId), probe.createdAt);
     await orders.placeOrder(order);
