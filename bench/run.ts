@@ -5,7 +5,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { keys as tableKeys } from '../lambdas/adapters/dynamodb/keys.js';
+import { TABLE_DESIGN } from '../lambdas/adapters/dynamodb/table-design.js';
+import { decisionToContext } from '../lambdas/rest/v1/caller.js';
 import { InMemorySecretStore } from '../local/secret-store.js';
 import { usePlatform } from '../lambdas/shared/platform.js';
 import { type LocalServices, localServices } from '../local/services.js';
@@ -325,6 +329,9 @@ async function costPhase(): Promise<void> {
     print(`  write units at acceptance: ${(acceptance.write / orders).toFixed(2)} per order  [target <= 10: ${verdict(acceptance.write / orders <= 10)}]`);
     print(`  write units over the order's life: ${(lifeWrite / orders).toFixed(2)} per order  [target <= 20: ${verdict(lifeWrite / orders <= 20)}]`);
     print(`  read units over the order's life: ${(lifeRead / orders).toFixed(2)} per order`);
+    for (const [name, units] of [...stack.capacity!.byIndex.entries()].sort()) {
+      print(`  of which index ${name}: ${(units.write / orders).toFixed(2)} WCU, ${(units.read / orders).toFixed(2)} RCU per order`);
+    }
     const executions = ids.map((id) => stack.workflow.executions.get(`order-${id}`)!).filter(Boolean);
     const transitions = executions.map((e) => e.transitions);
     const maxTransitions = Math.max(...transitions);
@@ -374,9 +381,78 @@ async function costPhase(): Promise<void> {
     print(
       `  p50 ${p50.toFixed(3)} ms, p99 ${percentile(checks.slice(500), 99).toFixed(3)} ms over 2,500 warm checks (${refused} refused)  [target <= 1 ms p50: ${verdict(p50 <= 1 && refused === 0)}]`,
     );
+    await ordersListFigures(stack, 'cost-0', 'wallet-cost-0');
   } finally {
     await stack.stop();
   }
+}
+
+/**
+ * GET /api/v1/orders, first page of 20, against a bare Query of the same index page. Measured on the cabinet
+ * function's handler in this process with the authorizer's decision in a hand-made event (no login exists yet to get
+ * a token from); over HTTP the gateway and the authorizer add their own time.
+ */
+async function ordersListFigures(stack: Awaited<ReturnType<typeof startLocalStack>>, ownerId: string, walletId: string): Promise<void> {
+  const { handler } = await import('../lambdas/rest/v1/handlers/cabinet-handler.js');
+  const event = {
+    httpMethod: 'GET',
+    resource: '/api/v1/orders',
+    path: '/api/v1/orders',
+    headers: { host: 'localhost' },
+    queryStringParameters: { limit: '20' },
+    pathParameters: null,
+    body: null,
+    isBase64Encoded: false,
+    requestContext: {
+      requestId: 'bench',
+      path: '/api/v1/orders',
+      identity: { sourceIp: '127.0.0.1' },
+      authorizer: decisionToContext({ caller: { userId: ownerId, walletId, role: 'reseller', emailVerified: true, via: 'session' } }),
+    },
+  } as unknown as APIGatewayProxyEvent;
+  const viaHandler = async () => {
+    const result = (await handler(event)) as APIGatewayProxyResult;
+    if (result.statusCode !== 200) throw new Error(`GET /orders answered ${result.statusCode}: ${result.body}`);
+    return (JSON.parse(result.body) as { items: unknown[] }).items.length;
+  };
+  const bare = async () => {
+    const { Items } = await stack.deps.db.send(
+      new QueryCommand({
+        TableName: 'codex',
+        IndexName: TABLE_DESIGN.ownerOrdersIndex.name,
+        KeyConditionExpression: 'ownerPk = :pk',
+        ExpressionAttributeValues: { ':pk': tableKeys.ownerOrders(ownerId) },
+        ScanIndexForward: false,
+        Limit: 21,
+      }),
+    );
+    return Items?.length ?? 0;
+  };
+  print('');
+  print('GET /api/v1/orders, first page of 20 (cabinet handler in process, hand-made authorizer context; HTTP and the authorizer not included):');
+  stack.capacity!.reset();
+  for (let i = 0; i < 50; i++) await viaHandler();
+  const pageUnits = (stack.capacity!.byFunction.get('local-stack')?.read ?? 0) / 50;
+  await timed(16, 400, bare);
+  await timed(16, 400, viaHandler);
+  // Alternating rounds, so both see the same background work and machine speed.
+  const ratios: number[] = [];
+  const p50s = { bare: [] as number[], handler: [] as number[] };
+  let shown = 0;
+  for (let round = 0; round < 5; round++) {
+    const b = await timed(16, 400, bare);
+    const h = await timed(16, 400, viaHandler);
+    shown = h.outcomes[0] ?? 0;
+    p50s.bare.push(b.p50);
+    p50s.handler.push(h.p50);
+    ratios.push(h.p50 / b.p50);
+  }
+  const median = (list: number[]) => [...list].sort((x, y) => x - y)[Math.floor(list.length / 2)]!;
+  const ratio = median(ratios);
+  print(
+    `  concurrency 16: handler p50 ${ms(median(p50s.handler))}, bare Query p50 ${ms(median(p50s.bare))}; ${shown} orders a page, ${pageUnits.toFixed(2)} RCU a page  ` +
+      `[${ratio.toFixed(2)}x bare, median of 5 alternating rounds (target <= 2x): ${verdict(ratio <= 2)}]`,
+  );
 }
 
 // BENCH_PHASES=bundles, =latency or =cost runs one phase only; =status only the status figures of the latency phase.

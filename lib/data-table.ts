@@ -15,6 +15,7 @@ export class DataTable extends Construct {
   constructor(scope: Construct, id: string, { retain }: DataTableProps) {
     super(scope, id);
     const index = TABLE_DESIGN.openOrdersIndex;
+    const owner = TABLE_DESIGN.ownerOrdersIndex;
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE_DESIGN.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_DESIGN.sortKey, type: AttributeType.STRING },
@@ -26,6 +27,13 @@ export class DataTable extends Construct {
           sortKey: { name: index.sortKey, type: AttributeType.NUMBER },
           projectionType: ProjectionType.INCLUDE,
           nonKeyAttributes: [...index.projectedAttributes],
+        },
+        {
+          indexName: owner.name,
+          partitionKey: { name: owner.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: owner.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...owner.projectedAttributes],
         },
       ],
       dynamoStream: StreamViewType[TABLE_DESIGN.streamView],

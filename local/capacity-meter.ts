@@ -13,6 +13,8 @@ export interface CapacityTotals {
 
 export class CapacityMeter {
   readonly byFunction = new Map<string, CapacityTotals>();
+  /** Units spent on each global secondary index (already part of the totals above), by index name. */
+  readonly byIndex = new Map<string, { write: number; read: number }>();
 
   attach(client: DynamoDBDocumentClient): void {
     client.middlewareStack.add(
@@ -26,9 +28,14 @@ export class CapacityMeter {
         const totals = this.totalsFor(currentFunction.getStore() ?? 'local-stack');
         totals.calls++;
         // CapacityUnits includes the index writes; a transaction's units are already doubled.
-        for (const entry of consumed as { CapacityUnits?: number }[]) {
+        for (const entry of consumed as { CapacityUnits?: number; GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }> }[]) {
           if (reads) totals.read += entry.CapacityUnits ?? 0;
           else totals.write += entry.CapacityUnits ?? 0;
+          for (const [name, index] of Object.entries(entry.GlobalSecondaryIndexes ?? {})) {
+            let units = this.byIndex.get(name);
+            if (!units) this.byIndex.set(name, (units = { write: 0, read: 0 }));
+            units[reads ? 'read' : 'write'] += index.CapacityUnits ?? 0;
+          }
         }
         return result;
       },
@@ -38,6 +45,7 @@ export class CapacityMeter {
 
   reset(): void {
     this.byFunction.clear();
+    this.byIndex.clear();
   }
 
   private totalsFor(name: string): CapacityTotals {

@@ -5,7 +5,15 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ResourceInUseException, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  type GlobalSecondaryIndex,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { TABLE_DESIGN } from '../lambdas/adapters/dynamodb/table-design.js';
 
 export class JavaMissing extends Error {}
@@ -83,39 +91,48 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
 
 export async function ensureTable(endpoint: string, tableName: string): Promise<{ streamArn: string }> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const index = TABLE_DESIGN.openOrdersIndex;
+  const open = TABLE_DESIGN.openOrdersIndex;
+  const owner = TABLE_DESIGN.ownerOrdersIndex;
+  const indexes: GlobalSecondaryIndex[] = [open, owner].map((index) => ({
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' },
+    ],
+    Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] },
+  }));
+  const attributes = [
+    { AttributeName: TABLE_DESIGN.partitionKey, AttributeType: 'S' as const },
+    { AttributeName: TABLE_DESIGN.sortKey, AttributeType: 'S' as const },
+    { AttributeName: open.partitionKey, AttributeType: 'S' as const },
+    { AttributeName: open.sortKey, AttributeType: 'N' as const },
+    { AttributeName: owner.partitionKey, AttributeType: 'S' as const },
+    { AttributeName: owner.sortKey, AttributeType: 'S' as const },
+  ];
   try {
     await client.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: TABLE_DESIGN.partitionKey, AttributeType: 'S' },
-          { AttributeName: TABLE_DESIGN.sortKey, AttributeType: 'S' },
-          { AttributeName: index.partitionKey, AttributeType: 'S' },
-          { AttributeName: index.sortKey, AttributeType: 'N' },
-        ],
+        AttributeDefinitions: attributes,
         KeySchema: [
           { AttributeName: TABLE_DESIGN.partitionKey, KeyType: 'HASH' },
           { AttributeName: TABLE_DESIGN.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: index.name,
-            KeySchema: [
-              { AttributeName: index.partitionKey, KeyType: 'HASH' },
-              { AttributeName: index.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] },
-          },
-        ],
+        GlobalSecondaryIndexes: indexes,
         StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DESIGN.streamView },
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  let described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  // A table kept in a data folder from before an index was added gets it now, as CDK adds it on AWS.
+  const present = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of indexes.filter((i) => !present.has(i.IndexName))) {
+    await client.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+    described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  }
   client.destroy();
   return { streamArn: described.Table?.LatestStreamArn ?? '' };
 }

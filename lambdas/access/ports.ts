@@ -46,6 +46,8 @@ export interface ApiKeyChange {
   statusReason?: string;
   /** An empty list removes the allow-list. */
   allowedIps?: string[];
+  /** An empty label removes it. */
+  label?: string;
   at: string;
 }
 

@@ -16,6 +16,25 @@ export interface OpenOrderSummary {
   progressAt?: string;
 }
 
+/** An order as the owner's list shows it (the owner-orders index's projection). */
+export type OrderSummary = Pick<
+  Order,
+  'id' | 'serviceId' | 'serviceType' | 'link' | 'quantity' | 'runs' | 'interval' | 'charge' | 'refunded' | 'status' | 'remains' | 'startCount' | 'createdAt'
+>;
+
+/** One page of an owner's orders, newest first. `from`/`to` are ISO times (inclusive); `cursor` comes from the previous page. */
+export interface OwnerOrdersQuery {
+  ownerId: string;
+  limit: number;
+  status?: OrderStatus;
+  serviceId?: number;
+  from?: string;
+  to?: string;
+  /** An order id, or part of the link. */
+  q?: string;
+  cursor?: string;
+}
+
 export interface OrderStore {
   /** Records the order and debits its charge in one transaction; refuses to overdraw the wallet. */
   placeOrder(order: Order): Promise<void>;
@@ -43,6 +62,8 @@ export interface OrderStore {
   /** Settles the order exactly once: status, refund ledger entry and wallet credit in one transaction. */
   finalize(order: Order, settlement: Settlement, now: string): Promise<'applied' | 'already_applied'>;
   listOpenOrders(providerId: string, cursor?: string): Promise<{ orders: OpenOrderSummary[]; cursor?: string }>;
+  /** The owner's orders, newest first; the cursor is absent on the last page. */
+  listOwnerOrders(query: OwnerOrdersQuery): Promise<{ orders: OrderSummary[]; cursor?: string }>;
 }
 
 /** Refills: the claim on an order (one per cooldown) and the refills themselves. */
@@ -68,6 +89,16 @@ export interface TaskTokenStore {
 export interface ExclusiveLinks {
   /** Lets another order use the link again; harmless to repeat. */
   releaseExclusiveLink(order: Order): Promise<void>;
+}
+
+/** Per-owner limits on orders (configurable). What `reserve` takes is given back when no order results. */
+export interface OrderLimits {
+  /** Counts the order against its owner's limits, or refuses it (DomainError daily_spend_limit / active_orders_limit) counting nothing. */
+  reserve(order: Pick<Order, 'ownerId' | 'charge' | 'createdAt'>): Promise<void>;
+  /** Gives back what reserve took, for an order that was not placed after all. */
+  release(order: Pick<Order, 'ownerId' | 'charge' | 'createdAt'>): Promise<void>;
+  /** The order has settled: it no longer counts as active. Call once per settlement. */
+  orderEnded(order: Pick<Order, 'ownerId'>): Promise<void>;
 }
 
 export interface OrderIdAllocator {

@@ -1,6 +1,8 @@
 // The orders area's adapters and the service sets its use cases take, each built on first use (see
 // shared/platform.ts). A function that imports only some of these bundles only the clients those build.
 import { DynamoExclusiveLinks } from '../adapters/dynamodb/exclusive-links.js';
+import { DynamoOrderLimits } from '../adapters/dynamodb/order-limits.js';
+import { parseMoney } from '../shared/money.js';
 import { BlockOrderIdAllocator } from '../adapters/dynamodb/order-id-allocator.js';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store.js';
 import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
@@ -18,7 +20,7 @@ import type { PlaceOrderServices } from './application/place-order.js';
 import type { PollServices } from './application/poll-providers.js';
 import type { RefillServices } from './application/refill-orders.js';
 import type { SweepServices } from './application/sweep-orders.js';
-import type { ExclusiveLinks, OrderIdAllocator, OrderStore, RefillIdAllocator, RefillStore, TaskTokenStore } from './ports.js';
+import type { ExclusiveLinks, OrderIdAllocator, OrderLimits, OrderStore, RefillIdAllocator, RefillStore, TaskTokenStore } from './ports.js';
 
 export const orderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName()));
 export const refillStore: () => RefillStore = /* @__PURE__ */ lazy(() => new DynamoRefillStore(documentClient(), tableName()));
@@ -30,6 +32,22 @@ export const orderIds: () => OrderIdAllocator = /* @__PURE__ */ lazy(
 export const refillIds: () => RefillIdAllocator = /* @__PURE__ */ lazy(
   () => new BlockOrderIdAllocator(documentClient(), tableName(), 10, { counterName: 'refill-id', firstId: 1 }),
 );
+
+/** Undefined when no limit is configured: then nothing is counted. */
+export const orderLimits: () => OrderLimits | undefined = /* @__PURE__ */ lazy(() => {
+  const { MAX_DAILY_SPEND, MAX_ACTIVE_ORDERS, CURRENCY } = config();
+  if (MAX_DAILY_SPEND === undefined && MAX_ACTIVE_ORDERS === undefined) return undefined;
+  return new DynamoOrderLimits(documentClient(), tableName(), {
+    ...(MAX_DAILY_SPEND !== undefined ? { maxDailySpend: parseMoney(MAX_DAILY_SPEND) } : {}),
+    ...(MAX_ACTIVE_ORDERS !== undefined ? { maxActiveOrders: MAX_ACTIVE_ORDERS } : {}),
+    currency: CURRENCY,
+  });
+});
+
+const withLimits = (): { limits?: OrderLimits } => {
+  const limits = orderLimits();
+  return limits ? { limits } : {};
+};
 
 const orderSettings = (): OrderSettings => ({
   progressMinIntervalMs: config().PROGRESS_MIN_INTERVAL_SECONDS * 1000,
@@ -44,6 +62,7 @@ export const customerOrderServices: () => PlaceOrderServices & CancelOrderServic
   orderIds: orderIds(),
   providers: providerClients(),
   clock: systemClock,
+  ...withLimits(),
 }));
 
 export const submitServices: () => SubmitServices = /* @__PURE__ */ lazy(() => ({
@@ -67,6 +86,7 @@ export const finalizeServices: () => FinalizeServices = /* @__PURE__ */ lazy(() 
   links: exclusiveLinks(),
   events: eventPublisher(),
   clock: systemClock,
+  ...withLimits(),
 }));
 
 export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({

@@ -53,6 +53,10 @@ export const SOURCE_BLOCKED = 'Too many invalid API keys from your address; bloc
 
 export const DAILY_ORDER_LIMIT = 'Daily order limit reached';
 
+/** The account's order limits (config MAX_DAILY_SPEND, MAX_ACTIVE_ORDERS), followed by the use case's sentence with the figure. */
+export const DAILY_SPEND_LIMIT = 'Daily spending limit reached';
+export const ACTIVE_ORDERS_LIMIT = 'Too many active orders';
+
 export function accessRefusalText(refusal: AccessRefusal, blockedUntil?: Date): string {
   switch (refusal) {
     case 'invalid_key':

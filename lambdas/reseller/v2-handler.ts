@@ -11,7 +11,16 @@ import { maskApiKey } from '../access/domain/api-keys.js';
 import { isDomainError } from '../shared/errors.js';
 import { resellerApiServices } from './wiring.js';
 import { logger } from '../shared/logger.js';
-import { accessRefusalText, cancelRefusalText, DAILY_ORDER_LIMIT, INCORRECT_ORDER_ID, REFILL_NOT_FOUND, refillRefusalText } from './v2-errors.js';
+import {
+  ACTIVE_ORDERS_LIMIT,
+  accessRefusalText,
+  cancelRefusalText,
+  DAILY_ORDER_LIMIT,
+  DAILY_SPEND_LIMIT,
+  INCORRECT_ORDER_ID,
+  REFILL_NOT_FOUND,
+  refillRefusalText,
+} from './v2-errors.js';
 import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
 import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, emptyParams, readV2Params } from './v2-request.js';
 import type { ResellerCaller } from '../access/application/reseller-access.js';
@@ -151,6 +160,12 @@ const V2_MESSAGES: Partial<Record<string, string>> = {
   link_busy: 'You have active order with this link. Please wait until order being completed.',
 };
 
+function v2Message(code: string, message: string): string {
+  if (code === 'daily_spend_limit') return `${DAILY_SPEND_LIMIT}: ${message}`;
+  if (code === 'active_orders_limit') return `${ACTIVE_ORDERS_LIMIT}: ${message}`;
+  return V2_MESSAGES[code] ?? message;
+}
+
 async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
   const deps = resellerApiServices();
   let params: V2Params;
@@ -177,7 +192,7 @@ async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   try {
     return json(await answer(params, caller));
   } catch (error) {
-    const message = error instanceof V2Error ? error.message : isDomainError(error) ? (V2_MESSAGES[error.code] ?? error.message) : undefined;
+    const message = error instanceof V2Error ? error.message : isDomainError(error) ? v2Message(error.code, error.message) : undefined;
     if (message === undefined) throw error;
     // Bad requests count towards the key's abuse threshold; refusals of well-formed ones (no funds) do not.
     if (error instanceof V2Error || (isDomainError(error) && BAD_REQUEST_CODES.has(error.code))) {

@@ -39,6 +39,8 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   rate_limited: 429,
   source_blocked: 429,
   daily_order_limit: 429,
+  daily_spend_limit: 429,
+  active_orders_limit: 409,
   provider_unreachable: 503,
   provider_unconfirmed: 503,
   amount_too_small: 400,

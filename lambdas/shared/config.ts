@@ -27,6 +27,11 @@ export type Config = { -readonly [K in keyof typeof REQUIRED_ON_AWS]: string } &
   CURRENCY: string;
   /** Where clients reach the API (links in emails, checkout URLs); absent on AWS, where requests say it. */
   PUBLIC_API_URL?: string;
+  // Issue 9, cabinet: limits on every user's orders (/api/v1 and /api/v2 alike); each is off when unset, and then
+  // costs nothing. MAX_DAILY_SPEND is a decimal amount in CURRENCY charged per UTC day; MAX_ACTIVE_ORDERS counts
+  // orders not yet settled.
+  MAX_DAILY_SPEND?: string;
+  MAX_ACTIVE_ORDERS?: number;
 } & PaymentsConfig;
 
 // Money in (top-ups and payment gateways), read by the payments function only. A method is offered when it is
@@ -89,6 +94,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.PUBLIC_API_URL ? { PUBLIC_API_URL: env.PUBLIC_API_URL } : {}),
     ...paymentsConfig(env, whole, problems),
   };
+  const dailySpend = env.MAX_DAILY_SPEND?.trim();
+  if (dailySpend) {
+    if (/^\d{1,12}(\.\d{1,6})?$/.test(dailySpend) && Number(dailySpend) > 0) config.MAX_DAILY_SPEND = dailySpend;
+    else problems.push('MAX_DAILY_SPEND: invalid');
+  }
+  if (env.MAX_ACTIVE_ORDERS?.trim()) config.MAX_ACTIVE_ORDERS = whole('MAX_ACTIVE_ORDERS', 0, { min: 1 });
   if (env.PUBLIC_API_URL !== undefined && !URL.canParse(env.PUBLIC_API_URL)) problems.push('PUBLIC_API_URL: invalid');
   if (problems.length > 0) throw new ConfigError(`Configuration is incomplete: ${problems.join(', ')}`);
   return config;

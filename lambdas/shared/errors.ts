@@ -22,7 +22,11 @@ export type DomainErrorCode =
   | 'unknown_payment_method'
   | 'payment_gateway_unavailable'
   | 'callback_refused'
-  | 'payment_not_confirmed';
+  | 'payment_not_confirmed'
+
+  // Issue 9, cabinet: the order limits (config MAX_DAILY_SPEND, MAX_ACTIVE_ORDERS).
+  | 'daily_spend_limit'
+  | 'active_orders_limit';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -35,4 +35,6 @@ export interface WalletStore {
     at: string;
   }): Promise<'applied' | 'already_applied'>;
   listLedger(walletId: string): Promise<LedgerEntry[]>;
+  /** A page of the ledger, newest first; the cursor is absent on the last page. */
+  listLedgerPage(walletId: string, page: { limit: number; kind?: LedgerKind; cursor?: string }): Promise<{ entries: LedgerEntry[]; cursor?: string }>;
 }

@@ -73,7 +73,7 @@ const allFunctionNames = Object.keys(FUNCTIONS) as FunctionName[];
 const stepFunctionNames = [...new Set(Object.values(WORKFLOW_SUBSTITUTIONS))];
 
 describe('data table', () => {
-  it('keeps open orders in a sparse index keyed by provider and age, projecting what the poller and sweeper read', () => {
+  it('keeps open orders in a sparse index keyed by provider and age, and every order under its owner newest first, projecting what their readers read', () => {
     const index = TABLE_DESIGN.openOrdersIndex;
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
@@ -93,6 +93,14 @@ describe('data table', () => {
             { AttributeName: 'openSk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projectedAttributes] },
+        },
+        {
+          IndexName: 'owner-orders',
+          KeySchema: [
+            { AttributeName: 'ownerPk', KeyType: 'HASH' },
+            { AttributeName: 'ownerSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE_DESIGN.ownerOrdersIndex.projectedAttributes] },
         },
       ],
     });

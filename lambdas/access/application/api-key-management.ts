@@ -46,8 +46,7 @@ export class ApiKeyManagement {
 
   async createApiKey(ownerId: string, walletId: string, input: CreateApiKeyInput = {}): Promise<{ key: string; record: ApiKeyDetails }> {
     if (!ownerId || !walletId) throw new DomainError('invalid_request', 'An API key needs an owner and a wallet');
-    const label = input.label?.trim();
-    if (label !== undefined && (label.length === 0 || label.length > 100)) throw new DomainError('invalid_request', 'A key label has 1 to 100 characters');
+    const label = input.label === undefined ? undefined : checkedLabel(input.label, false);
     if (input.tier !== undefined && (this.deps.tierNames ? !this.deps.tierNames.includes(input.tier) : !/^[\w-]{1,64}$/.test(input.tier))) {
       throw new DomainError('invalid_request', `Unknown tier "${input.tier}"`);
     }
@@ -84,6 +83,18 @@ export class ApiKeyManagement {
     return this.deps.keys.listKeys(ownerId);
   }
 
+  /** One of the owner's keys; undefined when the owner has no key of that id. */
+  getApiKey(ownerId: string, keyId: string): Promise<ApiKeyDetails | undefined> {
+    return this.deps.keys.getKey(ownerId, keyId);
+  }
+
+  /** Renames the key; an empty label removes it. */
+  relabelApiKey(ownerId: string, keyId: string, label: string, options: ChangeOptions = {}): Promise<ApiKeyDetails> {
+    return this.change(ownerId, keyId, 'api_key.label_changed', { label: checkedLabel(label, true) }, ['active', 'suspended'], options, {
+      revoked: 'API key is revoked',
+    });
+  }
+
   revokeApiKey(ownerId: string, keyId: string, options: ChangeOptions = {}): Promise<ApiKeyDetails> {
     return this.change(ownerId, keyId, 'api_key.revoked', { status: 'revoked', ...reason(options) }, ['active', 'suspended'], options, {
       revoked: 'unchanged',
@@ -116,7 +127,7 @@ export class ApiKeyManagement {
     ownerId: string,
     keyId: string,
     action: string,
-    change: { status?: ApiKeyStatus; statusReason?: string; allowedIps?: string[] },
+    change: { status?: ApiKeyStatus; statusReason?: string; allowedIps?: string[]; label?: string },
     from: readonly ApiKeyStatus[],
     options: ChangeOptions,
     otherwise: Partial<Record<ApiKeyStatus, 'unchanged' | string>>,
@@ -138,6 +149,12 @@ export class ApiKeyManagement {
 
 function audit(ownerId: string, keyId: string, action: string, at: string, options: ChangeOptions = {}): AuditEntry {
   return { actor: options.actor ?? ownerId, action, subject: keyId, ownerId, at, ...(options.reason ? { reason: options.reason } : {}) };
+}
+
+function checkedLabel(raw: string, emptyRemoves: boolean): string {
+  const label = raw.trim();
+  if ((label.length === 0 && !emptyRemoves) || label.length > 100) throw new DomainError('invalid_request', 'A key label has 1 to 100 characters', 'label');
+  return label;
 }
 
 const reason = (options: ChangeOptions) => (options.reason ? { statusReason: options.reason } : {});

@@ -187,6 +187,14 @@ function updateFor(change: ApiKeyChange) {
   } else if (change.status === 'active') {
     remove.push('statusReason');
   }
+  if (change.label !== undefined) {
+    if (change.label) {
+      set.push('label = :label');
+      values[':label'] = change.label;
+    } else {
+      remove.push('label');
+    }
+  }
   if (change.allowedIps !== undefined) {
     if (change.allowedIps.length > 0) {
       set.push('allowedIps = :ips');
@@ -207,6 +215,10 @@ function applyChange(key: ApiKeyDetails, change: ApiKeyChange): ApiKeyDetails {
   if (change.status) next.status = change.status;
   if (change.statusReason !== undefined) next.statusReason = change.statusReason;
   else if (change.status === 'active') delete next.statusReason;
+  if (change.label !== undefined) {
+    if (change.label) next.label = change.label;
+    else delete next.label;
+  }
   if (change.allowedIps !== undefined) {
     if (change.allowedIps.length > 0) next.allowedIps = change.allowedIps;
     else delete next.allowedIps;

@@ -42,4 +42,9 @@ export const keys = {
   topUpCallback: (id: string, timeAndNonce: string) => ({ pk: `TOPUP#${id}`, sk: `CALLBACK#${timeAndNonce}` }),
   refusedCallback: (method: string, day: string, timeAndNonce: string) => ({ pk: `CALLBACKS#${method}#${day}`, sk: timeAndNonce }),
   paymentEvent: (method: string, paymentId: string, status: string) => ({ pk: `PAYEVENT#${method}#${paymentId}#${status}`, sk: 'PAYEVENT' }),
+  // Issue 9, cabinet: every order under its owner (index owner-orders, newest first), and the order limits' counters.
+  ownerOrders: (ownerId: string) => `OWNER#${ownerId}`,
+  ownerOrderSort: (createdAt: string, id: number) => `${createdAt}#${String(id).padStart(12, '0')}`,
+  activeOrders: (ownerId: string) => ({ pk: `LIMIT#${ownerId}`, sk: 'ACTIVE' }),
+  dailySpend: (ownerId: string, day: string) => ({ pk: `LIMIT#${ownerId}`, sk: `SPEND#${day}` }),
 };

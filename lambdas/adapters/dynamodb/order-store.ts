@@ -5,9 +5,10 @@ import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } 
 import { DomainError } from '../../shared/errors.js';
 import { formatMoney, negate, micros } from '../../shared/money.js';
 import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from '../../orders/domain/orders.js';
-import type { OpenOrderSummary, OrderStore } from '../../orders/ports.js';
+import type { OpenOrderSummary, OrderStore, OrderSummary, OwnerOrdersQuery } from '../../orders/ports.js';
 import { keys } from './keys.js';
 import { readOrders, STATUS_PROJECTION, toStatusView } from './order-reads.js';
+import { listOwnerOrders } from './owner-orders.js';
 import { TABLE_DESIGN } from './table-design.js';
 import { moveMoney } from './wallet-transaction.js';
 
@@ -24,7 +25,15 @@ export class DynamoOrderStore implements OrderStore {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.order(order.id), entity: 'order', ...order, openPk: keys.openOrders(order.providerId), openSk: order.id },
+          Item: {
+            ...keys.order(order.id),
+            entity: 'order',
+            ...order,
+            openPk: keys.openOrders(order.providerId),
+            openSk: order.id,
+            ownerPk: keys.ownerOrders(order.ownerId),
+            ownerSk: keys.ownerOrderSort(order.createdAt, order.id),
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -247,6 +256,10 @@ export class DynamoOrderStore implements OrderStore {
     return { orders, ...(next ? { cursor: next } : {}) };
   }
 
+  listOwnerOrders(query: OwnerOrdersQuery): Promise<{ orders: OrderSummary[]; cursor?: string }> {
+    return listOwnerOrders(this.db, this.tableName, query);
+  }
+
   private async conditionalUpdate(id: number, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<Order | undefined> {
     try {
       const { Attributes } = await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: keys.order(id), ReturnValues: 'ALL_NEW', ...update }));
@@ -259,7 +272,7 @@ export class DynamoOrderStore implements OrderStore {
 }
 
 export function toOrder(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, entity: _entity, openPk: _openPk, openSk: _openSk, finalizedAt: _fin, ...rest } = item;
+  const { pk: _pk, sk: _sk, entity: _entity, openPk: _openPk, openSk: _openSk, ownerPk: _ownerPk, ownerSk: _ownerSk, finalizedAt: _fin, ...rest } = item;
   const order = rest as unknown as Order;
   return { ...order, charge: micros(Number(order.charge)), refunded: micros(Number(order.refunded)), ratePer1000: micros(Number(order.ratePer1000)) };
 }

@@ -10,6 +10,31 @@ export const TABLE_DESIGN = {
     sortKey: 'openSk',
     projectedAttributes: ['id', 'providerId', 'phase', 'status', 'externalOrderId', 'startCount', 'remains', 'createdAt', 'progressAt'],
   },
+  /**
+   * Every order under its owner, newest first (the cabinet's order list). Projects what the list shows and filters
+   * on, but not `updatedAt` or `phase`: the workflow's bookkeeping writes change only those, and a change to a
+   * projected attribute costs an index write.
+   */
+  ownerOrdersIndex: {
+    name: 'owner-orders',
+    partitionKey: 'ownerPk',
+    sortKey: 'ownerSk',
+    projectedAttributes: [
+      'id',
+      'serviceId',
+      'serviceType',
+      'link',
+      'quantity',
+      'runs',
+      'interval',
+      'charge',
+      'refunded',
+      'status',
+      'remains',
+      'startCount',
+      'createdAt',
+    ],
+  },
   streamView: 'NEW_IMAGE',
   timeToLiveAttribute: 'expiresAt',
 } as const;

@@ -2,7 +2,7 @@
 // the adapters (and AWS clients) its use cases need; see orders/wiring.ts.
 import type { CatalogStore, ProviderClients } from '../../catalog/ports.js';
 import type { Clock, EventPublisher } from '../../shared/ports.js';
-import type { ExclusiveLinks, OrderIdAllocator, OrderStore, OrderWorkflow, RefillStore, TaskTokenStore } from '../ports.js';
+import type { ExclusiveLinks, OrderIdAllocator, OrderLimits, OrderStore, OrderWorkflow, RefillStore, TaskTokenStore } from '../ports.js';
 import type { WalletStore } from '../../wallets/ports.js';
 
 export interface OrderServices {
@@ -18,6 +18,8 @@ export interface OrderServices {
   events: EventPublisher;
   clock: Clock;
   settings: OrderSettings;
+  /** Absent when no limit is configured. */
+  limits?: OrderLimits;
 }
 
 export interface OrderSettings {

@@ -8,7 +8,7 @@ export interface PlaceOrderInput extends OrderRequest {
   serviceId: number;
 }
 
-export type PlaceOrderServices = Pick<OrderServices, 'catalog' | 'orders' | 'orderIds' | 'clock'>;
+export type PlaceOrderServices = Pick<OrderServices, 'catalog' | 'orders' | 'orderIds' | 'clock' | 'limits'>;
 
 /** The order, and whether it was placed by an earlier request with the same request id (a replay moved no money). */
 export interface PlacedOrder {
@@ -25,11 +25,15 @@ export async function placeOrder(services: PlaceOrderServices, input: PlaceOrder
   const service = await catalog.getService(input.serviceId);
   if (!service) throw new DomainError('unknown_service', 'Incorrect service ID');
   // Validate before taking an id, so bad input costs no write at all.
-  newOrder(service, input, 0, clock.now().toISOString());
-  const order = newOrder(service, input, await orderIds.next(input.ownerId), clock.now().toISOString());
+  const probe = newOrder(service, input, 0, clock.now().toISOString());
+  // The limits count the order before it is written, and are given back whenever no new order results.
+  await services.limits?.reserve(probe);
+  let order: Order;
   try {
+    order = newOrder(service, input, await orderIds.next(input.ownerId), probe.createdAt);
     await orders.placeOrder(order);
   } catch (error) {
+    await services.limits?.release(probe);
     if (input.requestId && isDomainError(error, 'already_applied')) {
       const existing = await findExisting(services, input.ownerId, input.requestId);
       if (existing) return { order: existing, replayed: true };

@@ -1,4 +1,39 @@
-// REST v1 operations: wallet. (Filled in by the part of issue 9 that builds them.)
+// REST v1 operations: the caller's balance and its ledger.
+import * as z from 'zod';
 import type { Operation } from '../operation.js';
+import { Cursor, Money, page, Timestamp, wholeNumberText } from './common.js';
 
-export const walletOperations: readonly Operation[] = [];
+const KINDS = ['deposit', 'order_charge', 'order_refund', 'adjustment'] as const;
+
+export const Transaction = z
+  .object({
+    id: z.int().meta({ description: "The entry's number in the wallet's ledger" }),
+    kind: z.enum(KINDS),
+    amount: Money.meta({ description: 'Signed: credits positive, debits negative' }),
+    balanceAfter: Money,
+    reference: z.string().meta({ example: 'order:1042' }),
+    at: Timestamp,
+  })
+  .meta({ id: 'Transaction' });
+
+export const getBalance = {
+  method: 'GET',
+  path: '/api/v1/balance',
+  auth: 'customerJwt',
+  tag: 'Wallet',
+  summary: "The caller's balance",
+  responses: { 200: { description: 'Balance', body: z.object({ balance: Money, currency: z.string().meta({ example: 'USD' }) }).meta({ id: 'Balance' }) } },
+} as const satisfies Operation;
+
+export const listTransactions = {
+  method: 'GET',
+  path: '/api/v1/transactions',
+  auth: 'customerJwt',
+  tag: 'Wallet',
+  summary: "The caller's ledger, newest first",
+  description: 'Every movement of money; the amounts of all entries add up to the balance. `type` keeps one kind.',
+  query: z.object({ type: z.enum(KINDS).optional(), cursor: Cursor.optional(), limit: wholeNumberText(1, 100).default(20) }),
+  responses: { 200: { description: 'A page of entries', body: page(Transaction) } },
+} as const satisfies Operation;
+
+export const walletOperations: readonly Operation[] = [getBalance, listTransactions];
