@@ -1,4 +1,6 @@
-// CDK app entry: `cdk synth -c stage=prod` builds the stack Codex-prod (stage defaults to dev).
+// CDK app entry: `cdk synth -c stage=prod` builds the stack Codex-prod (stage defaults to dev). Other context keys:
+// emailFrom, demoPayments, cryptomusSecret, publicApiUrl, minDeposit, maxDeposit, maxDailySpend, maxActiveOrders,
+// tracing (README, "Deploy").
 import { App } from 'aws-cdk-lib';
 import { CodexStack } from '../lib/codex-stack.js';
 
@@ -8,8 +10,25 @@ if (typeof stage !== 'string' || !/^[a-z][a-z0-9-]{0,19}$/.test(stage)) {
   throw new Error(`Context "stage" must be lowercase letters, digits and dashes, starting with a letter; got ${JSON.stringify(stage)}`);
 }
 
+const context = (name: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(name);
+  return value === undefined || value === null || value === '' ? undefined : String(value);
+};
+const flag = (name: string): boolean | undefined => (context(name) === undefined ? undefined : context(name) === 'true');
+const maxActiveOrders = context('maxActiveOrders');
+
 new CodexStack(app, `Codex-${stage}`, {
   stage,
-  tracing: app.node.tryGetContext('tracing') === true || app.node.tryGetContext('tracing') === 'true',
+  tracing: flag('tracing') ?? false,
+  ...(context('emailFrom') ? { emailFrom: context('emailFrom') } : {}),
+  ...(flag('demoPayments') !== undefined ? { demoPayments: flag('demoPayments') } : {}),
+  ...(context('cryptomusSecret') ? { cryptomusSecretName: context('cryptomusSecret') } : {}),
+  ...(context('publicApiUrl') ? { publicApiUrl: context('publicApiUrl') } : {}),
+  limits: {
+    ...(context('minDeposit') ? { minDeposit: context('minDeposit') } : {}),
+    ...(context('maxDeposit') ? { maxDeposit: context('maxDeposit') } : {}),
+    ...(context('maxDailySpend') ? { maxDailySpend: context('maxDailySpend') } : {}),
+    ...(maxActiveOrders ? { maxActiveOrders: Number(maxActiveOrders) } : {}),
+  },
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

@@ -55,6 +55,19 @@ export interface CodexApiProps {
   sharedKeyThrottle?: { rateLimit: number; burstLimit: number };
   /** ROUTES unless a test says otherwise. */
   routes?: readonly RouteSpec[];
+  /** What the REST API v1 needs besides the table (the environment names them to the functions). */
+  customers?: CustomerApiResources;
+}
+
+export interface CustomerApiResources {
+  /** Seeds of the access tokens' signing keys (customerAuth signs, customerAuthorizer verifies). */
+  jwtSigningKeys: ISecret;
+  /** SES identities (the From address and its domain) account emails are sent from. */
+  emailIdentityArns: string[];
+  /** The demo payment gateway's signing secret, on stages that offer it. */
+  demoGatewaySecret?: ISecret;
+  /** Cryptomus merchant UUID and payment key, on stages that offer it. */
+  cryptomusSecret?: ISecret;
 }
 
 export class CodexApi extends Construct {
@@ -84,6 +97,7 @@ export class CodexApi extends Construct {
     resellerApi.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.providerSecretsArn] }));
     table.grantReadData(apiAuthorizer);
     apiKeyPepper.grantRead(apiAuthorizer);
+    this.grantCustomerApi(props);
 
     this.api = new RestApi(this, 'Api', {
       restApiName: `codex-${stage}`,
@@ -190,5 +204,27 @@ export class CodexApi extends Construct {
       const path = route.path.slice(1);
       (path === '' ? this.api.root : this.api.root.resourceForPath(path)).addMethod(method, integration, options);
     }
+  }
+
+  /** Each REST v1 function may read and write what its operations need, and nothing else. */
+  private grantCustomerApi({ table, apiKeyPepper, providerSecretsArn, customers }: CodexApiProps): void {
+    const each = (names: FunctionName[], grant: (fn: CodexFunction) => void) => {
+      for (const name of names) {
+        const created = this.functions.get(name);
+        if (created) grant(created);
+      }
+    };
+    each(['customerAuthorizer', 'publicApi'], (fn) => table.grantReadData(fn));
+    each(['customerAuth', 'cabinetApi', 'payments'], (fn) => table.grantReadWriteData(fn));
+    each(['customerAuthorizer', 'cabinetApi'], (fn) => apiKeyPepper.grantRead(fn));
+    // Cancel and refill are forwarded to the provider.
+    each(['cabinetApi'], (fn) => fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [providerSecretsArn] })));
+    if (!customers) return;
+    each(['customerAuth', 'customerAuthorizer'], (fn) => customers.jwtSigningKeys.grantRead(fn));
+    each(['customerAuth'], (fn) => fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: customers.emailIdentityArns })));
+    each(['payments'], (fn) => {
+      customers.demoGatewaySecret?.grantRead(fn);
+      customers.cryptomusSecret?.grantRead(fn);
+    });
   }
 }

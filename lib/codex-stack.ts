@@ -11,6 +11,16 @@ export interface CodexStackProps extends StackProps {
   stage: string;
   /** X-Ray tracing of the state machine. */
   tracing?: boolean;
+  /** From address of account emails; its address or domain must be a verified SES identity. */
+  emailFrom?: string;
+  /** Offer the demo payment gateway (checkout page and signed callbacks): on the dev stage unless said otherwise. */
+  demoPayments?: boolean;
+  /** Name of an existing secret holding {"merchant": "<uuid>", "paymentKey": "<key>"}: offers Cryptomus. */
+  cryptomusSecretName?: string;
+  /** Where clients reach the API (a custom domain); links in emails and checkout URLs use it. */
+  publicApiUrl?: string;
+  /** Decimal amounts in the stage's currency, and a count; a limit left out is off (the minimum deposit is 1.00). */
+  limits?: { minDeposit?: string; maxDeposit?: string; maxDailySpend?: string; maxActiveOrders?: number };
 }
 
 export class CodexStack extends Stack {
@@ -29,11 +39,43 @@ export class CodexStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // Ed25519 keys are derived from these seeds; rotation adds a seed and makes it current (docs/auth.md).
+    const jwtSigningKeys = new Secret(this, 'JwtSigningKeys', {
+      secretName: `codex/${stage}/jwt-signing-keys`,
+      description: 'Seeds of the access tokens\' signing keys: {"current": "<kid>", "<kid>": "<seed>", ...}',
+      generateSecretString: { secretStringTemplate: JSON.stringify({ current: 'k1' }), generateStringKey: 'k1', passwordLength: 64, excludePunctuation: true },
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    const demoPayments = props.demoPayments ?? stage === 'dev';
+    const demoGatewaySecret = demoPayments
+      ? new Secret(this, 'DemoGatewaySecret', {
+          secretName: `codex/${stage}/payments/demo`,
+          description: 'Signing secret of the demo payment gateway (dev stages only)',
+          generateSecretString: { passwordLength: 48, excludePunctuation: true },
+          removalPolicy: RemovalPolicy.DESTROY,
+        })
+      : undefined;
+    const cryptomusSecret = props.cryptomusSecretName ? Secret.fromSecretNameV2(this, 'CryptomusSecret', props.cryptomusSecretName) : undefined;
+    const emailFrom = props.emailFrom ?? `Codex <no-reply@codex-${stage}.example.com>`;
+    const emailAddress = /<([^>]+)>/.exec(emailFrom)?.[1] ?? emailFrom;
+    const sesIdentity = (name: string) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    const limits = props.limits ?? {};
     const environment = {
       TABLE_NAME: table.tableName,
       EVENT_BUS_NAME: bus.eventBusName,
       API_KEY_PEPPER_SECRET_ID: apiKeyPepper.secretArn,
       STAGE: stage,
+      JWT_SIGNING_SECRET_ID: jwtSigningKeys.secretArn,
+      EMAIL_FROM: emailFrom,
+      PAYMENT_METHODS: [...(demoPayments ? ['demo'] : []), ...(cryptomusSecret ? ['cryptomus'] : [])].join(','),
+      ...(demoGatewaySecret ? { DEMO_GATEWAY_SECRET_ID: demoGatewaySecret.secretArn } : {}),
+      ...(cryptomusSecret ? { CRYPTOMUS_SECRET_ID: cryptomusSecret.secretName } : {}),
+      ...(props.publicApiUrl ? { PUBLIC_API_URL: props.publicApiUrl } : {}),
+      ...(limits.minDeposit ? { MIN_DEPOSIT: limits.minDeposit } : {}),
+      ...(limits.maxDeposit ? { MAX_DEPOSIT: limits.maxDeposit } : {}),
+      // Read where orders are placed (both APIs) and settled (the workflow frees the active count).
+      ...(limits.maxDailySpend ? { MAX_DAILY_SPEND: limits.maxDailySpend } : {}),
+      ...(limits.maxActiveOrders ? { MAX_ACTIVE_ORDERS: String(limits.maxActiveOrders) } : {}),
     };
 
     const providerSecretsArn = this.formatArn({
@@ -51,7 +93,20 @@ export class CodexStack extends Stack {
       tracing: props.tracing ?? false,
     });
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
-    const { api } = new CodexApi(this, 'ResellerApi', { stage, table, apiKeyPepper, providerSecretsArn, environment, logRemovalPolicy });
+    const { api } = new CodexApi(this, 'ResellerApi', {
+      stage,
+      table,
+      apiKeyPepper,
+      providerSecretsArn,
+      environment,
+      logRemovalPolicy,
+      customers: {
+        jwtSigningKeys,
+        emailIdentityArns: [sesIdentity(emailAddress), sesIdentity(emailAddress.split('@')[1] ?? emailAddress)],
+        ...(demoGatewaySecret ? { demoGatewaySecret } : {}),
+        ...(cryptomusSecret ? { cryptomusSecret } : {}),
+      },
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });

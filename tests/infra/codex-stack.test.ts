@@ -211,11 +211,32 @@ describe('least privilege', () => {
     expect(publishers).toEqual(['finalizeOrder']);
   });
 
-  it('lets only the functions that call providers read provider secrets: submit, poller, and the reseller API (cancel, refill)', () => {
+  it('lets only the functions that call providers read provider secrets: submit, poller, and both APIs (cancel, refill)', () => {
     const readers = allFunctionNames.filter((name) =>
       statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*')),
     );
-    expect(readers.sort()).toEqual(['pollProviders', 'resellerApi', 'submitOrder']);
+    expect(readers.sort()).toEqual(['cabinetApi', 'pollProviders', 'resellerApi', 'submitOrder']);
+  });
+
+  it('gives each REST v1 function what its operations need: signing keys to sign and verify, SES to the sender, payment secrets to payments', () => {
+    const secretReaders = (name: string) =>
+      allFunctionNames.filter((fn) =>
+        statementsOf(fn).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes(name)),
+      );
+    const secretRef = (secretName: string) => Object.keys(template.findResources('AWS::SecretsManager::Secret', { Properties: { Name: secretName } }))[0]!;
+    const readersOf = (secretName: string) =>
+      allFunctionNames.filter((fn) =>
+        statementsOf(fn).some(
+          (s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: secretRef(secretName) }),
+        ),
+      );
+    expect(readersOf('codex/dev/jwt-signing-keys').sort()).toEqual(['customerAuth', 'customerAuthorizer']);
+    expect(readersOf('codex/dev/payments/demo')).toEqual(['payments']);
+    expect(secretReaders('cryptomus')).toEqual([]);
+    expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail'))).toEqual(['customerAuth']);
+    expect(actionsOf(statementsOf('publicApi')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+    expect(actionsOf(statementsOf('customerAuthorizer')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
+    expect(actionsOf(statementsOf('apiDocs')).filter((a) => a.startsWith('dynamodb:') || a.startsWith('secretsmanager:'))).toEqual([]);
   });
 
   it('keeps the reseller API away from Step Functions, but lets it write orders and read the pepper and provider keys', () => {
