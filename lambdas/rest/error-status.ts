@@ -41,6 +41,12 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   daily_order_limit: 429,
   provider_unreachable: 503,
   provider_unconfirmed: 503,
+  // Accounts and sessions (issue 9)
+  invalid_password: 400,
+  invalid_or_expired_token: 400,
+  invalid_credentials: 401,
+  account_blocked: 403,
+  unknown_user: 404,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -27,6 +27,14 @@ export type Config = { -readonly [K in keyof typeof REQUIRED_ON_AWS]: string } &
   CURRENCY: string;
   /** Where clients reach the API (links in emails, checkout URLs); absent on AWS, where requests say it. */
   PUBLIC_API_URL?: string;
+  // Accounts and sessions (issue 9). Empty on AWS unless set: only the functions that need them require them
+  // (requireOnLambda in lambdas/customers/wiring.ts and lambdas/shared/platform/email.ts).
+  /** Secret with the access tokens' Ed25519 key seeds ({"current": "<kid>", "<kid>": "<seed>"}). */
+  JWT_SIGNING_SECRET_ID: string;
+  /** The From address of account emails (an SES verified identity on AWS). */
+  EMAIL_FROM: string;
+  /** SES configuration set for account emails (bounces, complaints); none when absent. */
+  SES_CONFIGURATION_SET?: string;
 };
 
 export class ConfigError extends Error {
@@ -67,6 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     SWEEP_MIN_AGE_SECONDS: whole('SWEEP_MIN_AGE_SECONDS', 120),
     CURRENCY: currency,
     ...(env.PUBLIC_API_URL ? { PUBLIC_API_URL: env.PUBLIC_API_URL } : {}),
+    JWT_SIGNING_SECRET_ID: env.JWT_SIGNING_SECRET_ID || (onAws ? '' : 'codex/jwt-signing-keys'),
+    EMAIL_FROM: env.EMAIL_FROM || (onAws ? '' : 'Codex <no-reply@codex.local>'),
+    ...(env.SES_CONFIGURATION_SET ? { SES_CONFIGURATION_SET: env.SES_CONFIGURATION_SET } : {}),
   };
   if (env.PUBLIC_API_URL !== undefined && !URL.canParse(env.PUBLIC_API_URL)) problems.push('PUBLIC_API_URL: invalid');
   if (problems.length > 0) throw new ConfigError(`Configuration is incomplete: ${problems.join(', ')}`);

@@ -15,7 +15,13 @@ export type DomainErrorCode =
   | 'already_applied'
   | 'refund_exceeds_charge'
   | 'link_busy'
-  | 'unknown_refill';
+  | 'unknown_refill'
+  // Accounts and sessions (issue 9)
+  | 'invalid_password'
+  | 'invalid_or_expired_token'
+  | 'invalid_credentials'
+  | 'account_blocked'
+  | 'unknown_user';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

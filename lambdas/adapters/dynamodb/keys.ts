@@ -34,4 +34,11 @@ export const keys = {
   invalidRequestWindow: (keyId: string, epochMinute: number) => ({ pk: `ABUSE#KEY#${keyId}#${epochMinute}`, sk: 'INVALID_REQUEST' }),
   sourceBlock: (source: string) => ({ pk: `BLOCK#SOURCE#${source}`, sk: 'BLOCK' }),
   audit: (day: string, timeAndNonce: string) => ({ pk: `AUDIT#${day}`, sk: timeAndNonce }),
+  // Accounts and sessions (issue 9): the claim that makes an email unique, one-time tokens by hash, sessions under
+  // their user (so all of them are one Query), login failure counters.
+  emailClaim: (normalisedEmail: string) => ({ pk: `EMAIL#${normalisedEmail}`, sk: 'EMAIL' }),
+  oneTimeToken: (tokenHash: string) => ({ pk: `AUTHTOKEN#${tokenHash}`, sk: 'AUTHTOKEN' }),
+  session: (userId: string, sessionId: string) => ({ pk: `USER#${userId}`, sk: `SESSION#${sessionId}` }),
+  sessionPrefix: 'SESSION#',
+  loginFailures: (counterKey: string) => ({ pk: `LOGINFAIL#${counterKey}`, sk: 'LOGINFAIL' }),
 };

@@ -1,0 +1,52 @@
+// The customers area's adapters and services, each built on first use (see shared/platform.ts).
+import { keyManagement, apiKeyStore } from '../access/wiring.js';
+import { DynamoAccountStore } from '../adapters/dynamodb/customer-accounts.js';
+import { DynamoLoginFailureCounters } from '../adapters/dynamodb/login-failures.js';
+import { DynamoSessionStore } from '../adapters/dynamodb/session-store.js';
+import { lazy } from '../shared/platform.js';
+import { config, requireOnLambda, systemClock } from '../shared/platform/config.js';
+import { documentClient, tableName } from '../shared/platform/dynamodb.js';
+import { emailSender } from '../shared/platform/email.js';
+import { secretStore } from '../shared/platform/secrets.js';
+import { AccessTokens } from './application/access-tokens.js';
+import { Accounts } from './application/accounts.js';
+import { CabinetAccess } from './application/cabinet-access.js';
+import { Sessions } from './application/sessions.js';
+
+export const accountStore = /* @__PURE__ */ lazy(() => new DynamoAccountStore(documentClient(), tableName()));
+export const sessionStore = /* @__PURE__ */ lazy(() => new DynamoSessionStore(documentClient(), tableName()));
+const loginFailures = /* @__PURE__ */ lazy(() => new DynamoLoginFailureCounters(documentClient(), tableName()));
+
+export const accessTokens = /* @__PURE__ */ lazy(() => {
+  requireOnLambda('JWT_SIGNING_SECRET_ID');
+  return new AccessTokens({ secrets: secretStore(), secretId: config().JWT_SIGNING_SECRET_ID, clock: systemClock });
+});
+
+export const sessions = /* @__PURE__ */ lazy(
+  () => new Sessions({ accounts: accountStore(), sessions: sessionStore(), failures: loginFailures(), tokens: accessTokens(), clock: systemClock }),
+);
+
+export const accounts = /* @__PURE__ */ lazy(
+  () =>
+    new Accounts({
+      accounts: accountStore(),
+      sessions: sessionStore(),
+      failures: loginFailures(),
+      email: emailSender(),
+      clock: systemClock,
+      currency: config().CURRENCY,
+      apiKeys: keyManagement(),
+    }),
+);
+
+export const cabinetAccess = /* @__PURE__ */ lazy(
+  () =>
+    new CabinetAccess({
+      tokens: accessTokens(),
+      sessions: sessionStore(),
+      accounts: accountStore(),
+      apiKeys: apiKeyStore(),
+      secrets: secretStore(),
+      pepperSecretId: config().API_KEY_PEPPER_SECRET_ID,
+    }),
+);
