@@ -10,6 +10,7 @@ import { emailSender } from '../shared/platform/email.js';
 import { secretStore } from '../shared/platform/secrets.js';
 import { AccessTokens } from './application/access-tokens.js';
 import { Accounts } from './application/accounts.js';
+import { AccountBlocking, Profiles } from './application/profiles.js';
 import { CabinetAccess } from './application/cabinet-access.js';
 import { Sessions } from './application/sessions.js';
 
@@ -35,8 +36,14 @@ export const accounts = /* @__PURE__ */ lazy(
       email: emailSender(),
       clock: systemClock,
       currency: config().CURRENCY,
-      apiKeys: keyManagement(),
     }),
+);
+
+export const profiles = /* @__PURE__ */ lazy(() => new Profiles({ accounts: accountStore(), clock: systemClock }));
+
+/** For the admin API: blocks a user, ends its sessions, suspends its keys. */
+export const accountBlocking = /* @__PURE__ */ lazy(
+  () => new AccountBlocking({ accounts: accountStore(), sessions: sessionStore(), clock: systemClock, apiKeys: keyManagement() }),
 );
 
 export const cabinetAccess = /* @__PURE__ */ lazy(

@@ -6,6 +6,7 @@ import { DynamoLoginFailureCounters } from '../../lambdas/adapters/dynamodb/logi
 import { DynamoSessionStore } from '../../lambdas/adapters/dynamodb/session-store.js';
 import { AccessTokens } from '../../lambdas/customers/application/access-tokens.js';
 import { Accounts } from '../../lambdas/customers/application/accounts.js';
+import { AccountBlocking } from '../../lambdas/customers/application/profiles.js';
 import { CabinetAccess } from '../../lambdas/customers/application/cabinet-access.js';
 import { Sessions, type TokenPair } from '../../lambdas/customers/application/sessions.js';
 import type { EmailMessage } from '../../lambdas/shared/ports.js';
@@ -24,6 +25,7 @@ let store: DynamoAccountStore;
 let sessionStore: DynamoSessionStore;
 let access: CabinetAccess;
 let keyManagement: ReturnType<typeof createApiKeyManagement>;
+let blocking: AccountBlocking;
 
 beforeAll(async () => {
   table = await createTestTable();
@@ -39,8 +41,8 @@ beforeAll(async () => {
     email: { send: async (m) => void sent.push(m) },
     clock,
     currency: 'USD',
-    apiKeys: keyManagement,
   });
+  blocking = new AccountBlocking({ accounts: store, sessions: sessionStore, clock, apiKeys: keyManagement });
   sessions = new Sessions({ accounts: store, sessions: sessionStore, failures, tokens, clock });
   access = new CabinetAccess(
     { tokens, sessions: sessionStore, accounts: store, apiKeys: table.apiKeys, secrets, pepperSecretId: 'pepper', now: () => now },
@@ -242,13 +244,13 @@ describe('blocking an account', () => {
     const { key } = await keyManagement.createApiKey(userId, account.walletId, { label: 'bot' });
     await keyManagement.createApiKey(userId, account.walletId, { label: 'old' }).then(({ record }) => keyManagement.revokeApiKey(userId, record.keyId));
 
-    expect(await accounts.blockAccount(userId, { actor: 'admin-1', reason: 'chargebacks' })).toEqual({ sessionsEnded: 1, keysSuspended: 1 });
+    expect(await blocking.blockAccount(userId, { actor: 'admin-1', reason: 'chargebacks' })).toEqual({ sessionsEnded: 1, keysSuspended: 1 });
     expect(await refreshed(session.refreshToken)).toEqual({ ok: false, refusal: 'session_ended' });
     expect(await access.decide({ authorization: `Bearer ${session.accessToken}`, sourceIp: '192.0.2.1' })).toEqual({ refusal: 'session_ended' });
     expect(await access.decide({ apiKey: key, sourceIp: '192.0.2.1' })).toEqual({ refusal: 'key_suspended' });
     expect(await sessions.login({ email, password: PASSWORD, sourceIp: '192.0.2.1' })).toEqual({ ok: false, refusal: 'account_blocked' });
     expect((await keyManagement.listApiKeys(userId)).map((k) => k.status).sort()).toEqual(['revoked', 'suspended']);
     // Again: nothing more to do, no error.
-    expect(await accounts.blockAccount(userId, { actor: 'admin-1', reason: 'chargebacks' })).toEqual({ sessionsEnded: 0, keysSuspended: 0 });
+    expect(await blocking.blockAccount(userId, { actor: 'admin-1', reason: 'chargebacks' })).toEqual({ sessionsEnded: 0, keysSuspended: 0 });
   });
 });

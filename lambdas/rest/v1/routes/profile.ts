@@ -1,6 +1,6 @@
 // REST v1 implementations: the signed-in user's own profile.
 import type { Account } from '../../../customers/ports.js';
-import { accounts } from '../../../customers/wiring.js';
+import { profiles } from '../../../customers/wiring.js';
 import { formatMoney, parseMoney } from '../../../shared/money.js';
 import * as profile from '../contract/profile.js';
 import { ok, type RouteImpl, route } from '../http.js';
@@ -20,11 +20,11 @@ export function profileView(account: Account) {
 }
 
 export const profileRoutes: readonly RouteImpl[] = [
-  route(profile.getMe, async ({ caller }) => ok(profileView(await accounts().profile(caller.userId)))),
+  route(profile.getMe, async ({ caller }) => ok(profileView(await profiles().profile(caller.userId)))),
 
   route(profile.patchMe, async ({ caller, body }) => {
     const { lowBalanceThreshold, ...flags } = body.notifications ?? {};
-    const updated = await accounts().updateProfile(caller.userId, {
+    const updated = await profiles().updateProfile(caller.userId, {
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.telegram !== undefined ? { telegram: body.telegram } : {}),
       ...(body.notifications
