@@ -99,6 +99,33 @@ describe('a new customer', () => {
     });
   });
 
+  it('gets email_verified in its access token from the first refresh after verifying', async () => {
+    const email = newEmail();
+    await call('POST', '/auth/register', { body: { email, password: PASSWORD } });
+    const login = await call('POST', '/auth/login', { body: { email, password: PASSWORD } });
+    const [mail] = await outbox(email);
+    await call('POST', '/auth/verify-email', { body: { token: mail!.token } });
+    const refreshed = await call('POST', '/auth/refresh', { body: { refreshToken: login.body.refreshToken } });
+    const claims = JSON.parse(Buffer.from(refreshed.body.accessToken.split('.')[1], 'base64url').toString());
+    expect(claims.email_verified).toBe(true);
+  });
+
+  it('logs out with its access token alone', async () => {
+    const login = await call('POST', '/auth/login', { body: { email: stack.customer.email, password: stack.customer.password } });
+    expect((await call('POST', '/auth/logout', { token: login.body.accessToken, body: {} })).status).toBe(204);
+    expect((await call('POST', '/auth/refresh', { body: { refreshToken: login.body.refreshToken } })).body.error.code).toBe('session_ended');
+  });
+
+  it('is made to wait, with Retry-After, after repeated wrong passwords', async () => {
+    const email = newEmail();
+    const answers: Answer[] = [];
+    for (let i = 0; i < 6; i++) answers.push(await call('POST', '/auth/login', { body: { email, password: 'wrong password 1' } }));
+    expect(answers.slice(0, 5).map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
+    expect(answers[5]!.status).toBe(429);
+    expect(answers[5]!.body.error.code).toBe('too_many_attempts');
+    expect(Number(answers[5]!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
+
   it('is told the password rules when the password breaks one', async () => {
     const answer = await call('POST', '/auth/register', { body: { email: newEmail(), password: 'short' } });
     expect(answer.status).toBe(400);
