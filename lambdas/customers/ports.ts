@@ -92,9 +92,10 @@ export interface SessionStore {
   revokeAll(userId: string, reason: string, at: string): Promise<number>;
 }
 
-export interface LoginFailureCounters {
+/** Counts that fade an hour (or a given window) after their last event: failed logins, emails asked for. */
+export interface AttemptCounters {
   read(keys: readonly string[]): Promise<Map<string, FailureCount>>;
   /** Adds a failure at `now` (epoch ms); the count is kept `windowSeconds` after it. */
-  recordFailure(key: string, now: number, windowSeconds: number): Promise<void>;
+  record(key: string, now: number, windowSeconds: number): Promise<void>;
   clear(key: string): Promise<void>;
 }

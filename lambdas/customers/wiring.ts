@@ -1,7 +1,7 @@
 // The customers area's adapters and services, each built on first use (see shared/platform.ts).
 import { keyManagement, apiKeyStore } from '../access/wiring.js';
 import { DynamoAccountStore } from '../adapters/dynamodb/customer-accounts.js';
-import { DynamoLoginFailureCounters } from '../adapters/dynamodb/login-failures.js';
+import { DynamoAttemptCounters } from '../adapters/dynamodb/attempt-counters.js';
 import { DynamoSessionStore } from '../adapters/dynamodb/session-store.js';
 import { lazy } from '../shared/platform.js';
 import { config, requireOnLambda, systemClock } from '../shared/platform/config.js';
@@ -16,7 +16,7 @@ import { Sessions } from './application/sessions.js';
 
 export const accountStore = /* @__PURE__ */ lazy(() => new DynamoAccountStore(documentClient(), tableName()));
 export const sessionStore = /* @__PURE__ */ lazy(() => new DynamoSessionStore(documentClient(), tableName()));
-const loginFailures = /* @__PURE__ */ lazy(() => new DynamoLoginFailureCounters(documentClient(), tableName()));
+const attemptCounters = /* @__PURE__ */ lazy(() => new DynamoAttemptCounters(documentClient(), tableName()));
 
 export const accessTokens = /* @__PURE__ */ lazy(() => {
   requireOnLambda('JWT_SIGNING_SECRET_ID');
@@ -24,7 +24,7 @@ export const accessTokens = /* @__PURE__ */ lazy(() => {
 });
 
 export const sessions = /* @__PURE__ */ lazy(
-  () => new Sessions({ accounts: accountStore(), sessions: sessionStore(), failures: loginFailures(), tokens: accessTokens(), clock: systemClock }),
+  () => new Sessions({ accounts: accountStore(), sessions: sessionStore(), failures: attemptCounters(), tokens: accessTokens(), clock: systemClock }),
 );
 
 export const accounts = /* @__PURE__ */ lazy(
@@ -32,7 +32,7 @@ export const accounts = /* @__PURE__ */ lazy(
     new Accounts({
       accounts: accountStore(),
       sessions: sessionStore(),
-      failures: loginFailures(),
+      failures: attemptCounters(),
       email: emailSender(),
       clock: systemClock,
       currency: config().CURRENCY,

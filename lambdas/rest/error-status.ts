@@ -47,6 +47,7 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   invalid_credentials: 401,
   account_blocked: 403,
   unknown_user: 404,
+  too_many_requests: 429,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -21,7 +21,8 @@ export type DomainErrorCode =
   | 'invalid_or_expired_token'
   | 'invalid_credentials'
   | 'account_blocked'
-  | 'unknown_user';
+  | 'unknown_user'
+  | 'too_many_requests';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

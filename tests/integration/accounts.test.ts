@@ -2,7 +2,7 @@
 // are guessed.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamodb/customer-accounts.js';
-import { DynamoLoginFailureCounters } from '../../lambdas/adapters/dynamodb/login-failures.js';
+import { DynamoAttemptCounters } from '../../lambdas/adapters/dynamodb/attempt-counters.js';
 import { DynamoSessionStore } from '../../lambdas/adapters/dynamodb/session-store.js';
 import { AccessTokens } from '../../lambdas/customers/application/access-tokens.js';
 import { Accounts } from '../../lambdas/customers/application/accounts.js';
@@ -31,7 +31,7 @@ beforeAll(async () => {
   table = await createTestTable();
   store = new DynamoAccountStore(table.db, table.tableName);
   sessionStore = new DynamoSessionStore(table.db, table.tableName);
-  const failures = new DynamoLoginFailureCounters(table.db, table.tableName);
+  const failures = new DynamoAttemptCounters(table.db, table.tableName);
   const tokens = new AccessTokens({ secrets, secretId: 'jwt', clock });
   keyManagement = createApiKeyManagement({ db: table.db, tableName: table.tableName, secrets, pepperSecretId: 'pepper', clock });
   accounts = new Accounts({
@@ -56,7 +56,7 @@ const newEmail = () => `user${counter++}@example.com`;
 const tokenFor = (email: string) => /^Token: (\S+)$/m.exec(sent.filter((m) => m.to === email).at(-1)!.text)![1]!;
 
 async function registered(email = newEmail()): Promise<{ email: string; userId: string }> {
-  await accounts.register({ email, password: PASSWORD, apiBase: 'http://api' });
+  await accounts.register({ email, password: PASSWORD, apiBase: 'http://api', sourceIp: '192.0.2.50' });
   return { email, userId: (await store.findUserIdByEmail(email))! };
 }
 
@@ -72,8 +72,8 @@ describe('registration', () => {
   it('gives one email one account however many registrations race for it', async () => {
     const email = newEmail();
     await Promise.all(
-      Array.from({ length: 8 }, (_, i) =>
-        accounts.register({ email: i % 2 ? email : email.toUpperCase(), password: `${PASSWORD}${i}`, apiBase: 'http://api' }),
+      Array.from({ length: 5 }, (_, i) =>
+        accounts.register({ email: i % 2 ? email : email.toUpperCase(), password: `${PASSWORD}${i}`, apiBase: 'http://api', sourceIp: '192.0.2.50' }),
       ),
     );
     const users = (await table.allItems()).filter((item) => item.entity === 'user' && item.email === email);
@@ -82,7 +82,7 @@ describe('registration', () => {
     expect(wallets).toHaveLength(1);
     const mails = sent.filter((m) => m.to === email);
     expect(mails.filter((m) => m.subject.startsWith('Confirm'))).toHaveLength(1);
-    expect(mails.filter((m) => m.subject.includes('already'))).toHaveLength(7);
+    expect(mails.filter((m) => m.subject.includes('already'))).toHaveLength(4);
   });
 
   it('writes a customer with an empty wallet, unverified, and never the password', async () => {
@@ -92,6 +92,27 @@ describe('registration', () => {
     expect(account!.passwordHash).toMatch(/^scrypt\$/);
     expect(JSON.stringify(await table.allItems())).not.toContain(PASSWORD);
     expect((await table.wallets.getWallet(account!.walletId))?.balance).toBe(0);
+  });
+});
+
+describe('account emails', () => {
+  const ask = (email: string, i: number) =>
+    accounts.forgotPassword({ email, apiBase: 'http://api', sourceIp: `198.18.0.${i}` }).then(
+      () => 'sent',
+      (error: { code?: string }) => error.code,
+    );
+
+  it('are limited to five an hour per address (the registration counts), whether or not it has an account', async () => {
+    const { email } = await registered();
+    const known = [];
+    for (let i = 0; i < 5; i++) known.push(await ask(email, i));
+    expect(known).toEqual(['sent', 'sent', 'sent', 'sent', 'too_many_requests']);
+    const unknown = newEmail();
+    const asked = [];
+    for (let i = 0; i < 6; i++) asked.push(await ask(unknown, i));
+    expect(asked).toEqual(['sent', 'sent', 'sent', 'sent', 'sent', 'too_many_requests']);
+    now += 3_600_000;
+    expect(await ask(email, 9)).toBe('sent');
   });
 });
 
@@ -113,7 +134,7 @@ describe('one-time tokens', () => {
 
   it('are spent once even when two requests race with the same one', async () => {
     const { email } = await registered();
-    await accounts.forgotPassword({ email, apiBase: 'http://api' });
+    await accounts.forgotPassword({ email, apiBase: 'http://api', sourceIp: '192.0.2.50' });
     const token = tokenFor(email);
     const results = await Promise.allSettled([
       accounts.resetPassword({ token, password: 'first new password 1' }),
@@ -181,7 +202,7 @@ describe('sessions', () => {
     const { email } = await registered();
     const phone = await loggedIn(email);
     const laptop = await loggedIn(email);
-    await accounts.forgotPassword({ email, apiBase: 'http://api' });
+    await accounts.forgotPassword({ email, apiBase: 'http://api', sourceIp: '192.0.2.50' });
     await accounts.resetPassword({ token: tokenFor(email), password: 'a brand new one 9' });
     expect(await refreshed(phone.refreshToken)).toEqual({ ok: false, refusal: 'session_ended' });
     expect(await refreshed(laptop.refreshToken)).toEqual({ ok: false, refusal: 'session_ended' });

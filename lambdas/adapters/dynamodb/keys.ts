@@ -35,10 +35,10 @@ export const keys = {
   sourceBlock: (source: string) => ({ pk: `BLOCK#SOURCE#${source}`, sk: 'BLOCK' }),
   audit: (day: string, timeAndNonce: string) => ({ pk: `AUDIT#${day}`, sk: timeAndNonce }),
   // Accounts and sessions (issue 9): the claim that makes an email unique, one-time tokens by hash, sessions under
-  // their user (so all of them are one Query), login failure counters.
+  // their user (so all of them are one Query), counters of failed logins and of emails asked for.
   emailClaim: (normalisedEmail: string) => ({ pk: `EMAIL#${normalisedEmail}`, sk: 'EMAIL' }),
   oneTimeToken: (tokenHash: string) => ({ pk: `AUTHTOKEN#${tokenHash}`, sk: 'AUTHTOKEN' }),
   session: (userId: string, sessionId: string) => ({ pk: `USER#${userId}`, sk: `SESSION#${sessionId}` }),
   sessionPrefix: 'SESSION#',
-  loginFailures: (counterKey: string) => ({ pk: `LOGINFAIL#${counterKey}`, sk: 'LOGINFAIL' }),
+  attempts: (counterKey: string) => ({ pk: `ATTEMPTS#${counterKey}`, sk: 'ATTEMPTS' }),
 };

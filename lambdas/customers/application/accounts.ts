@@ -2,19 +2,20 @@
 // Registration and reset requests answer alike whether or not the email has an account: the difference is in the
 // email that is sent, which only the address's owner reads.
 import { randomUUID } from 'node:crypto';
+import { abuseSourceOf } from '../../access/domain/caller-address.js';
 import { DomainError } from '../../shared/errors.js';
 import type { Clock, EmailSender } from '../../shared/ports.js';
 import { alreadyRegisteredEmail, passwordResetEmail, verificationEmail } from '../domain/account-emails.js';
 import { isEmailAddress, normaliseEmail } from '../domain/email-address.js';
 import { hashPassword, passwordProblem } from '../domain/password.js';
 import { hashToken, newSecretToken, newUserId } from '../domain/tokens.js';
-import type { AccountStore, LoginFailureCounters, SessionStore } from '../ports.js';
+import type { AccountStore, AttemptCounters, SessionStore } from '../ports.js';
 import { accountCounterKey } from './sessions.js';
 
 export interface AccountsDeps {
   accounts: AccountStore;
   sessions: SessionStore;
-  failures: LoginFailureCounters;
+  failures: AttemptCounters;
   email: EmailSender;
   clock: Clock;
   currency: string;
@@ -22,15 +23,19 @@ export interface AccountsDeps {
 
 export const VERIFY_TOKEN_HOURS = 48;
 export const RESET_TOKEN_MINUTES = 60;
+export const EMAILS_PER_ADDRESS = 5;
+export const EMAILS_PER_SOURCE = 100;
+const EMAIL_WINDOW_SECONDS = 3600;
 
 export class Accounts {
   constructor(private readonly deps: AccountsDeps) {}
 
-  async register(input: { email: string; password: string; name?: string; apiBase: string }): Promise<void> {
+  async register(input: { email: string; password: string; name?: string; apiBase: string; sourceIp: string }): Promise<void> {
     const email = normaliseEmail(input.email);
     if (!isEmailAddress(email)) throw new DomainError('invalid_request', 'This is not an email address', 'email');
     const problem = passwordProblem(input.password, email);
     if (problem) throw new DomainError('invalid_password', problem, 'password');
+    await this.countEmail(email, input.sourceIp);
     const name = input.name?.trim();
     const now = this.deps.clock.now();
     const id = newUserId();
@@ -49,23 +54,14 @@ export class Accounts {
     await this.deps.email.send(verificationEmail(email, token, input.apiBase, VERIFY_TOKEN_HOURS));
   }
 
-  /** Sends a new verification email to a user who has not verified yet. */
-  async resendVerification(userId: string, apiBase: string): Promise<void> {
-    const account = await this.deps.accounts.get(userId);
-    if (!account || account.emailVerified) return;
-    const token = newSecretToken();
-    const now = this.deps.clock.now();
-    await this.deps.accounts.issueToken('verify-email', hashToken(token), userId, new Date(now.getTime() + VERIFY_TOKEN_HOURS * 3_600_000));
-    await this.deps.email.send(verificationEmail(account.email, token, apiBase, VERIFY_TOKEN_HOURS));
-  }
-
   async verifyEmail(token: string): Promise<void> {
     const userId = await this.deps.accounts.redeemToken('verify-email', hashToken(token), { kind: 'verify-email' }, this.deps.clock.now());
     if (!userId) throw new DomainError('invalid_or_expired_token', 'This token is not valid: it was used already, has expired, or was never issued', 'token');
   }
 
-  async forgotPassword(input: { email: string; apiBase: string }): Promise<void> {
+  async forgotPassword(input: { email: string; apiBase: string; sourceIp: string }): Promise<void> {
     const email = normaliseEmail(input.email);
+    await this.countEmail(email, input.sourceIp);
     const userId = isEmailAddress(email) ? await this.deps.accounts.findUserIdByEmail(email) : undefined;
     const account = userId ? await this.deps.accounts.get(userId) : undefined;
     if (!account?.passwordHash) return;
@@ -90,5 +86,24 @@ export class Accounts {
     if (!(await this.deps.accounts.redeemToken('reset-password', tokenHash, { kind: 'set-password', passwordHash }, now))) throw invalid();
     await this.deps.sessions.revokeAll(account.id, 'password_reset', now.toISOString());
     await this.deps.failures.clear(accountCounterKey(account.email));
+  }
+
+  /**
+   * Registration and reset requests send email: a few an hour per address, and a generous number per source, so
+   * nobody can flood an inbox (or our sending reputation) through us. Counted alike whether or not the address has
+   * an account.
+   */
+  private async countEmail(email: string, sourceIp: string): Promise<void> {
+    const now = this.deps.clock.now().getTime();
+    const [toKey, fromKey] = [`mail#to#${hashToken(email)}`, `mail#source#${abuseSourceOf(sourceIp)}`];
+    const counts = await this.deps.failures.read([toKey, fromKey]);
+    const recent = (key: string) => {
+      const count = counts.get(key);
+      return count && now - count.lastFailureAt < EMAIL_WINDOW_SECONDS * 1000 ? count.count : 0;
+    };
+    if (recent(toKey) >= EMAILS_PER_ADDRESS || recent(fromKey) >= EMAILS_PER_SOURCE) {
+      throw new DomainError('too_many_requests', 'Too many emails were asked for; try again in an hour');
+    }
+    await Promise.all([toKey, fromKey].map((key) => this.deps.failures.record(key, now, EMAIL_WINDOW_SECONDS)));
   }
 }

@@ -6,7 +6,7 @@ import { normaliseEmail } from '../domain/email-address.js';
 import { ACCOUNT_POLICY, retryAt, SOURCE_POLICY } from '../domain/login-throttle.js';
 import { dummyPasswordHash, verifyPassword } from '../domain/password.js';
 import { formatRefreshToken, hashToken, newSecretToken, newSessionId, parseRefreshToken } from '../domain/tokens.js';
-import type { Account, AccountStore, LoginFailureCounters, SessionStore } from '../ports.js';
+import type { Account, AccountStore, AttemptCounters, SessionStore } from '../ports.js';
 import type { AccessTokens } from './access-tokens.js';
 
 export interface TokenPair {
@@ -26,7 +26,7 @@ export type RefreshResult = { ok: true; tokens: TokenPair } | { ok: false; refus
 export interface SessionsDeps {
   accounts: AccountStore;
   sessions: SessionStore;
-  failures: LoginFailureCounters;
+  failures: AttemptCounters;
   tokens: AccessTokens;
   clock: Clock;
   /** How long a session lasts without logging in again (30 days). */
@@ -57,8 +57,8 @@ export class Sessions {
     const matches = await verifyPassword(input.password, account?.passwordHash ?? (await dummyPasswordHash()));
     if (!account?.passwordHash || !matches) {
       await Promise.all([
-        this.deps.failures.recordFailure(accountKey, now, ACCOUNT_POLICY.windowSeconds),
-        this.deps.failures.recordFailure(sourceKey, now, SOURCE_POLICY.windowSeconds),
+        this.deps.failures.record(accountKey, now, ACCOUNT_POLICY.windowSeconds),
+        this.deps.failures.record(sourceKey, now, SOURCE_POLICY.windowSeconds),
       ]);
       return { ok: false, refusal: 'invalid_credentials' };
     }

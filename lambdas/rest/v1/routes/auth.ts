@@ -6,8 +6,8 @@ import { noContent, ok, RestError, type RouteImpl, route } from '../http.js';
 const accepted = (message: string) => ({ status: 202, body: { status: 'accepted', message } });
 
 export const authRoutes: readonly RouteImpl[] = [
-  route(auth.register, async ({ body, apiBase }) => {
-    await accounts().register({ ...body, apiBase });
+  route(auth.register, async ({ body, apiBase, sourceIp }) => {
+    await accounts().register({ ...body, apiBase, sourceIp });
     return accepted(`We sent an email to ${body.email.trim().toLowerCase()}: follow it to confirm the address. You can sign in meanwhile.`);
   }),
 
@@ -48,8 +48,8 @@ export const authRoutes: readonly RouteImpl[] = [
     return noContent();
   }),
 
-  route(auth.forgotPassword, async ({ body, apiBase }) => {
-    await accounts().forgotPassword({ email: body.email, apiBase });
+  route(auth.forgotPassword, async ({ body, apiBase, sourceIp }) => {
+    await accounts().forgotPassword({ email: body.email, apiBase, sourceIp });
     return accepted('If this email has an account, a reset email is on its way.');
   }),
 

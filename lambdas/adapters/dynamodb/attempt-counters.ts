@@ -1,11 +1,12 @@
-// Failed-login counters (one UpdateItem ADD per failure), read before each login. Each item carries `expiresAt` so
-// DynamoDB's TTL clears it; readers compare lastFailureAt themselves, since TTL deletion lags.
+// Counters of attempts that fade a while after the last one (failed logins, emails asked for): one UpdateItem ADD
+// each, read before the next attempt. Each item carries `expiresAt` so DynamoDB's TTL clears it; readers compare
+// lastFailureAt themselves, since TTL deletion lags.
 import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { LoginFailureCounters } from '../../customers/ports.js';
+import type { AttemptCounters } from '../../customers/ports.js';
 import type { FailureCount } from '../../customers/domain/login-throttle.js';
 import { keys } from './keys.js';
 
-export class DynamoLoginFailureCounters implements LoginFailureCounters {
+export class DynamoAttemptCounters implements AttemptCounters {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -15,7 +16,7 @@ export class DynamoLoginFailureCounters implements LoginFailureCounters {
     const found = new Map<string, FailureCount>();
     if (counterKeys.length === 0) return found;
     const { Responses } = await this.db.send(
-      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: counterKeys.map((key) => keys.loginFailures(key)), ConsistentRead: true } } }),
+      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: counterKeys.map((key) => keys.attempts(key)), ConsistentRead: true } } }),
     );
     for (const item of Responses?.[this.tableName] ?? []) {
       found.set(String(item.counterKey), { count: Number(item.count), lastFailureAt: Number(item.lastFailureAt) });
@@ -23,15 +24,15 @@ export class DynamoLoginFailureCounters implements LoginFailureCounters {
     return found;
   }
 
-  async recordFailure(counterKey: string, now: number, windowSeconds: number): Promise<void> {
+  async record(counterKey: string, now: number, windowSeconds: number): Promise<void> {
     // A count whose window has passed starts again at one.
     const fresh = now - windowSeconds * 1000;
-    const values = { ':one': 1, ':now': now, ':expires': Math.ceil(now / 1000) + windowSeconds, ':entity': 'login-failures', ':key': counterKey };
+    const values = { ':one': 1, ':now': now, ':expires': Math.ceil(now / 1000) + windowSeconds, ':entity': 'attempt-counter', ':key': counterKey };
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.loginFailures(counterKey),
+          Key: keys.attempts(counterKey),
           UpdateExpression: 'ADD #count :one SET lastFailureAt = :now, expiresAt = :expires, entity = :entity, counterKey = :key',
           ConditionExpression: 'attribute_not_exists(pk) OR lastFailureAt > :fresh',
           ExpressionAttributeNames: { '#count': 'count' },
@@ -43,7 +44,7 @@ export class DynamoLoginFailureCounters implements LoginFailureCounters {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.loginFailures(counterKey),
+          Key: keys.attempts(counterKey),
           UpdateExpression: 'SET #count = :one, lastFailureAt = :now, expiresAt = :expires, entity = :entity, counterKey = :key',
           ExpressionAttributeNames: { '#count': 'count' },
           ExpressionAttributeValues: values,
@@ -53,6 +54,6 @@ export class DynamoLoginFailureCounters implements LoginFailureCounters {
   }
 
   async clear(counterKey: string): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.loginFailures(counterKey) }));
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.attempts(counterKey) }));
   }
 }
