@@ -51,10 +51,12 @@ export class Sessions {
     const waitUntil = Math.max(retryAt(ACCOUNT_POLICY, counts.get(accountKey), now), retryAt(SOURCE_POLICY, counts.get(sourceKey), now));
     if (waitUntil > now) return { ok: false, refusal: 'too_many_attempts', retryAfterSeconds: Math.ceil((waitUntil - now) / 1000) };
 
+    // Made before anything is looked up, so the container's first login pays for it whoever logs in.
+    const dummyHash = await dummyPasswordHash();
     const userId = await this.deps.accounts.findUserIdByEmail(normaliseEmail(input.email));
     // The same reads for an unknown email: the profile of nobody.
     const account = await this.deps.accounts.get(userId ?? 'usr_unknown');
-    const matches = await verifyPassword(input.password, account?.passwordHash ?? (await dummyPasswordHash()));
+    const matches = await verifyPassword(input.password, account?.passwordHash ?? dummyHash);
     if (!account?.passwordHash || !matches) {
       await Promise.all([
         this.deps.failures.record(accountKey, now, ACCOUNT_POLICY.windowSeconds),
