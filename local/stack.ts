@@ -102,6 +102,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
     if (dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
 
+    // Known before any handler reads its configuration: links in emails and checkout pages point at this gateway.
+    const port = options.port === 0 ? await freePort() : (options.port ?? 3000);
     const dynamo = await startDynamoLocal({ port: await freePort(), ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
     cleanups.push(() => dynamo.stop());
     const tableName = LOCAL_TABLE_NAME;
@@ -116,6 +118,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SWEEP_MIN_AGE_SECONDS: '20',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'false',
+      PUBLIC_API_URL: `http://127.0.0.1:${port}`,
     });
 
     const provider = await startDemoProvider({
@@ -199,7 +202,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     const gateway = await startGateway({
-      port: options.port ?? 3000,
+      port,
       root: REPO_ROOT,
       localRoutes: { 'GET /_local/outbox': (query) => ({ status: 200, body: outbox.list(query.get('to') ?? undefined) }) },
     });

@@ -49,6 +49,7 @@ describe('a new customer', () => {
 
     const [mail] = await outbox(email);
     expect(mail?.token).toMatch(/^[\w-]{43}$/);
+    expect(mail!.text).toContain(`${stack.v1Url}/auth/verify-email`);
     expect(mail!.text).toContain(`Token: ${mail!.token}`);
     expect((await call('POST', '/auth/verify-email', { body: { token: mail!.token } })).body).toEqual({ emailVerified: true });
 

@@ -6,8 +6,8 @@ import { formatRefreshToken, hashToken, newSecretToken, parseRefreshToken } from
 import { normaliseEmail, isEmailAddress } from '../../../lambdas/customers/domain/email-address.js';
 import { InMemorySecretStore } from '../../../local/secret-store.js';
 
-const SEED_A = 'a'.repeat(20) + 'first-seed-text-0123456789';
-const SEED_B = 'b'.repeat(20) + 'second-seed-text-0123456789';
+const SEED_A = 'first-seed-text-0123456789-aaaaaaaaaaaaaaaaaaaa';
+const SEED_B = 'second-seed-text-0123456789-bbbbbbbbbbbbbbbbbbbb';
 
 describe('signing keys from seeds', () => {
   it('derives the same Ed25519 key from the same seed and key id, and another for another id', () => {
