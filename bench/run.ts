@@ -18,6 +18,8 @@ import { InMemoryGatewayKeys } from '../local/gateway-keys.js';
 import { LOCAL_PEPPER, startLocalStack } from '../local/stack.js';
 import { startStackProcess, treeResidentBytes } from '../local/stack-process.js';
 import { benchBundles } from './bundles.js';
+import { accessTokens } from '../lambdas/customers/wiring.js';
+import { dummyPasswordHash, verifyPassword } from '../lambdas/customers/domain/password.js';
 
 const results: string[] = [];
 /** Benchmark keys may send as much as the machine can; the default 120 requests a minute would be the bottleneck. */
@@ -455,10 +457,57 @@ async function ordersListFigures(stack: Awaited<ReturnType<typeof startLocalStac
   );
 }
 
-// BENCH_PHASES=bundles, =latency or =cost runs one phase only; =status only the status figures of the latency phase.
-const phases = (process.env.BENCH_PHASES ?? 'bundles,latency,cost').split(',');
+/** Accounts: the authorizer's warm access-token check, and a login over HTTP (its cost is the password hash's). */
+async function authPhase(): Promise<void> {
+  const stack = await startLocalStack({ port: 0 });
+  try {
+    print('\nAccounts and sessions');
+    const tokens = accessTokens();
+    const { accessToken } = await tokens.issue({ userId: 'usr_bench', sessionId: 'ses_bench', walletId: 'w', role: 'customer', emailVerified: true });
+    const verifies: number[] = [];
+    for (let i = 0; i < 12_000; i++) {
+      const started = performance.now();
+      await tokens.verify(accessToken);
+      if (i >= 2_000) verifies.push(performance.now() - started);
+    }
+    verifies.sort((a, b) => a - b);
+    const p50 = percentile(verifies, 50);
+    print(
+      `  access token verification (Ed25519, warm): p50 ${p50.toFixed(3)} ms, p99 ${percentile(verifies, 99).toFixed(3)} ms over 10,000  [target <= 0.2 ms p50: ${verdict(p50 <= 0.2)}]`,
+    );
+    const logins: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const started = performance.now();
+      const response = await fetch(`${stack.v1Url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: stack.customer.email, password: stack.customer.password }),
+      });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`login answered ${response.status}`);
+      if (i >= 5) logins.push(performance.now() - started);
+    }
+    logins.sort((a, b) => a - b);
+    const hashes: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const started = performance.now();
+      await verifyPassword('not the password', await dummyPasswordHash());
+      hashes.push(performance.now() - started);
+    }
+    hashes.sort((a, b) => a - b);
+    print(
+      `  login over HTTP: p50 ${percentile(logins, 50).toFixed(1)} ms, of which the scrypt check (N=2^15, r=8, p=1, 32 MiB) p50 ${percentile(hashes, 50).toFixed(1)} ms`,
+    );
+  } finally {
+    await stack.stop();
+  }
+}
+
+// BENCH_PHASES=bundles, =latency, =cost or =auth runs one phase only; =status only the status figures of the latency phase.
+const phases = (process.env.BENCH_PHASES ?? 'bundles,latency,cost,auth').split(',');
 if (phases.includes('bundles')) await benchBundles(print);
 if (phases.includes('latency') || phases.includes('status')) await latencyPhase();
 if (phases.includes('cost')) await costPhase();
+if (phases.includes('auth')) await authPhase();
 console.log('\nDone.');
 process.exit(0);

@@ -32,7 +32,12 @@ export interface GatewayOptions {
   /** For tests: other routes, and handlers that are not loaded from FUNCTIONS. */
   routes?: readonly RouteSpec[];
   load?: (name: FunctionName) => Promise<LambdaFunction>;
+  /** Routes of the local stack only (not in ROUTES, not on AWS), answered by the gateway itself: `GET /_local/outbox`. */
+  localRoutes?: Record<string, LocalRoute>;
 }
+
+/** Answers a local-only route from its query: a JSON body. */
+export type LocalRoute = (query: URLSearchParams) => { status: number; body: unknown };
 
 function servedMethods(routes: readonly RouteSpec[]): ServedMethod[] {
   return apiMethods(routes).map((spec) => {
@@ -52,7 +57,7 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
   const served = servedMethods(options.routes ?? ROUTES);
   const load = options.load ?? ((name: FunctionName) => loadFunction(name, options.root));
   const server: Server = createServer((req, res) => {
-    handle(req, res, served, load).catch((error: unknown) => {
+    handle(req, res, served, load, options.localRoutes ?? {}).catch((error: unknown) => {
       log('ERROR', 'local gateway failed', { error: errorFields(error) });
       if (!res.headersSent) sendError(res, 502, INTERNAL);
       else res.destroy();
@@ -84,11 +89,28 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
   };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, served: ServedMethod[], load: (name: FunctionName) => Promise<LambdaFunction>): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  served: ServedMethod[],
+  load: (name: FunctionName) => Promise<LambdaFunction>,
+  localRoutes: Record<string, LocalRoute>,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const target = parseTarget(req.url ?? '');
   if (target === 'bad') return sendError(res, 400, 'Bad request');
   if (target === 'none') return sendError(res, 404, NOT_FOUND);
+  const local = localRoutes[`${method} ${target.path}`];
+  if (local) {
+    const { status, body } = local(target.query);
+    const text = JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+      'cache-control': 'no-store',
+    });
+    return void res.end(text);
+  }
   const matches = served.map((spec) => ({ spec, params: match(spec, target.segments) })).filter((m) => m.params !== undefined);
   if (matches.length === 0) return sendError(res, 404, NOT_FOUND);
   // API Gateway prefers a literal segment to a `{name}` one.

@@ -1,11 +1,14 @@
 // Demo data for the local stack, written through the same stores and operations as production code:
-// the demo provider and its services, and a funded demo reseller with an API key.
+// the demo provider and its services, a funded demo reseller with an API key, and a verified demo customer.
 import { onboardReseller } from '../lambdas/access/application/onboard-reseller.js';
 import type { ApiKeyLimits } from '../lambdas/access/domain/api-keys.js';
 import { DEFAULT_TIER } from '../lambdas/access/domain/tiers.js';
 import type { Service } from '../lambdas/catalog/domain/catalog.js';
 import { parseMoney } from '../lambdas/shared/money.js';
 import type { LocalServices } from './services.js';
+import type { AccountStore } from '../lambdas/customers/ports.js';
+import { hashPassword, verifyPassword } from '../lambdas/customers/domain/password.js';
+import { hashToken, newSecretToken } from '../lambdas/customers/domain/tokens.js';
 
 export const DEMO_PROVIDER_ID = 'demo';
 export const DEMO_PROVIDER_SECRET_ID = 'codex/providers/demo';
@@ -115,4 +118,31 @@ export async function seedReseller(
     at: deps.clock.now().toISOString(),
   });
   return { id: reseller.id, email: reseller.email, walletId: reseller.walletId, apiKey: key };
+}
+
+export const DEMO_CUSTOMER = { id: 'demo-customer', email: 'customer@codex.local', password: 'codex-demo-2026', walletId: 'wallet-demo-customer' };
+
+/**
+ * A verified customer with an empty wallet, there after every start with the demo password (set again if it was
+ * changed), through the same store and one-time token path as a real registration and verification.
+ */
+export async function seedCustomer(accounts: AccountStore, currency: string, now: Date): Promise<{ id: string; email: string; password: string }> {
+  const { id, email, password, walletId } = DEMO_CUSTOMER;
+  const existing = await accounts.get(id);
+  if (!existing) {
+    await accounts.create({ id, email, walletId, currency, name: 'Demo Customer', passwordHash: await hashPassword(password), createdAt: now.toISOString() });
+  }
+  const passwordOk = existing?.passwordHash !== undefined && (await verifyPassword(password, existing.passwordHash));
+  if (!existing?.emailVerified || !passwordOk) {
+    const inAnHour = new Date(now.getTime() + 3_600_000);
+    const verify = newSecretToken();
+    await accounts.issueToken('verify-email', hashToken(verify), id, inAnHour);
+    await accounts.redeemToken('verify-email', hashToken(verify), { kind: 'verify-email' }, now);
+    if (existing && !passwordOk) {
+      const reset = newSecretToken();
+      await accounts.issueToken('reset-password', hashToken(reset), id, inAnHour);
+      await accounts.redeemToken('reset-password', hashToken(reset), { kind: 'set-password', passwordHash: await hashPassword(password) }, now);
+    }
+  }
+  return { id, email, password };
 }

@@ -1,5 +1,6 @@
 // The whole system on one machine: DynamoDB Local, the demo provider, the order workflow runner, the stream
 // poller, the schedules and the HTTP gateway, all running the same handler code as AWS.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -19,7 +20,9 @@ import { LocalEventBus } from './event-bus.js';
 import { InMemoryGatewayKeys } from './gateway-keys.js';
 import { lambdaContext, loadFunction } from './functions.js';
 import { startGateway } from './gateway.js';
-import { DEMO_PROVIDER_SECRET_ID, DEMO_RESELLER, type Reseller, seedCatalog, seedReseller } from './seed.js';
+import { DEMO_PROVIDER_SECRET_ID, DEMO_RESELLER, type Reseller, seedCatalog, seedCustomer, seedReseller } from './seed.js';
+import { LocalOutbox } from './outbox.js';
+import { accountStore } from '../lambdas/customers/wiring.js';
 import { startStreamPoller } from './stream-poller.js';
 import { LocalOrderWorkflow } from './workflow-runner.js';
 
@@ -42,7 +45,7 @@ export interface LocalStackOptions {
   demoKeyRequestsPerMinute?: number;
   providerTimeoutMs?: number;
   flakyHangMs?: number;
-  /** Where to write the demo credentials (apiBase, v2Url, reseller). */
+  /** Where to write the demo credentials (apiBase, v1Url, v2Url, outboxUrl, reseller, customer). */
   demoFile?: string;
   logLevel?: string;
   /** Counts DynamoDB capacity per function and keeps the poller's reports, for the benchmark. */
@@ -53,8 +56,14 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   apiBase: string;
+  v1Url: string;
   v2Url: string;
+  /** GET it with ?to=<email>: the account emails sent, newest first. */
+  outboxUrl: string;
+  outbox: LocalOutbox;
   reseller: Reseller;
+  /** A verified customer with an empty wallet. */
+  customer: { id: string; email: string; password: string };
   provider: DemoProvider;
   workflow: LocalOrderWorkflow;
   events: LocalEventBus;
@@ -68,6 +77,8 @@ export interface LocalStack {
 export const LOCAL_PEPPER = 'codex-local-api-key-pepper';
 export const LOCAL_SHARED_GATEWAY_KEY = 'codex-local-shared-gateway-key';
 export const LOCAL_TABLE_NAME = 'codex';
+/** The config default of JWT_SIGNING_SECRET_ID. */
+export const LOCAL_JWT_SECRET_ID = 'codex/jwt-signing-keys';
 const DEMO_PROVIDER_KEY = 'demo-provider-key';
 export const LOCAL_DEMO_GATEWAY_SECRET_ID = 'codex/payments/demo';
 export const LOCAL_DEMO_GATEWAY_SECRET = 'codex-local-demo-gateway-secret';
@@ -133,13 +144,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanups.push(() => workflow.stop());
     const events = new LocalEventBus(dataDir ? join(dataDir, 'events.jsonl') : undefined);
+    const outbox = new LocalOutbox(dataDir ? join(dataDir, 'outbox') : undefined);
     usePlatform({
+      email: outbox,
       secrets: new InMemorySecretStore({
         'codex/api-key-pepper': LOCAL_PEPPER,
         [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY,
         [LOCAL_DEMO_GATEWAY_SECRET_ID]: LOCAL_DEMO_GATEWAY_SECRET,
         // The authorizer's answer for requests without a gateway key of their own.
         [gatewayNames('local').sharedKeySecret]: LOCAL_SHARED_GATEWAY_KEY,
+        [LOCAL_JWT_SECRET_ID]: localSigningSecret(dataDir),
       }),
       gatewayKeys: new InMemoryGatewayKeys(),
       workflow,
@@ -160,6 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       options.demoKeyRequestsPerMinute ? { requestsPerMinute: options.demoKeyRequestsPerMinute } : undefined,
     );
     if (keyFile) writeFileSync(keyFile, reseller.apiKey, { mode: 0o600 });
+    const customer = await seedCustomer(accountStore(), deps.config.CURRENCY, deps.clock.now());
 
     const startWorkflow = await loadFunction('startOrderWorkflow', REPO_ROOT);
     const poller = startStreamPoller({
@@ -194,13 +209,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanups.push(() => clearInterval(timer));
     }
 
-    const gateway = await startGateway({ port: gatewayPort, root: REPO_ROOT });
+    const gateway = await startGateway({
+      port: gatewayPort,
+      root: REPO_ROOT,
+      localRoutes: { 'GET /_local/outbox': (query) => ({ status: 200, body: outbox.list(query.get('to') ?? undefined) }) },
+    });
     cleanups.push(() => gateway.close());
 
     const stack: LocalStack = {
       apiBase: gateway.url,
+      v1Url: `${gateway.url}/api/v1`,
       v2Url: `${gateway.url}/api/v2`,
+      outboxUrl: `${gateway.url}/_local/outbox`,
+      outbox,
       reseller,
+      customer,
       provider,
       workflow,
       events,
@@ -217,11 +240,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         `${JSON.stringify(
           {
             apiBase: stack.apiBase,
+            v1Url: stack.v1Url,
             v2Url: stack.v2Url,
+            outboxUrl: stack.outboxUrl,
             health: `${stack.apiBase}/health`,
             providerUrl: provider.url,
             dynamoEndpoint: dynamo.endpoint,
             reseller: { email: reseller.email, apiKey: reseller.apiKey },
+            customer: { email: customer.email, password: customer.password },
           },
           null,
           2,
@@ -234,4 +260,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await stop();
     throw error;
   }
+}
+
+/**
+ * The access tokens' signing secret: one random seed, made on the first start and kept in the data folder (so
+ * sessions survive a restart), or in memory without one. The same shape as on AWS (see signing-keys.ts).
+ */
+function localSigningSecret(dataDir: string | undefined): string {
+  const file = dataDir ? join(dataDir, 'jwt-signing-keys.json') : undefined;
+  if (file && existsSync(file)) return readFileSync(file, 'utf8');
+  const secret = JSON.stringify({ current: 'local-1', 'local-1': randomBytes(32).toString('base64url') });
+  if (file) writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }

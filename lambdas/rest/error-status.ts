@@ -49,6 +49,13 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   callback_refused: 400,
   payment_not_confirmed: 409,
   payment_gateway_unavailable: 503,
+  // Accounts and sessions (issue 9)
+  invalid_password: 400,
+  invalid_or_expired_token: 400,
+  invalid_credentials: 401,
+  account_blocked: 403,
+  unknown_user: 404,
+  too_many_requests: 429,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

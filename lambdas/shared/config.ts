@@ -27,6 +27,14 @@ export type Config = { -readonly [K in keyof typeof REQUIRED_ON_AWS]: string } &
   CURRENCY: string;
   /** Where clients reach the API (links in emails, checkout URLs); absent on AWS, where requests say it. */
   PUBLIC_API_URL?: string;
+  // Accounts and sessions (issue 9). Empty on AWS unless set: only the functions that need them require them
+  // (requireOnLambda in lambdas/customers/wiring.ts and lambdas/shared/platform/email.ts).
+  /** Secret with the access tokens' Ed25519 key seeds ({"current": "<kid>", "<kid>": "<seed>"}). */
+  JWT_SIGNING_SECRET_ID: string;
+  /** The From address of account emails (an SES verified identity on AWS). */
+  EMAIL_FROM: string;
+  /** SES configuration set for account emails (bounces, complaints); none when absent. */
+  SES_CONFIGURATION_SET?: string;
   // Issue 9, cabinet: limits on every user's orders (/api/v1 and /api/v2 alike); each is off when unset, and then
   // costs nothing. MAX_DAILY_SPEND is a decimal amount in CURRENCY charged per UTC day; MAX_ACTIVE_ORDERS counts
   // orders not yet settled.
@@ -93,6 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     CURRENCY: currency,
     ...(env.PUBLIC_API_URL ? { PUBLIC_API_URL: env.PUBLIC_API_URL } : {}),
     ...paymentsConfig(env, whole, problems),
+    JWT_SIGNING_SECRET_ID: env.JWT_SIGNING_SECRET_ID || (onAws ? '' : 'codex/jwt-signing-keys'),
+    EMAIL_FROM: env.EMAIL_FROM || (onAws ? '' : 'Codex <no-reply@codex.local>'),
+    ...(env.SES_CONFIGURATION_SET ? { SES_CONFIGURATION_SET: env.SES_CONFIGURATION_SET } : {}),
   };
   const dailySpend = env.MAX_DAILY_SPEND?.trim();
   if (dailySpend) {

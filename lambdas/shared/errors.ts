@@ -26,7 +26,15 @@ export type DomainErrorCode =
 
   // Issue 9, cabinet: the order limits (config MAX_DAILY_SPEND, MAX_ACTIVE_ORDERS).
   | 'daily_spend_limit'
-  | 'active_orders_limit';
+  | 'active_orders_limit'
+
+  // Accounts and sessions (issue 9)
+  | 'invalid_password'
+  | 'invalid_or_expired_token'
+  | 'invalid_credentials'
+  | 'account_blocked'
+  | 'unknown_user'
+  | 'too_many_requests';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -13,3 +13,15 @@ export interface SecretStore {
 export interface EventPublisher {
   publish(events: DomainEvent[]): Promise<void>;
 }
+
+export interface EmailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+}
+
+/** Sends account emails (verification, password reset): SES on AWS, an outbox on the local stack. */
+export interface EmailSender {
+  send(message: EmailMessage): Promise<void>;
+}

@@ -47,4 +47,11 @@ export const keys = {
   ownerOrderSort: (createdAt: string, id: number) => `${createdAt}#${String(id).padStart(12, '0')}`,
   activeOrders: (ownerId: string) => ({ pk: `LIMIT#${ownerId}`, sk: 'ACTIVE' }),
   dailySpend: (ownerId: string, day: string) => ({ pk: `LIMIT#${ownerId}`, sk: `SPEND#${day}` }),
+  // Accounts and sessions (issue 9): the claim that makes an email unique, one-time tokens by hash, sessions under
+  // their user (so all of them are one Query), counters of failed logins and of emails asked for.
+  emailClaim: (normalisedEmail: string) => ({ pk: `EMAIL#${normalisedEmail}`, sk: 'EMAIL' }),
+  oneTimeToken: (tokenHash: string) => ({ pk: `AUTHTOKEN#${tokenHash}`, sk: 'AUTHTOKEN' }),
+  session: (userId: string, sessionId: string) => ({ pk: `USER#${userId}`, sk: `SESSION#${sessionId}` }),
+  sessionPrefix: 'SESSION#',
+  attempts: (counterKey: string) => ({ pk: `ATTEMPTS#${counterKey}`, sk: 'ATTEMPTS' }),
 };

@@ -1,0 +1,59 @@
+// Counters of attempts that fade a while after the last one (failed logins, emails asked for): one UpdateItem ADD
+// each, read before the next attempt. Each item carries `expiresAt` so DynamoDB's TTL clears it; readers compare
+// lastFailureAt themselves, since TTL deletion lags.
+import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AttemptCounters } from '../../customers/ports.js';
+import type { FailureCount } from '../../customers/domain/login-throttle.js';
+import { keys } from './keys.js';
+
+export class DynamoAttemptCounters implements AttemptCounters {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async read(counterKeys: readonly string[]): Promise<Map<string, FailureCount>> {
+    const found = new Map<string, FailureCount>();
+    if (counterKeys.length === 0) return found;
+    const { Responses } = await this.db.send(
+      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: counterKeys.map((key) => keys.attempts(key)), ConsistentRead: true } } }),
+    );
+    for (const item of Responses?.[this.tableName] ?? []) {
+      found.set(String(item.counterKey), { count: Number(item.count), lastFailureAt: Number(item.lastFailureAt) });
+    }
+    return found;
+  }
+
+  async record(counterKey: string, now: number, windowSeconds: number): Promise<void> {
+    // A count whose window has passed starts again at one.
+    const fresh = now - windowSeconds * 1000;
+    const values = { ':one': 1, ':now': now, ':expires': Math.ceil(now / 1000) + windowSeconds, ':entity': 'attempt-counter', ':key': counterKey };
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.attempts(counterKey),
+          UpdateExpression: 'ADD #count :one SET lastFailureAt = :now, expiresAt = :expires, entity = :entity, counterKey = :key',
+          ConditionExpression: 'attribute_not_exists(pk) OR lastFailureAt > :fresh',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ...values, ':fresh': fresh },
+        }),
+      );
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.attempts(counterKey),
+          UpdateExpression: 'SET #count = :one, lastFailureAt = :now, expiresAt = :expires, entity = :entity, counterKey = :key',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: values,
+        }),
+      );
+    }
+  }
+
+  async clear(counterKey: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.attempts(counterKey) }));
+  }
+}

@@ -1,0 +1,138 @@
+// Logging in, refreshing and logging out. A session is a family of refresh tokens: each refresh spends the current
+// token and hands out the next; presenting a spent one again means someone kept a copy, and ends the family.
+import { abuseSourceOf } from '../../access/domain/caller-address.js';
+import type { Clock } from '../../shared/ports.js';
+import { normaliseEmail } from '../domain/email-address.js';
+import { ACCOUNT_POLICY, retryAt, SOURCE_POLICY } from '../domain/login-throttle.js';
+import { dummyPasswordHash, verifyPassword } from '../domain/password.js';
+import { formatRefreshToken, hashToken, newSecretToken, newSessionId, parseRefreshToken } from '../domain/tokens.js';
+import type { Account, AccountStore, AttemptCounters, SessionStore } from '../ports.js';
+import type { AccessTokens } from './access-tokens.js';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds the access token is valid. */
+  expiresIn: number;
+}
+
+export type LoginResult =
+  | { ok: true; tokens: TokenPair }
+  | { ok: false; refusal: 'invalid_credentials' | 'account_blocked' }
+  | { ok: false; refusal: 'too_many_attempts'; retryAfterSeconds: number };
+
+export type RefreshResult = { ok: true; tokens: TokenPair } | { ok: false; refusal: 'invalid_token' | 'session_ended' };
+
+export interface SessionsDeps {
+  accounts: AccountStore;
+  sessions: SessionStore;
+  failures: AttemptCounters;
+  tokens: AccessTokens;
+  clock: Clock;
+  /** How long a session lasts without logging in again (30 days). */
+  sessionDays?: number;
+}
+
+/** Spent refresh tokens remembered per session, to recognise a replay (the oldest are forgotten). */
+const USED_HASHES_KEPT = 20;
+
+export const accountCounterKey = (email: string) => `account#${hashToken(normaliseEmail(email))}`;
+export const sourceCounterKey = (sourceIp: string) => `source#${abuseSourceOf(sourceIp)}`;
+
+export class Sessions {
+  constructor(private readonly deps: SessionsDeps) {}
+
+  /** Answers alike, and takes as long, whether or not the email has an account. */
+  async login(input: { email: string; password: string; sourceIp: string }): Promise<LoginResult> {
+    const now = this.deps.clock.now().getTime();
+    const accountKey = accountCounterKey(input.email);
+    const sourceKey = sourceCounterKey(input.sourceIp);
+    const counts = await this.deps.failures.read([accountKey, sourceKey]);
+    const waitUntil = Math.max(retryAt(ACCOUNT_POLICY, counts.get(accountKey), now), retryAt(SOURCE_POLICY, counts.get(sourceKey), now));
+    if (waitUntil > now) return { ok: false, refusal: 'too_many_attempts', retryAfterSeconds: Math.ceil((waitUntil - now) / 1000) };
+
+    // Made before anything is looked up, so the container's first login pays for it whoever logs in.
+    const dummyHash = await dummyPasswordHash();
+    const userId = await this.deps.accounts.findUserIdByEmail(normaliseEmail(input.email));
+    // The same reads for an unknown email: the profile of nobody.
+    const account = await this.deps.accounts.get(userId ?? 'usr_unknown');
+    const matches = await verifyPassword(input.password, account?.passwordHash ?? dummyHash);
+    if (!account?.passwordHash || !matches) {
+      await Promise.all([
+        this.deps.failures.record(accountKey, now, ACCOUNT_POLICY.windowSeconds),
+        this.deps.failures.record(sourceKey, now, SOURCE_POLICY.windowSeconds),
+      ]);
+      return { ok: false, refusal: 'invalid_credentials' };
+    }
+    if (counts.has(accountKey)) await this.deps.failures.clear(accountKey);
+    if (account.blocked) return { ok: false, refusal: 'account_blocked' };
+    return { ok: true, tokens: await this.start(account) };
+  }
+
+  async refresh(refreshToken: string): Promise<RefreshResult> {
+    const parsed = parseRefreshToken(refreshToken);
+    if (!parsed) return { ok: false, refusal: 'invalid_token' };
+    const at = this.deps.clock.now();
+    const session = await this.deps.sessions.get(parsed.userId, parsed.sessionId);
+    if (!session) return { ok: false, refusal: 'invalid_token' };
+    const presented = hashToken(parsed.secret);
+    if (presented !== session.refreshHash) {
+      // A spent token of this family: whoever holds the current one may be a thief, so the family ends.
+      if (!session.usedHashes.includes(presented)) return { ok: false, refusal: 'invalid_token' };
+      await this.deps.sessions.revoke(session.userId, session.sessionId, 'refresh_token_reused', at.toISOString());
+      return { ok: false, refusal: 'session_ended' };
+    }
+    if (session.status !== 'active' || session.expiresAt * 1000 <= at.getTime()) return { ok: false, refusal: 'session_ended' };
+    const account = await this.deps.accounts.get(session.userId);
+    if (!account || account.blocked) {
+      await this.deps.sessions.revoke(session.userId, session.sessionId, 'account_blocked', at.toISOString());
+      return { ok: false, refusal: 'session_ended' };
+    }
+    const secret = newSecretToken();
+    const used = [presented, ...session.usedHashes].slice(0, USED_HASHES_KEPT);
+    if (!(await this.deps.sessions.rotate(session.userId, session.sessionId, presented, hashToken(secret), used, at.toISOString()))) {
+      // Spent by a concurrent refresh a moment ago: the same token used twice.
+      await this.deps.sessions.revoke(session.userId, session.sessionId, 'refresh_token_reused', at.toISOString());
+      return { ok: false, refusal: 'session_ended' };
+    }
+    const access = await this.deps.tokens.issue(claimsOf(account, session.sessionId));
+    return { ok: true, tokens: { ...access, refreshToken: formatRefreshToken(account.id, session.sessionId, secret) } };
+  }
+
+  /** Ends the session of a refresh token (current or spent); says nothing about tokens it does not know. */
+  async logout(refreshToken: string): Promise<void> {
+    const parsed = parseRefreshToken(refreshToken);
+    if (!parsed) return;
+    const session = await this.deps.sessions.get(parsed.userId, parsed.sessionId);
+    const presented = hashToken(parsed.secret);
+    if (!session || (session.refreshHash !== presented && !session.usedHashes.includes(presented))) return;
+    await this.deps.sessions.revoke(session.userId, session.sessionId, 'logout', this.deps.clock.now().toISOString());
+  }
+
+  /** Ends the session an access token belongs to (its `sid`). */
+  async logoutSession(userId: string, sessionId: string): Promise<void> {
+    await this.deps.sessions.revoke(userId, sessionId, 'logout', this.deps.clock.now().toISOString());
+  }
+
+  private async start(account: Account): Promise<TokenPair> {
+    const at = this.deps.clock.now();
+    const sessionId = newSessionId();
+    const secret = newSecretToken();
+    await this.deps.sessions.create({
+      userId: account.id,
+      sessionId,
+      refreshHash: hashToken(secret),
+      usedHashes: [],
+      status: 'active',
+      createdAt: at.toISOString(),
+      lastUsedAt: at.toISOString(),
+      expiresAt: Math.floor(at.getTime() / 1000) + (this.deps.sessionDays ?? 30) * 86_400,
+    });
+    const access = await this.deps.tokens.issue(claimsOf(account, sessionId));
+    return { ...access, refreshToken: formatRefreshToken(account.id, sessionId, secret) };
+  }
+}
+
+function claimsOf(account: Account, sessionId: string) {
+  return { userId: account.id, sessionId, walletId: account.walletId, role: account.role, emailVerified: account.emailVerified };
+}
