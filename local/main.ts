@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       '',
       'Codex is running locally.',
       `  API base:      ${stack.apiBase}`,
-      `  REST API v1:   ${stack.v1Url}`,
+      `  REST API v1:   ${stack.v1Url}   (docs: ${stack.docsUrl})`,
       `  Reseller API:  POST ${stack.v2Url}   (key + action, form-encoded or JSON)`,
       `  Health:        ${stack.apiBase}/health`,
       `  Demo provider: ${stack.provider.url}`,

@@ -7,11 +7,15 @@ import { REPO_ROOT, freePort } from './stack.js';
 
 export interface DemoFile {
   apiBase: string;
+  v1Url: string;
   v2Url: string;
+  docsUrl: string;
+  outboxUrl: string;
   health: string;
   providerUrl: string;
   dynamoEndpoint: string;
   reseller: { email: string; apiKey: string };
+  customer: { email: string; password: string };
 }
 
 export interface StackProcess {

@@ -45,7 +45,7 @@ export interface LocalStackOptions {
   demoKeyRequestsPerMinute?: number;
   providerTimeoutMs?: number;
   flakyHangMs?: number;
-  /** Where to write the demo credentials (apiBase, v1Url, v2Url, outboxUrl, reseller, customer). */
+  /** Where to write the demo credentials (apiBase, v1Url, v2Url, docsUrl, outboxUrl, reseller, customer). */
   demoFile?: string;
   logLevel?: string;
   /** Counts DynamoDB capacity per function and keeps the poller's reports, for the benchmark. */
@@ -60,6 +60,8 @@ export interface LocalStack {
   v2Url: string;
   /** GET it with ?to=<email>: the account emails sent, newest first. */
   outboxUrl: string;
+  /** The interactive API documentation (REST API v1). */
+  docsUrl: string;
   outbox: LocalOutbox;
   reseller: Reseller;
   /** A verified customer with an empty wallet. */
@@ -221,6 +223,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       v1Url: `${gateway.url}/api/v1`,
       v2Url: `${gateway.url}/api/v2`,
       outboxUrl: `${gateway.url}/_local/outbox`,
+      docsUrl: `${gateway.url}/api/v1/docs`,
       outbox,
       reseller,
       customer,
@@ -243,6 +246,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             v1Url: stack.v1Url,
             v2Url: stack.v2Url,
             outboxUrl: stack.outboxUrl,
+            docsUrl: stack.docsUrl,
             health: `${stack.apiBase}/health`,
             providerUrl: provider.url,
             dynamoEndpoint: dynamo.endpoint,

@@ -64,7 +64,7 @@ describe('the docs function as deployed', () => {
       const { handler } = await import(${JSON.stringify(bundle.file)});
       const get = async (path, resource, pathParameters) => {
         const res = await handler({ httpMethod: 'GET', resource, path, headers: { host: 'abc.execute-api.us-east-1.amazonaws.com' },
-          pathParameters, requestContext: { path: '/dev' + path, requestId: 'r' } });
+          pathParameters, requestContext: { path: '/dev' + path, stage: 'dev', requestId: 'r' } });
         return { status: res.statusCode, type: res.headers['content-type'], length: res.body.length, body: res.body };
       };
       const page = await get('/api/v1/docs', '/api/v1/docs');

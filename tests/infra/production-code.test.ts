@@ -16,7 +16,10 @@ function sourceFiles(dir: string): string[] {
 }
 
 const imports = sourceFiles(join(REPO_ROOT, 'lambdas')).flatMap((file) =>
-  [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)].map((match) => ({ file: relative(REPO_ROOT, file), specifier: match[1]! })),
+  [...readFileSync(file, 'utf8').matchAll(/(?:^|[\s}])(?:from\s+|import\s*\(\s*|import\s+)'([^']+)'/gm)].map((match) => ({
+    file: relative(REPO_ROOT, file),
+    specifier: match[1]!,
+  })),
 );
 
 const packageOf = (specifier: string) => (specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
