@@ -60,7 +60,7 @@ describe('a customer on the local stack', () => {
     expect(parseMoney(topUp.body.amount)).toBe(parseMoney('25'));
     const page = await fetch(topUp.body.checkoutUrl);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain(`action="${new URL(topUp.body.checkoutUrl).pathname}/pay"`);
+    expect(await page.text()).toContain(`action="${topUp.body.checkoutUrl}/pay"`);
     const paid = await fetch(`${topUp.body.checkoutUrl}/pay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
     expect(paid.status).toBeLessThan(400);
     expect((await call('GET', `/top-ups/${topUp.body.id}`, { token })).body.status).toBe('paid');
