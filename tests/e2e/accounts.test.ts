@@ -2,6 +2,7 @@
 // the outbox, log in, the profile, refresh, log out; and the cabinet with a reseller's API key.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { type V1Answer, v1Client } from '../support/v1-client.js';
 
 let stack: LocalStack;
 
@@ -13,25 +14,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-async function call(method: string, path: string, options: { body?: unknown; token?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
-  const response = await fetch(`${stack.v1Url}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
+const call = v1Client(() => stack.v1Url);
 
 async function outbox(to: string): Promise<{ subject: string; text: string; token?: string }[]> {
   return (await fetch(`${stack.outboxUrl}?to=${encodeURIComponent(to)}`)).json() as Promise<{ subject: string; text: string; token?: string }[]>;
@@ -119,7 +102,7 @@ describe('a new customer', () => {
 
   it('is made to wait, with Retry-After, after repeated wrong passwords', async () => {
     const email = newEmail();
-    const answers: Answer[] = [];
+    const answers: V1Answer[] = [];
     for (let i = 0; i < 6; i++) answers.push(await call('POST', '/auth/login', { body: { email, password: 'wrong password 1' } }));
     expect(answers.slice(0, 5).map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
     expect(answers[5]!.status).toBe(429);

@@ -2,6 +2,7 @@
 // someone else answers 404, exactly as what does not exist, so ids reveal nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { v1Client } from '../support/v1-client.js';
 
 let stack: LocalStack;
 
@@ -13,15 +14,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function call(method: string, path: string, token?: string, body?: unknown) {
-  const response = await fetch(`${stack.v1Url}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const v1 = v1Client(() => stack.v1Url);
+const call = (method: string, path: string, token?: string, body?: unknown) =>
+  v1(method, path, { ...(token ? { token } : {}), ...(body !== undefined ? { body } : {}) });
 
 /** A verified, signed-in customer with 10.00 paid in through the demo gateway. */
 async function customer(name: string): Promise<string> {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMoney, formatMoney, parseMoney, ZERO } from '../../lambdas/shared/money.js';
 import { type RunningStack, startStackProcess, v2 } from '../support/local-process.js';
+import { v1Client } from '../support/v1-client.js';
 
 let workDir: string;
 let stack: RunningStack;
@@ -21,19 +22,7 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-async function call(method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
-  const response = await fetch(`${stack.demo.v1Url}${path}`, {
-    method,
-    headers: {
-      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options.headers,
-    },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = v1Client(() => stack.demo.v1Url);
 
 describe('a customer on the local stack', () => {
   it('registers, verifies, tops up, orders through both APIs, and the ledger adds up to the balance', async () => {
