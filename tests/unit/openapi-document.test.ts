@@ -56,7 +56,7 @@ const sample: Operation[] = [
     auth: 'customerJwt',
     tag: 'Orders',
     summary: 'List my orders',
-    query: z.object({ status: z.enum(['pending', 'completed']).optional(), cursor: Cursor.optional(), limit: wholeNumberText(1, 100).optional() }),
+    query: z.object({ status: z.enum(['pending', 'completed']).optional(), cursor: z.optional(Cursor), limit: z.optional(wholeNumberText(1, 100)) }),
     responses: { 200: { description: 'A page of orders', body: page(Order) } },
   }),
   operation({
