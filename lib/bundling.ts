@@ -10,8 +10,9 @@ export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ESM_REQUIRE_SHIM = "import { createRequire as __codexCreateRequire } from 'node:module'; const require = __codexCreateRequire(import.meta.url);";
 
 /**
- * Modules of the AWS SDK (and one of its dependencies) replaced in every Lambda bundle with what runs on Lambda, by paths relative to the repository
- * root (esbuild runs there, for CDK too). Both are loaded through import(), which esbuild inlines all the same.
+ * Modules of the AWS SDK (and one of its dependencies) replaced in every Lambda bundle with what runs on Lambda, by
+ * paths relative to the repository root (esbuild runs there, for CDK too). The SDK loads the first two through
+ * import(), which esbuild inlines all the same.
  */
 export const BUNDLE_ALIASES = {
   /** The default credential chain becomes its environment link alone: see lambdas/shared/lambda-credentials.ts. */
