@@ -390,12 +390,12 @@ async function costPhase(): Promise<void> {
 }
 
 /**
- * GET /api/v1/orders, first page of 20, against a bare Query of the same index page. Measured on the cabinet
+ * GET /api/v1/orders, first page of 20, against a bare Query of the same index page. Measured on the orders
  * function's handler in this process with the authorizer's decision in a hand-made event (no login exists yet to get
  * a token from); over HTTP the gateway and the authorizer add their own time.
  */
 async function ordersListFigures(stack: Awaited<ReturnType<typeof startLocalStack>>, ownerId: string, walletId: string): Promise<void> {
-  const { handler } = await import('../lambdas/rest/v1/handlers/cabinet-handler.js');
+  const { handler } = await import('../lambdas/rest/v1/handlers/orders-handler.js');
   const event = {
     httpMethod: 'GET',
     resource: '/api/v1/orders',

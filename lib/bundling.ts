@@ -10,14 +10,17 @@ export const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const ESM_REQUIRE_SHIM = "import { createRequire as __codexCreateRequire } from 'node:module'; const require = __codexCreateRequire(import.meta.url);";
 
 /**
- * Modules of the AWS SDK replaced in every Lambda bundle with what runs on Lambda, by paths relative to the repository
- * root (esbuild runs there, for CDK too). Both are loaded through import(), which esbuild inlines all the same.
+ * Modules of the AWS SDK (and one of its dependencies) replaced in every Lambda bundle with what runs on Lambda, by
+ * paths relative to the repository root (esbuild runs there, for CDK too). The SDK loads the first two through
+ * import(), which esbuild inlines all the same.
  */
 export const BUNDLE_ALIASES = {
   /** The default credential chain becomes its environment link alone: see lambdas/shared/lambda-credentials.ts. */
   '@aws-sdk/credential-provider-node': './lambdas/shared/lambda-credentials.ts',
   /** No client we bundle streams events. */
   '@smithy/core/event-streams': './lambdas/shared/no-event-streams.ts',
+  /** The DynamoDB client's endpoint cache gets a Map-based LRU: see lambdas/shared/lru-cache.ts. */
+  'mnemonist/lru-cache': './lambdas/shared/lru-cache.ts',
 } as const;
 
 /** In the shape of NodejsFunction's `bundling` props: nothing external, the AWS SDK is bundled like any package. */

@@ -60,7 +60,7 @@ export interface CodexApiProps {
 }
 
 export interface CustomerApiResources {
-  /** Seeds of the access tokens' signing keys (customerAuth signs, customerAuthorizer verifies). */
+  /** Seeds of the access tokens' signing keys (customerSessions signs, customerAuthorizer verifies). */
   jwtSigningKeys: ISecret;
   /** SES identities (the From address and its domain) account emails are sent from. */
   emailIdentityArns: string[];
@@ -215,13 +215,15 @@ export class CodexApi extends Construct {
       }
     };
     each(['customerAuthorizer', 'publicApi'], (fn) => table.grantReadData(fn));
-    each(['customerAuth', 'cabinetApi', 'payments'], (fn) => table.grantReadWriteData(fn));
+    each(['customerSessions', 'customerAccounts', 'cabinetApi', 'ordersApi', 'orderActionsApi', 'payments'], (fn) => table.grantReadWriteData(fn));
+    // Checking a key (the authorizer) and making one (the cabinet) hash it with the pepper.
     each(['customerAuthorizer', 'cabinetApi'], (fn) => apiKeyPepper.grantRead(fn));
     // Cancel and refill are forwarded to the provider.
-    each(['cabinetApi'], (fn) => fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [providerSecretsArn] })));
+    each(['orderActionsApi'], (fn) => fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [providerSecretsArn] })));
     if (!customers) return;
-    each(['customerAuth', 'customerAuthorizer'], (fn) => customers.jwtSigningKeys.grantRead(fn));
-    each(['customerAuth'], (fn) => fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: customers.emailIdentityArns })));
+    // Sessions sign access tokens, the authorizer checks them; accounts only send email.
+    each(['customerSessions', 'customerAuthorizer'], (fn) => customers.jwtSigningKeys.grantRead(fn));
+    each(['customerAccounts'], (fn) => fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: customers.emailIdentityArns })));
     each(['payments'], (fn) => {
       customers.demoGatewaySecret?.grantRead(fn);
       customers.cryptomusSecret?.grantRead(fn);

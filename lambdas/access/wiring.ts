@@ -14,10 +14,13 @@ import type { UserStore } from './ports.js';
 export const apiKeyStore: () => DynamoApiKeyStore = /* @__PURE__ */ lazy(() => new DynamoApiKeyStore(documentClient(), tableName()));
 export const userStore: () => UserStore = /* @__PURE__ */ lazy(() => new DynamoUserStore(documentClient(), tableName()));
 
-// Other containers see a changed key when their cached copy expires (60 s); this one at once (keyManagement).
+// Other containers see a changed key when their cached copy expires (60 s); this one at once (keyManagement), if it
+// has built its reseller access: one that has not has nothing cached, and a function that never serves /api/v2 (the
+// cabinet) then bundles none of it.
+let resellerAccessBuilt: ResellerAccess | undefined;
 export const resellerAccess: () => ResellerAccess = /* @__PURE__ */ lazy(
   () =>
-    new ResellerAccess(
+    (resellerAccessBuilt = new ResellerAccess(
       {
         keys: apiKeyStore(),
         counters: new DynamoAccessCounters(documentClient(), tableName()),
@@ -25,7 +28,7 @@ export const resellerAccess: () => ResellerAccess = /* @__PURE__ */ lazy(
         pepperSecretId: config().API_KEY_PEPPER_SECRET_ID,
       },
       { tiers: TIERS },
-    ),
+    )),
 );
 
 export const keyManagement: () => ApiKeyManagement = /* @__PURE__ */ lazy(
@@ -36,7 +39,7 @@ export const keyManagement: () => ApiKeyManagement = /* @__PURE__ */ lazy(
       pepperSecretId: config().API_KEY_PEPPER_SECRET_ID,
       clock: systemClock,
       tierNames: TIER_NAMES,
-      onKeyChanged: (keyId) => resellerAccess().forgetKey(keyId),
+      onKeyChanged: (keyId) => resellerAccessBuilt?.forgetKey(keyId),
     }),
 );
 

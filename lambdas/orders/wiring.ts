@@ -54,6 +54,15 @@ const orderSettings = (): OrderSettings => ({
   sweepMinAgeMs: config().SWEEP_MIN_AGE_SECONDS * 1000,
 });
 
+/** What the cabinet's order list, order page and placing use: no provider (cancel and refill ask it). */
+export const ownerOrderServices: () => PlaceOrderServices = /* @__PURE__ */ lazy(() => ({
+  catalog: catalogStore(),
+  orders: orderStore(),
+  orderIds: orderIds(),
+  clock: systemClock,
+  ...withLimits(),
+}));
+
 /** What the reseller API's order actions use: no workflow, no event bus. */
 export const customerOrderServices: () => PlaceOrderServices & CancelOrderServices & RefillServices = /* @__PURE__ */ lazy(() => ({
   catalog: catalogStore(),

@@ -4,6 +4,9 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as cabinet } from '../../lambdas/rest/v1/handlers/cabinet-handler.js';
+import { handler as orderActions } from '../../lambdas/rest/v1/handlers/order-actions-handler.js';
+import { handler as orders } from '../../lambdas/rest/v1/handlers/orders-handler.js';
+import { type FunctionName, ROUTES, type RouteMethod } from '../../lambdas/functions.js';
 import { decisionToContext, type V1Caller } from '../../lambdas/rest/v1/caller.js';
 import { seedReseller } from '../../local/seed.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
@@ -33,7 +36,17 @@ interface Call {
   headers?: Record<string, string>;
 }
 
-/** Calls the cabinet function as API Gateway would for `METHOD /api/v1/<path>` (path parameters in {braces} filled from the path). */
+/** The cabinet's functions, by the name ROUTES sends each operation to. */
+const CABINET_FUNCTIONS: Partial<Record<FunctionName, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>>> = {
+  cabinetApi: cabinet,
+  ordersApi: orders,
+  orderActionsApi: orderActions,
+};
+
+/**
+ * Calls the function ROUTES sends `METHOD <resource>` to, as API Gateway would for `METHOD /api/v1/<path>` (path
+ * parameters in {braces} filled from the path).
+ */
 async function call(method: string, resource: string, path: string, { caller = owner, body, query, headers }: Call = {}) {
   const names = [...resource.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
   const values = path.split('/');
@@ -53,7 +66,10 @@ async function call(method: string, resource: string, path: string, { caller = o
     isBase64Encoded: false,
     requestContext: { requestId: `req-${Math.random()}`, path, identity: { sourceIp: '127.0.0.1' }, authorizer: decisionToContext({ caller }) },
   } as unknown as APIGatewayProxyEvent;
-  const result = (await cabinet(event)) as APIGatewayProxyResult;
+  const target = ROUTES.find((r) => r.path === resource && r.methods.includes(method as RouteMethod))?.function;
+  const handler = target && CABINET_FUNCTIONS[target];
+  if (!handler) throw new Error(`${method} ${resource} is not routed to a cabinet function (${target})`);
+  const result = (await handler(event)) as APIGatewayProxyResult;
   return { status: result.statusCode, headers: result.headers ?? {}, body: result.body ? JSON.parse(result.body) : undefined, raw: result.body };
 }
 

@@ -3,7 +3,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decisionToContext } from '../../lambdas/rest/v1/caller.js';
-import { handler as cabinet } from '../../lambdas/rest/v1/handlers/cabinet-handler.js';
+import { handler as orders } from '../../lambdas/rest/v1/handlers/orders-handler.js';
 import { seedReseller } from '../../local/seed.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 
@@ -41,7 +41,7 @@ async function v1Order(userId: string, walletId: string, body: Record<string, un
       authorizer: decisionToContext({ caller: { userId, walletId, role: 'customer', emailVerified: true, via: 'session' } }),
     },
   } as unknown as APIGatewayProxyEvent;
-  const result = (await cabinet(event)) as APIGatewayProxyResult;
+  const result = (await orders(event)) as APIGatewayProxyResult;
   return { status: result.statusCode, body: JSON.parse(result.body) };
 }
 

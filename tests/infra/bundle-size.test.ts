@@ -36,10 +36,19 @@ describe('Lambda bundles', () => {
       expect(locales, entry).toEqual([]);
     }
   });
+
+  // Classic zod keeps its methods on prototypes, so nothing of it shakes (about 90 KB); contracts use zod/mini.
+  it('carry zod/mini, not classic zod, except the docs function (zod-openapi)', () => {
+    for (const [entry, bundle] of bundles) {
+      if (entry === FUNCTIONS.apiDocs.entry) continue;
+      const classic = Object.keys(bundle.output.inputs).filter((path) => /node_modules\/zod\/v4\/classic\//.test(path));
+      expect(classic, entry).toEqual([]);
+    }
+  });
 });
 
 describe('The docs function', () => {
-  // The contracts every REST v1 function bundles import plain zod; only the docs function generates the document.
+  // The contracts every REST v1 function bundles import zod/mini; only the docs function generates the document.
   it('is the only one to carry zod-openapi, and none carries Swagger UI (it is deployed beside the docs bundle)', () => {
     for (const [entry, bundle] of bundles) {
       const inputs = Object.keys(bundle.output.inputs);

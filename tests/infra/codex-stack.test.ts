@@ -215,10 +215,10 @@ describe('least privilege', () => {
     const readers = allFunctionNames.filter((name) =>
       statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*')),
     );
-    expect(readers.sort()).toEqual(['cabinetApi', 'pollProviders', 'resellerApi', 'submitOrder']);
+    expect(readers.sort()).toEqual(['orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
   });
 
-  it('gives each REST v1 function what its operations need: signing keys to sign and verify, SES to the sender, payment secrets to payments', () => {
+  it('gives each REST v1 function what its operations need: signing keys to sign and verify, SES to the sender, the pepper to key makers, payment secrets to payments', () => {
     const secretReaders = (name: string) =>
       allFunctionNames.filter((fn) =>
         statementsOf(fn).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes(name)),
@@ -230,10 +230,11 @@ describe('least privilege', () => {
           (s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: secretRef(secretName) }),
         ),
       );
-    expect(readersOf('codex/dev/jwt-signing-keys').sort()).toEqual(['customerAuth', 'customerAuthorizer']);
+    expect(readersOf('codex/dev/jwt-signing-keys').sort()).toEqual(['customerAuthorizer', 'customerSessions']);
+    expect(readersOf('codex/dev/api-key-pepper').sort()).toEqual(['apiAuthorizer', 'cabinetApi', 'customerAuthorizer', 'resellerApi']);
     expect(readersOf('codex/dev/payments/demo')).toEqual(['payments']);
     expect(secretReaders('cryptomus')).toEqual([]);
-    expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail'))).toEqual(['customerAuth']);
+    expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail'))).toEqual(['customerAccounts']);
     expect(actionsOf(statementsOf('publicApi')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(actionsOf(statementsOf('customerAuthorizer')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(actionsOf(statementsOf('apiDocs')).filter((a) => a.startsWith('dynamodb:') || a.startsWith('secretsmanager:'))).toEqual([]);
@@ -478,9 +479,12 @@ describe('routes', () => {
       'apiAuthorizer',
       'apiDocs',
       'cabinetApi',
-      'customerAuth',
+      'customerAccounts',
       'customerAuthorizer',
+      'customerSessions',
       'health',
+      'orderActionsApi',
+      'ordersApi',
       'payments',
       'publicApi',
       'resellerApi',

@@ -12,13 +12,15 @@ import type { RouteImpl } from '../../lambdas/rest/v1/http.js';
 import { openApiDocument, operationId } from '../../lambdas/rest/v1/openapi.js';
 import { type Operation, operation } from '../../lambdas/rest/v1/operation.js';
 import { apiKeysRoutes } from '../../lambdas/rest/v1/routes/api-keys.js';
-import { authRoutes } from '../../lambdas/rest/v1/routes/auth.js';
+import { accountsRoutes } from '../../lambdas/rest/v1/routes/accounts.js';
 import { demoCheckoutRoutes } from '../../lambdas/rest/v1/routes/demo-checkout.js';
 import { docsRoutes } from '../../lambdas/rest/v1/routes/docs.js';
+import { orderActionsRoutes } from '../../lambdas/rest/v1/routes/order-actions.js';
 import { ordersRoutes } from '../../lambdas/rest/v1/routes/orders.js';
 import { paymentCallbacksRoutes } from '../../lambdas/rest/v1/routes/payment-callbacks.js';
 import { profileRoutes } from '../../lambdas/rest/v1/routes/profile.js';
 import { publicRoutes } from '../../lambdas/rest/v1/routes/public.js';
+import { sessionsRoutes } from '../../lambdas/rest/v1/routes/sessions.js';
 import { topUpsRoutes } from '../../lambdas/rest/v1/routes/top-ups.js';
 import { walletRoutes } from '../../lambdas/rest/v1/routes/wallet.js';
 
@@ -56,7 +58,7 @@ const sample: Operation[] = [
     auth: 'customerJwt',
     tag: 'Orders',
     summary: 'List my orders',
-    query: z.object({ status: z.enum(['pending', 'completed']).optional(), cursor: Cursor.optional(), limit: wholeNumberText(1, 100).optional() }),
+    query: z.object({ status: z.enum(['pending', 'completed']).optional(), cursor: z.optional(Cursor), limit: z.optional(wholeNumberText(1, 100)) }),
     responses: { 200: { description: 'A page of orders', body: page(Order) } },
   }),
   operation({
@@ -177,8 +179,11 @@ describe('the OpenAPI document generator', () => {
 
 /** The routes each REST v1 function serves, as its handler composes them (lambdas/rest/v1/handlers). */
 const IMPLEMENTED: Partial<Record<FunctionName, readonly RouteImpl[]>> = {
-  customerAuth: authRoutes,
-  cabinetApi: [...profileRoutes, ...walletRoutes, ...ordersRoutes, ...apiKeysRoutes],
+  customerSessions: sessionsRoutes,
+  customerAccounts: accountsRoutes,
+  cabinetApi: [...profileRoutes, ...walletRoutes, ...apiKeysRoutes],
+  ordersApi: ordersRoutes,
+  orderActionsApi: orderActionsRoutes,
   payments: [...topUpsRoutes, ...paymentCallbacksRoutes, ...demoCheckoutRoutes],
   publicApi: publicRoutes,
   apiDocs: docsRoutes,

@@ -2,13 +2,14 @@
 // operation's schemas, run it, and answer JSON. Errors have one shape, {"error": {"code", "message", "field"?}},
 // with the status rest/error-status.ts gives the code; anything unexpected is logged and answered 500 without detail.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
-import type * as core from 'zod/v4/core';
+import * as z from 'zod/mini';
+import * as core from 'zod/v4/core';
 import { isDomainError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { config } from '../../shared/platform/config.js';
 import { type ErrorCode, HTTP_STATUS_OF } from '../error-status.js';
 import { type AuthRefusal, decisionFromContext, type V1Caller } from './caller.js';
+import { useEnglishMessages } from './contract/common.js';
 import type { Operation } from './operation.js';
 
 type Output<S> = S extends core.$ZodType ? core.output<S> : undefined;
@@ -161,6 +162,7 @@ function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestI
 
 /** Parses with the schema, or throws a 400 naming the first field that is wrong. */
 export function parse<S extends core.$ZodType>(schema: S, value: unknown, prefix: string): core.output<S> {
+  useEnglishMessages();
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
@@ -180,7 +182,7 @@ function apiBase(event: APIGatewayProxyEvent, headers: Record<string, string>): 
 
 function errorReply(error: unknown, operation: Operation | undefined, requestId: string): Reply {
   if (error instanceof RestError) return errorBody(error.status, error.code, error.message, error.field, error.headers);
-  if (error instanceof z.ZodError) {
+  if (error instanceof core.$ZodError) {
     const issue = error.issues[0]!;
     return errorBody(400, 'invalid_request', issue.message, issue.path.join('.') || undefined);
   }

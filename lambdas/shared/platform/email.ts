@@ -1,4 +1,4 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { SesEmailSender } from '../../adapters/ses/ses-email-sender.js';
 import { lazy, platform } from '../platform.js';
 import type { EmailSender } from '../ports.js';
@@ -9,8 +9,11 @@ export const emailSender: () => EmailSender = /* @__PURE__ */ lazy(() => {
   if (standIn) return standIn;
   requireOnLambda('EMAIL_FROM');
   const { AWS_REGION, EMAIL_FROM, SES_CONFIGURATION_SET } = config();
-  return new SesEmailSender(new SESv2Client({ region: AWS_REGION }), {
+  return new SesEmailSender({
     from: EMAIL_FROM,
     ...(SES_CONFIGURATION_SET ? { configurationSet: SES_CONFIGURATION_SET } : {}),
+    region: AWS_REGION,
+    // The execution role's credentials, which Lambda puts in the environment (and refreshes with each container).
+    credentials: fromEnv(),
   });
 });

@@ -1,23 +1,23 @@
 // REST v1 operations: the caller's API keys (for /api/v2 and for this API with `X-Api-Key`).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Operation } from '../operation.js';
 import { Timestamp } from './common.js';
 
 export const ApiKey = z
   .object({
-    id: z.string().meta({ example: 'kid_3f9a…' }),
-    prefix: z.string().meta({ description: 'The first characters of the key, to recognise it' }),
-    label: z.string().optional(),
+    id: z.string().register(z.globalRegistry, { example: 'kid_3f9a…' }),
+    prefix: z.string().register(z.globalRegistry, { description: 'The first characters of the key, to recognise it' }),
+    label: z.optional(z.string()),
     status: z.enum(['active', 'suspended', 'revoked']),
-    allowedIps: z.array(z.string()).meta({ description: 'Addresses and CIDR ranges the key works from; empty: any' }),
+    allowedIps: z.array(z.string()).register(z.globalRegistry, { description: 'Addresses and CIDR ranges the key works from; empty: any' }),
     createdAt: Timestamp,
-    updatedAt: Timestamp.optional(),
-    lastUsedAt: Timestamp.optional(),
+    updatedAt: z.optional(Timestamp),
+    lastUsedAt: z.optional(Timestamp),
   })
-  .meta({ id: 'ApiKey', description: 'Never the key itself: that is shown once, when it is created' });
+  .register(z.globalRegistry, { id: 'ApiKey', description: 'Never the key itself: that is shown once, when it is created' });
 
-const Label = z.string().max(100);
-const AllowedIps = z.array(z.string().max(64)).max(50);
+const Label = z.string().check(z.maxLength(100));
+const AllowedIps = z.array(z.string().check(z.maxLength(64))).check(z.maxLength(50));
 
 export const listApiKeys = {
   method: 'GET',
@@ -35,12 +35,14 @@ export const createApiKey = {
   tag: 'API keys',
   summary: 'Create an API key',
   description: 'The answer is the only time the key is shown: store it. It works on /api/v2 at once.',
-  body: z.object({ label: Label.optional(), allowedIps: AllowedIps.optional() }),
-  responses: { 201: { description: 'The new key, in full, and its details', body: ApiKey.extend({ key: z.string() }).meta({ id: 'NewApiKey' }) } },
+  body: z.object({ label: z.optional(Label), allowedIps: z.optional(AllowedIps) }),
+  responses: {
+    201: { description: 'The new key, in full, and its details', body: z.extend(ApiKey, { key: z.string() }).register(z.globalRegistry, { id: 'NewApiKey' }) },
+  },
   unverifiedAllowed: false,
 } as const satisfies Operation;
 
-const KeyParams = z.object({ id: z.string().min(1).max(100) });
+const KeyParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });
 
 export const updateApiKey = {
   method: 'PATCH',
@@ -51,8 +53,8 @@ export const updateApiKey = {
   description: 'An empty label removes it; an empty allow-list lets every address in again.',
   params: KeyParams,
   body: z
-    .object({ label: Label.optional(), allowedIps: AllowedIps.optional() })
-    .refine((b) => b.label !== undefined || b.allowedIps !== undefined, { message: 'Send label, allowedIps or both' }),
+    .object({ label: z.optional(Label), allowedIps: z.optional(AllowedIps) })
+    .check(z.refine((b) => b.label !== undefined || b.allowedIps !== undefined, { message: 'Send label, allowedIps or both' })),
   responses: { 200: { description: 'The key as it now is', body: ApiKey } },
   errors: [404],
 } as const satisfies Operation;

@@ -1,22 +1,25 @@
 // REST v1 operations: accounts and sessions (registration, email verification, login, refresh, logout, password
 // reset) and the public keys that check access tokens.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Operation, operation } from '../operation.js';
 
-const Email = z.string().min(3).max(254).meta({ example: 'ann@example.com' });
+const Email = z.string().check(z.minLength(3), z.maxLength(254)).register(z.globalRegistry, { example: 'ann@example.com' });
 // Long enough for the rules to speak: the use case states them when a password breaks one.
-const Password = z.string().min(1).max(1024).meta({ description: '10 to 128 characters, at least two kinds (letters, digits, others), not the email' });
-const OneTimeToken = z.string().min(16).max(200).meta({ description: 'The token from the email' });
+const Password = z
+  .string()
+  .check(z.minLength(1), z.maxLength(1024))
+  .register(z.globalRegistry, { description: '10 to 128 characters, at least two kinds (letters, digits, others), not the email' });
+const OneTimeToken = z.string().check(z.minLength(16), z.maxLength(200)).register(z.globalRegistry, { description: 'The token from the email' });
 
 export const TokenPair = z
   .object({
-    accessToken: z.string().meta({ description: 'JWT (EdDSA), sent as `Authorization: Bearer <token>`' }),
-    refreshToken: z.string().meta({ description: 'Opaque; spent by POST /auth/refresh, which returns the next one' }),
-    expiresIn: z.number().int().meta({ description: 'Seconds the access token is valid (900)' }),
+    accessToken: z.string().register(z.globalRegistry, { description: 'JWT (EdDSA), sent as `Authorization: Bearer <token>`' }),
+    refreshToken: z.string().register(z.globalRegistry, { description: 'Opaque; spent by POST /auth/refresh, which returns the next one' }),
+    expiresIn: z.int().register(z.globalRegistry, { description: 'Seconds the access token is valid (900)' }),
   })
-  .meta({ id: 'TokenPair' });
+  .register(z.globalRegistry, { id: 'TokenPair' });
 
-const Accepted = z.object({ status: z.literal('accepted'), message: z.string() }).meta({ id: 'Accepted' });
+const Accepted = z.object({ status: z.literal('accepted'), message: z.string() }).register(z.globalRegistry, { id: 'Accepted' });
 
 const Jwks = z
   .object({
@@ -24,7 +27,7 @@ const Jwks = z
       z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: z.string(), kid: z.string(), alg: z.literal('EdDSA'), use: z.literal('sig') }),
     ),
   })
-  .meta({ id: 'Jwks' });
+  .register(z.globalRegistry, { id: 'Jwks' });
 
 export const register = operation({
   method: 'POST',
@@ -34,7 +37,7 @@ export const register = operation({
   summary: 'Create an account',
   description:
     'Answers 202 alike whether or not the email already has an account (so nobody learns which addresses do); the email says which. A new account gets a verification email and can sign in at once; it may top up and order once verified.',
-  body: z.object({ email: Email, password: Password, name: z.string().trim().min(1).max(100).optional() }),
+  body: z.object({ email: Email, password: Password, name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(100))) }),
   responses: { 202: { description: 'Check your inbox', body: Accepted } },
 });
 
@@ -57,7 +60,7 @@ export const login = operation({
   summary: 'Sign in',
   description:
     'Repeated failures for one email or from one address make further attempts wait (429 with Retry-After), whether or not the email has an account.',
-  body: z.object({ email: Email, password: z.string().min(1).max(1024) }),
+  body: z.object({ email: Email, password: z.string().check(z.minLength(1), z.maxLength(1024)) }),
   responses: { 200: { description: 'A new session', body: TokenPair } },
   errors: [401, 403, 429],
 });
@@ -69,7 +72,7 @@ export const refresh = operation({
   tag: 'Auth',
   summary: 'Exchange a refresh token for new tokens',
   description: 'Each refresh token works once. Using one again ends the whole session: sign in again.',
-  body: z.object({ refreshToken: z.string().min(1).max(400) }),
+  body: z.object({ refreshToken: z.string().check(z.minLength(1), z.maxLength(400)) }),
   responses: { 200: { description: 'The next tokens', body: TokenPair } },
   errors: [401],
 });
@@ -81,7 +84,7 @@ export const logout = operation({
   tag: 'Auth',
   summary: 'End a session',
   description: 'Ends the session of the refresh token in the body, or else of the access token in the Authorization header. Answers 204 either way.',
-  body: z.object({ refreshToken: z.string().min(1).max(400).optional() }),
+  body: z.object({ refreshToken: z.optional(z.string().check(z.minLength(1), z.maxLength(400))) }),
   responses: { 204: { description: 'Signed out' } },
 });
 

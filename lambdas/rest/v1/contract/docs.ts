@@ -1,5 +1,5 @@
 // REST v1 operations: docs. The OpenAPI document of this API and the interactive page that reads it.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Operation, operation } from '../operation.js';
 
 export const openApiDocumentOperation = operation({
@@ -13,7 +13,7 @@ export const openApiDocumentOperation = operation({
     200: {
       description: 'The OpenAPI document',
       body: z.looseObject({
-        openapi: z.string().meta({ example: '3.1.1' }),
+        openapi: z.string().register(z.globalRegistry, { example: '3.1.1' }),
         info: z.looseObject({ title: z.string(), version: z.string() }),
         paths: z.record(z.string(), z.unknown()),
       }),
@@ -42,7 +42,7 @@ export const docsAssetOperation = operation({
   auth: 'none',
   tag: 'Docs',
   summary: 'A file of the documentation page',
-  params: z.object({ asset: z.string().max(64) }),
+  params: z.object({ asset: z.string().check(z.maxLength(64)) }),
   responses: {
     200: { description: 'The file', contentType: 'application/octet-stream' },
     304: { description: 'Unchanged since the copy whose ETag was sent' },

@@ -1,29 +1,29 @@
 // REST v1 operations: the caller's orders. Placing, cancelling and refilling take the same use cases as /api/v2.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Operation } from '../operation.js';
 import { Cursor, Money, page, Timestamp, wholeNumberText } from './common.js';
 
 const STATUSES = ['Pending', 'In progress', 'Processing', 'Completed', 'Partial', 'Canceled'] as const;
-const OrderStatus = z.enum(STATUSES).meta({ description: 'As the SMM panel API v2 spells it' });
-const OrderId = z.int().positive().meta({ example: 1042 });
+const OrderStatus = z.enum(STATUSES).register(z.globalRegistry, { description: 'As the SMM panel API v2 spells it' });
+const OrderId = z.int().check(z.positive()).register(z.globalRegistry, { example: 1042 });
 
 const orderCommon = {
   id: OrderId,
-  service: z.int().meta({ description: 'Service id' }),
-  type: z.string().optional().meta({ description: "The service's type (Default when absent)" }),
-  link: z.string().meta({ description: 'The link ordered for (the username, for subscriptions)' }),
+  service: z.int().register(z.globalRegistry, { description: 'Service id' }),
+  type: z.optional(z.string()).register(z.globalRegistry, { description: "The service's type (Default when absent)" }),
+  link: z.string().register(z.globalRegistry, { description: 'The link ordered for (the username, for subscriptions)' }),
   quantity: z.int(),
-  runs: z.int().optional().meta({ description: 'Drip-feed: runs' }),
-  interval: z.int().optional().meta({ description: 'Drip-feed: minutes between runs' }),
+  runs: z.optional(z.int()).register(z.globalRegistry, { description: 'Drip-feed: runs' }),
+  interval: z.optional(z.int()).register(z.globalRegistry, { description: 'Drip-feed: minutes between runs' }),
   charge: Money,
   refunded: Money,
   status: OrderStatus,
-  remains: z.int().optional().meta({ description: 'Units not delivered yet, once the provider reports it' }),
-  startCount: z.int().optional(),
+  remains: z.optional(z.int()).register(z.globalRegistry, { description: 'Units not delivered yet, once the provider reports it' }),
+  startCount: z.optional(z.int()),
   createdAt: Timestamp,
 };
 
-export const OrderSummary = z.object(orderCommon).meta({
+export const OrderSummary = z.object(orderCommon).register(z.globalRegistry, {
   id: 'OrderSummary',
   description: "An order in the list: what the owner-orders index holds (no updatedAt, no type's fields; GET /orders/{id} has them)",
 });
@@ -32,12 +32,11 @@ export const Order = z
   .object({
     ...orderCommon,
     updatedAt: Timestamp,
-    fields: z
-      .record(z.string(), z.string())
-      .optional()
-      .meta({ description: "The type's own fields as sent to the provider (comments, usernames, runs, ...), when more than link and quantity" }),
+    fields: z.optional(z.record(z.string(), z.string())).register(z.globalRegistry, {
+      description: "The type's own fields as sent to the provider (comments, usernames, runs, ...), when more than link and quantity",
+    }),
   })
-  .meta({ id: 'Order' });
+  .register(z.globalRegistry, { id: 'Order' });
 
 const DateOrTime = z.union([z.iso.datetime(), z.iso.date()]);
 
@@ -51,13 +50,13 @@ export const listOrders = {
     'from/to (ISO time or date, inclusive; a date `to` means the whole day) bound the creation time; status and service filter; q is an order id or part of the link. ' +
     'Paging with nextCursor skips and repeats nothing while orders are being placed. A filtered page may hold fewer than `limit` orders and still have a nextCursor.',
   query: z.object({
-    status: OrderStatus.optional(),
-    service: wholeNumberText(1, 999_999_999).optional(),
-    from: DateOrTime.optional(),
-    to: DateOrTime.optional(),
-    q: z.string().trim().min(1).max(200).optional(),
-    cursor: Cursor.optional(),
-    limit: wholeNumberText(1, 100).default(20),
+    status: z.optional(OrderStatus),
+    service: z.optional(wholeNumberText(1, 999_999_999)),
+    from: z.optional(DateOrTime),
+    to: z.optional(DateOrTime),
+    q: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))),
+    cursor: z.optional(Cursor),
+    limit: z._default(wholeNumberText(1, 100), 20),
   }),
   responses: { 200: { description: 'A page of orders', body: page(OrderSummary) } },
 } as const satisfies Operation;
@@ -88,18 +87,13 @@ export const placeOrder = {
     'hashtags, hashtag, media, answer_number, keywords, groups, min, max, posts, old_posts, delay, expiry. Numbers may be JSON numbers or strings. ' +
     'With an Idempotency-Key header, a repeat of the request (same key, same caller, within any time) places nothing and answers the first answer again, ' +
     'with the header Idempotent-Replayed: true. The key is shared with /api/v2 request_id.',
-  headers: z.object({ 'idempotency-key': z.string().trim().min(1).max(128).optional() }),
-  body: z
-    .object({
-      service: z.union([
-        z.int().positive(),
-        z
-          .string()
-          .regex(/^\d{1,9}$/)
-          .transform(Number),
-      ]),
-    })
-    .catchall(FieldValue),
+  headers: z.object({ 'idempotency-key': z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(128))) }),
+  body: z.catchall(
+    z.object({
+      service: z.union([z.int().check(z.positive()), z.pipe(z.string().check(z.regex(/^\d{1,9}$/)), z.transform(Number))]),
+    }),
+    FieldValue,
+  ),
   responses: { 201: { description: 'The order, placed and charged (or, replayed, the first answer)', body: Order } },
   errors: [409, 429],
   unverifiedAllowed: false,
@@ -125,7 +119,9 @@ export const refillOrder = {
   tag: 'Orders',
   summary: 'Ask for a refill of a completed order',
   params: OrderParams,
-  responses: { 201: { description: 'Refill requested', body: z.object({ id: OrderId, refill: z.int().meta({ description: 'The refill id' }) }) } },
+  responses: {
+    201: { description: 'Refill requested', body: z.object({ id: OrderId, refill: z.int().register(z.globalRegistry, { description: 'The refill id' }) }) },
+  },
   errors: [404, 409, 503],
   unverifiedAllowed: false,
 } as const satisfies Operation;

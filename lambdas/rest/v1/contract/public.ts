@@ -1,23 +1,23 @@
 // REST v1 operations: what the public pages show, without signing in.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Operation } from '../operation.js';
-import { Money } from './common.js';
+import { money } from './common.js';
 
 export const PublicService = z
   .object({
     id: z.int(),
     name: z.string(),
     category: z.string(),
-    type: z.string().meta({ example: 'Default' }),
-    rate: Money.meta({ description: 'Price per 1,000 units (for package types, per package)' }),
+    type: z.string().register(z.globalRegistry, { example: 'Default' }),
+    rate: money('Price per 1,000 units (for package types, per package)'),
     min: z.int(),
     max: z.int(),
-    description: z.string().optional(),
+    description: z.optional(z.string()),
     refill: z.boolean(),
     cancel: z.boolean(),
     dripFeed: z.boolean(),
   })
-  .meta({ id: 'Service' });
+  .register(z.globalRegistry, { id: 'Service' });
 
 const CACHE = 'Answers carry an ETag and Cache-Control: public, max-age=60; If-None-Match with the same ETag answers 304.';
 
@@ -28,7 +28,7 @@ export const listServices = {
   tag: 'Public',
   summary: 'The services on sale',
   description: CACHE,
-  headers: z.object({ 'if-none-match': z.string().max(1000).optional() }),
+  headers: z.object({ 'if-none-match': z.optional(z.string().check(z.maxLength(1000))) }),
   responses: {
     200: { description: 'Every enabled service, by id', body: z.object({ items: z.array(PublicService), nextCursor: z.null() }) },
     304: { description: 'Unchanged since the ETag given' },
@@ -37,10 +37,10 @@ export const listServices = {
 
 export const Site = z
   .object({
-    support: z.object({ email: z.string().optional(), telegram: z.string().optional(), hours: z.string().optional() }),
+    support: z.object({ email: z.optional(z.string()), telegram: z.optional(z.string()), hours: z.optional(z.string()) }),
     faq: z.array(z.object({ question: z.string(), answer: z.string() })),
   })
-  .meta({ id: 'Site' });
+  .register(z.globalRegistry, { id: 'Site' });
 
 export const getSite = {
   method: 'GET',
@@ -49,7 +49,7 @@ export const getSite = {
   tag: 'Public',
   summary: 'Support contacts and FAQ',
   description: CACHE,
-  headers: z.object({ 'if-none-match': z.string().max(1000).optional() }),
+  headers: z.object({ 'if-none-match': z.optional(z.string().check(z.maxLength(1000))) }),
   responses: { 200: { description: 'The site content', body: Site }, 304: { description: 'Unchanged since the ETag given' } },
 } as const satisfies Operation;
 

@@ -1,7 +1,7 @@
 // REST v1 operations: top-ups (paying money in through a payment gateway).
 import * as z from 'zod/mini';
 import { operation } from '../operation.js';
-import { Cursor, Money, page, Timestamp, wholeNumberText } from './mini.js';
+import { Cursor, Money, page, Timestamp, wholeNumberText } from './common.js';
 
 export const TopUpStatus = z.enum(['pending', 'paid', 'cancelled', 'failed', 'expired', 'review']).register(z.globalRegistry, {
   description:

@@ -1,20 +1,20 @@
 // REST v1 operations: the caller's balance and its ledger.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Operation } from '../operation.js';
-import { Cursor, Money, page, Timestamp, wholeNumberText } from './common.js';
+import { Cursor, Money, money, page, Timestamp, wholeNumberText } from './common.js';
 
 const KINDS = ['deposit', 'order_charge', 'order_refund', 'adjustment'] as const;
 
 export const Transaction = z
   .object({
-    id: z.int().meta({ description: "The entry's number in the wallet's ledger" }),
+    id: z.int().register(z.globalRegistry, { description: "The entry's number in the wallet's ledger" }),
     kind: z.enum(KINDS),
-    amount: Money.meta({ description: 'Signed: credits positive, debits negative' }),
+    amount: money('Signed: credits positive, debits negative'),
     balanceAfter: Money,
-    reference: z.string().meta({ example: 'order:1042' }),
+    reference: z.string().register(z.globalRegistry, { example: 'order:1042' }),
     at: Timestamp,
   })
-  .meta({ id: 'Transaction' });
+  .register(z.globalRegistry, { id: 'Transaction' });
 
 export const getBalance = {
   method: 'GET',
@@ -22,7 +22,12 @@ export const getBalance = {
   auth: 'customerJwt',
   tag: 'Wallet',
   summary: "The caller's balance",
-  responses: { 200: { description: 'Balance', body: z.object({ balance: Money, currency: z.string().meta({ example: 'USD' }) }).meta({ id: 'Balance' }) } },
+  responses: {
+    200: {
+      description: 'Balance',
+      body: z.object({ balance: Money, currency: z.string().register(z.globalRegistry, { example: 'USD' }) }).register(z.globalRegistry, { id: 'Balance' }),
+    },
+  },
 } as const satisfies Operation;
 
 export const listTransactions = {
@@ -32,7 +37,7 @@ export const listTransactions = {
   tag: 'Wallet',
   summary: "The caller's ledger, newest first",
   description: 'Every movement of money; the amounts of all entries add up to the balance. `type` keeps one kind.',
-  query: z.object({ type: z.enum(KINDS).optional(), cursor: Cursor.optional(), limit: wholeNumberText(1, 100).default(20) }),
+  query: z.object({ type: z.optional(z.enum(KINDS)), cursor: z.optional(Cursor), limit: z._default(wholeNumberText(1, 100), 20) }),
   responses: { 200: { description: 'A page of entries', body: page(Transaction) } },
 } as const satisfies Operation;
 

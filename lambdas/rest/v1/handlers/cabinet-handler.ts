@@ -1,8 +1,7 @@
-// The cabinet: /api/v1/me, /balance, /transactions, /orders, /api-keys (customerJwt).
+// The cabinet: /api/v1/me, /balance, /transactions, /api-keys (customerJwt). Orders have a function of their own.
 import { restHandler } from '../http.js';
 import { profileRoutes } from '../routes/profile.js';
 import { walletRoutes } from '../routes/wallet.js';
-import { ordersRoutes } from '../routes/orders.js';
 import { apiKeysRoutes } from '../routes/api-keys.js';
 
-export const handler = restHandler([...profileRoutes, ...walletRoutes, ...ordersRoutes, ...apiKeysRoutes]);
+export const handler = restHandler([...profileRoutes, ...walletRoutes, ...apiKeysRoutes]);

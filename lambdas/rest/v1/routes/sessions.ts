@@ -1,21 +1,9 @@
-// REST v1 implementations: accounts and sessions.
-import { accessTokens, accounts, sessions } from '../../../customers/wiring.js';
+// REST v1 implementations: sessions (login, refresh, logout) and the public keys that check access tokens.
+import { accessTokens, sessions } from '../../../customers/wiring.js';
 import * as auth from '../contract/auth.js';
 import { noContent, ok, RestError, type RouteImpl, route } from '../http.js';
 
-const accepted = (message: string) => ({ status: 202, body: { status: 'accepted', message } });
-
-export const authRoutes: readonly RouteImpl[] = [
-  route(auth.register, async ({ body, apiBase, sourceIp }) => {
-    await accounts().register({ ...body, apiBase, sourceIp });
-    return accepted(`We sent an email to ${body.email.trim().toLowerCase()}: follow it to confirm the address. You can sign in meanwhile.`);
-  }),
-
-  route(auth.verifyEmail, async ({ body }) => {
-    await accounts().verifyEmail(body.token);
-    return ok({ emailVerified: true });
-  }),
-
+export const sessionsRoutes: readonly RouteImpl[] = [
   route(auth.login, async ({ body, sourceIp }) => {
     const result = await sessions().login({ email: body.email, password: body.password, sourceIp });
     if (result.ok) return ok(result.tokens);
@@ -45,16 +33,6 @@ export const authRoutes: readonly RouteImpl[] = [
       const check = await accessTokens().verify(token);
       if (check.ok) await sessions().logoutSession(check.claims.userId, check.claims.sessionId);
     }
-    return noContent();
-  }),
-
-  route(auth.forgotPassword, async ({ body, apiBase, sourceIp }) => {
-    await accounts().forgotPassword({ email: body.email, apiBase, sourceIp });
-    return accepted('If this email has an account, a reset email is on its way.');
-  }),
-
-  route(auth.resetPassword, async ({ body }) => {
-    await accounts().resetPassword(body);
     return noContent();
   }),
 

@@ -1,0 +1,5 @@
+// POST /api/v1/auth/register, /verify-email, /forgot-password, /reset-password: accounts (sends email, signs nothing).
+import { restHandler } from '../http.js';
+import { accountsRoutes } from '../routes/accounts.js';
+
+export const handler = restHandler([...accountsRoutes]);

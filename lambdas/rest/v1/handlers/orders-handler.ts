@@ -1,0 +1,6 @@
+// The cabinet's orders: GET and POST /api/v1/orders, GET /orders/{id} (customerJwt). Cancel and refill ask the
+// provider: order-actions-handler.ts.
+import { restHandler } from '../http.js';
+import { ordersRoutes } from '../routes/orders.js';
+
+export const handler = restHandler([...ordersRoutes]);
