@@ -80,8 +80,8 @@ describe('SesEmailSender', () => {
     expect(headers).not.toHaveProperty('host');
   });
 
-  it('signs without a session token when the credentials have none', () => {
-    const headers = signRequest({
+  it('signs without a session token when the credentials have none', async () => {
+    const headers = await signRequest({
       method: 'POST',
       host: 'email.us-east-1.amazonaws.com',
       path: '/v2/email/outbound-emails',
