@@ -58,9 +58,16 @@ export const FUNCTIONS = {
   cabinetApi: {
     entry: 'lambdas/rest/v1/handlers/cabinet-handler.ts',
     handler: 'handler',
-    description: 'REST API v1 cabinet: profile, balance, transactions, API keys',
+    description: 'REST API v1 cabinet: profile, balance, transactions',
     timeoutSeconds: 15,
     memoryMb: 1024,
+  },
+  apiKeysApi: {
+    entry: 'lambdas/rest/v1/handlers/api-keys-handler.ts',
+    handler: 'handler',
+    description: 'REST API v1 cabinet: API keys',
+    timeoutSeconds: 15,
+    memoryMb: 512,
   },
   ordersApi: {
     entry: 'lambdas/rest/v1/handlers/orders-handler.ts',
@@ -217,8 +224,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['GET'], path: `${V1}/orders/{id}`, auth: 'customerJwt', function: 'ordersApi' },
   { methods: ['POST'], path: `${V1}/orders/{id}/cancel`, auth: 'customerJwt', function: 'orderActionsApi' },
   { methods: ['POST'], path: `${V1}/orders/{id}/refill`, auth: 'customerJwt', function: 'orderActionsApi' },
-  { methods: ['GET', 'POST'], path: `${V1}/api-keys`, auth: 'customerJwt', function: 'cabinetApi' },
-  { methods: ['PATCH', 'DELETE'], path: `${V1}/api-keys/{id}`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['GET', 'POST'], path: `${V1}/api-keys`, auth: 'customerJwt', function: 'apiKeysApi' },
+  { methods: ['PATCH', 'DELETE'], path: `${V1}/api-keys/{id}`, auth: 'customerJwt', function: 'apiKeysApi' },
   { methods: ['GET', 'POST'], path: `${V1}/top-ups`, auth: 'customerJwt', function: 'payments' },
   { methods: ['GET'], path: `${V1}/top-ups/{id}`, auth: 'customerJwt', function: 'payments' },
   { methods: ['POST'], path: `${V1}/payments/demo/callback`, auth: 'none', function: 'payments' },

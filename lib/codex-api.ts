@@ -215,9 +215,11 @@ export class CodexApi extends Construct {
       }
     };
     each(['customerAuthorizer', 'publicApi'], (fn) => table.grantReadData(fn));
-    each(['customerSessions', 'customerAccounts', 'cabinetApi', 'ordersApi', 'orderActionsApi', 'payments'], (fn) => table.grantReadWriteData(fn));
+    each(['customerSessions', 'customerAccounts', 'cabinetApi', 'apiKeysApi', 'ordersApi', 'orderActionsApi', 'payments'], (fn) =>
+      table.grantReadWriteData(fn),
+    );
     // Checking a key (the authorizer) and making one (the cabinet) hash it with the pepper.
-    each(['customerAuthorizer', 'cabinetApi'], (fn) => apiKeyPepper.grantRead(fn));
+    each(['customerAuthorizer', 'apiKeysApi'], (fn) => apiKeyPepper.grantRead(fn));
     // Cancel and refill are forwarded to the provider.
     each(['orderActionsApi'], (fn) => fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [providerSecretsArn] })));
     if (!customers) return;

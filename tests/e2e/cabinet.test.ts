@@ -3,6 +3,7 @@
 // as the gateway delivers them, until the accounts part's authorizer issues real ones (then these go over HTTP too).
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handler as apiKeys } from '../../lambdas/rest/v1/handlers/api-keys-handler.js';
 import { handler as cabinet } from '../../lambdas/rest/v1/handlers/cabinet-handler.js';
 import { handler as orderActions } from '../../lambdas/rest/v1/handlers/order-actions-handler.js';
 import { handler as orders } from '../../lambdas/rest/v1/handlers/orders-handler.js';
@@ -39,6 +40,7 @@ interface Call {
 /** The cabinet's functions, by the name ROUTES sends each operation to. */
 const CABINET_FUNCTIONS: Partial<Record<FunctionName, (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>>> = {
   cabinetApi: cabinet,
+  apiKeysApi: apiKeys,
   ordersApi: orders,
   orderActionsApi: orderActions,
 };

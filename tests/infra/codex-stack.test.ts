@@ -231,7 +231,7 @@ describe('least privilege', () => {
         ),
       );
     expect(readersOf('codex/dev/jwt-signing-keys').sort()).toEqual(['customerAuthorizer', 'customerSessions']);
-    expect(readersOf('codex/dev/api-key-pepper').sort()).toEqual(['apiAuthorizer', 'cabinetApi', 'customerAuthorizer', 'resellerApi']);
+    expect(readersOf('codex/dev/api-key-pepper').sort()).toEqual(['apiAuthorizer', 'apiKeysApi', 'customerAuthorizer', 'resellerApi']);
     expect(readersOf('codex/dev/payments/demo')).toEqual(['payments']);
     expect(secretReaders('cryptomus')).toEqual([]);
     expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail'))).toEqual(['customerAccounts']);
@@ -478,6 +478,7 @@ describe('routes', () => {
     expect(apiFunctionNames().sort()).toEqual([
       'apiAuthorizer',
       'apiDocs',
+      'apiKeysApi',
       'cabinetApi',
       'customerAccounts',
       'customerAuthorizer',

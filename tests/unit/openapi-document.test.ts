@@ -181,7 +181,8 @@ describe('the OpenAPI document generator', () => {
 const IMPLEMENTED: Partial<Record<FunctionName, readonly RouteImpl[]>> = {
   customerSessions: sessionsRoutes,
   customerAccounts: accountsRoutes,
-  cabinetApi: [...profileRoutes, ...walletRoutes, ...apiKeysRoutes],
+  cabinetApi: [...profileRoutes, ...walletRoutes],
+  apiKeysApi: apiKeysRoutes,
   ordersApi: ordersRoutes,
   orderActionsApi: orderActionsRoutes,
   payments: [...topUpsRoutes, ...paymentCallbacksRoutes, ...demoCheckoutRoutes],

@@ -1,7 +1,6 @@
-// The cabinet: /api/v1/me, /balance, /transactions, /api-keys (customerJwt). Orders have a function of their own.
+// The cabinet: /api/v1/me, /balance, /transactions (customerJwt). Orders and API keys have functions of their own.
 import { restHandler } from '../http.js';
 import { profileRoutes } from '../routes/profile.js';
 import { walletRoutes } from '../routes/wallet.js';
-import { apiKeysRoutes } from '../routes/api-keys.js';
 
-export const handler = restHandler([...profileRoutes, ...walletRoutes, ...apiKeysRoutes]);
+export const handler = restHandler([...profileRoutes, ...walletRoutes]);
