@@ -12,28 +12,15 @@ export const TABLE_DESIGN = {
   },
   /**
    * Every order under its owner, newest first (the cabinet's order list). Projects what the list shows and filters
-   * on, but not `updatedAt` or `phase`: the workflow's bookkeeping writes change only those, and a change to a
-   * projected attribute costs an index write.
+   * on, but not `updatedAt`, `phase`, `remains` or `startCount`: the workflow's bookkeeping and the poller's progress
+   * writes change only those, and a change to a projected attribute costs an index write (a long order's progress
+   * would otherwise write the index every few minutes).
    */
   ownerOrdersIndex: {
     name: 'owner-orders',
     partitionKey: 'ownerPk',
     sortKey: 'ownerSk',
-    projectedAttributes: [
-      'id',
-      'serviceId',
-      'serviceType',
-      'link',
-      'quantity',
-      'runs',
-      'interval',
-      'charge',
-      'refunded',
-      'status',
-      'remains',
-      'startCount',
-      'createdAt',
-    ],
+    projectedAttributes: ['id', 'serviceId', 'serviceType', 'link', 'quantity', 'runs', 'interval', 'charge', 'refunded', 'status', 'createdAt'],
   },
   streamView: 'NEW_IMAGE',
   timeToLiveAttribute: 'expiresAt',

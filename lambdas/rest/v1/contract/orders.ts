@@ -25,7 +25,9 @@ const orderCommon = {
 
 export const OrderSummary = z.object(orderCommon).register(z.globalRegistry, {
   id: 'OrderSummary',
-  description: "An order in the list: what the owner-orders index holds (no updatedAt, no type's fields; GET /orders/{id} has them)",
+  description:
+    "An order in the list: what the owner-orders index holds (no remains, start count, updatedAt or type's fields: they change " +
+    'or weigh too often to keep in the index; GET /orders/{id} has them)',
 });
 
 export const Order = z
