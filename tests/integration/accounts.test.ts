@@ -26,12 +26,13 @@ let sessionStore: DynamoSessionStore;
 let access: CabinetAccess;
 let keyManagement: ReturnType<typeof createApiKeyManagement>;
 let blocking: AccountBlocking;
+let failures: DynamoAttemptCounters;
 
 beforeAll(async () => {
   table = await createTestTable();
   store = new DynamoAccountStore(table.db, table.tableName);
   sessionStore = new DynamoSessionStore(table.db, table.tableName);
-  const failures = new DynamoAttemptCounters(table.db, table.tableName);
+  failures = new DynamoAttemptCounters(table.db, table.tableName);
   const tokens = new AccessTokens({ secrets, secretId: 'jwt', clock });
   keyManagement = createApiKeyManagement({ db: table.db, tableName: table.tableName, secrets, pepperSecretId: 'pepper', clock });
   accounts = new Accounts({
@@ -80,9 +81,52 @@ describe('registration', () => {
     expect(users).toHaveLength(1);
     const wallets = (await table.allItems()).filter((item) => item.entity === 'wallet' && item.ownerId === users[0]!.id);
     expect(wallets).toHaveLength(1);
+    // Still unverified: every registration of the email sends a verification token.
     const mails = sent.filter((m) => m.to === email);
-    expect(mails.filter((m) => m.subject.startsWith('Confirm'))).toHaveLength(1);
-    expect(mails.filter((m) => m.subject.includes('already'))).toHaveLength(4);
+    expect(mails.filter((m) => m.subject.startsWith('Confirm'))).toHaveLength(5);
+  });
+
+  it('emails a fresh verification token to an unverified account registered again, even after the first expired', async () => {
+    const { email, userId } = await registered();
+    const first = tokenFor(email);
+    now += 49 * 3_600_000;
+    await expect(accounts.register({ email, password: `${PASSWORD}x`, apiBase: 'http://api', sourceIp: '192.0.2.50' })).resolves.toBeUndefined();
+    const fresh = tokenFor(email);
+    expect(fresh).not.toBe(first);
+    await expect(accounts.verifyEmail(first)).rejects.toMatchObject({ code: 'invalid_or_expired_token' });
+    await accounts.verifyEmail(fresh);
+    expect((await store.get(userId))?.emailVerified).toBe(true);
+    // The password stays the first one: registering again changes nothing but the email sent.
+    expect((await sessions.login({ email, password: PASSWORD, sourceIp: '192.0.2.1' })).ok).toBe(true);
+  });
+
+  it('recovers an account whose verification email failed to send', async () => {
+    const email = newEmail();
+    const failing = new Accounts({
+      accounts: store,
+      sessions: sessionStore,
+      failures,
+      email: {
+        send: async () => {
+          throw new Error('SES is down');
+        },
+      },
+      clock,
+      currency: 'USD',
+    });
+    await expect(failing.register({ email, password: PASSWORD, apiBase: 'http://api', sourceIp: '192.0.2.50' })).rejects.toThrow('SES is down');
+    await accounts.register({ email, password: PASSWORD, apiBase: 'http://api', sourceIp: '192.0.2.50' });
+    await accounts.verifyEmail(tokenFor(email));
+    expect((await store.get((await store.findUserIdByEmail(email))!))?.emailVerified).toBe(true);
+  });
+
+  it('tells a verified account registered again only that it already has one', async () => {
+    const { email } = await registered();
+    await accounts.verifyEmail(tokenFor(email));
+    const before = sent.length;
+    await accounts.register({ email, password: PASSWORD, apiBase: 'http://api', sourceIp: '192.0.2.50' });
+    expect(sent.slice(before).map((m) => [m.to, m.subject])).toEqual([[email, 'You already have a Codex account']]);
+    expect(sent.at(-1)!.text).not.toMatch(/^Token:/m);
   });
 
   it('writes a customer with an empty wallet, unverified, and never the password', async () => {
@@ -141,6 +185,14 @@ describe('one-time tokens', () => {
       accounts.resetPassword({ token, password: 'second new password 2' }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('reset the password and, having come by email, mark the email verified', async () => {
+    const { email, userId } = await registered();
+    expect((await store.get(userId))?.emailVerified).toBe(false);
+    await accounts.forgotPassword({ email, apiBase: 'http://api', sourceIp: '192.0.2.50' });
+    await accounts.resetPassword({ token: tokenFor(email), password: 'a brand new one 9' });
+    expect((await store.get(userId))?.emailVerified).toBe(true);
   });
 
   it('are stored only as hashes', async () => {
