@@ -8,7 +8,8 @@ import { AccessTokens } from '../../lambdas/customers/application/access-tokens.
 import { Accounts } from '../../lambdas/customers/application/accounts.js';
 import { AccountBlocking } from '../../lambdas/customers/application/profiles.js';
 import { CabinetAccess } from '../../lambdas/customers/application/cabinet-access.js';
-import { Sessions, type TokenPair } from '../../lambdas/customers/application/sessions.js';
+import { accountCounterKey, Sessions, type TokenPair } from '../../lambdas/customers/application/sessions.js';
+import { ACCOUNT_POLICY } from '../../lambdas/customers/domain/login-throttle.js';
 import type { EmailMessage } from '../../lambdas/shared/ports.js';
 import { InMemorySecretStore } from '../../local/secret-store.js';
 import { createTestTable, type TestTable } from '../support/dynamo-table.js';
@@ -294,6 +295,29 @@ describe('login throttling', () => {
     expect(locked.ok === false && locked.refusal === 'too_many_attempts' && locked.retryAfterSeconds).toBeGreaterThan(14 * 60);
     now += 16 * 60_000;
     expect((await sessions.login({ email, password: PASSWORD, sourceIp: '198.51.100.8' })).ok).toBe(true);
+  });
+
+  it('checks only a few of 30 concurrent wrong passwords for one account; the rest are told to wait', async () => {
+    const { email } = await registered();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => sessions.login({ email, password: `wrong password ${i}`, sourceIp: `203.0.113.${i}` })),
+    );
+    const checked = answers.filter((a) => !a.ok && a.refusal === 'invalid_credentials').length;
+    const refused = answers.filter((a) => !a.ok && a.refusal === 'too_many_attempts').length;
+    expect(checked + refused).toBe(30);
+    expect(checked).toBeGreaterThanOrEqual(1);
+    expect(checked).toBeLessThanOrEqual(ACCOUNT_POLICY.freeFailures + ACCOUNT_POLICY.lockAfter);
+    // The refused ones gave their reservations back: the count is that of the passwords checked.
+    expect((await failures.read([accountCounterKey(email)])).get(accountCounterKey(email))?.count).toBe(checked);
+    // The right password, a little later, is let in and clears the count.
+    now += 60_000;
+    expect((await sessions.login({ email, password: PASSWORD, sourceIp: '203.0.113.200' })).ok).toBe(true);
+    expect((await failures.read([accountCounterKey(email)])).has(accountCounterKey(email))).toBe(false);
+  });
+
+  it('does not count successful logins against their source', async () => {
+    const { email } = await registered();
+    for (let i = 0; i < 25; i++) expect((await sessions.login({ email, password: PASSWORD, sourceIp: '203.0.113.99' })).ok).toBe(true);
   });
 
   it('counts failures per source across accounts, an IPv6 /64 as one source', async () => {
