@@ -161,6 +161,22 @@ describe('account emails', () => {
   });
 });
 
+describe('account emails asked for at once', () => {
+  it('are still limited to five per address when ten requests race', async () => {
+    const email = newEmail();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        accounts.forgotPassword({ email, apiBase: 'http://api', sourceIp: `198.19.0.${i}` }).then(
+          () => 'sent',
+          (error: { code?: string }) => error.code,
+        ),
+      ),
+    );
+    expect(answers.filter((a) => a === 'sent')).toHaveLength(5);
+    expect(answers.filter((a) => a === 'too_many_requests')).toHaveLength(5);
+  });
+});
+
 describe('one-time tokens', () => {
   it('verify the email once; the same token again is refused', async () => {
     const { email, userId } = await registered();

@@ -1,5 +1,5 @@
 // Counters of attempts that fade a while after the last one (failed logins, emails asked for): one UpdateItem ADD
-// each. Logins reserve their attempt (ADD first, then decide on the count it returns), so concurrent attempts
+// each, reserved before the attempt (ADD first, then decide on the count it returns), so concurrent attempts
 // cannot all see the same count. Each item carries `expiresAt` so DynamoDB's TTL clears it; readers compare
 // lastFailureAt themselves, since TTL deletion lags.
 import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -23,35 +23,6 @@ export class DynamoAttemptCounters implements AttemptCounters {
       found.set(String(item.counterKey), { count: Number(item.count), lastFailureAt: Number(item.lastFailureAt) });
     }
     return found;
-  }
-
-  async record(counterKey: string, now: number, windowSeconds: number): Promise<void> {
-    // A count whose window has passed starts again at one.
-    const fresh = now - windowSeconds * 1000;
-    const values = { ':one': 1, ':now': now, ':expires': Math.ceil(now / 1000) + windowSeconds, ':entity': 'attempt-counter', ':key': counterKey };
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.attempts(counterKey),
-          UpdateExpression: 'ADD #count :one SET lastFailureAt = :now, expiresAt = :expires, entity = :entity, counterKey = :key',
-          ConditionExpression: 'attribute_not_exists(pk) OR lastFailureAt > :fresh',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ...values, ':fresh': fresh },
-        }),
-      );
-    } catch (error) {
-      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.attempts(counterKey),
-          UpdateExpression: 'SET #count = :one, lastFailureAt = :now, expiresAt = :expires, entity = :entity, counterKey = :key',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: values,
-        }),
-      );
-    }
   }
 
   async reserve(counterKey: string, now: number, windowSeconds: number): Promise<FailureCount> {

@@ -109,14 +109,11 @@ export class Accounts {
   private async countEmail(email: string, sourceIp: string): Promise<void> {
     const now = this.deps.clock.now().getTime();
     const [toKey, fromKey] = [`mail#to#${hashToken(email)}`, `mail#source#${abuseSourceOf(sourceIp)}`];
-    const counts = await this.deps.failures.read([toKey, fromKey]);
-    const recent = (key: string) => {
-      const count = counts.get(key);
-      return count && now - count.lastFailureAt < EMAIL_WINDOW_SECONDS * 1000 ? count.count : 0;
-    };
-    if (recent(toKey) >= EMAILS_PER_ADDRESS || recent(fromKey) >= EMAILS_PER_SOURCE) {
+    // Reserved before deciding (one atomic ADD each), so parallel requests cannot all see the same count.
+    const [to, from] = await Promise.all([toKey, fromKey].map((key) => this.deps.failures.reserve(key, now, EMAIL_WINDOW_SECONDS)));
+    if (to!.count >= EMAILS_PER_ADDRESS || from!.count >= EMAILS_PER_SOURCE) {
+      await Promise.all([toKey, fromKey].map((key) => this.deps.failures.release(key)));
       throw new DomainError('too_many_requests', 'Too many emails were asked for; try again in an hour');
     }
-    await Promise.all([toKey, fromKey].map((key) => this.deps.failures.record(key, now, EMAIL_WINDOW_SECONDS)));
   }
 }
