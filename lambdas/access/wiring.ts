@@ -40,6 +40,8 @@ export const keyManagement: () => ApiKeyManagement = /* @__PURE__ */ lazy(
       clock: systemClock,
       tierNames: TIER_NAMES,
       onKeyChanged: (keyId) => resellerAccessBuilt?.forgetKey(keyId),
+      maxActiveKeysPerOwner: config().MAX_API_KEYS_PER_USER,
+      ownerTier: async (ownerId) => (await userStore().get(ownerId))?.apiGatewayKey?.tier,
     }),
 );
 

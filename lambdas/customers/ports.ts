@@ -94,8 +94,14 @@ export interface SessionStore {
 
 /** Counts that fade an hour (or a given window) after their last event: failed logins, emails asked for. */
 export interface AttemptCounters {
+  /** The counts as they are (for tests and tools; the use cases reserve). */
   read(keys: readonly string[]): Promise<Map<string, FailureCount>>;
-  /** Adds a failure at `now` (epoch ms); the count is kept `windowSeconds` after it. */
-  record(key: string, now: number, windowSeconds: number): Promise<void>;
+  /**
+   * Counts an attempt at `now` before it is made, atomically: the count as it was just before this attempt (0 when
+   * absent or faded) and the time of the attempt before. Concurrent reservations each see a different count.
+   */
+  reserve(key: string, now: number, windowSeconds: number): Promise<FailureCount>;
+  /** Takes back one reserved attempt that was not made after all (refused) or did not fail. */
+  release(key: string): Promise<void>;
   clear(key: string): Promise<void>;
 }

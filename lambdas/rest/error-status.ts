@@ -56,6 +56,7 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   account_blocked: 403,
   unknown_user: 404,
   too_many_requests: 429,
+  api_key_limit: 409,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

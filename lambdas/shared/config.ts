@@ -40,6 +40,8 @@ export type Config = { -readonly [K in keyof typeof REQUIRED_ON_AWS]: string } &
   // orders not yet settled.
   MAX_DAILY_SPEND?: string;
   MAX_ACTIVE_ORDERS?: number;
+  // Issue 9, auth fixes: API keys an account may hold that are not revoked (cabinet and admin alike; default 20).
+  MAX_API_KEYS_PER_USER: number;
 } & PaymentsConfig;
 
 // Money in (top-ups and payment gateways), read by the payments function only. A method is offered when it is
@@ -104,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     JWT_SIGNING_SECRET_ID: env.JWT_SIGNING_SECRET_ID || (onAws ? '' : 'codex/jwt-signing-keys'),
     EMAIL_FROM: env.EMAIL_FROM || (onAws ? '' : 'Codex <no-reply@codex.local>'),
     ...(env.SES_CONFIGURATION_SET ? { SES_CONFIGURATION_SET: env.SES_CONFIGURATION_SET } : {}),
+    MAX_API_KEYS_PER_USER: whole('MAX_API_KEYS_PER_USER', 20, { min: 1, max: 1000 }),
   };
   const dailySpend = env.MAX_DAILY_SPEND?.trim();
   if (dailySpend) {

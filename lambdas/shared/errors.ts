@@ -34,7 +34,9 @@ export type DomainErrorCode =
   | 'invalid_credentials'
   | 'account_blocked'
   | 'unknown_user'
-  | 'too_many_requests';
+  | 'too_many_requests'
+  // Issue 9, auth fixes: config MAX_API_KEYS_PER_USER.
+  | 'api_key_limit';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -173,3 +173,46 @@ describe('the cabinet', () => {
     expect(answer.body.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', kid: 'local-1' });
   });
 });
+
+describe('API key management', () => {
+  async function verifiedCustomer(): Promise<string> {
+    const email = newEmail();
+    await call('POST', '/auth/register', { body: { email, password: PASSWORD } });
+    const [mail] = await outbox(email);
+    await call('POST', '/auth/verify-email', { body: { token: mail!.token } });
+    return (await call('POST', '/auth/login', { body: { email, password: PASSWORD } })).body.accessToken;
+  }
+
+  it('is refused to an API key (403 session_required), which can neither mint, widen, nor revoke a key', async () => {
+    const viaKey = { headers: { 'x-api-key': stack.reseller.apiKey } };
+    const before = await call('GET', '/api-keys', viaKey);
+    expect(before.status).toBe(200);
+    const [own] = before.body.items;
+    expect(own).toBeDefined();
+
+    const minted = await call('POST', '/api-keys', { ...viaKey, body: { label: 'unrestricted' } });
+    expect(minted.status).toBe(403);
+    expect(minted.body.error).toEqual({ code: 'session_required', message: 'Manage API keys from a signed-in session, not with an API key' });
+    const widened = await call('PATCH', `/api-keys/${own.id}`, { headers: { authorization: `ApiKey ${stack.reseller.apiKey}` }, body: { allowedIps: [] } });
+    expect(widened.status).toBe(403);
+    expect(widened.body.error.code).toBe('session_required');
+    const revoked = await call('DELETE', `/api-keys/${own.id}`, viaKey);
+    expect(revoked.status).toBe(403);
+    expect(revoked.body.error.code).toBe('session_required');
+
+    expect((await call('GET', '/api-keys', viaKey)).body).toEqual(before.body);
+  });
+
+  it('refuses a 21st key that is not revoked, and allows one again after a revocation', async () => {
+    const token = await verifiedCustomer();
+    for (let i = 0; i < 20; i++) expect((await call('POST', '/api-keys', { token, body: { label: `bot ${i}` } })).status).toBe(201);
+    const refused = await call('POST', '/api-keys', { token, body: { label: 'one too many' } });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('api_key_limit');
+    expect(refused.body.error.message).toContain('at most 20');
+    const keys = (await call('GET', '/api-keys', { token })).body.items;
+    expect(keys).toHaveLength(20);
+    expect((await call('DELETE', `/api-keys/${keys[0].id}`, { token })).status).toBe(204);
+    expect((await call('POST', '/api-keys', { token, body: { label: 'replacement' } })).status).toBe(201);
+  });
+});

@@ -8,7 +8,8 @@ import { AccessTokens } from '../../lambdas/customers/application/access-tokens.
 import { Accounts } from '../../lambdas/customers/application/accounts.js';
 import { AccountBlocking } from '../../lambdas/customers/application/profiles.js';
 import { CabinetAccess } from '../../lambdas/customers/application/cabinet-access.js';
-import { Sessions, type TokenPair } from '../../lambdas/customers/application/sessions.js';
+import { accountCounterKey, Sessions, type TokenPair } from '../../lambdas/customers/application/sessions.js';
+import { ACCOUNT_POLICY } from '../../lambdas/customers/domain/login-throttle.js';
 import type { EmailMessage } from '../../lambdas/shared/ports.js';
 import { InMemorySecretStore } from '../../local/secret-store.js';
 import { createTestTable, type TestTable } from '../support/dynamo-table.js';
@@ -26,12 +27,13 @@ let sessionStore: DynamoSessionStore;
 let access: CabinetAccess;
 let keyManagement: ReturnType<typeof createApiKeyManagement>;
 let blocking: AccountBlocking;
+let failures: DynamoAttemptCounters;
 
 beforeAll(async () => {
   table = await createTestTable();
   store = new DynamoAccountStore(table.db, table.tableName);
   sessionStore = new DynamoSessionStore(table.db, table.tableName);
-  const failures = new DynamoAttemptCounters(table.db, table.tableName);
+  failures = new DynamoAttemptCounters(table.db, table.tableName);
   const tokens = new AccessTokens({ secrets, secretId: 'jwt', clock });
   keyManagement = createApiKeyManagement({ db: table.db, tableName: table.tableName, secrets, pepperSecretId: 'pepper', clock });
   accounts = new Accounts({
@@ -80,9 +82,52 @@ describe('registration', () => {
     expect(users).toHaveLength(1);
     const wallets = (await table.allItems()).filter((item) => item.entity === 'wallet' && item.ownerId === users[0]!.id);
     expect(wallets).toHaveLength(1);
+    // Still unverified: every registration of the email sends a verification token.
     const mails = sent.filter((m) => m.to === email);
-    expect(mails.filter((m) => m.subject.startsWith('Confirm'))).toHaveLength(1);
-    expect(mails.filter((m) => m.subject.includes('already'))).toHaveLength(4);
+    expect(mails.filter((m) => m.subject.startsWith('Confirm'))).toHaveLength(5);
+  });
+
+  it('emails a fresh verification token to an unverified account registered again, even after the first expired', async () => {
+    const { email, userId } = await registered();
+    const first = tokenFor(email);
+    now += 49 * 3_600_000;
+    await expect(accounts.register({ email, password: `${PASSWORD}x`, apiBase: 'http://api', sourceIp: '192.0.2.50' })).resolves.toBeUndefined();
+    const fresh = tokenFor(email);
+    expect(fresh).not.toBe(first);
+    await expect(accounts.verifyEmail(first)).rejects.toMatchObject({ code: 'invalid_or_expired_token' });
+    await accounts.verifyEmail(fresh);
+    expect((await store.get(userId))?.emailVerified).toBe(true);
+    // The password stays the first one: registering again changes nothing but the email sent.
+    expect((await sessions.login({ email, password: PASSWORD, sourceIp: '192.0.2.1' })).ok).toBe(true);
+  });
+
+  it('recovers an account whose verification email failed to send', async () => {
+    const email = newEmail();
+    const failing = new Accounts({
+      accounts: store,
+      sessions: sessionStore,
+      failures,
+      email: {
+        send: async () => {
+          throw new Error('SES is down');
+        },
+      },
+      clock,
+      currency: 'USD',
+    });
+    await expect(failing.register({ email, password: PASSWORD, apiBase: 'http://api', sourceIp: '192.0.2.50' })).rejects.toThrow('SES is down');
+    await accounts.register({ email, password: PASSWORD, apiBase: 'http://api', sourceIp: '192.0.2.50' });
+    await accounts.verifyEmail(tokenFor(email));
+    expect((await store.get((await store.findUserIdByEmail(email))!))?.emailVerified).toBe(true);
+  });
+
+  it('tells a verified account registered again only that it already has one', async () => {
+    const { email } = await registered();
+    await accounts.verifyEmail(tokenFor(email));
+    const before = sent.length;
+    await accounts.register({ email, password: PASSWORD, apiBase: 'http://api', sourceIp: '192.0.2.50' });
+    expect(sent.slice(before).map((m) => [m.to, m.subject])).toEqual([[email, 'You already have a Codex account']]);
+    expect(sent.at(-1)!.text).not.toMatch(/^Token:/m);
   });
 
   it('writes a customer with an empty wallet, unverified, and never the password', async () => {
@@ -116,6 +161,22 @@ describe('account emails', () => {
   });
 });
 
+describe('account emails asked for at once', () => {
+  it('are still limited to five per address when ten requests race', async () => {
+    const email = newEmail();
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        accounts.forgotPassword({ email, apiBase: 'http://api', sourceIp: `198.19.0.${i}` }).then(
+          () => 'sent',
+          (error: { code?: string }) => error.code,
+        ),
+      ),
+    );
+    expect(answers.filter((a) => a === 'sent')).toHaveLength(5);
+    expect(answers.filter((a) => a === 'too_many_requests')).toHaveLength(5);
+  });
+});
+
 describe('one-time tokens', () => {
   it('verify the email once; the same token again is refused', async () => {
     const { email, userId } = await registered();
@@ -141,6 +202,14 @@ describe('one-time tokens', () => {
       accounts.resetPassword({ token, password: 'second new password 2' }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('reset the password and, having come by email, mark the email verified', async () => {
+    const { email, userId } = await registered();
+    expect((await store.get(userId))?.emailVerified).toBe(false);
+    await accounts.forgotPassword({ email, apiBase: 'http://api', sourceIp: '192.0.2.50' });
+    await accounts.resetPassword({ token: tokenFor(email), password: 'a brand new one 9' });
+    expect((await store.get(userId))?.emailVerified).toBe(true);
   });
 
   it('are stored only as hashes', async () => {
@@ -242,6 +311,29 @@ describe('login throttling', () => {
     expect(locked.ok === false && locked.refusal === 'too_many_attempts' && locked.retryAfterSeconds).toBeGreaterThan(14 * 60);
     now += 16 * 60_000;
     expect((await sessions.login({ email, password: PASSWORD, sourceIp: '198.51.100.8' })).ok).toBe(true);
+  });
+
+  it('checks only a few of 30 concurrent wrong passwords for one account; the rest are told to wait', async () => {
+    const { email } = await registered();
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => sessions.login({ email, password: `wrong password ${i}`, sourceIp: `203.0.113.${i}` })),
+    );
+    const checked = answers.filter((a) => !a.ok && a.refusal === 'invalid_credentials').length;
+    const refused = answers.filter((a) => !a.ok && a.refusal === 'too_many_attempts').length;
+    expect(checked + refused).toBe(30);
+    expect(checked).toBeGreaterThanOrEqual(1);
+    expect(checked).toBeLessThanOrEqual(ACCOUNT_POLICY.freeFailures + ACCOUNT_POLICY.lockAfter);
+    // The refused ones gave their reservations back: the count is that of the passwords checked.
+    expect((await failures.read([accountCounterKey(email)])).get(accountCounterKey(email))?.count).toBe(checked);
+    // The right password, a little later, is let in and clears the count.
+    now += 60_000;
+    expect((await sessions.login({ email, password: PASSWORD, sourceIp: '203.0.113.200' })).ok).toBe(true);
+    expect((await failures.read([accountCounterKey(email)])).has(accountCounterKey(email))).toBe(false);
+  });
+
+  it('does not count successful logins against their source', async () => {
+    const { email } = await registered();
+    for (let i = 0; i < 25; i++) expect((await sessions.login({ email, password: PASSWORD, sourceIp: '203.0.113.99' })).ok).toBe(true);
   });
 
   it('counts failures per source across accounts, an IPv6 /64 as one source', async () => {

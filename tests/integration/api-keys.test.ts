@@ -1,12 +1,12 @@
 // Reseller API keys on DynamoDB Local: creation and storage, listing, revocation and suspension, IP allow-lists,
 // per-minute and daily limits, and the abuse rules (blocked sources, suspended keys), with a driven clock.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { DynamoApiKeyStore } from '../../lambdas/adapters/dynamodb/account-store.js';
+import { DynamoApiKeyStore, DynamoUserStore } from '../../lambdas/adapters/dynamodb/account-store.js';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys as tableKeys } from '../../lambdas/adapters/dynamodb/keys.js';
 import { DynamoAccessCounters } from '../../lambdas/adapters/dynamodb/rate-counters.js';
 import { InMemorySecretStore } from '../../local/secret-store.js';
-import type { ApiKeyManagement } from '../../lambdas/access/application/api-key-management.js';
+import { ApiKeyManagement } from '../../lambdas/access/application/api-key-management.js';
 import { createApiKeyManagement, createResellerAccess } from '../support/key-services.js';
 import { accessRefusalText } from '../../lambdas/reseller/v2-errors.js';
 import { ResellerAccess, type ResellerAccessOptions, type ResellerCaller } from '../../lambdas/access/application/reseller-access.js';
@@ -104,6 +104,41 @@ describe('creating a key', () => {
     expect(await refusalOf(keys.createApiKey('o', 'w', { limits: { requestsPerMinute: 0 } }))).toContain('requestsPerMinute');
     expect(await refusalOf(keys.createApiKey('o', 'w', { presetKey: 'cdx_short' }))).toContain('preset key');
     expect(await table.allItems()).toEqual(before);
+  });
+
+  it("gets its owner's tier when none is asked for, and stops at the cap of keys not revoked", async () => {
+    const users = new DynamoUserStore(table.db, table.tableName);
+    const capped = new ApiKeyManagement({
+      keys: new DynamoApiKeyStore(table.db, table.tableName),
+      secrets,
+      pepperSecretId: PEPPER_ID,
+      clock: { now: () => T0 },
+      maxActiveKeysPerOwner: 3,
+      ownerTier: async (ownerId) => (await users.get(ownerId))?.apiGatewayKey?.tier,
+    });
+    const owner = `tiered-${ownerSeq++}`;
+    await users.put({
+      id: owner,
+      email: `${owner}@example.com`,
+      role: 'reseller',
+      walletId: `w-${owner}`,
+      createdAt: T0.toISOString(),
+      apiGatewayKey: { id: 'agk', value: 'v', tier: 'pro' },
+    });
+    expect((await capped.createApiKey(owner, `w-${owner}`)).record.tier).toBe('pro');
+    expect((await capped.createApiKey(owner, `w-${owner}`, { tier: 'basic' })).record.tier).toBe('basic');
+    const third = await capped.createApiKey(owner, `w-${owner}`);
+    await capped.suspendApiKey(owner, third.record.keyId);
+    // A suspended key still counts; a revoked one no longer does.
+    await expect(capped.createApiKey(owner, `w-${owner}`)).rejects.toMatchObject({
+      code: 'api_key_limit',
+      message: expect.stringContaining('at most 3 API keys'),
+    });
+    await capped.revokeApiKey(owner, third.record.keyId);
+    expect((await capped.createApiKey(owner, `w-${owner}`)).record.status).toBe('active');
+    // A user record without a gateway key: no tier.
+    const plain = `plain-${ownerSeq++}`;
+    expect((await capped.createApiKey(plain, `w-${plain}`)).record.tier).toBeUndefined();
   });
 
   it('registers a preset key (seeding) once, however often it is seeded, and only for its owner', async () => {

@@ -24,6 +24,10 @@ export interface ApiKeyManagementDeps {
   tierNames?: readonly string[];
   /** Told of every changed key, so this container's access checks stop trusting their cached copy at once. */
   onKeyChanged?: (keyId: string) => void;
+  /** Keys an owner may have that are not revoked (active or suspended); no cap when absent. */
+  maxActiveKeysPerOwner?: number;
+  /** The tier a new key gets when none is asked for: the owner's (its user record's), when it has one. */
+  ownerTier?: (ownerId: string) => Promise<string | undefined>;
 }
 
 export interface CreateApiKeyInput {
@@ -55,6 +59,15 @@ export class ApiKeyManagement {
     if (input.presetKey !== undefined && !isWellFormedApiKey(input.presetKey))
       throw new DomainError('invalid_request', 'A preset key must look like cdx_ followed by at least 32 letters and digits');
 
+    // Seeding a preset key again must stay a no-op, so only new keys are capped. Two creations at once may both pass
+    // (the count is read, not reserved): the cap bounds a stolen session's damage, it is not a quota.
+    const cap = this.deps.maxActiveKeysPerOwner;
+    if (cap !== undefined && input.presetKey === undefined) {
+      const active = (await this.deps.keys.listKeys(ownerId)).filter((k) => k.status !== 'revoked').length;
+      if (active >= cap) throw new DomainError('api_key_limit', `An account can have at most ${cap} API keys; revoke one you no longer use first`);
+    }
+    const tier = input.tier ?? (await this.deps.ownerTier?.(ownerId));
+
     const key = input.presetKey ?? generateApiKey();
     const now = this.deps.clock.now().toISOString();
     const stored: StoredApiKey = {
@@ -68,7 +81,7 @@ export class ApiKeyManagement {
       ...(label ? { label } : {}),
       ...(allowedIps.length > 0 ? { allowedIps } : {}),
       ...(Object.keys(limits).length > 0 ? { limits } : {}),
-      ...(input.tier ? { tier: input.tier } : {}),
+      ...(tier ? { tier } : {}),
     };
     const outcome = await this.deps.keys.create(stored, audit(ownerId, stored.keyId, 'api_key.created', now));
     if (outcome === 'created') return { key, record: withoutHash(stored) };

@@ -1,5 +1,6 @@
 // Counters of attempts that fade a while after the last one (failed logins, emails asked for): one UpdateItem ADD
-// each, read before the next attempt. Each item carries `expiresAt` so DynamoDB's TTL clears it; readers compare
+// each, reserved before the attempt (ADD first, then decide on the count it returns), so concurrent attempts
+// cannot all see the same count. Each item carries `expiresAt` so DynamoDB's TTL clears it; readers compare
 // lastFailureAt themselves, since TTL deletion lags.
 import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptCounters } from '../../customers/ports.js';
@@ -24,32 +25,64 @@ export class DynamoAttemptCounters implements AttemptCounters {
     return found;
   }
 
-  async record(counterKey: string, now: number, windowSeconds: number): Promise<void> {
-    // A count whose window has passed starts again at one.
+  async reserve(counterKey: string, now: number, windowSeconds: number): Promise<FailureCount> {
     const fresh = now - windowSeconds * 1000;
     const values = { ':one': 1, ':now': now, ':expires': Math.ceil(now / 1000) + windowSeconds, ':entity': 'attempt-counter', ':key': counterKey };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // One atomic ADD: concurrent attempts each get a count of their own. SET's right-hand side reads the item
+        // as it was, so priorAt is the time of the attempt before this one.
+        const { Attributes } = await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.attempts(counterKey),
+            UpdateExpression:
+              'ADD #count :one SET priorAt = if_not_exists(lastFailureAt, :zero), lastFailureAt = :now, expiresAt = :expires, entity = :entity, counterKey = :key',
+            ConditionExpression: 'attribute_not_exists(pk) OR lastFailureAt > :fresh',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ...values, ':fresh': fresh, ':zero': 0 },
+            ReturnValues: 'UPDATED_NEW',
+          }),
+        );
+        const count = Number(Attributes?.count) - 1;
+        return { count, lastFailureAt: count > 0 ? Number(Attributes?.priorAt) : 0 };
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
+      try {
+        // The count has faded: start again at one, once (a concurrent attempt that finds it restarted adds to it).
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.attempts(counterKey),
+            UpdateExpression: 'SET #count = :one, priorAt = :zero, lastFailureAt = :now, expiresAt = :expires, entity = :entity, counterKey = :key',
+            ConditionExpression: 'lastFailureAt <= :fresh',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ...values, ':fresh': fresh, ':zero': 0 },
+          }),
+        );
+        return { count: 0, lastFailureAt: 0 };
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException' || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  async release(counterKey: string): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.attempts(counterKey),
-          UpdateExpression: 'ADD #count :one SET lastFailureAt = :now, expiresAt = :expires, entity = :entity, counterKey = :key',
-          ConditionExpression: 'attribute_not_exists(pk) OR lastFailureAt > :fresh',
+          UpdateExpression: 'ADD #count :minusOne',
+          ConditionExpression: 'attribute_exists(pk) AND #count > :zero',
           ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ...values, ':fresh': fresh },
+          ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0 },
         }),
       );
     } catch (error) {
+      // Cleared (or restarted) meanwhile: nothing to give back.
       if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.attempts(counterKey),
-          UpdateExpression: 'SET #count = :one, lastFailureAt = :now, expiresAt = :expires, entity = :entity, counterKey = :key',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: values,
-        }),
-      );
     }
   }
 

@@ -179,8 +179,9 @@ export class DynamoAccountStore implements AccountStore {
       effect.kind === 'verify-email'
         ? { UpdateExpression: 'SET emailVerified = :true, updatedAt = :at', ExpressionAttributeValues: { ':true': true, ':at': at } }
         : {
-            UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at, updatedAt = :at',
-            ExpressionAttributeValues: { ':hash': effect.passwordHash, ':at': at },
+            // The reset token came by email: using it proves control of the inbox.
+            UpdateExpression: 'SET passwordHash = :hash, passwordChangedAt = :at, updatedAt = :at, emailVerified = :true',
+            ExpressionAttributeValues: { ':hash': effect.passwordHash, ':at': at, ':true': true },
           };
     try {
       await this.db.send(

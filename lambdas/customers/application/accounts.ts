@@ -48,10 +48,20 @@ export class Accounts {
       createdAt: now.toISOString(),
       ...(name ? { name } : {}),
     });
-    if (outcome === 'email_taken') return this.deps.email.send(alreadyRegisteredEmail(email, input.apiBase));
+    if (outcome === 'created') return this.sendVerification(id, email, input.apiBase);
+    // The email has an account. Still unverified (the first email lost, expired, or never sent): a fresh token, so
+    // an account is never left with no way to verify. Verified: a reminder that it exists. The answer is the same.
+    const existingId = await this.deps.accounts.findUserIdByEmail(email);
+    const existing = existingId ? await this.deps.accounts.get(existingId) : undefined;
+    if (existing && !existing.emailVerified) return this.sendVerification(existing.id, existing.email, input.apiBase);
+    await this.deps.email.send(alreadyRegisteredEmail(email, input.apiBase));
+  }
+
+  private async sendVerification(userId: string, email: string, apiBase: string): Promise<void> {
     const token = newSecretToken();
-    await this.deps.accounts.issueToken('verify-email', hashToken(token), id, new Date(now.getTime() + VERIFY_TOKEN_HOURS * 3_600_000));
-    await this.deps.email.send(verificationEmail(email, token, input.apiBase, VERIFY_TOKEN_HOURS));
+    const now = this.deps.clock.now();
+    await this.deps.accounts.issueToken('verify-email', hashToken(token), userId, new Date(now.getTime() + VERIFY_TOKEN_HOURS * 3_600_000));
+    await this.deps.email.send(verificationEmail(email, token, apiBase, VERIFY_TOKEN_HOURS));
   }
 
   async verifyEmail(token: string): Promise<void> {
@@ -71,7 +81,10 @@ export class Accounts {
     await this.deps.email.send(passwordResetEmail(account.email, token, input.apiBase, RESET_TOKEN_MINUTES));
   }
 
-  /** Sets the new password, spends the token, and ends every session of the account. */
+  /**
+   * Sets the new password, spends the token, and ends every session of the account. The token came by email, so
+   * redeeming it also marks the email verified.
+   */
   async resetPassword(input: { token: string; password: string }): Promise<void> {
     const tokenHash = hashToken(input.token);
     const now = this.deps.clock.now();
@@ -96,14 +109,11 @@ export class Accounts {
   private async countEmail(email: string, sourceIp: string): Promise<void> {
     const now = this.deps.clock.now().getTime();
     const [toKey, fromKey] = [`mail#to#${hashToken(email)}`, `mail#source#${abuseSourceOf(sourceIp)}`];
-    const counts = await this.deps.failures.read([toKey, fromKey]);
-    const recent = (key: string) => {
-      const count = counts.get(key);
-      return count && now - count.lastFailureAt < EMAIL_WINDOW_SECONDS * 1000 ? count.count : 0;
-    };
-    if (recent(toKey) >= EMAILS_PER_ADDRESS || recent(fromKey) >= EMAILS_PER_SOURCE) {
+    // Reserved before deciding (one atomic ADD each), so parallel requests cannot all see the same count.
+    const [to, from] = await Promise.all([toKey, fromKey].map((key) => this.deps.failures.reserve(key, now, EMAIL_WINDOW_SECONDS)));
+    if (to!.count >= EMAILS_PER_ADDRESS || from!.count >= EMAILS_PER_SOURCE) {
+      await Promise.all([toKey, fromKey].map((key) => this.deps.failures.release(key)));
       throw new DomainError('too_many_requests', 'Too many emails were asked for; try again in an hour');
     }
-    await Promise.all([toKey, fromKey].map((key) => this.deps.failures.record(key, now, EMAIL_WINDOW_SECONDS)));
   }
 }

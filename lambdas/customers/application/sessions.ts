@@ -42,14 +42,25 @@ export const sourceCounterKey = (sourceIp: string) => `source#${abuseSourceOf(so
 export class Sessions {
   constructor(private readonly deps: SessionsDeps) {}
 
-  /** Answers alike, and takes as long, whether or not the email has an account. */
+  /**
+   * Answers alike, and takes as long, whether or not the email has an account. The attempt is counted (reserved)
+   * on the account and the source before the password is checked, so parallel guesses each see the guesses before
+   * them: a refused attempt gives its reservation back, a failed one keeps it, a successful one clears the
+   * account's count and gives back the source's.
+   */
   async login(input: { email: string; password: string; sourceIp: string }): Promise<LoginResult> {
     const now = this.deps.clock.now().getTime();
     const accountKey = accountCounterKey(input.email);
     const sourceKey = sourceCounterKey(input.sourceIp);
-    const counts = await this.deps.failures.read([accountKey, sourceKey]);
-    const waitUntil = Math.max(retryAt(ACCOUNT_POLICY, counts.get(accountKey), now), retryAt(SOURCE_POLICY, counts.get(sourceKey), now));
-    if (waitUntil > now) return { ok: false, refusal: 'too_many_attempts', retryAfterSeconds: Math.ceil((waitUntil - now) / 1000) };
+    const [accountBefore, sourceBefore] = await Promise.all([
+      this.deps.failures.reserve(accountKey, now, ACCOUNT_POLICY.windowSeconds),
+      this.deps.failures.reserve(sourceKey, now, SOURCE_POLICY.windowSeconds),
+    ]);
+    const waitUntil = Math.max(retryAt(ACCOUNT_POLICY, accountBefore, now), retryAt(SOURCE_POLICY, sourceBefore, now));
+    if (waitUntil > now) {
+      await Promise.all([this.deps.failures.release(accountKey), this.deps.failures.release(sourceKey)]);
+      return { ok: false, refusal: 'too_many_attempts', retryAfterSeconds: Math.ceil((waitUntil - now) / 1000) };
+    }
 
     // Made before anything is looked up, so the container's first login pays for it whoever logs in.
     const dummyHash = await dummyPasswordHash();
@@ -57,14 +68,9 @@ export class Sessions {
     // The same reads for an unknown email: the profile of nobody.
     const account = await this.deps.accounts.get(userId ?? 'usr_unknown');
     const matches = await verifyPassword(input.password, account?.passwordHash ?? dummyHash);
-    if (!account?.passwordHash || !matches) {
-      await Promise.all([
-        this.deps.failures.record(accountKey, now, ACCOUNT_POLICY.windowSeconds),
-        this.deps.failures.record(sourceKey, now, SOURCE_POLICY.windowSeconds),
-      ]);
-      return { ok: false, refusal: 'invalid_credentials' };
-    }
-    if (counts.has(accountKey)) await this.deps.failures.clear(accountKey);
+    // A failure: the reservations stay, as the failure's count.
+    if (!account?.passwordHash || !matches) return { ok: false, refusal: 'invalid_credentials' };
+    await Promise.all([this.deps.failures.clear(accountKey), this.deps.failures.release(sourceKey)]);
     if (account.blocked) return { ok: false, refusal: 'account_blocked' };
     return { ok: true, tokens: await this.start(account) };
   }
