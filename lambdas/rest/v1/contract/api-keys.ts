@@ -34,11 +34,15 @@ export const createApiKey = {
   auth: 'customerJwt',
   tag: 'API keys',
   summary: 'Create an API key',
-  description: 'The answer is the only time the key is shown: store it. It works on /api/v2 at once.',
+  description:
+    'The answer is the only time the key is shown: store it. It works on /api/v2 at once. Keys are managed from a ' +
+    'signed-in session only (an API key gets 403 `session_required`); an account holds at most 20 keys not revoked ' +
+    '(409 `api_key_limit`).',
   body: z.object({ label: z.optional(Label), allowedIps: z.optional(AllowedIps) }),
   responses: {
     201: { description: 'The new key, in full, and its details', body: z.extend(ApiKey, { key: z.string() }).register(z.globalRegistry, { id: 'NewApiKey' }) },
   },
+  errors: [409],
   unverifiedAllowed: false,
 } as const satisfies Operation;
 
@@ -50,7 +54,7 @@ export const updateApiKey = {
   auth: 'customerJwt',
   tag: 'API keys',
   summary: "Change a key's label or IP allow-list",
-  description: 'An empty label removes it; an empty allow-list lets every address in again.',
+  description: 'An empty label removes it; an empty allow-list lets every address in again. From a signed-in session only.',
   params: KeyParams,
   body: z
     .object({ label: z.optional(Label), allowedIps: z.optional(AllowedIps) })
@@ -65,7 +69,7 @@ export const revokeApiKey = {
   auth: 'customerJwt',
   tag: 'API keys',
   summary: 'Revoke a key',
-  description: 'At once on this container, within 60 s everywhere. Revoking a revoked key changes nothing.',
+  description: 'At once on this container, within 60 s everywhere. Revoking a revoked key changes nothing. From a signed-in session only.',
   params: KeyParams,
   responses: { 204: { description: 'Revoked' } },
   errors: [404],
