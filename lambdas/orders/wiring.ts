@@ -86,7 +86,6 @@ export const finalizeServices: () => FinalizeServices = /* @__PURE__ */ lazy(() 
   links: exclusiveLinks(),
   events: eventPublisher(),
   clock: systemClock,
-  ...withLimits(),
 }));
 
 export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({
