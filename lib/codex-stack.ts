@@ -13,7 +13,10 @@ export interface CodexStackProps extends StackProps {
   tracing?: boolean;
   /** From address of account emails; its address or domain must be a verified SES identity. */
   emailFrom?: string;
-  /** Offer the demo payment gateway (checkout page and signed callbacks): on the dev stage unless said otherwise. */
+  /**
+   * Offer the demo payment gateway (checkout page and signed callbacks): off unless asked for (`-c demoPayments=true`),
+   * on every stage: anyone who registers could otherwise give themselves money on a deployed stage.
+   */
   demoPayments?: boolean;
   /** Name of an existing secret holding {"merchant": "<uuid>", "paymentKey": "<key>"}: offers Cryptomus. */
   cryptomusSecretName?: string;
@@ -46,11 +49,11 @@ export class CodexStack extends Stack {
       generateSecretString: { secretStringTemplate: JSON.stringify({ current: 'k1' }), generateStringKey: 'k1', passwordLength: 64, excludePunctuation: true },
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
-    const demoPayments = props.demoPayments ?? stage === 'dev';
+    const demoPayments = props.demoPayments === true;
     const demoGatewaySecret = demoPayments
       ? new Secret(this, 'DemoGatewaySecret', {
           secretName: `codex/${stage}/payments/demo`,
-          description: 'Signing secret of the demo payment gateway (dev stages only)',
+          description: 'Signing secret of the demo payment gateway (stages deployed with demoPayments=true only)',
           generateSecretString: { passwordLength: 48, excludePunctuation: true },
           removalPolicy: RemovalPolicy.DESTROY,
         })

@@ -36,8 +36,12 @@ export interface OwnerOrdersQuery {
 }
 
 export interface OrderStore {
-  /** Records the order and debits its charge in one transaction; refuses to overdraw the wallet. */
-  placeOrder(order: Order): Promise<void>;
+  /**
+   * Records the order and debits its charge in one transaction; refuses to overdraw the wallet. An order with
+   * `activeCounted` takes a place in its owner's active-orders count in that same transaction, refused
+   * (active_orders_limit, nothing written) when `maxActiveOrders` places are taken.
+   */
+  placeOrder(order: Order, limit?: { maxActiveOrders: number }): Promise<void>;
   /** The order a client's request id already produced, if any. */
   findByRequestId(ownerId: string, requestId: string): Promise<number | undefined>;
   getOrder(id: number): Promise<Order | undefined>;
@@ -59,7 +63,10 @@ export interface OrderStore {
   clearSubmitInFlight(id: number, now: string): Promise<void>;
   /** Writes the provider's progress; returns the order as it now stands, undefined if it is already finalized. */
   recordProgress(id: number, progress: ProviderProgress, now: string): Promise<Order | undefined>;
-  /** Settles the order exactly once: status, refund ledger entry and wallet credit in one transaction. */
+  /**
+   * Settles the order exactly once: status, refund ledger entry and wallet credit in one transaction, and for an
+   * `activeCounted` order the give-back of its place in the active-orders count in that same transaction.
+   */
   finalize(order: Order, settlement: Settlement, now: string): Promise<'applied' | 'already_applied'>;
   listOpenOrders(providerId: string, cursor?: string): Promise<{ orders: OpenOrderSummary[]; cursor?: string }>;
   /** The owner's orders, newest first; the cursor is absent on the last page. */
@@ -93,12 +100,12 @@ export interface ExclusiveLinks {
 
 /** Per-owner limits on orders (configurable). What `reserve` takes is given back when no order results. */
 export interface OrderLimits {
-  /** Counts the order against its owner's limits, or refuses it (DomainError daily_spend_limit / active_orders_limit) counting nothing. */
+  /** Set when the active-orders limit is on: the order store counts the order in the order's own transaction. */
+  readonly maxActiveOrders?: number;
+  /** Counts the order's charge in its owner's daily spend, or refuses it (DomainError daily_spend_limit) counting nothing. */
   reserve(order: Pick<Order, 'ownerId' | 'charge' | 'createdAt'>): Promise<void>;
   /** Gives back what reserve took, for an order that was not placed after all. */
   release(order: Pick<Order, 'ownerId' | 'charge' | 'createdAt'>): Promise<void>;
-  /** The order has settled: it no longer counts as active. Call once per settlement. */
-  orderEnded(order: Pick<Order, 'ownerId'>): Promise<void>;
 }
 
 export interface OrderIdAllocator {

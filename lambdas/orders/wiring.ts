@@ -95,7 +95,6 @@ export const finalizeServices: () => FinalizeServices = /* @__PURE__ */ lazy(() 
   links: exclusiveLinks(),
   events: eventPublisher(),
   clock: systemClock,
-  ...withLimits(),
 }));
 
 export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({

@@ -14,6 +14,22 @@ import type { PaymentGateway, PaymentGateways, TopUpStore } from './ports.js';
 
 export const topUpStore: () => TopUpStore = /* @__PURE__ */ lazy(() => new DynamoTopUpStore(documentClient(), tableName()));
 
+/**
+ * The secret's JSON {merchant, paymentKey}. Every refusal is fixed text naming the secret, never quoting it:
+ * JSON.parse's own message quotes the text it could not read, and this error reaches logs.
+ */
+export function parseCryptomusSecret(secretId: string, text: string): CryptomusCredentials {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error(`Secret ${secretId} is not JSON (expected {"merchant", "paymentKey"})`);
+  }
+  const { merchant, paymentKey } = (value && typeof value === 'object' ? value : {}) as Partial<Record<keyof CryptomusCredentials, unknown>>;
+  if (typeof merchant !== 'string' || typeof paymentKey !== 'string') throw new Error(`Secret ${secretId} lacks merchant or paymentKey`);
+  return { merchant, paymentKey };
+}
+
 /** Cryptomus is configured by its environment locally, by a secret on AWS; neither means it is not offered. */
 function cryptomusCredentials(): (() => Promise<CryptomusCredentials>) | undefined {
   const c = config();
@@ -24,9 +40,7 @@ function cryptomusCredentials(): (() => Promise<CryptomusCredentials>) | undefin
   const secretId = c.CRYPTOMUS_SECRET_ID;
   if (!secretId) return undefined;
   return async () => {
-    const value = JSON.parse(await secretStore().get(secretId)) as Partial<CryptomusCredentials>;
-    if (typeof value.merchant !== 'string' || typeof value.paymentKey !== 'string') throw new Error(`Secret ${secretId} lacks merchant or paymentKey`);
-    return { merchant: value.merchant, paymentKey: value.paymentKey };
+    return parseCryptomusSecret(secretId, await secretStore().get(secretId));
   };
 }
 

@@ -110,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
   const dailySpend = env.MAX_DAILY_SPEND?.trim();
   if (dailySpend) {
-    if (/^\d{1,12}(\.\d{1,6})?$/.test(dailySpend) && Number(dailySpend) > 0) config.MAX_DAILY_SPEND = dailySpend;
+    if (/^\d{1,9}(\.\d{1,6})?$/.test(dailySpend) && Number(dailySpend) > 0) config.MAX_DAILY_SPEND = dailySpend;
     else problems.push('MAX_DAILY_SPEND: invalid');
   }
   if (env.MAX_ACTIVE_ORDERS?.trim()) config.MAX_ACTIVE_ORDERS = whole('MAX_ACTIVE_ORDERS', 0, { min: 1 });

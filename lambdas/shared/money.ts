@@ -14,11 +14,22 @@ export function micros(value: number): Micros {
 
 export const ZERO = micros(0);
 
-/** Parses a decimal string such as "0.9" or "12.345678" exactly; more than 6 decimals is refused, not rounded. */
-export function parseMoney(text: string): Micros {
+/** The largest amount `parseMoney` accepts: 999,999,999.999999 (9 whole digits), well inside exact integers. */
+export const MAX_AMOUNT_WHOLE_DIGITS = 9;
+export const MAX_AMOUNT = micros(10 ** MAX_AMOUNT_WHOLE_DIGITS * MICROS_PER_UNIT - 1);
+
+/**
+ * Parses a decimal string such as "0.9" or "12.345678" exactly; more than 6 decimals is refused, not rounded, and
+ * so is an amount beyond `MAX_AMOUNT` (a 400 `invalid_amount` naming `field`, never a RangeError).
+ */
+export function parseMoney(text: string, field?: string): Micros {
   const match = /^(-?)(\d{1,12})(?:\.(\d{1,6}))?$/.exec(text.trim());
-  if (!match) throw new DomainError('invalid_amount', `Not an amount of money: ${JSON.stringify(text)}`);
-  const [, sign, whole, fraction = ''] = match;
+  if (!match) throw new DomainError('invalid_amount', `Not an amount of money: ${JSON.stringify(text)}`, field);
+  const [, sign, digits = '', fraction = ''] = match;
+  const whole = digits.replace(/^0+(?=\d)/, '');
+  if (whole.length > MAX_AMOUNT_WHOLE_DIGITS) {
+    throw new DomainError('invalid_amount', `Not an amount of money: at most ${MAX_AMOUNT_WHOLE_DIGITS} digits before the decimal point`, field);
+  }
   const value = Number(whole) * MICROS_PER_UNIT + Number(fraction.padEnd(DECIMALS, '0'));
   return micros(sign === '-' ? -value : value);
 }

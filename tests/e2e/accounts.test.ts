@@ -83,6 +83,16 @@ describe('a new customer', () => {
     });
   });
 
+  it('is told its low-balance threshold is not an amount when it has more digits than money can hold (400, not 500)', async () => {
+    const email = newEmail();
+    await call('POST', '/auth/register', { body: { email, password: PASSWORD } });
+    const login = await call('POST', '/auth/login', { body: { email, password: PASSWORD } });
+    const patched = await call('PATCH', '/me', { token: login.body.accessToken, body: { notifications: { lowBalanceThreshold: '999999999999' } } });
+    expect(patched.status).toBe(400);
+    expect(patched.body.error).toMatchObject({ code: 'invalid_amount', field: 'notifications.lowBalanceThreshold' });
+    expect((await call('GET', '/me', { token: login.body.accessToken })).body.notifications.lowBalanceThreshold).toBeNull();
+  });
+
   it('gets email_verified in its access token from the first refresh after verifying', async () => {
     const email = newEmail();
     await call('POST', '/auth/register', { body: { email, password: PASSWORD } });

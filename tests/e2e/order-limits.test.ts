@@ -68,9 +68,13 @@ describe('order limits on both APIs', () => {
     // 10,000 units at 0.90 per 1,000 cost 9.00, more than the 5.00 a day allowed.
     const refused = await v1Order(user.id, user.walletId, { service: 1, link: 'https://youtube.com/watch?v=big', quantity: 10_000 });
     expect(refused.status).toBe(429);
-    expect(refused.body.error).toEqual({ code: 'daily_spend_limit', message: "This order would take today's spending (UTC) past the daily limit of 5.00 USD" });
+    expect(refused.body.error).toEqual({
+      code: 'daily_spend_limit',
+      message: "This order would take today's spending (UTC) past the daily limit of 5.00 USD (what orders charged today; refunds do not give it back)",
+    });
     expect(await v2({ key: user.apiKey, action: 'add', service: '1', link: 'https://youtube.com/watch?v=big2', quantity: '10000' })).toEqual({
-      error: "Daily spending limit reached: This order would take today's spending (UTC) past the daily limit of 5.00 USD",
+      error:
+        "Daily spending limit reached: This order would take today's spending (UTC) past the daily limit of 5.00 USD (what orders charged today; refunds do not give it back)",
     });
     expect((await stack.deps.wallets.getWallet(user.walletId))!.balance).toBe(100_000_000);
   });

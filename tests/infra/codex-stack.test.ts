@@ -30,14 +30,14 @@ interface Statement {
   Resource: unknown;
 }
 
-function synth(stage: string): Template {
+function synth(stage: string, props: { demoPayments?: boolean } = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return Template.fromStack(new CodexStack(app, `Codex-${stage}`, { stage }));
+  return Template.fromStack(new CodexStack(app, `Codex-${stage}`, { stage, ...props }));
 }
 
 let template: Template;
 beforeAll(() => {
-  template = synth('dev');
+  template = synth('dev', { demoPayments: true });
 });
 
 const only = (resources: Resources): Resources[string] => {
@@ -263,6 +263,17 @@ describe('least privilege', () => {
 });
 
 describe('functions', () => {
+  it('offers the demo payment gateway only when asked for, even on dev: no demo secret, no demo in PAYMENT_METHODS', () => {
+    const paymentMethods = (t: Template) =>
+      Object.values(t.findResources('AWS::Lambda::Function') as Resources).map((fn) => fn.Properties.Environment?.Variables?.PAYMENT_METHODS);
+    for (const plain of [synth('dev'), synth('prod')]) {
+      expect(plain.findResources('AWS::SecretsManager::Secret', { Properties: { Name: Match.stringLikeRegexp('payments/demo') } })).toEqual({});
+      expect(paymentMethods(plain).filter((m) => m !== undefined && String(m).includes('demo'))).toEqual([]);
+      expect(JSON.stringify(plain.toJSON())).not.toContain('DEMO_GATEWAY_SECRET_ID');
+    }
+    expect(paymentMethods(template).some((m) => String(m).includes('demo'))).toBe(true);
+  });
+
   it('runs every function on Node 22 arm64 with source maps', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function') as Resources);
     expect(functions).toHaveLength(allFunctionNames.length);

@@ -135,8 +135,8 @@ describe('order limits', () => {
 
     await table.orders.recordSubmitted(first.id, 'ext-1', new Date().toISOString());
     await table.orders.recordProgress(first.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
-    await finalizeOrder({ ...env.services, limits }, first.id);
-    await finalizeOrder({ ...env.services, limits }, first.id); // a rerun frees nothing more
+    await finalizeOrder(env.services, first.id);
+    await finalizeOrder(env.services, first.id); // a rerun frees nothing more
     await place('busy', { limits, link: 'https://youtube.com/watch?v=b4' });
     await expect(place('busy', { limits, link: 'https://youtube.com/watch?v=b5' })).rejects.toThrow('2 active orders');
   });
@@ -152,22 +152,21 @@ describe('order limits', () => {
       (e: unknown) => e,
     );
     expect(isDomainError(refused, 'daily_spend_limit')).toBe(true);
-    expect((refused as Error).message).toBe("This order would take today's spending (UTC) past the daily limit of 2.00 USD");
+    expect((refused as Error).message).toBe(
+      "This order would take today's spending (UTC) past the daily limit of 2.00 USD (what orders charged today; refunds do not give it back)",
+    );
     expect(await table.allItems()).toEqual(before);
     // A smaller one still fits, and the next day starts from zero.
     await place('spender', { limits, quantity: 200, now: '2026-11-10T23:30:00.000Z', link: 'https://youtube.com/watch?v=s4' });
     await place('spender', { limits, quantity: 2000, now: '2026-11-11T00:00:01.000Z', link: 'https://youtube.com/watch?v=s5' });
   });
 
-  it('gives back what it counted when the order is refused for want of funds', async () => {
+  it('gives back what it counted when the order is refused for want of funds (the active count was never taken)', async () => {
     await fundedWallet(table, 'w-broke', '0.50');
     const limits = new DynamoOrderLimits(table.db, table.tableName, { maxDailySpend: parseMoney('5.00'), maxActiveOrders: 5, currency: 'USD' });
     await expect(place('broke', { limits, quantity: 1000, now: '2026-11-12T08:00:00.000Z' })).rejects.toThrow('Not enough funds');
     const counters = (await table.allItems()).filter((item) => String(item.pk) === 'LIMIT#broke');
-    expect(counters.map((c) => [c.sk, c.count])).toEqual([
-      ['ACTIVE', 0],
-      ['SPEND#2026-11-12', 0],
-    ]);
+    expect(counters.map((c) => [c.sk, c.count])).toEqual([['SPEND#2026-11-12', 0]]);
   });
 
   it('a replayed request id places nothing, writes nothing and leaves the limits where they were', async () => {

@@ -8,7 +8,7 @@ import { encodePhpJson, parsePhpJson } from '../../lambdas/adapters/cryptomus/ph
 import { cryptomusSign } from '../../lambdas/adapters/cryptomus/signature.js';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { DynamoTopUpStore } from '../../lambdas/adapters/dynamodb/top-up-store.js';
-import { handleCallback } from '../../lambdas/payments/application/handle-callback.js';
+import { bodyPrefix, handleCallback } from '../../lambdas/payments/application/handle-callback.js';
 import { createTopUp, getTopUp, listTopUps, type TopUpDeps } from '../../lambdas/payments/application/top-ups.js';
 import type { TopUp } from '../../lambdas/payments/domain/top-ups.js';
 import { DemoGateway, signDemo } from '../../lambdas/payments/gateways/demo.js';
@@ -235,6 +235,18 @@ describe('Cryptomus callbacks', () => {
       expect((await newItems(before)).map((i) => [i.entity, i.verdict])).toEqual([['payment-callback', 'refused:bad_signature']]);
     }
     expect(await reread(topUp)).toMatchObject({ status: 'pending' });
+  });
+
+  it('keeps only the first 256 bytes of a refused (unsigned) callback, 4 KB of a signed one', async () => {
+    const before = await table.allItems();
+    const forged = JSON.stringify({ ...JSON.parse(fixture('forged')), padding: 'é'.repeat(3000) });
+    expect(await callback(forged)).toMatchObject({ accepted: false, refusal: 'bad_signature' });
+    const [refused] = await newItems(before);
+    expect(refused).toMatchObject({ verdict: 'refused:bad_signature' });
+    expect(Buffer.byteLength(String(refused!.body))).toBeLessThanOrEqual(256);
+    expect(forged.startsWith(String(refused!.body))).toBe(true);
+    expect(String(refused!.body).length).toBeGreaterThan(200);
+    expect(bodyPrefix('aé'.repeat(10), 4)).toBe('aéa');
   });
 
   it('refuses a genuine callback replayed for another top-up, writing nothing but its record', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, micros, parseMoney, priceOf } from '../../lambdas/shared/money.js';
+import { DomainError } from '../../lambdas/shared/errors.js';
+import { MAX_AMOUNT, formatMoney, micros, parseMoney, priceOf } from '../../lambdas/shared/money.js';
 
 describe('money', () => {
   it('parses decimal strings exactly into micro-units', () => {
@@ -11,6 +12,22 @@ describe('money', () => {
 
   it('refuses amounts it cannot hold exactly instead of rounding them', () => {
     for (const bad of ['0.1234567', '1e3', 'abc', '', '1,5', '0x10', 'NaN']) expect(() => parseMoney(bad)).toThrow(/Not an amount/);
+  });
+
+  it('refuses amounts beyond what it can hold exactly as invalid_amount (a 400), not a RangeError (a 500)', () => {
+    expect(parseMoney('999999999.999999')).toBe(MAX_AMOUNT);
+    expect(parseMoney('-999999999.999999')).toBe(-MAX_AMOUNT);
+    expect(parseMoney('000000000001')).toBe(1_000_000);
+    for (const big of ['999999999999', '1000000000', '-9007199255', '999999999999.999999']) {
+      let thrown: unknown;
+      try {
+        parseMoney(big, 'amount');
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(DomainError);
+      expect(thrown).toMatchObject({ code: 'invalid_amount', field: 'amount' });
+    }
   });
 
   it('formats with five decimals, or six when the sixth is needed to stay exact', () => {

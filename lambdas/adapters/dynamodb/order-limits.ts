@@ -1,6 +1,8 @@
 // The order limits' counters: per owner, the orders not yet settled and what each UTC day's orders charged. Each is
 // one small item changed by a conditional ADD, so a refusal writes nothing and two orders at once cannot both take
-// the last place. A limit that is not configured is not counted at all.
+// the last place. A limit that is not configured is not counted at all. The active-orders count is written inside
+// the order's own transactions (placement and settlement: exactly once each); the daily spend is reserved before
+// the order and given back when no order results (a give-back lost to a crash only makes that day stricter).
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../shared/errors.js';
@@ -18,47 +20,67 @@ export interface OrderLimitSettings {
 const DAY_S = 86_400;
 type Spend = Pick<Order, 'ownerId' | 'charge' | 'createdAt'>;
 
+/** The refusal of an order past the active-orders limit (the order store's transaction decides it). */
+export function activeOrdersRefusal(maxActiveOrders: number): DomainError {
+  return new DomainError('active_orders_limit', `You have ${maxActiveOrders} active orders, the most allowed at once; place more when some have completed`);
+}
+
+/** The active-orders count's item in an order's transaction: one more place, while fewer than `max` are taken. */
+export function takeActivePlace(tableName: string, ownerId: string, max: number) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.activeOrders(ownerId),
+      UpdateExpression: 'SET entity = :entity ADD #count :one',
+      ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':entity': 'active-orders', ':one': 1, ':max': max },
+    },
+  };
+}
+
+/** The give-back of a counted order's place, in its settlement's transaction (exactly once, as the settlement). */
+export function freeActivePlace(tableName: string, ownerId: string) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.activeOrders(ownerId),
+      UpdateExpression: 'ADD #count :minusOne',
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ':minusOne': -1 },
+    },
+  };
+}
+
 export class DynamoOrderLimits implements OrderLimits {
+  readonly maxActiveOrders?: number;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly settings: OrderLimitSettings,
-  ) {}
+  ) {
+    if (settings.maxActiveOrders !== undefined) this.maxActiveOrders = settings.maxActiveOrders;
+  }
 
   async reserve(order: Spend): Promise<void> {
-    const { maxActiveOrders, maxDailySpend } = this.settings;
-    if (maxActiveOrders !== undefined) {
-      const taken = await this.add(keys.activeOrders(order.ownerId), 1, '(attribute_not_exists(#count) OR #count < :bound)', maxActiveOrders);
-      if (!taken)
-        throw new DomainError(
-          'active_orders_limit',
-          `You have ${maxActiveOrders} active orders, the most allowed at once; place more when some have completed`,
-        );
-    }
-    if (maxDailySpend !== undefined) {
-      const room = maxDailySpend - order.charge;
-      const taken =
-        room >= 0 && (await this.add(this.spendKey(order), order.charge, '(attribute_not_exists(#count) OR #count <= :bound)', room, this.spendExpiry(order)));
-      if (!taken) {
-        if (maxActiveOrders !== undefined) await this.orderEnded(order);
-        throw new DomainError(
-          'daily_spend_limit',
-          `This order would take today's spending (UTC) past the daily limit of ${formatMoney(maxDailySpend, 2)} ${this.settings.currency}`,
-        );
-      }
+    const { maxDailySpend } = this.settings;
+    if (maxDailySpend === undefined) return;
+    const room = maxDailySpend - order.charge;
+    const taken =
+      room >= 0 && (await this.add(this.spendKey(order), order.charge, '(attribute_not_exists(#count) OR #count <= :bound)', room, this.spendExpiry(order)));
+    if (!taken) {
+      throw new DomainError(
+        'daily_spend_limit',
+        `This order would take today's spending (UTC) past the daily limit of ${formatMoney(maxDailySpend, 2)} ${this.settings.currency} ` +
+          '(what orders charged today; refunds do not give it back)',
+      );
     }
   }
 
   async release(order: Spend): Promise<void> {
-    if (this.settings.maxActiveOrders !== undefined) await this.orderEnded(order);
     if (this.settings.maxDailySpend !== undefined && order.charge > 0)
       await this.add(this.spendKey(order), -order.charge, undefined, 0, this.spendExpiry(order));
-  }
-
-  async orderEnded(order: Pick<Order, 'ownerId'>): Promise<void> {
-    if (this.settings.maxActiveOrders === undefined) return;
-    // Never below zero: orders placed before the limit was configured were never counted.
-    await this.add(keys.activeOrders(order.ownerId), -1, '#count > :bound', 0);
   }
 
   private spendKey(order: Spend) {
@@ -80,7 +102,7 @@ export class DynamoOrderLimits implements OrderLimits {
           ...(condition ? { ConditionExpression: condition } : {}),
           ExpressionAttributeNames: { '#count': 'count' },
           ExpressionAttributeValues: {
-            ':entity': expiresAt !== undefined ? 'daily-spend' : 'active-orders',
+            ':entity': 'daily-spend',
             ':by': by,
             ...(condition ? { ':bound': bound } : {}),
             ...(expiresAt !== undefined ? { ':expires': expiresAt } : {}),

@@ -1,12 +1,13 @@
 // Orders in DynamoDB. Placing and finalizing move money, so both go through moveMoney's single transaction.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../shared/errors.js';
 import { formatMoney, negate, micros } from '../../shared/money.js';
 import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from '../../orders/domain/orders.js';
 import type { OpenOrderSummary, OrderStore, OrderSummary, OwnerOrdersQuery } from '../../orders/ports.js';
 import { keys } from './keys.js';
+import { activeOrdersRefusal, freeActivePlace, takeActivePlace } from './order-limits.js';
 import { readOrders, STATUS_PROJECTION, toStatusView } from './order-reads.js';
 import { listOwnerOrders } from './owner-orders.js';
 import { TABLE_DESIGN } from './table-design.js';
@@ -20,7 +21,8 @@ export class DynamoOrderStore implements OrderStore {
     private readonly tableName: string,
   ) {}
 
-  async placeOrder(order: Order): Promise<void> {
+  async placeOrder(order: Order, limit?: { maxActiveOrders: number }): Promise<void> {
+    if (order.activeCounted && !limit) throw new Error(`Order ${order.id} is counted as active without a limit to count it against`);
     const companions = [
       {
         Put: {
@@ -67,6 +69,13 @@ export class DynamoOrderStore implements OrderStore {
       reference: `order:${order.id}`,
       at: order.createdAt,
       companions,
+      ...(order.activeCounted && limit
+        ? {
+            guards: [
+              { item: takeActivePlace(this.tableName, order.ownerId, limit.maxActiveOrders), refusal: () => activeOrdersRefusal(limit.maxActiveOrders) },
+            ],
+          }
+        : {}),
     });
     if (result === 'already_applied') {
       if (order.requestId && (await this.findByRequestId(order.ownerId, order.requestId)) !== undefined) {
@@ -200,12 +209,23 @@ export class DynamoOrderStore implements OrderStore {
         },
       },
     };
-    if (settlement.refund === 0) {
+    // A counted order gives its place back in the settlement's own write: exactly once, as the settlement.
+    const freePlace = order.activeCounted ? [freeActivePlace(this.tableName, order.ownerId)] : [];
+    if (settlement.refund === 0 && freePlace.length === 0) {
       try {
         await this.db.send(new UpdateCommand(finalizeOrder.Update));
         return 'applied';
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return 'already_applied';
+        throw error;
+      }
+    }
+    if (settlement.refund === 0) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: [finalizeOrder, ...freePlace] }));
+        return 'applied';
+      } catch (error) {
+        if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already_applied';
         throw error;
       }
     }
@@ -224,6 +244,7 @@ export class DynamoOrderStore implements OrderStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
+        ...freePlace,
       ],
     });
   }

@@ -9,7 +9,7 @@ import { type Micros, micros } from '../../shared/money.js';
 import type { LedgerKind } from '../../wallets/ports.js';
 import { keys } from './keys.js';
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 export interface WalletMovement {
   walletId: string;
@@ -19,6 +19,11 @@ export interface WalletMovement {
   at: string;
   /** Written in the same transaction; if any of their conditions fails the movement was already made. */
   companions: TransactItem[];
+  /**
+   * Written in the same transaction too, but a failed condition of theirs is a refusal, not a repeat: the movement
+   * throws `refusal()` (unless a companion failed as well: then it was already made).
+   */
+  guards?: { item: TransactItem; refusal: () => Error }[];
 }
 
 const TIME_BUDGET_MS = 10_000;
@@ -46,6 +51,7 @@ export function moveMoney(db: DynamoDBDocumentClient, tableName: string, movemen
 
 async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, movement: WalletMovement): Promise<'applied' | 'already_applied'> {
   const started = Date.now();
+  const guards = movement.guards ?? [];
   for (let attempt = 1; ; attempt++) {
     const { Item: wallet } = await db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(movement.walletId), ConsistentRead: true }));
     if (!wallet) throw new DomainError('unknown_wallet', `Wallet ${movement.walletId} does not exist`);
@@ -58,6 +64,7 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
         new TransactWriteCommand({
           TransactItems: [
             ...movement.companions,
+            ...guards.map((guard) => guard.item),
             {
               Update: {
                 TableName: tableName,
@@ -93,6 +100,8 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
       const reasons = error.CancellationReasons ?? [];
       const companionFailed = reasons.slice(0, movement.companions.length).some((r) => r.Code === 'ConditionalCheckFailed');
       if (companionFailed) return 'already_applied';
+      const refusedBy = guards.find((_, i) => reasons[movement.companions.length + i]?.Code === 'ConditionalCheckFailed');
+      if (refusedBy) throw refusedBy.refusal();
       const retryable = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
       if (!retryable) throw error;
       if (attempt >= MAX_ATTEMPTS || Date.now() - started > TIME_BUDGET_MS) {

@@ -129,7 +129,7 @@ export interface FinalizeResult {
   refund: string;
 }
 
-export type FinalizeServices = Pick<OrderServices, 'orders' | 'links' | 'events' | 'clock' | 'limits'>;
+export type FinalizeServices = Pick<OrderServices, 'orders' | 'links' | 'events' | 'clock'>;
 
 export async function finalizeOrder(services: FinalizeServices, orderId: number): Promise<FinalizeResult> {
   const { orders, links, events, clock } = services;
@@ -144,9 +144,8 @@ export async function finalizeOrder(services: FinalizeServices, orderId: number)
   }
   const settlement = settle(order);
   const now = clock.now().toISOString();
+  // A counted order's place in the active-orders count is given back inside this write: exactly once.
   const applied = await orders.finalize(order, settlement, now);
-  // Only the run that settled it frees its place, so a rerun cannot free it twice.
-  if (applied === 'applied') await services.limits?.orderEnded(order);
   // Released after settlement; a rerun releases it again, in case this process stopped here.
   await links.releaseExclusiveLink(order);
   // Whoever settled it (this run or a concurrent one), the stored order is the truth to report.

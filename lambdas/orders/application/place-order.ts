@@ -1,6 +1,7 @@
 // Accepting an order: validate, price, and record it with its charge in one transaction. Submission to the
 // provider happens later, in the order workflow started from the committed order.
 import { DomainError, isDomainError } from '../../shared/errors.js';
+import { logger } from '../../shared/logger.js';
 import { type Order, type OrderRequest, newOrder } from '../domain/orders.js';
 import type { OrderServices } from './order-services.js';
 
@@ -26,14 +27,25 @@ export async function placeOrder(services: PlaceOrderServices, input: PlaceOrder
   if (!service) throw new DomainError('unknown_service', 'Incorrect service ID');
   // Validate before taking an id, so bad input costs no write at all.
   const probe = newOrder(service, input, 0, clock.now().toISOString());
-  // The limits count the order before it is written, and are given back whenever no new order results.
+  // The daily spend counts the order before it is written, and is given back whenever no new order results. The
+  // active-orders count is taken in the order's own transaction (exactly once, refused with nothing written).
   await services.limits?.reserve(probe);
-  let order: Order;
+  const maxActiveOrders = services.limits?.maxActiveOrders;
+  let order: Order | undefined;
   try {
-    order = newOrder(service, input, await orderIds.next(input.ownerId), probe.createdAt);
-    await orders.placeOrder(order);
+    order = {
+      ...newOrder(service, input, await orderIds.next(input.ownerId), probe.createdAt),
+      ...(maxActiveOrders !== undefined ? { activeCounted: true } : {}),
+    };
+    await orders.placeOrder(order, ...(maxActiveOrders !== undefined ? [{ maxActiveOrders }] : []));
   } catch (error) {
-    await services.limits?.release(probe);
+    // Our own transaction may have committed though the call failed (a retried call then finds the order there):
+    // the order is placed, and nothing is given back.
+    if (order && (!isDomainError(error) || isDomainError(error, 'already_applied'))) {
+      const mine = await orders.getOrder(order.id).catch(() => undefined);
+      if (mine && mine.ownerId === order.ownerId && mine.createdAt === order.createdAt) return { order: mine, replayed: false };
+    }
+    await giveBack(services, probe);
     if (input.requestId && isDomainError(error, 'already_applied')) {
       const existing = await findExisting(services, input.ownerId, input.requestId);
       if (existing) return { order: existing, replayed: true };
@@ -41,6 +53,15 @@ export async function placeOrder(services: PlaceOrderServices, input: PlaceOrder
     throw error;
   }
   return { order, replayed: false };
+}
+
+/** Gives the day's spend back; a failure to do so only makes that day stricter, and never hides why the order failed. */
+async function giveBack(services: PlaceOrderServices, probe: Order): Promise<void> {
+  try {
+    await services.limits?.release(probe);
+  } catch (error) {
+    logger.warn('daily spend not given back', { ownerId: probe.ownerId, errorName: error instanceof Error ? error.name : typeof error });
+  }
 }
 
 async function findExisting(services: PlaceOrderServices, ownerId: string, requestId: string): Promise<Order | undefined> {

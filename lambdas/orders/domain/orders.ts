@@ -57,6 +57,11 @@ export interface Order {
   lastRefillAt?: string;
   /** Set when the service allows one open order per link: the key that no other open order may hold. */
   exclusiveLinkKey?: string;
+  /**
+   * The order took a place in its owner's active-orders count (MAX_ACTIVE_ORDERS) in its own transaction; its
+   * settlement gives the place back in the settlement's transaction, whatever the limit is by then.
+   */
+  activeCounted?: boolean;
 }
 
 /** What a `status` answer shows of an order, and all a many-order status read returns. */

@@ -18,17 +18,33 @@ export type CallbackResult =
   | { accepted: false; refusal: 'not_confirmed'; detail: string }
   | { accepted: false; refusal: 'method_not_offered' };
 
+/** What is kept of a signed callback's body, and of one refused before it was known to be the gateway's. */
 const BODY_KEPT = 4096;
+const REFUSED_BODY_KEPT = 256;
+
+/** At most `bytes` UTF-8 bytes of `text`, cut at a character boundary. */
+export function bodyPrefix(text: string, bytes: number): string {
+  let kept = text.slice(0, bytes);
+  while (Buffer.byteLength(kept, 'utf8') > bytes) kept = kept.slice(0, -1);
+  return kept;
+}
 
 export async function handleCallback(deps: CallbackDeps, method: PaymentMethod, rawBody: string, headers: Record<string, string>): Promise<CallbackResult> {
   const gateway = await deps.gateways.get(method);
   if (!gateway) return { accepted: false, refusal: 'method_not_offered' };
-  const base = { method, body: rawBody.slice(0, BODY_KEPT) };
+  const base = { method, body: bodyPrefix(rawBody, BODY_KEPT) };
   const record = (fields: Omit<CallbackRecord, 'method' | 'body' | 'at'>) => deps.store.record({ ...base, ...fields, at: deps.clock.now().toISOString() });
 
   const verified = await gateway.verifyCallback(rawBody, headers);
   if ('refused' in verified) {
-    await record({ verdict: `refused:${verified.refused}`, detail: verified.detail });
+    // Anyone can send these (unsigned, forged, malformed): a short prefix is enough to tell what they were.
+    await deps.store.record({
+      method,
+      body: bodyPrefix(rawBody, REFUSED_BODY_KEPT),
+      verdict: `refused:${verified.refused}`,
+      detail: verified.detail,
+      at: deps.clock.now().toISOString(),
+    });
     return { accepted: false, refusal: verified.refused, detail: verified.detail };
   }
   const event = verified.event;

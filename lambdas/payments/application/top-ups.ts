@@ -1,6 +1,7 @@
 // The customer's side of money in: start a top-up with a gateway, and see one's own top-ups.
 import { randomBytes } from 'node:crypto';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, isDomainError } from '../../shared/errors.js';
+import { logger } from '../../shared/logger.js';
 import type { Clock } from '../../shared/ports.js';
 import type { WalletStore } from '../../wallets/ports.js';
 import { type DepositLimits, depositAmount, PAYMENT_METHODS, type PaymentMethod, type TopUp, topUpId } from '../domain/top-ups.js';
@@ -61,10 +62,18 @@ export async function createTopUp(deps: TopUpDeps, customer: Customer, input: { 
     payment = await gateway.createPayment(topUp, links.callbackUrl(method), links.returnUrl?.(topUp.id));
   } catch (error) {
     await deps.store.mark(topUp, 'failed', ['pending'], 'not_created', deps.clock.now().toISOString()).catch(() => undefined);
-    throw new DomainError('payment_gateway_unavailable', `The payment gateway did not answer (${(error as Error).message}); please try again`);
+    // The client gets fixed text; the log gets our own errors' text (written by us, no secrets) and of any other
+    // error only its name: a library's message may quote what it failed on (JSON.parse quotes a secret's text).
+    logger.warn('payment not created', { method, topUpId: topUp.id, ...gatewayFailure(error) });
+    throw new DomainError('payment_gateway_unavailable', 'The payment gateway did not answer; please try again');
   }
   await deps.store.attachPayment(topUp, payment, deps.clock.now().toISOString());
   return { ...topUp, ...payment };
+}
+
+function gatewayFailure(error: unknown): { errorName: string; errorCode?: string; detail?: string } {
+  if (isDomainError(error)) return { errorName: 'DomainError', errorCode: error.code, detail: error.message };
+  return { errorName: error instanceof Error ? error.name : typeof error };
 }
 
 export function listTopUps(deps: Pick<TopUpDeps, 'store'>, customer: Customer, page: { limit: number; cursor?: string }): Promise<TopUpPage> {

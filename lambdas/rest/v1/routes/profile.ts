@@ -31,7 +31,9 @@ export const profileRoutes: readonly RouteImpl[] = [
         ? {
             notifications: {
               ...flags,
-              ...(lowBalanceThreshold !== undefined ? { lowBalanceThreshold: lowBalanceThreshold === null ? null : parseMoney(lowBalanceThreshold) } : {}),
+              ...(lowBalanceThreshold !== undefined
+                ? { lowBalanceThreshold: lowBalanceThreshold === null ? null : parseMoney(lowBalanceThreshold, 'notifications.lowBalanceThreshold') }
+                : {}),
             },
           }
         : {}),
