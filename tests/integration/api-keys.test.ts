@@ -106,7 +106,7 @@ describe('creating a key', () => {
     expect(await table.allItems()).toEqual(before);
   });
 
-  it("gets its owner's tier when none is asked for, and stops at the cap of keys not revoked", async () => {
+  it("gets its owner's tier when none is asked for, and stops the owner's own keys at the cap of keys not revoked", async () => {
     const users = new DynamoUserStore(table.db, table.tableName);
     const capped = new ApiKeyManagement({
       keys: new DynamoApiKeyStore(table.db, table.tableName),
@@ -125,17 +125,21 @@ describe('creating a key', () => {
       createdAt: T0.toISOString(),
       apiGatewayKey: { id: 'agk', value: 'v', tier: 'pro' },
     });
-    expect((await capped.createApiKey(owner, `w-${owner}`)).record.tier).toBe('pro');
-    expect((await capped.createApiKey(owner, `w-${owner}`, { tier: 'basic' })).record.tier).toBe('basic');
-    const third = await capped.createApiKey(owner, `w-${owner}`);
+    const own = { selfService: true };
+    expect((await capped.createApiKey(owner, `w-${owner}`, own)).record.tier).toBe('pro');
+    expect((await capped.createApiKey(owner, `w-${owner}`, { ...own, tier: 'basic' })).record.tier).toBe('basic');
+    const third = await capped.createApiKey(owner, `w-${owner}`, own);
     await capped.suspendApiKey(owner, third.record.keyId);
     // A suspended key still counts; a revoked one no longer does.
-    await expect(capped.createApiKey(owner, `w-${owner}`)).rejects.toMatchObject({
+    await expect(capped.createApiKey(owner, `w-${owner}`, own)).rejects.toMatchObject({
       code: 'api_key_limit',
       message: expect.stringContaining('at most 3 API keys'),
     });
+    // An operator (onboarding, the admin API) may still give the owner one more.
+    const byOperator = await capped.createApiKey(owner, `w-${owner}`);
+    await capped.revokeApiKey(owner, byOperator.record.keyId);
     await capped.revokeApiKey(owner, third.record.keyId);
-    expect((await capped.createApiKey(owner, `w-${owner}`)).record.status).toBe('active');
+    expect((await capped.createApiKey(owner, `w-${owner}`, own)).record.status).toBe('active');
     // A user record without a gateway key: no tier.
     const plain = `plain-${ownerSeq++}`;
     expect((await capped.createApiKey(plain, `w-${plain}`)).record.tier).toBeUndefined();

@@ -37,6 +37,8 @@ export interface CreateApiKeyInput {
   tier?: string;
   /** Registers this key instead of a new one. Only for seeding a persisted demo key; repeating it changes nothing. */
   presetKey?: string;
+  /** The owner makes it for itself (the cabinet): counted against `maxActiveKeysPerOwner`. Operators' keys are not. */
+  selfService?: boolean;
 }
 
 /** Who made a change, for the audit trail: the owner unless said otherwise (an admin's id, 'system'). */
@@ -59,10 +61,10 @@ export class ApiKeyManagement {
     if (input.presetKey !== undefined && !isWellFormedApiKey(input.presetKey))
       throw new DomainError('invalid_request', 'A preset key must look like cdx_ followed by at least 32 letters and digits');
 
-    // Seeding a preset key again must stay a no-op, so only new keys are capped. Two creations at once may both pass
-    // (the count is read, not reserved): the cap bounds a stolen session's damage, it is not a quota.
+    // Only keys owners make for themselves are capped (onboarding, seeds and operators may make more). Two creations
+    // at once may both pass (the count is read, not reserved): the cap bounds a stolen session's damage, not a quota.
     const cap = this.deps.maxActiveKeysPerOwner;
-    if (cap !== undefined && input.presetKey === undefined) {
+    if (cap !== undefined && input.selfService && input.presetKey === undefined) {
       const active = (await this.deps.keys.listKeys(ownerId)).filter((k) => k.status !== 'revoked').length;
       if (active >= cap) throw new DomainError('api_key_limit', `An account can have at most ${cap} API keys; revoke one you no longer use first`);
     }

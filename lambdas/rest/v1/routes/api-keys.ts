@@ -10,6 +10,7 @@ export const apiKeysRoutes: readonly RouteImpl[] = [
   route(createApiKey, async (req) => {
     sessionOnly(req.caller);
     const { key, record } = await keyManagement().createApiKey(req.caller.userId, req.caller.walletId, {
+      selfService: true,
       ...(req.body.label !== undefined ? { label: req.body.label } : {}),
       ...(req.body.allowedIps !== undefined ? { allowedIps: req.body.allowedIps } : {}),
     });
