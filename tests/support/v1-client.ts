@@ -1,5 +1,5 @@
 // A JSON client of the REST API v1 for the end-to-end tests: a method, a path under /api/v1, and optionally a body,
-// an access token and headers; the answer's status, headers and parsed body.
+// an access token and headers; the answer's status, headers and body (parsed when it is JSON).
 export interface V1Answer {
   status: number;
   headers: Headers;
@@ -11,6 +11,8 @@ export interface V1CallOptions {
   /** Sent as `Authorization: Bearer <token>`. */
   token?: string;
   headers?: Record<string, string>;
+  /** Sent as is instead of `body` (for malformed input). */
+  rawBody?: string;
 }
 
 /** `v1Url` is read on every call, so a client can be made before the stack it talks to has started. */
@@ -24,8 +26,10 @@ export function v1Client(v1Url: () => string) {
         ...options.headers,
       },
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.rawBody !== undefined ? { body: options.rawBody } : {}),
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    const json = response.headers.get('content-type')?.includes('json');
+    return { status: response.status, headers: response.headers, body: text ? (json ? JSON.parse(text) : text) : undefined };
   };
 }
