@@ -53,11 +53,12 @@ export interface WebhookMessage {
   body: string;
 }
 
-export interface WebhookHeaders {
+// A type, not an interface, so it passes where any string record of headers is expected.
+export type WebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /** The Standard Webhooks headers: one `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` per signing secret. */
 export function signWebhook(message: WebhookMessage, secrets: readonly string[]): WebhookHeaders {
