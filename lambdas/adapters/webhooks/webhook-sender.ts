@@ -9,14 +9,15 @@ import { checkWebhookUrl } from '../../notifications/domain/webhook-url.js';
 import type { WebhookAttempt, WebhookRequest, WebhookSendError, WebhookSender } from '../../notifications/ports.js';
 
 export interface HttpWebhookSenderOptions {
-  /** Local stack only: lets receivers on 127.0.0.0/8 and ::1 in, over http or https. AWS never sets it. */
+  /** Local stack only: lets receivers on 127.0.0.1 and ::1 in, over http or https. AWS never sets it. */
   allowLoopbackHttp?: boolean;
   /** Resolves host names instead of DNS (tests); its answers are checked like DNS's. */
   lookup?: LookupFunction;
 }
 
 const USER_AGENT = 'Codex-Webhooks/1.0';
-const LOOPBACK = ['127.0.0.0/8', '::1'];
+// Single addresses, compared as written: the agent's CIDR matching warns on every address of the other IP family.
+const LOOPBACK = ['127.0.0.1', '::1'];
 
 export class HttpWebhookSender implements WebhookSender {
   private readonly httpsAgent: https.Agent;
