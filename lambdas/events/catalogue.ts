@@ -23,9 +23,9 @@ const OrderState = z.object({
   status,
   charge: money(),
   refunded: money(),
-  /** null until the provider reports it. */
-  remains: z.nullable(count()),
-  startCount: z.nullable(count()),
+  /** As the provider reports them (a provider that over-delivers may report negative remains); null until it does. */
+  remains: z.nullable(z.int()),
+  startCount: z.nullable(z.int()),
   currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
   createdAt: z.iso.datetime(),
 });
@@ -213,8 +213,9 @@ function keyState(key: KeySubject): KeyState {
     ownerId: key.ownerId,
     walletId: key.walletId,
     prefix: key.prefix,
-    ...(key.label ? { label: key.label } : {}),
-    ...(key.statusReason ? { reason: key.statusReason } : {}),
+    // Cut to the catalogue's bounds: an operator's long reason must not make the event invalid (and so lost).
+    ...(key.label ? { label: key.label.slice(0, 200) } : {}),
+    ...(key.statusReason ? { reason: key.statusReason.slice(0, 500) } : {}),
   };
 }
 

@@ -95,6 +95,16 @@ describe('the event catalogue', () => {
     expect(event.version).toBe(1);
   });
 
+  it('accepts the progress a provider reports, even an over-delivery as negative remains', () => {
+    const event = orderEnded({ ...order, status: 'Completed', remains: -25, phase: 'finalized' }, 'USD', 'e', AT)!;
+    expect(readEvent(event)).toEqual(event);
+  });
+
+  it('keeps a key event valid whatever the length of the reason an operator gave', () => {
+    const event = apiKeyEvent('api_key.suspended', { ...storedKey, statusReason: 'x'.repeat(5000) }, 'e', AT);
+    expect(readEvent(event)).toEqual(event);
+  });
+
   it('has no end event for an order that has not ended', () => {
     expect(orderEnded(order, 'USD', 'e', AT)).toBeUndefined();
   });
