@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { parseEvent } from '../../lambdas/events/catalogue.js';
+import { type ChangeContext, type Image, type ItemChange, eventsFromChange, thresholdOwner } from '../../lambdas/events/from-stream.js';
+import { micros } from '../../lambdas/shared/money.js';
+
+const USD = { currency: 'USD' };
+
+/** An order item as the table holds it (money in micro-units), as `unmarshall` gives it. */
+function orderItem(changes: Image = {}): Image {
+  return {
+    pk: 'ORDERS#12',
+    sk: 'ORDER#000000001234',
+    entity: 'order',
+    id: 1234,
+    ownerId: 'u-1',
+    walletId: 'w-1',
+    serviceId: 7,
+    providerId: 'p-1',
+    providerServiceId: '99',
+    link: 'https://example.com/post/1',
+    quantity: 1000,
+    ratePer1000: 900_000,
+    charge: 900_000,
+    refunded: 0,
+    status: 'Pending',
+    phase: 'accepted',
+    submitAttempts: 0,
+    createdAt: '2026-12-01T09:00:00.000Z',
+    updatedAt: '2026-12-01T09:00:00.000Z',
+    openPk: 'OPEN#p-1',
+    ownerPk: 'OWNER#u-1',
+    ...changes,
+  };
+}
+
+const walletItem = (balance: number, seq: number): Image => ({
+  pk: 'WALLET#w-1',
+  sk: 'WALLET',
+  entity: 'wallet',
+  id: 'w-1',
+  ownerId: 'u-1',
+  currency: 'USD',
+  balance,
+  seq,
+  updatedAt: `2026-12-01T10:00:0${seq % 10}.000Z`,
+});
+
+const keyListing = (changes: Image = {}): Image => ({
+  pk: 'USER#u-1',
+  sk: 'APIKEY#k-1',
+  entity: 'api-key-listing',
+  keyId: 'k-1',
+  keyHash: 'f'.repeat(64),
+  prefix: 'cdx_ab12',
+  ownerId: 'u-1',
+  walletId: 'w-1',
+  status: 'active',
+  label: 'panel',
+  createdAt: '2026-12-01T08:00:00.000Z',
+  ...changes,
+});
+
+function typesOf(change: ItemChange, context: ChangeContext = USD) {
+  return eventsFromChange(change, context).map((event) => event.type);
+}
+
+describe('events from the table stream', () => {
+  it('tells of a placed order once, with what it costs', () => {
+    const [event, ...rest] = eventsFromChange({ newImage: orderItem() }, USD);
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({
+      type: 'order.created',
+      at: '2026-12-01T09:00:00.000Z',
+      data: { orderId: 1234, status: 'Pending', charge: '0.90000', currency: 'USD', remains: null },
+    });
+    expect(parseEvent(event)).toEqual(event);
+  });
+
+  it('tells of every status change with the status before it, and nothing of progress alone', () => {
+    const pending = orderItem({ phase: 'submitted', externalOrderId: 'x' });
+    const inProgress = orderItem({
+      phase: 'submitted',
+      externalOrderId: 'x',
+      status: 'In progress',
+      startCount: 50,
+      remains: 1000,
+      updatedAt: '2026-12-01T09:05:00.000Z',
+    });
+    const [changed] = eventsFromChange({ oldImage: pending, newImage: inProgress }, USD);
+    expect(changed).toMatchObject({ type: 'order.status_changed', data: { status: 'In progress', previousStatus: 'Pending', startCount: 50, remains: 1000 } });
+    const moved = { ...inProgress, remains: 400, updatedAt: '2026-12-01T09:30:00.000Z' };
+    expect(typesOf({ oldImage: inProgress, newImage: moved })).toEqual([]);
+    const completed = { ...moved, status: 'Completed', remains: 0, updatedAt: '2026-12-01T10:00:00.000Z' };
+    expect(eventsFromChange({ oldImage: moved, newImage: completed }, USD)[0]).toMatchObject({ data: { status: 'Completed', previousStatus: 'In progress' } });
+  });
+
+  it('tells of a completed order when it is settled, without a refund', () => {
+    const completed = orderItem({ phase: 'submitted', status: 'Completed', remains: 0 });
+    const settled = { ...completed, phase: 'finalized', finalizedAt: '2026-12-01T10:00:05.000Z', updatedAt: '2026-12-01T10:00:05.000Z' };
+    const events = eventsFromChange({ oldImage: completed, newImage: settled }, USD);
+    expect(events.map((event) => event.type)).toEqual(['order.completed']);
+    expect(events[0]?.at).toBe('2026-12-01T10:00:05.000Z');
+  });
+
+  it('tells of a partial order and its refund when it is settled', () => {
+    const partial = orderItem({ phase: 'submitted', status: 'Partial', remains: 400 });
+    const settled = { ...partial, phase: 'finalized', refunded: 360_000, finalizedAt: '2026-12-01T10:00:05.000Z' };
+    const events = eventsFromChange({ oldImage: partial, newImage: settled }, USD);
+    expect(events.map((event) => event.type)).toEqual(['order.partial', 'order.refunded']);
+    expect(events[1]).toMatchObject({ data: { refund: '0.36000', refunded: '0.36000', charge: '0.90000', remains: 400 } });
+  });
+
+  it('tells of a refused order as a status change, a cancellation and a full refund in one settlement', () => {
+    const accepted = orderItem();
+    const settled = {
+      ...accepted,
+      status: 'Canceled',
+      phase: 'finalized',
+      refunded: 900_000,
+      remains: 1000,
+      rejectedReason: 'bad link',
+      finalizedAt: '2026-12-01T09:00:10.000Z',
+    };
+    expect(typesOf({ oldImage: accepted, newImage: settled })).toEqual(['order.status_changed', 'order.canceled', 'order.refunded']);
+  });
+
+  it('gives the same ids when the same record is read twice, and different ids to different facts', () => {
+    const partial = orderItem({ phase: 'submitted', status: 'Partial', remains: 400 });
+    const settled = { ...partial, phase: 'finalized', refunded: 360_000, finalizedAt: '2026-12-01T10:00:05.000Z' };
+    const first = eventsFromChange({ oldImage: partial, newImage: settled }, USD).map((event) => event.id);
+    const again = eventsFromChange({ oldImage: structuredClone(partial), newImage: structuredClone(settled) }, USD).map((event) => event.id);
+    expect(again).toEqual(first);
+    expect(new Set(first).size).toBe(first.length);
+    for (const id of first) expect(id).toMatch(/^evt_[0-9a-f]{32}$/);
+    const other = eventsFromChange({ oldImage: { ...partial, pk: 'ORDERS#13', id: 1300 }, newImage: { ...settled, pk: 'ORDERS#13', id: 1300 } }, USD);
+    expect(other.map((event) => event.id).filter((id) => first.includes(id))).toEqual([]);
+  });
+
+  it('tells two separate status changes to the same status apart', () => {
+    const a = orderItem({ status: 'In progress', updatedAt: '2026-12-01T09:01:00.000Z' });
+    const b = orderItem({ status: 'Pending', updatedAt: '2026-12-01T09:02:00.000Z' });
+    const c = orderItem({ status: 'In progress', updatedAt: '2026-12-01T09:03:00.000Z' });
+    const [first] = eventsFromChange({ oldImage: orderItem(), newImage: a }, USD);
+    const [second] = eventsFromChange({ oldImage: b, newImage: c }, USD);
+    expect(first?.id).not.toBe(second?.id);
+  });
+
+  it('tells of a credited deposit once, from the write that credits the top-up', () => {
+    const pending = {
+      pk: 'USER#u-1',
+      sk: 'TOPUP#tu_1',
+      entity: 'top-up',
+      id: 'tu_1',
+      ownerId: 'u-1',
+      walletId: 'w-1',
+      amount: 25_000_000,
+      currency: 'USD',
+      method: 'cryptomus',
+      status: 'pending',
+      gatewayPaymentId: 'g-1',
+      checkoutUrl: 'https://pay.example/x',
+    };
+    const paid = { ...pending, status: 'paid', creditedAt: '2026-12-01T11:00:00.000Z', creditedAmount: 25_000_000 };
+    const [event, ...rest] = eventsFromChange({ oldImage: pending, newImage: paid }, USD);
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({
+      type: 'deposit.credited',
+      at: '2026-12-01T11:00:00.000Z',
+      data: { topUpId: 'tu_1', ownerId: 'u-1', amount: '25.00000', method: 'cryptomus' },
+    });
+    expect(typesOf({ oldImage: paid, newImage: { ...paid, gatewayStatus: 'paid_over' } })).toEqual([]);
+    expect(typesOf({ newImage: pending })).toEqual([]);
+  });
+
+  it('tells of a low balance when the balance falls below the owner threshold, once per crossing', () => {
+    const threshold = { currency: 'USD', lowBalanceThreshold: micros(5_000_000) };
+    const change = { oldImage: walletItem(5_500_000, 3), newImage: walletItem(4_600_000, 4) };
+    expect(thresholdOwner(change)).toBe('u-1');
+    const [event] = eventsFromChange(change, threshold);
+    expect(event).toMatchObject({ type: 'balance.low', data: { walletId: 'w-1', ownerId: 'u-1', balance: '4.60000', threshold: '5.00000' } });
+    // Already below: no second event; a deposit back above and a fall again: a new one.
+    expect(typesOf({ oldImage: walletItem(4_600_000, 4), newImage: walletItem(3_700_000, 5) }, threshold)).toEqual([]);
+    const again = eventsFromChange({ oldImage: walletItem(9_000_000, 6), newImage: walletItem(100_000, 7) }, threshold);
+    expect(again.map((e) => e.type)).toEqual(['balance.low']);
+    expect(again[0]?.id).not.toBe(event?.id);
+  });
+
+  it('tells of no low balance to an owner without a threshold, nor when a balance goes up', () => {
+    const fall = { oldImage: walletItem(5_500_000, 3), newImage: walletItem(4_600_000, 4) };
+    expect(typesOf(fall, { currency: 'USD' })).toEqual([]);
+    expect(typesOf(fall, { currency: 'USD', lowBalanceThreshold: null })).toEqual([]);
+    const rise = { oldImage: walletItem(4_600_000, 4), newImage: walletItem(5_500_000, 5) };
+    expect(thresholdOwner(rise)).toBeUndefined();
+    expect(typesOf(rise, { currency: 'USD', lowBalanceThreshold: micros(5_000_000) })).toEqual([]);
+  });
+
+  it('tells of keys created, suspended and revoked, from the listing item and never with its hash', () => {
+    const created = eventsFromChange({ newImage: keyListing() }, USD);
+    expect(created.map((e) => e.type)).toEqual(['api_key.created']);
+    const suspended = keyListing({ status: 'suspended', statusReason: 'too many invalid requests', updatedAt: '2026-12-01T09:00:00.000Z' });
+    const [suspension] = eventsFromChange({ oldImage: keyListing(), newImage: suspended }, USD);
+    expect(suspension).toMatchObject({ type: 'api_key.suspended', data: { keyId: 'k-1', reason: 'too many invalid requests', prefix: 'cdx_ab12' } });
+    const reactivated = keyListing({ updatedAt: '2026-12-01T09:10:00.000Z' });
+    expect(typesOf({ oldImage: suspended, newImage: reactivated })).toEqual([]);
+    const [secondSuspension] = eventsFromChange({ oldImage: reactivated, newImage: { ...suspended, updatedAt: '2026-12-01T09:20:00.000Z' } }, USD);
+    expect(secondSuspension?.id).not.toBe(suspension?.id);
+    const revoked = eventsFromChange({ oldImage: reactivated, newImage: keyListing({ status: 'revoked', updatedAt: '2026-12-01T09:30:00.000Z' }) }, USD);
+    expect(revoked.map((e) => e.type)).toEqual(['api_key.revoked']);
+    expect(typesOf({ oldImage: keyListing(), newImage: keyListing({ label: 'renamed', lastUsedAt: '2026-12-01T09:40:00.000Z' }) })).toEqual([]);
+    for (const event of [...created, suspension, ...revoked]) expect(JSON.stringify(event)).not.toContain('f'.repeat(64));
+    // The lookup item changes in the same transaction; it tells nothing, so each change is one event.
+    expect(typesOf({ newImage: { ...keyListing(), pk: `APIKEY#${'f'.repeat(64)}`, sk: 'APIKEY', entity: 'api-key' } })).toEqual([]);
+  });
+
+  it('every event it makes is a valid catalogue event', () => {
+    const changes: ItemChange[] = [
+      { newImage: orderItem() },
+      {
+        oldImage: orderItem(),
+        newImage: orderItem({ status: 'Canceled', phase: 'finalized', refunded: 900_000, remains: 1000, finalizedAt: '2026-12-01T09:00:10.000Z' }),
+      },
+      { newImage: keyListing() },
+    ];
+    for (const change of changes) for (const event of eventsFromChange(change, USD)) expect(parseEvent(JSON.parse(JSON.stringify(event)))).toEqual(event);
+  });
+
+  it('ignores removals and items that tell nothing', () => {
+    expect(typesOf({ oldImage: orderItem() })).toEqual([]);
+    expect(typesOf({ newImage: { pk: 'RATE#k-1#1', sk: 'RATE', entity: 'rate-window', count: 3 } })).toEqual([]);
+    expect(typesOf({ newImage: { pk: 'WALLET#w-1', sk: 'LEDGER#000000000004', entity: 'ledger', kind: 'deposit', amount: 1 } })).toEqual([]);
+  });
+});
