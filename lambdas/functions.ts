@@ -69,6 +69,14 @@ export const FUNCTIONS = {
     timeoutSeconds: 15,
     memoryMb: 512,
   },
+  webhooksApi: {
+    entry: 'lambdas/rest/v1/handlers/webhooks-handler.ts',
+    handler: 'handler',
+    description: "REST API v1 cabinet: the reseller's webhook (register, rotate, test, deliveries)",
+    // A test delivery waits up to 5 s for the receiver.
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
   ordersApi: {
     entry: 'lambdas/rest/v1/handlers/orders-handler.ts',
     handler: 'handler',
@@ -226,6 +234,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['POST'], path: `${V1}/orders/{id}/refill`, auth: 'customerJwt', function: 'orderActionsApi' },
   { methods: ['GET', 'POST'], path: `${V1}/api-keys`, auth: 'customerJwt', function: 'apiKeysApi' },
   { methods: ['PATCH', 'DELETE'], path: `${V1}/api-keys/{id}`, auth: 'customerJwt', function: 'apiKeysApi' },
+  { methods: ['GET', 'PUT', 'DELETE'], path: `${V1}/webhook`, auth: 'customerJwt', function: 'webhooksApi' },
+  { methods: ['POST'], path: `${V1}/webhook/rotate-secret`, auth: 'customerJwt', function: 'webhooksApi' },
+  { methods: ['POST'], path: `${V1}/webhook/test`, auth: 'customerJwt', function: 'webhooksApi' },
+  { methods: ['GET'], path: `${V1}/webhook/deliveries`, auth: 'customerJwt', function: 'webhooksApi' },
   { methods: ['GET', 'POST'], path: `${V1}/top-ups`, auth: 'customerJwt', function: 'payments' },
   { methods: ['GET'], path: `${V1}/top-ups/{id}`, auth: 'customerJwt', function: 'payments' },
   { methods: ['POST'], path: `${V1}/payments/demo/callback`, auth: 'none', function: 'payments' },

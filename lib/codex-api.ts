@@ -62,6 +62,8 @@ export interface CodexApiProps {
 export interface CustomerApiResources {
   /** Seeds of the access tokens' signing keys (customerSessions signs, customerAuthorizer verifies). */
   jwtSigningKeys: ISecret;
+  /** Seals reseller webhook signing secrets at rest (read by webhooksApi only). */
+  webhookSecretKey?: ISecret;
   /** SES identities (the From address and its domain) account emails are sent from. */
   emailIdentityArns: string[];
   /** The demo payment gateway's signing secret, on stages that offer it. */
@@ -215,7 +217,7 @@ export class CodexApi extends Construct {
       }
     };
     each(['customerAuthorizer', 'publicApi'], (fn) => table.grantReadData(fn));
-    each(['customerSessions', 'customerAccounts', 'cabinetApi', 'apiKeysApi', 'ordersApi', 'orderActionsApi', 'payments'], (fn) =>
+    each(['customerSessions', 'customerAccounts', 'cabinetApi', 'apiKeysApi', 'webhooksApi', 'ordersApi', 'orderActionsApi', 'payments'], (fn) =>
       table.grantReadWriteData(fn),
     );
     // Checking a key (the authorizer) and making one (the cabinet) hash it with the pepper.
@@ -225,6 +227,7 @@ export class CodexApi extends Construct {
     if (!customers) return;
     // Sessions sign access tokens, the authorizer checks them; accounts only send email.
     each(['customerSessions', 'customerAuthorizer'], (fn) => customers.jwtSigningKeys.grantRead(fn));
+    each(['webhooksApi'], (fn) => customers.webhookSecretKey?.grantRead(fn));
     each(['customerAccounts'], (fn) => fn.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: customers.emailIdentityArns })));
     each(['payments'], (fn) => {
       customers.demoGatewaySecret?.grantRead(fn);

@@ -49,6 +49,13 @@ export class CodexStack extends Stack {
       generateSecretString: { secretStringTemplate: JSON.stringify({ current: 'k1' }), generateStringKey: 'k1', passwordLength: 64, excludePunctuation: true },
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    // Reseller webhook signing secrets are stored sealed (AES-256-GCM) under a key derived from this one.
+    const webhookSecretKey = new Secret(this, 'WebhookSecretKey', {
+      secretName: `codex/${stage}/webhook-secret-key`,
+      description: 'Key material sealing reseller webhook secrets at rest: losing it invalidates every webhook secret',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
     const demoPayments = props.demoPayments === true;
     const demoGatewaySecret = demoPayments
       ? new Secret(this, 'DemoGatewaySecret', {
@@ -69,6 +76,7 @@ export class CodexStack extends Stack {
       API_KEY_PEPPER_SECRET_ID: apiKeyPepper.secretArn,
       STAGE: stage,
       JWT_SIGNING_SECRET_ID: jwtSigningKeys.secretArn,
+      WEBHOOK_SECRET_KEY_SECRET_ID: webhookSecretKey.secretArn,
       EMAIL_FROM: emailFrom,
       PAYMENT_METHODS: [...(demoPayments ? ['demo'] : []), ...(cryptomusSecret ? ['cryptomus'] : [])].join(','),
       ...(demoGatewaySecret ? { DEMO_GATEWAY_SECRET_ID: demoGatewaySecret.secretArn } : {}),
@@ -105,6 +113,7 @@ export class CodexStack extends Stack {
       logRemovalPolicy,
       customers: {
         jwtSigningKeys,
+        webhookSecretKey,
         emailIdentityArns: [sesIdentity(emailAddress), sesIdentity(emailAddress.split('@')[1] ?? emailAddress)],
         ...(demoGatewaySecret ? { demoGatewaySecret } : {}),
         ...(cryptomusSecret ? { cryptomusSecret } : {}),

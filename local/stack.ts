@@ -128,6 +128,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       PAYMENT_METHODS:
         process.env.PAYMENT_METHODS ?? (process.env.CODEX_CRYPTOMUS_MERCHANT && process.env.CODEX_CRYPTOMUS_PAYMENT_KEY ? 'demo,cryptomus' : 'demo'),
       DEMO_GATEWAY_SECRET_ID: LOCAL_DEMO_GATEWAY_SECRET_ID,
+      // Reseller webhooks may point at receivers on this machine (never on AWS).
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
 
     const provider = await startDemoProvider({
@@ -156,6 +158,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // The authorizer's answer for requests without a gateway key of their own.
         [gatewayNames('local').sharedKeySecret]: LOCAL_SHARED_GATEWAY_KEY,
         [LOCAL_JWT_SECRET_ID]: localSigningSecret(dataDir),
+        // Seals reseller webhook secrets at rest (a fixed local value: the local table outlives a restart).
+        'codex/webhook-secret-key': 'local webhook secret sealing key, not for AWS',
       }),
       gatewayKeys: new InMemoryGatewayKeys(),
       workflow,

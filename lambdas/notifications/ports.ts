@@ -19,3 +19,43 @@ export type WebhookSendError = 'invalid_url' | 'blocked_address' | 'timeout' | '
 export interface WebhookSender {
   deliver(request: WebhookRequest): Promise<WebhookAttempt>;
 }
+
+// Stored webhooks (one per user) and their delivery records. Secrets are stored sealed (domain/secret-box.ts).
+
+export interface StoredWebhook {
+  userId: string;
+  url: string;
+  /** Order event types delivered; absent: all of them. */
+  events?: string[];
+  /** Sealed `whsec_` secrets. */
+  secret: string;
+  previousSecret?: string;
+  rotatedAt?: string;
+  createdAt: string;
+  updatedAt: string;
+  health: { failingSince?: string; consecutiveFailures: number };
+  disabled: boolean;
+}
+
+export interface DeliveryRecord {
+  /** Time-sortable: newest first in listings. */
+  id: string;
+  eventId: string;
+  type: string;
+  at: string;
+  status?: number;
+  error?: string;
+  latencyMs: number;
+  attempt: number;
+  /** The body sent (up to 4 KB), for redelivery. */
+  body?: string;
+}
+
+export interface WebhookStore {
+  get(userId: string): Promise<StoredWebhook | undefined>;
+  put(webhook: StoredWebhook): Promise<void>;
+  /** False when there was none. */
+  remove(userId: string): Promise<boolean>;
+  recordDelivery(userId: string, record: DeliveryRecord): Promise<void>;
+  listDeliveries(userId: string, options: { limit: number; cursor?: string }): Promise<{ items: DeliveryRecord[]; nextCursor: string | null }>;
+}

@@ -42,6 +42,11 @@ export type Config = { -readonly [K in keyof typeof REQUIRED_ON_AWS]: string } &
   MAX_ACTIVE_ORDERS?: number;
   // Issue 9, auth fixes: API keys an account may hold that are not revoked (cabinet and admin alike; default 20).
   MAX_API_KEYS_PER_USER: number;
+  // Issue 10, reseller webhooks. The secret whose text seals webhook signing secrets at rest (HKDF → AES-256-GCM);
+  // empty on AWS unless set. WEBHOOK_ALLOW_LOOPBACK lets receivers on 127.0.0.1 / ::1 over http: the local stack
+  // sets it, CDK never does (default false).
+  WEBHOOK_SECRET_KEY_SECRET_ID: string;
+  WEBHOOK_ALLOW_LOOPBACK: boolean;
 } & PaymentsConfig;
 
 // Money in (top-ups and payment gateways), read by the payments function only. A method is offered when it is
@@ -107,6 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     EMAIL_FROM: env.EMAIL_FROM || (onAws ? '' : 'Codex <no-reply@codex.local>'),
     ...(env.SES_CONFIGURATION_SET ? { SES_CONFIGURATION_SET: env.SES_CONFIGURATION_SET } : {}),
     MAX_API_KEYS_PER_USER: whole('MAX_API_KEYS_PER_USER', 20, { min: 1, max: 1000 }),
+    WEBHOOK_SECRET_KEY_SECRET_ID: env.WEBHOOK_SECRET_KEY_SECRET_ID || (onAws ? '' : 'codex/webhook-secret-key'),
+    WEBHOOK_ALLOW_LOOPBACK: env.WEBHOOK_ALLOW_LOOPBACK === 'true',
   };
   const dailySpend = env.MAX_DAILY_SPEND?.trim();
   if (dailySpend) {

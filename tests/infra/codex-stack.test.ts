@@ -233,6 +233,7 @@ describe('least privilege', () => {
     expect(readersOf('codex/dev/jwt-signing-keys').sort()).toEqual(['customerAuthorizer', 'customerSessions']);
     expect(readersOf('codex/dev/api-key-pepper').sort()).toEqual(['apiAuthorizer', 'apiKeysApi', 'customerAuthorizer', 'resellerApi']);
     expect(readersOf('codex/dev/payments/demo')).toEqual(['payments']);
+    expect(readersOf('codex/dev/webhook-secret-key')).toEqual(['webhooksApi']);
     expect(secretReaders('cryptomus')).toEqual([]);
     expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail'))).toEqual(['customerAccounts']);
     expect(actionsOf(statementsOf('publicApi')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
@@ -500,6 +501,7 @@ describe('routes', () => {
       'payments',
       'publicApi',
       'resellerApi',
+      'webhooksApi',
     ]);
     for (const name of apiFunctionNames()) functionId(name);
   });

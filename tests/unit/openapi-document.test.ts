@@ -12,6 +12,7 @@ import type { RouteImpl } from '../../lambdas/rest/v1/http.js';
 import { openApiDocument, operationId } from '../../lambdas/rest/v1/openapi.js';
 import { type Operation, operation } from '../../lambdas/rest/v1/operation.js';
 import { apiKeysRoutes } from '../../lambdas/rest/v1/routes/api-keys.js';
+import { webhooksRoutes } from '../../lambdas/rest/v1/routes/webhooks.js';
 import { accountsRoutes } from '../../lambdas/rest/v1/routes/accounts.js';
 import { demoCheckoutRoutes } from '../../lambdas/rest/v1/routes/demo-checkout.js';
 import { docsRoutes } from '../../lambdas/rest/v1/routes/docs.js';
@@ -183,6 +184,7 @@ const IMPLEMENTED: Partial<Record<FunctionName, readonly RouteImpl[]>> = {
   customerAccounts: accountsRoutes,
   cabinetApi: [...profileRoutes, ...walletRoutes],
   apiKeysApi: apiKeysRoutes,
+  webhooksApi: webhooksRoutes,
   ordersApi: ordersRoutes,
   orderActionsApi: orderActionsRoutes,
   payments: [...topUpsRoutes, ...paymentCallbacksRoutes, ...demoCheckoutRoutes],

@@ -54,4 +54,8 @@ export const keys = {
   session: (userId: string, sessionId: string) => ({ pk: `USER#${userId}`, sk: `SESSION#${sessionId}` }),
   sessionPrefix: 'SESSION#',
   attempts: (counterKey: string) => ({ pk: `ATTEMPTS#${counterKey}`, sk: 'ATTEMPTS' }),
+  // Issue 10, reseller webhooks: one webhook per user, and its delivery records (newest first, kept 30 days).
+  webhook: (userId: string) => ({ pk: `USER#${userId}`, sk: 'WEBHOOK' }),
+  webhookDelivery: (userId: string, deliveryId: string) => ({ pk: `USER#${userId}`, sk: `WHDELIVERY#${deliveryId}` }),
+  webhookDeliveryPrefix: 'WHDELIVERY#',
 };

@@ -9,6 +9,7 @@ import { topUpsOperations } from './top-ups.js';
 import { paymentCallbacksOperations } from './payment-callbacks.js';
 import { demoCheckoutOperations } from './demo-checkout.js';
 import { docsOperations } from './docs.js';
+import { webhooksOperations } from './webhooks.js';
 import type { Operation } from '../operation.js';
 
 export const V1_OPERATIONS: readonly Operation[] = [
@@ -22,4 +23,5 @@ export const V1_OPERATIONS: readonly Operation[] = [
   ...paymentCallbacksOperations,
   ...demoCheckoutOperations,
   ...docsOperations,
+  ...webhooksOperations,
 ];
