@@ -1,7 +1,8 @@
 // Reseller webhooks and their delivery records on DynamoDB Local.
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoWebhookStore, newDeliveryId } from '../../lambdas/adapters/dynamodb/webhook-store.js';
+import { DynamoWebhookStore } from '../../lambdas/adapters/dynamodb/webhook-store.js';
+import { newDeliveryId } from '../../lambdas/notifications/domain/webhooks.js';
 import type { StoredWebhook } from '../../lambdas/notifications/ports.js';
 import { type TestTable, createTestTable } from '../support/dynamo-table.js';
 

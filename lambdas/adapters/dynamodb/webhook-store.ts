@@ -2,10 +2,10 @@
 // (TTL `expiresAt`, 30 days). Secrets arrive sealed; this adapter never sees them in clear.
 import { type DynamoDBDocumentClient, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, StoredWebhook, WebhookStore } from '../../notifications/ports.js';
+import { DELIVERY_ID } from '../../notifications/domain/webhooks.js';
 import { DomainError } from '../../shared/errors.js';
 import { keys } from './keys.js';
 
-const DELIVERY_ID = /^[0-9a-z]{9}[0-9a-f]{10}$/;
 const KEEP_DELIVERIES_SECONDS = 30 * 24 * 3600;
 
 export class DynamoWebhookStore implements WebhookStore {
@@ -67,11 +67,6 @@ export class DynamoWebhookStore implements WebhookStore {
     const last = items.at(-1);
     return { items, nextCursor: Items.length > options.limit && last ? Buffer.from(last.id).toString('base64url') : null };
   }
-}
-
-/** A time-sortable delivery id: base36 milliseconds (9 characters) and 5 random bytes. */
-export function newDeliveryId(at: Date, random: Buffer): string {
-  return `${at.getTime().toString(36).padStart(9, '0')}${random.subarray(0, 5).toString('hex')}`;
 }
 
 function toRecord(item: Record<string, unknown>): DeliveryRecord {

@@ -1,12 +1,11 @@
 // The cabinet's reseller webhook: register or change it, read it, rotate its secret, send a signed test, list
 // deliveries, remove it. Secrets are sealed before they reach the store and shown in clear only when made.
 import { randomBytes } from 'node:crypto';
-import { newDeliveryId } from '../../adapters/dynamodb/webhook-store.js';
 import { DomainError } from '../../shared/errors.js';
 import type { Clock } from '../../shared/ports.js';
 import { openSecret, sealSecret } from '../domain/secret-box.js';
 import { checkWebhookUrl } from '../domain/webhook-url.js';
-import { DELIVERY_TIMEOUT_MS, generateWebhookSecret, signingSecrets, signWebhook, unixSeconds } from '../domain/webhooks.js';
+import { DELIVERY_TIMEOUT_MS, generateWebhookSecret, newDeliveryId, signingSecrets, signWebhook, unixSeconds } from '../domain/webhooks.js';
 import type { DeliveryRecord, StoredWebhook, WebhookSender, WebhookStore } from '../ports.js';
 
 export interface WebhookDeps {

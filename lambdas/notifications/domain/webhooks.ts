@@ -139,6 +139,13 @@ export function classifyDelivery(outcome: DeliveryOutcome, attempt: number, now:
   return { kind: 'retry', delayMs, retryAt: new Date(now.getTime() + delayMs).toISOString() };
 }
 
+/** A delivery record's id: base36 epoch milliseconds (9 characters) and 5 random bytes in hex, so ids sort by time. */
+export function newDeliveryId(at: Date, random: Buffer): string {
+  return `${at.getTime().toString(36).padStart(9, '0')}${random.subarray(0, 5).toString('hex')}`;
+}
+
+export const DELIVERY_ID = /^[0-9a-z]{9}[0-9a-f]{10}$/;
+
 // Endpoint health
 
 /** An endpoint whose every attempt failed for this long is disabled and its owner told. */
