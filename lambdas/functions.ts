@@ -238,6 +238,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['POST'], path: `${V1}/webhook/rotate-secret`, auth: 'customerJwt', function: 'webhooksApi' },
   { methods: ['POST'], path: `${V1}/webhook/test`, auth: 'customerJwt', function: 'webhooksApi' },
   { methods: ['GET'], path: `${V1}/webhook/deliveries`, auth: 'customerJwt', function: 'webhooksApi' },
+  { methods: ['POST'], path: `${V1}/webhook/deliveries/{id}/redeliver`, auth: 'customerJwt', function: 'webhooksApi' },
   { methods: ['GET', 'POST'], path: `${V1}/top-ups`, auth: 'customerJwt', function: 'payments' },
   { methods: ['GET'], path: `${V1}/top-ups/{id}`, auth: 'customerJwt', function: 'payments' },
   { methods: ['POST'], path: `${V1}/payments/demo/callback`, auth: 'none', function: 'payments' },

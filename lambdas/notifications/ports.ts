@@ -57,5 +57,6 @@ export interface WebhookStore {
   /** False when there was none. */
   remove(userId: string): Promise<boolean>;
   recordDelivery(userId: string, record: DeliveryRecord): Promise<void>;
+  getDelivery(userId: string, deliveryId: string): Promise<DeliveryRecord | undefined>;
   listDeliveries(userId: string, options: { limit: number; cursor?: string }): Promise<{ items: DeliveryRecord[]; nextCursor: string | null }>;
 }

@@ -71,6 +71,17 @@ describe('a reseller webhook', () => {
     expect(deliveries.body.items[0]).toMatchObject({ eventId: event.id, type: 'webhook.test', status: 204, attempt: 1 });
     expect(deliveries.body.items[0].body).toBeUndefined();
 
+    // Redelivery: the same body and event id, a fresh signature, recorded as the next attempt.
+    const again = await call('POST', `/webhook/deliveries/${deliveries.body.items[0].id}/redeliver`, { token });
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ delivered: true, status: 204 });
+    const resent = received.at(-1)!;
+    expect(resent.body).toBe(first.body);
+    expect(resent.headers['webhook-id']).toBe(event.id);
+    expect(() => new Webhook(secret).verify(resent.body, headersOf(resent))).not.toThrow();
+    expect((await call('GET', '/webhook/deliveries', { token })).body.items[0]).toMatchObject({ id: again.body.deliveryId, eventId: event.id, attempt: 2 });
+    expect((await call('POST', '/webhook/deliveries/nope/redeliver', { token })).status).toBe(404);
+
     // Changing the URL keeps the secret.
     const changed = await call('PUT', '/webhook', { token, body: { url: receiverUrl } });
     expect(changed.status).toBe(200);
@@ -117,6 +128,8 @@ describe('a reseller webhook', () => {
     expect((await call('GET', '/webhook', viaKey)).status).toBe(404);
     expect((await call('POST', '/webhook/test', viaKey)).status).toBe(404);
     expect((await call('GET', '/webhook/deliveries', viaKey)).body).toEqual({ items: [], nextCursor: null });
+    const test = await call('POST', '/webhook/test', { token });
+    expect((await call('POST', `/webhook/deliveries/${test.body.deliveryId}/redeliver`, viaKey)).status).toBe(404);
     expect((await call('DELETE', '/webhook', { token })).status).toBe(204);
   });
 });

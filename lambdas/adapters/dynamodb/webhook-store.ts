@@ -51,6 +51,12 @@ export class DynamoWebhookStore implements WebhookStore {
     );
   }
 
+  async getDelivery(userId: string, deliveryId: string): Promise<DeliveryRecord | undefined> {
+    if (!DELIVERY_ID.test(deliveryId)) return undefined;
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhookDelivery(userId, deliveryId), ConsistentRead: true }));
+    return Item ? toRecord(Item) : undefined;
+  }
+
   async listDeliveries(userId: string, options: { limit: number; cursor?: string }): Promise<{ items: DeliveryRecord[]; nextCursor: string | null }> {
     const after = options.cursor === undefined ? undefined : cursorId(options.cursor);
     const { Items = [] } = await this.db.send(

@@ -76,16 +76,39 @@ export async function rotateWebhookSecret(deps: WebhookDeps, userId: string): Pr
 }
 
 /** Undefined when the user has no webhook. Sends one signed `webhook.test` event now, records the attempt and says how it went. Health is not changed. */
-export async function testWebhook(
-  deps: WebhookDeps,
-  userId: string,
-): Promise<{ delivered: boolean; status?: number; error?: string; latencyMs: number; deliveryId: string } | undefined> {
+export async function testWebhook(deps: WebhookDeps, userId: string): Promise<TestResult | undefined> {
   const webhook = await deps.store.get(userId);
   if (!webhook) return undefined;
   const at = deps.clock.now();
   const eventId = `evt_test_${randomBytes(12).toString('hex')}`;
   const body = JSON.stringify({ id: eventId, type: 'webhook.test', createdAt: at.toISOString(), data: {} });
-  const record = await send(deps, webhook, { eventId, type: 'webhook.test', body, attempt: 1 }, at);
+  return resultOf(await send(deps, webhook, { eventId, type: 'webhook.test', body, attempt: 1 }, at));
+}
+
+export type RedeliveryResult = { kind: 'no_webhook' } | { kind: 'no_delivery' } | { kind: 'no_body' } | { kind: 'sent'; result: TestResult };
+
+/**
+ * Sends a recorded delivery's body again, with a fresh timestamp and signature and the same event id (receivers drop
+ * what they already handled), and records it as the next attempt. Bodies over 4 KB were not kept: those cannot be resent.
+ */
+export async function redeliver(deps: WebhookDeps, userId: string, deliveryId: string): Promise<RedeliveryResult> {
+  const webhook = await deps.store.get(userId);
+  if (!webhook) return { kind: 'no_webhook' };
+  const earlier = await deps.store.getDelivery(userId, deliveryId);
+  if (!earlier) return { kind: 'no_delivery' };
+  if (earlier.body === undefined) return { kind: 'no_body' };
+  const record = await send(
+    deps,
+    webhook,
+    { eventId: earlier.eventId, type: earlier.type, body: earlier.body, attempt: earlier.attempt + 1 },
+    deps.clock.now(),
+  );
+  return { kind: 'sent', result: resultOf(record) };
+}
+
+export type TestResult = { delivered: boolean; status?: number; error?: string; latencyMs: number; deliveryId: string };
+
+function resultOf(record: DeliveryRecord): TestResult {
   return {
     delivered: record.status !== undefined && record.status >= 200 && record.status <= 299,
     ...(record.status !== undefined ? { status: record.status } : {}),

@@ -66,6 +66,10 @@ export const rotateWebhookSecret = {
   errors: [404],
 } as const satisfies Operation;
 
+const AttemptResult = z
+  .object({ delivered: z.boolean(), status: z.optional(z.number()), error: z.optional(z.string()), latencyMs: z.number(), deliveryId: z.string() })
+  .register(z.globalRegistry, { id: 'WebhookAttemptResult', description: 'How the attempt went: delivered on a 2xx answer' });
+
 export const testWebhook = {
   method: 'POST',
   path: '/api/v1/webhook/test',
@@ -74,10 +78,7 @@ export const testWebhook = {
   summary: 'Send a signed test event now',
   description: 'A `webhook.test` event, signed like every delivery, sent at once (5 s timeout, no retry) and recorded in the deliveries.',
   responses: {
-    200: {
-      description: 'How the attempt went: delivered on a 2xx answer',
-      body: z.object({ delivered: z.boolean(), status: z.optional(z.number()), error: z.optional(z.string()), latencyMs: z.number(), deliveryId: z.string() }),
-    },
+    200: { description: 'How the attempt went: delivered on a 2xx answer', body: AttemptResult },
   },
   errors: [404],
 } as const satisfies Operation;
@@ -108,4 +109,26 @@ export const listWebhookDeliveries = {
   responses: { 200: { description: 'A page of attempts', body: page(WebhookDelivery) } },
 } as const satisfies Operation;
 
-export const webhooksOperations: readonly Operation[] = [getWebhook, putWebhook, deleteWebhook, rotateWebhookSecret, testWebhook, listWebhookDeliveries];
+export const redeliverWebhook = {
+  method: 'POST',
+  path: '/api/v1/webhook/deliveries/{id}/redeliver',
+  auth: 'customerJwt',
+  tag: 'Webhook',
+  summary: 'Send a recorded delivery again',
+  description:
+    'The same body and event id (webhook-id), a fresh timestamp and signature, sent at once to the current URL and recorded as the next attempt. ' +
+    'A body over 4 KB was not kept: 409 `not_redeliverable`.',
+  params: z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) }),
+  responses: { 200: { description: 'How the attempt went', body: AttemptResult } },
+  errors: [404, 409],
+} as const satisfies Operation;
+
+export const webhooksOperations: readonly Operation[] = [
+  getWebhook,
+  putWebhook,
+  deleteWebhook,
+  rotateWebhookSecret,
+  testWebhook,
+  listWebhookDeliveries,
+  redeliverWebhook,
+];

@@ -1,9 +1,14 @@
 // REST v1 implementations: the caller's reseller webhook.
-import { registerWebhook, rotateWebhookSecret as rotateSecret, testWebhook as sendTest } from '../../../notifications/application/webhook-endpoints.js';
+import {
+  redeliver,
+  registerWebhook,
+  rotateWebhookSecret as rotateSecret,
+  testWebhook as sendTest,
+} from '../../../notifications/application/webhook-endpoints.js';
 import type { StoredWebhook } from '../../../notifications/ports.js';
 import { webhookDeps } from '../../../notifications/wiring.js';
 import type { V1Caller } from '../caller.js';
-import { deleteWebhook, getWebhook, listWebhookDeliveries, putWebhook, rotateWebhookSecret, testWebhook } from '../contract/webhooks.js';
+import { deleteWebhook, getWebhook, listWebhookDeliveries, putWebhook, redeliverWebhook, rotateWebhookSecret, testWebhook } from '../contract/webhooks.js';
 import { created, noContent, notFound, ok, RestError, type RouteImpl, route } from '../http.js';
 
 export const webhooksRoutes: readonly RouteImpl[] = [
@@ -46,6 +51,13 @@ export const webhooksRoutes: readonly RouteImpl[] = [
       ...(req.query.cursor ? { cursor: req.query.cursor } : {}),
     });
     return ok({ items: items.map(({ body: _body, ...record }) => record), nextCursor });
+  }),
+  route(redeliverWebhook, async (req) => {
+    const outcome = await redeliver(webhookDeps(), req.caller.userId, req.params.id);
+    if (outcome.kind === 'no_webhook') throw notFound('Webhook');
+    if (outcome.kind === 'no_delivery') throw notFound('Delivery');
+    if (outcome.kind === 'no_body') throw new RestError(409, 'not_redeliverable', "This delivery's body (over 4 KB) was not kept");
+    return ok(outcome.result);
   }),
 ];
 
