@@ -3,9 +3,12 @@
 // rules: public https URLs only (loopback allowed locally), changes from a session only, each user their own.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
+import { LOCAL_TABLE_NAME, type LocalStack, startLocalStack } from '../../local/stack.js';
 import { v1Client } from '../support/v1-client.js';
 
 let stack: LocalStack;
@@ -52,6 +55,12 @@ describe('a reseller webhook', () => {
     expect(put.body).toMatchObject({ url: receiverUrl, events: ['order.completed', 'order.status_changed'], disabled: false });
     const secret = put.body.secret as string;
     expect(secret).toMatch(/^whsec_/);
+
+    // At rest the secret is sealed: nothing of it in clear in the item.
+    const db = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamoEndpoint });
+    const { Item } = await db.send(new GetCommand({ TableName: LOCAL_TABLE_NAME, Key: keys.webhook(stack.customer.id) }));
+    expect(Item?.secret).toMatch(/^v1\./);
+    expect(JSON.stringify(Item)).not.toContain(secret.slice('whsec_'.length, 20));
 
     const read = await call('GET', '/webhook', { token });
     expect(read.status).toBe(200);
