@@ -133,6 +133,14 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     await client.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
     described = await client.send(new DescribeTableCommand({ TableName: tableName }));
   }
+  // A table kept from before the stream carried old images: its stream is replaced (as on AWS, a new stream ARN).
+  if (described.Table?.StreamSpecification?.StreamViewType !== TABLE_DESIGN.streamView) {
+    if (described.Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: false } }));
+    }
+    await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DESIGN.streamView } }));
+    described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  }
   client.destroy();
   return { streamArn: described.Table?.LatestStreamArn ?? '' };
 }

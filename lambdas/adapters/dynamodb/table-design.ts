@@ -22,6 +22,7 @@ export const TABLE_DESIGN = {
     sortKey: 'ownerSk',
     projectedAttributes: ['id', 'serviceId', 'serviceType', 'link', 'quantity', 'runs', 'interval', 'charge', 'refunded', 'status', 'createdAt'],
   },
-  streamView: 'NEW_IMAGE',
+  /** Old and new images: events need the state before a change (a status's previous value, a balance crossing). */
+  streamView: 'NEW_AND_OLD_IMAGES',
   timeToLiveAttribute: 'expiresAt',
 } as const;
