@@ -123,6 +123,13 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 256,
   },
+  publishEvents: {
+    entry: 'lambdas/events/handlers/publish-events-handler.ts',
+    handler: 'handler',
+    description: "Publishes the catalogue's events from the table's stream to the bus",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
   submitOrder: {
     entry: 'lambdas/orders/handlers/submit-order-handler.ts',
     handler: 'handler',

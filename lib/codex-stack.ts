@@ -4,6 +4,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
+import { Events } from './events.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { CodexApi } from './codex-api.js';
 
@@ -103,6 +104,7 @@ export class CodexStack extends Stack {
       logRemovalPolicy,
       tracing: props.tracing ?? false,
     });
+    new Events(this, 'Events', { table, bus, environment, logRemovalPolicy });
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const { api } = new CodexApi(this, 'ResellerApi', {
       stage,

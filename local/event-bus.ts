@@ -1,16 +1,15 @@
 // The local stand-in for EventBridge: keeps domain events in memory and appends them to a JSON-lines file,
 // where later consumers (email outbox, reseller webhooks) will subscribe.
 import { appendFileSync } from 'node:fs';
-import type { DomainEvent } from '../lambdas/orders/domain/events.js';
-import type { EventPublisher } from '../lambdas/shared/ports.js';
+import type { EventPublisher, PublishedEvent } from '../lambdas/shared/ports.js';
 
 export class LocalEventBus implements EventPublisher {
-  readonly events: DomainEvent[] = [];
-  private readonly listeners: ((event: DomainEvent) => void)[] = [];
+  readonly events: PublishedEvent[] = [];
+  private readonly listeners: ((event: PublishedEvent) => void)[] = [];
 
   constructor(private readonly logFile?: string) {}
 
-  async publish(events: DomainEvent[]): Promise<void> {
+  async publish(events: PublishedEvent[]): Promise<void> {
     for (const event of events) {
       this.events.push(event);
       if (this.logFile) appendFileSync(this.logFile, `${JSON.stringify(event)}\n`);
@@ -18,7 +17,7 @@ export class LocalEventBus implements EventPublisher {
     }
   }
 
-  subscribe(listener: (event: DomainEvent) => void): void {
+  subscribe(listener: (event: PublishedEvent) => void): void {
     this.listeners.push(listener);
   }
 }

@@ -182,11 +182,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (keyFile) writeFileSync(keyFile, reseller.apiKey, { mode: 0o600 });
     const customer = await seedCustomer(accountStore(), deps.config.CURRENCY, deps.clock.now());
 
+    // The table stream's two readers, as on AWS: the workflow's start and the events' publication.
     const startWorkflow = await loadFunction('startOrderWorkflow', REPO_ROOT);
+    const publishEvents = await loadFunction('publishEvents', REPO_ROOT);
     const poller = startStreamPoller({
       endpoint: dynamo.endpoint,
       streamArn,
-      onBatch: (event: DynamoDBStreamEvent) => startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
+      onBatch: (event: DynamoDBStreamEvent) =>
+        Promise.all([startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')), publishEvents(event, lambdaContext('publishEvents', 'stream'))]),
     });
     cleanups.push(() => poller.stop());
 

@@ -1,5 +1,9 @@
 // What every area needs from the platform: the time, secrets and the event bus. Adapters live in lambdas/adapters.
+import type { CatalogueEvent } from '../events/catalogue.js';
 import type { DomainEvent } from '../orders/domain/events.js';
+
+/** What goes on the bus: the catalogue's events (docs/events.md), and the workflow's older `order.finalized`. */
+export type PublishedEvent = CatalogueEvent | DomainEvent;
 
 export interface Clock {
   now(): Date;
@@ -11,7 +15,7 @@ export interface SecretStore {
 }
 
 export interface EventPublisher {
-  publish(events: DomainEvent[]): Promise<void>;
+  publish(events: PublishedEvent[]): Promise<void>;
 }
 
 export interface EmailMessage {

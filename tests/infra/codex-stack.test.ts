@@ -167,6 +167,37 @@ describe('order workflow', () => {
     });
   });
 
+  it('publishes events from inserted and modified orders, top-ups, key listings and wallets, with a dead-letter queue', () => {
+    expect(TABLE_DESIGN.streamView).toBe('NEW_AND_OLD_IMAGES');
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('publishEvents') },
+      StartingPosition: 'LATEST',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: { NewImage: { entity: { S: ['order', 'top-up', 'api-key-listing', 'wallet'] } } },
+            }),
+          },
+        ],
+      },
+    });
+    const mappings = template.findResources('AWS::Lambda::EventSourceMapping') as Resources;
+    const mapping = Object.values(mappings).find((m) => m.Properties.FunctionName.Ref === functionId('publishEvents'))!;
+    const queueId = mapping.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][0];
+    expect((template.findResources('AWS::SQS::Queue') as Resources)[queueId]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    const role = (template.findResources('AWS::Lambda::Function') as Resources)[functionId('publishEvents')]!.Properties.Role['Fn::GetAtt'][0];
+    const actions = actionsOf(statementsOfRole(role));
+    expect(actions).toEqual(expect.arrayContaining(['events:PutEvents', 'dynamodb:GetItem']));
+    expect(actions.filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+  });
+
   it('polls providers every minute and sweeps open orders every five minutes', () => {
     expect(SCHEDULES.map((s) => [s.function, s.everyMinutes])).toEqual([
       ['pollProviders', 1],
@@ -206,9 +237,9 @@ describe('order workflow', () => {
 });
 
 describe('least privilege', () => {
-  it('lets only finalizeOrder publish events', () => {
+  it('lets only publishEvents and finalizeOrder publish events', () => {
     const publishers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('events:PutEvents'));
-    expect(publishers).toEqual(['finalizeOrder']);
+    expect(publishers.sort()).toEqual(['finalizeOrder', 'publishEvents']);
   });
 
   it('lets only the functions that call providers read provider secrets: submit, poller, and both APIs (cancel, refill)', () => {

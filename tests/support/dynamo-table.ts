@@ -78,7 +78,8 @@ export function orderServicesOn(
     orderIds: table.allocator(),
     providers,
     workflow,
-    events: { publish: async (events) => void published.push(...events) },
+    // The workflow publishes only its order.finalized.
+    events: { publish: async (events) => void published.push(...(events as DomainEvent[])) },
     clock: { now: () => new Date() },
     settings: { progressMinIntervalMs: 0, sweepMinAgeMs: 0 },
   };

@@ -1,8 +1,10 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { DomainEvent } from '../../orders/domain/events.js';
-import type { EventPublisher } from '../../shared/ports.js';
+import type { EventPublisher, PublishedEvent } from '../../shared/ports.js';
 
+/** The workflow's `order.finalized`. */
 export const EVENT_SOURCE = 'codex.orders';
+/** Every catalogue event (docs/events.md): rules match on `detail-type`, the event's type. */
+export const CATALOGUE_SOURCE = 'codex';
 
 export class EventBridgePublisher implements EventPublisher {
   constructor(
@@ -10,14 +12,14 @@ export class EventBridgePublisher implements EventPublisher {
     private readonly busName: string,
   ) {}
 
-  async publish(events: DomainEvent[]): Promise<void> {
+  async publish(events: PublishedEvent[]): Promise<void> {
     for (let i = 0; i < events.length; i += 10) {
       const batch = events.slice(i, i + 10);
       const result = await this.client.send(
         new PutEventsCommand({
           Entries: batch.map((event) => ({
             EventBusName: this.busName,
-            Source: EVENT_SOURCE,
+            Source: 'version' in event ? CATALOGUE_SOURCE : EVENT_SOURCE,
             DetailType: event.type,
             Detail: JSON.stringify(event),
             Time: new Date(event.at),
