@@ -1,7 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { EVENT_SOURCE, EventBridgePublisher } from '../../../lambdas/adapters/eventbridge/event-bridge-publisher.js';
+import { CATALOGUE_SOURCE, EVENT_SOURCE, EventBridgePublisher } from '../../../lambdas/adapters/eventbridge/event-bridge-publisher.js';
+import type { CatalogueEvent } from '../../../lambdas/events/catalogue.js';
 import type { DomainEvent } from '../../../lambdas/orders/domain/events.js';
 
 const BUS = 'codex-bus';
@@ -43,6 +44,21 @@ describe('EventBridgePublisher', () => {
     expect(entry.DetailType).toBe('order.finalized');
     expect(JSON.parse(entry.Detail!)).toEqual(event);
     expect(entry.Time).toEqual(new Date(event.at));
+  });
+
+  it('puts a catalogue event with Source codex and its type as DetailType, the whole envelope as Detail', async () => {
+    const event: CatalogueEvent = {
+      id: 'evt_1',
+      type: 'deposit.credited',
+      version: 1,
+      at: '2026-12-01T10:00:00.000Z',
+      data: { ownerId: 'u-1', walletId: 'w-1', topUpId: 't-1', amount: '7.00000', currency: 'USD', method: 'demo' },
+    };
+    await publisher.publish([event]);
+    const entry = eb.commandCalls(PutEventsCommand)[0]!.args[0].input.Entries![0]!;
+    expect(CATALOGUE_SOURCE).toBe('codex');
+    expect(entry).toMatchObject({ Source: 'codex', DetailType: 'deposit.credited', EventBusName: BUS, Time: new Date(event.at) });
+    expect(JSON.parse(entry.Detail!)).toEqual(event);
   });
 
   it('sends at most 10 entries per PutEvents call, keeping every event once and in order', async () => {
