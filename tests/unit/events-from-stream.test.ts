@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../lambdas/events/catalogue.js';
 import { type ChangeContext, type Image, type ItemChange, eventsFromChange, thresholdOwner } from '../../lambdas/events/from-stream.js';
 import { micros } from '../../lambdas/shared/money.js';
+import { walletImage } from '../support/stream-images.js';
 
 const USD = { currency: 'USD' };
 
@@ -32,18 +33,6 @@ function orderItem(changes: Image = {}): Image {
     ...changes,
   };
 }
-
-const walletItem = (balance: number, seq: number): Image => ({
-  pk: 'WALLET#w-1',
-  sk: 'WALLET',
-  entity: 'wallet',
-  id: 'w-1',
-  ownerId: 'u-1',
-  currency: 'USD',
-  balance,
-  seq,
-  updatedAt: `2026-12-01T10:00:0${seq % 10}.000Z`,
-});
 
 const keyListing = (changes: Image = {}): Image => ({
   pk: 'USER#u-1',
@@ -174,22 +163,22 @@ describe('events from the table stream', () => {
 
   it('tells of a low balance when the balance falls below the owner threshold, once per crossing', () => {
     const threshold = { currency: 'USD', lowBalanceThreshold: micros(5_000_000) };
-    const change = { oldImage: walletItem(5_500_000, 3), newImage: walletItem(4_600_000, 4) };
+    const change = { oldImage: walletImage(5_500_000, 3), newImage: walletImage(4_600_000, 4) };
     expect(thresholdOwner(change)).toBe('u-1');
     const [event] = eventsFromChange(change, threshold);
     expect(event).toMatchObject({ type: 'balance.low', data: { walletId: 'w-1', ownerId: 'u-1', balance: '4.60000', threshold: '5.00000' } });
     // Already below: no second event; a deposit back above and a fall again: a new one.
-    expect(typesOf({ oldImage: walletItem(4_600_000, 4), newImage: walletItem(3_700_000, 5) }, threshold)).toEqual([]);
-    const again = eventsFromChange({ oldImage: walletItem(9_000_000, 6), newImage: walletItem(100_000, 7) }, threshold);
+    expect(typesOf({ oldImage: walletImage(4_600_000, 4), newImage: walletImage(3_700_000, 5) }, threshold)).toEqual([]);
+    const again = eventsFromChange({ oldImage: walletImage(9_000_000, 6), newImage: walletImage(100_000, 7) }, threshold);
     expect(again.map((e) => e.type)).toEqual(['balance.low']);
     expect(again[0]?.id).not.toBe(event?.id);
   });
 
   it('tells of no low balance to an owner without a threshold, nor when a balance goes up', () => {
-    const fall = { oldImage: walletItem(5_500_000, 3), newImage: walletItem(4_600_000, 4) };
+    const fall = { oldImage: walletImage(5_500_000, 3), newImage: walletImage(4_600_000, 4) };
     expect(typesOf(fall, { currency: 'USD' })).toEqual([]);
     expect(typesOf(fall, { currency: 'USD', lowBalanceThreshold: null })).toEqual([]);
-    const rise = { oldImage: walletItem(4_600_000, 4), newImage: walletItem(5_500_000, 5) };
+    const rise = { oldImage: walletImage(4_600_000, 4), newImage: walletImage(5_500_000, 5) };
     expect(thresholdOwner(rise)).toBeUndefined();
     expect(typesOf(rise, { currency: 'USD', lowBalanceThreshold: micros(5_000_000) })).toEqual([]);
   });

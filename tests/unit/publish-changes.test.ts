@@ -5,6 +5,7 @@ import { PublishChanges } from '../../lambdas/events/application/publish-changes
 import { type CatalogueEvent, parseEvent } from '../../lambdas/events/catalogue.js';
 import type { Image } from '../../lambdas/events/from-stream.js';
 import { micros } from '../../lambdas/shared/money.js';
+import { walletImage } from '../support/stream-images.js';
 import { usePlatform } from '../../lambdas/shared/platform.js';
 import type { PublishedEvent } from '../../lambdas/shared/ports.js';
 
@@ -25,18 +26,6 @@ const order = (id: number, changes: Image = {}): Image => ({
   updatedAt: '2026-12-01T09:00:00.000Z',
   ...changes,
 });
-const wallet = (balance: number, seq: number): Image => ({
-  pk: 'WALLET#w-1',
-  sk: 'WALLET',
-  entity: 'wallet',
-  id: 'w-1',
-  ownerId: 'u-1',
-  currency: 'USD',
-  balance,
-  seq,
-  updatedAt: '2026-12-01T10:00:00.000Z',
-});
-
 /** A bus that records each call, and refuses the calls whose number is in `refuse`. */
 function bus(refuse: number[] = []) {
   const calls: PublishedEvent[][] = [];
@@ -81,11 +70,11 @@ describe('publishing the table changes as events', () => {
     };
     const publish = new PublishChanges({ events, thresholds, currency: 'USD' });
     await publish.publish([
-      { id: '1', change: { oldImage: wallet(4_000_000, 1), newImage: wallet(9_000_000, 2) } },
+      { id: '1', change: { oldImage: walletImage(4_000_000, 1), newImage: walletImage(9_000_000, 2) } },
       { id: '2', change: { oldImage: order(1), newImage: order(1, { remains: 5 }) } },
     ]);
     expect(asked).toEqual([]);
-    await publish.publish([{ id: '3', change: { oldImage: wallet(9_000_000, 2), newImage: wallet(1_000_000, 3) } }]);
+    await publish.publish([{ id: '3', change: { oldImage: walletImage(9_000_000, 2), newImage: walletImage(1_000_000, 3) } }]);
     expect(asked).toEqual(['u-1']);
     expect((events.calls.flat() as CatalogueEvent[]).map((e) => e.type)).toEqual(['balance.low']);
   });
@@ -99,7 +88,7 @@ describe('publishing the table changes as events', () => {
     };
     const failed = await new PublishChanges({ events, thresholds, currency: 'USD' }).publish([
       created(1),
-      { id: '2', change: { oldImage: wallet(9_000_000, 2), newImage: wallet(1_000_000, 3) } },
+      { id: '2', change: { oldImage: walletImage(9_000_000, 2), newImage: walletImage(1_000_000, 3) } },
       created(3),
     ]);
     expect(failed).toBe('2');
