@@ -1,5 +1,7 @@
 // Every Lambda function, HTTP route, schedule and workflow step, defined once. CDK builds the AWS resources from
 // these lists and the local stack wires the same handler modules to its gateway, scheduler and workflow runner.
+import type { EventType } from './events/catalogue.js';
+
 export interface FunctionSpec {
   /** Source file of the handler, relative to the repository root. */
   entry: string;
@@ -295,6 +297,27 @@ export function apiMethods(routes: readonly RouteSpec[] = ROUTES): ApiMethodSpec
 export function apiFunctionNames(routes: readonly RouteSpec[] = ROUTES): FunctionName[] {
   return [...new Set(apiMethods(routes).flatMap(({ route, authorizer }) => (authorizer ? [route.function, authorizer.function] : [route.function])))];
 }
+
+/**
+ * Who hears which catalogue events (docs/events.md): one bus rule, one SQS queue and its dead-letter queue per
+ * consumer. CDK builds them from this list (lib/events.ts) and the local stack routes its bus the same way, in process
+ * (local/event-queues.ts), with the same visibility timeouts, batch sizes and dead-lettering.
+ */
+export interface SubscriptionSpec {
+  /** The consumer function; its queue, dead-letter queue and rule are named after it. */
+  function: FunctionName;
+  eventTypes: readonly EventType[];
+  /** How long a received message stays hidden before another try (at least six times the function's timeout, as AWS advises). */
+  visibilityTimeoutSeconds: number;
+  /** Receives before a message goes to the dead-letter queue (a consumer that keeps failing, or crashing, on it). */
+  maxReceiveCount: number;
+  batchSize: number;
+  /** How long the event source mapping waits to fill a batch. */
+  maxBatchingWindowSeconds: number;
+}
+
+// Each consumer adds its entry with its function (lambdas/notifications/handlers).
+export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [];
 
 export const SCHEDULES: { function: FunctionName; everyMinutes: number; localEveryMs: number }[] = [
   { function: 'pollProviders', everyMinutes: 1, localEveryMs: 3_000 },

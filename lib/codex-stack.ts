@@ -104,7 +104,8 @@ export class CodexStack extends Stack {
       logRemovalPolicy,
       tracing: props.tracing ?? false,
     });
-    new Events(this, 'Events', { table, bus, environment, logRemovalPolicy });
+    const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
+    void events;
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const { api } = new CodexApi(this, 'ResellerApi', {
       stage,

@@ -1,13 +1,16 @@
-// Events' publication: the table stream's second reader, publishEvents, which turns committed changes into the
-// catalogue's events on the bus (docs/events.md). Rules, queues and consumers come with the next slice.
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+// Events (docs/events.md): the table stream's second reader, publishEvents, which turns committed changes into the
+// catalogue's events on the bus; the bus's archive; and for each subscription (SUBSCRIPTIONS in lambdas/functions.ts)
+// a rule, a queue with its dead-letter queue, and the consumer function reading that queue.
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { FUNCTIONS } from '../lambdas/functions.js';
+import { FUNCTIONS, type FunctionName, SUBSCRIPTIONS, type SubscriptionSpec } from '../lambdas/functions.js';
+import { CATALOGUE_SOURCE } from '../lambdas/adapters/eventbridge/event-bridge-publisher.js';
 import { CodexFunction } from './codex-function.js';
 
 /** The items whose changes give events (`eventsFromChange`); the rest of the table's writes never reach the function. */
@@ -18,16 +21,32 @@ export interface EventsProps {
   bus: IEventBus;
   environment: Record<string, string>;
   logRemovalPolicy: RemovalPolicy;
+  /** Days the bus's archive keeps events for replay. */
+  archiveDays?: number;
+  /** Keep the queues (and what waits in them) when the stack is deleted. */
+  retain?: boolean;
+}
+
+export interface EventConsumer {
+  spec: SubscriptionSpec;
+  function: CodexFunction;
+  queue: Queue;
+  deadLetters: Queue;
+  rule: Rule;
 }
 
 export class Events extends Construct {
   readonly publishEvents: CodexFunction;
   /** Stream records whose events could not be published after every retry (their position, not their content). */
   readonly publishFailures: Queue;
+  /** Events the bus could not hand to a consumer's queue (after EventBridge's own retries). */
+  readonly routingFailures: Queue;
+  readonly consumers = new Map<FunctionName, EventConsumer>();
 
   constructor(scope: Construct, id: string, props: EventsProps) {
     super(scope, id);
     const { table, bus, environment, logRemovalPolicy } = props;
+    const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     this.publishEvents = new CodexFunction(this, 'publishEvents', { spec: FUNCTIONS.publishEvents, environment, logRemovalPolicy });
     bus.grantPutEventsTo(this.publishEvents);
     // The owner's low-balance threshold, on the user's profile.
@@ -55,5 +74,61 @@ export class Events extends Construct {
         ],
       }),
     );
+
+    // Every catalogue event, kept for replay (EventBridge archives; a replay sends them to the same rules again, and
+    // consumers dedupe by event id).
+    bus.archive('Archive', {
+      description: 'Catalogue events, for replay to the consumers',
+      eventPattern: { source: [CATALOGUE_SOURCE] },
+      retention: Duration.days(props.archiveDays ?? 30),
+    });
+
+    this.routingFailures = new Queue(this, 'RoutingFailures', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy,
+    });
+    for (const spec of SUBSCRIPTIONS) this.consumers.set(spec.function, this.subscribe(spec, bus, environment, logRemovalPolicy, removalPolicy));
+  }
+
+  private subscribe(
+    spec: SubscriptionSpec,
+    bus: IEventBus,
+    environment: Record<string, string>,
+    logRemovalPolicy: RemovalPolicy,
+    removalPolicy: RemovalPolicy,
+  ): EventConsumer {
+    const scope = new Construct(this, spec.function);
+    const deadLetters = new Queue(scope, 'DeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy,
+    });
+    const queue = new Queue(scope, 'Queue', {
+      visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
+      // Longer than the longest retry schedule a consumer keeps a message for (webhooks: about 28 h).
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: spec.maxReceiveCount },
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      removalPolicy,
+    });
+    const rule = new Rule(scope, 'Rule', {
+      eventBus: bus,
+      description: `Catalogue events for ${spec.function}`,
+      eventPattern: { source: [CATALOGUE_SOURCE], detailType: [...spec.eventTypes] },
+      targets: [new SqsQueue(queue, { deadLetterQueue: this.routingFailures, retryAttempts: 185, maxEventAge: Duration.hours(24) })],
+    });
+    const fn = new CodexFunction(scope, 'Function', { spec: FUNCTIONS[spec.function], environment, logRemovalPolicy });
+    fn.addEventSource(
+      new SqsEventSource(queue, {
+        batchSize: spec.batchSize,
+        maxBatchingWindow: Duration.seconds(spec.maxBatchingWindowSeconds),
+        reportBatchItemFailures: true,
+      }),
+    );
+    return { spec, function: fn, queue, deadLetters, rule };
   }
 }

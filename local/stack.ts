@@ -1,12 +1,12 @@
 // The whole system on one machine: DynamoDB Local, the demo provider, the order workflow runner, the stream
 // poller, the schedules and the HTTP gateway, all running the same handler code as AWS.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
-import { SCHEDULES } from '../lambdas/functions.js';
+import type { DynamoDBStreamEvent, SQSBatchResponse } from 'aws-lambda';
+import { type FunctionName, SCHEDULES, SUBSCRIPTIONS } from '../lambdas/functions.js';
 import { gatewayNames } from '../lambdas/access/domain/tiers.js';
 import { InMemorySecretStore } from './secret-store.js';
 import { sweepOpenOrders } from '../lambdas/orders/application/sweep-orders.js';
@@ -17,6 +17,7 @@ import { startDynamoLocal, ensureTable } from './dynamodb-local.js';
 import { CapacityMeter } from './capacity-meter.js';
 import type { PollReport } from '../lambdas/orders/application/poll-providers.js';
 import { LocalEventBus } from './event-bus.js';
+import { LocalEventQueues } from './event-queues.js';
 import { InMemoryGatewayKeys } from './gateway-keys.js';
 import { lambdaContext, loadFunction } from './functions.js';
 import { startGateway } from './gateway.js';
@@ -69,6 +70,8 @@ export interface LocalStack {
   provider: DemoProvider;
   workflow: LocalOrderWorkflow;
   events: LocalEventBus;
+  /** The consumers' queues and their dead letters. */
+  queues: LocalEventQueues;
   deps: LocalServices;
   dynamoEndpoint: string;
   capacity?: CapacityMeter;
@@ -149,6 +152,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(() => workflow.stop());
     const events = new LocalEventBus(dataDir ? join(dataDir, 'events.jsonl') : undefined);
     const outbox = new LocalOutbox(dataDir ? join(dataDir, 'outbox') : undefined);
+    // The bus's rules and the consumers' queues, from the same SUBSCRIPTIONS list CDK builds them from.
+    const queues = new LocalEventQueues({
+      subscriptions: SUBSCRIPTIONS,
+      consumer: async (name) => {
+        const fn = await loadFunction(name as FunctionName, REPO_ROOT);
+        return (event) => fn(event, lambdaContext(name, randomUUID())) as Promise<SQSBatchResponse | undefined>;
+      },
+      onDeadLetter: (letter) => console.error(`local queue ${letter.consumer}: message ${letter.message.messageId} moved to the dead-letter queue`),
+    });
+    cleanups.push(() => queues.stop());
+    events.subscribe((event) => queues.route(event));
     usePlatform({
       email: outbox,
       secrets: new InMemorySecretStore({
@@ -164,6 +178,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       gatewayKeys: new InMemoryGatewayKeys(),
       workflow,
       events,
+      queues,
     });
     const deps = localServices();
     const capacity = options.measure ? new CapacityMeter() : undefined;
@@ -237,6 +252,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       provider,
       workflow,
       events,
+      queues,
       deps,
       dynamoEndpoint: dynamo.endpoint,
       ...(capacity ? { capacity } : {}),

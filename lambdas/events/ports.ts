@@ -5,3 +5,19 @@ export interface ThresholdReader {
   /** The owner's `notifications.lowBalanceThreshold`; null when none is set or the owner is unknown. */
   lowBalanceThreshold(ownerId: string): Promise<Micros | null>;
 }
+
+/**
+ * Once per event id and consumer, however often an event arrives (a retried stream batch, an SQS redelivery, a bus
+ * replay). A consumer claims an event before its side effect and marks it done after; a claim left by a consumer that
+ * died mid-way expires after its lease, so the event is handled again rather than never.
+ */
+export interface EventClaims {
+  /**
+   * 'claimed': go ahead, then call `done`. 'done': already handled, skip. 'busy': another delivery of the same event
+   * holds a live claim; try again after the lease (RetryLater).
+   */
+  claim(consumer: string, eventId: string, leaseMs: number): Promise<'claimed' | 'done' | 'busy'>;
+  done(consumer: string, eventId: string): Promise<void>;
+  /** Gives a claim back (the side effect failed and will be tried again). */
+  release(consumer: string, eventId: string): Promise<void>;
+}

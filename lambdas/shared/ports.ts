@@ -29,3 +29,15 @@ export interface EmailMessage {
 export interface EmailSender {
   send(message: EmailMessage): Promise<void>;
 }
+
+/** A message a consumer received from its queue. */
+export interface ReceivedMessage {
+  queueArn: string;
+  receiptHandle: string;
+}
+
+/** The consumers' queues: SQS on AWS, in-process queues on the local stack (local/event-queues.ts). */
+export interface MessageQueue {
+  /** Hides a received message for this long (0 to 43,200 s); it then comes back with its receive count one higher. */
+  postpone(message: ReceivedMessage, delaySeconds: number): Promise<void>;
+}

@@ -58,4 +58,6 @@ export const keys = {
   webhook: (userId: string) => ({ pk: `USER#${userId}`, sk: 'WEBHOOK' }),
   webhookDelivery: (userId: string, deliveryId: string) => ({ pk: `USER#${userId}`, sk: `WHDELIVERY#${deliveryId}` }),
   webhookDeliveryPrefix: 'WHDELIVERY#',
+  // Issue 10, consumers: one claim per event and consumer (TTL `expiresAt`, 7 days), so an event is handled once.
+  eventClaim: (eventId: string, consumer: string) => ({ pk: `EVENT#${eventId}`, sk: `CLAIM#${consumer}` }),
 };

@@ -1,0 +1,186 @@
+// The local stand-in for the bus's rules and the consumers' SQS queues: each catalogue event published on the local
+// bus goes, as an EventBridge event, to the queue of every subscription that lists its type (SUBSCRIPTIONS in
+// lambdas/functions.ts, the list CDK builds the rules and queues from). Each queue hands batches to its consumer's
+// handler in the Lambda SQS event shape, deletes what succeeded, hides what failed for the visibility timeout (or the
+// delay a consumer asked for, MessageQueue.postpone), and moves a message received more than maxReceiveCount times
+// to its dead-letter queue. Queues live in memory: messages waiting in them do not survive a stop of the stack.
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SubscriptionSpec } from '../lambdas/functions.js';
+import type { MessageQueue, PublishedEvent, ReceivedMessage } from '../lambdas/shared/ports.js';
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+export interface LocalQueueMessage {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+  firstReceivedAt?: number;
+  visibleAt: number;
+  receiptHandle?: string;
+}
+
+export interface DeadLetter {
+  consumer: string;
+  message: LocalQueueMessage;
+  at: string;
+}
+
+type Invoke = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
+
+export interface LocalEventQueuesOptions {
+  subscriptions: readonly SubscriptionSpec[];
+  /** The consumer's handler (the same module Lambda runs). */
+  consumer: (name: string) => Promise<Invoke>;
+  /** Told of each message moved to a dead-letter queue (the local stack alerts the operators through the outbox). */
+  onDeadLetter?: (letter: DeadLetter) => void;
+  /** How often each queue looks for visible messages. */
+  pollMs?: number;
+  now?: () => number;
+}
+
+interface Queue {
+  spec: SubscriptionSpec;
+  arn: string;
+  messages: LocalQueueMessage[];
+  busy: boolean;
+}
+
+export class LocalEventQueues implements MessageQueue {
+  readonly deadLetters: DeadLetter[] = [];
+  private readonly queues = new Map<string, Queue>();
+  private readonly timer: NodeJS.Timeout;
+  private readonly running = new Set<Promise<void>>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: LocalEventQueuesOptions) {
+    this.now = options.now ?? Date.now;
+    for (const spec of options.subscriptions) {
+      this.queues.set(spec.function, { spec, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${spec.function}`, messages: [], busy: false });
+    }
+    this.timer = setInterval(() => this.pump(), options.pollMs ?? 50);
+    this.timer.unref();
+  }
+
+  /** The bus's rules: a catalogue event (source `codex`) goes to each queue subscribed to its type. */
+  route(event: PublishedEvent): void {
+    if (!('version' in event)) return;
+    for (const queue of this.queues.values()) {
+      if (!queue.spec.eventTypes.includes(event.type)) continue;
+      // The body of an EventBridge rule's SQS target: the whole EventBridge event, its detail the catalogue event.
+      const body = JSON.stringify({
+        version: '0',
+        id: randomUUID(),
+        'detail-type': event.type,
+        source: 'codex',
+        account: ACCOUNT,
+        time: event.at,
+        region: REGION,
+        resources: [],
+        detail: event,
+      });
+      queue.messages.push({ messageId: randomUUID(), body, receiveCount: 0, visibleAt: this.now() });
+    }
+    this.pump();
+  }
+
+  async postpone(message: ReceivedMessage, delaySeconds: number): Promise<void> {
+    const queue = [...this.queues.values()].find((q) => q.arn === message.queueArn);
+    const held = queue?.messages.find((m) => m.receiptHandle === message.receiptHandle);
+    if (!held) throw new Error('ReceiptHandleIsInvalid: the message is no longer held by this receiver');
+    held.visibleAt = this.now() + delaySeconds * 1000;
+  }
+
+  /** Messages waiting (visible or not) per consumer. */
+  depth(consumer: string): number {
+    return this.queues.get(consumer)?.messages.length ?? 0;
+  }
+
+  /** Resolves once every queue is empty and no batch is running (or after `timeoutMs`). For tests and the bench. */
+  async drained(timeoutMs = 10_000): Promise<boolean> {
+    const deadline = this.now() + timeoutMs;
+    while (this.now() < deadline) {
+      if (this.running.size === 0 && [...this.queues.values()].every((q) => q.messages.length === 0)) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return false;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await Promise.allSettled([...this.running]);
+  }
+
+  private pump(): void {
+    for (const queue of this.queues.values()) {
+      if (queue.busy) continue;
+      const now = this.now();
+      const batch: LocalQueueMessage[] = [];
+      for (const message of queue.messages) {
+        if (batch.length >= queue.spec.batchSize) break;
+        if (message.visibleAt <= now) batch.push(message);
+      }
+      if (batch.length === 0) continue;
+      queue.busy = true;
+      const run = this.deliver(queue, batch).finally(() => {
+        queue.busy = false;
+        this.running.delete(run);
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async deliver(queue: Queue, candidates: LocalQueueMessage[]): Promise<void> {
+    const now = this.now();
+    const batch: LocalQueueMessage[] = [];
+    for (const message of candidates) {
+      // As SQS's redrive policy: a message received maxReceiveCount times goes to the dead-letter queue instead of a further receive.
+      if (message.receiveCount >= queue.spec.maxReceiveCount) {
+        this.remove(queue, message);
+        const letter = { consumer: queue.spec.function, message, at: new Date(now).toISOString() };
+        this.deadLetters.push(letter);
+        this.options.onDeadLetter?.(letter);
+        continue;
+      }
+      message.receiveCount++;
+      message.firstReceivedAt ??= now;
+      message.visibleAt = now + queue.spec.visibilityTimeoutSeconds * 1000;
+      message.receiptHandle = randomUUID();
+      batch.push(message);
+    }
+    if (batch.length === 0) return;
+    const records: SQSRecord[] = batch.map((message) => ({
+      messageId: message.messageId,
+      receiptHandle: message.receiptHandle!,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(message.firstReceivedAt),
+        SenderId: ACCOUNT,
+        ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queue.arn,
+      awsRegion: REGION,
+    }));
+    let failed: Set<string>;
+    try {
+      const invoke = await this.options.consumer(queue.spec.function);
+      const response = await invoke({ Records: records });
+      failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    } catch (error) {
+      // A function error fails the whole batch: every message comes back after its visibility timeout.
+      console.error(`local queue ${queue.spec.function}: the consumer failed:`, (error as Error).message);
+      return;
+    }
+    for (const message of batch) if (!failed.has(message.messageId)) this.remove(queue, message);
+  }
+
+  private remove(queue: Queue, message: LocalQueueMessage): void {
+    const index = queue.messages.indexOf(message);
+    if (index >= 0) queue.messages.splice(index, 1);
+  }
+}
