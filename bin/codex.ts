@@ -1,6 +1,6 @@
 // CDK app entry: `cdk synth -c stage=prod` builds the stack Codex-prod (stage defaults to dev). Other context keys:
 // emailFrom, demoPayments, cryptomusSecret, publicApiUrl, minDeposit, maxDeposit, maxDailySpend, maxActiveOrders,
-// tracing (README, "Deploy").
+// tracing, operatorEmail (README, "Deploy"; operatorEmail subscribes to the operators' alerts topic).
 import { App } from 'aws-cdk-lib';
 import { CodexStack } from '../lib/codex-stack.js';
 
@@ -24,6 +24,7 @@ new CodexStack(app, `Codex-${stage}`, {
   ...(flag('demoPayments') !== undefined ? { demoPayments: flag('demoPayments') } : {}),
   ...(context('cryptomusSecret') ? { cryptomusSecretName: context('cryptomusSecret') } : {}),
   ...(context('publicApiUrl') ? { publicApiUrl: context('publicApiUrl') } : {}),
+  ...(context('operatorEmail') ? { operatorEmail: context('operatorEmail') } : {}),
   limits: {
     ...(context('minDeposit') ? { minDeposit: context('minDeposit') } : {}),
     ...(context('maxDeposit') ? { maxDeposit: context('maxDeposit') } : {}),

@@ -132,6 +132,13 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 256,
   },
+  alertOperators: {
+    entry: 'lambdas/notifications/handlers/operator-alerts-handler.ts',
+    handler: 'handler',
+    description: 'Tells the operators (SNS topic) what needs a person: an unhealthy provider, stuck orders, dead letters',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
   submitOrder: {
     entry: 'lambdas/orders/handlers/submit-order-handler.ts',
     handler: 'handler',
@@ -317,7 +324,16 @@ export interface SubscriptionSpec {
 }
 
 // Each consumer adds its entry with its function (lambdas/notifications/handlers).
-export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [];
+export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
+  {
+    function: 'alertOperators',
+    eventTypes: ['provider.unhealthy', 'order.needs_attention'],
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+  },
+];
 
 export const SCHEDULES: { function: FunctionName; everyMinutes: number; localEveryMs: number }[] = [
   { function: 'pollProviders', everyMinutes: 1, localEveryMs: 3_000 },

@@ -7,6 +7,7 @@ import { DataTable } from './data-table.js';
 import { Events } from './events.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { CodexApi } from './codex-api.js';
+import { OperatorAlerts } from './operator-alerts.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -25,6 +26,8 @@ export interface CodexStackProps extends StackProps {
   publicApiUrl?: string;
   /** Decimal amounts in the stage's currency, and a count; a limit left out is off (the minimum deposit is 1.00). */
   limits?: { minDeposit?: string; maxDeposit?: string; maxDailySpend?: string; maxActiveOrders?: number };
+  /** Subscribed by email to the operators' topic (alerts: unhealthy providers, stuck orders, dead letters). */
+  operatorEmail?: string;
 }
 
 export class CodexStack extends Stack {
@@ -105,7 +108,15 @@ export class CodexStack extends Stack {
       tracing: props.tracing ?? false,
     });
     const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
-    void events;
+    const operators = new OperatorAlerts(this, 'OperatorAlerts', { stage, events, ...(props.operatorEmail ? { email: props.operatorEmail } : {}) });
+    // The poller publishes provider.unhealthy and order.needs_attention itself, the sweeper order.needs_attention
+    // (overdue) and marks the order it told of (one UpdateItem; it only reads otherwise).
+    bus.grantPutEventsTo(workflow.functions.pollProviders);
+    bus.grantPutEventsTo(workflow.functions.sweepOrders);
+    table.grant(workflow.functions.sweepOrders, 'dynamodb:UpdateItem');
+    // The alertOperators consumer claims each event once (EVENT#<id> / CLAIM#alertOperators).
+    const alertConsumer = events.consumers.get('alertOperators');
+    if (alertConsumer) table.grant(alertConsumer.function, 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const { api } = new CodexApi(this, 'ResellerApi', {
       stage,
@@ -126,5 +137,6 @@ export class CodexStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'OperatorTopicArn', { value: operators.topic.topicArn, description: 'Subscribe operators here (email, chat or a bot webhook)' });
   }
 }

@@ -23,6 +23,8 @@ import { lambdaContext, loadFunction } from './functions.js';
 import { startGateway } from './gateway.js';
 import { DEMO_PROVIDER_SECRET_ID, DEMO_RESELLER, type Reseller, seedCatalog, seedCustomer, seedReseller } from './seed.js';
 import { LocalOutbox } from './outbox.js';
+import { OutboxOperatorAlerts } from './operator-alerts.js';
+import { deadLetterAlert } from '../lambdas/notifications/domain/operator-alerts.js';
 import { accountStore } from '../lambdas/customers/wiring.js';
 import { startStreamPoller } from './stream-poller.js';
 import { LocalOrderWorkflow } from './workflow-runner.js';
@@ -152,6 +154,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(() => workflow.stop());
     const events = new LocalEventBus(dataDir ? join(dataDir, 'events.jsonl') : undefined);
     const outbox = new LocalOutbox(dataDir ? join(dataDir, 'outbox') : undefined);
+    const alerts = new OutboxOperatorAlerts(outbox);
     // The bus's rules and the consumers' queues, from the same SUBSCRIPTIONS list CDK builds them from.
     const queues = new LocalEventQueues({
       subscriptions: SUBSCRIPTIONS,
@@ -159,7 +162,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const fn = await loadFunction(name as FunctionName, REPO_ROOT);
         return (event) => fn(event, lambdaContext(name, randomUUID())) as Promise<SQSBatchResponse | undefined>;
       },
-      onDeadLetter: (letter) => console.error(`local queue ${letter.consumer}: message ${letter.message.messageId} moved to the dead-letter queue`),
+      // On AWS a CloudWatch alarm per dead-letter queue tells the operators' topic (lib/operator-alerts.ts).
+      onDeadLetter: (letter) => {
+        console.error(`local queue ${letter.consumer}: message ${letter.message.messageId} moved to the dead-letter queue`);
+        alerts.send(deadLetterAlert(letter.consumer, letter.message.messageId, letter.at, 'local')).catch(() => undefined);
+      },
     });
     cleanups.push(() => queues.stop());
     events.subscribe((event) => queues.route(event));
@@ -179,6 +186,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       workflow,
       events,
       queues,
+      alerts,
     });
     const deps = localServices();
     const capacity = options.measure ? new CapacityMeter() : undefined;

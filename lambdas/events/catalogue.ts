@@ -12,6 +12,13 @@ const text = (max: number) => z.string().check(z.minLength(1), z.maxLength(max))
 
 const status = z.enum(ORDER_STATUSES);
 
+/**
+ * Why an open order needs a person: it is open past its service's expected time, or its provider has answered an
+ * unrecognised status, or that it does not know the order ("Incorrect order ID"), for an hour.
+ */
+export const ATTENTION_REASONS = ['overdue', 'unknown_status', 'order_not_found'] as const;
+export type AttentionReason = (typeof ATTENTION_REASONS)[number];
+
 /** What a reader needs to know about an order, whichever event tells of it. */
 const OrderState = z.object({
   orderId: count(),
@@ -86,6 +93,15 @@ export const EVENT_SCHEMAS = {
       reason: text(500),
       /** Failed calls over calls in the window the poller judged, 0..1. */
       failureRate: z.optional(z.number().check(z.gte(0), z.lte(1))),
+      since: z.iso.datetime(),
+    }),
+  ),
+  'order.needs_attention': event(
+    'order.needs_attention',
+    z.object({
+      order: OrderState,
+      reason: z.enum(ATTENTION_REASONS),
+      /** When the order became overdue, or when its provider began answering so about it. */
       since: z.iso.datetime(),
     }),
   ),
@@ -248,4 +264,16 @@ export function providerUnhealthy(health: ProviderHealth, id: string, at: string
       since: health.since,
     },
   };
+}
+
+/** One per order and reason (the id names both), however many times the poller or the sweeper sees it. */
+export function orderNeedsAttention(
+  order: Order,
+  currency: string,
+  reason: AttentionReason,
+  since: string,
+  id: string,
+  at: string,
+): EventOf<'order.needs_attention'> {
+  return { id, type: 'order.needs_attention', version: 1, at, data: { order: orderState(order, currency), reason, since } };
 }

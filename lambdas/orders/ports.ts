@@ -2,6 +2,8 @@
 import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from './domain/orders.js';
 import type { OrderStatus } from './domain/order-status.js';
 import type { Refill, RefillStatus } from './domain/refills.js';
+import type { AttentionReason } from '../events/catalogue.js';
+import type { ProviderHealthState } from './domain/provider-health.js';
 
 /** An open order as the open-orders index shows it: enough to poll and sweep without reading the order. */
 export interface OpenOrderSummary {
@@ -69,6 +71,11 @@ export interface OrderStore {
    */
   finalize(order: Order, settlement: Settlement, now: string): Promise<'applied' | 'already_applied'>;
   listOpenOrders(providerId: string, cursor?: string): Promise<{ orders: OpenOrderSummary[]; cursor?: string }>;
+  /**
+   * Records that the order needs a person for this reason (since when), once: false when it was already recorded or
+   * the order is settled. The seam of the operators' attention queue.
+   */
+  markAttention(id: number, reason: AttentionReason, since: string): Promise<boolean>;
   /** The owner's orders, newest first; the cursor is absent on the last page. */
   listOwnerOrders(query: OwnerOrdersQuery): Promise<{ orders: OrderSummary[]; cursor?: string }>;
 }
@@ -121,4 +128,11 @@ export interface OrderWorkflow {
   ensureStarted(orderId: number): Promise<void>;
   /** Resumes a workflow parked on a callback token. Unknown or expired tokens are not an error. */
   resume(taskToken: string, output: Record<string, unknown>): Promise<void>;
+}
+
+/** The poller's memory of each provider between runs (domain/provider-health.ts): one small item per provider. */
+export interface ProviderHealthStore {
+  get(providerId: string): Promise<ProviderHealthState | undefined>;
+  /** Writes the state unless another run wrote since it was read (its version moved on); false then. */
+  put(state: ProviderHealthState): Promise<boolean>;
 }

@@ -7,6 +7,7 @@ import { BlockOrderIdAllocator } from '../adapters/dynamodb/order-id-allocator.j
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store.js';
 import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
 import { DynamoTaskTokenStore } from '../adapters/dynamodb/task-token-store.js';
+import { DynamoProviderHealthStore } from '../adapters/dynamodb/provider-health-store.js';
 import { catalogStore, providerClients } from '../catalog/wiring.js';
 import { lazy } from '../shared/platform.js';
 import { config, systemClock } from '../shared/platform/config.js';
@@ -47,6 +48,19 @@ export const orderLimits: () => OrderLimits | undefined = /* @__PURE__ */ lazy((
 const withLimits = (): { limits?: OrderLimits } => {
   const limits = orderLimits();
   return limits ? { limits } : {};
+};
+
+/** How the poller and the sweeper judge providers and orders for the operators (docs/operations.md). */
+const watchSettings = () => {
+  const c = config();
+  return {
+    currency: c.CURRENCY,
+    failureRate: c.PROVIDER_ALERT_FAILURE_RATE,
+    minCalls: c.PROVIDER_ALERT_MIN_CALLS,
+    windowMinutes: c.PROVIDER_ALERT_WINDOW_MINUTES,
+    anomalyAlertAfterMs: c.ORDER_ANOMALY_ALERT_MINUTES * 60_000,
+    defaultExpectedMinutes: c.ORDER_EXPECTED_MINUTES_DEFAULT,
+  };
 };
 
 const orderSettings = (): OrderSettings => ({
@@ -105,6 +119,7 @@ export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({
   workflow: orderWorkflow(),
   clock: systemClock,
   settings: orderSettings(),
+  watch: { health: new DynamoProviderHealthStore(documentClient(), tableName()), events: eventPublisher(), settings: watchSettings() },
 }));
 
 export const sweepServices: () => SweepServices = /* @__PURE__ */ lazy(() => ({
@@ -114,4 +129,5 @@ export const sweepServices: () => SweepServices = /* @__PURE__ */ lazy(() => ({
   workflow: orderWorkflow(),
   clock: systemClock,
   settings: orderSettings(),
+  watch: { events: eventPublisher(), settings: watchSettings() },
 }));

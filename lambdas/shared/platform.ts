@@ -3,7 +3,7 @@
 // put their stand-ins in place (usePlatform) before the first handler runs; handlers never know which.
 import type { GatewayKeys } from '../access/domain/gateway-keys.js';
 import type { OrderWorkflow } from '../orders/ports.js';
-import type { EmailSender, EventPublisher, MessageQueue, SecretStore } from './ports.js';
+import type { EmailSender, EventPublisher, MessageQueue, OperatorAlerts, SecretStore } from './ports.js';
 
 /** Stand-ins for the platform services; any left out are the AWS ones. */
 export interface Platform {
@@ -14,6 +14,7 @@ export interface Platform {
   fetch?: typeof fetch;
   email?: EmailSender;
   queues?: MessageQueue;
+  alerts?: OperatorAlerts;
 }
 
 let current: Platform = {};

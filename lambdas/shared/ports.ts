@@ -41,3 +41,14 @@ export interface MessageQueue {
   /** Hides a received message for this long (0 to 43,200 s); it then comes back with its receive count one higher. */
   postpone(message: ReceivedMessage, delaySeconds: number): Promise<void>;
 }
+
+/** A short message for the people who run Codex: a subject line and a few lines of text, never a secret. */
+export interface OperatorAlert {
+  subject: string;
+  text: string;
+}
+
+/** Tells the operators: an SNS topic on AWS (email, chat, a Telegram bot's webhook), the local outbox locally. */
+export interface OperatorAlerts {
+  send(alert: OperatorAlert): Promise<void>;
+}

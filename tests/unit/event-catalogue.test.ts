@@ -7,6 +7,7 @@ import {
   depositCredited,
   orderCreated,
   orderEnded,
+  orderNeedsAttention,
   orderRefunded,
   orderStatusChanged,
   parseEvent,
@@ -67,6 +68,7 @@ function everyEvent(): CatalogueEvent[] {
     apiKeyEvent('api_key.revoked', storedKey, 'e10', AT),
     apiKeyEvent('api_key.suspended', storedKey, 'e11', AT),
     providerUnhealthy({ providerId: 'p-1', reason: '12 of 20 status calls timed out', failureRate: 0.6, since: AT }, 'e12', AT),
+    orderNeedsAttention(order, 'USD', 'order_not_found', AT, 'e13', AT),
   ];
 }
 

@@ -60,4 +60,6 @@ export const keys = {
   webhookDeliveryPrefix: 'WHDELIVERY#',
   // Issue 10, consumers: one claim per event and consumer (TTL `expiresAt`, 7 days), so an event is handled once.
   eventClaim: (eventId: string, consumer: string) => ({ pk: `EVENT#${eventId}`, sk: `CLAIM#${consumer}` }),
+  // Issue 10, operator alerts: the poller's memory of a provider's recent calls and of its orders' odd answers.
+  providerHealth: (providerId: string) => ({ pk: `HEALTH#${providerId}`, sk: 'HEALTH' }),
 };

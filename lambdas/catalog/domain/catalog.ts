@@ -28,6 +28,11 @@ export interface Service {
   exclusiveLink?: boolean;
   /** Units in one package (Package type): what a provider's `remains` counts down from, for partial refunds. */
   packageSize?: number;
+  /**
+   * Minutes an order usually takes to complete (for a drip-feed, its first run): an open order older than this
+   * needs a person (`order.needs_attention`, overdue). ORDER_EXPECTED_MINUTES_DEFAULT when absent.
+   */
+  expectedMinutes?: number;
 }
 
 export interface Provider {

@@ -3,8 +3,23 @@
 import { shouldRecordProgress } from '../domain/orders.js';
 import { isTerminal } from '../domain/order-status.js';
 import type { Provider } from '../../catalog/domain/catalog.js';
-import type { OpenOrderSummary } from '../ports.js';
+import type { OpenOrderSummary, ProviderHealthStore } from '../ports.js';
 import type { OrderServices } from './order-services.js';
+import { ProviderNotReached, ProviderRejected } from '../../catalog/domain/provider-errors.js';
+import { orderNeedsAttention, providerUnhealthy } from '../../events/catalogue.js';
+import type { EventPublisher } from '../../shared/ports.js';
+import {
+  type CallFailureKind,
+  type CallTally,
+  type HealthSettings,
+  type OrderAnswer,
+  type ProviderHealthState,
+  attentionEventId,
+  emptyHealth,
+  judgeHealth,
+  trackAnomalies,
+  unhealthyEventId,
+} from '../domain/provider-health.js';
 
 export interface PollReport {
   providerId: string;
@@ -16,11 +31,29 @@ export interface PollReport {
   unknownToProvider: string[];
   failedCalls: number;
   failedUpdates: number;
+  /** Judged unhealthy after this run (only when the poller watches providers). */
+  unhealthy?: boolean;
+  /** Catalogue events published for operators this run: provider.unhealthy, order.needs_attention. */
+  alerts?: number;
+}
+
+/** What the poller needs to tell operators about failing providers and orders their provider answers oddly about. */
+export interface ProviderWatch {
+  health: ProviderHealthStore;
+  events: EventPublisher;
+  settings: HealthSettings & { currency: string };
 }
 
 const BATCH = 100;
 
-export type PollServices = Pick<OrderServices, 'catalog' | 'providers' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'>;
+export type PollServices = Pick<OrderServices, 'catalog' | 'providers' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'> & { watch?: ProviderWatch };
+
+/** What one provider's run saw: its calls, each order's answer, and every open order listed. */
+interface RunObservations {
+  tally: Omit<CallTally, 'minute'>;
+  answers: Map<number, OrderAnswer>;
+  listed: Set<number>;
+}
 
 export async function pollAllProviders(services: PollServices): Promise<PollReport[]> {
   const providers = (await services.catalog.listProviders()).filter((p) => p.enabled);
@@ -39,18 +72,27 @@ export async function pollProvider(services: PollServices, provider: Provider): 
     failedUpdates: 0,
   };
   const client = await services.providers.forProvider(provider);
+  const seen: RunObservations = { tally: { calls: 0, failures: 0, kinds: {} }, answers: new Map(), listed: new Set() };
   let pending: OpenOrderSummary[] = [];
   let cursor: string | undefined;
   do {
     const page = await services.orders.listOpenOrders(provider.id, cursor);
     cursor = page.cursor;
+    for (const order of page.orders) seen.listed.add(order.id);
     pending.push(...page.orders.filter((o) => o.phase === 'submitted' && o.externalOrderId !== undefined && !isTerminal(o.status)));
     while (pending.length >= BATCH || (cursor === undefined && pending.length > 0)) {
       const batch = pending.slice(0, BATCH);
       pending = pending.slice(BATCH);
-      await pollBatch(services, client, batch, report);
+      await pollBatch(services, client, batch, report, seen);
     }
   } while (cursor);
+  if (services.watch) {
+    try {
+      Object.assign(report, await watchProvider(services, services.watch, provider.id, seen));
+    } catch {
+      // Watching must never stop polling; the next run judges again from the stored state.
+    }
+  }
   return report;
 }
 
@@ -59,14 +101,19 @@ async function pollBatch(
   client: Awaited<ReturnType<OrderServices['providers']['forProvider']>>,
   batch: OpenOrderSummary[],
   report: PollReport,
+  seen: RunObservations,
 ): Promise<void> {
   report.statusCalls++;
   report.polled += batch.length;
+  seen.tally.calls++;
   let answers: Awaited<ReturnType<typeof client.multiStatus>>;
   try {
     answers = await client.multiStatus(batch.map((o) => o.externalOrderId!));
-  } catch {
+  } catch (error) {
     report.failedCalls++;
+    seen.tally.failures++;
+    const kind = failureKind(error);
+    seen.tally.kinds[kind] = (seen.tally.kinds[kind] ?? 0) + 1;
     return;
   }
   const now = services.clock.now();
@@ -75,8 +122,11 @@ async function pollBatch(
     if (!answer) continue;
     if (answer instanceof Error) {
       report.unknownToProvider.push(order.externalOrderId!);
+      // A refusal about one id is the provider not knowing the order; anything else, a status we cannot read.
+      seen.answers.set(order.id, answer instanceof ProviderRejected ? 'order_not_found' : 'unknown_status');
       continue;
     }
+    seen.answers.set(order.id, 'status');
     if (!shouldRecordProgress(order, answer, now, services.settings.progressMinIntervalMs)) continue;
     try {
       const updated = await services.orders.recordProgress(order.id, answer, now.toISOString());
@@ -94,4 +144,69 @@ async function pollBatch(
       report.failedUpdates++;
     }
   }
+}
+
+function failureKind(error: unknown): CallFailureKind {
+  if (error instanceof ProviderNotReached) return 'unreachable';
+  if (error instanceof ProviderRejected) return 'refused';
+  return 'timeout_or_bad_answer';
+}
+
+/**
+ * Judges the provider from this run's calls and its stored window, follows its orders' odd answers, publishes what
+ * operators must hear (each with an id that repeats for the same spell or the same order and reason), and writes
+ * the provider's state back only when it changed.
+ */
+async function watchProvider(
+  services: PollServices,
+  watch: ProviderWatch,
+  providerId: string,
+  seen: RunObservations,
+): Promise<Pick<PollReport, 'unhealthy' | 'alerts'>> {
+  const now = services.clock.now();
+  const at = now.toISOString();
+  const stored = (await watch.health.get(providerId)) ?? emptyHealth(providerId);
+  const verdict = judgeHealth(stored, { minute: Math.floor(now.getTime() / 60_000), ...seen.tally }, watch.settings);
+  const tracked = trackAnomalies(stored.anomalies, seen.answers, seen.listed, now, watch.settings);
+  const state: ProviderHealthState = { ...verdict.state, anomalies: tracked.anomalies };
+  let alerts = 0;
+  if (verdict.alert) {
+    const { since, failureRate, reason } = verdict.alert;
+    const published = await watch.events.publish([providerUnhealthy({ providerId, reason, failureRate, since }, unhealthyEventId(providerId, since), at)]).then(
+      () => true,
+      () => false,
+    );
+    if (published) {
+      state.alerted = true;
+      alerts++;
+    }
+  }
+  if (tracked.due.length > 0) {
+    const orders = await services.orders.getOrders(tracked.due.map((d) => d.orderId));
+    for (const due of tracked.due) {
+      const order = orders.get(due.orderId);
+      if (!order) continue;
+      const event = orderNeedsAttention(order, watch.settings.currency, due.reason, due.since, attentionEventId(order.id, due.reason), at);
+      try {
+        await watch.events.publish([event]);
+        await services.orders.markAttention(order.id, due.reason, due.since);
+        state.anomalies[String(order.id)] = { reason: due.reason, since: due.since, alerted: true };
+        alerts++;
+      } catch {
+        // Told next run: the anomaly stays due.
+      }
+    }
+  }
+  if (canonical(state) !== canonical(stored)) await watch.health.put(state);
+  return { unhealthy: state.unhealthySince !== undefined, alerts };
+}
+
+/** The state's content, keys sorted (DynamoDB does not keep a map's order), without its version. */
+function canonical(state: ProviderHealthState): string {
+  const { version: _version, ...content } = state;
+  return JSON.stringify(content, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+      : value,
+  );
 }

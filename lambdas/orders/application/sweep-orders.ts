@@ -1,6 +1,10 @@
 // The safety net under the stream-driven workflow start: finds open orders whose workflow should be running but
 // may not be (the start was lost, or a step failed for good) and starts or redrives it. Harmless to repeat.
 import { isTerminal } from '../domain/order-status.js';
+import { attentionEventId, overdueAt } from '../domain/provider-health.js';
+import { orderNeedsAttention } from '../../events/catalogue.js';
+import type { EventPublisher } from '../../shared/ports.js';
+import type { OpenOrderSummary } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 
 export interface SweepOptions {
@@ -8,22 +12,35 @@ export interface SweepOptions {
   everything?: boolean;
 }
 
-export type SweepServices = Pick<OrderServices, 'catalog' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'>;
+/** What the sweeper needs to tell operators of orders open past their service's expected time. */
+export interface OverdueWatch {
+  events: EventPublisher;
+  settings: { currency: string; defaultExpectedMinutes: number };
+}
 
-export async function sweepOpenOrders(
-  services: SweepServices,
-  options: SweepOptions = {},
-): Promise<{ examined: number; started: number[]; failed: { orderId: number; error: string }[] }> {
+export type SweepServices = Pick<OrderServices, 'catalog' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'> & { watch?: OverdueWatch };
+
+export interface SweepResult {
+  examined: number;
+  started: number[];
+  failed: { orderId: number; error: string }[];
+  /** Orders found overdue and told to operators this sweep (order.needs_attention). */
+  overdue: number[];
+}
+
+export async function sweepOpenOrders(services: SweepServices, options: SweepOptions = {}): Promise<SweepResult> {
   const now = services.clock.now().getTime();
   const minAge = services.settings.sweepMinAgeMs;
   const started: number[] = [];
   const failed: { orderId: number; error: string }[] = [];
+  const overdue: number[] = [];
   let examined = 0;
   for (const provider of await services.catalog.listProviders()) {
     let cursor: string | undefined;
     do {
       const page = await services.orders.listOpenOrders(provider.id, cursor);
       cursor = page.cursor;
+      if (services.watch) overdue.push(...(await tellOverdue(services, services.watch, page.orders).catch(() => [])));
       for (const order of page.orders) {
         examined++;
         const quietFor = now - Date.parse(order.progressAt ?? order.createdAt);
@@ -44,5 +61,37 @@ export async function sweepOpenOrders(
       }
     } while (cursor);
   }
-  return { examined, started, failed };
+  return { examined, started, failed, overdue };
+}
+
+/**
+ * Tells operators of the page's orders that are open past their service's expected time, once per order. The open
+ * orders index does not carry the service, so only orders older than the shortest expected time are read (one
+ * BatchGetItem), and an order already marked overdue is not told again.
+ */
+async function tellOverdue(services: SweepServices, watch: OverdueWatch, page: OpenOrderSummary[]): Promise<number[]> {
+  const now = services.clock.now();
+  const catalogServices = await services.catalog.listServices();
+  const shortest = Math.min(watch.settings.defaultExpectedMinutes, ...catalogServices.map((s) => s.expectedMinutes ?? watch.settings.defaultExpectedMinutes));
+  const old = page.filter((o) => !isTerminal(o.status) && now.getTime() - Date.parse(o.createdAt) >= shortest * 60_000);
+  if (old.length === 0) return [];
+  const expected = new Map(catalogServices.map((s) => [s.id, s.expectedMinutes]));
+  const orders = await services.orders.getOrders(old.map((o) => o.id));
+  const told: number[] = [];
+  for (const order of orders.values()) {
+    if (order.phase === 'finalized' || isTerminal(order.status) || order.attention?.overdue) continue;
+    const since = overdueAt(order, expected.get(order.serviceId), watch.settings.defaultExpectedMinutes);
+    if (since > now) continue;
+    const at = now.toISOString();
+    try {
+      await watch.events.publish([
+        orderNeedsAttention(order, watch.settings.currency, 'overdue', since.toISOString(), attentionEventId(order.id, 'overdue'), at),
+      ]);
+      await services.orders.markAttention(order.id, 'overdue', since.toISOString());
+      told.push(order.id);
+    } catch {
+      // Told at the next sweep: the order is not marked yet.
+    }
+  }
+  return told;
 }

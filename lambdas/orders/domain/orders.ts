@@ -1,6 +1,7 @@
 // Order rules: how an order is priced and accepted, and how it is settled when it ends.
 import { createHash } from 'node:crypto';
 import type { Service } from '../../catalog/domain/catalog.js';
+import type { AttentionReason } from '../../events/catalogue.js';
 import { DomainError } from '../../shared/errors.js';
 import { type Micros, ZERO, minMoney, priceOf, shareOf, subtractMoney } from '../../shared/money.js';
 import { type ServiceTypeName, orderedUnits, providerFields, readOrderFields } from '../../catalog/domain/service-types.js';
@@ -62,6 +63,8 @@ export interface Order {
    * settlement gives the place back in the settlement's transaction, whatever the limit is by then.
    */
   activeCounted?: boolean;
+  /** Why and since when the order needs a person, by reason: set once the operators are told (order.needs_attention). */
+  attention?: Partial<Record<AttentionReason, string>>;
 }
 
 /** What a `status` answer shows of an order, and all a many-order status read returns. */

@@ -7,6 +7,8 @@ export const handler = async () => {
   const reports = await pollAllProviders(pollServices());
   for (const report of reports) {
     if (report.polled > 0 || report.failedCalls > 0) logger.info('provider polled', { ...report, unknownToProvider: report.unknownToProvider.length });
+    if (report.unhealthy)
+      logger.warn('provider judged unhealthy', { providerId: report.providerId, failedCalls: report.failedCalls, statusCalls: report.statusCalls });
     if (report.unknownToProvider.length > 0)
       logger.warn('provider does not know some orders', { providerId: report.providerId, externalOrderIds: report.unknownToProvider.slice(0, 20) });
   }

@@ -11,5 +11,6 @@ export const handler = async () => {
   if (result.started.length > 0) logger.warn('sweeper restarted order workflows', { orderIds: result.started.slice(0, 50), count: result.started.length });
   if (result.failed.length > 0)
     logger.error('sweeper could not restart order workflows', { failures: result.failed.slice(0, 50), count: result.failed.length });
-  return { examined: result.examined, started: result.started.length, failed: result.failed.length };
+  if (result.overdue.length > 0) logger.warn('orders open past their expected time', { orderIds: result.overdue.slice(0, 50), count: result.overdue.length });
+  return { examined: result.examined, started: result.started.length, failed: result.failed.length, overdue: result.overdue.length };
 };

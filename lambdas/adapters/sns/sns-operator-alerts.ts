@@ -1,0 +1,25 @@
+// Operator alerts through the operators' SNS topic (OperatorAlerts): whoever is subscribed (email, a chat's or a
+// Telegram bot's HTTPS webhook) gets the subject and the text.
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { OperatorAlert, OperatorAlerts } from '../../shared/ports.js';
+
+/** SNS refuses an email subject over 100 characters, or with a line break. */
+const MAX_SUBJECT = 100;
+
+export class SnsOperatorAlerts implements OperatorAlerts {
+  constructor(
+    private readonly client: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async send(alert: OperatorAlert): Promise<void> {
+    const subject = alert.subject.replace(/[\r\n]+/g, ' ').replace(/[^\x20-\x7e]/g, '?');
+    await this.client.send(
+      new PublishCommand({
+        TopicArn: this.topicArn,
+        Subject: subject.length > MAX_SUBJECT ? `${subject.slice(0, MAX_SUBJECT - 3)}...` : subject,
+        Message: alert.text,
+      }),
+    );
+  }
+}
