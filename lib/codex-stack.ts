@@ -109,10 +109,9 @@ export class CodexStack extends Stack {
     });
     const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
     const operators = new OperatorAlerts(this, 'OperatorAlerts', { stage, events, ...(props.operatorEmail ? { email: props.operatorEmail } : {}) });
-    // The poller publishes provider.unhealthy and order.needs_attention itself, the sweeper order.needs_attention
-    // (overdue) and marks the order it told of (one UpdateItem; it only reads otherwise).
+    // The poller publishes provider.unhealthy itself; the sweeper marks overdue orders (one UpdateItem each, which the
+    // stream turns into order.needs_attention) and otherwise only reads.
     bus.grantPutEventsTo(workflow.functions.pollProviders);
-    bus.grantPutEventsTo(workflow.functions.sweepOrders);
     table.grant(workflow.functions.sweepOrders, 'dynamodb:UpdateItem');
     // The alertOperators consumer claims each event once (EVENT#<id> / CLAIM#alertOperators).
     const alertConsumer = events.consumers.get('alertOperators');

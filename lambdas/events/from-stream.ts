@@ -5,7 +5,18 @@ import { createHash } from 'node:crypto';
 import type { OrderStatus } from '../orders/domain/order-status.js';
 import type { Order } from '../orders/domain/orders.js';
 import { type Micros, micros, subtractMoney } from '../shared/money.js';
-import { type CatalogueEvent, apiKeyEvent, balanceLow, depositCredited, orderCreated, orderEnded, orderRefunded, orderStatusChanged } from './catalogue.js';
+import {
+  ATTENTION_REASONS,
+  type CatalogueEvent,
+  apiKeyEvent,
+  balanceLow,
+  depositCredited,
+  orderCreated,
+  orderEnded,
+  orderNeedsAttention,
+  orderRefunded,
+  orderStatusChanged,
+} from './catalogue.js';
 
 export type Image = Record<string, unknown>;
 
@@ -90,6 +101,12 @@ function orderEvents(oldImage: Image | undefined, newImage: Image, currency: str
     events.push(
       orderRefunded(order, refund, currency, eventId(newImage, 'order.refunded', String(order.refunded)), String(newImage.finalizedAt ?? order.updatedAt)),
     );
+  }
+  // The poller or the sweeper marked the order for a person (OrderStore.markAttention): once per order and reason.
+  for (const reason of ATTENTION_REASONS) {
+    const since = order.attention?.[reason];
+    if (since !== undefined && before.attention?.[reason] === undefined)
+      events.push(orderNeedsAttention(order, currency, reason, since, eventId(newImage, 'order.needs_attention', reason), order.updatedAt));
   }
   return events;
 }

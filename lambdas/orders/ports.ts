@@ -73,9 +73,10 @@ export interface OrderStore {
   listOpenOrders(providerId: string, cursor?: string): Promise<{ orders: OpenOrderSummary[]; cursor?: string }>;
   /**
    * Records that the order needs a person for this reason (since when), once: false when it was already recorded or
-   * the order is settled. The seam of the operators' attention queue.
+   * the order is settled. The table's stream turns the mark into `order.needs_attention` (events/from-stream.ts);
+   * the marks are also the seam of the operators' attention queue.
    */
-  markAttention(id: number, reason: AttentionReason, since: string): Promise<boolean>;
+  markAttention(id: number, reason: AttentionReason, since: string, now: string): Promise<boolean>;
   /** The owner's orders, newest first; the cursor is absent on the last page. */
   listOwnerOrders(query: OwnerOrdersQuery): Promise<{ orders: OrderSummary[]; cursor?: string }>;
 }

@@ -54,7 +54,6 @@ const withLimits = (): { limits?: OrderLimits } => {
 const watchSettings = () => {
   const c = config();
   return {
-    currency: c.CURRENCY,
     failureRate: c.PROVIDER_ALERT_FAILURE_RATE,
     minCalls: c.PROVIDER_ALERT_MIN_CALLS,
     windowMinutes: c.PROVIDER_ALERT_WINDOW_MINUTES,
@@ -129,5 +128,5 @@ export const sweepServices: () => SweepServices = /* @__PURE__ */ lazy(() => ({
   workflow: orderWorkflow(),
   clock: systemClock,
   settings: orderSettings(),
-  watch: { events: eventPublisher(), settings: watchSettings() },
+  watch: { settings: watchSettings() },
 }));

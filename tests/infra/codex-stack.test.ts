@@ -274,9 +274,9 @@ describe('order workflow', () => {
 });
 
 describe('least privilege', () => {
-  it('lets only publishEvents and finalizeOrder publish events', () => {
+  it('lets only publishEvents, finalizeOrder and the poller (provider.unhealthy) publish events', () => {
     const publishers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('events:PutEvents'));
-    expect(publishers.sort()).toEqual(['finalizeOrder', 'publishEvents']);
+    expect(publishers.sort()).toEqual(['finalizeOrder', 'pollProviders', 'publishEvents']);
   });
 
   it('lets only the functions that call providers read provider secrets: submit, poller, and both APIs (cancel, refill)', () => {
@@ -323,10 +323,10 @@ describe('least privilege', () => {
     ).toBe(true);
   });
 
-  it('lets the sweeper read the table but not write it, and gives the health check no table access', () => {
+  it('lets the sweeper read the table and only mark orders (UpdateItem: overdue), and gives the health check no table access', () => {
     const sweeper = actionsOf(statementsOf('sweepOrders'));
     expect(sweeper).toContain('dynamodb:Query');
-    expect(sweeper.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
+    expect(sweeper.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual(['dynamodb:UpdateItem']);
     expect(actionsOf(statementsOf('health')).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 });
@@ -587,5 +587,52 @@ describe('routes', () => {
       routes,
     };
     expect(() => new CodexApi(stack, 'Api', props)).toThrow(/adminCognito, which has no authorizer yet/);
+  });
+});
+
+describe('operator alerts', () => {
+  it("has the operators' topic, its ARN as an output, and lets only alertOperators publish to it", () => {
+    const topic = only(template.findResources('AWS::SNS::Topic', { Properties: { TopicName: 'codex-dev-operators' } }) as Resources);
+    expect(topic).toBeDefined();
+    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
+    template.hasOutput('OperatorTopicArn', { Value: { Ref: topicId } });
+    const publishers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('sns:Publish'));
+    expect(publishers).toEqual(['alertOperators']);
+    const fn = (template.findResources('AWS::Lambda::Function') as Resources)[functionId('alertOperators')]!;
+    expect(fn.Properties.Environment.Variables.OPERATOR_TOPIC_ARN).toEqual({ Ref: topicId });
+    // No subscription unless an address is given (-c operatorEmail=...).
+    expect(template.findResources('AWS::SNS::Subscription')).toEqual({});
+  });
+
+  it('subscribes the operators email when one is given', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const withEmail = Template.fromStack(new CodexStack(app, 'Codex-ops', { stage: 'ops', operatorEmail: 'ops@example.com' }));
+    withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
+  it('alarms on every dead-letter queue of the events as soon as it holds a message, telling the topic', () => {
+    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
+    const queues = template.findResources('AWS::SQS::Queue') as Resources;
+    const deadLetterIds = Object.keys(queues).filter((id) => /DeadLetters|PublishEventsFailures|RoutingFailures/.test(id));
+    expect(deadLetterIds).toHaveLength(SUBSCRIPTIONS.length + 2);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
+    const watched = alarms.map((alarm) => {
+      expect(alarm.Properties).toMatchObject({
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+      return alarm.Properties.Dimensions[0].Value['Fn::GetAtt'][0] as string;
+    });
+    expect(watched.sort()).toEqual(deadLetterIds.sort());
+  });
+
+  it('lets the alertOperators consumer claim events in the table, and nothing else there', () => {
+    const actions = actionsOf(statementsOf('alertOperators')).filter((a) => a.startsWith('dynamodb:'));
+    expect(actions.sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
   });
 });

@@ -278,7 +278,7 @@ export class DynamoOrderStore implements OrderStore {
     return { orders, ...(next ? { cursor: next } : {}) };
   }
 
-  async markAttention(id: number, reason: AttentionReason, since: string): Promise<boolean> {
+  async markAttention(id: number, reason: AttentionReason, since: string, now: string): Promise<boolean> {
     // Only open orders (they carry openPk). The first reason creates the map, a later one adds to it: a path inside a
     // map that does not exist cannot be set, and one expression cannot both create the map and set inside it.
     const write = (update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>) =>
@@ -290,17 +290,17 @@ export class DynamoOrderStore implements OrderStore {
         },
       );
     const created = await write({
-      UpdateExpression: 'SET attention = :attention',
+      UpdateExpression: 'SET attention = :attention, updatedAt = :now',
       ConditionExpression: 'attribute_exists(openPk) AND attribute_not_exists(attention)',
-      ExpressionAttributeValues: { ':attention': { [reason]: since } },
+      ExpressionAttributeValues: { ':attention': { [reason]: since }, ':now': now },
     });
     return (
       created ||
       write({
-        UpdateExpression: 'SET attention.#reason = :since',
+        UpdateExpression: 'SET attention.#reason = :since, updatedAt = :now',
         ConditionExpression: 'attribute_exists(openPk) AND attribute_exists(attention) AND attribute_not_exists(attention.#reason)',
         ExpressionAttributeNames: { '#reason': reason },
-        ExpressionAttributeValues: { ':since': since },
+        ExpressionAttributeValues: { ':since': since, ':now': now },
       })
     );
   }

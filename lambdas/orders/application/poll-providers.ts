@@ -6,7 +6,7 @@ import type { Provider } from '../../catalog/domain/catalog.js';
 import type { OpenOrderSummary, ProviderHealthStore } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 import { ProviderNotReached, ProviderRejected } from '../../catalog/domain/provider-errors.js';
-import { orderNeedsAttention, providerUnhealthy } from '../../events/catalogue.js';
+import type { EventOf } from '../../events/catalogue.js';
 import type { EventPublisher } from '../../shared/ports.js';
 import {
   type CallFailureKind,
@@ -14,7 +14,6 @@ import {
   type HealthSettings,
   type OrderAnswer,
   type ProviderHealthState,
-  attentionEventId,
   emptyHealth,
   judgeHealth,
   trackAnomalies,
@@ -41,7 +40,7 @@ export interface PollReport {
 export interface ProviderWatch {
   health: ProviderHealthStore;
   events: EventPublisher;
-  settings: HealthSettings & { currency: string };
+  settings: HealthSettings;
 }
 
 const BATCH = 100;
@@ -172,29 +171,33 @@ async function watchProvider(
   let alerts = 0;
   if (verdict.alert) {
     const { since, failureRate, reason } = verdict.alert;
-    const published = await watch.events.publish([providerUnhealthy({ providerId, reason, failureRate, since }, unhealthyEventId(providerId, since), at)]).then(
-      () => true,
-      () => false,
-    );
-    if (published) {
+    // Built here rather than by the catalogue's constructor: importing the catalogue brings zod (27 KB) into a bundle
+    // already near the budget. The type still holds it to the catalogue's shape.
+    const event: EventOf<'provider.unhealthy'> = {
+      id: unhealthyEventId(providerId, since),
+      type: 'provider.unhealthy',
+      version: 1,
+      at,
+      data: { providerId, reason, failureRate, since },
+    };
+    if (
+      await watch.events.publish([event]).then(
+        () => true,
+        () => false,
+      )
+    ) {
       state.alerted = true;
       alerts++;
     }
   }
-  if (tracked.due.length > 0) {
-    const orders = await services.orders.getOrders(tracked.due.map((d) => d.orderId));
-    for (const due of tracked.due) {
-      const order = orders.get(due.orderId);
-      if (!order) continue;
-      const event = orderNeedsAttention(order, watch.settings.currency, due.reason, due.since, attentionEventId(order.id, due.reason), at);
-      try {
-        await watch.events.publish([event]);
-        await services.orders.markAttention(order.id, due.reason, due.since);
-        state.anomalies[String(order.id)] = { reason: due.reason, since: due.since, alerted: true };
-        alerts++;
-      } catch {
-        // Told next run: the anomaly stays due.
-      }
+  // The mark on the order is the alert: the table's stream turns it into order.needs_attention.
+  for (const due of tracked.due) {
+    try {
+      await services.orders.markAttention(due.orderId, due.reason, due.since, at);
+      state.anomalies[String(due.orderId)] = { reason: due.reason, since: due.since, alerted: true };
+      alerts++;
+    } catch {
+      // Marked next run: the anomaly stays due.
     }
   }
   if (canonical(state) !== canonical(stored)) await watch.health.put(state);

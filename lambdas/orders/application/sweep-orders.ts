@@ -1,9 +1,7 @@
 // The safety net under the stream-driven workflow start: finds open orders whose workflow should be running but
 // may not be (the start was lost, or a step failed for good) and starts or redrives it. Harmless to repeat.
 import { isTerminal } from '../domain/order-status.js';
-import { attentionEventId, overdueAt } from '../domain/provider-health.js';
-import { orderNeedsAttention } from '../../events/catalogue.js';
-import type { EventPublisher } from '../../shared/ports.js';
+import { overdueAt } from '../domain/provider-health.js';
 import type { OpenOrderSummary } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 
@@ -14,8 +12,7 @@ export interface SweepOptions {
 
 /** What the sweeper needs to tell operators of orders open past their service's expected time. */
 export interface OverdueWatch {
-  events: EventPublisher;
-  settings: { currency: string; defaultExpectedMinutes: number };
+  settings: { defaultExpectedMinutes: number };
 }
 
 export type SweepServices = Pick<OrderServices, 'catalog' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'> & { watch?: OverdueWatch };
@@ -24,7 +21,7 @@ export interface SweepResult {
   examined: number;
   started: number[];
   failed: { orderId: number; error: string }[];
-  /** Orders found overdue and told to operators this sweep (order.needs_attention). */
+  /** Orders found overdue and marked so this sweep (the stream then publishes order.needs_attention). */
   overdue: number[];
 }
 
@@ -65,9 +62,9 @@ export async function sweepOpenOrders(services: SweepServices, options: SweepOpt
 }
 
 /**
- * Tells operators of the page's orders that are open past their service's expected time, once per order. The open
- * orders index does not carry the service, so only orders older than the shortest expected time are read (one
- * BatchGetItem), and an order already marked overdue is not told again.
+ * Marks the page's orders that are open past their service's expected time, once per order; the table's stream turns
+ * the mark into order.needs_attention. The open orders index does not carry the service, so only orders older than
+ * the shortest expected time are read (one BatchGetItem), and an order already marked is left alone.
  */
 async function tellOverdue(services: SweepServices, watch: OverdueWatch, page: OpenOrderSummary[]): Promise<number[]> {
   const now = services.clock.now();
@@ -82,15 +79,10 @@ async function tellOverdue(services: SweepServices, watch: OverdueWatch, page: O
     if (order.phase === 'finalized' || isTerminal(order.status) || order.attention?.overdue) continue;
     const since = overdueAt(order, expected.get(order.serviceId), watch.settings.defaultExpectedMinutes);
     if (since > now) continue;
-    const at = now.toISOString();
     try {
-      await watch.events.publish([
-        orderNeedsAttention(order, watch.settings.currency, 'overdue', since.toISOString(), attentionEventId(order.id, 'overdue'), at),
-      ]);
-      await services.orders.markAttention(order.id, 'overdue', since.toISOString());
-      told.push(order.id);
+      if (await services.orders.markAttention(order.id, 'overdue', since.toISOString(), now.toISOString())) told.push(order.id);
     } catch {
-      // Told at the next sweep: the order is not marked yet.
+      // Marked at the next sweep.
     }
   }
   return told;

@@ -172,11 +172,6 @@ export function unhealthyEventId(providerId: string, since: string): string {
   return `evt_${digest(`provider.unhealthy\n${providerId}\n${since}`)}`;
 }
 
-/** One alert per order and reason. */
-export function attentionEventId(orderId: number, reason: AttentionReason): string {
-  return `evt_${digest(`order.needs_attention\n${orderId}\n${reason}`)}`;
-}
-
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
