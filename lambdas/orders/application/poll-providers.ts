@@ -85,7 +85,8 @@ export async function pollProvider(services: PollServices, provider: Provider): 
       await pollBatch(services, client, batch, report, seen);
     }
   } while (cursor);
-  if (services.watch) {
+  // A provider with no status calls this run (no submitted open orders) has nothing new to judge: no read at all.
+  if (services.watch && seen.tally.calls > 0) {
     try {
       Object.assign(report, await watchProvider(services, services.watch, provider.id, seen));
     } catch {
