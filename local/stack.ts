@@ -23,8 +23,7 @@ import { lambdaContext, loadFunction } from './functions.js';
 import { startGateway } from './gateway.js';
 import { DEMO_PROVIDER_SECRET_ID, DEMO_RESELLER, type Reseller, seedCatalog, seedCustomer, seedReseller } from './seed.js';
 import { LocalOutbox } from './outbox.js';
-import { OutboxOperatorAlerts } from './operator-alerts.js';
-import { deadLetterAlert } from '../lambdas/notifications/domain/operator-alerts.js';
+import { OutboxOperatorAlerts, alertOnDeadLetter } from './operator-alerts.js';
 import { accountStore } from '../lambdas/customers/wiring.js';
 import { startStreamPoller } from './stream-poller.js';
 import { LocalOrderWorkflow } from './workflow-runner.js';
@@ -163,10 +162,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         return (event) => fn(event, lambdaContext(name, randomUUID())) as Promise<SQSBatchResponse | undefined>;
       },
       // On AWS a CloudWatch alarm per dead-letter queue tells the operators' topic (lib/operator-alerts.ts).
-      onDeadLetter: (letter) => {
-        console.error(`local queue ${letter.consumer}: message ${letter.message.messageId} moved to the dead-letter queue`);
-        alerts.send(deadLetterAlert(letter.consumer, letter.message.messageId, letter.at, 'local')).catch(() => undefined);
-      },
+      onDeadLetter: alertOnDeadLetter(alerts),
     });
     cleanups.push(() => queues.stop());
     events.subscribe((event) => queues.route(event));
