@@ -9,7 +9,7 @@ import { eventually } from '../support/eventually.js';
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, pollEveryMs: 300 });
+  stack = await startLocalStack({ port: 0, pollEveryMs: 300, sweepEveryMs: 500 });
 });
 
 afterAll(async () => {
@@ -20,6 +20,30 @@ const v2 = async (fields: Record<string, string>) =>
   (await fetch(stack.v2Url, { method: 'POST', body: new URLSearchParams({ key: stack.reseller.apiKey, ...fields }) })).json() as Promise<Record<string, any>>;
 
 describe('operator alerts on the local stack', () => {
+  it("tells operators@codex.local once of an order open past its service's expected time, through the table's stream", async () => {
+    // A service expected to be done at once: any open order of it is overdue at the sweeper's next pass.
+    const service = (await stack.deps.catalog.getService(2))!;
+    await stack.deps.catalog.putService({ ...service, expectedMinutes: 0 });
+    const placed = await v2({ action: 'add', service: '2', link: 'https://instagram.com/overdue?codex-test=slow', quantity: '100' });
+    const orderId = Number(placed.order);
+
+    const mail = await eventually(
+      async () => stack.outbox.list(LOCAL_OPERATORS_EMAIL).find((m) => m.subject.includes(`Order ${orderId} needs attention`)),
+      30_000,
+    );
+    expect(mail.subject).toBe(`[codex local] Order ${orderId} needs attention: overdue`);
+    expect(mail.text).toContain("open past its service's expected time");
+    const marked = await stack.deps.orders.getOrder(orderId);
+    expect(Object.keys(marked!.attention ?? {})).toEqual(['overdue']);
+
+    // Later sweeps leave the marked order alone: one event, one email.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await stack.queues.drained();
+    expect(stack.events.events.filter((e) => e.type === 'order.needs_attention')).toHaveLength(1);
+    expect(stack.outbox.list(LOCAL_OPERATORS_EMAIL).filter((m) => m.subject.includes(`Order ${orderId}`))).toHaveLength(1);
+    await stack.deps.catalog.putService(service);
+  });
+
   it('tells operators@codex.local once when the provider stops answering the status calls of an open order', async () => {
     // A slow order stays open for minutes, so the poller keeps asking about it.
     const placed = await v2({ action: 'add', service: '1', link: 'https://youtube.com/watch?v=alerts&codex-test=slow', quantity: '100' });
