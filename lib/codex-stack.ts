@@ -1,6 +1,7 @@
 // One Codex stage: the table, the event bus, the API key pepper, the order workflow and the reseller API.
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, ArnFormat } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
@@ -106,6 +107,15 @@ export class CodexStack extends Stack {
     });
     const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
     void events;
+    // The notification feed's consumer only writes notifications and their counts, all under `USER#<id>`, in
+    // transactions (put, update, condition check); it reads nothing.
+    events.consumers.get('recordNotifications')?.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } },
+      }),
+    );
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const { api } = new CodexApi(this, 'ResellerApi', {
       stage,
