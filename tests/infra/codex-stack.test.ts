@@ -14,6 +14,7 @@ import {
   ROUTES,
   type RouteSpec,
   SCHEDULES,
+  SUBSCRIPTIONS,
   WORKFLOW_DEFINITION_FILE,
   WORKFLOW_SUBSTITUTIONS,
 } from '../../lambdas/functions.js';
@@ -550,5 +551,49 @@ describe('routes', () => {
       routes,
     };
     expect(() => new CodexApi(stack, 'Api', props)).toThrow(/adminCognito, which has no authorizer yet/);
+  });
+});
+
+describe('notification feed', () => {
+  const spec = SUBSCRIPTIONS.find((s) => s.function === 'recordNotifications')!;
+
+  it('routes the feed’s events from the bus to its own queue, with a dead-letter queue, read in batches with partial failures', () => {
+    expect(spec.eventTypes).toEqual(expect.arrayContaining(['order.completed', 'deposit.credited', 'api_key.revoked']));
+    const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources).filter(
+      (r) => r.Properties.Description === 'Catalogue events for recordNotifications',
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties.EventPattern).toEqual({ source: ['codex'], 'detail-type': [...spec.eventTypes] });
+    const queueId = rules[0]!.Properties.Targets[0].Arn['Fn::GetAtt'][0] as string;
+    const queue = (template.findResources('AWS::SQS::Queue') as Resources)[queueId]!;
+    expect(queue.Properties).toMatchObject({ VisibilityTimeout: 180, SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 5 } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('recordNotifications') },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('lets the consumer only put, update and condition-check items under USER#, and read nothing from the table', () => {
+    const statements = statementsOf('recordNotifications');
+    const table = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    expect(table).toHaveLength(1);
+    expect(actionsOf(table).sort()).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(table[0]).toMatchObject({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } } });
+  });
+
+  it('serves GET /api/v1/notifications and POST /api/v1/notifications/read from the cabinet function, behind the customer authorizer', () => {
+    for (const path of ['/api/v1/notifications', '/api/v1/notifications/read']) {
+      const route = ROUTES.find((r) => r.path === path)!;
+      expect(route).toMatchObject({ auth: 'customerJwt', function: 'cabinetApi' });
+    }
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method') as Resources).filter(
+      (m) => m.Properties.HttpMethod !== 'HEAD' && JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(functionId('cabinetApi')),
+    );
+    const resources = template.findResources('AWS::ApiGateway::Resource') as Resources;
+    const parts = methods.map((m) => resources[m.Properties.ResourceId.Ref]?.Properties.PathPart);
+    expect(parts).toEqual(expect.arrayContaining(['notifications', 'read']));
+    for (const m of methods) expect(m.Properties.AuthorizationType).toBe('CUSTOM');
   });
 });
