@@ -52,7 +52,7 @@ export class DynamoNotificationFeed implements NotificationFeed {
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...keys.notificationPointer(userId, id), entity: 'notification-pointer', at, expiresAt },
+          Item: { ...keys.notificationPointer(userId, id), entity: 'notification-pointer', id, at, expiresAt },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -93,24 +93,7 @@ export class DynamoNotificationFeed implements NotificationFeed {
   async list(userId: string, options: { limit: number; cursor?: string }): Promise<{ items: StoredNotification[]; unread: number; nextCursor: string | null }> {
     const oldest = oldestFeedDay(this.clock.now());
     const after = options.cursor === undefined ? undefined : cursorPosition(options.cursor);
-    const [page, counts] = await Promise.all([
-      this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': keys.notificationCounts(userId).pk,
-            ':from': `${keys.notificationPrefix}${oldest}`,
-            ':to': `${keys.notificationPrefix}~`,
-          },
-          ...(after ? { ExclusiveStartKey: { pk: keys.notificationCounts(userId).pk, sk: `${keys.notificationPrefix}${after}` } } : {}),
-          ScanIndexForward: false,
-          Limit: options.limit + 1,
-          ConsistentRead: true,
-        }),
-      ),
-      this.counts(userId),
-    ]);
+    const [page, counts] = await Promise.all([this.newestFirst(userId, oldest, options.limit + 1, after), this.counts(userId)]);
     const found = page.Items ?? [];
     const items = found.slice(0, options.limit).map((item) => toNotification(userId, item, counts.readBefore));
     const last = items.at(-1);
@@ -151,25 +134,7 @@ export class DynamoNotificationFeed implements NotificationFeed {
   async markAllRead(userId: string): Promise<number> {
     for (let attempt = 1; ; attempt++) {
       const oldest = oldestFeedDay(this.clock.now());
-      const [counts, newest] = await Promise.all([
-        this.counts(userId),
-        this.db.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: {
-              ':pk': keys.notificationCounts(userId).pk,
-              ':from': `${keys.notificationPrefix}${oldest}`,
-              ':to': `${keys.notificationPrefix}~`,
-            },
-            ScanIndexForward: false,
-            Limit: 1,
-            ConsistentRead: true,
-            ProjectionExpression: '#at',
-            ExpressionAttributeNames: { '#at': 'at' },
-          }),
-        ),
-      ]);
+      const [counts, newest] = await Promise.all([this.counts(userId), this.newestFirst(userId, oldest, 1)]);
       const newestAt = newest.Items?.[0]?.at as string | undefined;
       if (newestAt === undefined || unreadIn(counts, oldest) === 0) return unreadIn(counts, oldest);
       const point = counts.readBefore && counts.readBefore > newestAt ? counts.readBefore : newestAt;
@@ -193,6 +158,22 @@ export class DynamoNotificationFeed implements NotificationFeed {
         await pause(attempt);
       }
     }
+  }
+
+  /** Notifications of the days kept, newest first, from below `after` (a sort key position) when given. */
+  private newestFirst(userId: string, oldest: string, limit: number, after?: string) {
+    const { pk } = keys.notificationCounts(userId);
+    return this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': `${keys.notificationPrefix}${oldest}`, ':to': `${keys.notificationPrefix}~` },
+        ...(after ? { ExclusiveStartKey: { pk, sk: `${keys.notificationPrefix}${after}` } } : {}),
+        ScanIndexForward: false,
+        Limit: limit,
+        ConsistentRead: true,
+      }),
+    );
   }
 
   private markWrites(userId: string, chunk: { id: string; at: string }[], readBefore: string | undefined): TransactItems {
@@ -263,7 +244,7 @@ export class DynamoNotificationFeed implements NotificationFeed {
       };
       for (let round = 1; request && Object.keys(request).length > 0; round++) {
         const answer = await this.db.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of answer.Responses?.[this.tableName] ?? []) times.set(String(item.sk).slice('NOTIFICATION_ID#'.length), String(item.at));
+        for (const item of answer.Responses?.[this.tableName] ?? []) times.set(String(item.id), String(item.at));
         request = answer.UnprocessedKeys as typeof request;
         if (request && Object.keys(request).length > 0) await pause(round);
       }
