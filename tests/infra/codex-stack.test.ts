@@ -274,9 +274,9 @@ describe('order workflow', () => {
 });
 
 describe('least privilege', () => {
-  it('lets only publishEvents and finalizeOrder publish events', () => {
+  it('lets only publishEvents publish events', () => {
     const publishers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('events:PutEvents'));
-    expect(publishers.sort()).toEqual(['finalizeOrder', 'publishEvents']);
+    expect(publishers.sort()).toEqual(['publishEvents']);
   });
 
   it('lets only the functions that call providers read provider secrets: submit, poller, and both APIs (cancel, refill)', () => {
