@@ -132,6 +132,13 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 256,
   },
+  sendNotificationEmails: {
+    entry: 'lambdas/notifications/handlers/email-consumer-handler.ts',
+    handler: 'handler',
+    description: "Emails customers about events, following each user's notification settings (one email per event id)",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
   submitOrder: {
     entry: 'lambdas/orders/handlers/submit-order-handler.ts',
     handler: 'handler',
@@ -317,7 +324,25 @@ export interface SubscriptionSpec {
 }
 
 // Each consumer adds its entry with its function (lambdas/notifications/handlers).
-export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [];
+export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
+  {
+    function: 'sendNotificationEmails',
+    eventTypes: [
+      'order.completed',
+      'order.partial',
+      'order.canceled',
+      'deposit.credited',
+      'balance.low',
+      'api_key.created',
+      'api_key.suspended',
+      'api_key.revoked',
+    ],
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+  },
+];
 
 export const SCHEDULES: { function: FunctionName; everyMinutes: number; localEveryMs: number }[] = [
   { function: 'pollProviders', everyMinutes: 1, localEveryMs: 3_000 },
