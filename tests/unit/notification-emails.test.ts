@@ -14,6 +14,7 @@ import {
   isEmailed,
   reasonToSkip,
 } from '../../lambdas/notifications/domain/email-notifications.js';
+import { SendNotificationEmails } from '../../lambdas/notifications/application/email-notifications.js';
 import { renderEmail } from '../../lambdas/notifications/templates/render-email.js';
 import type { Order } from '../../lambdas/orders/domain/orders.js';
 import { micros } from '../../lambdas/shared/money.js';
@@ -194,5 +195,84 @@ describe("who gets which email (the owner's notification settings)", () => {
   it('sends nothing to a blocked user or to a user without an email address', () => {
     expect(reasonToSkip('api_key.revoked', { ...owner, blocked: true })).toBe('blocked');
     expect(reasonToSkip('order.completed', { ...owner, email: '' })).toBe('no_email');
+  });
+});
+
+describe('the email use case around its claim', () => {
+  const account = {
+    id: 'u-1',
+    email: 'a@example.com',
+    role: 'customer' as const,
+    walletId: 'w-1',
+    createdAt: AT,
+    emailVerified: true,
+    blocked: false,
+    notifications: DEFAULT_NOTIFICATIONS,
+  };
+
+  function setup(overrides: Partial<{ claim: 'claimed' | 'done' | 'busy'; send: () => Promise<void>; done: () => Promise<void> }> = {}) {
+    const calls: string[] = [];
+    const useCase = new SendNotificationEmails({
+      accounts: { get: async (id) => (id === 'u-1' ? account : undefined) },
+      serviceName: async () => {
+        throw new Error('catalog unavailable');
+      },
+      claims: {
+        claim: async (consumer, id) => {
+          calls.push(`claim ${consumer} ${id}`);
+          return overrides.claim ?? 'claimed';
+        },
+        done: async () => {
+          calls.push('done');
+          await overrides.done?.();
+        },
+        release: async () => void calls.push('release'),
+      },
+      email: {
+        send: async (message) => {
+          calls.push(`send ${message.to} ${message.subject}`);
+          await overrides.send?.();
+        },
+      },
+      apiBase: 'https://api.codex.example/',
+      onError: (message) => calls.push(`error ${message}`),
+    });
+    return { useCase, calls };
+  }
+
+  it('claims, sends, then marks done; a catalog failure only leaves the service as its id', async () => {
+    const { useCase, calls } = setup();
+    expect(await useCase.handle(EVENTS['order.completed'])).toEqual({ outcome: 'sent' });
+    expect(calls).toEqual([
+      'error could not read the service name for an order email',
+      'claim sendNotificationEmails e-1',
+      'send a@example.com Order #4321 completed',
+      'done',
+    ]);
+  });
+
+  it('skips an event already done and asks for a retry after the lease while another delivery holds it', async () => {
+    expect(await setup({ claim: 'done' }).useCase.handle(EVENTS['deposit.credited'])).toEqual({ outcome: 'duplicate' });
+    expect(await setup({ claim: 'busy' }).useCase.handle(EVENTS['deposit.credited'])).toEqual({ outcome: 'busy', retryAfterSeconds: 60 });
+  });
+
+  it('gives the claim back and fails when the send fails, so the next delivery sends', async () => {
+    const { useCase, calls } = setup({ send: () => Promise.reject(new Error('SES down')) });
+    await expect(useCase.handle(EVENTS['deposit.credited'])).rejects.toThrow('SES down');
+    expect(calls.at(-1)).toBe('release');
+  });
+
+  it('does not fail a sent email when marking it done fails: failing would send it again', async () => {
+    const { useCase, calls } = setup({ done: () => Promise.reject(new Error('throttled')) });
+    expect(await useCase.handle(EVENTS['deposit.credited'])).toEqual({ outcome: 'sent' });
+    expect(calls.filter((c) => c === 'done')).toHaveLength(2);
+    expect(calls.at(-1)).toBe('error sent an email but could not mark its event done');
+  });
+
+  it('tells an unknown owner apart and claims nothing for it', async () => {
+    const { useCase, calls } = setup();
+    const stranger = { ...EVENTS['deposit.credited'], data: { ...EVENTS['deposit.credited'].data, ownerId: 'nobody' } } as EmailedEvent;
+    expect(await useCase.handle(stranger)).toEqual({ outcome: 'unknown_owner' });
+    expect(calls).toEqual([]);
   });
 });
