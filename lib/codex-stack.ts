@@ -136,6 +136,10 @@ export class CodexStack extends Stack {
       },
     });
 
+    // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
+    // link the address the request came to, which is the same).
+    if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);
+
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });

@@ -270,6 +270,16 @@ describe('notification emails', () => {
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
     expect(actionsOf(statements).filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
   });
+
+  it("links the cabinet from the API's own URL when the stage has no public URL, and only this function gets it", () => {
+    const fns = template.findResources('AWS::Lambda::Function') as Resources;
+    const url = fns[functionId('sendNotificationEmails')]!.Properties.Environment.Variables.PUBLIC_API_URL;
+    expect(JSON.stringify(url)).toMatch(/execute-api/);
+    const others = Object.entries(fns).filter(
+      ([id, fn]) => id !== functionId('sendNotificationEmails') && fn.Properties.Environment?.Variables?.PUBLIC_API_URL,
+    );
+    expect(others).toEqual([]);
+  });
 });
 
 describe('least privilege', () => {
