@@ -10,7 +10,10 @@ import { renderEmail } from '../templates/render-email.js';
 /** The consumer's name in its event claims (and its function's name). */
 export const EMAIL_CONSUMER = 'sendNotificationEmails';
 
-/** How long a claim holds off other deliveries of the same event: far longer than a send (SES answers in well under a second). */
+/**
+ * How long a claim holds off other deliveries of the same event: longer than the function's 30 s timeout, so no
+ * invocation still sending can see its claim expire (SES answers in well under a second).
+ */
 export const EMAIL_CLAIM_LEASE_MS = 60_000;
 
 export interface EmailNotificationDeps {
