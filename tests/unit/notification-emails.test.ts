@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NOTIFICATIONS } from '../../lambdas/customers/ports.js';
 import { type CatalogueEvent, apiKeyEvent, balanceLow, depositCredited, orderEnded } from '../../lambdas/events/catalogue.js';
-import { SUBSCRIPTIONS } from '../../lambdas/functions.js';
+import { FUNCTIONS, SUBSCRIPTIONS } from '../../lambdas/functions.js';
 import {
   EMAILED_TYPES,
   type EmailedEvent,
@@ -14,7 +14,7 @@ import {
   isEmailed,
   reasonToSkip,
 } from '../../lambdas/notifications/domain/email-notifications.js';
-import { SendNotificationEmails } from '../../lambdas/notifications/application/email-notifications.js';
+import { EMAIL_CLAIM_LEASE_MS, SendNotificationEmails } from '../../lambdas/notifications/application/email-notifications.js';
 import { renderEmail } from '../../lambdas/notifications/templates/render-email.js';
 import type { Order } from '../../lambdas/orders/domain/orders.js';
 import { micros } from '../../lambdas/shared/money.js';
@@ -249,6 +249,10 @@ describe('the email use case around its claim', () => {
       'send a@example.com Order #4321 completed',
       'done',
     ]);
+  });
+
+  it('holds a claim longer than an invocation can live, so no send still running loses its claim', () => {
+    expect(EMAIL_CLAIM_LEASE_MS).toBeGreaterThan(FUNCTIONS.sendNotificationEmails.timeoutSeconds * 1000);
   });
 
   it('skips an event already done and asks for a retry after the lease while another delivery holds it', async () => {
