@@ -132,6 +132,13 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 256,
   },
+  sendNotificationEmails: {
+    entry: 'lambdas/notifications/handlers/email-consumer-handler.ts',
+    handler: 'handler',
+    description: "Emails customers about events, following each user's notification settings (one email per event id)",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
   recordNotifications: {
     entry: 'lambdas/notifications/handlers/feed-consumer-handler.ts',
     handler: 'handler',
@@ -327,6 +334,23 @@ export interface SubscriptionSpec {
 
 // Each consumer adds its entry with its function (lambdas/notifications/handlers).
 export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
+  {
+    function: 'sendNotificationEmails',
+    eventTypes: [
+      'order.completed',
+      'order.partial',
+      'order.canceled',
+      'deposit.credited',
+      'balance.low',
+      'api_key.created',
+      'api_key.suspended',
+      'api_key.revoked',
+    ],
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+  },
   {
     function: 'recordNotifications',
     eventTypes: [
