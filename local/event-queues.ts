@@ -74,7 +74,6 @@ export class LocalEventQueues implements MessageQueue {
 
   /** The bus's rules: a catalogue event (source `codex`) goes to each queue subscribed to its type. */
   route(event: PublishedEvent): void {
-    if (!('version' in event)) return;
     for (const queue of this.queues.values()) {
       if (!queue.spec.eventTypes.includes(event.type)) continue;
       // The body of an EventBridge rule's SQS target: the whole EventBridge event, its detail the catalogue event.
