@@ -69,3 +69,24 @@ describe('what only some functions need', () => {
     }
   });
 });
+
+describe('operator alert settings', () => {
+  it('default to: unhealthy at half of at least 5 calls failing in 10 minutes, odd answers for an hour, orders expected within a day', () => {
+    expect(loadConfig(AWS_ENV)).toMatchObject({
+      PROVIDER_ALERT_FAILURE_RATE: 0.5,
+      PROVIDER_ALERT_MIN_CALLS: 5,
+      PROVIDER_ALERT_WINDOW_MINUTES: 10,
+      ORDER_ANOMALY_ALERT_MINUTES: 60,
+      ORDER_EXPECTED_MINUTES_DEFAULT: 1440,
+      OPERATOR_TOPIC_ARN: '',
+    });
+  });
+
+  it('take a failure rate between 0 and 1 and refuse anything else', () => {
+    expect(loadConfig({ PROVIDER_ALERT_FAILURE_RATE: '0.25' }).PROVIDER_ALERT_FAILURE_RATE).toBe(0.25);
+    expect(loadConfig({ PROVIDER_ALERT_FAILURE_RATE: '1' }).PROVIDER_ALERT_FAILURE_RATE).toBe(1);
+    for (const bad of ['0', '1.5', '-0.2', '50%', 'half'])
+      expect(() => loadConfig({ PROVIDER_ALERT_FAILURE_RATE: bad }), bad).toThrow('PROVIDER_ALERT_FAILURE_RATE: invalid');
+    expect(() => loadConfig({ PROVIDER_ALERT_MIN_CALLS: '0' })).toThrow('PROVIDER_ALERT_MIN_CALLS: invalid');
+  });
+});
