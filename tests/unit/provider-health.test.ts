@@ -54,7 +54,7 @@ describe("a provider's health", () => {
     const { state, alerts } = run([ok(T0), failed(T0 + 1), ok(T0 + 2), failed(T0 + 3), failed(T0 + 4), failed(T0 + 5)]);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ since: new Date((T0 + 1) * 60_000).toISOString(), failureRate: 0.8 });
-    expect(alerts[0]!.reason).toBe('4 of 5 status calls failed in the last 10 minutes: 4 timed out or answered with an error page (5xx, not JSON)');
+    expect(alerts[0]!.reason).toBe('4 of 5 status calls failed in the last 10 minutes: 4 timed out, or answered an HTTP error or something that is not JSON');
     expect(state.unhealthySince).toBe(alerts[0]!.since);
   });
 

@@ -32,7 +32,7 @@ export interface PollReport {
   failedUpdates: number;
   /** Judged unhealthy after this run (only when the poller watches providers). */
   unhealthy?: boolean;
-  /** Catalogue events published for operators this run: provider.unhealthy, order.needs_attention. */
+  /** What operators will hear of from this run: a provider.unhealthy published, orders marked for attention. */
   alerts?: number;
 }
 
@@ -181,14 +181,12 @@ async function watchProvider(
       at,
       data: { providerId, reason, failureRate, since },
     };
-    if (
-      await watch.events.publish([event]).then(
-        () => true,
-        () => false,
-      )
-    ) {
+    try {
+      await watch.events.publish([event]);
       state.alerted = true;
       alerts++;
+    } catch {
+      // Published next run: the spell stays unannounced in the stored state.
     }
   }
   // The mark on the order is the alert: the table's stream turns it into order.needs_attention.

@@ -114,7 +114,7 @@ function totals(minutes: CallTally[]): { calls: number; failures: number } {
 }
 
 const KIND_WORDS: Record<CallFailureKind, string> = {
-  timeout_or_bad_answer: 'timed out or answered with an error page (5xx, not JSON)',
+  timeout_or_bad_answer: 'timed out, or answered an HTTP error or something that is not JSON',
   unreachable: 'could not connect or was rate limited',
   refused: 'refused the call (an error instead of statuses, for example a wrong API key)',
 };
