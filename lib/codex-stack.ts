@@ -131,7 +131,12 @@ export class CodexStack extends Stack {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } },
       }),
     );
-    const operators = new OperatorAlerts(this, 'OperatorAlerts', { stage, events, ...(props.operatorEmail ? { email: props.operatorEmail } : {}) });
+    const operators = new OperatorAlerts(this, 'OperatorAlerts', {
+      stage,
+      events,
+      deadLetterQueues: [['startOrderWorkflow failures', workflow.startFailures]],
+      ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
+    });
     // The poller publishes provider.unhealthy itself; the sweeper marks overdue orders (one UpdateItem each, which the
     // stream turns into order.needs_attention) and otherwise only reads.
     bus.grantPutEventsTo(workflow.functions.pollProviders);

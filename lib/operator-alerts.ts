@@ -1,6 +1,6 @@
 // What tells the operators (docs/operations.md): their SNS topic, which the alertOperators consumer publishes to,
-// and a CloudWatch alarm on every dead-letter queue of the events (each consumer's, the stream publication's, the
-// bus's routing failures), each telling the same topic when its queue holds a message and again when it is empty.
+// and a CloudWatch alarm on every dead-letter queue (each consumer's, the stream publication's, the bus's routing
+// failures, and any other given), each telling the same topic when its queue holds a message and again when it is empty.
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -13,6 +13,8 @@ import type { Events } from './events.js';
 export interface OperatorAlertsProps {
   stage: string;
   events: Events;
+  /** Other dead-letter queues to alarm on, by name (the order workflow's start failures). */
+  deadLetterQueues?: [string, IQueue][];
   /** Subscribed to the topic (the address confirms by email); other subscribers (chat, a bot's webhook) are added by hand. */
   email?: string;
 }
@@ -38,6 +40,7 @@ export class OperatorAlerts extends Construct {
       ...[...events.consumers.values()].map((c): [string, IQueue] => [`${c.spec.function} dead letters`, c.deadLetters]),
       ['publishEvents failures', events.publishFailures],
       ['event routing failures', events.routingFailures],
+      ...(props.deadLetterQueues ?? []),
     ];
     const action = new SnsAction(this.topic);
     for (const [name, queue] of queues) {

@@ -32,6 +32,8 @@ export interface OrderWorkflowProps {
 export class OrderWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly functions: Record<WorkflowFunctionName, CodexFunction>;
+  /** Stream records whose order workflow could not be started after every retry (the sweeper starts them later). */
+  readonly startFailures: Queue;
 
   constructor(scope: Construct, id: string, props: OrderWorkflowProps) {
     super(scope, id);
@@ -97,7 +99,7 @@ export class OrderWorkflow extends Construct {
       statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachineArn] })],
     });
 
-    const startFailures = new Queue(this, 'StartWorkflowFailures', {
+    this.startFailures = new Queue(this, 'StartWorkflowFailures', {
       retentionPeriod: Duration.days(14),
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
@@ -109,7 +111,7 @@ export class OrderWorkflow extends Construct {
         bisectBatchOnError: true,
         retryAttempts: 10,
         reportBatchItemFailures: true,
-        onFailure: new SqsDlq(startFailures),
+        onFailure: new SqsDlq(this.startFailures),
         filters: [
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('INSERT'),

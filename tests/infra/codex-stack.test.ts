@@ -706,8 +706,19 @@ describe('operator alerts', () => {
   it('alarms on every dead-letter queue of the events as soon as it holds a message, telling the topic', () => {
     const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
     const queues = template.findResources('AWS::SQS::Queue') as Resources;
-    const deadLetterIds = Object.keys(queues).filter((id) => /DeadLetters|PublishEventsFailures|RoutingFailures/.test(id));
-    expect(deadLetterIds).toHaveLength(SUBSCRIPTIONS.length + 2);
+    const deadLetterIds = Object.keys(queues).filter((id) => /DeadLetters|PublishEventsFailures|RoutingFailures|StartWorkflowFailures/.test(id));
+    expect(deadLetterIds).toHaveLength(SUBSCRIPTIONS.length + 3);
+    // Every queue that is some other queue's or mapping's dead-letter destination is among them.
+    const destinations = new Set<string>();
+    for (const queue of Object.values(queues))
+      if (queue.Properties.RedrivePolicy) destinations.add(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]);
+    for (const mapping of Object.values(template.findResources('AWS::Lambda::EventSourceMapping') as Resources)) {
+      const onFailure = mapping.Properties.DestinationConfig?.OnFailure?.Destination;
+      if (onFailure) destinations.add(onFailure['Fn::GetAtt'][0]);
+    }
+    for (const rule of Object.values(template.findResources('AWS::Events::Rule') as Resources))
+      for (const target of rule.Properties.Targets ?? []) if (target.DeadLetterConfig) destinations.add(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]);
+    expect([...destinations].sort()).toEqual(deadLetterIds.sort());
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
     const watched = alarms.map((alarm) => {
       expect(alarm.Properties).toMatchObject({
