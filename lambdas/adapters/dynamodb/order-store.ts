@@ -10,6 +10,7 @@ import { keys } from './keys.js';
 import { activeOrdersRefusal, freeActivePlace, takeActivePlace } from './order-limits.js';
 import { readOrders, STATUS_PROJECTION, toStatusView } from './order-reads.js';
 import { listOwnerOrders } from './owner-orders.js';
+import { findProviderOrder, putProviderOrderLookup } from './provider-order-lookup.js';
 import { TABLE_DESIGN } from './table-design.js';
 import { moveMoney } from './wallet-transaction.js';
 
@@ -125,12 +126,19 @@ export class DynamoOrderStore implements OrderStore {
     });
   }
 
-  async recordSubmitted(id: number, externalOrderId: string, now: string): Promise<Order | undefined> {
-    return this.conditionalUpdate(id, {
+  async recordSubmitted(order: Pick<Order, 'id' | 'providerId'>, externalOrderId: string, now: string): Promise<Order | undefined> {
+    // Before the order, not in a transaction with it (which would cost 3 more write units and a read for the order's
+    // new state): a lookup whose order did not get the id finds nothing to move (callbacks check the order's own id).
+    await putProviderOrderLookup(this.db, this.tableName, order.providerId, externalOrderId, order.id);
+    return this.conditionalUpdate(order.id, {
       UpdateExpression: 'SET externalOrderId = :ext, phase = :submitted, updatedAt = :now REMOVE submitInFlight',
       ConditionExpression: 'phase = :accepted',
       ExpressionAttributeValues: { ':ext': externalOrderId, ':submitted': 'submitted', ':now': now, ':accepted': 'accepted' },
     });
+  }
+
+  findByProviderOrder(providerId: string, externalOrderId: string): Promise<number | undefined> {
+    return findProviderOrder(this.db, this.tableName, providerId, externalOrderId);
   }
 
   async recordRejected(id: number, reason: string, now: string): Promise<void> {
@@ -179,9 +187,11 @@ export class DynamoOrderStore implements OrderStore {
     }
     return this.conditionalUpdate(id, {
       UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'phase = :submitted',
+      // An ended status is never overwritten: a late report (a callback racing the poller) cannot reopen an order
+      // whose workflow was already resumed to settle it.
+      ConditionExpression: 'phase = :submitted AND NOT (#status IN (:completed, :partial, :canceled))',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: { ...values, ':completed': 'Completed', ':partial': 'Partial', ':canceled': 'Canceled' },
     });
   }
 
