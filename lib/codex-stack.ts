@@ -7,6 +7,7 @@ import { DataTable } from './data-table.js';
 import { Events } from './events.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { CodexApi } from './codex-api.js';
+import { grantProviderCallbacks } from './provider-callbacks.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -107,7 +108,7 @@ export class CodexStack extends Stack {
     const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
     void events;
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
-    const { api } = new CodexApi(this, 'ResellerApi', {
+    const codexApi = new CodexApi(this, 'ResellerApi', {
       stage,
       table,
       apiKeyPepper,
@@ -122,6 +123,9 @@ export class CodexStack extends Stack {
         ...(cryptomusSecret ? { cryptomusSecret } : {}),
       },
     });
+
+    const { api } = codexApi;
+    grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });

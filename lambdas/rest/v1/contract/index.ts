@@ -10,6 +10,7 @@ import { paymentCallbacksOperations } from './payment-callbacks.js';
 import { demoCheckoutOperations } from './demo-checkout.js';
 import { docsOperations } from './docs.js';
 import { webhooksOperations } from './webhooks.js';
+import { providerCallbacksOperations } from './provider-callbacks.js';
 import type { Operation } from '../operation.js';
 
 export const V1_OPERATIONS: readonly Operation[] = [
@@ -24,4 +25,5 @@ export const V1_OPERATIONS: readonly Operation[] = [
   ...demoCheckoutOperations,
   ...docsOperations,
   ...webhooksOperations,
+  ...providerCallbacksOperations,
 ];
