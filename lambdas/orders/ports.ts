@@ -35,6 +35,9 @@ export interface OwnerOrdersQuery {
   cursor?: string;
 }
 
+/** What following an order at its provider needs of the store (the poller's writes, provider callbacks). */
+export type OrderProgressStore = Pick<OrderStore, 'getOrder' | 'findByProviderOrder' | 'recordProgress'>;
+
 export interface OrderStore {
   /**
    * Records the order and debits its charge in one transaction; refuses to overdraw the wallet. An order with

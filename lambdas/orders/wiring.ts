@@ -5,6 +5,7 @@ import { DynamoOrderLimits } from '../adapters/dynamodb/order-limits.js';
 import { parseMoney } from '../shared/money.js';
 import { BlockOrderIdAllocator } from '../adapters/dynamodb/order-id-allocator.js';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store.js';
+import { DynamoOrderProgress } from '../adapters/dynamodb/order-progress.js';
 import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
 import { DynamoTaskTokenStore } from '../adapters/dynamodb/task-token-store.js';
 import { catalogStore, providerClients } from '../catalog/wiring.js';
@@ -112,7 +113,8 @@ export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({
 /** Providers' pushed status callbacks: the poller's writes and resumes, and the providers' callback secrets. */
 export const providerCallbackServices: () => CallbackServices = /* @__PURE__ */ lazy(() => ({
   catalog: catalogStore(),
-  orders: orderStore(),
+  // Only the progress part of the order store: the money paths stay out of this function's bundle.
+  orders: new DynamoOrderProgress(documentClient(), tableName()),
   tokens: taskTokens(),
   workflow: orderWorkflow(),
   secrets: secretStore(),

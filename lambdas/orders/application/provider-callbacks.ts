@@ -6,10 +6,11 @@ import { logger } from '../../shared/logger.js';
 import type { SecretStore } from '../../shared/ports.js';
 import { type CallbackRefusal, callbackSecrets, verifyCallback } from '../domain/provider-callback.js';
 import type { ProviderProgress } from '../domain/orders.js';
+import type { OrderProgressStore } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 import { applyStatusReport, type ReportServices } from './status-reports.js';
 
-export type CallbackServices = ReportServices & Pick<OrderServices, 'catalog' | 'clock'> & { secrets: SecretStore };
+export type CallbackServices = ReportServices & Pick<OrderServices, 'catalog' | 'clock'> & { orders: OrderProgressStore; secrets: SecretStore };
 
 export interface PushedStatus {
   /** The provider's order id. */
