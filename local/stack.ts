@@ -21,7 +21,16 @@ import { LocalEventQueues } from './event-queues.js';
 import { InMemoryGatewayKeys } from './gateway-keys.js';
 import { lambdaContext, loadFunction } from './functions.js';
 import { startGateway } from './gateway.js';
-import { DEMO_PROVIDER_CALLBACK_SECRET_ID, DEMO_PROVIDER_SECRET_ID, DEMO_RESELLER, type Reseller, seedCatalog, seedCustomer, seedReseller } from './seed.js';
+import {
+  DEMO_PROVIDER_CALLBACK_SECRET_ID,
+  DEMO_PROVIDER_ID,
+  DEMO_PROVIDER_SECRET_ID,
+  DEMO_RESELLER,
+  type Reseller,
+  seedCatalog,
+  seedCustomer,
+  seedReseller,
+} from './seed.js';
 import { LocalOutbox } from './outbox.js';
 import { accountStore } from '../lambdas/customers/wiring.js';
 import { startStreamPoller } from './stream-poller.js';
@@ -53,6 +62,8 @@ export interface LocalStackOptions {
   measure?: boolean;
   /** How many workflow Lambda steps run at once (reserved concurrency of the step functions). */
   workflowConcurrency?: number;
+  /** The demo provider also pushes its orders' status to `/api/v1/providers/demo/callback` (docs/providers.md). */
+  providerPushes?: boolean;
 }
 
 export interface LocalStack {
@@ -142,6 +153,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(dataDir ? { stateFile: join(dataDir, 'demo-provider.json') } : {}),
       speed: options.providerSpeed ?? 1,
       flakyHangMs: options.flakyHangMs ?? 6_000,
+      ...(options.providerPushes
+        ? { push: { url: `http://127.0.0.1:${gatewayPort}/api/v1/providers/${DEMO_PROVIDER_ID}/callback`, secret: LOCAL_DEMO_PROVIDER_CALLBACK_SECRET } }
+        : {}),
     });
     cleanups.push(() => provider.close());
 
