@@ -2,6 +2,7 @@
 import { type PushedStatus, receiveProviderCallback } from '../../../orders/application/provider-callbacks.js';
 import { providerCallbackServices } from '../../../orders/wiring.js';
 import { providerCallbackOperation } from '../contract/provider-callbacks.js';
+import { DomainError } from '../../../shared/errors.js';
 import { ok, RestError, type RouteImpl, route } from '../http.js';
 
 const REFUSALS = {
@@ -31,13 +32,13 @@ export const providerCallbacksRoutes: readonly RouteImpl[] = [
       case 'not_accepted':
         throw new RestError(404, 'not_found', 'This provider does not send callbacks');
       case 'unavailable':
-        throw new RestError(503, 'callbacks_unavailable', 'Callbacks cannot be checked right now; send again later');
+        throw new DomainError('callbacks_unavailable', 'Callbacks cannot be checked right now; send again later');
       case 'refused':
-        throw new RestError(401, 'invalid_signature', REFUSALS[result.refusal]);
+        throw new DomainError('invalid_signature', REFUSALS[result.refusal]);
       case 'invalid':
-        throw new RestError(400, 'invalid_request', `${result.field}: ${result.message}`, result.field);
+        throw new DomainError('invalid_request', `${result.field}: ${result.message}`, result.field);
       case 'unknown_order':
-        throw new RestError(404, 'unknown_order', 'No order of this provider has that id');
+        throw new DomainError('unknown_order', 'No order of this provider has that id');
     }
   }),
 ];
