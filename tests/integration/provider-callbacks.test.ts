@@ -10,6 +10,7 @@ import { pollAllProviders } from '../../lambdas/orders/application/poll-provider
 import { type CallbackServices, type PushedStatus, receiveProviderCallback } from '../../lambdas/orders/application/provider-callbacks.js';
 import { parseMoney } from '../../lambdas/shared/money.js';
 import { InMemorySecretStore } from '../../local/secret-store.js';
+import { putProviderOrderLookup } from '../../lambdas/adapters/dynamodb/provider-order-lookup.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { TEST_SERVICE, type TestTable, balanceAndLedger, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 
@@ -162,6 +163,23 @@ describe('a verified callback', () => {
     await table.catalog.putProvider({ ...provider, id: 'second' });
     const fromSecond = await receiveProviderCallback(services, callback({ order: external, status: 'Completed' }, { providerId: 'second' }));
     expect(fromSecond).toEqual({ kind: 'unknown_order' });
+  });
+
+  it('answers unchanged for an order whose provider id is being recorded at that moment (the lookup is written first)', async () => {
+    await fundedWallet(table, 'w-early', '10.00');
+    const { order } = await placeOrder(env.services, {
+      ownerId: 'owner-w-early',
+      walletId: 'w-early',
+      serviceId: 1,
+      link: 'https://youtube.com/watch?v=early',
+      quantity: 1000,
+    });
+    await putProviderOrderLookup(table.db, table.tableName, 'demo', 'p-early', order.id);
+    expect(await receiveProviderCallback(services, callback({ order: 'p-early', status: 'In progress' }))).toEqual({
+      kind: 'applied',
+      results: { 'p-early': 'unchanged' },
+    });
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'accepted', status: 'Pending' });
   });
 
   it('refuses a status it cannot read, or an error entry, before applying any of the batch', async () => {

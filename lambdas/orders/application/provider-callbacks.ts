@@ -98,8 +98,11 @@ export async function receiveProviderCallback(services: CallbackServices, callba
 async function applyOne(services: CallbackServices, providerId: string, externalOrderId: string, progress: ProviderProgress, now: Date): Promise<PushedResult> {
   const orderId = await services.orders.findByProviderOrder(providerId, externalOrderId);
   const order = orderId === undefined ? undefined : await services.orders.getOrder(orderId);
-  // The lookup is a hint: only an order that is this provider's, under this id, may be moved by its report.
-  if (!order || order.providerId !== providerId || order.externalOrderId !== externalOrderId) return 'unknown_order';
+  // The lookup is a hint: only an order that is this provider's, under this id, may be moved by its report. One whose
+  // id is still being recorded (the lookup is written first) waits for nothing from it yet, as the poller's do.
+  if (!order || order.providerId !== providerId) return 'unknown_order';
+  if (order.externalOrderId === undefined && order.phase === 'accepted') return 'unchanged';
+  if (order.externalOrderId !== externalOrderId) return 'unknown_order';
   const outcome = await applyStatusReport(services, order, progress, now);
   return outcome === 'unchanged' ? 'unchanged' : 'updated';
 }
