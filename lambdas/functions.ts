@@ -60,7 +60,7 @@ export const FUNCTIONS = {
   cabinetApi: {
     entry: 'lambdas/rest/v1/handlers/cabinet-handler.ts',
     handler: 'handler',
-    description: 'REST API v1 cabinet: profile, balance, transactions',
+    description: 'REST API v1 cabinet: profile, balance, transactions, notifications',
     timeoutSeconds: 15,
     memoryMb: 1024,
   },
@@ -137,6 +137,20 @@ export const FUNCTIONS = {
     entry: 'lambdas/events/handlers/publish-events-handler.ts',
     handler: 'handler',
     description: "Publishes the catalogue's events from the table's stream to the bus",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  sendNotificationEmails: {
+    entry: 'lambdas/notifications/handlers/email-consumer-handler.ts',
+    handler: 'handler',
+    description: "Emails customers about events, following each user's notification settings (one email per event id)",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  recordNotifications: {
+    entry: 'lambdas/notifications/handlers/feed-consumer-handler.ts',
+    handler: 'handler',
+    description: "Writes events into each user's in-cabinet notification feed",
     timeoutSeconds: 30,
     memoryMb: 256,
   },
@@ -245,6 +259,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['GET', 'PATCH'], path: `${V1}/me`, auth: 'customerJwt', function: 'cabinetApi' },
   { methods: ['GET'], path: `${V1}/balance`, auth: 'customerJwt', function: 'cabinetApi' },
   { methods: ['GET'], path: `${V1}/transactions`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['GET'], path: `${V1}/notifications`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['POST'], path: `${V1}/notifications/read`, auth: 'customerJwt', function: 'cabinetApi' },
   { methods: ['GET', 'POST'], path: `${V1}/orders`, auth: 'customerJwt', function: 'ordersApi' },
   { methods: ['GET'], path: `${V1}/orders/{id}`, auth: 'customerJwt', function: 'ordersApi' },
   { methods: ['POST'], path: `${V1}/orders/{id}/cancel`, auth: 'customerJwt', function: 'orderActionsApi' },
@@ -327,7 +343,42 @@ export interface SubscriptionSpec {
 }
 
 // Each consumer adds its entry with its function (lambdas/notifications/handlers).
-export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [];
+export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
+  {
+    function: 'sendNotificationEmails',
+    eventTypes: [
+      'order.completed',
+      'order.partial',
+      'order.canceled',
+      'deposit.credited',
+      'balance.low',
+      'api_key.created',
+      'api_key.suspended',
+      'api_key.revoked',
+    ],
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+  },
+  {
+    function: 'recordNotifications',
+    eventTypes: [
+      'order.completed',
+      'order.partial',
+      'order.canceled',
+      'deposit.credited',
+      'balance.low',
+      'api_key.created',
+      'api_key.suspended',
+      'api_key.revoked',
+    ],
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+  },
+];
 
 export const SCHEDULES: { function: FunctionName; everyMinutes: number; localEveryMs: number }[] = [
   { function: 'pollProviders', everyMinutes: 1, localEveryMs: 3_000 },

@@ -1,6 +1,7 @@
 // One Codex stage: the table, the event bus, the API key pepper, the order workflow and the reseller API.
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, ArnFormat } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
@@ -71,6 +72,7 @@ export class CodexStack extends Stack {
     const emailFrom = props.emailFrom ?? `Codex <no-reply@codex-${stage}.example.com>`;
     const emailAddress = /<([^>]+)>/.exec(emailFrom)?.[1] ?? emailFrom;
     const sesIdentity = (name: string) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    const emailIdentityArns = [sesIdentity(emailAddress), sesIdentity(emailAddress.split('@')[1] ?? emailAddress)];
     const limits = props.limits ?? {};
     const environment = {
       TABLE_NAME: table.tableName,
@@ -106,7 +108,27 @@ export class CodexStack extends Stack {
       tracing: props.tracing ?? false,
     });
     const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
-    void events;
+    // Notification emails: reads the owner's profile and the catalog, writes only its claims (EVENT#<id> items), sends
+    // from the account emails' identities.
+    const emailConsumer = events.consumers.get('sendNotificationEmails')!.function;
+    table.grantReadData(emailConsumer);
+    emailConsumer.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
+      }),
+    );
+    emailConsumer.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
+    // The notification feed's consumer only writes notifications and their counts, all under `USER#<id>`, in
+    // transactions (put, update, condition check); it reads nothing.
+    events.consumers.get('recordNotifications')?.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } },
+      }),
+    );
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const codexApi = new CodexApi(this, 'ResellerApi', {
       stage,
@@ -118,7 +140,7 @@ export class CodexStack extends Stack {
       customers: {
         jwtSigningKeys,
         webhookSecretKey,
-        emailIdentityArns: [sesIdentity(emailAddress), sesIdentity(emailAddress.split('@')[1] ?? emailAddress)],
+        emailIdentityArns,
         ...(demoGatewaySecret ? { demoGatewaySecret } : {}),
         ...(cryptomusSecret ? { cryptomusSecret } : {}),
       },
@@ -126,6 +148,9 @@ export class CodexStack extends Stack {
 
     const { api } = codexApi;
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
+    // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
+    // link the address the request came to, which is the same).
+    if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });

@@ -14,10 +14,12 @@ import {
   ROUTES,
   type RouteSpec,
   SCHEDULES,
+  SUBSCRIPTIONS,
   WORKFLOW_DEFINITION_FILE,
   WORKFLOW_SUBSTITUTIONS,
 } from '../../lambdas/functions.js';
 import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/access/domain/tiers.js';
+import { EMAILED_TYPES } from '../../lambdas/notifications/domain/email-notifications.js';
 import { REPO_ROOT } from '../../lib/codex-function.js';
 import { CodexStack } from '../../lib/codex-stack.js';
 import { CodexApi } from '../../lib/codex-api.js';
@@ -198,6 +200,42 @@ describe('order workflow', () => {
     expect(actions.filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
   });
 
+  it('archives every catalogue event on the bus for replay', () => {
+    template.hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: { source: ['codex'] },
+      RetentionDays: 30,
+      SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+    });
+  });
+
+  it.each(SUBSCRIPTIONS.map((s) => [s.function, s] as const))(
+    'routes its events to %s through a rule, a queue with a dead-letter queue, and a mapping reporting partial failures',
+    (name, spec) => {
+      const queues = template.findResources('AWS::SQS::Queue') as Resources;
+      const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources).filter(
+        (rule) => JSON.stringify(rule.Properties.EventPattern?.['detail-type']) === JSON.stringify(spec.eventTypes),
+      );
+      const rule = rules.find((r) => r.Properties.Description === `Catalogue events for ${name}`)!;
+      expect(rule.Properties.EventPattern).toEqual({ source: ['codex'], 'detail-type': [...spec.eventTypes] });
+      const target = rule.Properties.Targets[0];
+      const queueId = target.Arn['Fn::GetAtt'][0];
+      // Events the bus cannot hand over are kept, not dropped.
+      expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/RoutingFailures/);
+      const queue = queues[queueId]!.Properties;
+      expect(queue).toMatchObject({ VisibilityTimeout: spec.visibilityTimeoutSeconds, SqsManagedSseEnabled: true });
+      expect(queue.RedrivePolicy.maxReceiveCount).toBe(spec.maxReceiveCount);
+      expect(queues[queue.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]]!.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      // As AWS advises for SQS event sources: the visibility timeout at least six times the function's timeout.
+      expect(spec.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * FUNCTIONS[name].timeoutSeconds);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: functionId(name) },
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        BatchSize: spec.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    },
+  );
+
   it('polls providers every minute and sweeps open orders every five minutes', () => {
     expect(SCHEDULES.map((s) => [s.function, s.everyMinutes])).toEqual([
       ['pollProviders', 1],
@@ -236,10 +274,55 @@ describe('order workflow', () => {
   });
 });
 
+describe('notification emails', () => {
+  it('reads its own queue (fed by a rule on the emailed event types, redriven to a dead-letter queue) with partial batch failures', () => {
+    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping') as Resources).find(
+      (m) => m.Properties.FunctionName.Ref === functionId('sendNotificationEmails'),
+    )!;
+    expect(mapping.Properties).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    const queues = template.findResources('AWS::SQS::Queue') as Resources;
+    const queueId = mapping.Properties.EventSourceArn['Fn::GetAtt'][0] as string;
+    const queue = queues[queueId]!.Properties;
+    expect(queue).toMatchObject({ VisibilityTimeout: 180, SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 5 } });
+    const deadLetters = queues[queue.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]];
+    expect(deadLetters?.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    const rule = Object.values(template.findResources('AWS::Events::Rule') as Resources).find((r) =>
+      (r.Properties.Targets as { Arn: unknown }[] | undefined)?.some((t) => JSON.stringify(t.Arn) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] })),
+    );
+    expect(rule?.Properties.EventPattern).toEqual({ source: ['codex'], 'detail-type': [...EMAILED_TYPES] });
+  });
+
+  it("may send email from the account emails' identities and write only its event claims, not wallets or orders", () => {
+    const statements = statementsOf('sendNotificationEmails');
+    const ses = statements.filter((s) => actionsOf([s]).includes('ses:SendEmail'));
+    expect(ses).toHaveLength(1);
+    expect(JSON.stringify(resourcesOf(ses[0]!))).toMatch(/identity\/no-reply@codex-dev\.example\.com.*identity\/codex-dev\.example\.com/);
+    const writes = statements.filter((s) => actionsOf([s]).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite|TransactWrite)/.test(a)));
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
+      }),
+    ]);
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(actionsOf(statements).filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+  });
+
+  it("links the cabinet from the API's own URL when the stage has no public URL, and only this function gets it", () => {
+    const fns = template.findResources('AWS::Lambda::Function') as Resources;
+    const url = fns[functionId('sendNotificationEmails')]!.Properties.Environment.Variables.PUBLIC_API_URL;
+    expect(JSON.stringify(url)).toMatch(/execute-api/);
+    const others = Object.entries(fns).filter(
+      ([id, fn]) => id !== functionId('sendNotificationEmails') && fn.Properties.Environment?.Variables?.PUBLIC_API_URL,
+    );
+    expect(others).toEqual([]);
+  });
+});
+
 describe('least privilege', () => {
-  it('lets only publishEvents and finalizeOrder publish events', () => {
+  it('lets only publishEvents publish events', () => {
     const publishers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('events:PutEvents'));
-    expect(publishers.sort()).toEqual(['finalizeOrder', 'publishEvents']);
+    expect(publishers.sort()).toEqual(['publishEvents']);
   });
 
   it('lets only the functions that call providers read provider API keys: submit, poller, and both APIs (cancel, refill)', () => {
@@ -284,7 +367,10 @@ describe('least privilege', () => {
     expect(readersOf('codex/dev/payments/demo')).toEqual(['payments']);
     expect(readersOf('codex/dev/webhook-secret-key')).toEqual(['webhooksApi']);
     expect(secretReaders('cryptomus')).toEqual([]);
-    expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail'))).toEqual(['customerAccounts']);
+    expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail')).sort()).toEqual([
+      'customerAccounts',
+      'sendNotificationEmails',
+    ]);
     expect(actionsOf(statementsOf('publicApi')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(actionsOf(statementsOf('customerAuthorizer')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(actionsOf(statementsOf('apiDocs')).filter((a) => a.startsWith('dynamodb:') || a.startsWith('secretsmanager:'))).toEqual([]);
@@ -569,5 +655,49 @@ describe('routes', () => {
       routes,
     };
     expect(() => new CodexApi(stack, 'Api', props)).toThrow(/adminCognito, which has no authorizer yet/);
+  });
+});
+
+describe('notification feed', () => {
+  const spec = SUBSCRIPTIONS.find((s) => s.function === 'recordNotifications')!;
+
+  it('routes the feed’s events from the bus to its own queue, with a dead-letter queue, read in batches with partial failures', () => {
+    expect(spec.eventTypes).toEqual(expect.arrayContaining(['order.completed', 'deposit.credited', 'api_key.revoked']));
+    const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources).filter(
+      (r) => r.Properties.Description === 'Catalogue events for recordNotifications',
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties.EventPattern).toEqual({ source: ['codex'], 'detail-type': [...spec.eventTypes] });
+    const queueId = rules[0]!.Properties.Targets[0].Arn['Fn::GetAtt'][0] as string;
+    const queue = (template.findResources('AWS::SQS::Queue') as Resources)[queueId]!;
+    expect(queue.Properties).toMatchObject({ VisibilityTimeout: 180, SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 5 } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('recordNotifications') },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('lets the consumer only put, update and condition-check items under USER#, and read nothing from the table', () => {
+    const statements = statementsOf('recordNotifications');
+    const table = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    expect(table).toHaveLength(1);
+    expect(actionsOf(table).sort()).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(table[0]).toMatchObject({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } } });
+  });
+
+  it('serves GET /api/v1/notifications and POST /api/v1/notifications/read from the cabinet function, behind the customer authorizer', () => {
+    for (const path of ['/api/v1/notifications', '/api/v1/notifications/read']) {
+      const route = ROUTES.find((r) => r.path === path)!;
+      expect(route).toMatchObject({ auth: 'customerJwt', function: 'cabinetApi' });
+    }
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method') as Resources).filter(
+      (m) => m.Properties.HttpMethod !== 'HEAD' && JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(functionId('cabinetApi')),
+    );
+    const resources = template.findResources('AWS::ApiGateway::Resource') as Resources;
+    const parts = methods.map((m) => resources[m.Properties.ResourceId.Ref]?.Properties.PathPart);
+    expect(parts).toEqual(expect.arrayContaining(['notifications', 'read']));
+    for (const m of methods) expect(m.Properties.AuthorizationType).toBe('CUSTOM');
   });
 });

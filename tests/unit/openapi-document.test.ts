@@ -20,6 +20,7 @@ import { docsRoutes } from '../../lambdas/rest/v1/routes/docs.js';
 import { orderActionsRoutes } from '../../lambdas/rest/v1/routes/order-actions.js';
 import { ordersRoutes } from '../../lambdas/rest/v1/routes/orders.js';
 import { paymentCallbacksRoutes } from '../../lambdas/rest/v1/routes/payment-callbacks.js';
+import { notificationFeedRoutes } from '../../lambdas/rest/v1/routes/notification-feed.js';
 import { profileRoutes } from '../../lambdas/rest/v1/routes/profile.js';
 import { publicRoutes } from '../../lambdas/rest/v1/routes/public.js';
 import { sessionsRoutes } from '../../lambdas/rest/v1/routes/sessions.js';
@@ -183,7 +184,7 @@ describe('the OpenAPI document generator', () => {
 const IMPLEMENTED: Partial<Record<FunctionName, readonly RouteImpl[]>> = {
   customerSessions: sessionsRoutes,
   customerAccounts: accountsRoutes,
-  cabinetApi: [...profileRoutes, ...walletRoutes],
+  cabinetApi: [...profileRoutes, ...walletRoutes, ...notificationFeedRoutes],
   apiKeysApi: apiKeysRoutes,
   webhooksApi: webhooksRoutes,
   ordersApi: ordersRoutes,

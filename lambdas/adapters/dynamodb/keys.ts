@@ -60,6 +60,12 @@ export const keys = {
   webhook: (userId: string) => ({ pk: `USER#${userId}`, sk: 'WEBHOOK' }),
   webhookDelivery: (userId: string, deliveryId: string) => ({ pk: `USER#${userId}`, sk: `WHDELIVERY#${deliveryId}` }),
   webhookDeliveryPrefix: 'WHDELIVERY#',
+  // Issue 10, the cabinet's notification feed: notifications under their user, newest first by the event's time; a
+  // pointer from the event id to its notification (marking by id); the feed's counts (unread per day, mark-all point).
+  notification: (userId: string, at: string, eventId: string) => ({ pk: `USER#${userId}`, sk: `NOTIFICATION#${at}#${eventId}` }),
+  notificationPrefix: 'NOTIFICATION#',
+  notificationPointer: (userId: string, eventId: string) => ({ pk: `USER#${userId}`, sk: `NOTIFICATION_ID#${eventId}` }),
+  notificationCounts: (userId: string) => ({ pk: `USER#${userId}`, sk: 'NOTIFICATIONS' }),
   // Issue 10, consumers: one claim per event and consumer (TTL `expiresAt`, 7 days), so an event is handled once.
   eventClaim: (eventId: string, consumer: string) => ({ pk: `EVENT#${eventId}`, sk: `CLAIM#${consumer}` }),
 };

@@ -11,6 +11,7 @@ import { demoCheckoutOperations } from './demo-checkout.js';
 import { docsOperations } from './docs.js';
 import { webhooksOperations } from './webhooks.js';
 import { providerCallbacksOperations } from './provider-callbacks.js';
+import { notificationFeedOperations } from './notification-feed.js';
 import type { Operation } from '../operation.js';
 
 export const V1_OPERATIONS: readonly Operation[] = [
@@ -26,4 +27,5 @@ export const V1_OPERATIONS: readonly Operation[] = [
   ...docsOperations,
   ...webhooksOperations,
   ...providerCallbacksOperations,
+  ...notificationFeedOperations,
 ];
