@@ -94,6 +94,14 @@ export const FUNCTIONS = {
     timeoutSeconds: 15,
     memoryMb: 1024,
   },
+  // Apart from the cabinet: it alone reads the providers' callback secrets, and moves orders as the poller does.
+  providerCallbacks: {
+    entry: 'lambdas/rest/v1/handlers/provider-callbacks-handler.ts',
+    handler: 'handler',
+    description: "REST API v1: upstream providers' signed status callbacks",
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
   payments: {
     entry: 'lambdas/rest/v1/handlers/payments-handler.ts',
     handler: 'handler',
@@ -275,6 +283,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['GET'], path: `${V1}/top-ups/{id}`, auth: 'customerJwt', function: 'payments' },
   { methods: ['POST'], path: `${V1}/payments/demo/callback`, auth: 'none', function: 'payments' },
   { methods: ['POST'], path: `${V1}/payments/cryptomus/callback`, auth: 'none', function: 'payments' },
+  // Upstream providers push their orders' status, signed with their callback secret (Standard Webhooks).
+  { methods: ['POST'], path: `${V1}/providers/{providerId}/callback`, auth: 'none', function: 'providerCallbacks' },
   // The demo gateway's checkout page and its buttons (answered only where the demo gateway is enabled).
   { methods: ['GET'], path: `${V1}/payments/demo/checkout/{id}`, auth: 'none', function: 'payments' },
   { methods: ['POST'], path: `${V1}/payments/demo/checkout/{id}/pay`, auth: 'none', function: 'payments' },

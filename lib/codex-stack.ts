@@ -9,6 +9,7 @@ import { Events } from './events.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
+import { grantProviderCallbacks } from './provider-callbacks.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -150,7 +151,7 @@ export class CodexStack extends Stack {
       }),
     );
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
-    const { api } = new CodexApi(this, 'ResellerApi', {
+    const codexApi = new CodexApi(this, 'ResellerApi', {
       stage,
       table,
       apiKeyPepper,
@@ -166,6 +167,8 @@ export class CodexStack extends Stack {
       },
     });
 
+    const { api } = codexApi;
+    grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).
     if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);

@@ -268,9 +268,9 @@ describe('order workflow', () => {
     expect(states('sweepOrders')).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:SendTaskSuccess', 'states:StartExecution']);
   });
 
-  it('lets only the poller, the sweeper and the await step resume a parked task', () => {
+  it("lets only the poller, the sweeper, the await step and providers' callbacks resume a parked task", () => {
     const resumers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('states:SendTaskSuccess'));
-    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders', 'sweepOrders']);
+    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders', 'providerCallbacks', 'sweepOrders']);
   });
 });
 
@@ -325,11 +325,29 @@ describe('least privilege', () => {
     expect(publishers.sort()).toEqual(['pollProviders', 'publishEvents']);
   });
 
-  it('lets only the functions that call providers read provider secrets: submit, poller, and both APIs (cancel, refill)', () => {
+  it('lets only the functions that call providers read provider API keys: submit, poller, and both APIs (cancel, refill)', () => {
     const readers = allFunctionNames.filter((name) =>
-      statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*')),
+      statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*"')),
     );
     expect(readers.sort()).toEqual(['orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
+  });
+
+  it("lets providers' callbacks read only the callback secrets, the order and catalog items they need, and resume workflows", () => {
+    const statements = statementsOf('providerCallbacks');
+    const secretResources = statements.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue')).flatMap(resourcesOf);
+    expect(secretResources).toHaveLength(1);
+    expect(JSON.stringify(secretResources[0])).toContain(':secret:codex/dev/providers/*/callback-??????');
+    const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    const keysOf = (action: string) =>
+      dynamo
+        .filter((s) => actionsOf([s]).includes(action))
+        .flatMap((s) => (s as Statement & { Condition: any }).Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
+    expect(actionsOf(dynamo).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(keysOf('dynamodb:GetItem').sort()).toEqual(['ORDERS#*', 'PROVIDERORDER#*']);
+    expect(keysOf('dynamodb:UpdateItem')).toEqual(['ORDERS#*']);
+    expect(keysOf('dynamodb:Query')).toEqual(['CATALOG']);
+    expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess']);
+    expect(actionsOf(statements).filter((a) => a.startsWith('events:') || a.startsWith('ses:'))).toEqual([]);
   });
 
   it('gives each REST v1 function what its operations need: signing keys to sign and verify, SES to the sender, the pepper to key makers, payment secrets to payments', () => {
@@ -616,6 +634,7 @@ describe('routes', () => {
       'orderActionsApi',
       'ordersApi',
       'payments',
+      'providerCallbacks',
       'publicApi',
       'resellerApi',
       'webhooksApi',

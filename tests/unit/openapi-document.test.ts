@@ -13,6 +13,7 @@ import { openApiDocument, operationId } from '../../lambdas/rest/v1/openapi.js';
 import { type Operation, operation } from '../../lambdas/rest/v1/operation.js';
 import { apiKeysRoutes } from '../../lambdas/rest/v1/routes/api-keys.js';
 import { webhooksRoutes } from '../../lambdas/rest/v1/routes/webhooks.js';
+import { providerCallbacksRoutes } from '../../lambdas/rest/v1/routes/provider-callbacks.js';
 import { accountsRoutes } from '../../lambdas/rest/v1/routes/accounts.js';
 import { demoCheckoutRoutes } from '../../lambdas/rest/v1/routes/demo-checkout.js';
 import { docsRoutes } from '../../lambdas/rest/v1/routes/docs.js';
@@ -190,6 +191,7 @@ const IMPLEMENTED: Partial<Record<FunctionName, readonly RouteImpl[]>> = {
   orderActionsApi: orderActionsRoutes,
   payments: [...topUpsRoutes, ...paymentCallbacksRoutes, ...demoCheckoutRoutes],
   publicApi: publicRoutes,
+  providerCallbacks: providerCallbacksRoutes,
   apiDocs: docsRoutes,
 };
 

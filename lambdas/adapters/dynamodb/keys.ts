@@ -14,6 +14,8 @@ export const keys = {
   // Beside its order, outside the `ORDER#` range a status Query reads.
   taskToken: (orderId: number) => ({ pk: orderPage(orderId), sk: `TOKEN#${String(orderId).padStart(12, '0')}` }),
   openOrders: (providerId: string) => `OPEN#${providerId}`,
+  // Issue 10, provider callbacks: the provider's order id → ours (immutable, written at submission).
+  providerOrder: (providerId: string, externalOrderId: string) => ({ pk: `PROVIDERORDER#${providerId}#${externalOrderId}`, sk: 'PROVIDERORDER' }),
   wallet: (walletId: string) => ({ pk: `WALLET#${walletId}`, sk: 'WALLET' }),
   ledgerEntry: (walletId: string, seq: number) => ({ pk: `WALLET#${walletId}`, sk: `LEDGER#${String(seq).padStart(12, '0')}` }),
   ledgerPrefix: 'LEDGER#',

@@ -1,7 +1,5 @@
 // The batch status poller: for each provider, read its open orders from the sparse index, ask for up to 100
 // at a time with one `status&orders=` call, write what changed, and resume the workflows of orders that ended.
-import { shouldRecordProgress } from '../domain/orders.js';
-import { isTerminal } from '../domain/order-status.js';
 import type { Provider } from '../../catalog/domain/catalog.js';
 import type { OpenOrderSummary, ProviderHealthStore } from '../ports.js';
 import type { OrderServices } from './order-services.js';
@@ -19,6 +17,7 @@ import {
   trackAnomalies,
   unhealthyEventId,
 } from '../domain/provider-health.js';
+import { applyStatusReport, awaitsProviderStatus } from './status-reports.js';
 
 export interface PollReport {
   providerId: string;
@@ -78,7 +77,7 @@ export async function pollProvider(services: PollServices, provider: Provider): 
     const page = await services.orders.listOpenOrders(provider.id, cursor);
     cursor = page.cursor;
     for (const order of page.orders) seen.listed.add(order.id);
-    pending.push(...page.orders.filter((o) => o.phase === 'submitted' && o.externalOrderId !== undefined && !isTerminal(o.status)));
+    pending.push(...page.orders.filter(awaitsProviderStatus));
     while (pending.length >= BATCH || (cursor === undefined && pending.length > 0)) {
       const batch = pending.slice(0, BATCH);
       pending = pending.slice(BATCH);
@@ -127,18 +126,10 @@ async function pollBatch(
       continue;
     }
     seen.answers.set(order.id, 'status');
-    if (!shouldRecordProgress(order, answer, now, services.settings.progressMinIntervalMs)) continue;
     try {
-      const updated = await services.orders.recordProgress(order.id, answer, now.toISOString());
-      if (!updated) continue;
-      report.updated++;
-      if (isTerminal(updated.status)) {
-        const token = await services.tokens.getTaskToken(order.id);
-        if (token) {
-          await services.workflow.resume(token, { orderId: order.id, status: updated.status });
-          report.resumed++;
-        }
-      }
+      const outcome = await applyStatusReport(services, order, answer, now);
+      if (outcome !== 'unchanged') report.updated++;
+      if (outcome === 'resumed') report.resumed++;
     } catch {
       // One order's failure must not stop the batch; the sweeper resumes an ended order whose resume was lost.
       report.failedUpdates++;
