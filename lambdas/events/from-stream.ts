@@ -102,7 +102,7 @@ function orderEvents(oldImage: Image | undefined, newImage: Image, currency: str
       orderRefunded(order, refund, currency, eventId(newImage, 'order.refunded', String(order.refunded)), String(newImage.finalizedAt ?? order.updatedAt)),
     );
   }
-  // The poller or the sweeper marked the order for a person (OrderStore.markAttention): once per order and reason.
+  // The poller or the sweeper marked the order for a person (AttentionMarks): once per order and reason.
   for (const reason of ATTENTION_REASONS) {
     const since = order.attention?.[reason];
     if (since !== undefined && before.attention?.[reason] === undefined)

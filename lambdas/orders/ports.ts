@@ -79,12 +79,6 @@ export interface OrderStore {
    */
   finalize(order: Order, settlement: Settlement, now: string): Promise<'applied' | 'already_applied'>;
   listOpenOrders(providerId: string, cursor?: string): Promise<{ orders: OpenOrderSummary[]; cursor?: string }>;
-  /**
-   * Records that the order needs a person for this reason (since when), once: false when it was already recorded or
-   * the order is settled. The table's stream turns the mark into `order.needs_attention` (events/from-stream.ts);
-   * the marks are also the seam of the operators' attention queue.
-   */
-  markAttention(id: number, reason: AttentionReason, since: string, now: string): Promise<boolean>;
   /** The owner's orders, newest first; the cursor is absent on the last page. */
   listOwnerOrders(query: OwnerOrdersQuery): Promise<{ orders: OrderSummary[]; cursor?: string }>;
 }
@@ -144,4 +138,14 @@ export interface ProviderHealthStore {
   get(providerId: string): Promise<ProviderHealthState | undefined>;
   /** Writes the state unless another run wrote since it was read (its version moved on); false then. */
   put(state: ProviderHealthState): Promise<boolean>;
+}
+
+/** The marks of open orders that need a person (the seam of the operators' attention queue). */
+export interface AttentionMarks {
+  /**
+   * Records that the order needs a person for this reason (since when), once: false when it was already recorded or
+   * the order is settled. The table's stream turns the mark into `order.needs_attention` (events/from-stream.ts);
+   * the marks are also the seam of the operators' attention queue.
+   */
+  markAttention(id: number, reason: AttentionReason, since: string, now: string): Promise<boolean>;
 }

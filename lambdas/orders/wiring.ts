@@ -9,9 +9,10 @@ import { DynamoOrderProgress } from '../adapters/dynamodb/order-progress.js';
 import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
 import { DynamoTaskTokenStore } from '../adapters/dynamodb/task-token-store.js';
 import { DynamoProviderHealthStore } from '../adapters/dynamodb/provider-health-store.js';
+import { DynamoAttentionMarks } from '../adapters/dynamodb/attention-marks.js';
 import { catalogStore, providerClients } from '../catalog/wiring.js';
 import { lazy } from '../shared/platform.js';
-import { config, systemClock } from '../shared/platform/config.js';
+import { alertConfig, config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { eventPublisher } from '../shared/platform/events.js';
 import { orderWorkflow } from '../shared/platform/workflow.js';
@@ -55,7 +56,7 @@ const withLimits = (): { limits?: OrderLimits } => {
 
 /** How the poller and the sweeper judge providers and orders for the operators (docs/operations.md). */
 const watchSettings = () => {
-  const c = config();
+  const c = alertConfig();
   return {
     failureRate: c.PROVIDER_ALERT_FAILURE_RATE,
     minCalls: c.PROVIDER_ALERT_MIN_CALLS,
@@ -121,7 +122,12 @@ export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({
   workflow: orderWorkflow(),
   clock: systemClock,
   settings: orderSettings(),
-  watch: { health: new DynamoProviderHealthStore(documentClient(), tableName()), events: eventPublisher(), settings: watchSettings() },
+  watch: {
+    health: new DynamoProviderHealthStore(documentClient(), tableName()),
+    marks: new DynamoAttentionMarks(documentClient(), tableName()),
+    events: eventPublisher(),
+    settings: watchSettings(),
+  },
 }));
 
 /** Providers' pushed status callbacks: the poller's writes and resumes, and the providers' callback secrets. */
@@ -143,5 +149,5 @@ export const sweepServices: () => SweepServices = /* @__PURE__ */ lazy(() => ({
   workflow: orderWorkflow(),
   clock: systemClock,
   settings: orderSettings(),
-  watch: { settings: watchSettings() },
+  watch: { marks: new DynamoAttentionMarks(documentClient(), tableName()), settings: watchSettings() },
 }));

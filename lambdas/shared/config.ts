@@ -47,17 +47,6 @@ export type Config = { -readonly [K in keyof typeof REQUIRED_ON_AWS]: string } &
   // sets it, CDK never does (default false).
   WEBHOOK_SECRET_KEY_SECRET_ID: string;
   WEBHOOK_ALLOW_LOOPBACK: boolean;
-  // Issue 10, operator alerts (docs/operations.md). A provider is unhealthy when at least PROVIDER_ALERT_MIN_CALLS
-  // status calls in the last PROVIDER_ALERT_WINDOW_MINUTES failed at PROVIDER_ALERT_FAILURE_RATE or more (0..1).
-  PROVIDER_ALERT_FAILURE_RATE: number;
-  PROVIDER_ALERT_MIN_CALLS: number;
-  PROVIDER_ALERT_WINDOW_MINUTES: number;
-  /** Minutes an order's provider may answer an unknown status or "Incorrect order ID" before operators hear of it. */
-  ORDER_ANOMALY_ALERT_MINUTES: number;
-  /** A service's expected time when it sets none (`expectedMinutes`): past it, an open order is overdue. */
-  ORDER_EXPECTED_MINUTES_DEFAULT: number;
-  /** The operators' SNS topic; set on the alertOperators function only (empty elsewhere). */
-  OPERATOR_TOPIC_ARN: string;
 } & PaymentsConfig;
 
 // Money in (top-ups and payment gateways), read by the payments function only. A method is offered when it is
@@ -100,13 +89,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!Number.isSafeInteger(value) || value < min || value > max || value % step !== 0) problems.push(`${name}: invalid`);
     return value;
   };
-  const share = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw.trim() === '') return fallback;
-    const value = Number(raw);
-    if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(raw.trim()) || value <= 0) problems.push(`${name}: invalid`);
-    return value;
-  };
   const endpoint = env.DYNAMODB_ENDPOINT;
   if (endpoint !== undefined && !URL.canParse(endpoint)) problems.push('DYNAMODB_ENDPOINT: invalid');
   const currency = env.CURRENCY ?? 'USD';
@@ -132,12 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     MAX_API_KEYS_PER_USER: whole('MAX_API_KEYS_PER_USER', 20, { min: 1, max: 1000 }),
     WEBHOOK_SECRET_KEY_SECRET_ID: env.WEBHOOK_SECRET_KEY_SECRET_ID || (onAws ? '' : 'codex/webhook-secret-key'),
     WEBHOOK_ALLOW_LOOPBACK: env.WEBHOOK_ALLOW_LOOPBACK === 'true',
-    PROVIDER_ALERT_FAILURE_RATE: share('PROVIDER_ALERT_FAILURE_RATE', 0.5),
-    PROVIDER_ALERT_MIN_CALLS: whole('PROVIDER_ALERT_MIN_CALLS', 5, { min: 1, max: 10_000 }),
-    PROVIDER_ALERT_WINDOW_MINUTES: whole('PROVIDER_ALERT_WINDOW_MINUTES', 10, { min: 1, max: 120 }),
-    ORDER_ANOMALY_ALERT_MINUTES: whole('ORDER_ANOMALY_ALERT_MINUTES', 60, { min: 1, max: 7 * 24 * 60 }),
-    ORDER_EXPECTED_MINUTES_DEFAULT: whole('ORDER_EXPECTED_MINUTES_DEFAULT', 24 * 60, { min: 1, max: 90 * 24 * 60 }),
-    OPERATOR_TOPIC_ARN: env.OPERATOR_TOPIC_ARN ?? '',
   };
   const dailySpend = env.MAX_DAILY_SPEND?.trim();
   if (dailySpend) {
@@ -184,4 +160,45 @@ function paymentsConfig(
     ...optional('CODEX_CRYPTOMUS_PAYMENT_KEY'),
     ...optional('TOP_UP_RETURN_URL'),
   };
+}
+
+/**
+ * Operator alerts (docs/operations.md): read only by the poller, the sweeper and alertOperators, apart from loadConfig
+ * so that no other bundle carries it. A provider is unhealthy when at least PROVIDER_ALERT_MIN_CALLS status calls in
+ * the last PROVIDER_ALERT_WINDOW_MINUTES failed at PROVIDER_ALERT_FAILURE_RATE or more (0..1).
+ */
+export interface AlertConfig {
+  PROVIDER_ALERT_FAILURE_RATE: number;
+  PROVIDER_ALERT_MIN_CALLS: number;
+  PROVIDER_ALERT_WINDOW_MINUTES: number;
+  /** Minutes an order's provider may answer an unknown status or "Incorrect order ID" before operators hear of it. */
+  ORDER_ANOMALY_ALERT_MINUTES: number;
+  /** A service's expected time when it sets none (`expectedMinutes`): past it, an open order is overdue. */
+  ORDER_EXPECTED_MINUTES_DEFAULT: number;
+  /** The operators' SNS topic; set (and required) on the alertOperators function only. */
+  OPERATOR_TOPIC_ARN: string;
+}
+
+/** `requireTopic`: on Lambda, OPERATOR_TOPIC_ARN must be set (the alertOperators function). */
+export function loadAlertConfig(env: NodeJS.ProcessEnv = process.env, { requireTopic = false } = {}): AlertConfig {
+  const problems: string[] = [];
+  const number = (name: keyof AlertConfig, fallback: number, valid: (n: number) => boolean): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!valid(value)) problems.push(`${name}: invalid`);
+    return value;
+  };
+  const whole = (max: number) => (n: number) => Number.isSafeInteger(n) && n >= 1 && n <= max;
+  const config: AlertConfig = {
+    PROVIDER_ALERT_FAILURE_RATE: number('PROVIDER_ALERT_FAILURE_RATE', 0.5, (n) => n > 0 && n <= 1),
+    PROVIDER_ALERT_MIN_CALLS: number('PROVIDER_ALERT_MIN_CALLS', 5, whole(10_000)),
+    PROVIDER_ALERT_WINDOW_MINUTES: number('PROVIDER_ALERT_WINDOW_MINUTES', 10, whole(120)),
+    ORDER_ANOMALY_ALERT_MINUTES: number('ORDER_ANOMALY_ALERT_MINUTES', 60, whole(7 * 24 * 60)),
+    ORDER_EXPECTED_MINUTES_DEFAULT: number('ORDER_EXPECTED_MINUTES_DEFAULT', 24 * 60, whole(90 * 24 * 60)),
+    OPERATOR_TOPIC_ARN: env.OPERATOR_TOPIC_ARN ?? '',
+  };
+  if (requireTopic && env.AWS_LAMBDA_FUNCTION_NAME && !config.OPERATOR_TOPIC_ARN) problems.push('OPERATOR_TOPIC_ARN: missing');
+  if (problems.length > 0) throw new ConfigError(`Configuration is incomplete: ${problems.join(', ')}`);
+  return config;
 }

@@ -3,6 +3,7 @@
 // sending one alert per event id however often the event arrives.
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAttentionMarks } from '../../lambdas/adapters/dynamodb/attention-marks.js';
 import { DynamoEventClaims } from '../../lambdas/adapters/dynamodb/event-claims.js';
 import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
 import { DynamoProviderHealthStore } from '../../lambdas/adapters/dynamodb/provider-health-store.js';
@@ -61,8 +62,9 @@ beforeAll(async () => {
   env = orderServicesOn(table, { forProvider: async (p) => upstream.get(p.id)! });
   env.services.clock = clock;
   const events = { publish: async (batch: PublishedEvent[]) => void published.push(...batch) };
-  poll = { ...env.services, watch: { health: new DynamoProviderHealthStore(table.db, table.tableName), events, settings } };
-  sweep = { ...env.services, watch: { settings } };
+  const marks = new DynamoAttentionMarks(table.db, table.tableName);
+  poll = { ...env.services, watch: { health: new DynamoProviderHealthStore(table.db, table.tableName), marks, events, settings } };
+  sweep = { ...env.services, watch: { marks, settings } };
   await fundedWallet(table, 'w', '1000.00');
   for (const [serviceId, providerId, expectedMinutes] of [
     [2, 'flaky', undefined],

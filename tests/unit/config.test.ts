@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../lambdas/shared/config.js';
+import { loadAlertConfig, loadConfig } from '../../lambdas/shared/config.js';
 
 const AWS_ENV = {
   AWS_LAMBDA_FUNCTION_NAME: 'codex-fn',
@@ -72,7 +72,7 @@ describe('what only some functions need', () => {
 
 describe('operator alert settings', () => {
   it('default to: unhealthy at half of at least 5 calls failing in 10 minutes, odd answers for an hour, orders expected within a day', () => {
-    expect(loadConfig(AWS_ENV)).toMatchObject({
+    expect(loadAlertConfig(AWS_ENV)).toEqual({
       PROVIDER_ALERT_FAILURE_RATE: 0.5,
       PROVIDER_ALERT_MIN_CALLS: 5,
       PROVIDER_ALERT_WINDOW_MINUTES: 10,
@@ -83,10 +83,18 @@ describe('operator alert settings', () => {
   });
 
   it('take a failure rate between 0 and 1 and refuse anything else', () => {
-    expect(loadConfig({ PROVIDER_ALERT_FAILURE_RATE: '0.25' }).PROVIDER_ALERT_FAILURE_RATE).toBe(0.25);
-    expect(loadConfig({ PROVIDER_ALERT_FAILURE_RATE: '1' }).PROVIDER_ALERT_FAILURE_RATE).toBe(1);
+    expect(loadAlertConfig({ PROVIDER_ALERT_FAILURE_RATE: '0.25' }).PROVIDER_ALERT_FAILURE_RATE).toBe(0.25);
+    expect(loadAlertConfig({ PROVIDER_ALERT_FAILURE_RATE: '1' }).PROVIDER_ALERT_FAILURE_RATE).toBe(1);
     for (const bad of ['0', '1.5', '-0.2', '50%', 'half'])
-      expect(() => loadConfig({ PROVIDER_ALERT_FAILURE_RATE: bad }), bad).toThrow('PROVIDER_ALERT_FAILURE_RATE: invalid');
-    expect(() => loadConfig({ PROVIDER_ALERT_MIN_CALLS: '0' })).toThrow('PROVIDER_ALERT_MIN_CALLS: invalid');
+      expect(() => loadAlertConfig({ PROVIDER_ALERT_FAILURE_RATE: bad }), bad).toThrow('PROVIDER_ALERT_FAILURE_RATE: invalid');
+    expect(() => loadAlertConfig({ PROVIDER_ALERT_MIN_CALLS: '0' })).toThrow('PROVIDER_ALERT_MIN_CALLS: invalid');
+    expect(() => loadAlertConfig({ ORDER_EXPECTED_MINUTES_DEFAULT: '2.5' })).toThrow('ORDER_EXPECTED_MINUTES_DEFAULT: invalid');
+  });
+
+  it("need the operators' topic on the alertOperators function on Lambda, and only there", () => {
+    expect(() => loadAlertConfig(AWS_ENV, { requireTopic: true })).toThrow('OPERATOR_TOPIC_ARN: missing');
+    expect(loadAlertConfig({ ...AWS_ENV, OPERATOR_TOPIC_ARN: 'arn:topic' }, { requireTopic: true }).OPERATOR_TOPIC_ARN).toBe('arn:topic');
+    expect(loadAlertConfig(AWS_ENV).OPERATOR_TOPIC_ARN).toBe('');
+    expect(loadAlertConfig({}, { requireTopic: true }).OPERATOR_TOPIC_ARN).toBe('');
   });
 });

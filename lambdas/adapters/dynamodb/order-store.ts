@@ -6,7 +6,6 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@
 import { DomainError } from '../../shared/errors.js';
 import { formatMoney, negate } from '../../shared/money.js';
 import type { Order, OrderPhase, OrderStatusView, Settlement } from '../../orders/domain/orders.js';
-import type { AttentionReason } from '../../events/catalogue.js';
 import type { OpenOrderSummary, OrderStore, OrderSummary, OwnerOrdersQuery } from '../../orders/ports.js';
 import { keys } from './keys.js';
 import { activeOrdersRefusal, freeActivePlace, takeActivePlace } from './order-limits.js';
@@ -253,33 +252,6 @@ export class DynamoOrderStore extends DynamoOrderProgress implements OrderStore 
     );
     const next = response.LastEvaluatedKey ? Buffer.from(JSON.stringify(response.LastEvaluatedKey)).toString('base64url') : undefined;
     return { orders, ...(next ? { cursor: next } : {}) };
-  }
-
-  async markAttention(id: number, reason: AttentionReason, since: string, now: string): Promise<boolean> {
-    // Only open orders (they carry openPk). The first reason creates the map, a later one adds to it: a path inside a
-    // map that does not exist cannot be set, and one expression cannot both create the map and set inside it.
-    const write = (update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>) =>
-      this.db.send(new UpdateCommand({ TableName: this.tableName, Key: keys.order(id), ...update })).then(
-        () => true,
-        (error: unknown) => {
-          if (error instanceof ConditionalCheckFailedException) return false;
-          throw error;
-        },
-      );
-    const created = await write({
-      UpdateExpression: 'SET attention = :attention, updatedAt = :now',
-      ConditionExpression: 'attribute_exists(openPk) AND attribute_not_exists(attention)',
-      ExpressionAttributeValues: { ':attention': { [reason]: since }, ':now': now },
-    });
-    return (
-      created ||
-      write({
-        UpdateExpression: 'SET attention.#reason = :since, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(openPk) AND attribute_exists(attention) AND attribute_not_exists(attention.#reason)',
-        ExpressionAttributeNames: { '#reason': reason },
-        ExpressionAttributeValues: { ':since': since, ':now': now },
-      })
-    );
   }
 
   listOwnerOrders(query: OwnerOrdersQuery): Promise<{ orders: OrderSummary[]; cursor?: string }> {

@@ -1,7 +1,7 @@
 // The batch status poller: for each provider, read its open orders from the sparse index, ask for up to 100
 // at a time with one `status&orders=` call, write what changed, and resume the workflows of orders that ended.
 import type { Provider } from '../../catalog/domain/catalog.js';
-import type { OpenOrderSummary, ProviderHealthStore } from '../ports.js';
+import type { AttentionMarks, OpenOrderSummary, ProviderHealthStore } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 import { ProviderNotReached, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import type { EventOf } from '../../events/catalogue.js';
@@ -38,6 +38,7 @@ export interface PollReport {
 /** What the poller needs to tell operators about failing providers and orders their provider answers oddly about. */
 export interface ProviderWatch {
   health: ProviderHealthStore;
+  marks: AttentionMarks;
   events: EventPublisher;
   settings: HealthSettings;
 }
@@ -183,7 +184,7 @@ async function watchProvider(
   // The mark on the order is the alert: the table's stream turns it into order.needs_attention.
   for (const due of tracked.due) {
     try {
-      await services.orders.markAttention(due.orderId, due.reason, due.since, at);
+      await watch.marks.markAttention(due.orderId, due.reason, due.since, at);
       state.anomalies[String(due.orderId)] = { reason: due.reason, since: due.since, alerted: true };
       alerts++;
     } catch {

@@ -2,7 +2,7 @@
 // may not be (the start was lost, or a step failed for good) and starts or redrives it. Harmless to repeat.
 import { isTerminal } from '../domain/order-status.js';
 import { overdueAt } from '../domain/provider-health.js';
-import type { OpenOrderSummary } from '../ports.js';
+import type { AttentionMarks, OpenOrderSummary } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 
 export interface SweepOptions {
@@ -12,6 +12,7 @@ export interface SweepOptions {
 
 /** What the sweeper needs to tell operators of orders open past their service's expected time. */
 export interface OverdueWatch {
+  marks: AttentionMarks;
   settings: { defaultExpectedMinutes: number };
 }
 
@@ -80,7 +81,7 @@ async function tellOverdue(services: SweepServices, watch: OverdueWatch, page: O
     const since = overdueAt(order, expected.get(order.serviceId), watch.settings.defaultExpectedMinutes);
     if (since > now) continue;
     try {
-      if (await services.orders.markAttention(order.id, 'overdue', since.toISOString(), now.toISOString())) told.push(order.id);
+      if (await watch.marks.markAttention(order.id, 'overdue', since.toISOString(), now.toISOString())) told.push(order.id);
     } catch {
       // Marked at the next sweep.
     }

@@ -1,8 +1,11 @@
 // The function's configuration, read once per container (and again after usePlatform).
-import { type Config, ConfigError, loadConfig } from '../config.js';
+import { type AlertConfig, type Config, ConfigError, loadAlertConfig, loadConfig } from '../config.js';
 import { lazy } from '../platform.js';
 
 export const config: () => Config = /* @__PURE__ */ lazy(() => loadConfig());
+
+/** The operator alerts' settings (config.ts, loadAlertConfig), for the functions that judge providers and orders. */
+export const alertConfig: () => AlertConfig = /* @__PURE__ */ lazy(() => loadAlertConfig());
 
 export const systemClock = { now: () => new Date() };
 
