@@ -71,6 +71,7 @@ beforeAll(async () => {
     [3, 'lost', undefined],
     [4, 'slowish', 30],
     [5, 'slowish', undefined],
+    [6, 'shaky', undefined],
   ] as const) {
     upstream.set(providerId, upstream.get(providerId) ?? new FlakyProvider());
     await table.catalog.putProvider(provider(providerId));
@@ -141,6 +142,36 @@ describe("the poller's watch over a provider", () => {
     expect(spells[1]!.id).not.toBe(spells[0]!.id);
     expect(spells[1]!.data.reason).toContain('could not connect');
     flaky.failure = undefined;
+  });
+
+  it('publishes a spell again on the next run when the bus refused it, with the same id', async () => {
+    now = START;
+    const shaky = upstream.get('shaky')!;
+    await submittedOrder(6, 'shaky', 'sh-1');
+    shaky.failure = new ProviderOutcomeUnknown('The provider answered HTTP 502');
+    const tried: string[] = [];
+    let refuse = true;
+    const bus = {
+      publish: async (batch: PublishedEvent[]) => {
+        tried.push(...batch.map((e) => e.id));
+        if (refuse) throw new Error('EventBridge refused 1 of 1 events');
+      },
+    };
+    const watched: PollServices = { ...poll, watch: { ...poll.watch!, events: bus } };
+    for (let i = 0; i < 5; i++) {
+      now = START + minutes(i);
+      await pollProvider(watched, provider('shaky'));
+    }
+    expect(tried).toHaveLength(1);
+    expect((await healthItem('shaky'))!.alerted).toBe(false);
+    refuse = false;
+    now = START + minutes(5);
+    expect((await pollProvider(watched, provider('shaky'))).alerts).toBe(1);
+    now = START + minutes(6);
+    await pollProvider(watched, provider('shaky'));
+    expect(tried).toEqual([tried[0], tried[0]]);
+    expect((await healthItem('shaky'))!.alerted).toBe(true);
+    shaky.failure = undefined;
   });
 
   it("tells of an order its provider has not known for an hour, once, with the order's state", async () => {
