@@ -1,6 +1,7 @@
 // The poller's judgement of a provider (failure rate over a window) and of its orders' odd answers, without I/O.
 import { describe, expect, it } from 'vitest';
 import { type Image, eventsFromChange } from '../../lambdas/events/from-stream.js';
+import { overdueAt } from '../../lambdas/orders/domain/overdue.js';
 import {
   type CallTally,
   type HealthSettings,
@@ -8,7 +9,6 @@ import {
   MAX_TRACKED_ANOMALIES,
   emptyHealth,
   judgeHealth,
-  overdueAt,
   trackAnomalies,
   unhealthyEventId,
 } from '../../lambdas/orders/domain/provider-health.js';

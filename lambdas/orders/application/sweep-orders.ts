@@ -1,7 +1,7 @@
 // The safety net under the stream-driven workflow start: finds open orders whose workflow should be running but
 // may not be (the start was lost, or a step failed for good) and starts or redrives it. Harmless to repeat.
 import { isTerminal } from '../domain/order-status.js';
-import { overdueAt } from '../domain/provider-health.js';
+import { overdueAt } from '../domain/overdue.js';
 import type { AttentionMarks, OpenOrderSummary } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 

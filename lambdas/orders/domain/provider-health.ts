@@ -175,16 +175,3 @@ export function unhealthyEventId(providerId: string, since: string): string {
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
-
-/**
- * When an order becomes overdue: its service's expected time (or the default) after it was placed, plus the
- * drip-feed's runs after the first (each `interval` minutes apart).
- */
-export function overdueAt(
-  order: { createdAt: string; runs?: number; interval?: number },
-  expectedMinutes: number | undefined,
-  defaultExpectedMinutes: number,
-): Date {
-  const minutes = (expectedMinutes ?? defaultExpectedMinutes) + Math.max(0, (order.runs ?? 1) - 1) * (order.interval ?? 0);
-  return new Date(Date.parse(order.createdAt) + minutes * 60_000);
-}
