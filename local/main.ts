@@ -6,6 +6,7 @@
 // CODEX_PROVIDER_PUSH=1 (the demo provider also pushes status callbacks, docs/providers.md).
 import { resolve } from 'node:path';
 import { JavaMissing } from './dynamodb-local.js';
+import { LOCAL_OPERATORS_EMAIL } from './operator-alerts.js';
 import { REPO_ROOT, startLocalStack } from './stack.js';
 
 function dataDirFromArgs(argv: string[]): string | undefined {
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       `  Demo reseller: ${stack.reseller.email}, API key in ${demoFile}`,
       `  Demo customer: ${stack.customer.email}, password in ${demoFile}`,
       `  Email outbox:  ${stack.outboxUrl}?to=<email>   (account emails; the local stack sends none)`,
+      `  Operators:     ${stack.outboxUrl}?to=${LOCAL_OPERATORS_EMAIL}   (alerts: failing providers, stuck orders, dead letters)`,
       `  Data:          ${dataDir ? `on disk in ${dataDir}` : 'in memory (use --persist to keep it)'}`,
       '',
       `  Try: curl -s ${stack.v2Url} -d key=$(node -p "require('${demoFile}').reseller.apiKey") -d action=services`,
