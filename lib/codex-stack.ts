@@ -1,6 +1,7 @@
 // One Codex stage: the table, the event bus, the API key pepper, the order workflow and the reseller API.
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, ArnFormat } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
@@ -70,6 +71,7 @@ export class CodexStack extends Stack {
     const emailFrom = props.emailFrom ?? `Codex <no-reply@codex-${stage}.example.com>`;
     const emailAddress = /<([^>]+)>/.exec(emailFrom)?.[1] ?? emailFrom;
     const sesIdentity = (name: string) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
+    const emailIdentityArns = [sesIdentity(emailAddress), sesIdentity(emailAddress.split('@')[1] ?? emailAddress)];
     const limits = props.limits ?? {};
     const environment = {
       TABLE_NAME: table.tableName,
@@ -105,7 +107,12 @@ export class CodexStack extends Stack {
       tracing: props.tracing ?? false,
     });
     const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
-    void events;
+    // Webhook deliveries: records, attempt counters, claims and endpoint health in the table (the owner's email on
+    // the profile); the sealed signing secrets open with the key; the owner of a disabled endpoint is emailed.
+    const deliverWebhooks = events.consumers.get('deliverWebhooks')!.function;
+    table.grantReadWriteData(deliverWebhooks);
+    webhookSecretKey.grantRead(deliverWebhooks);
+    deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const { api } = new CodexApi(this, 'ResellerApi', {
       stage,
@@ -117,7 +124,7 @@ export class CodexStack extends Stack {
       customers: {
         jwtSigningKeys,
         webhookSecretKey,
-        emailIdentityArns: [sesIdentity(emailAddress), sesIdentity(emailAddress.split('@')[1] ?? emailAddress)],
+        emailIdentityArns,
         ...(demoGatewaySecret ? { demoGatewaySecret } : {}),
         ...(cryptomusSecret ? { cryptomusSecret } : {}),
       },

@@ -264,9 +264,9 @@ describe('least privilege', () => {
     expect(readersOf('codex/dev/jwt-signing-keys').sort()).toEqual(['customerAuthorizer', 'customerSessions']);
     expect(readersOf('codex/dev/api-key-pepper').sort()).toEqual(['apiAuthorizer', 'apiKeysApi', 'customerAuthorizer', 'resellerApi']);
     expect(readersOf('codex/dev/payments/demo')).toEqual(['payments']);
-    expect(readersOf('codex/dev/webhook-secret-key')).toEqual(['webhooksApi']);
+    expect(readersOf('codex/dev/webhook-secret-key').sort()).toEqual(['deliverWebhooks', 'webhooksApi']);
     expect(secretReaders('cryptomus')).toEqual([]);
-    expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail'))).toEqual(['customerAccounts']);
+    expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail')).sort()).toEqual(['customerAccounts', 'deliverWebhooks']);
     expect(actionsOf(statementsOf('publicApi')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(actionsOf(statementsOf('customerAuthorizer')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(actionsOf(statementsOf('apiDocs')).filter((a) => a.startsWith('dynamodb:') || a.startsWith('secretsmanager:'))).toEqual([]);
@@ -284,6 +284,21 @@ describe('least privilege', () => {
     expect(
       statements.some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: pepper[0] })),
     ).toBe(true);
+  });
+
+  it('lets the webhook consumer record deliveries, attempts and claims in the table, open the sealed secrets and email owners, and nothing else', () => {
+    const actions = actionsOf(statementsOf('deliverWebhooks'));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'secretsmanager:GetSecretValue',
+        'ses:SendEmail',
+      ]),
+    );
+    expect(actions.filter((a) => /^(states|events|sns|lambda):/.test(a))).toEqual([]);
   });
 
   it('lets the sweeper read the table but not write it, and gives the health check no table access', () => {
