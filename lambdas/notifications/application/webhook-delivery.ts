@@ -89,6 +89,8 @@ export async function deliverOrderEvent(deps: DeliveryDeps, event: OrderEvent): 
  * and disables it when it has failed for three days: the write that disables it is the one that emails the owner.
  */
 async function updateHealth(deps: DeliveryDeps, webhook: StoredWebhook, delivered: boolean, at: Date): Promise<void> {
+  // A healthy endpoint that answered stays as it is: no write (the common case costs nothing here).
+  if (delivered && webhook.health.consecutiveFailures === 0 && webhook.health.failingSince === undefined) return;
   let current: StoredWebhook | undefined = webhook;
   for (let tries = 0; tries < HEALTH_WRITE_TRIES && current && !current.disabled; tries++) {
     const health = afterAttempt(current.health, delivered, at);
