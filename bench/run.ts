@@ -16,6 +16,13 @@ import { InMemoryGatewayKeys } from '../local/gateway-keys.js';
 import { LOCAL_PEPPER, startLocalStack } from '../local/stack.js';
 import { startStackProcess, treeResidentBytes } from '../local/stack-process.js';
 import { benchBundles } from './bundles.js';
+import { costPer1000Orders } from './cost-model.js';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FUNCTIONS, type FunctionName, SCHEDULES } from '../lambdas/functions.js';
+import { registerWebhook } from '../lambdas/notifications/application/webhook-endpoints.js';
+import { webhookDeps } from '../lambdas/notifications/wiring.js';
+import { invocations } from '../local/functions.js';
 import { accessTokens } from '../lambdas/customers/wiring.js';
 import { dummyPasswordHash, verifyPassword } from '../lambdas/customers/domain/password.js';
 
@@ -455,6 +462,135 @@ async function ordersListFigures(stack: Awaited<ReturnType<typeof startLocalStac
   );
 }
 
+/**
+ * Notifications: how long after an order's final status its webhook reaches the reseller's receiver, and what an
+ * order costs on AWS from placement to its last notification, from the operations the local stack counts.
+ */
+async function notificationsPhase(): Promise<void> {
+  const orders = 200;
+  const pollEveryMs = 500;
+  const stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs, sweepEveryMs: 600_000, measure: true, logLevel: 'ERROR' });
+  const arrivals = new Map<number, { type: string; lagMs: number }[]>();
+  let webhookBytes = 0;
+  const receiver = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const arrived = Date.now();
+      const body = Buffer.concat(chunks);
+      webhookBytes += body.length + 600; // the body, and about 600 bytes of request line and headers
+      const payload = JSON.parse(body.toString('utf8')) as { type: string; createdAt: string; data: { order?: { id: number } } };
+      const id = payload.data.order?.id;
+      if (id !== undefined) arrivals.set(id, [...(arrivals.get(id) ?? []), { type: payload.type, lagMs: arrived - Date.parse(payload.createdAt) }]);
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  try {
+    const resellers: Awaited<ReturnType<typeof seedReseller>>[] = [];
+    for (let i = 0; i < 16; i++) {
+      const reseller = await seedReseller(
+        stack.deps,
+        { id: `hook-${i}`, email: `hook-${i}@codex.local`, walletId: `wallet-hook-${i}`, deposit: '1000.00' },
+        undefined,
+        BENCH_LIMITS,
+      );
+      await registerWebhook(webhookDeps(), reseller.id, { url: receiverUrl });
+      resellers.push(reseller);
+    }
+    await stack.queues.drained(30_000);
+    stack.capacity!.reset();
+    stack.pollReports.length = 0;
+    invocations.clear();
+    stack.queues.requests.clear();
+    const eventsBefore = stack.events.events.length;
+    const emailsBefore = stack.outbox.list().length;
+    const placed = await timed(16, orders, (i) =>
+      postForm(stack.v2Url, {
+        key: resellers[i % resellers.length]!.apiKey,
+        action: 'add',
+        service: '1',
+        link: `https://youtube.com/watch?v=hook${i}`,
+        quantity: '1000',
+      }),
+    );
+    const ids = placed.outcomes.map((o) => Number(o.body.order));
+    const final = new Set(['order.completed', 'order.partial', 'order.canceled']);
+    const deadline = Date.now() + 180_000;
+    while (!ids.every((id) => arrivals.get(id)?.some((a) => final.has(a.type)))) {
+      if (Date.now() > deadline)
+        throw new Error(`webhooks of ${ids.filter((id) => !arrivals.get(id)?.some((a) => final.has(a.type))).length} orders did not arrive within 180 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await stack.queues.drained(30_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+
+    const lags = ids.map((id) => arrivals.get(id)!.find((a) => final.has(a.type))!.lagMs).sort((a, b) => a - b);
+    const p50 = percentile(lags, 50);
+    print('');
+    print(`Reseller webhooks (${orders} orders through /api/v2 by 16 resellers, each with a webhook on a local receiver):`);
+    print(
+      `  final status written -> webhook received: p50 ${ms(p50)}, p99 ${ms(percentile(lags, 99))} (the poller's ${pollEveryMs} ms interval comes before the write, so it is not in these)  [target p50 <= 1 s: ${verdict(p50 <= 1000)}]`,
+    );
+    const deliveries = [...arrivals.values()].reduce((sum, list) => sum + list.length, 0);
+    print(`  webhooks per order: ${(deliveries / orders).toFixed(2)} (${[...new Set([...arrivals.values()].flat().map((a) => a.type))].sort().join(', ')})`);
+
+    // What grows with orders. The poller and sweeper run on their schedules whatever the traffic: their invocations are
+    // the fixed cost; their DynamoDB units are the orders', scaled below to a day of polling once a minute.
+    const scheduled = new Set<string>(SCHEDULES.map((s) => s.function));
+    const lambda = [...invocations.entries()]
+      .filter(([name]) => !scheduled.has(name))
+      .map(([name, meter]) => ({
+        name,
+        invocations: meter.calls / orders,
+        gbSeconds: ((meter.ms / 1000) * FUNCTIONS[name as FunctionName].memoryMb) / 1024 / orders,
+      }));
+    let writeUnits = 0;
+    let readUnits = 0;
+    for (const [name, units] of stack.capacity!.byFunction) {
+      if (name === 'local-stack' || name === 'pollProviders') continue;
+      writeUnits += units.write;
+      readUnits += units.read;
+    }
+    const poll = stack.capacity!.byFunction.get('pollProviders') ?? { write: 0, read: 0 };
+    const orderPolls = stack.pollReports.reduce((sum, r) => sum + r.polled, 0);
+    // One order followed for 24 h by a poller that runs every minute: 1,440 polls at the measured units per poll.
+    const pollsPerDay = 24 * 60;
+    const pollRead = orderPolls > 0 ? (poll.read / orderPolls) * pollsPerDay : 0;
+    const pollWrite = poll.write / orders;
+    const executions = ids.map((id) => stack.workflow.executions.get(`order-${id}`)!).filter(Boolean);
+    const transitions = executions.reduce((sum, e) => sum + e.transitions, 0) / executions.length;
+    const sqsRequests = [...stack.queues.requests.values()].reduce((sum, q) => sum + q.sent + q.receives + q.deletes + q.postpones, 0) / orders;
+    const emails = (stack.outbox.list().length - emailsBefore) / orders;
+    const cost = costPer1000Orders({
+      apiRequests: 1,
+      lambda,
+      transitions,
+      writeUnits: (writeUnits + pollWrite * orders) / orders,
+      readUnits: readUnits / orders + pollRead,
+      sqsRequests,
+      events: (stack.events.events.length - eventsBefore) / orders,
+      webhookBytes: webhookBytes / orders,
+      emails,
+    });
+    print('');
+    print('AWS cost per 1,000 orders (a reseller order through /api/v2, followed 24 h, one webhook; us-east-1 list prices):');
+    for (const line of cost.lines) print(`  ${line.what.padEnd(28)} ${line.perOrder.padStart(9)} per order   $${line.dollarsPer1000.toFixed(4)}`);
+    print(`    of which the poller's reads for 24 h: ${pollRead.toFixed(2)} RCU per order`);
+    for (const f of lambda.sort((a, b) => b.gbSeconds - a.gbSeconds))
+      print(`    Lambda ${f.name.padEnd(24)} ${f.invocations.toFixed(2)} invocations, ${(f.gbSeconds * 1000).toFixed(2)} GB-ms per order`);
+    print(`  total ${' '.repeat(31)}$${cost.total.toFixed(4)} per 1,000 orders  [target <= $0.15: ${verdict(cost.total <= 0.15)}]`);
+    print(`  ${cost.email.what.padEnd(28)} ${cost.email.perOrder.padStart(9)} per order   $${cost.email.dollarsPer1000.toFixed(4)} (apart from the total)`);
+    print(
+      '  fixed, whatever the traffic: the poller (1,440 runs a day) and sweeper (288), and each SQS event source long-polling its queue (about 650,000 requests, $0.26, a queue a month)',
+    );
+  } finally {
+    receiver.close();
+    await stack.stop();
+  }
+}
+
 /** Accounts: the authorizer's warm access-token check, and a login over HTTP (its cost is the password hash's). */
 async function authPhase(): Promise<void> {
   const stack = await startLocalStack({ port: 0 });
@@ -501,12 +637,13 @@ async function authPhase(): Promise<void> {
   }
 }
 
-// BENCH_PHASES=bundles, =latency, =cost or =auth runs one phase only (=orders the order list's figure alone); =status only the status figures of the latency phase.
-const phases = (process.env.BENCH_PHASES ?? 'bundles,latency,cost,auth').split(',');
+// BENCH_PHASES=bundles, =latency, =cost, =auth or =notifications runs one phase only (=orders the order list's figure alone); =status only the status figures of the latency phase.
+const phases = (process.env.BENCH_PHASES ?? 'bundles,latency,cost,auth,notifications').split(',');
 if (phases.includes('bundles')) await benchBundles(print);
 if (phases.includes('latency') || phases.includes('status')) await latencyPhase();
 if (phases.includes('cost')) await costPhase();
 if (phases.includes('auth')) await authPhase();
+if (phases.includes('notifications')) await notificationsPhase();
 if (phases.includes('orders') && !phases.includes('cost')) {
   // The order list's figure alone (the cost phase prints it too).
   const stack = await startLocalStack({ port: 0, measure: true, logLevel: 'ERROR' });

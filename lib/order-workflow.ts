@@ -35,7 +35,7 @@ export class OrderWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: OrderWorkflowProps) {
     super(scope, id);
-    const { table, bus, environment, providerSecretsArn, logRemovalPolicy } = props;
+    const { table, environment, providerSecretsArn, logRemovalPolicy } = props;
     const make = (name: WorkflowFunctionName) => new CodexFunction(this, name, { spec: FUNCTIONS[name], environment, logRemovalPolicy });
     const fns: Record<WorkflowFunctionName, CodexFunction> = {
       startOrderWorkflow: make('startOrderWorkflow'),
@@ -83,7 +83,6 @@ export class OrderWorkflow extends Construct {
     for (const fn of [fns.submitOrder, fns.pollProviders]) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [providerSecretsArn] }));
     }
-    bus.grantPutEventsTo(fns.finalizeOrder);
 
     for (const fn of [fns.startOrderWorkflow, fns.sweepOrders]) {
       fn.addEnvironment('STATE_MACHINE_ARN', stateMachineArn);

@@ -47,8 +47,17 @@ interface Queue {
   busy: boolean;
 }
 
+/** What SQS would bill per queue: messages sent (by the bus), receives and delete batches (by the event source mapping). */
+export interface QueueRequests {
+  sent: number;
+  receives: number;
+  deletes: number;
+  postpones: number;
+}
+
 export class LocalEventQueues implements MessageQueue {
   readonly deadLetters: DeadLetter[] = [];
+  readonly requests = new Map<string, QueueRequests>();
   private readonly queues = new Map<string, Queue>();
   private readonly timer: NodeJS.Timeout;
   private readonly running = new Set<Promise<void>>();
@@ -65,7 +74,6 @@ export class LocalEventQueues implements MessageQueue {
 
   /** The bus's rules: a catalogue event (source `codex`) goes to each queue subscribed to its type. */
   route(event: PublishedEvent): void {
-    if (!('version' in event)) return;
     for (const queue of this.queues.values()) {
       if (!queue.spec.eventTypes.includes(event.type)) continue;
       // The body of an EventBridge rule's SQS target: the whole EventBridge event, its detail the catalogue event.
@@ -81,6 +89,7 @@ export class LocalEventQueues implements MessageQueue {
         detail: event,
       });
       queue.messages.push({ messageId: randomUUID(), body, receiveCount: 0, visibleAt: this.now() });
+      this.count(queue.spec.function).sent++;
     }
     this.pump();
   }
@@ -89,6 +98,7 @@ export class LocalEventQueues implements MessageQueue {
     const queue = [...this.queues.values()].find((q) => q.arn === message.queueArn);
     const held = queue?.messages.find((m) => m.receiptHandle === message.receiptHandle);
     if (!held) throw new Error('ReceiptHandleIsInvalid: the message is no longer held by this receiver');
+    this.count(queue!.spec.function).postpones++;
     held.visibleAt = this.now() + delaySeconds * 1000;
   }
 
@@ -150,6 +160,7 @@ export class LocalEventQueues implements MessageQueue {
       batch.push(message);
     }
     if (batch.length === 0) return;
+    this.count(queue.spec.function).receives++;
     const records: SQSRecord[] = batch.map((message) => ({
       messageId: message.messageId,
       receiptHandle: message.receiptHandle!,
@@ -176,7 +187,15 @@ export class LocalEventQueues implements MessageQueue {
       console.error(`local queue ${queue.spec.function}: the consumer failed:`, (error as Error).message);
       return;
     }
-    for (const message of batch) if (!failed.has(message.messageId)) this.remove(queue, message);
+    const succeeded = batch.filter((message) => !failed.has(message.messageId));
+    for (const message of succeeded) this.remove(queue, message);
+    if (succeeded.length > 0) this.count(queue.spec.function).deletes++;
+  }
+
+  private count(consumer: string): QueueRequests {
+    let requests = this.requests.get(consumer);
+    if (!requests) this.requests.set(consumer, (requests = { sent: 0, receives: 0, deletes: 0, postpones: 0 }));
+    return requests;
   }
 
   private remove(queue: Queue, message: LocalQueueMessage): void {

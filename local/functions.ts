@@ -8,6 +8,9 @@ export type LambdaFunction = (event: unknown, context?: unknown) => Promise<unkn
 
 const loaded = new Map<FunctionName, Promise<LambdaFunction>>();
 
+/** Invocations and their wall time per function, for the benchmark's cost figures (Lambda bills requests and GB-seconds). */
+export const invocations = new Map<FunctionName, { calls: number; ms: number }>();
+
 /** For tests of the stack in its own process: each invocation's function and event, one JSON line each. */
 const captureFile = process.env.CODEX_CAPTURE_EVENTS;
 
@@ -21,7 +24,15 @@ export function loadFunction(name: FunctionName, root: string): Promise<LambdaFu
       // Each invocation runs in its own async context naming the function, as each would run in its own Lambda.
       return ((event: unknown, context?: unknown) => {
         if (captureFile) appendFileSync(captureFile, `${JSON.stringify({ function: name, event })}\n`);
-        return currentFunction.run(name, () => (handler as LambdaFunction)(event, context));
+        const meter = invocations.get(name) ?? { calls: 0, ms: 0 };
+        invocations.set(name, meter);
+        meter.calls++;
+        const started = performance.now();
+        return currentFunction
+          .run(name, () => (handler as LambdaFunction)(event, context))
+          .finally(() => {
+            meter.ms += performance.now() - started;
+          });
       }) as LambdaFunction;
     });
     loaded.set(name, fn);

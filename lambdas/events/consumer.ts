@@ -10,7 +10,7 @@ import { type CatalogueEvent, readEvent } from './catalogue.js';
 
 /**
  * Thrown by a consumer that wants this message again later, not at the queue's visibility timeout: the message stays
- * hidden for `delaySeconds` (at most 12 h, SQS's limit) and then comes back with its receive count one higher.
+ * hidden for `delaySeconds` (at most 11 h 45 min, under SQS's limit) and then comes back with its receive count one higher.
  */
 export class RetryLater extends Error {
   override readonly name = 'RetryLater';
@@ -22,8 +22,11 @@ export class RetryLater extends Error {
   }
 }
 
-/** SQS keeps a received message hidden for at most 12 hours. */
-export const MAX_POSTPONE_SECONDS = 12 * 3600;
+/**
+ * SQS keeps a received message hidden for at most 12 hours counted from its receipt, so a consumer that ran for a
+ * while first must ask for less: 15 minutes (the longest a consumer runs) are kept in hand.
+ */
+export const MAX_POSTPONE_SECONDS = 12 * 3600 - 15 * 60;
 
 /** What the queue tells about this delivery of the message. */
 export interface Receipt {

@@ -1,9 +1,7 @@
 // What every area needs from the platform: the time, secrets and the event bus. Adapters live in lambdas/adapters.
 import type { CatalogueEvent } from '../events/catalogue.js';
-import type { DomainEvent } from '../orders/domain/events.js';
-
-/** What goes on the bus: the catalogue's events (docs/events.md), and the workflow's older `order.finalized`. */
-export type PublishedEvent = CatalogueEvent | DomainEvent;
+/** What goes on the bus: the catalogue's events (docs/events.md). */
+export type PublishedEvent = CatalogueEvent;
 
 export interface Clock {
   now(): Date;

@@ -14,6 +14,7 @@ import {
   ROUTES,
   type RouteSpec,
   SCHEDULES,
+  SUBSCRIPTIONS,
   WORKFLOW_DEFINITION_FILE,
   WORKFLOW_SUBSTITUTIONS,
 } from '../../lambdas/functions.js';
@@ -198,6 +199,42 @@ describe('order workflow', () => {
     expect(actions.filter((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual([]);
   });
 
+  it('archives every catalogue event on the bus for replay', () => {
+    template.hasResourceProperties('AWS::Events::Archive', {
+      EventPattern: { source: ['codex'] },
+      RetentionDays: 30,
+      SourceArn: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+    });
+  });
+
+  it.each(SUBSCRIPTIONS.map((s) => [s.function, s] as const))(
+    'routes its events to %s through a rule, a queue with a dead-letter queue, and a mapping reporting partial failures',
+    (name, spec) => {
+      const queues = template.findResources('AWS::SQS::Queue') as Resources;
+      const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources).filter(
+        (rule) => JSON.stringify(rule.Properties.EventPattern?.['detail-type']) === JSON.stringify(spec.eventTypes),
+      );
+      const rule = rules.find((r) => r.Properties.Description === `Catalogue events for ${name}`)!;
+      expect(rule.Properties.EventPattern).toEqual({ source: ['codex'], 'detail-type': [...spec.eventTypes] });
+      const target = rule.Properties.Targets[0];
+      const queueId = target.Arn['Fn::GetAtt'][0];
+      // Events the bus cannot hand over are kept, not dropped.
+      expect(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]).toMatch(/RoutingFailures/);
+      const queue = queues[queueId]!.Properties;
+      expect(queue).toMatchObject({ VisibilityTimeout: spec.visibilityTimeoutSeconds, SqsManagedSseEnabled: true });
+      expect(queue.RedrivePolicy.maxReceiveCount).toBe(spec.maxReceiveCount);
+      expect(queues[queue.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]]!.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      // As AWS advises for SQS event sources: the visibility timeout at least six times the function's timeout.
+      expect(spec.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * FUNCTIONS[name].timeoutSeconds);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: functionId(name) },
+        EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        BatchSize: spec.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+    },
+  );
+
   it('polls providers every minute and sweeps open orders every five minutes', () => {
     expect(SCHEDULES.map((s) => [s.function, s.everyMinutes])).toEqual([
       ['pollProviders', 1],
@@ -237,9 +274,9 @@ describe('order workflow', () => {
 });
 
 describe('least privilege', () => {
-  it('lets only publishEvents and finalizeOrder publish events', () => {
+  it('lets only publishEvents publish events', () => {
     const publishers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('events:PutEvents'));
-    expect(publishers.sort()).toEqual(['finalizeOrder', 'publishEvents']);
+    expect(publishers.sort()).toEqual(['publishEvents']);
   });
 
   it('lets only the functions that call providers read provider secrets: submit, poller, and both APIs (cancel, refill)', () => {

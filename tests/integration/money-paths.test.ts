@@ -154,7 +154,8 @@ describe('settling an order', () => {
     expect(ledgerSum).toBe(balance);
     const final = await table.orders.getOrder(order.id);
     expect(final).toMatchObject({ phase: 'finalized', status: 'Partial', refunded: 141_300, remains: 157 });
-    expect(env.published.filter((e) => e.detail.orderId === order.id).every((e) => e.id === `order-${order.id}-finalized`)).toBe(true);
+    // Its events come from the settlement's write through the table's stream, not from this step.
+    expect(env.published).toEqual([]);
   });
 
   it('refunds everything for an order the provider rejected', async () => {

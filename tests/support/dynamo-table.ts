@@ -12,7 +12,7 @@ import { DynamoRefillStore } from '../../lambdas/adapters/dynamodb/refill-store.
 import { DynamoTaskTokenStore } from '../../lambdas/adapters/dynamodb/task-token-store.js';
 import { DynamoWalletStore } from '../../lambdas/adapters/dynamodb/wallet-store.js';
 import type { OrderServices } from '../../lambdas/orders/application/order-services.js';
-import type { DomainEvent } from '../../lambdas/orders/domain/events.js';
+import type { PublishedEvent } from '../../lambdas/shared/ports.js';
 import { type Micros, micros, parseMoney } from '../../lambdas/shared/money.js';
 import type { OrderWorkflow } from '../../lambdas/orders/ports.js';
 import type { ProviderClients } from '../../lambdas/catalog/ports.js';
@@ -61,7 +61,7 @@ export function orderServicesOn(
     },
   },
 ) {
-  const published: DomainEvent[] = [];
+  const published: PublishedEvent[] = [];
   const resumed: { token: string; output: Record<string, unknown> }[] = [];
   const started: number[] = [];
   const workflow: OrderWorkflow = {
@@ -78,8 +78,7 @@ export function orderServicesOn(
     orderIds: table.allocator(),
     providers,
     workflow,
-    // The workflow publishes only its order.finalized.
-    events: { publish: async (events) => void published.push(...(events as DomainEvent[])) },
+    events: { publish: async (events) => void published.push(...events) },
     clock: { now: () => new Date() },
     settings: { progressMinIntervalMs: 0, sweepMinAgeMs: 0 },
   };

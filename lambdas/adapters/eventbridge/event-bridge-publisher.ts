@@ -1,8 +1,6 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { EventPublisher, PublishedEvent } from '../../shared/ports.js';
 
-/** The workflow's `order.finalized`. */
-export const EVENT_SOURCE = 'codex.orders';
 /** Every catalogue event (docs/events.md): rules match on `detail-type`, the event's type. */
 export const CATALOGUE_SOURCE = 'codex';
 
@@ -19,7 +17,7 @@ export class EventBridgePublisher implements EventPublisher {
         new PutEventsCommand({
           Entries: batch.map((event) => ({
             EventBusName: this.busName,
-            Source: 'version' in event ? CATALOGUE_SOURCE : EVENT_SOURCE,
+            Source: CATALOGUE_SOURCE,
             DetailType: event.type,
             Detail: JSON.stringify(event),
             Time: new Date(event.at),

@@ -1,7 +1,6 @@
 // The steps of the order workflow (state-machines/order-workflow.asl.json). Each is idempotent: running an
 // order's workflow again from the start finishes it without repeating any effect.
-import type { DomainEvent } from '../domain/events.js';
-import { type Micros, addMoney, formatMoney } from '../../shared/money.js';
+import { addMoney, formatMoney } from '../../shared/money.js';
 import { isTerminal } from '../domain/order-status.js';
 import { settle } from '../domain/orders.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
@@ -129,17 +128,17 @@ export interface FinalizeResult {
   refund: string;
 }
 
-export type FinalizeServices = Pick<OrderServices, 'orders' | 'links' | 'events' | 'clock'>;
+// Its events (order.completed, partial, canceled, refunded) come from the settlement's write, through the table's
+// stream (docs/events.md): nothing to publish here, so nothing lost if this step dies after the write.
+export type FinalizeServices = Pick<OrderServices, 'orders' | 'links' | 'clock'>;
 
 export async function finalizeOrder(services: FinalizeServices, orderId: number): Promise<FinalizeResult> {
-  const { orders, links, events, clock } = services;
+  const { orders, links, clock } = services;
   const order = await orders.getOrder(orderId);
   if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);
   if (order.phase === 'finalized') {
-    // Already settled (a rerun): finish what the first run may not have, and publish again so a lost event is not
-    // lost for good; consumers dedupe by id.
+    // Already settled (a rerun): finish what the first run may not have.
     await links.releaseExclusiveLink(order);
-    await events.publish([finalizedEvent(order.id, order.ownerId, order.status, order.charge, order.refunded, order.remains ?? 0, order.updatedAt)]);
     return { orderId, status: order.status, refund: formatMoney(order.refunded) };
   }
   const settlement = settle(order);
@@ -153,23 +152,5 @@ export async function finalizeOrder(services: FinalizeServices, orderId: number)
     applied === 'applied'
       ? { ...order, status: settlement.status, refunded: addMoney(order.refunded, settlement.refund), remains: settlement.remains }
       : ((await orders.getOrder(orderId)) ?? order);
-  await events.publish([finalizedEvent(final.id, final.ownerId, final.status, final.charge, final.refunded, final.remains ?? 0, now)]);
   return { orderId, status: final.status, refund: formatMoney(final.refunded) };
-}
-
-function finalizedEvent(
-  orderId: number,
-  ownerId: string,
-  status: DomainEvent['detail']['status'],
-  charge: Micros,
-  refund: Micros,
-  remains: number,
-  at: string,
-): DomainEvent {
-  return {
-    id: `order-${orderId}-finalized`,
-    type: 'order.finalized',
-    at,
-    detail: { orderId, ownerId, status, charge: formatMoney(charge), refund: formatMoney(refund), remains },
-  };
 }

@@ -1,0 +1,47 @@
+// Claims of events by consumers on DynamoDB Local: once per event id and consumer, a dead holder's claim expires.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEventClaims } from '../../lambdas/adapters/dynamodb/event-claims.js';
+import { type TestTable, createTestTable } from '../support/dynamo-table.js';
+
+let table: TestTable;
+let now = Date.parse('2026-12-01T10:00:00.000Z');
+let claims: DynamoEventClaims;
+beforeAll(async () => {
+  table = await createTestTable();
+  claims = new DynamoEventClaims(table.db, table.tableName, { now: () => new Date(now) });
+});
+
+describe('event claims', () => {
+  it('let one of many concurrent deliveries of an event claim it, and none after it is done', async () => {
+    const answers = await Promise.all(Array.from({ length: 8 }, () => claims.claim('email', 'evt_a', 60_000)));
+    expect(answers.filter((a) => a === 'claimed')).toHaveLength(1);
+    expect(answers.filter((a) => a === 'busy')).toHaveLength(7);
+    await claims.done('email', 'evt_a');
+    expect(await claims.claim('email', 'evt_a', 60_000)).toBe('done');
+    now += 3_600_000;
+    expect(await claims.claim('email', 'evt_a', 60_000)).toBe('done');
+    // Each consumer claims for itself.
+    expect(await claims.claim('webhooks', 'evt_a', 60_000)).toBe('claimed');
+  });
+
+  it('give a claim whose holder died back after its lease, and a released one at once', async () => {
+    expect(await claims.claim('email', 'evt_b', 60_000)).toBe('claimed');
+    now += 59_000;
+    expect(await claims.claim('email', 'evt_b', 60_000)).toBe('busy');
+    now += 2_000;
+    expect(await claims.claim('email', 'evt_b', 60_000)).toBe('claimed');
+    await claims.release('email', 'evt_b');
+    expect(await claims.claim('email', 'evt_b', 60_000)).toBe('claimed');
+    // Releasing what is done changes nothing.
+    await claims.done('email', 'evt_b');
+    await claims.release('email', 'evt_b');
+    expect(await claims.claim('email', 'evt_b', 60_000)).toBe('done');
+  });
+
+  it('expire with the table TTL a week after the claim', async () => {
+    await claims.claim('email', 'evt_c', 1_000);
+    const item = (await table.allItems()).find((i) => i.pk === 'EVENT#evt_c');
+    expect(item).toMatchObject({ sk: 'CLAIM#email', entity: 'event-claim', state: 'claimed' });
+    expect(item!.expiresAt).toBe(Math.floor(now / 1000) + 7 * 24 * 3600);
+  });
+});
