@@ -58,7 +58,7 @@ export const keys = {
   webhook: (userId: string) => ({ pk: `USER#${userId}`, sk: 'WEBHOOK' }),
   webhookDelivery: (userId: string, deliveryId: string) => ({ pk: `USER#${userId}`, sk: `WHDELIVERY#${deliveryId}` }),
   webhookDeliveryPrefix: 'WHDELIVERY#',
-  /** How many attempts an event's delivery to a user's webhook has had (the retry schedule's position). */
+  /** How many attempts at delivering an event to a user's webhook failed (the retry schedule's position). */
   webhookAttempts: (eventId: string, userId: string) => ({ pk: `EVENT#${eventId}`, sk: `WHATTEMPTS#${userId}` }),
   // Issue 10, consumers: one claim per event and consumer (TTL `expiresAt`, 7 days), so an event is handled once.
   eventClaim: (eventId: string, consumer: string) => ({ pk: `EVENT#${eventId}`, sk: `CLAIM#${consumer}` }),

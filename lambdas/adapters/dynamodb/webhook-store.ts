@@ -44,18 +44,22 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
       new PutCommand({ TableName: this.tableName, Item: { ...keys.webhookDelivery(userId, record.id), type: 'WHDELIVERY', ...rest, eventType, expiresAt } }),
     );
   }
-  async nextAttempt(userId: string, eventId: string, at: Date): Promise<number> {
-    const { Attributes } = await this.db.send(
+  async failedAttempts(userId: string, eventId: string): Promise<number> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhookAttempts(eventId, userId), ConsistentRead: true }));
+    return Number(Item?.failed ?? 0);
+  }
+
+  async addFailedAttempt(userId: string, eventId: string, at: Date): Promise<void> {
+    await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.webhookAttempts(eventId, userId),
-        UpdateExpression: 'ADD attempts :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+        UpdateExpression: 'ADD failed :one SET expiresAt = if_not_exists(expiresAt, :expires)',
         ExpressionAttributeValues: { ':one': 1, ':expires': Math.floor(at.getTime() / 1000) + KEEP_ATTEMPTS_SECONDS },
-        ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return Number(Attributes?.attempts);
   }
+
   async updateHealth(userId: string, expected: StoredWebhook['health'], next: StoredWebhook['health'], disabledAt?: string): Promise<boolean> {
     const values: Record<string, unknown> = { ':health': next, ':false': false, ':count': expected.consecutiveFailures };
     let since = 'attribute_not_exists(health.failingSince)';

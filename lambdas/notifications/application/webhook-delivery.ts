@@ -52,19 +52,22 @@ export async function deliverOrderEvent(deps: DeliveryDeps, event: OrderEvent): 
   let decision: DeliveryDecision;
   let attempt: number;
   try {
-    // Counted before sending: an attempt that crashes us still moves the delivery towards its end.
-    attempt = await deps.store.nextAttempt(ownerId, event.id, deps.clock.now());
+    attempt = (await deps.store.failedAttempts(ownerId, event.id)) + 1;
     const at = deps.clock.now();
     const body = JSON.stringify(orderEventPayload(event));
     const record = await sendSigned(deps, webhook, { eventId: event.id, type: event.type, body, attempt }, at);
     const outcome = record.status !== undefined ? { status: record.status } : { error: record.error ?? 'unknown' };
     decision = classifyDelivery(outcome, attempt, at);
-    await deps.store.recordDelivery(ownerId, {
-      ...record,
-      ...(decision.kind === 'retry' ? { retryAt: decision.retryAt } : {}),
-      ...(decision.kind === 'dead_letter' ? { deadLettered: true } : {}),
-    });
-    await updateHealth(deps, webhook, decision.kind === 'delivered', at);
+    const delivered = decision.kind === 'delivered';
+    await Promise.all([
+      deps.store.recordDelivery(ownerId, {
+        ...record,
+        ...(decision.kind === 'retry' ? { retryAt: decision.retryAt } : {}),
+        ...(decision.kind === 'dead_letter' ? { deadLettered: true } : {}),
+      }),
+      delivered ? undefined : deps.store.addFailedAttempt(ownerId, event.id, at),
+      updateHealth(deps, webhook, delivered, at),
+    ]);
   } catch (error) {
     // Nothing is lost: the claim goes back and the message returns (the queue's visibility timeout).
     await deps.claims.release(WEBHOOK_CONSUMER, event.id);
@@ -115,11 +118,8 @@ async function tellOwner(deps: DeliveryDeps, webhook: StoredWebhook, failingSinc
 
 export function disabledEmail(to: string, url: string, failingSince: string): EmailMessage {
   const text = [
-    'Your Codex webhook has been disabled.',
-    '',
-    `Every delivery to ${url} has failed since ${failingSince}, so we stopped sending order events to it.`,
-    'Deliveries that failed are listed in your cabinet (Webhook, deliveries), where you can send them again.',
-    'Once your endpoint answers with a 2xx again, register its URL again (PUT /api/v1/webhook) to enable it.',
-  ].join('\n');
+    `Every delivery to your Codex webhook ${url} has failed since ${failingSince}, so it is disabled: no more order events go to it.`,
+    'Your cabinet lists the failed deliveries and can send them again. Once your endpoint answers 2xx, register its URL again (PUT /api/v1/webhook) to enable it.',
+  ].join('\n\n');
   return { to, subject: 'Your Codex webhook was disabled', text };
 }

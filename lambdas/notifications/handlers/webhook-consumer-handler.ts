@@ -11,10 +11,10 @@ export function webhookConsumer(deps: () => DeliveryDeps) {
     if (!isOrderWebhookEvent(event.type)) return;
     const order = event as OrderEvent;
     const result = await deliverOrderEvent(deps(), order);
-    const context = { eventId: order.id, type: order.type, orderId: order.data.orderId, userId: order.data.ownerId };
     if (result.kind === 'retry') throw new RetryLater(result.delaySeconds, result.reason);
-    if (result.kind === 'dead_lettered') logger.warn('a webhook delivery failed its last attempt', { ...context, attempt: result.attempt });
-    else if (result.kind === 'delivered') logger.info('delivered a webhook', { ...context, attempt: result.attempt });
+    // Every attempt is in the delivery records; the log tells only of the end of the retries.
+    if (result.kind === 'dead_lettered')
+      logger.warn('a webhook delivery failed its last attempt', { eventId: order.id, userId: order.data.ownerId, attempt: result.attempt });
   });
 }
 

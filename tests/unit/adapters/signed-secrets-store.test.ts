@@ -37,7 +37,7 @@ describe('SignedSecretsStore', () => {
 
   it('fails with the error type only, and asks again on the next call', async () => {
     const { secrets, sent } = store([
-      new Response('{"__type":"com.amazonaws#AccessDeniedException","Message":"no"}', { status: 400 }),
+      new Response('{"__type":"AccessDeniedException","Message":"no"}', { status: 400, headers: { 'x-amzn-errortype': 'AccessDeniedException' } }),
       new Response('{"SecretString":"key material"}', { status: 200 }),
     ]);
     await expect(secrets.get('s')).rejects.toThrow('Secrets Manager answered 400 (AccessDeniedException) for s');
