@@ -136,11 +136,13 @@ describe('the webhook consumer', () => {
     const second = orderEvent('order.completed', 'evt_twice_2', { ownerId: 'u-twice', status: 'Completed', remains: 0 });
     const [a, b] = [message(second), message(second)];
     const failed = await run(undefined, a, b);
-    // One of the two found the other's claim: it comes back after the claim's lease and then finds the event done.
-    expect(failed).toHaveLength(1);
-    const waiting = failed[0] === a.messageId ? a : b;
-    expect(postponed.find((p) => p.receiptHandle === waiting.receiptHandle)?.seconds).toBe(30);
-    expect(await run(undefined, again(waiting))).toEqual([]);
+    // Both run at once: one sends, the other finds its claim, comes back after the claim's lease and then finds the
+    // event done (or, had it come second, found it done at once).
+    expect(failed.length).toBeLessThanOrEqual(1);
+    for (const waiting of [a, b].filter((m) => failed.includes(m.messageId))) {
+      expect(postponed.find((p) => p.receiptHandle === waiting.receiptHandle)?.seconds).toBe(30);
+      expect(await run(undefined, again(waiting))).toEqual([]);
+    }
 
     const posts = postsTo('u-twice');
     expect(posts.map((p) => p.headers['webhook-id'])).toEqual(['evt_twice_1', 'evt_twice_2']);

@@ -65,7 +65,8 @@ export async function deliverOrderEvent(deps: DeliveryDeps, event: OrderEvent): 
         ...(decision.kind === 'retry' ? { retryAt: decision.retryAt } : {}),
         ...(decision.kind === 'dead_letter' ? { deadLettered: true } : {}),
       }),
-      delivered ? undefined : deps.store.addFailedAttempt(ownerId, event.id, at),
+      // Delivered: done at once (a lost record then costs less than a second POST would).
+      delivered ? deps.claims.done(WEBHOOK_CONSUMER, event.id) : deps.store.addFailedAttempt(ownerId, event.id, at),
       updateHealth(deps, webhook, delivered, at),
     ]);
   } catch (error) {
@@ -76,7 +77,6 @@ export async function deliverOrderEvent(deps: DeliveryDeps, event: OrderEvent): 
 
   switch (decision.kind) {
     case 'delivered':
-      await deps.claims.done(WEBHOOK_CONSUMER, event.id);
       return { kind: 'delivered', attempt };
     case 'dead_letter':
       await deps.claims.done(WEBHOOK_CONSUMER, event.id);
