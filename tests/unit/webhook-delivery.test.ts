@@ -209,8 +209,8 @@ describe('delivering an order event', () => {
     // Retries and new events of a disabled endpoint are not sent, and its owner is not emailed again.
     const before = sent.length;
     advance(HOUR);
-    expect(await deliverOrderEvent(deps, orderEvent('order.created', 'evt_30'))).toEqual({ kind: 'skipped', reason: 'not_wanted' });
-    expect(await deliverOrderEvent(deps, orderEvent('order.created', 'evt_41'))).toEqual({ kind: 'skipped', reason: 'not_wanted' });
+    expect(await deliverOrderEvent(deps, orderEvent('order.created', 'evt_30'))).toEqual({ kind: 'skipped', reason: 'disabled' });
+    expect(await deliverOrderEvent(deps, orderEvent('order.created', 'evt_41'))).toEqual({ kind: 'skipped', reason: 'disabled' });
     expect(sent).toHaveLength(before);
     expect(emails).toHaveLength(1);
   });

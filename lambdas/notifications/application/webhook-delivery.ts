@@ -33,7 +33,7 @@ export interface DeliveryDeps extends Pick<WebhookDeps, 'sender' | 'sealingKey' 
 }
 
 export type DeliveryResult =
-  | { kind: 'skipped'; reason: 'no_webhook' | 'not_wanted' | 'already_delivered' }
+  | { kind: 'skipped'; reason: 'no_webhook' | 'disabled' | 'not_wanted' | 'already_delivered' }
   | { kind: 'delivered'; attempt: number }
   | { kind: 'dead_lettered'; attempt: number }
   /** Ask the queue for this event again after `delaySeconds`. */
@@ -43,6 +43,7 @@ export async function deliverOrderEvent(deps: DeliveryDeps, event: OrderEvent): 
   const ownerId = event.data.ownerId;
   const webhook = await deps.store.get(ownerId);
   if (!webhook) return { kind: 'skipped', reason: 'no_webhook' };
+  if (webhook.disabled) return { kind: 'skipped', reason: 'disabled' };
   if (!wantsEvent(webhook, event.type)) return { kind: 'skipped', reason: 'not_wanted' };
 
   const claim = await deps.claims.claim(WEBHOOK_CONSUMER, event.id, CLAIM_LEASE_MS);
