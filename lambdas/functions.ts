@@ -60,7 +60,7 @@ export const FUNCTIONS = {
   cabinetApi: {
     entry: 'lambdas/rest/v1/handlers/cabinet-handler.ts',
     handler: 'handler',
-    description: 'REST API v1 cabinet: profile, balance, transactions',
+    description: 'REST API v1 cabinet: profile, balance, transactions, notifications',
     timeoutSeconds: 15,
     memoryMb: 1024,
   },
@@ -93,6 +93,14 @@ export const FUNCTIONS = {
     description: "REST API v1 cabinet: cancel or refill one of the caller's orders (asks the provider)",
     timeoutSeconds: 15,
     memoryMb: 1024,
+  },
+  // Apart from the cabinet: it alone reads the providers' callback secrets, and moves orders as the poller does.
+  providerCallbacks: {
+    entry: 'lambdas/rest/v1/handlers/provider-callbacks-handler.ts',
+    handler: 'handler',
+    description: "REST API v1: upstream providers' signed status callbacks",
+    timeoutSeconds: 15,
+    memoryMb: 512,
   },
   payments: {
     entry: 'lambdas/rest/v1/handlers/payments-handler.ts',
@@ -129,6 +137,20 @@ export const FUNCTIONS = {
     entry: 'lambdas/events/handlers/publish-events-handler.ts',
     handler: 'handler',
     description: "Publishes the catalogue's events from the table's stream to the bus",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  sendNotificationEmails: {
+    entry: 'lambdas/notifications/handlers/email-consumer-handler.ts',
+    handler: 'handler',
+    description: "Emails customers about events, following each user's notification settings (one email per event id)",
+    timeoutSeconds: 30,
+    memoryMb: 256,
+  },
+  recordNotifications: {
+    entry: 'lambdas/notifications/handlers/feed-consumer-handler.ts',
+    handler: 'handler',
+    description: "Writes events into each user's in-cabinet notification feed",
     timeoutSeconds: 30,
     memoryMb: 256,
   },
@@ -245,6 +267,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['GET', 'PATCH'], path: `${V1}/me`, auth: 'customerJwt', function: 'cabinetApi' },
   { methods: ['GET'], path: `${V1}/balance`, auth: 'customerJwt', function: 'cabinetApi' },
   { methods: ['GET'], path: `${V1}/transactions`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['GET'], path: `${V1}/notifications`, auth: 'customerJwt', function: 'cabinetApi' },
+  { methods: ['POST'], path: `${V1}/notifications/read`, auth: 'customerJwt', function: 'cabinetApi' },
   { methods: ['GET', 'POST'], path: `${V1}/orders`, auth: 'customerJwt', function: 'ordersApi' },
   { methods: ['GET'], path: `${V1}/orders/{id}`, auth: 'customerJwt', function: 'ordersApi' },
   { methods: ['POST'], path: `${V1}/orders/{id}/cancel`, auth: 'customerJwt', function: 'orderActionsApi' },
@@ -260,6 +284,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['GET'], path: `${V1}/top-ups/{id}`, auth: 'customerJwt', function: 'payments' },
   { methods: ['POST'], path: `${V1}/payments/demo/callback`, auth: 'none', function: 'payments' },
   { methods: ['POST'], path: `${V1}/payments/cryptomus/callback`, auth: 'none', function: 'payments' },
+  // Upstream providers push their orders' status, signed with their callback secret (Standard Webhooks).
+  { methods: ['POST'], path: `${V1}/providers/{providerId}/callback`, auth: 'none', function: 'providerCallbacks' },
   // The demo gateway's checkout page and its buttons (answered only where the demo gateway is enabled).
   { methods: ['GET'], path: `${V1}/payments/demo/checkout/{id}`, auth: 'none', function: 'payments' },
   { methods: ['POST'], path: `${V1}/payments/demo/checkout/{id}/pay`, auth: 'none', function: 'payments' },
@@ -326,6 +352,40 @@ export interface SubscriptionSpec {
 
 // Each consumer adds its entry with its function (lambdas/notifications/handlers).
 export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
+  {
+    function: 'sendNotificationEmails',
+    eventTypes: [
+      'order.completed',
+      'order.partial',
+      'order.canceled',
+      'deposit.credited',
+      'balance.low',
+      'api_key.created',
+      'api_key.suspended',
+      'api_key.revoked',
+    ],
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+  },
+  {
+    function: 'recordNotifications',
+    eventTypes: [
+      'order.completed',
+      'order.partial',
+      'order.canceled',
+      'deposit.credited',
+      'balance.low',
+      'api_key.created',
+      'api_key.suspended',
+      'api_key.revoked',
+    ],
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+  },
   {
     function: 'deliverWebhooks',
     eventTypes: ['order.created', 'order.status_changed', 'order.completed', 'order.partial', 'order.canceled', 'order.refunded'],

@@ -8,6 +8,7 @@ import { DataTable } from './data-table.js';
 import { Events } from './events.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { CodexApi } from './codex-api.js';
+import { grantProviderCallbacks } from './provider-callbacks.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -107,14 +108,42 @@ export class CodexStack extends Stack {
       tracing: props.tracing ?? false,
     });
     const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
-    // Webhook deliveries: records, attempt counters, claims and endpoint health in the table (the owner's email on
-    // the profile); the sealed signing secrets open with the key; the owner of a disabled endpoint is emailed.
+    // Notification emails: reads the owner's profile and the catalog, writes only its claims (EVENT#<id> items), sends
+    // from the account emails' identities.
+    const emailConsumer = events.consumers.get('sendNotificationEmails')!.function;
+    table.grantReadData(emailConsumer);
+    emailConsumer.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
+      }),
+    );
+    emailConsumer.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
+    // The notification feed's consumer only writes notifications and their counts, all under `USER#<id>`, in
+    // transactions (put, update, condition check); it reads nothing.
+    events.consumers.get('recordNotifications')?.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } },
+      }),
+    );
+    // Webhook deliveries read the webhook and the owner's email (`USER#<id>`) and their claims and failure counters
+    // (`EVENT#<id>`), and write delivery records and health (`USER#`) and claims and counters (`EVENT#`); the sealed
+    // signing secrets open with the key; the owner of a disabled endpoint is emailed.
     const deliverWebhooks = events.consumers.get('deliverWebhooks')!.function;
-    table.grantReadWriteData(deliverWebhooks);
+    deliverWebhooks.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*', 'EVENT#*'] } },
+      }),
+    );
     webhookSecretKey.grantRead(deliverWebhooks);
     deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
-    const { api } = new CodexApi(this, 'ResellerApi', {
+    const codexApi = new CodexApi(this, 'ResellerApi', {
       stage,
       table,
       apiKeyPepper,
@@ -129,6 +158,12 @@ export class CodexStack extends Stack {
         ...(cryptomusSecret ? { cryptomusSecret } : {}),
       },
     });
+
+    const { api } = codexApi;
+    grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
+    // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
+    // link the address the request came to, which is the same).
+    if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });

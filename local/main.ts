@@ -2,7 +2,8 @@
 // CODEX_DATA_DIR keeps data on disk (default dir .local/data) so a restart carries on with open orders.
 // Knobs for demos and tests: CODEX_PROVIDER_SPEED (demo provider pace multiplier), CODEX_POLL_MS (poller
 // interval), CODEX_WORKFLOW_CONCURRENCY (workflow steps run at once, default 4), CODEX_DEMO_KEY_RPM (requests a
-// minute for the demo key, default 120), CODEX_DEMO_FILE (where the demo credentials go, default .local/demo.json).
+// minute for the demo key, default 120), CODEX_DEMO_FILE (where the demo credentials go, default .local/demo.json),
+// CODEX_PROVIDER_PUSH=1 (the demo provider also pushes status callbacks, docs/providers.md).
 import { resolve } from 'node:path';
 import { JavaMissing } from './dynamodb-local.js';
 import { REPO_ROOT, startLocalStack } from './stack.js';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
     ...(process.env.CODEX_POLL_MS ? { pollEveryMs: Number(process.env.CODEX_POLL_MS) } : {}),
     ...(process.env.CODEX_WORKFLOW_CONCURRENCY ? { workflowConcurrency: Number(process.env.CODEX_WORKFLOW_CONCURRENCY) } : {}),
     ...(process.env.CODEX_DEMO_KEY_RPM ? { demoKeyRequestsPerMinute: Number(process.env.CODEX_DEMO_KEY_RPM) } : {}),
+    ...(process.env.CODEX_PROVIDER_PUSH === '1' ? { providerPushes: true } : {}),
   });
   console.log(
     [

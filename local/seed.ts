@@ -12,6 +12,8 @@ import { hashToken, newSecretToken } from '../lambdas/customers/domain/tokens.js
 
 export const DEMO_PROVIDER_ID = 'demo';
 export const DEMO_PROVIDER_SECRET_ID = 'codex/providers/demo';
+/** The demo provider's callback secret (Standard Webhooks): it may push status updates to the local API. */
+export const DEMO_PROVIDER_CALLBACK_SECRET_ID = 'codex/providers/demo/callback';
 export const DEMO_RESELLER = { id: 'demo-reseller', email: 'reseller@codex.local', walletId: 'wallet-demo-reseller', deposit: '1000.00' };
 
 const service = (
@@ -76,6 +78,7 @@ export async function seedCatalog(deps: LocalServices, provider: { apiUrl: strin
     name: 'Demo provider',
     apiUrl: provider.apiUrl,
     keySecretId: DEMO_PROVIDER_SECRET_ID,
+    callbackSecretId: DEMO_PROVIDER_CALLBACK_SECRET_ID,
     timeoutMs: provider.timeoutMs,
     acceptsRequestId: true,
     enabled: true,

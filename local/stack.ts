@@ -21,7 +21,16 @@ import { LocalEventQueues } from './event-queues.js';
 import { InMemoryGatewayKeys } from './gateway-keys.js';
 import { lambdaContext, loadFunction } from './functions.js';
 import { startGateway } from './gateway.js';
-import { DEMO_PROVIDER_SECRET_ID, DEMO_RESELLER, type Reseller, seedCatalog, seedCustomer, seedReseller } from './seed.js';
+import {
+  DEMO_PROVIDER_CALLBACK_SECRET_ID,
+  DEMO_PROVIDER_ID,
+  DEMO_PROVIDER_SECRET_ID,
+  DEMO_RESELLER,
+  type Reseller,
+  seedCatalog,
+  seedCustomer,
+  seedReseller,
+} from './seed.js';
 import { LocalOutbox } from './outbox.js';
 import { accountStore } from '../lambdas/customers/wiring.js';
 import { startStreamPoller } from './stream-poller.js';
@@ -53,6 +62,8 @@ export interface LocalStackOptions {
   measure?: boolean;
   /** How many workflow Lambda steps run at once (reserved concurrency of the step functions). */
   workflowConcurrency?: number;
+  /** The demo provider also pushes its orders' status to `/api/v1/providers/demo/callback` (docs/providers.md). */
+  providerPushes?: boolean;
 }
 
 export interface LocalStack {
@@ -87,6 +98,8 @@ export const LOCAL_JWT_SECRET_ID = 'codex/jwt-signing-keys';
 const DEMO_PROVIDER_KEY = 'demo-provider-key';
 export const LOCAL_DEMO_GATEWAY_SECRET_ID = 'codex/payments/demo';
 export const LOCAL_DEMO_GATEWAY_SECRET = 'codex-local-demo-gateway-secret';
+/** Signs the demo provider's status callbacks (`POST /api/v1/providers/demo/callback`): fixed, local only. */
+export const LOCAL_DEMO_PROVIDER_CALLBACK_SECRET = `whsec_${Buffer.from('codex local demo provider pushes').toString('base64')}`;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -140,6 +153,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(dataDir ? { stateFile: join(dataDir, 'demo-provider.json') } : {}),
       speed: options.providerSpeed ?? 1,
       flakyHangMs: options.flakyHangMs ?? 6_000,
+      ...(options.providerPushes
+        ? { push: { url: `http://127.0.0.1:${gatewayPort}/api/v1/providers/${DEMO_PROVIDER_ID}/callback`, secret: LOCAL_DEMO_PROVIDER_CALLBACK_SECRET } }
+        : {}),
     });
     cleanups.push(() => provider.close());
 
@@ -168,6 +184,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       secrets: new InMemorySecretStore({
         'codex/api-key-pepper': LOCAL_PEPPER,
         [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY,
+        [DEMO_PROVIDER_CALLBACK_SECRET_ID]: LOCAL_DEMO_PROVIDER_CALLBACK_SECRET,
         [LOCAL_DEMO_GATEWAY_SECRET_ID]: LOCAL_DEMO_GATEWAY_SECRET,
         // The authorizer's answer for requests without a gateway key of their own.
         [gatewayNames('local').sharedKeySecret]: LOCAL_SHARED_GATEWAY_KEY,

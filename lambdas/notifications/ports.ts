@@ -1,4 +1,19 @@
 // What the notification area needs from the outside world.
+import type { FeedNotification, StoredNotification } from './domain/notification-feed.js';
+
+/**
+ * The cabinet's notification feed of each user, with an exact unread count. Events may arrive twice and in any order:
+ * `add` writes a notification once per id; one that happened before the user's last "mark all read" arrives read.
+ */
+export interface NotificationFeed {
+  add(notification: FeedNotification): Promise<'added' | 'duplicate' | 'expired'>;
+  /** Newest first; `unread` counts the whole feed, not the page. */
+  list(userId: string, options: { limit: number; cursor?: string }): Promise<{ items: StoredNotification[]; unread: number; nextCursor: string | null }>;
+  /** Marks these notifications of the user read (unknown ids and others' are ignored); answers the unread count after. */
+  markRead(userId: string, ids: readonly string[]): Promise<number>;
+  /** Marks every notification the user has so far read; answers the unread count after (0 unless newer ones arrived meanwhile). */
+  markAllRead(userId: string): Promise<number>;
+}
 
 export interface WebhookRequest {
   url: string;

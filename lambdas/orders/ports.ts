@@ -35,6 +35,9 @@ export interface OwnerOrdersQuery {
   cursor?: string;
 }
 
+/** What following an order at its provider needs of the store (the poller's writes, provider callbacks). */
+export type OrderProgressStore = Pick<OrderStore, 'getOrder' | 'findByProviderOrder' | 'recordProgress'>;
+
 export interface OrderStore {
   /**
    * Records the order and debits its charge in one transaction; refuses to overdraw the wallet. An order with
@@ -53,8 +56,13 @@ export interface OrderStore {
   beginSubmit(id: number, now: string): Promise<Order | undefined>;
   /** Marks a call to the provider as under way, whether or not one was (resending is safe with request_id). */
   markSubmitInFlight(id: number, now: string): Promise<Order | undefined>;
-  /** Returns the order as it now stands; undefined when it was no longer waiting to be submitted. */
-  recordSubmitted(id: number, externalOrderId: string, now: string): Promise<Order | undefined>;
+  /**
+   * Records the provider's order id and makes the order findable by it (findByProviderOrder). Returns the order as it
+   * now stands; undefined when it was no longer waiting to be submitted.
+   */
+  recordSubmitted(order: Pick<Order, 'id' | 'providerId'>, externalOrderId: string, now: string): Promise<Order | undefined>;
+  /** Our order id for a provider's order id; a hint only: the order's own providerId and externalOrderId decide. */
+  findByProviderOrder(providerId: string, externalOrderId: string): Promise<number | undefined>;
   /** Marks the customer's wish to cancel, only while the order is in that phase; undefined otherwise. */
   requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined>;
   recordRejected(id: number, reason: string, now: string): Promise<void>;

@@ -5,6 +5,7 @@ import { DynamoOrderLimits } from '../adapters/dynamodb/order-limits.js';
 import { parseMoney } from '../shared/money.js';
 import { BlockOrderIdAllocator } from '../adapters/dynamodb/order-id-allocator.js';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store.js';
+import { DynamoOrderProgress } from '../adapters/dynamodb/order-progress.js';
 import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
 import { DynamoTaskTokenStore } from '../adapters/dynamodb/task-token-store.js';
 import { catalogStore, providerClients } from '../catalog/wiring.js';
@@ -13,11 +14,13 @@ import { config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { eventPublisher } from '../shared/platform/events.js';
 import { orderWorkflow } from '../shared/platform/workflow.js';
+import { secretStore } from '../shared/platform/secrets.js';
 import type { CancelOrderServices } from './application/cancel-orders.js';
 import type { OrderSettings } from './application/order-services.js';
 import type { AwaitServices, FinalizeServices, GiveUpServices, SubmitServices } from './application/order-workflow-steps.js';
 import type { PlaceOrderServices } from './application/place-order.js';
 import type { PollServices } from './application/poll-providers.js';
+import type { CallbackServices } from './application/provider-callbacks.js';
 import type { RefillServices } from './application/refill-orders.js';
 import type { SweepServices } from './application/sweep-orders.js';
 import type { ExclusiveLinks, OrderIdAllocator, OrderLimits, OrderStore, RefillIdAllocator, RefillStore, TaskTokenStore } from './ports.js';
@@ -103,6 +106,18 @@ export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({
   orders: orderStore(),
   tokens: taskTokens(),
   workflow: orderWorkflow(),
+  clock: systemClock,
+  settings: orderSettings(),
+}));
+
+/** Providers' pushed status callbacks: the poller's writes and resumes, and the providers' callback secrets. */
+export const providerCallbackServices: () => CallbackServices = /* @__PURE__ */ lazy(() => ({
+  catalog: catalogStore(),
+  // Only the progress part of the order store: the money paths stay out of this function's bundle.
+  orders: new DynamoOrderProgress(documentClient(), tableName()),
+  tokens: taskTokens(),
+  workflow: orderWorkflow(),
+  secrets: secretStore(),
   clock: systemClock,
   settings: orderSettings(),
 }));

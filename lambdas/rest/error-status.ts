@@ -57,6 +57,9 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   unknown_user: 404,
   too_many_requests: 429,
   api_key_limit: 409,
+  // Issue 10, provider callbacks
+  invalid_signature: 401,
+  callbacks_unavailable: 503,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -36,7 +36,10 @@ export type DomainErrorCode =
   | 'unknown_user'
   | 'too_many_requests'
   // Issue 9, auth fixes: config MAX_API_KEYS_PER_USER.
-  | 'api_key_limit';
+  | 'api_key_limit'
+  // Issue 10, provider callbacks: a signature that does not verify, a callback secret that cannot be read.
+  | 'invalid_signature'
+  | 'callbacks_unavailable';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

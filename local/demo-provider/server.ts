@@ -17,6 +17,7 @@ import {
   statusExtras,
   statusWord,
 } from '../../lambdas/catalog/domain/service-types.js';
+import { type PushOptions, startPushing } from './pusher.js';
 import { type Scenario, progressAt, scenarioOf, timelineOf } from './scenarios.js';
 
 export interface DemoProviderOptions {
@@ -28,6 +29,8 @@ export interface DemoProviderOptions {
   speed?: number;
   /** How long a flaky `add` hangs before answering; longer than the client's timeout. */
   flakyHangMs?: number;
+  /** Push status changes to this callback URL, signed with this secret, besides answering `status`. */
+  push?: PushOptions;
 }
 
 interface DemoOrder {
@@ -286,6 +289,8 @@ export interface DemoProvider {
   /** Counts of calls by action, for tests and benchmarks. */
   calls: Record<string, number>;
   orderCount(): number;
+  /** Signed status callbacks accepted so far (when pushing). */
+  pushedBatches(): number;
   close(): Promise<void>;
 }
 
@@ -487,13 +492,18 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
+  const pusher = options.push
+    ? startPushing(options.push, () => new Map(Object.values(state.orders).map((order) => [String(order.id), statusOf(order)])))
+    : undefined;
   return {
     url: `http://127.0.0.1:${port}/api/v2`,
     port,
     calls,
     orderCount: () => Object.keys(state.orders).length,
+    pushedBatches: () => pusher?.batches() ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
+        pusher?.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -40,8 +40,10 @@ describe('logs', () => {
       const topUp = (await (await post('/top-ups', { amount: '5.00', method: 'demo' }, { authorization: `ApiKey ${key}` })).json()) as { checkoutUrl: string };
       await fetch(`${topUp.checkoutUrl}/pay`, { method: 'POST' });
       await post('/auth/forgot-password', { email });
-      // Newest first.
-      const [reset] = (await (await fetch(`${stack.demo.outboxUrl}?to=${email}`)).json()) as { token: string }[];
+      // The reset email, not a notification email (the top-up's, the key's) that may have arrived after it.
+      const reset = ((await (await fetch(`${stack.demo.outboxUrl}?to=${email}`)).json()) as { subject: string; token: string }[]).find((m) =>
+        m.subject.startsWith('Reset'),
+      );
       await post('/auth/reset-password', { token: reset?.token ?? 'none', password: `${password} again` });
       secrets.push(password, `${password} again`, mail!.token, tokens.accessToken, tokens.refreshToken, next.accessToken, next.refreshToken);
       if (created.key) secrets.push(created.key, created.key.slice(4));

@@ -19,6 +19,7 @@ import {
   WORKFLOW_SUBSTITUTIONS,
 } from '../../lambdas/functions.js';
 import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/access/domain/tiers.js';
+import { EMAILED_TYPES } from '../../lambdas/notifications/domain/email-notifications.js';
 import { REPO_ROOT } from '../../lib/codex-function.js';
 import { CodexStack } from '../../lib/codex-stack.js';
 import { CodexApi } from '../../lib/codex-api.js';
@@ -29,6 +30,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
 function synth(stage: string, props: { demoPayments?: boolean } = {}): Template {
@@ -267,9 +269,54 @@ describe('order workflow', () => {
     expect(states('sweepOrders')).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:SendTaskSuccess', 'states:StartExecution']);
   });
 
-  it('lets only the poller, the sweeper and the await step resume a parked task', () => {
+  it("lets only the poller, the sweeper, the await step and providers' callbacks resume a parked task", () => {
     const resumers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('states:SendTaskSuccess'));
-    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders', 'sweepOrders']);
+    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders', 'providerCallbacks', 'sweepOrders']);
+  });
+});
+
+describe('notification emails', () => {
+  it('reads its own queue (fed by a rule on the emailed event types, redriven to a dead-letter queue) with partial batch failures', () => {
+    const mapping = Object.values(template.findResources('AWS::Lambda::EventSourceMapping') as Resources).find(
+      (m) => m.Properties.FunctionName.Ref === functionId('sendNotificationEmails'),
+    )!;
+    expect(mapping.Properties).toMatchObject({ BatchSize: 10, FunctionResponseTypes: ['ReportBatchItemFailures'] });
+    const queues = template.findResources('AWS::SQS::Queue') as Resources;
+    const queueId = mapping.Properties.EventSourceArn['Fn::GetAtt'][0] as string;
+    const queue = queues[queueId]!.Properties;
+    expect(queue).toMatchObject({ VisibilityTimeout: 180, SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 5 } });
+    const deadLetters = queues[queue.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]];
+    expect(deadLetters?.Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    const rule = Object.values(template.findResources('AWS::Events::Rule') as Resources).find((r) =>
+      (r.Properties.Targets as { Arn: unknown }[] | undefined)?.some((t) => JSON.stringify(t.Arn) === JSON.stringify({ 'Fn::GetAtt': [queueId, 'Arn'] })),
+    );
+    expect(rule?.Properties.EventPattern).toEqual({ source: ['codex'], 'detail-type': [...EMAILED_TYPES] });
+  });
+
+  it("may send email from the account emails' identities and write only its event claims, not wallets or orders", () => {
+    const statements = statementsOf('sendNotificationEmails');
+    const ses = statements.filter((s) => actionsOf([s]).includes('ses:SendEmail'));
+    expect(ses).toHaveLength(1);
+    expect(JSON.stringify(resourcesOf(ses[0]!))).toMatch(/identity\/no-reply@codex-dev\.example\.com.*identity\/codex-dev\.example\.com/);
+    const writes = statements.filter((s) => actionsOf([s]).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite|TransactWrite)/.test(a)));
+    expect(writes).toEqual([
+      expect.objectContaining({
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
+      }),
+    ]);
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    expect(actionsOf(statements).filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+  });
+
+  it("links the cabinet from the API's own URL when the stage has no public URL, and only this function gets it", () => {
+    const fns = template.findResources('AWS::Lambda::Function') as Resources;
+    const url = fns[functionId('sendNotificationEmails')]!.Properties.Environment.Variables.PUBLIC_API_URL;
+    expect(JSON.stringify(url)).toMatch(/execute-api/);
+    const others = Object.entries(fns).filter(
+      ([id, fn]) => id !== functionId('sendNotificationEmails') && fn.Properties.Environment?.Variables?.PUBLIC_API_URL,
+    );
+    expect(others).toEqual([]);
   });
 });
 
@@ -279,11 +326,29 @@ describe('least privilege', () => {
     expect(publishers.sort()).toEqual(['publishEvents']);
   });
 
-  it('lets only the functions that call providers read provider secrets: submit, poller, and both APIs (cancel, refill)', () => {
+  it('lets only the functions that call providers read provider API keys: submit, poller, and both APIs (cancel, refill)', () => {
     const readers = allFunctionNames.filter((name) =>
-      statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*')),
+      statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*"')),
     );
     expect(readers.sort()).toEqual(['orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
+  });
+
+  it("lets providers' callbacks read only the callback secrets, the order and catalog items they need, and resume workflows", () => {
+    const statements = statementsOf('providerCallbacks');
+    const secretResources = statements.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue')).flatMap(resourcesOf);
+    expect(secretResources).toHaveLength(1);
+    expect(JSON.stringify(secretResources[0])).toContain(':secret:codex/dev/providers/*/callback-??????');
+    const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    const keysOf = (action: string) =>
+      dynamo
+        .filter((s) => actionsOf([s]).includes(action))
+        .flatMap((s) => (s as Statement & { Condition: any }).Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
+    expect(actionsOf(dynamo).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(keysOf('dynamodb:GetItem').sort()).toEqual(['ORDERS#*', 'PROVIDERORDER#*']);
+    expect(keysOf('dynamodb:UpdateItem')).toEqual(['ORDERS#*']);
+    expect(keysOf('dynamodb:Query')).toEqual(['CATALOG']);
+    expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess']);
+    expect(actionsOf(statements).filter((a) => a.startsWith('events:') || a.startsWith('ses:'))).toEqual([]);
   });
 
   it('gives each REST v1 function what its operations need: signing keys to sign and verify, SES to the sender, the pepper to key makers, payment secrets to payments', () => {
@@ -303,7 +368,11 @@ describe('least privilege', () => {
     expect(readersOf('codex/dev/payments/demo')).toEqual(['payments']);
     expect(readersOf('codex/dev/webhook-secret-key').sort()).toEqual(['deliverWebhooks', 'webhooksApi']);
     expect(secretReaders('cryptomus')).toEqual([]);
-    expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail')).sort()).toEqual(['customerAccounts', 'deliverWebhooks']);
+    expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail')).sort()).toEqual([
+      'customerAccounts',
+      'deliverWebhooks',
+      'sendNotificationEmails',
+    ]);
     expect(actionsOf(statementsOf('publicApi')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(actionsOf(statementsOf('customerAuthorizer')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
     expect(actionsOf(statementsOf('apiDocs')).filter((a) => a.startsWith('dynamodb:') || a.startsWith('secretsmanager:'))).toEqual([]);
@@ -323,9 +392,9 @@ describe('least privilege', () => {
     ).toBe(true);
   });
 
-  it('lets the webhook consumer record deliveries, attempts and claims in the table, open the sealed secrets and email owners, and nothing else', () => {
-    const actions = actionsOf(statementsOf('deliverWebhooks'));
-    expect(actions).toEqual(
+  it('lets the webhook consumer read and write only user and event items, open the sealed secrets and email owners, and nothing else', () => {
+    const statements = statementsOf('deliverWebhooks');
+    expect(actionsOf(statements)).toEqual(
       expect.arrayContaining([
         'dynamodb:GetItem',
         'dynamodb:PutItem',
@@ -335,7 +404,11 @@ describe('least privilege', () => {
         'ses:SendEmail',
       ]),
     );
-    expect(actions.filter((a) => /^(states|events|sns|lambda):/.test(a))).toEqual([]);
+    const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    expect(
+      dynamo.every((s) => JSON.stringify(s.Condition) === JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*', 'EVENT#*'] } })),
+    ).toBe(true);
+    expect(actionsOf(statements).filter((a) => /^(states|events|sns|lambda):|dynamodb:(Query|Scan|BatchWrite)/.test(a))).toEqual([]);
   });
 
   it('lets the sweeper read the table but not write it, and gives the health check no table access', () => {
@@ -582,6 +655,7 @@ describe('routes', () => {
       'orderActionsApi',
       'ordersApi',
       'payments',
+      'providerCallbacks',
       'publicApi',
       'resellerApi',
       'webhooksApi',
@@ -602,5 +676,49 @@ describe('routes', () => {
       routes,
     };
     expect(() => new CodexApi(stack, 'Api', props)).toThrow(/adminCognito, which has no authorizer yet/);
+  });
+});
+
+describe('notification feed', () => {
+  const spec = SUBSCRIPTIONS.find((s) => s.function === 'recordNotifications')!;
+
+  it('routes the feed’s events from the bus to its own queue, with a dead-letter queue, read in batches with partial failures', () => {
+    expect(spec.eventTypes).toEqual(expect.arrayContaining(['order.completed', 'deposit.credited', 'api_key.revoked']));
+    const rules = Object.values(template.findResources('AWS::Events::Rule') as Resources).filter(
+      (r) => r.Properties.Description === 'Catalogue events for recordNotifications',
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties.EventPattern).toEqual({ source: ['codex'], 'detail-type': [...spec.eventTypes] });
+    const queueId = rules[0]!.Properties.Targets[0].Arn['Fn::GetAtt'][0] as string;
+    const queue = (template.findResources('AWS::SQS::Queue') as Resources)[queueId]!;
+    expect(queue.Properties).toMatchObject({ VisibilityTimeout: 180, SqsManagedSseEnabled: true, RedrivePolicy: { maxReceiveCount: 5 } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('recordNotifications') },
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('lets the consumer only put, update and condition-check items under USER#, and read nothing from the table', () => {
+    const statements = statementsOf('recordNotifications');
+    const table = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    expect(table).toHaveLength(1);
+    expect(actionsOf(table).sort()).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(table[0]).toMatchObject({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } } });
+  });
+
+  it('serves GET /api/v1/notifications and POST /api/v1/notifications/read from the cabinet function, behind the customer authorizer', () => {
+    for (const path of ['/api/v1/notifications', '/api/v1/notifications/read']) {
+      const route = ROUTES.find((r) => r.path === path)!;
+      expect(route).toMatchObject({ auth: 'customerJwt', function: 'cabinetApi' });
+    }
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method') as Resources).filter(
+      (m) => m.Properties.HttpMethod !== 'HEAD' && JSON.stringify(m.Properties.Integration?.Uri ?? '').includes(functionId('cabinetApi')),
+    );
+    const resources = template.findResources('AWS::ApiGateway::Resource') as Resources;
+    const parts = methods.map((m) => resources[m.Properties.ResourceId.Ref]?.Properties.PathPart);
+    expect(parts).toEqual(expect.arrayContaining(['notifications', 'read']));
+    for (const m of methods) expect(m.Properties.AuthorizationType).toBe('CUSTOM');
   });
 });

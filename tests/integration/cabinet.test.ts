@@ -60,7 +60,7 @@ describe("an owner's order list", () => {
     const b = (await place('lister', { now: '2026-11-02T10:00:00.000Z', link: 'https://instagram.com/p/second', service: 2 })).order;
     const c = (await place('lister', { now: '2026-11-03T10:00:00.000Z', link: 'https://youtube.com/watch?v=third' })).order;
     await place('other', { now: '2026-11-02T11:00:00.000Z', link: 'https://youtube.com/watch?v=third' });
-    await table.orders.recordSubmitted(c.id, 'ext-c', '2026-11-03T10:30:00.000Z');
+    await table.orders.recordSubmitted(c, 'ext-c', '2026-11-03T10:30:00.000Z');
     await table.orders.recordProgress(c.id, { status: 'In progress' }, '2026-11-03T11:00:00.000Z');
 
     const ids = async (query: Omit<OwnerOrdersQuery, 'limit' | 'ownerId'>) => (await list({ ownerId: 'lister', ...query })).orders.map((o) => o.id);
@@ -133,7 +133,7 @@ describe('order limits', () => {
     expect((refused as Error).message).toBe('You have 2 active orders, the most allowed at once; place more when some have completed');
     expect(await table.allItems()).toEqual(before);
 
-    await table.orders.recordSubmitted(first.id, 'ext-1', new Date().toISOString());
+    await table.orders.recordSubmitted(first, 'ext-1', new Date().toISOString());
     await table.orders.recordProgress(first.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
     await finalizeOrder(env.services, first.id);
     await finalizeOrder(env.services, first.id); // a rerun frees nothing more

@@ -144,7 +144,7 @@ describe('settling an order', () => {
     await fundedWallet(table, 'w-partial', '10.00');
     const order = await orderFor('w-partial', 1000);
     await table.orders.beginSubmit(order.id, new Date().toISOString());
-    await table.orders.recordSubmitted(order.id, 'ext-1', new Date().toISOString());
+    await table.orders.recordSubmitted(order, 'ext-1', new Date().toISOString());
     await table.orders.recordProgress(order.id, { status: 'Partial', remains: 157, startCount: 10 }, new Date().toISOString());
     const results = await Promise.all(Array.from({ length: 10 }, () => finalizeOrder(env.services, order.id)));
     for (const r of results) expect(r).toMatchObject({ status: 'Partial', refund: '0.14130' });
@@ -171,7 +171,7 @@ describe('settling an order', () => {
     await fundedWallet(table, 'w-done', '10.00');
     const order = await orderFor('w-done', 1000);
     await table.orders.beginSubmit(order.id, new Date().toISOString());
-    await table.orders.recordSubmitted(order.id, 'ext-2', new Date().toISOString());
+    await table.orders.recordSubmitted(order, 'ext-2', new Date().toISOString());
     await table.orders.recordProgress(order.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
     await finalizeOrder(env.services, order.id);
     expect(await balanceAndLedger(table, 'w-done')).toMatchObject({ balance: parseMoney('9.10'), entries: 2 });

@@ -54,7 +54,7 @@ const request = (owner: string, n: number) => ({
 
 /** The order completes and settles (with the placing side's limits, as a settling function would have them). */
 async function complete(order: Order, limits: OrderLimits | undefined, db: TestTable['db'] = table.db): Promise<void> {
-  await table.orders.recordSubmitted(order.id, `ext-${order.id}`, new Date().toISOString());
+  await table.orders.recordSubmitted(order, `ext-${order.id}`, new Date().toISOString());
   await table.orders.recordProgress(order.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
   await finalizeOrder(servicesFor(db, limits), order.id);
 }

@@ -65,7 +65,7 @@ describe('reading many orders at once', () => {
   it('reads in the status view everything a status answer shows', async () => {
     const ids = placed.slice(0, 40).map((o) => o.id);
     const now = new Date().toISOString();
-    await table.orders.recordSubmitted(ids[3]!, 'p-3', now);
+    await table.orders.recordSubmitted({ id: ids[3]!, providerId: TEST_SERVICE.providerId }, 'p-3', now);
     await table.orders.recordProgress(ids[3]!, { status: 'In progress', startCount: 70, remains: 12 }, now);
     const views = await table.orders.getOrderStatuses(ids);
     for (const id of ids) expect(orderStatusAnswer(views.get(id)!, 'USD')).toEqual(orderStatusAnswer((await table.orders.getOrder(id))!, 'USD'));

@@ -13,12 +13,14 @@ import { openApiDocument, operationId } from '../../lambdas/rest/v1/openapi.js';
 import { type Operation, operation } from '../../lambdas/rest/v1/operation.js';
 import { apiKeysRoutes } from '../../lambdas/rest/v1/routes/api-keys.js';
 import { webhooksRoutes } from '../../lambdas/rest/v1/routes/webhooks.js';
+import { providerCallbacksRoutes } from '../../lambdas/rest/v1/routes/provider-callbacks.js';
 import { accountsRoutes } from '../../lambdas/rest/v1/routes/accounts.js';
 import { demoCheckoutRoutes } from '../../lambdas/rest/v1/routes/demo-checkout.js';
 import { docsRoutes } from '../../lambdas/rest/v1/routes/docs.js';
 import { orderActionsRoutes } from '../../lambdas/rest/v1/routes/order-actions.js';
 import { ordersRoutes } from '../../lambdas/rest/v1/routes/orders.js';
 import { paymentCallbacksRoutes } from '../../lambdas/rest/v1/routes/payment-callbacks.js';
+import { notificationFeedRoutes } from '../../lambdas/rest/v1/routes/notification-feed.js';
 import { profileRoutes } from '../../lambdas/rest/v1/routes/profile.js';
 import { publicRoutes } from '../../lambdas/rest/v1/routes/public.js';
 import { sessionsRoutes } from '../../lambdas/rest/v1/routes/sessions.js';
@@ -182,13 +184,14 @@ describe('the OpenAPI document generator', () => {
 const IMPLEMENTED: Partial<Record<FunctionName, readonly RouteImpl[]>> = {
   customerSessions: sessionsRoutes,
   customerAccounts: accountsRoutes,
-  cabinetApi: [...profileRoutes, ...walletRoutes],
+  cabinetApi: [...profileRoutes, ...walletRoutes, ...notificationFeedRoutes],
   apiKeysApi: apiKeysRoutes,
   webhooksApi: webhooksRoutes,
   ordersApi: ordersRoutes,
   orderActionsApi: orderActionsRoutes,
   payments: [...topUpsRoutes, ...paymentCallbacksRoutes, ...demoCheckoutRoutes],
   publicApi: publicRoutes,
+  providerCallbacks: providerCallbacksRoutes,
   apiDocs: docsRoutes,
 };
 

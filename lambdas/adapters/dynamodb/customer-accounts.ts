@@ -216,7 +216,8 @@ function toItemNotifications(settings: NotificationSettings): Item {
   };
 }
 
-function toAccount(item: Item): Account {
+/** A profile item as an Account (defaults for settings it predates). */
+export function toAccount(item: Item): Account {
   const stored = (item.notifications ?? {}) as Item;
   const threshold = stored.lowBalanceThreshold;
   return {

@@ -14,6 +14,8 @@ export const keys = {
   // Beside its order, outside the `ORDER#` range a status Query reads.
   taskToken: (orderId: number) => ({ pk: orderPage(orderId), sk: `TOKEN#${String(orderId).padStart(12, '0')}` }),
   openOrders: (providerId: string) => `OPEN#${providerId}`,
+  // Issue 10, provider callbacks: the provider's order id → ours (immutable, written at submission).
+  providerOrder: (providerId: string, externalOrderId: string) => ({ pk: `PROVIDERORDER#${providerId}#${externalOrderId}`, sk: 'PROVIDERORDER' }),
   wallet: (walletId: string) => ({ pk: `WALLET#${walletId}`, sk: 'WALLET' }),
   ledgerEntry: (walletId: string, seq: number) => ({ pk: `WALLET#${walletId}`, sk: `LEDGER#${String(seq).padStart(12, '0')}` }),
   ledgerPrefix: 'LEDGER#',
@@ -60,6 +62,12 @@ export const keys = {
   webhookDeliveryPrefix: 'WHDELIVERY#',
   /** How many attempts at delivering an event to a user's webhook failed (the retry schedule's position). */
   webhookAttempts: (eventId: string, userId: string) => ({ pk: `EVENT#${eventId}`, sk: `WHATTEMPTS#${userId}` }),
+  // Issue 10, the cabinet's notification feed: notifications under their user, newest first by the event's time; a
+  // pointer from the event id to its notification (marking by id); the feed's counts (unread per day, mark-all point).
+  notification: (userId: string, at: string, eventId: string) => ({ pk: `USER#${userId}`, sk: `NOTIFICATION#${at}#${eventId}` }),
+  notificationPrefix: 'NOTIFICATION#',
+  notificationPointer: (userId: string, eventId: string) => ({ pk: `USER#${userId}`, sk: `NOTIFICATION_ID#${eventId}` }),
+  notificationCounts: (userId: string) => ({ pk: `USER#${userId}`, sk: 'NOTIFICATIONS' }),
   // Issue 10, consumers: one claim per event and consumer (TTL `expiresAt`, 7 days), so an event is handled once.
   eventClaim: (eventId: string, consumer: string) => ({ pk: `EVENT#${eventId}`, sk: `CLAIM#${consumer}` }),
 };

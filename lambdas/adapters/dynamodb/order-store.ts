@@ -1,26 +1,24 @@
-// Orders in DynamoDB. Placing and finalizing move money, so both go through moveMoney's single transaction.
+// Orders in DynamoDB. Placing and finalizing move money, so both go through moveMoney's single transaction. Reading an
+// order and writing its progress are in order-progress.ts.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../shared/errors.js';
-import { formatMoney, negate, micros } from '../../shared/money.js';
-import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from '../../orders/domain/orders.js';
+import { formatMoney, negate } from '../../shared/money.js';
+import type { Order, OrderPhase, OrderStatusView, Settlement } from '../../orders/domain/orders.js';
 import type { OpenOrderSummary, OrderStore, OrderSummary, OwnerOrdersQuery } from '../../orders/ports.js';
 import { keys } from './keys.js';
 import { activeOrdersRefusal, freeActivePlace, takeActivePlace } from './order-limits.js';
 import { readOrders, STATUS_PROJECTION, toStatusView } from './order-reads.js';
 import { listOwnerOrders } from './owner-orders.js';
+import { DynamoOrderProgress, toOrder } from './order-progress.js';
+import { putProviderOrderLookup } from './provider-order-lookup.js';
 import { TABLE_DESIGN } from './table-design.js';
 import { moveMoney } from './wallet-transaction.js';
 
 const index = TABLE_DESIGN.openOrdersIndex;
 
-export class DynamoOrderStore implements OrderStore {
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
-  ) {}
-
+export class DynamoOrderStore extends DynamoOrderProgress implements OrderStore {
   async placeOrder(order: Order, limit?: { maxActiveOrders: number }): Promise<void> {
     if (order.activeCounted && !limit) throw new Error(`Order ${order.id} is counted as active without a limit to count it against`);
     const companions = [
@@ -95,11 +93,6 @@ export class DynamoOrderStore implements OrderStore {
     return Item ? Number(Item.orderId) : undefined;
   }
 
-  async getOrder(id: number): Promise<Order | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.order(id), ConsistentRead: true }));
-    return Item ? toOrder(Item) : undefined;
-  }
-
   async getOrders(ids: number[]): Promise<Map<number, Order>> {
     return readOrders(this.db, this.tableName, ids, {}, (item) => toOrder(unmarshall(item)));
   }
@@ -125,8 +118,11 @@ export class DynamoOrderStore implements OrderStore {
     });
   }
 
-  async recordSubmitted(id: number, externalOrderId: string, now: string): Promise<Order | undefined> {
-    return this.conditionalUpdate(id, {
+  async recordSubmitted(order: Pick<Order, 'id' | 'providerId'>, externalOrderId: string, now: string): Promise<Order | undefined> {
+    // Before the order, not in a transaction with it (which would cost 3 more write units and a read for the order's
+    // new state): a lookup whose order did not get the id finds nothing to move (callbacks check the order's own id).
+    await putProviderOrderLookup(this.db, this.tableName, order.providerId, externalOrderId, order.id);
+    return this.conditionalUpdate(order.id, {
       UpdateExpression: 'SET externalOrderId = :ext, phase = :submitted, updatedAt = :now REMOVE submitInFlight',
       ConditionExpression: 'phase = :accepted',
       ExpressionAttributeValues: { ':ext': externalOrderId, ':submitted': 'submitted', ':now': now, ':accepted': 'accepted' },
@@ -163,25 +159,6 @@ export class DynamoOrderStore implements OrderStore {
       // Before submission, only while no call to the provider is under way: otherwise the provider may have it.
       ConditionExpression: whilePhase === 'accepted' ? 'phase = :phase AND attribute_not_exists(submitInFlight)' : 'phase = :phase',
       ExpressionAttributeValues: { ':yes': true, ':now': now, ':phase': whilePhase },
-    });
-  }
-
-  async recordProgress(id: number, progress: ProviderProgress, now: string): Promise<Order | undefined> {
-    const values: Record<string, unknown> = { ':status': progress.status, ':now': now, ':submitted': 'submitted' };
-    const sets = ['#status = :status', 'progressAt = :now', 'updatedAt = :now'];
-    if (progress.startCount !== undefined) {
-      sets.push('startCount = :startCount');
-      values[':startCount'] = progress.startCount;
-    }
-    if (progress.remains !== undefined) {
-      sets.push('remains = :remains');
-      values[':remains'] = progress.remains;
-    }
-    return this.conditionalUpdate(id, {
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      ConditionExpression: 'phase = :submitted',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: values,
     });
   }
 
@@ -280,20 +257,6 @@ export class DynamoOrderStore implements OrderStore {
   listOwnerOrders(query: OwnerOrdersQuery): Promise<{ orders: OrderSummary[]; cursor?: string }> {
     return listOwnerOrders(this.db, this.tableName, query);
   }
-
-  private async conditionalUpdate(id: number, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<Order | undefined> {
-    try {
-      const { Attributes } = await this.db.send(new UpdateCommand({ TableName: this.tableName, Key: keys.order(id), ReturnValues: 'ALL_NEW', ...update }));
-      return Attributes ? toOrder(Attributes) : undefined;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
-  }
 }
 
-export function toOrder(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, entity: _entity, openPk: _openPk, openSk: _openSk, ownerPk: _ownerPk, ownerSk: _ownerSk, finalizedAt: _fin, ...rest } = item;
-  const order = rest as unknown as Order;
-  return { ...order, charge: micros(Number(order.charge)), refunded: micros(Number(order.refunded)), ratePer1000: micros(Number(order.ratePer1000)) };
-}
+export { toOrder };

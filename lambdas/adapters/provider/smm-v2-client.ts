@@ -1,11 +1,11 @@
 // A client for upstream panels speaking the SMM panel API v2. Tolerant of what real panels send: numbers as
 // strings or numbers, statuses in any case or spelling, errors as {"error": ...} with any HTTP status.
-import { readProviderStatus } from '../../orders/domain/order-status.js';
 import { type RefillStatus, readRefillStatus } from '../../orders/domain/refills.js';
 import type { Provider } from '../../catalog/domain/catalog.js';
 import type { PlaceRequest, ProviderClient, ProviderClients, ProviderOrderStatus, ProviderServiceListing } from '../../catalog/ports.js';
 import type { SecretStore } from '../../shared/ports.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
+import { integerOf, readStatusAnswer as readStatus } from '../../catalog/domain/status-answer.js';
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 export const MAX_IDS_PER_CALL = 100;
@@ -165,21 +165,6 @@ export class SmmV2Client implements ProviderClient {
   }
 }
 
-function readStatus(record: Record<string, unknown>): ProviderOrderStatus {
-  if (typeof record.error === 'string') throw new ProviderRejected(record.error);
-  const status = readProviderStatus(record.status);
-  if (!status) throw new ProviderOutcomeUnknown(`Unrecognised order status ${JSON.stringify(record.status)}`);
-  const startCount = integerOf(record.start_count);
-  const remains = integerOf(record.remains);
-  return {
-    status,
-    ...(startCount !== undefined ? { startCount } : {}),
-    ...(remains !== undefined ? { remains } : {}),
-    ...(record.charge !== undefined && record.charge !== null ? { charge: String(record.charge) } : {}),
-    ...(record.currency !== undefined && record.currency !== null ? { currency: String(record.currency) } : {}),
-  };
-}
-
 function objectOf(value: unknown): Record<string, unknown> {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
@@ -188,11 +173,6 @@ function idOf(value: unknown): string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'string' && value.trim() !== '') return value.trim();
   return undefined;
-}
-
-function integerOf(value: unknown): number | undefined {
-  const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-  return Number.isFinite(number) ? Math.trunc(number) : undefined;
 }
 
 function truthy(value: unknown): boolean {

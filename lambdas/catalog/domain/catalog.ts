@@ -36,6 +36,11 @@ export interface Provider {
   apiUrl: string;
   /** Where the provider's API key is kept: a Secrets Manager secret id on AWS, a local name locally. */
   keySecretId: string;
+  /**
+   * Where the secret that signs the provider's status callbacks is kept (`whsec_...`, Standard Webhooks), beside its
+   * key: `codex/<stage>/providers/<id>/callback` on AWS. Absent: the provider does not push, and callbacks are refused.
+   */
+  callbackSecretId?: string;
   timeoutMs: number;
   /** The provider honours `request_id` on `add`, so resending after an unclear failure cannot duplicate an order. */
   acceptsRequestId: boolean;

@@ -58,7 +58,7 @@ export async function submitOrder(services: SubmitServices, orderId: number): Pr
       ...(order.providerFields ? { fields: order.providerFields } : { link: order.link, quantity: order.quantity }),
       requestId: `codex-${order.id}`,
     });
-    const submitted = await orders.recordSubmitted(orderId, externalOrderId, clock.now().toISOString());
+    const submitted = await orders.recordSubmitted(order, externalOrderId, clock.now().toISOString());
     // A cancel that arrived while we were submitting goes on to the provider now. If the provider refuses or cannot
     // be reached, the order simply runs on; the customer can ask again now that it is at the provider.
     if (submitted?.cancelRequested) await client.cancel([externalOrderId]).catch(() => undefined);

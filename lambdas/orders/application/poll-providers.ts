@@ -1,10 +1,9 @@
 // The batch status poller: for each provider, read its open orders from the sparse index, ask for up to 100
 // at a time with one `status&orders=` call, write what changed, and resume the workflows of orders that ended.
-import { shouldRecordProgress } from '../domain/orders.js';
-import { isTerminal } from '../domain/order-status.js';
 import type { Provider } from '../../catalog/domain/catalog.js';
 import type { OpenOrderSummary } from '../ports.js';
 import type { OrderServices } from './order-services.js';
+import { applyStatusReport, awaitsProviderStatus } from './status-reports.js';
 
 export interface PollReport {
   providerId: string;
@@ -44,7 +43,7 @@ export async function pollProvider(services: PollServices, provider: Provider): 
   do {
     const page = await services.orders.listOpenOrders(provider.id, cursor);
     cursor = page.cursor;
-    pending.push(...page.orders.filter((o) => o.phase === 'submitted' && o.externalOrderId !== undefined && !isTerminal(o.status)));
+    pending.push(...page.orders.filter(awaitsProviderStatus));
     while (pending.length >= BATCH || (cursor === undefined && pending.length > 0)) {
       const batch = pending.slice(0, BATCH);
       pending = pending.slice(BATCH);
@@ -77,18 +76,10 @@ async function pollBatch(
       report.unknownToProvider.push(order.externalOrderId!);
       continue;
     }
-    if (!shouldRecordProgress(order, answer, now, services.settings.progressMinIntervalMs)) continue;
     try {
-      const updated = await services.orders.recordProgress(order.id, answer, now.toISOString());
-      if (!updated) continue;
-      report.updated++;
-      if (isTerminal(updated.status)) {
-        const token = await services.tokens.getTaskToken(order.id);
-        if (token) {
-          await services.workflow.resume(token, { orderId: order.id, status: updated.status });
-          report.resumed++;
-        }
-      }
+      const outcome = await applyStatusReport(services, order, answer, now);
+      if (outcome !== 'unchanged') report.updated++;
+      if (outcome === 'resumed') report.resumed++;
     } catch {
       // One order's failure must not stop the batch; the sweeper resumes an ended order whose resume was lost.
       report.failedUpdates++;

@@ -10,6 +10,8 @@ import { paymentCallbacksOperations } from './payment-callbacks.js';
 import { demoCheckoutOperations } from './demo-checkout.js';
 import { docsOperations } from './docs.js';
 import { webhooksOperations } from './webhooks.js';
+import { providerCallbacksOperations } from './provider-callbacks.js';
+import { notificationFeedOperations } from './notification-feed.js';
 import type { Operation } from '../operation.js';
 
 export const V1_OPERATIONS: readonly Operation[] = [
@@ -24,4 +26,6 @@ export const V1_OPERATIONS: readonly Operation[] = [
   ...demoCheckoutOperations,
   ...docsOperations,
   ...webhooksOperations,
+  ...providerCallbacksOperations,
+  ...notificationFeedOperations,
 ];
