@@ -154,6 +154,14 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 256,
   },
+  deliverWebhooks: {
+    entry: 'lambdas/notifications/handlers/webhook-consumer-handler.ts',
+    handler: 'handler',
+    description: "Delivers order events to resellers' webhooks, signed (Standard Webhooks), with retries",
+    // A batch of up to 10 deliveries, each waiting up to 5 s for its receiver.
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
   alertOperators: {
     entry: 'lambdas/notifications/handlers/operator-alerts-handler.ts',
     handler: 'handler',
@@ -382,6 +390,16 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
     ],
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+  },
+  {
+    function: 'deliverWebhooks',
+    eventTypes: ['order.created', 'order.status_changed', 'order.completed', 'order.partial', 'order.canceled', 'order.refunded'],
+    // A failed delivery is hidden for its retry delay instead (RetryLater), up to the 10 h of the last ones; the
+    // consumer dead-letters a delivery itself after its eighth attempt, so the queue's limit only catches crashes.
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 12,
     batchSize: 10,
     maxBatchingWindowSeconds: 0,
   },

@@ -132,6 +132,19 @@ export class CodexStack extends Stack {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } },
       }),
     );
+    // Webhook deliveries read the webhook and the owner's email (`USER#<id>`) and their claims and failure counters
+    // (`EVENT#<id>`), and write delivery records and health (`USER#`) and claims and counters (`EVENT#`); the sealed
+    // signing secrets open with the key; the owner of a disabled endpoint is emailed.
+    const deliverWebhooks = events.consumers.get('deliverWebhooks')!.function;
+    deliverWebhooks.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*', 'EVENT#*'] } },
+      }),
+    );
+    webhookSecretKey.grantRead(deliverWebhooks);
+    deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
     const operators = new OperatorAlerts(this, 'OperatorAlerts', {
       stage,
       events,

@@ -37,6 +37,8 @@ export interface LocalEventQueuesOptions {
   onDeadLetter?: (letter: DeadLetter) => void;
   /** How often each queue looks for visible messages. */
   pollMs?: number;
+  /** Batches of one queue handled at once (Lambda's SQS event source starts with 5). */
+  concurrency?: number;
   now?: () => number;
 }
 
@@ -44,7 +46,8 @@ interface Queue {
   spec: SubscriptionSpec;
   arn: string;
   messages: LocalQueueMessage[];
-  busy: boolean;
+  /** Batches being handled now. */
+  inFlight: number;
 }
 
 /** What SQS would bill per queue: messages sent (by the bus), receives and delete batches (by the event source mapping). */
@@ -62,11 +65,13 @@ export class LocalEventQueues implements MessageQueue {
   private readonly timer: NodeJS.Timeout;
   private readonly running = new Set<Promise<void>>();
   private readonly now: () => number;
+  private readonly concurrency: number;
 
   constructor(private readonly options: LocalEventQueuesOptions) {
     this.now = options.now ?? Date.now;
+    this.concurrency = options.concurrency ?? 5;
     for (const spec of options.subscriptions) {
-      this.queues.set(spec.function, { spec, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${spec.function}`, messages: [], busy: false });
+      this.queues.set(spec.function, { spec, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${spec.function}`, messages: [], inFlight: 0 });
     }
     this.timer = setInterval(() => this.pump(), options.pollMs ?? 50);
     this.timer.unref();
@@ -124,20 +129,23 @@ export class LocalEventQueues implements MessageQueue {
 
   private pump(): void {
     for (const queue of this.queues.values()) {
-      if (queue.busy) continue;
-      const now = this.now();
-      const batch: LocalQueueMessage[] = [];
-      for (const message of queue.messages) {
-        if (batch.length >= queue.spec.batchSize) break;
-        if (message.visibleAt <= now) batch.push(message);
+      // As Lambda's SQS event source, which starts with five pollers, each handing its batch to its own instance.
+      while (queue.inFlight < this.concurrency) {
+        const now = this.now();
+        const batch: LocalQueueMessage[] = [];
+        for (const message of queue.messages) {
+          if (batch.length >= queue.spec.batchSize) break;
+          if (message.visibleAt <= now) batch.push(message);
+        }
+        if (batch.length === 0) break;
+        queue.inFlight++;
+        // deliver hides the batch before its first await, so the next round of this loop picks other messages.
+        const run = this.deliver(queue, batch).finally(() => {
+          queue.inFlight--;
+          this.running.delete(run);
+        });
+        this.running.add(run);
       }
-      if (batch.length === 0) continue;
-      queue.busy = true;
-      const run = this.deliver(queue, batch).finally(() => {
-        queue.busy = false;
-        this.running.delete(run);
-      });
-      this.running.add(run);
     }
   }
 

@@ -64,14 +64,36 @@ export interface DeliveryRecord {
   attempt: number;
   /** The body sent (up to 4 KB), for redelivery. */
   body?: string;
+  /** A failed attempt of an event delivery: when the next one goes. */
+  retryAt?: string;
+  /** The last attempt failed too: no more automatic ones (the cabinet can still redeliver). */
+  deadLettered?: boolean;
 }
 
-export interface WebhookStore {
+/** What delivering events needs of the store. */
+export interface WebhookDeliveryStore {
   get(userId: string): Promise<StoredWebhook | undefined>;
+  recordDelivery(userId: string, record: DeliveryRecord): Promise<void>;
+  /** How many attempts at delivering this event to this user's webhook have failed: the next attempt's number less one. */
+  failedAttempts(userId: string, eventId: string): Promise<number>;
+  addFailedAttempt(userId: string, eventId: string, at: Date): Promise<void>;
+  /**
+   * Writes the endpoint's health (and disables it at `disabledAt`) if the webhook still exists, is enabled and its
+   * health is still `expected`; false otherwise (read it again and re-apply). Exactly one writer ever disables it.
+   */
+  updateHealth(userId: string, expected: StoredWebhook['health'], next: StoredWebhook['health'], disabledAt?: string): Promise<boolean>;
+}
+
+export interface WebhookStore extends WebhookDeliveryStore {
   put(webhook: StoredWebhook): Promise<void>;
   /** False when there was none. */
   remove(userId: string): Promise<boolean>;
-  recordDelivery(userId: string, record: DeliveryRecord): Promise<void>;
   getDelivery(userId: string, deliveryId: string): Promise<DeliveryRecord | undefined>;
   listDeliveries(userId: string, options: { limit: number; cursor?: string }): Promise<{ items: DeliveryRecord[]; nextCursor: string | null }>;
+}
+
+/** Who to tell when their endpoint is disabled. */
+export interface OwnerContacts {
+  /** The account's email; undefined when the account is gone. */
+  emailOf(userId: string): Promise<string | undefined>;
 }

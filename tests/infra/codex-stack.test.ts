@@ -30,6 +30,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: unknown;
 }
 
 function synth(stage: string, props: { demoPayments?: boolean } = {}): Template {
@@ -365,10 +366,11 @@ describe('least privilege', () => {
     expect(readersOf('codex/dev/jwt-signing-keys').sort()).toEqual(['customerAuthorizer', 'customerSessions']);
     expect(readersOf('codex/dev/api-key-pepper').sort()).toEqual(['apiAuthorizer', 'apiKeysApi', 'customerAuthorizer', 'resellerApi']);
     expect(readersOf('codex/dev/payments/demo')).toEqual(['payments']);
-    expect(readersOf('codex/dev/webhook-secret-key')).toEqual(['webhooksApi']);
+    expect(readersOf('codex/dev/webhook-secret-key').sort()).toEqual(['deliverWebhooks', 'webhooksApi']);
     expect(secretReaders('cryptomus')).toEqual([]);
     expect(allFunctionNames.filter((fn) => actionsOf(statementsOf(fn)).includes('ses:SendEmail')).sort()).toEqual([
       'customerAccounts',
+      'deliverWebhooks',
       'sendNotificationEmails',
     ]);
     expect(actionsOf(statementsOf('publicApi')).filter((a) => /Put|Update|Delete|Write/.test(a))).toEqual([]);
@@ -388,6 +390,25 @@ describe('least privilege', () => {
     expect(
       statements.some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource) === JSON.stringify({ Ref: pepper[0] })),
     ).toBe(true);
+  });
+
+  it('lets the webhook consumer read and write only user and event items, open the sealed secrets and email owners, and nothing else', () => {
+    const statements = statementsOf('deliverWebhooks');
+    expect(actionsOf(statements)).toEqual(
+      expect.arrayContaining([
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'secretsmanager:GetSecretValue',
+        'ses:SendEmail',
+      ]),
+    );
+    const dynamo = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    expect(
+      dynamo.every((s) => JSON.stringify(s.Condition) === JSON.stringify({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*', 'EVENT#*'] } })),
+    ).toBe(true);
+    expect(actionsOf(statements).filter((a) => /^(states|events|sns|lambda):|dynamodb:(Query|Scan|BatchWrite)/.test(a))).toEqual([]);
   });
 
   it('lets the sweeper read the table and only mark orders (UpdateItem: overdue), and gives the health check no table access', () => {

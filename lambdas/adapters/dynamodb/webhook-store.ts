@@ -1,17 +1,22 @@
 // Reseller webhooks in the table: `USER#<id>` / `WEBHOOK` and its delivery records `USER#<id>` / `WHDELIVERY#<id>`
-// (TTL `expiresAt`, 30 days). Secrets arrive sealed; this adapter never sees them in clear.
-import { type DynamoDBDocumentClient, DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { DeliveryRecord, StoredWebhook, WebhookStore } from '../../notifications/ports.js';
+// (TTL `expiresAt`, 30 days); an event's attempt counter `EVENT#<eventId>` / `WHATTEMPTS#<userId>` (7 days). Secrets
+// arrive sealed; this adapter never sees them in clear.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeliveryRecord, StoredWebhook, WebhookDeliveryStore, WebhookStore } from '../../notifications/ports.js';
 import { DELIVERY_ID } from '../../notifications/domain/webhooks.js';
 import { DomainError } from '../../shared/errors.js';
 import { keys } from './keys.js';
 
 const KEEP_DELIVERIES_SECONDS = 30 * 24 * 3600;
+// Longer than the 27.5 h of retries and the queue's 4 days of retention.
+const KEEP_ATTEMPTS_SECONDS = 7 * 24 * 3600;
 
-export class DynamoWebhookStore implements WebhookStore {
+/** What the webhook consumer needs: the webhook, its health, attempts and their records (a bundle with room for no more). */
+export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
   constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly tableName: string,
+    protected readonly db: DynamoDBDocumentClient,
+    protected readonly tableName: string,
   ) {}
 
   async get(userId: string): Promise<StoredWebhook | undefined> {
@@ -32,17 +37,6 @@ export class DynamoWebhookStore implements WebhookStore {
       disabled: Item.disabled === true,
     };
   }
-
-  async put(webhook: StoredWebhook): Promise<void> {
-    const { userId, ...rest } = webhook;
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.webhook(userId), type: 'WEBHOOK', userId, ...rest } }));
-  }
-
-  async remove(userId: string): Promise<boolean> {
-    const { Attributes } = await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.webhook(userId), ReturnValues: 'ALL_OLD' }));
-    return Attributes !== undefined;
-  }
-
   async recordDelivery(userId: string, record: DeliveryRecord): Promise<void> {
     const expiresAt = Math.floor(Date.parse(record.at) / 1000) + KEEP_DELIVERIES_SECONDS;
     const { type: eventType, ...rest } = record;
@@ -50,13 +44,66 @@ export class DynamoWebhookStore implements WebhookStore {
       new PutCommand({ TableName: this.tableName, Item: { ...keys.webhookDelivery(userId, record.id), type: 'WHDELIVERY', ...rest, eventType, expiresAt } }),
     );
   }
+  async failedAttempts(userId: string, eventId: string): Promise<number> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhookAttempts(eventId, userId), ConsistentRead: true }));
+    return Number(Item?.failed ?? 0);
+  }
 
+  async addFailedAttempt(userId: string, eventId: string, at: Date): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.webhookAttempts(eventId, userId),
+        UpdateExpression: 'ADD failed :one SET expiresAt = if_not_exists(expiresAt, :expires)',
+        ExpressionAttributeValues: { ':one': 1, ':expires': Math.floor(at.getTime() / 1000) + KEEP_ATTEMPTS_SECONDS },
+      }),
+    );
+  }
+
+  async updateHealth(userId: string, expected: StoredWebhook['health'], next: StoredWebhook['health'], disabledAt?: string): Promise<boolean> {
+    const values: Record<string, unknown> = { ':health': next, ':false': false, ':count': expected.consecutiveFailures };
+    let since = 'attribute_not_exists(health.failingSince)';
+    if (expected.failingSince !== undefined) {
+      values[':since'] = expected.failingSince;
+      since = 'health.failingSince = :since';
+    }
+    if (disabledAt !== undefined) {
+      values[':true'] = true;
+      values[':at'] = disabledAt;
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.webhook(userId),
+          UpdateExpression: disabledAt === undefined ? 'SET health = :health' : 'SET health = :health, disabled = :true, disabledAt = :at',
+          ConditionExpression: `attribute_exists(pk) AND disabled = :false AND health.consecutiveFailures = :count AND ${since}`,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+/** The cabinet's whole store. */
+export class DynamoWebhookStore extends DynamoWebhookDeliveryStore implements WebhookStore {
+  async put(webhook: StoredWebhook): Promise<void> {
+    const { userId, ...rest } = webhook;
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.webhook(userId), type: 'WEBHOOK', userId, ...rest } }));
+  }
+  async remove(userId: string): Promise<boolean> {
+    const { Attributes } = await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: keys.webhook(userId), ReturnValues: 'ALL_OLD' }));
+    return Attributes !== undefined;
+  }
   async getDelivery(userId: string, deliveryId: string): Promise<DeliveryRecord | undefined> {
     if (!DELIVERY_ID.test(deliveryId)) return undefined;
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhookDelivery(userId, deliveryId), ConsistentRead: true }));
     return Item ? toRecord(Item) : undefined;
   }
-
   async listDeliveries(userId: string, options: { limit: number; cursor?: string }): Promise<{ items: DeliveryRecord[]; nextCursor: string | null }> {
     const after = options.cursor === undefined ? undefined : cursorId(options.cursor);
     const { Items = [] } = await this.db.send(
@@ -86,6 +133,8 @@ function toRecord(item: Record<string, unknown>): DeliveryRecord {
     latencyMs: Number(item.latencyMs),
     attempt: Number(item.attempt),
     ...(typeof item.body === 'string' ? { body: item.body } : {}),
+    ...(typeof item.retryAt === 'string' ? { retryAt: item.retryAt } : {}),
+    ...(item.deadLettered === true ? { deadLettered: true } : {}),
   };
 }
 

@@ -124,6 +124,18 @@ async function send(
   message: { eventId: string; type: string; body: string; attempt: number },
   at: Date,
 ): Promise<DeliveryRecord> {
+  const record = await sendSigned(deps, webhook, message, at);
+  await deps.store.recordDelivery(webhook.userId, record);
+  return record;
+}
+
+/** Signs `message` with the webhook's secrets of the moment and sends it once; the record of the attempt, not yet stored. */
+export async function sendSigned(
+  deps: Pick<WebhookDeps, 'sender' | 'sealingKey'>,
+  webhook: StoredWebhook,
+  message: { eventId: string; type: string; body: string; attempt: number },
+  at: Date,
+): Promise<DeliveryRecord> {
   const key = await deps.sealingKey();
   const secrets = signingSecrets(
     {
@@ -136,7 +148,7 @@ async function send(
   );
   const headers = signWebhook({ id: message.eventId, timestamp: unixSeconds(at), body: message.body }, secrets);
   const attempt = await deps.sender.deliver({ url: webhook.url, headers, body: message.body, timeoutMs: DELIVERY_TIMEOUT_MS });
-  const record: DeliveryRecord = {
+  return {
     id: newDeliveryId(at, randomBytes(5)),
     eventId: message.eventId,
     type: message.type,
@@ -146,6 +158,4 @@ async function send(
     attempt: message.attempt,
     ...(Buffer.byteLength(message.body) <= MAX_STORED_BODY ? { body: message.body } : {}),
   };
-  await deps.store.recordDelivery(webhook.userId, record);
-  return record;
 }

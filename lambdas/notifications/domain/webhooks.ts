@@ -2,8 +2,11 @@
 // the order payload, when to retry and when to give up on an endpoint. Pure: the clock and randomness come from outside
 // except for generating a secret.
 import { createHmac, randomBytes } from 'node:crypto';
+import type { OrderState } from '../../events/catalogue.js';
+import { isTerminal } from '../../orders/domain/order-status.js';
 import type { Order } from '../../orders/domain/orders.js';
 import { orderStatusAnswer } from '../../reseller/v2-answers.js';
+import { formatMoney, parseMoney, subtractMoney } from '../../shared/money.js';
 
 // Secrets
 
@@ -110,6 +113,49 @@ export function orderWebhookPayload(event: { id: string; type: OrderWebhookEvent
       },
     },
   };
+}
+
+/** Order events whose order is settled by construction: they are written by the settlement (refunds only happen there). */
+const SETTLEMENT_EVENTS: ReadonlySet<OrderWebhookEvent> = new Set(['order.completed', 'order.partial', 'order.canceled', 'order.refunded']);
+
+/**
+ * The body of an order event, from the order's state the event carries (not re-read: each payload tells the state of
+ * its own moment). The same answer v2's `status` gives at that moment: `charge` less refunds, a final status shown only
+ * once the order is settled ('In progress' before, so a panel never acts on a Partial whose refund is not in `charge`).
+ * A status change is settled when it shows a refund; a final status without one is settled by the order.completed /
+ * partial / canceled event that follows it.
+ */
+export function orderEventPayload(event: { id: string; type: OrderWebhookEvent; at: string; data: OrderState }): OrderWebhookPayload {
+  const order = event.data;
+  const refunded = parseMoney(order.refunded);
+  const settled = SETTLEMENT_EVENTS.has(event.type) || refunded > 0;
+  return {
+    id: event.id,
+    type: event.type,
+    createdAt: event.at,
+    data: {
+      order: {
+        id: order.orderId,
+        status: isTerminal(order.status) && !settled ? 'In progress' : order.status,
+        charge: formatMoney(subtractMoney(parseMoney(order.charge), refunded)),
+        start_count: String(order.startCount ?? 0),
+        // Until the provider reports, everything remains (as v2 answers).
+        remains: String(order.remains ?? order.quantity),
+        currency: order.currency,
+        service: order.serviceId,
+        link: order.link,
+      },
+    },
+  };
+}
+
+export function isOrderWebhookEvent(type: string): type is OrderWebhookEvent {
+  return (ORDER_WEBHOOK_EVENTS as readonly string[]).includes(type);
+}
+
+/** Whether an endpoint gets this event type: not when disabled, and only the types it asked for (all when it named none). */
+export function wantsEvent(webhook: { events?: readonly string[]; disabled: boolean }, type: string): boolean {
+  return !webhook.disabled && (webhook.events === undefined || webhook.events.includes(type));
 }
 
 // Delivery

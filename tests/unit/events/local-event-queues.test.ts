@@ -73,6 +73,29 @@ describe('the local event queues', () => {
     expect(records[0]!.attributes.ApproximateReceiveCount).toBe('1');
   });
 
+  it('hand out up to `concurrency` batches at once, as Lambda pollers do, never the same message to two of them', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const seen: string[] = [];
+    queues = new LocalEventQueues({
+      subscriptions: [spec({ batchSize: 2 })],
+      consumer: async () => async (event) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        seen.push(...event.Records.map((r) => eventOfMessage(r.body)!.id));
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        return { batchItemFailures: [] };
+      },
+      pollMs: 5,
+      concurrency: 3,
+    });
+    for (let i = 0; i < 20; i++) queues.route(created(i));
+    expect(await queues.drained(5_000)).toBe(true);
+    expect(most).toBe(3);
+    expect(seen.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `evt_${i}`).sort());
+  });
+
   it('keep a failed message hidden for the visibility timeout, then deliver it again with a higher receive count', async () => {
     const { queues, calls, settle, advance } = harness(spec({ batchSize: 10 }), async (event) => ({
       batchItemFailures: event.Records.filter((r) => eventOfMessage(r.body)?.id === 'evt_1' && r.attributes.ApproximateReceiveCount === '1').map((r) => ({

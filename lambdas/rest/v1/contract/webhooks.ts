@@ -94,7 +94,13 @@ export const WebhookDelivery = z
       .optional(z.string())
       .register(z.globalRegistry, { description: 'Why no status arrived: timeout, blocked_address, connection_failed, invalid_url' }),
     latencyMs: z.number(),
-    attempt: z.number(),
+    attempt: z
+      .number()
+      .register(z.globalRegistry, { description: "The attempt's number for its event, from 1 (8 automatic attempts; a redelivery is the next one)" }),
+    retryAt: z.optional(Timestamp).register(z.globalRegistry, { description: 'A failed automatic attempt: when the next one goes' }),
+    deadLettered: z
+      .optional(z.boolean())
+      .register(z.globalRegistry, { description: 'The eighth automatic attempt failed too: no more automatic ones; redeliver it from here' }),
   })
   .register(z.globalRegistry, { id: 'WebhookDelivery' });
 
