@@ -1,4 +1,4 @@
-import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SnsOperatorAlerts } from '../../adapters/sns/sns-operator-alerts.js';
 import { loadAlertConfig } from '../config.js';
 import { lazy, platform } from '../platform.js';
@@ -9,6 +9,5 @@ export const operatorAlerts: () => OperatorAlerts = /* @__PURE__ */ lazy(() => {
   const standIn = platform().alerts;
   if (standIn) return standIn;
   const { OPERATOR_TOPIC_ARN } = loadAlertConfig(undefined, { requireTopic: true });
-  // The execution role's credentials, which Lambda puts in the environment (and refreshes with each container).
-  return new SnsOperatorAlerts({ topicArn: OPERATOR_TOPIC_ARN, region: config().AWS_REGION, credentials: fromEnv() });
+  return new SnsOperatorAlerts(new SNSClient({ region: config().AWS_REGION }), OPERATOR_TOPIC_ARN);
 });
