@@ -1,6 +1,7 @@
 // Every Lambda function, HTTP route, schedule and workflow step, defined once. CDK builds the AWS resources from
 // these lists and the local stack wires the same handler modules to its gateway, scheduler and workflow runner.
 import type { EventType } from './events/catalogue.js';
+import { ORDER_EVENT_TYPES, OWNER_NOTICE_TYPES } from './events/event-types.js';
 
 export interface FunctionSpec {
   /** Source file of the handler, relative to the repository root. */
@@ -361,16 +362,7 @@ export interface SubscriptionSpec {
 export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   {
     function: 'sendNotificationEmails',
-    eventTypes: [
-      'order.completed',
-      'order.partial',
-      'order.canceled',
-      'deposit.credited',
-      'balance.low',
-      'api_key.created',
-      'api_key.suspended',
-      'api_key.revoked',
-    ],
+    eventTypes: OWNER_NOTICE_TYPES,
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     batchSize: 10,
@@ -378,16 +370,7 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   },
   {
     function: 'recordNotifications',
-    eventTypes: [
-      'order.completed',
-      'order.partial',
-      'order.canceled',
-      'deposit.credited',
-      'balance.low',
-      'api_key.created',
-      'api_key.suspended',
-      'api_key.revoked',
-    ],
+    eventTypes: OWNER_NOTICE_TYPES,
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     batchSize: 10,
@@ -395,7 +378,7 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
   },
   {
     function: 'deliverWebhooks',
-    eventTypes: ['order.created', 'order.status_changed', 'order.completed', 'order.partial', 'order.canceled', 'order.refunded'],
+    eventTypes: ORDER_EVENT_TYPES,
     // A failed delivery is hidden for its retry delay instead (RetryLater), up to the 10 h of the last ones; the
     // consumer dead-letters a delivery itself after its eighth attempt, so the queue's limit only catches crashes.
     visibilityTimeoutSeconds: 360,

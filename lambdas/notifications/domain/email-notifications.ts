@@ -2,18 +2,10 @@
 // account. The wording and the escaping are the templates' (lambdas/notifications/templates/).
 import type { NotificationSettings } from '../../customers/ports.js';
 import type { CatalogueEvent, EventOf, OrderState } from '../../events/catalogue.js';
+import { OWNER_NOTICE_TYPES } from '../../events/event-types.js';
 import { formatMoney, parseMoney } from '../../shared/money.js';
 
-export const EMAILED_TYPES = [
-  'order.completed',
-  'order.partial',
-  'order.canceled',
-  'deposit.credited',
-  'balance.low',
-  'api_key.created',
-  'api_key.suspended',
-  'api_key.revoked',
-] as const;
+export const EMAILED_TYPES = OWNER_NOTICE_TYPES;
 
 export type EmailedType = (typeof EMAILED_TYPES)[number];
 export type EmailedEvent = EventOf<EmailedType>;

@@ -1,20 +1,12 @@
 // The cabinet's notification feed: which events become a notification for their owner, and in what words. Pure.
 import type { CatalogueEvent } from '../../events/catalogue.js';
+import { OWNER_NOTICE_TYPES } from '../../events/event-types.js';
 import { formatMoney, parseMoney } from '../../shared/money.js';
 
 /** A notification is kept this many whole days after its event's day (UTC), then leaves the feed and its count. */
 export const FEED_RETENTION_DAYS = 90;
 
-export const FEED_EVENT_TYPES = [
-  'order.completed',
-  'order.partial',
-  'order.canceled',
-  'deposit.credited',
-  'balance.low',
-  'api_key.created',
-  'api_key.suspended',
-  'api_key.revoked',
-] as const;
+export const FEED_EVENT_TYPES = OWNER_NOTICE_TYPES;
 export type FeedEventType = (typeof FEED_EVENT_TYPES)[number];
 
 export interface FeedNotification {

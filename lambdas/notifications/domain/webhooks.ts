@@ -3,6 +3,7 @@
 // except for generating a secret.
 import { createHmac, randomBytes } from 'node:crypto';
 import type { OrderState } from '../../events/catalogue.js';
+import { ORDER_EVENT_TYPES } from '../../events/event-types.js';
 import { isTerminal } from '../../orders/domain/order-status.js';
 import type { Order } from '../../orders/domain/orders.js';
 import { orderStatusAnswer } from '../../reseller/v2-answers.js';
@@ -78,7 +79,7 @@ export function unixSeconds(at: Date): number {
 
 // Payload
 
-export const ORDER_WEBHOOK_EVENTS = ['order.created', 'order.status_changed', 'order.completed', 'order.partial', 'order.canceled', 'order.refunded'] as const;
+export const ORDER_WEBHOOK_EVENTS = ORDER_EVENT_TYPES;
 export type OrderWebhookEvent = (typeof ORDER_WEBHOOK_EVENTS)[number];
 
 export interface OrderWebhookPayload {
