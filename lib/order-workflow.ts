@@ -93,9 +93,11 @@ export class OrderWorkflow extends Construct {
     }
     // The poller resumes orders that end; the sweeper those whose resume was lost.
     for (const fn of [fns.pollProviders, fns.sweepOrders]) this.stateMachine.grant(fn, 'states:SendTaskSuccess');
-    // Not in the function's default policy: the function would then depend on the state machine that depends on it.
+    // The submit step resumes its own task when the order ended at submission, and parks it otherwise (as the await
+    // step does on the rare path). Not in the functions' default policies: each would then depend on the state
+    // machine that depends on it.
     new Policy(this, 'AwaitCompletionTaskResponse', {
-      roles: [fns.awaitCompletion.role!],
+      roles: [fns.submitOrder.role!, fns.awaitCompletion.role!],
       statements: [new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachineArn] })],
     });
 

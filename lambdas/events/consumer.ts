@@ -53,7 +53,6 @@ export function eventOfMessage(body: string): CatalogueEvent | undefined {
 
 /** An SQS handler for a bus consumer; `handle` runs once per message, the messages of a batch in parallel. */
 export function eventConsumer(consumer: string, handle: EventHandler): (event: SQSEvent, context?: Context) => Promise<SQSBatchResponse> {
-  const processor = new BatchProcessor(EventType.SQS);
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const event = eventOfMessage(record.body);
     if (!event) {
@@ -78,5 +77,8 @@ export function eventConsumer(consumer: string, handle: EventHandler): (event: S
       throw error;
     }
   };
-  return (event, context) => processPartialResponse(event, handleRecord, processor, { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
+  // A processor per batch: it keeps the batch's successes and failures, and the local stack (unlike one Lambda
+  // instance) hands several batches of a queue to the same module at once.
+  return (event, context) =>
+    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
 }

@@ -19,7 +19,7 @@ import { orderWorkflow } from '../shared/platform/workflow.js';
 import { secretStore } from '../shared/platform/secrets.js';
 import type { CancelOrderServices } from './application/cancel-orders.js';
 import type { OrderSettings } from './application/order-services.js';
-import type { AwaitServices, FinalizeServices, GiveUpServices, SubmitServices } from './application/order-workflow-steps.js';
+import type { AwaitServices, FinalizeServices, GiveUpServices, SubmitAndAwaitServices } from './application/order-workflow-steps.js';
 import type { PlaceOrderServices } from './application/place-order.js';
 import type { PollServices } from './application/poll-providers.js';
 import type { CallbackServices } from './application/provider-callbacks.js';
@@ -91,10 +91,12 @@ export const customerOrderServices: () => PlaceOrderServices & CancelOrderServic
   ...withLimits(),
 }));
 
-export const submitServices: () => SubmitServices = /* @__PURE__ */ lazy(() => ({
+export const submitServices: () => SubmitAndAwaitServices = /* @__PURE__ */ lazy(() => ({
   orders: orderStore(),
   catalog: catalogStore(),
   providers: providerClients(),
+  tokens: taskTokens(),
+  workflow: orderWorkflow(),
   clock: systemClock,
 }));
 

@@ -134,7 +134,9 @@ describe('order workflow', () => {
     expect(machine.DefinitionString).toBeUndefined();
     const definition = readFileSync(join(REPO_ROOT, WORKFLOW_DEFINITION_FILE), 'utf8');
     const states = JSON.parse(definition).States;
-    expect(states.Submit.Resource).toBe('arn:aws:states:::lambda:invoke');
+    // An ordinary order enters Submit (submits, then waits for its callback) and Finalize: two transitions.
+    expect(states.Submit.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
+    expect(states.Submit.Next).toBe('Finalize');
     expect(states.AwaitOutcome.Resource).toBe('arn:aws:states:::lambda:invoke.waitForTaskToken');
     expect(states.Finalize.Resource).toBe('arn:aws:states:::lambda:invoke');
 
@@ -269,9 +271,9 @@ describe('order workflow', () => {
     expect(states('sweepOrders')).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:SendTaskSuccess', 'states:StartExecution']);
   });
 
-  it("lets only the poller, the sweeper, the await step and providers' callbacks resume a parked task", () => {
+  it("lets only the poller, the sweeper, the submit and await steps and providers' callbacks resume a parked task", () => {
     const resumers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('states:SendTaskSuccess'));
-    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders', 'providerCallbacks', 'sweepOrders']);
+    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders', 'providerCallbacks', 'submitOrder', 'sweepOrders']);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   awaitOutcome,
   finalizeOrder,
   giveUpSubmission,
+  submitAndAwait,
   submitOrder,
 } from '../../lambdas/orders/application/order-workflow-steps.js';
 import { pollAllProviders } from '../../lambdas/orders/application/poll-providers.js';
@@ -147,6 +148,31 @@ describe('waiting for the outcome', () => {
     await table.orders.recordProgress(order.id, { status: 'Completed', remains: 0 }, new Date().toISOString());
     expect(await awaitOutcome(env.services, order.id, 'token-500')).toBe('resumed');
     expect(env.resumed.at(-1)).toMatchObject({ token: 'token-500' });
+  });
+});
+
+describe("submitting and waiting in one step (the workflow's first state)", () => {
+  it('parks the token of a submitted order and leaves it to the poller', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push('p-600');
+    const resumedBefore = env.resumed.length;
+    expect(await submitAndAwait(env.services, order.id, 'token-600')).toBe('submitted');
+    expect(await table.tokens.getTaskToken(order.id)).toBe('token-600');
+    expect(env.resumed).toHaveLength(resumedBefore);
+  });
+
+  it('resumes its own task when the provider refuses the order, so it is settled without waiting', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push(new ProviderRejected('Link is private'));
+    expect(await submitAndAwait(env.services, order.id, 'token-650')).toBe('rejected');
+    expect(env.resumed.at(-1)).toEqual({ token: 'token-650', output: { orderId: order.id, status: 'rejected' } });
+  });
+
+  it('lets the workflow retry when the provider was not reached, parking nothing', async () => {
+    const order = await newOrder();
+    upstream.placeScript.push(new ProviderNotReached('connection refused'));
+    await expect(submitAndAwait(env.services, order.id, 'token-700')).rejects.toBeInstanceOf(ProviderUnavailable);
+    expect(await table.tokens.getTaskToken(order.id)).toBeUndefined();
   });
 });
 

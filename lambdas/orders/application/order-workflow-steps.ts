@@ -122,6 +122,24 @@ export async function awaitOutcome(services: AwaitServices, orderId: number, tas
   return 'parked';
 }
 
+/**
+ * The workflow's first state: submit, then wait for the outcome in the same task (its callback token parked beside
+ * the order), so an ordinary order costs two state transitions (this and Finalize) instead of four (a routing Choice
+ * and a separate wait state). An order that ended at submission (refused, already settled) resumes its own task at
+ * once; one held for a person waits for them like any other.
+ */
+export type SubmitAndAwaitServices = SubmitServices & AwaitServices;
+
+export async function submitAndAwait(services: SubmitAndAwaitServices, orderId: number, taskToken: string): Promise<SubmitOutcome> {
+  const outcome = await submitOrder(services, orderId);
+  if (outcome === 'submitted' || outcome === 'unconfirmed') {
+    await awaitOutcome(services, orderId, taskToken);
+  } else {
+    await services.workflow.resume(taskToken, { orderId, status: outcome });
+  }
+  return outcome;
+}
+
 export interface FinalizeResult {
   orderId: number;
   status: string;

@@ -95,3 +95,18 @@ describe('eventConsumer', () => {
     ]);
   });
 });
+
+describe('eventConsumer with batches at once', () => {
+  it('reports each batch its own failures when batches run in parallel, as the local queues run them', async () => {
+    const handler = eventConsumer('test', async (e) => {
+      await new Promise((r) => setTimeout(r, e.id === 'evt_slow' ? 30 : 1));
+      if (e.id.startsWith('evt_bad')) throw new Error('failed');
+    });
+    const [first, second] = await Promise.all([
+      handler({ Records: [record('a1', event('evt_slow')), record('a2', event('evt_bad_a'))] }),
+      handler({ Records: [record('b1', event('evt_ok')), record('b2', event('evt_bad_b'))] }),
+    ]);
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'a2' }]);
+    expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'b2' }]);
+  });
+});
