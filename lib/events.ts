@@ -11,6 +11,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionName, SUBSCRIPTIONS, type SubscriptionSpec } from '../lambdas/functions.js';
 import { CATALOGUE_SOURCE } from '../lambdas/adapters/eventbridge/event-bridge-publisher.js';
+import { EVENT_ARCHIVE_DAYS } from '../lambdas/events/event-types.js';
 import { CodexFunction } from './codex-function.js';
 
 /** The items whose changes give events (`eventsFromChange`); the rest of the table's writes never reach the function. */
@@ -21,8 +22,6 @@ export interface EventsProps {
   bus: IEventBus;
   environment: Record<string, string>;
   logRemovalPolicy: RemovalPolicy;
-  /** Days the bus's archive keeps events for replay. */
-  archiveDays?: number;
   /** Keep the queues (and what waits in them) when the stack is deleted. */
   retain?: boolean;
 }
@@ -80,7 +79,7 @@ export class Events extends Construct {
     bus.archive('Archive', {
       description: 'Catalogue events, for replay to the consumers',
       eventPattern: { source: [CATALOGUE_SOURCE] },
-      retention: Duration.days(props.archiveDays ?? 30),
+      retention: Duration.days(EVENT_ARCHIVE_DAYS),
     });
 
     this.routingFailures = new Queue(this, 'RoutingFailures', {

@@ -30,11 +30,13 @@ export interface LocalWorkflowOptions {
   /** Replaces every Wait state's duration (ms), for fast tests. */
   waitDelayMs?: number;
   onExecutionEnd?: (record: ExecutionRecord) => void;
+  /** Another definition than the repository's (relative to root): tests of executions started on an earlier one. */
+  definitionFile?: string;
 }
 
 /** Reads the definition and fills in `${...}` placeholders, as CloudFormation's DefinitionSubstitutions does. */
-export function loadWorkflowDefinition(root: string, substitutions: Record<string, string>): StateMachineDefinition {
-  const text = readFileSync(resolve(root, WORKFLOW_DEFINITION_FILE), 'utf8').replace(/\$\{(\w+)\}/g, (whole, name: string) => substitutions[name] ?? whole);
+export function loadWorkflowDefinition(root: string, substitutions: Record<string, string>, file = WORKFLOW_DEFINITION_FILE): StateMachineDefinition {
+  const text = readFileSync(resolve(root, file), 'utf8').replace(/\$\{(\w+)\}/g, (whole, name: string) => substitutions[name] ?? whole);
   return JSON.parse(text) as StateMachineDefinition;
 }
 
@@ -49,7 +51,11 @@ export class LocalOrderWorkflow implements OrderWorkflow {
 
   constructor(private readonly options: LocalWorkflowOptions) {
     this.slots = new Semaphore(options.concurrency ?? 4);
-    this.definition = loadWorkflowDefinition(options.root, Object.fromEntries(Object.keys(WORKFLOW_SUBSTITUTIONS).map((k) => [k, WORKFLOW_SUBSTITUTIONS[k]!])));
+    this.definition = loadWorkflowDefinition(
+      options.root,
+      Object.fromEntries(Object.keys(WORKFLOW_SUBSTITUTIONS).map((k) => [k, WORKFLOW_SUBSTITUTIONS[k]!])),
+      options.definitionFile,
+    );
     // JavaScript timers overflow past 2^31 ms (about 24.8 days) and then fire at once; the runner uses timers
     // for TimeoutSeconds, so longer timeouts are clamped locally. The file keeps its real value for AWS.
     for (const state of Object.values(this.definition.States)) {

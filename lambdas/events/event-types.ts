@@ -2,6 +2,9 @@
 // from the catalogue's schemas, so that naming them costs a bundle no zod.
 import type { EventType } from './catalogue.js';
 
+/** How long the bus's archive keeps events for replay; consumers remember what they handled for longer. */
+export const EVENT_ARCHIVE_DAYS = 30;
+
 /** Every event about an order: what a reseller's webhook can receive. */
 export const ORDER_EVENT_TYPES = [
   'order.created',

@@ -52,7 +52,7 @@ async function until<T>(probe: () => T | undefined | Promise<T | undefined>, tim
 }
 
 describe('webhook deliveries of order events', () => {
-  it('a customer placing an order through /api/v2 receives order.status_changed and order.completed, signed, in v2 field names', async () => {
+  it('a customer placing an order through /api/v2 receives order.status_changed and order.completed, signed, in v2 field names, and an email and a feed entry', async () => {
     const login = await call('POST', '/auth/login', { body: { email: stack.customer.email, password: stack.customer.password } });
     const token = login.body.accessToken as string;
     const put = await call('PUT', '/webhook', { token, body: { url: receiverUrl } });
@@ -121,6 +121,16 @@ describe('webhook deliveries of order events', () => {
     );
     expect(listed).toHaveLength(ofOrder.length);
     expect(listed.every((d) => d.status === 204 && d.attempt === 1)).toBe(true);
+
+    // The same order's end reaches its owner by email (the local outbox) and in the cabinet's notification feed.
+    const email = await until(() => stack.outbox.list(stack.customer.email).find((m) => m.subject.includes(`#${orderId}`) && /completed/i.test(m.subject)));
+    expect(email.text).toContain('https://youtube.com/watch?v=webhooks');
+    const feed = await until(async () => {
+      const page = await call('GET', '/notifications', { token });
+      const items = page.body.items as { type: string; orderId?: number; read: boolean }[];
+      return items.some((n) => n.orderId === orderId && n.type === 'order.completed') ? page.body : undefined;
+    });
+    expect(feed.unread).toBeGreaterThanOrEqual(1);
 
     // Figures, not assertions: from the poller's write of the final status, and from the settlement, to the arrival.
     const seen = stack.events.events.find(

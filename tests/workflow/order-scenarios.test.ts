@@ -130,6 +130,28 @@ describe('order workflow scenarios', () => {
     expect((await execution(placed.id)).transitions).toBe(2);
   });
 
+  it('finishes an order whose execution runs on the earlier definition (submit, route, then wait), as one does across a deploy', async () => {
+    const earlier = new LocalOrderWorkflow({ root: REPO_ROOT, definitionFile: 'tests/fixtures/workflow/order-workflow-submit-then-await.asl.json' });
+    const before = platform();
+    usePlatform({ ...before, workflow: earlier });
+    try {
+      const placed = await order('https://youtube.com/watch?v=earlier');
+      const done = await finalized(placed.id);
+      expect(done).toMatchObject({ status: 'Completed', refunded: 0 });
+      const record = await eventually(async () => {
+        const r = earlier.executions.get(`order-${placed.id}`);
+        return r && r.status !== 'RUNNING' ? r : undefined;
+      });
+      expect(record.status).toBe('SUCCEEDED');
+      // Submit, RouteBySubmission, AwaitOutcome, Finalize: the step answered as that definition expects.
+      expect(record.transitions).toBe(4);
+      await ledgerMatchesBalance();
+    } finally {
+      usePlatform(before);
+      earlier.stop();
+    }
+  });
+
   it('repeats no effect when a finished order is run through the workflow again', async () => {
     const placed = await order('https://youtube.com/watch?v=again&codex-test=partial');
     await finalized(placed.id);

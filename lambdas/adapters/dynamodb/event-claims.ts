@@ -1,12 +1,14 @@
 // Claims of events by consumers (EventClaims): `EVENT#<id>` / `CLAIM#<consumer>`, one conditional write each way.
-// Kept 7 days (TTL), longer than any redelivery: the stream keeps records 24 h, the queues 4 days.
+// Kept 35 days (TTL), longer than any redelivery: the stream keeps records 24 h, the queues 4 days, and the bus's
+// archive 30 days (EVENT_ARCHIVE_DAYS), so a replay of the archive repeats no email, webhook or alert.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventClaims } from '../../events/ports.js';
 import type { Clock } from '../../shared/ports.js';
 import { keys } from './keys.js';
+import { EVENT_ARCHIVE_DAYS } from '../../events/event-types.js';
 
-const KEEP_SECONDS = 7 * 24 * 3600;
+const KEEP_SECONDS = (EVENT_ARCHIVE_DAYS + 5) * 24 * 3600;
 
 export class DynamoEventClaims implements EventClaims {
   constructor(

@@ -68,7 +68,7 @@ export const keys = {
   notificationPrefix: 'NOTIFICATION#',
   notificationPointer: (userId: string, eventId: string) => ({ pk: `USER#${userId}`, sk: `NOTIFICATION_ID#${eventId}` }),
   notificationCounts: (userId: string) => ({ pk: `USER#${userId}`, sk: 'NOTIFICATIONS' }),
-  // Issue 10, consumers: one claim per event and consumer (TTL `expiresAt`, 7 days), so an event is handled once.
+  // Issue 10, consumers: one claim per event and consumer (TTL `expiresAt`, 35 days: longer than the bus archive's 30), so an event is handled once.
   eventClaim: (eventId: string, consumer: string) => ({ pk: `EVENT#${eventId}`, sk: `CLAIM#${consumer}` }),
   // Issue 10, operator alerts: the poller's memory of a provider's recent calls and of its orders' odd answers.
   providerHealth: (providerId: string) => ({ pk: `HEALTH#${providerId}`, sk: 'HEALTH' }),

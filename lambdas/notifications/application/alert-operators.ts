@@ -12,6 +12,7 @@ export interface AlertOperatorsDeps {
   claims: EventClaims;
   alerts: OperatorAlerts;
   stage: string;
+  onError?: (message: string, error: unknown) => void;
 }
 
 /** 'busy': another delivery of the same event is sending it now; try again after the lease. */
@@ -27,6 +28,7 @@ export async function alertOperators(deps: AlertOperatorsDeps, event: CatalogueE
     await deps.claims.release(ALERT_CONSUMER, event.id);
     throw error;
   }
-  await deps.claims.done(ALERT_CONSUMER, event.id);
+  // Sent: a failure to mark it must not fail the message, whose redelivery after the lease would alert again.
+  await deps.claims.done(ALERT_CONSUMER, event.id).catch((error: unknown) => deps.onError?.('could not mark an operator alert sent', error));
   return 'sent';
 }
