@@ -43,7 +43,7 @@ async function main(): Promise<void> {
       `  Demo provider: ${stack.provider.url}`,
       `  Demo reseller: ${stack.reseller.email}, API key in ${demoFile}`,
       `  Demo customer: ${stack.customer.email}, password in ${demoFile}`,
-      `  Email outbox:  ${stack.outboxUrl}?to=<email>   (account emails; the local stack sends none)`,
+      `  Email outbox:  ${stack.outboxUrl}?to=<email>   (account and notification emails: nothing leaves this machine)`,
       `  Operators:     ${stack.outboxUrl}?to=${LOCAL_OPERATORS_EMAIL}   (alerts: failing providers, stuck orders, dead letters)`,
       `  Data:          ${dataDir ? `on disk in ${dataDir}` : 'in memory (use --persist to keep it)'}`,
       '',
