@@ -1,19 +1,10 @@
 // REST v1 operations: the cabinet's notification feed (issue 10).
 import * as z from 'zod/mini';
 import type { Operation } from '../operation.js';
+import { OWNER_NOTICE_TYPES } from '../../../events/event-types.js';
 import { Cursor, page, Timestamp, wholeNumberText } from './common.js';
 
-// The feed's event types (lambdas/notifications/domain/notification-feed.ts FEED_EVENT_TYPES), repeated: contracts import only zod.
-const FeedType = z.enum([
-  'order.completed',
-  'order.partial',
-  'order.canceled',
-  'deposit.credited',
-  'balance.low',
-  'api_key.created',
-  'api_key.suspended',
-  'api_key.revoked',
-]);
+const FeedType = z.enum(OWNER_NOTICE_TYPES);
 
 const Unread = z.int().register(z.globalRegistry, { description: "The caller's unread notifications, all of the feed", example: 3 });
 

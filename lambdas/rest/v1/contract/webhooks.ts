@@ -1,10 +1,10 @@
 // REST v1 operations: the caller's reseller webhook (issue 10, first part: registration, secret, test, deliveries).
 import * as z from 'zod/mini';
 import type { Operation } from '../operation.js';
+import { ORDER_EVENT_TYPES } from '../../../events/event-types.js';
 import { Cursor, page, Timestamp } from './common.js';
 
-// The order event types (lambdas/notifications/domain/webhooks.ts ORDER_WEBHOOK_EVENTS), repeated: contracts import only zod.
-const OrderEvent = z.enum(['order.created', 'order.status_changed', 'order.completed', 'order.partial', 'order.canceled', 'order.refunded']);
+const OrderEvent = z.enum(ORDER_EVENT_TYPES);
 const Secret = z.string().register(z.globalRegistry, { description: 'The signing secret (Standard Webhooks), shown only here', example: 'whsec_…' });
 
 export const Webhook = z
