@@ -8,6 +8,7 @@ import type { Order } from '../../lambdas/orders/domain/orders.js';
 import { micros } from '../../lambdas/shared/money.js';
 import { usePlatform } from '../../lambdas/shared/platform.js';
 import { createTestTable, type TestTable } from '../support/dynamo-table.js';
+import { sqsRecord } from '../support/sqs-records.js';
 
 const ENV = ['TABLE_NAME', 'DYNAMODB_ENDPOINT'] as const;
 const saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
@@ -44,17 +45,7 @@ const order = {
 let n = 0;
 function record(event: unknown): SQSRecord {
   n++;
-  return {
-    messageId: `m-${n}`,
-    receiptHandle: `r-${n}`,
-    body: JSON.stringify({ source: 'codex', 'detail-type': (event as { type: string }).type, detail: event }),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'local', ApproximateFirstReceiveTimestamp: '0' },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:recordNotifications',
-    awsRegion: 'us-east-1',
-  };
+  return sqsRecord(event, { messageId: `m-${n}`, consumer: 'recordNotifications' });
 }
 
 describe('recordNotifications', () => {

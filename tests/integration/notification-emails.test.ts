@@ -14,10 +14,11 @@ import { micros } from '../../lambdas/shared/money.js';
 import { usePlatform } from '../../lambdas/shared/platform.js';
 import type { EmailMessage, ReceivedMessage } from '../../lambdas/shared/ports.js';
 import { type TestTable, createTestTable } from '../support/dynamo-table.js';
+import { queueArnOf, sqsRecord } from '../support/sqs-records.js';
 
 const ENV = ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'PUBLIC_API_URL'] as const;
 const saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
-const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:sendNotificationEmails';
+const QUEUE_ARN = queueArnOf('sendNotificationEmails');
 const AT = '2026-12-01T10:00:00.000Z';
 
 let table: TestTable;
@@ -98,22 +99,7 @@ const completed = (ownerId: string): CatalogueEvent => orderEnded(order(ownerId)
 
 /** An SQS record as the queue of a bus rule delivers it: the EventBridge event, its detail the catalogue event. */
 function record(event: CatalogueEvent, receiveCount = 1, messageId: string = randomUUID()) {
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}-${receiveCount}`,
-    body: JSON.stringify({ version: '0', id: randomUUID(), 'detail-type': event.type, source: 'codex', time: event.at, detail: event }),
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: String(Date.now()),
-      SenderId: '000000000000',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: QUEUE_ARN,
-    awsRegion: 'us-east-1',
-  };
+  return sqsRecord(event, { receiveCount, messageId, consumer: 'sendNotificationEmails' });
 }
 
 const deliver = async (...records: ReturnType<typeof record>[]) => (await handler({ Records: records } as SQSEvent)) as SQSBatchResponse;

@@ -19,6 +19,7 @@ import { type SweepServices, sweepOpenOrders } from '../../lambdas/orders/applic
 import { usePlatform } from '../../lambdas/shared/platform.js';
 import type { OperatorAlert, PublishedEvent } from '../../lambdas/shared/ports.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
+import { sqsRecord } from '../support/sqs-records.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 
 /** A provider whose status calls fail while `failure` is set. */
@@ -244,21 +245,7 @@ describe('the alertOperators consumer', () => {
     'evt_alert_1',
     '2026-12-01T10:05:00.000Z',
   );
-  const sqsEvent = (messageId: string, body: CatalogueEvent): SQSEvent => ({
-    Records: [
-      {
-        messageId,
-        receiptHandle: `h-${messageId}`,
-        body: JSON.stringify({ version: '0', source: 'codex', 'detail-type': body.type, detail: body }),
-        attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:alertOperators',
-        awsRegion: 'us-east-1',
-      },
-    ],
-  });
+  const sqsEvent = (messageId: string, body: CatalogueEvent): SQSEvent => ({ Records: [sqsRecord(body, { messageId, consumer: 'alertOperators' })] });
 
   afterAll(() => usePlatform({}));
 

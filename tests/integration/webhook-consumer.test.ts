@@ -19,6 +19,7 @@ import { usePlatform } from '../../lambdas/shared/platform.js';
 import { systemClock } from '../../lambdas/shared/platform/config.js';
 import type { EmailMessage } from '../../lambdas/shared/ports.js';
 import { type TestTable, createTestTable } from '../support/dynamo-table.js';
+import { sqsRecord } from '../support/sqs-records.js';
 import { orderEvent } from '../support/order-events.js';
 
 interface Received {
@@ -37,7 +38,6 @@ const script = new Map<string, number[]>();
 const postponed: { receiptHandle: string; seconds: number }[] = [];
 const emails: EmailMessage[] = [];
 const KEY = secretBoxKey('integration test key material');
-const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:deliverWebhooks';
 
 beforeAll(async () => {
   table = await createTestTable();
@@ -92,22 +92,7 @@ async function webhookOf(userId: string): Promise<string> {
 
 /** An SQS record as the bus rule's queue delivers it: the EventBridge event, its detail the catalogue event. */
 function message(event: object, receiveCount = 1): SQSRecord {
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body: JSON.stringify({ version: '0', id: randomUUID(), 'detail-type': (event as { type: string }).type, source: 'codex', detail: event }),
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: String(Date.now()),
-      SenderId: '000000000000',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: QUEUE_ARN,
-    awsRegion: 'us-east-1',
-  };
+  return sqsRecord(event, { receiveCount, consumer: 'deliverWebhooks' });
 }
 
 const again = (record: SQSRecord): SQSRecord => ({

@@ -14,32 +14,12 @@ import {
   providerUnhealthy,
   readEvent,
 } from '../../lambdas/events/catalogue.js';
-import type { Order } from '../../lambdas/orders/domain/orders.js';
 import { micros } from '../../lambdas/shared/money.js';
+import { storedOrder } from '../support/stored-order.js';
 
 const AT = '2026-12-01T10:00:00.000Z';
 
-const order: Order = {
-  id: 1234,
-  ownerId: 'u-1',
-  walletId: 'w-1',
-  serviceId: 7,
-  providerId: 'p-1',
-  providerServiceId: '99',
-  link: 'https://example.com/post/1',
-  quantity: 1000,
-  ratePer1000: micros(900_000),
-  charge: micros(900_000),
-  refunded: micros(0),
-  status: 'In progress',
-  phase: 'submitted',
-  createdAt: '2026-12-01T09:00:00.000Z',
-  updatedAt: AT,
-  externalOrderId: 'ext-1',
-  startCount: 50,
-  remains: 400,
-  submitAttempts: 1,
-};
+const order = storedOrder();
 
 /** A key as the store holds it: with its hash, which no event may carry. */
 const storedKey = {

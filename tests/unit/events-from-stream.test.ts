@@ -2,37 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseEvent } from '../../lambdas/events/catalogue.js';
 import { type ChangeContext, type Image, type ItemChange, eventsFromChange, thresholdOwner } from '../../lambdas/events/from-stream.js';
 import { micros } from '../../lambdas/shared/money.js';
-import { walletImage } from '../support/stream-images.js';
+import { orderImage, walletImage } from '../support/stream-images.js';
 
 const USD = { currency: 'USD' };
-
-/** An order item as the table holds it (money in micro-units), as `unmarshall` gives it. */
-function orderItem(changes: Image = {}): Image {
-  return {
-    pk: 'ORDERS#12',
-    sk: 'ORDER#000000001234',
-    entity: 'order',
-    id: 1234,
-    ownerId: 'u-1',
-    walletId: 'w-1',
-    serviceId: 7,
-    providerId: 'p-1',
-    providerServiceId: '99',
-    link: 'https://example.com/post/1',
-    quantity: 1000,
-    ratePer1000: 900_000,
-    charge: 900_000,
-    refunded: 0,
-    status: 'Pending',
-    phase: 'accepted',
-    submitAttempts: 0,
-    createdAt: '2026-12-01T09:00:00.000Z',
-    updatedAt: '2026-12-01T09:00:00.000Z',
-    openPk: 'OPEN#p-1',
-    ownerPk: 'OWNER#u-1',
-    ...changes,
-  };
-}
 
 const keyListing = (changes: Image = {}): Image => ({
   pk: 'USER#u-1',
@@ -55,7 +27,7 @@ function typesOf(change: ItemChange, context: ChangeContext = USD) {
 
 describe('events from the table stream', () => {
   it('tells of a placed order once, with what it costs', () => {
-    const [event, ...rest] = eventsFromChange({ newImage: orderItem() }, USD);
+    const [event, ...rest] = eventsFromChange({ newImage: orderImage() }, USD);
     expect(rest).toEqual([]);
     expect(event).toMatchObject({
       type: 'order.created',
@@ -66,8 +38,8 @@ describe('events from the table stream', () => {
   });
 
   it('tells of every status change with the status before it, and nothing of progress alone', () => {
-    const pending = orderItem({ phase: 'submitted', externalOrderId: 'x' });
-    const inProgress = orderItem({
+    const pending = orderImage({ phase: 'submitted', externalOrderId: 'x' });
+    const inProgress = orderImage({
       phase: 'submitted',
       externalOrderId: 'x',
       status: 'In progress',
@@ -84,7 +56,7 @@ describe('events from the table stream', () => {
   });
 
   it('tells of a completed order when it is settled, without a refund', () => {
-    const completed = orderItem({ phase: 'submitted', status: 'Completed', remains: 0 });
+    const completed = orderImage({ phase: 'submitted', status: 'Completed', remains: 0 });
     const settled = { ...completed, phase: 'finalized', finalizedAt: '2026-12-01T10:00:05.000Z', updatedAt: '2026-12-01T10:00:05.000Z' };
     const events = eventsFromChange({ oldImage: completed, newImage: settled }, USD);
     expect(events.map((event) => event.type)).toEqual(['order.completed']);
@@ -92,7 +64,7 @@ describe('events from the table stream', () => {
   });
 
   it('tells of a partial order and its refund when it is settled', () => {
-    const partial = orderItem({ phase: 'submitted', status: 'Partial', remains: 400 });
+    const partial = orderImage({ phase: 'submitted', status: 'Partial', remains: 400 });
     const settled = { ...partial, phase: 'finalized', refunded: 360_000, finalizedAt: '2026-12-01T10:00:05.000Z' };
     const events = eventsFromChange({ oldImage: partial, newImage: settled }, USD);
     expect(events.map((event) => event.type)).toEqual(['order.partial', 'order.refunded']);
@@ -100,7 +72,7 @@ describe('events from the table stream', () => {
   });
 
   it('tells of a refused order as a status change, a cancellation and a full refund in one settlement', () => {
-    const accepted = orderItem();
+    const accepted = orderImage();
     const settled = {
       ...accepted,
       status: 'Canceled',
@@ -114,7 +86,7 @@ describe('events from the table stream', () => {
   });
 
   it('gives the same ids when the same record is read twice, and different ids to different facts', () => {
-    const partial = orderItem({ phase: 'submitted', status: 'Partial', remains: 400 });
+    const partial = orderImage({ phase: 'submitted', status: 'Partial', remains: 400 });
     const settled = { ...partial, phase: 'finalized', refunded: 360_000, finalizedAt: '2026-12-01T10:00:05.000Z' };
     const first = eventsFromChange({ oldImage: partial, newImage: settled }, USD).map((event) => event.id);
     const again = eventsFromChange({ oldImage: structuredClone(partial), newImage: structuredClone(settled) }, USD).map((event) => event.id);
@@ -126,10 +98,10 @@ describe('events from the table stream', () => {
   });
 
   it('tells two separate status changes to the same status apart', () => {
-    const a = orderItem({ status: 'In progress', updatedAt: '2026-12-01T09:01:00.000Z' });
-    const b = orderItem({ status: 'Pending', updatedAt: '2026-12-01T09:02:00.000Z' });
-    const c = orderItem({ status: 'In progress', updatedAt: '2026-12-01T09:03:00.000Z' });
-    const [first] = eventsFromChange({ oldImage: orderItem(), newImage: a }, USD);
+    const a = orderImage({ status: 'In progress', updatedAt: '2026-12-01T09:01:00.000Z' });
+    const b = orderImage({ status: 'Pending', updatedAt: '2026-12-01T09:02:00.000Z' });
+    const c = orderImage({ status: 'In progress', updatedAt: '2026-12-01T09:03:00.000Z' });
+    const [first] = eventsFromChange({ oldImage: orderImage(), newImage: a }, USD);
     const [second] = eventsFromChange({ oldImage: b, newImage: c }, USD);
     expect(first?.id).not.toBe(second?.id);
   });
@@ -203,10 +175,10 @@ describe('events from the table stream', () => {
 
   it('every event it makes is a valid catalogue event', () => {
     const changes: ItemChange[] = [
-      { newImage: orderItem() },
+      { newImage: orderImage() },
       {
-        oldImage: orderItem(),
-        newImage: orderItem({ status: 'Canceled', phase: 'finalized', refunded: 900_000, remains: 1000, finalizedAt: '2026-12-01T09:00:10.000Z' }),
+        oldImage: orderImage(),
+        newImage: orderImage({ status: 'Canceled', phase: 'finalized', refunded: 900_000, remains: 1000, finalizedAt: '2026-12-01T09:00:10.000Z' }),
       },
       { newImage: keyListing() },
     ];
@@ -214,7 +186,7 @@ describe('events from the table stream', () => {
   });
 
   it('ignores removals and items that tell nothing', () => {
-    expect(typesOf({ oldImage: orderItem() })).toEqual([]);
+    expect(typesOf({ oldImage: orderImage() })).toEqual([]);
     expect(typesOf({ newImage: { pk: 'RATE#k-1#1', sk: 'RATE', entity: 'rate-window', count: 3 } })).toEqual([]);
     expect(typesOf({ newImage: { pk: 'WALLET#w-1', sk: 'LEDGER#000000000004', entity: 'ledger', kind: 'deposit', amount: 1 } })).toEqual([]);
   });

@@ -16,33 +16,13 @@ import {
 } from '../../lambdas/notifications/domain/email-notifications.js';
 import { EMAIL_CLAIM_LEASE_MS, SendNotificationEmails } from '../../lambdas/notifications/application/email-notifications.js';
 import { renderEmail } from '../../lambdas/notifications/templates/render-email.js';
-import type { Order } from '../../lambdas/orders/domain/orders.js';
 import { micros } from '../../lambdas/shared/money.js';
+import { storedOrder } from '../support/stored-order.js';
 
 const AT = '2026-12-01T10:00:00.000Z';
 const API = 'https://api.codex.example';
 
-const order: Order = {
-  id: 4321,
-  ownerId: 'u-1',
-  walletId: 'w-1',
-  serviceId: 7,
-  providerId: 'p-1',
-  providerServiceId: '99',
-  link: 'https://example.com/post/1',
-  quantity: 1000,
-  ratePer1000: micros(900_000),
-  charge: micros(900_000),
-  refunded: micros(0),
-  status: 'Completed',
-  phase: 'finalized',
-  createdAt: '2026-12-01T09:00:00.000Z',
-  updatedAt: AT,
-  externalOrderId: 'ext-1',
-  startCount: 50,
-  remains: 0,
-  submitAttempts: 1,
-};
+const order = storedOrder({ id: 4321, status: 'Completed', phase: 'finalized', remains: 0 });
 
 const key = { keyId: 'k-1', ownerId: 'u-1', walletId: 'w-1', prefix: 'cdx_ab12', label: 'my panel', statusReason: 'too many invalid requests' };
 

@@ -3,34 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { orderCreated, orderNeedsAttention, providerUnhealthy } from '../../lambdas/events/catalogue.js';
 import { deadLetterAlert, operatorAlertOf } from '../../lambdas/notifications/domain/operator-alerts.js';
 import type { Order } from '../../lambdas/orders/domain/orders.js';
-import { micros } from '../../lambdas/shared/money.js';
+import { storedOrder } from '../support/stored-order.js';
 
 const AT = '2026-12-01T10:00:00.000Z';
 const PROVIDER_KEY = 'sk_live_provider_key_123456';
 
 /** An order as the store holds it, with what no alert may show: the provider's texts, the request id. */
-const order = {
-  id: 1234,
-  ownerId: 'u-1',
-  walletId: 'w-1',
-  serviceId: 7,
-  providerId: 'p-1',
-  providerServiceId: '99',
-  link: 'https://example.com/post/1',
-  quantity: 1000,
-  ratePer1000: micros(900_000),
-  charge: micros(900_000),
-  refunded: micros(0),
-  status: 'In progress',
-  phase: 'submitted',
-  createdAt: '2026-12-01T09:00:00.000Z',
-  updatedAt: AT,
-  externalOrderId: 'ext-1',
-  remains: 400,
-  submitAttempts: 1,
+const order = storedOrder({
+  startCount: undefined,
   requestId: 'codex-1234',
   rejectedReason: `<html>502 Bad Gateway key=${PROVIDER_KEY}</html>`,
-} as Order;
+} as Partial<Order>);
 
 describe('operator alerts', () => {
   it('tell of an unhealthy provider: who, since when, why in our words, where to look', () => {

@@ -1,6 +1,7 @@
 // The poller's judgement of a provider (failure rate over a window) and of its orders' odd answers, without I/O.
 import { describe, expect, it } from 'vitest';
 import { type Image, eventsFromChange } from '../../lambdas/events/from-stream.js';
+import { orderImage } from '../support/stream-images.js';
 import { overdueAt } from '../../lambdas/orders/domain/overdue.js';
 import {
   type CallTally,
@@ -161,29 +162,8 @@ describe('when an order is overdue', () => {
 });
 
 describe('an order marked for attention, read from the stream', () => {
-  const order = (changes: Image = {}): Image => ({
-    pk: 'ORDERS#12',
-    sk: 'ORDER#000000001234',
-    entity: 'order',
-    id: 1234,
-    ownerId: 'u-1',
-    walletId: 'w-1',
-    serviceId: 7,
-    providerId: 'p-1',
-    providerServiceId: '99',
-    link: 'https://example.com/post/1',
-    quantity: 1000,
-    ratePer1000: 900_000,
-    charge: 900_000,
-    refunded: 0,
-    status: 'In progress',
-    phase: 'submitted',
-    submitAttempts: 1,
-    createdAt: '2026-12-01T09:00:00.000Z',
-    updatedAt: '2026-12-01T09:30:00.000Z',
-    openPk: 'OPEN#p-1',
-    ...changes,
-  });
+  const order = (changes: Image = {}): Image =>
+    orderImage({ status: 'In progress', phase: 'submitted', submitAttempts: 1, updatedAt: '2026-12-01T09:30:00.000Z', ...changes });
   const USD = { currency: 'USD' };
 
   it('gives one order.needs_attention per newly marked reason, with the same id however often the record is read', () => {

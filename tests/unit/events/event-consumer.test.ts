@@ -4,47 +4,17 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CatalogueEvent, orderCreated } from '../../../lambdas/events/catalogue.js';
 import { eventConsumer, type Receipt, RetryLater } from '../../../lambdas/events/consumer.js';
-import type { Order } from '../../../lambdas/orders/domain/orders.js';
 import { usePlatform } from '../../../lambdas/shared/platform.js';
 import type { ReceivedMessage } from '../../../lambdas/shared/ports.js';
+import { queueArnOf, sqsRecord } from '../../support/sqs-records.js';
+import { storedOrder } from '../../support/stored-order.js';
 
-const QUEUE_ARN = 'arn:aws:sqs:eu-west-1:123456789012:deliverWebhooks';
+const QUEUE_ARN = queueArnOf('deliverWebhooks');
 
-const event = (id: string) =>
-  orderCreated(
-    {
-      id: 1,
-      ownerId: 'u1',
-      walletId: 'w1',
-      serviceId: 1,
-      link: 'https://example.com/x',
-      quantity: 100,
-      status: 'Pending',
-      charge: 1_000_000,
-      refunded: 0,
-      createdAt: '2026-12-01T10:00:00.000Z',
-    } as unknown as Order,
-    'USD',
-    id,
-    '2026-12-01T10:00:00.000Z',
-  );
+const event = (id: string) => orderCreated(storedOrder({ id: 1, status: 'Pending', phase: 'accepted' }), 'USD', id, '2026-12-01T10:00:00.000Z');
 
-const record = (messageId: string, body: unknown, receiveCount = 1): SQSRecord => ({
-  messageId,
-  receiptHandle: `handle-${messageId}`,
-  body: typeof body === 'string' ? body : JSON.stringify({ version: '0', source: 'codex', 'detail-type': 'x', detail: body }),
-  attributes: {
-    ApproximateReceiveCount: String(receiveCount),
-    SentTimestamp: '1764583200000',
-    SenderId: 'AIDA',
-    ApproximateFirstReceiveTimestamp: '1764583200000',
-  },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: QUEUE_ARN,
-  awsRegion: 'eu-west-1',
-});
+const record = (messageId: string, body: unknown, receiveCount = 1): SQSRecord =>
+  sqsRecord(body, { messageId, receiveCount, consumer: 'deliverWebhooks', ...(typeof body === 'string' ? { rawBody: body } : {}) });
 
 afterEach(() => usePlatform({}));
 
@@ -90,8 +60,8 @@ describe('eventConsumer', () => {
     const response = await handler({ Records: [record('m1', event('evt_1')), record('m2', event('evt_2'))] });
     expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(['m1', 'm2']);
     expect(postponed.sort((a, b) => a[1] - b[1])).toEqual([
-      [{ queueArn: QUEUE_ARN, receiptHandle: 'handle-m1' }, 300],
-      [{ queueArn: QUEUE_ARN, receiptHandle: 'handle-m2' }, 42_300],
+      [{ queueArn: QUEUE_ARN, receiptHandle: 'rh-m1-1' }, 300],
+      [{ queueArn: QUEUE_ARN, receiptHandle: 'rh-m2-1' }, 42_300],
     ]);
   });
 });

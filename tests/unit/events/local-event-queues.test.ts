@@ -5,9 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { orderCreated } from '../../../lambdas/events/catalogue.js';
 import { eventOfMessage } from '../../../lambdas/events/consumer.js';
 import type { SubscriptionSpec } from '../../../lambdas/functions.js';
-import { parseMoney } from '../../../lambdas/shared/money.js';
-import type { Order } from '../../../lambdas/orders/domain/orders.js';
 import { LocalEventQueues } from '../../../local/event-queues.js';
+import { storedOrder } from '../../support/stored-order.js';
 
 const spec = (overrides: Partial<SubscriptionSpec> = {}): SubscriptionSpec => ({
   function: 'health',
@@ -19,19 +18,7 @@ const spec = (overrides: Partial<SubscriptionSpec> = {}): SubscriptionSpec => ({
   ...overrides,
 });
 
-const order = (id: number): Order =>
-  ({
-    id,
-    ownerId: 'u1',
-    walletId: 'w1',
-    serviceId: 1,
-    link: 'https://example.com/x',
-    quantity: 100,
-    status: 'Pending',
-    charge: parseMoney('1.00'),
-    refunded: 0,
-    createdAt: '2026-12-01T10:00:00.000Z',
-  }) as unknown as Order;
+const order = (id: number) => storedOrder({ id, status: 'Pending', phase: 'accepted', createdAt: '2026-12-01T10:00:00.000Z' });
 
 const created = (id: number) => orderCreated(order(id), 'USD', `evt_${id}`, '2026-12-01T10:00:00.000Z');
 
