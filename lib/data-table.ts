@@ -2,7 +2,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { TABLE_DESIGN } from '../lambdas/adapters/dynamodb/table-design.js';
+import { TABLE_DESIGN, TABLE_INDEXES } from '../lambdas/adapters/dynamodb/table-design.js';
 
 export interface DataTableProps {
   /** Protects the table from deletion and keeps it when the stack goes. */
@@ -14,28 +14,17 @@ export class DataTable extends Construct {
 
   constructor(scope: Construct, id: string, { retain }: DataTableProps) {
     super(scope, id);
-    const index = TABLE_DESIGN.openOrdersIndex;
-    const owner = TABLE_DESIGN.ownerOrdersIndex;
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE_DESIGN.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE_DESIGN.sortKey, type: AttributeType.STRING },
       billing: Billing.onDemand(),
-      globalSecondaryIndexes: [
-        {
-          indexName: index.name,
-          partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-          sortKey: { name: index.sortKey, type: AttributeType.NUMBER },
-          projectionType: ProjectionType.INCLUDE,
-          nonKeyAttributes: [...index.projectedAttributes],
-        },
-        {
-          indexName: owner.name,
-          partitionKey: { name: owner.partitionKey, type: AttributeType.STRING },
-          sortKey: { name: owner.sortKey, type: AttributeType.STRING },
-          projectionType: ProjectionType.INCLUDE,
-          nonKeyAttributes: [...owner.projectedAttributes],
-        },
-      ],
+      globalSecondaryIndexes: TABLE_INDEXES.map((index) => ({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
+        sortKey: { name: index.sortKey, type: index.sortKeyType === 'number' ? AttributeType.NUMBER : AttributeType.STRING },
+        projectionType: ProjectionType.INCLUDE,
+        nonKeyAttributes: [...index.projectedAttributes],
+      })),
       dynamoStream: StreamViewType[TABLE_DESIGN.streamView],
       timeToLiveAttribute: TABLE_DESIGN.timeToLiveAttribute,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },

@@ -14,7 +14,7 @@ import {
   ResourceInUseException,
   UpdateTableCommand,
 } from '@aws-sdk/client-dynamodb';
-import { TABLE_DESIGN } from '../lambdas/adapters/dynamodb/table-design.js';
+import { TABLE_DESIGN, TABLE_INDEXES } from '../lambdas/adapters/dynamodb/table-design.js';
 
 export class JavaMissing extends Error {}
 
@@ -91,9 +91,7 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
 
 export async function ensureTable(endpoint: string, tableName: string): Promise<{ streamArn: string }> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const open = TABLE_DESIGN.openOrdersIndex;
-  const owner = TABLE_DESIGN.ownerOrdersIndex;
-  const indexes: GlobalSecondaryIndex[] = [open, owner].map((index) => ({
+  const indexes: GlobalSecondaryIndex[] = TABLE_INDEXES.map((index) => ({
     IndexName: index.name,
     KeySchema: [
       { AttributeName: index.partitionKey, KeyType: 'HASH' },
@@ -104,10 +102,10 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
   const attributes = [
     { AttributeName: TABLE_DESIGN.partitionKey, AttributeType: 'S' as const },
     { AttributeName: TABLE_DESIGN.sortKey, AttributeType: 'S' as const },
-    { AttributeName: open.partitionKey, AttributeType: 'S' as const },
-    { AttributeName: open.sortKey, AttributeType: 'N' as const },
-    { AttributeName: owner.partitionKey, AttributeType: 'S' as const },
-    { AttributeName: owner.sortKey, AttributeType: 'S' as const },
+    ...TABLE_INDEXES.flatMap((index) => [
+      { AttributeName: index.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: index.sortKey, AttributeType: index.sortKeyType === 'number' ? ('N' as const) : ('S' as const) },
+    ]),
   ];
   try {
     await client.send(

@@ -76,7 +76,7 @@ const allFunctionNames = Object.keys(FUNCTIONS) as FunctionName[];
 const stepFunctionNames = [...new Set(Object.values(WORKFLOW_SUBSTITUTIONS))];
 
 describe('data table', () => {
-  it('keeps open orders in a sparse index keyed by provider and age, and every order under its owner newest first, projecting what their readers read', () => {
+  it('keeps open orders in a sparse index keyed by provider and age, every order under its owner newest first, and the admin lists by day, projecting what their readers read', () => {
     const index = TABLE_DESIGN.openOrdersIndex;
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
@@ -104,6 +104,14 @@ describe('data table', () => {
             { AttributeName: 'ownerSk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE_DESIGN.ownerOrdersIndex.projectedAttributes] },
+        },
+        {
+          IndexName: 'admin-lists',
+          KeySchema: [
+            { AttributeName: 'listPk', KeyType: 'HASH' },
+            { AttributeName: 'listSk', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...TABLE_DESIGN.adminListsIndex.projectedAttributes] },
         },
       ],
     });

@@ -1,6 +1,5 @@
 // Users and their API keys. A key is stored only as its keyed hash. Each managed key has two items written
 // together: a lookup item found by the hash on every request, and a listing item under its owner.
-import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyStatus } from '../../access/domain/api-keys.js';
@@ -17,6 +16,7 @@ import type {
   UserStore,
 } from '../../access/ports.js';
 import { keys } from './keys.js';
+import { auditPut } from './audit-log.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 type Item = Record<string, unknown>;
@@ -162,8 +162,7 @@ export class DynamoApiKeyStore implements ApiKeyStore, ApiKeyRegistry {
   }
 
   private auditPut(entry: AuditEntry): TransactItem {
-    const sortKey = `${entry.at}#${randomBytes(6).toString('hex')}`;
-    return { Put: { TableName: this.tableName, Item: { ...keys.audit(entry.at.slice(0, 10), sortKey), entity: 'audit', ...entry } } };
+    return auditPut(this.tableName, entry);
   }
 }
 

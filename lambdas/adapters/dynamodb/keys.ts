@@ -72,4 +72,15 @@ export const keys = {
   eventClaim: (eventId: string, consumer: string) => ({ pk: `EVENT#${eventId}`, sk: `CLAIM#${consumer}` }),
   // Issue 10, operator alerts: the poller's memory of a provider's recent calls and of its orders' odd answers.
   providerHealth: (providerId: string) => ({ pk: `HEALTH#${providerId}`, sk: 'HEALTH' }),
+  // Issue 11, the admin API's lists (index admin-lists, table-design.ts): orders and ledger entries by UTC day of
+  // creation, users by email. Set on the items when they are written (`listPk`, `listSk`).
+  adminListOrders: (createdAt: string, id: number) => ({
+    listPk: `ORDERDAY#${createdAt.slice(0, 10)}`,
+    listSk: `${createdAt}#${String(id).padStart(12, '0')}`,
+  }),
+  adminListUsers: (normalisedEmail: string, id: string) => ({ listPk: 'USERS', listSk: `${normalisedEmail}#${id}` }),
+  adminListLedger: (at: string, walletId: string, seq: number) => ({
+    listPk: `LEDGERDAY#${at.slice(0, 10)}`,
+    listSk: `${at}#${walletId}#${String(seq).padStart(12, '0')}`,
+  }),
 };

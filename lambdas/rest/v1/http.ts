@@ -7,6 +7,8 @@ import * as core from 'zod/v4/core';
 import { isDomainError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { config } from '../../shared/platform/config.js';
+import { type AdminCaller, adminCallerFromClaims } from '../../admin/domain/admin-caller.js';
+import { mayCall } from '../../admin/domain/permissions.js';
 import { type ErrorCode, HTTP_STATUS_OF } from '../error-status.js';
 import { type AuthRefusal, decisionFromContext, type V1Caller } from './caller.js';
 import { useEnglishMessages } from './contract/common.js';
@@ -19,8 +21,11 @@ export interface RestRequest<O extends Operation> {
   query: Output<O['query']>;
   params: Output<O['params']>;
   headers: Output<O['headers']>;
-  /** Present on every customerJwt operation (the plumbing answers 401 before the implementation runs otherwise). */
-  caller: O['auth'] extends 'customerJwt' ? V1Caller : undefined;
+  /**
+   * Present on every customerJwt and adminCognito operation (the plumbing answers 401 before the implementation runs
+   * otherwise; for adminCognito also 403 when the caller's role may not call the route: admin/domain/permissions.ts).
+   */
+  caller: O['auth'] extends 'customerJwt' ? V1Caller : O['auth'] extends 'adminCognito' ? AdminCaller : undefined;
   /** The body as sent, for signature checks. */
   rawBody: string;
   /** Every request header, names in lower case. */
@@ -104,7 +109,8 @@ function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestI
   const allHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) if (typeof value === 'string') allHeaders[name.toLowerCase()] = value;
 
-  let caller: V1Caller | undefined;
+  let caller: V1Caller | AdminCaller | undefined;
+  if (operation.auth === 'adminCognito') caller = adminCaller(operation, event);
   if (operation.auth === 'customerJwt') {
     const decision = decisionFromContext(event.requestContext?.authorizer);
     if ('refusal' in decision) {
@@ -158,6 +164,22 @@ function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestI
     requestId,
     apiBase: apiBase(event, allHeaders),
   } as RestRequest<Operation>;
+}
+
+/**
+ * The admin API's caller, from the claims API Gateway's Cognito authorizer verified (the gateway itself answers 401
+ * to a request without a valid token), checked against the one permission table.
+ */
+function adminCaller(operation: Operation, event: APIGatewayProxyEvent): AdminCaller {
+  const claims = (event.requestContext?.authorizer as { claims?: Record<string, unknown> } | null | undefined)?.claims;
+  const caller = adminCallerFromClaims(claims);
+  if (!caller) {
+    if (typeof claims?.sub === 'string') throw new RestError(403, 'forbidden', 'This account is in neither the admin nor the operator group');
+    throw new RestError(401, 'unauthorized', 'Sign in: send a Cognito ID token (Authorization: Bearer <token>)', undefined, { 'www-authenticate': 'Bearer' });
+  }
+  if (!mayCall(caller.role, operation.method, operation.path))
+    throw new RestError(403, 'forbidden', `The ${caller.role} role may not call ${operation.method} ${operation.path}`);
+  return caller;
 }
 
 /** Parses with the schema, or throws a 400 naming the first field that is wrong. */

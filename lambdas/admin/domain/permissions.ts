@@ -1,0 +1,23 @@
+// Who may call which admin route: one table, by route and role, checked in one place (the REST plumbing,
+// lambdas/rest/v1/http.ts) before any handler runs. A route missing here is refused to everyone, and a test holds
+// every adminCognito route of the manifest to this table. Operators (support) view orders and users and act on
+// orders; only admins move money, change prices, providers, settings and roles.
+import type { AdminRole } from './admin-caller.js';
+
+export const ADMIN_AND_OPERATOR: readonly AdminRole[] = ['admin', 'operator'];
+export const ADMIN_ONLY: readonly AdminRole[] = ['admin'];
+
+/** `<METHOD> <path as in ROUTES>` → the roles that may call it (HEAD is GET's). */
+export const ADMIN_PERMISSIONS: Readonly<Record<string, readonly AdminRole[]>> = {
+  'GET /admin/v1/me': ADMIN_AND_OPERATOR,
+  // Orders (lambdas/rest/admin/routes/orders.ts)
+  // Users, resellers and keys (lambdas/rest/admin/routes/users.ts)
+  // Catalog and providers (lambdas/rest/admin/routes/catalog.ts)
+  // Finance (lambdas/rest/admin/routes/finance.ts)
+  // Settings, promo codes and audit (lambdas/rest/admin/routes/settings.ts)
+};
+
+export function mayCall(role: AdminRole, method: string, path: string): boolean {
+  const roles = ADMIN_PERMISSIONS[`${method === 'HEAD' ? 'GET' : method} ${path}`];
+  return roles?.includes(role) ?? false;
+}
