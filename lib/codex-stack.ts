@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
 import { Events } from './events.js';
 import { OrderWorkflow } from './order-workflow.js';
+import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
@@ -163,6 +164,7 @@ export class CodexStack extends Stack {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
       }),
     );
+    const admins = new AdminUserPool(this, 'AdminUserPool', { stage, retain });
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const codexApi = new CodexApi(this, 'ResellerApi', {
       stage,
@@ -171,6 +173,7 @@ export class CodexStack extends Stack {
       providerSecretsArn,
       environment,
       logRemovalPolicy,
+      adminUserPool: admins.userPool,
       customers: {
         jwtSigningKeys,
         webhookSecretKey,
