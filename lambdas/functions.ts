@@ -124,7 +124,11 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 512,
     // Swagger UI (1.9 MB) is served from files beside the bundle, so the bundle stays small.
-    assets: ['node_modules/swagger-ui-dist/swagger-ui-bundle.js', 'node_modules/swagger-ui-dist/swagger-ui.css'],
+    assets: [
+      'node_modules/swagger-ui-dist/swagger-ui-bundle.js',
+      'node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js',
+      'node_modules/swagger-ui-dist/swagger-ui.css',
+    ],
   },
   adminSettings: {
     entry: 'lambdas/rest/admin/handlers/settings-handler.ts',
@@ -319,6 +323,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['POST'], path: `${V1}/payments/demo/checkout/{id}/cancel`, auth: 'none', function: 'payments' },
   { methods: ['GET'], path: `${V1}/openapi.json`, auth: 'none', function: 'apiDocs' },
   { methods: ['GET'], path: `${V1}/docs`, auth: 'none', function: 'apiDocs' },
+  { methods: ['GET'], path: '/admin/v1/openapi.json', auth: 'none', function: 'apiDocs' },
   // The docs page's scripts and stylesheet (Swagger UI, served by us: the page loads nothing from elsewhere).
   { methods: ['GET'], path: `${V1}/docs/{asset}`, auth: 'none', function: 'apiDocs' },
   // Admin API (issue 11): Cognito ID tokens of the admin user pool; who may call what is ADMIN_PERMISSIONS
