@@ -37,6 +37,7 @@ import {
   type RouteSpec,
 } from '../lambdas/functions.js';
 import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lambdas/access/domain/tiers.js';
+import { adminSourcePolicy } from './admin-access-policy.js';
 import { CodexFunction } from './codex-function.js';
 
 export interface CodexApiProps {
@@ -61,6 +62,8 @@ export interface CodexApiProps {
   customers?: CustomerApiResources;
   /** The user pool whose ID tokens the adminCognito routes take (lib/admin-user-pool.ts). */
   adminUserPool?: IUserPool;
+  /** CIDR ranges that alone may call `/admin/...` (a resource policy, lib/admin-access-policy.ts); any when absent. */
+  adminAllowedSources?: readonly string[];
 }
 
 export interface CustomerApiResources {
@@ -113,6 +116,7 @@ export class CodexApi extends Construct {
       cloudWatchRole: true,
       // Usage plans count the key the authorizer returns, not one the client sends in X-Api-Key.
       apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+      ...(props.adminAllowedSources ? { policy: adminSourcePolicy(props.adminAllowedSources) } : {}),
       deployOptions: {
         stageName: stage,
         throttlingRateLimit: throttle.rateLimit,
@@ -124,6 +128,8 @@ export class CodexApi extends Construct {
       },
     });
 
+    // A changed resource policy takes effect with a new deployment only.
+    if (props.adminAllowedSources) this.api.latestDeployment?.addToLogicalId({ adminAllowedSources: props.adminAllowedSources });
     const apiStages = [{ api: this.api, stage: this.api.deploymentStage }];
     this.usagePlans = Object.fromEntries(
       TIER_NAMES.map((tier) => [

@@ -7,6 +7,7 @@ import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
 import { Events } from './events.js';
 import { OrderWorkflow } from './order-workflow.js';
+import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
@@ -31,6 +32,8 @@ export interface CodexStackProps extends StackProps {
   limits?: { minDeposit?: string; maxDeposit?: string; maxDailySpend?: string; maxActiveOrders?: number };
   /** Subscribed by email to the operators' topic (alerts: unhealthy providers, stuck orders, dead letters). */
   operatorEmail?: string;
+  /** Comma-separated addresses and CIDR ranges that alone may call the admin API (`-c adminAllowedSources=...`). */
+  adminAllowedSources?: string;
 }
 
 export class CodexStack extends Stack {
@@ -174,6 +177,7 @@ export class CodexStack extends Stack {
       environment,
       logRemovalPolicy,
       adminUserPool: admins.userPool,
+      ...(props.adminAllowedSources ? { adminAllowedSources: adminSourceRanges(props.adminAllowedSources) } : {}),
       customers: {
         jwtSigningKeys,
         webhookSecretKey,
