@@ -329,6 +329,12 @@ export const ROUTES: readonly RouteSpec[] = [
   // Admin API (issue 11): Cognito ID tokens of the admin user pool; who may call what is ADMIN_PERMISSIONS
   // (lambdas/admin/domain/permissions.ts). Each area adds its routes in its own block below this one.
   { methods: ['GET'], path: '/admin/v1/me', auth: 'adminCognito', function: 'adminSettings' },
+  // Admin API: settings, promo codes, audit
+  { methods: ['GET', 'PATCH'], path: '/admin/v1/settings', auth: 'adminCognito', function: 'adminSettings' },
+  { methods: ['POST'], path: '/admin/v1/settings/templates/preview', auth: 'adminCognito', function: 'adminSettings' },
+  { methods: ['GET', 'POST'], path: '/admin/v1/promo-codes', auth: 'adminCognito', function: 'adminSettings' },
+  { methods: ['PATCH'], path: '/admin/v1/promo-codes/{code}', auth: 'adminCognito', function: 'adminSettings' },
+  { methods: ['GET'], path: '/admin/v1/audit', auth: 'adminCognito', function: 'adminSettings' },
 ];
 
 export interface ApiMethodSpec {

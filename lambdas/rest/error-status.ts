@@ -60,6 +60,12 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   // Issue 10, provider callbacks
   invalid_signature: 401,
   callbacks_unavailable: 503,
+  // Issue 11, settings and promo codes
+  settings_conflict: 409,
+  maintenance: 503,
+  invalid_promo_code: 400,
+  promo_code_exists: 409,
+  unknown_promo_code: 404,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -39,7 +39,13 @@ export type DomainErrorCode =
   | 'api_key_limit'
   // Issue 10, provider callbacks: a signature that does not verify, a callback secret that cannot be read.
   | 'invalid_signature'
-  | 'callbacks_unavailable';
+  | 'callbacks_unavailable'
+  // Issue 11, settings and promo codes.
+  | 'settings_conflict'
+  | 'maintenance'
+  | 'invalid_promo_code'
+  | 'promo_code_exists'
+  | 'unknown_promo_code';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -83,4 +83,10 @@ export const keys = {
     listPk: `LEDGERDAY#${at.slice(0, 10)}`,
     listSk: `${at}#${walletId}#${String(seq).padStart(12, '0')}`,
   }),
+  // Issue 11, settings: the one settings item (overrides of the environment's defaults, versioned); promo codes in one
+  // partition (a list is one Query), each customer's uses of a code beside it.
+  settings: { pk: 'SETTINGS', sk: 'SETTINGS' },
+  promoCode: (code: string) => ({ pk: 'PROMOS', sk: `CODE#${code}` }),
+  promoCodePrefix: 'CODE#',
+  promoUse: (code: string, userId: string) => ({ pk: `PROMOUSE#${code}#${userId}`, sk: 'PROMOUSE' }),
 };
