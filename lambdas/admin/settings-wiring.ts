@@ -2,7 +2,7 @@
 import { DynamoAuditSearch } from '../adapters/dynamodb/audit-log.js';
 import { DynamoPromoCodeStore } from '../adapters/dynamodb/promo-code-store.js';
 import type { ManageSettingsDeps } from '../settings/application/manage-settings.js';
-import { settingsDefaults, settingsReader, settingsStore } from '../settings/wiring.js';
+import { settingsDefaults, settingsItem, settingsStore } from '../settings/wiring.js';
 import { lazy } from '../shared/platform.js';
 import { systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
@@ -12,7 +12,7 @@ export const manageSettingsDeps: () => ManageSettingsDeps = /* @__PURE__ */ lazy
   store: settingsStore(),
   defaults: settingsDefaults,
   clock: systemClock,
-  onChanged: () => settingsReader().forget(),
+  onChanged: () => settingsItem().forget(),
 }));
 
 export const promoAdminDeps: () => PromoAdminDeps = /* @__PURE__ */ lazy(() => ({

@@ -103,6 +103,15 @@ export const customerOrderServices: () => PlaceOrderServices & CancelOrderServic
   ...withLimits(),
 }));
 
+/** What the cabinet's cancel and refill use: no order limits (they place nothing), so that function carries none. */
+export const orderActionServices: () => CancelOrderServices & RefillServices = /* @__PURE__ */ lazy(() => ({
+  catalog: catalogStore(),
+  orders: orderStore(),
+  refills: refillStore(),
+  providers: providerClients(),
+  clock: systemClock,
+}));
+
 export const submitServices: () => SubmitAndAwaitServices = /* @__PURE__ */ lazy(() => ({
   orders: orderStore(),
   catalog: catalogStore(),

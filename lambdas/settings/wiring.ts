@@ -1,11 +1,11 @@
 // The settings item's store and the cached reader each function that uses a setting builds once (shared/platform.ts).
 import { TIERS } from '../access/domain/tiers.js';
-import { DynamoSettingsStore } from '../adapters/dynamodb/settings-store.js';
+import { DynamoSettingsStore, readSettingsItem } from '../adapters/dynamodb/settings-store.js';
 import { parseMoney } from '../shared/money.js';
 import { lazy } from '../shared/platform.js';
 import { config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
-import { CachedSettingsReader } from './application/settings-reader.js';
+import { CachedSettingsItem, CachedSettingsReader } from './application/settings-reader.js';
 import type { SettingsDefaults } from './domain/settings.js';
 
 export const settingsStore: () => DynamoSettingsStore = /* @__PURE__ */ lazy(() => new DynamoSettingsStore(documentClient(), tableName()));
@@ -21,6 +21,9 @@ export function settingsDefaults(): SettingsDefaults {
   };
 }
 
-export const settingsReader: () => CachedSettingsReader = /* @__PURE__ */ lazy(
-  () => new CachedSettingsReader(() => settingsStore().read(false), settingsDefaults, systemClock),
+/** The settings item, cached per container: what maintenance checks read (they need no defaults). */
+export const settingsItem: () => CachedSettingsItem = /* @__PURE__ */ lazy(
+  () => new CachedSettingsItem(() => readSettingsItem(documentClient(), tableName(), false), systemClock),
 );
+
+export const settingsReader: () => CachedSettingsReader = /* @__PURE__ */ lazy(() => new CachedSettingsReader(settingsItem(), settingsDefaults));

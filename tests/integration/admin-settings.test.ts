@@ -8,7 +8,7 @@ import { DynamoAccountStore } from '../../lambdas/adapters/dynamodb/customer-acc
 import { DynamoOrderLimits } from '../../lambdas/adapters/dynamodb/order-limits.js';
 import { DynamoPromoCodeStore } from '../../lambdas/adapters/dynamodb/promo-code-store.js';
 import { DynamoSessionStore } from '../../lambdas/adapters/dynamodb/session-store.js';
-import { DynamoSettingsStore } from '../../lambdas/adapters/dynamodb/settings-store.js';
+import { DynamoSettingsStore, readSettingsItem } from '../../lambdas/adapters/dynamodb/settings-store.js';
 import { DynamoTopUpStore } from '../../lambdas/adapters/dynamodb/top-up-store.js';
 import { createPromoCode, updatePromoCode } from '../../lambdas/admin/application/promo-codes.js';
 import type { AuditEntry } from '../../lambdas/audit/domain/audit-entry.js';
@@ -20,7 +20,7 @@ import { handleCallback } from '../../lambdas/payments/application/handle-callba
 import { createTopUp, type TopUpDeps } from '../../lambdas/payments/application/top-ups.js';
 import { DemoGateway } from '../../lambdas/payments/gateways/demo.js';
 import { changeSettings, type ManageSettingsDeps } from '../../lambdas/settings/application/manage-settings.js';
-import { CachedSettingsReader } from '../../lambdas/settings/application/settings-reader.js';
+import { CachedSettingsItem, CachedSettingsReader } from '../../lambdas/settings/application/settings-reader.js';
 import type { SettingsDefaults } from '../../lambdas/settings/domain/settings.js';
 import { isDomainError } from '../../lambdas/shared/errors.js';
 import { type Micros, parseMoney } from '../../lambdas/shared/money.js';
@@ -40,13 +40,7 @@ const demo = new DemoGateway(async () => 'demo-secret', clock);
 const links = { callbackUrl: (method: string) => `https://api.codex.test/api/v1/payments/${method}/callback` };
 
 /** A reader that always reads (no cache): what every container sees once its 30 s have passed. */
-const freshReader = () =>
-  new CachedSettingsReader(
-    () => settings.read(false),
-    () => defaults,
-    clock,
-    0,
-  );
+const freshReader = () => new CachedSettingsReader(new CachedSettingsItem(() => readSettingsItem(table.db, table.tableName, false), clock, 0), () => defaults);
 
 function topUpDeps(): TopUpDeps {
   const reader = freshReader();

@@ -8,22 +8,29 @@ import type { SettingsStore } from '../../settings/ports.js';
 import { auditPut } from './audit-log.js';
 import { keys } from './keys.js';
 
+/**
+ * The item as stored: consistent for a change (read-modify-write); the cached readers take an eventually consistent
+ * read (0.5 read unit). A function of its own so that the readers' bundles carry no writer.
+ */
+export async function readSettingsItem(db: DynamoDBDocumentClient, tableName: string, consistent: boolean): Promise<StoredSettings> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.settings, ConsistentRead: consistent }));
+  if (!Item) return NO_SETTINGS;
+  return {
+    overrides: (Item.overrides ?? {}) as SettingsOverrides,
+    version: Number(Item.version ?? 0),
+    ...(typeof Item.updatedAt === 'string' ? { updatedAt: Item.updatedAt } : {}),
+    ...(typeof Item.updatedBy === 'string' ? { updatedBy: Item.updatedBy } : {}),
+  };
+}
+
 export class DynamoSettingsStore implements SettingsStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  /** `consistent` for a change (read-modify-write); the cached readers take an eventually consistent read (half the cost). */
-  async read(consistent = true): Promise<StoredSettings> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.settings, ConsistentRead: consistent }));
-    if (!Item) return NO_SETTINGS;
-    return {
-      overrides: (Item.overrides ?? {}) as SettingsOverrides,
-      version: Number(Item.version ?? 0),
-      ...(typeof Item.updatedAt === 'string' ? { updatedAt: Item.updatedAt } : {}),
-      ...(typeof Item.updatedBy === 'string' ? { updatedBy: Item.updatedBy } : {}),
-    };
+  read(): Promise<StoredSettings> {
+    return readSettingsItem(this.db, this.tableName, true);
   }
 
   async replace(overrides: SettingsOverrides, expectedVersion: number, audit: AuditEntry): Promise<'written' | 'conflict'> {

@@ -75,7 +75,6 @@ export class Sessions {
         action: result.ok ? 'login.succeeded' : 'login.failed',
         subjectType: 'user',
         subject: userId ?? 'unknown',
-        ...(userId ? { ownerId: userId } : {}),
         source: input.sourceIp,
         ...(result.ok ? {} : { reason: result.refusal }),
         at: this.deps.clock.now().toISOString(),
