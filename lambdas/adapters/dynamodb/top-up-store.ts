@@ -126,7 +126,8 @@ export class DynamoTopUpStore implements TopUpStore {
     promoOutcome?: PromoOutcome,
   ): Promise<'applied' | 'already_applied'> {
     const guards = promo ? promoGuards(this.tableName, promo.code, topUp.ownerId, topUp.promoPerUserLimit) : undefined;
-    const outcome = promo ? 'credited' : promoOutcome;
+    // A code whose bonus rounds to nothing (a percent of a few cents) counts as credited with 0.
+    const outcome: PromoOutcome = promo ? 'credited' : (promoOutcome ?? 'credited');
     return moveMoney(this.db, this.tableName, {
       walletId: topUp.walletId,
       amount,
