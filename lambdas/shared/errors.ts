@@ -39,7 +39,10 @@ export type DomainErrorCode =
   | 'api_key_limit'
   // Issue 10, provider callbacks: a signature that does not verify, a callback secret that cannot be read.
   | 'invalid_signature'
-  | 'callbacks_unavailable';
+  | 'callbacks_unavailable'
+  // Issue 11, admin users: onboarding an email a customer holds; an Idempotency-Key sent again with another request.
+  | 'email_taken'
+  | 'idempotency_key_reused';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -83,4 +83,6 @@ export const keys = {
     listPk: `LEDGERDAY#${at.slice(0, 10)}`,
     listSk: `${at}#${walletId}#${String(seq).padStart(12, '0')}`,
   }),
+  // Issue 11, admin users: a reseller's wholesale prices (read by order placement, cached 30 s per container).
+  resellerPricing: (ownerId: string) => ({ pk: `USER#${ownerId}`, sk: 'PRICING' }),
 };
