@@ -126,6 +126,22 @@ export const FUNCTIONS = {
     // Swagger UI (1.9 MB) is served from files beside the bundle, so the bundle stays small.
     assets: ['node_modules/swagger-ui-dist/swagger-ui-bundle.js', 'node_modules/swagger-ui-dist/swagger-ui.css'],
   },
+  // Admin API: users (issue 11). Onboarding and pricing call API Gateway (usage keys) and are apart, so neither
+  // bundle passes 300 KB and only adminResellers may touch usage keys or read the key pepper.
+  adminUsers: {
+    entry: 'lambdas/rest/admin/handlers/users-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: users (list, detail), balance adjustments, blocking, API key actions',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  adminResellers: {
+    entry: 'lambdas/rest/admin/handlers/users-resellers-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: onboarding resellers (account, wallet, usage key, API key) and their pricing and tier',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
   startOrderWorkflow: {
     entry: 'lambdas/orders/handlers/start-workflow-handler.ts',

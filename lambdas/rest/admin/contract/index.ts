@@ -2,5 +2,6 @@
 import type { Operation } from '../../v1/operation.js';
 import { meOperations } from './me.js';
 import { usersOperations } from './users.js';
+import { resellersOperations } from './users-resellers.js';
 
-export const ADMIN_OPERATIONS: readonly Operation[] = [...meOperations, ...usersOperations];
+export const ADMIN_OPERATIONS: readonly Operation[] = [...meOperations, ...usersOperations, ...resellersOperations];

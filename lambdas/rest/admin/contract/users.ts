@@ -4,12 +4,12 @@ import * as z from 'zod/mini';
 import type { Operation } from '../../v1/operation.js';
 import { Cursor, money, Timestamp, wholeNumberText } from '../../v1/contract/common.js';
 
-const TAG = 'Admin: users';
-const UserParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });
+export const TAG = 'Admin: users';
+export const UserParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });
 const KeyParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)), keyId: z.string().check(z.minLength(1), z.maxLength(100)) });
 const Reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(500));
-const Tier = z.enum(['standard', 'pro', 'enterprise']);
-const Limit = z.int().check(z.minimum(1), z.maximum(1_000_000));
+export const Tier = z.enum(['standard', 'pro', 'enterprise']);
+export const Limit = z.int().check(z.minimum(1), z.maximum(1_000_000));
 
 const ListedUser = z.object({
   id: z.string(),
@@ -34,13 +34,6 @@ const AdminApiKey = z.object({
   lastUsedAt: z.optional(Timestamp),
 });
 
-const Pricing = z.object({
-  tier: z.string(),
-  discountPercent: z.string(),
-  rates: z.record(z.string(), z.string()),
-  updatedAt: z.optional(Timestamp),
-});
-
 export const listUsers = {
   method: 'GET',
   path: '/admin/v1/users',
@@ -61,26 +54,6 @@ export const getUser = {
   params: UserParams,
   responses: { 200: { description: 'The user' } },
   errors: [404],
-} as const satisfies Operation;
-
-export const onboardReseller = {
-  method: 'POST',
-  path: '/admin/v1/users',
-  auth: 'adminCognito',
-  tag: TAG,
-  summary: 'Onboard a reseller: account, wallet, tier, API Gateway usage key and a first API key',
-  description:
-    'The API key is in the 201 answer only: store it. The email makes the request idempotent: sent again, the answer is ' +
-    '200 with the account and no key (an onboarding stopped on the way is finished instead, 201). 409 `email_taken` ' +
-    'when a customer account holds the email.',
-  body: z.object({
-    email: z.string().check(z.maxLength(254)),
-    tier: z.optional(Tier),
-    keyLabel: z.optional(z.string().check(z.maxLength(100))),
-    keyLimits: z.optional(z.object({ requestsPerMinute: z.optional(Limit), dailyOrderQuota: z.optional(Limit) })),
-  }),
-  responses: { 201: { description: 'Onboarded; `apiKey` is shown this once' }, 200: { description: 'The email already had this reseller account' } },
-  errors: [409],
 } as const satisfies Operation;
 
 export const adjustBalance = {
@@ -136,26 +109,6 @@ export const unblockUser = {
   errors: [404],
 } as const satisfies Operation;
 
-export const setPricing = {
-  method: 'PUT',
-  path: '/admin/v1/users/{id}/pricing',
-  auth: 'adminCognito',
-  tag: TAG,
-  summary: "A reseller's tier and wholesale prices",
-  description:
-    'Orders (/api/v2 `add`, POST /api/v1/orders) pay the custom rate of their service, else the catalog rate less ' +
-    "`discountPercent` (rounded down to a micro-unit, in the reseller's favour). Replaces the whole pricing. Takes " +
-    'effect within 30 s (each container caches it).',
-  params: UserParams,
-  body: z.object({
-    tier: Tier,
-    discountPercent: z.optional(z.string().check(z.maxLength(8))),
-    rates: z.optional(z.record(z.string().check(z.maxLength(12)), money('Rate per 1,000 (per package for packages)'))),
-  }),
-  responses: { 200: { description: 'The pricing as it now is', body: Pricing } },
-  errors: [404],
-} as const satisfies Operation;
-
 const keyAction = <const A extends string>(action: A, summary: string) =>
   ({
     method: 'POST',
@@ -188,11 +141,9 @@ export const changeKeyLimits = {
 export const usersOperations: readonly Operation[] = [
   listUsers,
   getUser,
-  onboardReseller,
   adjustBalance,
   blockUser,
   unblockUser,
-  setPricing,
   suspendKey,
   reactivateKey,
   revokeKey,

@@ -5,28 +5,14 @@ import type { AdminCaller } from '../../../admin/domain/admin-caller.js';
 import { adjustBalance as adjust } from '../../../admin/application/users-adjustments.js';
 import { listUsers as list, userDetail } from '../../../admin/application/users-directory.js';
 import { actOnKey, changeKeyLimits as changeLimits, type KeyAction } from '../../../admin/application/users-keys.js';
-import { onboardResellerAccount } from '../../../admin/application/users-onboarding.js';
-import { pricingJson, setResellerPricing } from '../../../admin/application/users-pricing.js';
+import { pricingJson } from '../../../admin/application/users-pricing.js';
 import type { ActingAdmin } from '../../../admin/users-ports.js';
-import { adjustments, blocking, keyManagement, onboarding, pricing, usersDirectory } from '../../../admin/users-wiring.js';
-import { DEFAULT_TIER } from '../../../access/domain/tiers.js';
+import { adjustments, blocking, keyManagement, usersDirectory } from '../../../admin/users-wiring.js';
 import { formatMoney } from '../../../shared/money.js';
 import type { LedgerEntry } from '../../../wallets/ports.js';
-import { created, notFound, ok, type RestRequest, type RouteImpl, route } from '../../v1/http.js';
+import { notFound, ok, type RestRequest, type RouteImpl, route } from '../../v1/http.js';
 import type { Operation } from '../../v1/operation.js';
-import {
-  adjustBalance,
-  blockUser,
-  changeKeyLimits,
-  getUser,
-  listUsers,
-  onboardReseller,
-  reactivateKey,
-  revokeKey,
-  setPricing,
-  suspendKey,
-  unblockUser,
-} from '../contract/users.js';
+import { adjustBalance, blockUser, changeKeyLimits, getUser, listUsers, reactivateKey, revokeKey, suspendKey, unblockUser } from '../contract/users.js';
 
 export const usersRoutes: readonly RouteImpl[] = [
   route(listUsers, async (req) => {
@@ -67,29 +53,6 @@ export const usersRoutes: readonly RouteImpl[] = [
       pricing: detail.pricing ? pricingJson(detail.pricing) : null,
     });
   }),
-  route(onboardReseller, async (req) => {
-    const outcome = await onboardResellerAccount(
-      onboarding(),
-      {
-        email: req.body.email,
-        tier: req.body.tier ?? DEFAULT_TIER,
-        ...(req.body.keyLabel ? { keyLabel: req.body.keyLabel } : {}),
-        ...(req.body.keyLimits ? { keyLimits: req.body.keyLimits } : {}),
-      },
-      actingAdmin(req),
-    );
-    const body = {
-      id: outcome.user.id,
-      email: outcome.user.email,
-      role: outcome.user.role,
-      walletId: outcome.user.walletId,
-      tier: outcome.user.apiGatewayKey?.tier ?? req.body.tier ?? DEFAULT_TIER,
-      hasGatewayKey: outcome.hasGatewayKey,
-      createdAt: outcome.user.createdAt,
-      ...(outcome.apiKey ? { apiKey: outcome.apiKey } : {}),
-    };
-    return outcome.created ? created(body) : ok(body);
-  }),
   route(adjustBalance, async (req) => {
     const result = await adjust(
       adjustments(),
@@ -114,14 +77,6 @@ export const usersRoutes: readonly RouteImpl[] = [
     const result = await blocking().unblockAccount(req.params.id, { ...actingAdmin(req), ...(req.body.reason ? { reason: req.body.reason } : {}) });
     return ok({ blocked: false, ...result });
   }),
-  route(setPricing, async (req) => {
-    const input = {
-      tier: req.body.tier,
-      ...(req.body.discountPercent !== undefined ? { discountPercent: req.body.discountPercent } : {}),
-      ...(req.body.rates ? { rates: req.body.rates } : {}),
-    };
-    return ok(pricingJson(await setResellerPricing(pricing(), req.params.id, input, actingAdmin(req))));
-  }),
   keyActionRoute(suspendKey, 'suspend'),
   keyActionRoute(reactivateKey, 'reactivate'),
   keyActionRoute(revokeKey, 'revoke'),
@@ -141,7 +96,7 @@ function keyActionRoute(operation: typeof suspendKey | typeof reactivateKey | ty
   });
 }
 
-function actingAdmin(req: RestRequest<Operation & { auth: 'adminCognito' }>): ActingAdmin {
+export function actingAdmin(req: RestRequest<Operation & { auth: 'adminCognito' }>): ActingAdmin {
   const caller = req.caller as AdminCaller;
   return {
     actor: caller.userId,
