@@ -345,6 +345,18 @@ export const ROUTES: readonly RouteSpec[] = [
   // Admin API (issue 11): Cognito ID tokens of the admin user pool; who may call what is ADMIN_PERMISSIONS
   // (lambdas/admin/domain/permissions.ts). Each area adds its routes in its own block below this one.
   { methods: ['GET'], path: '/admin/v1/me', auth: 'adminCognito', function: 'adminSettings' },
+  // Admin API: users
+  { methods: ['GET'], path: '/admin/v1/users', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users', auth: 'adminCognito', function: 'adminResellers' },
+  { methods: ['GET'], path: '/admin/v1/users/{id}', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/adjustments', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/block', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/unblock', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['PUT'], path: '/admin/v1/users/{id}/pricing', auth: 'adminCognito', function: 'adminResellers' },
+  { methods: ['PATCH'], path: '/admin/v1/users/{id}/api-keys/{keyId}', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/suspend', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/reactivate', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/revoke', auth: 'adminCognito', function: 'adminUsers' },
 ];
 
 export interface ApiMethodSpec {

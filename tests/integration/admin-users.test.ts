@@ -5,16 +5,19 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamodb/customer-accounts.js';
-import { DynamoResellerPricing } from '../../lambdas/adapters/dynamodb/reseller-pricing-store.js';
 import { DynamoSessionStore } from '../../lambdas/adapters/dynamodb/session-store.js';
 import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
 import { placeOrder } from '../../lambdas/orders/application/place-order.js';
-import { handler } from '../../lambdas/rest/admin/handlers/users-handler.js';
+import { ownerOrderServices } from '../../lambdas/orders/wiring.js';
+import { resellerApiServices } from '../../lambdas/reseller/wiring.js';
+import { handler as usersHandler } from '../../lambdas/rest/admin/handlers/users-handler.js';
+import { handler as resellersHandler } from '../../lambdas/rest/admin/handlers/users-resellers-handler.js';
+import { ROUTES } from '../../lambdas/functions.js';
 import { parseMoney } from '../../lambdas/shared/money.js';
 import { usePlatform } from '../../lambdas/shared/platform.js';
 import { InMemoryGatewayKeys } from '../../local/gateway-keys.js';
 import { type AdminEventInput, adminEvent } from '../support/admin-event.js';
-import { type TestTable, TEST_SERVICE, balanceAndLedger, createTestTable, orderServicesOn } from '../support/dynamo-table.js';
+import { type TestTable, TEST_SERVICE, balanceAndLedger, createTestTable } from '../support/dynamo-table.js';
 import { createResellerAccess } from '../support/key-services.js';
 
 const ENV = ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'API_KEY_PEPPER_SECRET_ID'] as const;
@@ -41,6 +44,9 @@ afterAll(() => {
 async function call(input: AdminEventInput & { headers?: Record<string, string> }): Promise<{ status: number; body: any }> {
   const event = adminEvent(input);
   if (input.headers) Object.assign(event.headers, input.headers);
+  // The function the manifest sends the route to, as the gateway would.
+  const route = ROUTES.find((r) => r.path === input.resource && r.methods.includes(input.method as 'GET'));
+  const handler = route?.function === 'adminResellers' ? resellersHandler : usersHandler;
   const result = (await handler(event)) as APIGatewayProxyResult;
   return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined };
 }
@@ -335,19 +341,20 @@ describe('reseller pricing', () => {
     expect(detail.body.apiKeys[0].tier).toBe('pro');
     expect(detail.body.pricing).toMatchObject({ tier: 'pro', discountPercent: '12.5' });
 
-    const { services } = orderServicesOn(table);
-    const pricing = new DynamoResellerPricing(table.db, table.tableName);
-    const order = (serviceId: number, quantity: number, ownerId = r.id, walletId = r.walletId) =>
-      placeOrder({ ...services, pricing }, { ownerId, walletId, serviceId, link: 'https://youtube.com/watch?v=abc', quantity }).then((p) => p.order);
+    // Placement as each API wires it: /api/v1 orders (ownerOrderServices) and /api/v2 add (resellerApiServices).
+    const v1 = ownerOrderServices();
+    const v2 = resellerApiServices();
+    const order = (services: typeof v1, serviceId: number, quantity: number, ownerId = r.id, walletId = r.walletId) =>
+      placeOrder(services, { ownerId, walletId, serviceId, link: 'https://youtube.com/watch?v=abc', quantity }).then((p) => p.order);
     // Custom rate: 0.50 per 1,000 → 1,000 cost 0.50 (catalog 0.90).
-    expect(await order(1, 1000)).toMatchObject({ ratePer1000: parseMoney('0.5'), charge: parseMoney('0.5') });
+    expect(await order(v1, 1, 1000)).toMatchObject({ ratePer1000: parseMoney('0.5'), charge: parseMoney('0.5') });
     // Discount: 1.234567 × 0.875 = 1.080246125 → rate 1.080246 (down); 777 units → 0.839351142 → 0.839351 (half up).
-    expect(await order(2, 777)).toMatchObject({ ratePer1000: parseMoney('1.080246'), charge: parseMoney('0.839351') });
+    expect(await order(v2, 2, 777)).toMatchObject({ ratePer1000: parseMoney('1.080246'), charge: parseMoney('0.839351') });
     expect(await balanceAndLedger(table, r.walletId)).toEqual({ balance: parseMoney('98.660649'), ledgerSum: parseMoney('98.660649'), entries: 3 });
     // Someone else pays the catalog rate.
     const other = await onboarded();
     await adjust(other.id, '10', `k-${randomUUID()}`);
-    expect(await order(1, 1000, other.id, other.walletId)).toMatchObject({ charge: parseMoney('0.9') });
+    expect(await order(v2, 1, 1000, other.id, other.walletId)).toMatchObject({ charge: parseMoney('0.9') });
   });
 
   it('refuses unknown services, tiers and bad discounts, and is for admins only', async () => {
