@@ -48,7 +48,16 @@ export class DynamoResellerPricing implements ResellerPrices {
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...keys.resellerPricing(ownerId), entity: 'reseller-pricing', ownerId, ...pricing, rates: { ...pricing.rates } },
+              // No empty map: the local stack's stream reader cannot read one back from DynamoDB Local.
+              Item: {
+                ...keys.resellerPricing(ownerId),
+                entity: 'reseller-pricing',
+                ownerId,
+                tier: pricing.tier,
+                discountBasisPoints: pricing.discountBasisPoints,
+                updatedAt: pricing.updatedAt,
+                ...(Object.keys(pricing.rates).length > 0 ? { rates: { ...pricing.rates } } : {}),
+              },
             },
           },
           auditPut(this.tableName, audit),

@@ -55,8 +55,8 @@ export async function setResellerPricing(deps: PricingDeps, userId: string, inpu
     subjectType: 'user',
     subject: userId,
     ownerId: userId,
-    before: before ? pricingJson(before) : { tier: user.apiGatewayKey?.tier ?? null, discountPercent: '0', rates: {} },
-    after: pricingJson(pricing),
+    before: before ? auditedPricing(before) : { tier: user.apiGatewayKey?.tier ?? null, discountPercent: '0' },
+    after: auditedPricing(pricing),
     at,
   });
   // The tier's limits: the gateway's usage plan for header-key requests, the keys' own tier for the application's
@@ -79,4 +79,10 @@ export function pricingJson(pricing: ResellerPricing) {
     rates: Object.fromEntries(Object.entries(pricing.rates).map(([serviceId, rate]) => [serviceId, formatMoney(rate, 2)])),
     updatedAt: pricing.updatedAt,
   };
+}
+
+/** As the audit log keeps it: no empty map (the local stream reader cannot read one back from DynamoDB Local). */
+function auditedPricing(pricing: ResellerPricing) {
+  const { rates, ...rest } = pricingJson(pricing);
+  return Object.keys(rates).length > 0 ? { ...rest, rates } : rest;
 }
