@@ -177,6 +177,7 @@ export class CodexStack extends Stack {
       environment,
       logRemovalPolicy,
       adminUserPool: admins.userPool,
+      adminClientId: admins.client.userPoolClientId,
       ...(props.adminAllowedSources ? { adminAllowedSources: adminSourceRanges(props.adminAllowedSources) } : {}),
       customers: {
         jwtSigningKeys,
