@@ -182,19 +182,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanups.push(() => queues.stop());
     events.subscribe((event) => queues.route(event));
+    // Read by every function; written by the admin API's provider routes (provider keys).
+    const localSecrets = new InMemorySecretStore({
+      'codex/api-key-pepper': LOCAL_PEPPER,
+      [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY,
+      [DEMO_PROVIDER_CALLBACK_SECRET_ID]: LOCAL_DEMO_PROVIDER_CALLBACK_SECRET,
+      [LOCAL_DEMO_GATEWAY_SECRET_ID]: LOCAL_DEMO_GATEWAY_SECRET,
+      // The authorizer's answer for requests without a gateway key of their own.
+      [gatewayNames('local').sharedKeySecret]: LOCAL_SHARED_GATEWAY_KEY,
+      [LOCAL_JWT_SECRET_ID]: localSigningSecret(dataDir),
+      // Seals reseller webhook secrets at rest (a fixed local value: the local table outlives a restart).
+      'codex/webhook-secret-key': 'local webhook secret sealing key, not for AWS',
+    });
     usePlatform({
       email: outbox,
-      secrets: new InMemorySecretStore({
-        'codex/api-key-pepper': LOCAL_PEPPER,
-        [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY,
-        [DEMO_PROVIDER_CALLBACK_SECRET_ID]: LOCAL_DEMO_PROVIDER_CALLBACK_SECRET,
-        [LOCAL_DEMO_GATEWAY_SECRET_ID]: LOCAL_DEMO_GATEWAY_SECRET,
-        // The authorizer's answer for requests without a gateway key of their own.
-        [gatewayNames('local').sharedKeySecret]: LOCAL_SHARED_GATEWAY_KEY,
-        [LOCAL_JWT_SECRET_ID]: localSigningSecret(dataDir),
-        // Seals reseller webhook secrets at rest (a fixed local value: the local table outlives a restart).
-        'codex/webhook-secret-key': 'local webhook secret sealing key, not for AWS',
-      }),
+      secrets: localSecrets,
+      secretWriter: localSecrets,
       gatewayKeys: new InMemoryGatewayKeys(),
       workflow,
       events,
