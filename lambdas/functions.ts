@@ -212,6 +212,22 @@ export const FUNCTIONS = {
     timeoutSeconds: 120,
     memoryMb: 256,
   },
+  // Admin API: catalog. Apart: only adminProviders carries the provider client and may write provider secrets.
+  adminCatalog: {
+    entry: 'lambdas/rest/admin/handlers/catalog-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: services, price history, providers list and status',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+  adminProviders: {
+    entry: 'lambdas/rest/admin/handlers/providers-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: provider create and edit (keys to Secrets Manager), balance, services sync',
+    // A sync writes one transaction per changed service after the provider's `services` answer.
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;

@@ -8,6 +8,9 @@ export interface Actor {
   source: string;
 }
 
+/** The actor of a request: its caller and address. */
+export const actorOf = (req: { caller: AdminCaller; sourceIp: string }): Actor => ({ caller: req.caller, source: req.sourceIp });
+
 export function catalogAudit(
   actor: Actor,
   at: string,
