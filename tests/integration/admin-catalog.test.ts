@@ -1,7 +1,6 @@
 // The admin catalog and provider routes, called as API Gateway calls them after the Cognito authorizer
 // (adminEvent), over DynamoDB Local, an in-memory secret store and the demo provider over HTTP. Every log line
 // written meanwhile is kept, to prove a provider key reaches none of them.
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as catalogHandler } from '../../lambdas/rest/admin/handlers/catalog-handler.js';
