@@ -41,7 +41,7 @@ export async function submitOrder(services: SubmitServices, orderId: number): Pr
   const provider = await catalog.getProvider(order.providerId);
   // Nothing of this order is at a provider that takes no new orders: the service's next provider gets it, if any.
   if ((!provider || !takesNewOrders(provider)) && !order.submitInFlight) {
-    const why = provider ? `Provider ${provider.id} is ${providerStatusOf(provider)}` : `Provider ${order.providerId} is not configured`;
+    const why = `Provider ${order.providerId} is ${provider ? (providerStatusOf(provider) === 'maintenance' ? 'in maintenance' : 'disabled') : 'not configured'}`;
     if (await moveToFallback(services, order, why, false)) return submitOrder(services, orderId);
     if (provider && providerStatusOf(provider) === 'maintenance') throw new ProviderUnavailable(why);
     await orders.recordRejected(orderId, why, clock.now().toISOString());
