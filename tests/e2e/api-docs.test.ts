@@ -67,6 +67,7 @@ describe('GET /api/v1/docs', () => {
     expect(files.map((f) => new URL(f).pathname).sort()).toEqual([
       '/api/v1/docs/swagger-initializer.js',
       '/api/v1/docs/swagger-ui-bundle.js',
+      '/api/v1/docs/swagger-ui-standalone-preset.js',
       '/api/v1/docs/swagger-ui.css',
     ]);
     for (const file of files) {
@@ -79,12 +80,18 @@ describe('GET /api/v1/docs', () => {
     }
   });
 
-  it('points Swagger UI at the document beside the page', async () => {
+  it("points Swagger UI at the document beside the page, and at the admin API's, which it serves without a token", async () => {
     const initializer = `${v1}/docs/swagger-initializer.js`;
     const script = await (await fetch(initializer)).text();
-    const relative = /new URL\('([^']+)', document\.currentScript\.src\)/.exec(script)![1]!;
-    expect(new URL(relative, initializer).href).toBe(`${v1}/openapi.json`);
+    const documents = [...script.matchAll(/new URL\('([^']+)', document\.currentScript\.src\)/g)].map((m) => new URL(m[1]!, initializer).href);
+    expect(documents).toEqual([`${v1}/openapi.json`, `${stack.apiBase}/admin/v1/openapi.json`]);
     expect(script).toContain('validatorUrl: null');
+
+    const admin = await fetch(`${stack.apiBase}/admin/v1/openapi.json`);
+    expect(admin.status).toBe(200);
+    const document = (await admin.json()) as { info: { title: string }; paths: Record<string, Record<string, { security: unknown[] }>> };
+    expect(document.info.title).toBe('Codex admin API');
+    expect(document.paths['/admin/v1/me']?.get?.security).toEqual([{ cognitoIdToken: [] }]);
   });
 
   it('answers the same page behind a trailing slash, and HEAD on the page and its files', async () => {

@@ -9,7 +9,9 @@ import { docsAssetOperation } from '../../lambdas/rest/v1/contract/docs.js';
 import { V1_OPERATIONS } from '../../lambdas/rest/v1/contract/index.js';
 import { SWAGGER_UI_FILES } from '../../lambdas/rest/v1/docs-assets.js';
 import type { RouteImpl } from '../../lambdas/rest/v1/http.js';
-import { openApiDocument, operationId } from '../../lambdas/rest/v1/openapi.js';
+import { ADMIN_API, openApiDocument, operationId } from '../../lambdas/rest/v1/openapi.js';
+import { ADMIN_OPERATIONS } from '../../lambdas/rest/admin/contract/index.js';
+import { ADMIN_PERMISSIONS } from '../../lambdas/admin/domain/permissions.js';
 import { type Operation, operation } from '../../lambdas/rest/v1/operation.js';
 import { apiKeysRoutes } from '../../lambdas/rest/v1/routes/api-keys.js';
 import { webhooksRoutes } from '../../lambdas/rest/v1/routes/webhooks.js';
@@ -253,5 +255,33 @@ describe('the REST v1 document against the route manifest', () => {
     expect(docsRoutes.some((r) => r.operation === docsAssetOperation)).toBe(true);
     const deployed = (FUNCTIONS.apiDocs.assets ?? []).map((path) => path.split('/').pop());
     expect(deployed.sort()).toEqual(Object.keys(SWAGGER_UI_FILES).sort());
+  });
+});
+
+describe('the admin API document', () => {
+  const doc = openApiDocument(ADMIN_OPERATIONS, SERVER, ADMIN_API) as Doc;
+
+  it('is valid OpenAPI 3.1, documents every admin operation once, and only the admin API', async () => {
+    await expectValid(doc);
+    expect(doc.info.title).toBe('Codex admin API');
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path}`));
+    expect(documented.sort()).toEqual(ADMIN_OPERATIONS.map((op) => `${op.method} ${op.path}`).sort());
+    expect(documented.every((key) => key.split(' ')[1]!.startsWith('/admin/v1/'))).toBe(true);
+  });
+
+  it('names the Cognito ID token and the roles of each operation, from the permission table the plumbing checks', () => {
+    expect(Object.keys(doc.components.securitySchemes)).toEqual(['cognitoIdToken']);
+    for (const op of ADMIN_OPERATIONS.filter((o) => o.auth === 'adminCognito')) {
+      const documented = doc.paths[op.path][op.method.toLowerCase()];
+      expect(documented.security, `${op.method} ${op.path}`).toEqual([{ cognitoIdToken: [] }]);
+      expect(Object.keys(documented.responses)).toEqual(expect.arrayContaining(['401', '403']));
+      const roles = ADMIN_PERMISSIONS[`${op.method} ${op.path}`] ?? [];
+      expect(documented.description, `${op.method} ${op.path}`).toContain(`Roles: ${roles.map((r) => `\`${r}\``).join(', ')}.`);
+    }
+  });
+
+  it("leaves Cognito out of the customers' document", () => {
+    const v1 = openApiDocument(V1_OPERATIONS, SERVER) as Doc;
+    expect(Object.keys(v1.components.securitySchemes).sort()).toEqual(['apiKey', 'bearerAuth']);
   });
 });

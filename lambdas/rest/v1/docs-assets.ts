@@ -10,6 +10,8 @@ import { lazy } from '../../shared/platform.js';
 /** Each file the page loads from swagger-ui-dist, with the content type it is answered with. */
 export const SWAGGER_UI_FILES = {
   'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  // The top bar that chooses between the customers' and the admin document.
+  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
   'swagger-ui.css': 'text/css; charset=utf-8',
 } as const;
 

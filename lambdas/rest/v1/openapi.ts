@@ -9,6 +9,7 @@ import {
   type ZodOpenApiResponseObject,
   type ZodOpenApiResponsesObject,
 } from 'zod-openapi';
+import { ADMIN_PERMISSIONS } from '../../admin/domain/permissions.js';
 import { ErrorBody } from './contract/common.js';
 import type { Operation } from './operation.js';
 
@@ -26,6 +27,14 @@ const SECURITY_SCHEMES: Record<string, oas31.SecuritySchemeObject> = {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: 'An access token from `POST /api/v1/auth/login`, valid 15 minutes; get a new one with `POST /api/v1/auth/refresh`.',
+  },
+  cognitoIdToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      "The ID token of a member of the admin user pool's `admin` or `operator` group (Cognito, TOTP MFA required). " +
+      'Locally, `npm run admin:token` prints one.',
   },
   apiKey: {
     type: 'apiKey',
@@ -54,20 +63,40 @@ const ERROR_MEANINGS: Record<number, string> = {
   503: 'Not available right now',
 };
 
-const TITLE = 'Codex REST API v1';
-const DESCRIPTION = [
-  'The API of the Codex website and customer cabinet.',
-  '',
-  '- JSON in and out; errors answer `{"error": {"code", "message", "field"?}}` with a 4xx status.',
-  '- Money is a decimal string in the account currency (`"12.50"`), never a number.',
-  '- Lists answer `{"items": [...], "nextCursor"}`: pass `nextCursor` as `cursor` for the next page; it is `null` on the last.',
-  '- Cabinet operations take a customer access token (`Authorization: Bearer <token>`) or an API key (`X-Api-Key: <key>` or `Authorization: ApiKey <key>`).',
-].join('\n');
+/** What a document is about: the customers' REST API v1 or the admin API. */
+export interface ApiDescription {
+  title: string;
+  description: string;
+}
+
+export const V1_API: ApiDescription = {
+  title: 'Codex REST API v1',
+  description: [
+    'The API of the Codex website and customer cabinet.',
+    '',
+    '- JSON in and out; errors answer `{"error": {"code", "message", "field"?}}` with a 4xx status.',
+    '- Money is a decimal string in the account currency (`"12.50"`), never a number.',
+    '- Lists answer `{"items": [...], "nextCursor"}`: pass `nextCursor` as `cursor` for the next page; it is `null` on the last.',
+    '- Cabinet operations take a customer access token (`Authorization: Bearer <token>`) or an API key (`X-Api-Key: <key>` or `Authorization: ApiKey <key>`).',
+  ].join('\n'),
+};
+
+export const ADMIN_API: ApiDescription = {
+  title: 'Codex admin API',
+  description: [
+    'The API of the people who run Codex: orders, users and balances, catalog and providers, finance, settings, audit.',
+    '',
+    '- Every operation but this document takes the ID token of a member of the admin user pool (`Authorization: Bearer <token>`); API Gateway checks it.',
+    '- Each operation names the roles that may call it: `operator` (support) views orders and users and acts on orders; only `admin` moves money, changes prices, providers, settings and roles. Another role gets `403 forbidden`.',
+    '- JSON in and out; errors answer `{"error": {"code", "message", "field"?}}` with a 4xx status. Money is a decimal string, never a number.',
+    '- Every action is written to the audit log (`GET /admin/v1/audit`): who, from where, when, before and after.',
+  ].join('\n'),
+};
 
 /** `GET /api/v1/orders/{id}/cancel` → `getOrdersByIdCancel`: the same operation always gets the same id. */
 export function operationId(method: string, path: string): string {
   const words = path
-    .replace(/^\/api\/v1(?=\/|$)/, '')
+    .replace(/^\/(?:api|admin)\/v1(?=\/|$)/, '')
     .split('/')
     .filter(Boolean)
     .flatMap((segment) => {
@@ -80,6 +109,7 @@ export function operationId(method: string, path: string): string {
 
 function securityOf(op: Operation): oas31.SecurityRequirementObject[] {
   if (op.auth === 'customerJwt') return CUSTOMER_SECURITY;
+  if (op.auth === 'adminCognito') return [{ cognitoIdToken: [] }];
   if (op.auth === 'none') return [];
   throw new Error(`${op.method} ${op.path}: REST v1 documents no security scheme for auth kind ${op.auth}`);
 }
@@ -92,7 +122,12 @@ function responsesOf(op: Operation): ZodOpenApiResponsesObject {
     responses[status] = { description: spec.description, ...(schema ? { content: { [type]: { schema } } } : {}) };
   }
   const reads = Boolean(op.body || op.query || op.params || op.headers);
-  const errors = new Set([...(reads ? [400] : []), ...(op.body ? [413, 415] : []), ...(op.auth === 'customerJwt' ? [401, 403] : []), ...(op.errors ?? [])]);
+  const errors = new Set([
+    ...(reads ? [400] : []),
+    ...(op.body ? [413, 415] : []),
+    ...(op.auth === 'customerJwt' || op.auth === 'adminCognito' ? [401, 403] : []),
+    ...(op.errors ?? []),
+  ]);
   for (const status of [...errors].sort((a, b) => a - b)) {
     if (responses[status]) continue;
     responses[status] = { description: ERROR_MEANINGS[status] ?? 'Refused', content: { [JSON_TYPE]: { schema: ErrorBody } } };
@@ -101,7 +136,12 @@ function responsesOf(op: Operation): ZodOpenApiResponsesObject {
 }
 
 function describe(op: Operation): string | undefined {
-  const parts = [op.description, op.unverifiedAllowed === false ? 'Needs a verified email address (`403 email_not_verified` otherwise).' : undefined];
+  const roles = op.auth === 'adminCognito' ? (ADMIN_PERMISSIONS[`${op.method} ${op.path}`] ?? []) : undefined;
+  const parts = [
+    op.description,
+    op.unverifiedAllowed === false ? 'Needs a verified email address (`403 email_not_verified` otherwise).' : undefined,
+    roles ? `Roles: ${roles.length > 0 ? roles.map((role) => `\`${role}\``).join(', ') : 'none (no role may call it yet)'}.` : undefined,
+  ];
   const text = parts.filter(Boolean).join('\n\n');
   return text || undefined;
 }
@@ -125,8 +165,14 @@ function operationObject(op: Operation): ZodOpenApiOperationObject {
   };
 }
 
+/** Only the schemes the document's operations name (the customers' document says nothing of Cognito). */
+function schemesUsedBy(operations: readonly Operation[]): Record<string, oas31.SecuritySchemeObject> {
+  const used = new Set(operations.flatMap((op) => securityOf(op).flatMap((requirement) => Object.keys(requirement))));
+  return Object.fromEntries(Object.entries(SECURITY_SCHEMES).filter(([name]) => used.has(name)));
+}
+
 /** The document for `operations`, served from `serverUrl` (where the API is reached; paths carry `/api/v1`). */
-export function openApiDocument(operations: readonly Operation[], serverUrl: string): oas31.OpenAPIObject {
+export function openApiDocument(operations: readonly Operation[], serverUrl: string, api: ApiDescription = V1_API): oas31.OpenAPIObject {
   const paths: ZodOpenApiPathsObject = {};
   const ids = new Set<string>();
   for (const op of operations) {
@@ -139,10 +185,10 @@ export function openApiDocument(operations: readonly Operation[], serverUrl: str
   const tags = [...new Set(operations.map((op) => op.tag))].map((name) => ({ name }));
   return createDocument({
     openapi: OPENAPI_VERSION,
-    info: { title: TITLE, version: '1.0.0', description: DESCRIPTION },
+    info: { title: api.title, version: '1.0.0', description: api.description },
     servers: [{ url: serverUrl }],
     tags,
     paths,
-    components: { securitySchemes: SECURITY_SCHEMES },
+    components: { securitySchemes: schemesUsedBy(operations) },
   });
 }

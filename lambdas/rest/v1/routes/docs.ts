@@ -5,18 +5,25 @@ import { docsAssetOperation, docsPageOperation, openApiDocumentOperation } from 
 import { V1_OPERATIONS } from '../contract/index.js';
 import { docsAssets, isSwaggerUiFile, SWAGGER_UI_FILES } from '../docs-assets.js';
 import { notFound, type Reply, type RouteImpl, route } from '../http.js';
-import { openApiDocument } from '../openapi.js';
+import { ADMIN_API, openApiDocument } from '../openapi.js';
+import { adminOpenApiDocumentOperation } from '../../admin/contract/docs.js';
+import { ADMIN_OPERATIONS } from '../../admin/contract/index.js';
 
 const INITIALIZER = 'swagger-initializer.js';
 
 // The page's own script (no inline script under the CSP): the document is found relative to this file's URL,
 // /api/v1/docs/swagger-initializer.js → /api/v1/openapi.json, whatever the stage prefix or a trailing slash.
+// Two documents, chosen at the top of the page: the customers' API and the admin API (/admin/v1/openapi.json).
 const INITIALIZER_JS = `window.ui = SwaggerUIBundle({
-  url: new URL('../openapi.json', document.currentScript.src).href,
+  urls: [
+    { url: new URL('../openapi.json', document.currentScript.src).href, name: 'Codex REST API v1' },
+    { url: new URL('../../../admin/v1/openapi.json', document.currentScript.src).href, name: 'Codex admin API' },
+  ],
+  'urls.primaryName': 'Codex REST API v1',
   dom_id: '#swagger-ui',
   deepLinking: true,
-  presets: [SwaggerUIBundle.presets.apis],
-  layout: 'BaseLayout',
+  presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
+  layout: 'StandaloneLayout',
   validatorUrl: null,
 });
 `;
@@ -63,12 +70,14 @@ function answer(item: Entity, contentType: string, cacheControl: string, ifNoneM
 const documents = new Map<string, Entity>();
 const MAX_DOCUMENTS = 8;
 
-function documentFor(apiBase: string): Entity {
-  let found = documents.get(apiBase);
+function documentFor(apiBase: string, api: 'v1' | 'admin'): Entity {
+  const key = `${api} ${apiBase}`;
+  let found = documents.get(key);
   if (!found) {
-    found = entity(JSON.stringify(openApiDocument(V1_OPERATIONS, apiBase)));
+    const document = api === 'v1' ? openApiDocument(V1_OPERATIONS, apiBase) : openApiDocument(ADMIN_OPERATIONS, apiBase, ADMIN_API);
+    found = entity(JSON.stringify(document));
     if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value!);
-    documents.set(apiBase, found);
+    documents.set(key, found);
   }
   return found;
 }
@@ -108,6 +117,7 @@ function page(apiBase: string, files: Map<string, Entity>): string {
 <body>
 <div id="swagger-ui"><noscript>This page needs JavaScript. The API is described in <a href="${escapeHtml(`${v1}/openapi.json`)}">openapi.json</a>.</noscript></div>
 <script src="${href('swagger-ui-bundle.js', files.get('swagger-ui-bundle.js')!)}"></script>
+<script src="${href('swagger-ui-standalone-preset.js', files.get('swagger-ui-standalone-preset.js')!)}"></script>
 <script src="${href(INITIALIZER, initializer)}"></script>
 </body>
 </html>
@@ -116,7 +126,11 @@ function page(apiBase: string, files: Map<string, Entity>): string {
 
 export const docsRoutes: readonly RouteImpl[] = [
   route(openApiDocumentOperation, async (req) =>
-    answer(documentFor(req.apiBase), 'application/json; charset=utf-8', 'no-cache', req.allHeaders['if-none-match']),
+    answer(documentFor(req.apiBase, 'v1'), 'application/json; charset=utf-8', 'no-cache', req.allHeaders['if-none-match']),
+  ),
+
+  route(adminOpenApiDocumentOperation, async (req) =>
+    answer(documentFor(req.apiBase, 'admin'), 'application/json; charset=utf-8', 'no-cache', req.allHeaders['if-none-match']),
   ),
 
   route(docsPageOperation, async (req) => {
