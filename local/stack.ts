@@ -115,7 +115,8 @@ export const LOCAL_TABLE_NAME = 'codex';
 
 /** The config default of JWT_SIGNING_SECRET_ID. */
 export const LOCAL_JWT_SECRET_ID = 'codex/jwt-signing-keys';
-const DEMO_PROVIDER_KEY = 'demo-provider-key';
+/** The demo provider's API key (its secret, locally): e2e tests register the demo panel again under other ids with it. */
+export const DEMO_PROVIDER_KEY = 'demo-provider-key';
 export const LOCAL_DEMO_GATEWAY_SECRET_ID = 'codex/payments/demo';
 export const LOCAL_DEMO_GATEWAY_SECRET = 'codex-local-demo-gateway-secret';
 /** Signs the demo provider's status callbacks (`POST /api/v1/providers/demo/callback`): fixed, local only. */
