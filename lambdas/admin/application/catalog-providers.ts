@@ -1,7 +1,7 @@
 // The admin API's providers: list with health figures, create and edit (the API key goes to the secret store and
 // nowhere else: not the answer, not the table, not the audit entry, not a log), enable, disable, maintenance, and
 // the provider's balance.
-import { type Provider, type ProviderStatus, providerStatusOf } from '../../catalog/domain/catalog.js';
+import type { Provider, ProviderStatus } from '../../catalog/domain/catalog.js';
 import { changedFields, providerRecord } from '../../catalog/domain/catalog-records.js';
 import type { CatalogAdminStore, ProviderClients, ProviderFigures } from '../../catalog/ports.js';
 import { DomainError } from '../../shared/errors.js';
@@ -179,7 +179,6 @@ async function changeProvider(
     const noted = { before: changes.before, after: { ...changes.after, ...secretsNote } };
     const secretsMoved = before.keySecretId !== after.keySecretId || before.callbackSecretId !== after.callbackSecretId;
     if (Object.keys(noted.after).length === 0 && Object.keys(noted.before).length === 0 && !secretsMoved) return before;
-    if (providerStatusOf(before) === providerStatusOf(after) && action !== 'provider.updated') return before;
     const saved = await deps.store.saveProvider({ before, after, audit: catalogAudit(actor, at, { action, subjectType: 'provider', subject: id, ...noted }) });
     if (saved) return after;
   }
