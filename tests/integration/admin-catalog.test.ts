@@ -89,7 +89,7 @@ describe('providers', () => {
 
   it('asks the provider for its balance with the stored key, and rotates the key', async () => {
     const balance = await providers({ method: 'GET', resource: '/admin/v1/providers/{id}/balance', pathParameters: { id: 'acme' } });
-    expect(balance).toEqual({ status: 200, body: { balance: '100000.00000', currency: 'USD' } });
+    expect(balance).toEqual({ status: 200, body: { balance: '100000.00000', currency: 'USD', latencyMs: expect.any(Number) } });
 
     const rotated = await providers({ method: 'PATCH', resource: '/admin/v1/providers/{id}', pathParameters: { id: 'acme' }, body: { apiKey: ROTATED_KEY } });
     expect(rotated.status).toBe(200);

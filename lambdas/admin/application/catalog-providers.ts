@@ -152,13 +152,17 @@ export function setProviderStatus(deps: ProviderAdminServices, actor: Actor, id:
   }));
 }
 
+/** The provider's `balance` answer and how long it took (a live probe of the provider's API and of our key). */
 export async function providerBalance(
-  deps: { store: CatalogAdminStore; clients: ProviderClients },
+  deps: { store: CatalogAdminStore; clients: ProviderClients; clock: Clock },
   id: string,
-): Promise<{ balance: string; currency: string } | undefined> {
+): Promise<{ balance: string; currency: string; latencyMs: number } | undefined> {
   const provider = await deps.store.provider(id);
   if (!provider) return undefined;
-  return (await deps.clients.forProvider(provider)).balance();
+  const client = await deps.clients.forProvider(provider);
+  const started = deps.clock.now().getTime();
+  const answer = await client.balance();
+  return { ...answer, latencyMs: deps.clock.now().getTime() - started };
 }
 
 /** Reads, changes and saves conditioned on the version read, again after a lost race; no write when nothing changed. */

@@ -9,5 +9,8 @@ const secretsManager = /* @__PURE__ */ lazy(() => new SecretsManagerClient({ reg
 
 export const secretStore: () => SecretStore = /* @__PURE__ */ lazy(() => platform().secrets ?? new SecretsManagerStore(secretsManager()));
 
+/** Uncached: what the admin API reads right after rotating a key must be the new one (it reads keys rarely). */
+export const freshSecretStore: () => SecretStore = /* @__PURE__ */ lazy(() => platform().secrets ?? new SecretsManagerStore(secretsManager(), 0));
+
 /** Only the functions that store provider keys (adminProviders) use this, and only they may. */
 export const secretWriter: () => SecretWriter = /* @__PURE__ */ lazy(() => platform().secretWriter ?? new SecretsManagerWriter(secretsManager()));

@@ -65,9 +65,9 @@ export const adminProviderBalance = {
   path: '/admin/v1/providers/{id}/balance',
   auth: 'adminCognito',
   tag: 'Admin: providers',
-  summary: "The provider's answer to `balance`: what we have left to spend there",
+  summary: "The provider's answer to `balance`: what we have left to spend there, and how long it took to answer (ms)",
   params: ProviderParams,
-  responses: { 200: { description: 'As the provider says it', body: z.object({ balance: z.string(), currency: z.string() }) } },
+  responses: { 200: { description: 'As the provider says it', body: z.object({ balance: z.string(), currency: z.string(), latencyMs: z.number() }) } },
   errors: [404, 409, 503],
 } as const satisfies Operation;
 

@@ -39,7 +39,7 @@ export const providerRoutes: readonly RouteImpl[] = [
     return ok(providerRecord(provider));
   }),
   route(adminProviderBalance, async (req) => {
-    const balance = await askingProvider(() => providerBalance({ store: catalogAdminStore(), clients: providerClients() }, req.params.id));
+    const balance = await askingProvider(() => providerBalance({ store: catalogAdminStore(), clients: providerClients(), clock: systemClock }, req.params.id));
     if (!balance) throw notFound('Provider');
     return ok(balance);
   }),
