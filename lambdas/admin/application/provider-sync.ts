@@ -7,6 +7,7 @@ import { type MarkupRule, parseMarkup } from '../../catalog/domain/markup.js';
 import { type SyncPlan, planSync } from '../../catalog/domain/provider-sync.js';
 import type { CatalogAdminStore, ProviderClients } from '../../catalog/ports.js';
 import type { AuditLog } from '../../audit/ports.js';
+import { DomainError } from '../../shared/errors.js';
 import type { Clock } from '../../shared/ports.js';
 import { type Actor, catalogAudit } from './catalog-audit.js';
 import { nextId, priceChange } from './catalog-services.js';
@@ -53,7 +54,9 @@ export async function syncProvider(deps: SyncServices, actor: Actor, providerId:
   const reason = `sync from provider ${providerId}`;
   let id = nextId(services);
   for (const fields of plan.added) {
-    for (;;) {
+    // The next id may be taken by a create running meanwhile: then the one after it.
+    for (let attempt = 0; ; attempt++) {
+      if (attempt === 20) throw new DomainError('catalog_busy', 'Services are being created too fast to import more now; sync again');
       const at = deps.clock.now().toISOString();
       const service: Service = { ...fields, id, version: 1, updatedAt: at };
       const saved = await deps.store.saveService({
