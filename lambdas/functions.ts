@@ -231,6 +231,22 @@ export const FUNCTIONS = {
     timeoutSeconds: 120,
     memoryMb: 256,
   },
+  // Admin API: catalog. Apart: only adminProviders carries the provider client and may write provider secrets.
+  adminCatalog: {
+    entry: 'lambdas/rest/admin/handlers/catalog-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: services, price history, providers list and status',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+  adminProviders: {
+    entry: 'lambdas/rest/admin/handlers/providers-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: provider create and edit (keys to Secrets Manager), balance, services sync',
+    // A sync writes one transaction per changed service after the provider's `services` answer.
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -337,6 +353,20 @@ export const ROUTES: readonly RouteSpec[] = [
   // Admin API (issue 11): Cognito ID tokens of the admin user pool; who may call what is ADMIN_PERMISSIONS
   // (lambdas/admin/domain/permissions.ts). Each area adds its routes in its own block below this one.
   { methods: ['GET'], path: '/admin/v1/me', auth: 'adminCognito', function: 'adminSettings' },
+  // Admin API: catalog (services, price history, providers; adminProviders asks providers and writes their secrets).
+  { methods: ['GET', 'POST'], path: '/admin/v1/services', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['PATCH'], path: '/admin/v1/services/{id}', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/services/{id}/enable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/services/{id}/disable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['GET'], path: '/admin/v1/services/{id}/price-history', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['GET'], path: '/admin/v1/providers', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/providers', auth: 'adminCognito', function: 'adminProviders' },
+  { methods: ['PATCH'], path: '/admin/v1/providers/{id}', auth: 'adminCognito', function: 'adminProviders' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/enable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/disable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/maintenance', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['GET'], path: '/admin/v1/providers/{id}/balance', auth: 'adminCognito', function: 'adminProviders' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/sync', auth: 'adminCognito', function: 'adminProviders' },
 ];
 
 export interface ApiMethodSpec {

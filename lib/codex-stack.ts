@@ -11,6 +11,7 @@ import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
+import { grantAdminCatalog } from './catalog-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 
 export interface CodexStackProps extends StackProps {
@@ -190,6 +191,8 @@ export class CodexStack extends Stack {
 
     const { api } = codexApi;
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
+    // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
+    grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).
     if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);

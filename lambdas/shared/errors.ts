@@ -39,7 +39,11 @@ export type DomainErrorCode =
   | 'api_key_limit'
   // Issue 10, provider callbacks: a signature that does not verify, a callback secret that cannot be read.
   | 'invalid_signature'
-  | 'callbacks_unavailable';
+  | 'callbacks_unavailable'
+  // Issue 11, admin catalog: a provider id not in the catalog, one already taken, a change that lost a race repeatedly.
+  | 'unknown_provider'
+  | 'provider_exists'
+  | 'catalog_busy';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';
