@@ -153,6 +153,14 @@ export const FUNCTIONS = {
     timeoutSeconds: 29,
     memoryMb: 1024,
   },
+  // No route: the admin user pool calls it (lib/admin-user-pool.ts).
+  auditAdminSignIns: {
+    entry: 'lambdas/admin/handlers/sign-in-audit-handler.ts',
+    handler: 'handler',
+    description: "Admin user pool's post-authentication trigger: records each admin and operator sign-in in the audit log",
+    timeoutSeconds: 5,
+    memoryMb: 256,
+  },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
   startOrderWorkflow: {
     entry: 'lambdas/orders/handlers/start-workflow-handler.ts',
@@ -238,6 +246,22 @@ export const FUNCTIONS = {
     description: 'Restarts order workflows that stalled',
     timeoutSeconds: 120,
     memoryMb: 256,
+  },
+  // Admin API: catalog. Apart: only adminProviders carries the provider client and may write provider secrets.
+  adminCatalog: {
+    entry: 'lambdas/rest/admin/handlers/catalog-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: services, price history, providers list and status',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+  adminProviders: {
+    entry: 'lambdas/rest/admin/handlers/providers-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: provider create and edit (keys to Secrets Manager), balance, services sync',
+    // A sync writes one transaction per changed service after the provider's `services` answer.
+    timeoutSeconds: 60,
+    memoryMb: 512,
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -357,6 +381,20 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/suspend', auth: 'adminCognito', function: 'adminUsers' },
   { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/reactivate', auth: 'adminCognito', function: 'adminUsers' },
   { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/revoke', auth: 'adminCognito', function: 'adminUsers' },
+  // Admin API: catalog (services, price history, providers; adminProviders asks providers and writes their secrets).
+  { methods: ['GET', 'POST'], path: '/admin/v1/services', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['PATCH'], path: '/admin/v1/services/{id}', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/services/{id}/enable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/services/{id}/disable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['GET'], path: '/admin/v1/services/{id}/price-history', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['GET'], path: '/admin/v1/providers', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/providers', auth: 'adminCognito', function: 'adminProviders' },
+  { methods: ['PATCH'], path: '/admin/v1/providers/{id}', auth: 'adminCognito', function: 'adminProviders' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/enable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/disable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/maintenance', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['GET'], path: '/admin/v1/providers/{id}/balance', auth: 'adminCognito', function: 'adminProviders' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/sync', auth: 'adminCognito', function: 'adminProviders' },
 ];
 
 export interface ApiMethodSpec {

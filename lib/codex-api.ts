@@ -62,6 +62,8 @@ export interface CodexApiProps {
   customers?: CustomerApiResources;
   /** The user pool whose ID tokens the adminCognito routes take (lib/admin-user-pool.ts). */
   adminUserPool?: IUserPool;
+  /** The app client whose ID tokens they take (the token's `aud`); any client of the pool when absent. */
+  adminClientId?: string;
   /** CIDR ranges that alone may call `/admin/...` (a resource policy, lib/admin-access-policy.ts); any when absent. */
   adminAllowedSources?: readonly string[];
 }
@@ -223,6 +225,11 @@ export class CodexApi extends Construct {
             authorizerName: `codex-${stage}-${spec.name}`,
             cognitoUserPools: [props.adminUserPool],
           });
+          // API Gateway matches a Cognito token's `aud` against this: ID tokens of the admin panel's client only (an
+          // access token has no `aud`). CDK has no property for it.
+          if (props.adminClientId) {
+            (authorizer.node.defaultChild as CfnAuthorizer).addPropertyOverride('IdentityValidationExpression', `^${props.adminClientId}$`);
+          }
           authorizers.set(route.auth, authorizer);
         }
         options = { authorizer, authorizationType: AuthorizationType.COGNITO };

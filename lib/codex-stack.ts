@@ -11,6 +11,7 @@ import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
+import { grantAdminCatalog } from './catalog-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 
 export interface CodexStackProps extends StackProps {
@@ -167,7 +168,7 @@ export class CodexStack extends Stack {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
       }),
     );
-    const admins = new AdminUserPool(this, 'AdminUserPool', { stage, retain });
+    const admins = new AdminUserPool(this, 'AdminUserPool', { stage, retain, table, environment, logRemovalPolicy });
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const codexApi = new CodexApi(this, 'ResellerApi', {
       stage,
@@ -177,6 +178,7 @@ export class CodexStack extends Stack {
       environment,
       logRemovalPolicy,
       adminUserPool: admins.userPool,
+      adminClientId: admins.client.userPoolClientId,
       ...(props.adminAllowedSources ? { adminAllowedSources: adminSourceRanges(props.adminAllowedSources) } : {}),
       customers: {
         jwtSigningKeys,
@@ -200,6 +202,8 @@ export class CodexStack extends Stack {
       codexApi.gatewayKeysPolicy.attachToRole(adminResellers.role!);
     }
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
+    // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
+    grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).
     if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);

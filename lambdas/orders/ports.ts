@@ -69,6 +69,19 @@ export interface OrderStore {
   /** Marks the customer's wish to cancel, only while the order is in that phase; undefined otherwise. */
   requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined>;
   recordRejected(id: number, reason: string, now: string): Promise<void>;
+  /**
+   * Sends the order to another provider before submission (a fallback), only while it waits at `fromProviderId` with
+   * no call that may have reached that provider, or (`afterRefusal`) one it refused outright; its open-orders entry
+   * follows. Undefined when the order was no longer so.
+   */
+  reassignProvider(
+    id: number,
+    fromProviderId: string,
+    to: { providerId: string; providerServiceId: string },
+    reason: string,
+    now: string,
+    afterRefusal: boolean,
+  ): Promise<Order | undefined>;
   countResubmitRound(id: number, now: string): Promise<void>;
   /** The last call certainly did not reach the provider, so the next one is safe. */
   clearSubmitInFlight(id: number, now: string): Promise<void>;

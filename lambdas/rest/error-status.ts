@@ -63,6 +63,10 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   // Issue 11, admin users
   email_taken: 409,
   idempotency_key_reused: 409,
+  // Issue 11, admin catalog
+  unknown_provider: 400,
+  provider_exists: 409,
+  catalog_busy: 409,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

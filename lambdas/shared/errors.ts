@@ -42,7 +42,11 @@ export type DomainErrorCode =
   | 'callbacks_unavailable'
   // Issue 11, admin users: onboarding an email a customer holds; an Idempotency-Key sent again with another request.
   | 'email_taken'
-  | 'idempotency_key_reused';
+  | 'idempotency_key_reused'
+  // Issue 11, admin catalog: a provider id not in the catalog, one already taken, a change that lost a race repeatedly.
+  | 'unknown_provider'
+  | 'provider_exists'
+  | 'catalog_busy';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -336,11 +336,11 @@ describe('least privilege', () => {
     expect(publishers.sort()).toEqual(['pollProviders', 'publishEvents']);
   });
 
-  it('lets only the functions that call providers read provider API keys: submit, poller, and both APIs (cancel, refill)', () => {
+  it('lets only the functions that call providers read provider API keys: submit, poller, both APIs (cancel, refill), adminProviders (balance, sync)', () => {
     const readers = allFunctionNames.filter((name) =>
       statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*"')),
     );
-    expect(readers.sort()).toEqual(['orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
+    expect(readers.sort()).toEqual(['adminProviders', 'orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
   });
 
   it("lets providers' callbacks read only the callback secrets, the order and catalog items they need, and resume workflows", () => {
@@ -651,7 +651,8 @@ describe('routes', () => {
     expect(servedRoutes().sort()).toEqual(declared);
 
     for (const method of methods) {
-      // One path may send its methods to different functions (GET /admin/v1/users and POST /admin/v1/users).
+      // One path may send its methods to different functions (/admin/v1/providers: reads apart from key writes;
+      // /admin/v1/users: the list apart from onboarding).
       const verb = method.HttpMethod === 'HEAD' ? 'GET' : method.HttpMethod;
       const route = ROUTES.find((r) => r.path === (pathOf(method.ResourceId) || '/') && r.methods.includes(verb))!;
       expect(JSON.stringify(method.Integration.Uri), route.path).toContain(functionId(route.function));
@@ -661,6 +662,8 @@ describe('routes', () => {
 
   it('creates the functions of the routes and of their authorizers', () => {
     expect(apiFunctionNames().sort()).toEqual([
+      'adminCatalog',
+      'adminProviders',
       'adminResellers',
       'adminSettings',
       'adminUsers',
