@@ -137,6 +137,22 @@ export const FUNCTIONS = {
     timeoutSeconds: 15,
     memoryMb: 512,
   },
+  // Admin API: users (issue 11). Onboarding and pricing call API Gateway (usage keys) and are apart, so neither
+  // bundle passes 300 KB and only adminResellers may touch usage keys or read the key pepper.
+  adminUsers: {
+    entry: 'lambdas/rest/admin/handlers/users-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: users (list, detail), balance adjustments, blocking, API key actions',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  adminResellers: {
+    entry: 'lambdas/rest/admin/handlers/users-resellers-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: onboarding resellers (account, wallet, usage key, API key) and their pricing and tier',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
   // No route: the admin user pool calls it (lib/admin-user-pool.ts).
   auditAdminSignIns: {
     entry: 'lambdas/admin/handlers/sign-in-audit-handler.ts',
@@ -353,6 +369,18 @@ export const ROUTES: readonly RouteSpec[] = [
   // Admin API (issue 11): Cognito ID tokens of the admin user pool; who may call what is ADMIN_PERMISSIONS
   // (lambdas/admin/domain/permissions.ts). Each area adds its routes in its own block below this one.
   { methods: ['GET'], path: '/admin/v1/me', auth: 'adminCognito', function: 'adminSettings' },
+  // Admin API: users
+  { methods: ['GET'], path: '/admin/v1/users', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users', auth: 'adminCognito', function: 'adminResellers' },
+  { methods: ['GET'], path: '/admin/v1/users/{id}', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/adjustments', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/block', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/unblock', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['PUT'], path: '/admin/v1/users/{id}/pricing', auth: 'adminCognito', function: 'adminResellers' },
+  { methods: ['PATCH'], path: '/admin/v1/users/{id}/api-keys/{keyId}', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/suspend', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/reactivate', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/revoke', auth: 'adminCognito', function: 'adminUsers' },
   // Admin API: catalog (services, price history, providers; adminProviders asks providers and writes their secrets).
   { methods: ['GET', 'POST'], path: '/admin/v1/services', auth: 'adminCognito', function: 'adminCatalog' },
   { methods: ['PATCH'], path: '/admin/v1/services/{id}', auth: 'adminCognito', function: 'adminCatalog' },

@@ -86,6 +86,8 @@ export class CodexApi extends Construct {
   /** The routes' handlers and authorizers. */
   readonly functions: ReadonlyMap<FunctionName, CodexFunction>;
   readonly usagePlans: Record<TierName, UsagePlan>;
+  /** What onboarding needs of API Gateway's usage keys: attach it to the roles of the functions that onboard. */
+  readonly gatewayKeysPolicy: Policy;
   readonly sharedUsagePlan: UsagePlan;
 
   constructor(scope: Construct, id: string, props: CodexApiProps) {
@@ -195,7 +197,7 @@ export class CodexApi extends Construct {
     // stage, which depends on the function through the methods.
     const gatewayArn = (path: string) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`;
     const tierPlanKeys = TIER_NAMES.map((tier) => gatewayArn(`/usageplans/${this.usagePlans[tier].usagePlanId}/keys`));
-    new Policy(this, 'ResellerGatewayKeys', {
+    this.gatewayKeysPolicy = new Policy(this, 'ResellerGatewayKeys', {
       roles: [resellerApi.role!],
       statements: [
         new PolicyStatement({ actions: ['apigateway:GET'], resources: [gatewayArn('/apikeys'), gatewayArn('/usageplans')] }),

@@ -190,6 +190,17 @@ export class CodexStack extends Stack {
     });
 
     const { api } = codexApi;
+    // Admin API: users. adminUsers reads and writes the table only; adminResellers also makes API keys (the pepper)
+    // and usage keys (API Gateway), as onboarding does.
+    for (const name of ['adminUsers', 'adminResellers'] as const) {
+      const fn = codexApi.functions.get(name);
+      if (fn) table.grantReadWriteData(fn);
+    }
+    const adminResellers = codexApi.functions.get('adminResellers');
+    if (adminResellers) {
+      apiKeyPepper.grantRead(adminResellers);
+      codexApi.gatewayKeysPolicy.attachToRole(adminResellers.role!);
+    }
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
     grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });

@@ -4,6 +4,7 @@ import type { OrderStatus } from './domain/order-status.js';
 import type { Refill, RefillStatus } from './domain/refills.js';
 import type { AttentionReason } from '../events/catalogue.js';
 import type { ProviderHealthState } from './domain/provider-health.js';
+import type { ResellerPricing } from './domain/reseller-pricing.js';
 
 /** An open order as the open-orders index shows it: enough to poll and sweep without reading the order. */
 export interface OpenOrderSummary {
@@ -161,4 +162,10 @@ export interface AttentionMarks {
    * the marks are also the seam of the operators' attention queue.
    */
   markAttention(id: number, reason: AttentionReason, since: string, now: string): Promise<boolean>;
+}
+
+/** Resellers' wholesale prices (issue 11), as order placement reads them: cached briefly per container. */
+export interface ResellerPrices {
+  /** The owner's pricing; undefined when it has none (catalog rates). */
+  pricingOf(ownerId: string): Promise<ResellerPricing | undefined>;
 }

@@ -374,7 +374,7 @@ describe('least privilege', () => {
         ),
       );
     expect(readersOf('codex/dev/jwt-signing-keys').sort()).toEqual(['customerAuthorizer', 'customerSessions']);
-    expect(readersOf('codex/dev/api-key-pepper').sort()).toEqual(['apiAuthorizer', 'apiKeysApi', 'customerAuthorizer', 'resellerApi']);
+    expect(readersOf('codex/dev/api-key-pepper').sort()).toEqual(['adminResellers', 'apiAuthorizer', 'apiKeysApi', 'customerAuthorizer', 'resellerApi']);
     expect(readersOf('codex/dev/payments/demo')).toEqual(['payments']);
     expect(readersOf('codex/dev/webhook-secret-key').sort()).toEqual(['deliverWebhooks', 'webhooksApi']);
     expect(secretReaders('cryptomus')).toEqual([]);
@@ -601,9 +601,12 @@ describe('per-reseller throttling', () => {
     expect(actions.filter((a) => a.startsWith('apigateway:'))).toEqual([]);
   });
 
-  it('lets only the reseller API manage gateway keys, and only in the tier plans', () => {
+  it('lets only the reseller API and admin onboarding manage gateway keys, and only in the tier plans', () => {
     const managers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).some((a) => a.startsWith('apigateway:')));
-    expect(managers).toEqual(['resellerApi']);
+    expect(managers.sort()).toEqual(['adminResellers', 'resellerApi']);
+    expect(JSON.stringify(statementsOf('adminResellers').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:'))))).toBe(
+      JSON.stringify(statementsOf('resellerApi').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:')))),
+    );
     const statements = statementsOf('resellerApi').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:')));
     const resourcesFor = (action: string) => JSON.stringify(statements.filter((s) => actionsOf([s]).includes(action)).flatMap(resourcesOf));
     expect(resourcesFor('apigateway:POST')).toContain('::/apikeys');
@@ -648,7 +651,8 @@ describe('routes', () => {
     expect(servedRoutes().sort()).toEqual(declared);
 
     for (const method of methods) {
-      // One path may send its methods to different functions (/admin/v1/providers: reads apart from key writes).
+      // One path may send its methods to different functions (/admin/v1/providers: reads apart from key writes;
+      // /admin/v1/users: the list apart from onboarding).
       const verb = method.HttpMethod === 'HEAD' ? 'GET' : method.HttpMethod;
       const route = ROUTES.find((r) => r.path === (pathOf(method.ResourceId) || '/') && r.methods.includes(verb))!;
       expect(JSON.stringify(method.Integration.Uri), route.path).toContain(functionId(route.function));
@@ -660,7 +664,9 @@ describe('routes', () => {
     expect(apiFunctionNames().sort()).toEqual([
       'adminCatalog',
       'adminProviders',
+      'adminResellers',
       'adminSettings',
+      'adminUsers',
       'apiAuthorizer',
       'apiDocs',
       'apiKeysApi',

@@ -4,5 +4,14 @@ import { catalogOperations } from './catalog.js';
 import { adminDocsOperations } from './docs.js';
 import { meOperations } from './me.js';
 import { providersOperations } from './providers.js';
+import { usersOperations } from './users.js';
+import { resellersOperations } from './users-resellers.js';
 
-export const ADMIN_OPERATIONS: readonly Operation[] = [...adminDocsOperations, ...meOperations, ...catalogOperations, ...providersOperations];
+export const ADMIN_OPERATIONS: readonly Operation[] = [
+  ...adminDocsOperations,
+  ...meOperations,
+  ...catalogOperations,
+  ...providersOperations,
+  ...usersOperations,
+  ...resellersOperations,
+];
