@@ -11,6 +11,7 @@ import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
+import { grantAdminCatalog } from './catalog-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 
 export interface CodexStackProps extends StackProps {
@@ -167,7 +168,7 @@ export class CodexStack extends Stack {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
       }),
     );
-    const admins = new AdminUserPool(this, 'AdminUserPool', { stage, retain });
+    const admins = new AdminUserPool(this, 'AdminUserPool', { stage, retain, table, environment, logRemovalPolicy });
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const codexApi = new CodexApi(this, 'ResellerApi', {
       stage,
@@ -177,6 +178,7 @@ export class CodexStack extends Stack {
       environment,
       logRemovalPolicy,
       adminUserPool: admins.userPool,
+      adminClientId: admins.client.userPoolClientId,
       ...(props.adminAllowedSources ? { adminAllowedSources: adminSourceRanges(props.adminAllowedSources) } : {}),
       customers: {
         jwtSigningKeys,
@@ -188,7 +190,20 @@ export class CodexStack extends Stack {
     });
 
     const { api } = codexApi;
+    // Admin API: users. adminUsers reads and writes the table only; adminResellers also makes API keys (the pepper)
+    // and usage keys (API Gateway), as onboarding does.
+    for (const name of ['adminUsers', 'adminResellers'] as const) {
+      const fn = codexApi.functions.get(name);
+      if (fn) table.grantReadWriteData(fn);
+    }
+    const adminResellers = codexApi.functions.get('adminResellers');
+    if (adminResellers) {
+      apiKeyPepper.grantRead(adminResellers);
+      codexApi.gatewayKeysPolicy.attachToRole(adminResellers.role!);
+    }
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
+    // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
+    grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });
     // Admin settings, promo codes and the audit log: the settings item, the promo codes and the audit entries (read,
     // and written with their changes in one transaction); nothing else is changed there, but the audit search reads
     // AUDIT#<day> partitions and GET /me nothing at all, so read and write on the table it is.

@@ -10,6 +10,7 @@ import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
 import { DynamoTaskTokenStore } from '../adapters/dynamodb/task-token-store.js';
 import { DynamoProviderHealthStore } from '../adapters/dynamodb/provider-health-store.js';
 import { DynamoAttentionMarks } from '../adapters/dynamodb/attention-marks.js';
+import { DynamoResellerPricing } from '../adapters/dynamodb/reseller-pricing-store.js';
 import { catalogStore, providerClients } from '../catalog/wiring.js';
 import { lazy } from '../shared/platform.js';
 import { settingsReader } from '../settings/wiring.js';
@@ -61,6 +62,9 @@ export const orderLimits: () => OrderLimits | undefined = /* @__PURE__ */ lazy((
   });
 });
 
+/** Resellers' wholesale prices, one read per owner per container per 30 s. */
+export const resellerPrices = /* @__PURE__ */ lazy(() => new DynamoResellerPricing(documentClient(), tableName()));
+
 const withLimits = (): { limits?: OrderLimits } => {
   const limits = orderLimits();
   return limits ? { limits } : {};
@@ -89,6 +93,7 @@ export const ownerOrderServices: () => PlaceOrderServices = /* @__PURE__ */ lazy
   orders: orderStore(),
   orderIds: orderIds(),
   clock: systemClock,
+  pricing: resellerPrices(),
   ...withLimits(),
 }));
 
@@ -100,6 +105,7 @@ export const customerOrderServices: () => PlaceOrderServices & CancelOrderServic
   orderIds: orderIds(),
   providers: providerClients(),
   clock: systemClock,
+  pricing: resellerPrices(),
   ...withLimits(),
 }));
 

@@ -60,6 +60,13 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   // Issue 10, provider callbacks
   invalid_signature: 401,
   callbacks_unavailable: 503,
+  // Issue 11, admin users
+  email_taken: 409,
+  idempotency_key_reused: 409,
+  // Issue 11, admin catalog
+  unknown_provider: 400,
+  provider_exists: 409,
+  catalog_busy: 409,
   // Issue 11, settings and promo codes
   settings_conflict: 409,
   maintenance: 503,

@@ -40,6 +40,13 @@ export type DomainErrorCode =
   // Issue 10, provider callbacks: a signature that does not verify, a callback secret that cannot be read.
   | 'invalid_signature'
   | 'callbacks_unavailable'
+  // Issue 11, admin users: onboarding an email a customer holds; an Idempotency-Key sent again with another request.
+  | 'email_taken'
+  | 'idempotency_key_reused'
+  // Issue 11, admin catalog: a provider id not in the catalog, one already taken, a change that lost a race repeatedly.
+  | 'unknown_provider'
+  | 'provider_exists'
+  | 'catalog_busy'
   // Issue 11, settings and promo codes.
   | 'settings_conflict'
   | 'maintenance'

@@ -4,7 +4,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiMethods } from '../../lambdas/functions.js';
+import { apiMethods, FUNCTIONS } from '../../lambdas/functions.js';
 import { CodexStack, type CodexStackProps } from '../../lib/codex-stack.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
@@ -81,6 +81,24 @@ describe('the admin user pool', () => {
   });
 });
 
+describe('the sign-in audit', () => {
+  it("is the pool's post-authentication trigger, which may only put audit entries", () => {
+    const [fnId, fn] = Object.entries(
+      prod.findResources('AWS::Lambda::Function', { Properties: { Description: FUNCTIONS.auditAdminSignIns.description } }) as Resources,
+    )[0]!;
+    expect(only(prod.findResources('AWS::Cognito::UserPool')).Properties.LambdaConfig).toEqual({ PostAuthentication: { 'Fn::GetAtt': [fnId, 'Arn'] } });
+    prod.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] }, Principal: 'cognito-idp.amazonaws.com' });
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(prod.findResources('AWS::IAM::Policy') as Resources)
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Condition?: unknown }[]);
+    const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(dynamo).toEqual([
+      expect.objectContaining({ Action: 'dynamodb:PutItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } } }),
+    ]);
+  });
+});
+
 describe('the admin API authorizer', () => {
   it("puts every adminCognito method, and only those, behind the pool's Cognito authorizer", () => {
     const authorizers = prod.findResources('AWS::ApiGateway::Authorizer', { Properties: { Type: 'COGNITO_USER_POOLS' } });
@@ -88,6 +106,9 @@ describe('the admin API authorizer', () => {
     expect(Object.keys(authorizers)).toHaveLength(1);
     expect(authorizer.Properties).toMatchObject({ Name: 'codex-prod-admin', IdentitySource: 'method.request.header.Authorization' });
     expect(JSON.stringify(authorizer.Properties.ProviderARNs)).toContain('AdminUserPool');
+    // Only ID tokens of the admin panel's client: API Gateway matches the token's aud against this.
+    const clientId = Object.keys(prod.findResources('AWS::Cognito::UserPoolClient'))[0]!;
+    expect(authorizer.Properties.IdentityValidationExpression).toEqual({ 'Fn::Join': ['', ['^', { Ref: clientId }, '$']] });
     const cognitoMethods = Object.values(prod.findResources('AWS::ApiGateway::Method') as Resources).filter(
       (m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS',
     );

@@ -137,6 +137,31 @@ export class DynamoOrderStore extends DynamoOrderProgress implements OrderStore 
     });
   }
 
+  async reassignProvider(
+    id: number,
+    fromProviderId: string,
+    to: { providerId: string; providerServiceId: string },
+    reason: string,
+    now: string,
+    afterRefusal: boolean,
+  ): Promise<Order | undefined> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression:
+        'SET providerId = :to, providerServiceId = :service, openPk = :openPk, reassignments = list_append(if_not_exists(reassignments, :none), :moved), updatedAt = :now REMOVE submitInFlight',
+      ConditionExpression: `phase = :accepted AND providerId = :from AND attribute_not_exists(rejectedReason)${afterRefusal ? '' : ' AND attribute_not_exists(submitInFlight)'}`,
+      ExpressionAttributeValues: {
+        ':to': to.providerId,
+        ':service': to.providerServiceId,
+        ':openPk': keys.openOrders(to.providerId),
+        ':none': [],
+        ':moved': [{ from: fromProviderId, to: to.providerId, reason: reason.slice(0, 300), at: now }],
+        ':now': now,
+        ':accepted': 'accepted',
+        ':from': fromProviderId,
+      },
+    });
+  }
+
   async countResubmitRound(id: number, now: string): Promise<void> {
     await this.conditionalUpdate(id, {
       UpdateExpression: 'SET updatedAt = :now ADD resubmitRounds :one',
