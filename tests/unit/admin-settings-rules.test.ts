@@ -91,7 +91,8 @@ describe('maintenance', () => {
       expect(closedForMaintenance(method, path)).toBe(false);
     }
     expect(closedForMaintenance('POST', '/api/v1/orders')).toBe(true);
-    expect(closedForMaintenance('POST', '/api/v1/auth/login')).toBe(true);
+    expect(closedForMaintenance('POST', '/api/v1/auth/register')).toBe(true);
+    expect(closedForMaintenance('POST', '/api/v1/auth/login')).toBe(false);
     expect(closedForMaintenance('HEAD', '/api/v1/services')).toBe(false);
     expect(closedForMaintenance('PATCH', '/admin/v1/settings')).toBe(false);
     expect(closedForMaintenance('POST', '/api/v1/providers/{providerId}/callback')).toBe(false);

@@ -88,10 +88,7 @@ export const keys = {
   // Issue 11, catalog: every change of a service's price or cost, oldest first under the service.
   priceChange: (serviceId: number, timeAndNonce: string) => ({ pk: `PRICE#${String(serviceId).padStart(9, '0')}`, sk: timeAndNonce }),
   priceHistory: (serviceId: number) => `PRICE#${String(serviceId).padStart(9, '0')}`,
-  // Issue 11, settings: the one settings item (overrides of the environment's defaults, versioned); promo codes in one
-  // partition (a list is one Query), each customer's uses of a code beside it.
-  settings: { pk: 'SETTINGS', sk: 'SETTINGS' },
-  promoCode: (code: string) => ({ pk: 'PROMOS', sk: `CODE#${code}` }),
-  promoCodePrefix: 'CODE#',
-  promoUse: (code: string, userId: string) => ({ pk: `PROMOUSE#${code}#${userId}`, sk: 'PROMOUSE' }),
+  // Issue 11, settings and promo codes: their keys (`SETTINGS`/`SETTINGS`, `PROMOS`/`CODE#<code>`,
+  // `PROMOUSE#<code>#<user>`/`PROMOUSE`) are built in settings-store.ts and promo-code-store.ts, so that the bundles of
+  // functions that use neither (every one carries this object whole) do not carry them.
 };

@@ -8,8 +8,13 @@ import { micros } from '../../shared/money.js';
 import type { PromoCode } from '../../payments/domain/promo-codes.js';
 import type { PromoCodeStore } from '../../payments/ports.js';
 import { auditPut } from './audit-log.js';
-import { keys } from './keys.js';
 import type { TransactItem } from './wallet-transaction.js';
+
+export const promoKeys = {
+  code: (code: string) => ({ pk: 'PROMOS', sk: `CODE#${code}` }),
+  codePrefix: 'CODE#',
+  use: (code: string, userId: string) => ({ pk: `PROMOUSE#${code}#${userId}`, sk: 'PROMOUSE' }),
+};
 
 const TERMS = ['kind', 'value', 'minDeposit', 'maxUses', 'perUserLimit', 'expiresAt', 'disabled', 'createdAt', 'updatedAt'] as const;
 
@@ -20,12 +25,12 @@ export class DynamoPromoCodeStore implements PromoCodeStore {
   ) {}
 
   async get(code: string): Promise<PromoCode | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.promoCode(code), ConsistentRead: true }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: promoKeys.code(code), ConsistentRead: true }));
     return Item ? toPromoCode(Item) : undefined;
   }
 
   async usesBy(code: string, userId: string): Promise<number> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.promoUse(code, userId), ConsistentRead: true }));
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: promoKeys.use(code, userId), ConsistentRead: true }));
     return Number(Item?.count ?? 0);
   }
 
@@ -37,7 +42,7 @@ export class DynamoPromoCodeStore implements PromoCodeStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.promoCode('').pk, ':prefix': keys.promoCodePrefix },
+          ExpressionAttributeValues: { ':pk': promoKeys.code('').pk, ':prefix': promoKeys.codePrefix },
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
@@ -55,7 +60,7 @@ export class DynamoPromoCodeStore implements PromoCodeStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...keys.promoCode(code.code), entity: 'promo-code', ...code },
+                Item: { ...promoKeys.code(code.code), entity: 'promo-code', ...code },
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -91,7 +96,7 @@ export class DynamoPromoCodeStore implements PromoCodeStore {
             {
               Update: {
                 TableName: this.tableName,
-                Key: keys.promoCode(code.code),
+                Key: promoKeys.code(code.code),
                 UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
                 ConditionExpression: 'attribute_exists(pk) AND #updatedAt = :read',
                 ExpressionAttributeNames: names,
@@ -124,7 +129,7 @@ export function promoGuards(
     used: {
       Update: {
         TableName: tableName,
-        Key: keys.promoCode(code),
+        Key: promoKeys.code(code),
         UpdateExpression: 'ADD #uses :one',
         ConditionExpression: 'attribute_exists(pk) AND disabled = :false AND (attribute_not_exists(maxUses) OR #uses < maxUses)',
         ExpressionAttributeNames: { '#uses': 'uses' },
@@ -134,7 +139,7 @@ export function promoGuards(
     byCustomer: {
       Update: {
         TableName: tableName,
-        Key: keys.promoUse(code, ownerId),
+        Key: promoKeys.use(code, ownerId),
         UpdateExpression: 'SET entity = :entity ADD #count :one',
         ...(perUserLimit !== undefined ? { ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit' } : {}),
         ExpressionAttributeNames: { '#count': 'count' },
@@ -146,7 +151,7 @@ export function promoGuards(
 
 function toPromoCode(item: Record<string, unknown>): PromoCode {
   return {
-    code: String(item.sk).slice(keys.promoCodePrefix.length),
+    code: String(item.sk).slice(promoKeys.codePrefix.length),
     kind: item.kind as PromoCode['kind'],
     value: String(item.value),
     ...(item.minDeposit !== undefined ? { minDeposit: micros(Number(item.minDeposit)) } : {}),

@@ -6,14 +6,16 @@ import type { AuditEntry } from '../../audit/domain/audit-entry.js';
 import { NO_SETTINGS, type SettingsOverrides, type StoredSettings } from '../../settings/domain/settings.js';
 import type { SettingsStore } from '../../settings/ports.js';
 import { auditPut } from './audit-log.js';
-import { keys } from './keys.js';
+
+/** The one settings item. */
+export const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'SETTINGS' };
 
 /**
  * The item as stored: consistent for a change (read-modify-write); the cached readers take an eventually consistent
  * read (0.5 read unit). A function of its own so that the readers' bundles carry no writer.
  */
 export async function readSettingsItem(db: DynamoDBDocumentClient, tableName: string, consistent: boolean): Promise<StoredSettings> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.settings, ConsistentRead: consistent }));
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: SETTINGS_KEY, ConsistentRead: consistent }));
   if (!Item) return NO_SETTINGS;
   return {
     overrides: (Item.overrides ?? {}) as SettingsOverrides,
@@ -41,7 +43,7 @@ export class DynamoSettingsStore implements SettingsStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: { ...keys.settings, entity: 'settings', overrides, version: expectedVersion + 1, updatedAt: audit.at, updatedBy: audit.actor },
+                Item: { ...SETTINGS_KEY, entity: 'settings', overrides, version: expectedVersion + 1, updatedAt: audit.at, updatedBy: audit.actor },
                 ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk) OR version = :v' : 'version = :v',
                 ExpressionAttributeValues: { ':v': expectedVersion },
               },

@@ -212,14 +212,18 @@ function stableJson(value: unknown): string {
 /**
  * /api/v1 routes that stay open during maintenance: money and order news arriving from outside (payment gateways'
  * and providers' callbacks, and the demo gateway's own checkout pages) must never be lost, and the public, read-only
- * pages (catalogue, site, documentation, the key set that verifies tokens) cost nothing to keep. Everything a customer
- * does (sign in, order, top up, change keys) answers 503.
+ * pages (catalogue, site, documentation, the key set that verifies tokens) cost nothing to keep. Sessions (sign-in,
+ * refresh, sign-out) stay open too: they change nothing of the business, and the sessions function stays under its
+ * bundle budget without the settings reader. Everything else a customer does (order, top up, keys) answers 503.
  */
 export const OPEN_DURING_MAINTENANCE: ReadonlySet<string> = new Set(
   [
     'GET services',
     'GET site',
     'GET .well-known/jwks.json',
+    'POST auth/login',
+    'POST auth/refresh',
+    'POST auth/logout',
     'GET openapi.json',
     'GET docs',
     'GET docs/{asset}',

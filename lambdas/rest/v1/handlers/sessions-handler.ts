@@ -1,6 +1,5 @@
 // POST /api/v1/auth/login, /refresh, /logout and GET /api/v1/.well-known/jwks.json: sessions (signs access tokens).
-import { maintenanceGate } from '../../../settings/maintenance-gate.js';
 import { restHandler } from '../http.js';
 import { sessionsRoutes } from '../routes/sessions.js';
 
-export const handler = restHandler([...sessionsRoutes], maintenanceGate);
+export const handler = restHandler([...sessionsRoutes]);
