@@ -145,6 +145,28 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 256,
   },
+  // Issue 11, admin API: finance. The stream keeps each day's totals; a job item's INSERT runs a reconciliation.
+  adminFinance: {
+    entry: 'lambdas/rest/admin/handlers/finance-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: finance summary, ledger (JSON, CSV) and reconciliation jobs',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  recordFinanceTotals: {
+    entry: 'lambdas/finance/handlers/record-totals-handler.ts',
+    handler: 'handler',
+    description: "Adds each new ledger entry and each settled order to its day's finance totals, once",
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+  reconcileFinances: {
+    entry: 'lambdas/finance/handlers/reconcile-handler.ts',
+    handler: 'handler',
+    description: "Reconciliation job: every wallet's balance against its ledger, recorded provider cost against providers' charges",
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
   sendNotificationEmails: {
     entry: 'lambdas/notifications/handlers/email-consumer-handler.ts',
     handler: 'handler',

@@ -6,6 +6,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
 import { Events } from './events.js';
+import { Finance, grantAdminFinance } from './finance.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
@@ -145,10 +146,15 @@ export class CodexStack extends Stack {
     );
     webhookSecretKey.grantRead(deliverWebhooks);
     deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
+    // Admin API, finance: the stream's totals and reconciliation jobs.
+    const finance = new Finance(this, 'Finance', { table, environment, logRemovalPolicy });
     const operators = new OperatorAlerts(this, 'OperatorAlerts', {
       stage,
       events,
-      deadLetterQueues: [['startOrderWorkflow failures', workflow.startFailures]],
+      deadLetterQueues: [
+        ['startOrderWorkflow failures', workflow.startFailures],
+        ['recordFinanceTotals failures', finance.totalsFailures],
+      ],
       ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
     });
     // The poller publishes provider.unhealthy itself; the sweeper marks overdue orders (one UpdateItem each, which the
@@ -181,6 +187,7 @@ export class CodexStack extends Stack {
     });
 
     const { api } = codexApi;
+    grantAdminFinance(codexApi.functions.get('adminFinance'), table);
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).

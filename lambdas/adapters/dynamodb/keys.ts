@@ -83,4 +83,9 @@ export const keys = {
     listPk: `LEDGERDAY#${at.slice(0, 10)}`,
     listSk: `${at}#${walletId}#${String(seq).padStart(12, '0')}`,
   }),
+  // Issue 11, finance: the totals of a UTC day (kept from the stream), the marker that counted a fact once (TTL), and
+  // reconciliation jobs.
+  financeTotals: (day: string) => ({ pk: `FINANCE#${day}`, sk: 'TOTALS' }),
+  financeMarker: (marker: string) => ({ pk: `FINANCEMARK#${marker}`, sk: 'FINANCEMARK' }),
+  reconciliation: (id: string) => ({ pk: `RECONCILIATION#${id}`, sk: 'RECONCILIATION' }),
 };

@@ -14,6 +14,10 @@ export const ADMIN_PERMISSIONS: Readonly<Record<string, readonly AdminRole[]>> =
   // Users, resellers and keys (lambdas/rest/admin/routes/users.ts)
   // Catalog and providers (lambdas/rest/admin/routes/catalog.ts)
   // Finance (lambdas/rest/admin/routes/finance.ts)
+  'GET /admin/v1/finance/summary': ADMIN_ONLY,
+  'GET /admin/v1/ledger': ADMIN_ONLY,
+  'POST /admin/v1/finance/reconciliation': ADMIN_ONLY,
+  'GET /admin/v1/finance/reconciliation/{id}': ADMIN_ONLY,
   // Settings, promo codes and audit (lambdas/rest/admin/routes/settings.ts)
 };
 

@@ -1,6 +1,7 @@
 // Every admin API operation (/admin/v1): what tests hold ROUTES and the permission table to.
 import type { Operation } from '../../v1/operation.js';
 import { adminDocsOperations } from './docs.js';
+import { financeOperations } from './finance.js';
 import { meOperations } from './me.js';
 
-export const ADMIN_OPERATIONS: readonly Operation[] = [...adminDocsOperations, ...meOperations];
+export const ADMIN_OPERATIONS: readonly Operation[] = [...adminDocsOperations, ...meOperations, ...financeOperations];
