@@ -145,14 +145,7 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 256,
   },
-  // Issue 11, admin API: finance. The stream keeps each day's totals; a job item's INSERT runs a reconciliation.
-  adminFinance: {
-    entry: 'lambdas/rest/admin/handlers/finance-handler.ts',
-    handler: 'handler',
-    description: 'Admin API: finance summary, ledger (JSON, CSV) and reconciliation jobs',
-    timeoutSeconds: 29,
-    memoryMb: 1024,
-  },
+  // Issue 11, finance: the stream keeps each day's totals; a job item's INSERT runs a reconciliation.
   recordFinanceTotals: {
     entry: 'lambdas/finance/handlers/record-totals-handler.ts',
     handler: 'handler',
