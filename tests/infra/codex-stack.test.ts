@@ -797,7 +797,7 @@ describe('operator alerts', () => {
 
 describe('finance', () => {
   it('adds to the totals only from new ledger entries and orders becoming finalized, retrying into a dead-letter queue', () => {
-    const mapping = template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionId('recordFinanceTotals') },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 100,
@@ -819,7 +819,6 @@ describe('finance', () => {
         ],
       },
     });
-    expect(mapping).toBeUndefined();
   });
 
   it('lets the totals only put markers and update day totals, and read nothing', () => {
