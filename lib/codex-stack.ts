@@ -8,6 +8,8 @@ import { DataTable } from './data-table.js';
 import { Events } from './events.js';
 import { Finance } from './finance.js';
 import { OrderWorkflow } from './order-workflow.js';
+import { adminSourceRanges } from './admin-access-policy.js';
+import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
@@ -31,6 +33,8 @@ export interface CodexStackProps extends StackProps {
   limits?: { minDeposit?: string; maxDeposit?: string; maxDailySpend?: string; maxActiveOrders?: number };
   /** Subscribed by email to the operators' topic (alerts: unhealthy providers, stuck orders, dead letters). */
   operatorEmail?: string;
+  /** Comma-separated addresses and CIDR ranges that alone may call the admin API (`-c adminAllowedSources=...`). */
+  adminAllowedSources?: string;
 }
 
 export class CodexStack extends Stack {
@@ -169,6 +173,7 @@ export class CodexStack extends Stack {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
       }),
     );
+    const admins = new AdminUserPool(this, 'AdminUserPool', { stage, retain });
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const codexApi = new CodexApi(this, 'ResellerApi', {
       stage,
@@ -177,6 +182,8 @@ export class CodexStack extends Stack {
       providerSecretsArn,
       environment,
       logRemovalPolicy,
+      adminUserPool: admins.userPool,
+      ...(props.adminAllowedSources ? { adminAllowedSources: adminSourceRanges(props.adminAllowedSources) } : {}),
       customers: {
         jwtSigningKeys,
         webhookSecretKey,

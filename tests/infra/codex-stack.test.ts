@@ -526,7 +526,9 @@ describe('per-reseller throttling', () => {
   });
 
   it('runs the authorizer function for every request, with or without a header: no identity source, no cache', () => {
-    const authorizers = Object.values(template.findResources('AWS::ApiGateway::Authorizer') as Resources).map((r) => r.Properties);
+    const authorizers = Object.values(template.findResources('AWS::ApiGateway::Authorizer', { Properties: { Type: 'REQUEST' } }) as Resources).map(
+      (r) => r.Properties,
+    );
     expect(authorizers).toHaveLength(2);
     const authorizer = authorizers.find((a) => JSON.stringify(a.AuthorizerUri).includes(functionId('apiAuthorizer')))!;
     expect(authorizer.Type).toBe('REQUEST');
@@ -648,12 +650,13 @@ describe('routes', () => {
     for (const method of methods) {
       const route = ROUTES.find((r) => r.path === (pathOf(method.ResourceId) || '/'))!;
       expect(JSON.stringify(method.Integration.Uri), route.path).toContain(functionId(route.function));
-      expect(method.AuthorizationType, route.path).toBe(route.auth === 'none' ? 'NONE' : 'CUSTOM');
+      expect(method.AuthorizationType, route.path).toBe(route.auth === 'none' ? 'NONE' : route.auth === 'adminCognito' ? 'COGNITO_USER_POOLS' : 'CUSTOM');
     }
   });
 
   it('creates the functions of the routes and of their authorizers', () => {
     expect(apiFunctionNames().sort()).toEqual([
+      'adminSettings',
       'apiAuthorizer',
       'apiDocs',
       'apiKeysApi',
@@ -673,9 +676,12 @@ describe('routes', () => {
     for (const name of apiFunctionNames()) functionId(name);
   });
 
-  it('cannot synthesize a route whose auth kind has no authorizer yet', () => {
+  it('cannot synthesize a Cognito route without the user pool whose tokens it takes', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Routes');
-    const routes: RouteSpec[] = [{ methods: ['GET'], path: '/admin/orders', auth: 'adminCognito', function: 'health' }];
+    const routes: RouteSpec[] = [
+      { methods: ['POST'], path: '/api/v2', auth: 'resellerKey', function: 'resellerApi' },
+      { methods: ['GET'], path: '/admin/orders', auth: 'adminCognito', function: 'health' },
+    ];
     const props = {
       stage: 'dev',
       table: new TableV2(stack, 'T', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),
@@ -685,7 +691,7 @@ describe('routes', () => {
       logRemovalPolicy: RemovalPolicy.DESTROY,
       routes,
     };
-    expect(() => new CodexApi(stack, 'Api', props)).toThrow(/adminCognito, which has no authorizer yet/);
+    expect(() => new CodexApi(stack, 'Api', props)).toThrow(/takes Cognito tokens: give the API its adminUserPool/);
   });
 });
 

@@ -1,0 +1,76 @@
+// The people who run Codex: a Cognito user pool of admins and operators (its groups are their roles), signed in by
+// email with a strong password and a TOTP code. The admin API's Cognito authorizer trusts its ID tokens.
+import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import { ADMIN_ROLES } from '../lambdas/admin/domain/admin-caller.js';
+
+export interface AdminUserPoolProps {
+  stage: string;
+  /** Keep the pool (and its people) when the stack goes; dev stages may lose it. */
+  retain: boolean;
+}
+
+/** Temporary passwords of invited admins last this long; then an admin re-invites (docs/admin/access.md). */
+export const ADMIN_TEMP_PASSWORD_DAYS = 3;
+
+export class AdminUserPool extends Construct {
+  readonly userPool: UserPool;
+  /** The admin panel's client: SRP sign-in, no secret (it runs in a browser). */
+  readonly client: UserPoolClient;
+
+  constructor(scope: Construct, id: string, { stage, retain }: AdminUserPoolProps) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'Pool', {
+      userPoolName: `codex-${stage}-admins`,
+      // Admins are invited (npm run admin:create), never sign themselves up.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false, email: false },
+      // Essentials: the lowest plan that remembers past passwords.
+      featurePlan: FeaturePlan.ESSENTIALS,
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(ADMIN_TEMP_PASSWORD_DAYS),
+        passwordHistorySize: 12,
+      },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      userInvitation: {
+        emailSubject: `Your Codex ${stage} admin account`,
+        emailBody:
+          'You have been invited to run Codex. Sign in with {username} and the temporary password {####} within ' +
+          `${ADMIN_TEMP_PASSWORD_DAYS} days; you will choose a password and set up an authenticator app (TOTP).`,
+      },
+      deletionProtection: retain,
+      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    for (const role of ADMIN_ROLES) {
+      this.userPool.addGroup(`${role[0]!.toUpperCase()}${role.slice(1)}Group`, {
+        groupName: role,
+        description: role === 'admin' ? 'Runs the business: money, prices, providers, settings, roles' : 'Support: views orders and users, acts on orders',
+      });
+    }
+    this.client = this.userPool.addClient('AdminPanel', {
+      userPoolClientName: `codex-${stage}-admin-panel`,
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+      enableTokenRevocation: true,
+    });
+    new CfnOutput(scope, 'AdminUserPoolId', { value: this.userPool.userPoolId, description: 'npm run admin:create -- --user-pool-id <this>' });
+    new CfnOutput(scope, 'AdminUserPoolClientId', { value: this.client.userPoolClientId, description: "The admin panel's app client (SRP, no secret)" });
+  }
+}
