@@ -153,6 +153,13 @@ export const FUNCTIONS = {
     memoryMb: 256,
   },
   // Issue 11, finance: the stream keeps each day's totals; a job item's INSERT runs a reconciliation.
+  adminFinance: {
+    entry: 'lambdas/rest/admin/handlers/finance-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: finance summary, ledger (JSON, CSV) and reconciliation jobs',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
   recordFinanceTotals: {
     entry: 'lambdas/finance/handlers/record-totals-handler.ts',
     handler: 'handler',
@@ -344,6 +351,11 @@ export const ROUTES: readonly RouteSpec[] = [
   // Admin API (issue 11): Cognito ID tokens of the admin user pool; who may call what is ADMIN_PERMISSIONS
   // (lambdas/admin/domain/permissions.ts). Each area adds its routes in its own block below this one.
   { methods: ['GET'], path: '/admin/v1/me', auth: 'adminCognito', function: 'adminSettings' },
+  // Admin API: finance
+  { methods: ['GET'], path: '/admin/v1/finance/summary', auth: 'adminCognito', function: 'adminFinance' },
+  { methods: ['GET'], path: '/admin/v1/ledger', auth: 'adminCognito', function: 'adminFinance' },
+  { methods: ['POST'], path: '/admin/v1/finance/reconciliation', auth: 'adminCognito', function: 'adminFinance' },
+  { methods: ['GET'], path: '/admin/v1/finance/reconciliation/{id}', auth: 'adminCognito', function: 'adminFinance' },
 ];
 
 export interface ApiMethodSpec {

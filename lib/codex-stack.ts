@@ -6,7 +6,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
 import { Events } from './events.js';
-import { Finance } from './finance.js';
+import { Finance, grantAdminFinance } from './finance.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
@@ -194,6 +194,7 @@ export class CodexStack extends Stack {
     });
 
     const { api } = codexApi;
+    grantAdminFinance(codexApi.functions.get('adminFinance'), table);
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).

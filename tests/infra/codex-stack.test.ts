@@ -656,6 +656,7 @@ describe('routes', () => {
 
   it('creates the functions of the routes and of their authorizers', () => {
     expect(apiFunctionNames().sort()).toEqual([
+      'adminFinance',
       'adminSettings',
       'apiAuthorizer',
       'apiDocs',
@@ -850,5 +851,21 @@ describe('finance', () => {
     expect(actionsOf(writes)).toEqual(['dynamodb:UpdateItem']);
     expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECONCILIATION#*'] } });
     expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:Query']));
+  });
+});
+
+describe('admin finance', () => {
+  it('reads day totals, ledgers (index admin-lists too), profiles and jobs, and writes only jobs and audit entries', () => {
+    const statements = statementsOf('adminFinance').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    const reads = statements.find((s) => actionsOf([s]).includes('dynamodb:BatchGetItem'))!;
+    expect(actionsOf([reads]).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    expect(reads.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['FINANCE#*', 'WALLET#*', 'USER#*', 'RECONCILIATION#*', 'LEDGERDAY#*'] },
+    });
+    const writes = statements.filter((s) => actionsOf([s]).some((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes)).toEqual(['dynamodb:PutItem']);
+    expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECONCILIATION#*', 'AUDIT#*'] } });
+    expect(actionsOf(statements)).not.toContain('dynamodb:Scan');
   });
 });
