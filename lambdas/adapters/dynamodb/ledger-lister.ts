@@ -27,6 +27,7 @@ export class DynamoLedgerLister implements LedgerLister {
 
   async listAll(filter: LedgerFilter): Promise<LedgerPage> {
     const cursor = readCursor(filter.cursor);
+    if (cursor.k && cursor.k.listPk !== `LEDGERDAY#${cursor.d}`) throw badCursor();
     let day = cursor.d ?? filter.from;
     let startKey = cursor.k;
     const entries: LedgerEntry[] = [];
@@ -55,6 +56,7 @@ export class DynamoLedgerLister implements LedgerLister {
 
   async listWallet(walletId: string, filter: LedgerFilter): Promise<LedgerPage> {
     let startKey = readCursor(filter.cursor).k;
+    if (startKey && startKey.pk !== keys.wallet(walletId).pk) throw badCursor();
     const entries: LedgerEntry[] = [];
     const { expression, names, values } = filters(filter, true);
     for (let queries = 0; ; queries++) {
@@ -134,8 +136,10 @@ function readCursor(text: string | undefined): Cursor {
     if (typeof cursor !== 'object' || cursor === null || (cursor.d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(cursor.d))) throw new Error('bad');
     return cursor;
   } catch {
-    throw new DomainError('invalid_request', 'The cursor is not one this list gave', 'cursor');
+    throw badCursor();
   }
 }
+
+const badCursor = () => new DomainError('invalid_request', 'The cursor is not one this list gave', 'cursor');
 
 const writeCursor = (cursor: Cursor): string => Buffer.from(JSON.stringify(cursor)).toString('base64url');
