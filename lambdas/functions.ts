@@ -137,6 +137,14 @@ export const FUNCTIONS = {
     timeoutSeconds: 15,
     memoryMb: 512,
   },
+  // No route: the admin user pool calls it (lib/admin-user-pool.ts).
+  auditAdminSignIns: {
+    entry: 'lambdas/admin/handlers/sign-in-audit-handler.ts',
+    handler: 'handler',
+    description: "Admin user pool's post-authentication trigger: records each admin and operator sign-in in the audit log",
+    timeoutSeconds: 5,
+    memoryMb: 256,
+  },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
   startOrderWorkflow: {
     entry: 'lambdas/orders/handlers/start-workflow-handler.ts',

@@ -1,14 +1,22 @@
 // The people who run Codex: a Cognito user pool of admins and operators (its groups are their roles), signed in by
 // email with a strong password and a TOTP code. The admin API's Cognito authorizer trusts its ID tokens.
 import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient, UserPoolOperation } from 'aws-cdk-lib/aws-cognito';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ADMIN_ROLES } from '../lambdas/admin/domain/admin-caller.js';
+import { FUNCTIONS } from '../lambdas/functions.js';
+import { CodexFunction } from './codex-function.js';
 
 export interface AdminUserPoolProps {
   stage: string;
   /** Keep the pool (and its people) when the stack goes; dev stages may lose it. */
   retain: boolean;
+  /** Where the sign-in trigger writes its audit entries. */
+  table: ITableV2;
+  environment: Record<string, string>;
+  logRemovalPolicy: RemovalPolicy;
 }
 
 /** Temporary passwords of invited admins last this long; then an admin re-invites (docs/admin/access.md). */
@@ -18,8 +26,10 @@ export class AdminUserPool extends Construct {
   readonly userPool: UserPool;
   /** The admin panel's client: SRP sign-in, no secret (it runs in a browser). */
   readonly client: UserPoolClient;
+  /** The post-authentication trigger: each sign-in becomes a `login.succeeded` audit entry. */
+  readonly signInAudit: CodexFunction;
 
-  constructor(scope: Construct, id: string, { stage, retain }: AdminUserPoolProps) {
+  constructor(scope: Construct, id: string, { stage, retain, table, environment, logRemovalPolicy }: AdminUserPoolProps) {
     super(scope, id);
     this.userPool = new UserPool(this, 'Pool', {
       userPoolName: `codex-${stage}-admins`,
@@ -53,6 +63,16 @@ export class AdminUserPool extends Construct {
       deletionProtection: retain,
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    this.signInAudit = new CodexFunction(this, 'auditAdminSignIns', { spec: FUNCTIONS.auditAdminSignIns, environment, logRemovalPolicy });
+    // It writes audit entries (`AUDIT#<day>`) and nothing else.
+    this.signInAudit.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } },
+      }),
+    );
+    this.userPool.addTrigger(UserPoolOperation.POST_AUTHENTICATION, this.signInAudit);
     for (const role of ADMIN_ROLES) {
       this.userPool.addGroup(`${role[0]!.toUpperCase()}${role.slice(1)}Group`, {
         groupName: role,

@@ -173,7 +173,7 @@ export class CodexStack extends Stack {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
       }),
     );
-    const admins = new AdminUserPool(this, 'AdminUserPool', { stage, retain });
+    const admins = new AdminUserPool(this, 'AdminUserPool', { stage, retain, table, environment, logRemovalPolicy });
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const codexApi = new CodexApi(this, 'ResellerApi', {
       stage,

@@ -4,7 +4,7 @@
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiMethods } from '../../lambdas/functions.js';
+import { apiMethods, FUNCTIONS } from '../../lambdas/functions.js';
 import { CodexStack, type CodexStackProps } from '../../lib/codex-stack.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
@@ -78,6 +78,24 @@ describe('the admin user pool', () => {
   it('names the pool and its client in the outputs', () => {
     prod.hasOutput('AdminUserPoolId', { Value: { Ref: Match.stringLikeRegexp('AdminUserPool') } });
     prod.hasOutput('AdminUserPoolClientId', { Value: { Ref: Match.stringLikeRegexp('AdminUserPool') } });
+  });
+});
+
+describe('the sign-in audit', () => {
+  it("is the pool's post-authentication trigger, which may only put audit entries", () => {
+    const [fnId, fn] = Object.entries(
+      prod.findResources('AWS::Lambda::Function', { Properties: { Description: FUNCTIONS.auditAdminSignIns.description } }) as Resources,
+    )[0]!;
+    expect(only(prod.findResources('AWS::Cognito::UserPool')).Properties.LambdaConfig).toEqual({ PostAuthentication: { 'Fn::GetAtt': [fnId, 'Arn'] } });
+    prod.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] }, Principal: 'cognito-idp.amazonaws.com' });
+    const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+    const statements = Object.values(prod.findResources('AWS::IAM::Policy') as Resources)
+      .filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Condition?: unknown }[]);
+    const dynamo = statements.filter((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect(dynamo).toEqual([
+      expect.objectContaining({ Action: 'dynamodb:PutItem', Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['AUDIT#*'] } } }),
+    ]);
   });
 });
 
