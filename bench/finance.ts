@@ -131,15 +131,20 @@ export async function financePhase(print: (line: string) => void): Promise<void>
     await recordTotals(totals, changes.slice(0, 100));
     print(`  a redelivered batch of 100 records: ${(meter.byFunction.get('local-stack')?.write ?? 0).toFixed(1)} write units, nothing added`);
     // DynamoDB Local under-reports the items of a transaction; AWS bills each item twice its size in KB, rounded up:
-    // a marker (under 1 KB) 2 units, the day's totals item 2 x its size per transaction.
-    const day = await db.send(new GetCommand({ TableName: tableName, Key: keys.financeTotals('2026-11-15') }));
-    const itemBytes = Object.entries(day.Item ?? {}).reduce((n, [name, value]) => n + name.length + String(value).length, 0);
-    const totalsUnits = 2 * Math.ceil(itemBytes / 1024);
+    // a marker (under 1 KB) 2 units, each of the day's items its Update touches 2 x its size.
+    const sizeOf = async (part: 'TOTALS' | 'ORDERS') => {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.financeTotals('2026-11-15', part) }));
+      const bytes = Object.entries(Item ?? {}).reduce((n, [name, value]) => n + name.length + String(value).length, 0);
+      return { bytes, attributes: Object.keys(Item ?? {}).length, units: 2 * Math.ceil(bytes / 1024) };
+    };
+    const [ledgerItem, ordersItem] = [await sizeOf('TOTALS'), await sizeOf('ORDERS')];
+    const ledgerRecords = changes.filter((c) => c.newImage?.entity === 'ledger').length / ORDERS;
     const recordsPerOrder = changes.length / ORDERS;
+    const batched = recordsPerOrder * 2 + (ledgerItem.units + ordersItem.units) / (98 / recordsPerOrder);
+    const quiet = ledgerRecords * (2 + ledgerItem.units) + (recordsPerOrder - ledgerRecords) * (2 + ordersItem.units);
     print(
-      `  on AWS: a day's totals item is about ${(itemBytes / 1024).toFixed(1)} KB (${Object.keys(day.Item ?? {}).length} attributes), ${totalsUnits} write units per transaction; ${recordsPerOrder.toFixed(2)} records per order: ${(recordsPerOrder * 2 + (totalsUnits * recordsPerOrder) / 99).toFixed(1)} write units per order in full batches, ${(recordsPerOrder * (2 + totalsUnits)).toFixed(1)} with every record alone`,
+      `  on AWS: a day's ledger totals ${(ledgerItem.bytes / 1024).toFixed(1)} KB (${ledgerItem.attributes} attributes), its order totals ${(ordersItem.bytes / 1024).toFixed(1)} KB (${ordersItem.attributes}); ${recordsPerOrder.toFixed(2)} records per order: about ${batched.toFixed(1)} write units per order in full batches, ${quiet.toFixed(1)} with every record alone`,
     );
-
     Object.assign(process.env, { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: dynamo.endpoint });
     usePlatform({});
     for (const groupBy of ['day', 'week', 'month'] as const) {

@@ -1,7 +1,7 @@
-// The finance totals of each UTC day (`FINANCE#<day>`/`TOTALS`), one flat counter attribute per figure, added to
-// with ADD. Each fact counts once: its marker (`FINANCEMARK#<marker>`, `attribute_not_exists`) is put in the same
+// The finance totals of each UTC day (`FINANCE#<day>`: `TOTALS` the ledger's counters, `ORDERS` the settled
+// orders'), one flat counter attribute per figure, added to with ADD. Each fact counts once: its marker (`FINANCEMARK#<marker>`, `attribute_not_exists`) is put in the same
 // transaction as the addition, so a stream batch delivered again adds nothing. Several facts of one day share one
-// transaction (their markers and one Update), which costs far fewer write units than a transaction per fact.
+// transaction (their markers and the day's Updates), which costs far fewer write units than a transaction per fact.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DayTotals } from '../../finance/domain/summary.js';
@@ -13,7 +13,7 @@ import type { TransactItem } from './wallet-transaction.js';
 /** Markers outlive the stream's 24 h of retries with room to spare, then expire. */
 const MARKER_DAYS = 3;
 // A transaction holds at most 100 items; the update expression at most 4 KB (about 12 bytes per counter).
-const MAX_FACTS_PER_WRITE = 99;
+const MAX_FACTS_PER_WRITE = 98;
 const MAX_COUNTERS_PER_WRITE = 250;
 const NOT_COUNTERS = new Set(['pk', 'sk', 'entity', 'day', 'updatedAt']);
 
@@ -31,7 +31,7 @@ export class DynamoFinanceTotals implements FinanceTotalsStore {
     return { added, repeated: deltas.length - added };
   }
 
-  /** One transaction: the chunk's markers and one Update of its day; facts already counted are left out and the rest tried again. */
+  /** One transaction: the chunk's markers and the Updates of its day's items; facts already counted are left out and the rest tried again. */
   private async addChunk(chunk: TotalsDelta[]): Promise<number> {
     let pending = chunk;
     for (let attempt = 1; pending.length > 0; attempt++) {
@@ -60,40 +60,52 @@ export class DynamoFinanceTotals implements FinanceTotalsStore {
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     }));
-    const sum: Counters = {};
-    for (const d of deltas) for (const [name, value] of Object.entries(d.counters)) sum[name] = (sum[name] ?? 0) + value;
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = { ':entity': 'finance-totals', ':day': deltas[0]!.day, ':at': now.toISOString() };
-    const adds = Object.entries(sum).map(([name, value], i) => {
-      names[`#c${i}`] = name;
-      values[`:c${i}`] = value;
-      return `#c${i} :c${i}`;
-    });
-    const update: TransactItem = {
-      Update: {
-        TableName: this.tableName,
-        Key: keys.financeTotals(deltas[0]!.day),
-        UpdateExpression: `SET entity = :entity, #day = :day, updatedAt = :at ADD ${adds.join(', ')}`,
-        ExpressionAttributeNames: { ...names, '#day': 'day' },
-        ExpressionAttributeValues: values,
-      },
-    };
-    return [...markers, update];
+    const parts: Record<'TOTALS' | 'ORDERS', Counters> = { TOTALS: {}, ORDERS: {} };
+    for (const d of deltas)
+      for (const [name, value] of Object.entries(d.counters)) {
+        const part = parts[name.startsWith('ledger|') ? 'TOTALS' : 'ORDERS'];
+        part[name] = (part[name] ?? 0) + value;
+      }
+    const updates = (Object.entries(parts) as ['TOTALS' | 'ORDERS', Counters][])
+      .filter(([, counters]) => Object.keys(counters).length > 0)
+      .map(([part, counters]): TransactItem => {
+        const names: Record<string, string> = {};
+        const values: Record<string, unknown> = { ':entity': 'finance-totals', ':day': deltas[0]!.day, ':at': now.toISOString() };
+        const adds = Object.entries(counters).map(([name, value], i) => {
+          names[`#c${i}`] = name;
+          values[`:c${i}`] = value;
+          return `#c${i} :c${i}`;
+        });
+        return {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.financeTotals(deltas[0]!.day, part),
+            UpdateExpression: `SET entity = :entity, #day = :day, updatedAt = :at ADD ${adds.join(', ')}`,
+            ExpressionAttributeNames: { ...names, '#day': 'day' },
+            ExpressionAttributeValues: values,
+          },
+        };
+      });
+    return [...markers, ...updates];
   }
 
   async readDays(days: readonly string[]): Promise<DayTotals[]> {
-    const batches: string[][] = [];
-    for (let i = 0; i < days.length; i += 100) batches.push(days.slice(i, i + 100));
+    const itemKeys = days.flatMap((day) => [keys.financeTotals(day, 'TOTALS'), keys.financeTotals(day, 'ORDERS')]);
+    const batches: Record<string, unknown>[][] = [];
+    for (let i = 0; i < itemKeys.length; i += 100) batches.push(itemKeys.slice(i, i + 100));
     const pages = await Promise.all(batches.map((batch) => this.batchGet(batch)));
-    return pages.flat().map((item) => ({
-      day: String(item.day),
-      counters: Object.fromEntries(Object.entries(item).filter(([name, value]) => !NOT_COUNTERS.has(name) && typeof value === 'number')) as Counters,
-    }));
+    const byDay = new Map<string, Counters>();
+    for (const item of pages.flat()) {
+      const counters = byDay.get(String(item.day)) ?? {};
+      for (const [name, value] of Object.entries(item)) if (!NOT_COUNTERS.has(name) && typeof value === 'number') counters[name] = value;
+      byDay.set(String(item.day), counters);
+    }
+    return [...byDay].map(([day, counters]) => ({ day, counters }));
   }
 
-  private async batchGet(days: string[]): Promise<Record<string, unknown>[]> {
+  private async batchGet(itemKeys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.tableName]: { Keys: days.map((d) => keys.financeTotals(d)) } };
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [this.tableName]: { Keys: itemKeys } };
     for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(500, 20 * 2 ** attempt)));
       const out: { Responses?: Record<string, Record<string, unknown>[]>; UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }> } =
