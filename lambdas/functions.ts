@@ -176,6 +176,28 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 256,
   },
+  // Issue 11, finance: the stream keeps each day's totals; a job item's INSERT runs a reconciliation.
+  adminFinance: {
+    entry: 'lambdas/rest/admin/handlers/finance-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: finance summary, ledger (JSON, CSV) and reconciliation jobs',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  recordFinanceTotals: {
+    entry: 'lambdas/finance/handlers/record-totals-handler.ts',
+    handler: 'handler',
+    description: "Adds each new ledger entry and each settled order to its day's finance totals, once",
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+  reconcileFinances: {
+    entry: 'lambdas/finance/handlers/reconcile-handler.ts',
+    handler: 'handler',
+    description: "Reconciliation job: every wallet's balance against its ledger, recorded provider cost against providers' charges",
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+  },
   sendNotificationEmails: {
     entry: 'lambdas/notifications/handlers/email-consumer-handler.ts',
     handler: 'handler',
@@ -395,6 +417,11 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['POST'], path: '/admin/v1/providers/{id}/maintenance', auth: 'adminCognito', function: 'adminCatalog' },
   { methods: ['GET'], path: '/admin/v1/providers/{id}/balance', auth: 'adminCognito', function: 'adminProviders' },
   { methods: ['POST'], path: '/admin/v1/providers/{id}/sync', auth: 'adminCognito', function: 'adminProviders' },
+  // Admin API: finance
+  { methods: ['GET'], path: '/admin/v1/finance/summary', auth: 'adminCognito', function: 'adminFinance' },
+  { methods: ['GET'], path: '/admin/v1/ledger', auth: 'adminCognito', function: 'adminFinance' },
+  { methods: ['POST'], path: '/admin/v1/finance/reconciliation', auth: 'adminCognito', function: 'adminFinance' },
+  { methods: ['GET'], path: '/admin/v1/finance/reconciliation/{id}', auth: 'adminCognito', function: 'adminFinance' },
 ];
 
 export interface ApiMethodSpec {

@@ -6,6 +6,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
 import { Events } from './events.js';
+import { Finance, grantAdminFinance } from './finance.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
@@ -150,10 +151,15 @@ export class CodexStack extends Stack {
     );
     webhookSecretKey.grantRead(deliverWebhooks);
     deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
+    // Admin API, finance: the stream's totals and reconciliation jobs.
+    const finance = new Finance(this, 'Finance', { table, environment, logRemovalPolicy });
     const operators = new OperatorAlerts(this, 'OperatorAlerts', {
       stage,
       events,
-      deadLetterQueues: [['startOrderWorkflow failures', workflow.startFailures]],
+      deadLetterQueues: [
+        ['startOrderWorkflow failures', workflow.startFailures],
+        ['recordFinanceTotals failures', finance.totalsFailures],
+      ],
       ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
     });
     // The poller publishes provider.unhealthy itself; the sweeper marks overdue orders (one UpdateItem each, which the
@@ -201,6 +207,7 @@ export class CodexStack extends Stack {
       apiKeyPepper.grantRead(adminResellers);
       codexApi.gatewayKeysPolicy.attachToRole(adminResellers.role!);
     }
+    grantAdminFinance(codexApi.functions.get('adminFinance'), table);
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
     grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });

@@ -663,6 +663,7 @@ describe('routes', () => {
   it('creates the functions of the routes and of their authorizers', () => {
     expect(apiFunctionNames().sort()).toEqual([
       'adminCatalog',
+      'adminFinance',
       'adminProviders',
       'adminResellers',
       'adminSettings',
@@ -772,8 +773,10 @@ describe('operator alerts', () => {
   it('alarms on every dead-letter queue of the events as soon as it holds a message, telling the topic', () => {
     const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
     const queues = template.findResources('AWS::SQS::Queue') as Resources;
-    const deadLetterIds = Object.keys(queues).filter((id) => /DeadLetters|PublishEventsFailures|RoutingFailures|StartWorkflowFailures/.test(id));
-    expect(deadLetterIds).toHaveLength(SUBSCRIPTIONS.length + 3);
+    const deadLetterIds = Object.keys(queues).filter((id) =>
+      /DeadLetters|PublishEventsFailures|RoutingFailures|StartWorkflowFailures|RecordFinanceTotalsFailures/.test(id),
+    );
+    expect(deadLetterIds).toHaveLength(SUBSCRIPTIONS.length + 4);
     // Every queue that is some other queue's or mapping's dead-letter destination is among them.
     const destinations = new Set<string>();
     for (const queue of Object.values(queues))
@@ -806,5 +809,73 @@ describe('operator alerts', () => {
     expect(table).toHaveLength(1);
     expect(actionsOf(table).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(table[0]).toMatchObject({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } } });
+  });
+});
+
+describe('finance', () => {
+  it('adds to the totals only from new ledger entries and orders becoming finalized, retrying into a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('recordFinanceTotals') },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['ledger'] } } } }) },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: {
+                NewImage: { entity: { S: ['order'] }, phase: { S: ['finalized'] } },
+                OldImage: { phase: { S: [{ 'anything-but': ['finalized'] }] } },
+              },
+            }),
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets the totals only put markers and update day totals, and read nothing', () => {
+    // The stream's own actions (GetRecords, ...) come with the event source; the table's items are what matters.
+    const itemActions = /^dynamodb:(GetItem|BatchGetItem|Query|Scan|PutItem|UpdateItem|DeleteItem|BatchWriteItem|ConditionCheckItem)$/;
+    const table = statementsOf('recordFinanceTotals').filter((s) => actionsOf([s]).some((a) => itemActions.test(a)));
+    expect(table).toHaveLength(1);
+    expect(actionsOf(table).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(table[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['FINANCE#*', 'FINANCEMARK#*'] } });
+  });
+
+  it('runs a reconciliation from its job item alone, which may read the table and write only job items', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('reconcileFinances') },
+      BatchSize: 1,
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['finance-reconciliation'] } } } }) }],
+      },
+    });
+    const statements = statementsOf('reconcileFinances').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    const writes = statements.filter((s) => actionsOf([s]).some((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes)).toEqual(['dynamodb:UpdateItem']);
+    expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECONCILIATION#*'] } });
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:Query']));
+  });
+});
+
+describe('admin finance', () => {
+  it('reads day totals, ledgers (index admin-lists too), profiles and jobs, and writes only jobs and audit entries', () => {
+    const statements = statementsOf('adminFinance').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    const reads = statements.find((s) => actionsOf([s]).includes('dynamodb:BatchGetItem'))!;
+    expect(actionsOf([reads]).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    expect(reads.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['FINANCE#*', 'WALLET#*', 'USER#*', 'RECONCILIATION#*', 'LEDGERDAY#*'] },
+    });
+    const writes = statements.filter((s) => actionsOf([s]).some((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes)).toEqual(['dynamodb:PutItem']);
+    expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECONCILIATION#*', 'AUDIT#*'] } });
+    expect(actionsOf(statements)).not.toContain('dynamodb:Scan');
   });
 });

@@ -40,6 +40,10 @@ export const ADMIN_PERMISSIONS: Readonly<Record<string, readonly AdminRole[]>> =
   'GET /admin/v1/providers/{id}/balance': ADMIN_ONLY,
   'POST /admin/v1/providers/{id}/sync': ADMIN_ONLY,
   // Finance (lambdas/rest/admin/routes/finance.ts)
+  'GET /admin/v1/finance/summary': ADMIN_ONLY,
+  'GET /admin/v1/ledger': ADMIN_ONLY,
+  'POST /admin/v1/finance/reconciliation': ADMIN_ONLY,
+  'GET /admin/v1/finance/reconciliation/{id}': ADMIN_ONLY,
   // Settings, promo codes and audit (lambdas/rest/admin/routes/settings.ts)
 };
 

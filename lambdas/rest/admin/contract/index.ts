@@ -2,6 +2,7 @@
 import type { Operation } from '../../v1/operation.js';
 import { catalogOperations } from './catalog.js';
 import { adminDocsOperations } from './docs.js';
+import { financeOperations } from './finance.js';
 import { meOperations } from './me.js';
 import { providersOperations } from './providers.js';
 import { usersOperations } from './users.js';
@@ -14,4 +15,5 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   ...providersOperations,
   ...usersOperations,
   ...resellersOperations,
+  ...financeOperations,
 ];
