@@ -130,6 +130,21 @@ export const FUNCTIONS = {
       'node_modules/swagger-ui-dist/swagger-ui.css',
     ],
   },
+  // Admin API: orders. Apart: only adminOrderActions asks providers, so only it carries their client and reads their keys.
+  adminOrders: {
+    entry: 'lambdas/rest/admin/handlers/orders-handler.ts',
+    handler: 'handler',
+    description: "Admin API: every owner's orders, an order's page, the attention queue, refunds, notes",
+    timeoutSeconds: 15,
+    memoryMb: 1024,
+  },
+  adminOrderActions: {
+    entry: 'lambdas/rest/admin/handlers/order-actions-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: refresh, cancel or resend an order (asks the provider)',
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
   startOrderWorkflow: {
     entry: 'lambdas/orders/handlers/start-workflow-handler.ts',

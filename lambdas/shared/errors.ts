@@ -39,7 +39,19 @@ export type DomainErrorCode =
   | 'api_key_limit'
   // Issue 10, provider callbacks: a signature that does not verify, a callback secret that cannot be read.
   | 'invalid_signature'
-  | 'callbacks_unavailable';
+  | 'callbacks_unavailable'
+  // Issue 11, admin orders: a refund by hand of an order not yet settled, an Idempotency-Key reused for another refund,
+  // an action the order's state does not allow, a provider the order's service does not name.
+  | 'order_not_finalized'
+  | 'idempotency_key_reused'
+  | 'order_state_conflict'
+  | 'provider_not_mapped'
+  // The cabinet's cancel refusals (orders/application/cancel-orders.ts), raised by the admin's actions too.
+  | 'order_finished'
+  | 'order_being_submitted'
+  | 'provider_refused'
+  | 'provider_unreachable'
+  | 'provider_unconfirmed';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';
