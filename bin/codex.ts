@@ -1,6 +1,7 @@
 // CDK app entry: `cdk synth -c stage=prod` builds the stack Codex-prod (stage defaults to dev). Other context keys:
 // emailFrom, demoPayments, cryptomusSecret, publicApiUrl, minDeposit, maxDeposit, maxDailySpend, maxActiveOrders,
-// tracing, operatorEmail (README, "Deploy"; operatorEmail subscribes to the operators' alerts topic).
+// tracing, operatorEmail (README, "Deploy"; operatorEmail subscribes to the operators' alerts topic), adminAllowedSources
+// (comma-separated CIDR ranges that alone may call /admin/..., docs/admin/access.md).
 import { App } from 'aws-cdk-lib';
 import { CodexStack } from '../lib/codex-stack.js';
 
@@ -25,6 +26,7 @@ new CodexStack(app, `Codex-${stage}`, {
   ...(context('cryptomusSecret') ? { cryptomusSecretName: context('cryptomusSecret') } : {}),
   ...(context('publicApiUrl') ? { publicApiUrl: context('publicApiUrl') } : {}),
   ...(context('operatorEmail') ? { operatorEmail: context('operatorEmail') } : {}),
+  ...(context('adminAllowedSources') ? { adminAllowedSources: context('adminAllowedSources') } : {}),
   limits: {
     ...(context('minDeposit') ? { minDeposit: context('minDeposit') } : {}),
     ...(context('maxDeposit') ? { maxDeposit: context('maxDeposit') } : {}),

@@ -130,6 +130,21 @@ export const FUNCTIONS = {
       'node_modules/swagger-ui-dist/swagger-ui.css',
     ],
   },
+  adminSettings: {
+    entry: 'lambdas/rest/admin/handlers/settings-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: the caller, settings, promo codes and the audit log',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+  // No route: the admin user pool calls it (lib/admin-user-pool.ts).
+  auditAdminSignIns: {
+    entry: 'lambdas/admin/handlers/sign-in-audit-handler.ts',
+    handler: 'handler',
+    description: "Admin user pool's post-authentication trigger: records each admin and operator sign-in in the audit log",
+    timeoutSeconds: 5,
+    memoryMb: 256,
+  },
   // Admin API: orders. Apart: only adminOrderActions asks providers, so only it carries their client and reads their keys.
   adminOrders: {
     entry: 'lambdas/rest/admin/handlers/orders-handler.ts',
@@ -263,12 +278,24 @@ export interface RequestAuthorizerSpec {
   returnsUsageKey: boolean;
 }
 
-// adminCognito gets its own with the admin API (a user pool authorizer).
-export type AuthorizerSpec = RequestAuthorizerSpec;
+/**
+ * API Gateway's Cognito user pool authorizer: it verifies the ID token in the Authorization header (signature,
+ * expiry, issuer) before any function runs, answers 401 itself, and hands the token's claims, as strings, to the
+ * handler in `requestContext.authorizer.claims`. CDK gives it the admin user pool (lib/admin-user-pool.ts); the local
+ * gateway verifies tokens of the local stand-in (local/cognito.ts) the same way.
+ */
+export interface CognitoAuthorizerSpec {
+  type: 'cognito';
+  /** The authorizer is named `codex-<stage>-<name>`. */
+  name: string;
+}
+
+export type AuthorizerSpec = RequestAuthorizerSpec | CognitoAuthorizerSpec;
 
 export const AUTHORIZERS: { readonly [K in Exclude<AuthKind, 'none'>]?: AuthorizerSpec } = {
   resellerKey: { type: 'request', function: 'apiAuthorizer', name: 'usage-key', returnsUsageKey: true },
   customerJwt: { type: 'request', function: 'customerAuthorizer', name: 'customer', returnsUsageKey: false },
+  adminCognito: { type: 'cognito', name: 'admin' },
 };
 
 const V1 = '/api/v1';
@@ -322,6 +349,18 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['GET'], path: '/admin/v1/openapi.json', auth: 'none', function: 'apiDocs' },
   // The docs page's scripts and stylesheet (Swagger UI, served by us: the page loads nothing from elsewhere).
   { methods: ['GET'], path: `${V1}/docs/{asset}`, auth: 'none', function: 'apiDocs' },
+  // Admin API (issue 11): Cognito ID tokens of the admin user pool; who may call what is ADMIN_PERMISSIONS
+  // (lambdas/admin/domain/permissions.ts). Each area adds its routes in its own block below this one.
+  { methods: ['GET'], path: '/admin/v1/me', auth: 'adminCognito', function: 'adminSettings' },
+  // Admin API: orders (lambdas/rest/admin/routes/orders.ts; refresh, cancel and resend ask the provider: order-actions.ts)
+  { methods: ['GET'], path: '/admin/v1/orders', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['GET'], path: '/admin/v1/orders/attention', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['GET'], path: '/admin/v1/orders/{id}', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/refund', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/notes', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/refresh', auth: 'adminCognito', function: 'adminOrderActions' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/cancel', auth: 'adminCognito', function: 'adminOrderActions' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/resend', auth: 'adminCognito', function: 'adminOrderActions' },
 ];
 
 export interface ApiMethodSpec {
@@ -357,7 +396,11 @@ export function apiMethods(routes: readonly RouteSpec[] = ROUTES): ApiMethodSpec
 
 /** The functions an API of these routes creates: its handlers and its authorizers. */
 export function apiFunctionNames(routes: readonly RouteSpec[] = ROUTES): FunctionName[] {
-  return [...new Set(apiMethods(routes).flatMap(({ route, authorizer }) => (authorizer ? [route.function, authorizer.function] : [route.function])))];
+  return [
+    ...new Set(
+      apiMethods(routes).flatMap(({ route, authorizer }) => (authorizer?.type === 'request' ? [route.function, authorizer.function] : [route.function])),
+    ),
+  ];
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   ApiKeySourceType,
   AuthorizationType,
   type CfnAuthorizer,
+  CognitoUserPoolsAuthorizer,
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
@@ -19,6 +20,7 @@ import {
   RestApi,
   type UsagePlan,
 } from 'aws-cdk-lib/aws-apigateway';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -26,7 +28,7 @@ import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import {
   type AuthKind,
-  type AuthorizerSpec,
+  type RequestAuthorizerSpec,
   apiFunctionNames,
   apiMethods,
   FUNCTIONS,
@@ -35,6 +37,7 @@ import {
   type RouteSpec,
 } from '../lambdas/functions.js';
 import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lambdas/access/domain/tiers.js';
+import { adminSourcePolicy } from './admin-access-policy.js';
 import { CodexFunction } from './codex-function.js';
 
 export interface CodexApiProps {
@@ -57,6 +60,10 @@ export interface CodexApiProps {
   routes?: readonly RouteSpec[];
   /** What the REST API v1 needs besides the table (the environment names them to the functions). */
   customers?: CustomerApiResources;
+  /** The user pool whose ID tokens the adminCognito routes take (lib/admin-user-pool.ts). */
+  adminUserPool?: IUserPool;
+  /** CIDR ranges that alone may call `/admin/...` (a resource policy, lib/admin-access-policy.ts); any when absent. */
+  adminAllowedSources?: readonly string[];
 }
 
 export interface CustomerApiResources {
@@ -109,6 +116,7 @@ export class CodexApi extends Construct {
       cloudWatchRole: true,
       // Usage plans count the key the authorizer returns, not one the client sends in X-Api-Key.
       apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+      ...(props.adminAllowedSources ? { policy: adminSourcePolicy(props.adminAllowedSources) } : {}),
       deployOptions: {
         stageName: stage,
         throttlingRateLimit: throttle.rateLimit,
@@ -120,6 +128,8 @@ export class CodexApi extends Construct {
       },
     });
 
+    // A changed resource policy takes effect with a new deployment only.
+    if (props.adminAllowedSources) this.api.latestDeployment?.addToLogicalId({ adminAllowedSources: props.adminAllowedSources });
     const apiStages = [{ api: this.api, stage: this.api.deploymentStage }];
     this.usagePlans = Object.fromEntries(
       TIER_NAMES.map((tier) => [
@@ -167,7 +177,7 @@ export class CodexApi extends Construct {
     // No identity source and no caching: with an identity source API Gateway answers 401 without calling the
     // function when the header is missing, and a body-key request has no such header. CDK allows an empty list only
     // with caching off, and renders it as an empty string, which is dropped so the property is simply absent.
-    const makeAuthorizer = (kind: AuthKind, spec: AuthorizerSpec): Authorizer => {
+    const makeAuthorizer = (kind: AuthKind, spec: RequestAuthorizerSpec): Authorizer => {
       const authorizer = new RequestAuthorizer(this, `${kind[0]!.toUpperCase()}${kind.slice(1)}Authorizer`, {
         authorizerName: `codex-${stage}-${spec.name}`,
         handler: fn(spec.function),
@@ -198,10 +208,22 @@ export class CodexApi extends Construct {
       let integration = integrations.get(route.function);
       if (!integration) integrations.set(route.function, (integration = new LambdaIntegration(fn(route.function), { allowTestInvoke: false })));
       let options: MethodOptions = {};
-      if (spec) {
+      if (spec?.type === 'request') {
         let authorizer = authorizers.get(route.auth);
         if (!authorizer) authorizers.set(route.auth, (authorizer = makeAuthorizer(route.auth, spec)));
         options = { authorizer, authorizationType: AuthorizationType.CUSTOM, apiKeyRequired: spec.returnsUsageKey };
+      } else if (spec?.type === 'cognito') {
+        let authorizer = authorizers.get(route.auth);
+        if (!authorizer) {
+          if (!props.adminUserPool) throw new Error(`Route ${route.path} takes Cognito tokens: give the API its adminUserPool`);
+          // Reads the Authorization header; API Gateway answers 401 itself when it is missing or does not verify.
+          authorizer = new CognitoUserPoolsAuthorizer(this, `${route.auth[0]!.toUpperCase()}${route.auth.slice(1)}Authorizer`, {
+            authorizerName: `codex-${stage}-${spec.name}`,
+            cognitoUserPools: [props.adminUserPool],
+          });
+          authorizers.set(route.auth, authorizer);
+        }
+        options = { authorizer, authorizationType: AuthorizationType.COGNITO };
       }
       const path = route.path.slice(1);
       (path === '' ? this.api.root : this.api.root.resourceForPath(path)).addMethod(method, integration, options);

@@ -7,8 +7,11 @@ import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
 import { Events } from './events.js';
 import { OrderWorkflow } from './order-workflow.js';
+import { adminSourceRanges } from './admin-access-policy.js';
+import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
+import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 
 export interface CodexStackProps extends StackProps {
@@ -30,6 +33,8 @@ export interface CodexStackProps extends StackProps {
   limits?: { minDeposit?: string; maxDeposit?: string; maxDailySpend?: string; maxActiveOrders?: number };
   /** Subscribed by email to the operators' topic (alerts: unhealthy providers, stuck orders, dead letters). */
   operatorEmail?: string;
+  /** Comma-separated addresses and CIDR ranges that alone may call the admin API (`-c adminAllowedSources=...`). */
+  adminAllowedSources?: string;
 }
 
 export class CodexStack extends Stack {
@@ -163,6 +168,7 @@ export class CodexStack extends Stack {
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
       }),
     );
+    const admins = new AdminUserPool(this, 'AdminUserPool', { stage, retain, table, environment, logRemovalPolicy });
     // The construct id stays what it was when the API served resellers only: a new id would replace the API and its URL.
     const codexApi = new CodexApi(this, 'ResellerApi', {
       stage,
@@ -171,6 +177,8 @@ export class CodexStack extends Stack {
       providerSecretsArn,
       environment,
       logRemovalPolicy,
+      adminUserPool: admins.userPool,
+      ...(props.adminAllowedSources ? { adminAllowedSources: adminSourceRanges(props.adminAllowedSources) } : {}),
       customers: {
         jwtSigningKeys,
         webhookSecretKey,
@@ -182,6 +190,7 @@ export class CodexStack extends Stack {
 
     const { api } = codexApi;
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
+    grantAdminOrders(codexApi.functions, { table, providerSecretsArn, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).
     if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);

@@ -6,7 +6,10 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { isIpAllowed } from '../lambdas/access/domain/caller-address.js';
+import { parseIpAllowList } from '../lambdas/access/domain/ip-allow-list.js';
 import { type ApiMethodSpec, apiMethods, type FunctionName, ROUTES, type RouteSpec } from '../lambdas/functions.js';
+import { type CognitoAuthorizerConfig, cognitoAuthorizer } from './cognito-authorizer.js';
 import { type LambdaFunction, lambdaContext, loadFunction } from './functions.js';
 import { isScalar, runRequestAuthorizer } from './request-authorizer.js';
 
@@ -34,6 +37,13 @@ export interface GatewayOptions {
   load?: (name: FunctionName) => Promise<LambdaFunction>;
   /** Routes of the local stack only (not in ROUTES, not on AWS), answered by the gateway itself: `GET /_local/outbox`. */
   localRoutes?: Record<string, LocalRoute>;
+  /** The user pool adminCognito routes trust (the local stand-in's); without one every token is refused. */
+  cognito?: CognitoAuthorizerConfig;
+  /**
+   * Addresses and CIDR ranges that may call `/admin/...` routes (CODEX_ADMIN_ALLOWED_SOURCES); everyone when absent.
+   * On AWS the API's resource policy denies the others (lib/admin-access-policy.ts).
+   */
+  adminAllowedSources?: readonly string[];
 }
 
 /** Answers a local-only route from its query: a JSON body. */
@@ -56,8 +66,11 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
   // Built before listening, so a route whose auth kind has no authorizer stops the start.
   const served = servedMethods(options.routes ?? ROUTES);
   const load = options.load ?? ((name: FunctionName) => loadFunction(name, options.root));
+  const verifyCognito = options.cognito ? cognitoAuthorizer(options.cognito) : () => ({ status: 401 as const, error: 'Unauthorized' as const });
+  const adminSources = options.adminAllowedSources ? parseIpAllowList(options.adminAllowedSources) : undefined;
+  const auth: GatewayAuth = { verifyCognito, adminSources };
   const server: Server = createServer((req, res) => {
-    handle(req, res, served, load, options.localRoutes ?? {}).catch((error: unknown) => {
+    handle(req, res, served, load, options.localRoutes ?? {}, auth).catch((error: unknown) => {
       log('ERROR', 'local gateway failed', { error: errorFields(error) });
       if (!res.headersSent) sendError(res, 502, INTERNAL);
       else res.destroy();
@@ -95,6 +108,7 @@ async function handle(
   served: ServedMethod[],
   load: (name: FunctionName) => Promise<LambdaFunction>,
   localRoutes: Record<string, LocalRoute>,
+  auth: GatewayAuth,
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const target = parseTarget(req.url ?? '');
@@ -127,9 +141,18 @@ async function handle(
   const request = requestParts(req, method, target, spec, params!, requestId);
   let authorizer: Record<string, unknown> | null = null;
   let apiKey: string | null = null;
-  if (spec.authorizer) {
+  const methodArn = `arn:aws:execute-api:${REGION}:${ACCOUNT}:local/${STAGE}/${method}${target.path}`;
+  if (spec.authorizer?.type === 'cognito') {
+    // As on AWS: the token first (401), then the resource policy's source allow-list (403).
+    const outcome = auth.verifyCognito(req.headers.authorization);
+    if ('status' in outcome) return sendError(res, outcome.status, outcome.error);
+    authorizer = { claims: outcome.claims };
+  }
+  if (auth.adminSources && isAdminPath(spec.route.path) && !isIpAllowed(auth.adminSources, request.requestContext.identity.sourceIp)) {
+    return sendError(res, 403, `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${methodArn} with an explicit deny`);
+  }
+  if (spec.authorizer?.type === 'request') {
     const name = spec.authorizer.function;
-    const methodArn = `arn:aws:execute-api:${REGION}:${ACCOUNT}:local/${STAGE}/${method}${target.path}`;
     const event: APIGatewayRequestAuthorizerEvent = {
       type: 'REQUEST',
       methodArn,
@@ -169,6 +192,14 @@ async function handle(
   res.writeHead(response.status, response.headers);
   res.end(response.body);
 }
+
+interface GatewayAuth {
+  verifyCognito: (authorization: string | undefined) => { claims: Record<string, string> } | { status: 401; error: string };
+  /** Canonical allow-list entries, or undefined when every source may call the admin API. */
+  adminSources: string[] | undefined;
+}
+
+const isAdminPath = (path: string) => path === '/admin' || path.startsWith('/admin/');
 
 interface Target {
   /** As sent, percent-encoded, without the query. */

@@ -3,11 +3,18 @@
 // Knobs for demos and tests: CODEX_PROVIDER_SPEED (demo provider pace multiplier), CODEX_POLL_MS (poller
 // interval), CODEX_WORKFLOW_CONCURRENCY (workflow steps run at once, default 4), CODEX_DEMO_KEY_RPM (requests a
 // minute for the demo key, default 120), CODEX_DEMO_FILE (where the demo credentials go, default .local/demo.json),
-// CODEX_PROVIDER_PUSH=1 (the demo provider also pushes status callbacks, docs/providers.md).
+// CODEX_PROVIDER_PUSH=1 (the demo provider also pushes status callbacks, docs/providers.md), CODEX_ADMIN_ALLOWED_SOURCES
+// (comma-separated addresses and CIDR ranges that may call /admin/..., docs/admin/access.md).
 import { resolve } from 'node:path';
 import { JavaMissing } from './dynamodb-local.js';
 import { LOCAL_OPERATORS_EMAIL } from './operator-alerts.js';
-import { REPO_ROOT, startLocalStack } from './stack.js';
+import { DEMO_ADMIN_TOKEN_HOURS, REPO_ROOT, startLocalStack } from './stack.js';
+
+const listOf = (text: string) =>
+  text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 
 function dataDirFromArgs(argv: string[]): string | undefined {
   const at = argv.indexOf('--persist');
@@ -31,6 +38,7 @@ async function main(): Promise<void> {
     ...(process.env.CODEX_WORKFLOW_CONCURRENCY ? { workflowConcurrency: Number(process.env.CODEX_WORKFLOW_CONCURRENCY) } : {}),
     ...(process.env.CODEX_DEMO_KEY_RPM ? { demoKeyRequestsPerMinute: Number(process.env.CODEX_DEMO_KEY_RPM) } : {}),
     ...(process.env.CODEX_PROVIDER_PUSH === '1' ? { providerPushes: true } : {}),
+    ...(process.env.CODEX_ADMIN_ALLOWED_SOURCES ? { adminAllowedSources: listOf(process.env.CODEX_ADMIN_ALLOWED_SOURCES) } : {}),
   });
   console.log(
     [
@@ -43,11 +51,14 @@ async function main(): Promise<void> {
       `  Demo provider: ${stack.provider.url}`,
       `  Demo reseller: ${stack.reseller.email}, API key in ${demoFile}`,
       `  Demo customer: ${stack.customer.email}, password in ${demoFile}`,
+      `  Admin API:     ${stack.adminUrl}   (ID tokens of ${stack.admin.email} and ${stack.operator.email} in ${demoFile},`,
+      `                 valid ${DEMO_ADMIN_TOKEN_HOURS} h; fresh ones: npm run admin:token -- --role admin|operator)`,
       `  Email outbox:  ${stack.outboxUrl}?to=<email>   (account and notification emails: nothing leaves this machine)`,
       `  Operators:     ${stack.outboxUrl}?to=${LOCAL_OPERATORS_EMAIL}   (alerts: failing providers, stuck orders, dead letters)`,
       `  Data:          ${dataDir ? `on disk in ${dataDir}` : 'in memory (use --persist to keep it)'}`,
       '',
       `  Try: curl -s ${stack.v2Url} -d key=$(node -p "require('${demoFile}').reseller.apiKey") -d action=services`,
+      `       curl -s ${stack.adminUrl}/me -H "Authorization: $(node -p "require('${demoFile}').admin.idToken")"`,
       '',
       'Ctrl-C stops everything.',
     ].join('\n'),

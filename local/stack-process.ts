@@ -16,6 +16,10 @@ export interface DemoFile {
   dynamoEndpoint: string;
   reseller: { email: string; apiKey: string };
   customer: { email: string; password: string };
+  /** The admin API and ID tokens of the local admin user pool's admin and operator. */
+  adminUrl: string;
+  admin: { email: string; idToken: string };
+  operator: { email: string; idToken: string };
 }
 
 export interface StackProcess {

@@ -21,6 +21,7 @@ import { LocalEventQueues } from './event-queues.js';
 import { InMemoryGatewayKeys } from './gateway-keys.js';
 import { lambdaContext, loadFunction } from './functions.js';
 import { startGateway } from './gateway.js';
+import { COGNITO_KEY_FILE, LOCAL_ADMIN_EMAIL, LOCAL_OPERATOR_EMAIL, type LocalCognito, localCognito } from './cognito.js';
 import {
   DEMO_PROVIDER_CALLBACK_SECRET_ID,
   DEMO_PROVIDER_ID,
@@ -65,7 +66,17 @@ export interface LocalStackOptions {
   workflowConcurrency?: number;
   /** The demo provider also pushes its orders' status to `/api/v1/providers/demo/callback` (docs/providers.md). */
   providerPushes?: boolean;
+  /**
+   * The admin user pool stand-in's signing key (made on first start). By default beside `demoFile`, where
+   * `npm run admin:token` finds it, else in `dataDir`, else in memory.
+   */
+  cognitoKeyFile?: string;
+  /** Addresses and CIDR ranges that may call the admin API (CODEX_ADMIN_ALLOWED_SOURCES); any when absent. */
+  adminAllowedSources?: readonly string[];
 }
+
+/** Hours the demo admin and operator tokens of a start stay valid. */
+export const DEMO_ADMIN_TOKEN_HOURS = 12;
 
 export interface LocalStack {
   apiBase: string;
@@ -79,6 +90,13 @@ export interface LocalStack {
   reseller: Reseller;
   /** A verified customer with an empty wallet. */
   customer: { id: string; email: string; password: string };
+  /** The admin API, `<apiBase>/admin/v1`. */
+  adminUrl: string;
+  /** ID tokens of the local admin user pool's demo admin and operator, valid DEMO_ADMIN_TOKEN_HOURS. */
+  admin: { email: string; idToken: string };
+  operator: { email: string; idToken: string };
+  /** Mints more tokens (other people, expired ones) that the gateway accepts as the admin user pool's. */
+  cognito: LocalCognito;
   provider: DemoProvider;
   workflow: LocalOrderWorkflow;
   events: LocalEventBus;
@@ -94,6 +112,7 @@ export interface LocalStack {
 export const LOCAL_PEPPER = 'codex-local-api-key-pepper';
 export const LOCAL_SHARED_GATEWAY_KEY = 'codex-local-shared-gateway-key';
 export const LOCAL_TABLE_NAME = 'codex';
+
 /** The config default of JWT_SIGNING_SECRET_ID. */
 export const LOCAL_JWT_SECRET_ID = 'codex/jwt-signing-keys';
 const DEMO_PROVIDER_KEY = 'demo-provider-key';
@@ -254,9 +273,24 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       cleanups.push(() => clearInterval(timer));
     }
 
+    const cognito = await localCognito(
+      options.cognitoKeyFile ?? (options.demoFile ? join(dirname(options.demoFile), COGNITO_KEY_FILE) : dataDir ? join(dataDir, COGNITO_KEY_FILE) : undefined),
+    );
+    const demoTokenSeconds = DEMO_ADMIN_TOKEN_HOURS * 3600;
+    const admin = {
+      email: LOCAL_ADMIN_EMAIL,
+      idToken: await cognito.mintIdToken({ role: 'admin', email: LOCAL_ADMIN_EMAIL, expiresInSeconds: demoTokenSeconds }),
+    };
+    const operator = {
+      email: LOCAL_OPERATOR_EMAIL,
+      idToken: await cognito.mintIdToken({ role: 'operator', email: LOCAL_OPERATOR_EMAIL, expiresInSeconds: demoTokenSeconds }),
+    };
+
     const gateway = await startGateway({
       port: gatewayPort,
       root: REPO_ROOT,
+      cognito,
+      ...(options.adminAllowedSources ? { adminAllowedSources: options.adminAllowedSources } : {}),
       localRoutes: { 'GET /_local/outbox': (query) => ({ status: 200, body: outbox.list(query.get('to') ?? undefined) }) },
     });
     cleanups.push(() => gateway.close());
@@ -270,6 +304,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       outbox,
       reseller,
       customer,
+      adminUrl: `${gateway.url}/admin/v1`,
+      admin,
+      operator,
+      cognito,
       provider,
       workflow,
       events,
@@ -296,6 +334,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             dynamoEndpoint: dynamo.endpoint,
             reseller: { email: reseller.email, apiKey: reseller.apiKey },
             customer: { email: customer.email, password: customer.password },
+            adminUrl: stack.adminUrl,
+            admin,
+            operator,
           },
           null,
           2,

@@ -279,9 +279,9 @@ describe('order workflow', () => {
     expect(states('sweepOrders')).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:SendTaskSuccess', 'states:StartExecution']);
   });
 
-  it("lets only the poller, the sweeper, the submit and await steps and providers' callbacks resume a parked task", () => {
+  it("lets only the poller, the sweeper, the submit and await steps, providers' callbacks and the admin's order actions resume a parked task", () => {
     const resumers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('states:SendTaskSuccess'));
-    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders', 'providerCallbacks', 'submitOrder', 'sweepOrders']);
+    expect(resumers.sort()).toEqual(['adminOrderActions', 'awaitCompletion', 'pollProviders', 'providerCallbacks', 'submitOrder', 'sweepOrders']);
   });
 });
 
@@ -336,11 +336,11 @@ describe('least privilege', () => {
     expect(publishers.sort()).toEqual(['pollProviders', 'publishEvents']);
   });
 
-  it('lets only the functions that call providers read provider API keys: submit, poller, and both APIs (cancel, refill)', () => {
+  it("lets only the functions that call providers read provider API keys: submit, poller, both APIs (cancel, refill) and the admin's order actions", () => {
     const readers = allFunctionNames.filter((name) =>
       statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*"')),
     );
-    expect(readers.sort()).toEqual(['orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
+    expect(readers.sort()).toEqual(['adminOrderActions', 'orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
   });
 
   it("lets providers' callbacks read only the callback secrets, the order and catalog items they need, and resume workflows", () => {
@@ -359,6 +359,19 @@ describe('least privilege', () => {
     expect(keysOf('dynamodb:Query')).toEqual(['CATALOG']);
     expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess']);
     expect(actionsOf(statements).filter((a) => a.startsWith('events:') || a.startsWith('ses:'))).toEqual([]);
+  });
+
+  it("lets the admin's order functions write only what refunds, notes, the attention queue and the order actions write", () => {
+    const keysOf = (name: 'adminOrders' | 'adminOrderActions', action: string) =>
+      statementsOf(name)
+        .filter((s) => actionsOf([s]).includes(action) && (s as Statement & { Condition?: unknown }).Condition)
+        .flatMap((s) => (s as Statement & { Condition: any }).Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
+    expect(keysOf('adminOrders', 'dynamodb:PutItem').sort()).toEqual(['AUDIT#*', 'IDEMPOTENCY#*', 'ORDERS#*', 'WALLET#*']);
+    expect(keysOf('adminOrders', 'dynamodb:DeleteItem')).toEqual(['ATTENTION']);
+    expect(actionsOf(statementsOf('adminOrders')).filter((a) => a.startsWith('states:') || a.startsWith('secretsmanager:'))).toEqual([]);
+    expect(keysOf('adminOrderActions', 'dynamodb:PutItem').sort()).toEqual(['AUDIT#*', 'ORDERS#*', 'PROVIDERORDER#*']);
+    expect(keysOf('adminOrderActions', 'dynamodb:UpdateItem')).toEqual(['ORDERS#*']);
+    expect(keysOf('adminOrderActions', 'dynamodb:GetItem').sort()).toEqual(['CATALOG', 'ORDERS#*']);
   });
 
   it('gives each REST v1 function what its operations need: signing keys to sign and verify, SES to the sender, the pepper to key makers, payment secrets to payments', () => {
@@ -526,7 +539,9 @@ describe('per-reseller throttling', () => {
   });
 
   it('runs the authorizer function for every request, with or without a header: no identity source, no cache', () => {
-    const authorizers = Object.values(template.findResources('AWS::ApiGateway::Authorizer') as Resources).map((r) => r.Properties);
+    const authorizers = Object.values(template.findResources('AWS::ApiGateway::Authorizer', { Properties: { Type: 'REQUEST' } }) as Resources).map(
+      (r) => r.Properties,
+    );
     expect(authorizers).toHaveLength(2);
     const authorizer = authorizers.find((a) => JSON.stringify(a.AuthorizerUri).includes(functionId('apiAuthorizer')))!;
     expect(authorizer.Type).toBe('REQUEST');
@@ -648,12 +663,15 @@ describe('routes', () => {
     for (const method of methods) {
       const route = ROUTES.find((r) => r.path === (pathOf(method.ResourceId) || '/'))!;
       expect(JSON.stringify(method.Integration.Uri), route.path).toContain(functionId(route.function));
-      expect(method.AuthorizationType, route.path).toBe(route.auth === 'none' ? 'NONE' : 'CUSTOM');
+      expect(method.AuthorizationType, route.path).toBe(route.auth === 'none' ? 'NONE' : route.auth === 'adminCognito' ? 'COGNITO_USER_POOLS' : 'CUSTOM');
     }
   });
 
   it('creates the functions of the routes and of their authorizers', () => {
     expect(apiFunctionNames().sort()).toEqual([
+      'adminOrderActions',
+      'adminOrders',
+      'adminSettings',
       'apiAuthorizer',
       'apiDocs',
       'apiKeysApi',
@@ -673,9 +691,12 @@ describe('routes', () => {
     for (const name of apiFunctionNames()) functionId(name);
   });
 
-  it('cannot synthesize a route whose auth kind has no authorizer yet', () => {
+  it('cannot synthesize a Cognito route without the user pool whose tokens it takes', () => {
     const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Routes');
-    const routes: RouteSpec[] = [{ methods: ['GET'], path: '/admin/orders', auth: 'adminCognito', function: 'health' }];
+    const routes: RouteSpec[] = [
+      { methods: ['POST'], path: '/api/v2', auth: 'resellerKey', function: 'resellerApi' },
+      { methods: ['GET'], path: '/admin/orders', auth: 'adminCognito', function: 'health' },
+    ];
     const props = {
       stage: 'dev',
       table: new TableV2(stack, 'T', { partitionKey: { name: 'pk', type: AttributeType.STRING } }),
@@ -685,7 +706,7 @@ describe('routes', () => {
       logRemovalPolicy: RemovalPolicy.DESTROY,
       routes,
     };
-    expect(() => new CodexApi(stack, 'Api', props)).toThrow(/adminCognito, which has no authorizer yet/);
+    expect(() => new CodexApi(stack, 'Api', props)).toThrow(/takes Cognito tokens: give the API its adminUserPool/);
   });
 });
 

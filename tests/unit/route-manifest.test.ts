@@ -18,8 +18,9 @@ describe('the route manifest', () => {
     expect(() => apiMethods([route('/o/{a}'), route('/o/{b}')])).toThrow(/Two routes serve GET/);
   });
 
-  it('refuses an auth kind that has no authorizer yet, and names the authorizer of one that has', () => {
-    expect(() => apiMethods([route('/admin', { auth: 'adminCognito' })])).toThrow(/adminCognito, which has no authorizer yet/);
+  it('names the authorizer of each auth kind; only request authorizers bring a function of their own', () => {
+    expect(apiMethods([route('/admin/v1/x', { auth: 'adminCognito' })])[0]!.authorizer).toEqual({ type: 'cognito', name: 'admin' });
+    expect(apiFunctionNames([route('/admin/v1/x', { auth: 'adminCognito', function: 'adminSettings' })])).toEqual(['adminSettings']);
     expect(apiMethods([route('/me', { auth: 'customerJwt' })])[0]!.authorizer).toMatchObject({ type: 'request', function: 'customerAuthorizer' });
     expect(apiMethods([route('/v2', { auth: 'resellerKey' })])[0]!.authorizer).toMatchObject({ type: 'request', function: 'apiAuthorizer' });
     expect(apiFunctionNames([route('/v2', { auth: 'resellerKey', function: 'resellerApi' }), route('/h')])).toEqual(['resellerApi', 'apiAuthorizer', 'health']);
