@@ -160,6 +160,14 @@ export class CodexStack extends Stack {
     // stream turns into order.needs_attention) and otherwise only reads.
     bus.grantPutEventsTo(workflow.functions.pollProviders);
     table.grant(workflow.functions.sweepOrders, 'dynamodb:UpdateItem');
+    // Issue 11: each mark also raises the order in the admin API's attention queue (one Put under `ATTENTION`).
+    workflow.functions.sweepOrders.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ATTENTION'] } },
+      }),
+    );
     // The alertOperators consumer only claims each event once (EVENT#<id> / CLAIM#alertOperators); it reads nothing.
     events.consumers.get('alertOperators')?.function.addToRolePolicy(
       new PolicyStatement({

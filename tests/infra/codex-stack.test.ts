@@ -434,10 +434,14 @@ describe('least privilege', () => {
     expect(actionsOf(statements).filter((a) => /^(states|events|sns|lambda):|dynamodb:(Query|Scan|BatchWrite)/.test(a))).toEqual([]);
   });
 
-  it('lets the sweeper read the table and only mark orders (UpdateItem: overdue), and gives the health check no table access', () => {
+  it('lets the sweeper read the table and only mark orders (UpdateItem: overdue; PutItem: the attention queue), and gives the health check no table access', () => {
     const sweeper = actionsOf(statementsOf('sweepOrders'));
     expect(sweeper).toContain('dynamodb:Query');
-    expect(sweeper.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual(['dynamodb:UpdateItem']);
+    expect(sweeper.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    const puts = statementsOf('sweepOrders').filter((s) => actionsOf([s]).includes('dynamodb:PutItem'));
+    expect(puts.map((s) => (s as Statement & { Condition: unknown }).Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ATTENTION'] } },
+    ]);
     expect(actionsOf(statementsOf('health')).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 });
