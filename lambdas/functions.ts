@@ -137,6 +137,22 @@ export const FUNCTIONS = {
     timeoutSeconds: 15,
     memoryMb: 512,
   },
+  // Admin API: users (issue 11). Onboarding and pricing call API Gateway (usage keys) and are apart, so neither
+  // bundle passes 300 KB and only adminResellers may touch usage keys or read the key pepper.
+  adminUsers: {
+    entry: 'lambdas/rest/admin/handlers/users-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: users (list, detail), balance adjustments, blocking, API key actions',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  adminResellers: {
+    entry: 'lambdas/rest/admin/handlers/users-resellers-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: onboarding resellers (account, wallet, usage key, API key) and their pricing and tier',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
   // No route: the admin user pool calls it (lib/admin-user-pool.ts).
   auditAdminSignIns: {
     entry: 'lambdas/admin/handlers/sign-in-audit-handler.ts',
@@ -246,6 +262,22 @@ export const FUNCTIONS = {
     timeoutSeconds: 120,
     memoryMb: 256,
   },
+  // Admin API: catalog. Apart: only adminProviders carries the provider client and may write provider secrets.
+  adminCatalog: {
+    entry: 'lambdas/rest/admin/handlers/catalog-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: services, price history, providers list and status',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+  },
+  adminProviders: {
+    entry: 'lambdas/rest/admin/handlers/providers-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: provider create and edit (keys to Secrets Manager), balance, services sync',
+    // A sync writes one transaction per changed service after the provider's `services` answer.
+    timeoutSeconds: 60,
+    memoryMb: 512,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -352,6 +384,32 @@ export const ROUTES: readonly RouteSpec[] = [
   // Admin API (issue 11): Cognito ID tokens of the admin user pool; who may call what is ADMIN_PERMISSIONS
   // (lambdas/admin/domain/permissions.ts). Each area adds its routes in its own block below this one.
   { methods: ['GET'], path: '/admin/v1/me', auth: 'adminCognito', function: 'adminSettings' },
+  // Admin API: users
+  { methods: ['GET'], path: '/admin/v1/users', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users', auth: 'adminCognito', function: 'adminResellers' },
+  { methods: ['GET'], path: '/admin/v1/users/{id}', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/adjustments', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/block', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/unblock', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['PUT'], path: '/admin/v1/users/{id}/pricing', auth: 'adminCognito', function: 'adminResellers' },
+  { methods: ['PATCH'], path: '/admin/v1/users/{id}/api-keys/{keyId}', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/suspend', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/reactivate', auth: 'adminCognito', function: 'adminUsers' },
+  { methods: ['POST'], path: '/admin/v1/users/{id}/api-keys/{keyId}/revoke', auth: 'adminCognito', function: 'adminUsers' },
+  // Admin API: catalog (services, price history, providers; adminProviders asks providers and writes their secrets).
+  { methods: ['GET', 'POST'], path: '/admin/v1/services', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['PATCH'], path: '/admin/v1/services/{id}', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/services/{id}/enable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/services/{id}/disable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['GET'], path: '/admin/v1/services/{id}/price-history', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['GET'], path: '/admin/v1/providers', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/providers', auth: 'adminCognito', function: 'adminProviders' },
+  { methods: ['PATCH'], path: '/admin/v1/providers/{id}', auth: 'adminCognito', function: 'adminProviders' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/enable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/disable', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/maintenance', auth: 'adminCognito', function: 'adminCatalog' },
+  { methods: ['GET'], path: '/admin/v1/providers/{id}/balance', auth: 'adminCognito', function: 'adminProviders' },
+  { methods: ['POST'], path: '/admin/v1/providers/{id}/sync', auth: 'adminCognito', function: 'adminProviders' },
   // Admin API: orders (lambdas/rest/admin/routes/orders.ts; refresh, cancel and resend ask the provider: order-actions.ts)
   { methods: ['GET'], path: '/admin/v1/orders', auth: 'adminCognito', function: 'adminOrders' },
   { methods: ['GET'], path: '/admin/v1/orders/attention', auth: 'adminCognito', function: 'adminOrders' },

@@ -62,6 +62,8 @@ export interface CodexApiProps {
   customers?: CustomerApiResources;
   /** The user pool whose ID tokens the adminCognito routes take (lib/admin-user-pool.ts). */
   adminUserPool?: IUserPool;
+  /** The app client whose ID tokens they take (the token's `aud`); any client of the pool when absent. */
+  adminClientId?: string;
   /** CIDR ranges that alone may call `/admin/...` (a resource policy, lib/admin-access-policy.ts); any when absent. */
   adminAllowedSources?: readonly string[];
 }
@@ -84,6 +86,8 @@ export class CodexApi extends Construct {
   /** The routes' handlers and authorizers. */
   readonly functions: ReadonlyMap<FunctionName, CodexFunction>;
   readonly usagePlans: Record<TierName, UsagePlan>;
+  /** What onboarding needs of API Gateway's usage keys: attach it to the roles of the functions that onboard. */
+  readonly gatewayKeysPolicy: Policy;
   readonly sharedUsagePlan: UsagePlan;
 
   constructor(scope: Construct, id: string, props: CodexApiProps) {
@@ -193,7 +197,7 @@ export class CodexApi extends Construct {
     // stage, which depends on the function through the methods.
     const gatewayArn = (path: string) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`;
     const tierPlanKeys = TIER_NAMES.map((tier) => gatewayArn(`/usageplans/${this.usagePlans[tier].usagePlanId}/keys`));
-    new Policy(this, 'ResellerGatewayKeys', {
+    this.gatewayKeysPolicy = new Policy(this, 'ResellerGatewayKeys', {
       roles: [resellerApi.role!],
       statements: [
         new PolicyStatement({ actions: ['apigateway:GET'], resources: [gatewayArn('/apikeys'), gatewayArn('/usageplans')] }),
@@ -221,6 +225,11 @@ export class CodexApi extends Construct {
             authorizerName: `codex-${stage}-${spec.name}`,
             cognitoUserPools: [props.adminUserPool],
           });
+          // API Gateway matches a Cognito token's `aud` against this: ID tokens of the admin panel's client only (an
+          // access token has no `aud`). CDK has no property for it.
+          if (props.adminClientId) {
+            (authorizer.node.defaultChild as CfnAuthorizer).addPropertyOverride('IdentityValidationExpression', `^${props.adminClientId}$`);
+          }
           authorizers.set(route.auth, authorizer);
         }
         options = { authorizer, authorizationType: AuthorizationType.COGNITO };

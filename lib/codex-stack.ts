@@ -11,6 +11,7 @@ import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
+import { grantAdminCatalog } from './catalog-grants.js';
 import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 
@@ -186,6 +187,7 @@ export class CodexStack extends Stack {
       environment,
       logRemovalPolicy,
       adminUserPool: admins.userPool,
+      adminClientId: admins.client.userPoolClientId,
       ...(props.adminAllowedSources ? { adminAllowedSources: adminSourceRanges(props.adminAllowedSources) } : {}),
       customers: {
         jwtSigningKeys,
@@ -197,7 +199,20 @@ export class CodexStack extends Stack {
     });
 
     const { api } = codexApi;
+    // Admin API: users. adminUsers reads and writes the table only; adminResellers also makes API keys (the pepper)
+    // and usage keys (API Gateway), as onboarding does.
+    for (const name of ['adminUsers', 'adminResellers'] as const) {
+      const fn = codexApi.functions.get(name);
+      if (fn) table.grantReadWriteData(fn);
+    }
+    const adminResellers = codexApi.functions.get('adminResellers');
+    if (adminResellers) {
+      apiKeyPepper.grantRead(adminResellers);
+      codexApi.gatewayKeysPolicy.attachToRole(adminResellers.role!);
+    }
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
+    // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
+    grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });
     grantAdminOrders(codexApi.functions, { table, providerSecretsArn, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).

@@ -115,7 +115,8 @@ export const LOCAL_TABLE_NAME = 'codex';
 
 /** The config default of JWT_SIGNING_SECRET_ID. */
 export const LOCAL_JWT_SECRET_ID = 'codex/jwt-signing-keys';
-const DEMO_PROVIDER_KEY = 'demo-provider-key';
+/** The demo provider's API key (its secret, locally): e2e tests register the demo panel again under other ids with it. */
+export const DEMO_PROVIDER_KEY = 'demo-provider-key';
 export const LOCAL_DEMO_GATEWAY_SECRET_ID = 'codex/payments/demo';
 export const LOCAL_DEMO_GATEWAY_SECRET = 'codex-local-demo-gateway-secret';
 /** Signs the demo provider's status callbacks (`POST /api/v1/providers/demo/callback`): fixed, local only. */
@@ -201,19 +202,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     cleanups.push(() => queues.stop());
     events.subscribe((event) => queues.route(event));
+    // Read by every function; written by the admin API's provider routes (provider keys).
+    const localSecrets = new InMemorySecretStore({
+      'codex/api-key-pepper': LOCAL_PEPPER,
+      [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY,
+      [DEMO_PROVIDER_CALLBACK_SECRET_ID]: LOCAL_DEMO_PROVIDER_CALLBACK_SECRET,
+      [LOCAL_DEMO_GATEWAY_SECRET_ID]: LOCAL_DEMO_GATEWAY_SECRET,
+      // The authorizer's answer for requests without a gateway key of their own.
+      [gatewayNames('local').sharedKeySecret]: LOCAL_SHARED_GATEWAY_KEY,
+      [LOCAL_JWT_SECRET_ID]: localSigningSecret(dataDir),
+      // Seals reseller webhook secrets at rest (a fixed local value: the local table outlives a restart).
+      'codex/webhook-secret-key': 'local webhook secret sealing key, not for AWS',
+    });
     usePlatform({
       email: outbox,
-      secrets: new InMemorySecretStore({
-        'codex/api-key-pepper': LOCAL_PEPPER,
-        [DEMO_PROVIDER_SECRET_ID]: DEMO_PROVIDER_KEY,
-        [DEMO_PROVIDER_CALLBACK_SECRET_ID]: LOCAL_DEMO_PROVIDER_CALLBACK_SECRET,
-        [LOCAL_DEMO_GATEWAY_SECRET_ID]: LOCAL_DEMO_GATEWAY_SECRET,
-        // The authorizer's answer for requests without a gateway key of their own.
-        [gatewayNames('local').sharedKeySecret]: LOCAL_SHARED_GATEWAY_KEY,
-        [LOCAL_JWT_SECRET_ID]: localSigningSecret(dataDir),
-        // Seals reseller webhook secrets at rest (a fixed local value: the local table outlives a restart).
-        'codex/webhook-secret-key': 'local webhook secret sealing key, not for AWS',
-      }),
+      secrets: localSecrets,
+      secretWriter: localSecrets,
       gatewayKeys: new InMemoryGatewayKeys(),
       workflow,
       events,

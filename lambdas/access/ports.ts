@@ -1,5 +1,6 @@
 // Reseller accounts, API keys, rate windows and abuse blocks: what the access checks read and write.
 import type { ApiKeyLimits, ApiKeyStatus } from './domain/api-keys.js';
+import type { AuditEntry } from '../audit/domain/audit-entry.js';
 
 export interface ApiKeyRecord {
   keyHash: string;
@@ -48,18 +49,14 @@ export interface ApiKeyChange {
   allowedIps?: string[];
   /** An empty label removes it. */
   label?: string;
+  /** Replaces the key's own limits; an empty object removes them (the tier's apply). */
+  limits?: Partial<ApiKeyLimits>;
+  tier?: string;
   at: string;
 }
 
-export interface AuditEntry {
-  /** 'system' or the id of the person who acted. */
-  actor: string;
-  action: string;
-  subject: string;
-  ownerId: string;
-  reason?: string;
-  at: string;
-}
+/** Key changes are audited like every admin action (audit/domain/audit-entry.ts). */
+export type { AuditEntry } from '../audit/domain/audit-entry.js';
 
 export type ApiKeyChangeOutcome = { outcome: 'changed'; key: ApiKeyDetails } | { outcome: 'not_found' } | { outcome: 'status_mismatch'; status: ApiKeyStatus };
 

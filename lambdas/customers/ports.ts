@@ -1,5 +1,6 @@
 // Customer accounts, their sessions and the counters behind login throttling: what the accounts use cases read
 // and write. A customer is the `USER#<id>` profile item every user has, with the attributes below.
+import type { AuditEntry } from '../audit/domain/audit-entry.js';
 import type { Role } from '../rest/v1/caller.js';
 import type { Micros } from '../shared/money.js';
 import type { FailureCount } from './domain/login-throttle.js';
@@ -59,7 +60,9 @@ export interface AccountStore {
   findUserIdByEmail(email: string): Promise<string | undefined>;
   get(userId: string): Promise<Account | undefined>;
   update(userId: string, change: ProfileChange): Promise<Account | undefined>;
-  setBlocked(userId: string, reason: string, at: string): Promise<boolean>;
+  /** Marks the user blocked (with the audit entry in the same write, when given); false when there is no such user. */
+  setBlocked(userId: string, reason: string, at: string, audit?: AuditEntry): Promise<boolean>;
+  setUnblocked(userId: string, at: string, audit?: AuditEntry): Promise<boolean>;
   issueToken(purpose: TokenPurpose, tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
   /** Whose the token is, while it can still be redeemed. */
   tokenUser(purpose: TokenPurpose, tokenHash: string, now: Date): Promise<string | undefined>;

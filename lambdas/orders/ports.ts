@@ -4,6 +4,7 @@ import type { OrderStatus } from './domain/order-status.js';
 import type { Refill, RefillStatus } from './domain/refills.js';
 import type { AttentionReason } from '../events/catalogue.js';
 import type { ProviderHealthState } from './domain/provider-health.js';
+import type { ResellerPricing } from './domain/reseller-pricing.js';
 
 /** An open order as the open-orders index shows it: enough to poll and sweep without reading the order. */
 export interface OpenOrderSummary {
@@ -68,6 +69,19 @@ export interface OrderStore {
   /** Marks the customer's wish to cancel, only while the order is in that phase; undefined otherwise. */
   requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined>;
   recordRejected(id: number, reason: string, now: string): Promise<void>;
+  /**
+   * Sends the order to another provider before submission (a fallback), only while it waits at `fromProviderId` with
+   * no call that may have reached that provider, or (`afterRefusal`) one it refused outright; its open-orders entry
+   * follows. Undefined when the order was no longer so.
+   */
+  reassignProvider(
+    id: number,
+    fromProviderId: string,
+    to: { providerId: string; providerServiceId: string },
+    reason: string,
+    now: string,
+    afterRefusal: boolean,
+  ): Promise<Order | undefined>;
   countResubmitRound(id: number, now: string): Promise<void>;
   /** The last call certainly did not reach the provider, so the next one is safe. */
   clearSubmitInFlight(id: number, now: string): Promise<void>;
@@ -148,6 +162,12 @@ export interface AttentionMarks {
    * the marks are also the seam of the operators' attention queue.
    */
   markAttention(id: number, reason: AttentionReason, since: string, now: string): Promise<boolean>;
+}
+
+/** Resellers' wholesale prices (issue 11), as order placement reads them: cached briefly per container. */
+export interface ResellerPrices {
+  /** The owner's pricing; undefined when it has none (catalog rates). */
+  pricingOf(ownerId: string): Promise<ResellerPricing | undefined>;
 }
 
 /** One call to an order's provider, as the order's timeline shows it (never the provider's key). */

@@ -12,6 +12,7 @@ import { DynamoProviderHealthStore } from '../adapters/dynamodb/provider-health-
 import { DynamoAttentionMarks } from '../adapters/dynamodb/attention-marks.js';
 import { DynamoAttentionQueue } from '../adapters/dynamodb/attention-queue.js';
 import { DynamoOrderCallLog } from '../adapters/dynamodb/order-call-log.js';
+import { DynamoResellerPricing } from '../adapters/dynamodb/reseller-pricing-store.js';
 import { catalogStore, providerClients } from '../catalog/wiring.js';
 import { lazy } from '../shared/platform.js';
 import { alertConfig, config, systemClock } from '../shared/platform/config.js';
@@ -51,6 +52,9 @@ export const orderLimits: () => OrderLimits | undefined = /* @__PURE__ */ lazy((
   });
 });
 
+/** Resellers' wholesale prices, one read per owner per container per 30 s. */
+export const resellerPrices = /* @__PURE__ */ lazy(() => new DynamoResellerPricing(documentClient(), tableName()));
+
 const withLimits = (): { limits?: OrderLimits } => {
   const limits = orderLimits();
   return limits ? { limits } : {};
@@ -79,6 +83,7 @@ export const ownerOrderServices: () => PlaceOrderServices = /* @__PURE__ */ lazy
   orders: orderStore(),
   orderIds: orderIds(),
   clock: systemClock,
+  pricing: resellerPrices(),
   ...withLimits(),
 }));
 
@@ -90,6 +95,7 @@ export const customerOrderServices: () => PlaceOrderServices & CancelOrderServic
   orderIds: orderIds(),
   providers: providerClients(),
   clock: systemClock,
+  pricing: resellerPrices(),
   ...withLimits(),
 }));
 

@@ -5,6 +5,7 @@ import { listOrderableServices } from '../catalog/application/list-services.js';
 import { cancelOrders } from '../orders/application/cancel-orders.js';
 import { orderStatuses } from '../orders/application/order-statuses.js';
 import { placeOrder } from '../orders/application/place-order.js';
+import { resellerRate } from '../orders/domain/reseller-pricing.js';
 import { refillOrders, refillStatuses } from '../orders/application/refill-orders.js';
 import { walletBalance } from '../wallets/application/wallet-balance.js';
 import { maskApiKey } from '../access/domain/api-keys.js';
@@ -37,8 +38,13 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
   const deps = resellerApiServices();
   const currency = deps.config.CURRENCY;
   switch (actionOf(params)) {
-    case 'services':
-      return (await listOrderableServices(deps)).map(serviceAnswer);
+    case 'services': {
+      // The reseller's own wholesale rates (cached like the catalog, so this costs no read most of the time).
+      const pricing = await deps.pricing?.pricingOf(caller.ownerId);
+      return (await listOrderableServices(deps)).map((service) =>
+        serviceAnswer({ ...service, ratePer1000: resellerRate(service.id, service.ratePer1000, pricing) }),
+      );
+    }
     case 'add': {
       const input = { service: wholeNumber(params, 'service'), request_id: optionalText(params, 'request_id', 128) };
       if (!(await deps.access.consumeDailyOrderQuota(caller))) throw new V2Error(DAILY_ORDER_LIMIT);

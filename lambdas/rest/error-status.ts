@@ -60,9 +60,15 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   // Issue 10, provider callbacks
   invalid_signature: 401,
   callbacks_unavailable: 503,
+  // Issue 11, admin users
+  email_taken: 409,
+  idempotency_key_reused: 409,
+  // Issue 11, admin catalog
+  unknown_provider: 400,
+  provider_exists: 409,
+  catalog_busy: 409,
   // Issue 11, admin orders
   order_not_finalized: 409,
-  idempotency_key_reused: 409,
   order_state_conflict: 409,
   provider_not_mapped: 400,
 };

@@ -40,10 +40,16 @@ export type DomainErrorCode =
   // Issue 10, provider callbacks: a signature that does not verify, a callback secret that cannot be read.
   | 'invalid_signature'
   | 'callbacks_unavailable'
-  // Issue 11, admin orders: a refund by hand of an order not yet settled, an Idempotency-Key reused for another refund,
+  // Issue 11, admin users: onboarding an email a customer holds; an Idempotency-Key sent again with another request.
+  | 'email_taken'
+  | 'idempotency_key_reused'
+  // Issue 11, admin catalog: a provider id not in the catalog, one already taken, a change that lost a race repeatedly.
+  | 'unknown_provider'
+  | 'provider_exists'
+  | 'catalog_busy'
+  // Issue 11, admin orders: a refund by hand of an order not yet settled (an Idempotency-Key reused: above),
   // an action the order's state does not allow, a provider the order's service does not name.
   | 'order_not_finalized'
-  | 'idempotency_key_reused'
   | 'order_state_conflict'
   | 'provider_not_mapped'
   // The cabinet's cancel refusals (orders/application/cancel-orders.ts), raised by the admin's actions too.

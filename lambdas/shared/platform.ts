@@ -3,11 +3,13 @@
 // put their stand-ins in place (usePlatform) before the first handler runs; handlers never know which.
 import type { GatewayKeys } from '../access/domain/gateway-keys.js';
 import type { OrderWorkflow } from '../orders/ports.js';
-import type { EmailSender, EventPublisher, MessageQueue, OperatorAlerts, SecretStore } from './ports.js';
+import type { EmailSender, EventPublisher, MessageQueue, OperatorAlerts, SecretStore, SecretWriter } from './ports.js';
 
 /** Stand-ins for the platform services; any left out are the AWS ones. */
 export interface Platform {
   secrets?: SecretStore;
+  /** Where the admin API writes provider keys; locally the same in-memory store `secrets` reads. */
+  secretWriter?: SecretWriter;
   gatewayKeys?: GatewayKeys;
   workflow?: OrderWorkflow;
   events?: EventPublisher;

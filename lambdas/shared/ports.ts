@@ -12,6 +12,12 @@ export interface SecretStore {
   get(secretId: string): Promise<string>;
 }
 
+/** Stores a secret's value under its name (created on first use); for the admin API's provider keys. */
+export interface SecretWriter {
+  /** Returns the secret's id (what a SecretStore reads it by). The value never goes into a log or an error. */
+  put(name: string, value: string, description?: string): Promise<string>;
+}
+
 export interface EventPublisher {
   publish(events: PublishedEvent[]): Promise<void>;
 }

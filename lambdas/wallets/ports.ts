@@ -14,6 +14,14 @@ export interface LedgerEntry {
   at: string;
 }
 
+/** What one attempt at a movement read and will write (for records that keep the balance before and after). */
+export interface MovementState {
+  balanceBefore: Micros;
+  balanceAfter: Micros;
+  /** The sequence number of the ledger entry written. */
+  seq: number;
+}
+
 export interface Wallet {
   id: string;
   ownerId: string;

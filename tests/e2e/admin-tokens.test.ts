@@ -6,9 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeJwt } from 'jose';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEMO_ADMIN_TOKEN_HOURS, REPO_ROOT, startLocalStack } from '../../local/stack.js';
+import { DEMO_ADMIN_TOKEN_HOURS, LOCAL_TABLE_NAME, REPO_ROOT, startLocalStack } from '../../local/stack.js';
 
 const workDir = mkdtempSync(join(tmpdir(), 'codex-admin-tokens-'));
 const demoFile = join(workDir, 'demo.json');
@@ -44,6 +46,16 @@ describe('the local admin tokens', () => {
       expect(await me(demo.adminUrl, early)).toMatchObject({ status: 200, body: { role: 'operator', email: 'olga@codex.local' } });
       const fresh = await adminToken('--role', 'admin');
       expect(await me(demo.adminUrl, fresh)).toMatchObject({ status: 200, body: { role: 'admin', userId: claims.sub } });
+      // With the stack running, a minted token counts as a sign-in, as the user pool's trigger records one on AWS.
+      const db = createDocumentClient({ region: 'us-east-1', endpoint: stack.dynamoEndpoint });
+      const day = new Date().toISOString().slice(0, 10);
+      const { Items = [] } = await db.send(
+        new QueryCommand({ TableName: LOCAL_TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `AUDIT#${day}` } }),
+      );
+      expect(Items.filter((item) => item.action === 'login.succeeded')).toEqual([
+        expect.objectContaining({ actor: claims.sub, actorRole: 'admin', actorEmail: 'admin@codex.local', subjectType: 'admin', subject: claims.sub }),
+      ]);
+      db.destroy();
     } finally {
       await stack.stop();
     }

@@ -106,6 +106,9 @@ describe('the admin API authorizer', () => {
     expect(Object.keys(authorizers)).toHaveLength(1);
     expect(authorizer.Properties).toMatchObject({ Name: 'codex-prod-admin', IdentitySource: 'method.request.header.Authorization' });
     expect(JSON.stringify(authorizer.Properties.ProviderARNs)).toContain('AdminUserPool');
+    // Only ID tokens of the admin panel's client: API Gateway matches the token's aud against this.
+    const clientId = Object.keys(prod.findResources('AWS::Cognito::UserPoolClient'))[0]!;
+    expect(authorizer.Properties.IdentityValidationExpression).toEqual({ 'Fn::Join': ['', ['^', { Ref: clientId }, '$']] });
     const cognitoMethods = Object.values(prod.findResources('AWS::ApiGateway::Method') as Resources).filter(
       (m) => m.Properties.AuthorizationType === 'COGNITO_USER_POOLS',
     );

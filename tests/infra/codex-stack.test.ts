@@ -336,11 +336,11 @@ describe('least privilege', () => {
     expect(publishers.sort()).toEqual(['pollProviders', 'publishEvents']);
   });
 
-  it("lets only the functions that call providers read provider API keys: submit, poller, both APIs (cancel, refill) and the admin's order actions", () => {
+  it('lets only the functions that call providers read provider API keys: submit, poller, both APIs (cancel, refill), adminProviders (balance, sync), adminOrderActions', () => {
     const readers = allFunctionNames.filter((name) =>
       statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*"')),
     );
-    expect(readers.sort()).toEqual(['adminOrderActions', 'orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
+    expect(readers.sort()).toEqual(['adminOrderActions', 'adminProviders', 'orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
   });
 
   it("lets providers' callbacks read only the callback secrets, the order and catalog items they need, and resume workflows", () => {
@@ -387,7 +387,7 @@ describe('least privilege', () => {
         ),
       );
     expect(readersOf('codex/dev/jwt-signing-keys').sort()).toEqual(['customerAuthorizer', 'customerSessions']);
-    expect(readersOf('codex/dev/api-key-pepper').sort()).toEqual(['apiAuthorizer', 'apiKeysApi', 'customerAuthorizer', 'resellerApi']);
+    expect(readersOf('codex/dev/api-key-pepper').sort()).toEqual(['adminResellers', 'apiAuthorizer', 'apiKeysApi', 'customerAuthorizer', 'resellerApi']);
     expect(readersOf('codex/dev/payments/demo')).toEqual(['payments']);
     expect(readersOf('codex/dev/webhook-secret-key').sort()).toEqual(['deliverWebhooks', 'webhooksApi']);
     expect(secretReaders('cryptomus')).toEqual([]);
@@ -618,9 +618,12 @@ describe('per-reseller throttling', () => {
     expect(actions.filter((a) => a.startsWith('apigateway:'))).toEqual([]);
   });
 
-  it('lets only the reseller API manage gateway keys, and only in the tier plans', () => {
+  it('lets only the reseller API and admin onboarding manage gateway keys, and only in the tier plans', () => {
     const managers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).some((a) => a.startsWith('apigateway:')));
-    expect(managers).toEqual(['resellerApi']);
+    expect(managers.sort()).toEqual(['adminResellers', 'resellerApi']);
+    expect(JSON.stringify(statementsOf('adminResellers').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:'))))).toBe(
+      JSON.stringify(statementsOf('resellerApi').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:')))),
+    );
     const statements = statementsOf('resellerApi').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:')));
     const resourcesFor = (action: string) => JSON.stringify(statements.filter((s) => actionsOf([s]).includes(action)).flatMap(resourcesOf));
     expect(resourcesFor('apigateway:POST')).toContain('::/apikeys');
@@ -665,7 +668,10 @@ describe('routes', () => {
     expect(servedRoutes().sort()).toEqual(declared);
 
     for (const method of methods) {
-      const route = ROUTES.find((r) => r.path === (pathOf(method.ResourceId) || '/'))!;
+      // One path may send its methods to different functions (/admin/v1/providers: reads apart from key writes;
+      // /admin/v1/users: the list apart from onboarding).
+      const verb = method.HttpMethod === 'HEAD' ? 'GET' : method.HttpMethod;
+      const route = ROUTES.find((r) => r.path === (pathOf(method.ResourceId) || '/') && r.methods.includes(verb))!;
       expect(JSON.stringify(method.Integration.Uri), route.path).toContain(functionId(route.function));
       expect(method.AuthorizationType, route.path).toBe(route.auth === 'none' ? 'NONE' : route.auth === 'adminCognito' ? 'COGNITO_USER_POOLS' : 'CUSTOM');
     }
@@ -673,9 +679,13 @@ describe('routes', () => {
 
   it('creates the functions of the routes and of their authorizers', () => {
     expect(apiFunctionNames().sort()).toEqual([
+      'adminCatalog',
       'adminOrderActions',
       'adminOrders',
+      'adminProviders',
+      'adminResellers',
       'adminSettings',
+      'adminUsers',
       'apiAuthorizer',
       'apiDocs',
       'apiKeysApi',

@@ -44,6 +44,11 @@ export interface CreateApiKeyInput {
 /** Who made a change, for the audit trail: the owner unless said otherwise (an admin's id, 'system'). */
 export interface ChangeOptions {
   actor?: string;
+  /** `admin` or `operator` for the admin API. */
+  actorRole?: string;
+  actorEmail?: string;
+  /** The caller's address. */
+  source?: string;
   reason?: string;
 }
 
@@ -130,6 +135,19 @@ export class ApiKeyManagement {
     });
   }
 
+  /** Replaces the key's own limits (each within validateLimits' bounds); `{}` removes them, so its tier's apply. */
+  setLimits(ownerId: string, keyId: string, limits: Partial<ApiKeyLimits>, options: ChangeOptions = {}): Promise<ApiKeyDetails> {
+    return this.change(ownerId, keyId, 'api_key.limits_changed', { limits: validateLimits(limits) }, ['active', 'suspended'], options, {
+      revoked: 'API key is revoked',
+    });
+  }
+
+  /** Moves the key to another rate-limit tier (a reseller's tier changed). */
+  setTier(ownerId: string, keyId: string, tier: string, options: ChangeOptions = {}): Promise<ApiKeyDetails> {
+    if (this.deps.tierNames && !this.deps.tierNames.includes(tier)) throw new DomainError('invalid_request', `Unknown tier "${tier}"`, 'tier');
+    return this.change(ownerId, keyId, 'api_key.tier_changed', { tier }, ['active', 'suspended'], options, { revoked: 'API key is revoked' });
+  }
+
   /** Replaces the key's allow-list; an empty list lets every address in again. Every entry is checked first. */
   async setIpAllowList(ownerId: string, keyId: string, ips: string[], options: ChangeOptions = {}): Promise<ApiKeyDetails> {
     const allowedIps = parseIpAllowList(ips);
@@ -142,7 +160,7 @@ export class ApiKeyManagement {
     ownerId: string,
     keyId: string,
     action: string,
-    change: { status?: ApiKeyStatus; statusReason?: string; allowedIps?: string[]; label?: string },
+    change: { status?: ApiKeyStatus; statusReason?: string; allowedIps?: string[]; label?: string; limits?: Partial<ApiKeyLimits>; tier?: string },
     from: readonly ApiKeyStatus[],
     options: ChangeOptions,
     otherwise: Partial<Record<ApiKeyStatus, 'unchanged' | string>>,
@@ -163,7 +181,18 @@ export class ApiKeyManagement {
 }
 
 function audit(ownerId: string, keyId: string, action: string, at: string, options: ChangeOptions = {}): AuditEntry {
-  return { actor: options.actor ?? ownerId, action, subject: keyId, ownerId, at, ...(options.reason ? { reason: options.reason } : {}) };
+  return {
+    actor: options.actor ?? ownerId,
+    ...(options.actorRole ? { actorRole: options.actorRole } : {}),
+    ...(options.actorEmail ? { actorEmail: options.actorEmail } : {}),
+    action,
+    subjectType: 'api_key',
+    subject: keyId,
+    ownerId,
+    ...(options.source ? { source: options.source } : {}),
+    at,
+    ...(options.reason ? { reason: options.reason } : {}),
+  };
 }
 
 function checkedLabel(raw: string, emptyRemoves: boolean): string {

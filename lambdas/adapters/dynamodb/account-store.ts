@@ -15,6 +15,7 @@ import type {
   UserRecord,
   UserStore,
 } from '../../access/ports.js';
+import { normaliseEmail } from '../../customers/domain/email-address.js';
 import { keys } from './keys.js';
 import { auditPut } from './audit-log.js';
 
@@ -108,6 +109,7 @@ export class DynamoApiKeyStore implements ApiKeyStore, ApiKeyRegistry {
       const current = toDetails(item);
       if (!fromStatuses.includes(current.status)) return { outcome: 'status_mismatch', status: current.status };
       const update = updateFor(change);
+      const next = applyChange(current, change);
       try {
         await transact(this.db, [
           {
@@ -129,14 +131,14 @@ export class DynamoApiKeyStore implements ApiKeyStore, ApiKeyRegistry {
               ConditionExpression: 'attribute_exists(pk)',
             },
           },
-          ...(audit ? [this.auditPut(audit)] : []),
+          ...(audit ? [this.auditPut(auditedChange(audit, current, next, change))] : []),
         ]);
       } catch (error) {
         const lostRace = error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
         if (lostRace && attempt < 5) continue;
         throw error;
       }
-      return { outcome: 'changed', key: applyChange(current, change) };
+      return { outcome: 'changed', key: next };
     }
   }
 
@@ -202,6 +204,18 @@ function updateFor(change: ApiKeyChange) {
       remove.push('allowedIps');
     }
   }
+  if (change.limits !== undefined) {
+    if (Object.keys(change.limits).length > 0) {
+      set.push('limits = :limits');
+      values[':limits'] = change.limits;
+    } else {
+      remove.push('limits');
+    }
+  }
+  if (change.tier !== undefined) {
+    set.push('tier = :tier');
+    values[':tier'] = change.tier;
+  }
   return {
     UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
     ...(change.status ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
@@ -222,7 +236,19 @@ function applyChange(key: ApiKeyDetails, change: ApiKeyChange): ApiKeyDetails {
     if (change.allowedIps.length > 0) next.allowedIps = change.allowedIps;
     else delete next.allowedIps;
   }
+  if (change.limits !== undefined) {
+    if (Object.keys(change.limits).length > 0) next.limits = change.limits;
+    else delete next.limits;
+  }
+  if (change.tier !== undefined) next.tier = change.tier;
   return next;
+}
+
+/** The fields a change touches, as they were and as they become: what the audit entry records (no secret among them). */
+function auditedChange(audit: AuditEntry, before: ApiKeyDetails, after: ApiKeyDetails, change: ApiKeyChange): AuditEntry {
+  const fields = (['status', 'statusReason', 'label', 'allowedIps', 'limits', 'tier'] as const).filter((field) => change[field] !== undefined);
+  const pick = (key: ApiKeyDetails) => Object.fromEntries(fields.map((field) => [field, key[field] ?? null]));
+  return { ...audit, before: pick(before), after: pick(after) };
 }
 
 /** TransactWriteItems, retried with jitter on TransactionConflict only (the SDK does not retry it). */
@@ -246,13 +272,15 @@ export class DynamoUserStore implements UserStore {
   ) {}
 
   async put(user: UserRecord): Promise<void> {
-    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.user(user.id), entity: 'user', ...user } }));
+    // listPk/listSk: the admin API's user list, by email (index admin-lists).
+    const listed = keys.adminListUsers(normaliseEmail(user.email), user.id);
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { ...keys.user(user.id), entity: 'user', ...user, ...listed } }));
   }
 
   async get(id: string): Promise<UserRecord | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.user(id) }));
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, entity: _entity, ...user } = Item;
+    const { pk: _pk, sk: _sk, entity: _entity, listPk: _listPk, listSk: _listSk, ...user } = Item;
     return user as UserRecord;
   }
 }

@@ -5,6 +5,8 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteComma
 import type { Account, AccountStore, NewAccount, NotificationSettings, ProfileChange, TokenEffect, TokenPurpose } from '../../customers/ports.js';
 import { DEFAULT_NOTIFICATIONS } from '../../customers/ports.js';
 import { micros } from '../../shared/money.js';
+import type { AuditEntry } from '../../audit/domain/audit-entry.js';
+import { auditPut } from './audit-log.js';
 import { keys } from './keys.js';
 
 type Item = Record<string, unknown>;
@@ -34,6 +36,7 @@ export class DynamoAccountStore implements AccountStore {
                   TableName: this.tableName,
                   Item: {
                     ...keys.user(id),
+                    ...keys.adminListUsers(email, id),
                     entity: 'user',
                     id,
                     email,
@@ -129,20 +132,35 @@ export class DynamoAccountStore implements AccountStore {
     }
   }
 
-  async setBlocked(userId: string, reason: string, at: string): Promise<boolean> {
+  async setBlocked(userId: string, reason: string, at: string, audit?: AuditEntry): Promise<boolean> {
+    return this.updateExisting(
+      userId,
+      {
+        UpdateExpression: 'SET blocked = :true, blockedReason = :reason, blockedAt = :at, updatedAt = :at',
+        ExpressionAttributeValues: { ':true': true, ':reason': reason, ':at': at },
+      },
+      audit,
+    );
+  }
+
+  async setUnblocked(userId: string, at: string, audit?: AuditEntry): Promise<boolean> {
+    return this.updateExisting(
+      userId,
+      { UpdateExpression: 'SET updatedAt = :at REMOVE blocked, blockedReason, blockedAt', ExpressionAttributeValues: { ':at': at } },
+      audit,
+    );
+  }
+
+  /** Updates the profile if it exists, with the audit entry in the same transaction when there is one; false when there is no such user. */
+  private async updateExisting(userId: string, update: { UpdateExpression: string; ExpressionAttributeValues: Item }, audit?: AuditEntry): Promise<boolean> {
+    const change = { TableName: this.tableName, Key: keys.user(userId), ConditionExpression: 'attribute_exists(pk)', ...update };
     try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.user(userId),
-          UpdateExpression: 'SET blocked = :true, blockedReason = :reason, blockedAt = :at, updatedAt = :at',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':true': true, ':reason': reason, ':at': at },
-        }),
-      );
+      if (audit) await this.db.send(new TransactWriteCommand({ TransactItems: [{ Update: change }, auditPut(this.tableName, audit)] }));
+      else await this.db.send(new UpdateCommand(change));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
       throw error;
     }
   }

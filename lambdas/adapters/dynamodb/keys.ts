@@ -83,4 +83,9 @@ export const keys = {
     listPk: `LEDGERDAY#${at.slice(0, 10)}`,
     listSk: `${at}#${walletId}#${String(seq).padStart(12, '0')}`,
   }),
+  // Issue 11, admin users: a reseller's wholesale prices (read by order placement, cached 30 s per container).
+  resellerPricing: (ownerId: string) => ({ pk: `USER#${ownerId}`, sk: 'PRICING' }),
+  // Issue 11, catalog: every change of a service's price or cost, oldest first under the service.
+  priceChange: (serviceId: number, timeAndNonce: string) => ({ pk: `PRICE#${String(serviceId).padStart(9, '0')}`, sk: timeAndNonce }),
+  priceHistory: (serviceId: number) => `PRICE#${String(serviceId).padStart(9, '0')}`,
 };

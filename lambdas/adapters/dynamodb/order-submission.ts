@@ -1,6 +1,7 @@
 // The part of the order store that submits an order to its provider and records what came of it (and the customer's
 // wish to cancel). Apart from the money paths (order-store.ts), so that the admin API's order actions carry none of them.
 import type { Order, OrderPhase } from '../../orders/domain/orders.js';
+import { keys } from './keys.js';
 import { DynamoOrderProgress } from './order-progress.js';
 import { putProviderOrderLookup } from './provider-order-lookup.js';
 
@@ -38,6 +39,31 @@ export class DynamoOrderSubmission extends DynamoOrderProgress {
       UpdateExpression: 'SET rejectedReason = :reason, updatedAt = :now REMOVE submitInFlight',
       ConditionExpression: 'phase = :accepted',
       ExpressionAttributeValues: { ':reason': reason.slice(0, 500), ':now': now, ':accepted': 'accepted' },
+    });
+  }
+
+  async reassignProvider(
+    id: number,
+    fromProviderId: string,
+    to: { providerId: string; providerServiceId: string },
+    reason: string,
+    now: string,
+    afterRefusal: boolean,
+  ): Promise<Order | undefined> {
+    return this.conditionalUpdate(id, {
+      UpdateExpression:
+        'SET providerId = :to, providerServiceId = :service, openPk = :openPk, reassignments = list_append(if_not_exists(reassignments, :none), :moved), updatedAt = :now REMOVE submitInFlight',
+      ConditionExpression: `phase = :accepted AND providerId = :from AND attribute_not_exists(rejectedReason)${afterRefusal ? '' : ' AND attribute_not_exists(submitInFlight)'}`,
+      ExpressionAttributeValues: {
+        ':to': to.providerId,
+        ':service': to.providerServiceId,
+        ':openPk': keys.openOrders(to.providerId),
+        ':none': [],
+        ':moved': [{ from: fromProviderId, to: to.providerId, reason: reason.slice(0, 300), at: now }],
+        ':now': now,
+        ':accepted': 'accepted',
+        ':from': fromProviderId,
+      },
     });
   }
 

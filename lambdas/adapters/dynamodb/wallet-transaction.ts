@@ -6,7 +6,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../shared/errors.js';
 import { type Micros, micros } from '../../shared/money.js';
-import type { LedgerKind } from '../../wallets/ports.js';
+import type { LedgerKind, MovementState } from '../../wallets/ports.js';
 import { keys } from './keys.js';
 
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -17,8 +17,11 @@ export interface WalletMovement {
   kind: LedgerKind;
   reference: string;
   at: string;
-  /** Written in the same transaction; if any of their conditions fails the movement was already made. */
-  companions: TransactItem[];
+  /**
+   * Written in the same transaction; if any of their conditions fails the movement was already made. A function is
+   * given the balance read for this attempt (an audit entry or an idempotency record that keeps before and after).
+   */
+  companions: TransactItem[] | ((state: MovementState) => TransactItem[]);
   /**
    * Written in the same transaction too, but a failed condition of theirs is a refusal, not a repeat: the movement
    * throws `refusal()` (unless a companion failed as well: then it was already made).
@@ -58,12 +61,16 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
     const seq = Number(wallet.seq);
     const balanceAfter = micros(Number(wallet.balance) + movement.amount);
     if (balanceAfter < 0) throw new DomainError('insufficient_funds', 'Not enough funds on balance');
+    const companions =
+      typeof movement.companions === 'function'
+        ? movement.companions({ balanceBefore: micros(Number(wallet.balance)), balanceAfter, seq: seq + 1 })
+        : movement.companions;
 
     try {
       await db.send(
         new TransactWriteCommand({
           TransactItems: [
-            ...movement.companions,
+            ...companions,
             ...guards.map((guard) => guard.item),
             {
               Update: {
@@ -98,9 +105,9 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
-      const companionFailed = reasons.slice(0, movement.companions.length).some((r) => r.Code === 'ConditionalCheckFailed');
+      const companionFailed = reasons.slice(0, companions.length).some((r) => r.Code === 'ConditionalCheckFailed');
       if (companionFailed) return 'already_applied';
-      const refusedBy = guards.find((_, i) => reasons[movement.companions.length + i]?.Code === 'ConditionalCheckFailed');
+      const refusedBy = guards.find((_, i) => reasons[companions.length + i]?.Code === 'ConditionalCheckFailed');
       if (refusedBy) throw refusedBy.refusal();
       const retryable = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
       if (!retryable) throw error;

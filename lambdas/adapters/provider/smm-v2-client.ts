@@ -120,6 +120,7 @@ export class SmmV2Client implements ProviderClient {
         max: integerOf(row.max) ?? 0,
         refill: truthy(row.refill),
         cancel: truthy(row.cancel),
+        ...(row.dripfeed !== undefined ? { dripfeed: truthy(row.dripfeed) } : {}),
       };
     });
   }

@@ -20,7 +20,33 @@ export const ADMIN_PERMISSIONS: Readonly<Record<string, readonly AdminRole[]>> =
   'POST /admin/v1/orders/{id}/notes': ADMIN_AND_OPERATOR,
   'POST /admin/v1/orders/{id}/refund': ADMIN_ONLY,
   // Users, resellers and keys (lambdas/rest/admin/routes/users.ts)
-  // Catalog and providers (lambdas/rest/admin/routes/catalog.ts)
+  'GET /admin/v1/users': ADMIN_AND_OPERATOR,
+  'GET /admin/v1/users/{id}': ADMIN_AND_OPERATOR,
+  'POST /admin/v1/users': ADMIN_ONLY,
+  'POST /admin/v1/users/{id}/adjustments': ADMIN_ONLY,
+  'POST /admin/v1/users/{id}/block': ADMIN_ONLY,
+  'POST /admin/v1/users/{id}/unblock': ADMIN_ONLY,
+  'PUT /admin/v1/users/{id}/pricing': ADMIN_ONLY,
+  'POST /admin/v1/users/{id}/api-keys/{keyId}/suspend': ADMIN_ONLY,
+  'POST /admin/v1/users/{id}/api-keys/{keyId}/reactivate': ADMIN_ONLY,
+  'POST /admin/v1/users/{id}/api-keys/{keyId}/revoke': ADMIN_ONLY,
+  'PATCH /admin/v1/users/{id}/api-keys/{keyId}': ADMIN_ONLY,
+  // Catalog and providers (lambdas/rest/admin/routes/catalog.ts, providers.ts): everyone reads (no answer holds a
+  // secret); only admins change services and providers, sync, or ask a provider for its balance.
+  'GET /admin/v1/services': ADMIN_AND_OPERATOR,
+  'POST /admin/v1/services': ADMIN_ONLY,
+  'PATCH /admin/v1/services/{id}': ADMIN_ONLY,
+  'POST /admin/v1/services/{id}/enable': ADMIN_ONLY,
+  'POST /admin/v1/services/{id}/disable': ADMIN_ONLY,
+  'GET /admin/v1/services/{id}/price-history': ADMIN_AND_OPERATOR,
+  'GET /admin/v1/providers': ADMIN_AND_OPERATOR,
+  'POST /admin/v1/providers': ADMIN_ONLY,
+  'PATCH /admin/v1/providers/{id}': ADMIN_ONLY,
+  'POST /admin/v1/providers/{id}/enable': ADMIN_ONLY,
+  'POST /admin/v1/providers/{id}/disable': ADMIN_ONLY,
+  'POST /admin/v1/providers/{id}/maintenance': ADMIN_ONLY,
+  'GET /admin/v1/providers/{id}/balance': ADMIN_ONLY,
+  'POST /admin/v1/providers/{id}/sync': ADMIN_ONLY,
   // Finance (lambdas/rest/admin/routes/finance.ts)
   // Settings, promo codes and audit (lambdas/rest/admin/routes/settings.ts)
 };

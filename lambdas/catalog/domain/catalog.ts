@@ -33,6 +33,21 @@ export interface Service {
    * needs a person (`order.needs_attention`, overdue). ORDER_EXPECTED_MINUTES_DEFAULT when absent.
    */
   expectedMinutes?: number;
+  /**
+   * Providers to submit to, in order, when the one before refuses the order outright or takes no new orders
+   * (disabled, maintenance). Never after an unclear failure: that order may exist upstream.
+   */
+  fallbacks?: ProviderMapping[];
+  /** Bumped by every admin change; each change is conditioned on the version it read. */
+  version?: number;
+  updatedAt?: string;
+}
+
+/** Where a service's orders can go: a provider's service and what it charges us per 1,000 units. */
+export interface ProviderMapping {
+  providerId: string;
+  providerServiceId: string;
+  costPer1000?: Micros;
 }
 
 export interface Provider {
@@ -49,5 +64,33 @@ export interface Provider {
   timeoutMs: number;
   /** The provider honours `request_id` on `add`, so resending after an unclear failure cannot duplicate an order. */
   acceptsRequestId: boolean;
+  /** Polled and its callbacks taken: false only when `status` is disabled (kept for the readers that predate status). */
   enabled: boolean;
+  /** enabled: takes orders; maintenance: no new submissions, open orders still followed; disabled: neither. */
+  status?: ProviderStatus;
+  version?: number;
+  updatedAt?: string;
+}
+
+export type ProviderStatus = 'enabled' | 'disabled' | 'maintenance';
+
+export const PROVIDER_STATUSES: readonly ProviderStatus[] = ['enabled', 'disabled', 'maintenance'];
+
+export function providerStatusOf(provider: Pick<Provider, 'enabled' | 'status'>): ProviderStatus {
+  return provider.status ?? (provider.enabled ? 'enabled' : 'disabled');
+}
+
+/** Whether new orders may be submitted to it now. */
+export function takesNewOrders(provider: Pick<Provider, 'enabled' | 'status'>): boolean {
+  return providerStatusOf(provider) === 'enabled';
+}
+
+/** The service's mappings in the order submission tries them: its own provider first, then its fallbacks. */
+export function mappingsOf(service: Pick<Service, 'providerId' | 'providerServiceId' | 'costPer1000' | 'fallbacks'>): ProviderMapping[] {
+  const primary: ProviderMapping = {
+    providerId: service.providerId,
+    providerServiceId: service.providerServiceId,
+    ...(service.costPer1000 !== undefined ? { costPer1000: service.costPer1000 } : {}),
+  };
+  return [primary, ...(service.fallbacks ?? [])];
 }

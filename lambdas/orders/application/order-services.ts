@@ -2,7 +2,7 @@
 // the adapters (and AWS clients) its use cases need; see orders/wiring.ts.
 import type { CatalogStore, ProviderClients } from '../../catalog/ports.js';
 import type { Clock, EventPublisher } from '../../shared/ports.js';
-import type { ExclusiveLinks, OrderIdAllocator, OrderLimits, OrderStore, OrderWorkflow, RefillStore, TaskTokenStore } from '../ports.js';
+import type { ExclusiveLinks, OrderIdAllocator, OrderLimits, OrderStore, OrderWorkflow, RefillStore, ResellerPrices, TaskTokenStore } from '../ports.js';
 import type { WalletStore } from '../../wallets/ports.js';
 
 export interface OrderServices {
@@ -20,6 +20,8 @@ export interface OrderServices {
   settings: OrderSettings;
   /** Absent when no limit is configured. */
   limits?: OrderLimits;
+  /** Resellers' wholesale prices; absent: everyone pays catalog rates. */
+  pricing?: ResellerPrices;
 }
 
 export interface OrderSettings {

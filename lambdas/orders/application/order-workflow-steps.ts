@@ -4,6 +4,8 @@ import { addMoney, formatMoney } from '../../shared/money.js';
 import { isTerminal } from '../domain/order-status.js';
 import { settle } from '../domain/orders.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
+import { mappingsOf, providerStatusOf, takesNewOrders } from '../../catalog/domain/catalog.js';
+import type { Order } from '../domain/orders.js';
 import type { AttentionQueue, OrderCallLog } from '../ports.js';
 import { loggedCall } from './call-log.js';
 import type { OrderServices } from './order-services.js';
@@ -56,6 +58,14 @@ async function submitOnce(services: SubmitServices, orderId: number): Promise<Su
   }
 
   const provider = await catalog.getProvider(order.providerId);
+  // Nothing of this order is at a provider that takes no new orders: the service's next provider gets it, if any.
+  if ((!provider || !takesNewOrders(provider)) && !order.submitInFlight) {
+    const why = `Provider ${order.providerId} is ${provider ? (providerStatusOf(provider) === 'maintenance' ? 'in maintenance' : 'disabled') : 'not configured'}`;
+    if (await moveToFallback(services, order, why, false)) return submitOnce(services, orderId);
+    if (provider && providerStatusOf(provider) === 'maintenance') throw new ProviderUnavailable(why);
+    await orders.recordRejected(orderId, why, clock.now().toISOString());
+    return 'rejected';
+  }
   if (!provider) {
     await orders.recordRejected(orderId, `Provider ${order.providerId} is not configured`, clock.now().toISOString());
     return 'rejected';
@@ -96,6 +106,8 @@ async function submitOnce(services: SubmitServices, orderId: number): Promise<Su
     return 'submitted';
   } catch (error) {
     if (error instanceof ProviderRejected) {
+      // A refusal is definite (an unclear failure is not: that order may exist), so the next provider may take it.
+      if (await moveToFallback(services, order, error.message, true)) return submitOnce(services, orderId);
       await orders.recordRejected(orderId, error.message, clock.now().toISOString());
       return 'rejected';
     }
@@ -112,6 +124,27 @@ async function submitOnce(services: SubmitServices, orderId: number): Promise<Su
     }
     throw error;
   }
+}
+
+/**
+ * Moves the order to the next of its service's providers (mappingsOf: its own, then its fallbacks) that takes new
+ * orders and has not had it, before any call goes there. False when there is none; true also when another run moved
+ * or ended the order first (the caller reads it again).
+ */
+async function moveToFallback(services: SubmitServices, order: Order, reason: string, afterRefusal: boolean): Promise<boolean> {
+  const service = await services.catalog.getService(order.serviceId);
+  if (!service) return false;
+  const chain = mappingsOf(service);
+  const tried = new Set([order.providerId, ...(order.reassignments ?? []).map((r) => r.from)]);
+  const at = chain.findIndex((m) => m.providerId === order.providerId);
+  for (const mapping of chain.slice(at + 1)) {
+    if (tried.has(mapping.providerId)) continue;
+    const next = await services.catalog.getProvider(mapping.providerId);
+    if (!next || !takesNewOrders(next)) continue;
+    await services.orders.reassignProvider(order.id, order.providerId, mapping, reason, services.clock.now().toISOString(), afterRefusal);
+    return true;
+  }
+  return false;
 }
 
 /**

@@ -3,13 +3,14 @@
 import { DomainError, isDomainError } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { type Order, type OrderRequest, newOrder } from '../domain/orders.js';
+import { resellerRate } from '../domain/reseller-pricing.js';
 import type { OrderServices } from './order-services.js';
 
 export interface PlaceOrderInput extends OrderRequest {
   serviceId: number;
 }
 
-export type PlaceOrderServices = Pick<OrderServices, 'catalog' | 'orders' | 'orderIds' | 'clock' | 'limits'>;
+export type PlaceOrderServices = Pick<OrderServices, 'catalog' | 'orders' | 'orderIds' | 'clock' | 'limits' | 'pricing'>;
 
 /** The order, and whether it was placed by an earlier request with the same request id (a replay moved no money). */
 export interface PlacedOrder {
@@ -23,8 +24,12 @@ export async function placeOrder(services: PlaceOrderServices, input: PlaceOrder
     const existing = await findExisting(services, input.ownerId, input.requestId);
     if (existing) return { order: existing, replayed: true };
   }
-  const service = await catalog.getService(input.serviceId);
-  if (!service) throw new DomainError('unknown_service', 'Incorrect service ID');
+  const listed = await catalog.getService(input.serviceId);
+  if (!listed) throw new DomainError('unknown_service', 'Incorrect service ID');
+  // A reseller's wholesale rate replaces the catalog's before anything is priced: the order keeps the rate it paid,
+  // so refunds of its undelivered part follow it too.
+  const pricing = await services.pricing?.pricingOf(input.ownerId);
+  const service = { ...listed, ratePer1000: resellerRate(listed.id, listed.ratePer1000, pricing) };
   // Validate before taking an id, so bad input costs no write at all.
   const probe = newOrder(service, input, 0, clock.now().toISOString());
   // The daily spend counts the order before it is written, and is given back whenever no new order results. The

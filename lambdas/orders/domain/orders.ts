@@ -65,6 +65,8 @@ export interface Order {
   activeCounted?: boolean;
   /** Why and since when the order needs a person, by reason: set once the operators are told (order.needs_attention). */
   attention?: Partial<Record<AttentionReason, string>>;
+  /** Providers the order left before submission, oldest first: the one it left, why, when (fallback providers). */
+  reassignments?: { from: string; to: string; reason: string; at: string }[];
 }
 
 /** What a `status` answer shows of an order, and all a many-order status read returns. */

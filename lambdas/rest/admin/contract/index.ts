@@ -1,7 +1,19 @@
 // Every admin API operation (/admin/v1): what tests hold ROUTES and the permission table to.
 import type { Operation } from '../../v1/operation.js';
+import { catalogOperations } from './catalog.js';
 import { adminDocsOperations } from './docs.js';
 import { meOperations } from './me.js';
 import { adminOrdersOperations } from './orders.js';
+import { providersOperations } from './providers.js';
+import { usersOperations } from './users.js';
+import { resellersOperations } from './users-resellers.js';
 
-export const ADMIN_OPERATIONS: readonly Operation[] = [...adminDocsOperations, ...meOperations, ...adminOrdersOperations];
+export const ADMIN_OPERATIONS: readonly Operation[] = [
+  ...adminDocsOperations,
+  ...meOperations,
+  ...catalogOperations,
+  ...providersOperations,
+  ...usersOperations,
+  ...resellersOperations,
+  ...adminOrdersOperations,
+];

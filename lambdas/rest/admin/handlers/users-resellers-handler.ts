@@ -1,0 +1,5 @@
+// Admin API (/admin/v1, adminCognito): onboarding resellers and their pricing (the routes that call API Gateway).
+import { restHandler } from '../../v1/http.js';
+import { resellersRoutes } from '../routes/users-resellers.js';
+
+export const handler = restHandler([...resellersRoutes]);
