@@ -41,17 +41,16 @@ async function clientFor(services: OrderActionServices, providerId: string) {
 
 /** The provider's error as the API answers it. */
 function providerRefusal(error: unknown): never {
-  if (error instanceof ProviderRejected) throw new DomainError('provider_refused', `The provider refused: ${error.message}`);
-  if (error instanceof ProviderNotReached) throw new DomainError('provider_unreachable', `Provider not reached: ${error.message}`);
-  if (error instanceof ProviderOutcomeUnknown) throw new DomainError('provider_unconfirmed', `Provider's answer unclear: ${error.message}`);
+  if (error instanceof ProviderRejected) throw new DomainError('provider_refused', error.message);
+  if (error instanceof ProviderNotReached) throw new DomainError('provider_unreachable', error.message);
+  if (error instanceof ProviderOutcomeUnknown) throw new DomainError('provider_unconfirmed', error.message);
   throw error;
 }
 
 /** Asks the provider for the order's status and applies it exactly as the poller does (settling it if it ended). */
 export async function refreshOrder(services: OrderActionServices, actor: Actor, id: number): Promise<{ order: Order; outcome: ReportOutcome }> {
   const order = await orderOf(services, id);
-  if (order.phase !== 'submitted' || order.externalOrderId === undefined)
-    throw new DomainError('order_state_conflict', order.phase === 'finalized' ? 'The order is settled' : 'The order is not at its provider yet');
+  if (order.phase !== 'submitted' || order.externalOrderId === undefined) throw new DomainError('order_state_conflict', 'The order is not at its provider');
   const outcome = await askStatus(services, order, 'refresh');
   const after = await orderOf(services, id);
   await services.orders.audit(
@@ -120,9 +119,7 @@ export async function cancelOrder(
       if (!refused) {
         throw new DomainError(
           'order_being_submitted',
-          order.submitInFlight
-            ? 'Unconfirmed submission: check at the provider, then resend, or cancel with neverReachedProvider'
-            : 'The order is being sent to the provider; try again in a minute',
+          order.submitInFlight ? 'Unconfirmed submission: resend, or cancel with neverReachedProvider' : 'Being sent to the provider; retry soon',
         );
       }
     }
@@ -131,7 +128,7 @@ export async function cancelOrder(
     await resumeParked(services, id, 'rejected');
     outcome = 'settling';
   } else {
-    if (order.externalOrderId === undefined) throw new DomainError('order_state_conflict', 'The order has no provider order id');
+    if (order.externalOrderId === undefined) throw new DomainError('order_state_conflict', 'No provider order id');
     const { client } = await clientFor(services, order.providerId);
     const external = order.externalOrderId;
     let answers: Map<string, true | Error>;
@@ -141,10 +138,7 @@ export async function cancelOrder(
         { orderId: id, action: 'cancel', providerId: order.providerId, request: { action: 'cancel', orders: external } },
         () => services.clock.now(),
         () => client.cancel([external]),
-        (result) => {
-          const answer = result.get(external);
-          return answer === true ? 'cancel accepted' : `${answer?.name}: ${answer?.message}`;
-        },
+        (result) => String(result.get(external)),
       );
     } catch (error) {
       providerRefusal(error);
@@ -186,15 +180,14 @@ export async function resendOrder(
   providerId?: string,
 ): Promise<{ order: Order; outcome: ResendOutcome; providerMessage?: string }> {
   const order = await orderOf(services, id);
-  if (order.phase !== 'accepted')
-    throw new DomainError('order_state_conflict', order.phase === 'finalized' ? 'The order is settled' : 'The order is at its provider');
+  if (order.phase !== 'accepted') throw new DomainError('order_state_conflict', 'The order has left the accepted phase');
   const service = (await services.catalog.getService(order.serviceId)) as ServiceWithFallbacks | undefined;
   const targets: ProviderTarget[] = [
     { providerId: order.providerId, providerServiceId: order.providerServiceId },
     ...(service ? [{ providerId: service.providerId, providerServiceId: service.providerServiceId }, ...(service.fallbacks ?? [])] : []),
   ];
   const target = targets.find((t) => t.providerId === (providerId ?? order.providerId));
-  if (!target) throw new DomainError('provider_not_mapped', `Service ${order.serviceId} is not mapped to provider ${providerId}`, 'providerId');
+  if (!target) throw new DomainError('provider_not_mapped', `Not a provider of service ${order.serviceId}`, 'providerId');
   const { client } = await clientFor(services, target.providerId);
   const now = () => services.clock.now();
   const prepared = await services.orders.prepareResend(id, target, now().toISOString());
@@ -212,7 +205,6 @@ export async function resendOrder(
           action: 'add',
           service: target.providerServiceId,
           request_id: `codex-${id}`,
-          ...(prepared.providerFields ?? { link: prepared.link, quantity: String(prepared.quantity) }),
         },
       },
       now,
