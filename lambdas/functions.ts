@@ -161,6 +161,21 @@ export const FUNCTIONS = {
     timeoutSeconds: 5,
     memoryMb: 256,
   },
+  // Admin API: orders. Apart: only adminOrderActions asks providers, so only it carries their client and reads their keys.
+  adminOrders: {
+    entry: 'lambdas/rest/admin/handlers/orders-handler.ts',
+    handler: 'handler',
+    description: "Admin API: every owner's orders, an order's page, the attention queue, refunds, notes",
+    timeoutSeconds: 15,
+    memoryMb: 1024,
+  },
+  adminOrderActions: {
+    entry: 'lambdas/rest/admin/handlers/order-actions-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: refresh, cancel or resend an order (asks the provider)',
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
   startOrderWorkflow: {
     entry: 'lambdas/orders/handlers/start-workflow-handler.ts',
@@ -422,6 +437,15 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['GET'], path: '/admin/v1/ledger', auth: 'adminCognito', function: 'adminFinance' },
   { methods: ['POST'], path: '/admin/v1/finance/reconciliation', auth: 'adminCognito', function: 'adminFinance' },
   { methods: ['GET'], path: '/admin/v1/finance/reconciliation/{id}', auth: 'adminCognito', function: 'adminFinance' },
+  // Admin API: orders (lambdas/rest/admin/routes/orders.ts; refresh, cancel and resend ask the provider: order-actions.ts)
+  { methods: ['GET'], path: '/admin/v1/orders', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['GET'], path: '/admin/v1/orders/attention', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['GET'], path: '/admin/v1/orders/{id}', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/refund', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/notes', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/refresh', auth: 'adminCognito', function: 'adminOrderActions' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/cancel', auth: 'adminCognito', function: 'adminOrderActions' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/resend', auth: 'adminCognito', function: 'adminOrderActions' },
 ];
 
 export interface ApiMethodSpec {

@@ -13,6 +13,7 @@ import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
 import { grantAdminCatalog } from './catalog-grants.js';
+import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 
 export interface CodexStackProps extends StackProps {
@@ -166,6 +167,14 @@ export class CodexStack extends Stack {
     // stream turns into order.needs_attention) and otherwise only reads.
     bus.grantPutEventsTo(workflow.functions.pollProviders);
     table.grant(workflow.functions.sweepOrders, 'dynamodb:UpdateItem');
+    // Issue 11: each mark also raises the order in the admin API's attention queue (one Put under `ATTENTION`).
+    workflow.functions.sweepOrders.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ATTENTION'] } },
+      }),
+    );
     // The alertOperators consumer only claims each event once (EVENT#<id> / CLAIM#alertOperators); it reads nothing.
     events.consumers.get('alertOperators')?.function.addToRolePolicy(
       new PolicyStatement({
@@ -211,6 +220,7 @@ export class CodexStack extends Stack {
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
     grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });
+    grantAdminOrders(codexApi.functions, { table, providerSecretsArn, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).
     if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);

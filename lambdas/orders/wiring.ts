@@ -10,6 +10,8 @@ import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
 import { DynamoTaskTokenStore } from '../adapters/dynamodb/task-token-store.js';
 import { DynamoProviderHealthStore } from '../adapters/dynamodb/provider-health-store.js';
 import { DynamoAttentionMarks } from '../adapters/dynamodb/attention-marks.js';
+import { DynamoAttentionQueue } from '../adapters/dynamodb/attention-queue.js';
+import { DynamoOrderCallLog } from '../adapters/dynamodb/order-call-log.js';
 import { DynamoResellerPricing } from '../adapters/dynamodb/reseller-pricing-store.js';
 import { catalogStore, providerClients } from '../catalog/wiring.js';
 import { lazy } from '../shared/platform.js';
@@ -104,9 +106,16 @@ export const submitServices: () => SubmitAndAwaitServices = /* @__PURE__ */ lazy
   tokens: taskTokens(),
   workflow: orderWorkflow(),
   clock: systemClock,
+  callLog: new DynamoOrderCallLog(documentClient(), tableName()),
+  attention: new DynamoAttentionQueue(documentClient(), tableName()),
 }));
 
-export const giveUpServices: () => GiveUpServices = /* @__PURE__ */ lazy(() => ({ orders: orderStore(), catalog: catalogStore(), clock: systemClock }));
+export const giveUpServices: () => GiveUpServices = /* @__PURE__ */ lazy(() => ({
+  orders: orderStore(),
+  catalog: catalogStore(),
+  clock: systemClock,
+  attention: new DynamoAttentionQueue(documentClient(), tableName()),
+}));
 
 export const awaitServices: () => AwaitServices = /* @__PURE__ */ lazy(() => ({
   orders: orderStore(),

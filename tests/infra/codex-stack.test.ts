@@ -279,9 +279,9 @@ describe('order workflow', () => {
     expect(states('sweepOrders')).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:SendTaskSuccess', 'states:StartExecution']);
   });
 
-  it("lets only the poller, the sweeper, the submit and await steps and providers' callbacks resume a parked task", () => {
+  it("lets only the poller, the sweeper, the submit and await steps, providers' callbacks and the admin's order actions resume a parked task", () => {
     const resumers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('states:SendTaskSuccess'));
-    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders', 'providerCallbacks', 'submitOrder', 'sweepOrders']);
+    expect(resumers.sort()).toEqual(['adminOrderActions', 'awaitCompletion', 'pollProviders', 'providerCallbacks', 'submitOrder', 'sweepOrders']);
   });
 });
 
@@ -336,11 +336,11 @@ describe('least privilege', () => {
     expect(publishers.sort()).toEqual(['pollProviders', 'publishEvents']);
   });
 
-  it('lets only the functions that call providers read provider API keys: submit, poller, both APIs (cancel, refill), adminProviders (balance, sync)', () => {
+  it('lets only the functions that call providers read provider API keys: submit, poller, both APIs (cancel, refill), adminProviders (balance, sync), adminOrderActions', () => {
     const readers = allFunctionNames.filter((name) =>
       statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*"')),
     );
-    expect(readers.sort()).toEqual(['adminProviders', 'orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
+    expect(readers.sort()).toEqual(['adminOrderActions', 'adminProviders', 'orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
   });
 
   it("lets providers' callbacks read only the callback secrets, the order and catalog items they need, and resume workflows", () => {
@@ -359,6 +359,19 @@ describe('least privilege', () => {
     expect(keysOf('dynamodb:Query')).toEqual(['CATALOG']);
     expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess']);
     expect(actionsOf(statements).filter((a) => a.startsWith('events:') || a.startsWith('ses:'))).toEqual([]);
+  });
+
+  it("lets the admin's order functions write only what refunds, notes, the attention queue and the order actions write", () => {
+    const keysOf = (name: 'adminOrders' | 'adminOrderActions', action: string) =>
+      statementsOf(name)
+        .filter((s) => actionsOf([s]).includes(action) && (s as Statement & { Condition?: unknown }).Condition)
+        .flatMap((s) => (s as Statement & { Condition: any }).Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
+    expect(keysOf('adminOrders', 'dynamodb:PutItem').sort()).toEqual(['AUDIT#*', 'IDEMPOTENCY#*', 'ORDERS#*', 'WALLET#*']);
+    expect(keysOf('adminOrders', 'dynamodb:DeleteItem')).toEqual(['ATTENTION']);
+    expect(actionsOf(statementsOf('adminOrders')).filter((a) => a.startsWith('states:') || a.startsWith('secretsmanager:'))).toEqual([]);
+    expect(keysOf('adminOrderActions', 'dynamodb:PutItem').sort()).toEqual(['AUDIT#*', 'ORDERS#*', 'PROVIDERORDER#*']);
+    expect(keysOf('adminOrderActions', 'dynamodb:UpdateItem')).toEqual(['ORDERS#*']);
+    expect(keysOf('adminOrderActions', 'dynamodb:GetItem').sort()).toEqual(['CATALOG', 'ORDERS#*']);
   });
 
   it('gives each REST v1 function what its operations need: signing keys to sign and verify, SES to the sender, the pepper to key makers, payment secrets to payments', () => {
@@ -421,10 +434,14 @@ describe('least privilege', () => {
     expect(actionsOf(statements).filter((a) => /^(states|events|sns|lambda):|dynamodb:(Query|Scan|BatchWrite)/.test(a))).toEqual([]);
   });
 
-  it('lets the sweeper read the table and only mark orders (UpdateItem: overdue), and gives the health check no table access', () => {
+  it('lets the sweeper read the table and only mark orders (UpdateItem: overdue; PutItem: the attention queue), and gives the health check no table access', () => {
     const sweeper = actionsOf(statementsOf('sweepOrders'));
     expect(sweeper).toContain('dynamodb:Query');
-    expect(sweeper.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual(['dynamodb:UpdateItem']);
+    expect(sweeper.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    const puts = statementsOf('sweepOrders').filter((s) => actionsOf([s]).includes('dynamodb:PutItem'));
+    expect(puts.map((s) => (s as Statement & { Condition: unknown }).Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ATTENTION'] } },
+    ]);
     expect(actionsOf(statementsOf('health')).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 });
@@ -664,6 +681,8 @@ describe('routes', () => {
     expect(apiFunctionNames().sort()).toEqual([
       'adminCatalog',
       'adminFinance',
+      'adminOrderActions',
+      'adminOrders',
       'adminProviders',
       'adminResellers',
       'adminSettings',

@@ -76,7 +76,19 @@ function chargeOf(charge: string | undefined): number | undefined {
 }
 
 export function toOrder(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, entity: _entity, openPk: _openPk, openSk: _openSk, ownerPk: _ownerPk, ownerSk: _ownerSk, finalizedAt: _fin, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _entity,
+    openPk: _openPk,
+    openSk: _openSk,
+    ownerPk: _ownerPk,
+    ownerSk: _ownerSk,
+    listPk: _listPk,
+    listSk: _listSk,
+    finalizedAt: _fin,
+    ...rest
+  } = item;
   const order = rest as unknown as Order;
   return { ...order, charge: micros(Number(order.charge)), refunded: micros(Number(order.refunded)), ratePer1000: micros(Number(order.ratePer1000)) };
 }

@@ -4,6 +4,7 @@ import { catalogOperations } from './catalog.js';
 import { adminDocsOperations } from './docs.js';
 import { financeOperations } from './finance.js';
 import { meOperations } from './me.js';
+import { adminOrdersOperations } from './orders.js';
 import { providersOperations } from './providers.js';
 import { usersOperations } from './users.js';
 import { resellersOperations } from './users-resellers.js';
@@ -16,4 +17,5 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   ...usersOperations,
   ...resellersOperations,
   ...financeOperations,
+  ...adminOrdersOperations,
 ];
