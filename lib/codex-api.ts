@@ -210,9 +210,9 @@ export class CodexApi extends Construct {
     const authorizers = new Map<AuthKind, Authorizer>();
     for (const { method, route, authorizer: spec } of apiMethods(routes)) {
       let integration = integrations.get(route.function);
-      // One invoke permission per function for this API rather than one per method: a stack holds at most 500
-      // resources, and a permission per method of the admin API's routes took it past that. API Gateway invokes a
-      // function only from the methods integrated with it, so the wider source ARN grants nothing more in practice.
+      // One invoke permission per function for the whole API, not one per method: a permission per method (there are
+      // over a hundred) would take the stack past CloudFormation's 500 resources. The function serves only what the
+      // API routes to it.
       if (!integration) integrations.set(route.function, (integration = new LambdaIntegration(fn(route.function), { scopePermissionToMethod: false })));
       let options: MethodOptions = {};
       if (spec?.type === 'request') {

@@ -6,12 +6,14 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
 import { Events } from './events.js';
+import { Finance, grantAdminFinance } from './finance.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
 import { grantAdminCatalog } from './catalog-grants.js';
+import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 
 export interface CodexStackProps extends StackProps {
@@ -150,16 +152,29 @@ export class CodexStack extends Stack {
     );
     webhookSecretKey.grantRead(deliverWebhooks);
     deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
+    // Admin API, finance: the stream's totals and reconciliation jobs.
+    const finance = new Finance(this, 'Finance', { table, environment, logRemovalPolicy });
     const operators = new OperatorAlerts(this, 'OperatorAlerts', {
       stage,
       events,
-      deadLetterQueues: [['startOrderWorkflow failures', workflow.startFailures]],
+      deadLetterQueues: [
+        ['startOrderWorkflow failures', workflow.startFailures],
+        ['recordFinanceTotals failures', finance.totalsFailures],
+      ],
       ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
     });
     // The poller publishes provider.unhealthy itself; the sweeper marks overdue orders (one UpdateItem each, which the
     // stream turns into order.needs_attention) and otherwise only reads.
     bus.grantPutEventsTo(workflow.functions.pollProviders);
     table.grant(workflow.functions.sweepOrders, 'dynamodb:UpdateItem');
+    // Issue 11: each mark also raises the order in the admin API's attention queue (one Put under `ATTENTION`).
+    workflow.functions.sweepOrders.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ATTENTION'] } },
+      }),
+    );
     // The alertOperators consumer only claims each event once (EVENT#<id> / CLAIM#alertOperators); it reads nothing.
     events.consumers.get('alertOperators')?.function.addToRolePolicy(
       new PolicyStatement({
@@ -201,9 +216,11 @@ export class CodexStack extends Stack {
       apiKeyPepper.grantRead(adminResellers);
       codexApi.gatewayKeysPolicy.attachToRole(adminResellers.role!);
     }
+    grantAdminFinance(codexApi.functions.get('adminFinance'), table);
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
     grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });
+    grantAdminOrders(codexApi.functions, { table, providerSecretsArn, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Admin settings, promo codes and the audit log: the settings item, the promo codes and the audit entries (read,
     // and written with their changes in one transaction); nothing else is changed there, but the audit search reads
     // AUDIT#<day> partitions and GET /me nothing at all, so read and write on the table it is.

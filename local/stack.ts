@@ -241,14 +241,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (keyFile) writeFileSync(keyFile, reseller.apiKey, { mode: 0o600 });
     const customer = await seedCustomer(accountStore(), deps.config.CURRENCY, deps.clock.now());
 
-    // The table stream's two readers, as on AWS: the workflow's start and the events' publication.
+    // The table stream's readers, as on AWS: the workflow's start, the events' publication, the finance totals and
+    // reconciliation jobs (each handler reads only the records its mapping's filter would pass).
     const startWorkflow = await loadFunction('startOrderWorkflow', REPO_ROOT);
     const publishEvents = await loadFunction('publishEvents', REPO_ROOT);
+    const recordFinanceTotals = await loadFunction('recordFinanceTotals', REPO_ROOT);
+    const reconcileFinances = await loadFunction('reconcileFinances', REPO_ROOT);
     const poller = startStreamPoller({
       endpoint: dynamo.endpoint,
       streamArn,
-      onBatch: (event: DynamoDBStreamEvent) =>
-        Promise.all([startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')), publishEvents(event, lambdaContext('publishEvents', 'stream'))]),
+      onBatch: (event: DynamoDBStreamEvent) => {
+        // The finance readers get only what their mappings' filters pass (lib/finance.ts), as on AWS, so the bench's
+        // invocation counts stay AWS's. A job runs on its own mapping there: it must not hold up the next batch here.
+        const jobs = event.Records.filter(isReconciliationJob);
+        if (jobs.length > 0)
+          void Promise.resolve(reconcileFinances({ Records: jobs }, lambdaContext('reconcileFinances', 'stream'))).catch((error) =>
+            console.error('local reconcileFinances failed:', (error as Error).message),
+          );
+        const financeRecords = event.Records.filter(countsInFinanceTotals);
+        return Promise.all([
+          startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
+          publishEvents(event, lambdaContext('publishEvents', 'stream')),
+          ...(financeRecords.length > 0 ? [recordFinanceTotals({ Records: financeRecords }, lambdaContext('recordFinanceTotals', 'stream'))] : []),
+        ]);
+      },
     });
     cleanups.push(() => poller.stop());
 
@@ -365,4 +381,18 @@ function localSigningSecret(dataDir: string | undefined): string {
   const secret = JSON.stringify({ current: 'local-1', 'local-1': randomBytes(32).toString('base64url') });
   if (file) writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+type StreamRecord = DynamoDBStreamEvent['Records'][number];
+
+/** FINANCE_TOTALS_FILTERS (lib/finance.ts): a new ledger entry, or an order becoming finalized. */
+function countsInFinanceTotals(record: StreamRecord): boolean {
+  const next = record.dynamodb?.NewImage;
+  if (record.eventName === 'INSERT') return next?.entity?.S === 'ledger';
+  return record.eventName === 'MODIFY' && next?.entity?.S === 'order' && next.phase?.S === 'finalized' && record.dynamodb?.OldImage?.phase?.S !== 'finalized';
+}
+
+/** RECONCILIATION_FILTER (lib/finance.ts). */
+function isReconciliationJob(record: StreamRecord): boolean {
+  return record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === 'finance-reconciliation';
 }

@@ -47,6 +47,17 @@ export type DomainErrorCode =
   | 'unknown_provider'
   | 'provider_exists'
   | 'catalog_busy'
+  // Issue 11, admin orders: a refund by hand of an order not yet settled (an Idempotency-Key reused: above),
+  // an action the order's state does not allow, a provider the order's service does not name.
+  | 'order_not_finalized'
+  | 'order_state_conflict'
+  | 'provider_not_mapped'
+  // The cabinet's cancel refusals (orders/application/cancel-orders.ts), raised by the admin's actions too.
+  | 'order_finished'
+  | 'order_being_submitted'
+  | 'provider_refused'
+  | 'provider_unreachable'
+  | 'provider_unconfirmed'
   // Issue 11, settings and promo codes.
   | 'settings_conflict'
   | 'maintenance'

@@ -126,6 +126,8 @@ function ledgerPut(
       TableName: tableName,
       Item: {
         ...keys.ledgerEntry(movement.walletId, seq),
+        // The admin ledger across wallets, by day (index admin-lists).
+        ...keys.adminListLedger(movement.at, movement.walletId, seq),
         entity: 'ledger',
         walletId: movement.walletId,
         seq,

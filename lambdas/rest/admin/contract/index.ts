@@ -3,7 +3,9 @@ import type { Operation } from '../../v1/operation.js';
 import { auditOperations } from './audit.js';
 import { catalogOperations } from './catalog.js';
 import { adminDocsOperations } from './docs.js';
+import { financeOperations } from './finance.js';
 import { meOperations } from './me.js';
+import { adminOrdersOperations } from './orders.js';
 import { promoCodeOperations } from './promo-codes.js';
 import { providersOperations } from './providers.js';
 import { settingsOperations } from './settings.js';
@@ -17,6 +19,8 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   ...providersOperations,
   ...usersOperations,
   ...resellersOperations,
+  ...financeOperations,
+  ...adminOrdersOperations,
   ...settingsOperations,
   ...promoCodeOperations,
   ...auditOperations,
