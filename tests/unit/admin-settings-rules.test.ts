@@ -8,16 +8,9 @@ import { renderEmail } from '../../lambdas/notifications/templates/render-email.
 import { previewOverride, SAMPLE_VIEWS } from '../../lambdas/notifications/templates/template-overrides.js';
 import { bonusOf, changePromoCode, definePromoCode, promoBonus } from '../../lambdas/payments/domain/promo-codes.js';
 import { CachedSettingsItem, CachedSettingsReader } from '../../lambdas/settings/application/settings-reader.js';
-import {
-  applyPatch,
-  closedForMaintenance,
-  effectiveSettings,
-  NO_SETTINGS,
-  OPEN_DURING_MAINTENANCE,
-  type SettingsDefaults,
-  settingsDiff,
-} from '../../lambdas/settings/domain/settings.js';
+import { applyPatch, effectiveSettings, NO_SETTINGS, type SettingsDefaults, settingsDiff } from '../../lambdas/settings/domain/settings.js';
 import { parseMoney } from '../../lambdas/shared/money.js';
+import { closedForMaintenance, OPEN_DURING_MAINTENANCE } from '../../lambdas/settings/domain/maintenance.js';
 
 const defaults: SettingsDefaults = { tiers: TIERS, minDeposit: parseMoney('1.00'), maxDeposit: parseMoney('10000.00'), maxDailySpend: parseMoney('500') };
 const context = { defaults, templateTypes: EMAILED_TYPES, checkTemplate: () => undefined };

@@ -9,7 +9,7 @@ import { logger } from '../../shared/logger.js';
 import { config } from '../../shared/platform/config.js';
 import { type AdminCaller, adminCallerFromClaims } from '../../admin/domain/admin-caller.js';
 import { mayCall } from '../../admin/domain/permissions.js';
-import { closedForMaintenance, MAINTENANCE_RETRY_AFTER_SECONDS } from '../../settings/domain/settings.js';
+import { closedForMaintenance, MAINTENANCE_RETRY_AFTER_SECONDS } from '../../settings/domain/maintenance.js';
 import { type ErrorCode, HTTP_STATUS_OF } from '../error-status.js';
 import { type AuthRefusal, decisionFromContext, type V1Caller } from './caller.js';
 import { useEnglishMessages } from './contract/common.js';
