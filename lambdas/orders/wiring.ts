@@ -160,6 +160,7 @@ export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({
   workflow: orderWorkflow(),
   clock: systemClock,
   settings: orderSettings(),
+  statusLog: new DynamoOrderCallLog(documentClient(), tableName()),
   watch: {
     health: new DynamoProviderHealthStore(documentClient(), tableName()),
     marks: new DynamoAttentionMarks(documentClient(), tableName()),
@@ -178,6 +179,7 @@ export const providerCallbackServices: () => CallbackServices = /* @__PURE__ */ 
   secrets: secretStore(),
   clock: systemClock,
   settings: orderSettings(),
+  statusLog: new DynamoOrderCallLog(documentClient(), tableName()),
 }));
 
 export const sweepServices: () => SweepServices = /* @__PURE__ */ lazy(() => ({
@@ -187,5 +189,6 @@ export const sweepServices: () => SweepServices = /* @__PURE__ */ lazy(() => ({
   workflow: orderWorkflow(),
   clock: systemClock,
   settings: orderSettings(),
+  statusLog: new DynamoOrderCallLog(documentClient(), tableName()),
   watch: { marks: new DynamoAttentionMarks(documentClient(), tableName()), settings: watchSettings() },
 }));

@@ -89,6 +89,9 @@ describe('running the business through the admin API', () => {
       return read.body.order?.status === 'Completed' ? read.body : undefined;
     });
     expect(page.providerCalls).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'add' })]));
+    // The poller's status changes make the history: placed Pending, then the provider's statuses up to Completed.
+    expect(page.history[0]).toMatchObject({ status: 'Pending', source: 'placed' });
+    expect(page.history).toContainEqual(expect.objectContaining({ status: 'Completed', source: 'status' }));
 
     // 5. A part refund of 0.25, once under its key, never above what is left of the charge.
     const refund = { amount: '0.25', reason: 'journey: goodwill' };

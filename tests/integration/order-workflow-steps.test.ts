@@ -15,6 +15,7 @@ import { sweepOpenOrders } from '../../lambdas/orders/application/sweep-orders.j
 import type { Provider } from '../../lambdas/catalog/domain/catalog.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/catalog/domain/provider-errors.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
+import type { OrderCallEntry } from '../../lambdas/orders/ports.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 
 const provider = (overrides: Partial<Provider> = {}): Provider => ({
@@ -219,6 +220,34 @@ describe('the batch poller', () => {
     // Nothing changed since: a second tick writes nothing and resumes nothing.
     const [again] = await pollAllProviders(local.services);
     expect(again).toMatchObject({ updated: 0, resumed: 0 });
+  });
+
+  it("writes each status change it sees into the order's provider-call log (the admin API's status history), and nothing for a poll that changed nothing", async () => {
+    const fresh = await createTestTable();
+    const scripted = new ScriptedProvider();
+    const local = orderServicesOn(fresh, { forProvider: async () => scripted });
+    const logged: OrderCallEntry[] = [];
+    const services = { ...local.services, statusLog: { record: async (entry: OrderCallEntry) => void logged.push(entry) } };
+    await fresh.catalog.putProvider(provider());
+    await fresh.catalog.putService(TEST_SERVICE);
+    await fundedWallet(fresh, 'w', '10.00');
+    const { order } = await placeOrder(services, { ownerId: 'owner-w', walletId: 'w', serviceId: 1, link: 'https://youtube.com/watch?v=log', quantity: 1000 });
+    await submitOrder(services, order.id);
+    await awaitOutcome(services, order.id, `token-${order.id}`);
+    const ext = (await fresh.orders.getOrder(order.id))!.externalOrderId!;
+
+    scripted.statuses.set(ext, { status: 'In progress', remains: 1000, startCount: 5 });
+    await pollAllProviders(services);
+    await pollAllProviders(services);
+    scripted.statuses.set(ext, { status: 'Completed', remains: 0, startCount: 5 });
+    await pollAllProviders(services);
+
+    expect(logged.map(({ orderId, action, providerId, statusBefore, statusAfter }) => ({ orderId, action, providerId, statusBefore, statusAfter }))).toEqual([
+      { orderId: order.id, action: 'status', providerId: 'demo', statusBefore: 'Pending', statusAfter: 'In progress' },
+      { orderId: order.id, action: 'status', providerId: 'demo', statusBefore: 'In progress', statusAfter: 'Completed' },
+    ]);
+    expect(logged[0]!.request).toEqual({ via: 'poll', order: ext });
+    expect(JSON.parse(logged[1]!.answer)).toMatchObject({ status: 'Completed', remains: 0 });
   });
 });
 

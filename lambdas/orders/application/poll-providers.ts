@@ -1,7 +1,7 @@
 // The batch status poller: for each provider, read its open orders from the sparse index, ask for up to 100
 // at a time with one `status&orders=` call, write what changed, and resume the workflows of orders that ended.
 import type { Provider } from '../../catalog/domain/catalog.js';
-import type { AttentionMarks, OpenOrderSummary, ProviderHealthStore } from '../ports.js';
+import type { AttentionMarks, OpenOrderSummary, OrderCallLog, ProviderHealthStore } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 import { ProviderNotReached, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import type { EventOf } from '../../events/catalogue.js';
@@ -45,7 +45,10 @@ export interface ProviderWatch {
 
 const BATCH = 100;
 
-export type PollServices = Pick<OrderServices, 'catalog' | 'providers' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'> & { watch?: ProviderWatch };
+export type PollServices = Pick<OrderServices, 'catalog' | 'providers' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'> & {
+  watch?: ProviderWatch;
+  statusLog?: OrderCallLog;
+};
 
 /** What one provider's run saw: its calls, each order's answer, and every open order listed. */
 interface RunObservations {
@@ -82,7 +85,7 @@ export async function pollProvider(services: PollServices, provider: Provider): 
     while (pending.length >= BATCH || (cursor === undefined && pending.length > 0)) {
       const batch = pending.slice(0, BATCH);
       pending = pending.slice(BATCH);
-      await pollBatch(services, client, batch, report, seen);
+      await pollBatch(services, client, provider.id, batch, report, seen);
     }
   } while (cursor);
   // A provider with no status calls this run (no submitted open orders) has nothing new to judge: no read at all.
@@ -99,6 +102,7 @@ export async function pollProvider(services: PollServices, provider: Provider): 
 async function pollBatch(
   services: PollServices,
   client: Awaited<ReturnType<OrderServices['providers']['forProvider']>>,
+  providerId: string,
   batch: OpenOrderSummary[],
   report: PollReport,
   seen: RunObservations,
@@ -107,6 +111,7 @@ async function pollBatch(
   report.polled += batch.length;
   seen.tally.calls++;
   let answers: Awaited<ReturnType<typeof client.multiStatus>>;
+  const started = performance.now();
   try {
     answers = await client.multiStatus(batch.map((o) => o.externalOrderId!));
   } catch (error) {
@@ -117,6 +122,7 @@ async function pollBatch(
     return;
   }
   const now = services.clock.now();
+  const latencyMs = Math.round(performance.now() - started);
   for (const order of batch) {
     const answer = answers.get(order.externalOrderId!);
     if (!answer) continue;
@@ -128,7 +134,7 @@ async function pollBatch(
     }
     seen.answers.set(order.id, 'status');
     try {
-      const outcome = await applyStatusReport(services, order, answer, now);
+      const outcome = await applyStatusReport(services, order, answer, now, { via: 'poll', providerId, latencyMs });
       if (outcome !== 'unchanged') report.updated++;
       if (outcome === 'resumed') report.resumed++;
     } catch {

@@ -103,6 +103,6 @@ async function applyOne(services: CallbackServices, providerId: string, external
   if (!order || order.providerId !== providerId) return 'unknown_order';
   if (order.externalOrderId === undefined && order.phase === 'accepted') return 'unchanged';
   if (order.externalOrderId !== externalOrderId) return 'unknown_order';
-  const outcome = await applyStatusReport(services, order, progress, now);
+  const outcome = await applyStatusReport(services, order, progress, now, { via: 'callback', providerId });
   return outcome === 'unchanged' ? 'unchanged' : 'updated';
 }

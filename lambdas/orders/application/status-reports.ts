@@ -2,13 +2,27 @@
 // provider's pushed callback does. One function, so an order moves the same way whichever way the news came.
 import { type ProviderProgress, shouldRecordProgress } from '../domain/orders.js';
 import { isTerminal } from '../domain/order-status.js';
-import type { OpenOrderSummary, OrderProgressStore, OrderWorkflow } from '../ports.js';
+import type { OpenOrderSummary, OrderCallLog, OrderProgressStore, OrderWorkflow } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 
 export type ReportServices = Pick<OrderServices, 'tokens' | 'settings'> & {
   workflow: Pick<OrderWorkflow, 'resume'>;
   orders: Pick<OrderProgressStore, 'recordProgress'>;
+  /**
+   * Where a status change is written in the order's provider-call log (the admin API's status history): given by the
+   * poller and provider callbacks; an admin's refresh logs its own call instead. Only changes of status are logged
+   * (a few per order), not every poll.
+   */
+  statusLog?: OrderCallLog;
 };
+
+/** Where the report came from, for the provider-call log. */
+export interface ReportSource {
+  via: 'poll' | 'callback';
+  providerId: string;
+  /** The provider call's latency (the poller's batch call), when there was one. */
+  latencyMs?: number;
+}
 
 /** What the rule needs of the order: the open-orders index's projection, or the order itself. */
 export type ReportedOrder = Pick<OpenOrderSummary, 'id' | 'phase' | 'status' | 'externalOrderId' | 'startCount' | 'remains' | 'createdAt' | 'progressAt'>;
@@ -26,11 +40,33 @@ export function awaitsProviderStatus(order: Pick<ReportedOrder, 'phase' | 'statu
  * (finalizeOrder then settles and refunds, exactly once). Throws when a write or the resume fails: the sweeper
  * resumes an ended order whose resume was lost.
  */
-export async function applyStatusReport(services: ReportServices, order: ReportedOrder, report: ProviderProgress, now: Date): Promise<ReportOutcome> {
+export async function applyStatusReport(
+  services: ReportServices,
+  order: ReportedOrder,
+  report: ProviderProgress,
+  now: Date,
+  source?: ReportSource,
+): Promise<ReportOutcome> {
   if (!awaitsProviderStatus(order)) return 'unchanged';
   if (!shouldRecordProgress(order, report, now, services.settings.progressMinIntervalMs)) return 'unchanged';
   const updated = await services.orders.recordProgress(order.id, report, now.toISOString());
   if (!updated) return 'unchanged';
+  if (services.statusLog && source && updated.status !== order.status) {
+    // Best effort: the history is for people; the order has moved whatever happens to this write.
+    await services.statusLog
+      .record({
+        orderId: order.id,
+        action: 'status',
+        providerId: source.providerId,
+        request: { via: source.via, order: order.externalOrderId ?? '' },
+        answer: JSON.stringify(report),
+        latencyMs: source.latencyMs ?? 0,
+        at: now.toISOString(),
+        statusBefore: order.status,
+        statusAfter: updated.status,
+      })
+      .catch(() => undefined);
+  }
   if (!isTerminal(updated.status)) return 'updated';
   const token = await services.tokens.getTaskToken(order.id);
   if (!token) return 'updated';
