@@ -13,6 +13,7 @@ import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
 import { grantAdminCatalog } from './catalog-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
+import { UsageKeys } from './usage-keys.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -150,12 +151,6 @@ export class CodexStack extends Stack {
     );
     webhookSecretKey.grantRead(deliverWebhooks);
     deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
-    const operators = new OperatorAlerts(this, 'OperatorAlerts', {
-      stage,
-      events,
-      deadLetterQueues: [['startOrderWorkflow failures', workflow.startFailures]],
-      ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
-    });
     // The poller publishes provider.unhealthy itself; the sweeper marks overdue orders (one UpdateItem each, which the
     // stream turns into order.needs_attention) and otherwise only reads.
     bus.grantPutEventsTo(workflow.functions.pollProviders);
@@ -190,17 +185,21 @@ export class CodexStack extends Stack {
     });
 
     const { api } = codexApi;
-    // Admin API: users. adminUsers reads and writes the table only; adminResellers also makes API keys (the pepper)
-    // and usage keys (API Gateway), as onboarding does.
+    // Admin API: users. adminUsers reads and writes the table only; adminResellers also makes API keys (the pepper).
+    // Neither touches usage keys: assignUsageKeys, alone, makes and moves them from the stream.
     for (const name of ['adminUsers', 'adminResellers'] as const) {
       const fn = codexApi.functions.get(name);
       if (fn) table.grantReadWriteData(fn);
     }
     const adminResellers = codexApi.functions.get('adminResellers');
-    if (adminResellers) {
-      apiKeyPepper.grantRead(adminResellers);
-      codexApi.gatewayKeysPolicy.attachToRole(adminResellers.role!);
-    }
+    if (adminResellers) apiKeyPepper.grantRead(adminResellers);
+    new UsageKeys(this, 'UsageKeys', { table, gatewayKeysPolicy: codexApi.gatewayKeysPolicy, environment, logRemovalPolicy });
+    const operators = new OperatorAlerts(this, 'OperatorAlerts', {
+      stage,
+      events,
+      deadLetterQueues: [['startOrderWorkflow failures', workflow.startFailures]],
+      ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
+    });
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
     grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });

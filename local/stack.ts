@@ -241,14 +241,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (keyFile) writeFileSync(keyFile, reseller.apiKey, { mode: 0o600 });
     const customer = await seedCustomer(accountStore(), deps.config.CURRENCY, deps.clock.now());
 
-    // The table stream's two readers, as on AWS: the workflow's start and the events' publication.
+    // The table stream's readers, as on AWS: the workflow's start, the events' publication, resellers' usage keys
+    // (each handler passes over the records its AWS mapping's filter would hold back).
     const startWorkflow = await loadFunction('startOrderWorkflow', REPO_ROOT);
     const publishEvents = await loadFunction('publishEvents', REPO_ROOT);
+    const assignUsageKeys = await loadFunction('assignUsageKeys', REPO_ROOT);
     const poller = startStreamPoller({
       endpoint: dynamo.endpoint,
       streamArn,
       onBatch: (event: DynamoDBStreamEvent) =>
-        Promise.all([startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')), publishEvents(event, lambdaContext('publishEvents', 'stream'))]),
+        Promise.all([
+          startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
+          publishEvents(event, lambdaContext('publishEvents', 'stream')),
+          assignUsageKeys(event, lambdaContext('assignUsageKeys', 'stream')),
+        ]),
     });
     cleanups.push(() => poller.stop());
 

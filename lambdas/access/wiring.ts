@@ -41,7 +41,10 @@ export const keyManagement: () => ApiKeyManagement = /* @__PURE__ */ lazy(
       tierNames: TIER_NAMES,
       onKeyChanged: (keyId) => resellerAccessBuilt?.forgetKey(keyId),
       maxActiveKeysPerOwner: config().MAX_API_KEYS_PER_USER,
-      ownerTier: async (ownerId) => (await userStore().get(ownerId))?.apiGatewayKey?.tier,
+      ownerTier: async (ownerId) => {
+        const owner = await userStore().get(ownerId);
+        return owner?.tier ?? owner?.apiGatewayKey?.tier;
+      },
     }),
 );
 
