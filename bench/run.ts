@@ -15,7 +15,9 @@ import { seedReseller } from '../local/seed.js';
 import { InMemoryGatewayKeys } from '../local/gateway-keys.js';
 import { LOCAL_PEPPER, startLocalStack } from '../local/stack.js';
 import { startStackProcess, treeResidentBytes } from '../local/stack-process.js';
+import { adminOrdersPhase } from './admin-orders.js';
 import { benchBundles } from './bundles.js';
+import { financePhase } from './finance.js';
 import { costPer1000Orders } from './cost-model.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -679,13 +681,16 @@ async function authPhase(): Promise<void> {
   }
 }
 
-// BENCH_PHASES=bundles, =latency, =cost, =auth or =notifications runs one phase only (=orders the order list's figure alone); =status only the status figures of the latency phase.
-const phases = (process.env.BENCH_PHASES ?? 'bundles,latency,cost,auth,notifications').split(',');
+// BENCH_PHASES=bundles, =latency, =cost, =auth, =notifications, =finance or =admin-orders runs one phase only (=orders the order list's figure alone); =status only the status figures of the latency phase.
+const phases = (process.env.BENCH_PHASES ?? 'bundles,latency,cost,auth,notifications,finance,admin-orders').split(',');
 if (phases.includes('bundles')) await benchBundles(print);
 if (phases.includes('latency') || phases.includes('status')) await latencyPhase();
 if (phases.includes('cost')) await costPhase();
 if (phases.includes('auth')) await authPhase();
 if (phases.includes('notifications')) await notificationsPhase();
+if (phases.includes('finance')) await financePhase(print);
+// Issue 11: the admin order list on 10,000 orders (bench/admin-orders.ts).
+if (phases.includes('admin-orders')) await adminOrdersPhase(print);
 if (phases.includes('orders') && !phases.includes('cost')) {
   // The order list's figure alone (the cost phase prints it too).
   const stack = await startLocalStack({ port: 0, measure: true, logLevel: 'ERROR' });

@@ -169,6 +169,21 @@ export const FUNCTIONS = {
     timeoutSeconds: 5,
     memoryMb: 256,
   },
+  // Admin API: orders. Apart: only adminOrderActions asks providers, so only it carries their client and reads their keys.
+  adminOrders: {
+    entry: 'lambdas/rest/admin/handlers/orders-handler.ts',
+    handler: 'handler',
+    description: "Admin API: every owner's orders, an order's page, the attention queue, refunds, notes",
+    timeoutSeconds: 15,
+    memoryMb: 1024,
+  },
+  adminOrderActions: {
+    entry: 'lambdas/rest/admin/handlers/order-actions-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: refresh, cancel or resend an order (asks the provider)',
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+  },
   health: { entry: 'lambdas/health/health-handler.ts', handler: 'handler', description: 'Health check', timeoutSeconds: 3, memoryMb: 128 },
   startOrderWorkflow: {
     entry: 'lambdas/orders/handlers/start-workflow-handler.ts',
@@ -183,6 +198,28 @@ export const FUNCTIONS = {
     description: "Publishes the catalogue's events from the table's stream to the bus",
     timeoutSeconds: 30,
     memoryMb: 256,
+  },
+  // Issue 11, finance: the stream keeps each day's totals; a job item's INSERT runs a reconciliation.
+  adminFinance: {
+    entry: 'lambdas/rest/admin/handlers/finance-handler.ts',
+    handler: 'handler',
+    description: 'Admin API: finance summary, ledger (JSON, CSV) and reconciliation jobs',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  },
+  recordFinanceTotals: {
+    entry: 'lambdas/finance/handlers/record-totals-handler.ts',
+    handler: 'handler',
+    description: "Adds each new ledger entry and each settled order to its day's finance totals, once",
+    timeoutSeconds: 60,
+    memoryMb: 256,
+  },
+  reconcileFinances: {
+    entry: 'lambdas/finance/handlers/reconcile-handler.ts',
+    handler: 'handler',
+    description: "Reconciliation job: every wallet's balance against its ledger, recorded provider cost against providers' charges",
+    timeoutSeconds: 900,
+    memoryMb: 1024,
   },
   sendNotificationEmails: {
     entry: 'lambdas/notifications/handlers/email-consumer-handler.ts',
@@ -403,6 +440,20 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['POST'], path: '/admin/v1/providers/{id}/maintenance', auth: 'adminCognito', function: 'adminCatalog' },
   { methods: ['GET'], path: '/admin/v1/providers/{id}/balance', auth: 'adminCognito', function: 'adminProviders' },
   { methods: ['POST'], path: '/admin/v1/providers/{id}/sync', auth: 'adminCognito', function: 'adminProviders' },
+  // Admin API: finance
+  { methods: ['GET'], path: '/admin/v1/finance/summary', auth: 'adminCognito', function: 'adminFinance' },
+  { methods: ['GET'], path: '/admin/v1/ledger', auth: 'adminCognito', function: 'adminFinance' },
+  { methods: ['POST'], path: '/admin/v1/finance/reconciliation', auth: 'adminCognito', function: 'adminFinance' },
+  { methods: ['GET'], path: '/admin/v1/finance/reconciliation/{id}', auth: 'adminCognito', function: 'adminFinance' },
+  // Admin API: orders (lambdas/rest/admin/routes/orders.ts; refresh, cancel and resend ask the provider: order-actions.ts)
+  { methods: ['GET'], path: '/admin/v1/orders', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['GET'], path: '/admin/v1/orders/attention', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['GET'], path: '/admin/v1/orders/{id}', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/refund', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/notes', auth: 'adminCognito', function: 'adminOrders' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/refresh', auth: 'adminCognito', function: 'adminOrderActions' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/cancel', auth: 'adminCognito', function: 'adminOrderActions' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/resend', auth: 'adminCognito', function: 'adminOrderActions' },
 ];
 
 export interface ApiMethodSpec {

@@ -209,7 +209,10 @@ export class CodexApi extends Construct {
     const authorizers = new Map<AuthKind, Authorizer>();
     for (const { method, route, authorizer: spec } of apiMethods(routes)) {
       let integration = integrations.get(route.function);
-      if (!integration) integrations.set(route.function, (integration = new LambdaIntegration(fn(route.function), { allowTestInvoke: false })));
+      // One invoke permission per function for the whole API, not one per method: a permission per method (there are
+      // over a hundred) would take the stack past CloudFormation's 500 resources. The function serves only what the
+      // API routes to it.
+      if (!integration) integrations.set(route.function, (integration = new LambdaIntegration(fn(route.function), { scopePermissionToMethod: false })));
       let options: MethodOptions = {};
       if (spec?.type === 'request') {
         let authorizer = authorizers.get(route.auth);

@@ -6,12 +6,14 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
 import { Events } from './events.js';
+import { Finance, grantAdminFinance } from './finance.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
 import { grantAdminCatalog } from './catalog-grants.js';
+import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 import { UsageKeys } from './usage-keys.js';
 
@@ -151,10 +153,29 @@ export class CodexStack extends Stack {
     );
     webhookSecretKey.grantRead(deliverWebhooks);
     deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
+    // Admin API, finance: the stream's totals and reconciliation jobs.
+    const finance = new Finance(this, 'Finance', { table, environment, logRemovalPolicy });
+    const operators = new OperatorAlerts(this, 'OperatorAlerts', {
+      stage,
+      events,
+      deadLetterQueues: [
+        ['startOrderWorkflow failures', workflow.startFailures],
+        ['recordFinanceTotals failures', finance.totalsFailures],
+      ],
+      ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
+    });
     // The poller publishes provider.unhealthy itself; the sweeper marks overdue orders (one UpdateItem each, which the
     // stream turns into order.needs_attention) and otherwise only reads.
     bus.grantPutEventsTo(workflow.functions.pollProviders);
     table.grant(workflow.functions.sweepOrders, 'dynamodb:UpdateItem');
+    // Issue 11: each mark also raises the order in the admin API's attention queue (one Put under `ATTENTION`).
+    workflow.functions.sweepOrders.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ATTENTION'] } },
+      }),
+    );
     // The alertOperators consumer only claims each event once (EVENT#<id> / CLAIM#alertOperators); it reads nothing.
     events.consumers.get('alertOperators')?.function.addToRolePolicy(
       new PolicyStatement({
@@ -194,15 +215,11 @@ export class CodexStack extends Stack {
     const adminResellers = codexApi.functions.get('adminResellers');
     if (adminResellers) apiKeyPepper.grantRead(adminResellers);
     new UsageKeys(this, 'UsageKeys', { table, gatewayKeysPolicy: codexApi.gatewayKeysPolicy, environment, logRemovalPolicy });
-    const operators = new OperatorAlerts(this, 'OperatorAlerts', {
-      stage,
-      events,
-      deadLetterQueues: [['startOrderWorkflow failures', workflow.startFailures]],
-      ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
-    });
+    grantAdminFinance(codexApi.functions.get('adminFinance'), table);
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
     grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });
+    grantAdminOrders(codexApi.functions, { table, providerSecretsArn, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).
     if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);

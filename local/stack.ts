@@ -241,20 +241,33 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (keyFile) writeFileSync(keyFile, reseller.apiKey, { mode: 0o600 });
     const customer = await seedCustomer(accountStore(), deps.config.CURRENCY, deps.clock.now());
 
-    // The table stream's readers, as on AWS: the workflow's start, the events' publication, resellers' usage keys
-    // (each handler passes over the records its AWS mapping's filter would hold back).
+    // The table stream's readers, as on AWS: the workflow's start, the events' publication, the finance totals and
+    // reconciliation jobs, resellers' usage keys (each handler reads only the records its mapping's filter would pass).
     const startWorkflow = await loadFunction('startOrderWorkflow', REPO_ROOT);
     const publishEvents = await loadFunction('publishEvents', REPO_ROOT);
+    const recordFinanceTotals = await loadFunction('recordFinanceTotals', REPO_ROOT);
+    const reconcileFinances = await loadFunction('reconcileFinances', REPO_ROOT);
     const assignUsageKeys = await loadFunction('assignUsageKeys', REPO_ROOT);
     const poller = startStreamPoller({
       endpoint: dynamo.endpoint,
       streamArn,
-      onBatch: (event: DynamoDBStreamEvent) =>
-        Promise.all([
+      onBatch: (event: DynamoDBStreamEvent) => {
+        // The finance readers get only what their mappings' filters pass (lib/finance.ts), as on AWS, so the bench's
+        // invocation counts stay AWS's. A job runs on its own mapping there: it must not hold up the next batch here.
+        const jobs = event.Records.filter(isReconciliationJob);
+        if (jobs.length > 0)
+          void Promise.resolve(reconcileFinances({ Records: jobs }, lambdaContext('reconcileFinances', 'stream'))).catch((error) =>
+            console.error('local reconcileFinances failed:', (error as Error).message),
+          );
+        const financeRecords = event.Records.filter(countsInFinanceTotals);
+        const resellerProfiles = event.Records.filter(isResellerProfile);
+        return Promise.all([
           startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
           publishEvents(event, lambdaContext('publishEvents', 'stream')),
-          assignUsageKeys(event, lambdaContext('assignUsageKeys', 'stream')),
-        ]),
+          ...(financeRecords.length > 0 ? [recordFinanceTotals({ Records: financeRecords }, lambdaContext('recordFinanceTotals', 'stream'))] : []),
+          ...(resellerProfiles.length > 0 ? [assignUsageKeys({ Records: resellerProfiles }, lambdaContext('assignUsageKeys', 'stream'))] : []),
+        ]);
+      },
     });
     cleanups.push(() => poller.stop());
 
@@ -371,4 +384,24 @@ function localSigningSecret(dataDir: string | undefined): string {
   const secret = JSON.stringify({ current: 'local-1', 'local-1': randomBytes(32).toString('base64url') });
   if (file) writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+type StreamRecord = DynamoDBStreamEvent['Records'][number];
+
+/** FINANCE_TOTALS_FILTERS (lib/finance.ts): a new ledger entry, or an order becoming finalized. */
+function countsInFinanceTotals(record: StreamRecord): boolean {
+  const next = record.dynamodb?.NewImage;
+  if (record.eventName === 'INSERT') return next?.entity?.S === 'ledger';
+  return record.eventName === 'MODIFY' && next?.entity?.S === 'order' && next.phase?.S === 'finalized' && record.dynamodb?.OldImage?.phase?.S !== 'finalized';
+}
+
+/** The usage keys mapping's filter (lib/usage-keys.ts): a reseller profile inserted or modified. */
+function isResellerProfile(record: StreamRecord): boolean {
+  const next = record.dynamodb?.NewImage;
+  return (record.eventName === 'INSERT' || record.eventName === 'MODIFY') && next?.entity?.S === 'user' && next.role?.S === 'reseller';
+}
+
+/** RECONCILIATION_FILTER (lib/finance.ts). */
+function isReconciliationJob(record: StreamRecord): boolean {
+  return record.eventName === 'INSERT' && record.dynamodb?.NewImage?.entity?.S === 'finance-reconciliation';
 }

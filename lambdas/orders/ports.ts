@@ -169,3 +169,37 @@ export interface ResellerPrices {
   /** The owner's pricing; undefined when it has none (catalog rates). */
   pricingOf(ownerId: string): Promise<ResellerPricing | undefined>;
 }
+
+/** One call to an order's provider, as the order's timeline shows it (never the provider's key). */
+export interface OrderCallEntry {
+  orderId: number;
+  /** add, status, cancel, refresh, resend. */
+  action: string;
+  providerId: string;
+  request: Record<string, string>;
+  /** The answer or the error, as text; cut to a few hundred characters by the log. */
+  answer: string;
+  latencyMs: number;
+  at: string;
+  statusBefore?: string;
+  statusAfter?: string;
+}
+
+/** The provider-call log of orders (issue 11): small items beside the order, read by the admin API's order page. */
+export interface OrderCallLog {
+  record(entry: OrderCallEntry): Promise<void>;
+}
+
+/** Something a person must look at, in the admin API's attention queue (one item per order and reason, or top-up). */
+export interface AttentionItem {
+  reason: AttentionReason | 'unconfirmed_submission' | 'wrong_amount';
+  since: string;
+  orderId?: number;
+  topUpId?: string;
+  ownerId?: string;
+}
+
+/** The attention queue: raised where the marks are made; dropped when resolved (docs/admin/orders.md). */
+export interface AttentionQueue {
+  raise(item: AttentionItem): Promise<void>;
+}

@@ -10,6 +10,8 @@ import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
 import { DynamoTaskTokenStore } from '../adapters/dynamodb/task-token-store.js';
 import { DynamoProviderHealthStore } from '../adapters/dynamodb/provider-health-store.js';
 import { DynamoAttentionMarks } from '../adapters/dynamodb/attention-marks.js';
+import { DynamoAttentionQueue } from '../adapters/dynamodb/attention-queue.js';
+import { DynamoOrderCallLog } from '../adapters/dynamodb/order-call-log.js';
 import { DynamoResellerPricing } from '../adapters/dynamodb/reseller-pricing-store.js';
 import { catalogStore, providerClients } from '../catalog/wiring.js';
 import { lazy } from '../shared/platform.js';
@@ -17,7 +19,7 @@ import { alertConfig, config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { eventPublisher } from '../shared/platform/events.js';
 import { orderWorkflow } from '../shared/platform/workflow.js';
-import { secretStore } from '../shared/platform/secrets.js';
+import { providerSecretStore } from '../shared/platform/provider-secrets.js';
 import type { CancelOrderServices } from './application/cancel-orders.js';
 import type { OrderSettings } from './application/order-services.js';
 import type { AwaitServices, FinalizeServices, GiveUpServices, SubmitAndAwaitServices } from './application/order-workflow-steps.js';
@@ -104,9 +106,16 @@ export const submitServices: () => SubmitAndAwaitServices = /* @__PURE__ */ lazy
   tokens: taskTokens(),
   workflow: orderWorkflow(),
   clock: systemClock,
+  callLog: new DynamoOrderCallLog(documentClient(), tableName()),
+  attention: new DynamoAttentionQueue(documentClient(), tableName()),
 }));
 
-export const giveUpServices: () => GiveUpServices = /* @__PURE__ */ lazy(() => ({ orders: orderStore(), catalog: catalogStore(), clock: systemClock }));
+export const giveUpServices: () => GiveUpServices = /* @__PURE__ */ lazy(() => ({
+  orders: orderStore(),
+  catalog: catalogStore(),
+  clock: systemClock,
+  attention: new DynamoAttentionQueue(documentClient(), tableName()),
+}));
 
 export const awaitServices: () => AwaitServices = /* @__PURE__ */ lazy(() => ({
   orders: orderStore(),
@@ -145,7 +154,7 @@ export const providerCallbackServices: () => CallbackServices = /* @__PURE__ */ 
   orders: new DynamoOrderProgress(documentClient(), tableName()),
   tokens: taskTokens(),
   workflow: orderWorkflow(),
-  secrets: secretStore(),
+  secrets: providerSecretStore(),
   clock: systemClock,
   settings: orderSettings(),
 }));

@@ -1,5 +1,6 @@
 // The payments area's adapters and services, each built on first use (see shared/platform.ts).
 import { CryptomusGateway, type CryptomusCredentials } from '../adapters/cryptomus/cryptomus-gateway.js';
+import { DynamoAttentionQueue } from '../adapters/dynamodb/attention-queue.js';
 import { DynamoTopUpStore } from '../adapters/dynamodb/top-up-store.js';
 import { parseMoney } from '../shared/money.js';
 import { lazy, platform } from '../shared/platform.js';
@@ -7,12 +8,16 @@ import { config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { secretStore } from '../shared/platform/secrets.js';
 import { walletStore } from '../wallets/wiring.js';
+import type { AttentionQueue } from '../orders/ports.js';
 import type { TopUpDeps } from './application/top-ups.js';
 import type { PaymentMethod } from './domain/top-ups.js';
 import { DemoGateway } from './gateways/demo.js';
 import type { PaymentGateway, PaymentGateways, TopUpStore } from './ports.js';
 
 export const topUpStore: () => TopUpStore = /* @__PURE__ */ lazy(() => new DynamoTopUpStore(documentClient(), tableName()));
+
+/** The admin API's attention queue, where top-ups paid with a wrong amount wait for a person. */
+export const attentionQueue: () => AttentionQueue = /* @__PURE__ */ lazy(() => new DynamoAttentionQueue(documentClient(), tableName()));
 
 /**
  * The secret's JSON {merchant, paymentKey}. Every refusal is fixed text naming the secret, never quoting it:

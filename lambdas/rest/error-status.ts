@@ -67,6 +67,10 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   unknown_provider: 400,
   provider_exists: 409,
   catalog_busy: 409,
+  // Issue 11, admin orders
+  order_not_finalized: 409,
+  order_state_conflict: 409,
+  provider_not_mapped: 400,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -46,7 +46,18 @@ export type DomainErrorCode =
   // Issue 11, admin catalog: a provider id not in the catalog, one already taken, a change that lost a race repeatedly.
   | 'unknown_provider'
   | 'provider_exists'
-  | 'catalog_busy';
+  | 'catalog_busy'
+  // Issue 11, admin orders: a refund by hand of an order not yet settled (an Idempotency-Key reused: above),
+  // an action the order's state does not allow, a provider the order's service does not name.
+  | 'order_not_finalized'
+  | 'order_state_conflict'
+  | 'provider_not_mapped'
+  // The cabinet's cancel refusals (orders/application/cancel-orders.ts), raised by the admin's actions too.
+  | 'order_finished'
+  | 'order_being_submitted'
+  | 'provider_refused'
+  | 'provider_unreachable'
+  | 'provider_unconfirmed';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

@@ -279,9 +279,9 @@ describe('order workflow', () => {
     expect(states('sweepOrders')).toEqual(['states:DescribeExecution', 'states:RedriveExecution', 'states:SendTaskSuccess', 'states:StartExecution']);
   });
 
-  it("lets only the poller, the sweeper, the submit and await steps and providers' callbacks resume a parked task", () => {
+  it("lets only the poller, the sweeper, the submit and await steps, providers' callbacks and the admin's order actions resume a parked task", () => {
     const resumers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).includes('states:SendTaskSuccess'));
-    expect(resumers.sort()).toEqual(['awaitCompletion', 'pollProviders', 'providerCallbacks', 'submitOrder', 'sweepOrders']);
+    expect(resumers.sort()).toEqual(['adminOrderActions', 'awaitCompletion', 'pollProviders', 'providerCallbacks', 'submitOrder', 'sweepOrders']);
   });
 });
 
@@ -336,11 +336,11 @@ describe('least privilege', () => {
     expect(publishers.sort()).toEqual(['pollProviders', 'publishEvents']);
   });
 
-  it('lets only the functions that call providers read provider API keys: submit, poller, both APIs (cancel, refill), adminProviders (balance, sync)', () => {
+  it('lets only the functions that call providers read provider API keys: submit, poller, both APIs (cancel, refill), adminProviders (balance, sync), adminOrderActions', () => {
     const readers = allFunctionNames.filter((name) =>
       statementsOf(name).some((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue') && JSON.stringify(s.Resource).includes('/providers/*"')),
     );
-    expect(readers.sort()).toEqual(['adminProviders', 'orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
+    expect(readers.sort()).toEqual(['adminOrderActions', 'adminProviders', 'orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
   });
 
   it("lets providers' callbacks read only the callback secrets, the order and catalog items they need, and resume workflows", () => {
@@ -359,6 +359,19 @@ describe('least privilege', () => {
     expect(keysOf('dynamodb:Query')).toEqual(['CATALOG']);
     expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess']);
     expect(actionsOf(statements).filter((a) => a.startsWith('events:') || a.startsWith('ses:'))).toEqual([]);
+  });
+
+  it("lets the admin's order functions write only what refunds, notes, the attention queue and the order actions write", () => {
+    const keysOf = (name: 'adminOrders' | 'adminOrderActions', action: string) =>
+      statementsOf(name)
+        .filter((s) => actionsOf([s]).includes(action) && (s as Statement & { Condition?: unknown }).Condition)
+        .flatMap((s) => (s as Statement & { Condition: any }).Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
+    expect(keysOf('adminOrders', 'dynamodb:PutItem').sort()).toEqual(['AUDIT#*', 'IDEMPOTENCY#*', 'ORDERS#*', 'WALLET#*']);
+    expect(keysOf('adminOrders', 'dynamodb:DeleteItem')).toEqual(['ATTENTION']);
+    expect(actionsOf(statementsOf('adminOrders')).filter((a) => a.startsWith('states:') || a.startsWith('secretsmanager:'))).toEqual([]);
+    expect(keysOf('adminOrderActions', 'dynamodb:PutItem').sort()).toEqual(['AUDIT#*', 'ORDERS#*', 'PROVIDERORDER#*']);
+    expect(keysOf('adminOrderActions', 'dynamodb:UpdateItem')).toEqual(['ORDERS#*']);
+    expect(keysOf('adminOrderActions', 'dynamodb:GetItem').sort()).toEqual(['CATALOG', 'ORDERS#*']);
   });
 
   it('gives each REST v1 function what its operations need: signing keys to sign and verify, SES to the sender, the pepper to key makers, payment secrets to payments', () => {
@@ -421,10 +434,14 @@ describe('least privilege', () => {
     expect(actionsOf(statements).filter((a) => /^(states|events|sns|lambda):|dynamodb:(Query|Scan|BatchWrite)/.test(a))).toEqual([]);
   });
 
-  it('lets the sweeper read the table and only mark orders (UpdateItem: overdue), and gives the health check no table access', () => {
+  it('lets the sweeper read the table and only mark orders (UpdateItem: overdue; PutItem: the attention queue), and gives the health check no table access', () => {
     const sweeper = actionsOf(statementsOf('sweepOrders'));
     expect(sweeper).toContain('dynamodb:Query');
-    expect(sweeper.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a))).toEqual(['dynamodb:UpdateItem']);
+    expect(sweeper.filter((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    const puts = statementsOf('sweepOrders').filter((s) => actionsOf([s]).includes('dynamodb:PutItem'));
+    expect(puts.map((s) => (s as Statement & { Condition: unknown }).Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ATTENTION'] } },
+    ]);
     expect(actionsOf(statementsOf('health')).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
   });
 });
@@ -689,6 +706,9 @@ describe('routes', () => {
   it('creates the functions of the routes and of their authorizers', () => {
     expect(apiFunctionNames().sort()).toEqual([
       'adminCatalog',
+      'adminFinance',
+      'adminOrderActions',
+      'adminOrders',
       'adminProviders',
       'adminResellers',
       'adminSettings',
@@ -798,8 +818,10 @@ describe('operator alerts', () => {
   it('alarms on every dead-letter queue of the events as soon as it holds a message, telling the topic', () => {
     const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
     const queues = template.findResources('AWS::SQS::Queue') as Resources;
-    const deadLetterIds = Object.keys(queues).filter((id) => /DeadLetters|PublishEventsFailures|RoutingFailures|StartWorkflowFailures/.test(id));
-    expect(deadLetterIds).toHaveLength(SUBSCRIPTIONS.length + 3);
+    const deadLetterIds = Object.keys(queues).filter((id) =>
+      /DeadLetters|PublishEventsFailures|RoutingFailures|StartWorkflowFailures|RecordFinanceTotalsFailures/.test(id),
+    );
+    expect(deadLetterIds).toHaveLength(SUBSCRIPTIONS.length + 4);
     // Every queue that is some other queue's or mapping's dead-letter destination is among them.
     const destinations = new Set<string>();
     for (const queue of Object.values(queues))
@@ -832,5 +854,73 @@ describe('operator alerts', () => {
     expect(table).toHaveLength(1);
     expect(actionsOf(table).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(table[0]).toMatchObject({ Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } } });
+  });
+});
+
+describe('finance', () => {
+  it('adds to the totals only from new ledger entries and orders becoming finalized, retrying into a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('recordFinanceTotals') },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['ledger'] } } } }) },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: {
+                NewImage: { entity: { S: ['order'] }, phase: { S: ['finalized'] } },
+                OldImage: { phase: { S: [{ 'anything-but': ['finalized'] }] } },
+              },
+            }),
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets the totals only put markers and update day totals, and read nothing', () => {
+    // The stream's own actions (GetRecords, ...) come with the event source; the table's items are what matters.
+    const itemActions = /^dynamodb:(GetItem|BatchGetItem|Query|Scan|PutItem|UpdateItem|DeleteItem|BatchWriteItem|ConditionCheckItem)$/;
+    const table = statementsOf('recordFinanceTotals').filter((s) => actionsOf([s]).some((a) => itemActions.test(a)));
+    expect(table).toHaveLength(1);
+    expect(actionsOf(table).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(table[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['FINANCE#*', 'FINANCEMARK#*'] } });
+  });
+
+  it('runs a reconciliation from its job item alone, which may read the table and write only job items', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('reconcileFinances') },
+      BatchSize: 1,
+      FilterCriteria: {
+        Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['finance-reconciliation'] } } } }) }],
+      },
+    });
+    const statements = statementsOf('reconcileFinances').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    const writes = statements.filter((s) => actionsOf([s]).some((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes)).toEqual(['dynamodb:UpdateItem']);
+    expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECONCILIATION#*'] } });
+    expect(actionsOf(statements)).toEqual(expect.arrayContaining(['dynamodb:Scan', 'dynamodb:GetItem', 'dynamodb:Query']));
+  });
+});
+
+describe('admin finance', () => {
+  it('reads day totals, ledgers (index admin-lists too), profiles and jobs, and writes only jobs and audit entries', () => {
+    const statements = statementsOf('adminFinance').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
+    const reads = statements.find((s) => actionsOf([s]).includes('dynamodb:BatchGetItem'))!;
+    expect(actionsOf([reads]).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    expect(reads.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['FINANCE#*', 'WALLET#*', 'USER#*', 'RECONCILIATION#*', 'LEDGERDAY#*'] },
+    });
+    const writes = statements.filter((s) => actionsOf([s]).some((a) => /dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    expect(writes).toHaveLength(1);
+    expect(actionsOf(writes)).toEqual(['dynamodb:PutItem']);
+    expect(writes[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECONCILIATION#*', 'AUDIT#*'] } });
+    expect(actionsOf(statements)).not.toContain('dynamodb:Scan');
   });
 });

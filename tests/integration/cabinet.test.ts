@@ -205,8 +205,8 @@ describe("a wallet's ledger in pages", () => {
   });
 });
 
-describe('a local table kept from before the owner-orders index and the old-image stream', () => {
-  it('gets the index and a stream with old and new images when the stack starts on it', async () => {
+describe('a local table kept from before the owner-orders and admin-lists indexes and the old-image stream', () => {
+  it('gets every index and a stream with old and new images when the stack starts on it', async () => {
     const endpoint = inject('dynamoEndpoint');
     const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const tableName = `old-${Date.now()}`;
@@ -228,7 +228,7 @@ describe('a local table kept from before the owner-orders index and the old-imag
     await ensureTable(endpoint, tableName);
     await ensureTable(endpoint, tableName);
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(['open-orders', 'owner-orders']);
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName).sort()).toEqual(['admin-lists', 'open-orders', 'owner-orders']);
     expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
     client.destroy();
   });

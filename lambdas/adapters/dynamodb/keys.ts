@@ -88,4 +88,11 @@ export const keys = {
   // Issue 11, catalog: every change of a service's price or cost, oldest first under the service.
   priceChange: (serviceId: number, timeAndNonce: string) => ({ pk: `PRICE#${String(serviceId).padStart(9, '0')}`, sk: timeAndNonce }),
   priceHistory: (serviceId: number) => `PRICE#${String(serviceId).padStart(9, '0')}`,
+  // Issue 11, finance: the totals of a UTC day (kept from the stream), the marker that counted a fact once (TTL), and
+  // reconciliation jobs.
+  // `TOTALS` holds the ledger's counters (small), `ORDERS` the settled orders' (by status, service, provider: larger),
+  // so a lone ledger entry's transaction does not pay for the orders' item.
+  financeTotals: (day: string, part: 'TOTALS' | 'ORDERS' = 'TOTALS') => ({ pk: `FINANCE#${day}`, sk: part }),
+  financeMarker: (marker: string) => ({ pk: `FINANCEMARK#${marker}`, sk: 'FINANCEMARK' }),
+  reconciliation: (id: string) => ({ pk: `RECONCILIATION#${id}`, sk: 'RECONCILIATION' }),
 };

@@ -2,7 +2,7 @@
 // write its progress. Apart so that a function doing only that (provider callbacks) carries none of the money paths.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { micros } from '../../shared/money.js';
+import { micros, parseMoney } from '../../shared/money.js';
 import type { Order, ProviderProgress } from '../../orders/domain/orders.js';
 import type { OrderProgressStore } from '../../orders/ports.js';
 import { keys } from './keys.js';
@@ -34,6 +34,16 @@ export class DynamoOrderProgress implements OrderProgressStore {
       sets.push('remains = :remains');
       values[':remains'] = progress.remains;
     }
+    // What the provider says it charged us, for reconciliation: free, in the write that happens anyway.
+    const providerCharge = chargeOf(progress.charge);
+    if (providerCharge !== undefined) {
+      sets.push('providerCharge = :providerCharge');
+      values[':providerCharge'] = providerCharge;
+      if (progress.currency) {
+        sets.push('providerCurrency = :providerCurrency');
+        values[':providerCurrency'] = progress.currency;
+      }
+    }
     return this.conditionalUpdate(id, {
       UpdateExpression: `SET ${sets.join(', ')}`,
       // An ended status is never overwritten: a late report (a callback racing the poller) cannot reopen an order
@@ -55,8 +65,30 @@ export class DynamoOrderProgress implements OrderProgressStore {
   }
 }
 
+/** A provider's charge as micros; a value that is no plain amount (or has more than 6 decimals) is not recorded. */
+function chargeOf(charge: string | undefined): number | undefined {
+  if (charge === undefined) return undefined;
+  try {
+    return parseMoney(charge);
+  } catch {
+    return undefined;
+  }
+}
+
 export function toOrder(item: Record<string, unknown>): Order {
-  const { pk: _pk, sk: _sk, entity: _entity, openPk: _openPk, openSk: _openSk, ownerPk: _ownerPk, ownerSk: _ownerSk, finalizedAt: _fin, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    entity: _entity,
+    openPk: _openPk,
+    openSk: _openSk,
+    ownerPk: _ownerPk,
+    ownerSk: _ownerSk,
+    listPk: _listPk,
+    listSk: _listSk,
+    finalizedAt: _fin,
+    ...rest
+  } = item;
   const order = rest as unknown as Order;
   return { ...order, charge: micros(Number(order.charge)), refunded: micros(Number(order.refunded)), ratePer1000: micros(Number(order.ratePer1000)) };
 }

@@ -5,20 +5,20 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../shared/errors.js';
 import { formatMoney, negate } from '../../shared/money.js';
-import type { Order, OrderPhase, OrderStatusView, Settlement } from '../../orders/domain/orders.js';
+import type { Order, OrderStatusView, Settlement } from '../../orders/domain/orders.js';
 import type { OpenOrderSummary, OrderStore, OrderSummary, OwnerOrdersQuery } from '../../orders/ports.js';
 import { keys } from './keys.js';
 import { activeOrdersRefusal, freeActivePlace, takeActivePlace } from './order-limits.js';
 import { readOrders, STATUS_PROJECTION, toStatusView } from './order-reads.js';
 import { listOwnerOrders } from './owner-orders.js';
-import { DynamoOrderProgress, toOrder } from './order-progress.js';
-import { putProviderOrderLookup } from './provider-order-lookup.js';
+import { toOrder } from './order-progress.js';
+import { DynamoOrderSubmission } from './order-submission.js';
 import { TABLE_DESIGN } from './table-design.js';
 import { moveMoney } from './wallet-transaction.js';
 
 const index = TABLE_DESIGN.openOrdersIndex;
 
-export class DynamoOrderStore extends DynamoOrderProgress implements OrderStore {
+export class DynamoOrderStore extends DynamoOrderSubmission implements OrderStore {
   async placeOrder(order: Order, limit?: { maxActiveOrders: number }): Promise<void> {
     if (order.activeCounted && !limit) throw new Error(`Order ${order.id} is counted as active without a limit to count it against`);
     const companions = [
@@ -33,6 +33,8 @@ export class DynamoOrderStore extends DynamoOrderProgress implements OrderStore 
             openSk: order.id,
             ownerPk: keys.ownerOrders(order.ownerId),
             ownerSk: keys.ownerOrderSort(order.createdAt, order.id),
+            // The admin API's order list (index admin-lists): orders by UTC day of creation.
+            ...keys.adminListOrders(order.createdAt, order.id),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
@@ -99,92 +101,6 @@ export class DynamoOrderStore extends DynamoOrderProgress implements OrderStore 
 
   async getOrderStatuses(ids: number[]): Promise<Map<number, OrderStatusView>> {
     return readOrders(this.db, this.tableName, ids, STATUS_PROJECTION, toStatusView);
-  }
-
-  async beginSubmit(id: number, now: string): Promise<Order | undefined> {
-    return this.conditionalUpdate(id, {
-      UpdateExpression: 'SET submitInFlight = :yes, submitAttempts = submitAttempts + :one, updatedAt = :now',
-      // Only one submission may be under way: a second, overlapping run must not call the provider too.
-      ConditionExpression: 'phase = :accepted AND attribute_not_exists(rejectedReason) AND attribute_not_exists(submitInFlight)',
-      ExpressionAttributeValues: { ':yes': true, ':one': 1, ':now': now, ':accepted': 'accepted' },
-    });
-  }
-
-  async markSubmitInFlight(id: number, now: string): Promise<Order | undefined> {
-    return this.conditionalUpdate(id, {
-      UpdateExpression: 'SET submitInFlight = :yes, submitAttempts = submitAttempts + :one, updatedAt = :now',
-      ConditionExpression: 'phase = :accepted AND attribute_not_exists(rejectedReason)',
-      ExpressionAttributeValues: { ':yes': true, ':one': 1, ':now': now, ':accepted': 'accepted' },
-    });
-  }
-
-  async recordSubmitted(order: Pick<Order, 'id' | 'providerId'>, externalOrderId: string, now: string): Promise<Order | undefined> {
-    // Before the order, not in a transaction with it (which would cost 3 more write units and a read for the order's
-    // new state): a lookup whose order did not get the id finds nothing to move (callbacks check the order's own id).
-    await putProviderOrderLookup(this.db, this.tableName, order.providerId, externalOrderId, order.id);
-    return this.conditionalUpdate(order.id, {
-      UpdateExpression: 'SET externalOrderId = :ext, phase = :submitted, updatedAt = :now REMOVE submitInFlight',
-      ConditionExpression: 'phase = :accepted',
-      ExpressionAttributeValues: { ':ext': externalOrderId, ':submitted': 'submitted', ':now': now, ':accepted': 'accepted' },
-    });
-  }
-
-  async recordRejected(id: number, reason: string, now: string): Promise<void> {
-    await this.conditionalUpdate(id, {
-      UpdateExpression: 'SET rejectedReason = :reason, updatedAt = :now REMOVE submitInFlight',
-      ConditionExpression: 'phase = :accepted',
-      ExpressionAttributeValues: { ':reason': reason.slice(0, 500), ':now': now, ':accepted': 'accepted' },
-    });
-  }
-
-  async reassignProvider(
-    id: number,
-    fromProviderId: string,
-    to: { providerId: string; providerServiceId: string },
-    reason: string,
-    now: string,
-    afterRefusal: boolean,
-  ): Promise<Order | undefined> {
-    return this.conditionalUpdate(id, {
-      UpdateExpression:
-        'SET providerId = :to, providerServiceId = :service, openPk = :openPk, reassignments = list_append(if_not_exists(reassignments, :none), :moved), updatedAt = :now REMOVE submitInFlight',
-      ConditionExpression: `phase = :accepted AND providerId = :from AND attribute_not_exists(rejectedReason)${afterRefusal ? '' : ' AND attribute_not_exists(submitInFlight)'}`,
-      ExpressionAttributeValues: {
-        ':to': to.providerId,
-        ':service': to.providerServiceId,
-        ':openPk': keys.openOrders(to.providerId),
-        ':none': [],
-        ':moved': [{ from: fromProviderId, to: to.providerId, reason: reason.slice(0, 300), at: now }],
-        ':now': now,
-        ':accepted': 'accepted',
-        ':from': fromProviderId,
-      },
-    });
-  }
-
-  async countResubmitRound(id: number, now: string): Promise<void> {
-    await this.conditionalUpdate(id, {
-      UpdateExpression: 'SET updatedAt = :now ADD resubmitRounds :one',
-      ConditionExpression: 'phase = :accepted',
-      ExpressionAttributeValues: { ':now': now, ':one': 1, ':accepted': 'accepted' },
-    });
-  }
-
-  async clearSubmitInFlight(id: number, now: string): Promise<void> {
-    await this.conditionalUpdate(id, {
-      UpdateExpression: 'SET updatedAt = :now REMOVE submitInFlight',
-      ConditionExpression: 'phase = :accepted',
-      ExpressionAttributeValues: { ':now': now, ':accepted': 'accepted' },
-    });
-  }
-
-  async requestCancel(id: number, now: string, whilePhase: OrderPhase): Promise<Order | undefined> {
-    return this.conditionalUpdate(id, {
-      UpdateExpression: 'SET cancelRequested = :yes, updatedAt = :now',
-      // Before submission, only while no call to the provider is under way: otherwise the provider may have it.
-      ConditionExpression: whilePhase === 'accepted' ? 'phase = :phase AND attribute_not_exists(submitInFlight)' : 'phase = :phase',
-      ExpressionAttributeValues: { ':yes': true, ':now': now, ':phase': whilePhase },
-    });
   }
 
   async finalize(order: Order, settlement: Settlement, now: string): Promise<'applied' | 'already_applied'> {

@@ -86,6 +86,8 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
                 TableName: tableName,
                 Item: {
                   ...keys.ledgerEntry(movement.walletId, seq + 1),
+                  // The admin ledger across wallets, by day (index admin-lists).
+                  ...keys.adminListLedger(movement.at, movement.walletId, seq + 1),
                   entity: 'ledger',
                   walletId: movement.walletId,
                   seq: seq + 1,

@@ -1,6 +1,6 @@
 // Secrets Manager's GetSecretValue as one HTTPS call signed with SigV4 (the signer the SES adapter uses), behind the
 // SecretStore port, cached per container like SecretsManagerStore. For functions whose bundle has no room for the
-// SDK's Secrets Manager client (13 KB minified): the webhook consumer.
+// SDK's Secrets Manager client (13 KB minified): the webhook consumer and the order functions' provider keys.
 import type { SecretStore } from '../../shared/ports.js';
 import { type AwsCredentials, signRequest } from '../ses/ses-email-sender.js';
 
@@ -28,7 +28,19 @@ export class SignedSecretsStore implements SecretStore {
     return value;
   }
 
+  /** Up to three tries, as the SDK client would: a dropped connection, a 5xx or throttling is tried again. */
   private async fetchSecret(secretId: string, date: Date): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.fetchOnce(secretId, attempt === 1 ? date : (this.settings.now ?? (() => new Date()))());
+      } catch (error) {
+        if (!(error instanceof TransientSecretsError) || attempt >= ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async fetchOnce(secretId: string, date: Date): Promise<string> {
     const host = `secretsmanager.${this.settings.region}.amazonaws.com`;
     const body = JSON.stringify({ SecretId: secretId });
     const headers = await signRequest({
@@ -42,12 +54,26 @@ export class SignedSecretsStore implements SecretStore {
       credentials: await this.settings.credentials(),
       date,
     });
-    const response = await (this.settings.fetch ?? fetch)(`https://${host}/`, { method: 'POST', headers, body });
+    let response: Response;
+    try {
+      response = await (this.settings.fetch ?? fetch)(`https://${host}/`, { method: 'POST', headers, body });
+    } catch (error) {
+      throw new TransientSecretsError(`Secrets Manager could not be reached for ${secretId}: ${(error as Error).message}`);
+    }
     const text = await response.text();
     // The error's type only: an answer about a secret never goes into a log.
-    if (!response.ok) throw new Error(`Secrets Manager answered ${response.status} (${response.headers.get('x-amzn-errortype')}) for ${secretId}`);
+    if (!response.ok) {
+      const type = response.headers.get('x-amzn-errortype') ?? '';
+      const message = `Secrets Manager answered ${response.status} (${type}) for ${secretId}`;
+      if (response.status >= 500 || response.status === 429 || type.startsWith('ThrottlingException')) throw new TransientSecretsError(message);
+      throw new Error(message);
+    }
     const answer = JSON.parse(text) as { SecretString?: unknown };
     if (typeof answer.SecretString !== 'string') throw new Error(`Secret ${secretId} has no string value`);
     return answer.SecretString;
   }
 }
+
+const ATTEMPTS = 3;
+
+class TransientSecretsError extends Error {}

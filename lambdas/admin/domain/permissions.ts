@@ -10,7 +10,15 @@ export const ADMIN_ONLY: readonly AdminRole[] = ['admin'];
 /** `<METHOD> <path as in ROUTES>` → the roles that may call it (HEAD is GET's). */
 export const ADMIN_PERMISSIONS: Readonly<Record<string, readonly AdminRole[]>> = {
   'GET /admin/v1/me': ADMIN_AND_OPERATOR,
-  // Orders (lambdas/rest/admin/routes/orders.ts)
+  // Orders (lambdas/rest/admin/routes/orders.ts, order-actions.ts): operators view and act; only admins refund.
+  'GET /admin/v1/orders': ADMIN_AND_OPERATOR,
+  'GET /admin/v1/orders/attention': ADMIN_AND_OPERATOR,
+  'GET /admin/v1/orders/{id}': ADMIN_AND_OPERATOR,
+  'POST /admin/v1/orders/{id}/refresh': ADMIN_AND_OPERATOR,
+  'POST /admin/v1/orders/{id}/cancel': ADMIN_AND_OPERATOR,
+  'POST /admin/v1/orders/{id}/resend': ADMIN_AND_OPERATOR,
+  'POST /admin/v1/orders/{id}/notes': ADMIN_AND_OPERATOR,
+  'POST /admin/v1/orders/{id}/refund': ADMIN_ONLY,
   // Users, resellers and keys (lambdas/rest/admin/routes/users.ts)
   'GET /admin/v1/users': ADMIN_AND_OPERATOR,
   'GET /admin/v1/users/{id}': ADMIN_AND_OPERATOR,
@@ -40,6 +48,10 @@ export const ADMIN_PERMISSIONS: Readonly<Record<string, readonly AdminRole[]>> =
   'GET /admin/v1/providers/{id}/balance': ADMIN_ONLY,
   'POST /admin/v1/providers/{id}/sync': ADMIN_ONLY,
   // Finance (lambdas/rest/admin/routes/finance.ts)
+  'GET /admin/v1/finance/summary': ADMIN_ONLY,
+  'GET /admin/v1/ledger': ADMIN_ONLY,
+  'POST /admin/v1/finance/reconciliation': ADMIN_ONLY,
+  'GET /admin/v1/finance/reconciliation/{id}': ADMIN_ONLY,
   // Settings, promo codes and audit (lambdas/rest/admin/routes/settings.ts)
 };
 

@@ -6,6 +6,8 @@ import { settle } from '../domain/orders.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import { mappingsOf, providerStatusOf, takesNewOrders } from '../../catalog/domain/catalog.js';
 import type { Order } from '../domain/orders.js';
+import type { AttentionQueue, OrderCallLog } from '../ports.js';
+import { loggedCall } from './call-log.js';
 import type { OrderServices } from './order-services.js';
 
 export type SubmitOutcome = 'submitted' | 'rejected' | 'unconfirmed' | 'finalized' | 'retry_later';
@@ -22,9 +24,26 @@ export class OrderNotFound extends Error {
   override readonly name = 'OrderNotFound';
 }
 
-export type SubmitServices = Pick<OrderServices, 'orders' | 'catalog' | 'providers' | 'clock'>;
+/** Issue 11: the provider-call log (each `add`) and the admin API's attention queue (unconfirmed submissions). */
+export interface ForOperators {
+  callLog?: OrderCallLog;
+  attention?: AttentionQueue;
+}
+
+export type SubmitServices = Pick<OrderServices, 'orders' | 'catalog' | 'providers' | 'clock'> & ForOperators;
 
 export async function submitOrder(services: SubmitServices, orderId: number): Promise<SubmitOutcome> {
+  const outcome = await submitOnce(services, orderId);
+  if (outcome === 'unconfirmed') await raiseUnconfirmed(services, orderId);
+  return outcome;
+}
+
+/** A submission nobody can confirm waits for a person: queued for them (the same item however often raised). */
+async function raiseUnconfirmed(services: Pick<SubmitServices, 'attention' | 'clock'>, orderId: number): Promise<void> {
+  await services.attention?.raise({ reason: 'unconfirmed_submission', orderId, since: services.clock.now().toISOString() });
+}
+
+async function submitOnce(services: SubmitServices, orderId: number): Promise<SubmitOutcome> {
   const { orders, catalog, providers, clock } = services;
   const order = await orders.getOrder(orderId);
   if (!order) throw new OrderNotFound(`Order ${orderId} does not exist`);
@@ -42,7 +61,7 @@ export async function submitOrder(services: SubmitServices, orderId: number): Pr
   // Nothing of this order is at a provider that takes no new orders: the service's next provider gets it, if any.
   if ((!provider || !takesNewOrders(provider)) && !order.submitInFlight) {
     const why = `Provider ${order.providerId} is ${provider ? (providerStatusOf(provider) === 'maintenance' ? 'in maintenance' : 'disabled') : 'not configured'}`;
-    if (await moveToFallback(services, order, why, false)) return submitOrder(services, orderId);
+    if (await moveToFallback(services, order, why, false)) return submitOnce(services, orderId);
     if (provider && providerStatusOf(provider) === 'maintenance') throw new ProviderUnavailable(why);
     await orders.recordRejected(orderId, why, clock.now().toISOString());
     return 'rejected';
@@ -59,15 +78,27 @@ export async function submitOrder(services: SubmitServices, orderId: number): Pr
   const started = provider.acceptsRequestId
     ? await orders.markSubmitInFlight(orderId, clock.now().toISOString())
     : await orders.beginSubmit(orderId, clock.now().toISOString());
-  if (!started) return submitOrder(services, orderId);
+  if (!started) return submitOnce(services, orderId);
 
   const client = await providers.forProvider(provider);
   try {
-    const { externalOrderId } = await client.place({
-      providerServiceId: order.providerServiceId,
-      ...(order.providerFields ? { fields: order.providerFields } : { link: order.link, quantity: order.quantity }),
-      requestId: `codex-${order.id}`,
-    });
+    const sent = order.providerFields ?? { link: order.link, quantity: String(order.quantity) };
+    const { externalOrderId } = await loggedCall(
+      services.callLog,
+      {
+        orderId,
+        action: 'add',
+        providerId: provider.id,
+        request: { action: 'add', service: order.providerServiceId, ...sent, request_id: `codex-${order.id}` },
+      },
+      () => clock.now(),
+      () =>
+        client.place({
+          providerServiceId: order.providerServiceId,
+          ...(order.providerFields ? { fields: order.providerFields } : { link: order.link, quantity: order.quantity }),
+          requestId: `codex-${order.id}`,
+        }),
+    );
     const submitted = await orders.recordSubmitted(order, externalOrderId, clock.now().toISOString());
     // A cancel that arrived while we were submitting goes on to the provider now. If the provider refuses or cannot
     // be reached, the order simply runs on; the customer can ask again now that it is at the provider.
@@ -76,7 +107,7 @@ export async function submitOrder(services: SubmitServices, orderId: number): Pr
   } catch (error) {
     if (error instanceof ProviderRejected) {
       // A refusal is definite (an unclear failure is not: that order may exist), so the next provider may take it.
-      if (await moveToFallback(services, order, error.message, true)) return submitOrder(services, orderId);
+      if (await moveToFallback(services, order, error.message, true)) return submitOnce(services, orderId);
       await orders.recordRejected(orderId, error.message, clock.now().toISOString());
       return 'rejected';
     }
@@ -120,7 +151,7 @@ async function moveToFallback(services: SubmitServices, order: Order, reason: st
  * After the submit retries are spent: refund if nothing can have reached the provider; submit again later if
  * resending is safe (request_id); else hold for a person.
  */
-export type GiveUpServices = Pick<OrderServices, 'orders' | 'catalog' | 'clock'>;
+export type GiveUpServices = Pick<OrderServices, 'orders' | 'catalog' | 'clock'> & Pick<ForOperators, 'attention'>;
 
 export async function giveUpSubmission(services: GiveUpServices, orderId: number, reason: string): Promise<SubmitOutcome> {
   const order = await services.orders.getOrder(orderId);
@@ -134,6 +165,7 @@ export async function giveUpSubmission(services: GiveUpServices, orderId: number
       await services.orders.countResubmitRound(orderId, services.clock.now().toISOString());
       return 'retry_later';
     }
+    await raiseUnconfirmed(services, orderId);
     return 'unconfirmed';
   }
   await services.orders.recordRejected(orderId, `Provider unavailable: ${reason}`, services.clock.now().toISOString());

@@ -2,10 +2,13 @@
 // provider's pushed callback does. One function, so an order moves the same way whichever way the news came.
 import { type ProviderProgress, shouldRecordProgress } from '../domain/orders.js';
 import { isTerminal } from '../domain/order-status.js';
-import type { OpenOrderSummary, OrderProgressStore } from '../ports.js';
+import type { OpenOrderSummary, OrderProgressStore, OrderWorkflow } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 
-export type ReportServices = Pick<OrderServices, 'tokens' | 'workflow' | 'settings'> & { orders: Pick<OrderProgressStore, 'recordProgress'> };
+export type ReportServices = Pick<OrderServices, 'tokens' | 'settings'> & {
+  workflow: Pick<OrderWorkflow, 'resume'>;
+  orders: Pick<OrderProgressStore, 'recordProgress'>;
+};
 
 /** What the rule needs of the order: the open-orders index's projection, or the order itself. */
 export type ReportedOrder = Pick<OpenOrderSummary, 'id' | 'phase' | 'status' | 'externalOrderId' | 'startCount' | 'remains' | 'createdAt' | 'progressAt'>;

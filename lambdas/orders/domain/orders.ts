@@ -34,6 +34,11 @@ export interface Order {
   /** per_thousand: priced at the rate per 1,000 units; fixed: the rate is the price of the whole order. */
   pricing?: 'per_thousand' | 'fixed';
   ratePer1000: Micros;
+  /** The service's cost per 1,000 units when the order was placed (finance: provider cost = this x delivered). */
+  costPer1000?: Micros;
+  /** What the provider said the order cost us (its status answer's `charge`), with its currency: for reconciliation. */
+  providerCharge?: Micros;
+  providerCurrency?: string;
   charge: Micros;
   refunded: Micros;
   status: OrderStatus;
@@ -116,6 +121,7 @@ export function newOrder(service: Service, request: OrderRequest, id: number, no
     ...(spec.type === 'Subscriptions' && forwarded.expiry !== undefined ? { expiry: forwarded.expiry } : {}),
     pricing: FIXED_PRICE_TYPES.has(spec.type) ? 'fixed' : 'per_thousand',
     ratePer1000: service.ratePer1000,
+    ...(service.costPer1000 !== undefined ? { costPer1000: service.costPer1000 } : {}),
     charge: spec.charge,
     refunded: ZERO,
     status: 'Pending',
@@ -166,6 +172,9 @@ export interface ProviderProgress {
   status: OrderStatus;
   startCount?: number;
   remains?: number;
+  /** The provider's `charge` (a decimal string) and currency, when its answer has them: written with the progress. */
+  charge?: string;
+  currency?: string;
 }
 
 /**

@@ -5,11 +5,14 @@ import { formatMoney, type Micros, parseMoney } from '../../shared/money.js';
 import type { Clock } from '../../shared/ports.js';
 import { decide, type GatewayEvent, type PaymentMethod, type TopUp } from '../domain/top-ups.js';
 import type { CallbackRecord, CallbackRefusal, CallbackVerdict, PaymentGateway, PaymentGateways, TopUpStore } from '../ports.js';
+import type { AttentionQueue } from '../../orders/ports.js';
 
 export interface CallbackDeps {
   store: TopUpStore;
   gateways: PaymentGateways;
   clock: Clock;
+  /** Issue 11: a top-up put in review (a wrong amount paid) waits for a person in the admin API's attention queue. */
+  attention?: AttentionQueue;
 }
 
 export type CallbackResult =
@@ -115,6 +118,7 @@ async function apply(
     return { verdict: result === 'applied' ? 'credited' : 'already_credited' };
   }
   const changed = await deps.store.mark(topUp, decision.status, decision.from, event.status, at);
+  if (changed && decision.status === 'review') await deps.attention?.raise({ reason: 'wrong_amount', topUpId: topUp.id, ownerId: topUp.ownerId, since: at });
   return { verdict: changed ? decision.status : 'ignored' };
 }
 

@@ -1,4 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { StepFunctionsResume } from '../../adapters/stepfunctions/step-functions-resume.js';
 import { StepFunctionsOrderWorkflow } from '../../adapters/stepfunctions/step-functions-workflow.js';
 import type { OrderWorkflow } from '../../orders/ports.js';
 import { lazy, platform } from '../platform.js';
@@ -8,4 +9,9 @@ import { config } from './config.js';
 // start (requireOnLambda in their handlers).
 export const orderWorkflow: () => OrderWorkflow = /* @__PURE__ */ lazy(
   () => platform().workflow ?? new StepFunctionsOrderWorkflow(new SFNClient({ region: config().AWS_REGION }), config().STATE_MACHINE_ARN),
+);
+
+/** Resuming only (the admin API's order actions): without the start and redrive commands. */
+export const workflowResume: () => Pick<OrderWorkflow, 'resume'> = /* @__PURE__ */ lazy(
+  () => platform().workflow ?? new StepFunctionsResume(new SFNClient({ region: config().AWS_REGION })),
 );

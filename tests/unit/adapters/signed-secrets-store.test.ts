@@ -44,4 +44,31 @@ describe('SignedSecretsStore', () => {
     expect(await secrets.get('s')).toBe('key material');
     expect(sent).toHaveLength(2);
   });
+
+  it('tries again after a 5xx, throttling or a dropped connection, up to three times in all', async () => {
+    const { secrets, sent } = store([
+      new Response('{}', { status: 503 }),
+      new Response('{"__type":"ThrottlingException"}', { status: 400, headers: { 'x-amzn-errortype': 'ThrottlingException:http://internal' } }),
+      new Response('{"SecretString":"key material"}', { status: 200 }),
+    ]);
+    expect(await secrets.get('s')).toBe('key material');
+    expect(sent).toHaveLength(3);
+
+    const failing = store([new Response('{}', { status: 500 }), new Response('{}', { status: 500 }), new Response('{}', { status: 500 })]);
+    await expect(failing.secrets.get('s')).rejects.toThrow('Secrets Manager answered 500');
+    expect(failing.sent).toHaveLength(3);
+
+    let calls = 0;
+    const dropped = new SignedSecretsStore({
+      region: 'eu-west-1',
+      credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
+      fetch: (async () => {
+        calls += 1;
+        if (calls === 1) throw new TypeError('fetch failed');
+        return new Response('{"SecretString":"after a drop"}', { status: 200 });
+      }) as unknown as typeof fetch,
+    });
+    expect(await dropped.get('s')).toBe('after a drop');
+    expect(calls).toBe(2);
+  });
 });

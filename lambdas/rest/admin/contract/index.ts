@@ -2,7 +2,9 @@
 import type { Operation } from '../../v1/operation.js';
 import { catalogOperations } from './catalog.js';
 import { adminDocsOperations } from './docs.js';
+import { financeOperations } from './finance.js';
 import { meOperations } from './me.js';
+import { adminOrdersOperations } from './orders.js';
 import { providersOperations } from './providers.js';
 import { usersOperations } from './users.js';
 import { resellersOperations } from './users-resellers.js';
@@ -14,4 +16,6 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   ...providersOperations,
   ...usersOperations,
   ...resellersOperations,
+  ...financeOperations,
+  ...adminOrdersOperations,
 ];

@@ -1,14 +1,19 @@
 // REST v1 implementations: the payment gateways' callbacks.
 import { handleCallback } from '../../../payments/application/handle-callback.js';
 import type { PaymentMethod } from '../../../payments/domain/top-ups.js';
-import { paymentGateways, topUpStore } from '../../../payments/wiring.js';
+import { attentionQueue, paymentGateways, topUpStore } from '../../../payments/wiring.js';
 import { systemClock } from '../../../shared/platform/config.js';
 import { cryptomusCallbackOperation, demoCallbackOperation } from '../contract/payment-callbacks.js';
 import { ok, type RestRequest, RestError, type RouteImpl, route } from '../http.js';
 import type { Operation } from '../operation.js';
 
 async function receive(method: PaymentMethod, req: RestRequest<Operation>) {
-  const result = await handleCallback({ store: topUpStore(), gateways: paymentGateways(), clock: systemClock }, method, req.rawBody, req.allHeaders);
+  const result = await handleCallback(
+    { store: topUpStore(), gateways: paymentGateways(), clock: systemClock, attention: attentionQueue() },
+    method,
+    req.rawBody,
+    req.allHeaders,
+  );
   if (result.accepted) return ok({ received: true, verdict: result.verdict });
   switch (result.refusal) {
     case 'method_not_offered':

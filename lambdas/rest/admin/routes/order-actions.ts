@@ -1,0 +1,30 @@
+// Admin API implementations of the order actions that ask the provider: refresh, cancel, resend. Apart from the other
+// admin order routes: only this function carries the provider client and reads the provider secrets.
+import { cancelOrder, refreshOrder, resendOrder } from '../../../admin/application/orders-actions.js';
+import { orderActionServices } from '../../../admin/orders-wiring.js';
+import { ok, type RouteImpl, route } from '../../v1/http.js';
+import { cancelAdminOrder, refreshAdminOrder, resendAdminOrder } from '../contract/order-actions.js';
+import { adminOrderJson } from './order-json.js';
+
+export const adminOrderActionsRoutes: readonly RouteImpl[] = [
+  route(refreshAdminOrder, async (req) => {
+    const { order, outcome } = await refreshOrder(orderActionServices(), { caller: req.caller, sourceIp: req.sourceIp }, req.params.id);
+    return ok({ order: adminOrderJson(order), outcome });
+  }),
+  route(cancelAdminOrder, async (req) => {
+    const { order, outcome } = await cancelOrder(orderActionServices(), { caller: req.caller, sourceIp: req.sourceIp }, req.params.id, {
+      ...(req.body.neverReachedProvider ? { neverReachedProvider: true } : {}),
+      ...(req.body.reason ? { reason: req.body.reason } : {}),
+    });
+    return ok({ order: adminOrderJson(order), outcome });
+  }),
+  route(resendAdminOrder, async (req) => {
+    const { order, outcome, providerMessage } = await resendOrder(
+      orderActionServices(),
+      { caller: req.caller, sourceIp: req.sourceIp },
+      req.params.id,
+      req.body.providerId,
+    );
+    return ok({ order: adminOrderJson(order), outcome, ...(providerMessage ? { providerMessage } : {}) });
+  }),
+];

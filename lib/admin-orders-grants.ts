@@ -1,0 +1,42 @@
+// What the admin API's order functions may touch. adminOrders: reads the table and its indexes (lists, an order's
+// page, ledgers, the attention queue's subjects) and writes only refunds (order, wallet, ledger, idempotency marker,
+// audit, timeline), notes, and the attention queue's deletions. adminOrderActions: the orders, the catalog, the
+// provider keys, the provider-order lookup, audit entries, and resuming a parked workflow; no wallet, no ledger.
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { CodexFunction } from './codex-function.js';
+
+const leadingKeys = (...patterns: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns } });
+
+export function grantAdminOrders(
+  functions: ReadonlyMap<string, CodexFunction>,
+  props: { table: ITableV2; providerSecretsArn: string; stateMachineArn: string },
+): void {
+  const { table } = props;
+  const reader = functions.get('adminOrders');
+  if (reader) {
+    table.grantReadData(reader);
+    reader.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: leadingKeys('ORDERS#*', 'WALLET#*', 'IDEMPOTENCY#*', 'AUDIT#*'),
+      }),
+    );
+    reader.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'], resources: [table.tableArn], conditions: leadingKeys('ATTENTION') }),
+    );
+  }
+  const actions = functions.get('adminOrderActions');
+  if (actions) {
+    actions.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [table.tableArn], conditions: leadingKeys('ORDERS#*', 'CATALOG') }),
+    );
+    actions.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn], conditions: leadingKeys('ORDERS#*') }));
+    actions.addToRolePolicy(
+      new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn], conditions: leadingKeys('ORDERS#*', 'AUDIT#*', 'PROVIDERORDER#*') }),
+    );
+    actions.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.providerSecretsArn] }));
+    actions.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [props.stateMachineArn] }));
+  }
+}
