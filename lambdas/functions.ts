@@ -454,6 +454,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['POST'], path: '/admin/v1/orders/{id}/refresh', auth: 'adminCognito', function: 'adminOrderActions' },
   { methods: ['POST'], path: '/admin/v1/orders/{id}/cancel', auth: 'adminCognito', function: 'adminOrderActions' },
   { methods: ['POST'], path: '/admin/v1/orders/{id}/resend', auth: 'adminCognito', function: 'adminOrderActions' },
+  // Admin API: settings, promo codes, audit
+  { methods: ['GET', 'PATCH'], path: '/admin/v1/settings', auth: 'adminCognito', function: 'adminSettings' },
+  { methods: ['POST'], path: '/admin/v1/settings/templates/preview', auth: 'adminCognito', function: 'adminSettings' },
+  { methods: ['GET', 'POST'], path: '/admin/v1/promo-codes', auth: 'adminCognito', function: 'adminSettings' },
+  { methods: ['PATCH'], path: '/admin/v1/promo-codes/{code}', auth: 'adminCognito', function: 'adminSettings' },
+  { methods: ['GET'], path: '/admin/v1/audit', auth: 'adminCognito', function: 'adminSettings' },
 ];
 
 export interface ApiMethodSpec {

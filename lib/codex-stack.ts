@@ -220,6 +220,11 @@ export class CodexStack extends Stack {
     // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).
     grantAdminCatalog(codexApi.functions, { table, providerSecretsArn });
     grantAdminOrders(codexApi.functions, { table, providerSecretsArn, stateMachineArn: workflow.stateMachine.stateMachineArn });
+    // Admin settings, promo codes and the audit log: the settings item, the promo codes and the audit entries (read,
+    // and written with their changes in one transaction); nothing else is changed there, but the audit search reads
+    // AUDIT#<day> partitions and GET /me nothing at all, so read and write on the table it is.
+    const adminSettings = codexApi.functions.get('adminSettings');
+    if (adminSettings) table.grantReadWriteData(adminSettings);
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).
     if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);

@@ -43,8 +43,7 @@ export class UsageKeys extends Construct {
         batchSize: 20,
         bisectBatchOnError: true,
         // API Gateway's throttling of key calls passes within a few tries. After the last the record is dropped (the
-        // function logged each failure): no failure queue, as the profile's next change tries again, and the stack
-        // is at CloudFormation's 500 resources.
+        // function logged each failure): no failure queue, as the profile's next change tries again.
         retryAttempts: 4,
         reportBatchItemFailures: true,
         filters: [

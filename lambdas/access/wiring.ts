@@ -9,6 +9,7 @@ import { ApiKeyManagement } from './application/api-key-management.js';
 import { HeaderKeyLookup } from './application/header-key-lookup.js';
 import { ResellerAccess } from './application/reseller-access.js';
 import { parseIpAllowList } from './domain/ip-allow-list.js';
+import { settingsReader } from '../settings/wiring.js';
 import { TIERS, TIER_NAMES } from './domain/tiers.js';
 import type { UserStore } from './ports.js';
 
@@ -28,7 +29,9 @@ export const resellerAccess: () => ResellerAccess = /* @__PURE__ */ lazy(
         secrets: secretStore(),
         pepperSecretId: config().API_KEY_PEPPER_SECRET_ID,
       },
-      { tiers: TIERS },
+      // Tier limits an admin changed (settings) apply here within the settings cache's 30 s; the gateway's usage plans
+      // keep the deployed TIERS (a ceiling on header-key requests until the next deploy).
+      { tiers: TIERS, currentTiers: async () => (await settingsReader().current()).tiers },
     )),
 );
 

@@ -1,6 +1,7 @@
 // The customers area's adapters and services, each built on first use (see shared/platform.ts).
 import { keyManagement, apiKeyStore } from '../access/wiring.js';
 import { DynamoAccountStore } from '../adapters/dynamodb/customer-accounts.js';
+import { DynamoAuditLog } from '../adapters/dynamodb/audit-log.js';
 import { DynamoAttemptCounters } from '../adapters/dynamodb/attempt-counters.js';
 import { DynamoSessionStore } from '../adapters/dynamodb/session-store.js';
 import { lazy } from '../shared/platform.js';
@@ -24,7 +25,15 @@ export const accessTokens = /* @__PURE__ */ lazy(() => {
 });
 
 export const sessions = /* @__PURE__ */ lazy(
-  () => new Sessions({ accounts: accountStore(), sessions: sessionStore(), failures: attemptCounters(), tokens: accessTokens(), clock: systemClock }),
+  () =>
+    new Sessions({
+      accounts: accountStore(),
+      sessions: sessionStore(),
+      failures: attemptCounters(),
+      tokens: accessTokens(),
+      clock: systemClock,
+      audit: new DynamoAuditLog(documentClient(), tableName()),
+    }),
 );
 
 export const accounts = /* @__PURE__ */ lazy(

@@ -8,6 +8,7 @@ import { lazy } from '../shared/platform.js';
 import { config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { emailSender } from '../shared/platform/email.js';
+import { settingsReader } from '../settings/wiring.js';
 import { SendNotificationEmails } from './application/email-notifications.js';
 
 export const notificationEmails = /* @__PURE__ */ lazy(() => {
@@ -19,6 +20,7 @@ export const notificationEmails = /* @__PURE__ */ lazy(() => {
     claims: new DynamoEventClaims(documentClient(), tableName(), systemClock),
     email: emailSender(),
     ...(apiBase ? { apiBase } : {}),
+    templates: async () => (await settingsReader().current()).templates,
     onError: (message, error) => logger.warn(message, { error: error as Error }),
   });
 });

@@ -15,6 +15,7 @@ import { DynamoOrderCallLog } from '../adapters/dynamodb/order-call-log.js';
 import { DynamoResellerPricing } from '../adapters/dynamodb/reseller-pricing-store.js';
 import { catalogStore, providerClients } from '../catalog/wiring.js';
 import { lazy } from '../shared/platform.js';
+import { settingsReader } from '../settings/wiring.js';
 import { alertConfig, config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { eventPublisher } from '../shared/platform/events.js';
@@ -41,12 +42,23 @@ export const refillIds: () => RefillIdAllocator = /* @__PURE__ */ lazy(
   () => new BlockOrderIdAllocator(documentClient(), tableName(), 10, { counterName: 'refill-id', firstId: 1 }),
 );
 
-/** Undefined when no limit is configured: then nothing is counted. */
+/**
+ * The daily spend limit can be set by an admin at any time (settings over MAX_DAILY_SPEND), so the limits are always
+ * there; the settings come from the per-container cache, and with no limit in force nothing is counted or written.
+ */
 export const orderLimits: () => OrderLimits | undefined = /* @__PURE__ */ lazy(() => {
   const { MAX_DAILY_SPEND, MAX_ACTIVE_ORDERS, CURRENCY } = config();
-  if (MAX_DAILY_SPEND === undefined && MAX_ACTIVE_ORDERS === undefined) return undefined;
+  const configured = MAX_DAILY_SPEND !== undefined ? parseMoney(MAX_DAILY_SPEND) : undefined;
   return new DynamoOrderLimits(documentClient(), tableName(), {
-    ...(MAX_DAILY_SPEND !== undefined ? { maxDailySpend: parseMoney(MAX_DAILY_SPEND) } : {}),
+    ...(configured !== undefined ? { maxDailySpend: configured } : {}),
+    // Unreadable settings leave the configured limit in force.
+    currentMaxDailySpend: () =>
+      settingsReader()
+        .current()
+        .then(
+          (s) => s.maxDailySpend,
+          () => configured,
+        ),
     ...(MAX_ACTIVE_ORDERS !== undefined ? { maxActiveOrders: MAX_ACTIVE_ORDERS } : {}),
     currency: CURRENCY,
   });
@@ -97,6 +109,15 @@ export const customerOrderServices: () => PlaceOrderServices & CancelOrderServic
   clock: systemClock,
   pricing: resellerPrices(),
   ...withLimits(),
+}));
+
+/** What the cabinet's cancel and refill use: no order limits (they place nothing), so that function carries none. */
+export const orderActionServices: () => CancelOrderServices & RefillServices = /* @__PURE__ */ lazy(() => ({
+  catalog: catalogStore(),
+  orders: orderStore(),
+  refills: refillStore(),
+  providers: providerClients(),
+  clock: systemClock,
 }));
 
 export const submitServices: () => SubmitAndAwaitServices = /* @__PURE__ */ lazy(() => ({

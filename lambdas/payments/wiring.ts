@@ -1,7 +1,9 @@
 // The payments area's adapters and services, each built on first use (see shared/platform.ts).
 import { CryptomusGateway, type CryptomusCredentials } from '../adapters/cryptomus/cryptomus-gateway.js';
 import { DynamoAttentionQueue } from '../adapters/dynamodb/attention-queue.js';
+import { DynamoPromoCodeStore } from '../adapters/dynamodb/promo-code-store.js';
 import { DynamoTopUpStore } from '../adapters/dynamodb/top-up-store.js';
+import { settingsReader } from '../settings/wiring.js';
 import { parseMoney } from '../shared/money.js';
 import { lazy, platform } from '../shared/platform.js';
 import { config, systemClock } from '../shared/platform/config.js';
@@ -74,13 +76,27 @@ export const paymentGateways: () => PaymentGateways = /* @__PURE__ */ lazy(() =>
   return { offered: async () => [...built.keys()], get: async (method) => built.get(method) };
 });
 
-export const topUpDeps: () => TopUpDeps = /* @__PURE__ */ lazy(() => ({
-  store: topUpStore(),
-  gateways: paymentGateways(),
-  wallets: walletStore(),
-  clock: systemClock,
-  settings: {
-    limits: { min: parseMoney(config().MIN_DEPOSIT), max: parseMoney(config().MAX_DEPOSIT) },
-    lifetimeSeconds: config().TOP_UP_LIFETIME_SECONDS,
-  },
-}));
+export const promoCodeStore: () => DynamoPromoCodeStore = /* @__PURE__ */ lazy(() => new DynamoPromoCodeStore(documentClient(), tableName()));
+
+export const topUpDeps: () => TopUpDeps = /* @__PURE__ */ lazy(() => {
+  const min = parseMoney(config().MIN_DEPOSIT);
+  return {
+    store: topUpStore(),
+    gateways: paymentGateways(),
+    wallets: walletStore(),
+    clock: systemClock,
+    promoCodes: promoCodeStore(),
+    settings: {
+      limits: { min, max: parseMoney(config().MAX_DEPOSIT) },
+      // Settings over MIN_DEPOSIT, from the per-container cache; unreadable settings leave MIN_DEPOSIT in force.
+      currentMinDeposit: () =>
+        settingsReader()
+          .current()
+          .then(
+            (s) => s.minDeposit,
+            () => min,
+          ),
+      lifetimeSeconds: config().TOP_UP_LIFETIME_SECONDS,
+    },
+  };
+});

@@ -181,6 +181,9 @@ async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
     if (error instanceof V2RequestTooLarge || error instanceof V2RequestUnreadable) return json({ error: error.message });
     throw error;
   }
+  // Maintenance answers every action in the protocol's way, before the key is even looked at.
+  const maintenance = await maintenanceState(deps);
+  if (maintenance.enabled) return json({ error: maintenance.message });
   const sourceIp = event.requestContext?.identity?.sourceIp ?? 'unknown';
   const access = await deps.access.check({ key: params.key, sourceIp });
   if (!access.ok) {
@@ -205,6 +208,16 @@ async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
       await deps.access.recordRejectedRequest({ caller, sourceIp, kind: 'invalid_request' });
     }
     return json({ error: message });
+  }
+}
+
+/** Unreadable settings must not close the API: it serves, and the logs say why. */
+async function maintenanceState(deps: ReturnType<typeof resellerApiServices>): Promise<{ enabled: boolean; message: string }> {
+  try {
+    return (await deps.settings.current()).maintenance;
+  } catch (error) {
+    logger.warn('could not read maintenance mode; serving', { error: error as Error });
+    return { enabled: false, message: '' };
   }
 }
 

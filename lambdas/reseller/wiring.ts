@@ -3,6 +3,7 @@ import { resellerAccess } from '../access/wiring.js';
 import { customerOrderServices, refillIds } from '../orders/wiring.js';
 import { lazy } from '../shared/platform.js';
 import { config } from '../shared/platform/config.js';
+import { settingsReader } from '../settings/wiring.js';
 import { walletStore } from '../wallets/wiring.js';
 
 export const resellerApiServices = /* @__PURE__ */ lazy(() => ({
@@ -11,4 +12,5 @@ export const resellerApiServices = /* @__PURE__ */ lazy(() => ({
   wallets: walletStore(),
   access: resellerAccess(),
   refillIds: refillIds(),
+  settings: settingsReader(),
 }));

@@ -71,6 +71,12 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   order_not_finalized: 409,
   order_state_conflict: 409,
   provider_not_mapped: 400,
+  // Issue 11, settings and promo codes
+  settings_conflict: 409,
+  maintenance: 503,
+  invalid_promo_code: 400,
+  promo_code_exists: 409,
+  unknown_promo_code: 404,
 };
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -57,7 +57,13 @@ export type DomainErrorCode =
   | 'order_being_submitted'
   | 'provider_refused'
   | 'provider_unreachable'
-  | 'provider_unconfirmed';
+  | 'provider_unconfirmed'
+  // Issue 11, settings and promo codes.
+  | 'settings_conflict'
+  | 'maintenance'
+  | 'invalid_promo_code'
+  | 'promo_code_exists'
+  | 'unknown_promo_code';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

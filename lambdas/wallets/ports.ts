@@ -1,7 +1,7 @@
 // Wallets and their ledger: every movement of money is a ledger entry written with the balance change.
 import type { Micros } from '../shared/money.js';
 
-export type LedgerKind = 'deposit' | 'order_charge' | 'order_refund' | 'adjustment';
+export type LedgerKind = 'deposit' | 'order_charge' | 'order_refund' | 'adjustment' | 'bonus';
 
 export interface LedgerEntry {
   walletId: string;

@@ -34,7 +34,13 @@ describe('running the business through the admin API', () => {
     const providerId = `journey-${suffix}`;
 
     // 1. The provider (its key goes to the secret store, never back out) and a service it fulfils.
-    const provider = await admin('POST', '/providers', { id: providerId, name: 'Journey panel', apiUrl: stack.provider.url, apiKey: DEMO_PROVIDER_KEY, acceptsRequestId: true });
+    const provider = await admin('POST', '/providers', {
+      id: providerId,
+      name: 'Journey panel',
+      apiUrl: stack.provider.url,
+      apiKey: DEMO_PROVIDER_KEY,
+      acceptsRequestId: true,
+    });
     expect(provider.status).toBe(201);
     const service = await admin(
       'POST',
@@ -90,7 +96,12 @@ describe('running the business through the admin API', () => {
     const refunded = await admin('POST', `/orders/${orderId}/refund`, refund, { 'idempotency-key': `journey-refund-${suffix}` });
     expect(refunded).toMatchObject({ status: 200, body: { refunded: '0.25', charge: '1.50' } });
     expect((await admin('POST', `/orders/${orderId}/refund`, refund, { 'idempotency-key': `journey-refund-${suffix}` })).body).toEqual(refunded.body);
-    const tooMuch = await admin('POST', `/orders/${orderId}/refund`, { amount: '1.26', reason: 'journey: too much' }, { 'idempotency-key': `journey-over-${suffix}` });
+    const tooMuch = await admin(
+      'POST',
+      `/orders/${orderId}/refund`,
+      { amount: '1.26', reason: 'journey: too much' },
+      { 'idempotency-key': `journey-over-${suffix}` },
+    );
     expect(tooMuch.status).toBe(409);
     expect((await v2(stack.v2Url, { key: apiKey, action: 'balance' })).body.balance).toBe('18.75000');
 

@@ -21,6 +21,8 @@ export interface ResellerAccessOptions {
   defaultLimits?: Partial<ApiKeyLimits>;
   /** Limits per tier name; a key's own limits win over its tier's. */
   tiers?: Readonly<Record<string, Partial<ApiKeyLimits>>>;
+  /** The tiers in force now (settings overriding `tiers`, cached by the reader); `tiers` when absent or unreadable. */
+  currentTiers?: () => Promise<Readonly<Record<string, Partial<ApiKeyLimits>>>>;
   /** Invalid keys from one source within one minute that block it (20). */
   invalidKeysBeforeBlock?: number;
   /** How long a source stays blocked (15 minutes). */
@@ -51,7 +53,7 @@ export class ResellerAccess {
   private readonly lastTouched = new Map<string, number>();
   private readonly leases = new Map<string, { window: string; left: number; exhausted: boolean }>();
   private readonly leasing = new Map<string, Promise<void>>();
-  private readonly settings: Required<Omit<ResellerAccessOptions, 'defaultLimits' | 'tiers'>> & { defaultLimits: ApiKeyLimits };
+  private readonly settings: Required<Omit<ResellerAccessOptions, 'defaultLimits' | 'tiers' | 'currentTiers'>> & { defaultLimits: ApiKeyLimits };
   private readonly clock: Clock;
 
   constructor(
@@ -86,7 +88,7 @@ export class ResellerAccess {
     if (record.status !== 'active') return refuse('invalid_key');
     if (!isIpAllowed(record.allowedIps, input.sourceIp)) return refuse('ip_not_allowed');
 
-    const caller = this.callerOf(record);
+    const caller = this.callerOf(record, await this.tiers());
     const [allowed] = await Promise.all([this.allowRequest(record.keyId, caller.limits.requestsPerMinute, epochMinute(now)), this.touch(record, now)]);
     if (!allowed) return refuse('rate_limited');
     return { ok: true, caller };
@@ -234,8 +236,17 @@ export class ResellerAccess {
     }
   }
 
-  private callerOf(record: StoredApiKey): ResellerCaller {
-    const tier = record.tier ? this.options.tiers?.[record.tier] : undefined;
+  private async tiers(): Promise<Readonly<Record<string, Partial<ApiKeyLimits>>> | undefined> {
+    if (!this.options.currentTiers) return this.options.tiers;
+    try {
+      return await this.options.currentTiers();
+    } catch {
+      return this.options.tiers;
+    }
+  }
+
+  private callerOf(record: StoredApiKey, tiers: Readonly<Record<string, Partial<ApiKeyLimits>>> | undefined): ResellerCaller {
+    const tier = record.tier ? tiers?.[record.tier] : undefined;
     return {
       ownerId: record.ownerId,
       walletId: record.walletId,

@@ -13,6 +13,8 @@ import { keys } from './keys.js';
 
 export interface OrderLimitSettings {
   maxDailySpend?: Micros;
+  /** The daily spend limit in force now (settings over MAX_DAILY_SPEND, cached); `maxDailySpend` when absent. */
+  currentMaxDailySpend?: () => Promise<Micros | undefined>;
   maxActiveOrders?: number;
   currency: string;
 }
@@ -63,8 +65,12 @@ export class DynamoOrderLimits implements OrderLimits {
     if (settings.maxActiveOrders !== undefined) this.maxActiveOrders = settings.maxActiveOrders;
   }
 
+  private async maxDailySpend(): Promise<Micros | undefined> {
+    return this.settings.currentMaxDailySpend ? this.settings.currentMaxDailySpend() : this.settings.maxDailySpend;
+  }
+
   async reserve(order: Spend): Promise<void> {
-    const { maxDailySpend } = this.settings;
+    const maxDailySpend = await this.maxDailySpend();
     if (maxDailySpend === undefined) return;
     const room = maxDailySpend - order.charge;
     const taken =
@@ -79,7 +85,7 @@ export class DynamoOrderLimits implements OrderLimits {
   }
 
   async release(order: Spend): Promise<void> {
-    if (this.settings.maxDailySpend !== undefined && order.charge > 0)
+    if ((await this.maxDailySpend()) !== undefined && order.charge > 0)
       await this.add(this.spendKey(order), -order.charge, undefined, 0, this.spendExpiry(order));
   }
 

@@ -4,9 +4,11 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../shared/errors.js';
 import { type Micros, micros } from '../../shared/money.js';
-import { depositReference, type PaymentMethod, type StoredTopUpStatus, TOP_UP_ID, type TopUp } from '../../payments/domain/top-ups.js';
+import { bonusReference } from '../../payments/domain/promo-codes.js';
+import { depositReference, type PaymentMethod, type PromoOutcome, type StoredTopUpStatus, TOP_UP_ID, type TopUp } from '../../payments/domain/top-ups.js';
 import type { CallbackRecord, TopUpPage, TopUpStore } from '../../payments/ports.js';
 import { keys } from './keys.js';
+import { promoGuards } from './promo-code-store.js';
 import { moveMoney } from './wallet-transaction.js';
 
 /** Refused callbacks are kept 90 days: anyone can send them, so they must not pile up for ever. */
@@ -103,7 +105,29 @@ export class DynamoTopUpStore implements TopUpStore {
     }
   }
 
-  credit(topUp: TopUp, amount: Micros, gatewayStatus: string, at: string): Promise<'applied' | 'already_applied'> {
+  async credit(topUp: TopUp, amount: Micros, gatewayStatus: string, at: string): Promise<'applied' | 'already_applied'> {
+    if (!topUp.promoCode || !topUp.promoBonus) return this.creditOnce(topUp, amount, gatewayStatus, at);
+    try {
+      return await this.creditOnce(topUp, amount, gatewayStatus, at, { code: topUp.promoCode, bonus: topUp.promoBonus });
+    } catch (error) {
+      // The code was used up (or disabled) or the customer reached their limit since the top-up was made: the money
+      // that arrived is credited all the same, without the bonus, and the top-up says why.
+      if (error instanceof PromoRefused) return this.creditOnce(topUp, amount, gatewayStatus, at, undefined, error.outcome);
+      throw error;
+    }
+  }
+
+  private creditOnce(
+    topUp: TopUp,
+    amount: Micros,
+    gatewayStatus: string,
+    at: string,
+    promo?: { code: string; bonus: Micros },
+    promoOutcome?: PromoOutcome,
+  ): Promise<'applied' | 'already_applied'> {
+    const guards = promo ? promoGuards(this.tableName, promo.code, topUp.ownerId, topUp.promoPerUserLimit) : undefined;
+    // A code whose bonus rounds to nothing (a percent of a few cents) counts as credited with 0.
+    const outcome: PromoOutcome = promo ? 'credited' : (promoOutcome ?? 'credited');
     return moveMoney(this.db, this.tableName, {
       walletId: topUp.walletId,
       amount,
@@ -115,13 +139,30 @@ export class DynamoTopUpStore implements TopUpStore {
           Update: {
             TableName: this.tableName,
             Key: keys.topUp(topUp.ownerId, topUp.id),
-            UpdateExpression: 'SET #status = :paid, creditedAt = :at, creditedAmount = :amount, gatewayStatus = :gs, updatedAt = :at',
+            UpdateExpression: `SET #status = :paid, creditedAt = :at, creditedAmount = :amount, gatewayStatus = :gs, updatedAt = :at${
+              topUp.promoCode ? ', bonusCredited = :bonus, promoOutcome = :outcome' : ''
+            }`,
             ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(creditedAt)',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':paid': 'paid', ':at': at, ':amount': amount, ':gs': gatewayStatus },
+            ExpressionAttributeValues: {
+              ':paid': 'paid',
+              ':at': at,
+              ':amount': amount,
+              ':gs': gatewayStatus,
+              ...(topUp.promoCode ? { ':bonus': promo?.bonus ?? 0, ':outcome': outcome } : {}),
+            },
           },
         },
       ],
+      ...(promo && guards
+        ? {
+            guards: [
+              { item: guards.used, refusal: () => new PromoRefused('used_up') },
+              { item: guards.byCustomer, refusal: () => new PromoRefused('per_user_limit') },
+            ],
+            followedBy: [{ amount: promo.bonus, kind: 'bonus' as const, reference: bonusReference(topUp.id) }],
+          }
+        : {}),
     });
   }
 
@@ -157,6 +198,13 @@ export class DynamoTopUpStore implements TopUpStore {
   }
 }
 
+/** A promo code's condition failed in the deposit's transaction (nothing was written). */
+class PromoRefused extends Error {
+  constructor(readonly outcome: Exclude<PromoOutcome, 'credited'>) {
+    super(`promo code refused: ${outcome}`);
+  }
+}
+
 function cursorId(cursor: string): string {
   const id = Buffer.from(cursor, 'base64url').toString('utf8');
   if (!TOP_UP_ID.test(id)) throw new DomainError('invalid_request', 'cursor: not a cursor of this list; use nextCursor as given', 'cursor');
@@ -184,5 +232,10 @@ function toTopUp(item: Record<string, unknown>): TopUp {
     ...optional('checkoutUrl'),
     ...optional('creditedAt'),
     ...optional('gatewayStatus'),
+    ...optional('promoCode'),
+    ...optional('promoOutcome'),
+    ...(item.promoBonus !== undefined ? { promoBonus: micros(Number(item.promoBonus)) } : {}),
+    ...(item.promoPerUserLimit !== undefined ? { promoPerUserLimit: Number(item.promoPerUserLimit) } : {}),
+    ...(item.bonusCredited !== undefined ? { bonusCredited: micros(Number(item.bonusCredited)) } : {}),
   } as TopUp;
 }

@@ -27,6 +27,8 @@ export interface WalletMovement {
    * throws `refusal()` (unless a companion failed as well: then it was already made).
    */
   guards?: { item: TransactItem; refusal: () => Error }[];
+  /** Further credits written after the movement, each its own ledger entry (a deposit's promo bonus): never debits. */
+  followedBy?: { amount: Micros; kind: LedgerKind; reference: string }[];
 }
 
 const TIME_BUDGET_MS = 10_000;
@@ -61,6 +63,14 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
     const seq = Number(wallet.seq);
     const balanceAfter = micros(Number(wallet.balance) + movement.amount);
     if (balanceAfter < 0) throw new DomainError('insufficient_funds', 'Not enough funds on balance');
+    const entries = [{ amount: movement.amount, kind: movement.kind, reference: movement.reference }, ...(movement.followedBy ?? [])];
+    let balance = Number(wallet.balance);
+    const ledgerPuts = entries.map((entry, i) => {
+      balance += entry.amount;
+      return ledgerPut(tableName, movement, seq + 1 + i, entry, micros(balance));
+    });
+    const finalBalance = micros(balance);
+    if (finalBalance < 0) throw new DomainError('insufficient_funds', 'Not enough funds on balance');
     const companions =
       typeof movement.companions === 'function'
         ? movement.companions({ balanceBefore: micros(Number(wallet.balance)), balanceAfter, seq: seq + 1 })
@@ -78,28 +88,10 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
                 Key: keys.wallet(movement.walletId),
                 UpdateExpression: 'SET balance = :balance, seq = :next, updatedAt = :at',
                 ConditionExpression: 'seq = :seq',
-                ExpressionAttributeValues: { ':balance': balanceAfter, ':next': seq + 1, ':seq': seq, ':at': movement.at },
+                ExpressionAttributeValues: { ':balance': finalBalance, ':next': seq + entries.length, ':seq': seq, ':at': movement.at },
               },
             },
-            {
-              Put: {
-                TableName: tableName,
-                Item: {
-                  ...keys.ledgerEntry(movement.walletId, seq + 1),
-                  // The admin ledger across wallets, by day (index admin-lists).
-                  ...keys.adminListLedger(movement.at, movement.walletId, seq + 1),
-                  entity: 'ledger',
-                  walletId: movement.walletId,
-                  seq: seq + 1,
-                  kind: movement.kind,
-                  amount: movement.amount,
-                  balanceAfter,
-                  reference: movement.reference,
-                  at: movement.at,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
+            ...ledgerPuts,
           ],
         }),
       );
@@ -120,6 +112,34 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
       if (reasons.some((r) => r.Code === 'TransactionConflict')) await sleep(Math.random() * Math.min(100, 5 * 2 ** Math.min(attempt, 5)));
     }
   }
+}
+
+function ledgerPut(
+  tableName: string,
+  movement: WalletMovement,
+  seq: number,
+  entry: { amount: Micros; kind: LedgerKind; reference: string },
+  balanceAfter: Micros,
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.ledgerEntry(movement.walletId, seq),
+        // The admin ledger across wallets, by day (index admin-lists).
+        ...keys.adminListLedger(movement.at, movement.walletId, seq),
+        entity: 'ledger',
+        walletId: movement.walletId,
+        seq,
+        kind: entry.kind,
+        amount: entry.amount,
+        balanceAfter,
+        reference: entry.reference,
+        at: movement.at,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -52,7 +52,15 @@ export const ADMIN_PERMISSIONS: Readonly<Record<string, readonly AdminRole[]>> =
   'GET /admin/v1/ledger': ADMIN_ONLY,
   'POST /admin/v1/finance/reconciliation': ADMIN_ONLY,
   'GET /admin/v1/finance/reconciliation/{id}': ADMIN_ONLY,
-  // Settings, promo codes and audit (lambdas/rest/admin/routes/settings.ts)
+  // Settings, promo codes and audit (lambdas/rest/admin/routes/settings.ts, promo-codes.ts, audit.ts): operators read
+  // them (support answers "why was my deposit refused"); every change is an admin's.
+  'GET /admin/v1/settings': ADMIN_AND_OPERATOR,
+  'PATCH /admin/v1/settings': ADMIN_ONLY,
+  'POST /admin/v1/settings/templates/preview': ADMIN_ONLY,
+  'GET /admin/v1/promo-codes': ADMIN_AND_OPERATOR,
+  'POST /admin/v1/promo-codes': ADMIN_ONLY,
+  'PATCH /admin/v1/promo-codes/{code}': ADMIN_ONLY,
+  'GET /admin/v1/audit': ADMIN_AND_OPERATOR,
 };
 
 export function mayCall(role: AdminRole, method: string, path: string): boolean {

@@ -1,6 +1,8 @@
 // Logging in, refreshing and logging out. A session is a family of refresh tokens: each refresh spends the current
 // token and hands out the next; presenting a spent one again means someone kept a copy, and ends the family.
 import { abuseSourceOf } from '../../access/domain/caller-address.js';
+import type { AuditLog } from '../../audit/ports.js';
+import { logger } from '../../shared/logger.js';
 import type { Clock } from '../../shared/ports.js';
 import { normaliseEmail } from '../domain/email-address.js';
 import { ACCOUNT_POLICY, retryAt, SOURCE_POLICY } from '../domain/login-throttle.js';
@@ -31,6 +33,8 @@ export interface SessionsDeps {
   clock: Clock;
   /** How long a session lasts without logging in again (30 days). */
   sessionDays?: number;
+  /** Every login, succeeded or failed, is audited (login.succeeded / login.failed): one small item, one write unit. */
+  audit?: AuditLog;
 }
 
 /** Spent refresh tokens remembered per session, to recognise a replay (the oldest are forgotten). */
@@ -49,6 +53,36 @@ export class Sessions {
    * account's count and gives back the source's.
    */
   async login(input: { email: string; password: string; sourceIp: string }): Promise<LoginResult> {
+    let userId: string | undefined;
+    const result = await this.attemptLogin(input, (id) => {
+      userId = id;
+    });
+    await this.audit(input, userId, result);
+    return result;
+  }
+
+  /**
+   * Actor: the account's id when the email has one, else the email's hash (so repeated guesses at one address line
+   * up without the log holding addresses nobody registered); never the password. A failed audit write is logged,
+   * not turned into a failed login.
+   */
+  private async audit(input: { email: string; sourceIp: string }, userId: string | undefined, result: LoginResult): Promise<void> {
+    if (!this.deps.audit) return;
+    await this.deps.audit
+      .record({
+        actor: userId ?? `email:${hashToken(normaliseEmail(input.email))}`,
+        actorRole: 'customer',
+        action: result.ok ? 'login.succeeded' : 'login.failed',
+        subjectType: 'user',
+        subject: userId ?? 'unknown',
+        source: input.sourceIp,
+        ...(result.ok ? {} : { reason: result.refusal }),
+        at: this.deps.clock.now().toISOString(),
+      })
+      .catch((error: unknown) => logger.error('could not audit a login', { action: result.ok ? 'login.succeeded' : 'login.failed', error: error as Error }));
+  }
+
+  private async attemptLogin(input: { email: string; password: string; sourceIp: string }, found: (userId: string) => void): Promise<LoginResult> {
     const now = this.deps.clock.now().getTime();
     const accountKey = accountCounterKey(input.email);
     const sourceKey = sourceCounterKey(input.sourceIp);
@@ -65,6 +99,7 @@ export class Sessions {
     // Made before anything is looked up, so the container's first login pays for it whoever logs in.
     const dummyHash = await dummyPasswordHash();
     const userId = await this.deps.accounts.findUserIdByEmail(normaliseEmail(input.email));
+    if (userId) found(userId);
     // The same reads for an unknown email: the profile of nobody.
     const account = await this.deps.accounts.get(userId ?? 'usr_unknown');
     const matches = await verifyPassword(input.password, account?.passwordHash ?? dummyHash);

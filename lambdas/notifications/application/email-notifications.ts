@@ -5,6 +5,7 @@ import type { CatalogueEvent } from '../../events/catalogue.js';
 import type { EventClaims } from '../../events/ports.js';
 import type { EmailSender } from '../../shared/ports.js';
 import { type EmailSkip, emailView, isEmailed, reasonToSkip } from '../domain/email-notifications.js';
+import type { TemplateOverride } from '../../settings/domain/settings.js';
 import { renderEmail } from '../templates/render-email.js';
 
 /** The consumer's name in its event claims (and its function's name). */
@@ -24,6 +25,8 @@ export interface EmailNotificationDeps {
   email: EmailSender;
   /** PUBLIC_API_URL: links to the cabinet; none when absent. */
   apiBase?: string;
+  /** Admins' rewordings by event type (settings.templates, cached per container); none when absent or unreadable. */
+  templates?: () => Promise<Record<string, TemplateOverride>>;
   /** Told of failures the use case gets past (the email is still sent, or was): for the logs. */
   onError?: (message: string, error: unknown) => void;
 }
@@ -52,7 +55,8 @@ export class SendNotificationEmails {
 
     // Rendered before the claim: a template that throws leaves no claim behind.
     const serviceName = 'orderId' in event.data ? await this.serviceName(event.data.serviceId) : undefined;
-    const rendered = renderEmail(emailView(event, { ...(serviceName ? { serviceName } : {}), ...(this.apiBase ? { apiBase: this.apiBase } : {}) }));
+    const view = emailView(event, { ...(serviceName ? { serviceName } : {}), ...(this.apiBase ? { apiBase: this.apiBase } : {}) });
+    const rendered = renderEmail(view, await this.override(event.type));
 
     const claim = await this.deps.claims.claim(EMAIL_CONSUMER, event.id, EMAIL_CLAIM_LEASE_MS);
     if (claim === 'done') return { outcome: 'duplicate' };
@@ -71,6 +75,16 @@ export class SendNotificationEmails {
       .catch(() => this.deps.claims.done(EMAIL_CONSUMER, event.id))
       .catch((e: unknown) => this.deps.onError?.('sent an email but could not mark its event done', e));
     return { outcome: 'sent' };
+  }
+
+  /** A template that fails to render was checked when saved; should one still, the built-in email goes out instead. */
+  private async override(type: string): Promise<TemplateOverride> {
+    try {
+      return (await this.deps.templates?.())?.[type] ?? {};
+    } catch (error) {
+      this.deps.onError?.('could not read the email templates; sending the built-in one', error);
+      return {};
+    }
   }
 
   private async serviceName(serviceId: number): Promise<string | undefined> {

@@ -2,6 +2,7 @@
 // label is the customer's input), text templates print values as they are. eta/core reads no files.
 import { Eta } from 'eta/core';
 import type { EmailView } from '../domain/email-notifications.js';
+import type { TemplateOverride } from '../../settings/domain/settings.js';
 import { HTML_PARTIALS, HTML_TEMPLATES, SUBJECTS, TEXT_PARTIALS, TEXT_TEMPLATES } from './email-templates.js';
 
 export interface RenderedEmail {
@@ -31,13 +32,22 @@ function load(): Engines {
   return engines;
 }
 
-export function renderEmail(view: EmailView): RenderedEmail {
+/** The HTML part of an email whose text an admin rewrote: that text, escaped, in the usual layout. */
+const HTML_OF_TEXT = `<% layout('@layout', { footer: '' }) -%>
+<p style="white-space:pre-wrap;"><%= it.overrideText %></p>`;
+
+/**
+ * Renders the email; `override` (settings.templates, checked when saved: template-overrides.ts) replaces the built-in
+ * subject and/or text, and a replaced text makes the HTML part too.
+ */
+export function renderEmail(view: EmailView, override: TemplateOverride = {}): RenderedEmail {
   const { text, html } = load();
   // One line: a label or reason never reaches a subject, but a line break there would be a header injection.
-  const subject = text
-    .render(`@subject:${view.type}`, view)
+  const subject = (override.subject !== undefined ? text.renderString(override.subject, view) : text.render(`@subject:${view.type}`, view))
     .replace(/[\r\n]+/g, ' ')
     .trim();
   const data = { ...view, subject };
-  return { subject, text: text.render(`@text:${view.type}`, data), html: html.render(`@html:${view.type}`, data) };
+  if (override.text === undefined) return { subject, text: text.render(`@text:${view.type}`, data), html: html.render(`@html:${view.type}`, data) };
+  const body = text.renderString(override.text, data);
+  return { subject, text: body, html: html.renderString(HTML_OF_TEXT, { ...data, overrideText: body }) };
 }

@@ -5,10 +5,14 @@ import { logger } from '../../shared/logger.js';
 import type { Clock } from '../../shared/ports.js';
 import type { WalletStore } from '../../wallets/ports.js';
 import { type DepositLimits, depositAmount, PAYMENT_METHODS, type PaymentMethod, type TopUp, topUpId } from '../domain/top-ups.js';
-import type { PaymentGateways, TopUpPage, TopUpStore } from '../ports.js';
+import type { PaymentGateways, PromoCodeStore, TopUpPage, TopUpStore } from '../ports.js';
+import { normalisePromoCode, PROMO_CODE, promoBonus } from '../domain/promo-codes.js';
+import type { Micros } from '../../shared/money.js';
 
 export interface TopUpSettings {
   limits: DepositLimits;
+  /** The minimum deposit in force (settings over MIN_DEPOSIT, cached per container); `limits.min` when absent. */
+  currentMinDeposit?: () => Promise<Micros>;
   lifetimeSeconds: number;
 }
 
@@ -18,6 +22,8 @@ export interface TopUpDeps {
   wallets: Pick<WalletStore, 'getWallet'>;
   clock: Clock;
   settings: TopUpSettings;
+  /** Present where customers may apply promo codes. */
+  promoCodes?: Pick<PromoCodeStore, 'get' | 'usesBy'>;
 }
 
 export interface Customer {
@@ -30,7 +36,12 @@ export interface Links {
   returnUrl?(topUpId: string): string;
 }
 
-export async function createTopUp(deps: TopUpDeps, customer: Customer, input: { amount: string; method: string }, links: Links): Promise<TopUp> {
+export async function createTopUp(
+  deps: TopUpDeps,
+  customer: Customer,
+  input: { amount: string; method: string; promoCode?: string | undefined },
+  links: Links,
+): Promise<TopUp> {
   const offered = await deps.gateways.offered();
   const method = input.method as PaymentMethod;
   const gateway = PAYMENT_METHODS.includes(method) && offered.includes(method) ? await deps.gateways.get(method) : undefined;
@@ -40,9 +51,11 @@ export async function createTopUp(deps: TopUpDeps, customer: Customer, input: { 
   }
   const wallet = await deps.wallets.getWallet(customer.walletId);
   if (!wallet) throw new DomainError('unknown_wallet', 'Your balance is not set up yet; contact support');
-  const amount = depositAmount(input.amount, deps.settings.limits, wallet.currency);
+  const min = deps.settings.currentMinDeposit ? await deps.settings.currentMinDeposit() : deps.settings.limits.min;
+  const amount = depositAmount(input.amount, { ...deps.settings.limits, min }, wallet.currency);
 
   const now = deps.clock.now();
+  const promo = input.promoCode?.trim() ? await applyPromoCode(deps, customer, input.promoCode, amount, now, wallet.currency) : {};
   const at = now.toISOString();
   const topUp: TopUp = {
     id: topUpId(now, randomBytes(8).toString('hex')),
@@ -55,6 +68,7 @@ export async function createTopUp(deps: TopUpDeps, customer: Customer, input: { 
     createdAt: at,
     updatedAt: at,
     expiresAt: new Date(now.getTime() + deps.settings.lifetimeSeconds * 1000).toISOString(),
+    ...promo,
   };
   await deps.store.create(topUp);
   let payment: { gatewayPaymentId: string; checkoutUrl: string };
@@ -69,6 +83,22 @@ export async function createTopUp(deps: TopUpDeps, customer: Customer, input: { 
   }
   await deps.store.attachPayment(topUp, payment, deps.clock.now().toISOString());
   return { ...topUp, ...payment };
+}
+
+/** The bonus the code promises this deposit now (refused with invalid_promo_code, field promoCode, saying why). */
+async function applyPromoCode(
+  deps: TopUpDeps,
+  customer: Customer,
+  text: string,
+  amount: Micros,
+  now: Date,
+  currency: string,
+): Promise<Pick<TopUp, 'promoCode' | 'promoBonus' | 'promoPerUserLimit'>> {
+  const code = normalisePromoCode(text);
+  if (!deps.promoCodes || !PROMO_CODE.test(code)) throw new DomainError('invalid_promo_code', 'promoCode: no such promo code', 'promoCode');
+  const [promo, uses] = await Promise.all([deps.promoCodes.get(code), deps.promoCodes.usesBy(code, customer.userId)]);
+  const bonus = promoBonus(promo, amount, uses, now, currency);
+  return { promoCode: code, promoBonus: bonus, ...(promo?.perUserLimit !== undefined ? { promoPerUserLimit: promo.perUserLimit } : {}) };
 }
 
 function gatewayFailure(error: unknown): { errorName: string; errorCode?: string; detail?: string } {

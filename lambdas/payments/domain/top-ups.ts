@@ -31,7 +31,18 @@ export interface TopUp {
   creditedAt?: string;
   /** The gateway status that last changed the top-up (`paid_over`, `wrong_amount`, ...). */
   gatewayStatus?: string;
+  /** The promo code applied at creation and the bonus it promised then (credited with the deposit, once). */
+  promoCode?: string;
+  promoBonus?: Micros;
+  /** The code's per-customer limit when it was applied: the deposit's transaction holds the customer to it. */
+  promoPerUserLimit?: number;
+  /** Set with the deposit: the bonus credited (0 when none could be), and why none when none. */
+  bonusCredited?: Micros;
+  promoOutcome?: PromoOutcome;
 }
+
+/** What became of a top-up's promo code when the deposit was credited. */
+export type PromoOutcome = 'credited' | 'used_up' | 'per_user_limit';
 
 /** What a gateway's callback means for a top-up, whatever the gateway calls it. */
 export type GatewayOutcome = 'success' | 'wrong_amount' | 'cancelled' | 'failed' | 'in_progress';

@@ -9,6 +9,7 @@ import { logger } from '../../shared/logger.js';
 import { config } from '../../shared/platform/config.js';
 import { type AdminCaller, adminCallerFromClaims } from '../../admin/domain/admin-caller.js';
 import { mayCall } from '../../admin/domain/permissions.js';
+import { closedForMaintenance, MAINTENANCE_RETRY_AFTER_SECONDS } from '../../settings/domain/maintenance.js';
 import { type ErrorCode, HTTP_STATUS_OF } from '../error-status.js';
 import { type AuthRefusal, decisionFromContext, type V1Caller } from './caller.js';
 import { useEnglishMessages } from './contract/common.js';
@@ -88,7 +89,15 @@ const AUTH_REFUSALS: Record<AuthRefusal, [number, string]> = {
 
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 
-export function restHandler(routes: readonly RouteImpl[]) {
+export interface RestHandlerOptions {
+  /**
+   * Maintenance mode (settings, lambdas/settings/maintenance-gate.ts): while on, this function's /api/v1 routes that
+   * it closes answer 503. Functions that pass none (open routes only, the admin API) never read the settings.
+   */
+  maintenance?: () => Promise<{ enabled: boolean; message: string }>;
+}
+
+export function restHandler(routes: readonly RouteImpl[], options: RestHandlerOptions = {}) {
   const byKey = new Map(routes.map((r) => [`${r.operation.method} ${r.operation.path}`, r]));
   return async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const requestId = event.requestContext?.requestId ?? '';
@@ -97,12 +106,25 @@ export function restHandler(routes: readonly RouteImpl[]) {
     let reply: Reply;
     try {
       if (!found) throw new RestError(404, 'not_found', 'No such operation');
+      if (options.maintenance && closedForMaintenance(found.operation.method, found.operation.path)) await refuseDuringMaintenance(options.maintenance);
       reply = await found.run(readRequest(found.operation, event, requestId));
     } catch (error) {
       reply = errorReply(error, found?.operation, requestId);
     }
     return toResult(reply, requestId, head);
   };
+}
+
+async function refuseDuringMaintenance(maintenance: NonNullable<RestHandlerOptions['maintenance']>): Promise<void> {
+  let state: { enabled: boolean; message: string };
+  try {
+    state = await maintenance();
+  } catch (error) {
+    // Unreadable settings must not close the API: serve, and say so in the logs.
+    logger.warn('could not read maintenance mode; serving', { error: error as Error });
+    return;
+  }
+  if (state.enabled) throw new RestError(503, 'maintenance', state.message, undefined, { 'retry-after': String(MAINTENANCE_RETRY_AFTER_SECONDS) });
 }
 
 function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestId: string): RestRequest<Operation> {

@@ -1,5 +1,8 @@
 // Admin API (/admin/v1, adminCognito): the caller, settings, promo codes and the audit log.
 import { restHandler } from '../../v1/http.js';
+import { auditRoutes } from '../routes/audit.js';
 import { meRoutes } from '../routes/me.js';
+import { promoCodeRoutes } from '../routes/promo-codes.js';
+import { settingsRoutes } from '../routes/settings.js';
 
-export const handler = restHandler([...meRoutes]);
+export const handler = restHandler([...meRoutes, ...settingsRoutes, ...promoCodeRoutes, ...auditRoutes]);

@@ -1,7 +1,7 @@
 // REST v1 operations: top-ups (paying money in through a payment gateway).
 import * as z from 'zod/mini';
 import { operation } from '../operation.js';
-import { Cursor, Money, page, Timestamp, wholeNumberText } from './common.js';
+import { Cursor, Money, money, page, Timestamp, wholeNumberText } from './common.js';
 
 export const TopUpStatus = z.enum(['pending', 'paid', 'cancelled', 'failed', 'expired', 'review']).register(z.globalRegistry, {
   description:
@@ -21,6 +21,9 @@ export const TopUp = z
     updatedAt: Timestamp,
     expiresAt: Timestamp,
     creditedAt: z.optional(Timestamp),
+    promoCode: z.optional(z.string().register(z.globalRegistry, { description: 'The promo code applied when the top-up was made' })),
+    bonus: z.optional(money('The bonus the promo code promises; credited with the deposit while the code has uses left')),
+    bonusCredited: z.optional(money('The bonus credited with the deposit (0 when the code was used up meanwhile)')),
   })
   .register(z.globalRegistry, { id: 'TopUp', description: 'A payment into the balance' });
 
@@ -31,6 +34,9 @@ export const CreateTopUp = z
       .check(z.maxLength(32))
       .register(z.globalRegistry, { description: 'Decimal amount in the balance currency, at most 2 decimals', example: '25.00' }),
     method: z.string().check(z.maxLength(32)).register(z.globalRegistry, { description: 'A payment method this deployment offers', example: 'cryptomus' }),
+    promoCode: z.optional(
+      z.string().check(z.maxLength(64)).register(z.globalRegistry, { description: 'A promo code: a bonus credited with the deposit', example: 'WELCOME10' }),
+    ),
   })
   .register(z.globalRegistry, { id: 'CreateTopUp' });
 

@@ -1,5 +1,6 @@
 // POST /api/v1/auth/register, /verify-email, /forgot-password, /reset-password: accounts (sends email, signs nothing).
+import { maintenanceGate } from '../../../settings/maintenance-gate.js';
 import { restHandler } from '../http.js';
 import { accountsRoutes } from '../routes/accounts.js';
 
-export const handler = restHandler([...accountsRoutes]);
+export const handler = restHandler([...accountsRoutes], maintenanceGate);

@@ -1,6 +1,7 @@
 // The cabinet's orders: GET and POST /api/v1/orders, GET /orders/{id} (customerJwt). Cancel and refill ask the
 // provider: order-actions-handler.ts.
+import { maintenanceGate } from '../../../settings/maintenance-gate.js';
 import { restHandler } from '../http.js';
 import { ordersRoutes } from '../routes/orders.js';
 
-export const handler = restHandler([...ordersRoutes]);
+export const handler = restHandler([...ordersRoutes], maintenanceGate);

@@ -4,19 +4,19 @@
 import { cancelOrders, type CancelRefusal } from '../../../orders/application/cancel-orders.js';
 import { refillOrders } from '../../../orders/application/refill-orders.js';
 import type { RefillRefusal } from '../../../orders/domain/refills.js';
-import { customerOrderServices, refillIds } from '../../../orders/wiring.js';
+import { orderActionServices, refillIds } from '../../../orders/wiring.js';
 import { HTTP_STATUS_OF } from '../../error-status.js';
 import { cancelOrder, refillOrder } from '../contract/orders.js';
 import { created, notFound, RestError, type RouteImpl, route } from '../http.js';
 
 export const orderActionsRoutes: readonly RouteImpl[] = [
   route(cancelOrder, async (req) => {
-    const [result] = await cancelOrders(customerOrderServices(), req.caller.userId, [String(req.params.id)]);
+    const [result] = await cancelOrders(orderActionServices(), req.caller.userId, [String(req.params.id)]);
     if (result?.outcome === 'requested') return { status: 202, body: { id: req.params.id, cancel: 'requested' } };
     throw refusal(result?.refusal ?? 'unknown_order', CANCEL_MESSAGES, result && 'providerMessage' in result ? result.providerMessage : undefined);
   }),
   route(refillOrder, async (req) => {
-    const [result] = await refillOrders(customerOrderServices(), refillIds(), req.caller.userId, [String(req.params.id)]);
+    const [result] = await refillOrders(orderActionServices(), refillIds(), req.caller.userId, [String(req.params.id)]);
     if (result && 'refillId' in result) return created({ id: req.params.id, refill: result.refillId });
     const detail = result && 'refusal' in result ? result : undefined;
     const message = detail?.refusal === 'refill_period_over' ? `The refill period of ${detail.refillDays ?? 30} days has ended` : undefined;

@@ -2,7 +2,7 @@
 import { createTopUp, getTopUp, type Links, listTopUps } from '../../../payments/application/top-ups.js';
 import { type TopUp, visibleStatus } from '../../../payments/domain/top-ups.js';
 import { topUpDeps } from '../../../payments/wiring.js';
-import { formatMoney } from '../../../shared/money.js';
+import { formatMoney, type Micros } from '../../../shared/money.js';
 import { config, systemClock } from '../../../shared/platform/config.js';
 import { createTopUpOperation, getTopUpOperation, listTopUpsOperation } from '../contract/top-ups.js';
 import { created, notFound, ok, type RouteImpl, route } from '../http.js';
@@ -20,6 +20,8 @@ export function topUpView(topUp: TopUp, now: Date) {
     updatedAt: topUp.updatedAt,
     expiresAt: topUp.expiresAt,
     ...(topUp.creditedAt ? { creditedAt: topUp.creditedAt } : {}),
+    ...(topUp.promoCode ? { promoCode: topUp.promoCode, bonus: formatMoney(topUp.promoBonus ?? (0 as Micros), 2) } : {}),
+    ...(topUp.bonusCredited !== undefined ? { bonusCredited: formatMoney(topUp.bonusCredited, 2) } : {}),
   };
 }
 
