@@ -1,14 +1,13 @@
 // The adapters of the webhook consumer (deliverWebhooks). Apart from wiring.ts, and lighter: the consumer's bundle
 // also carries the queue client, the event catalogue and the batch processor, so the signing key comes through a
 // signed HTTPS call instead of the SDK's Secrets Manager client, and the owner's email through one projected read.
-import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { DynamoEventClaims } from '../adapters/dynamodb/event-claims.js';
 import { DynamoOwnerContacts } from '../adapters/dynamodb/owner-contacts.js';
 import { DynamoWebhookDeliveryStore } from '../adapters/dynamodb/webhook-store.js';
-import { SignedSecretsStore } from '../adapters/secrets/signed-secrets-store.js';
+import { secretStore } from '../shared/platform/secrets.js';
 import { HttpWebhookSender } from '../adapters/webhooks/webhook-sender.js';
 import { logger } from '../shared/logger.js';
-import { lazy, platform } from '../shared/platform.js';
+import { lazy } from '../shared/platform.js';
 import { config, requireOnLambda, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { emailSender } from '../shared/platform/email.js';
@@ -20,7 +19,7 @@ requireOnLambda('WEBHOOK_SECRET_KEY_SECRET_ID');
 export const webhookDeliveryDeps: () => DeliveryDeps = /* @__PURE__ */ lazy(() => ({
   store: new DynamoWebhookDeliveryStore(documentClient(), tableName()),
   sender: new HttpWebhookSender({ allowLoopbackHttp: config().WEBHOOK_ALLOW_LOOPBACK }),
-  sealingKey: sealingKeyFrom(platform().secrets ?? new SignedSecretsStore({ region: config().AWS_REGION, credentials: fromEnv() })),
+  sealingKey: sealingKeyFrom(secretStore()),
   clock: systemClock,
   claims: new DynamoEventClaims(documentClient(), tableName(), systemClock),
   email: emailSender(),

@@ -20,7 +20,7 @@ import { alertConfig, config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { eventPublisher } from '../shared/platform/events.js';
 import { orderWorkflow } from '../shared/platform/workflow.js';
-import { providerSecretStore } from '../shared/platform/provider-secrets.js';
+import { secretStore } from '../shared/platform/secrets.js';
 import type { CancelOrderServices } from './application/cancel-orders.js';
 import type { OrderSettings } from './application/order-services.js';
 import type { AwaitServices, FinalizeServices, GiveUpServices, SubmitAndAwaitServices } from './application/order-workflow-steps.js';
@@ -175,7 +175,7 @@ export const providerCallbackServices: () => CallbackServices = /* @__PURE__ */ 
   orders: new DynamoOrderProgress(documentClient(), tableName()),
   tokens: taskTokens(),
   workflow: orderWorkflow(),
-  secrets: providerSecretStore(),
+  secrets: secretStore(),
   clock: systemClock,
   settings: orderSettings(),
 }));

@@ -23,7 +23,6 @@ async function admin(method: string, path: string, body?: unknown, headers: Reco
   });
   const text = await response.text();
   answers.push(text);
-  // biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field below
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
 }
 

@@ -1,6 +1,6 @@
 // Secrets Manager's GetSecretValue as one HTTPS call signed with SigV4 (the signer the SES adapter uses), behind the
 // SecretStore port, cached per container like SecretsManagerStore. For functions whose bundle has no room for the
-// SDK's Secrets Manager client (13 KB minified): the webhook consumer and the order functions' provider keys.
+// SDK's Secrets Manager client (13 KB minified): every function that only reads secrets (shared/platform/secrets.ts).
 import type { SecretStore } from '../../shared/ports.js';
 import { type AwsCredentials, signRequest } from '../ses/ses-email-sender.js';
 
