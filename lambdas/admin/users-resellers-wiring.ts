@@ -1,16 +1,15 @@
 // The adminResellers function's services: onboarding and pricing, the two that set a reseller's tier and, for
 // onboarding, read the key pepper. Apart from adminUsers so each bundle stays within 300 KB. No API Gateway client:
 // usage keys follow from the stream (assignUsageKeys).
-import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { ApiKeyManagement } from '../access/application/api-key-management.js';
 import { TIER_NAMES } from '../access/domain/tiers.js';
 import { apiKeyStore, userStore } from '../access/wiring.js';
-import { SignedSecretsStore } from '../adapters/secrets/signed-secrets-store.js';
 import { DynamoAuditLog } from '../adapters/dynamodb/audit-log.js';
 import { catalogStore } from '../catalog/wiring.js';
-import { lazy, platform } from '../shared/platform.js';
+import { lazy } from '../shared/platform.js';
 import { config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
+import { secretStore } from '../shared/platform/secrets.js';
 import { walletStore } from '../wallets/wiring.js';
 import type { OnboardingDeps } from './application/users-onboarding.js';
 import type { PricingDeps } from './application/users-pricing.js';
@@ -18,13 +17,13 @@ import { pricingStore, usersAdminStore } from './users-wiring.js';
 
 const auditLog = /* @__PURE__ */ lazy(() => new DynamoAuditLog(documentClient(), tableName()));
 
-// The pepper through one signed GetSecretValue call rather than the SDK's Secrets Manager client (13 KB), as the
-// webhook consumer reads its key: the bundle has no room for the client.
+// Key making with the pepper (secretStore: one signed GetSecretValue call), without access/wiring's extras: the
+// owner's tier lookup and the allow-list parser (ipaddr.js), which onboarding does not need.
 const keyManagement = /* @__PURE__ */ lazy(
   () =>
     new ApiKeyManagement({
       keys: apiKeyStore(),
-      secrets: platform().secrets ?? new SignedSecretsStore({ region: config().AWS_REGION, credentials: fromEnv() }),
+      secrets: secretStore(),
       pepperSecretId: config().API_KEY_PEPPER_SECRET_ID,
       clock: systemClock,
       tierNames: TIER_NAMES,
