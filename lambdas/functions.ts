@@ -137,8 +137,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 15,
     memoryMb: 512,
   },
-  // Admin API: users (issue 11). Onboarding and pricing call API Gateway (usage keys) and are apart, so neither
-  // bundle passes 300 KB and only adminResellers may touch usage keys or read the key pepper.
+  // Admin API: users (issue 11). Onboarding and pricing are apart, so neither bundle passes 300 KB and only
+  // adminResellers may read the key pepper; neither touches usage keys (assignUsageKeys does, from the stream).
   adminUsers: {
     entry: 'lambdas/rest/admin/handlers/users-handler.ts',
     handler: 'handler',
@@ -149,9 +149,17 @@ export const FUNCTIONS = {
   adminResellers: {
     entry: 'lambdas/rest/admin/handlers/users-resellers-handler.ts',
     handler: 'handler',
-    description: 'Admin API: onboarding resellers (account, wallet, usage key, API key) and their pricing and tier',
+    description: 'Admin API: onboarding resellers (account, wallet, tier, API key) and their pricing and tier',
     timeoutSeconds: 29,
     memoryMb: 1024,
+  },
+  // The table stream's reseller profiles: API Gateway keys follow the tier onboarding and pricing write (lib/usage-keys.ts).
+  assignUsageKeys: {
+    entry: 'lambdas/access/handlers/assign-usage-keys-handler.ts',
+    handler: 'handler',
+    description: "Issues each reseller's API Gateway key and moves it to its tier's usage plan, from the table's stream",
+    timeoutSeconds: 30,
+    memoryMb: 256,
   },
   // No route: the admin user pool calls it (lib/admin-user-pool.ts).
   auditAdminSignIns: {

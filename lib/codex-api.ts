@@ -86,7 +86,7 @@ export class CodexApi extends Construct {
   /** The routes' handlers and authorizers. */
   readonly functions: ReadonlyMap<FunctionName, CodexFunction>;
   readonly usagePlans: Record<TierName, UsagePlan>;
-  /** What onboarding needs of API Gateway's usage keys: attach it to the roles of the functions that onboard. */
+  /** What making and moving resellers' usage keys needs of API Gateway: attached to assignUsageKeys alone. */
   readonly gatewayKeysPolicy: Policy;
   readonly sharedUsagePlan: UsagePlan;
 
@@ -192,13 +192,12 @@ export class CodexApi extends Construct {
       return authorizer;
     };
 
-    // Onboarding gives each reseller its own gateway key in its tier's plan (adapters/apigateway/api-gateway-keys.ts).
-    // A policy of its own: the function's default policy naming the plans would make the function depend on the
-    // stage, which depends on the function through the methods.
+    // Each reseller gets its own gateway key in its tier's plan (adapters/apigateway/api-gateway-keys.ts), from the
+    // table's stream (lib/usage-keys.ts attaches this to that consumer alone). A policy of its own: a default policy
+    // naming the plans would make a route's function depend on the stage, which depends on it through the methods.
     const gatewayArn = (path: string) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`;
     const tierPlanKeys = TIER_NAMES.map((tier) => gatewayArn(`/usageplans/${this.usagePlans[tier].usagePlanId}/keys`));
     this.gatewayKeysPolicy = new Policy(this, 'ResellerGatewayKeys', {
-      roles: [resellerApi.role!],
       statements: [
         new PolicyStatement({ actions: ['apigateway:GET'], resources: [gatewayArn('/apikeys'), gatewayArn('/usageplans')] }),
         new PolicyStatement({ actions: ['apigateway:POST'], resources: [gatewayArn('/apikeys'), ...tierPlanKeys] }),

@@ -15,6 +15,7 @@ import { OperatorAlerts } from './operator-alerts.js';
 import { grantAdminCatalog } from './catalog-grants.js';
 import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
+import { UsageKeys } from './usage-keys.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -205,17 +206,15 @@ export class CodexStack extends Stack {
     });
 
     const { api } = codexApi;
-    // Admin API: users. adminUsers reads and writes the table only; adminResellers also makes API keys (the pepper)
-    // and usage keys (API Gateway), as onboarding does.
+    // Admin API: users. adminUsers reads and writes the table only; adminResellers also makes API keys (the pepper).
+    // Neither touches usage keys: assignUsageKeys, alone, makes and moves them from the stream.
     for (const name of ['adminUsers', 'adminResellers'] as const) {
       const fn = codexApi.functions.get(name);
       if (fn) table.grantReadWriteData(fn);
     }
     const adminResellers = codexApi.functions.get('adminResellers');
-    if (adminResellers) {
-      apiKeyPepper.grantRead(adminResellers);
-      codexApi.gatewayKeysPolicy.attachToRole(adminResellers.role!);
-    }
+    if (adminResellers) apiKeyPepper.grantRead(adminResellers);
+    new UsageKeys(this, 'UsageKeys', { table, gatewayKeysPolicy: codexApi.gatewayKeysPolicy, environment, logRemovalPolicy });
     grantAdminFinance(codexApi.functions.get('adminFinance'), table);
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).

@@ -1,5 +1,6 @@
 // Demo data for the local stack, written through the same stores and operations as production code:
 // the demo provider and its services, a funded demo reseller with an API key, and a verified demo customer.
+import { assignUsageKey } from '../lambdas/access/application/assign-usage-key.js';
 import { onboardReseller } from '../lambdas/access/application/onboard-reseller.js';
 import type { ApiKeyLimits } from '../lambdas/access/domain/api-keys.js';
 import { DEFAULT_TIER } from '../lambdas/access/domain/tiers.js';
@@ -93,7 +94,7 @@ export interface Reseller {
   apiKey: string;
 }
 
-/** Onboards (or finds) a reseller, funds its wallet once, and registers `apiKey` (a new one when absent). */
+/** Onboards (or finds) a reseller with its usage key, funds its wallet once, and registers `apiKey` (a new one when absent). */
 export async function seedReseller(
   deps: LocalServices,
   reseller: { id: string; email: string; walletId: string; deposit: string },
@@ -112,6 +113,9 @@ export async function seedReseller(
       ...(keyLimits ? { keyLimits } : {}),
     },
   );
+  // The stream consumer would issue the usage key too, but the stack's stream poller starts after seeding (at the
+  // stream's end): the demo reseller has its key from the start, as the consumer would make it.
+  await assignUsageKey(deps.usageKeys, reseller.id);
   await deps.wallets.credit({
     walletId: reseller.walletId,
     amount: parseMoney(reseller.deposit),

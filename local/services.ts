@@ -1,6 +1,7 @@
 // Everything the local stack, its seed data, the bench and the tests reach directly, from the same wiring the
 // functions use (so they see the same adapters and caches as the handlers in this process).
 import { apiKeyStore, keyManagement, resellerAccess, userStore } from '../lambdas/access/wiring.js';
+import { usageKeyDeps } from '../lambdas/access/usage-keys-wiring.js';
 import { catalogStore, providerClients } from '../lambdas/catalog/wiring.js';
 import { exclusiveLinks, orderIds, orderStore, refillIds, refillStore, taskTokens } from '../lambdas/orders/wiring.js';
 import { config, systemClock } from '../lambdas/shared/platform/config.js';
@@ -30,6 +31,7 @@ export function localServices() {
     keyManagement: keyManagement(),
     secrets: secretStore(),
     gatewayKeys: gatewayKeys(),
+    usageKeys: usageKeyDeps(),
     workflow: orderWorkflow(),
     events: eventPublisher(),
     clock: systemClock,

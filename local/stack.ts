@@ -242,11 +242,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const customer = await seedCustomer(accountStore(), deps.config.CURRENCY, deps.clock.now());
 
     // The table stream's readers, as on AWS: the workflow's start, the events' publication, the finance totals and
-    // reconciliation jobs (each handler reads only the records its mapping's filter would pass).
+    // reconciliation jobs, resellers' usage keys (each handler reads only the records its mapping's filter would pass).
     const startWorkflow = await loadFunction('startOrderWorkflow', REPO_ROOT);
     const publishEvents = await loadFunction('publishEvents', REPO_ROOT);
     const recordFinanceTotals = await loadFunction('recordFinanceTotals', REPO_ROOT);
     const reconcileFinances = await loadFunction('reconcileFinances', REPO_ROOT);
+    const assignUsageKeys = await loadFunction('assignUsageKeys', REPO_ROOT);
     const poller = startStreamPoller({
       endpoint: dynamo.endpoint,
       streamArn,
@@ -259,10 +260,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             console.error('local reconcileFinances failed:', (error as Error).message),
           );
         const financeRecords = event.Records.filter(countsInFinanceTotals);
+        const resellerProfiles = event.Records.filter(isResellerProfile);
         return Promise.all([
           startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
           publishEvents(event, lambdaContext('publishEvents', 'stream')),
           ...(financeRecords.length > 0 ? [recordFinanceTotals({ Records: financeRecords }, lambdaContext('recordFinanceTotals', 'stream'))] : []),
+          ...(resellerProfiles.length > 0 ? [assignUsageKeys({ Records: resellerProfiles }, lambdaContext('assignUsageKeys', 'stream'))] : []),
         ]);
       },
     });
@@ -390,6 +393,12 @@ function countsInFinanceTotals(record: StreamRecord): boolean {
   const next = record.dynamodb?.NewImage;
   if (record.eventName === 'INSERT') return next?.entity?.S === 'ledger';
   return record.eventName === 'MODIFY' && next?.entity?.S === 'order' && next.phase?.S === 'finalized' && record.dynamodb?.OldImage?.phase?.S !== 'finalized';
+}
+
+/** The usage keys mapping's filter (lib/usage-keys.ts): a reseller profile inserted or modified. */
+function isResellerProfile(record: StreamRecord): boolean {
+  const next = record.dynamodb?.NewImage;
+  return (record.eventName === 'INSERT' || record.eventName === 'MODIFY') && next?.entity?.S === 'user' && next.role?.S === 'reseller';
 }
 
 /** RECONCILIATION_FILTER (lib/finance.ts). */

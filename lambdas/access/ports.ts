@@ -1,4 +1,5 @@
 // Reseller accounts, API keys, rate windows and abuse blocks: what the access checks read and write.
+import type { UsageKeyView } from './domain/usage-key.js';
 import type { ApiKeyLimits, ApiKeyStatus } from './domain/api-keys.js';
 import type { AuditEntry } from '../audit/domain/audit-entry.js';
 
@@ -92,8 +93,27 @@ export interface UserRecord {
   role: 'customer' | 'reseller' | 'admin';
   walletId: string;
   createdAt: string;
-  /** The reseller's own API Gateway key, which the gateway throttles header-key requests under (see gateway-keys.ts). */
+  /** The reseller's tier (onboarding, pricing): its keys' limits and the usage plan its gateway key should be in. */
+  tier?: string;
+  /**
+   * The reseller's own API Gateway key, which the gateway throttles header-key requests under (see gateway-keys.ts).
+   * Written by the assignUsageKeys stream consumer only, shortly after the profile asks for a tier.
+   */
   apiGatewayKey?: { id: string; value: string; tier: string };
+}
+
+/** A reseller profile as the usage key consumer reads it (consistently) and writes its key back. */
+export interface UsageKeyProfile extends UsageKeyView {
+  id: string;
+  apiGatewayKey?: { id: string; value: string; tier: string };
+}
+
+export interface UsageKeyProfiles {
+  get(userId: string): Promise<UsageKeyProfile | undefined>;
+  /** Records the key, unless the profile asks for another tier by now ('tier_changed': its own change follows). */
+  recordKey(userId: string, key: { id: string; value: string; tier: string }, at: string): Promise<'recorded' | 'tier_changed'>;
+  /** Records that no key could be made for the tier, under the same condition. */
+  recordRefused(userId: string, tier: string, at: string): Promise<'recorded' | 'tier_changed'>;
 }
 
 export interface UserStore {

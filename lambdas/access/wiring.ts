@@ -8,6 +8,7 @@ import { secretStore } from '../shared/platform/secrets.js';
 import { ApiKeyManagement } from './application/api-key-management.js';
 import { HeaderKeyLookup } from './application/header-key-lookup.js';
 import { ResellerAccess } from './application/reseller-access.js';
+import { parseIpAllowList } from './domain/ip-allow-list.js';
 import { settingsReader } from '../settings/wiring.js';
 import { TIERS, TIER_NAMES } from './domain/tiers.js';
 import type { UserStore } from './ports.js';
@@ -43,8 +44,12 @@ export const keyManagement: () => ApiKeyManagement = /* @__PURE__ */ lazy(
       clock: systemClock,
       tierNames: TIER_NAMES,
       onKeyChanged: (keyId) => resellerAccessBuilt?.forgetKey(keyId),
+      parseAllowList: parseIpAllowList,
       maxActiveKeysPerOwner: config().MAX_API_KEYS_PER_USER,
-      ownerTier: async (ownerId) => (await userStore().get(ownerId))?.apiGatewayKey?.tier,
+      ownerTier: async (ownerId) => {
+        const owner = await userStore().get(ownerId);
+        return owner?.tier ?? owner?.apiGatewayKey?.tier;
+      },
     }),
 );
 

@@ -1,6 +1,7 @@
 // What the admin API's users use cases read and write beyond the areas' own ports (accounts, keys, wallets, orders):
 // the user list by email, the admin's view of a profile, balances of many wallets, order figures, the email claim,
 // and balance adjustments.
+import type { UsageKeyState } from '../access/domain/usage-key.js';
 import type { AuditEntry } from '../audit/domain/audit-entry.js';
 import type { OrderStatus } from '../orders/domain/order-status.js';
 import type { OrderSummary } from '../orders/ports.js';
@@ -26,7 +27,11 @@ export interface AdminUserProfile extends UserListItem {
   updatedAt?: string;
   /** Whether the user can log in with a password (customers); resellers onboarded here use API keys only. */
   hasPassword: boolean;
+  /** The tier asked for (onboarding, pricing); the gateway key follows it from the stream. */
+  tier?: string;
   apiGatewayKey?: { id: string; tier: string };
+  /** Whether the gateway key is in the tier's usage plan yet (resellers only). */
+  usageKey?: UsageKeyState;
 }
 
 /** Figures of the owner's most recent orders (at most `limit`): `complete` says whether that was all of them. */
@@ -48,8 +53,8 @@ export interface UserDirectory {
   orderFigures(ownerId: string, limit: number, recent: number): Promise<OrderFigures>;
   /** Claims the email for `userId` unless another user holds it: the holder's id either way. */
   claimEmail(normalisedEmail: string, userId: string, at: string): Promise<string>;
-  /** Moves the profile's gateway key to another tier (the key itself is moved by GatewayKeys). */
-  setGatewayKeyTier(userId: string, tier: string, at: string): Promise<void>;
+  /** Sets the tier the profile asks for; the assignUsageKeys consumer moves the gateway key after it. */
+  setTier(userId: string, tier: string, at: string): Promise<void>;
 }
 
 export interface Adjustment {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { eventually } from '../support/eventually.js';
 import { v2 } from '../support/local-process.js';
 
 let stack: LocalStack;
@@ -28,7 +29,7 @@ describe('the admin users API on the local stack', () => {
   it('onboards a reseller, credits it, prices it, and the reseller orders through /api/v2 at its rate', async () => {
     const email = `e2e-${randomUUID().slice(0, 8)}@example.com`;
     const onboarded = await admin('POST', '/users', { email, tier: 'standard' });
-    expect(onboarded.status).toBe(201);
+    expect(onboarded).toMatchObject({ status: 201, body: { usageKey: 'pending' } });
     const { id, apiKey } = onboarded.body;
     expect(apiKey).toMatch(/^cdx_/);
     expect((await admin('POST', '/users', { email })).status).toBe(200);
@@ -57,5 +58,20 @@ describe('the admin users API on the local stack', () => {
     // Blocked: its key is suspended (the reseller API's containers stop trusting their cached copy within 60 s).
     expect((await admin('POST', `/users/${id}/block`, { reason: 'e2e' })).body).toMatchObject({ blocked: true, keysSuspended: 1 });
     expect((await admin('GET', `/users/${id}`)).body.apiKeys).toEqual([expect.objectContaining({ status: 'suspended' })]);
+  });
+
+  it("gives an onboarded reseller its usage key from the table's stream, and moves it when pricing changes the tier", async () => {
+    const onboarded = await admin('POST', '/users', { email: `e2e-${randomUUID().slice(0, 8)}@example.com`, tier: 'standard' });
+    const { id } = onboarded.body;
+    const inStep = (tier: string) =>
+      eventually(async () => {
+        const { body } = await admin('GET', `/users/${id}`);
+        return body.usageKey === 'ready' && body.apiGatewayKey?.tier === tier ? body : undefined;
+      });
+    const first = await inStep('standard');
+    expect((await admin('PUT', `/users/${id}/pricing`, { tier: 'pro' })).status).toBe(200);
+    const moved = await inStep('pro');
+    expect(moved.apiGatewayKey.id).toBe(first.apiGatewayKey.id);
+    expect(moved.tier).toBe('pro');
   });
 });

@@ -618,19 +618,45 @@ describe('per-reseller throttling', () => {
     expect(actions.filter((a) => a.startsWith('apigateway:'))).toEqual([]);
   });
 
-  it('lets only the reseller API and admin onboarding manage gateway keys, and only in the tier plans', () => {
+  it('lets only the usage key consumer manage gateway keys, and only in the tier plans', () => {
     const managers = allFunctionNames.filter((name) => actionsOf(statementsOf(name)).some((a) => a.startsWith('apigateway:')));
-    expect(managers.sort()).toEqual(['adminResellers', 'resellerApi']);
-    expect(JSON.stringify(statementsOf('adminResellers').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:'))))).toBe(
-      JSON.stringify(statementsOf('resellerApi').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:')))),
-    );
-    const statements = statementsOf('resellerApi').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:')));
+    expect(managers).toEqual(['assignUsageKeys']);
+    const statements = statementsOf('assignUsageKeys').filter((s) => actionsOf([s]).some((a) => a.startsWith('apigateway:')));
     const resourcesFor = (action: string) => JSON.stringify(statements.filter((s) => actionsOf([s]).includes(action)).flatMap(resourcesOf));
     expect(resourcesFor('apigateway:POST')).toContain('::/apikeys');
     const plans = plansByName();
     for (const tier of TIER_NAMES) expect(resourcesFor('apigateway:POST')).toContain(JSON.stringify({ Ref: plans.get(names.usagePlan(tier))!.id }));
     expect(resourcesFor('apigateway:POST')).not.toContain(plans.get(names.sharedUsagePlan)!.id);
     expect(resourcesFor('apigateway:GET')).toContain('::/usageplans');
+  });
+
+  it('brings usage keys in step from reseller profiles in the stream only, retried a few times after bisecting', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('assignUsageKeys') },
+      StartingPosition: 'LATEST',
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 4,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT', 'MODIFY'],
+              dynamodb: { NewImage: { entity: { S: ['user'] }, role: { S: ['reseller'] } } },
+            }),
+          },
+        ],
+      },
+    });
+    // It reads and writes profiles (USER#...) only: no scan, no other item, no secret.
+    const statements = statementsOf('assignUsageKeys');
+    const streamReads = new Set(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams']);
+    const tableStatements = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:') && !streamReads.has(a)));
+    expect(actionsOf(tableStatements).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(tableStatements[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] } });
+    expect(actionsOf(statements).filter((a) => a.startsWith('secretsmanager:'))).toEqual([]);
+    // The admin function that sets the tier never calls API Gateway.
+    expect(actionsOf(statementsOf('adminResellers')).filter((a) => a.startsWith('apigateway:'))).toEqual([]);
   });
 });
 

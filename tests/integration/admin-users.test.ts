@@ -12,6 +12,7 @@ import { ownerOrderServices } from '../../lambdas/orders/wiring.js';
 import { resellerApiServices } from '../../lambdas/reseller/wiring.js';
 import { handler as usersHandler } from '../../lambdas/rest/admin/handlers/users-handler.js';
 import { handler as resellersHandler } from '../../lambdas/rest/admin/handlers/users-resellers-handler.js';
+import { handler as assignUsageKeys } from '../../lambdas/access/handlers/assign-usage-keys-handler.js';
 import { ROUTES } from '../../lambdas/functions.js';
 import { parseMoney } from '../../lambdas/shared/money.js';
 import { usePlatform } from '../../lambdas/shared/platform.js';
@@ -19,6 +20,7 @@ import { InMemoryGatewayKeys } from '../../local/gateway-keys.js';
 import { type AdminEventInput, adminEvent } from '../support/admin-event.js';
 import { type TestTable, TEST_SERVICE, balanceAndLedger, createTestTable } from '../support/dynamo-table.js';
 import { createResellerAccess } from '../support/key-services.js';
+import { profileRecord, streamEvent } from '../support/profile-stream.js';
 
 const ENV = ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'API_KEY_PEPPER_SECRET_ID'] as const;
 const saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
@@ -51,6 +53,9 @@ async function call(input: AdminEventInput & { headers?: Record<string, string> 
   return { status: result.statusCode, body: result.body ? JSON.parse(result.body) : undefined };
 }
 
+/** The usage key consumer, given the profile's stream record as the table's stream would. */
+const streamProfile = (userId: string) => assignUsageKeys(streamEvent(profileRecord(userId)));
+
 const newEmail = () => `reseller-${randomUUID().slice(0, 8)}@example.com`;
 
 async function onboarded(email = newEmail()): Promise<{ id: string; walletId: string; apiKey: string; email: string }> {
@@ -77,11 +82,15 @@ async function auditOf(action: string, subject: string): Promise<Record<string, 
 }
 
 describe('onboarding a reseller', () => {
-  it('makes the account, wallet, gateway key and a working API key, audited with the admin as actor', async () => {
+  it('makes the account, wallet and a working API key at once, audited with the admin as actor; the usage key follows', async () => {
     const email = newEmail();
     const { status, body } = await call({ method: 'POST', resource: '/admin/v1/users', body: { email: ` ${email.toUpperCase()} `, tier: 'pro' } });
     expect(status).toBe(201);
-    expect(body).toMatchObject({ email, role: 'reseller', tier: 'pro', hasGatewayKey: true });
+    expect(body).toMatchObject({ email, role: 'reseller', tier: 'pro', usageKey: 'pending' });
+    await streamProfile(body.id);
+    const detail = await call({ method: 'GET', resource: '/admin/v1/users/{id}', pathParameters: { id: body.id } });
+    expect(detail.body).toMatchObject({ tier: 'pro', usageKey: 'ready', apiGatewayKey: { tier: 'pro' } });
+    expect(gatewayKeys.tierOfValue((await table.users.get(body.id))!.apiGatewayKey!.value)).toBe('pro');
     expect(body.apiKey).toMatch(/^cdx_/);
     const access = createResellerAccess({ db: table.db, tableName: table.tableName, secrets: { get: async () => PEPPER }, pepperSecretId: 'pepper' });
     expect(await access.check({ key: body.apiKey, sourceIp: '192.0.2.1' })).toMatchObject({ ok: true, caller: { ownerId: body.id } });
@@ -325,6 +334,7 @@ describe('key actions', () => {
 describe('reseller pricing', () => {
   it('makes orders pay the custom rate, else the discounted catalog rate, rounded in the reseller’s favour', async () => {
     const r = await onboarded();
+    await streamProfile(r.id);
     await adjust(r.id, '100', `k-${randomUUID()}`);
     await table.catalog.putService({ ...TEST_SERVICE, id: 2, ratePer1000: parseMoney('1.234567') });
     const put = await call({
@@ -335,9 +345,12 @@ describe('reseller pricing', () => {
     });
     expect(put).toMatchObject({ status: 200, body: { tier: 'pro', discountPercent: '12.5', rates: { '1': '0.50' } } });
     expect((await auditOf('user.pricing_changed', r.id))[0]).toMatchObject({ before: { discountPercent: '0' }, after: { discountPercent: '12.5' } });
-    // The tier moved the gateway key and the API keys.
+    // The tier moved the API keys at once, and the gateway key once the stream's consumer has the profile.
+    const pending = await call({ method: 'GET', resource: '/admin/v1/users/{id}', pathParameters: { id: r.id } });
+    expect(pending.body).toMatchObject({ tier: 'pro', usageKey: 'pending', apiGatewayKey: { tier: 'standard' } });
+    await streamProfile(r.id);
     const detail = await call({ method: 'GET', resource: '/admin/v1/users/{id}', pathParameters: { id: r.id } });
-    expect(detail.body.apiGatewayKey.tier).toBe('pro');
+    expect(detail.body).toMatchObject({ usageKey: 'ready', apiGatewayKey: { tier: 'pro' } });
     expect(detail.body.apiKeys[0].tier).toBe('pro');
     expect(detail.body.pricing).toMatchObject({ tier: 'pro', discountPercent: '12.5' });
 

@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoApiKeyStore } from '../../lambdas/adapters/dynamodb/account-store.js';
 import { DynamoAccessCounters } from '../../lambdas/adapters/dynamodb/rate-counters.js';
 import { ApiKeyManagement } from '../../lambdas/access/application/api-key-management.js';
+import { parseIpAllowList } from '../../lambdas/access/domain/ip-allow-list.js';
 import { ResellerAccess, type ResellerAccessOptions } from '../../lambdas/access/application/reseller-access.js';
 import type { Clock, SecretStore } from '../../lambdas/shared/ports.js';
 
@@ -21,6 +22,7 @@ export function createApiKeyManagement(deps: TableDeps & { tierNames?: readonly 
     pepperSecretId: deps.pepperSecretId,
     clock: deps.clock ?? { now: () => new Date() },
     ...(deps.tierNames ? { tierNames: deps.tierNames } : {}),
+    parseAllowList: parseIpAllowList,
   });
 }
 

@@ -10,7 +10,6 @@ import {
   isWellFormedApiKey,
   validateLimits,
 } from '../domain/api-keys.js';
-import { parseIpAllowList } from '../domain/ip-allow-list.js';
 import { DomainError } from '../../shared/errors.js';
 import type { ApiKeyDetails, ApiKeyRegistry, AuditEntry, StoredApiKey } from '../ports.js';
 import type { Clock, SecretStore } from '../../shared/ports.js';
@@ -28,6 +27,11 @@ export interface ApiKeyManagementDeps {
   maxActiveKeysPerOwner?: number;
   /** The tier a new key gets when none is asked for: the owner's (its user record's), when it has one. */
   ownerTier?: (ownerId: string) => Promise<string | undefined>;
+  /**
+   * Checks and normalises an IP allow-list (parseIpAllowList, domain/ip-allow-list.ts). Given only where keys get
+   * allow-lists (the cabinet): its parser (ipaddr.js, 13 KB) stays out of the admin functions' bundles.
+   */
+  parseAllowList?: (entries: readonly string[]) => string[];
 }
 
 export interface CreateApiKeyInput {
@@ -61,7 +65,7 @@ export class ApiKeyManagement {
     if (input.tier !== undefined && (this.deps.tierNames ? !this.deps.tierNames.includes(input.tier) : !/^[\w-]{1,64}$/.test(input.tier))) {
       throw new DomainError('invalid_request', `Unknown tier "${input.tier}"`);
     }
-    const allowedIps = input.allowedIps ? parseIpAllowList(input.allowedIps) : [];
+    const allowedIps = input.allowedIps?.length ? this.allowList(input.allowedIps) : [];
     const limits = input.limits ? validateLimits(input.limits) : {};
     if (input.presetKey !== undefined && !isWellFormedApiKey(input.presetKey))
       throw new DomainError('invalid_request', 'A preset key must look like cdx_ followed by at least 32 letters and digits');
@@ -150,10 +154,15 @@ export class ApiKeyManagement {
 
   /** Replaces the key's allow-list; an empty list lets every address in again. Every entry is checked first. */
   async setIpAllowList(ownerId: string, keyId: string, ips: string[], options: ChangeOptions = {}): Promise<ApiKeyDetails> {
-    const allowedIps = parseIpAllowList(ips);
+    const allowedIps = ips.length > 0 ? this.allowList(ips) : [];
     return this.change(ownerId, keyId, 'api_key.allow_list_changed', { allowedIps }, ['active', 'suspended'], options, {
       revoked: 'API key is revoked',
     });
+  }
+
+  private allowList(entries: readonly string[]): string[] {
+    if (!this.deps.parseAllowList) throw new Error('This function sets no IP allow-lists (no parseAllowList given)');
+    return this.deps.parseAllowList(entries);
   }
 
   private async change(

@@ -1,7 +1,8 @@
-// Onboarding a reseller: the account, its wallet, its API Gateway key in its tier's usage plan (so the gateway can
-// throttle its header-key requests), and its first API key. Every step is safe to repeat.
+// Onboarding a reseller: the account with its tier, its wallet, and its first API key. Every step is safe to repeat.
+// Its API Gateway key (so the gateway can throttle its header-key requests) follows from the table's stream within
+// about a second (assignUsageKeys): no call to API Gateway here.
 import type { ApiKeyLimits } from '../domain/api-keys.js';
-import { GatewayKeyLimitReached, type GatewayKeys } from '../domain/gateway-keys.js';
+import { type UsageKeyState, usageKeyState } from '../domain/usage-key.js';
 import type { Clock } from '../../shared/ports.js';
 import type { UserRecord, UserStore } from '../ports.js';
 import type { WalletStore } from '../../wallets/ports.js';
@@ -11,7 +12,6 @@ export interface OnboardingServices {
   users: UserStore;
   wallets: WalletStore;
   keyManagement: ApiKeyManagement;
-  gatewayKeys: GatewayKeys;
   clock: Clock;
   currency: string;
 }
@@ -31,8 +31,8 @@ export interface OnboardedReseller {
   user: UserRecord;
   /** Shown once: only its hash is kept. */
   apiKey: string;
-  /** False past the region's 10,000 gateway keys: the reseller is then throttled by the application only. */
-  hasGatewayKey: boolean;
+  /** Right after a first onboarding `pending`: the key is made from the stream (see UsageKeyState). */
+  usageKey: UsageKeyState;
 }
 
 export async function onboardReseller(services: OnboardingServices, input: OnboardResellerInput): Promise<OnboardedReseller> {
@@ -40,21 +40,15 @@ export async function onboardReseller(services: OnboardingServices, input: Onboa
   const existing = await services.users.get(input.id);
   await services.wallets.openWallet({ id: input.walletId, ownerId: input.id, currency: services.currency }, now);
 
-  let apiGatewayKey = existing?.apiGatewayKey;
-  if (!apiGatewayKey || apiGatewayKey.tier !== input.tier) {
-    try {
-      const key = await services.gatewayKeys.issueFor(input.id, input.tier);
-      apiGatewayKey = { id: key.id, value: key.value, tier: input.tier };
-    } catch (error) {
-      if (!(error instanceof GatewayKeyLimitReached)) throw error;
-    }
-  }
+  // A key the stream consumer recorded earlier stays: it is moved, not made again, if the tier differs.
+  const apiGatewayKey = existing?.apiGatewayKey;
   const user: UserRecord = {
     id: input.id,
     email: input.email,
     role: 'reseller',
     walletId: input.walletId,
     createdAt: existing?.createdAt ?? now,
+    tier: input.tier,
     ...(apiGatewayKey ? { apiGatewayKey } : {}),
   };
   await services.users.put(user);
@@ -65,5 +59,5 @@ export async function onboardReseller(services: OnboardingServices, input: Onboa
     ...(input.keyLimits ? { limits: input.keyLimits } : {}),
     ...(input.presetKey !== undefined ? { presetKey: input.presetKey } : {}),
   });
-  return { user, apiKey: key, hasGatewayKey: apiGatewayKey !== undefined };
+  return { user, apiKey: key, usageKey: usageKeyState(user) ?? 'pending' };
 }

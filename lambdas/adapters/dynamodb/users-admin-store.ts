@@ -3,6 +3,7 @@
 // the email claim that makes onboarding idempotent, and balance adjustments through moveMoney.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { usageKeyState } from '../../access/domain/usage-key.js';
 import type { AdjustmentResult, Adjustment, Adjustments, AdminUserProfile, OrderFigures, UserDirectory, UserListItem } from '../../admin/users-ports.js';
 import type { OrderStatus } from '../../orders/domain/order-status.js';
 import type { OrderSummary } from '../../orders/ports.js';
@@ -44,7 +45,7 @@ export class DynamoUsersAdminStore implements UserDirectory, Adjustments {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.user(id), ConsistentRead: true }));
     if (!Item) return undefined;
     const gatewayKey = Item.apiGatewayKey as { id?: unknown; tier?: unknown } | undefined;
-    return {
+    const profile: AdminUserProfile = {
       ...toListItem(Item),
       ...(typeof Item.name === 'string' ? { name: Item.name } : {}),
       ...(typeof Item.telegram === 'string' ? { telegram: Item.telegram } : {}),
@@ -53,8 +54,16 @@ export class DynamoUsersAdminStore implements UserDirectory, Adjustments {
       ...(typeof Item.blockedAt === 'string' ? { blockedAt: Item.blockedAt } : {}),
       ...(typeof Item.updatedAt === 'string' ? { updatedAt: Item.updatedAt } : {}),
       hasPassword: typeof Item.passwordHash === 'string',
+      ...(typeof Item.tier === 'string' ? { tier: Item.tier } : {}),
       ...(gatewayKey ? { apiGatewayKey: { id: String(gatewayKey.id), tier: String(gatewayKey.tier) } } : {}),
     };
+    const usageKey = usageKeyState({
+      role: profile.role,
+      ...(profile.tier ? { tier: profile.tier } : {}),
+      ...(profile.apiGatewayKey ? { apiGatewayKey: profile.apiGatewayKey } : {}),
+      ...(typeof Item.apiGatewayKeyRefusedFor === 'string' ? { apiGatewayKeyRefusedFor: Item.apiGatewayKeyRefusedFor } : {}),
+    });
+    return usageKey ? { ...profile, usageKey } : profile;
   }
 
   async balances(walletIds: readonly string[]): Promise<Map<string, Micros>> {
@@ -124,13 +133,13 @@ export class DynamoUsersAdminStore implements UserDirectory, Adjustments {
     return String(Item?.userId);
   }
 
-  async setGatewayKeyTier(userId: string, tier: string, at: string): Promise<void> {
+  async setTier(userId: string, tier: string, at: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: keys.user(userId),
-        UpdateExpression: 'SET apiGatewayKey.tier = :tier, updatedAt = :at',
-        ConditionExpression: 'attribute_exists(apiGatewayKey)',
+        UpdateExpression: 'SET tier = :tier, updatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':tier': tier, ':at': at },
       }),
     );

@@ -1,10 +1,11 @@
-// Onboarding a reseller from the admin API: the existing onboardReseller (account, wallet, tier, API Gateway usage
-// key, first API key) behind the email claim, so the same email never makes a second account. A repeat finds the
+// Onboarding a reseller from the admin API: the existing onboardReseller (account, wallet, tier, first API key; the
+// API Gateway usage key follows from the table's stream) behind the email claim, so the same email never makes a second account. A repeat finds the
 // claim: an onboarding that went to the end answers the account without a key (the key was shown once); one that
 // stopped on the way (no API key yet) is finished.
 import { type OnboardingServices, onboardReseller } from '../../access/application/onboard-reseller.js';
 import type { ApiKeyLimits } from '../../access/domain/api-keys.js';
 import { isTierName } from '../../access/domain/tiers.js';
+import { type UsageKeyState, usageKeyState } from '../../access/domain/usage-key.js';
 import type { UserRecord } from '../../access/ports.js';
 import type { AuditLog } from '../../audit/ports.js';
 import { isEmailAddress, normaliseEmail } from '../../customers/domain/email-address.js';
@@ -30,7 +31,7 @@ export interface OnboardOutcome {
   user: UserRecord;
   /** The first API key, only when it was made now (shown once, never stored). */
   apiKey?: string;
-  hasGatewayKey: boolean;
+  usageKey: UsageKeyState;
 }
 
 export async function onboardResellerAccount(deps: OnboardingDeps, input: OnboardInput, admin: ActingAdmin): Promise<OnboardOutcome> {
@@ -43,7 +44,7 @@ export async function onboardResellerAccount(deps: OnboardingDeps, input: Onboar
   if (existing) {
     if (existing.role !== 'reseller') throw new DomainError('email_taken', `This email belongs to a ${existing.role} account`, 'email');
     if ((await deps.keyManagement.listApiKeys(userId)).length > 0) {
-      return { created: false, user: existing, hasGatewayKey: existing.apiGatewayKey !== undefined };
+      return { created: false, user: existing, usageKey: usageKeyState(existing) ?? 'pending' };
     }
   }
   const onboarded = await onboardReseller(deps, {
@@ -60,8 +61,8 @@ export async function onboardResellerAccount(deps: OnboardingDeps, input: Onboar
     subjectType: 'user',
     subject: userId,
     ownerId: userId,
-    after: { email, role: 'reseller', tier: input.tier, walletId: onboarded.user.walletId, hasGatewayKey: onboarded.hasGatewayKey },
+    after: { email, role: 'reseller', tier: input.tier, walletId: onboarded.user.walletId },
     at,
   });
-  return { created: true, user: onboarded.user, apiKey: onboarded.apiKey, hasGatewayKey: onboarded.hasGatewayKey };
+  return { created: true, user: onboarded.user, apiKey: onboarded.apiKey, usageKey: onboarded.usageKey };
 }

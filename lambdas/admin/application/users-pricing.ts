@@ -1,9 +1,9 @@
 // A reseller's wholesale prices and tier, set by an admin: custom rates per service, else a discount on the catalog
-// rate (orders/domain/reseller-pricing.ts decides the rate an order pays). A tier change moves the reseller's API
-// Gateway key to the tier's usage plan and its API keys to the tier's limits.
+// rate (orders/domain/reseller-pricing.ts decides the rate an order pays). A tier change is written on the profile
+// (the assignUsageKeys consumer then moves the API Gateway key to the tier's usage plan, from the table's stream) and
+// moves the API keys to the tier's limits.
 import type { ApiKeyDetails, UserRecord } from '../../access/ports.js';
 import { isTierName } from '../../access/domain/tiers.js';
-import type { GatewayKeys } from '../../access/domain/gateway-keys.js';
 import type { CatalogStore } from '../../catalog/ports.js';
 import { formatDiscountPercent, parseDiscountPercent, type ResellerPricing } from '../../orders/domain/reseller-pricing.js';
 import type { AuditEntry } from '../../audit/domain/audit-entry.js';
@@ -14,10 +14,9 @@ import type { ActingAdmin, UserDirectory } from '../users-ports.js';
 
 export interface PricingDeps {
   users: { get(id: string): Promise<UserRecord | undefined> };
-  directory: Pick<UserDirectory, 'setGatewayKeyTier'>;
+  directory: Pick<UserDirectory, 'setTier'>;
   pricing: { current(ownerId: string): Promise<ResellerPricing | undefined>; put(ownerId: string, pricing: ResellerPricing, audit: AuditEntry): Promise<void> };
   catalog: Pick<CatalogStore, 'getService'>;
-  gatewayKeys: GatewayKeys;
   keys: {
     listApiKeys(ownerId: string): Promise<ApiKeyDetails[]>;
     setTier(ownerId: string, keyId: string, tier: string, options: ActingAdmin): Promise<unknown>;
@@ -55,16 +54,14 @@ export async function setResellerPricing(deps: PricingDeps, userId: string, inpu
     subjectType: 'user',
     subject: userId,
     ownerId: userId,
-    before: before ? auditedPricing(before) : { tier: user.apiGatewayKey?.tier ?? null, discountPercent: '0' },
+    before: before ? auditedPricing(before) : { tier: user.tier ?? user.apiGatewayKey?.tier ?? null, discountPercent: '0' },
     after: auditedPricing(pricing),
     at,
   });
-  // The tier's limits: the gateway's usage plan for header-key requests, the keys' own tier for the application's
-  // checks. Each step is safe to repeat, so a failed request is finished by sending it again.
-  if (user.apiGatewayKey && user.apiGatewayKey.tier !== input.tier) {
-    await deps.gatewayKeys.moveToTier(user.apiGatewayKey.id, input.tier);
-    await deps.directory.setGatewayKeyTier(userId, input.tier, at);
-  }
+  // The tier's limits: the gateway's usage plan for header-key requests (moved from the stream once the profile
+  // says so), the keys' own tier for the application's checks. Each step is safe to repeat, so a failed request is
+  // finished by sending it again.
+  if (user.tier !== input.tier) await deps.directory.setTier(userId, input.tier, at);
   for (const key of await deps.keys.listApiKeys(userId)) {
     if (key.status !== 'revoked' && key.tier !== input.tier) await deps.keys.setTier(userId, key.keyId, input.tier, admin);
   }

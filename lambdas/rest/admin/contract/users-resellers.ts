@@ -1,9 +1,9 @@
-// Admin API (/admin/v1): onboarding a reseller and its pricing, served apart (adminResellers) because they call API
-// Gateway. Admins only (lambdas/admin/domain/permissions.ts).
+// Admin API (/admin/v1): onboarding a reseller and its pricing, served apart (adminResellers: the pepper, the bundle
+// budget). Admins only (lambdas/admin/domain/permissions.ts).
 import * as z from 'zod/mini';
 import type { Operation } from '../../v1/operation.js';
 import { money, Timestamp } from '../../v1/contract/common.js';
-import { Limit, TAG, Tier, UserParams } from './users.js';
+import { Limit, TAG, Tier, UserParams } from './users-common.js';
 
 const Pricing = z.object({
   tier: z.string(),
@@ -17,9 +17,10 @@ export const onboardReseller = {
   path: '/admin/v1/users',
   auth: 'adminCognito',
   tag: TAG,
-  summary: 'Onboard a reseller: account, wallet, tier, API Gateway usage key and a first API key',
+  summary: 'Onboard a reseller: account, wallet, tier and a first API key (its API Gateway usage key follows)',
   description:
-    'The API key is in the 201 answer only: store it. The email makes the request idempotent: sent again, the answer is ' +
+    'The API key is in the 201 answer only: store it. `usageKey` is `pending` until the API Gateway usage key is in the ' +
+    "tier's usage plan, about a second later (GET /admin/v1/users/{id} shows `ready`). The email makes the request idempotent: sent again, the answer is " +
     '200 with the account and no key (an onboarding stopped on the way is finished instead, 201). 409 `email_taken` ' +
     'when a customer account holds the email.',
   body: z.object({

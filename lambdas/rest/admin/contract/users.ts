@@ -3,13 +3,12 @@
 import * as z from 'zod/mini';
 import type { Operation } from '../../v1/operation.js';
 import { Cursor, money, Timestamp, wholeNumberText } from '../../v1/contract/common.js';
+import { Limit, TAG, Tier, UserParams } from './users-common.js';
 
-export const TAG = 'Admin: users';
-export const UserParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)) });
+export { Limit, TAG, Tier, UserParams };
+
 const KeyParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(100)), keyId: z.string().check(z.minLength(1), z.maxLength(100)) });
 const Reason = z.string().check(z.trim(), z.minLength(1), z.maxLength(500));
-export const Tier = z.enum(['standard', 'pro', 'enterprise']);
-export const Limit = z.int().check(z.minimum(1), z.maximum(1_000_000));
 
 const ListedUser = z.object({
   id: z.string(),

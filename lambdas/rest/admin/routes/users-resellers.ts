@@ -1,12 +1,12 @@
-// POST /admin/v1/users (onboard a reseller) and PUT /admin/v1/users/{id}/pricing: the two users routes that call API
-// Gateway (usage keys), served by the adminResellers function.
+// POST /admin/v1/users (onboard a reseller) and PUT /admin/v1/users/{id}/pricing, served by the adminResellers
+// function: the two users routes that set a reseller's tier (its usage key follows from the stream, assignUsageKeys).
 import { DEFAULT_TIER } from '../../../access/domain/tiers.js';
 import { onboardResellerAccount } from '../../../admin/application/users-onboarding.js';
 import { pricingJson, setResellerPricing } from '../../../admin/application/users-pricing.js';
 import { onboarding, pricing } from '../../../admin/users-resellers-wiring.js';
 import { created, ok, type RouteImpl, route } from '../../v1/http.js';
 import { onboardReseller, setPricing } from '../contract/users-resellers.js';
-import { actingAdmin } from './users.js';
+import { actingAdmin } from './acting-admin.js';
 
 export const resellersRoutes: readonly RouteImpl[] = [
   route(onboardReseller, async (req) => {
@@ -25,8 +25,8 @@ export const resellersRoutes: readonly RouteImpl[] = [
       email: outcome.user.email,
       role: outcome.user.role,
       walletId: outcome.user.walletId,
-      tier: outcome.user.apiGatewayKey?.tier ?? req.body.tier ?? DEFAULT_TIER,
-      hasGatewayKey: outcome.hasGatewayKey,
+      tier: outcome.user.tier ?? outcome.user.apiGatewayKey?.tier ?? req.body.tier ?? DEFAULT_TIER,
+      usageKey: outcome.usageKey,
       createdAt: outcome.user.createdAt,
       ...(outcome.apiKey ? { apiKey: outcome.apiKey } : {}),
     };

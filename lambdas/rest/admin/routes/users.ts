@@ -1,17 +1,15 @@
 // /admin/v1/users...: the implementations. Each parses nothing itself (the contract did), calls one use case with
 // the acting admin (for the audit log) and maps its result to JSON: money as decimal strings, never a secret.
 import type { ApiKeyDetails } from '../../../access/ports.js';
-import type { AdminCaller } from '../../../admin/domain/admin-caller.js';
 import { adjustBalance as adjust } from '../../../admin/application/users-adjustments.js';
 import { listUsers as list, userDetail } from '../../../admin/application/users-directory.js';
 import { actOnKey, changeKeyLimits as changeLimits, type KeyAction } from '../../../admin/application/users-keys.js';
 import { pricingJson } from '../../../admin/application/users-pricing.js';
-import type { ActingAdmin } from '../../../admin/users-ports.js';
 import { adjustments, blocking, keyManagement, usersDirectory } from '../../../admin/users-wiring.js';
 import { formatMoney } from '../../../shared/money.js';
 import type { LedgerEntry } from '../../../wallets/ports.js';
-import { notFound, ok, type RestRequest, type RouteImpl, route } from '../../v1/http.js';
-import type { Operation } from '../../v1/operation.js';
+import { notFound, ok, type RouteImpl, route } from '../../v1/http.js';
+import { actingAdmin } from './acting-admin.js';
 import { adjustBalance, blockUser, changeKeyLimits, getUser, listUsers, reactivateKey, revokeKey, suspendKey, unblockUser } from '../contract/users.js';
 
 export const usersRoutes: readonly RouteImpl[] = [
@@ -94,16 +92,6 @@ function keyActionRoute(operation: typeof suspendKey | typeof reactivateKey | ty
     if (!key) throw notFound('API key');
     return ok(keyJson(key));
   });
-}
-
-export function actingAdmin(req: RestRequest<Operation & { auth: 'adminCognito' }>): ActingAdmin {
-  const caller = req.caller as AdminCaller;
-  return {
-    actor: caller.userId,
-    actorRole: caller.role,
-    ...(caller.email ? { actorEmail: caller.email } : {}),
-    ...(req.sourceIp ? { source: req.sourceIp } : {}),
-  };
 }
 
 function keyJson(key: ApiKeyDetails) {
