@@ -7,9 +7,10 @@ import type { AuditEntry } from '../../audit/domain/audit-entry.js';
 import type { Order } from '../../orders/domain/orders.js';
 import { DomainError } from '../../shared/errors.js';
 import { type Micros, addMoney, formatMoney, micros } from '../../shared/money.js';
-import type { LedgerEntry, LedgerKind } from '../../wallets/ports.js';
+import type { LedgerEntry } from '../../wallets/ports.js';
 import { auditPut } from './audit-log.js';
 import { keys } from './keys.js';
+import { toEntry } from './wallet-store.js';
 import { orderLogItem, orderLogPrefix } from './order-call-log.js';
 import { toOrder } from './order-progress.js';
 import { readOrders } from './order-reads.js';
@@ -373,18 +374,6 @@ function toSummary(item: Record<string, unknown>): AdminOrderSummary {
     refunded: micros(Number(item.refunded)),
     status: item.status as AdminOrderSummary['status'],
     createdAt: String(item.createdAt),
-  };
-}
-
-function toEntry(walletId: string, item: Record<string, unknown>): LedgerEntry {
-  return {
-    walletId,
-    seq: Number(item.seq),
-    kind: item.kind as LedgerKind,
-    amount: micros(Number(item.amount)),
-    balanceAfter: micros(Number(item.balanceAfter)),
-    reference: String(item.reference),
-    at: String(item.at),
   };
 }
 

@@ -114,7 +114,8 @@ export class DynamoWalletStore implements WalletStore {
 
 const ledgerCursor = (seq: number) => Buffer.from(String(seq), 'utf8').toString('base64url');
 
-function toEntry(walletId: string, item: Record<string, unknown>): LedgerEntry {
+/** A ledger item as the wallet's entry (also read by the admin API's order page). */
+export function toEntry(walletId: string, item: Record<string, unknown>): LedgerEntry {
   return {
     walletId,
     seq: Number(item.seq),
