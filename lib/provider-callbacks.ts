@@ -1,5 +1,6 @@
 // What providerCallbacks may touch, and nothing more: the providers' callback secrets (not their API keys), the
-// catalog, our orders and their lookup by the provider's id, the parked task tokens, and resuming the workflow.
+// catalog, our orders (and their provider-call log) and their lookup by the provider's id, the parked task tokens,
+// and resuming the workflow.
 import { ArnFormat, type Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -14,6 +15,8 @@ export function grantProviderCallbacks(stack: Stack, fn: CodexFunction | undefin
     new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn], conditions: leadingKeys('ORDERS#*', 'PROVIDERORDER#*') }),
   );
   fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn], conditions: leadingKeys('ORDERS#*') }));
+  // The status changes a callback makes go into the order's provider-call log, small items in the same page partition.
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn], conditions: leadingKeys('ORDERS#*') }));
   fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [table.tableArn], conditions: leadingKeys('CATALOG') }));
   // Secrets Manager appends six random characters to a secret's name in its ARN.
   const callbackSecrets = stack.formatArn({

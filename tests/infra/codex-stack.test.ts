@@ -343,7 +343,7 @@ describe('least privilege', () => {
     expect(readers.sort()).toEqual(['adminOrderActions', 'adminProviders', 'orderActionsApi', 'pollProviders', 'resellerApi', 'submitOrder']);
   });
 
-  it("lets providers' callbacks read only the callback secrets, the order and catalog items they need, and resume workflows", () => {
+  it("lets providers' callbacks read only the callback secrets, the order and catalog items they need, log status changes beside the order, and resume workflows", () => {
     const statements = statementsOf('providerCallbacks');
     const secretResources = statements.filter((s) => actionsOf([s]).includes('secretsmanager:GetSecretValue')).flatMap(resourcesOf);
     expect(secretResources).toHaveLength(1);
@@ -353,9 +353,11 @@ describe('least privilege', () => {
       dynamo
         .filter((s) => actionsOf([s]).includes(action))
         .flatMap((s) => (s as Statement & { Condition: any }).Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
-    expect(actionsOf(dynamo).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actionsOf(dynamo).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(keysOf('dynamodb:GetItem').sort()).toEqual(['ORDERS#*', 'PROVIDERORDER#*']);
     expect(keysOf('dynamodb:UpdateItem')).toEqual(['ORDERS#*']);
+    // The provider-call log's status changes, beside the order in its page partition.
+    expect(keysOf('dynamodb:PutItem')).toEqual(['ORDERS#*']);
     expect(keysOf('dynamodb:Query')).toEqual(['CATALOG']);
     expect(actionsOf(statements).filter((a) => a.startsWith('states:'))).toEqual(['states:SendTaskSuccess']);
     expect(actionsOf(statements).filter((a) => a.startsWith('events:') || a.startsWith('ses:'))).toEqual([]);
