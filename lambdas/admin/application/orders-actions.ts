@@ -1,6 +1,6 @@
 // Admin actions that ask an order's provider: refresh (its status now, applied as the poller applies it), cancel
 // (settled Canceled with the refund of what was not delivered, through the workflow's own settlement), and resend
-// (a submission that was never confirmed or was refused, to the same provider or another the service names).
+// (an order the workflow left to a person, `heldAt`, to the same provider or another the service names).
 import { mappingsOf, type ProviderMapping } from '../../catalog/domain/catalog.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import { loggedCall } from '../../orders/application/call-log.js';
