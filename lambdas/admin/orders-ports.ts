@@ -1,6 +1,7 @@
 // What the admin API's order use cases need from outside: the admin list and timeline of orders, money moved by an
 // admin, and the attention queue. The order spine's own ports (lambdas/orders/ports.ts) do the rest.
 import type { AuditEntry } from '../audit/domain/audit-entry.js';
+import type { ProviderMapping } from '../catalog/domain/catalog.js';
 import type { Order } from '../orders/domain/orders.js';
 import type { OrderStatus } from '../orders/domain/order-status.js';
 import type { AttentionItem } from '../orders/ports.js';
@@ -91,8 +92,12 @@ export interface AdminOrderWrites {
   rejectBeforeSubmission(id: number, reason: string, now: string): Promise<boolean>;
   /** A person says an unconfirmed submission never reached the provider: the order is refused, to be refunded. */
   rejectUnconfirmed(id: number, reason: string, now: string): Promise<boolean>;
-  /** Points a not-yet-submitted order at a provider and marks a call under way; undefined once it left `accepted`. */
-  prepareResend(id: number, target: { providerId: string; providerServiceId: string }, now: string): Promise<Order | undefined>;
+  /**
+   * Points an order held for a person (`heldAt`: the workflow will not submit it again) at `target`, with its cost, and
+   * marks a call under way; undefined when the order was not so (not held, moved away from `fromProviderId`, cancel
+   * asked by its customer, or past `accepted`).
+   */
+  prepareResend(id: number, fromProviderId: string, target: ProviderMapping, now: string): Promise<Order | undefined>;
   audit(entry: AuditEntry): Promise<void>;
 }
 

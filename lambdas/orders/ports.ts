@@ -1,6 +1,7 @@
 // What the order use cases need from outside: orders, refills, callback tokens, exclusive links, ids and the workflow.
 import type { Order, OrderPhase, OrderStatusView, ProviderProgress, Settlement } from './domain/orders.js';
 import type { OrderStatus } from './domain/order-status.js';
+import type { ProviderMapping } from '../catalog/domain/catalog.js';
 import type { Refill, RefillStatus } from './domain/refills.js';
 import type { AttentionReason } from '../events/catalogue.js';
 import type { ProviderHealthState } from './domain/provider-health.js';
@@ -74,15 +75,10 @@ export interface OrderStore {
    * no call that may have reached that provider, or (`afterRefusal`) one it refused outright; its open-orders entry
    * follows. Undefined when the order was no longer so.
    */
-  reassignProvider(
-    id: number,
-    fromProviderId: string,
-    to: { providerId: string; providerServiceId: string },
-    reason: string,
-    now: string,
-    afterRefusal: boolean,
-  ): Promise<Order | undefined>;
+  reassignProvider(id: number, fromProviderId: string, to: ProviderMapping, reason: string, now: string, afterRefusal: boolean): Promise<Order | undefined>;
   countResubmitRound(id: number, now: string): Promise<void>;
+  /** The workflow will not submit this in-flight order again: it waits for a person (`heldAt`; resend may take it). */
+  holdUnconfirmed(id: number, now: string): Promise<void>;
   /** The last call certainly did not reach the provider, so the next one is safe. */
   clearSubmitInFlight(id: number, now: string): Promise<void>;
   /** Writes the provider's progress; returns the order as it now stands, undefined if it is already finalized. */

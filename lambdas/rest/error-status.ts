@@ -30,6 +30,7 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   cancel_not_available: 409,
   order_finished: 409,
   order_being_submitted: 409,
+  order_not_held: 409,
   refill_not_available: 409,
   order_not_completed: 409,
   refill_period_over: 409,

@@ -55,6 +55,7 @@ export type DomainErrorCode =
   // The cabinet's cancel refusals (orders/application/cancel-orders.ts), raised by the admin's actions too.
   | 'order_finished'
   | 'order_being_submitted'
+  | 'order_not_held'
   | 'provider_refused'
   | 'provider_unreachable'
   | 'provider_unconfirmed'

@@ -1,6 +1,6 @@
 // The admin API's orders on DynamoDB Local: the list over every owner (filters, cursor), a partial refund (never above
 // what is left, idempotent, ledger = balance), cancel with refund, resend, the provider-call log and the attention queue.
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cancelOrder, type OrderActionServices, refreshOrder, resendOrder } from '../../lambdas/admin/application/orders-actions.js';
 import { addNote, attentionQueue, listOrders, orderPage, refundOrder } from '../../lambdas/admin/application/orders-admin.js';
@@ -11,8 +11,10 @@ import { DynamoAttentionMarks } from '../../lambdas/adapters/dynamodb/attention-
 import { DynamoAttentionQueue } from '../../lambdas/adapters/dynamodb/attention-queue.js';
 import { DynamoAttentionReader } from '../../lambdas/adapters/dynamodb/attention-reader.js';
 import { DynamoOrderCallLog } from '../../lambdas/adapters/dynamodb/order-call-log.js';
+import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
+import { HTTP_STATUS_OF } from '../../lambdas/rest/error-status.js';
 import type { Provider } from '../../lambdas/catalog/domain/catalog.js';
-import { ProviderOutcomeUnknown } from '../../lambdas/catalog/domain/provider-errors.js';
+import { ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/catalog/domain/provider-errors.js';
 import { finalizeOrder, submitOrder } from '../../lambdas/orders/application/order-workflow-steps.js';
 import { placeOrder } from '../../lambdas/orders/application/place-order.js';
 import { isDomainError } from '../../lambdas/shared/errors.js';
@@ -50,6 +52,13 @@ beforeAll(async () => {
   await table.catalog.putProvider(provider('backup', { acceptsRequestId: true }));
   await table.catalog.putService({ ...TEST_SERVICE, fallbacks: [{ providerId: 'backup', providerServiceId: '900' }] } as typeof TEST_SERVICE);
   await table.catalog.putService({ ...TEST_SERVICE, id: 2, providerServiceId: '202' });
+  await table.catalog.putService({
+    ...TEST_SERVICE,
+    id: 3,
+    providerServiceId: '303',
+    costPer1000: parseMoney('0.40'),
+    fallbacks: [{ providerId: 'backup', providerServiceId: '930', costPer1000: parseMoney('0.70') }],
+  });
   await fundedWallet(table, 'w1', '1000.00');
   await fundedWallet(table, 'w2', '1000.00');
   admin = {
@@ -233,6 +242,71 @@ describe('resend', () => {
     const page = await orderPage(admin, order.id);
     expect(page!.calls.map((c) => c.action)).toEqual(['add', 'resend', 'refresh']);
     expect(page!.history.map((h) => h.status)).toEqual(['Pending', 'In progress']);
+  });
+});
+
+describe('resend only what the workflow has left to a person', () => {
+  const notHeld = (e: unknown) => isDomainError(e, 'order_not_held');
+
+  it('refuses (409 order_not_held) an order the workflow may still submit, and calls no provider', async () => {
+    const waiting = await place('w1');
+    const calling = await place('w1');
+    await table.orders.beginSubmit(calling.id, new Date().toISOString()); // the submit step's call is under way
+    const refusedByWorkflow = await place('w1', { serviceId: 2 });
+    upstream.placeScript.push(new ProviderRejected('Link is private'));
+    expect(await submitOrder(env.services, refusedByWorkflow.id)).toBe('rejected'); // Finalize refunds it next
+    const calls = upstream.placed.length;
+
+    for (const order of [waiting, calling, refusedByWorkflow]) {
+      await expect(resendOrder(actions, actor, order.id, 'backup')).rejects.toSatisfy(notHeld);
+      expect(await table.orders.getOrder(order.id)).toMatchObject({ providerId: 'demo', phase: 'accepted' });
+    }
+    expect(upstream.placed.length).toBe(calls);
+    expect(HTTP_STATUS_OF.order_not_held).toBe(409);
+  });
+
+  it('refuses a held order whose customer asked to cancel it, even when that cancel lands after the read', async () => {
+    const order = await place('w1');
+    upstream.placeScript.push(new ProviderOutcomeUnknown('timeout'));
+    expect(await submitOrder(env.services, order.id)).toBe('unconfirmed');
+    await table.db.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: keys.order(order.id),
+        UpdateExpression: 'SET cancelRequested = :yes',
+        ExpressionAttributeValues: { ':yes': true },
+      }),
+    );
+    const calls = upstream.placed.length;
+    await expect(resendOrder(actions, actor, order.id, 'backup')).rejects.toSatisfy(notHeld);
+    // The conditional write itself refuses it too (a cancel between the read and the write).
+    expect(await actions.orders.prepareResend(order.id, 'demo', { providerId: 'backup', providerServiceId: '900' }, new Date().toISOString())).toBeUndefined();
+    expect(upstream.placed.length).toBe(calls);
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ providerId: 'demo', submitInFlight: true });
+  });
+
+  it("resends a held order refused on resend to another provider, with that provider's cost", async () => {
+    const order = await place('w1', { serviceId: 3 });
+    expect(order.costPer1000).toBe(parseMoney('0.40'));
+    upstream.placeScript.push(new ProviderOutcomeUnknown('timeout'));
+    expect(await submitOrder(env.services, order.id)).toBe('unconfirmed');
+    upstream.placeScript.push(new ProviderRejected('Not enough funds on balance'));
+    expect(await resendOrder(actions, actor, order.id)).toMatchObject({ outcome: 'refused', providerMessage: 'Not enough funds on balance' });
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ rejectedReason: 'Not enough funds on balance', heldAt: expect.any(String) });
+
+    upstream.placeScript.push('ext-backup-cost');
+    expect((await resendOrder(actions, actor, order.id, 'backup')).outcome).toBe('submitted');
+
+    const stored = await table.orders.getOrder(order.id);
+    expect(stored).toMatchObject({
+      phase: 'submitted',
+      providerId: 'backup',
+      providerServiceId: '930',
+      externalOrderId: 'ext-backup-cost',
+      costPer1000: parseMoney('0.70'),
+    });
+    expect(stored!.rejectedReason).toBeUndefined();
+    expect(stored!.heldAt).toBeUndefined();
   });
 });
 

@@ -36,6 +36,7 @@ beforeAll(async () => {
     ...TEST_SERVICE,
     providerId: 'first',
     providerServiceId: 'f-1',
+    costPer1000: parseMoney('0.50'),
     fallbacks: [
       { providerId: 'second', providerServiceId: 's-2', costPer1000: parseMoney('0.60') },
       { providerId: 'third', providerServiceId: 't-3' },
@@ -126,5 +127,51 @@ describe('fallback providers at submission', () => {
     const after = await balanceAndLedger(table, 'w');
     expect(after.balance).toBe(before.balance);
     expect(after.ledgerSum).toBe(after.balance);
+  });
+
+  it("carries the fallback's cost to the order, and drops the first provider's when the fallback has none", async () => {
+    const toSecond = await newOrder();
+    expect(toSecond.costPer1000).toBe(parseMoney('0.50'));
+    upstream.first!.placeScript.push(new ProviderRejected('Not enough funds on balance'));
+    upstream.second!.placeScript.push('s-order-cost');
+    expect(await submitOrder(env.services, toSecond.id)).toBe('submitted');
+    expect(await table.orders.getOrder(toSecond.id)).toMatchObject({ providerId: 'second', costPer1000: parseMoney('0.60') });
+
+    const toThird = await newOrder();
+    upstream.first!.placeScript.push(new ProviderRejected('Service disabled'));
+    upstream.second!.placeScript.push(new ProviderRejected('Link is private'));
+    upstream.third!.placeScript.push('t-order-cost');
+    expect(await submitOrder(env.services, toThird.id)).toBe('submitted');
+    const stored = await table.orders.getOrder(toThird.id);
+    expect(stored).toMatchObject({ providerId: 'third', externalOrderId: 't-order-cost' });
+    expect(stored!.costPer1000).toBeUndefined();
+  });
+
+  it('holds an order refused after an unclear attempt: that attempt may have created it, so no fallback and no refusal', async () => {
+    const order = await newOrder();
+    const secondCalls = upstream.second!.placed.length;
+    upstream.first!.placeScript.push(new ProviderOutcomeUnknown('timeout'));
+    await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
+    upstream.first!.placeScript.push(new ProviderRejected('Not enough funds on balance'));
+
+    await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
+
+    expect(upstream.second!.placed.length).toBe(secondCalls);
+    const stored = await table.orders.getOrder(order.id);
+    expect(stored).toMatchObject({ providerId: 'first', phase: 'accepted', submitInFlight: true });
+    expect(stored!.rejectedReason).toBeUndefined();
+    expect(stored!.reassignments).toBeUndefined();
+  });
+
+  it("never records a provider's order id on an order that has moved to another provider meanwhile", async () => {
+    const order = await newOrder();
+    const now = new Date().toISOString();
+    await table.orders.reassignProvider(order.id, 'first', { providerId: 'second', providerServiceId: 's-2' }, 'moved by hand', now, false);
+
+    expect(await table.orders.recordSubmitted({ id: order.id, providerId: 'first' }, 'late-first-id', now)).toBeUndefined();
+
+    const stored = await table.orders.getOrder(order.id);
+    expect(stored).toMatchObject({ providerId: 'second', phase: 'accepted' });
+    expect(stored!.externalOrderId).toBeUndefined();
   });
 });

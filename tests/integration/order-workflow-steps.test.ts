@@ -106,8 +106,14 @@ describe('submitting an order', () => {
     await expect(submitOrder(env.services, order.id)).rejects.toBeInstanceOf(ProviderUnavailable);
     for (let round = 1; round <= MAX_RESUBMIT_ROUNDS; round++)
       expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('retry_later');
+    // Still the workflow's to submit (its last round): not held, so no admin resend beside it.
+    expect((await table.orders.getOrder(order.id))!.heldAt).toBeUndefined();
     expect(await giveUpSubmission(env.services, order.id, 'ProviderUnavailable')).toBe('unconfirmed');
-    expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'accepted', refunded: 0 });
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'accepted', refunded: 0, heldAt: expect.any(String) });
+    // Held for a person: a rerun of the workflow calls the provider no more.
+    const calls = upstream.placed.length;
+    expect(await submitOrder(env.services, order.id)).toBe('unconfirmed');
+    expect(upstream.placed.length).toBe(calls);
     expect((await table.orders.getOrder(order.id))!.rejectedReason).toBeUndefined();
   });
 

@@ -3,11 +3,12 @@
 // the workflow. No money path here: settlement stays the workflow's Finalize step.
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdminOrderWrites } from '../../admin/orders-ports.js';
+import type { ProviderMapping } from '../../catalog/domain/catalog.js';
 import type { AuditEntry } from '../../audit/domain/audit-entry.js';
 import type { Order } from '../../orders/domain/orders.js';
 import { auditPut } from './audit-log.js';
 import { keys } from './keys.js';
-import { DynamoOrderSubmission } from './order-submission.js';
+import { costOf, DynamoOrderSubmission } from './order-submission.js';
 
 export class DynamoAdminOrderWrites extends DynamoOrderSubmission implements AdminOrderWrites {
   rejectBeforeSubmission(id: number, reason: string, now: string): Promise<boolean> {
@@ -27,11 +28,13 @@ export class DynamoAdminOrderWrites extends DynamoOrderSubmission implements Adm
     }).then(Boolean);
   }
 
-  prepareResend(id: number, target: { providerId: string; providerServiceId: string }, now: string): Promise<Order | undefined> {
+  prepareResend(id: number, fromProviderId: string, target: ProviderMapping, now: string): Promise<Order | undefined> {
+    const cost = costOf(target);
     return this.conditionalUpdate(id, {
-      UpdateExpression:
-        'SET providerId = :provider, providerServiceId = :service, openPk = :open, submitInFlight = :yes, submitAttempts = submitAttempts + :one, updatedAt = :now REMOVE rejectedReason',
-      ConditionExpression: 'phase = :accepted',
+      UpdateExpression: `SET providerId = :provider, providerServiceId = :service, openPk = :open, submitInFlight = :yes, submitAttempts = submitAttempts + :one, updatedAt = :now${cost.set} REMOVE rejectedReason${cost.remove}`,
+      // Only an order the workflow has left to a person (heldAt: it will not submit it again), still where it was read,
+      // and never one whose customer asked to cancel it. heldAt stays: a refused or unclear resend leaves it held.
+      ConditionExpression: 'phase = :accepted AND providerId = :current AND attribute_exists(heldAt) AND attribute_not_exists(cancelRequested)',
       ExpressionAttributeValues: {
         ':provider': target.providerId,
         ':service': target.providerServiceId,
@@ -40,6 +43,8 @@ export class DynamoAdminOrderWrites extends DynamoOrderSubmission implements Adm
         ':one': 1,
         ':now': now,
         ':accepted': 'accepted',
+        ':current': fromProviderId,
+        ...cost.values,
       },
     });
   }

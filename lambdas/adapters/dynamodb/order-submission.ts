@@ -1,5 +1,6 @@
 // The part of the order store that submits an order to its provider and records what came of it (and the customer's
 // wish to cancel). Apart from the money paths (order-store.ts), so that the admin API's order actions carry none of them.
+import type { ProviderMapping } from '../../catalog/domain/catalog.js';
 import type { Order, OrderPhase } from '../../orders/domain/orders.js';
 import { keys } from './keys.js';
 import { DynamoOrderProgress } from './order-progress.js';
@@ -10,7 +11,8 @@ export class DynamoOrderSubmission extends DynamoOrderProgress {
     return this.conditionalUpdate(id, {
       UpdateExpression: 'SET submitInFlight = :yes, submitAttempts = submitAttempts + :one, updatedAt = :now',
       // Only one submission may be under way: a second, overlapping run must not call the provider too.
-      ConditionExpression: 'phase = :accepted AND attribute_not_exists(rejectedReason) AND attribute_not_exists(submitInFlight)',
+      ConditionExpression:
+        'phase = :accepted AND attribute_not_exists(rejectedReason) AND attribute_not_exists(submitInFlight) AND attribute_not_exists(heldAt)',
       ExpressionAttributeValues: { ':yes': true, ':one': 1, ':now': now, ':accepted': 'accepted' },
     });
   }
@@ -18,7 +20,8 @@ export class DynamoOrderSubmission extends DynamoOrderProgress {
   async markSubmitInFlight(id: number, now: string): Promise<Order | undefined> {
     return this.conditionalUpdate(id, {
       UpdateExpression: 'SET submitInFlight = :yes, submitAttempts = submitAttempts + :one, updatedAt = :now',
-      ConditionExpression: 'phase = :accepted AND attribute_not_exists(rejectedReason)',
+      // Not once held for a person: from then on only their resend calls the provider.
+      ConditionExpression: 'phase = :accepted AND attribute_not_exists(rejectedReason) AND attribute_not_exists(heldAt)',
       ExpressionAttributeValues: { ':yes': true, ':one': 1, ':now': now, ':accepted': 'accepted' },
     });
   }
@@ -28,9 +31,10 @@ export class DynamoOrderSubmission extends DynamoOrderProgress {
     // new state): a lookup whose order did not get the id finds nothing to move (callbacks check the order's own id).
     await putProviderOrderLookup(this.db, this.tableName, order.providerId, externalOrderId, order.id);
     return this.conditionalUpdate(order.id, {
-      UpdateExpression: 'SET externalOrderId = :ext, phase = :submitted, updatedAt = :now REMOVE submitInFlight',
-      ConditionExpression: 'phase = :accepted',
-      ExpressionAttributeValues: { ':ext': externalOrderId, ':submitted': 'submitted', ':now': now, ':accepted': 'accepted' },
+      UpdateExpression: 'SET externalOrderId = :ext, phase = :submitted, updatedAt = :now REMOVE submitInFlight, heldAt',
+      // Still at the provider that took it: an order moved elsewhere meanwhile must not get this provider's id.
+      ConditionExpression: 'phase = :accepted AND providerId = :provider',
+      ExpressionAttributeValues: { ':ext': externalOrderId, ':submitted': 'submitted', ':now': now, ':accepted': 'accepted', ':provider': order.providerId },
     });
   }
 
@@ -45,14 +49,14 @@ export class DynamoOrderSubmission extends DynamoOrderProgress {
   async reassignProvider(
     id: number,
     fromProviderId: string,
-    to: { providerId: string; providerServiceId: string },
+    to: ProviderMapping,
     reason: string,
     now: string,
     afterRefusal: boolean,
   ): Promise<Order | undefined> {
+    const cost = costOf(to);
     return this.conditionalUpdate(id, {
-      UpdateExpression:
-        'SET providerId = :to, providerServiceId = :service, openPk = :openPk, reassignments = list_append(if_not_exists(reassignments, :none), :moved), updatedAt = :now REMOVE submitInFlight',
+      UpdateExpression: `SET providerId = :to, providerServiceId = :service, openPk = :openPk, reassignments = list_append(if_not_exists(reassignments, :none), :moved), updatedAt = :now${cost.set} REMOVE submitInFlight${cost.remove}`,
       ConditionExpression: `phase = :accepted AND providerId = :from AND attribute_not_exists(rejectedReason)${afterRefusal ? '' : ' AND attribute_not_exists(submitInFlight)'}`,
       ExpressionAttributeValues: {
         ':to': to.providerId,
@@ -63,7 +67,16 @@ export class DynamoOrderSubmission extends DynamoOrderProgress {
         ':now': now,
         ':accepted': 'accepted',
         ':from': fromProviderId,
+        ...cost.values,
       },
+    });
+  }
+
+  async holdUnconfirmed(id: number, now: string): Promise<void> {
+    await this.conditionalUpdate(id, {
+      UpdateExpression: 'SET heldAt = :now, updatedAt = :now',
+      ConditionExpression: 'phase = :accepted AND attribute_exists(submitInFlight)',
+      ExpressionAttributeValues: { ':now': now, ':accepted': 'accepted' },
     });
   }
 
@@ -91,4 +104,11 @@ export class DynamoOrderSubmission extends DynamoOrderProgress {
       ExpressionAttributeValues: { ':yes': true, ':now': now, ':phase': whilePhase },
     });
   }
+}
+
+/** The order's cost follows its provider (finance, reconciliation): the mapping's cost, or none when it has none. */
+export function costOf(mapping: Pick<ProviderMapping, 'costPer1000'>): { set: string; remove: string; values: Record<string, unknown> } {
+  return mapping.costPer1000 !== undefined
+    ? { set: ', costPer1000 = :cost', remove: '', values: { ':cost': mapping.costPer1000 } }
+    : { set: '', remove: ', costPer1000', values: {} };
 }

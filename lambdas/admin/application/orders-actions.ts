@@ -1,7 +1,7 @@
 // Admin actions that ask an order's provider: refresh (its status now, applied as the poller applies it), cancel
 // (settled Canceled with the refund of what was not delivered, through the workflow's own settlement), and resend
-// (a submission that was never confirmed or was refused, to the same provider or another the service names).
-import type { Service } from '../../catalog/domain/catalog.js';
+// (an order the workflow left to a person, `heldAt`, to the same provider or another the service names).
+import { mappingsOf, type ProviderMapping } from '../../catalog/domain/catalog.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import { loggedCall } from '../../orders/application/call-log.js';
 import type { OrderServices } from '../../orders/application/order-services.js';
@@ -18,14 +18,6 @@ export type OrderActionServices = Pick<OrderServices, 'catalog' | 'providers' | 
   orders: Pick<OrderStore, 'getOrder' | 'recordProgress' | 'requestCancel' | 'recordSubmitted' | 'recordRejected' | 'clearSubmitInFlight'> & AdminOrderWrites;
   callLog: OrderCallLog;
 };
-
-/** A provider the service may send its orders to: its own, or one of its fallbacks (catalog: `fallbacks`). */
-export interface ProviderTarget {
-  providerId: string;
-  providerServiceId: string;
-}
-
-type ServiceWithFallbacks = Service & { fallbacks?: readonly ProviderTarget[] };
 
 async function orderOf(services: OrderActionServices, id: number): Promise<Order> {
   const order = await services.orders.getOrder(id);
@@ -181,17 +173,24 @@ export async function resendOrder(
 ): Promise<{ order: Order; outcome: ResendOutcome; providerMessage?: string }> {
   const order = await orderOf(services, id);
   if (order.phase !== 'accepted') throw new DomainError('order_state_conflict', 'The order has left the accepted phase');
-  const service = (await services.catalog.getService(order.serviceId)) as ServiceWithFallbacks | undefined;
-  const targets: ProviderTarget[] = [
-    { providerId: order.providerId, providerServiceId: order.providerServiceId },
-    ...(service ? [{ providerId: service.providerId, providerServiceId: service.providerServiceId }, ...(service.fallbacks ?? [])] : []),
-  ];
+  if (order.cancelRequested) throw new DomainError('order_not_held', 'The customer asked to cancel this order: cancel it instead');
+  // Only what the workflow will not submit by itself (held for a person): resending beside it could place the order
+  // twice (request_id does not dedupe across providers).
+  if (order.heldAt === undefined) throw new DomainError('order_not_held', 'The workflow may still submit this order: resend only one held for a person');
+  const service = await services.catalog.getService(order.serviceId);
+  const own: ProviderMapping = {
+    providerId: order.providerId,
+    providerServiceId: order.providerServiceId,
+    ...(order.costPer1000 !== undefined ? { costPer1000: order.costPer1000 } : {}),
+  };
+  // The service's mappings carry today's cost; the order's own, if the service no longer names it, its cost as placed.
+  const targets = [...(service ? mappingsOf(service) : []), own];
   const target = targets.find((t) => t.providerId === (providerId ?? order.providerId));
   if (!target) throw new DomainError('provider_not_mapped', `Not a provider of service ${order.serviceId}`, 'providerId');
   const { client } = await clientFor(services, target.providerId);
   const now = () => services.clock.now();
-  const prepared = await services.orders.prepareResend(id, target, now().toISOString());
-  if (!prepared) throw new DomainError('order_state_conflict', 'The order left the accepted phase');
+  const prepared = await services.orders.prepareResend(id, order.providerId, target, now().toISOString());
+  if (!prepared) throw new DomainError('order_not_held', 'The order changed meanwhile (submitted, moved, cancel asked): read it again');
   let outcome: ResendOutcome;
   let providerMessage: string | undefined;
   try {

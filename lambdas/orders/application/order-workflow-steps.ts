@@ -38,8 +38,12 @@ export async function submitOrder(services: SubmitServices, orderId: number): Pr
   return outcome;
 }
 
-/** A submission nobody can confirm waits for a person: queued for them (the same item however often raised). */
-async function raiseUnconfirmed(services: Pick<SubmitServices, 'attention' | 'clock'>, orderId: number): Promise<void> {
+/**
+ * A submission nobody can confirm waits for a person: marked held on the order (what lets an admin resend it) and
+ * queued for them (the same item however often raised).
+ */
+async function raiseUnconfirmed(services: Pick<SubmitServices, 'orders' | 'attention' | 'clock'>, orderId: number): Promise<void> {
+  await services.orders.holdUnconfirmed(orderId, services.clock.now().toISOString());
   await services.attention?.raise({ reason: 'unconfirmed_submission', orderId, since: services.clock.now().toISOString() });
 }
 
@@ -50,6 +54,8 @@ async function submitOnce(services: SubmitServices, orderId: number): Promise<Su
   if (order.phase === 'finalized') return 'finalized';
   if (order.phase === 'submitted') return 'submitted';
   if (order.rejectedReason !== undefined) return 'rejected';
+  // Left to a person (a rerun of the workflow too): only they resend it, so that it is never placed twice.
+  if (order.heldAt !== undefined) return 'unconfirmed';
   // Cancelled before any call could have reached the provider: refund instead of submitting. If a call may have
   // reached it, the order goes on (resent with its request_id, or held) and the cancel is forwarded after.
   if (order.cancelRequested && !order.submitInFlight) {
@@ -106,6 +112,10 @@ async function submitOnce(services: SubmitServices, orderId: number): Promise<Su
     return 'submitted';
   } catch (error) {
     if (error instanceof ProviderRejected) {
+      // An earlier call's outcome was unclear (the marker was on when this run read the order): this refusal does not
+      // prove that call did not create the order, so it is held like that call (resent with request_id later, then
+      // a person), never moved or refused.
+      if (order.submitInFlight) throw new ProviderUnavailable(error.message);
       // A refusal is definite (an unclear failure is not: that order may exist), so the next provider may take it.
       if (await moveToFallback(services, order, error.message, true)) return submitOnce(services, orderId);
       await orders.recordRejected(orderId, error.message, clock.now().toISOString());

@@ -55,6 +55,8 @@ export interface Order {
   submitAttempts: number;
   /** Rounds of waiting and submitting again after the submit retries ran out (request_id providers only). */
   resubmitRounds?: number;
+  /** When the workflow stopped submitting an unconfirmed order and left it to a person (admin resend or cancel). */
+  heldAt?: string;
   /** Why the provider refused the order, when it did. */
   rejectedReason?: string;
   requestId?: string;
