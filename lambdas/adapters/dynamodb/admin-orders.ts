@@ -55,7 +55,8 @@ export class DynamoAdminOrders implements AdminOrderStore {
     const bottom = query.from ?? new Date(Date.parse(top) - DEFAULT_LIST_DAYS * DAY_MS).toISOString();
     const lastDay = bottom.slice(0, 10);
     let at: ListCursor = query.cursor ? readCursor(query.cursor) : { d: top.slice(0, 10) };
-    if (at.d === 'owner') throw new DomainError('invalid_request', 'The cursor is not one this list gave', 'cursor');
+    // 'owner' is the other list's; a day above the range's top is from another request.
+    if (at.d === 'owner' || at.d > top.slice(0, 10)) throw new DomainError('invalid_request', 'The cursor is not one this list gave', 'cursor');
     const { names, values, filters } = listFilters(query);
     const orders: AdminOrderSummary[] = [];
     let start: Record<string, unknown> | undefined;

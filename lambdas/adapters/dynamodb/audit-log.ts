@@ -45,6 +45,7 @@ export class DynamoAuditSearch implements AuditSearch {
     const firstDay = query.from.slice(0, 10);
     let position = query.cursor ? readCursor(query.cursor) : { day: query.to.slice(0, 10), after: undefined as string | undefined };
     // A start key outside the sort key's BETWEEN is a ValidationException: a cursor from another range (or edited).
+    if (position.day > query.to.slice(0, 10)) throw badCursor();
     if (position.after !== undefined && (position.after < query.from || position.after > `${query.to}~` || !position.after.startsWith(position.day))) {
       throw badCursor();
     }
