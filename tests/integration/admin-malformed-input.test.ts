@@ -8,12 +8,14 @@ import { FUNCTIONS, ROUTES } from '../../lambdas/functions.js';
 import { ADMIN_OPERATIONS } from '../../lambdas/rest/admin/contract/index.js';
 import { usePlatform } from '../../lambdas/shared/platform.js';
 import { adminEvent } from '../support/admin-event.js';
-import { createTestTable } from '../support/dynamo-table.js';
+import { type TestTable, createTestTable, fundedWallet } from '../support/dynamo-table.js';
 
 const saved = { ...process.env };
 
+let table: TestTable;
+
 beforeAll(async () => {
-  const table = await createTestTable();
+  table = await createTestTable();
   Object.assign(process.env, { TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint, AWS_REGION: 'us-east-1' });
   usePlatform({});
 });
@@ -57,6 +59,22 @@ async function call(op: (typeof ADMIN_OPERATIONS)[number], query: Record<string,
 describe('admin GET routes with a cursor or a date range', () => {
   it('covers the lists', () => {
     expect(ranged.map((op) => op.path)).toEqual(expect.arrayContaining(['/admin/v1/orders', '/admin/v1/ledger', '/admin/v1/audit', '/admin/v1/users']));
+  });
+
+  it('still follows the cursors the lists give (ledger by day, and one wallet)', async () => {
+    await fundedWallet(table, 'cursor-a', '1.00');
+    await fundedWallet(table, 'cursor-b', '2.00');
+    const today = new Date().toISOString().slice(0, 10);
+    const ledger = ADMIN_OPERATIONS.find((op) => op.path === '/admin/v1/ledger')!;
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call(ledger, { from: today, to: today, limit: '1', ...(cursor ? { cursor } : {}) });
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((e: { walletId: string }) => e.walletId));
+      cursor = page.body.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(expect.arrayContaining(['cursor-a', 'cursor-b']));
   });
 
   for (const op of ranged) {
