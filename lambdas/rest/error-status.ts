@@ -56,6 +56,7 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   invalid_credentials: 401,
   account_blocked: 403,
   unknown_user: 404,
+  not_a_reseller: 409,
   too_many_requests: 429,
   api_key_limit: 409,
   // Issue 10, provider callbacks

@@ -34,6 +34,7 @@ export type DomainErrorCode =
   | 'invalid_credentials'
   | 'account_blocked'
   | 'unknown_user'
+  | 'not_a_reseller'
   | 'too_many_requests'
   // Issue 9, auth fixes: config MAX_API_KEYS_PER_USER.
   | 'api_key_limit'

@@ -130,4 +130,24 @@ describe('admin order handlers', () => {
     const queue = await call({ method: 'GET', resource: '/admin/v1/orders/attention', role: 'operator' });
     expect(queue).toMatchObject({ status: 200, body: { items: [], nextCursor: null } });
   });
+
+  it('lets only admins cancel with neverReachedProvider (it refunds the whole charge on their word)', async () => {
+    const order = await settledOrder();
+    const cancel = (role: 'admin' | 'operator') =>
+      call(
+        {
+          method: 'POST',
+          resource: '/admin/v1/orders/{id}/cancel',
+          pathParameters: { id: String(order.id) },
+          body: { neverReachedProvider: true },
+          role,
+        },
+        actionsHandler,
+      );
+    const refused = await cancel('operator');
+    expect(refused).toMatchObject({ status: 403, body: { error: { code: 'forbidden' } } });
+    expect(refused.body.error.message).toContain('neverReachedProvider');
+    // An admin gets past the check (and meets the order's own state).
+    expect(await cancel('admin')).toMatchObject({ status: 409, body: { error: { code: 'order_finished' } } });
+  });
 });

@@ -5,13 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../lambdas/rest/admin/handlers/settings-handler.js';
 import { usePlatform } from '../../lambdas/shared/platform.js';
 import { type AdminEventInput, adminEvent } from '../support/admin-event.js';
-import { createTestTable } from '../support/dynamo-table.js';
+import { DynamoAuditLog } from '../../lambdas/adapters/dynamodb/audit-log.js';
+import { type TestTable, createTestTable } from '../support/dynamo-table.js';
 
 const ENV = ['TABLE_NAME', 'DYNAMODB_ENDPOINT', 'MIN_DEPOSIT'] as const;
 const saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
 
+let table: TestTable;
+
 beforeAll(async () => {
-  const table = await createTestTable();
+  table = await createTestTable();
   Object.assign(process.env, { TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint, MIN_DEPOSIT: '1.00' });
   usePlatform({});
 });
@@ -128,5 +131,23 @@ describe('GET /admin/v1/audit', () => {
     expect(backwards).toMatchObject({ status: 400, body: { error: { field: 'from' } } });
     const badCursor = await call({ method: 'GET', resource: '/admin/v1/audit', query: { cursor: 'nonsense' } });
     expect(badCursor).toMatchObject({ status: 400, body: { error: { field: 'cursor' } } });
+  });
+
+  it('reads a day `to` as the whole day, as the orders list does', async () => {
+    const subject = `day-to-${Date.now()}`;
+    await new DynamoAuditLog(table.db, table.tableName).record({
+      actor: 'admin-sub-1',
+      actorRole: 'admin',
+      action: 'settings.updated',
+      subjectType: 'settings',
+      subject,
+      source: '203.0.113.9',
+      at: '2026-11-20T15:30:00.000Z',
+    });
+    const found = (query: Record<string, string>) => call({ method: 'GET', resource: '/admin/v1/audit', query: { subject, ...query } });
+    expect((await found({ from: '2026-11-20', to: '2026-11-20' })).body.items.map((e: { at: string }) => e.at)).toEqual(['2026-11-20T15:30:00.000Z']);
+    expect((await found({ from: '2026-11-01', to: '2026-11-20' })).body.items).toHaveLength(1);
+    expect((await found({ from: '2026-11-21', to: '2026-11-30' })).body.items).toHaveLength(0);
+    expect((await found({ from: '2026-11-20T15:30:00.001Z', to: '2026-11-20' })).body.items).toHaveLength(0);
   });
 });

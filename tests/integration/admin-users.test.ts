@@ -380,4 +380,20 @@ describe('reseller pricing', () => {
     expect((await put({ tier: 'standard', rates: { '1': '0' } })).body.error.code).toBe('invalid_amount');
     expect((await put({ tier: 'standard' }, 'operator')).status).toBe(403);
   });
+
+  it("refuses a customer's account: wholesale prices and tiers are for resellers", async () => {
+    const id = `usr_${randomUUID()}`;
+    await new DynamoAccountStore(table.db, table.tableName).create({
+      id,
+      email: newEmail(),
+      walletId: `w-${randomUUID()}`,
+      currency: 'USD',
+      passwordHash: 'x',
+      createdAt: new Date().toISOString(),
+    });
+    const put = await call({ method: 'PUT', resource: '/admin/v1/users/{id}/pricing', pathParameters: { id }, body: { tier: 'pro', discountPercent: '50' } });
+    expect(put).toMatchObject({ status: 409, body: { error: { code: 'not_a_reseller' } } });
+    const detail = await call({ method: 'GET', resource: '/admin/v1/users/{id}', pathParameters: { id } });
+    expect(detail.body.pricing).toBeNull();
+  });
 });

@@ -55,7 +55,8 @@ export class DynamoAdminOrders implements AdminOrderStore {
     const bottom = query.from ?? new Date(Date.parse(top) - DEFAULT_LIST_DAYS * DAY_MS).toISOString();
     const lastDay = bottom.slice(0, 10);
     let at: ListCursor = query.cursor ? readCursor(query.cursor) : { d: top.slice(0, 10) };
-    if (at.d === 'owner') throw new DomainError('invalid_request', 'The cursor is not one this list gave', 'cursor');
+    // 'owner' is the other list's; a day above the range's top is from another request.
+    if (at.d === 'owner' || at.d > top.slice(0, 10)) throw new DomainError('invalid_request', 'The cursor is not one this list gave', 'cursor');
     const { names, values, filters } = listFilters(query);
     const orders: AdminOrderSummary[] = [];
     let start: Record<string, unknown> | undefined;
@@ -63,6 +64,8 @@ export class DynamoAdminOrders implements AdminOrderStore {
       if (at.d < lastDay) return { orders, reads };
       const high = at.k ?? (at.d === top.slice(0, 10) ? `${top}#999999999999` : `${at.d}T23:59:59.999Z#999999999999`);
       const low = at.d === lastDay ? bottom : `${at.d}T00:00:00.000Z`;
+      // A cursor's key below the range's bottom (edited, or from another range): nothing left in the range.
+      if (high < low) return { orders, reads };
       const wanted = query.limit - orders.length;
       const response = await this.db.send(
         new QueryCommand({
@@ -104,6 +107,7 @@ export class DynamoAdminOrders implements AdminOrderStore {
     let high = query.to === undefined ? undefined : `${query.to}#999999999999`;
     if (at?.k !== undefined && (high === undefined || at.k < high)) high = at.k;
     const low = query.from;
+    if (low !== undefined && high !== undefined && high < low) return { orders: [], reads };
     const orders: AdminOrderSummary[] = [];
     let start: Record<string, unknown> | undefined;
     let stoppedBelow: string | undefined;
@@ -384,12 +388,21 @@ const writeCursor = (cursor: ListCursor) => Buffer.from(JSON.stringify(cursor), 
 function readCursor(text: string): ListCursor {
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as ListCursor;
-    const dayOk = cursor.d === 'owner' || /^\d{4}-\d{2}-\d{2}$/.test(cursor.d);
-    if (dayOk && (cursor.k === undefined || SORT_KEY.test(cursor.k))) return cursor;
+    const dayOk = cursor.d === 'owner' || (/^\d{4}-\d{2}-\d{2}$/.test(cursor.d) && isRealTime(`${cursor.d}T00:00:00.000Z`));
+    // A day's cursor resumes inside that day.
+    const keyOk =
+      cursor.k === undefined || (SORT_KEY.test(cursor.k) && isRealTime(cursor.k.slice(0, 24)) && (cursor.d === 'owner' || cursor.k.startsWith(cursor.d)));
+    if (dayOk && keyOk) return cursor;
   } catch {
     // answered below
   }
   throw new DomainError('invalid_request', 'The cursor is not one this list gave', 'cursor');
+}
+
+/** A calendar time as toISOString writes it (no 2026-13-01, no 25:00): what date arithmetic on a cursor needs. */
+function isRealTime(iso: string): boolean {
+  const ms = Date.parse(iso);
+  return !Number.isNaN(ms) && new Date(ms).toISOString() === iso;
 }
 
 /** The sort key just below an order's own (`<createdAt>#<id>`): the next page starts strictly below the last order shown. */

@@ -44,6 +44,11 @@ export class DynamoAuditSearch implements AuditSearch {
   async search(query: AuditQuery): Promise<AuditPage> {
     const firstDay = query.from.slice(0, 10);
     let position = query.cursor ? readCursor(query.cursor) : { day: query.to.slice(0, 10), after: undefined as string | undefined };
+    // A start key outside the sort key's BETWEEN is a ValidationException: a cursor from another range (or edited).
+    if (position.day > query.to.slice(0, 10)) throw badCursor();
+    if (position.after !== undefined && (position.after < query.from || position.after > `${query.to}~` || !position.after.startsWith(position.day))) {
+      throw badCursor();
+    }
     const entries: AuditEntry[] = [];
     const filter = filterOf(query);
     for (let queries = 0; queries < MAX_QUERIES; queries++) {
@@ -114,13 +119,17 @@ function writeCursor(day: string, after: string | undefined): string {
 function readCursor(cursor: string): { day: string; after: string | undefined } {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { d?: unknown; k?: unknown };
-    if (typeof value.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value.d) && (value.k === undefined || typeof value.k === 'string'))
-      return { day: value.d, after: value.k as string | undefined };
+    const realDay =
+      typeof value.d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value.d) && new Date(Date.parse(`${value.d}T00:00:00Z`) || 0).toISOString().startsWith(value.d);
+    if (realDay && (value.k === undefined || (typeof value.k === 'string' && value.k.length > 0 && value.k.length <= 200)))
+      return { day: value.d as string, after: value.k as string | undefined };
   } catch {
     // answered below
   }
-  throw new DomainError('invalid_request', 'cursor: not a cursor of this list; use nextCursor as given', 'cursor');
+  throw badCursor();
 }
+
+const badCursor = () => new DomainError('invalid_request', 'cursor: not a cursor of this list; use nextCursor as given', 'cursor');
 
 function toEntry(item: Record<string, unknown>): AuditEntry {
   const { pk: _pk, sk: _sk, entity: _entity, listPk: _listPk, listSk: _listSk, ...entry } = item;

@@ -6,6 +6,7 @@ import { micros } from '../../shared/money.js';
 import type { LedgerFilter, LedgerLister, LedgerPage } from '../../finance/ports.js';
 import type { LedgerEntry, LedgerKind } from '../../wallets/ports.js';
 import { keys } from './keys.js';
+import { isStartKey } from './start-key.js';
 import { TABLE_DESIGN } from './table-design.js';
 
 /** Queries one request may make before it answers with what it has and a cursor (filters and empty days read on). */
@@ -27,7 +28,9 @@ export class DynamoLedgerLister implements LedgerLister {
 
   async listAll(filter: LedgerFilter): Promise<LedgerPage> {
     const cursor = readCursor(filter.cursor);
-    if (cursor.k && cursor.k.listPk !== `LEDGERDAY#${cursor.d}`) throw badCursor();
+    if (cursor.k && (!isStartKey(cursor.k, ['pk', 'sk', 'listPk', 'listSk']) || cursor.k.listPk !== `LEDGERDAY#${cursor.d}`)) throw badCursor();
+    // A day outside the range asked for: a cursor of another request.
+    if (cursor.d !== undefined && (cursor.d < filter.from || cursor.d > filter.to)) throw badCursor();
     let day = cursor.d ?? filter.from;
     let startKey = cursor.k;
     const entries: LedgerEntry[] = [];
@@ -55,8 +58,10 @@ export class DynamoLedgerLister implements LedgerLister {
   }
 
   async listWallet(walletId: string, filter: LedgerFilter): Promise<LedgerPage> {
-    let startKey = readCursor(filter.cursor).k;
-    if (startKey && startKey.pk !== keys.wallet(walletId).pk) throw badCursor();
+    let startKey: Record<string, unknown> | undefined = readCursor(filter.cursor).k;
+    // The start key must be one of this wallet's ledger items (begins_with(sk, ledger)), else DynamoDB refuses it.
+    if (startKey && (!isStartKey(startKey, ['pk', 'sk']) || startKey.pk !== keys.wallet(walletId).pk || !String(startKey.sk).startsWith(keys.ledgerPrefix)))
+      throw badCursor();
     const entries: LedgerEntry[] = [];
     const { expression, names, values } = filters(filter, true);
     for (let queries = 0; ; queries++) {
@@ -127,13 +132,24 @@ function toEntry(item: Record<string, unknown>): LedgerEntry {
   };
 }
 
+/** A calendar day (2026-13-01 would make nextDay throw). */
+const isDay = (day: unknown): day is string =>
+  typeof day === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(day) && new Date(Date.parse(`${day}T00:00:00Z`) || 0).toISOString().startsWith(day);
+
 const nextDay = (day: string): string => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 function readCursor(text: string | undefined): Cursor {
   if (!text) return {};
   try {
     const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof cursor !== 'object' || cursor === null || (cursor.d !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(cursor.d))) throw new Error('bad');
+    if (
+      typeof cursor !== 'object' ||
+      cursor === null ||
+      Array.isArray(cursor) ||
+      Object.keys(cursor).some((name) => name !== 'd' && name !== 'k') ||
+      (cursor.d !== undefined && !isDay(cursor.d))
+    )
+      throw new Error('bad');
     return cursor;
   } catch {
     throw badCursor();

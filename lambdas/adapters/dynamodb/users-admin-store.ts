@@ -12,6 +12,7 @@ import { type Micros, micros } from '../../shared/money.js';
 import { auditPut } from './audit-log.js';
 import { keys } from './keys.js';
 import { TABLE_DESIGN } from './table-design.js';
+import { isStartKey } from './start-key.js';
 import { moveMoney } from './wallet-transaction.js';
 
 type Item = Record<string, unknown>;
@@ -25,6 +26,8 @@ export class DynamoUsersAdminStore implements UserDirectory, Adjustments {
 
   async listByEmail(prefix: string, limit: number, cursor?: string): Promise<{ items: UserListItem[]; cursor?: string }> {
     const start = cursor === undefined ? undefined : readCursor(cursor);
+    // A start key outside begins_with(listSk, prefix) is a ValidationException: a cursor of another search.
+    if (start && prefix && !String(start.listSk).startsWith(prefix)) throw badCursor();
     const { Items = [], LastEvaluatedKey } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -230,7 +233,9 @@ function toAdjustmentResult(item: Item): AdjustmentResult {
 function readCursor(cursor: string): Item {
   try {
     const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item;
-    if (key && typeof key === 'object' && key.listPk === USERS && typeof key.listSk === 'string') return key;
+    if (isStartKey(key, ['pk', 'sk', 'listPk', 'listSk']) && key.listPk === USERS) return key;
   } catch {}
-  throw new DomainError('invalid_request', 'The cursor is not one this list gave', 'cursor');
+  throw badCursor();
 }
+
+const badCursor = () => new DomainError('invalid_request', 'The cursor is not one this list gave', 'cursor');

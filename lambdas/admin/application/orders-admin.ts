@@ -20,7 +20,11 @@ export interface Actor {
   sourceIp: string;
 }
 
-export function listOrders(services: Pick<AdminOrderServices, 'admin'>, query: AdminOrdersQuery) {
+export async function listOrders(services: Pick<AdminOrderServices, 'admin'>, query: AdminOrdersQuery) {
+  // Bounds as the route resolved them (a date `to` is the end of its day), so comparable as ISO strings.
+  if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
+    throw new DomainError('invalid_request', 'from: must not be after to', 'from');
+  }
   return services.admin.listOrders(query);
 }
 

@@ -34,6 +34,8 @@ export interface PricingInput {
 export async function setResellerPricing(deps: PricingDeps, userId: string, input: PricingInput, admin: ActingAdmin): Promise<ResellerPricing> {
   const user = await deps.users.get(userId);
   if (!user) throw new DomainError('unknown_user', 'No such user');
+  // Wholesale prices and tiers are a reseller's; a customer's account pays the catalog rate.
+  if (user.role !== 'reseller') throw new DomainError('not_a_reseller', `User ${userId} is a ${user.role}, not a reseller: pricing is for resellers only`);
   if (!isTierName(input.tier)) throw new DomainError('invalid_request', `Unknown tier "${input.tier}"`, 'tier');
   const discountBasisPoints = input.discountPercent === undefined ? 0 : parseDiscountPercent(input.discountPercent);
   const rates: Record<string, Micros> = {};

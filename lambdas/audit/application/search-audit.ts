@@ -18,8 +18,9 @@ export interface AuditFilters {
 }
 
 export function searchAudit(search: AuditSearch, filters: AuditFilters, now: Date): Promise<AuditPage> {
-  const to = filters.to ? time(filters.to, 'to') : now;
-  const from = filters.from ? time(filters.from, 'from') : new Date(to.getTime() - DEFAULT_DAYS * DAY_MS);
+  // A day `to` takes in that whole day, as the orders list reads it.
+  const to = filters.to ? time(filters.to, 'to', 'end') : now;
+  const from = filters.from ? time(filters.from, 'from', 'start') : new Date(to.getTime() - DEFAULT_DAYS * DAY_MS);
   if (from > to) throw new DomainError('invalid_request', 'from: must not be after to', 'from');
   if (to.getTime() - from.getTime() > MAX_DAYS * DAY_MS) throw new DomainError('invalid_request', `from: at most ${MAX_DAYS} days before to`, 'from');
   return search.search({
@@ -33,8 +34,13 @@ export function searchAudit(search: AuditSearch, filters: AuditFilters, now: Dat
   });
 }
 
-function time(text: string, field: string): Date {
-  const value = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/.test(text) ? new Date(text.length === 10 ? `${text}T00:00:00Z` : text) : new Date(Number.NaN);
-  if (Number.isNaN(value.getTime())) throw new DomainError('invalid_request', `${field}: an ISO time (2026-12-01T10:00:00Z) or day (2026-12-01)`, field);
+function time(text: string, field: string, side: 'start' | 'end'): Date {
+  const day = text.slice(0, 10);
+  const value = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z)?$/.test(text)
+    ? new Date(text.length === 10 ? `${text}T${side === 'start' ? '00:00:00.000' : '23:59:59.999'}Z` : text)
+    : new Date(Number.NaN);
+  // Date() rolls 2026-02-30 over into March: a day that is not on the calendar is refused, not moved.
+  if (Number.isNaN(value.getTime()) || value.toISOString().slice(0, 10) !== day)
+    throw new DomainError('invalid_request', `${field}: an ISO time (2026-12-01T10:00:00Z) or day (2026-12-01)`, field);
   return value;
 }

@@ -4,10 +4,8 @@ import * as z from 'zod/mini';
 import type { Operation } from '../../v1/operation.js';
 import { Cursor, Money, money, page, Timestamp, wholeNumberText } from '../../v1/contract/common.js';
 
-const Day = z
-  .string()
-  .check(z.regex(/^\d{4}-\d{2}-\d{2}$/))
-  .register(z.globalRegistry, { description: 'UTC day, yyyy-mm-dd', example: '2026-12-01' });
+// A calendar day (no 2026-13-01 or 2026-02-30): the ledger walks days with date arithmetic.
+const Day = z.iso.date().register(z.globalRegistry, { description: 'UTC day, yyyy-mm-dd', example: '2026-12-01' });
 
 const OrderFigures = z.object({
   count: z.int(),

@@ -2,7 +2,7 @@
 // admin order routes: only this function carries the provider client and reads the provider secrets.
 import { cancelOrder, refreshOrder, resendOrder } from '../../../admin/application/orders-actions.js';
 import { orderActionServices } from '../../../admin/orders-wiring.js';
-import { ok, type RouteImpl, route } from '../../v1/http.js';
+import { ok, RestError, type RouteImpl, route } from '../../v1/http.js';
 import { cancelAdminOrder, refreshAdminOrder, resendAdminOrder } from '../contract/order-actions.js';
 import { adminOrderJson } from './order-json.js';
 
@@ -12,6 +12,10 @@ export const adminOrderActionsRoutes: readonly RouteImpl[] = [
     return ok({ order: adminOrderJson(order), outcome });
   }),
   route(cancelAdminOrder, async (req) => {
+    // Saying an unconfirmed submission never reached the provider refunds the whole charge on that word: moving money.
+    if (req.body.neverReachedProvider && req.caller.role !== 'admin') {
+      throw new RestError(403, 'forbidden', 'Only an admin may cancel with neverReachedProvider (it refunds the whole charge); an operator may resend');
+    }
     const { order, outcome } = await cancelOrder(orderActionServices(), { caller: req.caller, sourceIp: req.sourceIp }, req.params.id, {
       ...(req.body.neverReachedProvider ? { neverReachedProvider: true } : {}),
       ...(req.body.reason ? { reason: req.body.reason } : {}),
