@@ -25,8 +25,16 @@ export async function startReconciliation(
   return { job, started: outcome === 'started' };
 }
 
-export async function readReconciliation(jobs: Pick<ReconciliationJobs, 'get'>, id: string): Promise<ReconciliationJob | undefined> {
-  return jobs.get(id);
+/**
+ * How long a job may say `running`: reconcileFinances runs at most 15 minutes and the stream mapping tries it twice.
+ * A job still running after that died without recording its end (both tries timed out) and is read as failed.
+ */
+export const RECONCILIATION_RUN_LIMIT_MS = 35 * 60_000;
+
+export async function readReconciliation(jobs: Pick<ReconciliationJobs, 'get'>, id: string, now: Date = new Date()): Promise<ReconciliationJob | undefined> {
+  const job = await jobs.get(id);
+  if (job?.status !== 'running' || now.getTime() - Date.parse(job.requestedAt) <= RECONCILIATION_RUN_LIMIT_MS) return job;
+  return { ...job, status: 'failed', error: 'The job did not finish within 35 minutes (its function timed out twice); start another' };
 }
 
 export async function reconcile(source: ReconciliationSource): Promise<ReconciliationResult> {

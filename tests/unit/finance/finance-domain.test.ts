@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvField, ledgerCsv } from '../../../lambdas/finance/domain/ledger-csv.js';
 import { Reconciler } from '../../../lambdas/finance/domain/reconciliation.js';
+import { RECONCILIATION_RUN_LIMIT_MS, readReconciliation } from '../../../lambdas/finance/application/reconciliation.js';
 import { periodStart, summarise } from '../../../lambdas/finance/domain/summary.js';
 import { providerCost, totalsDelta } from '../../../lambdas/finance/domain/totals.js';
 import { micros } from '../../../lambdas/shared/money.js';
@@ -116,5 +117,17 @@ describe('reconciliation', () => {
       ],
     });
     expect(reconciler.result()).toMatchObject({ ordersChecked: 3, ordersWithProviderCharge: 2, costDifferences: 1, costs: [{ orderId: 2, difference: 30 }] });
+  });
+});
+
+describe('reading a reconciliation job', () => {
+  const job = { id: 'rec_1', status: 'running' as const, requestedBy: 'admin-sub', requestedAt: '2026-12-01T10:00:00.000Z' };
+  const jobs = { get: async (id: string) => (id === job.id ? job : undefined) };
+
+  it('reads a job as running while its function may still be at it, and as failed once both tries must have timed out', async () => {
+    expect(await readReconciliation(jobs, 'rec_1', new Date('2026-12-01T10:34:00.000Z'))).toEqual(job);
+    const late = await readReconciliation(jobs, 'rec_1', new Date(Date.parse(job.requestedAt) + RECONCILIATION_RUN_LIMIT_MS + 1));
+    expect(late).toMatchObject({ id: 'rec_1', status: 'failed', error: expect.stringContaining('did not finish') });
+    expect(await readReconciliation(jobs, 'rec_2', new Date())).toBeUndefined();
   });
 });
