@@ -1,7 +1,8 @@
 // The audit log in the table: one item per entry under its UTC day (`AUDIT#<yyyy-mm-dd>`, sorted by time), written
 // alone (record) or inside the transaction of the change it describes (auditPut).
 import { randomBytes } from 'node:crypto';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../audit/domain/audit-entry.js';
 import type { AuditLog, AuditPage, AuditQuery, AuditSearch } from '../../audit/ports.js';
 import { DomainError } from '../../shared/errors.js';
@@ -11,6 +12,29 @@ import { keys } from './keys.js';
 export function auditPut(tableName: string, entry: AuditEntry) {
   const sortKey = `${entry.at}#${randomBytes(6).toString('hex')}`;
   return { Put: { TableName: tableName, Item: { ...keys.audit(entry.at.slice(0, 10), sortKey), entity: 'audit', ...entry } } };
+}
+
+/**
+ * Puts a new item and its audit entry in one transaction: 'exists' (and nothing written) when an item with the same
+ * key is already there.
+ */
+export async function putNewWithAudit(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown>,
+  entry: AuditEntry,
+): Promise<'created' | 'exists'> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [{ Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }, auditPut(tableName, entry)],
+      }),
+    );
+    return 'created';
+  } catch (error) {
+    if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'exists';
+    throw error;
+  }
 }
 
 export class DynamoAuditLog implements AuditLog {

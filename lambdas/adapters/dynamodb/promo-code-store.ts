@@ -7,7 +7,7 @@ import type { AuditEntry } from '../../audit/domain/audit-entry.js';
 import { micros } from '../../shared/money.js';
 import type { PromoCode } from '../../payments/domain/promo-codes.js';
 import type { PromoCodeStore } from '../../payments/ports.js';
-import { auditPut } from './audit-log.js';
+import { auditPut, putNewWithAudit } from './audit-log.js';
 import type { TransactItem } from './wallet-transaction.js';
 
 export const promoKeys = {
@@ -52,27 +52,8 @@ export class DynamoPromoCodeStore implements PromoCodeStore {
     return codes;
   }
 
-  async create(code: PromoCode, audit: AuditEntry): Promise<'created' | 'exists'> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...promoKeys.code(code.code), entity: 'promo-code', ...code },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            auditPut(this.tableName, audit),
-          ],
-        }),
-      );
-      return 'created';
-    } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'exists';
-      throw error;
-    }
+  create(code: PromoCode, audit: AuditEntry): Promise<'created' | 'exists'> {
+    return putNewWithAudit(this.db, this.tableName, { ...promoKeys.code(code.code), entity: 'promo-code', ...code }, audit);
   }
 
   async update(code: PromoCode, readUpdatedAt: string, audit: AuditEntry): Promise<'written' | 'conflict'> {

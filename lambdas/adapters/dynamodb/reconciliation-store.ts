@@ -1,14 +1,14 @@
 // Reconciliation jobs (`RECONCILIATION#<id>`) and what a job walks: every wallet, ledger entry and settled order of
 // the table, read by one parallel Scan filtered to those items (a background job, so the table's size is its cost,
 // not a request's latency; see docs/admin/finance.md).
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../../audit/domain/audit-entry.js';
 import type { ReconciliationResult } from '../../finance/domain/reconciliation.js';
 import { providerCost } from '../../finance/domain/totals.js';
 import type { LedgerFact, ReconciliationJob, ReconciliationJobs, ReconciliationSource, SettledOrderCost, WalletState } from '../../finance/ports.js';
 import { micros } from '../../shared/money.js';
-import { auditPut } from './audit-log.js';
+import { putNewWithAudit } from './audit-log.js';
 import { keys } from './keys.js';
 
 /** The job item's `entity`: its INSERT on the stream starts the job (reconcileFinances). */
@@ -21,26 +21,8 @@ export class DynamoReconciliationJobs implements ReconciliationJobs {
   ) {}
 
   async start(job: { id: string; requestedBy: string; requestedAt: string }, audit: AuditEntry): Promise<'started' | 'exists'> {
-    try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.reconciliation(job.id), entity: RECONCILIATION_ENTITY, ...job, status: 'running' },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            auditPut(this.tableName, audit),
-          ],
-        }),
-      );
-      return 'started';
-    } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return 'exists';
-      throw error;
-    }
+    const item = { ...keys.reconciliation(job.id), entity: RECONCILIATION_ENTITY, ...job, status: 'running' };
+    return (await putNewWithAudit(this.db, this.tableName, item, audit)) === 'created' ? 'started' : 'exists';
   }
 
   async get(id: string): Promise<ReconciliationJob | undefined> {
