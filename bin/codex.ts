@@ -1,9 +1,11 @@
 // CDK app entry: `cdk synth -c stage=prod` builds the stack Codex-prod (stage defaults to dev). Other context keys:
 // emailFrom, demoPayments, cryptomusSecret, publicApiUrl, minDeposit, maxDeposit, maxDailySpend, maxActiveOrders,
-// tracing, operatorEmail (README, "Deploy"; operatorEmail subscribes to the operators' alerts topic), adminAllowedSources
-// (comma-separated CIDR ranges that alone may call /admin/..., docs/admin/access.md).
+// operatorEmail (README, "Deploy"; operatorEmail subscribes to the operators' alerts topic), adminAllowedSources
+// (comma-separated CIDR ranges that alone may call /admin/..., docs/admin/access.md). What differs by stage (production,
+// tracing, tracingSampleRate, waf, domainName, certificateArn, alarm thresholds) is read by lib/stage-config.ts.
 import { App } from 'aws-cdk-lib';
 import { CodexStack } from '../lib/codex-stack.js';
+import { stageConfig } from '../lib/stage-config.js';
 
 const app = new App();
 const stage: unknown = app.node.tryGetContext('stage') ?? 'dev';
@@ -20,7 +22,7 @@ const maxActiveOrders = context('maxActiveOrders');
 
 new CodexStack(app, `Codex-${stage}`, {
   stage,
-  tracing: flag('tracing') ?? false,
+  config: stageConfig(stage, context),
   ...(context('emailFrom') ? { emailFrom: context('emailFrom') } : {}),
   ...(flag('demoPayments') !== undefined ? { demoPayments: flag('demoPayments') } : {}),
   ...(context('cryptomusSecret') ? { cryptomusSecretName: context('cryptomusSecret') } : {}),

@@ -15,12 +15,13 @@ import { OperatorAlerts } from './operator-alerts.js';
 import { grantAdminCatalog } from './catalog-grants.js';
 import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
+import { type StageConfig, stageConfig } from './stage-config.js';
 import { UsageKeys } from './usage-keys.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
-  /** X-Ray tracing of the state machine. */
-  tracing?: boolean;
+  /** What differs between stages (lib/stage-config.ts); `stageConfig(stage)` when absent. */
+  config?: StageConfig;
   /** From address of account emails; its address or domain must be a verified SES identity. */
   emailFrom?: string;
   /**
@@ -41,11 +42,14 @@ export interface CodexStackProps extends StackProps {
 }
 
 export class CodexStack extends Stack {
+  readonly config: StageConfig;
+
   constructor(scope: Construct, id: string, props: CodexStackProps) {
     super(scope, id, props);
     const { stage } = props;
-    // Only dev may lose its data with the stack.
-    const retain = stage !== 'dev';
+    const config = props.config ?? stageConfig(stage);
+    this.config = config;
+    const retain = config.retainData;
     const logRemovalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const { table } = new DataTable(this, 'Data', { retain });
@@ -116,7 +120,7 @@ export class CodexStack extends Stack {
       environment,
       providerSecretsArn,
       logRemovalPolicy,
-      tracing: props.tracing ?? false,
+      tracing: config.tracing.enabled,
     });
     const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
     // Notification emails: reads the owner's profile and the catalog, writes only its claims (EVENT#<id> items), sends

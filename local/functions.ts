@@ -1,4 +1,5 @@
 // Loads the same handler modules that CDK bundles, by the entries in lambdas/functions.ts.
+import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FUNCTIONS, type FunctionName } from '../lambdas/functions.js';
@@ -28,11 +29,14 @@ export function loadFunction(name: FunctionName, root: string): Promise<LambdaFu
         invocations.set(name, meter);
         meter.calls++;
         const started = performance.now();
-        return currentFunction
-          .run(name, () => (handler as LambdaFunction)(event, context))
-          .finally(() => {
-            meter.ms += performance.now() - started;
-          });
+        return (
+          currentFunction
+            // Lambda always passes a context (Powertools reads it); the local callers that have none get one.
+            .run(name, () => (handler as LambdaFunction)(event, context ?? lambdaContext(name, randomUUID())))
+            .finally(() => {
+              meter.ms += performance.now() - started;
+            })
+        );
       }) as LambdaFunction;
     });
     loaded.set(name, fn);

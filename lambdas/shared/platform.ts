@@ -3,6 +3,7 @@
 // put their stand-ins in place (usePlatform) before the first handler runs; handlers never know which.
 import type { GatewayKeys } from '../access/domain/gateway-keys.js';
 import type { OrderWorkflow } from '../orders/ports.js';
+import type { MetricsRecorder } from './observability/metrics-recorder.js';
 import type { EmailSender, EventPublisher, MessageQueue, OperatorAlerts, SecretStore, SecretWriter } from './ports.js';
 
 /** Stand-ins for the platform services; any left out are the AWS ones. */
@@ -17,6 +18,8 @@ export interface Platform {
   email?: EmailSender;
   queues?: MessageQueue;
   alerts?: OperatorAlerts;
+  /** Where business metrics go; EMF lines on stdout when absent. */
+  metrics?: MetricsRecorder;
 }
 
 let current: Platform = {};

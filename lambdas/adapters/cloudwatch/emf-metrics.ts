@@ -1,0 +1,28 @@
+// Business metrics as CloudWatch EMF lines (stdout; CloudWatch Logs turns them into metrics), through Powertools
+// Metrics. Each record is its own EMF line (a single metric) because metrics of one invocation have different
+// dimensions, and Powertools shares one dimension set among the metrics it buffers.
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { METRICS, type MetricDimensions, type MetricName, METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/observability/metric-catalogue.js';
+import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
+
+/** The function's Powertools Metrics: cold starts (the handler middleware) and the business metrics below. */
+export function createMetrics(stage: string): Metrics {
+  return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { stage } });
+}
+
+export class EmfMetricsRecorder implements MetricsRecorder {
+  constructor(private readonly metrics: Metrics) {}
+
+  record<N extends MetricName>(name: N, value: number, dimensions: MetricDimensions<N>): void {
+    try {
+      const single = this.metrics.singleMetric();
+      for (const dimension of METRICS[name].dimensions) {
+        // Dimension values are short names (provider ids, error codes, statuses); empty ones are invalid in EMF.
+        single.addDimension(dimension, String((dimensions as Record<string, string>)[dimension] || 'unknown').slice(0, 250));
+      }
+      single.addMetric(name, METRICS[name].unit, value);
+    } catch {
+      // A metric is never worth a failed request.
+    }
+  }
+}

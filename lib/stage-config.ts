@@ -1,0 +1,92 @@
+// What differs between stages, in one place: data retention and protection, tracing, the edge (WAF, custom domain)
+// and the alarms' thresholds. `production` stages (prod, or any given `-c production=true`) keep their data and are
+// protected; every value can be overridden from context (bin/codex.ts, README "Deploy", docs/operations.md).
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export interface AlarmThresholds {
+  /** API Gateway 5xx answers as a percentage of requests, over 5 minutes. */
+  api5xxPercent: number;
+  /** API Gateway p99 latency (ms), over 5 minutes. */
+  apiP99LatencyMs: number;
+  /** Errors of one function within 5 minutes. */
+  functionErrors: number;
+  /** Throttled invocations of one function within 5 minutes. */
+  functionThrottles: number;
+  /** Failed provider calls as a percentage of calls, over 15 minutes. */
+  providerErrorPercent: number;
+  /** Failed webhook deliveries as a percentage of attempts, over 15 minutes. */
+  webhookFailurePercent: number;
+  /** How far past its service's expected time the oldest open order of a provider may be (minutes). */
+  orderOverdueMinutes: number;
+  /** The poller is silent (no invocation) for this many minutes. */
+  pollerSilentMinutes: number;
+}
+
+export interface StageConfig {
+  stage: string;
+  production: boolean;
+  /** Table, queues, DLQs, state machine, secrets and log groups outlive the stack. */
+  retainData: boolean;
+  terminationProtection: boolean;
+  logRetention: RetentionDays;
+  /** X-Ray on functions, the API stage and the state machine; the share of requests sampled (0 to 1). */
+  tracing: { enabled: boolean; sampleRate: number };
+  /** A WAF web ACL in front of the API. */
+  waf: boolean;
+  /** Serve the API on this domain with this ACM certificate (same region); Route 53 alias when a zone is given. */
+  customDomain?: { domainName: string; certificateArn: string; hostedZoneId?: string; zoneName?: string };
+  alarms: AlarmThresholds;
+}
+
+const DEFAULT_ALARMS: AlarmThresholds = {
+  api5xxPercent: 1,
+  apiP99LatencyMs: 3000,
+  functionErrors: 1,
+  functionThrottles: 1,
+  providerErrorPercent: 20,
+  webhookFailurePercent: 50,
+  orderOverdueMinutes: 60,
+  pollerSilentMinutes: 5,
+};
+
+/** Reads a context value: undefined when absent or empty. */
+export type ContextReader = (key: string) => string | undefined;
+
+export function stageConfig(stage: string, context: ContextReader = () => undefined): StageConfig {
+  const flag = (key: string): boolean | undefined => {
+    const value = context(key);
+    if (value === undefined) return undefined;
+    if (value !== 'true' && value !== 'false') throw new Error(`Context "${key}" must be true or false; got ${JSON.stringify(value)}`);
+    return value === 'true';
+  };
+  const number = (key: string, fallback: number, min: number, max: number): number => {
+    const value = context(key);
+    if (value === undefined) return fallback;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed < min || parsed > max) throw new Error(`Context "${key}" must be a number from ${min} to ${max}; got ${value}`);
+    return parsed;
+  };
+  const production = flag('production') ?? stage === 'prod';
+  const alarms = Object.fromEntries(
+    Object.entries(DEFAULT_ALARMS).map(([key, fallback]) => [key, number(`alarm.${key}`, fallback, 0, 1_000_000)]),
+  ) as unknown as AlarmThresholds;
+  const domainName = context('domainName');
+  const certificateArn = context('certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined)) throw new Error('Give both "domainName" and "certificateArn", or neither');
+  const hostedZoneId = context('hostedZoneId');
+  const zoneName = context('zoneName');
+  return {
+    stage,
+    production,
+    // Only dev may lose its data with the stack.
+    retainData: stage !== 'dev',
+    terminationProtection: flag('terminationProtection') ?? production,
+    logRetention: production ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH,
+    tracing: { enabled: flag('tracing') ?? true, sampleRate: number('tracingSampleRate', production ? 0.05 : 1, 0, 1) },
+    waf: flag('waf') ?? production,
+    ...(domainName && certificateArn
+      ? { customDomain: { domainName, certificateArn, ...(hostedZoneId ? { hostedZoneId } : {}), ...(zoneName ? { zoneName } : {}) } }
+      : {}),
+    alarms,
+  };
+}
