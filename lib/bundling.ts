@@ -28,7 +28,7 @@ export const FUNCTION_BUNDLING = {
   minify: true,
   sourceMap: true,
   sourcesContent: false,
-  target: 'node22',
+  target: 'node24',
   format: 'esm',
   mainFields: ['module', 'main'],
   banner: ESM_REQUIRE_SHIM,

@@ -1,4 +1,4 @@
-// The one way Codex builds a Lambda function: Node 22 on arm64, ESM bundled by esbuild with the AWS SDK inside.
+// The one way Codex builds a Lambda function: Node 24 (the newest LTS Lambda runs) on arm64, ESM bundled by esbuild with the AWS SDK inside.
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -26,7 +26,7 @@ export class CodexFunction extends NodejsFunction {
       description: spec.description,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),
-      runtime: Runtime.NODEJS_22_X,
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),

@@ -460,12 +460,12 @@ describe('functions', () => {
     expect(paymentMethods(template).some((m) => String(m).includes('demo'))).toBe(true);
   });
 
-  it('runs every function on Node 22 arm64 with source maps', () => {
+  it('runs every function on Node 24 arm64 with source maps', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function') as Resources);
     expect(functions).toHaveLength(allFunctionNames.length);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: 'codex' } },
       });
