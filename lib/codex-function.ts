@@ -1,6 +1,7 @@
 // The one way Codex builds a Lambda function: Node 24 (the newest LTS Lambda runs) on arm64, ESM bundled by esbuild with the AWS SDK inside.
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -20,6 +21,15 @@ export interface CodexFunctionProps {
 export class CodexFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, { spec, environment = {}, logRemovalPolicy = RemovalPolicy.RETAIN }: CodexFunctionProps) {
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy });
+    // Instead of AWSLambdaBasicExecutionRole (logs of any group): the function writes to its own log group only.
+    const role = new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      inlinePolicies: {
+        Logs: new PolicyDocument({
+          statements: [new PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] })],
+        }),
+      },
+    });
     super(scope, id, {
       entry: join(REPO_ROOT, spec.entry),
       handler: spec.handler,
@@ -31,6 +41,7 @@ export class CodexFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       logGroup,
+      role,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'codex',
