@@ -1,6 +1,6 @@
 // The people who run Codex: a Cognito user pool of admins and operators (its groups are their roles), signed in by
 // email with a strong password and a TOTP code. The admin API's Cognito authorizer trusts its ID tokens.
-import { CfnOutput, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccountRecovery, FeaturePlan, Mfa, UserPool, type UserPoolClient, UserPoolOperation } from 'aws-cdk-lib/aws-cognito';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import { ADMIN_ROLES } from '../lambdas/admin/domain/admin-caller.js';
 import { FUNCTIONS } from '../lambdas/functions.js';
 import { CodexFunction } from './codex-function.js';
+import { acknowledgeSynchronousInvocation } from './operations/nag.js';
 
 export interface AdminUserPoolProps {
   stage: string;
@@ -63,6 +64,11 @@ export class AdminUserPool extends Construct {
       deletionProtection: retain,
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG8',
+      reason:
+        'Essentials: admins are invited only and every sign-in needs TOTP besides a 14-character password; threat protection (Plus) is billed per active user and left to the operators to turn on',
+    });
     this.signInAudit = new CodexFunction(this, 'auditAdminSignIns', { spec: FUNCTIONS.auditAdminSignIns, environment, logRemovalPolicy });
     // It writes audit entries (`AUDIT#<day>`) and nothing else.
     this.signInAudit.addToRolePolicy(
@@ -73,6 +79,7 @@ export class AdminUserPool extends Construct {
       }),
     );
     this.userPool.addTrigger(UserPoolOperation.POST_AUTHENTICATION, this.signInAudit);
+    acknowledgeSynchronousInvocation(this.signInAudit, 'Cognito (a post-authentication trigger)');
     for (const role of ADMIN_ROLES) {
       this.userPool.addGroup(`${role[0]!.toUpperCase()}${role.slice(1)}Group`, {
         groupName: role,

@@ -2,7 +2,7 @@
 // website and cabinet, and the health check.
 // Requests to /api/v2 pass a REQUEST authorizer that names the API Gateway key, and so the tier usage plan, they are
 // throttled under.
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   ResponseType,
   AccessLogFormat,
@@ -39,6 +39,7 @@ import {
 import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lambdas/access/domain/tiers.js';
 import { adminSourcePolicy } from './admin-access-policy.js';
 import { CodexFunction } from './codex-function.js';
+import { acknowledgeSynchronousInvocation, acknowledgeWildcardResource } from './operations/nag.js';
 
 export interface CodexApiProps {
   stage: string;
@@ -103,6 +104,7 @@ export class CodexApi extends Construct {
       if (!created) throw new Error(`No route or authorizer of the API uses the function ${name}`);
       return created;
     };
+    for (const created of this.functions.values()) acknowledgeSynchronousInvocation(created, 'API Gateway (a proxy integration or an authorizer)');
     const resellerApi = fn('resellerApi');
     const apiAuthorizer = fn('apiAuthorizer');
     table.grantReadWriteData(resellerApi);
@@ -132,6 +134,10 @@ export class CodexApi extends Construct {
       },
     });
 
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason: "API Gateway's account-wide logging role: the managed policy AWS made for exactly this role",
+    });
     // A changed resource policy takes effect with a new deployment only.
     if (props.adminAllowedSources) this.api.latestDeployment?.addToLogicalId({ adminAllowedSources: props.adminAllowedSources });
     const apiStages = [{ api: this.api, stage: this.api.deploymentStage }];
@@ -154,6 +160,10 @@ export class CodexApi extends Construct {
       description: 'Value of the shared API Gateway key, the usage identity of requests without a reseller gateway key',
       generateSecretString: { passwordLength: 40, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.DESTROY,
+    });
+    Validations.of(sharedKeyValue).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'The shared API Gateway key is created with this value at deploy: a rotated secret would no longer match the key',
     });
     sharedKeyValue.grantRead(apiAuthorizer);
     const sharedKey = new ApiKey(this, 'SharedKey', {
@@ -197,13 +207,21 @@ export class CodexApi extends Construct {
     // naming the plans would make a route's function depend on the stage, which depends on it through the methods.
     const gatewayArn = (path: string) => `arn:${Aws.PARTITION}:apigateway:${Aws.REGION}::${path}`;
     const tierPlanKeys = TIER_NAMES.map((tier) => gatewayArn(`/usageplans/${this.usagePlans[tier].usagePlanId}/keys`));
+    const deletedKeys = [gatewayArn('/apikeys/*'), ...tierPlanKeys.map((arn) => `${arn}/*`)];
     this.gatewayKeysPolicy = new Policy(this, 'ResellerGatewayKeys', {
       statements: [
         new PolicyStatement({ actions: ['apigateway:GET'], resources: [gatewayArn('/apikeys'), gatewayArn('/usageplans')] }),
         new PolicyStatement({ actions: ['apigateway:POST'], resources: [gatewayArn('/apikeys'), ...tierPlanKeys] }),
-        new PolicyStatement({ actions: ['apigateway:DELETE'], resources: [gatewayArn('/apikeys/*'), ...tierPlanKeys.map((arn) => `${arn}/*`)] }),
+        new PolicyStatement({ actions: ['apigateway:DELETE'], resources: deletedKeys }),
       ],
     });
+    for (const arn of deletedKeys) {
+      acknowledgeWildcardResource(
+        this.gatewayKeysPolicy,
+        arn,
+        "Resellers' keys and their places in the tier plans, made at run time: their ids are not known in advance",
+      );
+    }
 
     const integrations = new Map<FunctionName, LambdaIntegration>();
     const authorizers = new Map<AuthKind, Authorizer>();
@@ -237,7 +255,21 @@ export class CodexApi extends Construct {
         options = { authorizer, authorizationType: AuthorizationType.COGNITO };
       }
       const path = route.path.slice(1);
-      (path === '' ? this.api.root : this.api.root.resourceForPath(path)).addMethod(method, integration, options);
+      const added = (path === '' ? this.api.root : this.api.root.resourceForPath(path)).addMethod(method, integration, options);
+      if (spec?.type !== 'cognito') {
+        Validations.of(added).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason: spec
+            ? `Resellers and customers are not Cognito users: the ${spec.name} Lambda authorizer checks their API keys or access tokens`
+            : 'A public route (see below): no caller identity to check',
+        });
+      }
+      if (!spec) {
+        Validations.of(added).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${route.path} is public by design: it serves public data or checks what the caller proves itself (credentials, a signed callback)`,
+        });
+      }
     }
   }
 

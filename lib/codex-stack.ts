@@ -1,5 +1,5 @@
 // One Codex stage: the table, the event bus, the API key pepper, the order workflow and the reseller API.
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, ArnFormat } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, type StackProps, ArnFormat, Validations } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -17,6 +17,7 @@ import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 import { type StageConfig, stageConfig } from './stage-config.js';
 import { UsageKeys } from './usage-keys.js';
+import { acknowledgeWildcardResource } from './operations/nag.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -60,6 +61,10 @@ export class CodexStack extends Stack {
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    Validations.of(apiKeyPepper).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Never rotated: a new pepper would invalidate every API key (only their hashes are kept)',
+    });
     // Ed25519 keys are derived from these seeds; rotation adds a seed and makes it current (docs/auth.md).
     const jwtSigningKeys = new Secret(this, 'JwtSigningKeys', {
       secretName: `codex/${stage}/jwt-signing-keys`,
@@ -67,12 +72,20 @@ export class CodexStack extends Stack {
       generateSecretString: { secretStringTemplate: JSON.stringify({ current: 'k1' }), generateStringKey: 'k1', passwordLength: 64, excludePunctuation: true },
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
+    Validations.of(jwtSigningKeys).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Rotated by hand (docs/auth.md): a new seed is added and made current while the old one still verifies tokens it signed',
+    });
     // Reseller webhook signing secrets are stored sealed (AES-256-GCM) under a key derived from this one.
     const webhookSecretKey = new Secret(this, 'WebhookSecretKey', {
       secretName: `codex/${stage}/webhook-secret-key`,
       description: 'Key material sealing reseller webhook secrets at rest: losing it invalidates every webhook secret',
       generateSecretString: { passwordLength: 64, excludePunctuation: true },
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    Validations.of(webhookSecretKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'Never rotated: webhook secrets are sealed under it, so a new key would invalidate every reseller webhook secret',
     });
     const demoPayments = props.demoPayments === true;
     const demoGatewaySecret = demoPayments
@@ -83,6 +96,12 @@ export class CodexStack extends Stack {
           removalPolicy: RemovalPolicy.DESTROY,
         })
       : undefined;
+    if (demoGatewaySecret) {
+      Validations.of(demoGatewaySecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason: 'The demo gateway (no real money) and the payments function share it; a rotation would break pending demo checkouts for nothing',
+      });
+    }
     const cryptomusSecret = props.cryptomusSecretName ? Secret.fromSecretNameV2(this, 'CryptomusSecret', props.cryptomusSecretName) : undefined;
     const emailFrom = props.emailFrom ?? `Codex <no-reply@codex-${stage}.example.com>`;
     const emailAddress = /<([^>]+)>/.exec(emailFrom)?.[1] ?? emailFrom;
@@ -114,6 +133,12 @@ export class CodexStack extends Stack {
       resourceName: `codex/${stage}/providers/*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    // Stack-wide, as several functions call providers: this finding concerns these secrets and nothing else.
+    acknowledgeWildcardResource(
+      this,
+      providerSecretsArn,
+      "One secret per provider, created by admins at run time (the admin API's provider settings): the functions that call providers read any of them",
+    );
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
       table,
       bus,

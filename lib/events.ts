@@ -1,7 +1,7 @@
 // Events (docs/events.md): the table stream's second reader, publishEvents, which turns committed changes into the
 // catalogue's events on the bus; the bus's archive; and for each subscription (SUBSCRIPTIONS in lambdas/functions.ts)
 // a rule, a queue with its dead-letter queue, and the consumer function reading that queue.
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { SqsQueue } from 'aws-cdk-lib/aws-events-targets';
@@ -13,6 +13,7 @@ import { FUNCTIONS, type FunctionName, SUBSCRIPTIONS, type SubscriptionSpec } fr
 import { CATALOGUE_SOURCE } from '../lambdas/adapters/eventbridge/event-bridge-publisher.js';
 import { EVENT_ARCHIVE_DAYS } from '../lambdas/events/event-types.js';
 import { CodexFunction } from './codex-function.js';
+import { acknowledgeDeadLetterQueue, acknowledgeSynchronousInvocation } from './operations/nag.js';
 
 /** The items whose changes give events (`eventsFromChange`); the rest of the table's writes never reach the function. */
 export const EVENT_ENTITIES = ['order', 'top-up', 'api-key-listing', 'wallet'] as const;
@@ -56,6 +57,8 @@ export class Events extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    acknowledgeDeadLetterQueue(this.publishFailures, "the on-failure destination of publishEvents' stream mapping");
+    acknowledgeSynchronousInvocation(this.publishEvents, 'its stream mapping (failed batches go to PublishEventsFailures)');
     this.publishEvents.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.LATEST,
@@ -88,6 +91,7 @@ export class Events extends Construct {
       enforceSSL: true,
       removalPolicy,
     });
+    acknowledgeDeadLetterQueue(this.routingFailures, "the rules' target dead-letter queue: events the bus could not deliver to a consumer's queue");
     for (const spec of SUBSCRIPTIONS) this.consumers.set(spec.function, this.subscribe(spec, bus, environment, logRemovalPolicy, removalPolicy));
   }
 
@@ -105,6 +109,7 @@ export class Events extends Construct {
       enforceSSL: true,
       removalPolicy,
     });
+    acknowledgeDeadLetterQueue(deadLetters, `the redrive target of ${spec.function}'s queue`);
     const queue = new Queue(scope, 'Queue', {
       visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
       // Longer than the longest retry schedule a consumer keeps a message for (webhooks: about 28 h).
@@ -128,6 +133,11 @@ export class Events extends Construct {
         reportBatchItemFailures: true,
       }),
     );
+    acknowledgeSynchronousInvocation(fn, 'its SQS mapping (a message that keeps failing moves to DeadLetters)');
+    Validations.of(fn).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason: "An SQS mapping takes no on-failure destination: the queue's redrive policy moves failing messages to DeadLetters",
+    });
     return { spec, function: fn, queue, deadLetters, rule };
   }
 }

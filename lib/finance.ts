@@ -10,6 +10,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '../lambdas/functions.js';
 import { CodexFunction } from './codex-function.js';
+import { acknowledgeDeadLetterQueue, acknowledgeSynchronousInvocation } from './operations/nag.js';
 
 /** New ledger entries, and orders whose phase becomes `finalized` (their settlement): what the totals count. */
 export const FINANCE_TOTALS_FILTERS = [
@@ -59,6 +60,9 @@ export class Finance extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    acknowledgeDeadLetterQueue(this.totalsFailures, "the on-failure destination of recordFinanceTotals' stream mapping");
+    acknowledgeSynchronousInvocation(this.recordTotals, 'its stream mapping (failed batches go to RecordFinanceTotalsFailures)');
+    acknowledgeSynchronousInvocation(this.reconcile, 'its stream mapping');
     this.recordTotals.addEventSource(
       new DynamoEventSource(table, {
         // Markers make every record count once, so the mapping may start with what the stream still holds.

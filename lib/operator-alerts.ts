@@ -1,7 +1,7 @@
 // What tells the operators (docs/operations.md): their SNS topic, which the alertOperators consumer publishes to,
 // and a CloudWatch alarm on every dead-letter queue (each consumer's, the stream publication's, the bus's routing
 // failures, and any other given), each telling the same topic when its queue holds a message and again when it is empty.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -27,8 +27,14 @@ export class OperatorAlerts extends Construct {
   constructor(scope: Construct, id: string, props: OperatorAlertsProps) {
     super(scope, id);
     const { stage, events } = props;
-    this.topic = new Topic(this, 'Topic', { topicName: `codex-${stage}-operators`, displayName: `Codex ${stage} operators` });
-    if (props.email) this.topic.addSubscription(new EmailSubscription(props.email));
+    this.topic = new Topic(this, 'Topic', { topicName: `codex-${stage}-operators`, displayName: `Codex ${stage} operators`, enforceSSL: true });
+    if (props.email) {
+      const subscription = this.topic.addSubscription(new EmailSubscription(props.email));
+      Validations.of(subscription).acknowledge({
+        id: 'Serverless-SNSRedrivePolicy',
+        reason: 'An email subscription: SNS retries delivery itself, and an alert email that never arrives would wait in a queue no one reads',
+      });
+    }
 
     const consumer = events.consumers.get('alertOperators');
     if (consumer) {

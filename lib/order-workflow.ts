@@ -2,7 +2,7 @@
 // starts one execution per committed order, and the scheduled poller and sweeper that resume and restart them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Arn, ArnFormat, Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -15,6 +15,7 @@ import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cd
 import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionName, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../lambdas/functions.js';
 import { CodexFunction, REPO_ROOT } from './codex-function.js';
+import { acknowledgeDeadLetterQueue, acknowledgeSynchronousInvocation, acknowledgeWildcardResource } from './operations/nag.js';
 
 type WorkflowFunctionName = 'startOrderWorkflow' | 'submitOrder' | 'giveUpSubmission' | 'awaitCompletion' | 'finalizeOrder' | 'pollProviders' | 'sweepOrders';
 
@@ -72,11 +73,31 @@ export class OrderWorkflow extends Construct {
       },
       tracingEnabled: props.tracing ?? false,
     });
+    Validations.of(this.stateMachine).acknowledge(
+      {
+        id: 'AwsSolutions-SF1',
+        reason:
+          "Errors only, without execution data (it carries task tokens): a Standard workflow keeps every execution's full event history in Step Functions for 90 days",
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: "Log delivery (logs:*LogDelivery, DescribeLogGroups, resource policies) and X-Ray's trace writes take no resource ARN; CDK adds exactly these",
+      },
+    );
+    for (const step of new Set(steps.map(([, fn]) => fn)))
+      acknowledgeSynchronousInvocation(step, 'the order workflow (a Lambda task that retries and catches)');
     // Unqualified ARNs only: the definition never calls a version or alias.
     this.stateMachine.addToRolePolicy(
       new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...new Set(steps.map(([, fn]) => fn))].map((fn) => fn.functionArn) }),
     );
     const stateMachineArn = this.stateMachine.stateMachineArn;
+    // What grantExecution names: every execution of this state machine.
+    const executionsArn = `${Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: Arn.split(stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    })}:*`;
 
     for (const name of ['submitOrder', 'giveUpSubmission', 'awaitCompletion', 'finalizeOrder', 'pollProviders'] as const) {
       table.grantReadWriteData(fns[name]);
@@ -90,6 +111,7 @@ export class OrderWorkflow extends Construct {
       fn.addEnvironment('STATE_MACHINE_ARN', stateMachineArn);
       this.stateMachine.grantStartExecution(fn);
       this.stateMachine.grantExecution(fn, 'states:DescribeExecution', 'states:RedriveExecution');
+      acknowledgeWildcardResource(fn.role!, executionsArn, 'Executions of this state machine only: their names are the order ids, not known in advance');
     }
     // The poller resumes orders that end; the sweeper those whose resume was lost.
     for (const fn of [fns.pollProviders, fns.sweepOrders]) this.stateMachine.grant(fn, 'states:SendTaskSuccess');
@@ -106,6 +128,8 @@ export class OrderWorkflow extends Construct {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
     });
+    acknowledgeDeadLetterQueue(this.startFailures, "the on-failure destination of startOrderWorkflow's stream mapping");
+    acknowledgeSynchronousInvocation(fns.startOrderWorkflow, 'its stream mapping (failed batches go to StartWorkflowFailures)');
     fns.startOrderWorkflow.addEventSource(
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.LATEST,

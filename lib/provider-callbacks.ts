@@ -5,6 +5,7 @@ import { ArnFormat, type Stack } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { CodexFunction } from './codex-function.js';
+import { acknowledgeWildcardResource } from './operations/nag.js';
 
 export function grantProviderCallbacks(stack: Stack, fn: CodexFunction | undefined, props: { table: ITableV2; stage: string; stateMachineArn: string }): void {
   if (!fn) return;
@@ -26,5 +27,6 @@ export function grantProviderCallbacks(stack: Stack, fn: CodexFunction | undefin
     arnFormat: ArnFormat.COLON_RESOURCE_NAME,
   });
   fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [callbackSecrets] }));
+  acknowledgeWildcardResource(fn.role!, callbackSecrets, "Every provider's callback secret, created by admins at run time; no provider's API key");
   fn.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [stateMachineArn] }));
 }

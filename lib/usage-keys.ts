@@ -8,6 +8,7 @@ import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '../lambdas/functions.js';
 import { CodexFunction } from './codex-function.js';
+import { acknowledgeSynchronousInvocation } from './operations/nag.js';
 
 export interface UsageKeysProps {
   table: ITableV2;
@@ -36,6 +37,7 @@ export class UsageKeys extends Construct {
       }),
     );
     props.gatewayKeysPolicy.attachToRole(this.function.role!);
+    acknowledgeSynchronousInvocation(this.function, 'its stream mapping');
 
     this.function.addEventSource(
       new DynamoEventSource(table, {
