@@ -81,6 +81,7 @@ export class OrderWorkflow extends Construct {
       },
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
+        // tests/infra/cdk-nag.test.ts checks that these are the only actions any role is granted on every resource.
         reason: "Log delivery (logs:*LogDelivery, DescribeLogGroups, resource policies) and X-Ray's trace writes take no resource ARN; CDK adds exactly these",
       },
     );
