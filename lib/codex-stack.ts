@@ -120,19 +120,19 @@ export class CodexStack extends Stack {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
     // Invocations given up on whose work is done again anyway (the next scheduled run, a profile's next change, a job
-    // read as failed): each message names its function; look, then purge (docs/operations.md, "Failed runs"). One queue
+    // read as failed): each message names its function; look, then purge (docs/operations.md, "Failure paths"). One queue
     // for them all keeps the stack under CloudFormation's 500 resources.
     const failedRuns = new Queue(this, 'FailedRuns', { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
     const isDeadLetters = 'The failed runs queue is itself where failures go (alarmed); it has no dead-letter queue of its own';
     Validations.of(failedRuns).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDeadLetters }, { id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetters });
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
-      failedRuns,
       table,
       bus,
       environment,
       providerSecretsArn,
       logRemovalPolicy,
       tracing: config.tracing.enabled,
+      failedRuns,
     });
     const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
     // Notification emails: reads the owner's profile and the catalog, writes only its claims (EVENT#<id> items), sends
