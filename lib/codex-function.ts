@@ -2,12 +2,13 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../lambdas/functions.js';
 import { assetCopyHooks, FUNCTION_BUNDLING, REPO_ROOT } from './bundling.js';
+import { stageConfigOf } from './stage-config.js';
 
 export { REPO_ROOT };
 
@@ -16,11 +17,15 @@ export interface CodexFunctionProps {
   environment?: Record<string, string>;
   /** Whether the function's log group outlives the stack. */
   logRemovalPolicy?: RemovalPolicy;
+  /** Runs at most this many at once (reserved concurrency): 1 for the scheduled functions, whose runs must not overlap. */
+  reservedConcurrency?: number;
 }
 
 export class CodexFunction extends NodejsFunction {
-  constructor(scope: Construct, id: string, { spec, environment = {}, logRemovalPolicy = RemovalPolicy.RETAIN }: CodexFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy });
+  constructor(scope: Construct, id: string, { spec, environment = {}, logRemovalPolicy = RemovalPolicy.RETAIN, reservedConcurrency }: CodexFunctionProps) {
+    // Retention by stage: lib/operations/retention.ts sets every log group's.
+    const logGroup = new LogGroup(scope, `${id}Logs`, { removalPolicy: logRemovalPolicy });
+    const tracing = stageConfigOf(scope)?.tracing.enabled;
     // Instead of AWSLambdaBasicExecutionRole (logs of any group): the function writes to its own log group only.
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -42,9 +47,13 @@ export class CodexFunction extends NodejsFunction {
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       logGroup,
       role,
+      ...(reservedConcurrency !== undefined ? { reservedConcurrentExecutions: reservedConcurrency } : {}),
+      ...(tracing ? { tracing: Tracing.ACTIVE } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'codex',
+        // Without active tracing the Tracer would only build segments nobody sends.
+        ...(tracing === false ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
         ...environment,
       },
       bundling: {
@@ -55,8 +64,7 @@ export class CodexFunction extends NodejsFunction {
         ...functionBundlingExtras(spec),
       },
     });
-    const tracingConfig = (this.node.defaultChild as CfnFunction).tracingConfig as CfnFunction.TracingConfigProperty | undefined;
-    if (tracingConfig?.mode === Tracing.ACTIVE) {
+    if (tracing) {
       // tests/infra/cdk-nag.test.ts checks that X-Ray's are the only actions any role is granted on every resource.
       Validations.of(role).acknowledge({
         id: 'AwsSolutions-IAM5[Resource::*]',
