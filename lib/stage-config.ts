@@ -81,8 +81,8 @@ export function stageConfig(stage: string, context: ContextReader = () => undefi
   const hostedZoneId = context('hostedZoneId');
   const zoneName = context('zoneName');
   if ((hostedZoneId === undefined) !== (zoneName === undefined)) throw new Error('Give both "hostedZoneId" and "zoneName" (its domain), or neither');
-  if ((hostedZoneId || context('domainBasePath')) && !domainName) throw new Error('"hostedZoneId", "zoneName" and "domainBasePath" need "domainName"');
   const basePath = context('domainBasePath');
+  if ((hostedZoneId || basePath) && !domainName) throw new Error('"hostedZoneId", "zoneName" and "domainBasePath" need "domainName"');
   if (basePath !== undefined && !/^[A-Za-z0-9_.-]+$/.test(basePath))
     throw new Error(`Context "domainBasePath" must be one path segment; got ${JSON.stringify(basePath)}`);
   return {
