@@ -1,6 +1,8 @@
 // What API Gateway can check before a REST v1 or admin request reaches its function: the presence of the query
-// parameters and headers the operation's zod contract requires (those it cannot do without). Only presence is
-// checked there, so the gateway refuses nothing the handler would accept; the handler still validates everything.
+// parameters the operation's zod contract requires (those it cannot do without). Only presence is checked there, so
+// the gateway refuses nothing the handler would accept; the handler still validates everything.
+// Not headers: whether the gateway matches a required header's name regardless of case is not documented, and a
+// client may send `Idempotency-Key` or `idempotency-key` (HTTP/2 lowercases); the handlers read them either way.
 // Not /api/v2: that protocol answers its own HTTP 200 {"error"} and reads its parameters from query or body alike.
 // No body models: a model per operation is a CloudFormation resource (the stack is near its 500) and JSON Schema
 // cannot say what the contracts do (trimming, coercion, an empty body read as {}), so bodies stay the handlers'.
@@ -29,9 +31,6 @@ export function requiredRequestParameters(method: ApiMethod, path: string): Reco
   const served = method === 'HEAD' ? 'GET' : method;
   const operation = OPERATIONS.find((op) => op.method === served && op.path === path);
   if (!operation) return undefined;
-  const parameters = Object.fromEntries([
-    ...requiredNames(operation.query).map((name) => [`method.request.querystring.${name}`, true]),
-    ...requiredNames(operation.headers).map((name) => [`method.request.header.${name}`, true]),
-  ]);
+  const parameters = Object.fromEntries(requiredNames(operation.query).map((name) => [`method.request.querystring.${name}`, true]));
   return Object.keys(parameters).length > 0 ? parameters : undefined;
 }
