@@ -5,17 +5,19 @@
 import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 
 export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  // What the caller writes comes first: should a quote in it go unescaped, every field after it still overrides a
+  // key it smuggled in (JSON parsers keep the last of a duplicate key).
+  userAgent: AccessLogField.contextIdentityUserAgent(),
+  path: AccessLogField.contextPath(),
   requestId: AccessLogField.contextRequestId(),
   extendedRequestId: AccessLogField.contextExtendedRequestId(),
   xrayTraceId: AccessLogField.contextXrayTraceId(),
   requestTime: AccessLogField.contextRequestTime(),
   requestTimeEpoch: AccessLogField.contextRequestTimeEpoch(),
   ip: AccessLogField.contextIdentitySourceIp(),
-  userAgent: AccessLogField.contextIdentityUserAgent(),
   domainName: AccessLogField.contextDomainName(),
   httpMethod: AccessLogField.contextHttpMethod(),
   resourcePath: AccessLogField.contextResourcePath(),
-  path: AccessLogField.contextPath(),
   protocol: AccessLogField.contextProtocol(),
   status: AccessLogField.contextStatus(),
   responseLength: AccessLogField.contextResponseLength(),

@@ -63,6 +63,11 @@ describe('access logs', () => {
     });
   });
 
+  it('puts what the caller writes (user agent, path) before every field it could try to forge', () => {
+    const keys = Object.keys(JSON.parse(stageOf(dev).Properties.AccessLogSetting.Format));
+    expect(keys.slice(0, 2).sort()).toEqual(['path', 'userAgent']);
+  });
+
   it('never logs the usage key itself, only its id', () => {
     const format = stageOf(dev).Properties.AccessLogSetting.Format as string;
     expect(format).not.toContain('$context.identity.apiKey"');
