@@ -51,9 +51,10 @@ export class ApiFirewall extends Construct {
       rules: [
         managed('IpReputation', 0, 'AWSManagedRulesAmazonIpReputationList'),
         // Counted, not blocked: resellers' panels and payment or provider callbacks are scripts that often send no
-        // User-Agent, and admin settings (email templates) may exceed the group's 8 KB body limit; the functions
-        // bound their bodies themselves (413).
-        managed('CommonRules', 1, 'AWSManagedRulesCommonRuleSet', ['NoUserAgent_HEADER', 'SizeRestrictions_BODY']),
+        // User-Agent; admin settings (email templates) may exceed the group's 8 KB body limit, and /api/v2 takes
+        // its parameters (a long `comments` list) in the query as well as the body, past the 2 KB query limit. The
+        // functions bound their requests themselves.
+        managed('CommonRules', 1, 'AWSManagedRulesCommonRuleSet', ['NoUserAgent_HEADER', 'SizeRestrictions_BODY', 'SizeRestrictions_QUERYSTRING']),
         managed('KnownBadInputs', 2, 'AWSManagedRulesKnownBadInputsRuleSet'),
         {
           name: 'RatePerAddress',

@@ -1,8 +1,10 @@
 // The API's edge by stage: access log lines, parameters the gateway requires, the WAF and the custom domain.
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
+import { MockIntegration, RestApi } from 'aws-cdk-lib/aws-apigateway';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CodexStack } from '../../lib/codex-stack.js';
+import { ApiDomain, customDomainUrl } from '../../lib/operations/api-domain.js';
 import { type ContextReader, stageConfig } from '../../lib/stage-config.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
@@ -153,6 +155,13 @@ describe('WAF', () => {
       'AWS/AWSManagedRulesKnownBadInputsRuleSet',
     ]);
     for (const rule of Rules.filter((r: any) => r.Statement.ManagedRuleGroupStatement)) expect(rule.OverrideAction).toEqual({ None: {} });
+    // Only what scripts and long v2 requests trip over is counted instead of blocked.
+    const common = groups.find((g: any) => g.Name === 'AWSManagedRulesCommonRuleSet');
+    expect(common.RuleActionOverrides.map((o: any) => [o.Name, o.ActionToUse]).sort()).toEqual([
+      ['NoUserAgent_HEADER', { Count: {} }],
+      ['SizeRestrictions_BODY', { Count: {} }],
+      ['SizeRestrictions_QUERYSTRING', { Count: {} }],
+    ]);
     const rate = Rules.find((r: any) => r.Statement.RateBasedStatement);
     expect(rate.Statement.RateBasedStatement).toEqual({ Limit: 10_000, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
     expect(rate.Action.Block.CustomResponse.ResponseCode).toBe(429);
@@ -209,7 +218,19 @@ describe('custom domain', () => {
     expect(prod.findOutputs('PublicApiUrl')).toMatchObject({ PublicApiUrl: { Value: `https://${DOMAIN.domainName}` } });
   });
 
-  it('maps a base path when given, and refuses half a configuration', () => {
+  it('maps the stage under a base path when given, and leaves DNS to the operator without a zone', () => {
+    const stack = new Stack(new App(), 'Domain');
+    const api = new RestApi(stack, 'Api');
+    api.root.addMethod('GET', new MockIntegration());
+    const { hostedZoneId: _, zoneName: __, ...withoutZone } = DOMAIN;
+    new ApiDomain(stack, 'ApiDomain', api, { ...withoutZone, basePath: 'codex' });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::ApiGateway::BasePathMapping', { BasePath: 'codex' });
+    template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    expect(customDomainUrl({ ...withoutZone, basePath: 'codex' })).toBe(`https://${DOMAIN.domainName}/codex`);
+  });
+
+  it('reads a base path from context, and refuses half a configuration', () => {
     const config = stageConfig('prod', contextOf({ ...DOMAIN, domainBasePath: 'codex' }));
     expect(config.customDomain).toMatchObject({ domainName: DOMAIN.domainName, basePath: 'codex' });
     expect(() => stageConfig('prod', contextOf({ domainName: DOMAIN.domainName }))).toThrow(/certificateArn/);
