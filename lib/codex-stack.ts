@@ -238,7 +238,7 @@ export class CodexStack extends Stack {
     if (!publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);
 
     // The edge (docs/operations.md, "Edge"): the WAF in front of the stage and the custom domain, as config says.
-    if (config.waf) new ApiFirewall(this, 'ApiFirewall', { stage, stageArn: api.deploymentStage.stageArn, rateLimit: config.wafRateLimit });
+    if (config.waf) new ApiFirewall(this, 'ApiFirewall', { stage, apiStage: api.deploymentStage, rateLimit: config.wafRateLimit });
     else {
       Validations.of(api.deploymentStage).acknowledge({
         id: 'AwsSolutions-APIG3',

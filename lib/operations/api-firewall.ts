@@ -1,13 +1,14 @@
 // The WAF web ACL in front of the API stage (on when `config.waf`, by default in production): AWS's managed rule
 // groups for addresses with a bad reputation, common exploits and known-bad inputs, and a per-address rate limit.
 // Every rule publishes CloudWatch metrics (namespace AWS/WAFV2) and sampled requests; docs/operations.md, "WAF".
+import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 
 export interface ApiFirewallProps {
   stage: string;
   /** The API Gateway stage the ACL protects. */
-  stageArn: string;
+  apiStage: Stage;
   /** Requests one address may send within 5 minutes (the rate-based rule). */
   rateLimit: number;
 }
@@ -18,7 +19,7 @@ export const FIREWALL_RULES = ['IpReputation', 'CommonRules', 'KnownBadInputs', 
 export class ApiFirewall extends Construct {
   readonly webAcl: CfnWebACL;
 
-  constructor(scope: Construct, id: string, { stage, stageArn, rateLimit }: ApiFirewallProps) {
+  constructor(scope: Construct, id: string, { stage, apiStage, rateLimit }: ApiFirewallProps) {
     super(scope, id);
     const visibility = (name: string): CfnWebACL.VisibilityConfigProperty => ({
       cloudWatchMetricsEnabled: true,
@@ -66,6 +67,7 @@ export class ApiFirewall extends Construct {
         },
       ],
     });
-    new CfnWebACLAssociation(this, 'Association', { resourceArn: stageArn, webAclArn: this.webAcl.attrArn });
+    // The stage's ARN refers to the stage (Ref), so the association waits for it.
+    new CfnWebACLAssociation(this, 'Association', { resourceArn: apiStage.stageArn, webAclArn: this.webAcl.attrArn });
   }
 }

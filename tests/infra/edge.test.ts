@@ -169,12 +169,12 @@ describe('WAF', () => {
     for (const rule of Rules) expect(rule.VisibilityConfig).toMatchObject({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true });
   });
 
-  it('is associated with the API stage', () => {
+  it('is associated with the API stage, once the stage exists', () => {
     const associations = Object.values(prod.findResources('AWS::WAFv2::WebACLAssociation') as Resources);
     expect(associations).toHaveLength(1);
     const association = associations[0]!;
     expect(association.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [Object.keys(prod.findResources('AWS::WAFv2::WebACL'))[0]!, 'Arn'] });
-    expect(JSON.stringify(association.Properties.ResourceArn)).toContain(stageId(prod));
+    expect(JSON.stringify(association.Properties.ResourceArn)).toContain(`"/stages/",{"Ref":"${stageId(prod)}"}`);
   });
 
   it('takes its rate limit from context', () => {
