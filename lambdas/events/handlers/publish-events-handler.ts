@@ -7,6 +7,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { streamConsumer } from '../stream-consumer.js';
 import type { ChangeRecord } from '../application/publish-changes.js';
 import { publishChanges } from '../wiring.js';
+import { observe } from '../../shared/observability/observe.js';
 
 type Image = Record<string, AttributeValue>;
 
@@ -22,19 +23,21 @@ function changeRecord(record: DynamoDBRecord): ChangeRecord | undefined {
   };
 }
 
-export const handler = streamConsumer(
-  (records) => {
-    // By sequence number: INSERT and MODIFY records only.
-    const changes = new Map<string, ChangeRecord>();
-    for (const record of records) {
-      const change = changeRecord(record);
-      if (change) changes.set(change.id, change);
-    }
-    const publish = publishChanges().forBatch([...changes.values()]);
-    return async (record) => {
-      const change = changes.get(record.dynamodb?.SequenceNumber ?? '');
-      if (change) await publish(change);
-    };
-  },
-  { stopAtFailure: true },
+export const handler = observe(
+  streamConsumer(
+    (records) => {
+      // By sequence number: INSERT and MODIFY records only.
+      const changes = new Map<string, ChangeRecord>();
+      for (const record of records) {
+        const change = changeRecord(record);
+        if (change) changes.set(change.id, change);
+      }
+      const publish = publishChanges().forBatch([...changes.values()]);
+      return async (record) => {
+        const change = changes.get(record.dynamodb?.SequenceNumber ?? '');
+        if (change) await publish(change);
+      };
+    },
+    { stopAtFailure: true },
+  ),
 );

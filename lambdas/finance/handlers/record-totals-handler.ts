@@ -9,6 +9,7 @@ import { logger } from '../../shared/logger.js';
 import { recordTotalsOfBatch } from '../application/record-totals.js';
 import type { ItemChange } from '../domain/totals.js';
 import { financeTotals } from '../wiring.js';
+import { observe } from '../../shared/observability/observe.js';
 
 type Image = Record<string, AttributeValue>;
 
@@ -21,18 +22,20 @@ function changeOf(record: DynamoDBRecord): ItemChange | undefined {
   };
 }
 
-export const handler = streamConsumer(
-  (records) => {
-    const record = recordTotalsOfBatch(financeTotals(), records, changeOf, (result) => logger.info('finance totals recorded', result));
-    return async (streamRecord) => {
-      try {
-        await record(streamRecord);
-      } catch (error) {
-        logger.error('could not record the finance totals', { sequenceNumber: streamRecord.dynamodb?.SequenceNumber, error: error as Error });
-        throw error;
-      }
-    };
-  },
-  // The whole batch is one write: its failure stays a function error, which the mapping bisects (lib/finance.ts).
-  { stopAtFailure: true, throwOnFullBatchFailure: true },
+export const handler = observe(
+  streamConsumer(
+    (records) => {
+      const record = recordTotalsOfBatch(financeTotals(), records, changeOf, (result) => logger.info('finance totals recorded', result));
+      return async (streamRecord) => {
+        try {
+          await record(streamRecord);
+        } catch (error) {
+          logger.error('could not record the finance totals', { sequenceNumber: streamRecord.dynamodb?.SequenceNumber, error: error as Error });
+          throw error;
+        }
+      };
+    },
+    // The whole batch is one write: its failure stays a function error, which the mapping bisects (lib/finance.ts).
+    { stopAtFailure: true, throwOnFullBatchFailure: true },
+  ),
 );

@@ -7,8 +7,9 @@ import { SignedSecretsProvider } from '../../adapters/secrets/signed-secrets-pro
 import { lazy, platform } from '../platform.js';
 import type { SecretStore, SecretWriter } from '../ports.js';
 import { config } from './config.js';
+import { traced } from '../observability/tracer.js';
 
-const secretsManager = /* @__PURE__ */ lazy(() => new SecretsManagerClient({ region: config().AWS_REGION }));
+const secretsManager = /* @__PURE__ */ lazy(() => traced(new SecretsManagerClient({ region: config().AWS_REGION })));
 
 /** Peppers, signing seeds and provider keys change rarely: a container reads each at most every 5 minutes. */
 const SECRET_MAX_AGE_SECONDS = 300;
