@@ -117,7 +117,11 @@ export class Dashboard extends Construct {
       graph('Provider calls and errors, by provider', [catalogueQuery('ProviderCalls', 'SUM', stage, { groupBy: 'provider', period })], {
         right: [catalogueQuery('ProviderCallErrors', 'SUM', stage, { groupBy: 'provider', period })],
       }),
-      graph('Provider call latency, max by provider (ms)', [catalogueQuery('ProviderCallLatency', 'MAX', stage, { groupBy: 'provider', period })]),
+      graph(
+        'Provider call latency by provider (ms): average, and the slowest call',
+        [catalogueQuery('ProviderCallLatency', 'AVG', stage, { groupBy: 'provider', period })],
+        { right: [catalogueQuery('ProviderCallLatency', 'MAX', stage, { groupBy: 'provider', period })] },
+      ),
       graph('Oldest open order past its expected time, by provider (s)', [catalogueQuery('OpenOrderOverdue', 'MAX', stage, { groupBy: 'provider', period })]),
     );
     this.dashboard.addWidgets(
