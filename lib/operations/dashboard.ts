@@ -114,15 +114,29 @@ export class Dashboard extends Construct {
       ]),
     );
     this.dashboard.addWidgets(
-      graph('Provider calls and errors, by provider', [catalogueQuery('ProviderCalls', 'SUM', stage, { groupBy: 'provider', period })], {
-        right: [catalogueQuery('ProviderCallErrors', 'SUM', stage, { groupBy: 'provider', period })],
+      graph('Provider calls, by provider; failed share of all calls (%)', [catalogueQuery('ProviderCalls', 'SUM', stage, { groupBy: 'provider', period })], {
+        right: [
+          new MathExpression({
+            expression: 'IF(calls > 0, 100 * failed / calls, 0)',
+            usingMetrics: {
+              calls: catalogueQuery('ProviderCalls', 'SUM', stage, { period }),
+              failed: catalogueQuery('ProviderCallErrors', 'SUM', stage, { period }),
+            },
+            label: 'failed % (all providers)',
+            period,
+          }),
+        ],
+        width: 6,
       }),
+      graph('Provider call errors, by provider', [catalogueQuery('ProviderCallErrors', 'SUM', stage, { groupBy: 'provider', period })], { width: 6 }),
       graph(
         'Provider call latency by provider (ms): average, and the slowest call',
         [catalogueQuery('ProviderCallLatency', 'AVG', stage, { groupBy: 'provider', period })],
-        { right: [catalogueQuery('ProviderCallLatency', 'MAX', stage, { groupBy: 'provider', period })] },
+        { right: [catalogueQuery('ProviderCallLatency', 'MAX', stage, { groupBy: 'provider', period })], width: 6 },
       ),
-      graph('Oldest open order past its expected time, by provider (s)', [catalogueQuery('OpenOrderOverdue', 'MAX', stage, { groupBy: 'provider', period })]),
+      graph('Oldest open order past its expected time, by provider (s)', [catalogueQuery('OpenOrderOverdue', 'MAX', stage, { groupBy: 'provider', period })], {
+        width: 6,
+      }),
     );
     this.dashboard.addWidgets(
       graph(

@@ -244,7 +244,8 @@ describe('dashboard', () => {
       'Errors: by function',
       'Orders finalized, by status',
       'Refunds and money in',
-      'Provider calls and errors, by provider',
+      'Provider calls, by provider',
+      'Provider call errors, by provider',
       'Dead-letter queues',
       'Webhook deliveries',
     ]) {
