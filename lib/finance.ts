@@ -69,6 +69,8 @@ export class Finance extends Construct {
         maxBatchingWindow: Duration.seconds(1),
         bisectBatchOnError: true,
         retryAttempts: 10,
+        // Powertools Batch reports a batch that failed in part (record-totals-handler.ts).
+        reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.totalsFailures),
         filters: FINANCE_TOTALS_FILTERS.map((pattern) => FilterCriteria.filter(pattern)),
       }),
@@ -90,6 +92,7 @@ export class Finance extends Construct {
         batchSize: 1,
         // A job records its own failure; a crash (timeout) is tried again once, then told to the operators.
         retryAttempts: 1,
+        reportBatchItemFailures: true,
         // One record a batch: nothing to split, but a batch size raised later would be.
         bisectBatchOnError: true,
         onFailure: new SqsDlq(props.failedRuns),
