@@ -1,6 +1,6 @@
 // The business metrics of an order's life on DynamoDB Local, as CloudWatch receives them: the EMF lines the use cases
 // print (accepted, the provider's calls, settled Partial, the refund), and each refusal and settlement counted once.
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, EmfMetricsRecorder } from '../../lambdas/adapters/cloudwatch/emf-metrics.js';
 import { MeteredProviderClients } from '../../lambdas/catalog/application/metered-provider-clients.js';
 import type { Provider } from '../../lambdas/catalog/domain/catalog.js';
@@ -11,6 +11,7 @@ import { type PlaceOrderInput, placeOrder } from '../../lambdas/orders/applicati
 import { pollProvider } from '../../lambdas/orders/application/poll-providers.js';
 import { isDomainError } from '../../lambdas/shared/errors.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
+import { captureOutput, metricsOf } from '../support/emf.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 
 const provider: Provider = {
@@ -38,60 +39,36 @@ beforeAll(async () => {
   await fundedWallet(table, 'poor', '0.10');
 });
 
-afterEach(() => {
-  vi.restoreAllMocks();
-  env.metrics.clear();
-});
+afterEach(() => env.metrics.clear());
 
 const order = (input: Partial<PlaceOrderInput> = {}, services: OrderServices = env.services) =>
   placeOrder(services, { ownerId: 'owner-w', walletId: 'w', serviceId: 1, link: 'https://youtube.com/watch?v=abc', quantity: 1000, ...input });
 
-/** What the EMF lines printed to stdout say: each metric's name, value and dimensions (besides service and stage). */
-function captureEmf(): () => { name: string; value: number; dimensions: Record<string, string> }[] {
-  const printed: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    printed.push(...String(chunk).split('\n'));
-    return true;
-  });
-  return () =>
-    printed
-      .filter((line) => line.includes('"_aws"'))
-      .map((line) => {
-        const emf = JSON.parse(line);
-        const [directive] = emf._aws.CloudWatchMetrics;
-        expect(directive.Namespace).toBe('Codex');
-        const [names] = directive.Dimensions as string[][];
-        expect(names!.slice(0, 2)).toEqual(['service', 'stage']);
-        expect([emf.service, emf.stage]).toEqual(['codex', 'test']);
-        const name = directive.Metrics[0].Name as string;
-        return { name, value: emf[name] as number, dimensions: Object.fromEntries(names!.slice(2).map((d) => [d, emf[d] as string])) };
-      });
-}
-
 describe("an order's life in metrics", () => {
   it('prints accepted, the provider calls, finalized Partial and the refund as EMF lines in namespace Codex', async () => {
-    const emf = captureEmf();
     const metrics = new EmfMetricsRecorder(createMetrics('test'));
     const services: OrderServices = { ...env.services, metrics, providers: new MeteredProviderClients({ forProvider: async () => upstream }, metrics) };
 
-    const { order: placed } = await order({ link: 'https://youtube.com/watch?v=life' }, services);
-    upstream.placeScript.push('ext-life');
-    expect(await submitOrder(services, placed.id)).toBe('submitted');
-    upstream.statuses.set('ext-life', { status: 'Partial', remains: 400, startCount: 10 });
-    await pollProvider(services, provider);
-    expect(await finalizeOrder(services, placed.id)).toMatchObject({ status: 'Partial', refund: '0.36000' });
-    vi.restoreAllMocks();
+    const { emf } = await captureOutput(async () => {
+      const { order: placed } = await order({ link: 'https://youtube.com/watch?v=life' }, services);
+      upstream.placeScript.push('ext-life');
+      expect(await submitOrder(services, placed.id)).toBe('submitted');
+      upstream.statuses.set('ext-life', { status: 'Partial', remains: 400, startCount: 10 });
+      await pollProvider(services, provider);
+      expect(await finalizeOrder(services, placed.id)).toMatchObject({ status: 'Partial', refund: '0.36000' });
+    });
 
-    const call = (action: string) => ({ provider: 'demo', action });
-    expect(emf()).toEqual([
-      { name: 'OrdersAccepted', value: 1, dimensions: {} },
-      { name: 'ProviderCalls', value: 1, dimensions: call('add') },
-      { name: 'ProviderCallLatency', value: expect.any(Number), dimensions: call('add') },
-      { name: 'ProviderCalls', value: 1, dimensions: call('status') },
-      { name: 'ProviderCallLatency', value: expect.any(Number), dimensions: call('status') },
-      { name: 'OrdersFinalized', value: 1, dimensions: { status: 'Partial' } },
-      // 400 of 1,000 undelivered at 0.90 per 1,000: in currency units.
-      { name: 'RefundAmount', value: 0.36, dimensions: {} },
+    const published = (dimensions: Record<string, string> = {}) => ({ service: 'codex', stage: 'test', ...dimensions });
+    const call = (action: string) => published({ provider: 'demo', action });
+    expect(metricsOf(emf).map(({ namespace, name, unit, value, dimensions }) => ({ namespace, name, unit, value, dimensions }))).toEqual([
+      { namespace: 'Codex', name: 'OrdersAccepted', unit: 'Count', value: 1, dimensions: published() },
+      { namespace: 'Codex', name: 'ProviderCalls', unit: 'Count', value: 1, dimensions: call('add') },
+      { namespace: 'Codex', name: 'ProviderCallLatency', unit: 'Milliseconds', value: expect.any(Number), dimensions: call('add') },
+      { namespace: 'Codex', name: 'ProviderCalls', unit: 'Count', value: 1, dimensions: call('status') },
+      { namespace: 'Codex', name: 'ProviderCallLatency', unit: 'Milliseconds', value: expect.any(Number), dimensions: call('status') },
+      { namespace: 'Codex', name: 'OrdersFinalized', unit: 'Count', value: 1, dimensions: published({ status: 'Partial' }) },
+      // 400 of 1,000 undelivered at 0.90 per 1,000, in currency units.
+      { namespace: 'Codex', name: 'RefundAmount', unit: 'None', value: 0.36, dimensions: published() },
     ]);
   });
 
