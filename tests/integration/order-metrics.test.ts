@@ -64,8 +64,10 @@ describe("an order's life in metrics", () => {
       { namespace: 'Codex', name: 'OrdersAccepted', unit: 'Count', value: 1, dimensions: published() },
       { namespace: 'Codex', name: 'ProviderCalls', unit: 'Count', value: 1, dimensions: call('add') },
       { namespace: 'Codex', name: 'ProviderCallLatency', unit: 'Milliseconds', value: expect.any(Number), dimensions: call('add') },
+      { namespace: 'Codex', name: 'ProviderCallErrors', unit: 'Count', value: 0, dimensions: call('add') },
       { namespace: 'Codex', name: 'ProviderCalls', unit: 'Count', value: 1, dimensions: call('status') },
       { namespace: 'Codex', name: 'ProviderCallLatency', unit: 'Milliseconds', value: expect.any(Number), dimensions: call('status') },
+      { namespace: 'Codex', name: 'ProviderCallErrors', unit: 'Count', value: 0, dimensions: call('status') },
       { namespace: 'Codex', name: 'OrdersFinalized', unit: 'Count', value: 1, dimensions: published({ status: 'Partial' }) },
       // 400 of 1,000 undelivered at 0.90 per 1,000, in currency units.
       { namespace: 'Codex', name: 'RefundAmount', unit: 'None', value: 0.36, dimensions: published() },
@@ -95,7 +97,7 @@ describe("an order's life in metrics", () => {
     expect(env.metrics.of('OrdersFinalized').map((r) => r.dimensions.status)).toEqual(['Canceled']);
     expect(env.metrics.of('RefundAmount').map((r) => r.value)).toEqual([0.9]);
     // The refusal was an answer about this order, not a failing provider.
-    expect(env.metrics.of('ProviderCallErrors')).toEqual([]);
+    expect(env.metrics.of('ProviderCallErrors').map((r) => r.value)).toEqual([0]);
   });
 
   it('counts a completed order with no refund', async () => {

@@ -50,7 +50,8 @@ describe('provider call metrics', () => {
     ]);
     expect(metrics.of('ProviderCallLatency').map((r) => r.dimensions)).toEqual(metrics.of('ProviderCalls').map((r) => r.dimensions));
     expect(metrics.of('ProviderCallLatency').every((r) => Number.isInteger(r.value) && r.value >= 0)).toBe(true);
-    expect(metrics.of('ProviderCallErrors')).toEqual([]);
+    // Every call says whether it failed: 0 here, so the average over a provider's calls is its error rate.
+    expect(metrics.of('ProviderCallErrors').map((r) => r.value)).toEqual([0, 0, 0, 0]);
   });
 
   it('counts calls that did not reach the provider or got no usable answer as errors, and times them too', async () => {
@@ -62,9 +63,9 @@ describe('provider call metrics', () => {
     upstream.get('alpha')!.statuses.set('ext-9', new ProviderOutcomeUnknown('No answer within 1000 ms'));
     expect(await failureOf(alpha.status('ext-9'))).toBeInstanceOf(ProviderOutcomeUnknown);
 
-    expect(metrics.of('ProviderCallErrors').map((r) => r.dimensions)).toEqual([
-      { provider: 'alpha', action: 'add' },
-      { provider: 'alpha', action: 'status' },
+    expect(metrics.of('ProviderCallErrors').map((r) => [r.dimensions.action, r.value])).toEqual([
+      ['add', 1],
+      ['status', 1],
     ]);
     expect(metrics.of('ProviderCallLatency')).toHaveLength(2);
   });
@@ -76,12 +77,16 @@ describe('provider call metrics', () => {
     upstream.get('alpha')!.refillScript.push(new ProviderRejected('Refill is not available'));
     await failureOf(alpha.place({ providerServiceId: '1', link: 'https://x.test/a', quantity: 100, requestId: 'codex-3' }));
     await failureOf(alpha.refill('ext-1'));
-    expect(metrics.of('ProviderCallErrors')).toEqual([]);
+    expect(metrics.of('ProviderCallErrors').map((r) => [r.dimensions.action, r.value])).toEqual([
+      ['add', 0],
+      ['refill', 0],
+    ]);
 
     // A status call refused as a whole: a wrong key, a panel that no longer knows us.
     upstream.get('alpha')!.statuses.set('ext-2', new ProviderRejected('Invalid API key'));
     await failureOf(alpha.status('ext-2'));
-    expect(metrics.of('ProviderCallErrors').map((r) => r.dimensions)).toEqual([{ provider: 'alpha', action: 'status' }]);
+    expect(metrics.sum('ProviderCallErrors', { action: 'status' })).toBe(1);
+    expect(metrics.sum('ProviderCallErrors')).toBe(1);
     expect(metrics.sum('ProviderCalls')).toBe(3);
   });
 });

@@ -36,20 +36,23 @@ export class MeteredProviderClients implements ProviderClients {
 }
 
 function meteredClient(client: ProviderClient, providerId: string, metrics: MetricsRecorder): ProviderClient {
+  // ProviderCallErrors is 0 or 1 for every call, so its average over a provider's calls is its error rate (the alarm's).
   const metered =
     <A extends unknown[], R>(action: string, call: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       const dimensions = { provider: providerId, action };
       const started = performance.now();
-      const took = () => metrics.record('ProviderCallLatency', Math.round(performance.now() - started), dimensions);
+      const done = (failed: boolean) => {
+        metrics.record('ProviderCallLatency', Math.round(performance.now() - started), dimensions);
+        metrics.record('ProviderCallErrors', failed ? 1 : 0, dimensions);
+      };
       metrics.record('ProviderCalls', 1, dimensions);
       try {
         const result = await call(...args);
-        took();
+        done(false);
         return result;
       } catch (error) {
-        took();
-        if (!(error instanceof ProviderRejected && REFUSAL_IS_AN_ANSWER.has(action))) metrics.record('ProviderCallErrors', 1, dimensions);
+        done(!(error instanceof ProviderRejected && REFUSAL_IS_AN_ANSWER.has(action)));
         throw error;
       }
     };
