@@ -67,6 +67,8 @@ export class Finance extends Construct {
         maxBatchingWindow: Duration.seconds(1),
         bisectBatchOnError: true,
         retryAttempts: 10,
+        // Powertools Batch reports a batch that failed in part (record-totals-handler.ts).
+        reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.totalsFailures),
         filters: FINANCE_TOTALS_FILTERS.map((pattern) => FilterCriteria.filter(pattern)),
       }),
@@ -88,6 +90,7 @@ export class Finance extends Construct {
         batchSize: 1,
         // A job records its own failure; a crash (timeout) is tried again once.
         retryAttempts: 1,
+        reportBatchItemFailures: true,
         filters: [FilterCriteria.filter(RECONCILIATION_FILTER)],
       }),
     );
