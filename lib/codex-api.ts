@@ -41,6 +41,7 @@ import { adminSourcePolicy } from './admin-access-policy.js';
 import { CodexFunction } from './codex-function.js';
 import { accessLogFormat } from './operations/access-log-format.js';
 import { requiredRequestParameters } from './operations/request-validation.js';
+import { stageConfigOf } from './stage-config.js';
 
 export interface CodexApiProps {
   stage: string;
@@ -127,6 +128,8 @@ export class CodexApi extends Construct {
         stageName: stage,
         throttlingRateLimit: throttle.rateLimit,
         throttlingBurstLimit: throttle.burstLimit,
+        // X-Ray by stage; the stage's sampling rule is lib/operations/tracing.ts.
+        tracingEnabled: stageConfigOf(this)?.tracing.enabled ?? false,
         accessLogDestination: new LogGroupLogDestination(
           new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy }),
         ),
