@@ -39,9 +39,9 @@ import {
 import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lambdas/access/domain/tiers.js';
 import { adminSourcePolicy } from './admin-access-policy.js';
 import { CodexFunction } from './codex-function.js';
+import { stageConfigOf } from './stage-config.js';
 import { accessLogFormat } from './operations/access-log-format.js';
 import { requiredRequestParameters } from './operations/request-validation.js';
-import { stageConfigOf } from './stage-config.js';
 
 export interface CodexApiProps {
   stage: string;

@@ -13,15 +13,16 @@ import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
+import { Operations } from './operations/operations-stack.js';
 import { grantAdminCatalog } from './catalog-grants.js';
 import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 import { type StageConfig, stageConfig } from './stage-config.js';
 import { UsageKeys } from './usage-keys.js';
-import { ApiDomain, customDomainUrl } from './operations/api-domain.js';
-import { ApiFirewall } from './operations/api-firewall.js';
 import { retainByStage } from './operations/retention.js';
 import { ApiTraceSampling } from './operations/tracing.js';
+import { ApiDomain, customDomainUrl } from './operations/api-domain.js';
+import { ApiFirewall } from './operations/api-firewall.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -174,15 +175,10 @@ export class CodexStack extends Stack {
     webhookSecretKey.grantRead(deliverWebhooks);
     deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
     // Admin API, finance: the stream's totals and reconciliation jobs.
-    const finance = new Finance(this, 'Finance', { table, environment, logRemovalPolicy, failedRuns });
+    new Finance(this, 'Finance', { table, environment, logRemovalPolicy, failedRuns });
     const operators = new OperatorAlerts(this, 'OperatorAlerts', {
       stage,
       events,
-      deadLetterQueues: [
-        ['startOrderWorkflow failures', workflow.startFailures],
-        ['recordFinanceTotals failures', finance.totalsFailures],
-        ['failed runs', failedRuns],
-      ],
       ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
     });
     // The poller publishes provider.unhealthy itself; the sweeper marks overdue orders (one UpdateItem each, which the
@@ -273,6 +269,9 @@ export class CodexStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+    // Last: the alarms and the dashboard watch every function and dead-letter queue built above.
+    const operations = new Operations(this, 'Operations', { config, topic: operators.topic, api, stateMachine: workflow.stateMachine });
+    new CfnOutput(this, 'DashboardName', { value: operations.dashboard.dashboardName, description: 'CloudWatch dashboard of the stage' });
     new CfnOutput(this, 'OperatorTopicArn', { value: operators.topic.topicArn, description: 'Subscribe operators here (email, chat or a bot webhook)' });
   }
 }

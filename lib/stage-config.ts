@@ -22,6 +22,8 @@ export interface AlarmThresholds {
   orderOverdueMinutes: number;
   /** The poller is silent (no invocation) for this many minutes. */
   pollerSilentMinutes: number;
+  /** Failed, timed-out or aborted executions of the order workflow (each outcome alarms apart) within 5 minutes. */
+  failedExecutions: number;
 }
 
 export interface StageConfig {
@@ -54,6 +56,7 @@ const DEFAULT_ALARMS: AlarmThresholds = {
   webhookFailurePercent: 50,
   orderOverdueMinutes: 60,
   pollerSilentMinutes: 5,
+  failedExecutions: 1,
 };
 
 /** Reads a context value: undefined when absent or empty. */
