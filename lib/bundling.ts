@@ -21,6 +21,10 @@ export const BUNDLE_ALIASES = {
   '@smithy/core/event-streams': './lambdas/shared/no-event-streams.ts',
   /** The DynamoDB client's endpoint cache gets a Map-based LRU: see lambdas/shared/lru-cache.ts. */
   'mnemonist/lru-cache': './lambdas/shared/lru-cache.ts',
+  /** Powertools Tracer gets the X-Ray SDK's Lambda parts only: see lambdas/shared/observability/xray-sdk-lambda.ts. */
+  'aws-xray-sdk-core': './lambdas/shared/observability/xray-sdk-lambda.ts',
+  /** The X-Ray SDK's segment context on AsyncLocalStorage: see lambdas/shared/observability/cls-context.ts. */
+  'cls-hooked/context': './lambdas/shared/observability/cls-context.ts',
 } as const;
 
 /** In the shape of NodejsFunction's `bundling` props: nothing external, the AWS SDK is bundled like any package. */
