@@ -4,6 +4,7 @@ import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FUNCTIONS, type FunctionName } from '../lambdas/functions.js';
 import { currentFunction } from './capacity-meter.js';
+import { inInvocation } from './invoke-store.js';
 
 export type LambdaFunction = (event: unknown, context?: unknown) => Promise<unknown>;
 
@@ -22,21 +23,21 @@ export function loadFunction(name: FunctionName, root: string): Promise<LambdaFu
     fn = import(resolve(root, spec.entry)).then((module: Record<string, unknown>) => {
       const handler = module[spec.handler];
       if (typeof handler !== 'function') throw new Error(`${spec.entry} does not export ${spec.handler}`);
-      // Each invocation runs in its own async context naming the function, as each would run in its own Lambda.
+      // Each invocation runs in its own async context naming the function, as each would run in its own Lambda, and
+      // with its own Powertools state (local/invoke-store.ts), as concurrent invocations of one function do on Lambda.
       return ((event: unknown, context?: unknown) => {
         if (captureFile) appendFileSync(captureFile, `${JSON.stringify({ function: name, event })}\n`);
         const meter = invocations.get(name) ?? { calls: 0, ms: 0 };
         invocations.set(name, meter);
         meter.calls++;
         const started = performance.now();
-        return (
-          currentFunction
-            // Lambda always passes a context (Powertools reads it); the local callers that have none get one.
-            .run(name, () => (handler as LambdaFunction)(event, context ?? lambdaContext(name, randomUUID())))
-            .finally(() => {
-              meter.ms += performance.now() - started;
-            })
-        );
+        // Lambda always passes a context (Powertools reads it); the local callers that have none get one.
+        const invocationContext = (context as ReturnType<typeof lambdaContext> | undefined) ?? lambdaContext(name, randomUUID());
+        return inInvocation(invocationContext.awsRequestId, () =>
+          currentFunction.run(name, () => (handler as LambdaFunction)(event, invocationContext)),
+        ).finally(() => {
+          meter.ms += performance.now() - started;
+        });
       }) as LambdaFunction;
     });
     loaded.set(name, fn);

@@ -161,6 +161,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       SWEEP_MIN_AGE_SECONDS: '20',
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'false',
+      // As Lambda sets it for on-demand functions: Powertools publishes a ColdStart metric only then.
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       // The demo gateway always; Cryptomus when its merchant and payment key are in the environment.
       PAYMENT_METHODS:
         process.env.PAYMENT_METHODS ?? (process.env.CODEX_CRYPTOMUS_MERCHANT && process.env.CODEX_CRYPTOMUS_PAYMENT_KEY ? 'demo,cryptomus' : 'demo'),

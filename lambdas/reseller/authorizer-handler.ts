@@ -8,8 +8,10 @@ import { logger } from '../shared/logger.js';
 import { config } from '../shared/platform/config.js';
 import { secretStore } from '../shared/platform/secrets.js';
 import { authorizerDecision, type HeaderCaller, headerApiKey } from './authorizer-decision.js';
+import { authorizerRequest } from '../shared/observability/correlation.js';
+import { observe } from '../shared/observability/observe.js';
 
-export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
+async function authorizeRequest(event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> {
   const sharedKeyValue = await secretStore().get(gatewayNames(config().STAGE).sharedKeySecret);
   const key = headerApiKey(event.headers);
   let caller: HeaderCaller | undefined;
@@ -23,3 +25,5 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
   }
   return authorizerDecision({ methodArn: event.methodArn, caller, sharedKeyValue });
 }
+
+export const handler = observe(authorizeRequest, authorizerRequest);

@@ -25,6 +25,8 @@ import {
 import { balanceAnswer, orderStatusAnswer, serviceAnswer } from './v2-answers.js';
 import { type V2Params, V2RequestTooLarge, V2RequestUnreadable, actionOf, emptyParams, readV2Params } from './v2-request.js';
 import type { ResellerCaller } from '../access/application/reseller-access.js';
+import { apiRequest, identifyCaller } from '../shared/observability/correlation.js';
+import { observe } from '../shared/observability/observe.js';
 
 const MAX_IDS = 100;
 
@@ -198,6 +200,7 @@ async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
     return json({ error: accessRefusalText(access.refusal, access.blockedUntil) });
   }
   const caller = access.caller;
+  identifyCaller(caller.ownerId);
   try {
     return json(await answer(params, caller));
   } catch (error) {
@@ -235,4 +238,4 @@ const unexpectedErrors = (): middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewa
   },
 });
 
-export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>(handleV2).use(unexpectedErrors());
+export const handler = observe(middy<APIGatewayProxyEvent, APIGatewayProxyResult>(handleV2).use(unexpectedErrors()), apiRequest);

@@ -5,8 +5,9 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { assignUsageKey } from '../application/assign-usage-key.js';
 import { logger } from '../../shared/logger.js';
 import { usageKeyDeps } from '../usage-keys-wiring.js';
+import { observe } from '../../shared/observability/observe.js';
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+const assignUsageKeys = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   // The profile is read as it is now, so one pass per user and batch is enough.
   const done = new Set<string>();
   for (const record of event.Records) {
@@ -26,3 +27,5 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   }
   return { batchItemFailures: [] };
 };
+
+export const handler = observe(assignUsageKeys);

@@ -4,11 +4,26 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { METRICS, type MetricDimensions, type MetricName, METRICS_NAMESPACE, SERVICE_NAME } from '../../shared/observability/metric-catalogue.js';
 import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
+import { logger } from '../../shared/logger.js';
 
 /** The function's Powertools Metrics: cold starts (the handler middleware) and the business metrics below. */
 export function createMetrics(stage: string): Metrics {
-  return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { stage } });
+  return new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME, defaultDimensions: { stage }, logger: metricsLogger });
 }
+
+/**
+ * Powertools' own warnings, as structured log lines, except "No application metrics to publish": each record here is
+ * a single metric written at once, so the buffer the handler middleware flushes after each invocation stays empty.
+ */
+const metricsLogger = {
+  debug: (...content: unknown[]) => logger.debug(content.map(String).join(' ')),
+  info: (...content: unknown[]) => logger.info(content.map(String).join(' ')),
+  warn: (...content: unknown[]) => {
+    const message = content.map(String).join(' ');
+    if (!message.startsWith('No application metrics to publish')) logger.warn(message);
+  },
+  error: (...content: unknown[]) => logger.error(content.map(String).join(' ')),
+};
 
 export class EmfMetricsRecorder implements MetricsRecorder {
   constructor(private readonly metrics: Metrics) {}

@@ -7,6 +7,7 @@ import type { LookupFunction } from 'node:net';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 import { checkWebhookUrl } from '../../notifications/domain/webhook-url.js';
 import type { WebhookAttempt, WebhookRequest, WebhookSendError, WebhookSender } from '../../notifications/ports.js';
+import { tracedHttpCall } from '../../shared/observability/tracer.js';
 
 export interface HttpWebhookSenderOptions {
   /** Local stack only: lets receivers on 127.0.0.1 and ::1 in, over http or https. AWS never sets it. */
@@ -40,7 +41,14 @@ export class HttpWebhookSender implements WebhookSender {
     const agent = url.protocol === 'https:' ? this.httpsAgent : this.httpAgent;
     if (agent === undefined) return { error: 'invalid_url', detail: 'The URL must use https', latencyMs: 0 };
     const send = url.protocol === 'https:' ? https.request : http.request;
+    return tracedHttpCall(
+      url.host,
+      () => this.send(send, url, agent, request, latencyMs),
+      (attempt) => ('status' in attempt ? attempt.status : undefined),
+    );
+  }
 
+  private send(send: typeof https.request, url: URL, agent: http.Agent, request: WebhookRequest, latencyMs: () => number): Promise<WebhookAttempt> {
     return new Promise<WebhookAttempt>((resolve) => {
       let settled = false;
       const finish = (attempt: WebhookAttempt) => {

@@ -4,11 +4,13 @@ import type { PostAuthenticationTriggerEvent } from 'aws-lambda';
 import { systemClock } from '../../shared/platform/config.js';
 import { recordAdminSignIn } from '../application/record-sign-in.js';
 import { signInAuditLog } from '../sign-in-wiring.js';
+import { cognitoTrigger } from '../../shared/observability/correlation.js';
+import { observe } from '../../shared/observability/observe.js';
 
 /** Groups appear in the pre-token-generation event's shape only; read them should Cognito pass them here too. */
 type SignInEvent = PostAuthenticationTriggerEvent & { request: { groupConfiguration?: { groupsToOverride?: string[] } } };
 
-export const handler = async (event: SignInEvent): Promise<SignInEvent> => {
+const auditSignIn = async (event: SignInEvent): Promise<SignInEvent> => {
   const attributes = event.request.userAttributes;
   // The event carries no client address, so the entry has no source.
   await recordAdminSignIn(
@@ -21,3 +23,5 @@ export const handler = async (event: SignInEvent): Promise<SignInEvent> => {
   );
   return event;
 };
+
+export const handler = observe(auditSignIn, cognitoTrigger);

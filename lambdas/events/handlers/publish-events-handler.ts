@@ -6,10 +6,11 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { ChangeRecord } from '../application/publish-changes.js';
 import { publishChanges } from '../wiring.js';
+import { observe } from '../../shared/observability/observe.js';
 
 type Image = Record<string, AttributeValue>;
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+const publishEvents = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const records: ChangeRecord[] = [];
   for (const record of event.Records) {
     if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') continue;
@@ -25,3 +26,5 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   const failed = await publishChanges().publish(records);
   return { batchItemFailures: failed === undefined ? [] : [{ itemIdentifier: failed }] };
 };
+
+export const handler = observe(publishEvents);

@@ -6,8 +6,9 @@ import { RECONCILIATION_ENTITY } from '../../adapters/dynamodb/reconciliation-st
 import { logger } from '../../shared/logger.js';
 import { runReconciliation } from '../application/reconciliation.js';
 import { reconciliationJobs, reconciliationSource } from '../wiring.js';
+import { observe } from '../../shared/observability/observe.js';
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
+const runReconciliations = async (event: DynamoDBStreamEvent): Promise<void> => {
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
     if (record.eventName !== 'INSERT' || image?.entity?.S !== RECONCILIATION_ENTITY || image.status?.S !== 'running' || !image.id?.S) continue;
@@ -17,3 +18,5 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<void> => {
     logger.info('reconciliation ended', { reconciliationId: id });
   }
 };
+
+export const handler = observe(runReconciliations);

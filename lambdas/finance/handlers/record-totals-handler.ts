@@ -7,10 +7,11 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { recordTotals } from '../application/record-totals.js';
 import type { ItemChange } from '../domain/totals.js';
 import { financeTotals } from '../wiring.js';
+import { observe } from '../../shared/observability/observe.js';
 
 type Image = Record<string, AttributeValue>;
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<{ added: number; repeated: number }> => {
+const recordDayTotals = async (event: DynamoDBStreamEvent): Promise<{ added: number; repeated: number }> => {
   const changes: ItemChange[] = [];
   for (const record of event.Records) {
     if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') continue;
@@ -22,3 +23,5 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<{ added: numb
   }
   return recordTotals(financeTotals(), changes);
 };
+
+export const handler = observe(recordDayTotals);

@@ -4,8 +4,9 @@ import { RetryLater, eventConsumer } from '../../events/consumer.js';
 import { logger } from '../../shared/logger.js';
 import { EMAIL_CONSUMER } from '../application/email-notifications.js';
 import { notificationEmails } from '../email-wiring.js';
+import { observe } from '../../shared/observability/observe.js';
 
-export const handler = eventConsumer(EMAIL_CONSUMER, async (event, receipt) => {
+const sendEmails = eventConsumer(EMAIL_CONSUMER, async (event, receipt) => {
   const result = await notificationEmails().handle(event);
   if (result.outcome === 'busy') throw new RetryLater(result.retryAfterSeconds, 'another delivery of this event is sending its email');
   const ownerId = 'ownerId' in event.data ? event.data.ownerId : undefined;
@@ -13,3 +14,5 @@ export const handler = eventConsumer(EMAIL_CONSUMER, async (event, receipt) => {
   if (result.outcome === 'unknown_owner') logger.warn('no email: the event names no known user', fields);
   else logger.info(result.outcome === 'sent' ? 'sent a notification email' : 'no notification email', fields);
 });
+
+export const handler = observe(sendEmails);

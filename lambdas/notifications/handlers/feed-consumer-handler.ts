@@ -3,7 +3,10 @@
 import { eventConsumer } from '../../events/consumer.js';
 import { recordNotification } from '../application/notification-feed.js';
 import { feedDeps } from '../feed-wiring.js';
+import { observe } from '../../shared/observability/observe.js';
 
-export const handler = eventConsumer('recordNotifications', async (event) => {
+const recordInFeeds = eventConsumer('recordNotifications', async (event) => {
   await recordNotification(feedDeps(), event);
 });
+
+export const handler = observe(recordInFeeds);

@@ -5,6 +5,7 @@ import { logger } from '../../shared/logger.js';
 import { type DeliveryDeps, type OrderEvent, WEBHOOK_CONSUMER, deliverOrderEvent } from '../application/webhook-delivery.js';
 import { isOrderWebhookEvent } from '../domain/webhooks.js';
 import { webhookDeliveryDeps } from '../webhook-delivery-wiring.js';
+import { observe } from '../../shared/observability/observe.js';
 
 export function webhookConsumer(deps: () => DeliveryDeps) {
   return eventConsumer(WEBHOOK_CONSUMER, async (event) => {
@@ -18,4 +19,4 @@ export function webhookConsumer(deps: () => DeliveryDeps) {
   });
 }
 
-export const handler = webhookConsumer(webhookDeliveryDeps);
+export const handler = observe(webhookConsumer(webhookDeliveryDeps));

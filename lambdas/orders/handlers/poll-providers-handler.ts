@@ -2,8 +2,9 @@
 import { pollAllProviders } from '../application/poll-providers.js';
 import { logger } from '../../shared/logger.js';
 import { pollServices } from '../wiring.js';
+import { observe } from '../../shared/observability/observe.js';
 
-export const handler = async () => {
+const pollProviders = async () => {
   const reports = await pollAllProviders(pollServices());
   for (const report of reports) {
     if (report.polled > 0 || report.failedCalls > 0) logger.info('provider polled', { ...report, unknownToProvider: report.unknownToProvider.length });
@@ -14,3 +15,5 @@ export const handler = async () => {
   }
   return reports;
 };
+
+export const handler = observe(pollProviders);

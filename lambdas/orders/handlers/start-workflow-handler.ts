@@ -4,10 +4,11 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { requireOnLambda } from '../../shared/platform/config.js';
 import { orderWorkflow } from '../../shared/platform/workflow.js';
 import { logger } from '../../shared/logger.js';
+import { observe } from '../../shared/observability/observe.js';
 
 requireOnLambda('STATE_MACHINE_ARN');
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+const startWorkflows = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const failures: DynamoDBBatchResponse['batchItemFailures'] = [];
   for (const record of event.Records) {
     const image = record.dynamodb?.NewImage;
@@ -22,3 +23,5 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
   }
   return { batchItemFailures: failures };
 };
+
+export const handler = observe(startWorkflows);

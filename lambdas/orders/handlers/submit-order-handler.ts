@@ -4,8 +4,10 @@ import { submitAndAwait, submitOrder } from '../application/order-workflow-steps
 import { logger } from '../../shared/logger.js';
 import { submitServices } from '../wiring.js';
 import { AwaitInput, OrderInput } from './step-input.js';
+import { workflowStep } from '../../shared/observability/correlation.js';
+import { observe } from '../../shared/observability/observe.js';
 
-export const handler = async (event: unknown) => {
+const submitStep = async (event: unknown) => {
   // Executions started on the definition before Submit waited for its token (one running, or redriven, when the
   // new one is deployed) send no token and route on the outcome themselves: they get the answer they expect.
   if (typeof event === 'object' && event !== null && !('taskToken' in event)) {
@@ -19,3 +21,5 @@ export const handler = async (event: unknown) => {
   logger.info('order submit step', { orderId, outcome });
   return { orderId, outcome };
 };
+
+export const handler = observe(submitStep, workflowStep);

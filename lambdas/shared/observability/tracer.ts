@@ -9,3 +9,27 @@ export const tracer = new Tracer({ serviceName: SERVICE_NAME });
 export function traced<T>(client: T): T {
   return tracer.captureAWSv3Client(client);
 }
+
+/**
+ * A remote call neither capture sees (node:http and node:https; fetch is captured by the Tracer itself): a subsegment
+ * named after the host only, since a receiver's path or query may hold its own secret.
+ */
+export async function tracedHttpCall<T>(host: string, call: () => Promise<T>, statusOf: (result: T) => number | undefined): Promise<T> {
+  const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
+  if (!parent) return call();
+  const subsegment = parent.addNewSubsegment(host);
+  subsegment.addAttribute('namespace', 'remote');
+  try {
+    const result = await call();
+    const status = statusOf(result);
+    if (status === undefined || status >= 500) subsegment.addFaultFlag();
+    else if (status >= 400) subsegment.addErrorFlag();
+    if (status === 429) subsegment.addThrottleFlag();
+    return result;
+  } catch (error) {
+    subsegment.addError(error as Error, true);
+    throw error;
+  } finally {
+    subsegment.close();
+  }
+}

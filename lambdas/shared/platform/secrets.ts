@@ -6,8 +6,9 @@ import { SignedSecretsStore } from '../../adapters/secrets/signed-secrets-store.
 import { lazy, platform } from '../platform.js';
 import type { SecretStore, SecretWriter } from '../ports.js';
 import { config } from './config.js';
+import { traced } from '../observability/tracer.js';
 
-const secretsManager = /* @__PURE__ */ lazy(() => new SecretsManagerClient({ region: config().AWS_REGION }));
+const secretsManager = /* @__PURE__ */ lazy(() => traced(new SecretsManagerClient({ region: config().AWS_REGION })));
 
 /**
  * Reads secrets (peppers, signing seeds, provider keys) with one signed GetSecretValue call, cached 5 minutes per

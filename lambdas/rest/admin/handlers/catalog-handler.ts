@@ -1,5 +1,7 @@
 // Admin API (/admin/v1, adminCognito): services, their price history, the provider list and status changes.
 import { restHandler } from '../../v1/http.js';
 import { catalogRoutes } from '../routes/catalog.js';
+import { apiRequest } from '../../../shared/observability/correlation.js';
+import { observe } from '../../../shared/observability/observe.js';
 
-export const handler = restHandler([...catalogRoutes]);
+export const handler = observe(restHandler([...catalogRoutes]), apiRequest);

@@ -2,5 +2,7 @@
 // provider). Apart from adminCatalog so that only this function may write provider secrets and read their keys.
 import { restHandler } from '../../v1/http.js';
 import { providerRoutes } from '../routes/providers.js';
+import { apiRequest } from '../../../shared/observability/correlation.js';
+import { observe } from '../../../shared/observability/observe.js';
 
-export const handler = restHandler([...providerRoutes]);
+export const handler = observe(restHandler([...providerRoutes]), apiRequest);

@@ -4,5 +4,7 @@ import { auditRoutes } from '../routes/audit.js';
 import { meRoutes } from '../routes/me.js';
 import { promoCodeRoutes } from '../routes/promo-codes.js';
 import { settingsRoutes } from '../routes/settings.js';
+import { apiRequest } from '../../../shared/observability/correlation.js';
+import { observe } from '../../../shared/observability/observe.js';
 
-export const handler = restHandler([...meRoutes, ...settingsRoutes, ...promoCodeRoutes, ...auditRoutes]);
+export const handler = observe(restHandler([...meRoutes, ...settingsRoutes, ...promoCodeRoutes, ...auditRoutes]), apiRequest);

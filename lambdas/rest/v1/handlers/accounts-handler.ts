@@ -2,5 +2,7 @@
 import { maintenanceGate } from '../../../settings/maintenance-gate.js';
 import { restHandler } from '../http.js';
 import { accountsRoutes } from '../routes/accounts.js';
+import { apiRequest } from '../../../shared/observability/correlation.js';
+import { observe } from '../../../shared/observability/observe.js';
 
-export const handler = restHandler([...accountsRoutes], maintenanceGate);
+export const handler = observe(restHandler([...accountsRoutes], maintenanceGate), apiRequest);

@@ -3,5 +3,7 @@
 import { maintenanceGate } from '../../../settings/maintenance-gate.js';
 import { restHandler } from '../http.js';
 import { apiKeysRoutes } from '../routes/api-keys.js';
+import { apiRequest } from '../../../shared/observability/correlation.js';
+import { observe } from '../../../shared/observability/observe.js';
 
-export const handler = restHandler(apiKeysRoutes, maintenanceGate);
+export const handler = observe(restHandler(apiKeysRoutes, maintenanceGate), apiRequest);

@@ -4,8 +4,10 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { cabinetAccess } from '../../../customers/wiring.js';
 import { decisionToContext } from '../caller.js';
+import { authorizerRequest } from '../../../shared/observability/correlation.js';
+import { observe } from '../../../shared/observability/observe.js';
 
-export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
+const authorizeRequest = async (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
   const header = (name: string) => {
     for (const [key, value] of Object.entries(event.headers ?? {})) if (key.toLowerCase() === name && typeof value === 'string') return value;
     return undefined;
@@ -23,3 +25,5 @@ export const handler = async (event: APIGatewayRequestAuthorizerEvent): Promise<
     context: decisionToContext(decision),
   };
 };
+
+export const handler = observe(authorizeRequest, authorizerRequest);

@@ -4,5 +4,7 @@ import { restHandler } from '../http.js';
 import { notificationFeedRoutes } from '../routes/notification-feed.js';
 import { profileRoutes } from '../routes/profile.js';
 import { walletRoutes } from '../routes/wallet.js';
+import { apiRequest } from '../../../shared/observability/correlation.js';
+import { observe } from '../../../shared/observability/observe.js';
 
-export const handler = restHandler([...profileRoutes, ...walletRoutes, ...notificationFeedRoutes], maintenanceGate);
+export const handler = observe(restHandler([...profileRoutes, ...walletRoutes, ...notificationFeedRoutes], maintenanceGate), apiRequest);

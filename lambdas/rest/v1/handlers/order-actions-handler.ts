@@ -2,5 +2,7 @@
 import { maintenanceGate } from '../../../settings/maintenance-gate.js';
 import { restHandler } from '../http.js';
 import { orderActionsRoutes } from '../routes/order-actions.js';
+import { apiRequest } from '../../../shared/observability/correlation.js';
+import { observe } from '../../../shared/observability/observe.js';
 
-export const handler = restHandler([...orderActionsRoutes], maintenanceGate);
+export const handler = observe(restHandler([...orderActionsRoutes], maintenanceGate), apiRequest);

@@ -3,5 +3,7 @@
 import { maintenanceGate } from '../../../settings/maintenance-gate.js';
 import { restHandler } from '../http.js';
 import { webhooksRoutes } from '../routes/webhooks.js';
+import { apiRequest } from '../../../shared/observability/correlation.js';
+import { observe } from '../../../shared/observability/observe.js';
 
-export const handler = restHandler(webhooksRoutes, maintenanceGate);
+export const handler = observe(restHandler(webhooksRoutes, maintenanceGate), apiRequest);
