@@ -39,6 +39,7 @@ import {
 import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lambdas/access/domain/tiers.js';
 import { adminSourcePolicy } from './admin-access-policy.js';
 import { CodexFunction } from './codex-function.js';
+import { stageConfigOf } from './stage-config.js';
 
 export interface CodexApiProps {
   stage: string;
@@ -125,6 +126,8 @@ export class CodexApi extends Construct {
         stageName: stage,
         throttlingRateLimit: throttle.rateLimit,
         throttlingBurstLimit: throttle.burstLimit,
+        // X-Ray by stage; the stage's sampling rule is lib/operations/tracing.ts.
+        tracingEnabled: stageConfigOf(this)?.tracing.enabled ?? false,
         accessLogDestination: new LogGroupLogDestination(
           new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy }),
         ),

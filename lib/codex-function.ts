@@ -1,12 +1,13 @@
 // The one way Codex builds a Lambda function: Node 24 (the newest LTS Lambda runs) on arm64, ESM bundled by esbuild with the AWS SDK inside.
 import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../lambdas/functions.js';
 import { assetCopyHooks, FUNCTION_BUNDLING, REPO_ROOT } from './bundling.js';
+import { stageConfigOf } from './stage-config.js';
 
 export { REPO_ROOT };
 
@@ -15,11 +16,15 @@ export interface CodexFunctionProps {
   environment?: Record<string, string>;
   /** Whether the function's log group outlives the stack. */
   logRemovalPolicy?: RemovalPolicy;
+  /** Runs at most this many at once (reserved concurrency): 1 for the scheduled functions, whose runs must not overlap. */
+  reservedConcurrency?: number;
 }
 
 export class CodexFunction extends NodejsFunction {
-  constructor(scope: Construct, id: string, { spec, environment = {}, logRemovalPolicy = RemovalPolicy.RETAIN }: CodexFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy });
+  constructor(scope: Construct, id: string, { spec, environment = {}, logRemovalPolicy = RemovalPolicy.RETAIN, reservedConcurrency }: CodexFunctionProps) {
+    // Retention by stage: lib/operations/retention.ts sets every log group's.
+    const logGroup = new LogGroup(scope, `${id}Logs`, { removalPolicy: logRemovalPolicy });
+    const tracing = stageConfigOf(scope)?.tracing.enabled;
     super(scope, id, {
       entry: join(REPO_ROOT, spec.entry),
       handler: spec.handler,
@@ -31,9 +36,13 @@ export class CodexFunction extends NodejsFunction {
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       logGroup,
+      ...(reservedConcurrency !== undefined ? { reservedConcurrentExecutions: reservedConcurrency } : {}),
+      ...(tracing ? { tracing: Tracing.ACTIVE } : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'codex',
+        // Without active tracing the Tracer would only build segments nobody sends.
+        ...(tracing === false ? { POWERTOOLS_TRACE_ENABLED: 'false' } : {}),
         ...environment,
       },
       bundling: {

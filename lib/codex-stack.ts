@@ -1,5 +1,6 @@
 // One Codex stage: the table, the event bus, the API key pepper, the order workflow and the reseller API.
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, ArnFormat } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, ArnFormat, Validations } from 'aws-cdk-lib';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -17,6 +18,8 @@ import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
 import { type StageConfig, stageConfig } from './stage-config.js';
 import { UsageKeys } from './usage-keys.js';
+import { retainByStage } from './operations/retention.js';
+import { ApiTraceSampling } from './operations/tracing.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -49,6 +52,8 @@ export class CodexStack extends Stack {
     const { stage } = props;
     const config = props.config ?? stageConfig(stage);
     this.config = config;
+    this.terminationProtection = props.terminationProtection ?? config.terminationProtection;
+    retainByStage(this, config);
     const retain = config.retainData;
     const logRemovalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
@@ -114,6 +119,12 @@ export class CodexStack extends Stack {
       resourceName: `codex/${stage}/providers/*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
+    // Invocations given up on whose work is done again anyway (the next scheduled run, a profile's next change, a job
+    // read as failed): each message names its function; look, then purge (docs/operations.md, "Failure paths"). One queue
+    // for them all keeps the stack under CloudFormation's 500 resources.
+    const failedRuns = new Queue(this, 'FailedRuns', { retentionPeriod: Duration.days(14), encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
+    const isDeadLetters = 'The failed runs queue is itself where failures go (alarmed); it has no dead-letter queue of its own';
+    Validations.of(failedRuns).acknowledge({ id: 'AwsSolutions-SQS3', reason: isDeadLetters }, { id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetters });
     const workflow = new OrderWorkflow(this, 'OrderWorkflow', {
       table,
       bus,
@@ -121,6 +132,7 @@ export class CodexStack extends Stack {
       providerSecretsArn,
       logRemovalPolicy,
       tracing: config.tracing.enabled,
+      failedRuns,
     });
     const events = new Events(this, 'Events', { table, bus, environment, logRemovalPolicy, retain });
     // Notification emails: reads the owner's profile and the catalog, writes only its claims (EVENT#<id> items), sends
@@ -158,13 +170,14 @@ export class CodexStack extends Stack {
     webhookSecretKey.grantRead(deliverWebhooks);
     deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
     // Admin API, finance: the stream's totals and reconciliation jobs.
-    const finance = new Finance(this, 'Finance', { table, environment, logRemovalPolicy });
+    const finance = new Finance(this, 'Finance', { table, environment, logRemovalPolicy, failedRuns });
     const operators = new OperatorAlerts(this, 'OperatorAlerts', {
       stage,
       events,
       deadLetterQueues: [
         ['startOrderWorkflow failures', workflow.startFailures],
         ['recordFinanceTotals failures', finance.totalsFailures],
+        ['failed runs', failedRuns],
       ],
       ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
     });
@@ -218,7 +231,8 @@ export class CodexStack extends Stack {
     }
     const adminResellers = codexApi.functions.get('adminResellers');
     if (adminResellers) apiKeyPepper.grantRead(adminResellers);
-    new UsageKeys(this, 'UsageKeys', { table, gatewayKeysPolicy: codexApi.gatewayKeysPolicy, environment, logRemovalPolicy });
+    new UsageKeys(this, 'UsageKeys', { table, gatewayKeysPolicy: codexApi.gatewayKeysPolicy, environment, logRemovalPolicy, failedRuns });
+    if (config.tracing.enabled) new ApiTraceSampling(this, 'ApiTraceSampling', { api: codexApi.api, config });
     grantAdminFinance(codexApi.functions.get('adminFinance'), table);
     grantProviderCallbacks(this, codexApi.functions.get('providerCallbacks'), { table, stage, stateMachineArn: workflow.stateMachine.stateMachineArn });
     // Admin API: catalog (services, providers, their secrets under codex/<stage>/providers/*).

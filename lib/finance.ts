@@ -6,7 +6,7 @@ import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '../lambdas/functions.js';
 import { CodexFunction } from './codex-function.js';
@@ -32,6 +32,8 @@ export interface FinanceProps {
   table: ITableV2;
   environment: Record<string, string>;
   logRemovalPolicy: RemovalPolicy;
+  /** Where reconciliation jobs whose function crashed on every try go (their stream record's position). */
+  failedRuns: IQueue;
 }
 
 export class Finance extends Construct {
@@ -67,6 +69,8 @@ export class Finance extends Construct {
         maxBatchingWindow: Duration.seconds(1),
         bisectBatchOnError: true,
         retryAttempts: 10,
+        // Powertools Batch reports a batch that failed in part (record-totals-handler.ts).
+        reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.totalsFailures),
         filters: FINANCE_TOTALS_FILTERS.map((pattern) => FilterCriteria.filter(pattern)),
       }),
@@ -86,8 +90,12 @@ export class Finance extends Construct {
       new DynamoEventSource(table, {
         startingPosition: StartingPosition.LATEST,
         batchSize: 1,
-        // A job records its own failure; a crash (timeout) is tried again once.
+        // A job records its own failure; a crash (timeout) is tried again once, then told to the operators.
         retryAttempts: 1,
+        reportBatchItemFailures: true,
+        // One record a batch: nothing to split, but a batch size raised later would be.
+        bisectBatchOnError: true,
+        onFailure: new SqsDlq(props.failedRuns),
         filters: [FilterCriteria.filter(RECONCILIATION_FILTER)],
       }),
     );

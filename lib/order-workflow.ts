@@ -2,15 +2,16 @@
 // starts one execution per committed order, and the scheduled poller and sweeper that resume and restart them.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FUNCTIONS, type FunctionName, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../lambdas/functions.js';
@@ -27,6 +28,8 @@ export interface OrderWorkflowProps {
   providerSecretsArn: string;
   logRemovalPolicy: RemovalPolicy;
   tracing?: boolean;
+  /** Where the poller's and the sweeper's runs go when they failed, could not be delivered or were skipped. */
+  failedRuns: IQueue;
 }
 
 export class OrderWorkflow extends Construct {
@@ -38,7 +41,10 @@ export class OrderWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: OrderWorkflowProps) {
     super(scope, id);
     const { table, environment, providerSecretsArn, logRemovalPolicy } = props;
-    const make = (name: WorkflowFunctionName) => new CodexFunction(this, name, { spec: FUNCTIONS[name], environment, logRemovalPolicy });
+    // A scheduled function runs once at a time: a slow poll must not overlap the next one.
+    const scheduled = new Set<FunctionName>(SCHEDULES.map((schedule) => schedule.function));
+    const make = (name: WorkflowFunctionName) =>
+      new CodexFunction(this, name, { spec: FUNCTIONS[name], environment, logRemovalPolicy, ...(scheduled.has(name) ? { reservedConcurrency: 1 } : {}) });
     const fns: Record<WorkflowFunctionName, CodexFunction> = {
       startOrderWorkflow: make('startOrderWorkflow'),
       submitOrder: make('submitOrder'),
@@ -65,7 +71,7 @@ export class OrderWorkflow extends Construct {
       definitionBody: DefinitionBody.fromFile(definitionFile),
       definitionSubstitutions: Object.fromEntries(steps.map(([key, fn]) => [key, fn.functionArn])),
       logs: {
-        destination: new LogGroup(this, 'StateMachineLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy }),
+        destination: new LogGroup(this, 'StateMachineLogs', { removalPolicy: logRemovalPolicy }),
         level: LogLevel.ERROR,
         // Execution data carries task tokens, which let anyone holding them resume an order.
         includeExecutionData: false,
@@ -123,11 +129,23 @@ export class OrderWorkflow extends Construct {
       }),
     );
 
+    const onFailure = new SqsDestination(props.failedRuns);
     for (const schedule of SCHEDULES) {
+      const fn = lookup(schedule.function);
+      // A run is worth starting until the next one is due; past that, the next run does the same work.
+      const maxEventAge = Duration.minutes(schedule.everyMinutes);
       new Rule(this, `${schedule.function}Schedule`, {
         description: `Runs ${schedule.function} every ${schedule.everyMinutes} minute(s)`,
         schedule: Schedule.rate(Duration.minutes(schedule.everyMinutes)),
-        targets: [new LambdaFunction(lookup(schedule.function))],
+        // Retries of the delivery to Lambda (throttled or failed Invoke calls).
+        targets: [new LambdaFunction(fn, { retryAttempts: 2, maxEventAge, deadLetterQueue: props.failedRuns })],
+      });
+      // The run itself: Lambda retries a failed run after about a minute, so only a schedule slower than that gets a
+      // retry; a run still throttled by the one before it (reserved concurrency 1) when the next is due is skipped.
+      fn.configureAsyncInvoke({ retryAttempts: schedule.everyMinutes > 2 ? 1 : 0, maxEventAge, onFailure });
+      Validations.of(fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason: 'Its asynchronous runs fail to an on-failure destination (the failed runs queue), which records more than a dead-letter queue would',
       });
     }
   }

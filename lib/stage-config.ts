@@ -1,7 +1,9 @@
 // What differs between stages, in one place: data retention and protection, tracing, the edge (WAF, custom domain)
 // and the alarms' thresholds. `production` stages (prod, or any given `-c production=true`) keep their data and are
 // protected; every value can be overridden from context (bin/codex.ts, README "Deploy", docs/operations.md).
+import { Stack } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IConstruct } from 'constructs';
 
 export interface AlarmThresholds {
   /** API Gateway 5xx answers as a percentage of requests, over 5 minutes. */
@@ -89,4 +91,9 @@ export function stageConfig(stage: string, context: ContextReader = () => undefi
       : {}),
     alarms,
   };
+}
+
+/** The stage config of the stack a construct is in (CodexStack.config), for constructs built without it in their props. */
+export function stageConfigOf(scope: IConstruct): StageConfig | undefined {
+  return (Stack.of(scope) as Stack & { config?: StageConfig }).config;
 }

@@ -4,7 +4,8 @@ import type { RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { type Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { FUNCTIONS } from '../lambdas/functions.js';
 import { CodexFunction } from './codex-function.js';
@@ -14,6 +15,8 @@ export interface UsageKeysProps {
   gatewayKeysPolicy: Policy;
   environment: Record<string, string>;
   logRemovalPolicy: RemovalPolicy;
+  /** Where reseller profiles whose key could not be brought in step go (their stream record's position). */
+  failedRuns: IQueue;
 }
 
 export class UsageKeys extends Construct {
@@ -42,9 +45,10 @@ export class UsageKeys extends Construct {
         startingPosition: StartingPosition.LATEST,
         batchSize: 20,
         bisectBatchOnError: true,
-        // API Gateway's throttling of key calls passes within a few tries. After the last the record is dropped (the
-        // function logged each failure): no failure queue, as the profile's next change tries again.
+        // API Gateway's throttling of key calls passes within a few tries. After the last the record's position goes to
+        // the failed runs' queue (the function logged each failure); the profile's next change tries again.
         retryAttempts: 4,
+        onFailure: new SqsDlq(props.failedRuns),
         reportBatchItemFailures: true,
         filters: [
           FilterCriteria.filter({

@@ -1,6 +1,7 @@
 // The table's committed changes -> catalogue events on the bus. Records are published in stream order, packed into
-// calls of at most 10 events (one PutEvents) without splitting a record's events; the first call that fails stops
-// the batch, and its first record is the one to retry from (a stream batch resumes from its lowest failed record).
+// calls of at most 10 events (one PutEvents) without splitting a record's events; a call that fails fails the
+// records it carried, and the batch stops there (a stream batch resumes from its lowest failed record).
+import { packedWrites } from '../../shared/packed-writes.js';
 import type { EventPublisher } from '../../shared/ports.js';
 import type { CatalogueEvent } from '../catalogue.js';
 import { type ItemChange, eventsFromChange, thresholdOwner } from '../from-stream.js';
@@ -19,41 +20,30 @@ export class PublishChanges {
     private readonly deps: { events: EventPublisher; thresholds: ThresholdReader; currency: string; onError?: (recordId: string, error: unknown) => void },
   ) {}
 
-  /** Publishes every record's events; answers the id of the first record not (fully) published, if any. */
-  async publish(records: readonly ChangeRecord[]): Promise<string | undefined> {
-    let pending: { ids: string[]; events: CatalogueEvent[] } = { ids: [], events: [] };
-    const flush = async (): Promise<string | undefined> => {
-      const { ids, events } = pending;
-      pending = { ids: [], events: [] };
-      if (events.length === 0) return undefined;
+  /**
+   * A stream batch's publishing, called for each record in stream order (Powertools Batch): a record's turn publishes
+   * its events with those of the records after it, up to 10 a call; it fails when that call, or its own events, failed.
+   */
+  forBatch(records: readonly ChangeRecord[]): (record: ChangeRecord) => Promise<void> {
+    const publish = packedWrites(
+      records,
+      (record) => this.eventsOf(record),
+      (events) => this.deps.events.publish(events),
+      EVENTS_PER_CALL,
+    );
+    return async (record) => {
       try {
-        await this.deps.events.publish(events);
-        return undefined;
+        await publish(record);
       } catch (error) {
-        this.deps.onError?.(ids[0]!, error);
-        return ids[0];
+        this.deps.onError?.(record.id, error);
+        throw error;
       }
     };
-    for (const record of records) {
-      let events: CatalogueEvent[];
-      try {
-        const owner = thresholdOwner(record.change);
-        const lowBalanceThreshold = owner ? await this.deps.thresholds.lowBalanceThreshold(owner) : null;
-        events = eventsFromChange(record.change, { currency: this.deps.currency, lowBalanceThreshold });
-      } catch (error) {
-        const failed = await flush();
-        if (failed) return failed;
-        this.deps.onError?.(record.id, error);
-        return record.id;
-      }
-      if (events.length === 0) continue;
-      if (pending.events.length + events.length > EVENTS_PER_CALL) {
-        const failed = await flush();
-        if (failed) return failed;
-      }
-      pending.ids.push(record.id);
-      pending.events.push(...events);
-    }
-    return flush();
+  }
+
+  private async eventsOf(record: ChangeRecord): Promise<CatalogueEvent[]> {
+    const owner = thresholdOwner(record.change);
+    const lowBalanceThreshold = owner ? await this.deps.thresholds.lowBalanceThreshold(owner) : null;
+    return eventsFromChange(record.change, { currency: this.deps.currency, lowBalanceThreshold });
   }
 }

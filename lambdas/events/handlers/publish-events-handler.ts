@@ -1,30 +1,42 @@
 // DynamoDB stream -> catalogue events on the bus (docs/events.md). The event source mapping passes only INSERT and
-// MODIFY records of orders, top-ups, API key listings and wallets; a record whose events could not be published is
-// reported, and the batch resumes from it.
+// MODIFY records of orders, top-ups, API key listings and wallets; records are published in order, so the batch
+// stops at a record whose events could not be published, and resumes from it.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { streamConsumer } from '../stream-consumer.js';
 import type { ChangeRecord } from '../application/publish-changes.js';
 import { publishChanges } from '../wiring.js';
 import { observe } from '../../shared/observability/observe.js';
 
 type Image = Record<string, AttributeValue>;
 
-const publishEvents = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const records: ChangeRecord[] = [];
-  for (const record of event.Records) {
-    if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') continue;
-    const { OldImage, NewImage, SequenceNumber } = record.dynamodb ?? {};
-    records.push({
-      id: SequenceNumber ?? '',
-      change: {
-        ...(OldImage ? { oldImage: unmarshall(OldImage as Image, { wrapNumbers: false }) } : {}),
-        ...(NewImage ? { newImage: unmarshall(NewImage as Image, { wrapNumbers: false }) } : {}),
-      },
-    });
-  }
-  const failed = await publishChanges().publish(records);
-  return { batchItemFailures: failed === undefined ? [] : [{ itemIdentifier: failed }] };
-};
+function changeRecord(record: DynamoDBRecord): ChangeRecord | undefined {
+  if (record.eventName !== 'INSERT' && record.eventName !== 'MODIFY') return undefined;
+  const { OldImage, NewImage, SequenceNumber } = record.dynamodb ?? {};
+  return {
+    id: SequenceNumber ?? '',
+    change: {
+      ...(OldImage ? { oldImage: unmarshall(OldImage as Image, { wrapNumbers: false }) } : {}),
+      ...(NewImage ? { newImage: unmarshall(NewImage as Image, { wrapNumbers: false }) } : {}),
+    },
+  };
+}
 
-export const handler = observe(publishEvents);
+export const handler = observe(
+  streamConsumer(
+    (records) => {
+      const changes = new Map<DynamoDBRecord, ChangeRecord>();
+      for (const record of records) {
+        const change = changeRecord(record);
+        if (change) changes.set(record, change);
+      }
+      const publish = publishChanges().forBatch([...changes.values()]);
+      return async (record) => {
+        const change = changes.get(record);
+        if (change) await publish(change);
+      };
+    },
+    { stopAtFailure: true },
+  ),
+);

@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { SignedSecretsStore } from '../../../lambdas/adapters/secrets/signed-secrets-store.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ParametersSecretStore } from '../../../lambdas/adapters/secrets/parameters-secret-store.js';
+import { SignedSecretsProvider } from '../../../lambdas/adapters/secrets/signed-secrets-provider.js';
 
 function store(answers: Response[]) {
   const sent: { url: string; init: RequestInit }[] = [];
   let now = Date.parse('2026-12-01T10:00:00.000Z');
-  const secrets = new SignedSecretsStore({
+  // Powertools' cache reads the system clock; timers stay real (the retries wait on them).
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(now);
+  const provider = new SignedSecretsProvider({
     region: 'eu-west-1',
     credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' }),
     fetch: (async (url: string, init: RequestInit) => {
@@ -13,10 +17,22 @@ function store(answers: Response[]) {
     }) as unknown as typeof fetch,
     now: () => new Date(now),
   });
-  return { secrets, sent, advance: (ms: number) => (now += ms) };
+  const secrets = new ParametersSecretStore(provider, { maxAgeSeconds: 300 });
+  return {
+    secrets,
+    sent,
+    advance: (ms: number) => {
+      now += ms;
+      vi.setSystemTime(now);
+    },
+  };
 }
 
-describe('SignedSecretsStore', () => {
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('SignedSecretsProvider (Powertools Parameters)', () => {
   it("asks Secrets Manager's GetSecretValue with a SigV4-signed call and keeps the value five minutes", async () => {
     const { secrets, sent, advance } = store([
       new Response('{"ARN":"arn","SecretString":"key material"}', { status: 200 }),
@@ -59,7 +75,7 @@ describe('SignedSecretsStore', () => {
     expect(failing.sent).toHaveLength(3);
 
     let calls = 0;
-    const dropped = new SignedSecretsStore({
+    const dropped = new SignedSecretsProvider({
       region: 'eu-west-1',
       credentials: async () => ({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
       fetch: (async () => {
@@ -68,7 +84,7 @@ describe('SignedSecretsStore', () => {
         return new Response('{"SecretString":"after a drop"}', { status: 200 });
       }) as unknown as typeof fetch,
     });
-    expect(await dropped.get('s')).toBe('after a drop');
+    expect(await dropped.get('s', { maxAge: 300 })).toBe('after a drop');
     expect(calls).toBe(2);
   });
 });

@@ -1,43 +1,36 @@
-// Secrets Manager's GetSecretValue as one HTTPS call signed with SigV4 (the signer the SES adapter uses), behind the
-// SecretStore port, cached per container like SecretsManagerStore. For functions whose bundle has no room for the
-// SDK's Secrets Manager client (13 KB minified): every function that only reads secrets (shared/platform/secrets.ts).
-import type { SecretStore } from '../../shared/ports.js';
+// Secrets Manager's GetSecretValue as one HTTPS call signed with SigV4 (the signer the SES adapter uses), as a
+// Powertools Parameters provider: its cache and max age are Powertools'; only the call is ours. For functions whose
+// bundle has no room for the SDK's Secrets Manager client (13 KB minified): every function that only reads secrets.
+import { BaseProvider } from '@aws-lambda-powertools/parameters/base';
 import { type AwsCredentials, signRequest } from '../ses/ses-email-sender.js';
 
 export interface SignedSecretsSettings {
   region: string;
   credentials: () => Promise<AwsCredentials>;
-  ttlMs?: number;
   /** For tests; the global fetch otherwise. */
   fetch?: typeof fetch;
   now?: () => Date;
 }
 
-export class SignedSecretsStore implements SecretStore {
-  private readonly cache = new Map<string, { value: Promise<string>; expires: number }>();
-
-  constructor(private readonly settings: SignedSecretsSettings) {}
-
-  get(secretId: string): Promise<string> {
-    const now = (this.settings.now ?? (() => new Date()))();
-    const cached = this.cache.get(secretId);
-    if (cached && cached.expires > now.getTime()) return cached.value;
-    const value = this.fetchSecret(secretId, now);
-    value.catch(() => this.cache.delete(secretId));
-    this.cache.set(secretId, { value, expires: now.getTime() + (this.settings.ttlMs ?? 5 * 60_000) });
-    return value;
+export class SignedSecretsProvider extends BaseProvider {
+  constructor(private readonly settings: SignedSecretsSettings) {
+    super({});
   }
 
   /** Up to three tries, as the SDK client would: a dropped connection, a 5xx or throttling is tried again. */
-  private async fetchSecret(secretId: string, date: Date): Promise<string> {
+  protected async _get(secretId: string): Promise<string> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.fetchOnce(secretId, attempt === 1 ? date : (this.settings.now ?? (() => new Date()))());
+        return await this.fetchOnce(secretId, (this.settings.now ?? (() => new Date()))());
       } catch (error) {
         if (!(error instanceof TransientSecretsError) || attempt >= ATTEMPTS) throw error;
         await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
       }
     }
+  }
+
+  protected _getMultiple(): Promise<Record<string, unknown> | undefined> {
+    throw new Error('Secrets are read one by one');
   }
 
   private async fetchOnce(secretId: string, date: Date): Promise<string> {
