@@ -13,6 +13,7 @@ import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
 import { CodexApi } from './codex-api.js';
 import { OperatorAlerts } from './operator-alerts.js';
+import { Operations } from './operations/operations-stack.js';
 import { grantAdminCatalog } from './catalog-grants.js';
 import { grantAdminOrders } from './admin-orders-grants.js';
 import { grantProviderCallbacks } from './provider-callbacks.js';
@@ -20,6 +21,8 @@ import { type StageConfig, stageConfig } from './stage-config.js';
 import { UsageKeys } from './usage-keys.js';
 import { retainByStage } from './operations/retention.js';
 import { ApiTraceSampling } from './operations/tracing.js';
+import { ApiDomain, customDomainUrl } from './operations/api-domain.js';
+import { ApiFirewall } from './operations/api-firewall.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -94,6 +97,8 @@ export class CodexStack extends Stack {
     const sesIdentity = (name: string) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
     const emailIdentityArns = [sesIdentity(emailAddress), sesIdentity(emailAddress.split('@')[1] ?? emailAddress)];
     const limits = props.limits ?? {};
+    // Given explicitly, or the custom domain's: links must name the address clients use, not the execute-api one.
+    const publicApiUrl = props.publicApiUrl ?? (config.customDomain ? customDomainUrl(config.customDomain) : undefined);
     const environment = {
       TABLE_NAME: table.tableName,
       EVENT_BUS_NAME: bus.eventBusName,
@@ -105,7 +110,7 @@ export class CodexStack extends Stack {
       PAYMENT_METHODS: [...(demoPayments ? ['demo'] : []), ...(cryptomusSecret ? ['cryptomus'] : [])].join(','),
       ...(demoGatewaySecret ? { DEMO_GATEWAY_SECRET_ID: demoGatewaySecret.secretArn } : {}),
       ...(cryptomusSecret ? { CRYPTOMUS_SECRET_ID: cryptomusSecret.secretName } : {}),
-      ...(props.publicApiUrl ? { PUBLIC_API_URL: props.publicApiUrl } : {}),
+      ...(publicApiUrl ? { PUBLIC_API_URL: publicApiUrl } : {}),
       ...(limits.minDeposit ? { MIN_DEPOSIT: limits.minDeposit } : {}),
       ...(limits.maxDeposit ? { MAX_DEPOSIT: limits.maxDeposit } : {}),
       // Read where orders are placed (both APIs) and settled (the workflow frees the active count).
@@ -170,15 +175,10 @@ export class CodexStack extends Stack {
     webhookSecretKey.grantRead(deliverWebhooks);
     deliverWebhooks.addToRolePolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources: emailIdentityArns }));
     // Admin API, finance: the stream's totals and reconciliation jobs.
-    const finance = new Finance(this, 'Finance', { table, environment, logRemovalPolicy, failedRuns });
+    new Finance(this, 'Finance', { table, environment, logRemovalPolicy, failedRuns });
     const operators = new OperatorAlerts(this, 'OperatorAlerts', {
       stage,
       events,
-      deadLetterQueues: [
-        ['startOrderWorkflow failures', workflow.startFailures],
-        ['recordFinanceTotals failures', finance.totalsFailures],
-        ['failed runs', failedRuns],
-      ],
       ...(props.operatorEmail ? { email: props.operatorEmail } : {}),
     });
     // The poller publishes provider.unhealthy itself; the sweeper marks overdue orders (one UpdateItem each, which the
@@ -245,11 +245,33 @@ export class CodexStack extends Stack {
     if (adminSettings) table.grantReadWriteData(adminSettings);
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).
-    if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);
+    if (!publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);
+
+    // The edge (docs/operations.md, "Edge"): the WAF in front of the stage and the custom domain, as config says.
+    if (config.waf) new ApiFirewall(this, 'ApiFirewall', { stage, apiStage: api.deploymentStage, rateLimit: config.wafRateLimit });
+    else {
+      Validations.of(api.deploymentStage).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: 'No WAF on this stage by its config (on by default in production stages; -c waf=true adds it, $9 a month)',
+      });
+    }
+    if (config.customDomain) {
+      const { domain } = new ApiDomain(this, 'ApiDomain', api, config.customDomain);
+      new CfnOutput(this, 'PublicApiUrl', { value: customDomainUrl(config.customDomain), description: 'The API on its custom domain' });
+      if (!config.customDomain.hostedZoneId) {
+        new CfnOutput(this, 'ApiDomainTarget', {
+          value: domain.domainNameAliasDomainName,
+          description: `Point ${config.customDomain.domainName} here (CNAME or alias)`,
+        });
+      }
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+    // Last: the alarms and the dashboard watch every function and dead-letter queue built above.
+    const operations = new Operations(this, 'Operations', { config, topic: operators.topic, api, stateMachine: workflow.stateMachine });
+    new CfnOutput(this, 'DashboardName', { value: operations.dashboard.dashboardName, description: 'CloudWatch dashboard of the stage' });
     new CfnOutput(this, 'OperatorTopicArn', { value: operators.topic.topicArn, description: 'Subscribe operators here (email, chat or a bot webhook)' });
   }
 }

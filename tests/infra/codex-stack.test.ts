@@ -819,44 +819,6 @@ describe('operator alerts', () => {
     withEmail.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
-  it('alarms on every dead-letter queue of the events as soon as it holds a message, telling the topic', () => {
-    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
-    const queues = template.findResources('AWS::SQS::Queue') as Resources;
-    const deadLetterIds = Object.keys(queues).filter((id) =>
-      /DeadLetters|PublishEventsFailures|RoutingFailures|StartWorkflowFailures|RecordFinanceTotalsFailures|FailedRuns/.test(id),
-    );
-    expect(deadLetterIds).toHaveLength(SUBSCRIPTIONS.length + 5);
-    // Every queue that is some other queue's or mapping's dead-letter destination is among them.
-    const destinations = new Set<string>();
-    for (const queue of Object.values(queues))
-      if (queue.Properties.RedrivePolicy) destinations.add(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]);
-    for (const mapping of Object.values(template.findResources('AWS::Lambda::EventSourceMapping') as Resources)) {
-      const onFailure = mapping.Properties.DestinationConfig?.OnFailure?.Destination;
-      if (onFailure) destinations.add(onFailure['Fn::GetAtt'][0]);
-    }
-    for (const rule of Object.values(template.findResources('AWS::Events::Rule') as Resources))
-      for (const target of rule.Properties.Targets ?? []) if (target.DeadLetterConfig) destinations.add(target.DeadLetterConfig.Arn['Fn::GetAtt'][0]);
-    for (const config of Object.values(template.findResources('AWS::Lambda::EventInvokeConfig') as Resources)) {
-      const onFailure = config.Properties.DestinationConfig?.OnFailure?.Destination;
-      if (onFailure) destinations.add(onFailure['Fn::GetAtt'][0]);
-    }
-    expect([...destinations].sort()).toEqual(deadLetterIds.sort());
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources);
-    const watched = alarms.map((alarm) => {
-      expect(alarm.Properties).toMatchObject({
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Namespace: 'AWS/SQS',
-        Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        EvaluationPeriods: 1,
-        AlarmActions: [{ Ref: topicId }],
-        OKActions: [{ Ref: topicId }],
-      });
-      return alarm.Properties.Dimensions[0].Value['Fn::GetAtt'][0] as string;
-    });
-    expect(watched.sort()).toEqual(deadLetterIds.sort());
-  });
-
   it('lets the alertOperators consumer only claim events (EVENT# items) in the table, and read nothing', () => {
     const table = statementsOf('alertOperators').filter((s) => actionsOf([s]).some((a) => a.startsWith('dynamodb:')));
     expect(table).toHaveLength(1);
