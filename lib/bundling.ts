@@ -99,7 +99,7 @@ export const BUNDLE_TARGET_BYTES = 300 * 1024;
 
 /**
  * What tests/infra/bundle-size.test.ts holds every bundle to. Powertools' Tracer (and its X-Ray SDK, slimmed as far as
- * is safe) took most bundles past the 300 KB target, to 390 KB at most: docs/operations.md, "Bundles and cold
+ * is safe) took most bundles past the 300 KB target, to 393 KB at most: docs/operations.md, "Bundles and cold
  * starts". The ceiling keeps them from growing further; the target stays what the bench reports against.
  */
 export const BUNDLE_CEILING_BYTES = 400 * 1024;
