@@ -2,7 +2,8 @@
 // emailFrom, demoPayments, cryptomusSecret, publicApiUrl, minDeposit, maxDeposit, maxDailySpend, maxActiveOrders,
 // operatorEmail (README, "Deploy"; operatorEmail subscribes to the operators' alerts topic), adminAllowedSources
 // (comma-separated CIDR ranges that alone may call /admin/..., docs/admin/access.md). What differs by stage (production,
-// terminationProtection, tracing, tracingSampleRate, waf, domainName, certificateArn, alarm thresholds) is read by lib/stage-config.ts.
+// terminationProtection, tracing, tracingSampleRate, waf, wafRateLimit, domainName, certificateArn, hostedZoneId, zoneName,
+// domainBasePath, alarm thresholds) is read by lib/stage-config.ts.
 import { App } from 'aws-cdk-lib';
 import { CodexStack } from '../lib/codex-stack.js';
 import { stageConfig } from '../lib/stage-config.js';

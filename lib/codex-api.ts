@@ -2,10 +2,9 @@
 // website and cabinet, and the health check.
 // Requests to /api/v2 pass a REQUEST authorizer that names the API Gateway key, and so the tier usage plan, they are
 // throttled under.
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   ResponseType,
-  AccessLogFormat,
   type Authorizer,
   ApiKey,
   ApiKeySourceType,
@@ -17,6 +16,7 @@ import {
   LogGroupLogDestination,
   type MethodOptions,
   RequestAuthorizer,
+  type RequestValidator,
   RestApi,
   type UsagePlan,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -40,6 +40,8 @@ import { gatewayNames, gatewayThrottle, TIER_NAMES, type TierName } from '../lam
 import { adminSourcePolicy } from './admin-access-policy.js';
 import { CodexFunction } from './codex-function.js';
 import { stageConfigOf } from './stage-config.js';
+import { accessLogFormat } from './operations/access-log-format.js';
+import { requiredRequestParameters } from './operations/request-validation.js';
 
 export interface CodexApiProps {
   stage: string;
@@ -131,7 +133,7 @@ export class CodexApi extends Construct {
         accessLogDestination: new LogGroupLogDestination(
           new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH, removalPolicy: logRemovalPolicy }),
         ),
-        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+        accessLogFormat: accessLogFormat(),
       },
     });
 
@@ -180,6 +182,28 @@ export class CodexApi extends Construct {
     // API Gateway answers an unknown path or method with 403 "Missing Authentication Token"; say what it is.
     this.api.addGatewayResponse('NotFound', { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, statusCode: '404', templates: jsonError('"Not found"') });
     this.api.addGatewayResponse('Default5xx', { type: ResponseType.DEFAULT_5XX, templates: jsonError('"Internal error, please try again later"') });
+    // Only REST v1 and admin methods require parameters (lib/operations/request-validation.ts): their error body.
+    this.api.addGatewayResponse('MissingParameters', {
+      type: ResponseType.BAD_REQUEST_PARAMETERS,
+      statusCode: '400',
+      templates: { 'application/json': '{"error":{"code":"invalid_request","message":"$context.error.validationErrorString"}}' },
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions-APIG2',
+      reason:
+        'The gateway validates required query parameters; bodies only the handlers can judge exactly (zod contracts: trimming, coercion, an empty body as {}), and /api/v2 answers its own HTTP 200 {"error"} (docs/operations.md, "Request validation")',
+    });
+    Validations.of(this.api.deploymentStage).acknowledge({
+      id: 'AwsSolutions-APIG6',
+      reason:
+        'Access logs record every request with its status, latencies and error type (lib/operations/access-log-format.ts); execution logs would go to a log group API Gateway creates outside the stack, kept forever',
+    });
+    let parametersValidator: RequestValidator | undefined;
+    const requiredParametersValidator = () =>
+      (parametersValidator ??= this.api.addRequestValidator('RequiredParameters', {
+        requestValidatorName: `codex-${stage}-required-parameters`,
+        validateRequestParameters: true,
+      }));
 
     // No identity source and no caching: with an identity source API Gateway answers 401 without calling the
     // function when the header is missing, and a body-key request has no such header. CDK allows an empty list only
@@ -239,6 +263,8 @@ export class CodexApi extends Construct {
         }
         options = { authorizer, authorizationType: AuthorizationType.COGNITO };
       }
+      const requestParameters = requiredRequestParameters(method, route.path);
+      if (requestParameters) options = { ...options, requestParameters, requestValidator: requiredParametersValidator() };
       const path = route.path.slice(1);
       (path === '' ? this.api.root : this.api.root.resourceForPath(path)).addMethod(method, integration, options);
     }

@@ -21,6 +21,8 @@ import { type StageConfig, stageConfig } from './stage-config.js';
 import { UsageKeys } from './usage-keys.js';
 import { retainByStage } from './operations/retention.js';
 import { ApiTraceSampling } from './operations/tracing.js';
+import { ApiDomain, customDomainUrl } from './operations/api-domain.js';
+import { ApiFirewall } from './operations/api-firewall.js';
 
 export interface CodexStackProps extends StackProps {
   stage: string;
@@ -95,6 +97,8 @@ export class CodexStack extends Stack {
     const sesIdentity = (name: string) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: name });
     const emailIdentityArns = [sesIdentity(emailAddress), sesIdentity(emailAddress.split('@')[1] ?? emailAddress)];
     const limits = props.limits ?? {};
+    // Given explicitly, or the custom domain's: links must name the address clients use, not the execute-api one.
+    const publicApiUrl = props.publicApiUrl ?? (config.customDomain ? customDomainUrl(config.customDomain) : undefined);
     const environment = {
       TABLE_NAME: table.tableName,
       EVENT_BUS_NAME: bus.eventBusName,
@@ -106,7 +110,7 @@ export class CodexStack extends Stack {
       PAYMENT_METHODS: [...(demoPayments ? ['demo'] : []), ...(cryptomusSecret ? ['cryptomus'] : [])].join(','),
       ...(demoGatewaySecret ? { DEMO_GATEWAY_SECRET_ID: demoGatewaySecret.secretArn } : {}),
       ...(cryptomusSecret ? { CRYPTOMUS_SECRET_ID: cryptomusSecret.secretName } : {}),
-      ...(props.publicApiUrl ? { PUBLIC_API_URL: props.publicApiUrl } : {}),
+      ...(publicApiUrl ? { PUBLIC_API_URL: publicApiUrl } : {}),
       ...(limits.minDeposit ? { MIN_DEPOSIT: limits.minDeposit } : {}),
       ...(limits.maxDeposit ? { MAX_DEPOSIT: limits.maxDeposit } : {}),
       // Read where orders are placed (both APIs) and settled (the workflow frees the active count).
@@ -241,7 +245,26 @@ export class CodexStack extends Stack {
     if (adminSettings) table.grantReadWriteData(adminSettings);
     // Links in notification emails: the public URL when the stage has one, the API's own otherwise (account emails
     // link the address the request came to, which is the same).
-    if (!props.publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);
+    if (!publicApiUrl) emailConsumer.addEnvironment('PUBLIC_API_URL', api.url);
+
+    // The edge (docs/operations.md, "Edge"): the WAF in front of the stage and the custom domain, as config says.
+    if (config.waf) new ApiFirewall(this, 'ApiFirewall', { stage, apiStage: api.deploymentStage, rateLimit: config.wafRateLimit });
+    else {
+      Validations.of(api.deploymentStage).acknowledge({
+        id: 'AwsSolutions-APIG3',
+        reason: 'No WAF on this stage by its config (on by default in production stages; -c waf=true adds it, $9 a month)',
+      });
+    }
+    if (config.customDomain) {
+      const { domain } = new ApiDomain(this, 'ApiDomain', api, config.customDomain);
+      new CfnOutput(this, 'PublicApiUrl', { value: customDomainUrl(config.customDomain), description: 'The API on its custom domain' });
+      if (!config.customDomain.hostedZoneId) {
+        new CfnOutput(this, 'ApiDomainTarget', {
+          value: domain.domainNameAliasDomainName,
+          description: `Point ${config.customDomain.domainName} here (CNAME or alias)`,
+        });
+      }
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: api.url });
     new CfnOutput(this, 'TableName', { value: table.tableName });

@@ -37,8 +37,13 @@ export interface StageConfig {
   tracing: { enabled: boolean; sampleRate: number };
   /** A WAF web ACL in front of the API. */
   waf: boolean;
-  /** Serve the API on this domain with this ACM certificate (same region); Route 53 alias when a zone is given. */
-  customDomain?: { domainName: string; certificateArn: string; hostedZoneId?: string; zoneName?: string };
+  /** The WAF's rate-based rule: requests one address may send in 5 minutes before it is blocked for a while. */
+  wafRateLimit: number;
+  /**
+   * Serve the API on this domain with this ACM certificate (same region); Route 53 alias when a zone is given. The
+   * stage is mapped at `basePath` (the domain's root when absent), and PUBLIC_API_URL follows the domain.
+   */
+  customDomain?: { domainName: string; certificateArn: string; hostedZoneId?: string; zoneName?: string; basePath?: string };
   alarms: AlarmThresholds;
 }
 
@@ -80,6 +85,11 @@ export function stageConfig(stage: string, context: ContextReader = () => undefi
   if ((domainName === undefined) !== (certificateArn === undefined)) throw new Error('Give both "domainName" and "certificateArn", or neither');
   const hostedZoneId = context('hostedZoneId');
   const zoneName = context('zoneName');
+  if ((hostedZoneId === undefined) !== (zoneName === undefined)) throw new Error('Give both "hostedZoneId" and "zoneName" (its domain), or neither');
+  const basePath = context('domainBasePath');
+  if ((hostedZoneId || basePath) && !domainName) throw new Error('"hostedZoneId", "zoneName" and "domainBasePath" need "domainName"');
+  if (basePath !== undefined && !/^[A-Za-z0-9_.-]+$/.test(basePath))
+    throw new Error(`Context "domainBasePath" must be one path segment; got ${JSON.stringify(basePath)}`);
   return {
     stage,
     production,
@@ -89,8 +99,18 @@ export function stageConfig(stage: string, context: ContextReader = () => undefi
     logRetention: production ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_MONTH,
     tracing: { enabled: flag('tracing') ?? true, sampleRate: number('tracingSampleRate', production ? 0.05 : 1, 0, 1) },
     waf: flag('waf') ?? production,
+    // Per address: resellers' panels poll order statuses from one server, so well above what a person sends.
+    wafRateLimit: number('wafRateLimit', 10_000, 100, 2_000_000_000),
     ...(domainName && certificateArn
-      ? { customDomain: { domainName, certificateArn, ...(hostedZoneId ? { hostedZoneId } : {}), ...(zoneName ? { zoneName } : {}) } }
+      ? {
+          customDomain: {
+            domainName,
+            certificateArn,
+            ...(hostedZoneId ? { hostedZoneId } : {}),
+            ...(zoneName ? { zoneName } : {}),
+            ...(basePath ? { basePath } : {}),
+          },
+        }
       : {}),
     alarms,
   };

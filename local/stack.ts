@@ -60,6 +60,8 @@ export interface LocalStackOptions {
   /** Where to write the demo credentials (apiBase, v1Url, v2Url, docsUrl, outboxUrl, reseller, customer). */
   demoFile?: string;
   logLevel?: string;
+  /** false: no EMF metric lines on stdout (the benchmark's report); printed by default, as a Lambda function prints them. */
+  printMetrics?: boolean;
   /** Counts DynamoDB capacity per function and keeps the poller's reports, for the benchmark. */
   measure?: boolean;
   /** How many workflow Lambda steps run at once (reserved concurrency of the step functions). */
@@ -163,6 +165,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_DEV: 'false',
       // As Lambda sets it for on-demand functions: Powertools publishes a ColdStart metric only then.
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+      POWERTOOLS_METRICS_DISABLED: options.printMetrics === false ? 'true' : (process.env.POWERTOOLS_METRICS_DISABLED ?? 'false'),
       // The demo gateway always; Cryptomus when its merchant and payment key are in the environment.
       PAYMENT_METHODS:
         process.env.PAYMENT_METHODS ?? (process.env.CODEX_CRYPTOMUS_MERCHANT && process.env.CODEX_CRYPTOMUS_PAYMENT_KEY ? 'demo,cryptomus' : 'demo'),

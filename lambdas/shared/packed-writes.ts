@@ -28,9 +28,11 @@ export function packedWrites<R, T>(
   return async (record) => {
     const known = sent.get(record);
     if (known) return known;
+    const at = records.indexOf(record);
+    if (at < 0) throw new Error('packedWrites: a record not of this batch');
     const pack = [...(await itemsFor(record))];
     const members = [record];
-    for (let i = records.indexOf(record) + 1; i < records.length; i++) {
+    for (let i = at + 1; i < records.length; i++) {
       const next = records[i]!;
       let items: readonly T[];
       try {

@@ -137,4 +137,14 @@ describe('the publishEvents stream handler', () => {
     expect((events.calls[0] as CatalogueEvent[]).map((e) => e.type)).toEqual(['order.created', 'order.status_changed', 'order.created']);
     expect((events.calls[0] as CatalogueEvent[])[1]).toMatchObject({ data: { previousStatus: 'Pending', status: 'In progress', orderId: 1 } });
   });
+
+  it('publishes a batch in one call and skips what is no insert or modification', async () => {
+    const events = bus();
+    usePlatform({ events });
+    const { handler } = await import('../../lambdas/events/handlers/publish-events-handler.js');
+    const removed = { eventName: 'REMOVE' as const, dynamodb: { SequenceNumber: '201', OldImage: marshall(order(9)) as never } };
+    const answer = await handler({ Records: [record('200', 'INSERT', order(1)), removed, record('202', 'INSERT', order(2))] });
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(events.calls.map((call) => (call as CatalogueEvent[]).map((e) => e.type))).toEqual([['order.created', 'order.created']]);
+  });
 });

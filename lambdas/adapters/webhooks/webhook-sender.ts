@@ -42,7 +42,7 @@ export class HttpWebhookSender implements WebhookSender {
     if (agent === undefined) return { error: 'invalid_url', detail: 'The URL must use https', latencyMs: 0 };
     const send = url.protocol === 'https:' ? https.request : http.request;
     return tracedHttpCall(
-      url.host,
+      url.hostname,
       () => this.send(send, url, agent, request, latencyMs),
       (attempt) => ('status' in attempt ? attempt.status : undefined),
     );

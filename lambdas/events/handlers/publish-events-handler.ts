@@ -26,14 +26,15 @@ function changeRecord(record: DynamoDBRecord): ChangeRecord | undefined {
 export const handler = observe(
   streamConsumer(
     (records) => {
-      const changes = new Map<DynamoDBRecord, ChangeRecord>();
+      // By sequence number: INSERT and MODIFY records only.
+      const changes = new Map<string, ChangeRecord>();
       for (const record of records) {
         const change = changeRecord(record);
-        if (change) changes.set(record, change);
+        if (change) changes.set(change.id, change);
       }
       const publish = publishChanges().forBatch([...changes.values()]);
       return async (record) => {
-        const change = changes.get(record);
+        const change = changes.get(record.dynamodb?.SequenceNumber ?? '');
         if (change) await publish(change);
       };
     },

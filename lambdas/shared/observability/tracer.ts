@@ -12,7 +12,7 @@ export function traced<T>(client: T): T {
 
 /**
  * A remote call neither capture sees (node:http and node:https; fetch is captured by the Tracer itself): a subsegment
- * named after the host only, since a receiver's path or query may hold its own secret.
+ * named after the host name only (as the Tracer names fetch's), since a receiver's path may hold its own secret.
  */
 export async function tracedHttpCall<T>(host: string, call: () => Promise<T>, statusOf: (result: T) => number | undefined): Promise<T> {
   const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
