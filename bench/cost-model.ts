@@ -1,5 +1,6 @@
 // The AWS bill of 1,000 orders, from operations counted on the local stack and the list prices of us-east-1
-// (../shared/REFERENCE.md §2, read 2026-12). Only what grows with orders is here; what a stage costs idle (the
+// (../shared/REFERENCE.md §2, read 2026-12; CloudWatch Logs and X-Ray from aws.amazon.com/cloudwatch/pricing and
+// aws.amazon.com/xray/pricing, read 2026-12). Only what grows with orders is here; what a stage costs idle (the
 // poller's and sweeper's schedules, the SQS event sources' long polls, secrets, alarms) is the fixed line below it.
 
 export const PRICES = {
@@ -21,7 +22,42 @@ export const PRICES = {
   email: 0.1 / 1000,
   /** Data out to the internet, per GB (webhook bodies). */
   dataOutGb: 0.09,
+  /** CloudWatch Logs, Standard class, per GB ingested: function logs (with their EMF metrics) and API access logs. */
+  logsIngestedGb: 0.5,
+  /** X-Ray, per trace recorded beyond the 100,000 free each month (aws.amazon.com/xray/pricing). */
+  trace: 5.0 / 1e6,
 } as const;
+
+/**
+ * Bytes Lambda itself logs per invocation (START, END, REPORT with its X-Ray line), as it writes them in the Text
+ * log format CodexFunction keeps.
+ */
+export const LAMBDA_PLATFORM_LOG_BYTES = [
+  'START RequestId: 8f5a2f3e-8c2b-4a4b-9d7e-2f6f3c1e9a10 Version: $LATEST\n',
+  'END RequestId: 8f5a2f3e-8c2b-4a4b-9d7e-2f6f3c1e9a10\n',
+  'REPORT RequestId: 8f5a2f3e-8c2b-4a4b-9d7e-2f6f3c1e9a10\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 1024 MB\tMax Memory Used: 95 MB\t\n' +
+    'XRAY TraceId: 1-5759e988-bd862e3fe1be46a994272793\tSegmentId: 53995c3f42cd8ad8\tSampled: true\t\n',
+].join('').length;
+
+/** One API Gateway access log line (JSON with latency, integration latency and authorizer fields), for its size. */
+export const API_ACCESS_LOG_BYTES = `${JSON.stringify({
+  requestId: '8f5a2f3e-8c2b-4a4b-9d7e-2f6f3c1e9a10',
+  ip: '203.0.113.17',
+  requestTime: '01/Dec/2026:16:05:46 +0000',
+  httpMethod: 'POST',
+  resourcePath: '/api/v2',
+  status: '200',
+  protocol: 'HTTP/1.1',
+  responseLength: '15',
+  latency: '48',
+  integrationLatency: '41',
+  authorizerLatency: '-',
+  authorizerStatus: '-',
+  authorizerError: '-',
+  principalId: '-',
+  errorMessage: '-',
+  userAgent: 'Mozilla/4.0 (compatible; MSIE 5.01; Windows NT 5.0)',
+})}\n`.length;
 
 export interface OrderOperations {
   apiRequests: number;
@@ -34,6 +70,10 @@ export interface OrderOperations {
   events: number;
   webhookBytes: number;
   emails: number;
+  /** Bytes ingested by CloudWatch Logs. */
+  logBytes: number;
+  /** X-Ray traces recorded (after sampling). */
+  traces: number;
 }
 
 export interface CostLine {
@@ -64,6 +104,8 @@ export function costPer1000Orders(ops: OrderOperations): { lines: CostLine[]; to
       perOrder: `${Math.round(ops.webhookBytes)} B`,
       dollarsPer1000: (1000 * ops.webhookBytes * PRICES.dataOutGb) / 1024 ** 3,
     },
+    { what: 'CloudWatch Logs ingested', perOrder: `${Math.round(ops.logBytes)} B`, dollarsPer1000: (1000 * ops.logBytes * PRICES.logsIngestedGb) / 1024 ** 3 },
+    { what: 'X-Ray traces recorded', perOrder: ops.traces.toFixed(3), dollarsPer1000: 1000 * ops.traces * PRICES.trace },
   ];
   const total = lines.reduce((sum, line) => sum + line.dollarsPer1000, 0);
   const email = { what: 'SES email', perOrder: ops.emails.toFixed(2), dollarsPer1000: 1000 * ops.emails * PRICES.email };

@@ -18,7 +18,9 @@ import { startStackProcess, treeResidentBytes } from '../local/stack-process.js'
 import { adminOrdersPhase } from './admin-orders.js';
 import { benchBundles } from './bundles.js';
 import { financePhase } from './finance.js';
-import { costPer1000Orders } from './cost-model.js';
+import { API_ACCESS_LOG_BYTES, costPer1000Orders, LAMBDA_PLATFORM_LOG_BYTES, PRICES } from './cost-model.js';
+import { tapFunctionLogs } from './function-logs.js';
+import { stageConfig } from '../lib/stage-config.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FUNCTIONS, type FunctionName, SCHEDULES } from '../lambdas/functions.js';
@@ -505,6 +507,7 @@ async function notificationsPhase(): Promise<void> {
     stack.capacity!.reset();
     stack.pollReports.length = 0;
     invocations.clear();
+    const logTap = tapFunctionLogs();
     stack.queues.requests.clear();
     const eventsBefore = stack.events.events.length;
     const emailsBefore = stack.outbox.list().length;
@@ -527,6 +530,7 @@ async function notificationsPhase(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
     await stack.queues.drained(30_000);
+    logTap.stop();
     await new Promise((r) => setTimeout(r, 1_000));
 
     const lags = ids.map((id) => arrivals.get(id)!.find((a) => final.has(a.type))!.lagMs).sort((a, b) => a - b);
@@ -559,6 +563,12 @@ async function notificationsPhase(): Promise<void> {
     }
     const lambdaOps = { queues: [...stack.queues.requests.values()], events: stack.events.events.length - eventsBefore };
     const emails = (stack.outbox.list().length - emailsBefore) / orders;
+    // CloudWatch Logs: what the functions wrote (Logger, EMF), Lambda's own lines per invocation, the access log line;
+    // X-Ray: at most one trace per invocation, recorded at prod's sampling rate.
+    const functionLogBytes = [...logTap.bytes].filter(([name]) => !scheduled.has(name)).reduce((sum, [, bytes]) => sum + bytes, 0) / orders;
+    const invocationsPerOrder = lambda.reduce((sum, f) => sum + f.invocations, 0);
+    const logBytes = functionLogBytes + invocationsPerOrder * LAMBDA_PLATFORM_LOG_BYTES + API_ACCESS_LOG_BYTES;
+    const { sampleRate } = stageConfig('prod').tracing;
     // ... and a day of being followed: the poller asks about an open order every minute. Measured on orders that
     // stay open (the demo's slow scenario): what a run reads per order it polls, and what a progress write costs.
     const slow = await timed(4, 100, (i) =>
@@ -609,6 +619,8 @@ async function notificationsPhase(): Promise<void> {
       events: lambdaOps.events / orders,
       webhookBytes: webhookBytes / orders,
       emails,
+      logBytes,
+      traces: invocationsPerOrder * sampleRate,
     };
     const cost = costPer1000Orders(operations);
     const quick = costPer1000Orders({ ...operations, writeUnits: writeUnits / orders, readUnits: readUnits / orders });
@@ -617,6 +629,12 @@ async function notificationsPhase(): Promise<void> {
     for (const line of cost.lines) print(`  ${line.what.padEnd(28)} ${line.perOrder.padStart(9)} per order   $${line.dollarsPer1000.toFixed(4)}`);
     print(
       `    of which following it 24 h: ${pollRead.toFixed(2)} RCU (${pollsPerDay} polls at ${readPerOrderPoll.toFixed(4)}) and ${pollWrite.toFixed(2)} WCU (${progressWrites} progress writes at ${writePerProgress.toFixed(2)})`,
+    );
+    print(
+      `    logs per order: ${Math.round(functionLogBytes)} B written by the functions at INFO (Logger, EMF metrics), ${Math.round(invocationsPerOrder * LAMBDA_PLATFORM_LOG_BYTES)} B of Lambda's START/END/REPORT lines, ${API_ACCESS_LOG_BYTES} B access log line`,
+    );
+    print(
+      `    traces: at most one per invocation (${invocationsPerOrder.toFixed(2)}), ${sampleRate * 100}% sampled as in prod; dev samples all: $${(1000 * invocationsPerOrder * PRICES.trace).toFixed(4)} per 1,000 orders`,
     );
     // Wall time in one process shared with DynamoDB Local and every other function: more than Lambda would bill.
     for (const f of lambda.sort((a, b) => b.gbSeconds - a.gbSeconds))

@@ -8,6 +8,7 @@ import { config, systemClock } from '../lambdas/shared/platform/config.js';
 import { documentClient } from '../lambdas/shared/platform/dynamodb.js';
 import { eventPublisher } from '../lambdas/shared/platform/events.js';
 import { gatewayKeys } from '../lambdas/shared/platform/gateway-keys.js';
+import { metricsRecorder } from '../lambdas/shared/platform/metrics.js';
 import { secretStore } from '../lambdas/shared/platform/secrets.js';
 import { orderWorkflow } from '../lambdas/shared/platform/workflow.js';
 import { walletStore } from '../lambdas/wallets/wiring.js';
@@ -35,6 +36,7 @@ export function localServices() {
     workflow: orderWorkflow(),
     events: eventPublisher(),
     clock: systemClock,
+    metrics: metricsRecorder(),
     settings: { progressMinIntervalMs: config().PROGRESS_MIN_INTERVAL_SECONDS * 1000, sweepMinAgeMs: config().SWEEP_MIN_AGE_SECONDS * 1000 },
   };
 }

@@ -4,6 +4,7 @@ import { DynamoAccessCounters } from '../adapters/dynamodb/rate-counters.js';
 import { lazy } from '../shared/platform.js';
 import { config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
+import { metricsRecorder } from '../shared/platform/metrics.js';
 import { secretStore } from '../shared/platform/secrets.js';
 import { ApiKeyManagement } from './application/api-key-management.js';
 import { HeaderKeyLookup } from './application/header-key-lookup.js';
@@ -28,6 +29,7 @@ export const resellerAccess: () => ResellerAccess = /* @__PURE__ */ lazy(
         counters: new DynamoAccessCounters(documentClient(), tableName()),
         secrets: secretStore(),
         pepperSecretId: config().API_KEY_PEPPER_SECRET_ID,
+        metrics: metricsRecorder(),
       },
       // Tier limits an admin changed (settings) apply here within the settings cache's 30 s; the gateway's usage plans
       // keep the deployed TIERS (a ceiling on header-key requests until the next deploy).

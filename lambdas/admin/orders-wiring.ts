@@ -9,6 +9,7 @@ import { taskTokens } from '../orders/wiring.js';
 import { lazy } from '../shared/platform.js';
 import { config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
+import { metricsRecorder } from '../shared/platform/metrics.js';
 import { workflowResume } from '../shared/platform/workflow.js';
 import type { AdminOrderServices } from './application/orders-admin.js';
 import type { OrderActionServices } from './application/orders-actions.js';
@@ -19,6 +20,7 @@ export const adminOrderServices: () => AdminOrderServices = /* @__PURE__ */ lazy
   admin: adminOrderStore(),
   attention: new DynamoAttentionReader(documentClient(), tableName()),
   clock: systemClock,
+  metrics: metricsRecorder(),
 }));
 
 export const orderActionServices: () => OrderActionServices = /* @__PURE__ */ lazy(() => ({

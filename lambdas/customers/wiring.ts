@@ -8,6 +8,7 @@ import { lazy } from '../shared/platform.js';
 import { config, requireOnLambda, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { emailSender } from '../shared/platform/email.js';
+import { metricsRecorder } from '../shared/platform/metrics.js';
 import { secretStore } from '../shared/platform/secrets.js';
 import { AccessTokens } from './application/access-tokens.js';
 import { Accounts } from './application/accounts.js';
@@ -33,6 +34,7 @@ export const sessions = /* @__PURE__ */ lazy(
       tokens: accessTokens(),
       clock: systemClock,
       audit: new DynamoAuditLog(documentClient(), tableName()),
+      metrics: metricsRecorder(),
     }),
 );
 
@@ -64,5 +66,6 @@ export const cabinetAccess = /* @__PURE__ */ lazy(
       apiKeys: apiKeyStore(),
       secrets: secretStore(),
       pepperSecretId: config().API_KEY_PEPPER_SECRET_ID,
+      metrics: metricsRecorder(),
     }),
 );

@@ -11,6 +11,7 @@ import { lazy } from '../shared/platform.js';
 import { config, requireOnLambda, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { emailSender } from '../shared/platform/email.js';
+import { metricsRecorder } from '../shared/platform/metrics.js';
 import type { DeliveryDeps } from './application/webhook-delivery.js';
 import { sealingKeyFrom } from './wiring.js';
 
@@ -25,4 +26,5 @@ export const webhookDeliveryDeps: () => DeliveryDeps = /* @__PURE__ */ lazy(() =
   email: emailSender(),
   owners: new DynamoOwnerContacts(documentClient(), tableName()),
   onNoticeFailed: (userId, error) => logger.error('could not email the owner of a disabled webhook', { userId, error: error as Error }),
+  metrics: metricsRecorder(),
 }));

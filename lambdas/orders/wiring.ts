@@ -19,6 +19,7 @@ import { settingsReader } from '../settings/wiring.js';
 import { alertConfig, config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { eventPublisher } from '../shared/platform/events.js';
+import { metricsRecorder } from '../shared/platform/metrics.js';
 import { orderWorkflow } from '../shared/platform/workflow.js';
 import { secretStore } from '../shared/platform/secrets.js';
 import type { CancelOrderServices } from './application/cancel-orders.js';
@@ -96,6 +97,7 @@ export const ownerOrderServices: () => PlaceOrderServices = /* @__PURE__ */ lazy
   orderIds: orderIds(),
   clock: systemClock,
   pricing: resellerPrices(),
+  metrics: metricsRecorder(),
   ...withLimits(),
 }));
 
@@ -108,6 +110,7 @@ export const customerOrderServices: () => PlaceOrderServices & CancelOrderServic
   providers: providerClients(),
   clock: systemClock,
   pricing: resellerPrices(),
+  metrics: metricsRecorder(),
   ...withLimits(),
 }));
 
@@ -150,6 +153,7 @@ export const finalizeServices: () => FinalizeServices = /* @__PURE__ */ lazy(() 
   links: exclusiveLinks(),
   events: eventPublisher(),
   clock: systemClock,
+  metrics: metricsRecorder(),
 }));
 
 export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({
@@ -191,4 +195,5 @@ export const sweepServices: () => SweepServices = /* @__PURE__ */ lazy(() => ({
   settings: orderSettings(),
   statusLog: new DynamoOrderCallLog(documentClient(), tableName()),
   watch: { marks: new DynamoAttentionMarks(documentClient(), tableName()), settings: watchSettings() },
+  metrics: metricsRecorder(),
 }));

@@ -49,7 +49,11 @@ async function answer(params: V2Params, caller: ResellerCaller): Promise<Answer>
     }
     case 'add': {
       const input = { service: wholeNumber(params, 'service'), request_id: optionalText(params, 'request_id', 128) };
-      if (!(await deps.access.consumeDailyOrderQuota(caller))) throw new V2Error(DAILY_ORDER_LIMIT);
+      if (!(await deps.access.consumeDailyOrderQuota(caller))) {
+        // Refused before placeOrder, which counts every other refusal.
+        deps.metrics.record('OrdersRefused', 1, { reason: 'daily_order_limit' });
+        throw new V2Error(DAILY_ORDER_LIMIT);
+      }
       // Only new orders count against the quota: a refused attempt or a request_id replay gives its unit back.
       const { order, replayed } = await placeOrder(deps, {
         ownerId: caller.ownerId,

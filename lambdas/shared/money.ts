@@ -44,6 +44,11 @@ export function formatMoney(amount: Micros, minDecimals = 5): string {
   return `${negative ? '-' : ''}${whole}${fraction.length > 0 ? `.${fraction}` : ''}`;
 }
 
+/** The amount in currency units, as a metric's value: a figure to chart, never computed on again. */
+export function inUnits(amount: Micros): number {
+  return amount / MICROS_PER_UNIT;
+}
+
 export function addMoney(a: Micros, b: Micros): Micros {
   return micros(a + b);
 }

@@ -1,6 +1,6 @@
 // The stage's CloudWatch dashboard, `codex-<stage>`: traffic, latency, errors, orders by status, refunds, provider
 // health, queues and dead letters, webhook success and money in, read from the same catalogue as the alarms.
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration } from 'aws-cdk-lib';
 import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   AlarmStatusWidget,
@@ -9,13 +9,14 @@ import {
   type IAlarm,
   type IMetric,
   MathExpression,
-  type Metric,
+  Metric,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../../lambdas/functions.js';
 import type { CodexFunction } from '../codex-function.js';
+import { FIREWALL_RULES } from './api-firewall.js';
 import { catalogueMetric, catalogueQuery } from './catalogue-metrics.js';
 import type { WatchedQueue } from './watched-resources.js';
 
@@ -27,6 +28,8 @@ export interface DashboardProps {
   deadLetterQueues: WatchedQueue[];
   workQueues: WatchedQueue[];
   alarms: IAlarm[];
+  /** The stage has the web ACL of lib/operations/api-firewall.ts. */
+  waf: boolean;
 }
 
 export class Dashboard extends Construct {
@@ -166,6 +169,22 @@ export class Dashboard extends Construct {
         catalogueMetric('ApiKeyBlocks', stage, { ...sum, label: 'API key blocks' }),
       ]),
     );
+    if (props.waf) {
+      // The web ACL's and its rules' metric names, as lib/operations/api-firewall.ts gives them.
+      const waf = (metricName: string, rule: string, label: string) =>
+        new Metric({ namespace: 'AWS/WAFV2', metricName, dimensionsMap: { WebACL: `codex-${stage}-api`, Rule: rule, Region: Aws.REGION }, ...sum, label });
+      this.dashboard.addWidgets(
+        graph('WAF: requests allowed and blocked', [waf('AllowedRequests', 'ALL', 'allowed'), waf('BlockedRequests', 'ALL', 'blocked')], { width: 12 }),
+        graph(
+          'WAF: blocked or counted, by rule',
+          FIREWALL_RULES.flatMap((rule) => [
+            waf('BlockedRequests', `codex-${stage}-${rule}`, `${rule} blocked`),
+            waf('CountedRequests', `codex-${stage}-${rule}`, `${rule} counted`),
+          ]),
+          { width: 12 },
+        ),
+      );
+    }
     const visible = (queues: WatchedQueue[]) =>
       queues.map(({ label, queue }) => queue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period, label }));
     this.dashboard.addWidgets(

@@ -42,6 +42,7 @@ export class Operations extends NestedStack {
       deadLetterQueues: watched.deadLetterQueues,
       workQueues: watched.workQueues,
       alarms: [...this.alarms.byName.values()],
+      waf: props.config.waf,
     });
   }
 }

@@ -35,4 +35,30 @@ describe('the local stack', () => {
     expect(coldStart?.dimensions.function_name).toEqual(expect.any(String));
     expect(stack.output()).not.toContain('No application metrics to publish');
   });
+
+  it("prints the business metrics of an order's life: accepted, its provider calls, finalized Partial and the refund", async () => {
+    const placed = await v2(stack.demo.v2Url, {
+      key: stack.demo.reseller.apiKey,
+      action: 'add',
+      service: 1,
+      link: 'https://youtube.com/watch?v=emf&codex-test=partial',
+      quantity: 1000,
+    });
+    expect(placed.body.order).toEqual(expect.any(Number));
+
+    // The demo provider ends a partial order 20 s after it was placed; the poller asks every 3 s.
+    const metrics = await eventually(async () => {
+      const found = metricsOf(parseOutput(stack.output()).emf);
+      return found.some((metric) => metric.name === 'RefundAmount') ? found : undefined;
+    }, 60_000);
+    const business = (name: string) => metrics.filter((metric) => metric.name === name).map(({ value, dimensions }) => ({ value, dimensions }));
+    const published = { service: 'codex', stage: 'local' };
+
+    expect(business('OrdersAccepted')).toEqual([{ value: 1, dimensions: published }]);
+    expect(business('ProviderCalls')).toContainEqual({ value: 1, dimensions: { ...published, provider: 'demo', action: 'add' } });
+    expect(business('ProviderCalls')).toContainEqual({ value: 1, dimensions: { ...published, provider: 'demo', action: 'status' } });
+    expect(business('OrdersFinalized')).toEqual([{ value: 1, dimensions: { ...published, status: 'Partial' } }]);
+    // 300 of 1,000 undelivered at 0.90 per 1,000.
+    expect(business('RefundAmount')).toEqual([{ value: 0.27, dimensions: published }]);
+  });
 });

@@ -2,6 +2,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { captureOutput, metricsOf } from '../support/emf.js';
 import { v2 } from '../support/local-process.js';
 
 let stack: LocalStack;
@@ -71,8 +72,15 @@ describe('limits', () => {
     expect((await add()).body.order).toEqual(expect.any(Number));
     expect((await add()).body.order).toEqual(expect.any(Number));
     const before = (await balance(key)).body.balance;
-    expect((await add()).body).toEqual({ error: 'Daily order limit reached' });
+    const { result: refused, emf } = await captureOutput(add);
+    expect(refused.body).toEqual({ error: 'Daily order limit reached' });
     expect((await balance(key)).body.balance).toBe(before);
+    // Operators see it as a refused order and as a key over its limit.
+    const seen = metricsOf(emf).filter((metric) => ['OrdersRefused', 'ApiKeyBlocks', 'OrdersAccepted'].includes(metric.name));
+    expect(seen.map((metric) => [metric.name, metric.dimensions.reason])).toEqual([
+      ['ApiKeyBlocks', undefined],
+      ['OrdersRefused', 'daily_order_limit'],
+    ]);
   });
 });
 

@@ -28,6 +28,7 @@ const thresholds: Record<string, string> = {
   'alarm.orderOverdueMinutes': '90',
   'alarm.pollerSilentMinutes': '7',
   'alarm.failedExecutions': '2',
+  waf: 'true',
 };
 
 let parent: Template;
@@ -253,6 +254,14 @@ describe('dashboard', () => {
     }
     expect(body).toContain(catalogueQueryText('OrdersFinalized', 'SUM', 'dev', 'status').replace(/'/g, "\\\\'").slice(0, 40));
     expect(body).toContain('TopUpAmount');
+    // The web ACL's metrics, under the names the ACL gives them.
+    const acl = Object.values(parent.findResources('AWS::WAFv2::WebACL') as Resources)[0]!.Properties;
+    const plain = body.replace(/\\"/g, '"');
+    expect(plain).toContain(`"AWS/WAFV2","BlockedRequests","Region",`);
+    expect(plain).toContain(`"Rule","ALL","WebACL","${acl.VisibilityConfig.MetricName}"`);
+    for (const rule of acl.Rules as { VisibilityConfig: { MetricName: string } }[]) {
+      expect(plain).toContain(`"Rule","${rule.VisibilityConfig.MetricName}","WebACL","${acl.VisibilityConfig.MetricName}"`);
+    }
     expect(body).toContain('RefundAmount');
   });
 });

@@ -14,6 +14,7 @@ import type { EmailMessage } from '../../lambdas/shared/ports.js';
 import { InMemorySecretStore } from '../../local/secret-store.js';
 import { createTestTable, type TestTable } from '../support/dynamo-table.js';
 import { createApiKeyManagement } from '../support/key-services.js';
+import { RecordedMetrics } from '../support/recorded-metrics.js';
 
 let table: TestTable;
 let now = Date.parse('2026-12-01T10:00:00Z');
@@ -28,6 +29,7 @@ let access: CabinetAccess;
 let keyManagement: ReturnType<typeof createApiKeyManagement>;
 let blocking: AccountBlocking;
 let failures: DynamoAttemptCounters;
+const metrics = new RecordedMetrics();
 
 beforeAll(async () => {
   table = await createTestTable();
@@ -45,9 +47,9 @@ beforeAll(async () => {
     currency: 'USD',
   });
   blocking = new AccountBlocking({ accounts: store, sessions: sessionStore, clock, apiKeys: keyManagement });
-  sessions = new Sessions({ accounts: store, sessions: sessionStore, failures, tokens, clock });
+  sessions = new Sessions({ accounts: store, sessions: sessionStore, failures, tokens, clock, metrics });
   access = new CabinetAccess(
-    { tokens, sessions: sessionStore, accounts: store, apiKeys: table.apiKeys, secrets, pepperSecretId: 'pepper', now: () => now },
+    { tokens, sessions: sessionStore, accounts: store, apiKeys: table.apiKeys, secrets, pepperSecretId: 'pepper', now: () => now, metrics },
     { activeSessionMs: 0, keyMs: 0, ownerMs: 0 },
   );
 });
@@ -291,6 +293,7 @@ describe('login throttling', () => {
   it('makes an account wait after repeated failures, then locks it, alike for an email without an account', async () => {
     const { email } = await registered();
     const unknown = newEmail();
+    metrics.clear();
     for (const target of [email, unknown]) {
       const answers = [];
       for (let i = 0; i < 6; i++) {
@@ -300,6 +303,8 @@ describe('login throttling', () => {
       expect(answers.slice(0, 5).map((a) => a.ok || a.refusal)).toEqual(Array(5).fill('invalid_credentials'));
       expect(answers[5]).toEqual({ ok: false, refusal: 'too_many_attempts', retryAfterSeconds: 1 });
     }
+    // Every refused login is a login failure, the ones told to wait included.
+    expect(metrics.sum('LoginFailures')).toBe(12);
     // Even the right password waits.
     expect((await sessions.login({ email, password: PASSWORD, sourceIp: '198.51.100.99' })).ok).toBe(false);
     for (let i = 0; i < 5; i++) {
@@ -354,6 +359,7 @@ describe('blocking an account', () => {
     const { email, userId } = await registered();
     const account = (await store.get(userId))!;
     const session = await loggedIn(email);
+    metrics.clear();
     const { key } = await keyManagement.createApiKey(userId, account.walletId, { label: 'bot' });
     await keyManagement.createApiKey(userId, account.walletId, { label: 'old' }).then(({ record }) => keyManagement.revokeApiKey(userId, record.keyId));
 
@@ -363,6 +369,7 @@ describe('blocking an account', () => {
     expect(await access.decide({ apiKey: key, sourceIp: '192.0.2.1' })).toEqual({ refusal: 'key_suspended' });
     expect(await sessions.login({ email, password: PASSWORD, sourceIp: '192.0.2.1' })).toEqual({ ok: false, refusal: 'account_blocked' });
     expect((await keyManagement.listApiKeys(userId)).map((k) => k.status).sort()).toEqual(['revoked', 'suspended']);
+    expect([metrics.sum('ApiKeyBlocks'), metrics.sum('LoginFailures')]).toEqual([1, 1]);
     // Again: nothing more to do, no error.
     expect(await blocking.blockAccount(userId, { actor: 'admin-1', reason: 'chargebacks' })).toEqual({ sessionsEnded: 0, keysSuspended: 0 });
   });

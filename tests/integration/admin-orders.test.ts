@@ -21,6 +21,7 @@ import { isDomainError } from '../../lambdas/shared/errors.js';
 import { parseMoney } from '../../lambdas/shared/money.js';
 import { TEST_SERVICE, type TestTable, balanceAndLedger, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
+import { RecordedMetrics } from '../support/recorded-metrics.js';
 
 const provider = (id: string, overrides: Partial<Provider> = {}): Provider => ({
   id,
@@ -39,6 +40,7 @@ let table: TestTable;
 let upstream: ScriptedProvider;
 let env: ReturnType<typeof orderServicesOn>;
 let admin: AdminOrderServices;
+const adminMetrics = new RecordedMetrics();
 let actions: OrderActionServices;
 
 beforeAll(async () => {
@@ -65,6 +67,7 @@ beforeAll(async () => {
     admin: new DynamoAdminOrders(table.db, table.tableName),
     attention: new DynamoAttentionReader(table.db, table.tableName),
     clock: { now: () => new Date() },
+    metrics: adminMetrics,
   };
   actions = { ...env.services, orders: new DynamoAdminOrderWrites(table.db, table.tableName), callLog };
 });
@@ -136,6 +139,8 @@ describe('a refund by hand', () => {
     const results = await Promise.allSettled([refund('0.40', 'k-3'), refund('0.40', 'k-4'), refund('0.40', 'k-5')]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect((await table.orders.getOrder(order.id))!.refunded).toBe(order.charge);
+    // Refunds by hand count in the refunds' metric, each once (0.50 + 0.40), replays and refusals not at all.
+    expect(adminMetrics.of('RefundAmount').map((r) => r.value)).toEqual([0.5, 0.4]);
     const { balance, ledgerSum } = await balanceAndLedger(table, 'w1');
     expect(ledgerSum).toBe(balance);
     const page = await orderPage(admin, order.id);

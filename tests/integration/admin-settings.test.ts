@@ -26,6 +26,7 @@ import { isDomainError } from '../../lambdas/shared/errors.js';
 import { type Micros, parseMoney } from '../../lambdas/shared/money.js';
 import { InMemorySecretStore } from '../../local/secret-store.js';
 import { balanceAndLedger, createTestTable, type TestTable } from '../support/dynamo-table.js';
+import { RecordedMetrics } from '../support/recorded-metrics.js';
 
 let table: TestTable;
 let settings: DynamoSettingsStore;
@@ -90,7 +91,7 @@ async function customer(): Promise<{ userId: string; walletId: string }> {
 async function paidWithDemo(topUpId: string) {
   const topUp = (await topUps.find(topUpId))!;
   const { body, headers } = await demo.callbackFor(topUp, 'paid');
-  return handleCallback({ store: topUps, gateways: topUpDeps().gateways, clock }, 'demo', body, headers);
+  return handleCallback({ store: topUps, gateways: topUpDeps().gateways, clock, metrics: new RecordedMetrics() }, 'demo', body, headers);
 }
 
 beforeAll(async () => {
@@ -302,7 +303,15 @@ describe('customer logins', () => {
     const failures = new DynamoAttemptCounters(table.db, table.tableName);
     const registration = new Accounts({ accounts, sessions: sessionStore, failures, email: { send: async () => undefined }, clock, currency: 'USD' });
     const audit = new DynamoAuditLog(table.db, table.tableName);
-    const sessions = new Sessions({ accounts, sessions: sessionStore, failures, tokens: new AccessTokens({ secrets, secretId: 'jwt', clock }), clock, audit });
+    const sessions = new Sessions({
+      accounts,
+      sessions: sessionStore,
+      failures,
+      tokens: new AccessTokens({ secrets, secretId: 'jwt', clock }),
+      clock,
+      audit,
+      metrics: new RecordedMetrics(),
+    });
     const password = 'correct horse 42';
     await registration.register({ email: 'login@example.com', password, apiBase: 'http://api', sourceIp: '192.0.2.50' });
     const userId = (await accounts.findUserIdByEmail('login@example.com'))!;

@@ -13,6 +13,7 @@ import { ResellerAccess, type ResellerAccessOptions, type ResellerCaller } from 
 import { generateApiKey, hashApiKey } from '../../lambdas/access/domain/api-keys.js';
 import { isDomainError } from '../../lambdas/shared/errors.js';
 import { type TestTable, createTestTable } from '../support/dynamo-table.js';
+import { RecordedMetrics } from '../support/recorded-metrics.js';
 
 const PEPPER_ID = 'codex/api-key-pepper';
 const secrets = new InMemorySecretStore({ [PEPPER_ID]: 'test-pepper' });
@@ -30,15 +31,15 @@ beforeAll(async () => {
 });
 
 /** One Lambda container's access checks. */
-const container = (options?: ResellerAccessOptions) =>
-  createResellerAccess({ db: table.db, tableName: table.tableName, secrets, pepperSecretId: PEPPER_ID }, options);
+const container = (options?: ResellerAccessOptions, metrics?: RecordedMetrics) =>
+  createResellerAccess({ db: table.db, tableName: table.tableName, secrets, pepperSecretId: PEPPER_ID, ...(metrics ? { metrics } : {}) }, options);
 
 /** A container whose key lookups can be counted. */
 function countingContainer(options?: ResellerAccessOptions) {
   const store = new DynamoApiKeyStore(table.db, table.tableName);
   const lookups = vi.spyOn(store, 'findKey');
   const access = new ResellerAccess(
-    { keys: store, counters: new DynamoAccessCounters(table.db, table.tableName), secrets, pepperSecretId: PEPPER_ID },
+    { keys: store, counters: new DynamoAccessCounters(table.db, table.tableName), secrets, pepperSecretId: PEPPER_ID, metrics: new RecordedMetrics() },
     options,
   );
   return { access, lookups };
@@ -321,6 +322,22 @@ describe('rate limits', () => {
     };
     expect(await results(own.key)).toEqual([true, true, false, false, false, false]);
     expect(await results(tiered.key)).toEqual([true, true, true, true, false, false]);
+  });
+
+  it('counts requests refused for a suspended key, a spent rate limit or a spent daily quota as API key blocks', async () => {
+    const metrics = new RecordedMetrics();
+    const limited = await newKey({ limits: { requestsPerMinute: 1, dailyOrderQuota: 1 } });
+    const access = container({}, metrics);
+    const caller = okCaller(await access.check({ key: limited.key, sourceIp: '192.0.2.23', now: at(1_000) }));
+    expect(await access.check({ key: limited.key, sourceIp: '192.0.2.23', now: at(2_000) })).toMatchObject({ refusal: 'rate_limited' });
+    expect(await access.consumeDailyOrderQuota(caller, at(3_000))).toBe(true);
+    expect(await access.consumeDailyOrderQuota(caller, at(4_000))).toBe(false);
+    const suspended = await newKey();
+    await keys.suspendApiKey(suspended.ownerId, suspended.record.keyId, { reason: 'unpaid invoice', actor: 'admin-1' });
+    expect(await access.check({ key: suspended.key, sourceIp: '192.0.2.23', now: at(5_000) })).toMatchObject({ refusal: 'key_suspended' });
+    // Not a key's block: a key nobody issued.
+    expect(await access.check({ key: 'sk_live_nobody', sourceIp: '192.0.2.23', now: at(6_000) })).toMatchObject({ refusal: 'invalid_key' });
+    expect(metrics.sum('ApiKeyBlocks')).toBe(3);
   });
 
   it('stops orders past the daily quota until the next UTC day', async () => {

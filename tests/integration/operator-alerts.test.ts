@@ -227,12 +227,20 @@ describe("the sweeper's watch over open orders", () => {
     now = START;
     const quick = await submittedOrder(4, 'slowish', 's-1');
     const usual = await submittedOrder(5, 'slowish', 's-2');
+    // Each sweep tells CloudWatch how far each provider's oldest open order is past its time (0 when none is).
+    const overdueSeconds = (providerId: string) => env.metrics.of('OpenOrderOverdue', { provider: providerId }).at(-1)?.value;
     now = START + minutes(29);
     expect((await sweepOpenOrders(sweep)).overdue).toEqual([]);
+    expect(overdueSeconds('slowish')).toBe(0);
     now = START + minutes(31);
     expect((await sweepOpenOrders(sweep)).overdue).toEqual([quick]);
+    expect(overdueSeconds('slowish')).toBe(60);
     now = START + minutes(36);
     expect((await sweepOpenOrders(sweep)).overdue).toEqual([]);
+    // Marked already, still overdue: the metric goes on saying so until the order ends.
+    expect(overdueSeconds('slowish')).toBe(360);
+    expect(overdueSeconds('flaky')).toBe(0);
+    expect(env.metrics.of('OpenOrderOverdue').filter((r) => r.dimensions.provider === 'slowish')).toHaveLength(3);
     expect((await table.orders.getOrder(quick))!.attention).toEqual({ overdue: new Date(START + minutes(30)).toISOString() });
     expect((await table.orders.getOrder(usual))!.attention).toBeUndefined();
   });

@@ -16,6 +16,7 @@ import type { PaymentGateway, PaymentGateways } from '../../lambdas/payments/por
 import { formatMoney, parseMoney } from '../../lambdas/shared/money.js';
 import { balanceAndLedger, createTestTable, type TestTable } from '../support/dynamo-table.js';
 import { type FakeCryptomus, startFakeCryptomus } from '../support/fake-cryptomus.js';
+import { RecordedMetrics } from '../support/recorded-metrics.js';
 
 const KEY = 'codex-test-payment-key';
 const MERCHANT = '8b03432e-385b-4670-8d06-064591096795';
@@ -59,7 +60,7 @@ afterAll(async () => {
 });
 
 const callback = (body: string, method: 'cryptomus' | 'demo' = 'cryptomus', headers: Record<string, string> = {}) =>
-  handleCallback({ store, gateways: deps.gateways, clock }, method, body, headers);
+  handleCallback({ store, gateways: deps.gateways, clock, metrics: new RecordedMetrics() }, method, body, headers);
 
 /** A top-up with a fixture's fixed ids, its wallet, and its invoice at the fake Cryptomus in `status`. */
 async function fixtureTopUp(n: number, { status = 'check', expired = false } = {}): Promise<TopUp> {
@@ -300,10 +301,15 @@ describe('Cryptomus callbacks', () => {
     const topUp = await fixtureTopUp(14, { status: 'paid' });
     const secondContainer = new DynamoTopUpStore(createDocumentClient({ region: 'us-east-1', endpoint: table.endpoint }), table.tableName);
     const paid = signedCallback(14, 'paid');
+    const metrics = new RecordedMetrics();
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => handleCallback({ store: i % 2 ? secondContainer : store, gateways: deps.gateways, clock }, 'cryptomus', paid, {})),
+      Array.from({ length: 10 }, (_, i) =>
+        handleCallback({ store: i % 2 ? secondContainer : store, gateways: deps.gateways, clock, metrics }, 'cryptomus', paid, {}),
+      ),
     );
     expect(results.filter((r) => r.accepted && r.verdict === 'credited')).toHaveLength(1);
+    // Money in is counted once, by the callback whose write credited it.
+    expect([metrics.sum('TopUpsCredited'), metrics.sum('TopUpAmount')]).toEqual([1, 15]);
     expect(results.every((r) => r.accepted)).toBe(true);
     const { balance, ledgerSum, entries } = await balanceAndLedger(table, topUp.walletId);
     expect([balance, ledgerSum, entries]).toEqual([parseMoney('15.00'), parseMoney('15.00'), 1]);

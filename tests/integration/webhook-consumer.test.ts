@@ -21,6 +21,7 @@ import type { EmailMessage } from '../../lambdas/shared/ports.js';
 import { type TestTable, createTestTable } from '../support/dynamo-table.js';
 import { sqsRecord } from '../support/sqs-records.js';
 import { orderEvent } from '../support/order-events.js';
+import { RecordedMetrics } from '../support/recorded-metrics.js';
 
 interface Received {
   path: string;
@@ -79,6 +80,7 @@ function deps(sender: WebhookSender = http): DeliveryDeps {
     email: { send: async (message) => void emails.push(message) },
     owners: { emailOf: async (userId) => `${userId}@example.com` },
     onNoticeFailed: () => {},
+    metrics: new RecordedMetrics(),
   };
 }
 

@@ -17,6 +17,7 @@ import { type Micros, micros, parseMoney } from '../../lambdas/shared/money.js';
 import type { OrderWorkflow } from '../../lambdas/orders/ports.js';
 import type { ProviderClients } from '../../lambdas/catalog/ports.js';
 import { ensureTable } from '../../local/dynamodb-local.js';
+import { RecordedMetrics } from './recorded-metrics.js';
 
 export async function createTestTable() {
   const endpoint = inject('dynamoEndpoint');
@@ -64,6 +65,7 @@ export function orderServicesOn(
   const published: PublishedEvent[] = [];
   const resumed: { token: string; output: Record<string, unknown> }[] = [];
   const started: number[] = [];
+  const metrics = new RecordedMetrics();
   const workflow: OrderWorkflow = {
     ensureStarted: async (orderId) => void started.push(orderId),
     resume: async (token, output) => void resumed.push({ token, output }),
@@ -81,8 +83,9 @@ export function orderServicesOn(
     events: { publish: async (events) => void published.push(...events) },
     clock: { now: () => new Date() },
     settings: { progressMinIntervalMs: 0, sweepMinAgeMs: 0 },
+    metrics,
   };
-  return { services, published, resumed, started };
+  return { services, published, resumed, started, metrics };
 }
 
 export async function fundedWallet(table: TestTable, walletId: string, amount: string): Promise<void> {

@@ -6,6 +6,8 @@ import { ApiKeyManagement } from '../../lambdas/access/application/api-key-manag
 import { parseIpAllowList } from '../../lambdas/access/domain/ip-allow-list.js';
 import { ResellerAccess, type ResellerAccessOptions } from '../../lambdas/access/application/reseller-access.js';
 import type { Clock, SecretStore } from '../../lambdas/shared/ports.js';
+import type { MetricsRecorder } from '../../lambdas/shared/observability/metrics-recorder.js';
+import { RecordedMetrics } from './recorded-metrics.js';
 
 interface TableDeps {
   db: DynamoDBDocumentClient;
@@ -13,6 +15,7 @@ interface TableDeps {
   secrets: SecretStore;
   pepperSecretId: string;
   clock?: Clock;
+  metrics?: MetricsRecorder;
 }
 
 export function createApiKeyManagement(deps: TableDeps & { tierNames?: readonly string[] }): ApiKeyManagement {
@@ -34,6 +37,7 @@ export function createResellerAccess(deps: TableDeps, options?: ResellerAccessOp
       secrets: deps.secrets,
       pepperSecretId: deps.pepperSecretId,
       ...(deps.clock ? { clock: deps.clock } : {}),
+      metrics: deps.metrics ?? new RecordedMetrics(),
     },
     options,
   );

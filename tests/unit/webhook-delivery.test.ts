@@ -9,6 +9,7 @@ import { generateWebhookSecret, orderEventPayload } from '../../lambdas/notifica
 import type { DeliveryRecord, StoredWebhook, WebhookAttempt, WebhookDeliveryStore, WebhookRequest } from '../../lambdas/notifications/ports.js';
 import type { EmailMessage } from '../../lambdas/shared/ports.js';
 import { orderEvent } from '../support/order-events.js';
+import { RecordedMetrics } from '../support/recorded-metrics.js';
 
 const HOUR = 3600_000;
 const KEY = secretBoxKey('a platform secret of some length');
@@ -70,6 +71,7 @@ function setUp(options: { answers?: (request: WebhookRequest) => WebhookAttempt;
   const sent: WebhookRequest[] = [];
   const emails: EmailMessage[] = [];
   const claims = new MemoryClaims();
+  const metrics = new RecordedMetrics();
   const deps: DeliveryDeps = {
     store,
     sender: {
@@ -86,8 +88,9 @@ function setUp(options: { answers?: (request: WebhookRequest) => WebhookAttempt;
     onNoticeFailed: (_userId, error) => {
       throw error;
     },
+    metrics,
   };
-  return { deps, store, sent, emails, claims, advance: (ms: number) => (now += ms), at: () => new Date(now).toISOString() };
+  return { deps, store, sent, emails, claims, metrics, advance: (ms: number) => (now += ms), at: () => new Date(now).toISOString() };
 }
 
 const failing = () => ({ status: 500, latencyMs: 12 });
@@ -189,6 +192,22 @@ describe('delivering an order event', () => {
     expect((await store.get('u-1'))!.disabled).toBe(false);
     expect((await store.get('u-1'))!.health).toEqual({ failingSince: '2026-12-01T10:00:00.000Z', consecutiveFailures: 8 });
     expect(emails).toEqual([]);
+  });
+
+  it('counts every attempt as a webhook delivery, and those the receiver did not take as failures', async () => {
+    let answer = failing;
+    const { deps, metrics, advance } = setUp({ answers: () => answer() });
+    const event = orderEvent('order.completed', 'evt_25', { status: 'Completed' });
+    const first = await deliverOrderEvent(deps, event);
+    if (first.kind !== 'retry') throw new Error('expected a retry');
+    advance(first.delaySeconds * 1000);
+    answer = () => ({ status: 204, latencyMs: 3 });
+    expect(await deliverOrderEvent(deps, event)).toMatchObject({ kind: 'delivered', attempt: 2 });
+    // Skipped events (delivered already, or no webhook) are no attempts.
+    await deliverOrderEvent(deps, event);
+    await deliverOrderEvent(deps, orderEvent('order.created', 'evt_26', { ownerId: 'u-2' }));
+    expect(metrics.sum('WebhookDeliveries')).toBe(2);
+    expect(metrics.sum('WebhookFailures')).toBe(1);
   });
 
   it('disables an endpoint that has failed for three days without a success, emails its owner once, and skips it after', async () => {

@@ -4,6 +4,7 @@
 import { type ApiKeyLimits, DEFAULT_API_KEY_LIMITS, effectiveLimits, hashApiKey } from '../domain/api-keys.js';
 import { abuseSourceOf, isIpAllowed } from '../domain/caller-address.js';
 import type { AccessCounters, ApiKeyRegistry, StoredApiKey } from '../ports.js';
+import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
 import type { Clock, SecretStore } from '../../shared/ports.js';
 import type { Caller } from '../domain/caller.js';
 
@@ -43,6 +44,8 @@ export interface ResellerAccessDeps {
   secrets: SecretStore;
   pepperSecretId: string;
   clock?: Clock;
+  /** ApiKeyBlocks: requests refused because their key is suspended or over its rate limit or daily order quota. */
+  metrics: MetricsRecorder;
 }
 
 const MAX_CACHED = 10_000;
@@ -84,14 +87,19 @@ export class ResellerAccess {
     // Every key, however it looks, costs one hash and one (cached) lookup: no shortcut tells a guesser anything.
     const record = await this.lookup(input.key ?? '', now);
     if (!input.key || !record || record.status === 'revoked') return refuse('invalid_key');
-    if (record.status === 'suspended') return refuse('key_suspended');
+    if (record.status === 'suspended') return this.blocked('key_suspended');
     if (record.status !== 'active') return refuse('invalid_key');
     if (!isIpAllowed(record.allowedIps, input.sourceIp)) return refuse('ip_not_allowed');
 
     const caller = this.callerOf(record, await this.tiers());
     const [allowed] = await Promise.all([this.allowRequest(record.keyId, caller.limits.requestsPerMinute, epochMinute(now)), this.touch(record, now)]);
-    if (!allowed) return refuse('rate_limited');
+    if (!allowed) return this.blocked('rate_limited');
     return { ok: true, caller };
+  }
+
+  private blocked(refusal: 'key_suspended' | 'rate_limited'): AccessResult {
+    this.deps.metrics.record('ApiKeyBlocks', 1, {});
+    return refuse(refusal);
   }
 
   /**
@@ -188,6 +196,7 @@ export class ResellerAccess {
     const day = now.toISOString().slice(0, 10);
     if ((await this.deps.counters.countOrder(caller.keyId, day)) <= quota) return true;
     await this.deps.counters.countOrder(caller.keyId, day, -1);
+    this.deps.metrics.record('ApiKeyBlocks', 1, {});
     return false;
   }
 

@@ -3,7 +3,8 @@
 import type { AuditEntry } from '../../audit/domain/audit-entry.js';
 import type { Order } from '../../orders/domain/orders.js';
 import { DomainError } from '../../shared/errors.js';
-import { type Micros, formatMoney, parseMoney } from '../../shared/money.js';
+import { type Micros, formatMoney, inUnits, parseMoney } from '../../shared/money.js';
+import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
 import type { Clock } from '../../shared/ports.js';
 import type { AdminCaller } from '../domain/admin-caller.js';
 import type { AdminOrderStore, AdminOrdersQuery, AttentionReader, AttentionView, TimelineEntry } from '../orders-ports.js';
@@ -12,6 +13,8 @@ export interface AdminOrderServices {
   admin: AdminOrderStore;
   attention: AttentionReader;
   clock: Clock;
+  /** RefundAmount: refunds by hand count with the workflow's. */
+  metrics: MetricsRecorder;
 }
 
 /** Who acts, as the audit log records them. */
@@ -81,7 +84,7 @@ export interface RefundInput {
 }
 
 /** A partial refund by an admin of a settled order: never above what is left of its charge; once per Idempotency-Key. */
-export async function refundOrder(services: Pick<AdminOrderServices, 'admin' | 'clock'>, actor: Actor, input: RefundInput) {
+export async function refundOrder(services: Pick<AdminOrderServices, 'admin' | 'clock' | 'metrics'>, actor: Actor, input: RefundInput) {
   const amount: Micros = parseMoney(input.amount, 'amount');
   if (amount <= 0) throw new DomainError('invalid_amount', 'amount: must be more than zero', 'amount');
   const order = await services.admin.getOrder(input.orderId);
@@ -93,6 +96,7 @@ export async function refundOrder(services: Pick<AdminOrderServices, 'admin' | '
   }
   // The store checks the Idempotency-Key first (a retry answers as the first did) and the remainder in its transaction.
   const result = await services.admin.refund({ order, amount, reason: input.reason, idempotencyKey: input.idempotencyKey, at, audit: refundAudit() });
+  if (!result.replayed) services.metrics.record('RefundAmount', inUnits(amount), {});
   return { order: { ...order, refunded: result.refunded }, replayed: result.replayed, amount };
 
   function refundAudit(): AuditEntry {

@@ -5,6 +5,7 @@ import { hashApiKey } from '../../access/domain/api-keys.js';
 import { isIpAllowed } from '../../access/domain/caller-address.js';
 import type { ApiKeyRegistry, StoredApiKey } from '../../access/ports.js';
 import type { AuthorizerDecision } from '../../rest/v1/caller.js';
+import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
 import type { SecretStore } from '../../shared/ports.js';
 import type { Account, AccountStore, SessionStore } from '../ports.js';
 import type { AccessTokens } from './access-tokens.js';
@@ -17,6 +18,8 @@ export interface CabinetAccessDeps {
   secrets: SecretStore;
   pepperSecretId: string;
   now?: () => number;
+  /** ApiKeyBlocks: requests refused because their key is suspended. */
+  metrics: MetricsRecorder;
 }
 
 export interface CabinetAccessOptions {
@@ -93,7 +96,10 @@ export class CabinetAccess {
   private async byKey(key: string, sourceIp: string): Promise<AuthorizerDecision> {
     const record = await this.lookupKey(key);
     if (!record || record.status === 'revoked') return { refusal: 'invalid_key' };
-    if (record.status === 'suspended') return { refusal: 'key_suspended' };
+    if (record.status === 'suspended') {
+      this.deps.metrics.record('ApiKeyBlocks', 1, {});
+      return { refusal: 'key_suspended' };
+    }
     if (record.status !== 'active') return { refusal: 'invalid_key' };
     if (!isIpAllowed(record.allowedIps, sourceIp)) return { refusal: 'ip_not_allowed' };
     const owner = await this.owner(record.ownerId);

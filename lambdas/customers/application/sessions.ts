@@ -3,6 +3,7 @@
 import { abuseSourceOf } from '../../access/domain/caller-address.js';
 import type { AuditLog } from '../../audit/ports.js';
 import { logger } from '../../shared/logger.js';
+import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
 import type { Clock } from '../../shared/ports.js';
 import { normaliseEmail } from '../domain/email-address.js';
 import { ACCOUNT_POLICY, retryAt, SOURCE_POLICY } from '../domain/login-throttle.js';
@@ -35,6 +36,8 @@ export interface SessionsDeps {
   sessionDays?: number;
   /** Every login, succeeded or failed, is audited (login.succeeded / login.failed): one small item, one write unit. */
   audit?: AuditLog;
+  /** LoginFailures: every refused login (wrong credentials, a blocked account, too many attempts). */
+  metrics: MetricsRecorder;
 }
 
 /** Spent refresh tokens remembered per session, to recognise a replay (the oldest are forgotten). */
@@ -57,6 +60,7 @@ export class Sessions {
     const result = await this.attemptLogin(input, (id) => {
       userId = id;
     });
+    if (!result.ok) this.deps.metrics.record('LoginFailures', 1, {});
     await this.audit(input, userId, result);
     return result;
   }

@@ -2,6 +2,7 @@
 // persisted counter, recorded, and judged (retry later, dead-letter, disable the endpoint and tell its owner).
 import type { EventOf } from '../../events/catalogue.js';
 import type { EventClaims } from '../../events/ports.js';
+import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
 import type { EmailMessage, EmailSender } from '../../shared/ports.js';
 import {
   type DeliveryDecision,
@@ -30,6 +31,8 @@ export interface DeliveryDeps extends Pick<WebhookDeps, 'sender' | 'sealingKey' 
   owners: OwnerContacts;
   /** Told when the owner of a disabled endpoint could not be emailed (the delivery goes on regardless). */
   onNoticeFailed: (userId: string, error: unknown) => void;
+  /** WebhookDeliveries and WebhookFailures: every attempt, and those the receiver did not take. */
+  metrics: MetricsRecorder;
 }
 
 export type DeliveryResult =
@@ -60,6 +63,8 @@ export async function deliverOrderEvent(deps: DeliveryDeps, event: OrderEvent): 
     const outcome = record.status !== undefined ? { status: record.status } : { error: record.error ?? 'unknown' };
     decision = classifyDelivery(outcome, attempt, at);
     const delivered = decision.kind === 'delivered';
+    deps.metrics.record('WebhookDeliveries', 1, {});
+    if (!delivered) deps.metrics.record('WebhookFailures', 1, {});
     await Promise.all([
       deps.store.recordDelivery(ownerId, {
         ...record,

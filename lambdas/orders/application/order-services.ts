@@ -4,6 +4,7 @@ import type { CatalogStore, ProviderClients } from '../../catalog/ports.js';
 import type { Clock, EventPublisher } from '../../shared/ports.js';
 import type { ExclusiveLinks, OrderIdAllocator, OrderLimits, OrderStore, OrderWorkflow, RefillStore, ResellerPrices, TaskTokenStore } from '../ports.js';
 import type { WalletStore } from '../../wallets/ports.js';
+import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
 
 export interface OrderServices {
   catalog: CatalogStore;
@@ -22,6 +23,8 @@ export interface OrderServices {
   limits?: OrderLimits;
   /** Resellers' wholesale prices; absent: everyone pays catalog rates. */
   pricing?: ResellerPrices;
+  /** Orders accepted, refused and finalized, refunds, overdue orders (shared/observability/metric-catalogue.ts). */
+  metrics: MetricsRecorder;
 }
 
 export interface OrderSettings {

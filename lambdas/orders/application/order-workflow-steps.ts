@@ -1,6 +1,6 @@
 // The steps of the order workflow (state-machines/order-workflow.asl.json). Each is idempotent: running an
 // order's workflow again from the start finishes it without repeating any effect.
-import { addMoney, formatMoney } from '../../shared/money.js';
+import { addMoney, formatMoney, inUnits } from '../../shared/money.js';
 import { isTerminal } from '../domain/order-status.js';
 import { settle } from '../domain/orders.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
@@ -223,7 +223,7 @@ export interface FinalizeResult {
 
 // Its events (order.completed, partial, canceled, refunded) come from the settlement's write, through the table's
 // stream (docs/events.md): nothing to publish here, so nothing lost if this step dies after the write.
-export type FinalizeServices = Pick<OrderServices, 'orders' | 'links' | 'clock'>;
+export type FinalizeServices = Pick<OrderServices, 'orders' | 'links' | 'clock' | 'metrics'>;
 
 export async function finalizeOrder(services: FinalizeServices, orderId: number): Promise<FinalizeResult> {
   const { orders, links, clock } = services;
@@ -238,6 +238,11 @@ export async function finalizeOrder(services: FinalizeServices, orderId: number)
   const now = clock.now().toISOString();
   // A counted order's place in the active-orders count is given back inside this write: exactly once.
   const applied = await orders.finalize(order, settlement, now);
+  // Counted by the run whose write settled it, so a rerun or a concurrent run counts nothing twice.
+  if (applied === 'applied') {
+    services.metrics.record('OrdersFinalized', 1, { status: settlement.status });
+    if (settlement.refund > 0) services.metrics.record('RefundAmount', inUnits(settlement.refund), {});
+  }
   // Released after settlement; a rerun releases it again, in case this process stopped here.
   await links.releaseExclusiveLink(order);
   // Whoever settled it (this run or a concurrent one), the stored order is the truth to report.

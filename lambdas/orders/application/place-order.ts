@@ -10,7 +10,7 @@ export interface PlaceOrderInput extends OrderRequest {
   serviceId: number;
 }
 
-export type PlaceOrderServices = Pick<OrderServices, 'catalog' | 'orders' | 'orderIds' | 'clock' | 'limits' | 'pricing'>;
+export type PlaceOrderServices = Pick<OrderServices, 'catalog' | 'orders' | 'orderIds' | 'clock' | 'limits' | 'pricing' | 'metrics'>;
 
 /** The order, and whether it was placed by an earlier request with the same request id (a replay moved no money). */
 export interface PlacedOrder {
@@ -18,7 +18,21 @@ export interface PlacedOrder {
   replayed: boolean;
 }
 
+/** Both APIs place through here, so OrdersAccepted and OrdersRefused (by error code) count every order once. */
 export async function placeOrder(services: PlaceOrderServices, input: PlaceOrderInput): Promise<PlacedOrder> {
+  try {
+    const placed = await place(services, input);
+    // A replay moved no money: the order was counted when it was placed.
+    if (!placed.replayed) services.metrics.record('OrdersAccepted', 1, {});
+    return placed;
+  } catch (error) {
+    // Only refusals: a failure of ours (no DomainError) is the functions' error metrics' to count.
+    if (isDomainError(error)) services.metrics.record('OrdersRefused', 1, { reason: error.code });
+    throw error;
+  }
+}
+
+async function place(services: PlaceOrderServices, input: PlaceOrderInput): Promise<PlacedOrder> {
   const { catalog, orders, orderIds, clock } = services;
   if (input.requestId) {
     const existing = await findExisting(services, input.ownerId, input.requestId);

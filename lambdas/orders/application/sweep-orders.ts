@@ -16,7 +16,7 @@ export interface OverdueWatch {
   settings: { defaultExpectedMinutes: number };
 }
 
-export type SweepServices = Pick<OrderServices, 'catalog' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'> & { watch?: OverdueWatch };
+export type SweepServices = Pick<OrderServices, 'catalog' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings' | 'metrics'> & { watch?: OverdueWatch };
 
 export interface SweepResult {
   examined: number;
@@ -35,10 +35,16 @@ export async function sweepOpenOrders(services: SweepServices, options: SweepOpt
   let examined = 0;
   for (const provider of await services.catalog.listProviders()) {
     let cursor: string | undefined;
+    // How far the provider's oldest open order is past its expected time; undefined once a page could not be judged.
+    let oldestOverdueMs: number | undefined = 0;
     do {
       const page = await services.orders.listOpenOrders(provider.id, cursor);
       cursor = page.cursor;
-      if (services.watch) overdue.push(...(await tellOverdue(services, services.watch, page.orders).catch(() => [])));
+      if (services.watch) {
+        const judged = await tellOverdue(services, services.watch, page.orders).catch(() => undefined);
+        overdue.push(...(judged?.told ?? []));
+        oldestOverdueMs = judged && oldestOverdueMs !== undefined ? Math.max(oldestOverdueMs, judged.oldestOverdueMs) : undefined;
+      }
       for (const order of page.orders) {
         examined++;
         const quietFor = now - Date.parse(order.progressAt ?? order.createdAt);
@@ -58,6 +64,9 @@ export async function sweepOpenOrders(services: SweepServices, options: SweepOpt
         }
       }
     } while (cursor);
+    // Every run, 0 included, so the alarm on it sees a provider recover; nothing when its orders could not all be read.
+    if (services.watch && oldestOverdueMs !== undefined)
+      services.metrics.record('OpenOrderOverdue', Math.ceil(oldestOverdueMs / 1000), { provider: provider.id });
   }
   return { examined, started, failed, overdue };
 }
@@ -65,26 +74,30 @@ export async function sweepOpenOrders(services: SweepServices, options: SweepOpt
 /**
  * Marks the page's orders that are open past their service's expected time, once per order; the table's stream turns
  * the mark into order.needs_attention. The open orders index does not carry the service, so only orders older than
- * the shortest expected time are read (one BatchGetItem), and an order already marked is left alone.
+ * the shortest expected time are read (one BatchGetItem), and an order already marked is left alone. Also says how
+ * far the page's most overdue order is past its time (marked or not), in milliseconds.
  */
-async function tellOverdue(services: SweepServices, watch: OverdueWatch, page: OpenOrderSummary[]): Promise<number[]> {
+async function tellOverdue(services: SweepServices, watch: OverdueWatch, page: OpenOrderSummary[]): Promise<{ told: number[]; oldestOverdueMs: number }> {
   const now = services.clock.now();
   const catalogServices = await services.catalog.listServices();
   const shortest = Math.min(watch.settings.defaultExpectedMinutes, ...catalogServices.map((s) => s.expectedMinutes ?? watch.settings.defaultExpectedMinutes));
   const old = page.filter((o) => !isTerminal(o.status) && now.getTime() - Date.parse(o.createdAt) >= shortest * 60_000);
-  if (old.length === 0) return [];
+  if (old.length === 0) return { told: [], oldestOverdueMs: 0 };
   const expected = new Map(catalogServices.map((s) => [s.id, s.expectedMinutes]));
   const orders = await services.orders.getOrders(old.map((o) => o.id));
   const told: number[] = [];
+  let oldestOverdueMs = 0;
   for (const order of orders.values()) {
-    if (order.phase === 'finalized' || isTerminal(order.status) || order.attention?.overdue) continue;
+    if (order.phase === 'finalized' || isTerminal(order.status)) continue;
     const since = overdueAt(order, expected.get(order.serviceId), watch.settings.defaultExpectedMinutes);
     if (since > now) continue;
+    oldestOverdueMs = Math.max(oldestOverdueMs, now.getTime() - since.getTime());
+    if (order.attention?.overdue) continue;
     try {
       if (await watch.marks.markAttention(order.id, 'overdue', since.toISOString(), now.toISOString())) told.push(order.id);
     } catch {
       // Marked at the next sweep.
     }
   }
-  return told;
+  return { told, oldestOverdueMs };
 }

@@ -1,7 +1,8 @@
 // A gateway's callback: verify it, tie it to its top-up, confirm with the gateway, then credit once, end or note the
 // top-up. Every callback leaves a record with its verdict; a refused one leaves nothing else.
 import { logger } from '../../shared/logger.js';
-import { formatMoney, type Micros, parseMoney } from '../../shared/money.js';
+import { formatMoney, inUnits, type Micros, parseMoney } from '../../shared/money.js';
+import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
 import type { Clock } from '../../shared/ports.js';
 import { decide, type GatewayEvent, type PaymentMethod, type TopUp } from '../domain/top-ups.js';
 import type { CallbackRecord, CallbackRefusal, CallbackVerdict, PaymentGateway, PaymentGateways, TopUpStore } from '../ports.js';
@@ -13,6 +14,8 @@ export interface CallbackDeps {
   clock: Clock;
   /** Issue 11: a top-up put in review (a wrong amount paid) waits for a person in the admin API's attention queue. */
   attention?: AttentionQueue;
+  /** TopUpsCredited and TopUpAmount (money in), once per top-up. */
+  metrics: MetricsRecorder;
 }
 
 export type CallbackResult =
@@ -115,7 +118,11 @@ async function apply(
   if (decision.action === 'credit') {
     // The invoice's amount, whatever was overpaid.
     const result = await deps.store.credit(topUp, topUp.amount, event.status, at);
-    return { verdict: result === 'applied' ? 'credited' : 'already_credited' };
+    if (result !== 'applied') return { verdict: 'already_credited' };
+    // What was paid in; a promo code's bonus, credited with it, is not money in.
+    deps.metrics.record('TopUpsCredited', 1, {});
+    deps.metrics.record('TopUpAmount', inUnits(topUp.amount), {});
+    return { verdict: 'credited' };
   }
   const changed = await deps.store.mark(topUp, decision.status, decision.from, event.status, at);
   if (changed && decision.status === 'review') await deps.attention?.raise({ reason: 'wrong_amount', topUpId: topUp.id, ownerId: topUp.ownerId, since: at });

@@ -10,6 +10,7 @@ import { decisionToContext } from '../../../lambdas/rest/v1/caller.js';
 import { restHandler, ok, route } from '../../../lambdas/rest/v1/http.js';
 import { getMe } from '../../../lambdas/rest/v1/contract/profile.js';
 import { InMemorySecretStore } from '../../../local/secret-store.js';
+import { RecordedMetrics } from '../../support/recorded-metrics.js';
 
 const PEPPER = 'pepper';
 const KEY = 'cdx_0123456789abcdefghij0123456789abcdefghij';
@@ -30,7 +31,16 @@ function setup() {
   } as unknown as SessionStore;
   const accountStore = { get: async (id: string) => accounts.get(id) } as unknown as AccountStore;
   const apiKeys = { findKey: async (hash: string) => keys.get(hash) } as unknown as ApiKeyRegistry;
-  const access = new CabinetAccess({ tokens, sessions: sessionStore, accounts: accountStore, apiKeys, secrets, pepperSecretId: 'pepper', now: () => now });
+  const access = new CabinetAccess({
+    tokens,
+    sessions: sessionStore,
+    accounts: accountStore,
+    apiKeys,
+    secrets,
+    pepperSecretId: 'pepper',
+    now: () => now,
+    metrics: new RecordedMetrics(),
+  });
 
   const account: Account = {
     id: 'usr_1',

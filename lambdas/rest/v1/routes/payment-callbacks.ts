@@ -3,13 +3,14 @@ import { handleCallback } from '../../../payments/application/handle-callback.js
 import type { PaymentMethod } from '../../../payments/domain/top-ups.js';
 import { attentionQueue, paymentGateways, topUpStore } from '../../../payments/wiring.js';
 import { systemClock } from '../../../shared/platform/config.js';
+import { metricsRecorder } from '../../../shared/platform/metrics.js';
 import { cryptomusCallbackOperation, demoCallbackOperation } from '../contract/payment-callbacks.js';
 import { ok, type RestRequest, RestError, type RouteImpl, route } from '../http.js';
 import type { Operation } from '../operation.js';
 
 async function receive(method: PaymentMethod, req: RestRequest<Operation>) {
   const result = await handleCallback(
-    { store: topUpStore(), gateways: paymentGateways(), clock: systemClock, attention: attentionQueue() },
+    { store: topUpStore(), gateways: paymentGateways(), clock: systemClock, attention: attentionQueue(), metrics: metricsRecorder() },
     method,
     req.rawBody,
     req.allHeaders,
