@@ -158,21 +158,41 @@ describe('assignUsageKeys', () => {
     expect((await directory().getProfile('uk-6'))?.usageKey).toBe('ready');
   });
 
-  it('reports the failed record and stops the batch there, so the mapping retries from it in order', async () => {
+  it('reports the failed record and every one after it, not taken, so the mapping retries from it in order', async () => {
     await onboard('uk-7');
     await onboard('uk-8');
+    await onboard('uk-9');
+    beforeCall = async () => {
+      if (calls.issueFor === 2) throw new Error('TooManyRequestsException');
+    };
+    const [first, second, third] = [
+      profileRecord('uk-7', 'reseller', 'INSERT'),
+      profileRecord('uk-8', 'reseller', 'INSERT'),
+      profileRecord('uk-9', 'reseller', 'INSERT'),
+    ];
+    const answer = await deliver(first, second, third);
+    // The record after the failed one is reported too, not taken: the mapping resumes from the lowest.
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: second.dynamodb!.SequenceNumber }, { itemIdentifier: third.dynamodb!.SequenceNumber }] });
+    expect(calls.issueFor).toBe(2);
+    beforeCall = undefined;
+    expect(await deliver(second, third)).toEqual({ batchItemFailures: [] });
+    for (const id of ['uk-7', 'uk-8', 'uk-9']) expect((await profiles().get(id))?.apiGatewayKey?.tier).toBe('standard');
+  });
+
+  it('fails the invocation when the first record fails, so the mapping splits the batch and the records behind it go through', async () => {
+    // Reported as a partial failure, a record that always fails would bring the whole batch back after every retry
+    // and take the records behind it to the failure queue; a function error is what makes the mapping bisect.
+    await onboard('uk-10');
+    await onboard('uk-11');
     beforeCall = async () => {
       throw new Error('TooManyRequestsException');
     };
-    const first = profileRecord('uk-7', 'reseller', 'INSERT');
-    const second = profileRecord('uk-8', 'reseller', 'INSERT');
-    const answer = await deliver(first, second);
-    // The record after the failed one is reported too, not taken: the mapping resumes from the lowest.
-    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: first.dynamodb!.SequenceNumber }, { itemIdentifier: second.dynamodb!.SequenceNumber }] });
+    const first = profileRecord('uk-10', 'reseller', 'INSERT');
+    const second = profileRecord('uk-11', 'reseller', 'INSERT');
+    await expect(deliver(first, second)).rejects.toThrow('All records failed processing');
     expect(calls.issueFor).toBe(1);
     beforeCall = undefined;
-    expect(await deliver(first, profileRecord('uk-8', 'reseller', 'INSERT'))).toEqual({ batchItemFailures: [] });
-    expect((await profiles().get('uk-7'))?.apiGatewayKey?.tier).toBe('standard');
-    expect((await profiles().get('uk-8'))?.apiGatewayKey?.tier).toBe('standard');
+    expect(await deliver(second)).toEqual({ batchItemFailures: [] });
+    expect((await profiles().get('uk-11'))?.apiGatewayKey?.tier).toBe('standard');
   });
 });

@@ -121,8 +121,8 @@ describe('the publishEvents stream handler', () => {
     },
   });
 
-  it('turns the stream records into events and reports the records of a refused call, and every record after them', async () => {
-    const events = bus([1]);
+  it('turns the stream records into events, published in one call', async () => {
+    const events = bus();
     usePlatform({ events });
     const { handler } = await import('../../lambdas/events/handlers/publish-events-handler.js');
     const answer = await handler({
@@ -132,10 +132,28 @@ describe('the publishEvents stream handler', () => {
         record('102', 'INSERT', order(2)),
       ],
     });
-    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: '100' }, { itemIdentifier: '101' }, { itemIdentifier: '102' }] });
+    expect(answer).toEqual({ batchItemFailures: [] });
     expect(events.calls).toHaveLength(1);
     expect((events.calls[0] as CatalogueEvent[]).map((e) => e.type)).toEqual(['order.created', 'order.status_changed', 'order.created']);
     expect((events.calls[0] as CatalogueEvent[])[1]).toMatchObject({ data: { previousStatus: 'Pending', status: 'In progress', orderId: 1 } });
+  });
+
+  it('reports the records of a refused call, and every record after them, when records before them went through', async () => {
+    const events = bus([2]);
+    usePlatform({ events });
+    const { handler } = await import('../../lambdas/events/handlers/publish-events-handler.js');
+    const records = Array.from({ length: 12 }, (_, i) => record(String(300 + i), 'INSERT', order(i + 1)));
+    const answer = await handler({ Records: records });
+    expect(answer).toEqual({ batchItemFailures: records.slice(10).map((r) => ({ itemIdentifier: r.dynamodb?.SequenceNumber })) });
+  });
+
+  it('fails the invocation when the first record cannot be published, so the mapping splits the batch and the records behind it go through', async () => {
+    // Reported as a partial failure, the batch would come back whole from its first record after every retry and
+    // end in the failure queue with it; a function error is what makes the mapping bisect.
+    const events = bus([1]);
+    usePlatform({ events });
+    const { handler } = await import('../../lambdas/events/handlers/publish-events-handler.js');
+    await expect(handler({ Records: [record('100', 'INSERT', order(1)), record('101', 'INSERT', order(2))] })).rejects.toThrow('All records failed processing');
   });
 
   it('publishes a batch in one call and skips what is no insert or modification', async () => {

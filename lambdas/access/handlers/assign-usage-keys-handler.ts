@@ -28,6 +28,8 @@ export const handler = observe(
         }
       };
     },
-    { stopAtFailure: true },
+    // A batch failing from its first record is a function error, which the mapping bisects (lib/usage-keys.ts):
+    // reported, it would come back whole after every retry and take the records behind it to the failure queue.
+    { stopAtFailure: true, throwOnFullBatchFailure: true },
   ),
 );

@@ -38,6 +38,8 @@ export const handler = observe(
         if (change) await publish(change);
       };
     },
-    { stopAtFailure: true },
+    // A batch failing from its first record is a function error, which the mapping bisects (lib/events.ts): reported,
+    // it would come back whole after every retry and take the records behind it to the failure queue.
+    { stopAtFailure: true, throwOnFullBatchFailure: true },
   ),
 );
