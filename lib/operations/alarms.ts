@@ -57,8 +57,8 @@ export class Alarms extends Construct {
       this.alarm(`dead-letters-${label.replace(/\//g, '-')}`, 'deadLetters', `${label} holds a message (one not handled after every retry)`, {
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: 1,
-        // An empty queue that stopped reporting is fine.
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        // SQS stops reporting a queue left idle, messages or not: the state holds until a 0 arrives.
+        treatMissingData: TreatMissingData.IGNORE,
       });
     }
 

@@ -121,7 +121,8 @@ describe('alarms', () => {
           Threshold: 1,
           ComparisonOperator: 'GreaterThanOrEqualToThreshold',
           EvaluationPeriods: 1,
-          TreatMissingData: 'notBreaching',
+          // SQS stops reporting a queue left idle: messages still waiting must not turn the alarm OK.
+          TreatMissingData: 'ignore',
         });
         expect(alarm.AlarmName).toMatch(/^codex-dev-dead-letters-/);
         expect(alarm.AlarmDescription).toContain('"Alarm: dead letters"');
