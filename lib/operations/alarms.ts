@@ -111,13 +111,16 @@ export class Alarms extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
-    // One series per provider (a contributor of the alarm): providers are data, not stack resources.
+    // One series per provider (a contributor of the alarm): providers are data, not stack resources. The sweep writes
+    // the metric once every 5 minutes, so a 5-minute period is sometimes empty and the alarm flapped OK while an order
+    // stayed overdue; each 10-minute period holds a sweep. Missing data stays not breaching rather than IGNORE (state
+    // held): a provider taken out of the catalog writes nothing more, and its alarm must clear.
     this.alarm(
       'open-order-overdue',
       'orderOverdue',
       `a provider's oldest open order is ${t.orderOverdueMinutes} minutes or more past its service's expected time`,
       {
-        metric: catalogueQuery('OpenOrderOverdue', 'MAX', stage, { groupBy: 'provider', period: fiveMinutes }),
+        metric: catalogueQuery('OpenOrderOverdue', 'MAX', stage, { groupBy: 'provider', period: Duration.minutes(10) }),
         threshold: t.orderOverdueMinutes * 60,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       },

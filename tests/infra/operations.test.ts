@@ -178,7 +178,8 @@ describe('alarms', () => {
     const overdue = named('open-order-overdue');
     expect(overdue.Threshold).toBe(90 * 60);
     expect(overdue.Metrics).toEqual([
-      { Id: 'expr_1', Expression: catalogueQueryText('OpenOrderOverdue', 'MAX', 'dev', 'provider'), Period: 300, ReturnData: true },
+      // Written once per 5-minute sweep: each 10-minute period holds one, so an order still overdue keeps the alarm on.
+      { Id: 'expr_1', Expression: catalogueQueryText('OpenOrderOverdue', 'MAX', 'dev', 'provider'), Period: 600, ReturnData: true },
     ]);
     expect(overdue.Metrics[0].Expression).toBe(
       "SELECT MAX(OpenOrderOverdue) FROM SCHEMA(Codex, provider, service, stage) WHERE service = 'codex' AND stage = 'dev' GROUP BY provider ORDER BY MAX() DESC",
