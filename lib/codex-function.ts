@@ -22,6 +22,9 @@ export interface CodexFunctionProps {
 }
 
 export class CodexFunction extends NodejsFunction {
+  /** Its reserved concurrency, when it has one: throttles are then its design, not an alarm (lib/operations/alarms.ts). */
+  readonly reservedConcurrency: number | undefined;
+
   constructor(scope: Construct, id: string, { spec, environment = {}, logRemovalPolicy = RemovalPolicy.RETAIN, reservedConcurrency }: CodexFunctionProps) {
     // Retention by stage: lib/operations/retention.ts sets every log group's.
     const logGroup = new LogGroup(scope, `${id}Logs`, { removalPolicy: logRemovalPolicy });
@@ -64,6 +67,7 @@ export class CodexFunction extends NodejsFunction {
         ...functionBundlingExtras(spec),
       },
     });
+    this.reservedConcurrency = reservedConcurrency;
     if (tracing) {
       // tests/infra/cdk-nag.test.ts checks that X-Ray's are the only actions any role is granted on every resource.
       Validations.of(role).acknowledge({

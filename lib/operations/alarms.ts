@@ -86,6 +86,9 @@ export class Alarms extends Construct {
         threshold: t.functionErrors,
         treatMissingData: TreatMissingData.NOT_BREACHING,
       });
+      // A function kept to one run at a time (the scheduled ones) is throttled by design when a run is still going;
+      // a poll missed for that shows as poller-not-running.
+      if (fn.reservedConcurrency !== undefined) continue;
       this.alarm(`function-throttles-${name}`, 'functionThrottles', `${name} was throttled ${t.functionThrottles} or more times in 5 minutes`, {
         metric: fn.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
         threshold: t.functionThrottles,
