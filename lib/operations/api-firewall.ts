@@ -54,8 +54,17 @@ export class ApiFirewall extends Construct {
         // Counted, not blocked: resellers' panels and payment or provider callbacks are scripts that often send no
         // User-Agent; admin settings (email templates) may exceed the group's 8 KB body limit, and /api/v2 takes
         // its parameters (a long `comments` list) in the query as well as the body, past the 2 KB query limit. The
-        // functions bound their requests themselves.
-        managed('CommonRules', 1, 'AWSManagedRulesCommonRuleSet', ['NoUserAgent_HEADER', 'SizeRestrictions_BODY', 'SizeRestrictions_QUERYSTRING']),
+        // GenericRFI rules block any URL with an IPv4 host, which webhook URLs, provider panel URLs and v2 `add`
+        // links may be (no route takes a URL in its path, so GenericRFI_URIPATH still blocks); admin email templates
+        // are HTML, which CrossSiteScripting_BODY blocks. The functions bound and validate their requests themselves.
+        managed('CommonRules', 1, 'AWSManagedRulesCommonRuleSet', [
+          'NoUserAgent_HEADER',
+          'SizeRestrictions_BODY',
+          'SizeRestrictions_QUERYSTRING',
+          'GenericRFI_BODY',
+          'GenericRFI_QUERYARGUMENTS',
+          'CrossSiteScripting_BODY',
+        ]),
         managed('KnownBadInputs', 2, 'AWSManagedRulesKnownBadInputsRuleSet'),
         {
           name: 'RatePerAddress',
