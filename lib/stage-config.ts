@@ -18,6 +18,8 @@ export interface AlarmThresholds {
   providerErrorPercent: number;
   /** Failed webhook deliveries as a percentage of attempts, over 15 minutes. */
   webhookFailurePercent: number;
+  /** Webhook deliveries within 15 minutes below which the failure rate does not alarm (one dead endpoint reads 100%). */
+  webhookMinDeliveries: number;
   /** How far past its service's expected time the oldest open order of a provider may be (minutes). */
   orderOverdueMinutes: number;
   /** The poller is silent (no invocation) for this many minutes. */
@@ -54,6 +56,7 @@ const DEFAULT_ALARMS: AlarmThresholds = {
   functionThrottles: 1,
   providerErrorPercent: 20,
   webhookFailurePercent: 50,
+  webhookMinDeliveries: 20,
   orderOverdueMinutes: 60,
   pollerSilentMinutes: 5,
   failedExecutions: 1,

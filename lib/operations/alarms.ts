@@ -129,24 +129,32 @@ export class Alarms extends Construct {
       },
     );
     // ProviderCallErrors is recorded for every call, 1 when it failed and 0 when not: its average is the error rate.
+    // No minimum of calls as for webhooks: Metrics Insights has no HAVING, and an alarm's math cannot pair two grouped
+    // queries' series by provider (docs/operations.md, "Alarm: provider error rate").
     this.alarm('provider-error-rate', 'providerErrors', `${t.providerErrorPercent}% or more of a provider's calls failed over 15 minutes`, {
       metric: catalogueQuery('ProviderCallErrors', 'AVG', stage, { groupBy: 'provider', period: fifteenMinutes }),
       threshold: t.providerErrorPercent / 100,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    this.alarm('webhook-failure-rate', 'webhookFailures', `${t.webhookFailurePercent}% or more of webhook deliveries failed over 15 minutes`, {
-      metric: new MathExpression({
-        expression: 'IF(deliveries > 0, 100 * failures / deliveries, 0)',
-        usingMetrics: {
-          deliveries: catalogueMetric('WebhookDeliveries', stage, { statistic: 'Sum', period: fifteenMinutes }),
-          failures: catalogueMetric('WebhookFailures', stage, { statistic: 'Sum', period: fifteenMinutes }),
-        },
-        period: fifteenMinutes,
-        label: 'Failed webhook deliveries (%)',
-      }),
-      threshold: t.webhookFailurePercent,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    // Below a minimum of deliveries the share says nothing: one customer's dead endpoint on a quiet stage reads 100%.
+    this.alarm(
+      'webhook-failure-rate',
+      'webhookFailures',
+      `${t.webhookFailurePercent}% or more of webhook deliveries failed over 15 minutes (of ${t.webhookMinDeliveries} or more)`,
+      {
+        metric: new MathExpression({
+          expression: `IF(deliveries >= ${t.webhookMinDeliveries}, 100 * failures / deliveries, 0)`,
+          usingMetrics: {
+            deliveries: catalogueMetric('WebhookDeliveries', stage, { statistic: 'Sum', period: fifteenMinutes }),
+            failures: catalogueMetric('WebhookFailures', stage, { statistic: 'Sum', period: fifteenMinutes }),
+          },
+          period: fifteenMinutes,
+          label: 'Failed webhook deliveries (%)',
+        }),
+        threshold: t.webhookFailurePercent,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      },
+    );
 
     const poller = props.functions.find(([name]) => name === 'pollProviders')?.[1];
     if (!poller) throw new Error('The stack has no pollProviders function to watch');

@@ -25,6 +25,7 @@ const thresholds: Record<string, string> = {
   'alarm.functionThrottles': '4',
   'alarm.providerErrorPercent': '25',
   'alarm.webhookFailurePercent': '40',
+  'alarm.webhookMinDeliveries': '30',
   'alarm.orderOverdueMinutes': '90',
   'alarm.pollerSilentMinutes': '7',
   'alarm.failedExecutions': '2',
@@ -202,11 +203,13 @@ describe('alarms', () => {
     expect(METRICS.ProviderCallErrors.dimensions).toEqual(['provider', 'action']);
   });
 
-  it('fire on the share of failed webhook deliveries', () => {
+  it('fire on the share of failed webhook deliveries, once there were enough deliveries for a share to mean something', () => {
     const alarm = named('webhook-failure-rate');
     expect(alarm.Threshold).toBe(40);
     const byId = Object.fromEntries(alarm.Metrics.map((m: any) => [m.Id, m]));
-    expect(byId.expr_1.Expression).toBe('IF(deliveries > 0, 100 * failures / deliveries, 0)');
+    // One customer's dead endpoint on a quiet stage would otherwise read 100%.
+    expect(byId.expr_1.Expression).toBe('IF(deliveries >= 30, 100 * failures / deliveries, 0)');
+    expect(stageConfig('dev', () => undefined).alarms.webhookMinDeliveries).toBe(20);
     for (const [id, metric] of [
       ['deliveries', 'WebhookDeliveries'],
       ['failures', 'WebhookFailures'],
