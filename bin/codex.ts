@@ -1,9 +1,11 @@
-// CDK app entry: `cdk synth -c stage=prod` builds the stack Codex-prod (stage defaults to dev). Other context keys:
-// emailFrom, demoPayments, cryptomusSecret, publicApiUrl, minDeposit, maxDeposit, maxDailySpend, maxActiveOrders,
-// operatorEmail (README, "Deploy"; operatorEmail subscribes to the operators' alerts topic), adminAllowedSources
-// (comma-separated CIDR ranges that alone may call /admin/..., docs/admin/access.md). What differs by stage (production,
-// terminationProtection, tracing, tracingSampleRate, waf, wafRateLimit, domainName, certificateArn, hostedZoneId, zoneName,
-// domainBasePath, alarm thresholds) is read by lib/stage-config.ts.
+// CDK app entry: `cdk synth -c stage=prod` builds the stack Codex-prod (stage defaults to dev). Context keys read here:
+// emailFrom, demoPayments, cryptomusSecret, publicApiUrl, operatorEmail (subscribes to the operators' alerts topic),
+// adminAllowedSources (comma-separated CIDR ranges that alone may call /admin/..., docs/admin/access.md), minDeposit,
+// maxDeposit, maxDailySpend, maxActiveOrders. Read by lib/stage-config.ts (what differs by stage): production,
+// terminationProtection, tracing, tracingSampleRate, waf, wafRateLimit, domainName, certificateArn, hostedZoneId,
+// zoneName, domainBasePath and the alarm thresholds alarm.api5xxPercent, alarm.apiP99LatencyMs, alarm.functionErrors,
+// alarm.functionThrottles, alarm.providerErrorPercent, alarm.webhookFailurePercent, alarm.webhookMinDeliveries,
+// alarm.orderOverdueMinutes, alarm.pollerSilentMinutes, alarm.failedExecutions. Defaults and meanings: README, "Deploying".
 import { App } from 'aws-cdk-lib';
 import { CodexStack } from '../lib/codex-stack.js';
 import { stageConfig } from '../lib/stage-config.js';
