@@ -473,7 +473,8 @@ async function ordersListFigures(stack: Awaited<ReturnType<typeof startLocalStac
 async function notificationsPhase(): Promise<void> {
   const orders = 200;
   const pollEveryMs = 500;
-  const stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs, sweepEveryMs: 600_000, measure: true, logLevel: 'ERROR' });
+  // Metrics printed: the functions' EMF lines are part of the log bytes an order costs (tapFunctionLogs keeps them off the terminal).
+  const stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs, sweepEveryMs: 600_000, measure: true, logLevel: 'ERROR', printMetrics: true });
   const arrivals = new Map<number, { type: string; lagMs: number }[]>();
   let webhookBytes = 0;
   const receiver = createServer((request, response) => {
