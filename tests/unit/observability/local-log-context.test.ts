@@ -1,7 +1,10 @@
 // The local stack runs every function in one process with one Logger, which the handler modules build before the stack
-// is configured: each invocation must still log at the stack's level, under its own function's name.
+// is configured: each invocation must still log at the stack's level, under its own function's name, and keep its own
+// stream batch (Powertools Batch, like the Logger, keeps its per-invocation state in the InvokeStore).
 import { InvokeStore } from '@aws/lambda-invoke-store';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
+import { streamConsumer } from '../../../lambdas/events/stream-consumer.js';
 import { logger } from '../../../lambdas/shared/logger.js';
 import { observe } from '../../../lambdas/shared/observability/observe.js';
 import { lambdaContext } from '../../../local/functions.js';
@@ -42,6 +45,37 @@ describe('local invocations of different functions', () => {
         { function_name: 'sendNotificationEmails', function_request_id: 'lambda-sendNotificationEmails' },
       ]),
     );
+  });
+
+  it('take every record of their batch while other invocations start', async () => {
+    await InvokeStore.getInstanceAsync();
+    let inside!: () => void;
+    const firstRecordInside = new Promise<void>((resolve) => (inside = resolve));
+    let release!: () => void;
+    const othersStarted = new Promise<void>((resolve) => (release = resolve));
+    const taken: string[] = [];
+    const startWorkflows = observe(
+      streamConsumer(
+        () => async (record) => {
+          inside();
+          await othersStarted;
+          taken.push(record.dynamodb!.SequenceNumber!);
+        },
+        { stopAtFailure: false },
+      ),
+    );
+    const records = ['1', '2', '3'].map((sequence) => ({ eventName: 'INSERT', dynamodb: { SequenceNumber: sequence } }) as DynamoDBRecord);
+
+    const { result } = await captureOutput(async () => {
+      const batch = inInvocation('lambda-stream', () => startWorkflows({ Records: records }, lambdaContext('startOrderWorkflow', 'lambda-stream') as never));
+      await firstRecordInside;
+      await inInvocation('lambda-other', async () => undefined);
+      release();
+      return batch;
+    });
+
+    expect(taken).toEqual(['1', '2', '3']);
+    expect(result).toEqual({ batchItemFailures: [] });
   });
 
   it('log at the level the stack was started with, on warm invocations too', async () => {
