@@ -2,6 +2,7 @@
 // lines, Logger JSON and EMF metrics), by function, at the log level deployed stages run (Powertools' INFO default).
 import { logger } from '../lambdas/shared/logger.js';
 import { currentFunction } from '../local/capacity-meter.js';
+import { useLogLevel } from '../local/log-level.js';
 
 export interface FunctionLogTap {
   /** Bytes written per function since the tap began. */
@@ -14,8 +15,8 @@ export interface FunctionLogTap {
 export function tapFunctionLogs(): FunctionLogTap {
   const bytes = new Map<string, number>();
   // The stack's own level (POWERTOOLS_LOG_LEVEL) comes back after, whatever the logger was built with.
-  const level = (process.env.POWERTOOLS_LOG_LEVEL as Parameters<typeof logger.setLogLevel>[0] | undefined) ?? logger.getLevelName();
-  logger.setLogLevel('INFO');
+  const level = process.env.POWERTOOLS_LOG_LEVEL ?? logger.getLevelName();
+  useLogLevel('INFO');
   const streams = [process.stdout, process.stderr] as const;
   const writes = streams.map((stream) => stream.write);
   for (const [i, stream] of streams.entries()) {
@@ -33,7 +34,7 @@ export function tapFunctionLogs(): FunctionLogTap {
     bytes,
     stop() {
       for (const [i, stream] of streams.entries()) stream.write = writes[i]!;
-      logger.setLogLevel(level);
+      useLogLevel(level);
     },
   };
 }

@@ -19,7 +19,7 @@ import { adminOrdersPhase } from './admin-orders.js';
 import { benchBundles } from './bundles.js';
 import { financePhase } from './finance.js';
 import { API_ACCESS_LOG_BYTES, costPer1000Orders, LAMBDA_PLATFORM_LOG_BYTES, PRICES } from './cost-model.js';
-import { tapFunctionLogs } from './function-logs.js';
+import { type FunctionLogTap, tapFunctionLogs } from './function-logs.js';
 import { stageConfig } from '../lib/stage-config.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -473,7 +473,8 @@ async function ordersListFigures(stack: Awaited<ReturnType<typeof startLocalStac
 async function notificationsPhase(): Promise<void> {
   const orders = 200;
   const pollEveryMs = 500;
-  const stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs, sweepEveryMs: 600_000, measure: true, logLevel: 'ERROR' });
+  // Metrics printed: the functions' EMF lines are part of the log bytes an order costs (tapFunctionLogs keeps them off the terminal).
+  const stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs, sweepEveryMs: 600_000, measure: true, logLevel: 'ERROR', printMetrics: true });
   const arrivals = new Map<number, { type: string; lagMs: number }[]>();
   let webhookBytes = 0;
   const receiver = createServer((request, response) => {
@@ -491,6 +492,7 @@ async function notificationsPhase(): Promise<void> {
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+  let logTap: FunctionLogTap | undefined;
   try {
     const resellers: Awaited<ReturnType<typeof seedReseller>>[] = [];
     for (let i = 0; i < 16; i++) {
@@ -507,7 +509,7 @@ async function notificationsPhase(): Promise<void> {
     stack.capacity!.reset();
     stack.pollReports.length = 0;
     invocations.clear();
-    const logTap = tapFunctionLogs();
+    logTap = tapFunctionLogs();
     stack.queues.requests.clear();
     const eventsBefore = stack.events.events.length;
     const emailsBefore = stack.outbox.list().length;
@@ -530,7 +532,7 @@ async function notificationsPhase(): Promise<void> {
       await new Promise((r) => setTimeout(r, 200));
     }
     await stack.queues.drained(30_000);
-    logTap.stop();
+    const logBytesByFunction = new Map(logTap.bytes);
     await new Promise((r) => setTimeout(r, 1_000));
 
     const lags = ids.map((id) => arrivals.get(id)!.find((a) => final.has(a.type))!.lagMs).sort((a, b) => a - b);
@@ -565,7 +567,7 @@ async function notificationsPhase(): Promise<void> {
     const emails = (stack.outbox.list().length - emailsBefore) / orders;
     // CloudWatch Logs: what the functions wrote (Logger, EMF), Lambda's own lines per invocation, the access log line;
     // X-Ray: at most one trace per invocation, recorded at prod's sampling rate.
-    const functionLogBytes = [...logTap.bytes].filter(([name]) => !scheduled.has(name)).reduce((sum, [, bytes]) => sum + bytes, 0) / orders;
+    const functionLogBytes = [...logBytesByFunction].filter(([name]) => !scheduled.has(name)).reduce((sum, [, bytes]) => sum + bytes, 0) / orders;
     const invocationsPerOrder = lambda.reduce((sum, f) => sum + f.invocations, 0);
     const logBytes = functionLogBytes + invocationsPerOrder * LAMBDA_PLATFORM_LOG_BYTES + API_ACCESS_LOG_BYTES;
     const { sampleRate } = stageConfig('prod').tracing;
@@ -650,6 +652,8 @@ async function notificationsPhase(): Promise<void> {
   } finally {
     receiver.close();
     await stack.stop();
+    // After the stack: the deliveries still under way would print their lines (the receiver is gone) over the report.
+    logTap?.stop();
   }
 }
 

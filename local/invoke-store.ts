@@ -34,12 +34,17 @@ class LocalInvokeStore extends InvokeStoreBase {
   }
 }
 
-/** The process's invoke store (installed on first use, where Powertools looks for it). */
+/**
+ * The process's invoke store, where Powertools looks for it. The AWS SDK installs one of its own on its first request
+ * (recursion detection asks InvokeStore.getInstanceAsync for the trace id), a single-context one while
+ * AWS_LAMBDA_MAX_CONCURRENCY is unset, in which the invocation started last takes every other's log context: ours
+ * replaces it (and the local stack installs it before its first SDK request).
+ */
 export function localInvokeStore(): InvokeStoreBase {
   // Any value turns the InvokeStore on; Lambda sets the function's per-instance concurrency here.
   process.env.AWS_LAMBDA_MAX_CONCURRENCY ??= '64';
   globalThis.awslambda ??= {} as typeof globalThis.awslambda;
-  globalThis.awslambda.InvokeStore ??= new LocalInvokeStore();
+  if (!(globalThis.awslambda.InvokeStore instanceof LocalInvokeStore)) globalThis.awslambda.InvokeStore = new LocalInvokeStore();
   return globalThis.awslambda.InvokeStore;
 }
 

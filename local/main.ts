@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     ...(dataDir ? { dataDir } : {}),
     demoFile,
     logLevel: process.env.LOG_LEVEL ?? 'INFO',
+    printMetrics: process.env.POWERTOOLS_METRICS_DISABLED !== 'true',
     ...(process.env.CODEX_PROVIDER_SPEED ? { providerSpeed: Number(process.env.CODEX_PROVIDER_SPEED) } : {}),
     ...(process.env.CODEX_POLL_MS ? { pollEveryMs: Number(process.env.CODEX_POLL_MS) } : {}),
     ...(process.env.CODEX_WORKFLOW_CONCURRENCY ? { workflowConcurrency: Number(process.env.CODEX_WORKFLOW_CONCURRENCY) } : {}),

@@ -20,6 +20,8 @@ import { LocalEventBus } from './event-bus.js';
 import { LocalEventQueues } from './event-queues.js';
 import { InMemoryGatewayKeys } from './gateway-keys.js';
 import { lambdaContext, loadFunction } from './functions.js';
+import { localInvokeStore } from './invoke-store.js';
+import { useLogLevel } from './log-level.js';
 import { startGateway } from './gateway.js';
 import { COGNITO_KEY_FILE, LOCAL_ADMIN_EMAIL, LOCAL_OPERATOR_EMAIL, type LocalCognito, localCognito } from './cognito.js';
 import {
@@ -59,8 +61,12 @@ export interface LocalStackOptions {
   flakyHangMs?: number;
   /** Where to write the demo credentials (apiBase, v1Url, v2Url, docsUrl, outboxUrl, reseller, customer). */
   demoFile?: string;
+  /** The functions' log level: POWERTOOLS_LOG_LEVEL, else WARN. */
   logLevel?: string;
-  /** false: no EMF metric lines on stdout (the benchmark's report); printed by default, as a Lambda function prints them. */
+  /**
+   * true: the functions' EMF metric lines on stdout, as a Lambda function prints them (`npm start`, tests that read
+   * them); off by default, so that tests' and the benchmark's output is not buried under them.
+   */
   printMetrics?: boolean;
   /** Counts DynamoDB capacity per function and keeps the poller's reports, for the benchmark. */
   measure?: boolean;
@@ -141,6 +147,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
     cleanups.length = 0;
   };
+  // Before the first AWS SDK request, which would install a store of its own.
+  localInvokeStore();
   try {
     const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
     if (dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
@@ -161,11 +169,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ORDER_ID_BLOCK_SIZE: '100',
       PROGRESS_MIN_INTERVAL_SECONDS: '0',
       SWEEP_MIN_AGE_SECONDS: '20',
-      POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_DEV: 'false',
       // As Lambda sets it for on-demand functions: Powertools publishes a ColdStart metric only then.
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-      POWERTOOLS_METRICS_DISABLED: options.printMetrics === false ? 'true' : (process.env.POWERTOOLS_METRICS_DISABLED ?? 'false'),
+      POWERTOOLS_METRICS_DISABLED: options.printMetrics ? 'false' : 'true',
       // The demo gateway always; Cryptomus when its merchant and payment key are in the environment.
       PAYMENT_METHODS:
         process.env.PAYMENT_METHODS ?? (process.env.CODEX_CRYPTOMUS_MERCHANT && process.env.CODEX_CRYPTOMUS_PAYMENT_KEY ? 'demo,cryptomus' : 'demo'),
@@ -173,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Reseller webhooks may point at receivers on this machine (never on AWS).
       WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
+    useLogLevel(options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN');
 
     const provider = await startDemoProvider({
       apiKey: DEMO_PROVIDER_KEY,

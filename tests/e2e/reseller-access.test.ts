@@ -8,7 +8,7 @@ import { v2 } from '../support/local-process.js';
 let stack: LocalStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs: 500 });
+  stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs: 500, printMetrics: true });
 });
 
 afterAll(async () => {
