@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { FUNCTIONS, type FunctionName } from '../lambdas/functions.js';
+import { placeholderContext } from '../lambdas/shared/observability/observe.js';
 import { currentFunction } from './capacity-meter.js';
 import { inInvocation } from './invoke-store.js';
 
@@ -47,18 +48,5 @@ export function loadFunction(name: FunctionName, root: string): Promise<LambdaFu
 
 /** A minimal Lambda context, enough for middy and Powertools. */
 export function lambdaContext(name: string, requestId: string) {
-  return {
-    functionName: name,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/local/${name}`,
-    logStreamName: 'local',
-    callbackWaitsForEmptyEventLoop: false,
-    getRemainingTimeInMillis: () => 30_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return placeholderContext(name, requestId, 512);
 }

@@ -35,14 +35,14 @@ export function observe<E, R>(handler: LambdaHandler<E, R>, options: ObserveOpti
   return (event, context) => wrapped(event, context ?? directCallContext()) as Promise<R>;
 }
 
-function directCallContext(): Context {
-  const functionName = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'direct-call';
+/** A Lambda context for a function run outside Lambda: direct calls from tests and scripts, and the local stack. */
+export function placeholderContext(functionName: string, requestId: string = randomUUID(), memoryMb = 128): Context {
   return {
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '128',
-    awsRequestId: randomUUID(),
+    memoryLimitInMB: String(memoryMb),
+    awsRequestId: requestId,
     logGroupName: `/local/${functionName}`,
     logStreamName: 'local',
     callbackWaitsForEmptyEventLoop: false,
@@ -51,4 +51,8 @@ function directCallContext(): Context {
     fail: () => undefined,
     succeed: () => undefined,
   };
+}
+
+function directCallContext(): Context {
+  return placeholderContext(process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'direct-call');
 }
