@@ -11,6 +11,7 @@ import { parseMoney } from '../../lambdas/shared/money.js';
 import { orderStatusAnswer } from '../../lambdas/reseller/v2-answers.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { TEST_SERVICE, type TestTable, balanceAndLedger, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
+import { testProvider } from '../support/test-provider.js';
 
 let table: TestTable;
 let upstream: ScriptedProvider;
@@ -21,15 +22,7 @@ beforeAll(async () => {
   table = await createTestTable();
   upstream = new ScriptedProvider();
   env = orderServicesOn(table, { forProvider: async () => upstream });
-  await table.catalog.putProvider({
-    id: 'demo',
-    name: 'Demo',
-    apiUrl: 'http://127.0.0.1:1/api/v2',
-    keySecretId: 'k',
-    timeoutMs: 1000,
-    acceptsRequestId: true,
-    enabled: true,
-  });
+  await table.catalog.putProvider(testProvider());
   await table.catalog.putService({ ...TEST_SERVICE, refill: true, refillDays: 30 });
   await table.catalog.putService({ ...TEST_SERVICE, id: 2, cancel: false, refill: false });
   await table.catalog.putService({ ...TEST_SERVICE, id: 3, exclusiveLink: true });

@@ -7,7 +7,6 @@ import { DynamoAttentionMarks } from '../../lambdas/adapters/dynamodb/attention-
 import { DynamoEventClaims } from '../../lambdas/adapters/dynamodb/event-claims.js';
 import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
 import { DynamoProviderHealthStore } from '../../lambdas/adapters/dynamodb/provider-health-store.js';
-import type { Provider } from '../../lambdas/catalog/domain/catalog.js';
 import { ProviderNotReached, ProviderOutcomeUnknown } from '../../lambdas/catalog/domain/provider-errors.js';
 import { type CatalogueEvent, type EventOf, providerUnhealthy } from '../../lambdas/events/catalogue.js';
 import { eventsFromChange } from '../../lambdas/events/from-stream.js';
@@ -21,6 +20,7 @@ import type { OperatorAlert, PublishedEvent } from '../../lambdas/shared/ports.j
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 import { sqsRecord } from '../support/sqs-records.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
+import { testProvider } from '../support/test-provider.js';
 
 /** A provider whose status calls fail while `failure` is set. */
 class FlakyProvider extends ScriptedProvider {
@@ -45,15 +45,7 @@ let env: ReturnType<typeof orderServicesOn>;
 const published: PublishedEvent[] = [];
 const settings = { failureRate: 0.5, minCalls: 5, windowMinutes: 10, anomalyAlertAfterMs: minutes(60), defaultExpectedMinutes: 1440 };
 
-const provider = (id: string): Provider => ({
-  id,
-  name: id,
-  apiUrl: 'http://127.0.0.1:1/api/v2',
-  keySecretId: 'k',
-  timeoutMs: 1000,
-  acceptsRequestId: true,
-  enabled: true,
-});
+const provider = (id: string) => testProvider({ id });
 
 let poll: PollServices;
 let sweep: SweepServices;

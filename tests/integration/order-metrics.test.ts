@@ -3,7 +3,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrics, EmfMetricsRecorder } from '../../lambdas/adapters/cloudwatch/emf-metrics.js';
 import { MeteredProviderClients } from '../../lambdas/catalog/application/metered-provider-clients.js';
-import type { Provider } from '../../lambdas/catalog/domain/catalog.js';
 import { ProviderRejected } from '../../lambdas/catalog/domain/provider-errors.js';
 import type { OrderServices } from '../../lambdas/orders/application/order-services.js';
 import { finalizeOrder, submitOrder } from '../../lambdas/orders/application/order-workflow-steps.js';
@@ -13,16 +12,9 @@ import { isDomainError } from '../../lambdas/shared/errors.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 import { captureOutput, metricsOf } from '../support/emf.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
+import { testProvider } from '../support/test-provider.js';
 
-const provider: Provider = {
-  id: 'demo',
-  name: 'Demo',
-  apiUrl: 'http://127.0.0.1:1/api/v2',
-  keySecretId: 'k',
-  timeoutMs: 1000,
-  acceptsRequestId: true,
-  enabled: true,
-};
+const provider = testProvider();
 
 let table: TestTable;
 let upstream: ScriptedProvider;

@@ -12,22 +12,13 @@ import {
 } from '../../lambdas/orders/application/order-workflow-steps.js';
 import { pollAllProviders } from '../../lambdas/orders/application/poll-providers.js';
 import { sweepOpenOrders } from '../../lambdas/orders/application/sweep-orders.js';
-import type { Provider } from '../../lambdas/catalog/domain/catalog.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/catalog/domain/provider-errors.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import type { OrderCallEntry } from '../../lambdas/orders/ports.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
+import { testProvider } from '../support/test-provider.js';
 
-const provider = (overrides: Partial<Provider> = {}): Provider => ({
-  id: 'demo',
-  name: 'Demo',
-  apiUrl: 'http://127.0.0.1:1/api/v2',
-  keySecretId: 'k',
-  timeoutMs: 1000,
-  acceptsRequestId: true,
-  enabled: true,
-  ...overrides,
-});
+const provider = testProvider;
 
 let table: TestTable;
 let upstream: ScriptedProvider;

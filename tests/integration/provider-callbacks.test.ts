@@ -13,18 +13,10 @@ import { InMemorySecretStore } from '../../local/secret-store.js';
 import { putProviderOrderLookup } from '../../lambdas/adapters/dynamodb/provider-order-lookup.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { TEST_SERVICE, type TestTable, balanceAndLedger, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
+import { testProvider } from '../support/test-provider.js';
 
 const SECRET = generateWebhookSecret();
-const provider: Provider = {
-  id: 'demo',
-  name: 'Demo',
-  apiUrl: 'http://127.0.0.1:1/api/v2',
-  keySecretId: 'k',
-  callbackSecretId: 'codex/providers/demo/callback',
-  timeoutMs: 1000,
-  acceptsRequestId: true,
-  enabled: true,
-};
+const provider = testProvider({ callbackSecretId: 'codex/providers/demo/callback' });
 
 let table: TestTable;
 let upstream: ScriptedProvider;

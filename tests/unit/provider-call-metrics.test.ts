@@ -2,20 +2,12 @@
 // whichever use case makes them; what the call returns or throws is unchanged.
 import { describe, expect, it } from 'vitest';
 import { MeteredProviderClients } from '../../lambdas/catalog/application/metered-provider-clients.js';
-import type { Provider } from '../../lambdas/catalog/domain/catalog.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../lambdas/catalog/domain/provider-errors.js';
 import { RecordedMetrics } from '../support/recorded-metrics.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
+import { testProvider } from '../support/test-provider.js';
 
-const provider = (id: string): Provider => ({
-  id,
-  name: id,
-  apiUrl: 'http://127.0.0.1:1/api/v2',
-  keySecretId: 'k',
-  timeoutMs: 1000,
-  acceptsRequestId: true,
-  enabled: true,
-});
+const provider = (id: string) => testProvider({ id });
 
 function setUp() {
   const upstream = new Map([
