@@ -160,18 +160,24 @@ function checkWallets(world: World, report: Report): void {
     if (balance !== sum)
       report('wallet.balance_is_ledger_sum', `wallet ${walletId}`, `balance ${balance} but its ${entries.length} ledger entries sum to ${sum}`);
     if (balance < 0) report('wallet.never_negative', `wallet ${walletId}`, `balance ${balance}`);
+    // The first break in the chain is reported; everything after it would repeat it.
     let running = 0;
-    entries.forEach((entry, i) => {
+    for (const [i, entry] of entries.entries()) {
       running += entry.amount;
-      if (entry.seq !== i + 1) report('wallet.ledger_sequence', `wallet ${walletId}`, `entry ${i + 1} carries seq ${entry.seq} (a gap or a repeat)`);
-      else if (entry.balanceAfter !== running)
+      if (entry.balanceAfter < 0) report('wallet.never_negative', `wallet ${walletId}`, `entry ${entry.seq} left the balance at ${entry.balanceAfter}`);
+      if (entry.seq !== i + 1) {
+        report('wallet.ledger_sequence', `wallet ${walletId}`, `entry ${i + 1} carries seq ${entry.seq} (a gap or a repeat)`);
+        break;
+      }
+      if (entry.balanceAfter !== running) {
         report(
           'wallet.ledger_sequence',
           `wallet ${walletId}`,
-          `entry ${entry.seq} says balanceAfter ${entry.balanceAfter}, the entries before it sum to ${running}`,
+          `entry ${entry.seq} says balanceAfter ${entry.balanceAfter}, the entries up to it sum to ${running}`,
         );
-      if (entry.balanceAfter < 0) report('wallet.never_negative', `wallet ${walletId}`, `entry ${entry.seq} left the balance at ${entry.balanceAfter}`);
-    });
+        break;
+      }
+    }
     if (Number(wallet.seq) !== entries.length)
       report('wallet.ledger_sequence', `wallet ${walletId}`, `wallet seq ${Number(wallet.seq)} with ${entries.length} entries`);
   }
