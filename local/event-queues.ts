@@ -141,6 +141,12 @@ export class LocalEventQueues implements MessageQueue {
     }
   }
 
+  /** Empties every queue and forgets the dead letters (the simulation's next world starts with none). */
+  reset(): void {
+    for (const queue of this.queues.values()) queue.messages.length = 0;
+    this.deadLetters.length = 0;
+  }
+
   /** Messages waiting, visible or hidden, in every queue. */
   pending(): number {
     return [...this.queues.values()].reduce((sum, queue) => sum + queue.messages.length, 0);
