@@ -146,7 +146,7 @@ export class Simulation {
   /** The planted bug: a second refund ledger entry for every order that settled with a refund (an adapter gone wrong). */
   private async plantedDoubleRefund(orderId: number): Promise<void> {
     const order = await this.deps.orders.getOrder(orderId);
-    if (!order || order.phase !== 'finalized' || !order.refunded || order.refunded <= 0) return;
+    if (order?.phase !== 'finalized' || !order.refunded || order.refunded <= 0) return;
     await this.deps.wallets.credit({
       walletId: order.walletId,
       amount: order.refunded,
