@@ -21,6 +21,8 @@ export interface Platform {
   alerts?: OperatorAlerts;
   /** Where business metrics go; EMF lines on stdout when absent. */
   metrics?: MetricsRecorder;
+  /** How the DynamoDB client reaches its table: an in-process request handler (the in-memory engine), retries. */
+  dynamoDb?: { requestHandler?: unknown; maxAttempts?: number; retryDelayMs?: number };
   /** Where reseller webhooks go instead of HttpWebhookSender (the simulation's receivers). */
   webhooks?: WebhookSender;
 }
