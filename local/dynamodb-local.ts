@@ -38,7 +38,7 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (java.error || java.status !== 0)
     throw new JavaMissing(
-      'Java 17 or newer is needed to run DynamoDB Local: install a JDK (for example `apt-get install openjdk-17-jre-headless`) and try again.',
+      'Java 17 or newer is needed to run DynamoDB Local: install a JDK (for example `apt-get install openjdk-17-jre-headless`) and try again, or run on the in-memory engine without Java (`CODEX_STORE=memory npm start`, nothing kept).',
     );
   const dir = jarDirectory();
   const args = [

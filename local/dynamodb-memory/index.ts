@@ -64,6 +64,11 @@ export class MemoryDynamo {
     return this.#engine.stream.splice(0, Math.max(0, max));
   }
 
+  /** How many stream records wait to be taken. */
+  pendingStreamRecords(): number {
+    return this.#engine.stream.length;
+  }
+
   /** Called before each operation; return an error kind to make it fail as DynamoDB would, or undefined. */
   injectFaults(decide: FaultDecider | undefined): void {
     this.#decide = decide;
