@@ -70,7 +70,8 @@ export class LocalEventQueues implements MessageQueue {
   private readonly concurrency: number;
 
   constructor(private readonly options: LocalEventQueuesOptions) {
-    this.now = options.now ?? Date.now;
+    // Read at each call, not captured: a clock installed later (the simulation's virtual one) is the one used.
+    this.now = options.now ?? (() => Date.now());
     this.concurrency = options.concurrency ?? 5;
     for (const spec of options.subscriptions) {
       this.queues.set(spec.function, { spec, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${spec.function}`, messages: [], inFlight: 0 });

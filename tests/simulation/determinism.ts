@@ -112,6 +112,21 @@ export function reseedRandomness(seed: number): void {
   }) as typeof subtle.verify;
 
   Math.random = () => bytes(4).readUInt32LE(0) / 0x1_0000_0000;
+
+  // Backoff pauses (a second or less: the adapters' retry jitter) take no wall time: the simulation's time is virtual,
+  // and a pause that waits on the wall clock would let other work overtake it by a margin the machine decides.
+  // Longer timers (the workflow's task timeouts) stay as they are.
+  const timers = require('node:timers') as typeof import('node:timers');
+  const timersPromises = require('node:timers/promises') as typeof import('node:timers/promises');
+  const realSetTimeout = globalThis.setTimeout;
+  const quick = (ms: number | undefined) => (ms !== undefined && ms > 1_000 ? ms : 0);
+  const patched = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+    realSetTimeout(callback, quick(ms), ...args)) as unknown as typeof setTimeout;
+  Object.assign(patched, realSetTimeout);
+  globalThis.setTimeout = patched;
+  timers.setTimeout = patched;
+  const realPromiseTimeout = timersPromises.setTimeout;
+  timersPromises.setTimeout = ((ms?: number, value?: unknown, options?: object) => realPromiseTimeout(quick(ms), value, options)) as typeof realPromiseTimeout;
   // ESM importers of node:crypto (`import { randomUUID } from 'node:crypto'`) see the replacements too.
   syncBuiltinESMExports();
 }

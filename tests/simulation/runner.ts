@@ -19,7 +19,9 @@ import { reseedRandomness } from './determinism.js';
 import { INVARIANTS, checkInvariants, type Violation } from './invariants.js';
 import { ACTIVE_MS, type Action, type Actor, type OrderRef, type Scenario, describeAction, scenarioFor } from './scenario.js';
 import { type GatewayCallback, type SimWorld, createWorld } from './world/index.js';
-import { type DynamoDBDocumentClient, ScanCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { MemoryDynamo } from '../../local/dynamodb-memory/index.js';
+import { ensureTableWith } from '../../local/dynamodb-local.js';
 
 /** The virtual clock's start: a fixed instant, so dates in items and answers replay alike. */
 export const SIM_EPOCH = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -54,6 +56,9 @@ interface ActorState extends Actor {
   walletId: string;
   email: string;
   token?: string;
+  refreshToken?: string;
+  /** When the access token was issued (virtual ms). */
+  tokenAt: number;
   apiKey?: string;
   orders: number[];
 }
@@ -87,11 +92,13 @@ export class Simulation {
     let current: Simulation | undefined;
     const stack = await startLocalStack({
       port: 0,
+      store: 'memory',
+      manualStreams: true,
       schedules: false,
       queuePolling: false,
       retryDelayMs: 0,
       waitDelayMs: 0,
-      logLevel: 'CRITICAL',
+      logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'CRITICAL',
       fetch: (input, init) => current!.worldOf().sim.internet.fetch(input, init),
       wrapStep: (name, invoke, payload) => current!.wrapStep(name, invoke, payload),
       dropResume: () => current!.dropResume(),
@@ -108,8 +115,8 @@ export class Simulation {
     await this.stack.stop();
   }
 
-  private get memory(): MemoryParts {
-    return this.stack as unknown as MemoryParts;
+  private get store(): MemoryDynamo {
+    return this.stack.memoryStore!;
   }
 
   private worldOf(): World {
@@ -165,7 +172,10 @@ export class Simulation {
     try {
       const world = await this.openWorld(scenario, options);
       const kept = scenario.actions.map((timed, index) => ({ ...timed, index })).filter(({ index }) => !options.keep || options.keep.has(index));
+      // The accounts exist before the story starts: faults begin with the first action.
+      world.sim.faults.off();
       await this.setUp(world, scenario);
+      world.sim.faults.on();
 
       // The active phase: every tick runs the actions due, then the schedules due, then lets the world settle.
       let next = 0;
@@ -173,6 +183,7 @@ export class Simulation {
         this.advance(clock, t, world);
         const due: typeof kept = [];
         while (next < kept.length && kept[next]!.at <= t) due.push(kept[next++]!);
+        if (due.length > 0) await this.refreshTokens(world);
         if (due.length > 0) await Promise.all(due.map((timed) => this.perform(world, timed.index, timed.action)));
         await this.deliverCallbacks(world);
         await this.settle();
@@ -182,7 +193,7 @@ export class Simulation {
 
       // The quiet phase: faults off; time runs on until every order has ended (or waits for a person).
       world.sim.faults.off();
-      this.memory.memoryStore?.injectFaults(undefined);
+      this.store.injectFaults(undefined);
       world.trace.push(`${stamp()} faults off`);
       let t = ACTIVE_MS + TICK_MS;
       let settled = false;
@@ -197,7 +208,7 @@ export class Simulation {
         }
         t += step < 60 ? POLL_EVERY_MS : step < 120 ? SWEEP_EVERY_MS : 3_600_000;
       }
-      world.trace.push(`${stamp()} ${settled ? 'quiet' : 'never quiet'}`);
+      world.trace.push(`${stamp()} ${settled ? 'quiet' : `never quiet: ${await this.whyNotQuiet()}`}`);
 
       const items = await this.items();
       const violations = checkInvariants({
@@ -245,7 +256,7 @@ export class Simulation {
     usePlatform({ ...this.stack.platform, fetch: sim.internet.fetch, webhooks: sim.receivers });
     this.deps = localServices();
     const dbRandom = sim.random.fork('db');
-    this.memory.memoryStore?.injectFaults(() => {
+    this.store.injectFaults(() => {
       const kind = sim.faults.injectOne(['db.conflict', 'db.throttle'], dbRandom);
       return kind === 'db.conflict' ? 'conflict' : kind === 'db.throttle' ? 'throttle' : undefined;
     });
@@ -287,6 +298,7 @@ export class Simulation {
         walletId: `wallet-sim-${actor.name}`,
         email: `${actor.name}@sim.codex.local`,
         orders: [],
+        tokenAt: Date.now(),
       };
       await accounts.create({
         id: state.userId,
@@ -303,6 +315,7 @@ export class Simulation {
       const login = await this.call('POST', '/api/v1/auth/login', { body: { email: state.email, password: PASSWORD } });
       if (login.status !== 200) throw new Error(`Setting up ${actor.name}: sign-in answered ${login.status} ${JSON.stringify(login.body)}`);
       state.token = login.body.accessToken;
+      state.refreshToken = login.body.refreshToken;
       if (actor.api === 'v2') {
         const key = await this.call('POST', '/api/v1/api-keys', { token: state.token, body: { label: 'sim' } });
         if (key.status !== 201) throw new Error(`Setting up ${actor.name}: a key answered ${key.status} ${JSON.stringify(key.body)}`);
@@ -314,6 +327,19 @@ export class Simulation {
     }
     void DEFAULT_TIER;
     await this.settle();
+  }
+
+  /** Access tokens last 15 minutes: each actor refreshes its session, one at a time, before it runs out. */
+  private async refreshTokens(world: World): Promise<void> {
+    for (const actor of world.actors.values()) {
+      if (Date.now() - actor.tokenAt < 10 * 60_000) continue;
+      const answer = await this.call('POST', '/api/v1/auth/refresh', { body: { refreshToken: actor.refreshToken } });
+      world.trace.push(`${stamp()} ${actor.name} refreshes its session → ${answer.status}`);
+      if (answer.status !== 200) continue;
+      actor.token = answer.body.accessToken;
+      actor.refreshToken = answer.body.refreshToken;
+      actor.tokenAt = Date.now();
+    }
   }
 
   private async perform(world: World, index: number, action: Action): Promise<void> {
@@ -493,50 +519,40 @@ export class Simulation {
     return open.length === 0 && this.stack.queues.pending() === 0;
   }
 
-  private async pumpStreams(): Promise<number> {
-    if (this.memory.pumpStreams) return this.memory.pumpStreams();
-    // DynamoDB Local: the stream poller runs on its own; give it a moment.
-    await new Promise((r) => setTimeout(r, 120));
-    return 0;
+  private async whyNotQuiet(): Promise<string> {
+    const items = await this.items();
+    const attention = inAttention(items);
+    const open = items
+      .filter((item) => item.entity === 'order' && item.phase !== 'finalized' && !attention.has(item.id as number))
+      .map((item) => `order ${item.id} ${item.phase}/${item.status}`);
+    const queues = (['deliverWebhooks', 'sendNotificationEmails', 'recordNotifications', 'alertOperators'] as const)
+      .map((name) => `${name} ${this.stack.queues.depth(name)}`)
+      .join(', ');
+    return `${open.join(', ') || 'no open order'}; queued: ${queues}; dead letters ${this.stack.queues.deadLetters.length}`;
+  }
+
+  private pumpStreams(): Promise<number> {
+    return this.stack.pumpStreams();
   }
 
   private async items(): Promise<Record<string, unknown>[]> {
-    if (this.memory.memoryStore) return this.memory.memoryStore.items(LOCAL_TABLE_NAME);
-    const out: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.deps.db.send(new ScanCommand({ TableName: LOCAL_TABLE_NAME, ExclusiveStartKey: start, ConsistentRead: true }));
-      out.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return out;
+    return this.store.items(LOCAL_TABLE_NAME);
   }
 
+  /** An empty table again, as the stack made it at its start. */
   private async resetStore(): Promise<void> {
-    if (this.memory.memoryStore) {
-      this.memory.memoryStore.reset();
-      await this.memory.ensureTable?.();
-      return;
+    this.store.reset();
+    const client = new DynamoDBClient({
+      region: 'us-east-1',
+      requestHandler: this.store.requestHandler as never,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      await ensureTableWith(client, LOCAL_TABLE_NAME);
+    } finally {
+      client.destroy();
     }
-    const db = this.deps.db as DynamoDBDocumentClient;
-    const items = await this.items();
-    for (let i = 0; i < items.length; i += 25) {
-      const batch = items.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
-      await db.send(new BatchWriteCommand({ RequestItems: { [LOCAL_TABLE_NAME]: batch } }));
-    }
-    await new Promise((r) => setTimeout(r, 300));
   }
-}
-
-/** What the memory store brings to the stack (sim-store's options), read where present. */
-interface MemoryParts {
-  memoryStore?: {
-    items(table: string): Record<string, unknown>[];
-    reset(): void;
-    injectFaults(decide: ((op: { operation: string; table: string; itemCount: number }) => 'throttle' | 'conflict' | undefined) | undefined): void;
-  };
-  pumpStreams?: () => Promise<number>;
-  ensureTable?: () => Promise<void>;
 }
 
 interface Answer {

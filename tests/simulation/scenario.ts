@@ -96,11 +96,12 @@ export function scenarioFor(seed: number): Scenario {
   const ordersPlaced = new Map<string, number>();
 
   for (const actor of actors) {
-    // Money first: a top-up through the gateway or an admin's credit, sometimes a little, sometimes plenty.
-    const funding = random.pick(['topUp', 'topUp', 'adjust'] as const);
-    const amount = random.pick(['3.00', '8.00', '25.00', '60.00']);
-    if (funding === 'topUp') actions.push({ at: 0, action: { kind: 'topUp', actor: actor.name, amount } });
-    else actions.push({ at: 0, action: { kind: 'adjust', actor: actor.name, amount, idempotencyKey: `fund-${actor.name}` } });
+    // Money first: an admin's credit, and often a top-up through the gateway (its callbacks come minutes later).
+    actions.push({
+      at: 0,
+      action: { kind: 'adjust', actor: actor.name, amount: random.pick(['1.00', '4.00', '15.00', '40.00']), idempotencyKey: `fund-${actor.name}` },
+    });
+    if (random.chance(0.6)) actions.push({ at: 0, action: { kind: 'topUp', actor: actor.name, amount: random.pick(['3.00', '8.00', '25.00']) } });
 
     const count = random.int(1, 4);
     for (let i = 0; i < count; i++) {
