@@ -148,6 +148,13 @@ export class LocalEventQueues implements MessageQueue {
     this.deadLetters.length = 0;
   }
 
+  /** When the next hidden message becomes visible (epoch ms), or undefined when no queue holds one. */
+  nextVisibleAt(): number | undefined {
+    let next: number | undefined;
+    for (const queue of this.queues.values()) for (const message of queue.messages) next = Math.min(next ?? message.visibleAt, message.visibleAt);
+    return next;
+  }
+
   /** Messages waiting, visible or hidden, in every queue. */
   pending(): number {
     return [...this.queues.values()].reduce((sum, queue) => sum + queue.messages.length, 0);

@@ -65,6 +65,7 @@ interface ActorState extends Actor {
 
 /** What a seed's world holds while it runs; the stack's hooks delegate to it. */
 interface World {
+  seed: number;
   sim: SimWorld;
   /** The payment gateway's callbacks not yet delivered, by time. */
   callbacks: GatewayCallback[];
@@ -108,6 +109,8 @@ export class Simulation {
     current = new Simulation(stack, stack.deps);
     // Cheap to check at sign-in (the cost is in the stored hash); made once per process.
     current.passwordHash = await hashPassword(PASSWORD, { N: 2 ** 10, r: 8, p: 1 });
+    // A short warm-up world: first uses (clients, keys, handlers' lazies) happen here, not in the first real seed.
+    await current.run(0, { keep: new Set([0, 1, 2]) });
     return current;
   }
 
@@ -177,36 +180,52 @@ export class Simulation {
       await this.setUp(world, scenario);
       world.sim.faults.on();
 
-      // The active phase: every tick runs the actions due, then the schedules due, then lets the world settle.
+      // The active phase: every tick runs the actions and gateway callbacks due; every minute the poller runs (when
+      // an order is open) and queued messages due are handed over; every five minutes the sweeper.
       let next = 0;
       for (let t = 0; t <= ACTIVE_MS; t += TICK_MS) {
-        this.advance(clock, t, world);
         const due: typeof kept = [];
         while (next < kept.length && kept[next]!.at <= t) due.push(kept[next++]!);
+        const minute = t % POLL_EVERY_MS === 0;
+        if (due.length === 0 && !minute && (world.callbacks[0]?.deliverAt ?? Number.POSITIVE_INFINITY) > SIM_EPOCH + t) continue;
+        this.advance(clock, t, world);
         if (due.length > 0) await this.refreshTokens(world);
         if (due.length > 0) await Promise.all(due.map((timed) => this.perform(world, timed.index, timed.action)));
         await this.deliverCallbacks(world);
         await this.settle();
-        await this.schedules(t, world);
+        if (minute && this.openOrders().length > 0) await this.schedule('pollProviders', world);
+        if (t % SWEEP_EVERY_MS === 0) await this.schedule('sweepOrders', world);
         this.showFaults(world);
       }
 
-      // The quiet phase: faults off; time runs on until every order has ended (or waits for a person).
+      // The quiet phase: faults off; time runs on until every order has ended (or waits for a person) and every
+      // queued message and gateway callback is delivered. While orders are open the poller and the sweeper run every
+      // five minutes, every twenty after an hour, every hour after seven (a provider's orders take up to six hours);
+      // otherwise time jumps to the next message or callback.
       world.sim.faults.off();
       this.store.injectFaults(undefined);
       world.trace.push(`${stamp()} faults off`);
-      let t = ACTIVE_MS + TICK_MS;
+      const quietFrom = SIM_EPOCH + ACTIVE_MS;
       let settled = false;
-      for (let step = 0; t <= QUIET_LIMIT_MS; step++) {
-        this.advance(clock, t, world, false);
-        await this.deliverCallbacks(world);
-        await this.schedules(t, world, true);
-        this.showFaults(world);
-        if (world.callbacks.length === 0 && (await this.isQuiet())) {
+      while (Date.now() <= SIM_EPOCH + QUIET_LIMIT_MS) {
+        const open = this.openOrders().length > 0;
+        const nextMessage = this.stack.queues.nextVisibleAt();
+        const nextCallback = world.callbacks[0]?.deliverAt;
+        if (!open && nextMessage === undefined && nextCallback === undefined) {
           settled = true;
           break;
         }
-        t += step < 60 ? POLL_EVERY_MS : step < 120 ? SWEEP_EVERY_MS : 3_600_000;
+        const since = Date.now() - quietFrom;
+        const pollStep = since < 3_600_000 ? SWEEP_EVERY_MS : since < 7 * 3_600_000 ? 20 * 60_000 : 3_600_000;
+        const candidates = [open ? Date.now() + pollStep : undefined, nextMessage, nextCallback].filter((x): x is number => x !== undefined);
+        this.advance(clock, Math.max(Date.now() + 1_000, Math.min(...candidates)) - SIM_EPOCH, world, false);
+        await this.deliverCallbacks(world);
+        await this.settle();
+        if (this.openOrders().length > 0) {
+          await this.schedule('pollProviders', world);
+          await this.schedule('sweepOrders', world);
+        }
+        this.showFaults(world);
       }
       world.trace.push(`${stamp()} ${settled ? 'quiet' : `never quiet: ${await this.whyNotQuiet()}`}`);
 
@@ -239,6 +258,9 @@ export class Simulation {
 
   private advance(clock: ReturnType<typeof FakeTimers.install>, t: number, world: World, quietTrace = true): void {
     clock.setSystemTime(SIM_EPOCH + t);
+    // Ids drawn from here on depend on this seed and instant only, not on what ran before (a first seed in a process
+    // warms caches the next ones find warm, and draws differently while it does).
+    reseedRandomness(world.seed * 1_000_003 + t);
     if (quietTrace && t % 60_000 !== 0) return;
     world.trace.push(`${stamp()} clock`);
   }
@@ -262,6 +284,7 @@ export class Simulation {
     });
     const adminToken = await this.stack.cognito.mintIdToken({ role: 'admin', email: 'sim-admin@codex.local', expiresInSeconds: 3 * 86_400 });
     this.world = {
+      seed: scenario.seed,
       sim,
       callbacks: [],
       faultsShown: 0,
@@ -482,16 +505,18 @@ export class Simulation {
     return new Response(new Uint8Array(response.body), { status: response.status, headers: flatHeaders(response.headers) });
   }
 
-  /** Runs the poller and the sweeper when their schedules would have, then lets the world settle. */
-  private async schedules(t: number, world: World, always = false): Promise<void> {
-    if (always || t % POLL_EVERY_MS === 0) {
-      await this.stack.runSchedule('pollProviders').catch((error: Error) => world.trace.push(`${stamp()} pollProviders failed: ${error.message}`));
-      await this.settle();
-    }
-    if (always || t % SWEEP_EVERY_MS === 0) {
-      await this.stack.runSchedule('sweepOrders').catch((error: Error) => world.trace.push(`${stamp()} sweepOrders failed: ${error.message}`));
-      await this.settle();
-    }
+  /** Runs a schedule's function once, as its rule would, then lets the world settle. */
+  private async schedule(name: 'pollProviders' | 'sweepOrders', world: World): Promise<void> {
+    PROFILE[name]++;
+    await this.stack.runSchedule(name).catch((error: Error) => world.trace.push(`${stamp()} ${name} failed: ${error.message}`));
+    await this.settle();
+  }
+
+  /** Orders neither settled nor waiting for a person. */
+  private openOrders(): Record<string, unknown>[] {
+    const items = this.store.items(LOCAL_TABLE_NAME);
+    const attention = inAttention(items);
+    return items.filter((item) => item.entity === 'order' && item.phase !== 'finalized' && !attention.has(item.id as number));
   }
 
   /**
@@ -499,9 +524,20 @@ export class Simulation {
    * no batches, no step in flight and no function invoked.
    */
   async settle(): Promise<void> {
+    const t0 = performance.now();
+    try {
+      await this.settleInner();
+    } finally {
+      PROFILE.settleMs += performance.now() - t0;
+      PROFILE.settles++;
+    }
+  }
+
+  private async settleInner(): Promise<void> {
     let idleRounds = 0;
     let calls = invocationCount();
-    for (let round = 0; round < 10_000 && idleRounds < 3; round++) {
+    for (let round = 0; round < 10_000 && idleRounds < 2; round++) {
+      PROFILE.rounds++;
       const moved = (await this.pumpStreams()) + (await this.stack.queues.deliverDue());
       await turn();
       const now = invocationCount();
@@ -511,20 +547,8 @@ export class Simulation {
     }
   }
 
-  /** Settled: no open order outside the attention queue, and nothing visible left in a queue. */
-  private async isQuiet(): Promise<boolean> {
-    const items = await this.items();
-    const attention = inAttention(items);
-    const open = items.filter((item) => item.entity === 'order' && item.phase !== 'finalized' && !attention.has(item.id as number));
-    return open.length === 0 && this.stack.queues.pending() === 0;
-  }
-
   private async whyNotQuiet(): Promise<string> {
-    const items = await this.items();
-    const attention = inAttention(items);
-    const open = items
-      .filter((item) => item.entity === 'order' && item.phase !== 'finalized' && !attention.has(item.id as number))
-      .map((item) => `order ${item.id} ${item.phase}/${item.status}`);
+    const open = this.openOrders().map((item) => `order ${item.id} ${item.phase}/${item.status}`);
     const queues = (['deliverWebhooks', 'sendNotificationEmails', 'recordNotifications', 'alertOperators'] as const)
       .map((name) => `${name} ${this.stack.queues.depth(name)}`)
       .join(', ');
@@ -602,6 +626,9 @@ function invocationCount(): number {
   for (const { calls } of invocations.values()) total += calls;
   return total;
 }
+
+/** Where a process's time went (settle calls and rounds, schedule runs), for tuning the simulation's speed. */
+export const PROFILE = { settleMs: 0, settles: 0, rounds: 0, pollProviders: 0, sweepOrders: 0 };
 
 const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
