@@ -111,7 +111,7 @@ export interface AttentionReader {
 
 export interface AttentionView {
   key: string;
-  reason: 'overdue' | 'unknown_status' | 'order_not_found' | 'unconfirmed_submission' | 'wrong_amount';
+  reason: 'overdue' | 'unknown_status' | 'order_not_found' | 'ambiguous_status' | 'unconfirmed_submission' | 'wrong_amount';
   since: string;
   orderId?: number;
   topUpId?: string;

@@ -144,6 +144,7 @@ export function resolvingActions(item: { reason: AttentionView['reason']; orderI
     case 'order_not_found':
       return [`POST ${order}/refresh`, `POST ${order}/cancel`];
     case 'unknown_status':
+    case 'ambiguous_status':
     case 'overdue':
       return [`POST ${order}/refresh`, `POST ${order}/cancel`];
     case 'wrong_amount':

@@ -64,7 +64,7 @@ export const getAttentionQueue = {
       description: 'A page of the queue',
       body: page(
         z.object({
-          reason: z.enum(['overdue', 'unknown_status', 'order_not_found', 'unconfirmed_submission', 'wrong_amount']),
+          reason: z.enum(['overdue', 'unknown_status', 'order_not_found', 'ambiguous_status', 'unconfirmed_submission', 'wrong_amount']),
           since: Timestamp,
           orderId: z.optional(z.int()),
           topUpId: z.optional(z.string()),
