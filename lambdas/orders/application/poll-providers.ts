@@ -62,6 +62,8 @@ interface RunObservations {
   pending: Map<number, PendingReading> | undefined;
   /** Orders whose reading this run was written (their pending reading, if any, was consumed or replaced). */
   moved: Set<number>;
+  /** Orders whose ambiguous reading was kept (or confirmed without a settlement) this run. */
+  held: Set<number>;
 }
 
 export async function pollAllProviders(services: PollServices): Promise<PollReport[]> {
@@ -83,7 +85,14 @@ export async function pollProvider(services: PollServices, provider: Provider): 
   };
   const client = await services.providers.forProvider(provider);
   const readings = await services.readings.ofProvider(provider.id).catch(() => undefined);
-  const seen: RunObservations = { tally: { calls: 0, failures: 0, kinds: {} }, answers: new Map(), listed: new Set(), pending: readings, moved: new Set() };
+  const seen: RunObservations = {
+    tally: { calls: 0, failures: 0, kinds: {} },
+    answers: new Map(),
+    listed: new Set(),
+    pending: readings,
+    moved: new Set(),
+    held: new Set(),
+  };
   let pending: OpenOrderSummary[] = [];
   let cursor: string | undefined;
   do {
@@ -98,7 +107,7 @@ export async function pollProvider(services: PollServices, provider: Provider): 
     }
   } while (cursor);
   // Following pending readings must never stop polling either: what is left is done next run.
-  const marked = await followPendingReadings(services, seen).catch(() => 0);
+  const marked = await followPendingReadings(services, provider.id, seen).catch(() => 0);
   // A provider with no status calls this run (no submitted open orders) has nothing new to judge: no read at all.
   if (services.watch && seen.tally.calls > 0) {
     try {
@@ -148,8 +157,10 @@ async function pollBatch(
     try {
       const known = seen.pending ? { pending: seen.pending.get(order.id) } : undefined;
       const outcome = await applyStatusReport(services, order, answer, now, { via: 'poll', providerId, latencyMs }, known);
-      if (outcome === 'held') report.held++;
-      else if (outcome !== 'unchanged') {
+      if (outcome === 'held') {
+        report.held++;
+        seen.held.add(order.id);
+      } else if (outcome !== 'unchanged') {
         report.updated++;
         seen.moved.add(order.id);
       }
@@ -166,11 +177,16 @@ async function pollBatch(
  * (`ambiguous_status`, once) the orders whose ambiguous reading has lasted the anomaly time or was confirmed without
  * anything to settle on (Partial without remains).
  */
-async function followPendingReadings(services: PollServices, seen: RunObservations): Promise<number> {
+async function followPendingReadings(services: PollServices, providerId: string, seen: RunObservations): Promise<number> {
   let marked = 0;
   if (!seen.pending) return marked;
   const now = services.clock.now();
-  for (const [orderId, reading] of seen.pending) {
+  const current = new Map(seen.pending);
+  for (const orderId of seen.held) {
+    const reading = await services.readings.get(providerId, orderId);
+    if (reading) current.set(orderId, reading);
+  }
+  for (const [orderId, reading] of current) {
     if (seen.moved.has(orderId)) continue;
     if (!seen.listed.has(orderId)) {
       await services.readings.drop(reading);

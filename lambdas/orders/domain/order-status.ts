@@ -67,7 +67,7 @@ export interface StatusReading {
 export function normalizeStatusWord(raw: unknown): string | undefined {
   if (typeof raw === 'number' && Number.isInteger(raw)) return String(raw);
   if (typeof raw !== 'string') return undefined;
-  return raw.trim().toLowerCase().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ');
+  return raw.toLowerCase().replace(/[_-]+/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /**
