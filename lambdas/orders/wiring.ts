@@ -178,6 +178,7 @@ export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({
   clock: systemClock,
   settings: orderSettings(),
   statusLog: new DynamoOrderCallLog(documentClient(), tableName()),
+  metrics: metricsRecorder(),
   watch: {
     health: new DynamoProviderHealthStore(documentClient(), tableName()),
     marks: new DynamoAttentionMarks(documentClient(), tableName()),

@@ -129,7 +129,7 @@ describe('providers', () => {
     expect(await patch({ statusMapping: tooMany })).toMatchObject({ status: 400 });
     expect(await table.allItems()).toEqual(before);
 
-    const set = await patch({ statusMapping: { Fail: 'Canceled', 'On_Hold': 'In progress', Refunding: 'ambiguous' } });
+    const set = await patch({ statusMapping: { Fail: 'Canceled', On_Hold: 'In progress', Refunding: 'ambiguous' } });
     expect(set).toMatchObject({ status: 200, body: { id: 'acme', statusMapping: { fail: 'Canceled', 'on hold': 'In progress', refunding: 'ambiguous' } } });
     const listed = await catalog({ method: 'GET', resource: '/admin/v1/providers', role: 'operator' });
     expect(listed.body.items[0]).toMatchObject({ id: 'acme', statusMapping: { fail: 'Canceled' } });

@@ -67,8 +67,9 @@ describe('an Error or Fail from the provider', () => {
   it('refunds nothing on one Error, and an In progress after it clears it', async () => {
     const { id, walletId } = await orderAt('err-1');
     answers('err-1', { status: 'Error' });
-    const [first] = [await pollProvider(poll, provider)];
-    expect(first).toMatchObject({ held: 1, resumed: 0 });
+    const heldBefore = env.metrics.sum('ProviderAmbiguousReadings', { provider: 'demo' });
+    expect(await pollProvider(poll, provider)).toMatchObject({ held: 1, resumed: 0 });
+    expect(env.metrics.sum('ProviderAmbiguousReadings', { provider: 'demo' })).toBe(heldBefore + 1);
     expect(await table.orders.getOrder(id)).toMatchObject({ phase: 'submitted', status: 'Pending' });
     expect(await table.readings.get('demo', id)).toMatchObject({ status: 'Canceled' });
 

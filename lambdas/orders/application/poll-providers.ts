@@ -6,6 +6,7 @@ import type { OrderServices } from './order-services.js';
 import { ProviderNotReached, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import type { EventOf } from '../../events/catalogue.js';
 import type { EventPublisher } from '../../shared/ports.js';
+import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
 import {
   type CallFailureKind,
   type CallTally,
@@ -51,6 +52,8 @@ const BATCH = 100;
 export type PollServices = Pick<OrderServices, 'catalog' | 'providers' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings' | 'readings'> & {
   watch?: ProviderWatch;
   statusLog?: OrderCallLog;
+  /** ProviderAmbiguousReadings. */
+  metrics?: MetricsRecorder;
 };
 
 /** What one provider's run saw: its calls, each order's answer, and every open order listed. */
@@ -117,6 +120,7 @@ export async function pollProvider(services: PollServices, provider: Provider): 
     }
   }
   if (marked > 0) report.alerts = (report.alerts ?? 0) + marked;
+  if (report.held > 0) services.metrics?.record('ProviderAmbiguousReadings', report.held, { provider: provider.id });
   return report;
 }
 
