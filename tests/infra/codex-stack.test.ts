@@ -353,7 +353,13 @@ describe('least privilege', () => {
       dynamo
         .filter((s) => actionsOf([s]).includes(action))
         .flatMap((s) => (s as Statement & { Condition: any }).Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
-    expect([...new Set(actionsOf(dynamo))].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect([...new Set(actionsOf(dynamo))].sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
     expect(keysOf('dynamodb:GetItem').sort()).toEqual(['ORDERS#*', 'PROVIDERORDER#*', 'READINGS#*']);
     expect(keysOf('dynamodb:UpdateItem')).toEqual(['ORDERS#*']);
     // The provider-call log's status changes, beside the order in its page partition; ambiguous readings waiting for a later one.
