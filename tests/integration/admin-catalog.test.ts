@@ -127,6 +127,14 @@ describe('providers', () => {
     }
     const tooMany = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`word ${i}`, 'Pending']));
     expect(await patch({ statusMapping: tooMany })).toMatchObject({ status: 400 });
+    // A new provider with a mapping that cannot be read: refused before its key is stored anywhere.
+    const refusedCreate = await providers({
+      method: 'POST',
+      resource: '/admin/v1/providers',
+      body: { id: 'mapped', name: 'Mapped', apiUrl: upstream.url, apiKey: 'pk-mapped', statusMapping: { Fail: 'Canceled', FAIL: 'ambiguous' } },
+    });
+    expect(refusedCreate).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', field: 'statusMapping' } } });
+    await expect(secrets.get('codex/local/providers/mapped')).rejects.toThrow();
     expect(await table.allItems()).toEqual(before);
 
     const set = await patch({ statusMapping: { Fail: 'Canceled', On_Hold: 'In progress', Refunding: 'ambiguous' } });
