@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type PendingReading, ambiguousFor, isAmbiguous, judgeReading } from '../../lambdas/orders/domain/ambiguous-readings.js';
-import { type StatusMapping, readProviderWord, statusMappingOf } from '../../lambdas/orders/domain/order-status.js';
+import { type StatusMapping, isTerminal, readProviderWord, statusMappingOf } from '../../lambdas/orders/domain/order-status.js';
 import { readStatusAnswer } from '../../lambdas/catalog/domain/status-answer.js';
 
 const order = { id: 7, providerId: 'demo' };
@@ -97,5 +98,57 @@ describe("a provider's own status words", () => {
     expect(readProviderWord('__proto__', mapping)).toEqual({ status: 'Completed', doubtful: false });
     expect(readProviderWord('constructor')).toBeUndefined();
     expect(readProviderWord('toString', mapping)).toBeUndefined();
+  });
+});
+
+describe('any sequence of readings (property)', () => {
+  const READINGS = [
+    { status: 'Error' },
+    { status: 'Fail' },
+    { status: 'Partial' },
+    { status: 'Partial', remains: '250' },
+    { status: 'In progress', remains: '500' },
+    { status: 'Completed', remains: '0' },
+    { status: 'Canceled' },
+  ] as const;
+
+  it('settles only on a definite reading, or on a doubtful cancel said again at least the interval later with nothing definite between', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ reading: fc.constantFrom(...READINGS), afterSeconds: fc.integer({ min: 0, max: 90 }) }), { maxLength: 25 }), (steps) => {
+        let pending: PendingReading | undefined;
+        let clock = 0;
+        // The model: the doubtful cancels read since the last other reading, with their times.
+        let streakStart: number | undefined;
+        for (const { reading, afterSeconds } of steps) {
+          clock += afterSeconds;
+          const progress = read(reading);
+          const verdict = judgeReading(order, pending, progress, at(clock), settings);
+          const doubtfulCancel = progress.doubtful === true;
+          const partialWithout = progress.status === 'Partial' && progress.remains === undefined;
+          if (verdict.kind === 'confirm') {
+            // Only a doubtful cancel confirms, and only one said before, unbroken, the interval ago or more.
+            expect(doubtfulCancel).toBe(true);
+            expect(streakStart).toBeDefined();
+            expect(clock - streakStart!).toBeGreaterThanOrEqual(30);
+            return true; // settled: the order takes no more readings
+          }
+          if (verdict.kind === 'apply') {
+            expect(doubtfulCancel || partialWithout).toBe(false);
+            if (isTerminal(progress.status)) return true;
+            pending = undefined;
+            streakStart = undefined;
+            continue;
+          }
+          expect(doubtfulCancel || partialWithout).toBe(true);
+          if (verdict.kind === 'hold' || verdict.kind === 'stuck') pending = verdict.pending;
+          if (doubtfulCancel && (streakStart === undefined || verdict.kind === 'hold')) streakStart = clock;
+          if (!doubtfulCancel) streakStart = undefined;
+          // A Partial without remains is never settled, however often it is read.
+          if (partialWithout) expect(['hold', 'stuck', 'wait']).toContain(verdict.kind);
+        }
+        return true;
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
