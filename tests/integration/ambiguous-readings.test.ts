@@ -2,6 +2,8 @@
 // reading; a later poll that says the same confirms them (once, whoever else is polling), a different one clears them,
 // and a provider's own status words (its statusMapping) are read first.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { orderPage } from '../../lambdas/admin/application/orders-admin.js';
+import { DynamoAdminOrders } from '../../lambdas/adapters/dynamodb/admin-orders.js';
 import { DynamoAttentionMarks } from '../../lambdas/adapters/dynamodb/attention-marks.js';
 import { DynamoProviderHealthStore } from '../../lambdas/adapters/dynamodb/provider-health-store.js';
 import { SmmV2ProviderClients } from '../../lambdas/adapters/provider/smm-v2-client.js';
@@ -142,6 +144,10 @@ describe('a Partial without remains', () => {
     const order = await table.orders.getOrder(id);
     expect(order).toMatchObject({ phase: 'submitted', status: 'Pending', attention: { ambiguous_status: expect.any(String) } });
     expect(await table.readings.get('demo', id)).toMatchObject({ status: 'Partial', confirmedAt: expect.any(String), alertedAt: expect.any(String) });
+    // The person it waits for sees why on the order's page.
+    const page = await orderPage({ admin: new DynamoAdminOrders(table.db, table.tableName) }, id);
+    expect(page!.pendingReading).toMatchObject({ status: 'Partial', firstSeenAt: expect.any(String), confirmedAt: expect.any(String) });
+    expect(page!.pendingReading!.remains).toBeUndefined();
     later(60);
     expect(await pollProvider(poll, provider)).toMatchObject({ resumed: 0, held: 0, updated: 0 });
     expect(resumesOf(id)).toEqual([]);
@@ -152,6 +158,7 @@ describe('a Partial without remains', () => {
     await finalizeOrder(env.services, id);
     // 300 of 1,000 units at 0.90 per 1,000 come back.
     expect(await table.orders.getOrder(id)).toMatchObject({ status: 'Partial', remains: 300, refunded: parseMoney('0.27') });
+    expect((await orderPage({ admin: new DynamoAdminOrders(table.db, table.tableName) }, id))!.pendingReading).toBeUndefined();
     expect(await balanceOf(walletId)).toBe('9.37000');
   });
 
