@@ -79,13 +79,16 @@ describe('injected faults', () => {
     expect(store.items(TableName).map((i) => i.pk)).toEqual(['t#1', 't#2']);
   });
 
-  it('answer a conflicting single-item write with TransactionConflictException', async () => {
-    store.injectFaults((op) => (op.operation === 'UpdateItem' ? 'conflict' : undefined));
+  it('answer a conflicting single-item write with TransactionConflictException, and never a plain read', async () => {
+    await put('c#1', { n: 0 });
+    store.injectFaults(() => 'conflict');
     const error = await failure(
       db.send(new UpdateCommand({ TableName, Key: { pk: 'c#1', sk: 'A' }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': 1 } })),
     );
     expect(error).toBeInstanceOf(TransactionConflictException);
-    expect(store.items(TableName)).toEqual([]);
+    // As DynamoDB answers a read of an item a transaction holds: its last committed state.
+    expect((await db.send(new GetCommand({ TableName, Key: { pk: 'c#1', sk: 'A' } }))).Item).toEqual({ pk: 'c#1', sk: 'A', n: 0 });
+    expect((await db.send(new QueryCommand({ TableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': 'c#1' } }))).Count).toBe(1);
   });
 });
 
