@@ -28,6 +28,13 @@ function byteStream(seed: number): (size: number) => Buffer {
 }
 
 let bytes: (size: number) => Buffer = byteStream(0);
+const quickTimers = new Set<ReturnType<typeof setTimeout>>();
+let quickPromises = 0;
+
+/** Backoff timers (a second or less, made to fire at once) set and not yet fired or cleared. */
+export function pendingQuickTimers(): number {
+  return quickTimers.size + quickPromises;
+}
 let installed = false;
 
 /** Restarts every harness-made random source from `seed`. Installs the replacements on first call. */
@@ -120,13 +127,35 @@ export function reseedRandomness(seed: number): void {
   const timersPromises = require('node:timers/promises') as typeof import('node:timers/promises');
   const realSetTimeout = globalThis.setTimeout;
   const quick = (ms: number | undefined) => (ms !== undefined && ms > 1_000 ? ms : 0);
-  const patched = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
-    realSetTimeout(callback, quick(ms), ...args)) as unknown as typeof setTimeout;
+  // Pending quick timers are counted: the runner's settle loop takes a timer turn only while one is pending.
+  const realClearTimeout = globalThis.clearTimeout;
+  const patched = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
+    if (quick(ms) !== 0) return realSetTimeout(callback, ms, ...args);
+    const handle = realSetTimeout(
+      (...given: unknown[]) => {
+        if (quickTimers.delete(handle)) callback(...given);
+      },
+      0,
+      ...args,
+    );
+    quickTimers.add(handle);
+    return handle;
+  }) as unknown as typeof setTimeout;
   Object.assign(patched, realSetTimeout);
+  const patchedClear = ((handle?: Parameters<typeof clearTimeout>[0]) => {
+    quickTimers.delete(handle as ReturnType<typeof setTimeout>);
+    realClearTimeout(handle);
+  }) as typeof clearTimeout;
   globalThis.setTimeout = patched;
   timers.setTimeout = patched;
+  globalThis.clearTimeout = patchedClear;
+  timers.clearTimeout = patchedClear;
   const realPromiseTimeout = timersPromises.setTimeout;
-  timersPromises.setTimeout = ((ms?: number, value?: unknown, options?: object) => realPromiseTimeout(quick(ms), value, options)) as typeof realPromiseTimeout;
+  timersPromises.setTimeout = ((ms?: number, value?: unknown, options?: object) => {
+    if (quick(ms) !== 0) return realPromiseTimeout(ms, value, options);
+    quickPromises++;
+    return realPromiseTimeout(0, value, options).finally(() => quickPromises--);
+  }) as typeof realPromiseTimeout;
   // ESM importers of node:crypto (`import { randomUUID } from 'node:crypto'`) see the replacements too.
   syncBuiltinESMExports();
 }

@@ -3,6 +3,7 @@
 // (actions, the poller and sweeper as their schedules would run them, streams and queues drained each tick), turns
 // faults off and runs the world quiet, and checks the invariants. Everything reaches Codex through the gateway's
 // request handling (in process) or the schedules, as on AWS.
+import './process-env.js';
 import FakeTimers from '@sinonjs/fake-timers';
 import { DEFAULT_TIER } from '../../lambdas/access/domain/tiers.js';
 import { accountStore } from '../../lambdas/customers/wiring.js';
@@ -15,7 +16,7 @@ import type { GatewayResponse } from '../../local/gateway.js';
 import { DEMO_SERVICES, DEMO_PROVIDER_ID, DEMO_PROVIDER_SECRET_ID, DEMO_PROVIDER_CALLBACK_SECRET_ID } from '../../local/seed.js';
 import { localServices, type LocalServices } from '../../local/services.js';
 import { DEMO_PROVIDER_KEY, LOCAL_DEMO_GATEWAY_SECRET, type LocalStack, LOCAL_TABLE_NAME, REPO_ROOT, startLocalStack } from '../../local/stack.js';
-import { reseedRandomness } from './determinism.js';
+import { pendingQuickTimers, reseedRandomness } from './determinism.js';
 import { INVARIANTS, checkInvariants, type Violation } from './invariants.js';
 import { ACTIVE_MS, type Action, type Actor, type OrderRef, type Scenario, describeAction, scenarioFor } from './scenario.js';
 import { type GatewayCallback, type SimWorld, createWorld } from './world/index.js';
@@ -541,7 +542,7 @@ export class Simulation {
       const moved = (await this.pumpStreams()) + (await this.stack.queues.deliverDue());
       await turn();
       const now = invocationCount();
-      if (moved === 0 && now === calls && this.stack.workflow.stepsInFlight() === 0) idleRounds++;
+      if (moved === 0 && now === calls && this.stack.workflow.stepsInFlight() === 0 && pendingQuickTimers() === 0) idleRounds++;
       else idleRounds = 0;
       calls = now;
     }
@@ -630,7 +631,11 @@ function invocationCount(): number {
 /** Where a process's time went (settle calls and rounds, schedule runs), for tuning the simulation's speed. */
 export const PROFILE = { settleMs: 0, settles: 0, rounds: 0, pollProviders: 0, sweepOrders: 0 };
 
-const turn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/**
+ * One turn of the event loop: a timer turn (≥ 1 ms) while a backoff timer is pending, so it fires first as it did
+ * before; otherwise a check-phase turn, which lets I/O and immediates run without sleeping.
+ */
+const turn = () => new Promise<void>((resolve) => (pendingQuickTimers() > 0 ? setTimeout(resolve, 0) : setImmediate(resolve)));
 
 /** Virtual time since the seed's start, for trace lines. */
 function stamp(at = Date.now()): string {
