@@ -515,10 +515,17 @@ export class Simulation {
 
   /** Orders neither settled nor waiting for a person. */
   private openOrders(): Record<string, unknown>[] {
+    // Asked several times per tick; the table only changes with the store's version (reset on a new world).
+    const cached = this.openCache;
+    if (cached && cached.store === this.store && cached.version === this.store.version && cached.world === this.world) return cached.orders;
     const items = this.store.items(LOCAL_TABLE_NAME);
     const attention = inAttention(items);
-    return items.filter((item) => item.entity === 'order' && item.phase !== 'finalized' && !attention.has(item.id as number));
+    const orders = items.filter((item) => item.entity === 'order' && item.phase !== 'finalized' && !attention.has(item.id as number));
+    this.openCache = { store: this.store, version: this.store.version, world: this.world, orders };
+    return orders;
   }
+
+  private openCache: { store: MemoryDynamo; version: number; world: World | undefined; orders: Record<string, unknown>[] } | undefined;
 
   /**
    * Delivers stream records and queued messages and lets workflow steps run, until a round moves nothing: no records,
