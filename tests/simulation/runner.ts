@@ -549,7 +549,7 @@ export class Simulation {
       const moved = (await this.pumpStreams()) + (await this.stack.queues.deliverDue());
       await turn();
       const now = invocationCount();
-      if (moved === 0 && now === calls && this.stack.workflow.stepsInFlight() === 0 && pendingQuickTimers() === 0) idleRounds++;
+      if (moved === 0 && now === calls && this.stack.workflow.stepsInFlight() === 0) idleRounds++;
       else idleRounds = 0;
       calls = now;
     }
