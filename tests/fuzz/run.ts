@@ -22,6 +22,8 @@ export interface FuzzReport {
   /** Time spent sending and answering, and comparing the store. */
   sendMs: number;
   scanMs: number;
+  /** Full scans of the table (the others were skipped: nothing written). */
+  scans: number;
   failure?: { seed: number; path: string; counterexample: string; problems: string[] };
 }
 
@@ -32,6 +34,8 @@ export interface FuzzOptions {
   /** Called every `every` requests with the report so far. */
   progress?: (report: FuzzReport) => void;
 }
+
+const SCAN_EVERY = 20;
 
 interface Drawn {
   request: FuzzRequest;
@@ -58,6 +62,7 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
     counterWrites: {},
     sendMs: 0,
     scanMs: 0,
+    scans: 0,
   };
   const tally = (table: Record<string, number>, key: string) => {
     table[key] = (table[key] ?? 0) + 1;
@@ -89,7 +94,11 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
     const sendStarted = performance.now();
     const response = await world.send(request, source).catch((error: Error) => ({ status: 0, headers: {}, body: Buffer.from(error.message) }));
     const scanStarted = performance.now();
-    const after = await world.snapshot();
+    // Every write of this process goes through the journaled client: with none in the window the store is as it was
+    // and the scan is skipped. A full scan every SCAN_EVERY requests regardless catches a writer the journal misses.
+    const quiet = world.journal.entries.length === 0 && report.requests % SCAN_EVERY !== 0;
+    const after = quiet ? before : await world.snapshot();
+    if (!quiet) report.scans++;
     report.sendMs += scanStarted - sendStarted;
     report.scanMs += performance.now() - scanStarted;
     const entries = world.journal.take();
@@ -107,16 +116,16 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
       report.refused++;
       report.writesCompared++;
       report.propertiesChecked++;
-      const own = entries.filter((e) => requestFns.has(e.fn)).flatMap((e) => e.keys);
+      // The store is the judge: what changed between the snapshots. The journal says who changed it; a write of the
+      // request that changed nothing (deleting what is not there) is no write.
+      const own = new Set(entries.filter((e) => requestFns.has(e.fn)).flatMap((e) => e.keys));
       const background = new Set([...previousBackground, ...entries.filter((e) => !requestFns.has(e.fn)).flatMap((e) => e.keys)]);
-      for (const key of own) {
-        const kind = itemKind(key);
-        if (refusalMayWrite(kind, after.get(key))) tally(report.counterWrites, kind);
-        else problems.push(`refused, yet wrote ${kind} (${key})`);
-      }
       for (const key of changedKeys(before, after)) {
-        if (background.has(key) || (own.includes(key) && refusalMayWrite(itemKind(key), after.get(key)))) continue;
-        if (!own.includes(key)) problems.push(`refused, and ${key} changed with no write of the request or the background`);
+        const kind = itemKind(key);
+        if (own.has(key)) {
+          if (refusalMayWrite(kind, after.get(key))) tally(report.counterWrites, kind);
+          else problems.push(`refused, yet changed ${kind} (${key})`);
+        } else if (!background.has(key)) problems.push(`refused, and ${key} changed with no write of the request or the background`);
       }
     }
     previousBackground = new Set(entries.filter((e) => !requestFns.has(e.fn)).flatMap((e) => e.keys));
@@ -188,7 +197,7 @@ export function formatReport(report: FuzzReport): string {
   return [
     `fuzz: ${report.requests} requests in ${report.seconds.toFixed(1)} s (${rate.toFixed(1)} requests/s), seed ${report.seed}`,
     `  properties checked: ${report.propertiesChecked}; requests refused: ${report.refused}; refused requests' writes compared: ${report.writesCompared}`,
-    `  targets hit: ${Object.keys(report.byTarget).length}; time answering ${(report.sendMs / 1000).toFixed(1)} s, snapshotting the store ${(report.scanMs / 1000).toFixed(1)} s`,
+    `  targets hit: ${Object.keys(report.byTarget).length}; time answering ${(report.sendMs / 1000).toFixed(1)} s, snapshotting the store ${(report.scanMs / 1000).toFixed(1)} s (${report.scans} full scans)`,
     '  answers by status:',
     table(report.byStatus),
     '  answers by family and kind:',
