@@ -11,7 +11,11 @@ import type { Target } from './targets.js';
  * the next ones can be slowed down or blocked.
  */
 export const REFUSAL_COUNTERS: Record<string, string> = {
-  AUDIT: 'audit, action login.failed only: every sign-in is audited, failed ones too (customers/application/sessions.ts)',
+  AUDIT:
+    'audit, actions login.failed and (actor system) api_key.suspended only: every sign-in is audited, failed ones too; a key suspended for abuse is audited',
+  APIKEY: 'api-key, only to status suspended for "invalid requests within a minute": a key sending bursts of invalid requests is suspended',
+  'USER/APIKEY':
+    "api-key-listing: the same suspension, on the listing written with the key; or its lastUsedAt alone (a key's use is noted at most once a minute, whatever the answer)",
   RATE: 'rate-window: every /api/v2 request with a known key counts against its per-minute limit, refused or not',
   QUOTA: 'order-quota: an `add` takes a unit of the daily quota before placing and gives it back when refused',
   ABUSE: 'abuse-window: invalid keys per source and invalid requests per key, counted to block abusers',
@@ -21,11 +25,20 @@ export const REFUSAL_COUNTERS: Record<string, string> = {
   'TOPUP/CALLBACK': "payment-callback: every callback tied to a top-up, whatever its verdict, in the top-up's history",
 };
 
-/** Whether a refused request may have written this item (`item`: as it is after the request, absent if deleted). */
-export function refusalMayWrite(kind: string, item: string | undefined): boolean {
+/** Whether a refused request may have changed this item (as JSON text before and after; absent: no such item). */
+export function refusalMayWrite(kind: string, before: string | undefined, item: string | undefined): boolean {
   if (!REFUSAL_COUNTERS[kind]) return false;
-  if (kind === 'AUDIT') return item !== undefined && JSON.parse(item).action === 'login.failed';
+  const written = item === undefined ? undefined : JSON.parse(item);
+  if (kind === 'USER/APIKEY' && before !== undefined && written && onlyChanged(JSON.parse(before), written, 'lastUsedAt')) return true;
+  if (kind === 'AUDIT') return written?.action === 'login.failed' || (written?.action === 'api_key.suspended' && written.actor === 'system');
+  if (kind === 'APIKEY' || kind === 'USER/APIKEY')
+    return written?.status === 'suspended' && /invalid requests within a minute/.test(written.statusReason ?? '');
   return true;
+}
+
+function onlyChanged(before: Record<string, unknown>, after: Record<string, unknown>, attribute: string): boolean {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].every((name) => name === attribute || JSON.stringify(before[name]) === JSON.stringify(after[name]));
 }
 
 /** Statuses the gateway answers itself, before any function, as `{"error": "<text>"}` (lib/codex-api.ts gateway responses). */

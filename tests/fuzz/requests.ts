@@ -13,7 +13,7 @@ import {
   hostileString,
   hostileValue,
   placeholder,
-  raw,
+  RIGHT_AUTH,
 } from './hostile.js';
 import { schemaArbitrary } from './schema-arbitrary.js';
 import type { Target, V2Action } from './targets.js';
@@ -94,6 +94,14 @@ export function jsonText(value: unknown): string {
   return (JSON.stringify(value) ?? 'null').replace(/"⟦raw:((?:[^⟧\\]|\\.)*)⟧"/g, (_, text: string) => JSON.parse(`"${text}"`) as string);
 }
 
+/** The body as the operation reads it. */
+function naturalBody(value: unknown, form: boolean): { body: string; contentType: string; mutation: string } {
+  if (!form) return { body: jsonText(value), contentType: 'application/json', mutation: 'valid-ish' };
+  const record = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+  const body = new URLSearchParams(Object.entries(record).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : jsonText(v)])).toString();
+  return { body, contentType: 'application/x-www-form-urlencoded', mutation: 'valid-ish' };
+}
+
 /** The body on the wire: mostly as the operation reads it, sometimes in another encoding or broken. */
 function encodedBody(value: unknown, form: boolean): fc.Arbitrary<{ body: string | Buffer; contentType: string; mutation: string }> {
   const json = jsonText(value);
@@ -113,7 +121,7 @@ function encodedBody(value: unknown, form: boolean): fc.Arbitrary<{ body: string
       arbitrary: fc.tuple(fc.constantFrom(...Object.keys(record), 'service'), hostileValue).map(([key, bad]) => ({
         // Two values for one key: JSON.parse keeps the last, a form the first or last, depending on the reader.
         body: form
-          ? `${formText}&${encodeURIComponent(key)}=${encodeURIComponent(String(bad))}`
+          ? `${formText}&${encodeURIComponent(key)}=${encodeURIComponent(typeof bad === 'string' ? bad : jsonText(bad))}`
           : json.replace(/^\{/, `{${JSON.stringify(key)}:${jsonText(bad)},`),
         contentType: natural.contentType,
         mutation: `duplicate ${key}`,
@@ -150,12 +158,15 @@ function encodedBody(value: unknown, form: boolean): fc.Arbitrary<{ body: string
   );
 }
 
-function queryArbitrary(schema: core.$ZodType | undefined): fc.Arbitrary<{ query: string; mutation: string }> {
-  const base = schema ? mutatedObject(schemaArbitrary(schema)) : fc.constant({ value: {}, mutation: 'none' });
-  const junk = fc.array(fc.tuple(fc.constantFrom('limit', 'cursor', '__proto__', 'q', 'a', 'format', 'status', 'from'), hostileShortString), {
-    maxLength: 3,
-  });
-  return fc.tuple(base, junk, fc.boolean()).map(([{ value, mutation }, extra, percentJunk]) => {
+function queryArbitrary(schema: core.$ZodType | undefined, clean: boolean): fc.Arbitrary<{ query: string; mutation: string }> {
+  const valid = schema ? schemaArbitrary(schema).map((value) => ({ value, mutation: 'valid-ish' })) : fc.constant({ value: {}, mutation: 'none' });
+  const base = clean ? valid : schema ? mutatedObject(schemaArbitrary(schema)) : valid;
+  const junk = clean
+    ? fc.constant([] as [string, string][])
+    : fc.array(fc.tuple(fc.constantFrom('limit', 'cursor', '__proto__', 'q', 'a', 'format', 'status', 'from'), hostileShortString), {
+        maxLength: 3,
+      });
+  return fc.tuple(base, junk, clean ? fc.constant(false) : fc.boolean()).map(([{ value, mutation }, extra, percentJunk]) => {
     const pairs: [string, string][] = [];
     const record = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
     for (const [k, v] of Object.entries(record)) {
@@ -179,38 +190,51 @@ const ID_PLACEHOLDERS: Record<string, string[]> = {
   asset: ['asset'],
 };
 
-function segmentArbitrary(name: string, schema: core.$ZodType | undefined): fc.Arbitrary<string> {
+function segmentArbitrary(name: string, schema: core.$ZodType | undefined, clean: boolean): fc.Arbitrary<string> {
   const valid = schema ? schemaArbitrary(schema).map((v) => encodeURIComponent(String(v))) : fc.string({ minLength: 1, maxLength: 8 }).map(encodeURIComponent);
   return fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...(ID_PLACEHOLDERS[name] ?? ['order'])).map(placeholder) },
     { weight: 2, arbitrary: valid.filter((s) => s.length > 0) },
-    { weight: 2, arbitrary: hostileSegment },
+    { weight: clean ? 0 : 2, arbitrary: hostileSegment },
   );
 }
 
-function pathArbitrary(target: Target): fc.Arbitrary<{ path: string; mutation: string }> {
+function pathArbitrary(target: Target, clean: boolean): fc.Arbitrary<{ path: string; mutation: string }> {
   const names = [...target.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
   const shape = (target.operation?.params as unknown as { _zod?: { def: { shape?: Record<string, core.$ZodType> } } } | undefined)?._zod?.def.shape;
-  return fc.tuple(fc.tuple(...names.map((name) => segmentArbitrary(name, shape?.[name]))), fc.constantFrom('', '', '', '', '/', '//')).map(([values, tail]) => {
+  const tails = clean ? fc.constant('') : fc.constantFrom('', '', '', '', '/', '//');
+  return fc.tuple(fc.tuple(...names.map((name) => segmentArbitrary(name, shape?.[name], clean))), tails).map(([values, tail]) => {
     let i = 0;
     const path = target.path.replace(/\{[^}]+\}/g, () => values[i++]!);
     return { path: tail === '//' ? path.replace(/^\//, '//') : `${path}${tail}`, mutation: tail ? `path ${tail}` : 'path' };
   });
 }
 
-export function restRequest(target: Target): fc.Arbitrary<FuzzRequest> {
+/**
+ * A request to the target: `clean` ones (the right caller, a body, query and path as the contract describes, no odd
+ * headers) get past the door and reach the use cases; the others are broken in one or more places.
+ */
+export function restRequest(target: Target, clean = false): fc.Arbitrary<FuzzRequest> {
   const op = target.operation;
   const hasBody = Boolean(op?.body) || target.method === 'POST' || target.method === 'PUT' || target.method === 'PATCH';
-  const bodyArb = op?.body
-    ? mutatedObject(schemaArbitrary(op.body)).chain(({ value, mutation }) =>
-        encodedBody(value, op.bodyFormat === 'form').map((b) => ({ ...b, mutation: `${mutation}, ${b.mutation}` })),
-      )
-    : hasBody
-      ? fc.constantFrom({ body: '', contentType: '', mutation: 'no body' }, { body: '{"a":1}', contentType: 'application/json', mutation: 'unexpected body' })
-      : fc.constantFrom({ body: '', contentType: '', mutation: 'no body' }, { body: 'x=1', contentType: 'text/plain', mutation: 'body on GET' });
+  const bodyArb =
+    op?.body && clean
+      ? schemaArbitrary(op.body).map((value) => naturalBody(value, op.bodyFormat === 'form'))
+      : clean
+        ? fc.constant({ body: '', contentType: '', mutation: 'no body' })
+        : op?.body
+          ? mutatedObject(schemaArbitrary(op.body)).chain(({ value, mutation }) =>
+              encodedBody(value, op.bodyFormat === 'form').map((b) => ({ ...b, mutation: `${mutation}, ${b.mutation}` })),
+            )
+          : hasBody
+            ? fc.constantFrom(
+                { body: '', contentType: '', mutation: 'no body' },
+                { body: '{"a":1}', contentType: 'application/json', mutation: 'unexpected body' },
+              )
+            : fc.constantFrom({ body: '', contentType: '', mutation: 'no body' }, { body: 'x=1', contentType: 'text/plain', mutation: 'body on GET' });
   const headerSchema = op?.headers;
   const operationHeaders = headerSchema
-    ? mutatedObject(schemaArbitrary(headerSchema)).map(({ value }) =>
+    ? (clean ? schemaArbitrary(headerSchema).map((value) => ({ value })) : mutatedObject(schemaArbitrary(headerSchema))).map(({ value }) =>
         Object.entries(value && typeof value === 'object' ? (value as Record<string, unknown>) : {})
           .filter(([, v]) => v !== undefined)
           .map(([k, v]) => [k, String(typeof v === 'string' ? v : jsonText(v)).replace(/[\r\n]/g, ' ')] as [string, string]),
@@ -218,11 +242,11 @@ export function restRequest(target: Target): fc.Arbitrary<FuzzRequest> {
     : fc.constant([] as [string, string][]);
   return fc
     .record({
-      path: pathArbitrary(target),
-      query: queryArbitrary(op?.query),
+      path: pathArbitrary(target, clean),
+      query: queryArbitrary(op?.query, clean),
       body: bodyArb,
-      auth: authArbitrary(target.auth),
-      headers: hostileHeaders,
+      auth: clean ? fc.constantFrom(...(RIGHT_AUTH[target.auth] ?? ['none'])) : authArbitrary(target.auth),
+      headers: clean ? fc.constant([] as [string, string][]) : hostileHeaders,
       operationHeaders,
     })
     .map(({ path, query, body, auth, headers, operationHeaders }) => ({
@@ -237,7 +261,7 @@ export function restRequest(target: Target): fc.Arbitrary<FuzzRequest> {
       ],
       ...(body.body.length > 0 ? { body: body.body } : {}),
       auth,
-      mutations: [path.mutation, query.mutation, body.mutation, ...headers.map(([name]) => `header ${name}`)],
+      mutations: [...(clean ? ['clean'] : []), path.mutation, query.mutation, body.mutation, ...headers.map(([name]) => `header ${name}`)],
     }));
 }
 

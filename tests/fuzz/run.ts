@@ -112,6 +112,7 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
     tally(report.byKind, `${target.family} ${verdict.kind}`);
     tally(report.byTarget, request.target);
     const problems = [...verdict.problems];
+    const changed = verdict.refused || report.requests % SCAN_EVERY === 0 ? changedKeys(before, after) : [];
     if (verdict.refused) {
       report.refused++;
       report.writesCompared++;
@@ -120,16 +121,16 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
       // request that changed nothing (deleting what is not there) is no write.
       const own = new Set(entries.filter((e) => requestFns.has(e.fn)).flatMap((e) => e.keys));
       const background = new Set([...previousBackground, ...entries.filter((e) => !requestFns.has(e.fn)).flatMap((e) => e.keys)]);
-      for (const key of changedKeys(before, after)) {
+      for (const key of changed) {
         const kind = itemKind(key);
         if (own.has(key)) {
-          if (refusalMayWrite(kind, after.get(key))) tally(report.counterWrites, kind);
+          if (refusalMayWrite(kind, before.get(key), after.get(key))) tally(report.counterWrites, kind);
           else problems.push(`refused, yet changed ${kind} (${key})`);
         } else if (!background.has(key)) problems.push(`refused, and ${key} changed with no write of the request or the background`);
       }
     }
     previousBackground = new Set(entries.filter((e) => !requestFns.has(e.fn)).flatMap((e) => e.keys));
-    if (await world.repair(request, response.status)) {
+    if (await world.repair(request, response.status, changed)) {
       // The repair's own writes are nobody's: a fresh window.
       for (const entry of world.journal.take()) if (!requestFns.has(entry.fn)) for (const key of entry.keys) previousBackground.add(key);
       before = await world.snapshot();

@@ -19,7 +19,7 @@ export interface FuzzWorld {
   snapshot(): Promise<Map<string, string>>;
   /** Puts back what a request may have taken from the fuzzer's own callers (a session ended, maintenance on). */
   /** Whether it wrote anything. */
-  repair(request: FuzzRequest, status: number): Promise<boolean>;
+  repair(request: FuzzRequest, status: number, changedKeys: readonly string[]): Promise<boolean>;
   values: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -128,7 +128,13 @@ export async function startFuzzWorld(options: { logLevel?: string } = {}): Promi
       }
       return items;
     },
-    async repair(request, status) {
+    async repair(request, status, changedKeys) {
+      // Bursts of invalid requests suspend the key that sent them (by design): the fuzzer's reseller gets it back.
+      const suspended = changedKeys.map((key) => /^USER#demo-reseller\|APIKEY#(.+)$/.exec(key)?.[1]).find(Boolean);
+      if (suspended) {
+        await call('POST', `/admin/v1/users/demo-reseller/api-keys/${suspended}/reactivate`, { reason: 'fuzz: back to work' }, stack.admin.idToken);
+        return true;
+      }
       if (status >= 300) return false;
       if (request.target.startsWith('POST /api/v1/auth/logout') || request.target.startsWith('PATCH /api/v1/me') || request.target.includes('reset-password')) {
         values.customer = (await login()).accessToken;
