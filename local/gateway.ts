@@ -145,11 +145,11 @@ async function handle(
   if (spec.authorizer?.type === 'cognito') {
     // As on AWS: the token first (401), then the resource policy's source allow-list (403).
     const outcome = auth.verifyCognito(req.headers.authorization);
-    if ('status' in outcome) return sendError(res, outcome.status, outcome.error);
+    if ('status' in outcome) return sendRefusal(res, outcome.status, outcome.error);
     authorizer = { claims: outcome.claims };
   }
   if (auth.adminSources && isAdminPath(spec.route.path) && !isIpAllowed(auth.adminSources, request.requestContext.identity.sourceIp)) {
-    return sendError(res, 403, `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${methodArn} with an explicit deny`);
+    return sendRefusal(res, 403, `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${methodArn} with an explicit deny`);
   }
   if (spec.authorizer?.type === 'request') {
     const name = spec.authorizer.function;
@@ -164,7 +164,7 @@ async function handle(
       log('ERROR', 'authorizer failed', { function: name, error: errorFields(outcome.failure) });
       return sendError(res, 500, INTERNAL);
     }
-    if ('status' in outcome) return sendError(res, outcome.status, outcome.error);
+    if ('status' in outcome) return outcome.refusal ? sendRefusal(res, outcome.status, outcome.error) : sendError(res, outcome.status, outcome.error);
     authorizer = outcome.context;
     apiKey = outcome.usageKey ?? null;
   }
@@ -359,6 +359,20 @@ function proxyResponse(result: unknown): { status: number; headers: Record<strin
 function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ error });
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
+  res.end(body);
+}
+
+/**
+ * An authorizer's or the resource policy's refusal (API Gateway's UNAUTHORIZED and ACCESS_DENIED responses): in the
+ * REST error shape the routes that meet them document, `{"error": {"code", "message"}}` (lib/codex-api.ts).
+ */
+function sendRefusal(res: ServerResponse, status: 401 | 403, message: string): void {
+  const body = JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+  });
   res.end(body);
 }
 
