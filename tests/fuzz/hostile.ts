@@ -22,7 +22,7 @@ export const hostileString = fc.oneof(
     '\r\n\t\u0007\u001b[31m',
     '<script>alert(1)</script>',
     "' OR 1=1 --",
-    '${jndi:ldap://127.0.0.1/x}',
+    '\u0024{jndi:ldap://127.0.0.1/x}',
     '../../../etc/passwd',
     '__proto__',
     'constructor',
