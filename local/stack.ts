@@ -10,10 +10,13 @@ import { type FunctionName, SCHEDULES, SUBSCRIPTIONS } from '../lambdas/function
 import { gatewayNames } from '../lambdas/access/domain/tiers.js';
 import { InMemorySecretStore } from './secret-store.js';
 import { sweepOpenOrders } from '../lambdas/orders/application/sweep-orders.js';
-import { usePlatform } from '../lambdas/shared/platform.js';
+import { type Platform, usePlatform } from '../lambdas/shared/platform.js';
 import { type LocalServices, localServices } from './services.js';
 import { type DemoProvider, startDemoProvider } from './demo-provider/server.js';
-import { startDynamoLocal, ensureTable } from './dynamodb-local.js';
+import { startDynamoLocal, ensureTable, ensureTableWith } from './dynamodb-local.js';
+import { MemoryDynamo } from './dynamodb-memory/index.js';
+import { startMemoryStreamReader } from './memory-streams.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CapacityMeter } from './capacity-meter.js';
 import type { PollReport } from '../lambdas/orders/application/poll-providers.js';
 import { LocalEventBus } from './event-bus.js';
@@ -22,7 +25,7 @@ import { InMemoryGatewayKeys } from './gateway-keys.js';
 import { lambdaContext, loadFunction } from './functions.js';
 import { localInvokeStore } from './invoke-store.js';
 import { useLogLevel } from './log-level.js';
-import { startGateway } from './gateway.js';
+import { type GatewayDispatch, gatewayDispatch, startGateway } from './gateway.js';
 import { COGNITO_KEY_FILE, LOCAL_ADMIN_EMAIL, LOCAL_OPERATOR_EMAIL, type LocalCognito, localCognito } from './cognito.js';
 import {
   DEMO_PROVIDER_CALLBACK_SECRET_ID,
@@ -38,7 +41,7 @@ import { LocalOutbox } from './outbox.js';
 import { OutboxOperatorAlerts, alertOnDeadLetter } from './operator-alerts.js';
 import { accountStore } from '../lambdas/customers/wiring.js';
 import { startStreamPoller } from './stream-poller.js';
-import { LocalOrderWorkflow } from './workflow-runner.js';
+import { LocalOrderWorkflow, type LocalWorkflowOptions } from './workflow-runner.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -81,6 +84,25 @@ export interface LocalStackOptions {
   cognitoKeyFile?: string;
   /** Addresses and CIDR ranges that may call the admin API (CODEX_ADMIN_ALLOWED_SOURCES); any when absent. */
   adminAllowedSources?: readonly string[];
+  // The simulation's options (tests/simulation): everything it drives by hand or replaces.
+  /** false: no schedule timers; stack.runSchedule(name) runs one once. */
+  schedules?: boolean;
+  /** false: the consumers' queues are handed over only by stack.queues.deliverDue() (no polling timer). */
+  queuePolling?: boolean;
+  /** Every function's outbound HTTP (providers, payment gateway, webhooks): the platform's fetch. */
+  fetch?: typeof fetch;
+  /** The workflow runner's step wrapper and lost resumes (LocalWorkflowOptions). */
+  wrapStep?: LocalWorkflowOptions['wrapStep'];
+  dropResume?: LocalWorkflowOptions['dropResume'];
+  /**
+   * Where the table lives: DynamoDB Local on Java (the default), or 'memory', the in-memory engine
+   * (local/dynamodb-memory, no Java, nothing kept on disk; CODEX_STORE=memory for `npm start`).
+   */
+  store?: 'dynamodb-local' | 'memory';
+  /** With store 'memory': this engine (reset by the caller between worlds) instead of a new one. */
+  memoryStore?: MemoryDynamo;
+  /** With store 'memory': stream records reach their readers only through stack.pumpStreams() (no timer). */
+  manualStreams?: boolean;
 }
 
 /** Hours the demo admin and operator tokens of a start stay valid. */
@@ -114,6 +136,19 @@ export interface LocalStack {
   dynamoEndpoint: string;
   capacity?: CapacityMeter;
   pollReports: PollReport[];
+  /** The platform stand-ins the stack installed: usePlatform(stack.platform) again forgets every cached client. */
+  platform: Platform;
+  /** The gateway's request handling without a socket (the same routing, authorizers and handlers). */
+  dispatch: GatewayDispatch;
+  /** Runs a schedule's function once, as its EventBridge rule would (SCHEDULES), and returns its result. */
+  runSchedule(name: FunctionName): Promise<unknown>;
+  /** With store 'memory': the engine holding the table. */
+  memoryStore?: MemoryDynamo;
+  /**
+   * Delivers every pending stream record to the stream readers, in order, in batches of at most 100, until none is
+   * left (records the readers' writes add included); the number delivered. Store 'memory' only.
+   */
+  pumpStreams(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -151,12 +186,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   localInvokeStore();
   try {
     const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+    const inMemory = options.store === 'memory';
+    if (inMemory && dataDir) throw new Error("The 'memory' store keeps nothing on disk: a data folder needs DynamoDB Local (store 'dynamodb-local').");
     if (dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
 
-    const dynamo = await startDynamoLocal({ port: await freePort(), ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
-    cleanups.push(() => dynamo.stop());
     const tableName = LOCAL_TABLE_NAME;
-    const { streamArn } = await ensureTable(dynamo.endpoint, tableName);
+    const memoryStore = inMemory ? (options.memoryStore ?? new MemoryDynamo()) : undefined;
+    const dynamo = memoryStore ? undefined : await startDynamoLocal({ port: await freePort(), ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
+    if (dynamo) cleanups.push(() => dynamo.stop());
+    const { streamArn } = memoryStore ? await ensureMemoryTable(memoryStore, tableName) : await ensureTable(dynamo!.endpoint, tableName);
 
     // Known before the gateway listens: links the functions write (checkout and callback URLs, the OpenAPI servers)
     // are built from PUBLIC_API_URL, and this stack answers over http without the stage prefix of an execute-api URL.
@@ -164,7 +202,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, {
       PUBLIC_API_URL: `http://127.0.0.1:${gatewayPort}`,
       TABLE_NAME: tableName,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      ...(dynamo ? { DYNAMODB_ENDPOINT: dynamo.endpoint } : {}),
       AWS_REGION: 'us-east-1',
       ORDER_ID_BLOCK_SIZE: '100',
       PROGRESS_MIN_INTERVAL_SECONDS: '0',
@@ -180,6 +218,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Reseller webhooks may point at receivers on this machine (never on AWS).
       WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
+    // The in-memory engine answers through the platform's request handler, at no address.
+    if (!dynamo) delete process.env.DYNAMODB_ENDPOINT;
     useLogLevel(options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN');
 
     const provider = await startDemoProvider({
@@ -198,6 +238,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
       ...(options.waitDelayMs !== undefined ? { waitDelayMs: options.waitDelayMs } : {}),
       ...(options.workflowConcurrency !== undefined ? { concurrency: options.workflowConcurrency } : {}),
+      ...(options.wrapStep ? { wrapStep: options.wrapStep } : {}),
+      ...(options.dropResume ? { dropResume: options.dropResume } : {}),
     });
     cleanups.push(() => workflow.stop());
     const events = new LocalEventBus(dataDir ? join(dataDir, 'events.jsonl') : undefined);
@@ -212,6 +254,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       // On AWS a CloudWatch alarm per dead-letter queue tells the operators' topic (lib/operator-alerts.ts).
       onDeadLetter: alertOnDeadLetter(alerts),
+      ...(options.queuePolling === false ? { autoPump: false } : {}),
     });
     cleanups.push(() => queues.stop());
     events.subscribe((event) => queues.route(event));
@@ -227,7 +270,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Seals reseller webhook secrets at rest (a fixed local value: the local table outlives a restart).
       'codex/webhook-secret-key': 'local webhook secret sealing key, not for AWS',
     });
-    usePlatform({
+    const platform: Platform = {
       email: outbox,
       secrets: localSecrets,
       secretWriter: localSecrets,
@@ -236,7 +279,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       events,
       queues,
       alerts,
-    });
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      // The SDK's own retries of a throttled call do not sleep on the in-memory engine.
+      ...(memoryStore ? { dynamoDb: { requestHandler: memoryStore.requestHandler, retryDelayMs: 0 } } : {}),
+    };
+    usePlatform(platform);
     const deps = localServices();
     const capacity = options.measure ? new CapacityMeter() : undefined;
     capacity?.attach(deps.db);
@@ -261,43 +308,57 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const recordFinanceTotals = await loadFunction('recordFinanceTotals', REPO_ROOT);
     const reconcileFinances = await loadFunction('reconcileFinances', REPO_ROOT);
     const assignUsageKeys = await loadFunction('assignUsageKeys', REPO_ROOT);
-    const poller = startStreamPoller({
-      endpoint: dynamo.endpoint,
-      streamArn,
-      onBatch: (event: DynamoDBStreamEvent) => {
-        // The finance readers get only what their mappings' filters pass (lib/finance.ts), as on AWS, so the bench's
-        // invocation counts stay AWS's. A job runs on its own mapping there: it must not hold up the next batch here.
-        const jobs = event.Records.filter(isReconciliationJob);
-        if (jobs.length > 0)
-          void Promise.resolve(reconcileFinances({ Records: jobs }, lambdaContext('reconcileFinances', 'stream'))).catch((error) =>
-            console.error('local reconcileFinances failed:', (error as Error).message),
-          );
-        const financeRecords = event.Records.filter(countsInFinanceTotals);
-        const resellerProfiles = event.Records.filter(isResellerProfile);
-        return Promise.all([
-          startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
-          publishEvents(event, lambdaContext('publishEvents', 'stream')),
-          ...(financeRecords.length > 0 ? [recordFinanceTotals({ Records: financeRecords }, lambdaContext('recordFinanceTotals', 'stream'))] : []),
-          ...(resellerProfiles.length > 0 ? [assignUsageKeys({ Records: resellerProfiles }, lambdaContext('assignUsageKeys', 'stream'))] : []),
-        ]);
-      },
-    });
-    cleanups.push(() => poller.stop());
+    const backgroundJobs = new Set<Promise<unknown>>();
+    const streamReaders = (event: DynamoDBStreamEvent) => {
+      // The finance readers get only what their mappings' filters pass (lib/finance.ts), as on AWS, so the bench's
+      // invocation counts stay AWS's. A job runs on its own mapping there: it must not hold up the next batch here.
+      const jobs = event.Records.filter(isReconciliationJob);
+      if (jobs.length > 0) {
+        const job = Promise.resolve(reconcileFinances({ Records: jobs }, lambdaContext('reconcileFinances', 'stream'))).catch((error) =>
+          console.error('local reconcileFinances failed:', (error as Error).message),
+        );
+        // Kept so that a pump of the in-memory stream ends only once the job is done.
+        backgroundJobs.add(job);
+        void job.finally(() => backgroundJobs.delete(job));
+      }
+      const financeRecords = event.Records.filter(countsInFinanceTotals);
+      const resellerProfiles = event.Records.filter(isResellerProfile);
+      return Promise.all([
+        startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
+        publishEvents(event, lambdaContext('publishEvents', 'stream')),
+        ...(financeRecords.length > 0 ? [recordFinanceTotals({ Records: financeRecords }, lambdaContext('recordFinanceTotals', 'stream'))] : []),
+        ...(resellerProfiles.length > 0 ? [assignUsageKeys({ Records: resellerProfiles }, lambdaContext('assignUsageKeys', 'stream'))] : []),
+      ]);
+    };
+    const memoryReader = memoryStore
+      ? startMemoryStreamReader({
+          store: memoryStore,
+          onBatch: streamReaders,
+          manual: options.manualStreams === true,
+          settle: async () => void (await Promise.all(backgroundJobs)),
+        })
+      : undefined;
+    const streams = memoryReader ?? startStreamPoller({ endpoint: dynamo!.endpoint, streamArn, onBatch: streamReaders });
+    cleanups.push(() => streams.stop());
 
     // No workflow survives a stop, so every open order's workflow starts again; each step is idempotent.
     await sweepOpenOrders(deps, { everything: true });
 
     const intervals = { pollProviders: options.pollEveryMs, sweepOrders: options.sweepEveryMs };
-    for (const schedule of SCHEDULES) {
-      const fn = await loadFunction(schedule.function, REPO_ROOT);
+    const runSchedule = async (name: FunctionName): Promise<unknown> => {
+      const fn = await loadFunction(name, REPO_ROOT);
+      const result = await fn({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext(name, 'schedule'));
+      if (options.measure && name === 'pollProviders') pollReports.push(...(result as PollReport[]));
+      return result;
+    };
+    for (const schedule of options.schedules === false ? [] : SCHEDULES) {
       let running = false;
       const timer = setInterval(
         async () => {
           if (running) return;
           running = true;
           try {
-            const result = await fn({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext(schedule.function, 'schedule'));
-            if (options.measure && schedule.function === 'pollProviders') pollReports.push(...(result as PollReport[]));
+            await runSchedule(schedule.function);
           } catch (error) {
             console.error(`local schedule ${schedule.function} failed:`, (error as Error).message);
           } finally {
@@ -322,13 +383,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       idToken: await cognito.mintIdToken({ role: 'operator', email: LOCAL_OPERATOR_EMAIL, expiresInSeconds: demoTokenSeconds }),
     };
 
-    const gateway = await startGateway({
-      port: gatewayPort,
+    const gatewayOptions = {
       root: REPO_ROOT,
       cognito,
       ...(options.adminAllowedSources ? { adminAllowedSources: options.adminAllowedSources } : {}),
-      localRoutes: { 'GET /_local/outbox': (query) => ({ status: 200, body: outbox.list(query.get('to') ?? undefined) }) },
-    });
+      localRoutes: { 'GET /_local/outbox': (query: URLSearchParams) => ({ status: 200, body: outbox.list(query.get('to') ?? undefined) }) },
+    };
+    const gateway = await startGateway({ port: gatewayPort, ...gatewayOptions });
     cleanups.push(() => gateway.close());
 
     const stack: LocalStack = {
@@ -349,9 +410,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       events,
       queues,
       deps,
-      dynamoEndpoint: dynamo.endpoint,
+      dynamoEndpoint: dynamo?.endpoint ?? '',
       ...(capacity ? { capacity } : {}),
       pollReports,
+      platform,
+      dispatch: gatewayDispatch(gatewayOptions),
+      runSchedule,
+      ...(memoryStore ? { memoryStore } : {}),
+      pumpStreams: async () => {
+        if (!memoryReader) throw new Error("pumpStreams needs the 'memory' store");
+        return memoryReader.pump();
+      },
       stop,
     };
     if (options.demoFile) {
@@ -367,7 +436,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             docsUrl: stack.docsUrl,
             health: `${stack.apiBase}/health`,
             providerUrl: provider.url,
-            dynamoEndpoint: dynamo.endpoint,
+            dynamoEndpoint: dynamo?.endpoint ?? 'in memory',
             reseller: { email: reseller.email, apiKey: reseller.apiKey },
             customer: { email: customer.email, password: customer.password },
             adminUrl: stack.adminUrl,
@@ -384,6 +453,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** The table in the in-memory engine, created as ensureTable creates it in DynamoDB Local. */
+async function ensureMemoryTable(store: MemoryDynamo, tableName: string): Promise<{ streamArn: string }> {
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    requestHandler: store.requestHandler as never,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    return await ensureTableWith(client, tableName);
+  } finally {
+    client.destroy();
   }
 }
 
