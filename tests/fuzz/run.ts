@@ -22,7 +22,9 @@ export interface FuzzReport {
   /** Time spent sending and answering, and comparing the store. */
   sendMs: number;
   scanMs: number;
-  /** Full scans of the table (the others were skipped: nothing written). */
+  /** Milliseconds spent answering, by target: where the time goes. */
+  msByTarget: Record<string, number>;
+  /** Snapshots of the table taken (the others were skipped: the store's version had not moved). */
   scans: number;
   failure?: { seed: number; path: string; counterexample: string; problems: string[] };
 }
@@ -34,8 +36,6 @@ export interface FuzzOptions {
   /** Called every `every` requests with the report so far. */
   progress?: (report: FuzzReport) => void;
 }
-
-const SCAN_EVERY = 20;
 
 interface Drawn {
   request: FuzzRequest;
@@ -63,6 +63,7 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
     sendMs: 0,
     scanMs: 0,
     scans: 0,
+    msByTarget: {},
   };
   const tally = (table: Record<string, number>, key: string) => {
     table[key] = (table[key] ?? 0) + 1;
@@ -72,7 +73,7 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
   // background write during the closing snapshot may be missed by it and seen by the next one: the previous
   // window's background writes are excused too.
   world.journal.take();
-  let before = await world.snapshot();
+  let before = world.snapshot();
   let previousBackground = new Set<string>();
   let lastProblems: string[] = [];
 
@@ -94,12 +95,12 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
     const sendStarted = performance.now();
     const response = await world.send(request, source).catch((error: Error) => ({ status: 0, headers: {}, body: Buffer.from(error.message) }));
     const scanStarted = performance.now();
-    // Every write of this process goes through the journaled client: with none in the window the store is as it was
-    // and the scan is skipped. A full scan every SCAN_EVERY requests regardless catches a writer the journal misses.
-    const quiet = world.journal.entries.length === 0 && report.requests % SCAN_EVERY !== 0;
-    const after = quiet ? before : await world.snapshot();
+    // The store's version did not move: nothing was written, and the snapshot is the one before.
+    const quiet = world.storeVersion() === before.version;
+    const after = quiet ? before : world.snapshot();
     if (!quiet) report.scans++;
     report.sendMs += scanStarted - sendStarted;
+    report.msByTarget[request.target] = (report.msByTarget[request.target] ?? 0) + (scanStarted - sendStarted);
     report.scanMs += performance.now() - scanStarted;
     const entries = world.journal.take();
     const verdict =
@@ -112,7 +113,7 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
     tally(report.byKind, `${target.family} ${verdict.kind}`);
     tally(report.byTarget, request.target);
     const problems = [...verdict.problems];
-    const changed = verdict.refused || report.requests % SCAN_EVERY === 0 ? changedKeys(before, after) : [];
+    const changed = quiet ? [] : changedKeys(before.items, after.items);
     if (verdict.refused) {
       report.refused++;
       report.writesCompared++;
@@ -124,7 +125,7 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
       for (const key of changed) {
         const kind = itemKind(key);
         if (own.has(key)) {
-          if (refusalMayWrite(kind, before.get(key), after.get(key))) tally(report.counterWrites, kind);
+          if (refusalMayWrite(kind, before.items.get(key), after.items.get(key))) tally(report.counterWrites, kind);
           else problems.push(`refused, yet changed ${kind} (${key})`);
         } else if (!background.has(key)) problems.push(`refused, and ${key} changed with no write of the request or the background`);
       }
@@ -133,7 +134,7 @@ export async function runFuzz(world: FuzzWorld, options: FuzzOptions): Promise<F
     if (await world.repair(request, response.status, changed)) {
       // The repair's own writes are nobody's: a fresh window.
       for (const entry of world.journal.take()) if (!requestFns.has(entry.fn)) for (const key of entry.keys) previousBackground.add(key);
-      before = await world.snapshot();
+      before = world.snapshot();
     } else before = after;
     if (report.requests % 100 === 0) {
       report.seconds = (performance.now() - started) / 1000;
@@ -198,11 +199,16 @@ export function formatReport(report: FuzzReport): string {
   return [
     `fuzz: ${report.requests} requests in ${report.seconds.toFixed(1)} s (${rate.toFixed(1)} requests/s), seed ${report.seed}`,
     `  properties checked: ${report.propertiesChecked}; requests refused: ${report.refused}; refused requests' writes compared: ${report.writesCompared}`,
-    `  targets hit: ${Object.keys(report.byTarget).length}; time answering ${(report.sendMs / 1000).toFixed(1)} s, snapshotting the store ${(report.scanMs / 1000).toFixed(1)} s (${report.scans} full scans)`,
+    `  targets hit: ${Object.keys(report.byTarget).length}; time answering ${(report.sendMs / 1000).toFixed(1)} s, snapshotting the store ${(report.scanMs / 1000).toFixed(1)} s (${report.scans} snapshots)`,
     '  answers by status:',
     table(report.byStatus),
     '  answers by family and kind:',
     table(report.byKind),
+    '  slowest targets (ms answering in all):',
+    table(Object.fromEntries(Object.entries(report.msByTarget).map(([k, v]) => [k, Math.round(v)])))
+      .split('\n')
+      .slice(0, 6)
+      .join('\n'),
     '  refusal counters written (allowed, docs/proof.md):',
     table(report.counterWrites) || '    (none)',
   ].join('\n');
