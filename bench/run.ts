@@ -18,6 +18,7 @@ import { startStackProcess, treeResidentBytes } from '../local/stack-process.js'
 import { adminOrdersPhase } from './admin-orders.js';
 import { benchBundles } from './bundles.js';
 import { financePhase } from './finance.js';
+import { storePhase } from './store.js';
 import { API_ACCESS_LOG_BYTES, costPer1000Orders, LAMBDA_PLATFORM_LOG_BYTES, PRICES } from './cost-model.js';
 import { type FunctionLogTap, tapFunctionLogs } from './function-logs.js';
 import { stageConfig } from '../lib/stage-config.js';
@@ -703,14 +704,15 @@ async function authPhase(): Promise<void> {
   }
 }
 
-// BENCH_PHASES=bundles, =latency, =cost, =auth, =notifications, =finance or =admin-orders runs one phase only (=orders the order list's figure alone); =status only the status figures of the latency phase.
-const phases = (process.env.BENCH_PHASES ?? 'bundles,latency,cost,auth,notifications,finance,admin-orders').split(',');
+// BENCH_PHASES=bundles, =latency, =cost, =auth, =notifications, =finance, =admin-orders or =store runs one phase only (=orders the order list's figure alone); =status only the status figures of the latency phase.
+const phases = (process.env.BENCH_PHASES ?? 'bundles,latency,cost,auth,notifications,finance,admin-orders,store').split(',');
 if (phases.includes('bundles')) await benchBundles(print);
 if (phases.includes('latency') || phases.includes('status')) await latencyPhase();
 if (phases.includes('cost')) await costPhase();
 if (phases.includes('auth')) await authPhase();
 if (phases.includes('notifications')) await notificationsPhase();
 if (phases.includes('finance')) await financePhase(print);
+if (phases.includes('store')) await storePhase(print);
 // Issue 11: the admin order list on 10,000 orders (bench/admin-orders.ts).
 if (phases.includes('admin-orders')) await adminOrdersPhase(print);
 if (phases.includes('orders') && !phases.includes('cost')) {

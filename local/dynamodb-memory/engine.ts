@@ -51,6 +51,8 @@ const keyText = (value: AttributeValue | undefined) => (value ? `${typeOf(value)
 
 export class Engine {
   tables = new Map<string, Table>();
+  /** A partition's (or a whole table's) entries in key order, kept until its next write. */
+  private sortedCache = new WeakMap<Map<string, Item>, [string, Item][]>();
   stream: DynamoDBRecord[] = [];
   sequence = 0;
   version = 0;
@@ -281,6 +283,7 @@ export class Engine {
     let partition = partitions.get(text);
     if (!partition) partitions.set(text, (partition = new Map()));
     partition.set(primary, item);
+    this.sortedCache.delete(partition);
   }
 
   private removeFrom(partitions: Map<string, Map<string, Item>>, index: { hash: string }, primary: string, item: Item): void {
@@ -288,6 +291,7 @@ export class Engine {
     const partition = partitions.get(text);
     if (!partition) return;
     partition.delete(primary);
+    this.sortedCache.delete(partition);
     if (partition.size === 0) partitions.delete(text);
   }
 
@@ -307,6 +311,7 @@ export class Engine {
     }
     if (next) table.items.set(primary, next);
     else table.items.delete(primary);
+    this.sortedCache.delete(table.items);
     this.version++;
     if (!table.streamViewType) return;
     const image = (next ?? old)!;
@@ -459,6 +464,12 @@ export class Engine {
     return Object.fromEntries(Object.entries(item).filter(([name]) => keep.has(name)));
   }
 
+  private sorted(entries: Map<string, Item>, range: string | undefined): [string, Item][] {
+    let sorted = this.sortedCache.get(entries);
+    if (!sorted) this.sortedCache.set(entries, (sorted = [...entries.entries()].sort(this.sorter(range))));
+    return sorted;
+  }
+
   private sorter(range: string | undefined) {
     return (a: [string, Item], b: [string, Item]) => {
       if (range) {
@@ -509,11 +520,16 @@ export class Engine {
         throw validation(`Query key condition not supported`);
     }
     const partition = table.partitions.get(index?.name ?? '')!.get(keyText(onHash.right.value));
-    let candidates = [...(partition ?? new Map<string, Item>()).entries()].filter(([, item]) => rest.every((c) => evaluate(c, item)));
-    candidates.sort(this.sorter(rangeName));
-    if (input.ScanIndexForward === false) candidates.reverse();
-    if (input.ExclusiveStartKey) candidates = this.after(table, index, rangeName, candidates, input, input.ScanIndexForward !== false);
-    return this.page(input, table, index, candidates, filter, projection);
+    const sorted = partition ? this.sorted(partition, rangeName) : [];
+    const forward = input.ScanIndexForward !== false;
+    const after = input.ExclusiveStartKey ? this.after(table, rangeName, input, forward) : () => true;
+    function* candidates(): Generator<[string, Item]> {
+      for (let i = 0; i < sorted.length; i++) {
+        const entry = sorted[forward ? i : sorted.length - 1 - i]!;
+        if (after(entry) && rest.every((c) => evaluate(c, entry[1]))) yield entry;
+      }
+    }
+    return this.page(input, table, index, candidates(), filter, projection);
   }
 
   opScan(input: Input): Output {
@@ -523,8 +539,9 @@ export class Engine {
     const filter = input.FilterExpression ? parseCondition(input.FilterExpression, context, 'FilterExpression') : undefined;
     const projection = input.ProjectionExpression ? parseProjection(input.ProjectionExpression, context) : undefined;
     context.checkAllUsed();
-    const source = index ? [...table.partitions.get(index.name)!.values()].flatMap((p) => [...p.entries()]) : [...table.items.entries()];
-    let candidates = source.sort(this.sorter(undefined));
+    let candidates = index
+      ? [...table.partitions.get(index.name)!.values()].flatMap((p) => [...p.entries()]).sort(this.sorter(undefined))
+      : this.sorted(table.items, undefined);
     if (input.ExclusiveStartKey) {
       const start = this.primaryOf(table, checkItem(input.ExclusiveStartKey));
       candidates = candidates.filter(([primary]) => primary > start);
@@ -532,20 +549,20 @@ export class Engine {
     return this.page(input, table, index, candidates, filter, projection);
   }
 
-  private after(table: Table, index: IndexDef | undefined, rangeName: string | undefined, candidates: [string, Item][], input: Input, forward: boolean) {
+  /** Whether an entry comes after the ExclusiveStartKey in the query's direction. */
+  private after(table: Table, rangeName: string | undefined, input: Input, forward: boolean): (entry: [string, Item]) => boolean {
     const start = checkItem(input.ExclusiveStartKey);
     const startEntry: [string, Item] = [this.primaryOf(table, start), start];
     const order = this.sorter(rangeName);
     if (rangeName && !start[rangeName]) throw validation('The provided starting key is invalid: The provided key element does not match the schema');
-    void index;
-    return candidates.filter((entry) => (forward ? order(entry, startEntry) > 0 : order(entry, startEntry) < 0));
+    return (entry) => (forward ? order(entry, startEntry) > 0 : order(entry, startEntry) < 0);
   }
 
   private page(
     input: Input,
     table: Table,
     index: IndexDef | undefined,
-    candidates: [string, Item][],
+    candidates: Iterable<[string, Item]>,
     filter: Condition | undefined,
     projection: Path[] | undefined,
   ): Output {
@@ -556,8 +573,12 @@ export class Engine {
     let scanned = 0;
     let bytes = 0;
     let last: Item | undefined;
+    let stoppedEarly = false;
     for (const [, stored] of candidates) {
-      if (scanned >= limit || bytes >= PAGE_BYTES) break;
+      if (scanned >= limit || bytes >= PAGE_BYTES) {
+        stoppedEarly = true;
+        break;
+      }
       const item = this.projectedByIndex(table, index, stored);
       scanned++;
       bytes += itemSize(item);
@@ -565,7 +586,8 @@ export class Engine {
       if (filter && !evaluate(filter, item)) continue;
       items.push(projection ? project(item, projection) : item);
     }
-    const stoppedEarly = scanned < candidates.length || scanned >= limit;
+    // At the Limit DynamoDB hands back a LastEvaluatedKey even when nothing follows (one more, empty, page).
+    stoppedEarly ||= scanned >= limit;
     const count = input.Select === 'COUNT';
     return {
       ...(count ? {} : { Items: items }),
@@ -739,7 +761,7 @@ export class Engine {
   sortedItems(name: string): Item[] {
     const table = this.tables.get(name);
     if (!table) return [];
-    return [...table.items.entries()].sort(this.sorter(undefined)).map(([, item]) => item);
+    return this.sorted(table.items, undefined).map(([, item]) => item);
   }
 }
 

@@ -25,6 +25,8 @@ const DATA_OPERATIONS = new Set([
 
 const utf8 = new TextDecoder();
 
+const PLAIN_READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
+
 interface WireRequest {
   headers: Record<string, string>;
   body?: unknown;
@@ -106,7 +108,8 @@ export class MemoryDynamo {
         ? Object.values(batch).reduce<number>((sum, r) => sum + (Array.isArray(r) ? r.length : (r.Keys?.length ?? 0)), 0)
         : 1;
     const kind = this.#decide({ operation, table, itemCount });
-    if (!kind) return;
+    // A plain read never conflicts: it answers the last committed state while a transaction holds the item.
+    if (!kind || (kind === 'conflict' && PLAIN_READS.has(operation))) return;
     if (operation.startsWith('Transact')) {
       const reasons = Array.from({ length: Math.max(1, itemCount) }, (_, i) =>
         i > 0

@@ -44,20 +44,31 @@ export function equalItems(a: Item | undefined, b: Item | undefined): boolean {
   return keys.length === Object.keys(b).length && keys.every((key) => equalValues(a[key], b[key]));
 }
 
-const utf8 = (text: string) => Buffer.from(text, 'utf8');
-const ascii = /^[ -~]*$/;
+/**
+ * Strings in UTF-8 byte order, as DynamoDB sorts them: UTF-16 code units agree with it except where a surrogate
+ * (a character past U+FFFF) meets a unit from U+E000 up, which UTF-8 puts first.
+ */
+function compareStrings(a: string, b: string): number {
+  if (a === b) return 0;
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xSurrogate = x >= 0xd800 && x <= 0xdfff;
+    const ySurrogate = y >= 0xd800 && y <= 0xdfff;
+    if (xSurrogate !== ySurrogate && (xSurrogate ? y : x) >= 0xe000) return xSurrogate ? 1 : -1;
+    return x < y ? -1 : 1;
+  }
+  return a.length < b.length ? -1 : 1;
+}
 
 /** Ordering of scalars of one type (S by UTF-8 bytes, N numerically, B by bytes); undefined when not comparable. */
 export function compareValues(a: AttributeValue, b: AttributeValue): number | undefined {
   const type = typeOf(a);
   if (type !== typeOf(b)) return undefined;
   if (type === 'N') return compareNumbers(a.N as string, b.N as string);
-  if (type === 'S') {
-    const x = a.S as string;
-    const y = b.S as string;
-    if (ascii.test(x) && ascii.test(y)) return x < y ? -1 : x > y ? 1 : 0;
-    return Buffer.compare(utf8(x), utf8(y));
-  }
+  if (type === 'S') return compareStrings(a.S as string, b.S as string);
   if (type === 'B') return Buffer.compare(Buffer.from(a.B as string, 'base64'), Buffer.from(b.B as string, 'base64'));
   return undefined;
 }
