@@ -372,8 +372,20 @@ export function v2Request(target: Target): fc.Arbitrary<FuzzRequest> {
     });
 }
 
+/** A route's path with a method it does not serve (or no method API Gateway knows). */
+function wrongMethod(target: Target): fc.Arbitrary<FuzzRequest> {
+  return fc
+    .tuple(restRequest(target), fc.constantFrom('OPTIONS', 'TRACE', 'PROPFIND', 'PURGE', 'PUT', 'DELETE', 'PATCH', 'POST', 'GET'))
+    .map(([request, method]) => ({ ...request, method, mutations: [`method ${method}`, ...request.mutations] }));
+}
+
 export function requestArbitrary(targets: readonly Target[]): fc.Arbitrary<FuzzRequest> {
   const v2 = targets.filter((t) => t.family === 'v2');
   const rest = targets.filter((t) => t.family !== 'v2');
-  return fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...rest).chain(restRequest) }, { weight: 1, arbitrary: fc.constantFrom(...v2).chain(v2Request) });
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constantFrom(...targets).chain(wrongMethod) },
+    { weight: 9, arbitrary: fc.constantFrom(...rest).chain((target) => restRequest(target)) },
+    { weight: 4, arbitrary: fc.constantFrom(...rest).chain((target) => restRequest(target, true)) },
+    { weight: 4, arbitrary: fc.constantFrom(...v2).chain(v2Request) },
+  );
 }
