@@ -8,6 +8,8 @@ export interface RawRequest {
   target: string;
   headers: [string, string][];
   body?: Buffer;
+  /** Sent with Transfer-Encoding: chunked (in pieces of up to 4 KB) instead of Content-Length. */
+  chunked?: boolean;
 }
 
 export interface RawResponse {
@@ -22,7 +24,7 @@ export function sendRaw(port: number, request: RawRequest, localAddress = '127.0
     `${request.method} ${request.target} HTTP/1.1`,
     `host: 127.0.0.1:${port}`,
     'connection: close',
-    `content-length: ${body.length}`,
+    request.chunked ? 'transfer-encoding: chunked' : `content-length: ${body.length}`,
     ...request.headers.map(([name, value]) => `${name}: ${value}`),
     '',
     '',
@@ -49,7 +51,13 @@ export function sendRaw(port: number, request: RawRequest, localAddress = '127.0
     });
     socket.write(Buffer.from(head, 'latin1'));
     // No half-close: Node's server drops the answer to a request whose client ended its side first.
-    if (body.length > 0) socket.write(body);
+    if (request.chunked) {
+      for (let at = 0; at < body.length; at += 4096) {
+        const piece = body.subarray(at, at + 4096);
+        socket.write(Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]));
+      }
+      socket.write('0\r\n\r\n');
+    } else if (body.length > 0) socket.write(body);
   });
 }
 

@@ -29,6 +29,8 @@ export interface FuzzRequest {
   /** Text (with placeholders) or bytes as sent. */
   body?: string | Buffer;
   auth: AuthChoice;
+  /** The body sent with Transfer-Encoding: chunked. */
+  chunked?: boolean;
   /** How the request was broken, for the report. */
   mutations: string[];
 }
@@ -372,6 +374,10 @@ export function v2Request(target: Target): fc.Arbitrary<FuzzRequest> {
     });
 }
 
+/** The same request with its body sent chunked. */
+const chunkedSometimes = (request: fc.Arbitrary<FuzzRequest>): fc.Arbitrary<FuzzRequest> =>
+  fc.tuple(request, fc.nat(19)).map(([r, n]) => (n === 0 && r.body !== undefined ? { ...r, chunked: true, mutations: [...r.mutations, 'chunked'] } : r));
+
 /** A route's path with a method it does not serve (or no method API Gateway knows). */
 function wrongMethod(target: Target): fc.Arbitrary<FuzzRequest> {
   return fc
@@ -384,8 +390,8 @@ export function requestArbitrary(targets: readonly Target[]): fc.Arbitrary<FuzzR
   const rest = targets.filter((t) => t.family !== 'v2');
   return fc.oneof(
     { weight: 1, arbitrary: fc.constantFrom(...targets).chain(wrongMethod) },
-    { weight: 9, arbitrary: fc.constantFrom(...rest).chain((target) => restRequest(target)) },
+    { weight: 9, arbitrary: chunkedSometimes(fc.constantFrom(...rest).chain((target) => restRequest(target))) },
     { weight: 4, arbitrary: fc.constantFrom(...rest).chain((target) => restRequest(target, true)) },
-    { weight: 4, arbitrary: fc.constantFrom(...v2).chain(v2Request) },
+    { weight: 4, arbitrary: chunkedSometimes(fc.constantFrom(...v2).chain(v2Request)) },
   );
 }

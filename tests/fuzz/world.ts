@@ -119,6 +119,7 @@ export async function startFuzzWorld(options: { logLevel?: string } = {}): Promi
           target: fill(request.url),
           headers: request.headers.map(([name, value]) => [name, fill(value)]),
           ...(request.body !== undefined ? { body: typeof request.body === 'string' ? Buffer.from(fill(request.body)) : request.body } : {}),
+          ...(request.chunked ? { chunked: true } : {}),
         },
         sourceIp,
       ),
