@@ -702,14 +702,10 @@ export class Engine {
         });
         continue;
       }
-      try {
-        const next = p.kind === 'Put' ? p.put!.item : p.kind === 'Update' ? this.updated(p.table, p.update, old, p.key) : p.kind === 'Delete' ? undefined : old;
-        results.push({ table: p.table, primary: p.primary, next, write: p.kind !== 'ConditionCheck' });
-        reasons.push({ Code: 'None' });
-      } catch (error) {
-        if (!(error instanceof DynamoError)) throw error;
-        reasons.push({ Code: 'ValidationError', Message: error.message });
-      }
+      // An update that cannot apply (a missing operand, a wrong type) refuses the whole request, as DynamoDB Local does.
+      const next = p.kind === 'Put' ? p.put!.item : p.kind === 'Update' ? this.updated(p.table, p.update, old, p.key) : p.kind === 'Delete' ? undefined : old;
+      results.push({ table: p.table, primary: p.primary, next, write: p.kind !== 'ConditionCheck' });
+      reasons.push({ Code: 'None' });
     }
     if (reasons.some((r) => r.Code !== 'None')) throw cancelled(reasons);
     for (const r of results) if (r.write) this.commit(r.table, r.primary, r.next);
