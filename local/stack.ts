@@ -264,6 +264,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const poller = startStreamPoller({
       endpoint: dynamo.endpoint,
       streamArn,
+      // Persisted data: a restart (after a crash too) reads on from the last record handled.
+      ...(dataDir ? { checkpointFile: join(dataDir, 'stream-checkpoint.json') } : {}),
       onBatch: (event: DynamoDBStreamEvent) => {
         // The finance readers get only what their mappings' filters pass (lib/finance.ts), as on AWS, so the bench's
         // invocation counts stay AWS's. A job runs on its own mapping there: it must not hold up the next batch here.

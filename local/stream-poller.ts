@@ -1,6 +1,7 @@
 // The local event source mapping: reads the table's DynamoDB stream in DynamoDB Local and hands batches, in the
 // Lambda event shape, to the same stream handler AWS invokes.
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 
 export function startStreamPoller(options: {
@@ -8,6 +9,11 @@ export function startStreamPoller(options: {
   streamArn: string;
   onBatch: (event: DynamoDBStreamEvent) => Promise<unknown>;
   intervalMs?: number;
+  /**
+   * Where the last record handled in each shard is kept (persisted data only): a restart goes on after it, as an
+   * event source mapping does, so records written just before a crash still reach their readers (at least once).
+   */
+  checkpointFile?: string;
 }) {
   const client = new DynamoDBStreamsClient({
     endpoint: options.endpoint,
@@ -18,19 +24,34 @@ export function startStreamPoller(options: {
   const finished = new Set<string>();
   let stopped = false;
   let firstListing = true;
+  const checkpoints: Record<string, string> =
+    options.checkpointFile && existsSync(options.checkpointFile) ? JSON.parse(readFileSync(options.checkpointFile, 'utf8')) : {};
+  const checkpoint = (shardId: string, sequenceNumber: string) => {
+    if (!options.checkpointFile) return;
+    checkpoints[shardId] = sequenceNumber;
+    writeFileSync(`${options.checkpointFile}.tmp`, JSON.stringify(checkpoints));
+    renameSync(`${options.checkpointFile}.tmp`, options.checkpointFile);
+  };
 
   const refreshShards = async () => {
     const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamArn: options.streamArn }));
     for (const shard of StreamDescription?.Shards ?? []) {
       const id = shard.ShardId!;
       if (iterators.has(id) || finished.has(id)) continue;
-      // Shards open when we start begin at LATEST (the sweeper covers older orders); later shards from the start.
-      const type = firstListing && !shard.SequenceNumberRange?.EndingSequenceNumber ? 'LATEST' : 'TRIM_HORIZON';
-      if (firstListing && shard.SequenceNumberRange?.EndingSequenceNumber) {
+      const after = checkpoints[id];
+      // Without a checkpoint, shards open when we start begin at LATEST (the sweeper covers older orders); later
+      // shards from the start.
+      if (!after && firstListing && shard.SequenceNumberRange?.EndingSequenceNumber) {
         finished.add(id);
         continue;
       }
-      const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamArn: options.streamArn, ShardId: id, ShardIteratorType: type }));
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({
+          StreamArn: options.streamArn,
+          ShardId: id,
+          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: firstListing ? 'LATEST' : 'TRIM_HORIZON' }),
+        }),
+      );
       if (ShardIterator) iterators.set(id, ShardIterator);
     }
     firstListing = false;
@@ -50,6 +71,7 @@ export function startStreamPoller(options: {
           const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
           if (out.Records && out.Records.length > 0) {
             await options.onBatch({ Records: out.Records as DynamoDBStreamEvent['Records'] });
+            checkpoint(shardId, out.Records.at(-1)!.dynamodb!.SequenceNumber!);
           }
           if (out.NextShardIterator) iterators.set(shardId, out.NextShardIterator);
           else {
