@@ -40,6 +40,8 @@ export interface LocalEventQueuesOptions {
   /** Batches of one queue handled at once (Lambda's SQS event source starts with 5). */
   concurrency?: number;
   now?: () => number;
+  /** false: no polling timer; messages are handed over on route() and by deliverDue() (the simulation's ticks). */
+  autoPump?: boolean;
 }
 
 interface Queue {
@@ -62,7 +64,7 @@ export class LocalEventQueues implements MessageQueue {
   readonly deadLetters: DeadLetter[] = [];
   readonly requests = new Map<string, QueueRequests>();
   private readonly queues = new Map<string, Queue>();
-  private readonly timer: NodeJS.Timeout;
+  private readonly timer: NodeJS.Timeout | undefined;
   private readonly running = new Set<Promise<void>>();
   private readonly now: () => number;
   private readonly concurrency: number;
@@ -73,8 +75,10 @@ export class LocalEventQueues implements MessageQueue {
     for (const spec of options.subscriptions) {
       this.queues.set(spec.function, { spec, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${spec.function}`, messages: [], inFlight: 0 });
     }
-    this.timer = setInterval(() => this.pump(), options.pollMs ?? 50);
-    this.timer.unref();
+    if (options.autoPump !== false) {
+      this.timer = setInterval(() => this.pump(), options.pollMs ?? 50);
+      this.timer.unref();
+    }
   }
 
   /** The bus's rules: a catalogue event (source `codex`) goes to each queue subscribed to its type. */
@@ -120,6 +124,26 @@ export class LocalEventQueues implements MessageQueue {
       await new Promise((r) => setTimeout(r, 20));
     }
     return false;
+  }
+
+  /**
+   * Hands every visible message to its consumer, and again for what those batches published or failed, until no
+   * batch runs and none is visible (messages hidden until later stay). Resolves to the batches started.
+   */
+  async deliverDue(): Promise<number> {
+    let started = 0;
+    for (;;) {
+      const before = this.running.size;
+      this.pump();
+      started += Math.max(0, this.running.size - before);
+      if (this.running.size === 0) return started;
+      await Promise.allSettled([...this.running]);
+    }
+  }
+
+  /** Messages waiting, visible or hidden, in every queue. */
+  pending(): number {
+    return [...this.queues.values()].reduce((sum, queue) => sum + queue.messages.length, 0);
   }
 
   async stop(): Promise<void> {

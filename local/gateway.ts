@@ -3,7 +3,7 @@
 // itself matches the gateway responses CDK configures: JSON {"error": ...}.
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { isIpAllowed } from '../lambdas/access/domain/caller-address.js';
@@ -62,19 +62,65 @@ export function servedRoutes(routes: readonly RouteSpec[] = ROUTES): string[] {
   return servedMethods(routes).map(({ method, route }) => `${method} ${route.path}`);
 }
 
-export async function startGateway(options: GatewayOptions): Promise<{ url: string; port: number; close(): Promise<void> }> {
-  // Built before listening, so a route whose auth kind has no authorizer stops the start.
+/** A request as the gateway sees it, from a socket or handed over in process (the simulation). */
+export interface GatewayRequest {
+  method: string;
+  /** The request target as sent: `/path?query`. */
+  url: string;
+  /** Lower-case names; repeated headers as arrays. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The body, read on demand (after routing, as the server reads it), or why there is none. */
+  body: () => Promise<Buffer | 'aborted' | 'tooLarge'>;
+  sourceIp: string;
+  localPort?: number;
+  httpVersion?: string;
+}
+
+export interface GatewayResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+/** Answers one request as the HTTP server does (undefined when the client went away mid-body): for in-process callers. */
+export type GatewayDispatch = (request: GatewayRequest) => Promise<GatewayResponse | undefined>;
+
+export function gatewayDispatch(options: Omit<GatewayOptions, 'port'>): GatewayDispatch {
+  // Built at once, so a route whose auth kind has no authorizer stops the start.
   const served = servedMethods(options.routes ?? ROUTES);
   const load = options.load ?? ((name: FunctionName) => loadFunction(name, options.root));
   const verifyCognito = options.cognito ? cognitoAuthorizer(options.cognito) : () => ({ status: 401 as const, error: 'Unauthorized' as const });
   const adminSources = options.adminAllowedSources ? parseIpAllowList(options.adminAllowedSources) : undefined;
   const auth: GatewayAuth = { verifyCognito, adminSources };
-  const server: Server = createServer((req, res) => {
-    handle(req, res, served, load, options.localRoutes ?? {}, auth).catch((error: unknown) => {
+  return async (request) => {
+    try {
+      return await handle(request, served, load, options.localRoutes ?? {}, auth);
+    } catch (error) {
       log('ERROR', 'local gateway failed', { error: errorFields(error) });
-      if (!res.headersSent) sendError(res, 502, INTERNAL);
-      else res.destroy();
-    });
+      return errorResponse(502, INTERNAL);
+    }
+  };
+}
+
+export async function startGateway(options: GatewayOptions): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const dispatch = gatewayDispatch(options);
+  const server: Server = createServer((req, res) => {
+    dispatch({
+      method: req.method ?? 'GET',
+      url: req.url ?? '',
+      headers: req.headers,
+      body: () => readBody(req),
+      sourceIp: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      ...(req.socket.localPort !== undefined ? { localPort: req.socket.localPort } : {}),
+      httpVersion: req.httpVersion,
+    }).then(
+      (response) => {
+        if (!response) return;
+        res.writeHead(response.status, response.headers);
+        res.end(response.body);
+      },
+      () => res.destroy(),
+    );
   });
   // Requests Node cannot parse: answered in the same shape, without a stack.
   server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
@@ -103,38 +149,36 @@ export async function startGateway(options: GatewayOptions): Promise<{ url: stri
 }
 
 async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: GatewayRequest,
   served: ServedMethod[],
   load: (name: FunctionName) => Promise<LambdaFunction>,
   localRoutes: Record<string, LocalRoute>,
   auth: GatewayAuth,
-): Promise<void> {
-  const method = req.method ?? 'GET';
-  const target = parseTarget(req.url ?? '');
-  if (target === 'bad') return sendError(res, 400, 'Bad request');
-  if (target === 'none') return sendError(res, 404, NOT_FOUND);
+): Promise<GatewayResponse | undefined> {
+  const method = req.method;
+  const target = parseTarget(req.url);
+  if (target === 'bad') return errorResponse(400, 'Bad request');
+  if (target === 'none') return errorResponse(404, NOT_FOUND);
   const local = localRoutes[`${method} ${target.path}`];
   if (local) {
     const { status, body } = local(target.query);
-    const text = JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': String(Buffer.byteLength(text)),
-      'cache-control': 'no-store',
-    });
-    return void res.end(text);
+    const text = Buffer.from(JSON.stringify(body));
+    return {
+      status,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'content-length': String(text.length), 'cache-control': 'no-store' },
+      body: text,
+    };
   }
   const matches = served.map((spec) => ({ spec, params: match(spec, target.segments) })).filter((m) => m.params !== undefined);
-  if (matches.length === 0) return sendError(res, 404, NOT_FOUND);
+  if (matches.length === 0) return errorResponse(404, NOT_FOUND);
   // API Gateway prefers a literal segment to a `{name}` one.
   const found = matches.filter((m) => m.spec.method === method).sort((a, b) => specificity(b.spec) - specificity(a.spec))[0];
-  if (!found) return sendError(res, 405, 'Method not allowed', { allow: [...new Set(matches.map((m) => m.spec.method))].join(', ') });
+  if (!found) return errorResponse(405, 'Method not allowed', { allow: [...new Set(matches.map((m) => m.spec.method))].join(', ') });
 
-  if (Number(req.headers['content-length'] ?? 0) > GATEWAY_MAX_BYTES) return sendError(res, 413, 'Request Too Long', { connection: 'close' });
-  const body = await readBody(req);
-  if (body === 'aborted') return log('WARN', 'client closed the connection before its request body was complete', { method, path: target.path });
-  if (body === 'tooLarge') return sendError(res, 413, 'Request Too Long', { connection: 'close' });
+  if (Number(req.headers['content-length'] ?? 0) > GATEWAY_MAX_BYTES) return errorResponse(413, 'Request Too Long', { connection: 'close' });
+  const body = await req.body();
+  if (body === 'aborted') return void log('WARN', 'client closed the connection before its request body was complete', { method, path: target.path });
+  if (body === 'tooLarge') return errorResponse(413, 'Request Too Long', { connection: 'close' });
 
   const { spec, params } = found;
   const requestId = randomUUID();
@@ -144,12 +188,13 @@ async function handle(
   const methodArn = `arn:aws:execute-api:${REGION}:${ACCOUNT}:local/${STAGE}/${method}${target.path}`;
   if (spec.authorizer?.type === 'cognito') {
     // As on AWS: the token first (401), then the resource policy's source allow-list (403).
-    const outcome = auth.verifyCognito(req.headers.authorization);
-    if ('status' in outcome) return sendError(res, outcome.status, outcome.error);
+    const authorization = req.headers.authorization;
+    const outcome = auth.verifyCognito(Array.isArray(authorization) ? authorization.join(',') : authorization);
+    if ('status' in outcome) return errorResponse(outcome.status, outcome.error);
     authorizer = { claims: outcome.claims };
   }
   if (auth.adminSources && isAdminPath(spec.route.path) && !isIpAllowed(auth.adminSources, request.requestContext.identity.sourceIp)) {
-    return sendError(res, 403, `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${methodArn} with an explicit deny`);
+    return errorResponse(403, `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${methodArn} with an explicit deny`);
   }
   if (spec.authorizer?.type === 'request') {
     const name = spec.authorizer.function;
@@ -162,9 +207,9 @@ async function handle(
     const outcome = await runRequestAuthorizer(event, async () => (await load(name))(event, lambdaContext(name, requestId)), spec.authorizer.returnsUsageKey);
     if ('failure' in outcome) {
       log('ERROR', 'authorizer failed', { function: name, error: errorFields(outcome.failure) });
-      return sendError(res, 500, INTERNAL);
+      return errorResponse(500, INTERNAL);
     }
-    if ('status' in outcome) return sendError(res, outcome.status, outcome.error);
+    if ('status' in outcome) return errorResponse(outcome.status, outcome.error);
     authorizer = outcome.context;
     apiKey = outcome.usageKey ?? null;
   }
@@ -182,15 +227,14 @@ async function handle(
     result = await handler(event, lambdaContext(spec.route.function, requestId));
   } catch (error) {
     log('ERROR', 'handler failed', { function: spec.route.function, error: errorFields(error) });
-    return sendError(res, 502, INTERNAL);
+    return errorResponse(502, INTERNAL);
   }
   const response = proxyResponse(result);
   if (!response) {
     log('ERROR', 'handler returned a malformed proxy result', { function: spec.route.function });
-    return sendError(res, 502, INTERNAL);
+    return errorResponse(502, INTERNAL);
   }
-  res.writeHead(response.status, response.headers);
-  res.end(response.body);
+  return response;
 }
 
 interface GatewayAuth {
@@ -252,7 +296,7 @@ type RequestParts = Omit<APIGatewayProxyEvent, 'body' | 'isBase64Encoded' | 'req
 };
 
 function requestParts(
-  req: IncomingMessage,
+  req: GatewayRequest,
   method: string,
   target: Target,
   spec: ServedMethod,
@@ -268,10 +312,10 @@ function requestParts(
     multiValueHeaders[name] = values;
   }
   // API Gateway sets these itself (over HTTPS there); handlers build links from them.
-  const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+  const { sourceIp } = req;
   headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${sourceIp}` : sourceIp;
   headers['x-forwarded-proto'] = 'http';
-  headers['x-forwarded-port'] = String(req.socket.localPort ?? '');
+  headers['x-forwarded-port'] = String(req.localPort ?? '');
   for (const name of ['x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-port']) multiValueHeaders[name] = [headers[name]!];
   // Keyed by names the client chose: "__proto__" must stay a plain parameter, as API Gateway delivers it.
   const query: Record<string, string> = Object.create(null);
@@ -294,7 +338,7 @@ function requestParts(
     requestContext: {
       accountId: ACCOUNT,
       apiId: 'local',
-      protocol: `HTTP/${req.httpVersion}`,
+      protocol: `HTTP/${req.httpVersion ?? '1.1'}`,
       httpMethod: method,
       path: `/${STAGE}${target.path}`,
       stage: STAGE,
@@ -304,7 +348,7 @@ function requestParts(
       resourcePath: spec.route.path,
       identity: {
         sourceIp,
-        userAgent: req.headers['user-agent'] ?? null,
+        userAgent: (req.headers['user-agent'] as string | undefined) ?? null,
         accessKey: null,
         accountId: null,
         apiKey: null,
@@ -356,10 +400,9 @@ function proxyResponse(result: unknown): { status: number; headers: Record<strin
 }
 
 /** The gateway's own answers; a HEAD request gets the same status and headers without the body (Node drops it). */
-function sendError(res: ServerResponse, status: number, error: string, headers: Record<string, string> = {}): void {
-  const body = JSON.stringify({ error });
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers });
-  res.end(body);
+function errorResponse(status: number, error: string, headers: Record<string, string> = {}): GatewayResponse {
+  const body = Buffer.from(JSON.stringify({ error }));
+  return { status, headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers }, body };
 }
 
 type Body = Buffer | 'aborted' | 'tooLarge';

@@ -10,7 +10,7 @@ import { type FunctionName, SCHEDULES, SUBSCRIPTIONS } from '../lambdas/function
 import { gatewayNames } from '../lambdas/access/domain/tiers.js';
 import { InMemorySecretStore } from './secret-store.js';
 import { sweepOpenOrders } from '../lambdas/orders/application/sweep-orders.js';
-import { usePlatform } from '../lambdas/shared/platform.js';
+import { type Platform, usePlatform } from '../lambdas/shared/platform.js';
 import { type LocalServices, localServices } from './services.js';
 import { type DemoProvider, startDemoProvider } from './demo-provider/server.js';
 import { startDynamoLocal, ensureTable } from './dynamodb-local.js';
@@ -22,7 +22,7 @@ import { InMemoryGatewayKeys } from './gateway-keys.js';
 import { lambdaContext, loadFunction } from './functions.js';
 import { localInvokeStore } from './invoke-store.js';
 import { useLogLevel } from './log-level.js';
-import { startGateway } from './gateway.js';
+import { type GatewayDispatch, gatewayDispatch, startGateway } from './gateway.js';
 import { COGNITO_KEY_FILE, LOCAL_ADMIN_EMAIL, LOCAL_OPERATOR_EMAIL, type LocalCognito, localCognito } from './cognito.js';
 import {
   DEMO_PROVIDER_CALLBACK_SECRET_ID,
@@ -38,7 +38,7 @@ import { LocalOutbox } from './outbox.js';
 import { OutboxOperatorAlerts, alertOnDeadLetter } from './operator-alerts.js';
 import { accountStore } from '../lambdas/customers/wiring.js';
 import { startStreamPoller } from './stream-poller.js';
-import { LocalOrderWorkflow } from './workflow-runner.js';
+import { LocalOrderWorkflow, type LocalWorkflowOptions } from './workflow-runner.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -81,6 +81,16 @@ export interface LocalStackOptions {
   cognitoKeyFile?: string;
   /** Addresses and CIDR ranges that may call the admin API (CODEX_ADMIN_ALLOWED_SOURCES); any when absent. */
   adminAllowedSources?: readonly string[];
+  // The simulation's options (tests/simulation): everything it drives by hand or replaces.
+  /** false: no schedule timers; stack.runSchedule(name) runs one once. */
+  schedules?: boolean;
+  /** false: the consumers' queues are handed over only by stack.queues.deliverDue() (no polling timer). */
+  queuePolling?: boolean;
+  /** Every function's outbound HTTP (providers, payment gateway, webhooks): the platform's fetch. */
+  fetch?: typeof fetch;
+  /** The workflow runner's step wrapper and lost resumes (LocalWorkflowOptions). */
+  wrapStep?: LocalWorkflowOptions['wrapStep'];
+  dropResume?: LocalWorkflowOptions['dropResume'];
 }
 
 /** Hours the demo admin and operator tokens of a start stay valid. */
@@ -114,6 +124,12 @@ export interface LocalStack {
   dynamoEndpoint: string;
   capacity?: CapacityMeter;
   pollReports: PollReport[];
+  /** The platform stand-ins the stack installed: usePlatform(stack.platform) again forgets every cached client. */
+  platform: Platform;
+  /** The gateway's request handling without a socket (the same routing, authorizers and handlers). */
+  dispatch: GatewayDispatch;
+  /** Runs a schedule's function once, as its EventBridge rule would (SCHEDULES), and returns its result. */
+  runSchedule(name: FunctionName): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -198,6 +214,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
       ...(options.waitDelayMs !== undefined ? { waitDelayMs: options.waitDelayMs } : {}),
       ...(options.workflowConcurrency !== undefined ? { concurrency: options.workflowConcurrency } : {}),
+      ...(options.wrapStep ? { wrapStep: options.wrapStep } : {}),
+      ...(options.dropResume ? { dropResume: options.dropResume } : {}),
     });
     cleanups.push(() => workflow.stop());
     const events = new LocalEventBus(dataDir ? join(dataDir, 'events.jsonl') : undefined);
@@ -212,6 +230,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
       // On AWS a CloudWatch alarm per dead-letter queue tells the operators' topic (lib/operator-alerts.ts).
       onDeadLetter: alertOnDeadLetter(alerts),
+      ...(options.queuePolling === false ? { autoPump: false } : {}),
     });
     cleanups.push(() => queues.stop());
     events.subscribe((event) => queues.route(event));
@@ -227,7 +246,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Seals reseller webhook secrets at rest (a fixed local value: the local table outlives a restart).
       'codex/webhook-secret-key': 'local webhook secret sealing key, not for AWS',
     });
-    usePlatform({
+    const platform: Platform = {
       email: outbox,
       secrets: localSecrets,
       secretWriter: localSecrets,
@@ -236,7 +255,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       events,
       queues,
       alerts,
-    });
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    };
+    usePlatform(platform);
     const deps = localServices();
     const capacity = options.measure ? new CapacityMeter() : undefined;
     capacity?.attach(deps.db);
@@ -290,16 +311,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await sweepOpenOrders(deps, { everything: true });
 
     const intervals = { pollProviders: options.pollEveryMs, sweepOrders: options.sweepEveryMs };
-    for (const schedule of SCHEDULES) {
-      const fn = await loadFunction(schedule.function, REPO_ROOT);
+    const runSchedule = async (name: FunctionName): Promise<unknown> => {
+      const fn = await loadFunction(name, REPO_ROOT);
+      const result = await fn({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext(name, 'schedule'));
+      if (options.measure && name === 'pollProviders') pollReports.push(...(result as PollReport[]));
+      return result;
+    };
+    for (const schedule of options.schedules === false ? [] : SCHEDULES) {
       let running = false;
       const timer = setInterval(
         async () => {
           if (running) return;
           running = true;
           try {
-            const result = await fn({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, lambdaContext(schedule.function, 'schedule'));
-            if (options.measure && schedule.function === 'pollProviders') pollReports.push(...(result as PollReport[]));
+            await runSchedule(schedule.function);
           } catch (error) {
             console.error(`local schedule ${schedule.function} failed:`, (error as Error).message);
           } finally {
@@ -324,13 +349,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       idToken: await cognito.mintIdToken({ role: 'operator', email: LOCAL_OPERATOR_EMAIL, expiresInSeconds: demoTokenSeconds }),
     };
 
-    const gateway = await startGateway({
-      port: gatewayPort,
+    const gatewayOptions = {
       root: REPO_ROOT,
       cognito,
       ...(options.adminAllowedSources ? { adminAllowedSources: options.adminAllowedSources } : {}),
-      localRoutes: { 'GET /_local/outbox': (query) => ({ status: 200, body: outbox.list(query.get('to') ?? undefined) }) },
-    });
+      localRoutes: { 'GET /_local/outbox': (query: URLSearchParams) => ({ status: 200, body: outbox.list(query.get('to') ?? undefined) }) },
+    };
+    const gateway = await startGateway({ port: gatewayPort, ...gatewayOptions });
     cleanups.push(() => gateway.close());
 
     const stack: LocalStack = {
@@ -354,6 +379,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoEndpoint: dynamo.endpoint,
       ...(capacity ? { capacity } : {}),
       pollReports,
+      platform,
+      dispatch: gatewayDispatch(gatewayOptions),
+      runSchedule,
       stop,
     };
     if (options.demoFile) {

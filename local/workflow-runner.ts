@@ -32,6 +32,13 @@ export interface LocalWorkflowOptions {
   onExecutionEnd?: (record: ExecutionRecord) => void;
   /** Another definition than the repository's (relative to root): tests of executions started on an earlier one. */
   definitionFile?: string;
+  /**
+   * Wraps each Lambda step's invocation (the simulation crashes steps before or after their writes): call `invoke`
+   * to run the handler; throw to fail the step as a crashed Lambda would (the state's Retry then applies).
+   */
+  wrapStep?: (name: FunctionName, invoke: () => Promise<unknown>, payload: unknown) => Promise<unknown>;
+  /** true: this resume is lost (as a SendTaskSuccess that never arrived); the task keeps waiting for another. */
+  dropResume?: (taskToken: string) => boolean;
 }
 
 /** Reads the definition and fills in `${...}` placeholders, as CloudFormation's DefinitionSubstitutions does. */
@@ -47,6 +54,7 @@ export class LocalOrderWorkflow implements OrderWorkflow {
   private readonly machine: StateMachine;
   private readonly definition: StateMachineDefinition;
   private stopped = false;
+  private activeSteps = 0;
   private readonly slots: Semaphore;
 
   constructor(private readonly options: LocalWorkflowOptions) {
@@ -73,7 +81,7 @@ export class LocalOrderWorkflow implements OrderWorkflow {
 
   async resume(taskToken: string, output: Record<string, unknown>): Promise<void> {
     const resolveWaiting = this.waiting.get(taskToken);
-    if (!resolveWaiting) return;
+    if (!resolveWaiting || this.options.dropResume?.(taskToken)) return;
     this.waiting.delete(taskToken);
     resolveWaiting(output);
   }
@@ -83,6 +91,11 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     this.stopped = true;
     for (const abort of this.aborts.values()) abort();
     this.aborts.clear();
+  }
+
+  /** Lambda steps being invoked now (or waiting for a slot). */
+  stepsInFlight(): number {
+    return this.activeSteps;
   }
 
   runningCount(): number {
@@ -101,7 +114,16 @@ export class LocalOrderWorkflow implements OrderWorkflow {
       const waitsForToken = state.Resource.endsWith('.waitForTaskToken');
       handlers[stateName] = (async (params: { FunctionName: FunctionName; Payload: unknown }) => {
         const fn = await loadFunction(params.FunctionName, this.options.root);
-        const invoke = () => this.slots.run(() => fn(params.Payload, lambdaContext(params.FunctionName, randomUUID())));
+        const run = () => fn(params.Payload, lambdaContext(params.FunctionName, randomUUID()));
+        const wrapStep = this.options.wrapStep;
+        const invoke = async () => {
+          this.activeSteps++;
+          try {
+            return await this.slots.run(() => (wrapStep ? wrapStep(params.FunctionName, run, params.Payload) : run()));
+          } finally {
+            this.activeSteps--;
+          }
+        };
         if (!waitsForToken) return { Payload: await invoke() };
         const resumed = new Promise((resolveTask) => this.waiting.set(token, resolveTask));
         await invoke();

@@ -7,7 +7,7 @@ import { DynamoWebhookDeliveryStore } from '../adapters/dynamodb/webhook-store.j
 import { secretStore } from '../shared/platform/secrets.js';
 import { HttpWebhookSender } from '../adapters/webhooks/webhook-sender.js';
 import { logger } from '../shared/logger.js';
-import { lazy } from '../shared/platform.js';
+import { lazy, platform } from '../shared/platform.js';
 import { config, requireOnLambda, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { emailSender } from '../shared/platform/email.js';
@@ -19,7 +19,7 @@ requireOnLambda('WEBHOOK_SECRET_KEY_SECRET_ID');
 
 export const webhookDeliveryDeps: () => DeliveryDeps = /* @__PURE__ */ lazy(() => ({
   store: new DynamoWebhookDeliveryStore(documentClient(), tableName()),
-  sender: new HttpWebhookSender({ allowLoopbackHttp: config().WEBHOOK_ALLOW_LOOPBACK }),
+  sender: platform().webhooks ?? new HttpWebhookSender({ allowLoopbackHttp: config().WEBHOOK_ALLOW_LOOPBACK }),
   sealingKey: sealingKeyFrom(secretStore()),
   clock: systemClock,
   claims: new DynamoEventClaims(documentClient(), tableName(), systemClock),

@@ -1,7 +1,7 @@
 // The notification area's adapters, each built on first use (see shared/platform.ts).
 import { DynamoWebhookStore } from '../adapters/dynamodb/webhook-store.js';
 import { HttpWebhookSender } from '../adapters/webhooks/webhook-sender.js';
-import { lazy } from '../shared/platform.js';
+import { lazy, platform } from '../shared/platform.js';
 import { config, requireOnLambda, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
 import { secretStore } from '../shared/platform/secrets.js';
@@ -13,7 +13,7 @@ requireOnLambda('WEBHOOK_SECRET_KEY_SECRET_ID');
 
 export const webhookDeps: () => WebhookDeps = /* @__PURE__ */ lazy(() => ({
   store: new DynamoWebhookStore(documentClient(), tableName()),
-  sender: new HttpWebhookSender({ allowLoopbackHttp: config().WEBHOOK_ALLOW_LOOPBACK }),
+  sender: platform().webhooks ?? new HttpWebhookSender({ allowLoopbackHttp: config().WEBHOOK_ALLOW_LOOPBACK }),
   sealingKey: sealingKeyFrom(secretStore()),
   clock: systemClock,
   allowLoopbackHttp: config().WEBHOOK_ALLOW_LOOPBACK,

@@ -2,6 +2,7 @@
 // its area or platform service, so a function bundles only the AWS clients it calls. The local stack and the bench
 // put their stand-ins in place (usePlatform) before the first handler runs; handlers never know which.
 import type { GatewayKeys } from '../access/domain/gateway-keys.js';
+import type { WebhookSender } from '../notifications/ports.js';
 import type { OrderWorkflow } from '../orders/ports.js';
 import type { MetricsRecorder } from './observability/metrics-recorder.js';
 import type { EmailSender, EventPublisher, MessageQueue, OperatorAlerts, SecretStore, SecretWriter } from './ports.js';
@@ -20,6 +21,10 @@ export interface Platform {
   alerts?: OperatorAlerts;
   /** Where business metrics go; EMF lines on stdout when absent. */
   metrics?: MetricsRecorder;
+  /** How the DynamoDB client reaches its table: an in-process request handler (the in-memory engine), retries. */
+  dynamoDb?: { requestHandler?: unknown; maxAttempts?: number; retryDelayMs?: number };
+  /** Where reseller webhooks go instead of HttpWebhookSender (the simulation's receivers). */
+  webhooks?: WebhookSender;
 }
 
 let current: Platform = {};
