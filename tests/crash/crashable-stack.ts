@@ -29,7 +29,8 @@ export async function startCrashableStack(options: {
   env?: Record<string, string>;
 }): Promise<CrashableStack> {
   const demoFile = join(options.workDir, `demo-${Date.now()}.json`);
-  const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['local/main.ts', '--persist', options.dataDir], {
+  // Node with tsx's loader, as local/stack-process.ts does: no CLI between the test and the stack's process.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--persist', options.dataDir], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
