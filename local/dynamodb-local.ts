@@ -38,7 +38,7 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
   const java = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if (java.error || java.status !== 0)
     throw new JavaMissing(
-      'Java 17 or newer is needed to run DynamoDB Local: install a JDK (for example `apt-get install openjdk-17-jre-headless`) and try again.',
+      'Java 17 or newer is needed to run DynamoDB Local: install a JDK (for example `apt-get install openjdk-17-jre-headless`) and try again, or run on the in-memory engine without Java (`CODEX_STORE=memory npm start`, nothing kept).',
     );
   const dir = jarDirectory();
   const args = [
@@ -91,6 +91,15 @@ export async function startDynamoLocal(options: { port: number; dataDir?: string
 
 export async function ensureTable(endpoint: string, tableName: string): Promise<{ streamArn: string }> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  try {
+    return await ensureTableWith(client, tableName);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The same, through a client of the caller's (the in-memory engine's request handler, for one). */
+export async function ensureTableWith(client: DynamoDBClient, tableName: string): Promise<{ streamArn: string }> {
   const indexes: GlobalSecondaryIndex[] = TABLE_INDEXES.map((index) => ({
     IndexName: index.name,
     KeySchema: [
@@ -139,6 +148,5 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DESIGN.streamView } }));
     described = await client.send(new DescribeTableCommand({ TableName: tableName }));
   }
-  client.destroy();
   return { streamArn: described.Table?.LatestStreamArn ?? '' };
 }

@@ -4,8 +4,9 @@
 // interval), CODEX_WORKFLOW_CONCURRENCY (workflow steps run at once, default 4), CODEX_DEMO_KEY_RPM (requests a
 // minute for the demo key, default 120), CODEX_DEMO_FILE (where the demo credentials go, default .local/demo.json),
 // CODEX_PROVIDER_PUSH=1 (the demo provider also pushes status callbacks, docs/providers.md), CODEX_ADMIN_ALLOWED_SOURCES
-// (comma-separated addresses and CIDR ranges that may call /admin/..., docs/admin/access.md), CODEX_WORKFLOW_RETRY_MS
-// (every workflow retry interval, for tests), CODEX_KILL_AT (crash tests: local/functions.ts).
+// (comma-separated addresses and CIDR ranges that may call /admin/..., docs/admin/access.md), CODEX_STORE=memory
+// (the in-memory DynamoDB engine instead of DynamoDB Local: no Java, nothing kept), CODEX_WORKFLOW_RETRY_MS (every
+// workflow retry interval, for tests), CODEX_KILL_AT (crash tests: local/functions.ts).
 import { resolve } from 'node:path';
 import { JavaMissing } from './dynamodb-local.js';
 import { LOCAL_OPERATORS_EMAIL } from './operator-alerts.js';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     ...(process.env.CODEX_DEMO_KEY_RPM ? { demoKeyRequestsPerMinute: Number(process.env.CODEX_DEMO_KEY_RPM) } : {}),
     ...(process.env.CODEX_PROVIDER_PUSH === '1' ? { providerPushes: true } : {}),
     ...(process.env.CODEX_ADMIN_ALLOWED_SOURCES ? { adminAllowedSources: listOf(process.env.CODEX_ADMIN_ALLOWED_SOURCES) } : {}),
+    ...(process.env.CODEX_STORE === 'memory' ? { store: 'memory' as const } : {}),
   });
   console.log(
     [
@@ -58,7 +60,7 @@ async function main(): Promise<void> {
       `                 valid ${DEMO_ADMIN_TOKEN_HOURS} h; fresh ones: npm run admin:token -- --role admin|operator)`,
       `  Email outbox:  ${stack.outboxUrl}?to=<email>   (account and notification emails: nothing leaves this machine)`,
       `  Operators:     ${stack.outboxUrl}?to=${LOCAL_OPERATORS_EMAIL}   (alerts: failing providers, stuck orders, dead letters)`,
-      `  Data:          ${dataDir ? `on disk in ${dataDir}` : 'in memory (use --persist to keep it)'}`,
+      `  Data:          ${dataDir ? `on disk in ${dataDir}` : process.env.CODEX_STORE === 'memory' ? 'in the in-memory DynamoDB engine (no Java)' : 'in memory (use --persist to keep it)'}`,
       '',
       `  Try: curl -s ${stack.v2Url} -d key=$(node -p "require('${demoFile}').reseller.apiKey") -d action=services`,
       `       curl -s ${stack.adminUrl}/me -H "Authorization: $(node -p "require('${demoFile}').admin.idToken")"`,

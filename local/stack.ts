@@ -13,7 +13,10 @@ import { sweepOpenOrders } from '../lambdas/orders/application/sweep-orders.js';
 import { type Platform, usePlatform } from '../lambdas/shared/platform.js';
 import { type LocalServices, localServices } from './services.js';
 import { type DemoProvider, startDemoProvider } from './demo-provider/server.js';
-import { startDynamoLocal, ensureTable } from './dynamodb-local.js';
+import { startDynamoLocal, ensureTable, ensureTableWith } from './dynamodb-local.js';
+import { MemoryDynamo } from './dynamodb-memory/index.js';
+import { startMemoryStreamReader } from './memory-streams.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CapacityMeter } from './capacity-meter.js';
 import type { PollReport } from '../lambdas/orders/application/poll-providers.js';
 import { LocalEventBus } from './event-bus.js';
@@ -91,6 +94,15 @@ export interface LocalStackOptions {
   /** The workflow runner's step wrapper and lost resumes (LocalWorkflowOptions). */
   wrapStep?: LocalWorkflowOptions['wrapStep'];
   dropResume?: LocalWorkflowOptions['dropResume'];
+  /**
+   * Where the table lives: DynamoDB Local on Java (the default), or 'memory', the in-memory engine
+   * (local/dynamodb-memory, no Java, nothing kept on disk; CODEX_STORE=memory for `npm start`).
+   */
+  store?: 'dynamodb-local' | 'memory';
+  /** With store 'memory': this engine (reset by the caller between worlds) instead of a new one. */
+  memoryStore?: MemoryDynamo;
+  /** With store 'memory': stream records reach their readers only through stack.pumpStreams() (no timer). */
+  manualStreams?: boolean;
 }
 
 /** Hours the demo admin and operator tokens of a start stay valid. */
@@ -130,6 +142,13 @@ export interface LocalStack {
   dispatch: GatewayDispatch;
   /** Runs a schedule's function once, as its EventBridge rule would (SCHEDULES), and returns its result. */
   runSchedule(name: FunctionName): Promise<unknown>;
+  /** With store 'memory': the engine holding the table. */
+  memoryStore?: MemoryDynamo;
+  /**
+   * Delivers every pending stream record to the stream readers, in order, in batches of at most 100, until none is
+   * left (records the readers' writes add included); the number delivered. Store 'memory' only.
+   */
+  pumpStreams(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -167,12 +186,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   localInvokeStore();
   try {
     const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+    const inMemory = options.store === 'memory';
+    if (inMemory && dataDir) throw new Error("The 'memory' store keeps nothing on disk: a data folder needs DynamoDB Local (store 'dynamodb-local').");
     if (dataDir) mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
 
-    const dynamo = await startDynamoLocal({ port: await freePort(), ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
-    cleanups.push(() => dynamo.stop());
     const tableName = LOCAL_TABLE_NAME;
-    const { streamArn } = await ensureTable(dynamo.endpoint, tableName);
+    const memoryStore = inMemory ? (options.memoryStore ?? new MemoryDynamo()) : undefined;
+    const dynamo = memoryStore ? undefined : await startDynamoLocal({ port: await freePort(), ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}) });
+    if (dynamo) cleanups.push(() => dynamo.stop());
+    const { streamArn } = memoryStore ? await ensureMemoryTable(memoryStore, tableName) : await ensureTable(dynamo!.endpoint, tableName);
 
     // Known before the gateway listens: links the functions write (checkout and callback URLs, the OpenAPI servers)
     // are built from PUBLIC_API_URL, and this stack answers over http without the stage prefix of an execute-api URL.
@@ -180,7 +202,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, {
       PUBLIC_API_URL: `http://127.0.0.1:${gatewayPort}`,
       TABLE_NAME: tableName,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      ...(dynamo ? { DYNAMODB_ENDPOINT: dynamo.endpoint } : {}),
       AWS_REGION: 'us-east-1',
       ORDER_ID_BLOCK_SIZE: '100',
       PROGRESS_MIN_INTERVAL_SECONDS: '0',
@@ -196,6 +218,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Reseller webhooks may point at receivers on this machine (never on AWS).
       WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
+    // The in-memory engine answers through the platform's request handler, at no address.
+    if (!dynamo) delete process.env.DYNAMODB_ENDPOINT;
     useLogLevel(options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN');
 
     const provider = await startDemoProvider({
@@ -256,6 +280,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       queues,
       alerts,
       ...(options.fetch ? { fetch: options.fetch } : {}),
+      // The SDK's own retries of a throttled call do not sleep on the in-memory engine.
+      ...(memoryStore ? { dynamoDb: { requestHandler: memoryStore.requestHandler, retryDelayMs: 0 } } : {}),
     };
     usePlatform(platform);
     const deps = localServices();
@@ -282,30 +308,46 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const recordFinanceTotals = await loadFunction('recordFinanceTotals', REPO_ROOT);
     const reconcileFinances = await loadFunction('reconcileFinances', REPO_ROOT);
     const assignUsageKeys = await loadFunction('assignUsageKeys', REPO_ROOT);
-    const poller = startStreamPoller({
-      endpoint: dynamo.endpoint,
-      streamArn,
-      // Persisted data: a restart (after a crash too) reads on from the last record handled.
-      ...(dataDir ? { checkpointFile: join(dataDir, 'stream-checkpoint.json') } : {}),
-      onBatch: (event: DynamoDBStreamEvent) => {
-        // The finance readers get only what their mappings' filters pass (lib/finance.ts), as on AWS, so the bench's
-        // invocation counts stay AWS's. A job runs on its own mapping there: it must not hold up the next batch here.
-        const jobs = event.Records.filter(isReconciliationJob);
-        if (jobs.length > 0)
-          void Promise.resolve(reconcileFinances({ Records: jobs }, lambdaContext('reconcileFinances', 'stream'))).catch((error) =>
-            console.error('local reconcileFinances failed:', (error as Error).message),
-          );
-        const financeRecords = event.Records.filter(countsInFinanceTotals);
-        const resellerProfiles = event.Records.filter(isResellerProfile);
-        return Promise.all([
-          startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
-          publishEvents(event, lambdaContext('publishEvents', 'stream')),
-          ...(financeRecords.length > 0 ? [recordFinanceTotals({ Records: financeRecords }, lambdaContext('recordFinanceTotals', 'stream'))] : []),
-          ...(resellerProfiles.length > 0 ? [assignUsageKeys({ Records: resellerProfiles }, lambdaContext('assignUsageKeys', 'stream'))] : []),
-        ]);
-      },
-    });
-    cleanups.push(() => poller.stop());
+    const backgroundJobs = new Set<Promise<unknown>>();
+    const streamReaders = (event: DynamoDBStreamEvent) => {
+      // The finance readers get only what their mappings' filters pass (lib/finance.ts), as on AWS, so the bench's
+      // invocation counts stay AWS's. A job runs on its own mapping there: it must not hold up the next batch here.
+      const jobs = event.Records.filter(isReconciliationJob);
+      if (jobs.length > 0) {
+        const job = Promise.resolve(reconcileFinances({ Records: jobs }, lambdaContext('reconcileFinances', 'stream'))).catch((error) =>
+          console.error('local reconcileFinances failed:', (error as Error).message),
+        );
+        // Kept so that a pump of the in-memory stream ends only once the job is done.
+        backgroundJobs.add(job);
+        void job.finally(() => backgroundJobs.delete(job));
+      }
+      const financeRecords = event.Records.filter(countsInFinanceTotals);
+      const resellerProfiles = event.Records.filter(isResellerProfile);
+      return Promise.all([
+        startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
+        publishEvents(event, lambdaContext('publishEvents', 'stream')),
+        ...(financeRecords.length > 0 ? [recordFinanceTotals({ Records: financeRecords }, lambdaContext('recordFinanceTotals', 'stream'))] : []),
+        ...(resellerProfiles.length > 0 ? [assignUsageKeys({ Records: resellerProfiles }, lambdaContext('assignUsageKeys', 'stream'))] : []),
+      ]);
+    };
+    const memoryReader = memoryStore
+      ? startMemoryStreamReader({
+          store: memoryStore,
+          onBatch: streamReaders,
+          manual: options.manualStreams === true,
+          settle: async () => void (await Promise.all(backgroundJobs)),
+        })
+      : undefined;
+    const streams =
+      memoryReader ??
+      startStreamPoller({
+        endpoint: dynamo!.endpoint,
+        streamArn,
+        onBatch: streamReaders,
+        // Persisted data: a restart (after a crash too) reads on from the last record handled.
+        ...(dataDir ? { checkpointFile: join(dataDir, 'stream-checkpoint.json') } : {}),
+      });
+    cleanups.push(() => streams.stop());
 
     // No workflow survives a stop, so every open order's workflow starts again; each step is idempotent.
     await sweepOpenOrders(deps, { everything: true });
@@ -376,12 +418,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       events,
       queues,
       deps,
-      dynamoEndpoint: dynamo.endpoint,
+      dynamoEndpoint: dynamo?.endpoint ?? '',
       ...(capacity ? { capacity } : {}),
       pollReports,
       platform,
       dispatch: gatewayDispatch(gatewayOptions),
       runSchedule,
+      ...(memoryStore ? { memoryStore } : {}),
+      pumpStreams: async () => {
+        if (!memoryReader) throw new Error("pumpStreams needs the 'memory' store");
+        return memoryReader.pump();
+      },
       stop,
     };
     if (options.demoFile) {
@@ -397,7 +444,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             docsUrl: stack.docsUrl,
             health: `${stack.apiBase}/health`,
             providerUrl: provider.url,
-            dynamoEndpoint: dynamo.endpoint,
+            dynamoEndpoint: dynamo?.endpoint ?? 'in memory',
             reseller: { email: reseller.email, apiKey: reseller.apiKey },
             customer: { email: customer.email, password: customer.password },
             adminUrl: stack.adminUrl,
@@ -414,6 +461,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/** The table in the in-memory engine, created as ensureTable creates it in DynamoDB Local. */
+async function ensureMemoryTable(store: MemoryDynamo, tableName: string): Promise<{ streamArn: string }> {
+  const client = new DynamoDBClient({
+    region: 'us-east-1',
+    requestHandler: store.requestHandler as never,
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    return await ensureTableWith(client, tableName);
+  } finally {
+    client.destroy();
   }
 }
 

@@ -1,40 +1,134 @@
 // An in-memory DynamoDB for the simulation and the fuzzer: a smithy HttpHandler that answers DynamoDB's JSON protocol
-// in process, so every adapter runs unchanged on the real SDK. Conformance with DynamoDB Local:
-// tests/integration/dynamodb-engine-conformance.test.ts.
+// in process, so every adapter runs unchanged on the real SDK (its serializers, error classes and retries).
+// The same cases pass on it and on DynamoDB Local: tests/integration/dynamodb-engine-conformance.test.ts.
+import { HttpResponse } from '@smithy/core/transport';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { Engine, cancelled } from './engine.js';
+import { DynamoError } from './errors.js';
 
 export type FaultKind = 'throttle' | 'conflict';
 export type FaultDecider = (op: { operation: string; table: string; itemCount: number }) => FaultKind | undefined;
 
+const DATA_OPERATIONS = new Set([
+  'GetItem',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'Query',
+  'Scan',
+  'BatchGetItem',
+  'BatchWriteItem',
+  'TransactWriteItems',
+  'TransactGetItems',
+]);
+
+const utf8 = new TextDecoder();
+
+interface WireRequest {
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
 export class MemoryDynamo {
+  readonly #engine = new Engine();
+  #decide: FaultDecider | undefined;
+  #requests = 0;
+
   /** A smithy HttpHandler speaking DynamoDB's JSON protocol (X-Amz-Target DynamoDB_20120810.*), for DynamoDBClient. */
   readonly requestHandler = {
-    handle: async (_request: unknown): Promise<{ response: unknown }> => {
-      throw new Error('MemoryDynamo: not implemented yet');
-    },
+    handle: async (request: WireRequest): Promise<{ response: HttpResponse }> => ({ response: this.answer(request) }),
     updateHttpClientConfig: () => undefined,
     httpHandlerConfigs: () => ({}),
+    destroy: () => undefined,
   };
-  #version = 0;
 
-  /** Increments on every committed write (Put/Update/Delete/transaction); equal before/after = nothing written. */
+  /** Increments on every committed write that changed an item; equal before/after = nothing written. */
   get version(): number {
-    return this.#version;
+    return this.#engine.version;
   }
 
   /** Every item of a table, unmarshalled (plain JS values), in key order. */
-  items(_table: string): Record<string, unknown>[] {
-    return [];
+  items(table: string): Record<string, unknown>[] {
+    return this.#engine.sortedItems(table).map((item) => unmarshall(item as never));
   }
 
   /** Drops all tables and stream records (a fresh world for the next seed). */
-  reset(): void {}
+  reset(): void {
+    this.#engine.reset();
+    this.#requests = 0;
+  }
 
   /** Stream records (NEW_AND_OLD_IMAGES, Lambda's DynamoDBStreamEvent record shape) not yet taken, oldest first. */
-  takeStreamRecords(_max: number): DynamoDBRecord[] {
-    return [];
+  takeStreamRecords(max: number): DynamoDBRecord[] {
+    return this.#engine.stream.splice(0, Math.max(0, max));
+  }
+
+  /** How many stream records wait to be taken. */
+  pendingStreamRecords(): number {
+    return this.#engine.stream.length;
   }
 
   /** Called before each operation; return an error kind to make it fail as DynamoDB would, or undefined. */
-  injectFaults(_decide: FaultDecider | undefined): void {}
+  injectFaults(decide: FaultDecider | undefined): void {
+    this.#decide = decide;
+  }
+
+  /** Runs one operation directly (plain JSON protocol input and output), for tests and benchmarks. */
+  run(operation: string, input: Record<string, unknown>): Record<string, unknown> {
+    this.fault(operation, input);
+    return this.#engine.run(operation, input);
+  }
+
+  private answer(request: WireRequest): HttpResponse {
+    const requestId = `mem-${++this.#requests}`;
+    try {
+      const target = Object.entries(request.headers).find(([name]) => name.toLowerCase() === 'x-amz-target')?.[1] ?? '';
+      const operation = target.split('.')[1] ?? '';
+      const body = request.body === undefined ? '{}' : typeof request.body === 'string' ? request.body : utf8.decode(request.body as Uint8Array);
+      const output = this.run(operation, JSON.parse(body || '{}'));
+      return reply(200, output, requestId);
+    } catch (error) {
+      if (error instanceof DynamoError)
+        return reply(error.statusCode, { __type: `com.amazonaws.dynamodb.v20120810#${error.type}`, message: error.message, ...error.fields }, requestId);
+      return reply(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: (error as Error).message }, requestId);
+    }
+  }
+
+  private fault(operation: string, input: Record<string, unknown>): void {
+    if (!this.#decide || !DATA_OPERATIONS.has(operation)) return;
+    const transact = input.TransactItems as Record<string, { TableName?: string }>[] | undefined;
+    const batch = input.RequestItems as Record<string, unknown[] | { Keys?: unknown[] }> | undefined;
+    const table = transact ? (Object.values(transact[0] ?? {})[0]?.TableName ?? '') : batch ? (Object.keys(batch)[0] ?? '') : String(input.TableName ?? '');
+    const itemCount = transact
+      ? transact.length
+      : batch
+        ? Object.values(batch).reduce<number>((sum, r) => sum + (Array.isArray(r) ? r.length : (r.Keys?.length ?? 0)), 0)
+        : 1;
+    const kind = this.#decide({ operation, table, itemCount });
+    if (!kind) return;
+    if (operation.startsWith('Transact')) {
+      const reasons = Array.from({ length: Math.max(1, itemCount) }, (_, i) =>
+        i > 0
+          ? { Code: 'None' }
+          : kind === 'throttle'
+            ? { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity of your table or index.' }
+            : { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' },
+      );
+      throw cancelled(reasons);
+    }
+    if (kind === 'conflict') throw new DynamoError('TransactionConflictException', 'Transaction is ongoing for the item');
+    throw new DynamoError(
+      'ProvisionedThroughputExceededException',
+      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+    );
+  }
+}
+
+function reply(statusCode: number, body: unknown, requestId: string): HttpResponse {
+  return new HttpResponse({
+    statusCode,
+    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId },
+    body: Buffer.from(JSON.stringify(body)),
+  });
 }

@@ -16,18 +16,34 @@ import type { PublishedEvent } from '../../lambdas/shared/ports.js';
 import { type Micros, micros, parseMoney } from '../../lambdas/shared/money.js';
 import type { OrderWorkflow } from '../../lambdas/orders/ports.js';
 import type { ProviderClients } from '../../lambdas/catalog/ports.js';
-import { ensureTable } from '../../local/dynamodb-local.js';
+import { ensureTable, ensureTableWith } from '../../local/dynamodb-local.js';
+import { MemoryDynamo } from '../../local/dynamodb-memory/index.js';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RecordedMetrics } from './recorded-metrics.js';
 
-export async function createTestTable() {
-  const endpoint = inject('dynamoEndpoint');
+/** On the shared DynamoDB Local, or (engine 'memory') on a fresh in-memory engine, the simulation's store. */
+export async function createTestTable(engine: 'dynamodb-local' | 'memory' = 'dynamodb-local') {
   const tableName = `test-${randomUUID()}`;
-  await ensureTable(endpoint, tableName);
-  const db = createDocumentClient({ region: 'us-east-1', endpoint });
+  const memory = engine === 'memory' ? new MemoryDynamo() : undefined;
+  const endpoint = memory ? '' : inject('dynamoEndpoint');
+  /** Another container's client on the same table. */
+  const newClient = () =>
+    memory ? createDocumentClient({ region: 'us-east-1', requestHandler: memory.requestHandler }) : createDocumentClient({ region: 'us-east-1', endpoint });
+  if (memory) {
+    const raw = new DynamoDBClient({
+      region: 'us-east-1',
+      requestHandler: memory.requestHandler as never,
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    await ensureTableWith(raw, tableName);
+  } else await ensureTable(endpoint, tableName);
+  const db = newClient();
   return {
     endpoint,
     tableName,
     db,
+    newClient,
+    ...(memory ? { memory } : {}),
     catalog: new DynamoCatalogStore(db, tableName, 0),
     orders: new DynamoOrderStore(db, tableName),
     refills: new DynamoRefillStore(db, tableName),
