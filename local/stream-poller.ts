@@ -33,26 +33,34 @@ export function startStreamPoller(options: {
     renameSync(`${options.checkpointFile}.tmp`, options.checkpointFile);
   };
 
+  const iteratorOf = async (
+    shardId: string,
+    start: { ShardIteratorType: 'LATEST' | 'TRIM_HORIZON' } | { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER'; SequenceNumber: string },
+  ) => (await client.send(new GetShardIteratorCommand({ StreamArn: options.streamArn, ShardId: shardId, ...start }))).ShardIterator;
+
   const refreshShards = async () => {
     const { StreamDescription } = await client.send(new DescribeStreamCommand({ StreamArn: options.streamArn }));
-    for (const shard of StreamDescription?.Shards ?? []) {
+    const shards = StreamDescription?.Shards ?? [];
+    // Checkpoints of shards the stream no longer has are of no use.
+    for (const id of Object.keys(checkpoints)) if (!shards.some((shard) => shard.ShardId === id)) delete checkpoints[id];
+    for (const shard of shards) {
       const id = shard.ShardId!;
       if (iterators.has(id) || finished.has(id)) continue;
       const after = checkpoints[id];
+      // A checkpoint past the stream's retention (data kept for days) is dropped: the shard is read as without one.
+      const resumed = after ? await iteratorOf(id, { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }).catch(() => undefined) : undefined;
+      if (resumed) {
+        iterators.set(id, resumed);
+        continue;
+      }
       // Without a checkpoint, shards open when we start begin at LATEST (the sweeper covers older orders); later
       // shards from the start.
-      if (!after && firstListing && shard.SequenceNumberRange?.EndingSequenceNumber) {
+      if (firstListing && shard.SequenceNumberRange?.EndingSequenceNumber) {
         finished.add(id);
         continue;
       }
-      const { ShardIterator } = await client.send(
-        new GetShardIteratorCommand({
-          StreamArn: options.streamArn,
-          ShardId: id,
-          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: firstListing ? 'LATEST' : 'TRIM_HORIZON' }),
-        }),
-      );
-      if (ShardIterator) iterators.set(id, ShardIterator);
+      const iterator = await iteratorOf(id, { ShardIteratorType: firstListing ? 'LATEST' : 'TRIM_HORIZON' });
+      if (iterator) iterators.set(id, iterator);
     }
     firstListing = false;
   };

@@ -1,6 +1,6 @@
 // The local stream reader on persisted data goes on after the last record it handled, as an event source mapping
 // does: records written while no reader ran (the stack was killed) still reach the readers after a restart.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -43,5 +43,17 @@ describe('the local stream reader on persisted data', () => {
     await eventually(async () => (second.includes('ITEM#c') ? true : undefined), 10_000, 50);
     await after.stop();
     expect(second).toEqual(['ITEM#b', 'ITEM#c']);
+
+    // A checkpoint the stream no longer knows (past its retention) is dropped, not fatal: reading goes on from now.
+    const file = join(dir, 'checkpoint.json');
+    const stale = Object.fromEntries(Object.keys(JSON.parse(readFileSync(file, 'utf8'))).map((shard) => [shard, '1']));
+    writeFileSync(file, JSON.stringify(stale));
+    const third: string[] = [];
+    const later = read(third);
+    await new Promise((r) => setTimeout(r, 500));
+    await put('d');
+    await eventually(async () => (third.includes('ITEM#d') ? true : undefined), 10_000, 50);
+    await later.stop();
+    expect(third).toEqual(['ITEM#d']);
   });
 });
