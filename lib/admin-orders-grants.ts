@@ -36,6 +36,14 @@ export function grantAdminOrders(
     actions.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn], conditions: leadingKeys('ORDERS#*', 'AUDIT#*', 'PROVIDERORDER#*') }),
     );
+    // A refresh follows the poller's rule for ambiguous readings (`READINGS#<providerId>`).
+    actions.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: leadingKeys('READINGS#*'),
+      }),
+    );
     actions.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [props.providerSecretsArn] }));
     actions.addToRolePolicy(new PolicyStatement({ actions: ['states:SendTaskSuccess'], resources: [props.stateMachineArn] }));
   }

@@ -19,6 +19,14 @@ export function grantProviderCallbacks(stack: Stack, fn: CodexFunction | undefin
   // The status changes a callback makes go into the order's provider-call log, small items in the same page partition.
   fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [table.tableArn], conditions: leadingKeys('ORDERS#*') }));
   fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:Query'], resources: [table.tableArn], conditions: leadingKeys('CATALOG') }));
+  // Ambiguous readings waiting for a later one (`READINGS#<providerId>`): kept, replaced, consumed by a confirmation.
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      resources: [table.tableArn],
+      conditions: leadingKeys('READINGS#*'),
+    }),
+  );
   // Secrets Manager appends six random characters to a secret's name in its ARN.
   const callbackSecrets = stack.formatArn({
     service: 'secretsmanager',

@@ -3,7 +3,7 @@
 import { apiKeyStore, keyManagement, resellerAccess, userStore } from '../lambdas/access/wiring.js';
 import { usageKeyDeps } from '../lambdas/access/usage-keys-wiring.js';
 import { catalogStore, providerClients } from '../lambdas/catalog/wiring.js';
-import { exclusiveLinks, orderIds, orderStore, refillIds, refillStore, taskTokens } from '../lambdas/orders/wiring.js';
+import { exclusiveLinks, orderIds, orderStore, pendingReadings, refillIds, refillStore, taskTokens } from '../lambdas/orders/wiring.js';
 import { config, systemClock } from '../lambdas/shared/platform/config.js';
 import { documentClient } from '../lambdas/shared/platform/dynamodb.js';
 import { eventPublisher } from '../lambdas/shared/platform/events.js';
@@ -22,6 +22,7 @@ export function localServices() {
     orders: orderStore(),
     refills: refillStore(),
     tokens: taskTokens(),
+    readings: pendingReadings(),
     links: exclusiveLinks(),
     orderIds: orderIds(),
     refillIds: refillIds(),
@@ -37,7 +38,11 @@ export function localServices() {
     events: eventPublisher(),
     clock: systemClock,
     metrics: metricsRecorder(),
-    settings: { progressMinIntervalMs: config().PROGRESS_MIN_INTERVAL_SECONDS * 1000, sweepMinAgeMs: config().SWEEP_MIN_AGE_SECONDS * 1000 },
+    settings: {
+      progressMinIntervalMs: config().PROGRESS_MIN_INTERVAL_SECONDS * 1000,
+      ambiguousConfirmMs: config().AMBIGUOUS_CONFIRM_SECONDS * 1000,
+      sweepMinAgeMs: config().SWEEP_MIN_AGE_SECONDS * 1000,
+    },
   };
 }
 

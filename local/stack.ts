@@ -207,6 +207,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ORDER_ID_BLOCK_SIZE: '100',
       PROGRESS_MIN_INTERVAL_SECONDS: '0',
       SWEEP_MIN_AGE_SECONDS: '20',
+      // Ambiguous provider answers (sim-ambiguous): the local poller runs every 3 s, so the next poll confirms one.
+      AMBIGUOUS_CONFIRM_SECONDS: '2',
       POWERTOOLS_DEV: 'false',
       // As Lambda sets it for on-demand functions: Powertools publishes a ColdStart metric only then.
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',

@@ -1,5 +1,6 @@
 // What the admin API's order use cases need from outside: the admin list and timeline of orders, money moved by an
 // admin, and the attention queue. The order spine's own ports (lambdas/orders/ports.ts) do the rest.
+import type { PendingReading } from '../orders/domain/ambiguous-readings.js';
 import type { AuditEntry } from '../audit/domain/audit-entry.js';
 import type { ProviderMapping } from '../catalog/domain/catalog.js';
 import type { Order } from '../orders/domain/orders.js';
@@ -76,6 +77,8 @@ export interface AdminOrderStore {
   /** The order as stored, with its settlement time. */
   getOrder(id: number): Promise<(Order & { finalizedAt?: string }) | undefined>;
   timeline(orderId: number): Promise<TimelineEntry[]>;
+  /** An ambiguous provider answer the order waits to see confirmed (docs/providers.md, "Ambiguous answers"). */
+  pendingReading(order: Pick<Order, 'id' | 'providerId'>): Promise<PendingReading | undefined>;
   /** The ledger entries of the order (reference `order:<id>`) in its owner's wallet, oldest first. */
   ledgerOf(order: Order): Promise<{ entries: LedgerEntry[]; complete: boolean }>;
   /**
@@ -111,7 +114,7 @@ export interface AttentionReader {
 
 export interface AttentionView {
   key: string;
-  reason: 'overdue' | 'unknown_status' | 'order_not_found' | 'unconfirmed_submission' | 'wrong_amount';
+  reason: 'overdue' | 'unknown_status' | 'order_not_found' | 'ambiguous_status' | 'unconfirmed_submission' | 'wrong_amount';
   since: string;
   orderId?: number;
   topUpId?: string;

@@ -5,7 +5,7 @@ import { DynamoAdminOrders } from '../adapters/dynamodb/admin-orders.js';
 import { DynamoAttentionReader } from '../adapters/dynamodb/attention-reader.js';
 import { DynamoOrderCallLog } from '../adapters/dynamodb/order-call-log.js';
 import { catalogStore, providerClients } from '../catalog/wiring.js';
-import { taskTokens } from '../orders/wiring.js';
+import { pendingReadings, taskTokens } from '../orders/wiring.js';
 import { lazy } from '../shared/platform.js';
 import { config, systemClock } from '../shared/platform/config.js';
 import { documentClient, tableName } from '../shared/platform/dynamodb.js';
@@ -28,8 +28,13 @@ export const orderActionServices: () => OrderActionServices = /* @__PURE__ */ la
   catalog: catalogStore(),
   providers: providerClients(),
   tokens: taskTokens(),
+  readings: pendingReadings(),
   workflow: workflowResume(),
   clock: systemClock,
-  settings: { progressMinIntervalMs: config().PROGRESS_MIN_INTERVAL_SECONDS * 1000, sweepMinAgeMs: config().SWEEP_MIN_AGE_SECONDS * 1000 },
+  settings: {
+    progressMinIntervalMs: config().PROGRESS_MIN_INTERVAL_SECONDS * 1000,
+    ambiguousConfirmMs: config().AMBIGUOUS_CONFIRM_SECONDS * 1000,
+    sweepMinAgeMs: config().SWEEP_MIN_AGE_SECONDS * 1000,
+  },
   callLog: new DynamoOrderCallLog(documentClient(), tableName()),
 }));

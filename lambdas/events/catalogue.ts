@@ -14,9 +14,10 @@ const status = z.enum(ORDER_STATUSES);
 
 /**
  * Why an open order needs a person: it is open past its service's expected time, or its provider has answered an
- * unrecognised status, or that it does not know the order ("Incorrect order ID"), for an hour.
+ * unrecognised status, or that it does not know the order ("Incorrect order ID"), for an hour, or an ambiguous status
+ * (Error, Fail, Partial without remains) that no later reading settled.
  */
-export const ATTENTION_REASONS = ['overdue', 'unknown_status', 'order_not_found'] as const;
+export const ATTENTION_REASONS = ['overdue', 'unknown_status', 'order_not_found', 'ambiguous_status'] as const;
 export type AttentionReason = (typeof ATTENTION_REASONS)[number];
 
 /** What a reader needs to know about an order, whichever event tells of it. */

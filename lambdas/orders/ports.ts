@@ -6,6 +6,7 @@ import type { Refill, RefillStatus } from './domain/refills.js';
 import type { AttentionReason } from '../events/catalogue.js';
 import type { ProviderHealthState } from './domain/provider-health.js';
 import type { ResellerPricing } from './domain/reseller-pricing.js';
+import type { PendingReading } from './domain/ambiguous-readings.js';
 
 /** An open order as the open-orders index shows it: enough to poll and sweep without reading the order. */
 export interface OpenOrderSummary {
@@ -141,6 +142,25 @@ export interface OrderWorkflow {
   ensureStarted(orderId: number): Promise<void>;
   /** Resumes a workflow parked on a callback token. Unknown or expired tokens are not an error. */
   resume(taskToken: string, output: Record<string, unknown>): Promise<void>;
+}
+
+/**
+ * Ambiguous provider readings waiting for a later one (domain/ambiguous-readings.ts): one small item per order, under
+ * its provider, so the poller learns them all with one Query per run.
+ */
+export interface PendingReadingStore {
+  /** The provider's pending readings by order id (usually none). */
+  ofProvider(providerId: string): Promise<Map<number, PendingReading>>;
+  get(providerId: string, orderId: number): Promise<PendingReading | undefined>;
+  /** Keeps the reading unless another was kept meanwhile (conditioned on `replacing`, or on there being none). */
+  hold(pending: PendingReading, replacing?: PendingReading): Promise<boolean>;
+  /** Drops the reading if it is still that one. */
+  drop(pending: PendingReading): Promise<void>;
+  /**
+   * Writes the confirmed progress to the order and consumes the pending reading in one transaction: undefined (nothing
+   * written) when the reading was replaced or dropped meanwhile, or the order no longer waits for its provider.
+   */
+  confirm(pending: PendingReading, progress: ProviderProgress, now: string): Promise<Order | undefined>;
 }
 
 /** The poller's memory of each provider between runs (domain/provider-health.ts): one small item per provider. */

@@ -6,6 +6,7 @@ import { parseMoney } from '../shared/money.js';
 import { BlockOrderIdAllocator } from '../adapters/dynamodb/order-id-allocator.js';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store.js';
 import { DynamoOrderProgress } from '../adapters/dynamodb/order-progress.js';
+import { DynamoPendingReadings } from '../adapters/dynamodb/pending-readings.js';
 import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
 import { DynamoTaskTokenStore } from '../adapters/dynamodb/task-token-store.js';
 import { DynamoProviderHealthStore } from '../adapters/dynamodb/provider-health-store.js';
@@ -30,11 +31,21 @@ import type { PollServices } from './application/poll-providers.js';
 import type { CallbackServices } from './application/provider-callbacks.js';
 import type { RefillServices } from './application/refill-orders.js';
 import type { SweepServices } from './application/sweep-orders.js';
-import type { ExclusiveLinks, OrderIdAllocator, OrderLimits, OrderStore, RefillIdAllocator, RefillStore, TaskTokenStore } from './ports.js';
+import type {
+  ExclusiveLinks,
+  OrderIdAllocator,
+  OrderLimits,
+  OrderStore,
+  PendingReadingStore,
+  RefillIdAllocator,
+  RefillStore,
+  TaskTokenStore,
+} from './ports.js';
 
 export const orderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName()));
 export const refillStore: () => RefillStore = /* @__PURE__ */ lazy(() => new DynamoRefillStore(documentClient(), tableName()));
 export const taskTokens: () => TaskTokenStore = /* @__PURE__ */ lazy(() => new DynamoTaskTokenStore(documentClient(), tableName()));
+export const pendingReadings: () => PendingReadingStore = /* @__PURE__ */ lazy(() => new DynamoPendingReadings(documentClient(), tableName()));
 export const exclusiveLinks: () => ExclusiveLinks = /* @__PURE__ */ lazy(() => new DynamoExclusiveLinks(documentClient(), tableName()));
 export const orderIds: () => OrderIdAllocator = /* @__PURE__ */ lazy(
   () => new BlockOrderIdAllocator(documentClient(), tableName(), config().ORDER_ID_BLOCK_SIZE),
@@ -87,6 +98,7 @@ const watchSettings = () => {
 
 const orderSettings = (): OrderSettings => ({
   progressMinIntervalMs: config().PROGRESS_MIN_INTERVAL_SECONDS * 1000,
+  ambiguousConfirmMs: config().AMBIGUOUS_CONFIRM_SECONDS * 1000,
   sweepMinAgeMs: config().SWEEP_MIN_AGE_SECONDS * 1000,
 });
 
@@ -161,10 +173,12 @@ export const pollServices: () => PollServices = /* @__PURE__ */ lazy(() => ({
   providers: providerClients(),
   orders: orderStore(),
   tokens: taskTokens(),
+  readings: pendingReadings(),
   workflow: orderWorkflow(),
   clock: systemClock,
   settings: orderSettings(),
   statusLog: new DynamoOrderCallLog(documentClient(), tableName()),
+  metrics: metricsRecorder(),
   watch: {
     health: new DynamoProviderHealthStore(documentClient(), tableName()),
     marks: new DynamoAttentionMarks(documentClient(), tableName()),
@@ -179,6 +193,7 @@ export const providerCallbackServices: () => CallbackServices = /* @__PURE__ */ 
   // Only the progress part of the order store: the money paths stay out of this function's bundle.
   orders: new DynamoOrderProgress(documentClient(), tableName()),
   tokens: taskTokens(),
+  readings: pendingReadings(),
   workflow: orderWorkflow(),
   secrets: secretStore(),
   clock: systemClock,

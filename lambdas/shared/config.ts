@@ -22,6 +22,8 @@ export type Config = { -readonly [K in keyof typeof REQUIRED_ON_AWS]: string } &
   /** Whole pages of orders (see keys.order), so an owner's own block never shares a page with other owners. */
   ORDER_ID_BLOCK_SIZE: number;
   PROGRESS_MIN_INTERVAL_SECONDS: number;
+  /** Least time between an ambiguous provider reading (Error, Fail, Partial without remains) and the one confirming it. */
+  AMBIGUOUS_CONFIRM_SECONDS: number;
   MAX_REQUEST_BYTES: number;
   SWEEP_MIN_AGE_SECONDS: number;
   CURRENCY: string;
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(endpoint !== undefined ? { DYNAMODB_ENDPOINT: endpoint } : {}),
     ORDER_ID_BLOCK_SIZE: whole('ORDER_ID_BLOCK_SIZE', 100, { min: 100, max: 10_000, step: 100 }),
     PROGRESS_MIN_INTERVAL_SECONDS: whole('PROGRESS_MIN_INTERVAL_SECONDS', 300),
+    AMBIGUOUS_CONFIRM_SECONDS: whole('AMBIGUOUS_CONFIRM_SECONDS', 30, { max: 24 * 3600 }),
     MAX_REQUEST_BYTES: whole('MAX_REQUEST_BYTES', 64 * 1024, { min: 1024 }),
     SWEEP_MIN_AGE_SECONDS: whole('SWEEP_MIN_AGE_SECONDS', 120),
     CURRENCY: currency,

@@ -6,11 +6,13 @@
 //   codex-test=slow     takes minutes
 //   codex-test=flaky    the first `add` answers 503, the second times out (but is recorded), then it is accepted
 //   codex-test=outage   `add` times out 8 times in a row (longer than the submit retries), then it is accepted
+//   codex-test=error    completes, but its first status answer once delivery has started is `Error` (a panel's hiccup)
+//   codex-test=failed   ends answering `Fail` instead of `Canceled`
 // Progress is computed from the time since the order was placed, so it survives restarts without a ticking clock.
-export type Scenario = 'normal' | 'partial' | 'fail' | 'cancel' | 'slow' | 'flaky' | 'outage';
+export type Scenario = 'normal' | 'partial' | 'fail' | 'cancel' | 'slow' | 'flaky' | 'outage' | 'error' | 'failed';
 
 export function scenarioOf(link: string): Scenario {
-  const match = /codex-test=(partial|fail|cancel|slow|flaky|outage)\b/i.exec(link);
+  const match = /codex-test=(partial|failed|fail|cancel|slow|flaky|outage|error)\b/i.exec(link);
   return (match?.[1]?.toLowerCase() as Scenario | undefined) ?? 'normal';
 }
 
@@ -29,6 +31,7 @@ export function timelineOf(scenario: Scenario): Timeline {
     case 'partial':
       return { pendingFor: 3, endsAfter: 20, final: 'Partial', undeliveredShare: 0.3 };
     case 'cancel':
+    case 'failed':
       return { pendingFor: 3, endsAfter: 10, final: 'Canceled', undeliveredShare: 1 };
     case 'slow':
       return { pendingFor: 10, endsAfter: 240, final: 'Completed', undeliveredShare: 0 };

@@ -45,6 +45,8 @@ interface DemoOrder {
   requestId?: string;
   startCount: number;
   canceled?: boolean;
+  /** The `error` scenario's one `Error` answer was given. */
+  hiccuped?: boolean;
   /** Absent on orders recorded before service types existed: Default. */
   type?: string;
   /** Units delivered in all: quantity x runs, max x posts, the number of comments; absent means quantity. */
@@ -291,6 +293,8 @@ export interface DemoProvider {
   orderCount(): number;
   /** Signed status callbacks accepted so far (when pushing). */
   pushedBatches(): number;
+  /** Ambiguous status answers given so far (`Error`, `Fail`: the error and failed scenarios). */
+  ambiguousAnswers(): number;
   close(): Promise<void>;
 }
 
@@ -315,6 +319,20 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
     renameSync(`${options.stateFile}.tmp`, options.stateFile);
   };
 
+  /** The words of the `error` and `failed` scenarios: ambiguous answers Codex must confirm before it settles. */
+  let ambiguousAnswers = 0;
+  const ambiguousWord = (order: DemoOrder, status: string): string | undefined => {
+    if (order.scenario === 'failed' && status === 'Canceled' && !order.canceled) {
+      ambiguousAnswers++;
+      return 'Fail';
+    }
+    if (order.scenario !== 'error' || order.hiccuped || status !== 'In progress') return undefined;
+    order.hiccuped = true;
+    save();
+    ambiguousAnswers++;
+    return 'Error';
+  };
+
   const statusOf = (order: DemoOrder) => {
     const elapsed = ((Date.now() - order.placedAt) / 1000) * speed;
     const units = order.units ?? order.quantity;
@@ -329,7 +347,7 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
     return {
       charge: formatMoney(charge),
       start_count: String(order.startCount),
-      status: statusWord(type, view.status),
+      status: ambiguousWord(order, view.status) ?? statusWord(type, view.status),
       remains: String(view.remains),
       currency: 'USD',
       ...statusExtras(type, { runs: order.runs, posts: order.posts, expiry: order.expiry }),
@@ -501,6 +519,7 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
     calls,
     orderCount: () => Object.keys(state.orders).length,
     pushedBatches: () => pusher?.batches() ?? 0,
+    ambiguousAnswers: () => ambiguousAnswers,
     close: () =>
       new Promise<void>((resolve) => {
         pusher?.stop();

@@ -118,6 +118,40 @@ describe('providers', () => {
     expect(forbidden.status).toBe(403);
   });
 
+  it("sets a provider's status words: shown in its record and the list, audited, and refused whole when a target is unknown", async () => {
+    const patch = (body: unknown) => providers({ method: 'PATCH', resource: '/admin/v1/providers/{id}', pathParameters: { id: 'acme' }, body });
+    const before = await table.allItems();
+    for (const statusMapping of [{ Fail: 'Refunded' }, { Fail: 'canceled' }, { 'On hold': 'Pending', on_hold: 'Pending' }, { '': 'Pending' }, ['Fail']]) {
+      const refused = await patch({ name: 'Renamed', statusMapping });
+      expect(refused, JSON.stringify(statusMapping)).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
+    }
+    const tooMany = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`word ${i}`, 'Pending']));
+    expect(await patch({ statusMapping: tooMany })).toMatchObject({ status: 400 });
+    // A new provider with a mapping that cannot be read: refused before its key is stored anywhere.
+    const refusedCreate = await providers({
+      method: 'POST',
+      resource: '/admin/v1/providers',
+      body: { id: 'mapped', name: 'Mapped', apiUrl: upstream.url, apiKey: 'pk-mapped', statusMapping: { Fail: 'Canceled', FAIL: 'ambiguous' } },
+    });
+    expect(refusedCreate).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', field: 'statusMapping' } } });
+    await expect(secrets.get('codex/local/providers/mapped')).rejects.toThrow();
+    expect(await table.allItems()).toEqual(before);
+
+    const set = await patch({ statusMapping: { Fail: 'Canceled', On_Hold: 'In progress', Refunding: 'ambiguous' } });
+    expect(set).toMatchObject({ status: 200, body: { id: 'acme', statusMapping: { fail: 'Canceled', 'on hold': 'In progress', refunding: 'ambiguous' } } });
+    const listed = await catalog({ method: 'GET', resource: '/admin/v1/providers', role: 'operator' });
+    expect(listed.body.items[0]).toMatchObject({ id: 'acme', statusMapping: { fail: 'Canceled' } });
+    const audits = (await auditOf('acme')).filter((a) => a.action === 'provider.updated');
+    expect(audits.at(-1)).toMatchObject({ after: { statusMapping: { fail: 'Canceled', 'on hold': 'In progress', refunding: 'ambiguous' } } });
+
+    const removed = await patch({ statusMapping: null });
+    expect(removed.status).toBe(200);
+    expect(removed.body.statusMapping).toBeUndefined();
+    expect((await auditOf('acme')).filter((a) => a.action === 'provider.updated').at(-1)).toMatchObject({ before: { statusMapping: { fail: 'Canceled' } } });
+    const [item] = (await table.allItems()).filter((i) => i.entity === 'provider');
+    expect(item!.statusMapping).toBeUndefined();
+  });
+
   it('sync: a dry run answers the diff and writes nothing; applying it imports the services with the markup; again, nothing to do', async () => {
     const body = { dryRun: true, markup: { kind: 'percent', value: '50', rounding: '0.01' }, categories: ['YouTube', 'tiktok'] };
     const before = await table.allItems();

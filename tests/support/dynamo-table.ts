@@ -8,6 +8,7 @@ import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js'
 import { BlockOrderIdAllocator } from '../../lambdas/adapters/dynamodb/order-id-allocator.js';
 import { DynamoExclusiveLinks } from '../../lambdas/adapters/dynamodb/exclusive-links.js';
 import { DynamoOrderStore } from '../../lambdas/adapters/dynamodb/order-store.js';
+import { DynamoPendingReadings } from '../../lambdas/adapters/dynamodb/pending-readings.js';
 import { DynamoRefillStore } from '../../lambdas/adapters/dynamodb/refill-store.js';
 import { DynamoTaskTokenStore } from '../../lambdas/adapters/dynamodb/task-token-store.js';
 import { DynamoWalletStore } from '../../lambdas/adapters/dynamodb/wallet-store.js';
@@ -48,6 +49,7 @@ export async function createTestTable(engine: 'dynamodb-local' | 'memory' = 'dyn
     orders: new DynamoOrderStore(db, tableName),
     refills: new DynamoRefillStore(db, tableName),
     tokens: new DynamoTaskTokenStore(db, tableName),
+    readings: new DynamoPendingReadings(db, tableName),
     links: new DynamoExclusiveLinks(db, tableName),
     wallets: new DynamoWalletStore(db, tableName),
     apiKeys: new DynamoApiKeyStore(db, tableName),
@@ -91,6 +93,7 @@ export function orderServicesOn(
     orders: table.orders,
     refills: table.refills,
     tokens: table.tokens,
+    readings: table.readings,
     links: table.links,
     wallets: table.wallets,
     orderIds: table.allocator(),
@@ -98,7 +101,7 @@ export function orderServicesOn(
     workflow,
     events: { publish: async (events) => void published.push(...events) },
     clock: { now: () => new Date() },
-    settings: { progressMinIntervalMs: 0, sweepMinAgeMs: 0 },
+    settings: { progressMinIntervalMs: 0, ambiguousConfirmMs: 30_000, sweepMinAgeMs: 0 },
     metrics,
   };
   return { services, published, resumed, started, metrics };

@@ -7,6 +7,9 @@ describe('demo provider scenarios', () => {
     expect(scenarioOf('https://youtu.be/x?a=1&codex-test=FLAKY&b=2')).toBe('flaky');
     expect(scenarioOf('https://youtu.be/x')).toBe('normal');
     expect(scenarioOf('https://youtu.be/x?codex-test=partially')).toBe('normal');
+    expect(scenarioOf('https://youtu.be/x?codex-test=fail')).toBe('fail');
+    expect(scenarioOf('https://youtu.be/x?codex-test=failed')).toBe('failed');
+    expect(scenarioOf('https://youtu.be/x?codex-test=error')).toBe('error');
   });
 
   it('moves an ordinary order from Pending through In progress to Completed within 30 seconds', () => {

@@ -1,6 +1,8 @@
 // The admin API's orders in DynamoDB: the list over every owner (index admin-lists, one partition per UTC day, walked
 // newest first), the order's timeline and ledger entries, an admin's partial refund (moveMoney's one transaction)
 // and notes, and the few writes the admin actions make on the order before the spine's own steps take over.
+import { DynamoPendingReadings } from './pending-readings.js';
+import type { PendingReading } from '../../orders/domain/ambiguous-readings.js';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AdminOrderStore, AdminOrderSummary, AdminOrdersQuery, AdminRefund, ListReads, TimelineEntry } from '../../admin/orders-ports.js';
 import type { AuditEntry } from '../../audit/domain/audit-entry.js';
@@ -165,6 +167,10 @@ export class DynamoAdminOrders implements AdminOrderStore {
       stoppedBelow = previousKey(String(start.ownerSk));
     }
     return { orders, reads, cursor: writeCursor({ d: 'owner', k: stoppedBelow! }) };
+  }
+
+  pendingReading(order: Pick<Order, 'id' | 'providerId'>): Promise<PendingReading | undefined> {
+    return new DynamoPendingReadings(this.db, this.tableName).get(order.providerId, order.id);
   }
 
   async getOrder(id: number): Promise<(Order & { finalizedAt?: string }) | undefined> {

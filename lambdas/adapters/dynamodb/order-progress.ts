@@ -24,34 +24,7 @@ export class DynamoOrderProgress implements OrderProgressStore {
   }
 
   async recordProgress(id: number, progress: ProviderProgress, now: string): Promise<Order | undefined> {
-    const values: Record<string, unknown> = { ':status': progress.status, ':now': now, ':submitted': 'submitted' };
-    const sets = ['#status = :status', 'progressAt = :now', 'updatedAt = :now'];
-    if (progress.startCount !== undefined) {
-      sets.push('startCount = :startCount');
-      values[':startCount'] = progress.startCount;
-    }
-    if (progress.remains !== undefined) {
-      sets.push('remains = :remains');
-      values[':remains'] = progress.remains;
-    }
-    // What the provider says it charged us, for reconciliation: free, in the write that happens anyway.
-    const providerCharge = chargeOf(progress.charge);
-    if (providerCharge !== undefined) {
-      sets.push('providerCharge = :providerCharge');
-      values[':providerCharge'] = providerCharge;
-      if (progress.currency) {
-        sets.push('providerCurrency = :providerCurrency');
-        values[':providerCurrency'] = progress.currency;
-      }
-    }
-    return this.conditionalUpdate(id, {
-      UpdateExpression: `SET ${sets.join(', ')}`,
-      // An ended status is never overwritten: a late report (a callback racing the poller) cannot reopen an order
-      // whose workflow was already resumed to settle it.
-      ConditionExpression: 'phase = :submitted AND NOT (#status IN (:completed, :partial, :canceled))',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ...values, ':completed': 'Completed', ':partial': 'Partial', ':canceled': 'Canceled' },
-    });
+    return this.conditionalUpdate(id, progressUpdate(progress, now));
   }
 
   protected async conditionalUpdate(id: number, update: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName' | 'Key'>): Promise<Order | undefined> {
@@ -63,6 +36,39 @@ export class DynamoOrderProgress implements OrderProgressStore {
       throw error;
     }
   }
+}
+
+/**
+ * The write of a provider's progress to its order. An ended status is never overwritten: a late report (a callback
+ * racing the poller) cannot reopen an order whose workflow was already resumed to settle it.
+ */
+export function progressUpdate(progress: ProviderProgress, now: string) {
+  const values: Record<string, unknown> = { ':status': progress.status, ':now': now, ':submitted': 'submitted' };
+  const sets = ['#status = :status', 'progressAt = :now', 'updatedAt = :now'];
+  if (progress.startCount !== undefined) {
+    sets.push('startCount = :startCount');
+    values[':startCount'] = progress.startCount;
+  }
+  if (progress.remains !== undefined) {
+    sets.push('remains = :remains');
+    values[':remains'] = progress.remains;
+  }
+  // What the provider says it charged us, for reconciliation: free, in the write that happens anyway.
+  const providerCharge = chargeOf(progress.charge);
+  if (providerCharge !== undefined) {
+    sets.push('providerCharge = :providerCharge');
+    values[':providerCharge'] = providerCharge;
+    if (progress.currency) {
+      sets.push('providerCurrency = :providerCurrency');
+      values[':providerCurrency'] = progress.currency;
+    }
+  }
+  return {
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: 'phase = :submitted AND NOT (#status IN (:completed, :partial, :canceled))',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ...values, ':completed': 'Completed', ':partial': 'Partial', ':canceled': 'Canceled' },
+  };
 }
 
 /** A provider's charge as micros; a value that is no plain amount (or has more than 6 decimals) is not recorded. */

@@ -4,6 +4,7 @@ import { type RefillStatus, readRefillStatus } from '../../orders/domain/refills
 import type { Provider } from '../../catalog/domain/catalog.js';
 import type { PlaceRequest, ProviderClient, ProviderClients, ProviderOrderStatus, ProviderServiceListing } from '../../catalog/ports.js';
 import type { SecretStore } from '../../shared/ports.js';
+import type { StatusMapping } from '../../orders/domain/order-status.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import { integerOf, readStatusAnswer as readStatus } from '../../catalog/domain/status-answer.js';
 
@@ -16,6 +17,7 @@ export class SmmV2Client implements ProviderClient {
     private readonly apiKey: string,
     private readonly timeoutMs: number,
     private readonly fetchImpl: typeof fetch = fetch,
+    private readonly statusMapping?: StatusMapping,
   ) {}
 
   async place(request: PlaceRequest): Promise<{ externalOrderId: string }> {
@@ -32,7 +34,7 @@ export class SmmV2Client implements ProviderClient {
   async status(externalOrderId: string): Promise<ProviderOrderStatus> {
     const record = objectOf(await this.call('status', { order: externalOrderId }));
     try {
-      return readStatus(record);
+      return readStatus(record, this.statusMapping);
     } catch (error) {
       throw new ProviderOutcomeUnknown(this.redact((error as Error).message));
     }
@@ -51,7 +53,7 @@ export class SmmV2Client implements ProviderClient {
       }
       const record = entry as Record<string, unknown>;
       try {
-        result.set(id, typeof record.error === 'string' ? new ProviderRejected(this.redact(record.error)) : readStatus(record));
+        result.set(id, typeof record.error === 'string' ? new ProviderRejected(this.redact(record.error)) : readStatus(record, this.statusMapping));
       } catch (error) {
         result.set(id, new ProviderOutcomeUnknown(this.redact((error as Error).message)));
       }
@@ -188,6 +190,6 @@ export class SmmV2ProviderClients implements ProviderClients {
   ) {}
 
   async forProvider(provider: Provider): Promise<ProviderClient> {
-    return new SmmV2Client(provider.apiUrl, await this.secrets.get(provider.keySecretId), provider.timeoutMs, this.fetchImpl);
+    return new SmmV2Client(provider.apiUrl, await this.secrets.get(provider.keySecretId), provider.timeoutMs, this.fetchImpl, provider.statusMapping);
   }
 }

@@ -5,6 +5,7 @@ import type { Provider, ProviderStatus } from '../../catalog/domain/catalog.js';
 import { changedFields, providerRecord } from '../../catalog/domain/catalog-records.js';
 import type { CatalogAdminStore, ProviderClients, ProviderFigures } from '../../catalog/ports.js';
 import { DomainError } from '../../shared/errors.js';
+import { type StatusMapping, statusMappingOf } from '../../orders/domain/order-status.js';
 import type { Clock, SecretWriter } from '../../shared/ports.js';
 import { type Actor, catalogAudit } from './catalog-audit.js';
 
@@ -38,10 +39,15 @@ export interface NewProvider {
   timeoutMs: number;
   acceptsRequestId: boolean;
   callbackSecret?: string;
+  /** The provider's own status words, as sent (normalised and checked here). */
+  statusMapping?: Record<string, string>;
 }
 
-/** `callbackSecret: null` stops callbacks (polling goes on). */
-export type ProviderPatch = Partial<Omit<NewProvider, 'id' | 'callbackSecret'>> & { callbackSecret?: string | null };
+/** `callbackSecret: null` stops callbacks (polling goes on); `statusMapping: null` (or `{}`) removes the provider's words. */
+export type ProviderPatch = Partial<Omit<NewProvider, 'id' | 'callbackSecret' | 'statusMapping'>> & {
+  callbackSecret?: string | null;
+  statusMapping?: Record<string, string> | null;
+};
 
 const ATTEMPTS = 5;
 
@@ -73,6 +79,8 @@ export async function listProviders(
 }
 
 export async function createProvider(deps: ProviderWriteServices, actor: Actor, input: NewProvider): Promise<Provider> {
+  // Checked before anything is written (the secrets are written first).
+  const statusMapping = input.statusMapping === undefined ? undefined : checkedMapping(input.statusMapping);
   if (await deps.store.provider(input.id)) throw exists(input.id);
   // The secrets first: a provider item never names a secret that is not there.
   const keySecretId = await deps.secrets.put(deps.secretName(input.id, 'key'), input.apiKey, `API key of provider ${input.id}`);
@@ -89,6 +97,7 @@ export async function createProvider(deps: ProviderWriteServices, actor: Actor, 
     ...(callbackSecretId ? { callbackSecretId } : {}),
     timeoutMs: input.timeoutMs,
     acceptsRequestId: input.acceptsRequestId,
+    ...(statusMapping && Object.keys(statusMapping).length > 0 ? { statusMapping } : {}),
     enabled: true,
     status: 'enabled',
     version: 1,
@@ -105,6 +114,7 @@ export async function createProvider(deps: ProviderWriteServices, actor: Actor, 
 
 /** Undefined when there is no such provider. */
 export async function editProvider(deps: ProviderWriteServices, actor: Actor, id: string, patch: ProviderPatch): Promise<Provider | undefined> {
+  const statusMapping = patch.statusMapping ? checkedMapping(patch.statusMapping) : patch.statusMapping;
   const current = await deps.store.provider(id);
   if (!current) return undefined;
   // A new key is stored under the canonical name whatever the provider used before (a hand-made secret, say).
@@ -136,6 +146,8 @@ export async function editProvider(deps: ProviderWriteServices, actor: Actor, id
         updatedAt: at,
       };
       if (patch.callbackSecret === null) delete after.callbackSecretId;
+      if (statusMapping === null || (statusMapping && Object.keys(statusMapping).length === 0)) delete after.statusMapping;
+      else if (statusMapping) after.statusMapping = statusMapping;
       return after;
     },
     secretsNote,
@@ -187,6 +199,12 @@ async function changeProvider(
     if (saved) return after;
   }
   throw new DomainError('catalog_busy', 'The provider changed while this was being saved; try again');
+}
+
+function checkedMapping(input: Record<string, string>): StatusMapping {
+  const checked = statusMappingOf(input);
+  if ('problem' in checked) throw new DomainError('invalid_request', checked.problem, 'statusMapping');
+  return checked.mapping;
 }
 
 function exists(id: string): DomainError {

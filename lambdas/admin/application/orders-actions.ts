@@ -13,7 +13,7 @@ import type { AdminOrderWrites } from '../orders-ports.js';
 import { type Actor, auditOf } from './orders-admin.js';
 
 /** No money path: every settlement is the workflow's Finalize step (resumed here, or by the sweeper). */
-export type OrderActionServices = Pick<OrderServices, 'catalog' | 'providers' | 'tokens' | 'clock' | 'settings'> & {
+export type OrderActionServices = Pick<OrderServices, 'catalog' | 'providers' | 'tokens' | 'clock' | 'settings' | 'readings'> & {
   workflow: Pick<OrderWorkflow, 'resume'>;
   orders: Pick<OrderStore, 'getOrder' | 'recordProgress' | 'requestCancel' | 'recordSubmitted' | 'recordRejected' | 'clearSubmitInFlight'> & AdminOrderWrites;
   callLog: OrderCallLog;
@@ -75,7 +75,10 @@ async function askStatus(services: OrderActionServices, order: Order, action: st
     providerRefusal(error);
   }
   const outcome = await applyStatusReport(services, order, report, services.clock.now());
-  await record({ answer: JSON.stringify(report), ...(outcome !== 'unchanged' ? { statusBefore: order.status, statusAfter: report.status } : {}) });
+  await record({
+    answer: JSON.stringify(report),
+    ...(outcome === 'updated' || outcome === 'resumed' ? { statusBefore: order.status, statusAfter: report.status } : {}),
+  });
   return outcome;
 }
 

@@ -39,12 +39,17 @@ export interface OrderPage {
   notes: TimelineEntry[];
   actions: TimelineEntry[];
   ledger: Awaited<ReturnType<AdminOrderStore['ledgerOf']>>;
+  pendingReading?: Awaited<ReturnType<AdminOrderStore['pendingReading']>>;
 }
 
 export async function orderPage(services: Pick<AdminOrderServices, 'admin'>, id: number): Promise<OrderPage | undefined> {
   const order = await services.admin.getOrder(id);
   if (!order) return undefined;
-  const [timeline, ledger] = await Promise.all([services.admin.timeline(id), services.admin.ledgerOf(order)]);
+  const [timeline, ledger, pendingReading] = await Promise.all([
+    services.admin.timeline(id),
+    services.admin.ledgerOf(order),
+    order.phase === 'finalized' ? undefined : services.admin.pendingReading(order),
+  ]);
   const calls = timeline.filter((e) => e.kind === 'call');
   const history: OrderPage['history'] = [{ status: 'Pending', at: order.createdAt, source: 'placed' }];
   for (const call of calls) {
@@ -61,6 +66,7 @@ export async function orderPage(services: Pick<AdminOrderServices, 'admin'>, id:
     notes: timeline.filter((e) => e.kind === 'note'),
     actions: timeline.filter((e) => e.kind === 'action'),
     ledger,
+    ...(pendingReading ? { pendingReading } : {}),
   };
 }
 
@@ -144,6 +150,7 @@ export function resolvingActions(item: { reason: AttentionView['reason']; orderI
     case 'order_not_found':
       return [`POST ${order}/refresh`, `POST ${order}/cancel`];
     case 'unknown_status':
+    case 'ambiguous_status':
     case 'overdue':
       return [`POST ${order}/refresh`, `POST ${order}/cancel`];
     case 'wrong_amount':

@@ -46,6 +46,7 @@ export function providerRecord(provider: Provider): Record<string, unknown> {
     acceptsRequestId: provider.acceptsRequestId,
     status: providerStatusOf(provider),
     callbacks: provider.callbackSecretId !== undefined,
+    ...(provider.statusMapping !== undefined && Object.keys(provider.statusMapping).length > 0 ? { statusMapping: provider.statusMapping } : {}),
     ...(provider.updatedAt !== undefined ? { updatedAt: provider.updatedAt } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // The catalog: services we sell and the upstream providers that fulfil them.
 import type { Micros } from '../../shared/money.js';
 import type { ServiceTypeName } from './service-types.js';
+import type { StatusMapping } from '../../orders/domain/order-status.js';
 
 export type ServiceType = ServiceTypeName;
 
@@ -64,6 +65,11 @@ export interface Provider {
   timeoutMs: number;
   /** The provider honours `request_id` on `add`, so resending after an unclear failure cannot duplicate an order. */
   acceptsRequestId: boolean;
+  /**
+   * The provider's own status words, read before the common spellings (keys normalised: lower case, single spaces):
+   * a status, or `ambiguous` (Canceled only once a later reading confirms it). docs/providers.md.
+   */
+  statusMapping?: StatusMapping;
   /** Polled and its callbacks taken: false only when `status` is disabled (kept for the readers that predate status). */
   enabled: boolean;
   /** enabled: takes orders; maintenance: no new submissions, open orders still followed; disabled: neither. */

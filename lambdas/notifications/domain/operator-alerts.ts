@@ -10,6 +10,7 @@ const ATTENTION_WORDS = {
   overdue: "is open past its service's expected time",
   unknown_status: 'has had a status from its provider that Codex does not recognise',
   order_not_found: 'is unknown to its provider ("Incorrect order ID")',
+  ambiguous_status: 'has an ambiguous status from its provider (Error, Fail, or Partial without remains) that no later answer settled',
 } as const;
 
 /** The alert for an event operators must hear about; undefined for every other event. */

@@ -2,7 +2,17 @@
 // the adapters (and AWS clients) its use cases need; see orders/wiring.ts.
 import type { CatalogStore, ProviderClients } from '../../catalog/ports.js';
 import type { Clock, EventPublisher } from '../../shared/ports.js';
-import type { ExclusiveLinks, OrderIdAllocator, OrderLimits, OrderStore, OrderWorkflow, RefillStore, ResellerPrices, TaskTokenStore } from '../ports.js';
+import type {
+  ExclusiveLinks,
+  OrderIdAllocator,
+  OrderLimits,
+  OrderStore,
+  OrderWorkflow,
+  PendingReadingStore,
+  RefillStore,
+  ResellerPrices,
+  TaskTokenStore,
+} from '../ports.js';
 import type { WalletStore } from '../../wallets/ports.js';
 import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
 
@@ -16,6 +26,8 @@ export interface OrderServices {
   orderIds: OrderIdAllocator;
   providers: ProviderClients;
   workflow: OrderWorkflow;
+  /** Ambiguous provider readings waiting for a later one before the order may settle. */
+  readings: PendingReadingStore;
   events: EventPublisher;
   clock: Clock;
   settings: OrderSettings;
@@ -29,5 +41,7 @@ export interface OrderServices {
 
 export interface OrderSettings {
   progressMinIntervalMs: number;
+  /** Least time between an ambiguous reading and the later one that confirms it (domain/ambiguous-readings.ts). */
+  ambiguousConfirmMs: number;
   sweepMinAgeMs: number;
 }

@@ -6,6 +6,7 @@ import type { OrderServices } from './order-services.js';
 import { ProviderNotReached, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import type { EventOf } from '../../events/catalogue.js';
 import type { EventPublisher } from '../../shared/ports.js';
+import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
 import {
   type CallFailureKind,
   type CallTally,
@@ -17,6 +18,7 @@ import {
   trackAnomalies,
   unhealthyEventId,
 } from '../domain/provider-health.js';
+import { type PendingReading, ambiguousFor } from '../domain/ambiguous-readings.js';
 import { applyStatusReport, awaitsProviderStatus } from './status-reports.js';
 
 export interface PollReport {
@@ -29,6 +31,8 @@ export interface PollReport {
   unknownToProvider: string[];
   failedCalls: number;
   failedUpdates: number;
+  /** Ambiguous readings kept this run (Error, Fail, Partial without remains): nothing settled on them. */
+  held: number;
   /** Judged unhealthy after this run (only when the poller watches providers). */
   unhealthy?: boolean;
   /** What operators will hear of from this run: a provider.unhealthy published, orders marked for attention. */
@@ -45,9 +49,11 @@ export interface ProviderWatch {
 
 const BATCH = 100;
 
-export type PollServices = Pick<OrderServices, 'catalog' | 'providers' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings'> & {
+export type PollServices = Pick<OrderServices, 'catalog' | 'providers' | 'orders' | 'tokens' | 'workflow' | 'clock' | 'settings' | 'readings'> & {
   watch?: ProviderWatch;
   statusLog?: OrderCallLog;
+  /** ProviderAmbiguousReadings. */
+  metrics?: MetricsRecorder;
 };
 
 /** What one provider's run saw: its calls, each order's answer, and every open order listed. */
@@ -55,6 +61,12 @@ interface RunObservations {
   tally: Omit<CallTally, 'minute'>;
   answers: Map<number, OrderAnswer>;
   listed: Set<number>;
+  /** The provider's pending readings as the run began; undefined when they could not be read (then read per order). */
+  pending: Map<number, PendingReading> | undefined;
+  /** Orders whose reading this run was written (their pending reading, if any, was consumed or replaced). */
+  moved: Set<number>;
+  /** Orders whose ambiguous reading was kept (or confirmed without a settlement) this run. */
+  held: Set<number>;
 }
 
 export async function pollAllProviders(services: PollServices): Promise<PollReport[]> {
@@ -72,9 +84,18 @@ export async function pollProvider(services: PollServices, provider: Provider): 
     unknownToProvider: [],
     failedCalls: 0,
     failedUpdates: 0,
+    held: 0,
   };
   const client = await services.providers.forProvider(provider);
-  const seen: RunObservations = { tally: { calls: 0, failures: 0, kinds: {} }, answers: new Map(), listed: new Set() };
+  const readings = await services.readings.ofProvider(provider.id).catch(() => undefined);
+  const seen: RunObservations = {
+    tally: { calls: 0, failures: 0, kinds: {} },
+    answers: new Map(),
+    listed: new Set(),
+    pending: readings,
+    moved: new Set(),
+    held: new Set(),
+  };
   let pending: OpenOrderSummary[] = [];
   let cursor: string | undefined;
   do {
@@ -88,6 +109,8 @@ export async function pollProvider(services: PollServices, provider: Provider): 
       await pollBatch(services, client, provider.id, batch, report, seen);
     }
   } while (cursor);
+  // Following pending readings must never stop polling either: what is left is done next run.
+  const marked = await followPendingReadings(services, provider.id, seen).catch(() => 0);
   // A provider with no status calls this run (no submitted open orders) has nothing new to judge: no read at all.
   if (services.watch && seen.tally.calls > 0) {
     try {
@@ -96,6 +119,8 @@ export async function pollProvider(services: PollServices, provider: Provider): 
       // Watching must never stop polling; the next run judges again from the stored state.
     }
   }
+  if (marked > 0) report.alerts = (report.alerts ?? 0) + marked;
+  if (report.held > 0) services.metrics?.record('ProviderAmbiguousReadings', report.held, { provider: provider.id });
   return report;
 }
 
@@ -134,14 +159,51 @@ async function pollBatch(
     }
     seen.answers.set(order.id, 'status');
     try {
-      const outcome = await applyStatusReport(services, order, answer, now, { via: 'poll', providerId, latencyMs });
-      if (outcome !== 'unchanged') report.updated++;
+      const known = seen.pending ? { pending: seen.pending.get(order.id) } : undefined;
+      const outcome = await applyStatusReport(services, order, answer, now, { via: 'poll', providerId, latencyMs }, known);
+      if (outcome === 'held') {
+        report.held++;
+        seen.held.add(order.id);
+      } else if (outcome !== 'unchanged') {
+        report.updated++;
+        seen.moved.add(order.id);
+      }
       if (outcome === 'resumed') report.resumed++;
     } catch {
       // One order's failure must not stop the batch; the sweeper resumes an ended order whose resume was lost.
       report.failedUpdates++;
     }
   }
+}
+
+/**
+ * After the run: drops the pending readings of orders no longer open (settled another way), and marks for a person
+ * (`ambiguous_status`, once) the orders whose ambiguous reading has lasted the anomaly time or was confirmed without
+ * anything to settle on (Partial without remains).
+ */
+async function followPendingReadings(services: PollServices, providerId: string, seen: RunObservations): Promise<number> {
+  let marked = 0;
+  if (!seen.pending) return marked;
+  const now = services.clock.now();
+  const current = new Map(seen.pending);
+  for (const orderId of seen.held) {
+    const reading = await services.readings.get(providerId, orderId);
+    if (reading) current.set(orderId, reading);
+  }
+  for (const [orderId, reading] of current) {
+    if (seen.moved.has(orderId)) continue;
+    if (!seen.listed.has(orderId)) {
+      await services.readings.drop(reading);
+      continue;
+    }
+    const watch = services.watch;
+    if (!watch || reading.alertedAt !== undefined) continue;
+    if (reading.confirmedAt === undefined && !ambiguousFor(reading, now, watch.settings.anomalyAlertAfterMs)) continue;
+    await watch.marks.markAttention(orderId, 'ambiguous_status', reading.firstSeenAt, now.toISOString());
+    await services.readings.hold({ ...reading, alertedAt: now.toISOString() }, reading);
+    marked++;
+  }
+  return marked;
 }
 
 function failureKind(error: unknown): CallFailureKind {

@@ -70,8 +70,16 @@ export async function receiveProviderCallback(services: CallbackServices, callba
   const reports: { order: string; progress: ProviderProgress }[] = [];
   for (const { order, answer } of callback.statuses) {
     try {
-      const { status, startCount, remains } = readStatusAnswer(answer);
-      reports.push({ order, progress: { status, ...(startCount !== undefined ? { startCount } : {}), ...(remains !== undefined ? { remains } : {}) } });
+      const { status, doubtful, startCount, remains } = readStatusAnswer(answer, provider.statusMapping);
+      reports.push({
+        order,
+        progress: {
+          status,
+          ...(doubtful ? { doubtful } : {}),
+          ...(startCount !== undefined ? { startCount } : {}),
+          ...(remains !== undefined ? { remains } : {}),
+        },
+      });
     } catch (error) {
       const field = callback.batch
         ? `orders.${order}.${error instanceof ProviderRejected ? 'error' : 'status'}`

@@ -1,11 +1,12 @@
 // One provider status report applied to one order: what the poller does with each answer it asked for, and what a
 // provider's pushed callback does. One function, so an order moves the same way whichever way the news came.
-import { type ProviderProgress, shouldRecordProgress } from '../domain/orders.js';
+import { type PendingReading, judgeReading } from '../domain/ambiguous-readings.js';
+import { type Order, type ProviderProgress, shouldRecordProgress } from '../domain/orders.js';
 import { isTerminal } from '../domain/order-status.js';
 import type { OpenOrderSummary, OrderCallLog, OrderProgressStore, OrderWorkflow } from '../ports.js';
 import type { OrderServices } from './order-services.js';
 
-export type ReportServices = Pick<OrderServices, 'tokens' | 'settings'> & {
+export type ReportServices = Pick<OrderServices, 'tokens' | 'settings' | 'readings'> & {
   workflow: Pick<OrderWorkflow, 'resume'>;
   orders: Pick<OrderProgressStore, 'recordProgress'>;
   /**
@@ -25,10 +26,21 @@ export interface ReportSource {
 }
 
 /** What the rule needs of the order: the open-orders index's projection, or the order itself. */
-export type ReportedOrder = Pick<OpenOrderSummary, 'id' | 'phase' | 'status' | 'externalOrderId' | 'startCount' | 'remains' | 'createdAt' | 'progressAt'>;
+export type ReportedOrder = Pick<
+  OpenOrderSummary,
+  'id' | 'providerId' | 'phase' | 'status' | 'externalOrderId' | 'startCount' | 'remains' | 'createdAt' | 'progressAt'
+>;
 
-/** `unchanged`: nothing worth a write, or the order no longer waits for its provider. `resumed`: written, and it ended. */
-export type ReportOutcome = 'unchanged' | 'updated' | 'resumed';
+/**
+ * `unchanged`: nothing worth a write, or the order no longer waits for its provider. `resumed`: written, and it ended.
+ * `held`: an ambiguous reading, kept until a later one confirms or contradicts it; nothing settles.
+ */
+export type ReportOutcome = 'unchanged' | 'updated' | 'resumed' | 'held';
+
+/** The order's pending reading, as the caller knows it: the poller reads its provider's once per run. */
+export interface KnownPending {
+  pending: PendingReading | undefined;
+}
 
 /** Submitted to the provider and not ended: the only orders a provider's status may move. */
 export function awaitsProviderStatus(order: Pick<ReportedOrder, 'phase' | 'status' | 'externalOrderId'>): boolean {
@@ -37,8 +49,9 @@ export function awaitsProviderStatus(order: Pick<ReportedOrder, 'phase' | 'statu
 
 /**
  * Writes the provider's progress when it is worth a write, and resumes the order's workflow when the order ended
- * (finalizeOrder then settles and refunds, exactly once). Throws when a write or the resume fails: the sweeper
- * resumes an ended order whose resume was lost.
+ * (finalizeOrder then settles and refunds, exactly once). An ambiguous reading (Error, Fail, Partial without remains)
+ * is only kept: the order ends on it once a later reading says the same (domain/ambiguous-readings.ts). Throws when a
+ * write or the resume fails: the sweeper resumes an ended order whose resume was lost.
  */
 export async function applyStatusReport(
   services: ReportServices,
@@ -46,10 +59,28 @@ export async function applyStatusReport(
   report: ProviderProgress,
   now: Date,
   source?: ReportSource,
+  known?: KnownPending,
 ): Promise<ReportOutcome> {
   if (!awaitsProviderStatus(order)) return 'unchanged';
-  if (!shouldRecordProgress(order, report, now, services.settings.progressMinIntervalMs)) return 'unchanged';
-  const updated = await services.orders.recordProgress(order.id, report, now.toISOString());
+  const pending = known ? known.pending : await services.readings.get(order.providerId, order.id);
+  const verdict = judgeReading(order, pending, report, now, { confirmAfterMs: services.settings.ambiguousConfirmMs });
+  let updated: Order | undefined;
+  switch (verdict.kind) {
+    case 'wait':
+      return 'unchanged';
+    case 'hold':
+    case 'stuck':
+      return (await services.readings.hold(verdict.pending, verdict.replacing)) ? 'held' : 'unchanged';
+    case 'confirm':
+      updated = await services.readings.confirm(verdict.pending, withoutDoubt(report), now.toISOString());
+      break;
+    case 'apply':
+      // Dropped first: a stale pending reading must not be confirmed by a later one across this reading.
+      if (verdict.drop) await services.readings.drop(verdict.drop);
+      if (!shouldRecordProgress(order, report, now, services.settings.progressMinIntervalMs)) return 'unchanged';
+      updated = await services.orders.recordProgress(order.id, report, now.toISOString());
+      break;
+  }
   if (!updated) return 'unchanged';
   if (services.statusLog && source && updated.status !== order.status) {
     // Best effort: the history is for people; the order has moved whatever happens to this write.
@@ -72,4 +103,9 @@ export async function applyStatusReport(
   if (!token) return 'updated';
   await services.workflow.resume(token, { orderId: order.id, status: updated.status });
   return 'resumed';
+}
+
+function withoutDoubt(report: ProviderProgress): ProviderProgress {
+  const { doubtful: _doubtful, ...rest } = report;
+  return rest;
 }

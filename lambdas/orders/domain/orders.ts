@@ -172,6 +172,8 @@ export function settle(order: Order): Settlement {
 
 export interface ProviderProgress {
   status: OrderStatus;
+  /** Read from a word that may not mean the order ended (Error, Fail): settles only once confirmed (ambiguous-readings.ts). */
+  doubtful?: boolean;
   startCount?: number;
   remains?: number;
   /** The provider's `charge` (a decimal string) and currency, when its answer has them: written with the progress. */

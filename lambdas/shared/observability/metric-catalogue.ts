@@ -28,6 +28,11 @@ export const METRICS = {
     dimensions: ['provider'],
     description: "How far the oldest open order of a provider is past its service's expected time (0 when none is)",
   },
+  ProviderAmbiguousReadings: {
+    unit: 'Count',
+    dimensions: ['provider'],
+    description: 'Provider answers kept for a later reading before any money moves (Error, Fail, Partial without remains)',
+  },
   WebhookDeliveries: { unit: 'Count', dimensions: [], description: 'Webhook delivery attempts to resellers' },
   WebhookFailures: { unit: 'Count', dimensions: [], description: 'Webhook delivery attempts that failed' },
   TopUpsCredited: { unit: 'Count', dimensions: [], description: 'Top-ups credited to a wallet' },

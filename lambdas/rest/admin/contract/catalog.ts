@@ -2,6 +2,7 @@
 // providers list with health figures and status changes. Function adminCatalog: no provider client, no secrets.
 import * as z from 'zod/mini';
 import { SERVICE_TYPES } from '../../../catalog/domain/service-types.js';
+import { STATUS_TARGETS } from '../../../orders/domain/order-status.js';
 import type { Operation } from '../../v1/operation.js';
 import { money, Timestamp } from '../../v1/contract/common.js';
 
@@ -210,6 +211,11 @@ export const AdminProvider = z
     acceptsRequestId: z.boolean(),
     status: z.enum(['enabled', 'disabled', 'maintenance']),
     callbacks: z.boolean().register(z.globalRegistry, { description: 'A callback secret is set: the provider may push statuses' }),
+    statusMapping: z.optional(
+      z
+        .record(z.string(), z.enum(STATUS_TARGETS))
+        .register(z.globalRegistry, { description: "The provider's own status words, normalised (docs/providers.md)" }),
+    ),
     updatedAt: z.optional(Timestamp),
   })
   .register(z.globalRegistry, { id: 'AdminProvider', description: 'Never the API key or the callback secret' });

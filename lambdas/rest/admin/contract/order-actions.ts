@@ -20,7 +20,12 @@ export const refreshAdminOrder = {
   tag: 'Admin: orders',
   summary: 'Ask the provider for the status now',
   params: OrderParams,
-  responses: { 200: { description: 'outcome: unchanged, updated, resumed', body: ActionAnswer } },
+  responses: {
+    200: {
+      description: 'outcome: unchanged, updated, resumed, held (an ambiguous status kept until a later answer confirms it: docs/providers.md)',
+      body: ActionAnswer,
+    },
+  },
   errors: [404, 409, 503],
 } as const satisfies Operation;
 

@@ -64,7 +64,7 @@ export const getAttentionQueue = {
       description: 'A page of the queue',
       body: page(
         z.object({
-          reason: z.enum(['overdue', 'unknown_status', 'order_not_found', 'unconfirmed_submission', 'wrong_amount']),
+          reason: z.enum(['overdue', 'unknown_status', 'order_not_found', 'ambiguous_status', 'unconfirmed_submission', 'wrong_amount']),
           since: Timestamp,
           orderId: z.optional(z.int()),
           topUpId: z.optional(z.string()),
@@ -94,6 +94,20 @@ export const getAdminOrder = {
         notes: z.array(TimelineEntry),
         ledger: z.array(z.object({ seq: z.int(), kind: z.string(), amount: Money, balanceAfter: Money, reference: z.string(), at: Timestamp })),
         ledgerComplete: z.boolean(),
+        pendingReading: z.optional(
+          z
+            .object({
+              status: OrderStatus,
+              remains: z.optional(z.int()),
+              firstSeenAt: Timestamp,
+              confirmedAt: z.optional(Timestamp),
+              alertedAt: z.optional(Timestamp),
+            })
+            .register(z.globalRegistry, {
+              description:
+                'An ambiguous answer of the provider (Error, Fail, Partial without remains) waiting for a later one before the order settles; confirmedAt: a Partial without remains read again (a person is needed). docs/providers.md',
+            }),
+        ),
       }),
     },
   },

@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import type { Operation } from '../../v1/operation.js';
 import { money } from '../../v1/contract/common.js';
 import { AdminProvider, AdminService, ProviderId } from './catalog.js';
+import { MAX_STATUS_MAPPING_ENTRIES, MAX_STATUS_WORD_LENGTH, STATUS_TARGETS } from '../../../orders/domain/order-status.js';
 
 const ApiUrl = z
   .string()
@@ -17,6 +18,15 @@ const CallbackSecret = z
     description: 'Standard Webhooks secret (whsec_ + base64) the provider signs its status callbacks with; never answered',
   });
 const TimeoutMs = z.number().check(z.int(), z.minimum(1000), z.maximum(30_000));
+export const StatusMappingBody = z
+  .record(z.string().check(z.minLength(1), z.maxLength(MAX_STATUS_WORD_LENGTH)), z.enum(STATUS_TARGETS))
+  .check(z.refine((mapping) => Object.keys(mapping).length <= MAX_STATUS_MAPPING_ENTRIES, `At most ${MAX_STATUS_MAPPING_ENTRIES} status words`))
+  .register(z.globalRegistry, {
+    description:
+      "The provider's own status words (any case; spaces, _ and - do not count), read before the common spellings: a status, or " +
+      '`ambiguous` (Canceled only once a later reading confirms it). `Error`, `Fail`, `Failed` are ambiguous unless mapped here. docs/providers.md',
+    example: { Fail: 'Canceled', 'On hold': 'In progress', Refunding: 'ambiguous' },
+  });
 
 export const createAdminProvider = {
   method: 'POST',
@@ -33,6 +43,7 @@ export const createAdminProvider = {
     timeoutMs: z._default(TimeoutMs, 10_000),
     acceptsRequestId: z._default(z.boolean(), false),
     callbackSecret: z.optional(CallbackSecret),
+    statusMapping: z.optional(StatusMappingBody),
   }),
   responses: { 201: { description: 'The provider', body: AdminProvider } },
   errors: [409],
@@ -45,7 +56,8 @@ export const updateAdminProvider = {
   path: '/admin/v1/providers/{id}',
   auth: 'adminCognito',
   tag: 'Admin: providers',
-  summary: 'Change a provider; `apiKey` rotates its key, `callbackSecret` sets or (null) removes its callback secret',
+  summary:
+    'Change a provider; `apiKey` rotates its key, `callbackSecret` sets or (null) removes its callback secret, `statusMapping` replaces its status words (null or {} removes them)',
   description: 'Functions read provider secrets through a 5-minute cache: a rotated key is used everywhere within 5 minutes.',
   params: ProviderParams,
   body: z.object({
@@ -55,6 +67,7 @@ export const updateAdminProvider = {
     timeoutMs: z.optional(TimeoutMs),
     acceptsRequestId: z.optional(z.boolean()),
     callbackSecret: z.optional(z.nullable(CallbackSecret)),
+    statusMapping: z.optional(z.nullable(StatusMappingBody)),
   }),
   responses: { 200: { description: 'The provider', body: AdminProvider } },
   errors: [404, 409],

@@ -37,6 +37,17 @@ export const adminOrdersRoutes: readonly RouteImpl[] = [
     return ok({
       order: adminOrderJson(found.order),
       history: found.history,
+      ...(found.pendingReading
+        ? {
+            pendingReading: {
+              status: found.pendingReading.status,
+              ...(found.pendingReading.remains !== undefined ? { remains: found.pendingReading.remains } : {}),
+              firstSeenAt: found.pendingReading.firstSeenAt,
+              ...(found.pendingReading.confirmedAt ? { confirmedAt: found.pendingReading.confirmedAt } : {}),
+              ...(found.pendingReading.alertedAt ? { alertedAt: found.pendingReading.alertedAt } : {}),
+            },
+          }
+        : {}),
       providerCalls: found.calls,
       actions: found.actions,
       notes: found.notes,

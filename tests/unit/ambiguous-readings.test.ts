@@ -1,0 +1,154 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type PendingReading, ambiguousFor, isAmbiguous, judgeReading } from '../../lambdas/orders/domain/ambiguous-readings.js';
+import { type StatusMapping, isTerminal, readProviderWord, statusMappingOf } from '../../lambdas/orders/domain/order-status.js';
+import { readStatusAnswer } from '../../lambdas/catalog/domain/status-answer.js';
+
+const order = { id: 7, providerId: 'demo' };
+const settings = { confirmAfterMs: 30_000 };
+const at = (seconds: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, seconds));
+const read = (answer: Record<string, unknown>) => readStatusAnswer(answer);
+
+describe('ambiguous provider readings', () => {
+  it('takes Error, Fail and Failed as doubtful cancels, and Canceled, Refunded or Rejected at their word', () => {
+    for (const word of ['Error', 'fail', 'FAILED', 'error ']) expect(readProviderWord(word), word).toEqual({ status: 'Canceled', doubtful: true });
+    for (const word of ['Canceled', 'Cancelled', 'Refunded', 'Rejected', 4])
+      expect(readProviderWord(word), String(word)).toEqual({ status: 'Canceled', doubtful: false });
+    expect(read({ status: 'Error' })).toEqual({ status: 'Canceled', doubtful: true });
+    expect(read({ status: 'Canceled', remains: '100' })).toEqual({ status: 'Canceled', remains: 100 });
+  });
+
+  it('counts a Partial as ambiguous only without a usable remains', () => {
+    expect(isAmbiguous(read({ status: 'Partial' }))).toBe(true);
+    expect(isAmbiguous(read({ status: 'Partial', remains: '' }))).toBe(true);
+    expect(isAmbiguous(read({ status: 'Partial', remains: 'none' }))).toBe(true);
+    expect(isAmbiguous(read({ status: 'Partial', remains: '-5' }))).toBe(true);
+    expect(isAmbiguous(read({ status: 'Partial', remains: '0' }))).toBe(false);
+    expect(isAmbiguous(read({ status: 'Partial', remains: 120 }))).toBe(false);
+    expect(isAmbiguous(read({ status: 'Completed' }))).toBe(false);
+    expect(isAmbiguous(read({ status: 'In progress' }))).toBe(false);
+  });
+
+  it('keeps the first ambiguous reading and settles nothing on it', () => {
+    const verdict = judgeReading(order, undefined, read({ status: 'Fail' }), at(0), settings);
+    expect(verdict).toEqual({ kind: 'hold', pending: { orderId: 7, providerId: 'demo', status: 'Canceled', firstSeenAt: at(0).toISOString() } });
+  });
+
+  it('confirms on a later reading that says the same, but not within the confirmation interval', () => {
+    const pending: PendingReading = { orderId: 7, providerId: 'demo', status: 'Canceled', firstSeenAt: at(0).toISOString() };
+    expect(judgeReading(order, pending, read({ status: 'Error' }), at(5), settings)).toEqual({ kind: 'wait' });
+    expect(judgeReading(order, pending, read({ status: 'Fail' }), at(30), settings)).toEqual({ kind: 'confirm', pending });
+  });
+
+  it('lets a different reading replace or clear the pending one', () => {
+    const pending: PendingReading = { orderId: 7, providerId: 'demo', status: 'Canceled', firstSeenAt: at(0).toISOString() };
+    expect(judgeReading(order, pending, read({ status: 'In progress', remains: '40' }), at(60), settings)).toEqual({ kind: 'apply', drop: pending });
+    expect(judgeReading(order, pending, read({ status: 'Completed' }), at(60), settings)).toEqual({ kind: 'apply', drop: pending });
+    // A definite cancel settles at once: it is not the doubtful word.
+    expect(judgeReading(order, pending, read({ status: 'Canceled' }), at(1), settings)).toEqual({ kind: 'apply', drop: pending });
+    const partial = judgeReading(order, pending, read({ status: 'Partial' }), at(60), settings);
+    expect(partial).toEqual({
+      kind: 'hold',
+      replacing: pending,
+      pending: { orderId: 7, providerId: 'demo', status: 'Partial', firstSeenAt: at(60).toISOString() },
+    });
+  });
+
+  it('never settles a Partial without remains: confirmed, it waits for remains or a person', () => {
+    const pending: PendingReading = { orderId: 7, providerId: 'demo', status: 'Partial', firstSeenAt: at(0).toISOString() };
+    const stuck = judgeReading(order, pending, read({ status: 'Partial' }), at(60), settings);
+    expect(stuck).toEqual({ kind: 'stuck', replacing: pending, pending: { ...pending, confirmedAt: at(60).toISOString() } });
+    const confirmed = { ...pending, confirmedAt: at(60).toISOString() };
+    expect(judgeReading(order, confirmed, read({ status: 'Partial' }), at(120), settings)).toEqual({ kind: 'wait' });
+    // Once the provider says how much was not delivered, the order settles on it.
+    expect(judgeReading(order, confirmed, read({ status: 'Partial', remains: '300' }), at(180), settings)).toEqual({ kind: 'apply', drop: confirmed });
+  });
+
+  it('tells when a pending reading has lasted long enough to need a person', () => {
+    const pending: PendingReading = { orderId: 7, providerId: 'demo', status: 'Canceled', firstSeenAt: at(0).toISOString() };
+    expect(ambiguousFor(pending, at(59), 60_000)).toBe(false);
+    expect(ambiguousFor(pending, new Date(at(0).getTime() + 60_000), 60_000)).toBe(true);
+  });
+});
+
+describe("a provider's own status words", () => {
+  it('are read before the common spellings, in any case and spacing', () => {
+    const { mapping } = statusMappingOf({ Fail: 'Canceled', On_Hold: 'In progress', Refunding: 'ambiguous', '7': 'Completed' }) as { mapping: StatusMapping };
+    expect(mapping).toEqual({ fail: 'Canceled', 'on hold': 'In progress', refunding: 'ambiguous', '7': 'Completed' });
+    expect(readProviderWord('FAIL', mapping)).toEqual({ status: 'Canceled', doubtful: false });
+    expect(readProviderWord('on-hold', mapping)).toEqual({ status: 'In progress', doubtful: false });
+    expect(readProviderWord('Refunding', mapping)).toEqual({ status: 'Canceled', doubtful: true });
+    expect(readProviderWord(7, mapping)).toEqual({ status: 'Completed', doubtful: false });
+    // Words the mapping does not name keep their common reading.
+    expect(readProviderWord('Error', mapping)).toEqual({ status: 'Canceled', doubtful: true });
+    expect(readStatusAnswer({ status: 'On hold' }, mapping)).toEqual({ status: 'In progress' });
+  });
+
+  it('are refused when a target is unknown, a word is named twice, or there are too many', () => {
+    expect(statusMappingOf({ Fail: 'Refunded' })).toEqual({ problem: expect.stringContaining('use one of') });
+    expect(statusMappingOf({ 'On hold': 'Pending', on_hold: 'Pending' })).toEqual({ problem: expect.stringContaining('named twice') });
+    expect(statusMappingOf({ '  ': 'Pending' })).toEqual({ problem: expect.stringContaining('1 to 50') });
+    expect(statusMappingOf(Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`w${i}`, 'Pending'])))).toEqual({
+      problem: expect.stringContaining('At most 30'),
+    });
+  });
+
+  it('keep `__proto__` and `constructor` as plain words, never reading an object property', () => {
+    const { mapping } = statusMappingOf(JSON.parse('{"__proto__": "Completed"}')) as { mapping: StatusMapping };
+    expect(readProviderWord('__proto__', mapping)).toEqual({ status: 'Completed', doubtful: false });
+    expect(readProviderWord('constructor')).toBeUndefined();
+    expect(readProviderWord('toString', mapping)).toBeUndefined();
+  });
+});
+
+describe('any sequence of readings (property)', () => {
+  const READINGS = [
+    { status: 'Error' },
+    { status: 'Fail' },
+    { status: 'Partial' },
+    { status: 'Partial', remains: '250' },
+    { status: 'In progress', remains: '500' },
+    { status: 'Completed', remains: '0' },
+    { status: 'Canceled' },
+  ] as const;
+
+  it('settles only on a definite reading, or on a doubtful cancel said again at least the interval later with nothing definite between', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ reading: fc.constantFrom(...READINGS), afterSeconds: fc.integer({ min: 0, max: 90 }) }), { maxLength: 25 }), (steps) => {
+        let pending: PendingReading | undefined;
+        let clock = 0;
+        // The model: the doubtful cancels read since the last other reading, with their times.
+        let streakStart: number | undefined;
+        for (const { reading, afterSeconds } of steps) {
+          clock += afterSeconds;
+          const progress = read(reading);
+          const verdict = judgeReading(order, pending, progress, at(clock), settings);
+          const doubtfulCancel = progress.doubtful === true;
+          const partialWithout = progress.status === 'Partial' && progress.remains === undefined;
+          if (verdict.kind === 'confirm') {
+            // Only a doubtful cancel confirms, and only one said before, unbroken, the interval ago or more.
+            expect(doubtfulCancel).toBe(true);
+            expect(streakStart).toBeDefined();
+            expect(clock - streakStart!).toBeGreaterThanOrEqual(30);
+            return true; // settled: the order takes no more readings
+          }
+          if (verdict.kind === 'apply') {
+            expect(doubtfulCancel || partialWithout).toBe(false);
+            if (isTerminal(progress.status)) return true;
+            pending = undefined;
+            streakStart = undefined;
+            continue;
+          }
+          expect(doubtfulCancel || partialWithout).toBe(true);
+          if (verdict.kind === 'hold' || verdict.kind === 'stuck') pending = verdict.pending;
+          if (doubtfulCancel && (streakStart === undefined || verdict.kind === 'hold')) streakStart = clock;
+          if (!doubtfulCancel) streakStart = undefined;
+          // A Partial without remains is never settled, however often it is read.
+          if (partialWithout) expect(['hold', 'stuck', 'wait']).toContain(verdict.kind);
+        }
+        return true;
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
