@@ -244,6 +244,20 @@ describe('invariants', () => {
     for (const violation of violations) expect(violation.subject.length * violation.detail.length).toBeGreaterThan(0);
   });
 
+  it('tells an admin refund from the settlement even at the same instant (a simulation clock that did not move)', () => {
+    const finalizedAt = world.items.find(isOrder(ids.partial))!.finalizedAt;
+    const byHand = (item: Item) =>
+      (item.entity === 'ledger' && item.kind === 'order_refund' && item.reference === `order:${ids.partial}` && item.amount === parseMoney('0.10')) ||
+      (item.entity === 'audit' && item.action === 'order.refunded') ||
+      String(item.pk).startsWith('IDEMPOTENCY#admin-refund#');
+    expect(checkInvariants(withItems(edit(byHand, { at: finalizedAt })))).toEqual([]);
+  });
+
+  it('reports an admin refund without its audit entry', () => {
+    const violations = checkInvariants(withItems(drop((item) => item.entity === 'audit' && item.action === 'order.refunded')));
+    expect(violations.map((v) => v.invariant)).toEqual(['audit.admin_money_move']);
+  });
+
   it('has a break for every invariant it checks', () => {
     expect(breaks.map(([name]) => name).sort()).toEqual([...INVARIANTS].sort());
   });

@@ -91,6 +91,8 @@ interface World {
   attention: Map<number, string[]>;
   webhooks: Map<string, Item>;
   deliveryRecords: Item[];
+  /** The admin refunds' Idempotency-Key records (written in each refund's transaction), by order id. */
+  adminRefunds: Map<number, { amount: number; at: string }[]>;
 }
 
 function indexItems(items: readonly Item[]): World {
@@ -103,6 +105,7 @@ function indexItems(items: readonly Item[]): World {
     attention: new Map(),
     webhooks: new Map(),
     deliveryRecords: [],
+    adminRefunds: new Map(),
   };
   for (const item of items) {
     const sk = String(item.sk ?? '');
@@ -123,6 +126,12 @@ function indexItems(items: readonly Item[]): World {
         break;
       case 'audit':
         world.audits.push(item);
+        break;
+      case 'idempotency':
+        if (String(item.pk).startsWith('IDEMPOTENCY#admin-refund#')) {
+          const id = Number(item.orderId);
+          world.adminRefunds.set(id, [...(world.adminRefunds.get(id) ?? []), { amount: Number(item.amount), at: String(item.at) }]);
+        }
         break;
       case 'attention':
         if (item.orderId !== undefined) {
@@ -216,14 +225,16 @@ function checkOrders(world: World, settled: boolean, report: Report): void {
     if (Number(item.refunded) !== refunded)
       report('order.refund_within_charge', subject, `order says ${Number(item.refunded)} refunded, the ledger ${refunded}`);
 
+    const { atSettlement } = splitRefunds(world, id, refunds);
     if (item.phase === 'finalized') {
-      // The settlement's refund is written with finalizedAt as its time; later ones are an admin's.
-      const atSettlement = refunds.filter((e) => e.at === item.finalizedAt);
       const expected = expectedSettlementRefund(item);
       const got = atSettlement.reduce((total, e) => total + e.amount, 0);
       if (atSettlement.length > 1 || got !== expected)
         report('order.settlement_refund', subject, `settled ${String(item.status)} (remains ${String(item.remains)}): refund ${got}, expected ${expected}`);
-    } else if (settled && !world.attention.has(id)) {
+    } else if (atSettlement.length > 0) {
+      report('order.settlement_refund', subject, `refunded ${atSettlement.map((e) => e.amount).join(' + ')} while still ${String(item.phase)}`);
+    }
+    if (item.phase !== 'finalized' && settled && !world.attention.has(id)) {
       report('order.ended_when_settled', subject, `still ${String(item.phase)} / ${String(item.status)} and not in the attention queue`);
     }
   }
@@ -232,6 +243,20 @@ function checkOrders(world: World, settled: boolean, report: Report): void {
     if (match && !world.orders.has(Number(match[1])))
       report('ledger.reference_exists', reference, `${entries.map((e) => `${e.kind} ${e.amount}`).join(', ')} for an order that does not exist`);
   }
+}
+
+/**
+ * An order's refund entries told apart: those an admin made (each has its Idempotency-Key record, same amount and
+ * time: the clock may not move between a settlement and a refund in a simulation) and the rest, the settlement's.
+ */
+function splitRefunds(world: World, orderId: number, refunds: Ledger[]): { byAdmin: Ledger[]; atSettlement: Ledger[] } {
+  const rest = [...refunds];
+  const byAdmin: Ledger[] = [];
+  for (const marker of world.adminRefunds.get(orderId) ?? []) {
+    const at = rest.findIndex((e) => e.amount === marker.amount && e.at === marker.at);
+    if (at >= 0) byAdmin.push(...rest.splice(at, 1));
+  }
+  return { byAdmin, atSettlement: rest };
 }
 
 /** What the domain's settlement refunds for the order as it was settled (nothing refunded by hand before). */
@@ -383,7 +408,7 @@ function orderIdOfBody(body: unknown): number | undefined {
 }
 
 function checkAudit(world: World, report: Report): void {
-  // Admin refunds: every order_refund entry but the settlement's. Adjustments: every `adjustment` entry.
+  // Admin refunds (splitRefunds) and adjustments, each matched to its audit entry by subject and time.
   const unmatched = new Map<string, number>();
   const take = (key: string) => unmatched.set(key, (unmatched.get(key) ?? 0) + 1);
   for (const audit of world.audits) {
@@ -391,21 +416,23 @@ function checkAudit(world: World, report: Report): void {
     if (audit.action === 'order.refunded') take(`order:${String(audit.subject)}@${String(audit.at)}`);
     if (audit.action === 'user.balance_adjusted') take(`adjustment:${String(after.idempotencyKey)}@${String(audit.at)}`);
   }
-  for (const entries of world.ledgers.values()) {
-    for (const entry of entries) {
-      let key: string | undefined;
-      if (entry.kind === 'adjustment') key = `${entry.reference}@${entry.at}`;
-      if (entry.kind === 'order_refund') {
-        const order = world.orders.get(Number(entry.reference.slice('order:'.length)));
-        if (order && order.finalizedAt === entry.at) continue;
-        key = `${entry.reference}@${entry.at}`;
-      }
-      if (key === undefined) continue;
-      const left = unmatched.get(key) ?? 0;
-      if (left === 0)
-        report('audit.admin_money_move', `wallet ${entry.walletId}`, `${entry.kind} ${entry.amount} (${entry.reference}, seq ${entry.seq}) has no audit entry`);
-      else unmatched.set(key, left - 1);
-    }
+  const byReference = entriesByReference(world);
+  const moves = [...byReference.values()].flat().filter((e) => e.kind === 'adjustment');
+  for (const id of world.orders.keys()) {
+    const refunds = (byReference.get(`order:${id}`) ?? []).filter((e) => e.kind === 'order_refund');
+    moves.push(...splitRefunds(world, id, refunds).byAdmin);
+  }
+  for (const [id, markers] of world.adminRefunds) {
+    const refunds = (byReference.get(`order:${id}`) ?? []).filter((e) => e.kind === 'order_refund');
+    const missing = markers.length - splitRefunds(world, id, refunds).byAdmin.length;
+    if (missing > 0) report('audit.admin_money_move', `order ${id}`, `${missing} admin refunds recorded without their ledger entry`);
+  }
+  for (const entry of moves) {
+    const key = `${entry.reference}@${entry.at}`;
+    const left = unmatched.get(key) ?? 0;
+    if (left === 0)
+      report('audit.admin_money_move', `wallet ${entry.walletId}`, `${entry.kind} ${entry.amount} (${entry.reference}, seq ${entry.seq}) has no audit entry`);
+    else unmatched.set(key, left - 1);
   }
   for (const [key, left] of unmatched) {
     if (left > 0) report('audit.admin_money_move', key, `${left} audit entries of a money move the ledger does not have`);
