@@ -26,16 +26,17 @@ export function startStreamPoller(options: {
   let firstListing = true;
   const checkpoints: Record<string, string> =
     options.checkpointFile && existsSync(options.checkpointFile) ? JSON.parse(readFileSync(options.checkpointFile, 'utf8')) : {};
+  /** `<sequence number>`: go on after it; `at:<sequence number>`: the shard's first record read, not yet handled. */
   const checkpoint = (shardId: string, sequenceNumber: string) => {
-    if (!options.checkpointFile) return;
     checkpoints[shardId] = sequenceNumber;
+    if (!options.checkpointFile) return;
     writeFileSync(`${options.checkpointFile}.tmp`, JSON.stringify(checkpoints));
     renameSync(`${options.checkpointFile}.tmp`, options.checkpointFile);
   };
 
   const iteratorOf = async (
     shardId: string,
-    start: { ShardIteratorType: 'LATEST' | 'TRIM_HORIZON' } | { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER'; SequenceNumber: string },
+    start: { ShardIteratorType: 'LATEST' | 'TRIM_HORIZON' } | { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' | 'AT_SEQUENCE_NUMBER'; SequenceNumber: string },
   ) => (await client.send(new GetShardIteratorCommand({ StreamArn: options.streamArn, ShardId: shardId, ...start }))).ShardIterator;
 
   const refreshShards = async () => {
@@ -48,7 +49,12 @@ export function startStreamPoller(options: {
       if (iterators.has(id) || finished.has(id)) continue;
       const after = checkpoints[id];
       // A checkpoint past the stream's retention (data kept for days) is dropped: the shard is read as without one.
-      const resumed = after ? await iteratorOf(id, { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }).catch(() => undefined) : undefined;
+      const resumeFrom = after?.startsWith('at:')
+        ? ({ ShardIteratorType: 'AT_SEQUENCE_NUMBER', SequenceNumber: after.slice('at:'.length) } as const)
+        : after
+          ? ({ ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } as const)
+          : undefined;
+      const resumed = resumeFrom ? await iteratorOf(id, resumeFrom).catch(() => undefined) : undefined;
       if (resumed) {
         iterators.set(id, resumed);
         continue;
@@ -78,6 +84,9 @@ export function startStreamPoller(options: {
         try {
           const out = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 100 }));
           if (out.Records && out.Records.length > 0) {
+            // The shard's starting point, kept before the first batch is handed over: a failed batch is read again
+            // from there, not from the shard's oldest record (records from before this reader started).
+            if (checkpoints[shardId] === undefined) checkpoint(shardId, `at:${out.Records[0]!.dynamodb!.SequenceNumber!}`);
             await options.onBatch({ Records: out.Records as DynamoDBStreamEvent['Records'] });
             checkpoint(shardId, out.Records.at(-1)!.dynamodb!.SequenceNumber!);
           }

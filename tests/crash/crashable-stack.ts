@@ -3,7 +3,7 @@
 // the test reads the table through it, then stops it by its process id before the next start.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
 import { DEMO_PROVIDER_ID } from '../../local/seed.js';
@@ -16,7 +16,10 @@ export interface CrashableStack {
   /** Resolves when the stack's process has exited: the moment it was killed at, if it was. */
   exited: Promise<{ killedAt?: string; code: number | null }>;
   output(): string;
-  /** The DynamoDB Local this stack started (it survives a SIGKILL of the stack). */
+  /**
+   * The DynamoDB Local this stack started (it survives a SIGKILL of the stack); found by its data folder once the
+   * stack is gone (a restart killed before the startup loop saw it).
+   */
   database(): { pid: number; endpoint: string } | undefined;
   /** A clean stop (SIGINT), database included. */
   stop(): Promise<void>;
@@ -29,6 +32,8 @@ export async function startCrashableStack(options: {
   env?: Record<string, string>;
 }): Promise<CrashableStack> {
   const demoFile = join(options.workDir, `demo-${Date.now()}.json`);
+  // Where the stack's DynamoDB Local keeps its files (local/stack.ts): unique to this test's data folder.
+  const dbPath = join(resolve(options.dataDir), 'dynamodb');
   // Node with tsx's loader, as local/stack-process.ts does: no CLI between the test and the stack's process.
   const child = spawn(process.execPath, ['--import', 'tsx', 'local/main.ts', '--persist', options.dataDir], {
     cwd: REPO_ROOT,
@@ -69,37 +74,59 @@ export async function startCrashableStack(options: {
       child.kill('SIGKILL');
       throw new Error(`the local stack did not become healthy within 120 s:\n${output}`);
     }
-    database ??= findDatabase(child.pid!);
+    database ??= findDatabase(child.pid!, alive ? undefined : dbPath);
     if (existsSync(demoFile)) {
       const parsed = JSON.parse(readFileSync(demoFile, 'utf8')) as DemoFile;
       if ((await fetch(parsed.health).catch(() => undefined))?.status === 200) demo = parsed;
     }
     if (!demo) await new Promise((r) => setTimeout(r, 150));
   }
-  database ??= findDatabase(child.pid!);
+  database ??= findDatabase(child.pid!, alive ? undefined : dbPath);
+  const databaseNow = () => (database ??= findDatabase(child.pid!, alive ? undefined : dbPath));
   return {
     ...(demo ? { demo } : {}),
     exited,
     output: () => output,
-    database: () => database,
+    database: databaseNow,
     stop: async () => {
       if (alive) child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
       await exited;
       clearTimeout(timer);
-      if (database) await stopProcess(database.pid);
+      const db = databaseNow();
+      if (db) await stopProcess(db.pid);
     },
   };
 }
 
-/** The DynamoDB Local (java) among the stack's descendants, and the endpoint its `-port` gives. */
-function findDatabase(rootPid: number): { pid: number; endpoint: string } | undefined {
-  const rows = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+/** Every DynamoDB Local still running on this data folder (left by a stack killed before its database was seen). */
+export function databasesOn(dataDir: string): { pid: number; endpoint: string }[] {
+  const dbPath = join(resolve(dataDir), 'dynamodb');
+  return processes()
+    .filter((row) => isDatabaseOn(row.args, dbPath))
+    .flatMap((row) => {
+      const port = /-port (\d+)/.exec(row.args)?.[1];
+      return port ? [{ pid: row.pid, endpoint: `http://127.0.0.1:${port}` }] : [];
+    });
+}
+
+const isDatabaseOn = (args: string, dbPath: string) => args.includes('DynamoDBLocal.jar') && args.includes(`-dbPath ${dbPath}`);
+
+function processes(): { pid: number; ppid: number; args: string }[] {
+  return spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
     .stdout.trim()
     .split('\n')
     .map((line) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
+}
+
+/**
+ * The DynamoDB Local (java) among the stack's descendants, or once the stack is gone (`orphanOn`: the database then
+ * belongs to no one) the one on its data folder; and the endpoint its `-port` gives.
+ */
+function findDatabase(rootPid: number, orphanOn: string | undefined): { pid: number; endpoint: string } | undefined {
+  const rows = processes();
   const descendants = new Set([rootPid]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -110,7 +137,9 @@ function findDatabase(rootPid: number): { pid: number; endpoint: string } | unde
       }
     }
   }
-  const java = rows.find((row) => descendants.has(row.pid) && row.args.includes('DynamoDBLocal.jar'));
+  const java =
+    rows.find((row) => descendants.has(row.pid) && row.args.includes('DynamoDBLocal.jar')) ??
+    (orphanOn ? rows.find((row) => isDatabaseOn(row.args, orphanOn)) : undefined);
   const port = java ? /-port (\d+)/.exec(java.args)?.[1] : undefined;
   return java && port ? { pid: java.pid, endpoint: `http://127.0.0.1:${port}` } : undefined;
 }

@@ -56,4 +56,33 @@ describe('the local stream reader on persisted data', () => {
     await later.stop();
     expect(third).toEqual(['ITEM#d']);
   });
+
+  it.each([
+    ['with a checkpoint file', true],
+    ['in memory', false],
+  ])('reads a failed first batch again from where it started, never the records from before it started (%s)', async (_label, persisted) => {
+    const table = await createTestTable();
+    const { streamArn } = await ensureTable(table.endpoint, table.tableName);
+    const put = (id: string) => table.db.send(new PutCommand({ TableName: table.tableName, Item: { pk: `ITEM#${id}`, sk: 'ITEM', entity: 'probe' } }));
+    await put('before-start');
+    const handled: string[] = [];
+    let failures = 0;
+    const reader = startStreamPoller({
+      endpoint: table.endpoint,
+      streamArn,
+      ...(persisted ? { checkpointFile: join(dir, `failing-${Date.now()}.json`) } : {}),
+      intervalMs: 20,
+      onBatch: async (event: DynamoDBStreamEvent) => {
+        if (failures++ === 0) throw new Error('the reader failed this batch');
+        handled.push(...event.Records.map((r) => String(r.dynamodb?.Keys?.pk?.S)));
+      },
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    await put('first');
+    await eventually(async () => (handled.includes('ITEM#first') ? true : undefined), 10_000, 50);
+    await put('second');
+    await eventually(async () => (handled.includes('ITEM#second') ? true : undefined), 10_000, 50);
+    await reader.stop();
+    expect(handled).toEqual(['ITEM#first', 'ITEM#second']);
+  });
 });

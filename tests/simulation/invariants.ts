@@ -23,6 +23,13 @@ export interface InvariantInput {
    * Without them, an order's events are the ones whose ids follow from its item (created, ended, the settlement's refund).
    */
   events?: readonly { id: string; type: string; data?: unknown }[];
+  /**
+   * Receivers (urls) that were down through the quiet phase. Only their dead-lettered events are excused; when absent,
+   * every dead-lettered event is (the behaviour before this field).
+   */
+  receiversDownAtEnd?: ReadonlySet<string>;
+  /** What the gateway confirmed each top-up paid (micros), when the caller knows: the credited deposit must match. */
+  gatewayConfirmedAmounts?: ReadonlyMap<string, number>;
 }
 
 export interface Violation {
@@ -73,7 +80,7 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   checkWallets(world, report);
   checkOrders(world, input.settled, report);
   checkProvider(world, input, report);
-  checkTopUps(world, input.gatewayConfirmed, report);
+  checkTopUps(world, input.gatewayConfirmed, input.gatewayConfirmedAmounts, report);
   checkEvents(world, input, report);
   checkAudit(world, report);
   return out;
@@ -87,8 +94,10 @@ interface World {
   orders: Map<number, Item>;
   topUps: Map<string, Item>;
   audits: Item[];
-  /** Order ids waiting in the admin attention queue, with their reasons. */
-  attention: Map<number, string[]>;
+  /** Order ids waiting in the admin attention queue, with their reasons and since when. */
+  attention: Map<number, { reason: string; since: string }[]>;
+  /** Order ids with an ambiguous provider reading waiting for a later one (`READINGS#<providerId>`). */
+  pendingReadings: Set<number>;
   webhooks: Map<string, Item>;
   deliveryRecords: Item[];
   /** The admin refunds' Idempotency-Key records (written in each refund's transaction), by order id. */
@@ -103,6 +112,7 @@ function indexItems(items: readonly Item[]): World {
     topUps: new Map(),
     audits: [],
     attention: new Map(),
+    pendingReadings: new Set(),
     webhooks: new Map(),
     deliveryRecords: [],
     adminRefunds: new Map(),
@@ -136,8 +146,11 @@ function indexItems(items: readonly Item[]): World {
       case 'attention':
         if (item.orderId !== undefined) {
           const id = Number(item.orderId);
-          world.attention.set(id, [...(world.attention.get(id) ?? []), String(item.reason)]);
+          world.attention.set(id, [...(world.attention.get(id) ?? []), { reason: String(item.reason), since: String(item.since) }]);
         }
+        break;
+      case 'pending-reading':
+        world.pendingReadings.add(Number(item.orderId));
         break;
       default:
         // Webhook items name themselves by `type`, not `entity`.
@@ -234,8 +247,13 @@ function checkOrders(world: World, settled: boolean, report: Report): void {
     } else if (atSettlement.length > 0) {
       report('order.settlement_refund', subject, `refunded ${atSettlement.map((e) => e.amount).join(' + ')} while still ${String(item.phase)}`);
     }
-    if (item.phase !== 'finalized' && settled && !world.attention.has(id)) {
-      report('order.ended_when_settled', subject, `still ${String(item.phase)} / ${String(item.status)} and not in the attention queue`);
+    if (item.phase !== 'finalized' && settled && !waitsForAPerson(world, id, item)) {
+      const reasons = (world.attention.get(id) ?? []).map((a) => a.reason);
+      report(
+        'order.ended_when_settled',
+        subject,
+        `still ${String(item.phase)} / ${String(item.status)} and ${reasons.length === 0 ? 'not in the attention queue' : `queued only for what no longer holds (${reasons.join(', ')})`}`,
+      );
     }
   }
   for (const [reference, entries] of byReference) {
@@ -243,6 +261,37 @@ function checkOrders(world: World, settled: boolean, report: Report): void {
     if (match && !world.orders.has(Number(match[1])))
       report('ledger.reference_exists', reference, `${entries.map((e) => `${e.kind} ${e.amount}`).join(', ')} for an order that does not exist`);
   }
+}
+
+const TERMINAL = new Set(['Completed', 'Partial', 'Canceled']);
+
+/**
+ * Whether an open order is rightly left to a person: an attention item whose reason still fits the order. A stale
+ * item (an early transient mark) excuses nothing: an order at an ended status that was never finalized (its resume
+ * lost, never swept) is a fault whatever was queued for it before.
+ */
+function waitsForAPerson(world: World, id: number, item: Item): boolean {
+  const ended = TERMINAL.has(String(item.status));
+  const progressAt = item.progressAt === undefined ? undefined : String(item.progressAt);
+  return (world.attention.get(id) ?? []).some(({ reason, since }) => {
+    switch (reason) {
+      // An ambiguous reading no later one settled: its pending reading is still there.
+      case 'ambiguous_status':
+        return world.pendingReadings.has(id);
+      // Sent, never confirmed, held for a person: still accepted and held (a resend or a cancel clears it).
+      case 'unconfirmed_submission':
+        return item.phase === 'accepted' && item.heldAt !== undefined;
+      // Past its expected time and still going at the provider: time only adds to it.
+      case 'overdue':
+        return !ended;
+      // An odd answer with no progress reported since it began.
+      case 'unknown_status':
+      case 'order_not_found':
+        return !ended && (progressAt === undefined || progressAt <= since);
+      default:
+        return false;
+    }
+  });
 }
 
 /**
@@ -291,7 +340,7 @@ function checkProvider(world: World, input: InvariantInput, report: Report): voi
     if (named.has(key)) continue;
     const codexId = order.requestId?.startsWith('codex-') ? Number(order.requestId.slice('codex-'.length)) : undefined;
     // An order whose submission nobody could confirm waits for a person, who finds it at the provider.
-    if (codexId !== undefined && world.attention.get(codexId)?.includes('unconfirmed_submission')) continue;
+    if (codexId !== undefined && world.attention.get(codexId)?.some((a) => a.reason === 'unconfirmed_submission')) continue;
     const ours = codexId !== undefined ? world.orders.get(codexId) : undefined;
     const why = ours
       ? `order ${codexId} is ${String(ours.phase)} / ${String(ours.status)} with ${ours.externalOrderId === undefined ? 'no provider id' : `provider id ${String(ours.externalOrderId)}`}`
@@ -302,7 +351,7 @@ function checkProvider(world: World, input: InvariantInput, report: Report): voi
   }
 }
 
-function checkTopUps(world: World, confirmed: ReadonlySet<string>, report: Report): void {
+function checkTopUps(world: World, confirmed: ReadonlySet<string>, amounts: ReadonlyMap<string, number> | undefined, report: Report): void {
   const byReference = entriesByReference(world);
   const ids = new Set([...world.topUps.keys()]);
   for (const reference of byReference.keys()) {
@@ -323,6 +372,8 @@ function checkTopUps(world: World, confirmed: ReadonlySet<string>, report: Repor
     if (bonuses.length > 0 && deposits.length === 0) report('topup.credited_at_most_once', subject, 'a bonus without its deposit');
     if (deposits.length > 0 && !confirmed.has(id))
       report('topup.credited_only_if_confirmed', subject, `credited ${deposits[0]!.amount} but the gateway never confirmed it`);
+    else if (deposits.length > 0 && amounts?.has(id) && deposits[0]!.amount !== amounts.get(id))
+      report('topup.credited_only_if_confirmed', subject, `credited ${deposits[0]!.amount} but the gateway confirmed ${amounts.get(id)}`);
   }
 }
 
@@ -358,6 +409,8 @@ function checkEvents(world: World, input: InvariantInput, report: Report): void 
   const endedIds = new Map<number, Set<string>>();
   const noteEnded = (orderId: number, id: string) => endedIds.set(orderId, (endedIds.get(orderId) ?? new Set()).add(id));
   for (const event of events) if ((ENDED_TYPES as readonly string[]).includes(event.type)) noteEnded(event.orderId, event.id);
+  // The bus's own count, before delivery records and receivers add theirs: an ending they saw is not one published.
+  const published = new Map([...endedIds].map(([orderId, ids]) => [orderId, ids.size]));
   for (const record of world.deliveryRecords) {
     if (!(ENDED_TYPES as readonly string[]).includes(String(record.eventType))) continue;
     const orderId = orderIdOfBody(record.body);
@@ -375,7 +428,7 @@ function checkEvents(world: World, input: InvariantInput, report: Report): void 
   for (const [id, item] of world.orders) {
     const ids = endedIds.get(id) ?? new Set();
     if (ids.size > 1) report('event.one_finalized_per_order', `order ${id}`, `${ids.size} different ended events: ${[...ids].join(', ')}`);
-    else if (item.phase === 'finalized' && input.settled && input.events && ids.size === 0)
+    else if (item.phase === 'finalized' && input.settled && input.events && (published.get(id) ?? 0) === 0)
       report('event.one_finalized_per_order', `order ${id}`, `settled ${String(item.status)} but no ended event was published`);
     else if (item.phase !== 'finalized' && ids.size > 0)
       report('event.one_finalized_per_order', `order ${id}`, `an ended event for an order still ${String(item.phase)}`);
@@ -383,11 +436,14 @@ function checkEvents(world: World, input: InvariantInput, report: Report): void 
 
   if (!input.settled) return;
   const delivered = new Set(input.webhookDeliveries.map((d) => d.eventId));
+  // A dead-lettered event is excused only when its receiver was down to the end (when the caller says which were).
+  const down = input.receiversDownAtEnd;
   const deadLettered = new Set(world.deliveryRecords.filter((r) => r.deadLettered === true).map((r) => String(r.eventId)));
   for (const event of events) {
     const order = world.orders.get(event.orderId);
     const webhook = order ? world.webhooks.get(String(order.ownerId)) : undefined;
-    if (!order || !webhook || delivered.has(event.id) || deadLettered.has(event.id)) continue;
+    if (!order || !webhook || delivered.has(event.id)) continue;
+    if (deadLettered.has(event.id) && (!down || down.has(String(webhook.url)))) continue;
     const events = Array.isArray(webhook.events) ? webhook.events.map(String) : undefined;
     if (!wantsEvent({ ...(events ? { events } : {}), disabled: webhook.disabled === true }, event.type)) continue;
     // Only events that happened while the endpoint was registered.
