@@ -137,6 +137,29 @@ describe.each(['dynamodb-local', 'memory'] as const)('on %s', (engine) => {
       expect(await pushed({ status: 'failed' })).toBe('resumed');
       expect(resumesOf(id)).toEqual([{ token: `token-${id}`, output: { orderId: id, status: 'Canceled' } }]);
     });
+    it('clears an Error a callback kept while a poll was under way, when that poll reads a definite status', async () => {
+      const { id, walletId } = await orderAt('race-8');
+      const pushed = async (answer: Record<string, unknown>) =>
+        applyStatusReport(env.services, (await table.orders.getOrder(id))!, readStatusAnswer(answer), clock.now(), { via: 'callback', providerId: 'demo' });
+      // The poll's run has read the provider's (no) pending readings; the callback's Error lands before its status call.
+      const racing = Object.assign(Object.create(upstream) as ScriptedProvider, {
+        multiStatus: async (ids: string[]) => {
+          expect(await pushed({ status: 'Error' })).toBe('held');
+          later(5);
+          return upstream.multiStatus(ids);
+        },
+      });
+      answers('race-8', { status: 'In progress', remains: '1000' });
+      await pollProvider({ ...poll, providers: { forProvider: async () => racing } }, provider);
+      expect(await table.readings.get('demo', id)).toBeUndefined();
+
+      // An Error later starts a new wait: nothing settles on it.
+      later(30);
+      expect(await pushed({ status: 'Error' })).toBe('held');
+      expect(resumesOf(id)).toEqual([]);
+      expect(await table.orders.getOrder(id)).toMatchObject({ phase: 'submitted', status: 'In progress', refunded: 0 });
+      expect(await balanceOf(walletId)).toBe('9.10000');
+    });
   });
 
   describe('a Partial without remains', () => {

@@ -73,6 +73,10 @@ export class DynamoPendingReadings implements PendingReadingStore {
     }
   }
 
+  async clear(providerId: string, orderId: number): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: readingKey(providerId, orderId) }));
+  }
+
   async confirm(pending: PendingReading, progress: ProviderProgress, now: string): Promise<Order | undefined> {
     try {
       await this.db.send(

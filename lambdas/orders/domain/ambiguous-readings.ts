@@ -24,7 +24,10 @@ export interface ReadingSettings {
 }
 
 export type ReadingVerdict =
-  /** A reading that means what it says: applied as any other; a pending reading it contradicts is dropped first. */
+  /**
+   * A reading that means what it says: applied as any other; the order's pending reading, whichever it is by then
+   * (`drop` is only the one judged against), is dropped first.
+   */
   | { kind: 'apply'; drop?: PendingReading }
   /** A new ambiguous reading (or one that differs from the pending one, which it replaces): kept, nothing settles. */
   | { kind: 'hold'; pending: PendingReading; replacing?: PendingReading }
