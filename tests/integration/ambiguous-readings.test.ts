@@ -204,6 +204,23 @@ describe.each(['dynamodb-local', 'memory'] as const)('on %s', (engine) => {
       expect((await table.orders.getOrder(id))!.attention?.ambiguous_status).toBeDefined();
       expect(resumesOf(id)).toEqual([]);
     });
+    it('marks nobody when the poll that would have alerted on an old Error reads a definite status instead', async () => {
+      const { id } = await orderAt('quiet-9');
+      answers('quiet-9', { status: 'In progress', remains: '1000' });
+      await pollProvider(poll, provider);
+      answers('quiet-9', { status: 'Error' });
+      later(60);
+      expect(await pollProvider(poll, provider)).toMatchObject({ held: 1 });
+      upstream.statuses.delete('quiet-9');
+      later(anomalyAlertAfterMs / 1000 - 1);
+      await pollProvider(poll, provider);
+      // An hour after the Error the provider answers as before: nothing new to write, and nothing is pending any more.
+      later(1);
+      answers('quiet-9', { status: 'In progress', remains: '1000' });
+      expect(await pollProvider(poll, provider)).toMatchObject({ updated: 0, alerts: 0 });
+      expect(await table.readings.get('demo', id)).toBeUndefined();
+      expect((await table.orders.getOrder(id))!.attention?.ambiguous_status).toBeUndefined();
+    });
   });
 
   describe("a provider's status mapping", () => {

@@ -42,13 +42,7 @@ export class DynamoPendingReadings implements PendingReadingStore {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...readingKey(pending.providerId, pending.orderId), entity: 'pending-reading', ...pending, expiresAt },
-          ...(replacing
-            ? {
-                ConditionExpression: 'firstSeenAt = :seen AND #status = :status',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':seen': replacing.firstSeenAt, ':status': replacing.status },
-              }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          ...(replacing ? replacingCondition(replacing) : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
       return true;
@@ -101,6 +95,21 @@ export class DynamoPendingReadings implements PendingReadingStore {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.order(pending.orderId), ConsistentRead: true }));
     return Item ? toOrder(Item) : undefined;
   }
+}
+
+/** The stored reading is still exactly `replacing` (so two runs marking it both see it unmarked is impossible). */
+function replacingCondition(replacing: PendingReading) {
+  const values: Record<string, string> = { ':seen': replacing.firstSeenAt, ':status': replacing.status };
+  const parts = ['firstSeenAt = :seen', '#status = :status'];
+  for (const field of ['confirmedAt', 'alertedAt'] as const) {
+    const value = replacing[field];
+    if (value === undefined) parts.push(`attribute_not_exists(${field})`);
+    else {
+      parts.push(`${field} = :${field}`);
+      values[`:${field}`] = value;
+    }
+  }
+  return { ConditionExpression: parts.join(' AND '), ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: values };
 }
 
 function readingOf(item: Record<string, unknown>): PendingReading {
