@@ -221,6 +221,19 @@ describe.each(['dynamodb-local', 'memory'] as const)('on %s', (engine) => {
       expect(await table.readings.get('demo', id)).toBeUndefined();
       expect((await table.orders.getOrder(id))!.attention?.ambiguous_status).toBeUndefined();
     });
+    it('marks an order whose provider alternates Error and Partial without remains once the first has waited the anomaly time', async () => {
+      const { id } = await orderAt('flip-10');
+      const step = anomalyAlertAfterMs / 3000;
+      for (const status of ['Error', 'Partial', 'Error']) {
+        answers('flip-10', { status });
+        expect(await pollProvider(poll, provider)).toMatchObject({ held: 1, resumed: 0 });
+        later(step);
+      }
+      answers('flip-10', { status: 'Partial' });
+      expect(await pollProvider(poll, provider)).toMatchObject({ held: 1, resumed: 0, alerts: 1 });
+      expect((await table.orders.getOrder(id))!.attention?.ambiguous_status).toBeDefined();
+      expect(resumesOf(id)).toEqual([]);
+    });
   });
 
   describe("a provider's status mapping", () => {

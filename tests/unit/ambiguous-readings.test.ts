@@ -50,8 +50,28 @@ describe('ambiguous provider readings', () => {
     expect(partial).toEqual({
       kind: 'hold',
       replacing: pending,
-      pending: { orderId: 7, providerId: 'demo', status: 'Partial', firstSeenAt: at(60).toISOString() },
+      pending: { orderId: 7, providerId: 'demo', status: 'Partial', firstSeenAt: at(60).toISOString(), since: at(0).toISOString() },
     });
+  });
+
+  it('keeps the alert clock of the first ambiguous reading when another replaces it, and restarts only the confirmation', () => {
+    let pending: PendingReading | undefined;
+    for (const [seconds, status] of [
+      [0, 'Error'],
+      [1200, 'Partial'],
+      [2400, 'Fail'],
+      [3600, 'Partial'],
+    ] as const) {
+      const verdict = judgeReading(order, pending, read({ status }), at(seconds), settings);
+      expect(verdict.kind).toBe('hold');
+      pending = (verdict as { pending: PendingReading }).pending;
+      expect(pending.firstSeenAt).toBe(at(seconds).toISOString());
+    }
+    expect(ambiguousFor(pending!, at(3600), 3600_000)).toBe(true);
+    // A definite reading between ends the spell: the next ambiguous one starts its own clock.
+    expect(judgeReading(order, pending, read({ status: 'In progress', remains: '5' }), at(3700), settings).kind).toBe('apply');
+    const afresh = judgeReading(order, undefined, read({ status: 'Error' }), at(3800), settings) as { pending: PendingReading };
+    expect(ambiguousFor(afresh.pending, at(3800 + 3599), 3600_000)).toBe(false);
   });
 
   it('never settles a Partial without remains: confirmed, it waits for remains or a person', () => {

@@ -119,6 +119,7 @@ function readingOf(item: Record<string, unknown>): PendingReading {
     status: item.status as PendingReading['status'],
     ...(item.remains !== undefined ? { remains: Number(item.remains) } : {}),
     firstSeenAt: String(item.firstSeenAt),
+    ...(item.since !== undefined ? { since: String(item.since) } : {}),
     ...(item.confirmedAt !== undefined ? { confirmedAt: String(item.confirmedAt) } : {}),
     ...(item.alertedAt !== undefined ? { alertedAt: String(item.alertedAt) } : {}),
   };

@@ -18,7 +18,7 @@ import {
   trackAnomalies,
   unhealthyEventId,
 } from '../domain/provider-health.js';
-import { type PendingReading, ambiguousFor, isAmbiguous } from '../domain/ambiguous-readings.js';
+import { type PendingReading, ambiguousFor, isAmbiguous, pendingSince } from '../domain/ambiguous-readings.js';
 import { applyStatusReport, awaitsProviderStatus } from './status-reports.js';
 
 export interface PollReport {
@@ -206,7 +206,7 @@ async function followPendingReadings(services: PollServices, providerId: string,
     const alerted = { ...reading, alertedAt: now.toISOString() };
     if (!(await services.readings.hold(alerted, reading))) continue;
     try {
-      await watch.marks.markAttention(orderId, 'ambiguous_status', reading.firstSeenAt, now.toISOString());
+      await watch.marks.markAttention(orderId, 'ambiguous_status', pendingSince(reading), now.toISOString());
     } catch (error) {
       // Unmarked, so a later run alerts again.
       await services.readings.hold(reading, alerted).catch(() => undefined);
