@@ -406,7 +406,7 @@ export class Engine {
     this.commit(table, primary, item);
     return {
       ...(input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {}),
-      ...this.capacity(input, table, Math.max(itemSize(item), old ? itemSize(old) : 0), 'write'),
+      ...this.capacity(input, table, Math.max(itemSize(item), old ? itemSize(old) : 0), 'write', false, this.touchedIndexes(table, old, item)),
     };
   }
 
@@ -431,7 +431,7 @@ export class Engine {
               : undefined;
     return {
       ...(returned && Object.keys(returned).length > 0 ? { Attributes: returned } : {}),
-      ...this.capacity(input, table, Math.max(itemSize(next), old ? itemSize(old) : 0), 'write'),
+      ...this.capacity(input, table, Math.max(itemSize(next), old ? itemSize(old) : 0), 'write', false, this.touchedIndexes(table, old, next)),
     };
   }
 
@@ -444,7 +444,7 @@ export class Engine {
     this.commit(table, primary, undefined);
     return {
       ...(input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {}),
-      ...this.capacity(input, table, old ? itemSize(old) : 1, 'write'),
+      ...this.capacity(input, table, old ? itemSize(old) : 1, 'write', false, this.touchedIndexes(table, old, undefined)),
     };
   }
 
@@ -594,7 +594,7 @@ export class Engine {
       Count: items.length,
       ScannedCount: scanned,
       ...(stoppedEarly && last ? { LastEvaluatedKey: this.lastKey(table, index, last) } : {}),
-      ...this.capacity(input, table, bytes, 'read', input.ConsistentRead),
+      ...this.capacity(input, table, bytes, 'read', input.ConsistentRead, [], index?.name),
     };
   }
 
@@ -702,14 +702,10 @@ export class Engine {
         });
         continue;
       }
-      try {
-        const next = p.kind === 'Put' ? p.put!.item : p.kind === 'Update' ? this.updated(p.table, p.update, old, p.key) : p.kind === 'Delete' ? undefined : old;
-        results.push({ table: p.table, primary: p.primary, next, write: p.kind !== 'ConditionCheck' });
-        reasons.push({ Code: 'None' });
-      } catch (error) {
-        if (!(error instanceof DynamoError)) throw error;
-        reasons.push({ Code: 'ValidationError', Message: error.message });
-      }
+      // An update that cannot apply (a missing operand, a wrong type) refuses the whole request, as DynamoDB Local does.
+      const next = p.kind === 'Put' ? p.put!.item : p.kind === 'Update' ? this.updated(p.table, p.update, old, p.key) : p.kind === 'Delete' ? undefined : old;
+      results.push({ table: p.table, primary: p.primary, next, write: p.kind !== 'ConditionCheck' });
+      reasons.push({ Code: 'None' });
     }
     if (reasons.some((r) => r.Code !== 'None')) throw cancelled(reasons);
     for (const r of results) if (r.write) this.commit(r.table, r.primary, r.next);
@@ -741,16 +737,36 @@ export class Engine {
 
   // --- capacity -----------------------------------------------------------------------------------------------
 
-  private capacity(input: Input, table: Table, bytes: number, kind: 'read' | 'write', consistent?: boolean): { ConsumedCapacity?: Output } {
+  /** The indexes a write changes: an index write each (DynamoDB counts them in the call's capacity). */
+  private touchedIndexes(table: Table, old: Item | undefined, next: Item | undefined): string[] {
+    const held = (index: IndexDef, item: Item | undefined) =>
+      item?.[index.hash] && (!index.range || item[index.range]) ? this.projectedByIndex(table, index, item) : undefined;
+    return table.indexes.filter((index) => !equalItems(held(index, old), held(index, next))).map((index) => index.name);
+  }
+
+  /** An estimate from item sizes: a write unit a KB, a read unit 4 KB (half when eventually consistent). */
+  private capacity(
+    input: Input,
+    table: Table,
+    bytes: number,
+    kind: 'read' | 'write',
+    consistent?: boolean,
+    indexWrites: string[] = [],
+    readIndex?: string,
+  ): { ConsumedCapacity?: Output } {
     const mode = input.ReturnConsumedCapacity;
     if (!mode || mode === 'NONE') return {};
     const units = kind === 'write' ? Math.max(1, Math.ceil(bytes / 1024)) : Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+    const total = units + indexWrites.length;
+    const indexes = readIndex ? { [readIndex]: { CapacityUnits: units } } : Object.fromEntries(indexWrites.map((name) => [name, { CapacityUnits: 1 }]));
     return {
       ConsumedCapacity: {
         TableName: table.name,
-        CapacityUnits: units,
-        ...(kind === 'write' ? { WriteCapacityUnits: units } : { ReadCapacityUnits: units }),
-        ...(mode === 'INDEXES' ? { Table: { CapacityUnits: units } } : {}),
+        CapacityUnits: total,
+        ...(kind === 'write' ? { WriteCapacityUnits: total } : { ReadCapacityUnits: total }),
+        ...(mode === 'INDEXES'
+          ? { ...(readIndex ? {} : { Table: { CapacityUnits: units } }), ...(Object.keys(indexes).length > 0 ? { GlobalSecondaryIndexes: indexes } : {}) }
+          : {}),
       },
     };
   }

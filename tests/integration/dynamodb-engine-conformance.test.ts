@@ -382,6 +382,26 @@ describe.each(ENGINES)('DynamoDB semantics on $name', (engine) => {
       expect(projected.Item).toEqual({ n: 3, status: 'odd' });
     });
 
+    it('order a numeric index key as numbers (9 before 10), and page through the index', async () => {
+      for (const [id, at] of [
+        [1, 10],
+        [2, 9],
+        [3, 100],
+        [4, -1],
+      ])
+        await t.db.send(
+          new PutCommand({ TableName, Item: { pk: `open#${id}`, sk: 'ORDER', openPk: 'OPEN#q', openSk: at, id, phase: 'accepted', secret: 'x' } }),
+        );
+      const open = await pages({
+        IndexName: 'open-orders',
+        KeyConditionExpression: 'openPk = :o AND openSk < :before',
+        ExpressionAttributeValues: { ':o': 'OPEN#q', ':before': 50 },
+        Limit: 2,
+      });
+      expect(open.map((p) => p.items.map((i) => i.id))).toEqual([[4, 2], [1]]);
+      expect(open[0]!.items[0]).toEqual({ pk: 'open#4', sk: 'ORDER', openPk: 'OPEN#q', openSk: -1, id: 4, phase: 'accepted' });
+    });
+
     it('read and write in batches', async () => {
       await t.db.send(
         new BatchWriteCommand({
@@ -481,6 +501,34 @@ describe.each(ENGINES)('DynamoDB semantics on $name', (engine) => {
       expect(tooPrecise.name).toBe('ValidationException');
       const notANumber = await failure(add('num#3', '12abc'));
       expect(notANumber.name).toBe('ValidationException');
+    });
+  });
+
+  describe('updates of what is not there', () => {
+    it('refuse arithmetic on a missing attribute, alone and inside a transaction, writing nothing', async () => {
+      await t.db.send(new PutCommand({ TableName, Item: { pk: 'miss#1', sk: 'A' } }));
+      const alone = await failure(
+        t.db.send(
+          new UpdateCommand({ TableName, Key: { pk: 'miss#1', sk: 'A' }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': 1 } }),
+        ),
+      );
+      expect(alone.name).toBe('ValidationException');
+      expect(alone.message).toContain('The provided expression refers to an attribute that does not exist in the item');
+      const inTransaction = await failure(
+        t.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName, Item: { pk: 'miss#2', sk: 'A' } } },
+              { Update: { TableName, Key: { pk: 'miss#1', sk: 'A' }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': 1 } } },
+            ],
+          }),
+        ),
+      );
+      // DynamoDB Local refuses the whole request, not one of its items (no TransactionCanceledException).
+      expect(inTransaction.name).toBe('ValidationException');
+      expect(inTransaction.message).toContain('The provided expression refers to an attribute that does not exist in the item');
+      expect(await get('miss#2')).toBeUndefined();
+      expect(await get('miss#1')).toEqual({ pk: 'miss#1', sk: 'A' });
     });
   });
 

@@ -147,6 +147,9 @@ describe('the stream and the world', () => {
       { pk: 'a', sk: 'A', n: 1, tags: new Set(['x']) },
       { pk: 'b', sk: 'A', n: 2 },
     ]);
+    // A number no JavaScript number holds exactly comes back as its text, not as an error.
+    store.run('PutItem', { TableName, Item: { pk: { S: 'c' }, sk: { S: 'A' }, big: { N: '123456789012345678901234567890' }, price: { N: '0.10' } } });
+    expect(store.items(TableName).at(-1)).toEqual({ pk: 'c', sk: 'A', big: '123456789012345678901234567890', price: 0.1 });
     store.reset();
     expect(store.items(TableName)).toEqual([]);
     expect(store.takeStreamRecords(100)).toEqual([]);
@@ -156,5 +159,28 @@ describe('the stream and the world', () => {
   it('reports consumed capacity when asked, as the benchmark reads it', async () => {
     const answer = await db.send(new PutCommand({ TableName, Item: { pk: 'cap', sk: 'A', blob: 'x'.repeat(1500) }, ReturnConsumedCapacity: 'INDEXES' }));
     expect(answer.ConsumedCapacity).toMatchObject({ TableName, CapacityUnits: 2, Table: { CapacityUnits: 2 } });
+    // An order entering the owner-orders index costs one index write more, counted per index as the benchmark reads it.
+    const indexed = await db.send(
+      new PutCommand({ TableName, Item: { pk: 'cap2', sk: 'A', ownerPk: 'OWNER#1', ownerSk: '2026#1', status: 'Pending' }, ReturnConsumedCapacity: 'INDEXES' }),
+    );
+    expect(indexed.ConsumedCapacity).toEqual({
+      TableName,
+      CapacityUnits: 2,
+      WriteCapacityUnits: 2,
+      Table: { CapacityUnits: 1 },
+      GlobalSecondaryIndexes: { 'owner-orders': { CapacityUnits: 1 } },
+    });
+    // A change to an attribute the index does not project writes only the table.
+    const unprojected = await db.send(
+      new UpdateCommand({
+        TableName,
+        Key: { pk: 'cap2', sk: 'A' },
+        UpdateExpression: 'SET updatedAt = :t',
+        ExpressionAttributeValues: { ':t': 'now' },
+        ReturnConsumedCapacity: 'INDEXES',
+      }),
+    );
+    expect(unprojected.ConsumedCapacity).toMatchObject({ CapacityUnits: 1 });
+    expect(unprojected.ConsumedCapacity?.GlobalSecondaryIndexes).toBeUndefined();
   });
 });
