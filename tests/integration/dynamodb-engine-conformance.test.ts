@@ -280,6 +280,28 @@ describe.each(ENGINES)('DynamoDB semantics on $name', (engine) => {
       expect((await failure(credit(6))).name).toBe('IdempotentParameterMismatchException');
     });
 
+    it('apply the writes when a ConditionCheck holds, leaving the checked item as it was', async () => {
+      await t.db.send(new PutCommand({ TableName, Item: { pk: 'cc#open', sk: 'A', state: 'open', seq: 1 } }));
+      await t.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName,
+                Key: { pk: 'cc#open', sk: 'A' },
+                ConditionExpression: '#state = :open AND seq = :seq',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':open': 'open', ':seq': 1 },
+              },
+            },
+            { Put: { TableName, Item: { pk: 'cc#child', sk: 'A', parent: 'cc#open' } } },
+          ],
+        }),
+      );
+      expect(await get('cc#child')).toEqual({ pk: 'cc#child', sk: 'A', parent: 'cc#open' });
+      expect(await get('cc#open')).toEqual({ pk: 'cc#open', sk: 'A', state: 'open', seq: 1 });
+    });
+
     it('refuse two operations on one item in one transaction, writing nothing', async () => {
       const refused = await failure(
         t.db.send(
@@ -424,6 +446,37 @@ describe.each(ENGINES)('DynamoDB semantics on $name', (engine) => {
       expect(read.Responses?.[TableName]?.map((i) => i.pk).sort()).toEqual(['batch#1', 'batch#2']);
       const scanned = await t.db.send(new ScanCommand({ TableName, FilterExpression: 'begins_with(pk, :b)', ExpressionAttributeValues: { ':b': 'batch#' } }));
       expect(scanned.Items?.map((i) => i.pk).sort()).toEqual(['batch#1', 'batch#2']);
+    });
+  });
+
+  describe('scans', () => {
+    it('page through a table with Limit and ExclusiveStartKey: every item once, at most Limit scanned a page', async () => {
+      const wanted = ['scan#1', 'scan#2', 'scan#3', 'scan#4', 'scan#5'];
+      for (const [i, pk] of wanted.entries()) await t.db.send(new PutCommand({ TableName, Item: { pk, sk: 'A', n: i } }));
+      const found: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      let pages = 0;
+      do {
+        const page = await t.db.send(
+          new ScanCommand({
+            TableName,
+            Limit: 3,
+            ConsistentRead: true,
+            FilterExpression: 'begins_with(pk, :p)',
+            ExpressionAttributeValues: { ':p': 'scan#' },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        pages++;
+        expect(page.ScannedCount).toBeLessThanOrEqual(3);
+        found.push(...(page.Items ?? []).map((item) => String(item.pk)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      expect(found.sort()).toEqual(wanted);
+      expect(pages).toBeGreaterThan(1);
+      const unfiltered = await t.db.send(new ScanCommand({ TableName, Limit: 2 }));
+      expect(unfiltered.Items).toHaveLength(2);
+      expect(Object.keys(unfiltered.LastEvaluatedKey ?? {}).sort()).toEqual(['pk', 'sk']);
     });
   });
 
