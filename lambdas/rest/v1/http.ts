@@ -4,7 +4,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod/mini';
 import * as core from 'zod/v4/core';
-import { isDomainError } from '../../shared/errors.js';
+import { isDomainError, isStoreBusy } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { config } from '../../shared/platform/config.js';
 import { type AdminCaller, adminCallerFromClaims } from '../../admin/domain/admin-caller.js';
@@ -98,6 +98,7 @@ const AUTH_REFUSALS: Record<AuthRefusal, [number, string]> = {
   account_blocked: [403, 'The account is blocked'],
 };
 
+const BUSY_RETRY_AFTER_SECONDS = 1;
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 
 export interface RestHandlerOptions {
@@ -248,6 +249,10 @@ function errorReply(error: unknown, operation: Operation | undefined, requestId:
   if (isDomainError(error)) {
     const status = HTTP_STATUS_OF[error.code as ErrorCode] ?? 400;
     return errorBody(status, error.code, error.message, error.field);
+  }
+  if (isStoreBusy(error)) {
+    logger.warn('store busy after retries', { requestId, error: error as Error });
+    return errorBody(503, 'busy', 'Busy right now: please try again in a moment', undefined, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
   }
   logger.error('request failed', { requestId, operation: operation ? `${operation.method} ${operation.path}` : undefined, error: error as Error });
   return errorBody(500, 'internal', 'Internal error, please try again later');
