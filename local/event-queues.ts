@@ -70,7 +70,8 @@ export class LocalEventQueues implements MessageQueue {
   private readonly concurrency: number;
 
   constructor(private readonly options: LocalEventQueuesOptions) {
-    this.now = options.now ?? Date.now;
+    // Read at each call, not captured: a clock installed later (the simulation's virtual one) is the one used.
+    this.now = options.now ?? (() => Date.now());
     this.concurrency = options.concurrency ?? 5;
     for (const spec of options.subscriptions) {
       this.queues.set(spec.function, { spec, arn: `arn:aws:sqs:${REGION}:${ACCOUNT}:${spec.function}`, messages: [], inFlight: 0 });
@@ -139,6 +140,19 @@ export class LocalEventQueues implements MessageQueue {
       if (this.running.size === 0) return started;
       await Promise.allSettled([...this.running]);
     }
+  }
+
+  /** Empties every queue and forgets the dead letters (the simulation's next world starts with none). */
+  reset(): void {
+    for (const queue of this.queues.values()) queue.messages.length = 0;
+    this.deadLetters.length = 0;
+  }
+
+  /** When the next hidden message becomes visible (epoch ms), or undefined when no queue holds one. */
+  nextVisibleAt(): number | undefined {
+    let next: number | undefined;
+    for (const queue of this.queues.values()) for (const message of queue.messages) next = Math.min(next ?? message.visibleAt, message.visibleAt);
+    return next;
   }
 
   /** Messages waiting, visible or hidden, in every queue. */

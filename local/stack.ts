@@ -326,10 +326,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const financeRecords = event.Records.filter(countsInFinanceTotals);
       const resellerProfiles = event.Records.filter(isResellerProfile);
       return Promise.all([
-        startWorkflow(event, lambdaContext('startOrderWorkflow', 'stream')),
-        publishEvents(event, lambdaContext('publishEvents', 'stream')),
-        ...(financeRecords.length > 0 ? [recordFinanceTotals({ Records: financeRecords }, lambdaContext('recordFinanceTotals', 'stream'))] : []),
-        ...(resellerProfiles.length > 0 ? [assignUsageKeys({ Records: resellerProfiles }, lambdaContext('assignUsageKeys', 'stream'))] : []),
+        asStreamMapping('startOrderWorkflow', startWorkflow, event.Records),
+        asStreamMapping('publishEvents', publishEvents, event.Records),
+        ...(financeRecords.length > 0 ? [asStreamMapping('recordFinanceTotals', recordFinanceTotals, financeRecords)] : []),
+        ...(resellerProfiles.length > 0 ? [asStreamMapping('assignUsageKeys', assignUsageKeys, resellerProfiles)] : []),
       ]);
     };
     const memoryReader = memoryStore
@@ -340,7 +340,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           settle: async () => void (await Promise.all(backgroundJobs)),
         })
       : undefined;
-    const streams = memoryReader ?? startStreamPoller({ endpoint: dynamo!.endpoint, streamArn, onBatch: streamReaders });
+    const streams =
+      memoryReader ??
+      startStreamPoller({
+        endpoint: dynamo!.endpoint,
+        streamArn,
+        onBatch: streamReaders,
+        // Persisted data: a restart (after a crash too) reads on from the last record handled.
+        ...(dataDir ? { checkpointFile: join(dataDir, 'stream-checkpoint.json') } : {}),
+      });
     cleanups.push(() => streams.stop());
 
     // No workflow survives a stop, so every open order's workflow starts again; each step is idempotent.
@@ -485,6 +493,38 @@ function localSigningSecret(dataDir: string | undefined): string {
 }
 
 type StreamRecord = DynamoDBStreamEvent['Records'][number];
+
+/** The stream mappings' retryAttempts (lib/events.ts, lib/finance.ts). */
+const STREAM_RETRY_ATTEMPTS = 10;
+
+/**
+ * As an event source mapping with reportBatchItemFailures runs a stream reader: a batch that fails (thrown, or
+ * batchItemFailures) is read again from the first failed record, up to the mapping's retry attempts; then the
+ * mapping's on-failure destination would take it (here, a log line). Without this, records a reader failed on under
+ * a passing fault would be lost locally, where AWS delivers them again.
+ */
+async function asStreamMapping(name: FunctionName, reader: (event: unknown, context?: unknown) => Promise<unknown>, records: StreamRecord[]): Promise<void> {
+  let batch = records;
+  for (let attempt = 0; batch.length > 0; attempt++) {
+    let failedFrom: number;
+    try {
+      const result = (await reader({ Records: batch }, lambdaContext(name, 'stream'))) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
+      const failed = new Set((result?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      failedFrom = batch.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
+      if (failed.size > 0 && failedFrom < 0) failedFrom = 0;
+    } catch {
+      failedFrom = 0;
+    }
+    if (failedFrom < 0) return;
+    if (attempt >= STREAM_RETRY_ATTEMPTS) {
+      console.error(
+        `local ${name}: ${batch.length - failedFrom} stream record(s) failed ${attempt + 1} times; on AWS they go to the mapping's on-failure queue`,
+      );
+      return;
+    }
+    batch = batch.slice(failedFrom);
+  }
+}
 
 /** FINANCE_TOTALS_FILTERS (lib/finance.ts): a new ledger entry, or an order becoming finalized. */
 function countsInFinanceTotals(record: StreamRecord): boolean {

@@ -93,6 +93,14 @@ export class LocalOrderWorkflow implements OrderWorkflow {
     this.aborts.clear();
   }
 
+  /** Aborts every execution and forgets them all (the simulation's next world starts with none). */
+  reset(): void {
+    for (const abort of this.aborts.values()) abort();
+    this.aborts.clear();
+    this.waiting.clear();
+    this.executions.clear();
+  }
+
   /** Lambda steps being invoked now (or waiting for a slot). */
   stepsInFlight(): number {
     return this.activeSteps;

@@ -686,6 +686,20 @@ describe('gateway answers', () => {
     expect(byType.get('DEFAULT_5XX')!.ResponseTemplates['application/json']).toMatch(/^\{"error":"/);
   });
 
+  it("answer an authorizer's or the resource policy's refusal in the REST error shape the admin routes document", () => {
+    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse') as Resources).map((r) => r.Properties);
+    const byType = new Map(responses.map((r) => [r.ResponseType, r]));
+    expect(byType.get('UNAUTHORIZED')).toMatchObject({
+      StatusCode: '401',
+      ResponseTemplates: { 'application/json': '{"error":{"code":"unauthorized","message":$context.error.messageString}}' },
+      ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" },
+    });
+    expect(byType.get('ACCESS_DENIED')).toMatchObject({
+      StatusCode: '403',
+      ResponseTemplates: { 'application/json': '{"error":{"code":"forbidden","message":$context.error.messageString}}' },
+    });
+  });
+
   it('answer an unknown path or method with 404 {"error":"Not found"}, as the local gateway does, not 403 "Missing Authentication Token"', () => {
     const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse') as Resources).map((r) => r.Properties);
     const missing = responses.find((r) => r.ResponseType === 'MISSING_AUTHENTICATION_TOKEN');

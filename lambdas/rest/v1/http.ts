@@ -56,6 +56,17 @@ export function route<const O extends Operation>(operation: O, run: (request: Re
 }
 
 /** A refusal of the plumbing or of a use case, answered with its status. */
+/** The path of the first own `__proto__` key in a parsed JSON value, if any. */
+function protoKeyPath(value: unknown, path: string[]): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === '__proto__') return [...path, key].join('.');
+    const found = protoKeyPath(inner, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export class RestError extends Error {
   override readonly name = 'RestError';
   constructor(
@@ -169,6 +180,10 @@ function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestI
       } catch {
         throw new RestError(400, 'invalid_request', 'The body is not valid JSON');
       }
+      const proto = protoKeyPath(body, []);
+      // zod drops a `__proto__` key without a word (a record would otherwise take it as its prototype): refused instead,
+      // so a word sent (a provider's status word) is never silently lost.
+      if (proto) throw new RestError(400, 'invalid_request', `${proto}: \`__proto__\` is not a name this API reads`, proto);
     }
   }
   const query = { ...(event.queryStringParameters ?? {}) };
