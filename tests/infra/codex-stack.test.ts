@@ -21,6 +21,8 @@ import {
 import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/access/domain/tiers.js';
 import { EMAILED_TYPES } from '../../lambdas/notifications/domain/email-notifications.js';
 import { REPO_ROOT } from '../../lib/codex-function.js';
+import { FunctionRoles } from '../../lib/function-roles.js';
+import { inlinedTemplate } from '../support/inlined-template.js';
 import { CodexStack } from '../../lib/codex-stack.js';
 import { CodexApi } from '../../lib/codex-api.js';
 import { servedRoutes } from '../../local/gateway.js';
@@ -35,7 +37,9 @@ interface Statement {
 
 function synth(stage: string, props: { demoPayments?: boolean } = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return Template.fromStack(new CodexStack(app, `Codex-${stage}`, { stage, ...props }));
+  const stack = new CodexStack(app, `Codex-${stage}`, { stage, ...props });
+  // The functions' roles and their grants live in a nested stack (lib/function-roles.ts): read as one template.
+  return inlinedTemplate(stack, stack.node.findChild(FunctionRoles.ID) as FunctionRoles);
 }
 
 let template: Template;
