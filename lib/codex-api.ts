@@ -191,6 +191,16 @@ export class CodexApi extends Construct {
     this.api.addGatewayResponse('Default4xx', { type: ResponseType.DEFAULT_4XX, templates: jsonError('$context.error.messageString') });
     // API Gateway answers an unknown path or method with 403 "Missing Authentication Token"; say what it is.
     this.api.addGatewayResponse('NotFound', { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, statusCode: '404', templates: jsonError('"Not found"') });
+    // Refusals of a route's caller (the admin routes' Cognito authorizer, the admin resource policy) come from routes
+    // documented in the REST error shape; the request authorizers never refuse, so /api/v2 never meets these two.
+    const restError = (code: string) => ({ 'application/json': `{"error":{"code":"${code}","message":$context.error.messageString}}` });
+    this.api.addGatewayResponse('Unauthorized', {
+      type: ResponseType.UNAUTHORIZED,
+      statusCode: '401',
+      templates: restError('unauthorized'),
+      responseHeaders: { 'WWW-Authenticate': "'Bearer'" },
+    });
+    this.api.addGatewayResponse('AccessDenied', { type: ResponseType.ACCESS_DENIED, statusCode: '403', templates: restError('forbidden') });
     this.api.addGatewayResponse('Default5xx', { type: ResponseType.DEFAULT_5XX, templates: jsonError('"Internal error, please try again later"') });
     // Only REST v1 and admin methods require parameters (lib/operations/request-validation.ts): their error body.
     this.api.addGatewayResponse('MissingParameters', {

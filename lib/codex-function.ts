@@ -8,6 +8,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FunctionSpec } from '../lambdas/functions.js';
 import { assetCopyHooks, FUNCTION_BUNDLING, REPO_ROOT } from './bundling.js';
+import { FunctionRoles } from './function-roles.js';
 import { stageConfigOf } from './stage-config.js';
 
 export { REPO_ROOT };
@@ -19,18 +20,28 @@ export interface CodexFunctionProps {
   logRemovalPolicy?: RemovalPolicy;
   /** Runs at most this many at once (reserved concurrency): 1 for the scheduled functions, whose runs must not overlap. */
   reservedConcurrency?: number;
+  /**
+   * Keep the role in the function's own stack even when it has a nested stack of roles (lib/function-roles.ts): for the
+   * functions the state machine invokes, whose roles there would make a dependency cycle through it.
+   */
+  roleBeside?: boolean;
 }
 
 export class CodexFunction extends NodejsFunction {
   /** Its reserved concurrency, when it has one: throttles are then its design, not an alarm (lib/operations/alarms.ts). */
   readonly reservedConcurrency: number | undefined;
 
-  constructor(scope: Construct, id: string, { spec, environment = {}, logRemovalPolicy = RemovalPolicy.RETAIN, reservedConcurrency }: CodexFunctionProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    { spec, environment = {}, logRemovalPolicy = RemovalPolicy.RETAIN, reservedConcurrency, roleBeside = false }: CodexFunctionProps,
+  ) {
     // Retention by stage: lib/operations/retention.ts sets every log group's.
     const logGroup = new LogGroup(scope, `${id}Logs`, { removalPolicy: logRemovalPolicy });
     const tracing = stageConfigOf(scope)?.tracing.enabled;
     // Instead of AWSLambdaBasicExecutionRole (logs of any group): the function writes to its own log group only.
-    const role = new Role(scope, `${id}Role`, {
+    const roles = roleBeside ? undefined : FunctionRoles.find(scope);
+    const role = new Role(roles ?? scope, roles ? FunctionRoles.roleId(scope, id) : `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       inlinePolicies: {
         Logs: new PolicyDocument({

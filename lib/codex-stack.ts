@@ -8,6 +8,7 @@ import type { Construct } from 'constructs';
 import { DataTable } from './data-table.js';
 import { Events } from './events.js';
 import { Finance, grantAdminFinance } from './finance.js';
+import { FunctionRoles } from './function-roles.js';
 import { OrderWorkflow } from './order-workflow.js';
 import { adminSourceRanges } from './admin-access-policy.js';
 import { AdminUserPool } from './admin-user-pool.js';
@@ -61,6 +62,8 @@ export class CodexStack extends Stack {
     const retain = config.retainData;
     const logRemovalPolicy = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
+    // First, so that every function built below finds it (lib/function-roles.ts).
+    new FunctionRoles(this, stage);
     const { table } = new DataTable(this, 'Data', { retain });
     const bus = new EventBus(this, 'Bus', { eventBusName: `codex-${stage}` });
     const apiKeyPepper = new Secret(this, 'ApiKeyPepper', {

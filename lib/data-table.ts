@@ -1,9 +1,9 @@
 // The single DynamoDB table, built from TABLE_DESIGN (the local stack builds DynamoDB Local's from the same object).
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { AttributeType, Billing, ProjectionType, StreamViewType, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { TABLE_DESIGN, TABLE_INDEXES } from '../lambdas/adapters/dynamodb/table-design.js';
-import { acknowledgeWildcardResource } from './operations/nag.js';
+import { acknowledgeWildcardResource, nestedWildcardResourceFinding } from './operations/nag.js';
 
 export interface DataTableProps {
   /** Protects the table from deletion and keeps it when the stack goes. */
@@ -33,10 +33,10 @@ export class DataTable extends Construct {
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     // Stack-wide, as the table is granted in many places: this finding concerns the table's own indexes and nothing else.
-    acknowledgeWildcardResource(
-      Stack.of(this),
-      `${this.table.tableArn}/index/*`,
-      "The table's grants (grantReadData, grantReadWriteData) cover its global secondary indexes, which are part of the single-table design (docs/data-model.md)",
-    );
+    const reason =
+      "The table's grants (grantReadData, grantReadWriteData) cover its global secondary indexes, which are part of the single-table design (docs/data-model.md)";
+    acknowledgeWildcardResource(Stack.of(this), `${this.table.tableArn}/index/*`, reason);
+    // The same, on the function roles' nested stack, where the table's ARN is a parameter (lib/function-roles.ts).
+    Validations.of(Stack.of(this)).acknowledge({ id: nestedWildcardResourceFinding(this, `${this.table.tableArn}/index/*`), reason });
   }
 }

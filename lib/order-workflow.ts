@@ -44,8 +44,16 @@ export class OrderWorkflow extends Construct {
     const { table, environment, providerSecretsArn, logRemovalPolicy } = props;
     // A scheduled function runs once at a time: a slow poll must not overlap the next one.
     const scheduled = new Set<FunctionName>(SCHEDULES.map((schedule) => schedule.function));
+    // Their roles stay here: the state machine invokes these functions, so the roles' nested stack (which is passed the
+    // state machine's ARN) would otherwise wait for the state machine, which waits for them (lib/function-roles.ts).
     const make = (name: WorkflowFunctionName) =>
-      new CodexFunction(this, name, { spec: FUNCTIONS[name], environment, logRemovalPolicy, ...(scheduled.has(name) ? { reservedConcurrency: 1 } : {}) });
+      new CodexFunction(this, name, {
+        spec: FUNCTIONS[name],
+        environment,
+        logRemovalPolicy,
+        roleBeside: true,
+        ...(scheduled.has(name) ? { reservedConcurrency: 1 } : {}),
+      });
     const fns: Record<WorkflowFunctionName, CodexFunction> = {
       startOrderWorkflow: make('startOrderWorkflow'),
       submitOrder: make('submitOrder'),

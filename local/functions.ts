@@ -17,6 +17,28 @@ export const invocations = new Map<FunctionName, { calls: number; ms: number }>(
 /** For tests of the stack in its own process: each invocation's function and event, one JSON line each. */
 const captureFile = process.env.CODEX_CAPTURE_EVENTS;
 
+/**
+ * For crash tests (tests/crash): `CODEX_KILL_AT=<function>:<before|after>:<n>` kills this process with SIGKILL just
+ * before the n-th invocation of that function starts, or just after it finished (its writes done, its caller never
+ * told). Nothing of it reaches a handler.
+ */
+const killAt = parseKillAt(process.env.CODEX_KILL_AT);
+let killCount = 0;
+
+function parseKillAt(text: string | undefined): { name: string; when: 'before' | 'after'; n: number } | undefined {
+  if (!text) return undefined;
+  const match = /^(\w+):(before|after):(\d+)$/.exec(text);
+  if (!match) throw new Error(`CODEX_KILL_AT must be <function>:<before|after>:<n>, not ${text}`);
+  return { name: match[1]!, when: match[2] as 'before' | 'after', n: Number(match[3]) };
+}
+
+function die(moment: string): never {
+  // Written synchronously (stderr is a pipe or a terminal), so the test can tell this kill from any other death.
+  process.stderr.write(`CODEX_KILL_AT: killed ${moment}\n`);
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable: SIGKILL sent');
+}
+
 export function loadFunction(name: FunctionName, root: string): Promise<LambdaFunction> {
   let fn = loaded.get(name);
   if (!fn) {
@@ -28,17 +50,20 @@ export function loadFunction(name: FunctionName, root: string): Promise<LambdaFu
       // with its own Powertools state (local/invoke-store.ts), as concurrent invocations of one function do on Lambda.
       return ((event: unknown, context?: unknown) => {
         if (captureFile) appendFileSync(captureFile, `${JSON.stringify({ function: name, event })}\n`);
+        const killHere = killAt?.name === name && ++killCount === killAt.n ? killAt.when : undefined;
+        if (killHere === 'before') die(`before invocation ${killCount} of ${name}`);
         const meter = invocations.get(name) ?? { calls: 0, ms: 0 };
         invocations.set(name, meter);
         meter.calls++;
         const started = performance.now();
         // Lambda always passes a context (Powertools reads it); the local callers that have none get one.
         const invocationContext = (context as ReturnType<typeof lambdaContext> | undefined) ?? lambdaContext(name, randomUUID());
-        return inInvocation(invocationContext.awsRequestId, () =>
+        const result = inInvocation(invocationContext.awsRequestId, () =>
           currentFunction.run(name, () => (handler as LambdaFunction)(event, invocationContext)),
         ).finally(() => {
           meter.ms += performance.now() - started;
         });
+        return killHere === 'after' ? result.finally(() => die(`after invocation ${killAt!.n} of ${name}`)) : result;
       }) as LambdaFunction;
     });
     loaded.set(name, fn);

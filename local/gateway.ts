@@ -190,11 +190,11 @@ async function handle(
     // As on AWS: the token first (401), then the resource policy's source allow-list (403).
     const authorization = req.headers.authorization;
     const outcome = auth.verifyCognito(Array.isArray(authorization) ? authorization.join(',') : authorization);
-    if ('status' in outcome) return errorResponse(outcome.status, outcome.error);
+    if ('status' in outcome) return refusalResponse(outcome.status, outcome.error);
     authorizer = { claims: outcome.claims };
   }
   if (auth.adminSources && isAdminPath(spec.route.path) && !isIpAllowed(auth.adminSources, request.requestContext.identity.sourceIp)) {
-    return errorResponse(403, `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${methodArn} with an explicit deny`);
+    return refusalResponse(403, `User: anonymous is not authorized to perform: execute-api:Invoke on resource: ${methodArn} with an explicit deny`);
   }
   if (spec.authorizer?.type === 'request') {
     const name = spec.authorizer.function;
@@ -209,7 +209,7 @@ async function handle(
       log('ERROR', 'authorizer failed', { function: name, error: errorFields(outcome.failure) });
       return errorResponse(500, INTERNAL);
     }
-    if ('status' in outcome) return errorResponse(outcome.status, outcome.error);
+    if ('status' in outcome) return outcome.refusal ? refusalResponse(outcome.status, outcome.error) : errorResponse(outcome.status, outcome.error);
     authorizer = outcome.context;
     apiKey = outcome.usageKey ?? null;
   }
@@ -403,6 +403,19 @@ function proxyResponse(result: unknown): { status: number; headers: Record<strin
 function errorResponse(status: number, error: string, headers: Record<string, string> = {}): GatewayResponse {
   const body = Buffer.from(JSON.stringify({ error }));
   return { status, headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...headers }, body };
+}
+
+/**
+ * An authorizer's or the resource policy's refusal (API Gateway's UNAUTHORIZED and ACCESS_DENIED responses): in the
+ * REST error shape the routes that meet them document, `{"error": {"code", "message"}}` (lib/codex-api.ts).
+ */
+function refusalResponse(status: 401 | 403, message: string): GatewayResponse {
+  const body = Buffer.from(JSON.stringify({ error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } }));
+  return {
+    status,
+    headers: { 'content-type': 'application/json', 'content-length': String(body.length), ...(status === 401 ? { 'www-authenticate': 'Bearer' } : {}) },
+    body,
+  };
 }
 
 type Body = Buffer | 'aborted' | 'tooLarge';

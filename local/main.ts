@@ -5,7 +5,8 @@
 // minute for the demo key, default 120), CODEX_DEMO_FILE (where the demo credentials go, default .local/demo.json),
 // CODEX_PROVIDER_PUSH=1 (the demo provider also pushes status callbacks, docs/providers.md), CODEX_ADMIN_ALLOWED_SOURCES
 // (comma-separated addresses and CIDR ranges that may call /admin/..., docs/admin/access.md), CODEX_STORE=memory
-// (the in-memory DynamoDB engine instead of DynamoDB Local: no Java, nothing kept).
+// (the in-memory DynamoDB engine instead of DynamoDB Local: no Java, nothing kept), CODEX_WORKFLOW_RETRY_MS (every
+// workflow retry interval, for tests), CODEX_KILL_AT (crash tests: local/functions.ts).
 import { resolve } from 'node:path';
 import { JavaMissing } from './dynamodb-local.js';
 import { LOCAL_OPERATORS_EMAIL } from './operator-alerts.js';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
     ...(process.env.CODEX_PROVIDER_SPEED ? { providerSpeed: Number(process.env.CODEX_PROVIDER_SPEED) } : {}),
     ...(process.env.CODEX_POLL_MS ? { pollEveryMs: Number(process.env.CODEX_POLL_MS) } : {}),
     ...(process.env.CODEX_WORKFLOW_CONCURRENCY ? { workflowConcurrency: Number(process.env.CODEX_WORKFLOW_CONCURRENCY) } : {}),
+    ...(process.env.CODEX_WORKFLOW_RETRY_MS ? { retryDelayMs: Number(process.env.CODEX_WORKFLOW_RETRY_MS) } : {}),
     ...(process.env.CODEX_DEMO_KEY_RPM ? { demoKeyRequestsPerMinute: Number(process.env.CODEX_DEMO_KEY_RPM) } : {}),
     ...(process.env.CODEX_PROVIDER_PUSH === '1' ? { providerPushes: true } : {}),
     ...(process.env.CODEX_ADMIN_ALLOWED_SOURCES ? { adminAllowedSources: listOf(process.env.CODEX_ADMIN_ALLOWED_SOURCES) } : {}),

@@ -12,15 +12,22 @@ export function startMemoryStreamReader(options: {
   /** Work the readers started without awaiting it (a finance job): a pump waits for it before it ends. */
   settle?: () => Promise<void>;
   intervalMs?: number;
+  /** Batches one pump delivers at most: a reader that writes for every record it reads would never let it end. */
+  maxRounds?: number;
 }) {
   // As the poller starts at the stream's LATEST: what was written before the readers start is not delivered.
   options.store.takeStreamRecords(Number.MAX_SAFE_INTEGER);
+  const maxRounds = options.maxRounds ?? 1_000;
   let queue: Promise<unknown> = Promise.resolve();
   let stopped = false;
 
   const drain = async (): Promise<number> => {
     let delivered = 0;
-    for (;;) {
+    for (let round = 0; ; round++) {
+      if (round >= maxRounds)
+        throw new Error(
+          `local stream reader: still records pending after ${maxRounds} rounds (${delivered} records delivered); does a reader write for every record it reads?`,
+        );
       const records = options.store.takeStreamRecords(100);
       if (records.length === 0) {
         await options.settle?.();

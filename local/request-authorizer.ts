@@ -4,7 +4,8 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 export type AuthorizerOutcome =
   /** `context` is what the handler finds in `requestContext.authorizer`. */
   | { context: Record<string, string | number>; usageKey: string | undefined }
-  | { status: 401 | 403; error: string }
+  /** `refusal`: the authorizer's own (API Gateway's UNAUTHORIZED and ACCESS_DENIED responses); else no usage key. */
+  | { status: 401 | 403; error: string; refusal: boolean }
   /** API Gateway answers 500: the authorizer threw, or returned something it cannot read. */
   | { failure: unknown };
 
@@ -19,7 +20,7 @@ export async function runRequestAuthorizer(
     result = (await invoke()) as APIGatewayAuthorizerResult;
   } catch (error) {
     // Only the error "Unauthorized" means 401.
-    return (error as Error)?.message === 'Unauthorized' ? { status: 401, error: 'Unauthorized' } : { failure: error };
+    return (error as Error)?.message === 'Unauthorized' ? { status: 401, error: 'Unauthorized', refusal: true } : { failure: error };
   }
   const context = result?.context ?? {};
   if (typeof result?.principalId !== 'string' || !Array.isArray(result.policyDocument?.Statement) || !Object.values(context).every(isScalar)) {
@@ -32,10 +33,10 @@ export async function runRequestAuthorizer(
         listOf('Action' in s ? s.Action : undefined).some((action) => /^(\*|execute-api:(\*|Invoke))$/.test(action)) &&
         listOf('Resource' in s ? s.Resource : undefined).some((resource) => wildcard(resource).test(event.methodArn)),
     );
-  if (grants('Deny')) return { status: 403, error: 'User is not authorized to access this resource with an explicit deny' };
-  if (!grants('Allow')) return { status: 403, error: 'User is not authorized to access this resource' };
+  if (grants('Deny')) return { status: 403, error: 'User is not authorized to access this resource with an explicit deny', refusal: true };
+  if (!grants('Allow')) return { status: 403, error: 'User is not authorized to access this resource', refusal: true };
   const usageKey = result.usageIdentifierKey ?? undefined;
-  if (requireUsageKey && !usageKey) return { status: 403, error: 'Forbidden' };
+  if (requireUsageKey && !usageKey) return { status: 403, error: 'Forbidden', refusal: false };
   // Values reach the handler as strings, next to the principal and the authorizer's latency.
   const strings = Object.fromEntries(Object.entries(context).map(([key, value]) => [key, String(value)]));
   return { context: { ...strings, principalId: result.principalId, integrationLatency: Date.now() - started }, usageKey };

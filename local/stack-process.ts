@@ -34,7 +34,9 @@ export async function startStackProcess(options: { workDir: string; persistDir?:
   const demoFile = join(options.workDir, `demo-${process.pid}-${Date.now()}.json`);
   const port = await freePort();
   const args = ['local/main.ts', ...(options.persistDir ? ['--persist', options.persistDir] : [])];
-  const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), args, {
+  // Node with tsx's loader rather than the tsx CLI: the CLI relays a signal to its child and, when the child does not
+  // acknowledge it within 30 ms (a busy machine), kills it with SIGKILL instead (exit 130, DynamoDB Local orphaned).
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: REPO_ROOT,
     env: {
       ...process.env,

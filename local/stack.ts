@@ -340,7 +340,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           settle: async () => void (await Promise.all(backgroundJobs)),
         })
       : undefined;
-    const streams = memoryReader ?? startStreamPoller({ endpoint: dynamo!.endpoint, streamArn, onBatch: streamReaders });
+    const streams =
+      memoryReader ??
+      startStreamPoller({
+        endpoint: dynamo!.endpoint,
+        streamArn,
+        onBatch: streamReaders,
+        // Persisted data: a restart (after a crash too) reads on from the last record handled.
+        ...(dataDir ? { checkpointFile: join(dataDir, 'stream-checkpoint.json') } : {}),
+      });
     cleanups.push(() => streams.stop());
 
     // No workflow survives a stop, so every open order's workflow starts again; each step is idempotent.

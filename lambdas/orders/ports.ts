@@ -156,6 +156,8 @@ export interface PendingReadingStore {
   hold(pending: PendingReading, replacing?: PendingReading): Promise<boolean>;
   /** Drops the reading if it is still that one. */
   drop(pending: PendingReading): Promise<void>;
+  /** Drops the order's reading, whichever it is (or none): a definite reading contradicts any kept before it. */
+  clear(providerId: string, orderId: number): Promise<void>;
   /**
    * Writes the confirmed progress to the order and consumes the pending reading in one transaction: undefined (nothing
    * written) when the reading was replaced or dropped meanwhile, or the order no longer waits for its provider.

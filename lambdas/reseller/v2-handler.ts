@@ -9,7 +9,7 @@ import { resellerRate } from '../orders/domain/reseller-pricing.js';
 import { refillOrders, refillStatuses } from '../orders/application/refill-orders.js';
 import { walletBalance } from '../wallets/application/wallet-balance.js';
 import { maskApiKey } from '../access/domain/api-keys.js';
-import { isDomainError } from '../shared/errors.js';
+import { isDomainError, isStoreBusy } from '../shared/errors.js';
 import { resellerApiServices } from './wiring.js';
 import { logger } from '../shared/logger.js';
 import {
@@ -208,7 +208,14 @@ async function handleV2(event: APIGatewayProxyEvent): Promise<APIGatewayProxyRes
   try {
     return json(await answer(params, caller));
   } catch (error) {
-    const message = error instanceof V2Error ? error.message : isDomainError(error) ? v2Message(error.code, error.message) : undefined;
+    const message =
+      error instanceof V2Error
+        ? error.message
+        : isDomainError(error)
+          ? v2Message(error.code, error.message)
+          : isStoreBusy(error)
+            ? 'Service is busy, please try again later'
+            : undefined;
     if (message === undefined) throw error;
     // Bad requests count towards the key's abuse threshold; refusals of well-formed ones (no funds) do not.
     if (error instanceof V2Error || (isDomainError(error) && BAD_REQUEST_CODES.has(error.code))) {

@@ -82,3 +82,11 @@ export class DomainError extends Error {
 export function isDomainError(error: unknown, code?: DomainErrorCode): error is DomainError {
   return error instanceof DomainError && (code === undefined || error.code === code);
 }
+
+/** DynamoDB's answers that mean "busy now, send again" (names only: no SDK import), left after the SDK's own retries. */
+const STORE_BUSY = new Set(['TransactionConflictException', 'ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+
+/** Whether an error is the store being busy for a moment (a caller should try again), not a bug. */
+export function isStoreBusy(error: unknown): boolean {
+  return error instanceof Error && STORE_BUSY.has(error.name);
+}

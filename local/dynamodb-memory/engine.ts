@@ -47,6 +47,10 @@ const MAX_ITEM_BYTES = 400 * 1024;
 const PAGE_BYTES = 1024 * 1024;
 const TOKEN_WINDOW_MS = 10 * 60 * 1000;
 
+export interface BatchOptions {
+  processOnly?: number;
+}
+
 const keyText = (value: AttributeValue | undefined) => (value ? `${typeOf(value)}:${String(value[typeOf(value)])}` : '');
 
 export class Engine {
@@ -66,10 +70,11 @@ export class Engine {
     this.tokens.clear();
   }
 
-  run(operation: string, input: Input): Output {
-    const handler = (this as unknown as Record<string, (input: Input) => Output>)[`op${operation}`];
+  /** processOnly: a batch processes only its first entries and hands the rest back unprocessed (a throttled batch). */
+  run(operation: string, input: Input, options: BatchOptions = {}): Output {
+    const handler = (this as unknown as Record<string, (input: Input, options: BatchOptions) => Output>)[`op${operation}`];
     if (!handler) throw new DynamoError('UnknownOperationException', `Unknown operation: ${operation}`);
-    return handler.call(this, input);
+    return handler.call(this, input, options);
   }
 
   // --- tables -------------------------------------------------------------------------------------------------
@@ -406,7 +411,7 @@ export class Engine {
     this.commit(table, primary, item);
     return {
       ...(input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {}),
-      ...this.capacity(input, table, Math.max(itemSize(item), old ? itemSize(old) : 0), 'write'),
+      ...this.capacity(input, table, Math.max(itemSize(item), old ? itemSize(old) : 0), 'write', false, this.touchedIndexes(table, old, item)),
     };
   }
 
@@ -431,7 +436,7 @@ export class Engine {
               : undefined;
     return {
       ...(returned && Object.keys(returned).length > 0 ? { Attributes: returned } : {}),
-      ...this.capacity(input, table, Math.max(itemSize(next), old ? itemSize(old) : 0), 'write'),
+      ...this.capacity(input, table, Math.max(itemSize(next), old ? itemSize(old) : 0), 'write', false, this.touchedIndexes(table, old, next)),
     };
   }
 
@@ -444,7 +449,7 @@ export class Engine {
     this.commit(table, primary, undefined);
     return {
       ...(input.ReturnValues === 'ALL_OLD' && old ? { Attributes: old } : {}),
-      ...this.capacity(input, table, old ? itemSize(old) : 1, 'write'),
+      ...this.capacity(input, table, old ? itemSize(old) : 1, 'write', false, this.touchedIndexes(table, old, undefined)),
     };
   }
 
@@ -594,18 +599,21 @@ export class Engine {
       Count: items.length,
       ScannedCount: scanned,
       ...(stoppedEarly && last ? { LastEvaluatedKey: this.lastKey(table, index, last) } : {}),
-      ...this.capacity(input, table, bytes, 'read', input.ConsistentRead),
+      ...this.capacity(input, table, bytes, 'read', input.ConsistentRead, [], index?.name),
     };
   }
 
   // --- batches ----------------------------------------------------------------------------------------------
 
-  opBatchGetItem(input: Input): Output {
+  opBatchGetItem(input: Input, options: BatchOptions = {}): Output {
     const responses: Record<string, Item[]> = {};
+    const unprocessed: Record<string, Input> = {};
     const consumed: Output[] = [];
     const requests = Object.entries(input.RequestItems ?? {}) as [string, Input][];
     const total = requests.reduce((sum, [, r]) => sum + (r.Keys?.length ?? 0), 0);
     if (total > 100) throw validation('Too many items requested for the BatchGetItem call');
+    const limit = options.processOnly ?? total;
+    let position = 0;
     for (const [name, request] of requests) {
       const table = this.table(name);
       const context = this.context(request);
@@ -613,45 +621,57 @@ export class Engine {
       context.checkAllUsed();
       const seen = new Set<string>();
       responses[name] = [];
+      const left: unknown[] = [];
       let bytes = 0;
       for (const raw of request.Keys ?? []) {
         const { primary } = this.checkKey(table, raw);
         if (seen.has(primary)) throw validation('Provided list of item keys contains duplicates');
         seen.add(primary);
+        if (position++ >= limit) {
+          left.push(raw);
+          continue;
+        }
         const item = table.items.get(primary);
         if (item) {
           bytes += itemSize(item);
           responses[name].push(projection ? project(item, projection) : item);
         }
       }
+      // Left unprocessed: the table's request as asked (projection, names, consistency), with the keys not read.
+      if (left.length > 0) unprocessed[name] = { ...request, Keys: left };
       const units = this.capacity(input, table, bytes, 'read', request.ConsistentRead).ConsumedCapacity;
       if (units) consumed.push(units as Output);
     }
-    return { Responses: responses, UnprocessedKeys: {}, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
+    return { Responses: responses, UnprocessedKeys: unprocessed, ...(consumed.length > 0 ? { ConsumedCapacity: consumed } : {}) };
   }
 
-  opBatchWriteItem(input: Input): Output {
+  opBatchWriteItem(input: Input, options: BatchOptions = {}): Output {
     const requests = Object.entries(input.RequestItems ?? {}) as [string, Input[]][];
     const total = requests.reduce((sum, [, r]) => sum + r.length, 0);
     if (total > 25 || total === 0)
       throw validation(
         `1 validation error detected: Value at 'requestItems' failed to satisfy constraint: Map value must satisfy constraint: [Member must have length less than or equal to 25, Member must have length greater than or equal to 1]`,
       );
-    const writes: { table: Table; primary: string; item: Item | undefined }[] = [];
+    const writes: { table: Table; primary: string; item: Item | undefined; request: Input }[] = [];
     const seen = new Set<string>();
     for (const [name, list] of requests) {
       const table = this.table(name);
       for (const request of list) {
         const write = request.PutRequest
-          ? { table, ...this.checkPutItem(table, request.PutRequest.Item) }
-          : { table, primary: this.checkKey(table, request.DeleteRequest?.Key).primary, item: undefined };
+          ? { table, request, ...this.checkPutItem(table, request.PutRequest.Item) }
+          : { table, request, primary: this.checkKey(table, request.DeleteRequest?.Key).primary, item: undefined };
         if (seen.has(`${name}\u0002${write.primary}`)) throw validation('Provided list of item keys contains duplicates');
         seen.add(`${name}\u0002${write.primary}`);
         writes.push(write);
       }
     }
-    for (const write of writes) this.commit(write.table, write.primary, write.item);
-    return { UnprocessedItems: {} };
+    const limit = options.processOnly ?? writes.length;
+    const unprocessed: Record<string, Input[]> = {};
+    for (const [i, write] of writes.entries()) {
+      if (i < limit) this.commit(write.table, write.primary, write.item);
+      else (unprocessed[write.table.name] ??= []).push(write.request);
+    }
+    return { UnprocessedItems: unprocessed };
   }
 
   // --- transactions -------------------------------------------------------------------------------------------
@@ -702,14 +722,10 @@ export class Engine {
         });
         continue;
       }
-      try {
-        const next = p.kind === 'Put' ? p.put!.item : p.kind === 'Update' ? this.updated(p.table, p.update, old, p.key) : p.kind === 'Delete' ? undefined : old;
-        results.push({ table: p.table, primary: p.primary, next, write: p.kind !== 'ConditionCheck' });
-        reasons.push({ Code: 'None' });
-      } catch (error) {
-        if (!(error instanceof DynamoError)) throw error;
-        reasons.push({ Code: 'ValidationError', Message: error.message });
-      }
+      // An update that cannot apply (a missing operand, a wrong type) refuses the whole request, as DynamoDB Local does.
+      const next = p.kind === 'Put' ? p.put!.item : p.kind === 'Update' ? this.updated(p.table, p.update, old, p.key) : p.kind === 'Delete' ? undefined : old;
+      results.push({ table: p.table, primary: p.primary, next, write: p.kind !== 'ConditionCheck' });
+      reasons.push({ Code: 'None' });
     }
     if (reasons.some((r) => r.Code !== 'None')) throw cancelled(reasons);
     for (const r of results) if (r.write) this.commit(r.table, r.primary, r.next);
@@ -719,8 +735,25 @@ export class Engine {
       for (const r of results) byTable.set(r.table, (byTable.get(r.table) ?? 0) + 2 * Math.max(1, Math.ceil((r.next ? itemSize(r.next) : 1) / 1024)));
       output.ConsumedCapacity = [...byTable].map(([table, units]) => ({ TableName: table.name, CapacityUnits: units, WriteCapacityUnits: units }));
     }
-    if (token) this.tokens.set(token, { fingerprint, at: Date.now(), output });
+    if (token) this.remember(token, { fingerprint, at: Date.now(), output });
     return output;
+  }
+
+  /** Keeps a token's answer for DynamoDB's ten minutes; older ones are dropped as a new one comes (oldest first). */
+  private remember(token: string, entry: { fingerprint: string; at: number; output: Output }): void {
+    const now = Date.now();
+    for (const [old, { at }] of this.tokens) {
+      if (now - at < TOKEN_WINDOW_MS) break;
+      this.tokens.delete(old);
+    }
+    // Deleted first, so the map stays in the order the tokens were stored.
+    this.tokens.delete(token);
+    this.tokens.set(token, entry);
+  }
+
+  /** How many transaction tokens are remembered. */
+  get rememberedTokens(): number {
+    return this.tokens.size;
   }
 
   opTransactGetItems(input: Input): Output {
@@ -741,16 +774,36 @@ export class Engine {
 
   // --- capacity -----------------------------------------------------------------------------------------------
 
-  private capacity(input: Input, table: Table, bytes: number, kind: 'read' | 'write', consistent?: boolean): { ConsumedCapacity?: Output } {
+  /** The indexes a write changes: an index write each (DynamoDB counts them in the call's capacity). */
+  private touchedIndexes(table: Table, old: Item | undefined, next: Item | undefined): string[] {
+    const held = (index: IndexDef, item: Item | undefined) =>
+      item?.[index.hash] && (!index.range || item[index.range]) ? this.projectedByIndex(table, index, item) : undefined;
+    return table.indexes.filter((index) => !equalItems(held(index, old), held(index, next))).map((index) => index.name);
+  }
+
+  /** An estimate from item sizes: a write unit a KB, a read unit 4 KB (half when eventually consistent). */
+  private capacity(
+    input: Input,
+    table: Table,
+    bytes: number,
+    kind: 'read' | 'write',
+    consistent?: boolean,
+    indexWrites: string[] = [],
+    readIndex?: string,
+  ): { ConsumedCapacity?: Output } {
     const mode = input.ReturnConsumedCapacity;
     if (!mode || mode === 'NONE') return {};
     const units = kind === 'write' ? Math.max(1, Math.ceil(bytes / 1024)) : Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+    const total = units + indexWrites.length;
+    const indexes = readIndex ? { [readIndex]: { CapacityUnits: units } } : Object.fromEntries(indexWrites.map((name) => [name, { CapacityUnits: 1 }]));
     return {
       ConsumedCapacity: {
         TableName: table.name,
-        CapacityUnits: units,
-        ...(kind === 'write' ? { WriteCapacityUnits: units } : { ReadCapacityUnits: units }),
-        ...(mode === 'INDEXES' ? { Table: { CapacityUnits: units } } : {}),
+        CapacityUnits: total,
+        ...(kind === 'write' ? { WriteCapacityUnits: total } : { ReadCapacityUnits: total }),
+        ...(mode === 'INDEXES'
+          ? { ...(readIndex ? {} : { Table: { CapacityUnits: units } }), ...(Object.keys(indexes).length > 0 ? { GlobalSecondaryIndexes: indexes } : {}) }
+          : {}),
       },
     };
   }

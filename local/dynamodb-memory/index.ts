@@ -7,8 +7,21 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { Engine, cancelled } from './engine.js';
 import { DynamoError } from './errors.js';
 
-export type FaultKind = 'throttle' | 'conflict';
-export type FaultDecider = (op: { operation: string; table: string; itemCount: number }) => FaultKind | undefined;
+/**
+ * throttle: the call fails as throttled DynamoDB answers it, nothing written.
+ * conflict: a transaction is cancelled (TransactionConflict) or a single-item write refused; plain reads never conflict.
+ * unprocessed: a BatchGetItem/BatchWriteItem processes only part of the batch and hands the rest back as
+ *   UnprocessedKeys/UnprocessedItems (what DynamoDB does under throttling); on any other operation, a throttle.
+ * lost-answer: the operation is applied (committed), then answered with a 500 InternalServerError, which the SDK
+ *   retries: a transaction's retry carries the same ClientRequestToken and is not applied again, a plain write is.
+ */
+export type FaultKind = 'throttle' | 'conflict' | 'unprocessed' | 'lost-answer';
+/**
+ * itemIndex: for a transaction, the item whose cancellation reason carries the fault (default 0); for 'unprocessed',
+ * the first entry left unprocessed (default half the batch). Taken modulo the item count; at least one is unprocessed.
+ */
+export type FaultAnswer = FaultKind | { kind: FaultKind; itemIndex?: number };
+export type FaultDecider = (op: { operation: string; table: string; itemCount: number }) => FaultAnswer | undefined;
 
 const DATA_OPERATIONS = new Set([
   'GetItem',
@@ -26,6 +39,7 @@ const DATA_OPERATIONS = new Set([
 const utf8 = new TextDecoder();
 
 const PLAIN_READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
+const BATCHES = new Set(['BatchGetItem', 'BatchWriteItem']);
 
 interface WireRequest {
   headers: Record<string, string>;
@@ -52,7 +66,7 @@ export class MemoryDynamo {
 
   /** Every item of a table, unmarshalled (plain JS values), in key order. */
   items(table: string): Record<string, unknown>[] {
-    return this.#engine.sortedItems(table).map((item) => unmarshall(item as never));
+    return this.#engine.sortedItems(table).map((item) => unmarshall(item as never, { wrapNumbers: plainNumber }));
   }
 
   /** Drops all tables and stream records (a fresh world for the next seed). */
@@ -78,8 +92,18 @@ export class MemoryDynamo {
 
   /** Runs one operation directly (plain JSON protocol input and output), for tests and benchmarks. */
   run(operation: string, input: Record<string, unknown>): Record<string, unknown> {
-    this.fault(operation, input);
+    const fault = this.fault(operation, input);
+    if (fault?.kind === 'unprocessed') return this.#engine.run(operation, input, { processOnly: fault.at });
+    if (fault?.kind === 'lost-answer') {
+      this.#engine.run(operation, input);
+      throw new DynamoError('InternalServerError', 'Internal server error', {}, 500);
+    }
     return this.#engine.run(operation, input);
+  }
+
+  /** How many transaction client request tokens the engine remembers (those of the last ten minutes). */
+  rememberedTokens(): number {
+    return this.#engine.rememberedTokens;
   }
 
   private answer(request: WireRequest): HttpResponse {
@@ -97,8 +121,9 @@ export class MemoryDynamo {
     }
   }
 
-  private fault(operation: string, input: Record<string, unknown>): void {
-    if (!this.#decide || !DATA_OPERATIONS.has(operation)) return;
+  /** Throws the fault decided for this call, or returns the one run() plays out (unprocessed, lost-answer). */
+  private fault(operation: string, input: Record<string, unknown>): { kind: 'unprocessed' | 'lost-answer'; at: number } | undefined {
+    if (!this.#decide || !DATA_OPERATIONS.has(operation)) return undefined;
     const transact = input.TransactItems as Record<string, { TableName?: string }>[] | undefined;
     const batch = input.RequestItems as Record<string, unknown[] | { Keys?: unknown[] }> | undefined;
     const table = transact ? (Object.values(transact[0] ?? {})[0]?.TableName ?? '') : batch ? (Object.keys(batch)[0] ?? '') : String(input.TableName ?? '');
@@ -107,12 +132,19 @@ export class MemoryDynamo {
       : batch
         ? Object.values(batch).reduce<number>((sum, r) => sum + (Array.isArray(r) ? r.length : (r.Keys?.length ?? 0)), 0)
         : 1;
-    const kind = this.#decide({ operation, table, itemCount });
+    const answer = this.#decide({ operation, table, itemCount });
+    if (answer === undefined) return undefined;
+    const { kind: asked, itemIndex } = typeof answer === 'string' ? { kind: answer, itemIndex: undefined } : answer;
+    const count = Math.max(1, itemCount);
+    const at = itemIndex === undefined ? undefined : ((Math.trunc(itemIndex) % count) + count) % count;
+    if (asked === 'lost-answer') return { kind: asked, at: 0 };
+    if (asked === 'unprocessed' && BATCHES.has(operation)) return { kind: asked, at: at ?? Math.floor(itemCount / 2) };
+    const kind = asked === 'unprocessed' ? 'throttle' : asked;
     // A plain read never conflicts: it answers the last committed state while a transaction holds the item.
-    if (!kind || (kind === 'conflict' && PLAIN_READS.has(operation))) return;
+    if (kind === 'conflict' && PLAIN_READS.has(operation)) return undefined;
     if (operation.startsWith('Transact')) {
-      const reasons = Array.from({ length: Math.max(1, itemCount) }, (_, i) =>
-        i > 0
+      const reasons = Array.from({ length: count }, (_, i) =>
+        i !== (at ?? 0)
           ? { Code: 'None' }
           : kind === 'throttle'
             ? { Code: 'ThrottlingError', Message: 'Throughput exceeds the current capacity of your table or index.' }
@@ -126,6 +158,12 @@ export class MemoryDynamo {
       'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
     );
   }
+}
+
+/** A number as the adapters read it; an integer past 2^53 (a fuzzer's 1e30), which unmarshall refuses, as its text. */
+function plainNumber(text: string): number | string {
+  const value = Number(text);
+  return Number.isInteger(value) && !Number.isSafeInteger(value) ? text : value;
 }
 
 function reply(statusCode: number, body: unknown, requestId: string): HttpResponse {

@@ -84,7 +84,7 @@ describe('the admin role matrix', () => {
       for (const name of REFUSED_BY_GATEWAY) {
         const answer = await call(spec, callers[name]!);
         expect(answer.status, name).toBe(401);
-        if (spec.method !== 'HEAD') expect(answer.body, name).toEqual({ error: 'Unauthorized' });
+        if (spec.method !== 'HEAD') expect(answer.body, name).toEqual({ error: { code: 'unauthorized', message: 'Unauthorized' } });
       }
     },
   );

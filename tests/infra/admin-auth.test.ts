@@ -2,16 +2,20 @@
 // strong passwords), its groups and app client, the Cognito authorizer on every adminCognito method, and the
 // optional source allow-list as the API's resource policy.
 import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiMethods, FUNCTIONS } from '../../lambdas/functions.js';
+import { FunctionRoles } from '../../lib/function-roles.js';
+import { inlinedTemplate } from '../support/inlined-template.js';
 import { CodexStack, type CodexStackProps } from '../../lib/codex-stack.js';
 
 type Resources = Record<string, { Type: string; Properties: Record<string, any>; DeletionPolicy?: string }>;
 
 function synth(stage: string, props: Partial<CodexStackProps> = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return Template.fromStack(new CodexStack(app, `Codex-${stage}`, { stage, ...props }));
+  const stack = new CodexStack(app, `Codex-${stage}`, { stage, ...props });
+  // The functions' roles and their grants live in a nested stack (lib/function-roles.ts): read as one template.
+  return inlinedTemplate(stack, stack.node.findChild(FunctionRoles.ID) as FunctionRoles);
 }
 
 let prod: Template;

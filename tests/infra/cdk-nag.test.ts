@@ -1,6 +1,6 @@
 // cdk-nag's AwsSolutions and Serverless packs on the dev and prod synths (bundling skipped): every finding is fixed or
 // acknowledged, with its reason, on the construct it concerns (lib/operations/nag.ts).
-import { App, type PolicyViolation, type Stack, Validations } from 'aws-cdk-lib';
+import { App, NestedStack, type PolicyViolation, type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -73,8 +73,11 @@ function synth(props: CodexStackProps): { app: App; stack: Stack } {
 }
 
 function statementsOnEveryResource(stack: Stack): Statement[] {
-  const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
-  return Object.values(resources)
+  // The stack's and its nested stacks' (the functions' roles: lib/function-roles.ts).
+  const templates = [stack, ...stack.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack)].map((s) => Template.fromStack(s).toJSON());
+  const resources = templates.flatMap((t) => Object.values(t.Resources as Record<string, { Type: string; Properties: Record<string, any> }>));
+  expect(resources.filter(({ Type }) => Type === 'AWS::IAM::Role').length).toBeGreaterThan(30);
+  return resources
     .flatMap(({ Type, Properties }) =>
       Type === 'AWS::IAM::Policy'
         ? [Properties.PolicyDocument]

@@ -21,6 +21,8 @@ import {
 import { gatewayNames, gatewayThrottle, TIER_NAMES, TIERS } from '../../lambdas/access/domain/tiers.js';
 import { EMAILED_TYPES } from '../../lambdas/notifications/domain/email-notifications.js';
 import { REPO_ROOT } from '../../lib/codex-function.js';
+import { FunctionRoles } from '../../lib/function-roles.js';
+import { inlinedTemplate } from '../support/inlined-template.js';
 import { CodexStack } from '../../lib/codex-stack.js';
 import { CodexApi } from '../../lib/codex-api.js';
 import { servedRoutes } from '../../local/gateway.js';
@@ -35,7 +37,9 @@ interface Statement {
 
 function synth(stage: string, props: { demoPayments?: boolean } = {}): Template {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  return Template.fromStack(new CodexStack(app, `Codex-${stage}`, { stage, ...props }));
+  const stack = new CodexStack(app, `Codex-${stage}`, { stage, ...props });
+  // The functions' roles and their grants live in a nested stack (lib/function-roles.ts): read as one template.
+  return inlinedTemplate(stack, stack.node.findChild(FunctionRoles.ID) as FunctionRoles);
 }
 
 let template: Template;
@@ -680,6 +684,20 @@ describe('gateway answers', () => {
     expect(byType.get('QUOTA_EXCEEDED')).toMatchObject({ StatusCode: '429' });
     expect(byType.get('DEFAULT_4XX')!.ResponseTemplates['application/json']).toBe('{"error":$context.error.messageString}');
     expect(byType.get('DEFAULT_5XX')!.ResponseTemplates['application/json']).toMatch(/^\{"error":"/);
+  });
+
+  it("answer an authorizer's or the resource policy's refusal in the REST error shape the admin routes document", () => {
+    const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse') as Resources).map((r) => r.Properties);
+    const byType = new Map(responses.map((r) => [r.ResponseType, r]));
+    expect(byType.get('UNAUTHORIZED')).toMatchObject({
+      StatusCode: '401',
+      ResponseTemplates: { 'application/json': '{"error":{"code":"unauthorized","message":$context.error.messageString}}' },
+      ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" },
+    });
+    expect(byType.get('ACCESS_DENIED')).toMatchObject({
+      StatusCode: '403',
+      ResponseTemplates: { 'application/json': '{"error":{"code":"forbidden","message":$context.error.messageString}}' },
+    });
   });
 
   it('answer an unknown path or method with 404 {"error":"Not found"}, as the local gateway does, not 403 "Missing Authentication Token"', () => {

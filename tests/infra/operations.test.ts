@@ -33,6 +33,7 @@ const thresholds: Record<string, string> = {
 };
 
 let parent: Template;
+let operationsStack: Resource;
 let operations: Template;
 let alarms: Resource[];
 let topicParameter: string;
@@ -44,8 +45,12 @@ beforeAll(() => {
   operations = Template.fromStack(stack.node.findChild('Operations') as Operations);
   alarms = Object.values(operations.findResources('AWS::CloudWatch::Alarm') as Resources);
   // The topic reaches the nested stack as a parameter: the parent passes the topic's Ref.
-  const nested = Object.values(parent.findResources('AWS::CloudFormation::Stack') as Resources);
+  // The operations' stack, beside the function roles' (lib/function-roles.ts).
+  const nested = Object.entries(parent.findResources('AWS::CloudFormation::Stack') as Resources)
+    .filter(([id]) => id.startsWith('OperationsNestedStack'))
+    .map(([, resource]) => resource);
   expect(nested).toHaveLength(1);
+  operationsStack = nested[0]!;
   const topicId = Object.keys(parent.findResources('AWS::SNS::Topic'))[0]!;
   const passed = Object.entries(nested[0]!.Properties.Parameters as Record<string, unknown>).filter(
     ([, value]) => JSON.stringify(value) === JSON.stringify({ Ref: topicId }),
@@ -63,8 +68,7 @@ const named = (name: string): Resource['Properties'] => {
 /** The parent's logical id behind a nested-stack parameter (a Ref or GetAtt passed in). */
 function parentIdOf(value: unknown): string {
   const parameter = (value as { Ref: string }).Ref;
-  const nested = Object.values(parent.findResources('AWS::CloudFormation::Stack') as Resources)[0]!;
-  const passed = nested.Properties.Parameters[parameter] as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
+  const passed = operationsStack.Properties.Parameters[parameter] as { Ref?: string; 'Fn::GetAtt'?: [string, string] };
   return passed.Ref ?? passed['Fn::GetAtt']![0];
 }
 

@@ -121,7 +121,14 @@ describe('providers', () => {
   it("sets a provider's status words: shown in its record and the list, audited, and refused whole when a target is unknown", async () => {
     const patch = (body: unknown) => providers({ method: 'PATCH', resource: '/admin/v1/providers/{id}', pathParameters: { id: 'acme' }, body });
     const before = await table.allItems();
-    for (const statusMapping of [{ Fail: 'Refunded' }, { Fail: 'canceled' }, { 'On hold': 'Pending', on_hold: 'Pending' }, { '': 'Pending' }, ['Fail']]) {
+    for (const statusMapping of [
+      { Fail: 'Refunded' },
+      { Fail: 'canceled' },
+      { 'On hold': 'Pending', on_hold: 'Pending' },
+      { '': 'Pending' },
+      ['Fail'],
+      JSON.parse('{"__proto__":"Canceled"}'),
+    ]) {
       const refused = await patch({ name: 'Renamed', statusMapping });
       expect(refused, JSON.stringify(statusMapping)).toMatchObject({ status: 400, body: { error: { code: 'invalid_request' } } });
     }

@@ -137,6 +137,29 @@ describe.each(['dynamodb-local', 'memory'] as const)('on %s', (engine) => {
       expect(await pushed({ status: 'failed' })).toBe('resumed');
       expect(resumesOf(id)).toEqual([{ token: `token-${id}`, output: { orderId: id, status: 'Canceled' } }]);
     });
+    it('clears an Error a callback kept while a poll was under way, when that poll reads a definite status', async () => {
+      const { id, walletId } = await orderAt('race-8');
+      const pushed = async (answer: Record<string, unknown>) =>
+        applyStatusReport(env.services, (await table.orders.getOrder(id))!, readStatusAnswer(answer), clock.now(), { via: 'callback', providerId: 'demo' });
+      // The poll's run has read the provider's (no) pending readings; the callback's Error lands before its status call.
+      const racing = Object.assign(Object.create(upstream) as ScriptedProvider, {
+        multiStatus: async (ids: string[]) => {
+          expect(await pushed({ status: 'Error' })).toBe('held');
+          later(5);
+          return upstream.multiStatus(ids);
+        },
+      });
+      answers('race-8', { status: 'In progress', remains: '1000' });
+      await pollProvider({ ...poll, providers: { forProvider: async () => racing } }, provider);
+      expect(await table.readings.get('demo', id)).toBeUndefined();
+
+      // An Error later starts a new wait: nothing settles on it.
+      later(30);
+      expect(await pushed({ status: 'Error' })).toBe('held');
+      expect(resumesOf(id)).toEqual([]);
+      expect(await table.orders.getOrder(id)).toMatchObject({ phase: 'submitted', status: 'In progress', refunded: 0 });
+      expect(await balanceOf(walletId)).toBe('9.10000');
+    });
   });
 
   describe('a Partial without remains', () => {
@@ -178,6 +201,36 @@ describe.each(['dynamodb-local', 'memory'] as const)('on %s', (engine) => {
       expect((await table.orders.getOrder(id))!.attention?.ambiguous_status).toBeUndefined();
       later(1);
       await pollProvider(poll, provider);
+      expect((await table.orders.getOrder(id))!.attention?.ambiguous_status).toBeDefined();
+      expect(resumesOf(id)).toEqual([]);
+    });
+    it('marks nobody when the poll that would have alerted on an old Error reads a definite status instead', async () => {
+      const { id } = await orderAt('quiet-9');
+      answers('quiet-9', { status: 'In progress', remains: '1000' });
+      await pollProvider(poll, provider);
+      answers('quiet-9', { status: 'Error' });
+      later(60);
+      expect(await pollProvider(poll, provider)).toMatchObject({ held: 1 });
+      upstream.statuses.delete('quiet-9');
+      later(anomalyAlertAfterMs / 1000 - 1);
+      await pollProvider(poll, provider);
+      // An hour after the Error the provider answers as before: nothing new to write, and nothing is pending any more.
+      later(1);
+      answers('quiet-9', { status: 'In progress', remains: '1000' });
+      expect(await pollProvider(poll, provider)).toMatchObject({ updated: 0, alerts: 0 });
+      expect(await table.readings.get('demo', id)).toBeUndefined();
+      expect((await table.orders.getOrder(id))!.attention?.ambiguous_status).toBeUndefined();
+    });
+    it('marks an order whose provider alternates Error and Partial without remains once the first has waited the anomaly time', async () => {
+      const { id } = await orderAt('flip-10');
+      const step = anomalyAlertAfterMs / 3000;
+      for (const status of ['Error', 'Partial', 'Error']) {
+        answers('flip-10', { status });
+        expect(await pollProvider(poll, provider)).toMatchObject({ held: 1, resumed: 0 });
+        later(step);
+      }
+      answers('flip-10', { status: 'Partial' });
+      expect(await pollProvider(poll, provider)).toMatchObject({ held: 1, resumed: 0, alerts: 1 });
       expect((await table.orders.getOrder(id))!.attention?.ambiguous_status).toBeDefined();
       expect(resumesOf(id)).toEqual([]);
     });

@@ -280,6 +280,28 @@ describe.each(ENGINES)('DynamoDB semantics on $name', (engine) => {
       expect((await failure(credit(6))).name).toBe('IdempotentParameterMismatchException');
     });
 
+    it('apply the writes when a ConditionCheck holds, leaving the checked item as it was', async () => {
+      await t.db.send(new PutCommand({ TableName, Item: { pk: 'cc#open', sk: 'A', state: 'open', seq: 1 } }));
+      await t.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName,
+                Key: { pk: 'cc#open', sk: 'A' },
+                ConditionExpression: '#state = :open AND seq = :seq',
+                ExpressionAttributeNames: { '#state': 'state' },
+                ExpressionAttributeValues: { ':open': 'open', ':seq': 1 },
+              },
+            },
+            { Put: { TableName, Item: { pk: 'cc#child', sk: 'A', parent: 'cc#open' } } },
+          ],
+        }),
+      );
+      expect(await get('cc#child')).toEqual({ pk: 'cc#child', sk: 'A', parent: 'cc#open' });
+      expect(await get('cc#open')).toEqual({ pk: 'cc#open', sk: 'A', state: 'open', seq: 1 });
+    });
+
     it('refuse two operations on one item in one transaction, writing nothing', async () => {
       const refused = await failure(
         t.db.send(
@@ -382,6 +404,26 @@ describe.each(ENGINES)('DynamoDB semantics on $name', (engine) => {
       expect(projected.Item).toEqual({ n: 3, status: 'odd' });
     });
 
+    it('order a numeric index key as numbers (9 before 10), and page through the index', async () => {
+      for (const [id, at] of [
+        [1, 10],
+        [2, 9],
+        [3, 100],
+        [4, -1],
+      ])
+        await t.db.send(
+          new PutCommand({ TableName, Item: { pk: `open#${id}`, sk: 'ORDER', openPk: 'OPEN#q', openSk: at, id, phase: 'accepted', secret: 'x' } }),
+        );
+      const open = await pages({
+        IndexName: 'open-orders',
+        KeyConditionExpression: 'openPk = :o AND openSk < :before',
+        ExpressionAttributeValues: { ':o': 'OPEN#q', ':before': 50 },
+        Limit: 2,
+      });
+      expect(open.map((p) => p.items.map((i) => i.id))).toEqual([[4, 2], [1]]);
+      expect(open[0]!.items[0]).toEqual({ pk: 'open#4', sk: 'ORDER', openPk: 'OPEN#q', openSk: -1, id: 4, phase: 'accepted' });
+    });
+
     it('read and write in batches', async () => {
       await t.db.send(
         new BatchWriteCommand({
@@ -404,6 +446,37 @@ describe.each(ENGINES)('DynamoDB semantics on $name', (engine) => {
       expect(read.Responses?.[TableName]?.map((i) => i.pk).sort()).toEqual(['batch#1', 'batch#2']);
       const scanned = await t.db.send(new ScanCommand({ TableName, FilterExpression: 'begins_with(pk, :b)', ExpressionAttributeValues: { ':b': 'batch#' } }));
       expect(scanned.Items?.map((i) => i.pk).sort()).toEqual(['batch#1', 'batch#2']);
+    });
+  });
+
+  describe('scans', () => {
+    it('page through a table with Limit and ExclusiveStartKey: every item once, at most Limit scanned a page', async () => {
+      const wanted = ['scan#1', 'scan#2', 'scan#3', 'scan#4', 'scan#5'];
+      for (const [i, pk] of wanted.entries()) await t.db.send(new PutCommand({ TableName, Item: { pk, sk: 'A', n: i } }));
+      const found: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      let pages = 0;
+      do {
+        const page = await t.db.send(
+          new ScanCommand({
+            TableName,
+            Limit: 3,
+            ConsistentRead: true,
+            FilterExpression: 'begins_with(pk, :p)',
+            ExpressionAttributeValues: { ':p': 'scan#' },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        pages++;
+        expect(page.ScannedCount).toBeLessThanOrEqual(3);
+        found.push(...(page.Items ?? []).map((item) => String(item.pk)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      expect(found.sort()).toEqual(wanted);
+      expect(pages).toBeGreaterThan(1);
+      const unfiltered = await t.db.send(new ScanCommand({ TableName, Limit: 2 }));
+      expect(unfiltered.Items).toHaveLength(2);
+      expect(Object.keys(unfiltered.LastEvaluatedKey ?? {}).sort()).toEqual(['pk', 'sk']);
     });
   });
 
@@ -481,6 +554,34 @@ describe.each(ENGINES)('DynamoDB semantics on $name', (engine) => {
       expect(tooPrecise.name).toBe('ValidationException');
       const notANumber = await failure(add('num#3', '12abc'));
       expect(notANumber.name).toBe('ValidationException');
+    });
+  });
+
+  describe('updates of what is not there', () => {
+    it('refuse arithmetic on a missing attribute, alone and inside a transaction, writing nothing', async () => {
+      await t.db.send(new PutCommand({ TableName, Item: { pk: 'miss#1', sk: 'A' } }));
+      const alone = await failure(
+        t.db.send(
+          new UpdateCommand({ TableName, Key: { pk: 'miss#1', sk: 'A' }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': 1 } }),
+        ),
+      );
+      expect(alone.name).toBe('ValidationException');
+      expect(alone.message).toContain('The provided expression refers to an attribute that does not exist in the item');
+      const inTransaction = await failure(
+        t.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName, Item: { pk: 'miss#2', sk: 'A' } } },
+              { Update: { TableName, Key: { pk: 'miss#1', sk: 'A' }, UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': 1 } } },
+            ],
+          }),
+        ),
+      );
+      // DynamoDB Local refuses the whole request, not one of its items (no TransactionCanceledException).
+      expect(inTransaction.name).toBe('ValidationException');
+      expect(inTransaction.message).toContain('The provided expression refers to an attribute that does not exist in the item');
+      expect(await get('miss#2')).toBeUndefined();
+      expect(await get('miss#1')).toEqual({ pk: 'miss#1', sk: 'A' });
     });
   });
 

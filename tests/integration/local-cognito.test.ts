@@ -92,7 +92,7 @@ describe("the local gateway's Cognito authorizer", () => {
     expect((await get(`Bearer ${token}`)).status).toBe(200);
   });
 
-  it('answers 401 {"error":"Unauthorized"} without calling the handler to a missing, malformed, expired, foreign, wrong-client or access token', async () => {
+  it('answers 401 in the REST error shape without calling the handler to a missing, malformed, expired, foreign, wrong-client or access token', async () => {
     const now = Math.floor(Date.now() / 1000);
     const otherKeyFile = join(workDir, 'other-key.json');
     const other = await localCognito(otherKeyFile);
@@ -115,7 +115,7 @@ describe("the local gateway's Cognito authorizer", () => {
       'an access token': await cognito.mintIdToken({ role: 'admin', email: 'ana@codex.local', tokenUse: 'access' }),
     };
     for (const [name, token] of Object.entries(cases)) {
-      expect(await get(token), name).toEqual({ status: 401, body: { error: 'Unauthorized' } });
+      expect(await get(token), name).toEqual({ status: 401, body: { error: { code: 'unauthorized', message: 'Unauthorized' } } });
       expect(received, name).toEqual([]);
     }
   });
@@ -140,7 +140,9 @@ describe('the admin source allow-list', () => {
       received = [];
       const refused = await fetch(`${elsewhere.url}/admin/v1/me`, { headers: { authorization: token } });
       expect(refused.status).toBe(403);
-      expect(((await refused.json()) as { error: string }).error).toMatch(/not authorized to perform: execute-api:Invoke .* with an explicit deny/);
+      const { error } = (await refused.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('forbidden');
+      expect(error.message).toMatch(/not authorized to perform: execute-api:Invoke .* with an explicit deny/);
       expect((await fetch(`${elsewhere.url}/admin/v1/me`)).status).toBe(401);
       expect((await fetch(`${elsewhere.url}/health`)).status).toBe(200);
       expect((await fetch(`${here.url}/admin/v1/me`, { headers: { authorization: token } })).status).toBe(200);

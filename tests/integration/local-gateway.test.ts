@@ -309,7 +309,9 @@ describe('the authorizer of /api/v2, run as API Gateway runs a REQUEST authorize
     authorizerAnswer = answer as (event: APIGatewayRequestAuthorizerEvent) => Promise<unknown>;
     const response = await fetch(`${gateway.url}/api/v2`, { method: 'POST', body: 'action=balance' });
     expect(response.status).toBe(status);
-    expect(await response.json()).toEqual({ error: message });
+    // The authorizer's own refusals in the REST error shape (API Gateway's UNAUTHORIZED and ACCESS_DENIED responses, lib/codex-api.ts).
+    const refusal = (status === 401 || status === 403) && message !== 'Forbidden';
+    expect(await response.json()).toEqual(refusal ? { error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } } : { error: message });
     expect(calls.map((c) => c.name)).toEqual(['apiAuthorizer']);
   });
 

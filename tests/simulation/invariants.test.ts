@@ -4,7 +4,9 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAdminOrders } from '../../lambdas/adapters/dynamodb/admin-orders.js';
+import { DynamoAttentionMarks } from '../../lambdas/adapters/dynamodb/attention-marks.js';
 import { DynamoAttentionQueue } from '../../lambdas/adapters/dynamodb/attention-queue.js';
+import { DynamoPendingReadings } from '../../lambdas/adapters/dynamodb/pending-readings.js';
 import { DynamoTopUpStore } from '../../lambdas/adapters/dynamodb/top-up-store.js';
 import { DynamoUsersAdminStore } from '../../lambdas/adapters/dynamodb/users-admin-store.js';
 import { DynamoWebhookStore } from '../../lambdas/adapters/dynamodb/webhook-store.js';
@@ -24,7 +26,7 @@ type Item = Record<string, unknown>;
 
 let world: InvariantInput;
 /** Order ids by what became of them. */
-const ids = { completed: 0, partial: 0, canceled: 0, held: 0 };
+const ids = { completed: 0, partial: 0, canceled: 0, held: 0, ambiguous: 0 };
 let topUpId = '';
 let pendingTopUpId = '';
 
@@ -94,7 +96,13 @@ beforeAll(async () => {
   await table.orders.beginSubmit(held.id, now());
   await table.orders.holdUnconfirmed(held.id, now());
   await new DynamoAttentionQueue(table.db, table.tableName).raise({ reason: 'unconfirmed_submission', orderId: held.id, since: now() });
-  Object.assign(ids, { completed: completed.id, partial: partial.id, canceled: canceled.id, held: held.id });
+  // In progress, then an ambiguous answer (Error) no later reading settled: marked for a person, its reading kept.
+  const ambiguous = await place(300);
+  await submit(ambiguous.id);
+  await table.orders.recordProgress(ambiguous.id, { status: 'In progress', remains: 300 }, now());
+  await new DynamoPendingReadings(table.db, table.tableName).hold({ orderId: ambiguous.id, providerId: 'demo', status: 'Canceled', firstSeenAt: now() });
+  await new DynamoAttentionMarks(table.db, table.tableName).markAttention(ambiguous.id, 'ambiguous_status', now(), now());
+  Object.assign(ids, { completed: completed.id, partial: partial.id, canceled: canceled.id, held: held.id, ambiguous: ambiguous.id });
 
   // Admin money moves: a refund by hand of the partial order, a balance adjustment.
   const admin = { caller: { userId: 'admin-sub', role: 'admin' as const, email: 'ops@example.com' }, sourceIp: '203.0.113.9' };
@@ -121,7 +129,8 @@ beforeAll(async () => {
     events.push(...eventsFromChange({ ...(oldImage ? { oldImage } : {}), ...(newImage ? { newImage } : {}) }, { currency: 'USD' }));
   }
   stream.close();
-  const orderEvents = events.filter((e) => e.type.startsWith('order.')) as Parameters<typeof orderEventPayload>[0][];
+  // order.needs_attention tells operators, not resellers.
+  const orderEvents = events.filter((e) => e.type.startsWith('order.') && e.type !== 'order.needs_attention') as Parameters<typeof orderEventPayload>[0][];
   for (const [i, event] of orderEvents.entries()) {
     await webhooks.recordDelivery(owner, {
       id: `${Date.now().toString(36).padStart(9, '0')}${i.toString(16).padStart(10, '0')}`,
@@ -141,8 +150,10 @@ beforeAll(async () => {
       { providerId: 'demo', providerOrderId: `ext-${completed.id}`, requestId: `codex-${completed.id}` },
       { providerId: 'demo', providerOrderId: `ext-${partial.id}`, requestId: `codex-${partial.id}` },
       { providerId: 'demo', providerOrderId: `ext-${held.id}`, requestId: `codex-${held.id}` },
+      { providerId: 'demo', providerOrderId: `ext-${ambiguous.id}`, requestId: `codex-${ambiguous.id}` },
     ],
     gatewayConfirmed: new Set([topUpId]),
+    gatewayConfirmedAmounts: new Map([[topUpId, parseMoney('20')]]),
     webhookDeliveries: orderEvents.map((e) => ({ eventId: e.id, url: 'https://receiver.example/hook' })),
     settled: true,
     events,
@@ -242,6 +253,82 @@ describe('invariants', () => {
     const violations = checkInvariants(broken());
     expect(violations.map((v) => v.invariant)).toContain(name);
     for (const violation of violations) expect(violation.subject.length * violation.detail.length).toBeGreaterThan(0);
+  });
+
+  it('tells an admin refund from the settlement even at the same instant (a simulation clock that did not move)', () => {
+    const finalizedAt = world.items.find(isOrder(ids.partial))!.finalizedAt;
+    const byHand = (item: Item) =>
+      (item.entity === 'ledger' && item.kind === 'order_refund' && item.reference === `order:${ids.partial}` && item.amount === parseMoney('0.10')) ||
+      (item.entity === 'audit' && item.action === 'order.refunded') ||
+      String(item.pk).startsWith('IDEMPOTENCY#admin-refund#');
+    expect(checkInvariants(withItems(edit(byHand, { at: finalizedAt })))).toEqual([]);
+  });
+
+  it('reports an admin refund without its audit entry', () => {
+    const violations = checkInvariants(withItems(drop((item) => item.entity === 'audit' && item.action === 'order.refunded')));
+    expect(violations.map((v) => v.invariant)).toEqual(['audit.admin_money_move']);
+  });
+
+  describe('an open order is excused only by an attention reason that still fits it', () => {
+    const attentionOf = (id: number) => (item: Item) => item.entity === 'attention' && item.orderId === id;
+    const ended = (violations: ReturnType<typeof checkInvariants>) =>
+      violations.filter((v) => v.invariant === 'order.ended_when_settled').map((v) => v.subject);
+
+    it('excuses the ambiguous order while its reading waits, and the held order while it is held', () => {
+      expect(ended(checkInvariants(world))).toEqual([]);
+    });
+
+    it('does not excuse an order at an ended status its workflow never settled, whatever was queued before', () => {
+      // The ambiguous order later read Completed, its resume lost and never swept: the early mark is stale.
+      const stuck = withItems((items) =>
+        drop((item) => String(item.pk).startsWith('READINGS#'))(edit(isOrder(ids.ambiguous), { status: 'Completed', remains: 0 })(items)),
+      );
+      expect(ended(checkInvariants(stuck))).toEqual([`order ${ids.ambiguous}`]);
+      for (const reason of ['overdue', 'unknown_status', 'order_not_found']) {
+        const marked = withItems((items) =>
+          edit(attentionOf(ids.ambiguous), { reason })(edit(isOrder(ids.ambiguous), { status: 'Partial', remains: 10 })(items)),
+        );
+        expect(ended(checkInvariants(marked)), reason).toEqual([`order ${ids.ambiguous}`]);
+      }
+    });
+
+    it('does not excuse an ambiguous_status mark once no reading waits', () => {
+      expect(ended(checkInvariants(withItems(drop((item) => String(item.pk).startsWith('READINGS#')))))).toEqual([`order ${ids.ambiguous}`]);
+    });
+
+    it('does not excuse an unknown_status mark older than the progress reported since', () => {
+      const order = world.items.find(isOrder(ids.ambiguous))!;
+      const before = new Date(Date.parse(String(order.progressAt)) - 60_000).toISOString();
+      const mark = (since: string) => withItems(edit(attentionOf(ids.ambiguous), { reason: 'unknown_status', since }));
+      expect(ended(checkInvariants(mark(before)))).toEqual([`order ${ids.ambiguous}`]);
+      expect(ended(checkInvariants(mark(String(order.progressAt))))).toEqual([]);
+    });
+
+    it('does not excuse an unconfirmed_submission mark once the order is no longer held', () => {
+      const resent = withItems((items) => items.map((item) => (isOrder(ids.held)(item) ? (({ heldAt: _h, ...rest }) => rest)(item) : item)));
+      expect(ended(checkInvariants(resent))).toEqual([`order ${ids.held}`]);
+    });
+  });
+
+  it('reports a finalized order whose ended event was never published, though a receiver recorded it', () => {
+    const ended = world.events!.find((e) => e.type === 'order.completed')!;
+    const violations = checkInvariants({ ...world, events: world.events!.filter((e) => e.id !== ended.id) });
+    expect(violations.map((v) => `${v.invariant} ${v.subject}`)).toContain(`event.one_finalized_per_order order ${ids.completed}`);
+  });
+
+  it('reports a top-up credited with another amount than the gateway confirmed', () => {
+    const violations = checkInvariants({ ...world, gatewayConfirmedAmounts: new Map([[topUpId, parseMoney('2')]]) });
+    expect(violations.map((v) => v.invariant)).toEqual(['topup.credited_only_if_confirmed']);
+  });
+
+  it('excuses a dead-lettered event only when its receiver was down to the end', () => {
+    const missing = world.webhookDeliveries[0]!.eventId;
+    const deadLettered = withItems(
+      (items) => items.map((item) => (String(item.sk).startsWith('WHDELIVERY#') && item.eventId === missing ? { ...item, deadLettered: true } : item)),
+      { webhookDeliveries: world.webhookDeliveries.slice(1) },
+    );
+    expect(checkInvariants({ ...deadLettered, receiversDownAtEnd: new Set(['https://receiver.example/hook']) })).toEqual([]);
+    expect(checkInvariants({ ...deadLettered, receiversDownAtEnd: new Set() }).map((v) => v.invariant)).toEqual(['webhook.delivered_per_event']);
   });
 
   it('has a break for every invariant it checks', () => {

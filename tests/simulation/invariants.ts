@@ -23,6 +23,13 @@ export interface InvariantInput {
    * Without them, an order's events are the ones whose ids follow from its item (created, ended, the settlement's refund).
    */
   events?: readonly { id: string; type: string; data?: unknown }[];
+  /**
+   * Receivers (urls) that were down through the quiet phase. Only their dead-lettered events are excused; when absent,
+   * every dead-lettered event is (the behaviour before this field).
+   */
+  receiversDownAtEnd?: ReadonlySet<string>;
+  /** What the gateway confirmed each top-up paid (micros), when the caller knows: the credited deposit must match. */
+  gatewayConfirmedAmounts?: ReadonlyMap<string, number>;
 }
 
 export interface Violation {
@@ -73,7 +80,7 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   checkWallets(world, report);
   checkOrders(world, input.settled, report);
   checkProvider(world, input, report);
-  checkTopUps(world, input.gatewayConfirmed, report);
+  checkTopUps(world, input.gatewayConfirmed, input.gatewayConfirmedAmounts, report);
   checkEvents(world, input, report);
   checkAudit(world, report);
   return out;
@@ -87,10 +94,14 @@ interface World {
   orders: Map<number, Item>;
   topUps: Map<string, Item>;
   audits: Item[];
-  /** Order ids waiting in the admin attention queue, with their reasons. */
-  attention: Map<number, string[]>;
+  /** Order ids waiting in the admin attention queue, with their reasons and since when. */
+  attention: Map<number, { reason: string; since: string }[]>;
+  /** Order ids with an ambiguous provider reading waiting for a later one (`READINGS#<providerId>`). */
+  pendingReadings: Set<number>;
   webhooks: Map<string, Item>;
   deliveryRecords: Item[];
+  /** The admin refunds' Idempotency-Key records (written in each refund's transaction), by order id. */
+  adminRefunds: Map<number, { amount: number; at: string }[]>;
 }
 
 function indexItems(items: readonly Item[]): World {
@@ -101,8 +112,10 @@ function indexItems(items: readonly Item[]): World {
     topUps: new Map(),
     audits: [],
     attention: new Map(),
+    pendingReadings: new Set(),
     webhooks: new Map(),
     deliveryRecords: [],
+    adminRefunds: new Map(),
   };
   for (const item of items) {
     const sk = String(item.sk ?? '');
@@ -124,11 +137,20 @@ function indexItems(items: readonly Item[]): World {
       case 'audit':
         world.audits.push(item);
         break;
+      case 'idempotency':
+        if (String(item.pk).startsWith('IDEMPOTENCY#admin-refund#')) {
+          const id = Number(item.orderId);
+          world.adminRefunds.set(id, [...(world.adminRefunds.get(id) ?? []), { amount: Number(item.amount), at: String(item.at) }]);
+        }
+        break;
       case 'attention':
         if (item.orderId !== undefined) {
           const id = Number(item.orderId);
-          world.attention.set(id, [...(world.attention.get(id) ?? []), String(item.reason)]);
+          world.attention.set(id, [...(world.attention.get(id) ?? []), { reason: String(item.reason), since: String(item.since) }]);
         }
+        break;
+      case 'pending-reading':
+        world.pendingReadings.add(Number(item.orderId));
         break;
       default:
         // Webhook items name themselves by `type`, not `entity`.
@@ -216,15 +238,22 @@ function checkOrders(world: World, settled: boolean, report: Report): void {
     if (Number(item.refunded) !== refunded)
       report('order.refund_within_charge', subject, `order says ${Number(item.refunded)} refunded, the ledger ${refunded}`);
 
+    const { atSettlement } = splitRefunds(world, id, refunds);
     if (item.phase === 'finalized') {
-      // The settlement's refund is written with finalizedAt as its time; later ones are an admin's.
-      const atSettlement = refunds.filter((e) => e.at === item.finalizedAt);
       const expected = expectedSettlementRefund(item);
       const got = atSettlement.reduce((total, e) => total + e.amount, 0);
       if (atSettlement.length > 1 || got !== expected)
         report('order.settlement_refund', subject, `settled ${String(item.status)} (remains ${String(item.remains)}): refund ${got}, expected ${expected}`);
-    } else if (settled && !world.attention.has(id)) {
-      report('order.ended_when_settled', subject, `still ${String(item.phase)} / ${String(item.status)} and not in the attention queue`);
+    } else if (atSettlement.length > 0) {
+      report('order.settlement_refund', subject, `refunded ${atSettlement.map((e) => e.amount).join(' + ')} while still ${String(item.phase)}`);
+    }
+    if (item.phase !== 'finalized' && settled && !waitsForAPerson(world, id, item)) {
+      const reasons = (world.attention.get(id) ?? []).map((a) => a.reason);
+      report(
+        'order.ended_when_settled',
+        subject,
+        `still ${String(item.phase)} / ${String(item.status)} and ${reasons.length === 0 ? 'not in the attention queue' : `queued only for what no longer holds (${reasons.join(', ')})`}`,
+      );
     }
   }
   for (const [reference, entries] of byReference) {
@@ -232,6 +261,51 @@ function checkOrders(world: World, settled: boolean, report: Report): void {
     if (match && !world.orders.has(Number(match[1])))
       report('ledger.reference_exists', reference, `${entries.map((e) => `${e.kind} ${e.amount}`).join(', ')} for an order that does not exist`);
   }
+}
+
+const TERMINAL = new Set(['Completed', 'Partial', 'Canceled']);
+
+/**
+ * Whether an open order is rightly left to a person: an attention item whose reason still fits the order. A stale
+ * item (an early transient mark) excuses nothing: an order at an ended status that was never finalized (its resume
+ * lost, never swept) is a fault whatever was queued for it before.
+ */
+function waitsForAPerson(world: World, id: number, item: Item): boolean {
+  const ended = TERMINAL.has(String(item.status));
+  const progressAt = item.progressAt === undefined ? undefined : String(item.progressAt);
+  return (world.attention.get(id) ?? []).some(({ reason, since }) => {
+    switch (reason) {
+      // An ambiguous reading no later one settled: its pending reading is still there.
+      case 'ambiguous_status':
+        return world.pendingReadings.has(id);
+      // Sent, never confirmed, held for a person: still accepted and held (a resend or a cancel clears it).
+      case 'unconfirmed_submission':
+        return item.phase === 'accepted' && item.heldAt !== undefined;
+      // Past its expected time and still going at the provider: time only adds to it.
+      case 'overdue':
+        return !ended;
+      // An odd answer with no progress reported since it began.
+      case 'unknown_status':
+      case 'order_not_found':
+        return !ended && (progressAt === undefined || progressAt <= since);
+      default:
+        return false;
+    }
+  });
+}
+
+/**
+ * An order's refund entries told apart: those an admin made (each has its Idempotency-Key record, same amount and
+ * time: the clock may not move between a settlement and a refund in a simulation) and the rest, the settlement's.
+ */
+function splitRefunds(world: World, orderId: number, refunds: Ledger[]): { byAdmin: Ledger[]; atSettlement: Ledger[] } {
+  const rest = [...refunds];
+  const byAdmin: Ledger[] = [];
+  for (const marker of world.adminRefunds.get(orderId) ?? []) {
+    const at = rest.findIndex((e) => e.amount === marker.amount && e.at === marker.at);
+    if (at >= 0) byAdmin.push(...rest.splice(at, 1));
+  }
+  return { byAdmin, atSettlement: rest };
 }
 
 /** What the domain's settlement refunds for the order as it was settled (nothing refunded by hand before). */
@@ -266,7 +340,7 @@ function checkProvider(world: World, input: InvariantInput, report: Report): voi
     if (named.has(key)) continue;
     const codexId = order.requestId?.startsWith('codex-') ? Number(order.requestId.slice('codex-'.length)) : undefined;
     // An order whose submission nobody could confirm waits for a person, who finds it at the provider.
-    if (codexId !== undefined && world.attention.get(codexId)?.includes('unconfirmed_submission')) continue;
+    if (codexId !== undefined && world.attention.get(codexId)?.some((a) => a.reason === 'unconfirmed_submission')) continue;
     const ours = codexId !== undefined ? world.orders.get(codexId) : undefined;
     const why = ours
       ? `order ${codexId} is ${String(ours.phase)} / ${String(ours.status)} with ${ours.externalOrderId === undefined ? 'no provider id' : `provider id ${String(ours.externalOrderId)}`}`
@@ -277,7 +351,7 @@ function checkProvider(world: World, input: InvariantInput, report: Report): voi
   }
 }
 
-function checkTopUps(world: World, confirmed: ReadonlySet<string>, report: Report): void {
+function checkTopUps(world: World, confirmed: ReadonlySet<string>, amounts: ReadonlyMap<string, number> | undefined, report: Report): void {
   const byReference = entriesByReference(world);
   const ids = new Set([...world.topUps.keys()]);
   for (const reference of byReference.keys()) {
@@ -298,6 +372,8 @@ function checkTopUps(world: World, confirmed: ReadonlySet<string>, report: Repor
     if (bonuses.length > 0 && deposits.length === 0) report('topup.credited_at_most_once', subject, 'a bonus without its deposit');
     if (deposits.length > 0 && !confirmed.has(id))
       report('topup.credited_only_if_confirmed', subject, `credited ${deposits[0]!.amount} but the gateway never confirmed it`);
+    else if (deposits.length > 0 && amounts?.has(id) && deposits[0]!.amount !== amounts.get(id))
+      report('topup.credited_only_if_confirmed', subject, `credited ${deposits[0]!.amount} but the gateway confirmed ${amounts.get(id)}`);
   }
 }
 
@@ -333,6 +409,8 @@ function checkEvents(world: World, input: InvariantInput, report: Report): void 
   const endedIds = new Map<number, Set<string>>();
   const noteEnded = (orderId: number, id: string) => endedIds.set(orderId, (endedIds.get(orderId) ?? new Set()).add(id));
   for (const event of events) if ((ENDED_TYPES as readonly string[]).includes(event.type)) noteEnded(event.orderId, event.id);
+  // The bus's own count, before delivery records and receivers add theirs: an ending they saw is not one published.
+  const published = new Map([...endedIds].map(([orderId, ids]) => [orderId, ids.size]));
   for (const record of world.deliveryRecords) {
     if (!(ENDED_TYPES as readonly string[]).includes(String(record.eventType))) continue;
     const orderId = orderIdOfBody(record.body);
@@ -350,7 +428,7 @@ function checkEvents(world: World, input: InvariantInput, report: Report): void 
   for (const [id, item] of world.orders) {
     const ids = endedIds.get(id) ?? new Set();
     if (ids.size > 1) report('event.one_finalized_per_order', `order ${id}`, `${ids.size} different ended events: ${[...ids].join(', ')}`);
-    else if (item.phase === 'finalized' && input.settled && input.events && ids.size === 0)
+    else if (item.phase === 'finalized' && input.settled && input.events && (published.get(id) ?? 0) === 0)
       report('event.one_finalized_per_order', `order ${id}`, `settled ${String(item.status)} but no ended event was published`);
     else if (item.phase !== 'finalized' && ids.size > 0)
       report('event.one_finalized_per_order', `order ${id}`, `an ended event for an order still ${String(item.phase)}`);
@@ -358,11 +436,14 @@ function checkEvents(world: World, input: InvariantInput, report: Report): void 
 
   if (!input.settled) return;
   const delivered = new Set(input.webhookDeliveries.map((d) => d.eventId));
+  // A dead-lettered event is excused only when its receiver was down to the end (when the caller says which were).
+  const down = input.receiversDownAtEnd;
   const deadLettered = new Set(world.deliveryRecords.filter((r) => r.deadLettered === true).map((r) => String(r.eventId)));
   for (const event of events) {
     const order = world.orders.get(event.orderId);
     const webhook = order ? world.webhooks.get(String(order.ownerId)) : undefined;
-    if (!order || !webhook || delivered.has(event.id) || deadLettered.has(event.id)) continue;
+    if (!order || !webhook || delivered.has(event.id)) continue;
+    if (deadLettered.has(event.id) && (!down || down.has(String(webhook.url)))) continue;
     const events = Array.isArray(webhook.events) ? webhook.events.map(String) : undefined;
     if (!wantsEvent({ ...(events ? { events } : {}), disabled: webhook.disabled === true }, event.type)) continue;
     // Only events that happened while the endpoint was registered.
@@ -383,7 +464,7 @@ function orderIdOfBody(body: unknown): number | undefined {
 }
 
 function checkAudit(world: World, report: Report): void {
-  // Admin refunds: every order_refund entry but the settlement's. Adjustments: every `adjustment` entry.
+  // Admin refunds (splitRefunds) and adjustments, each matched to its audit entry by subject and time.
   const unmatched = new Map<string, number>();
   const take = (key: string) => unmatched.set(key, (unmatched.get(key) ?? 0) + 1);
   for (const audit of world.audits) {
@@ -391,21 +472,23 @@ function checkAudit(world: World, report: Report): void {
     if (audit.action === 'order.refunded') take(`order:${String(audit.subject)}@${String(audit.at)}`);
     if (audit.action === 'user.balance_adjusted') take(`adjustment:${String(after.idempotencyKey)}@${String(audit.at)}`);
   }
-  for (const entries of world.ledgers.values()) {
-    for (const entry of entries) {
-      let key: string | undefined;
-      if (entry.kind === 'adjustment') key = `${entry.reference}@${entry.at}`;
-      if (entry.kind === 'order_refund') {
-        const order = world.orders.get(Number(entry.reference.slice('order:'.length)));
-        if (order && order.finalizedAt === entry.at) continue;
-        key = `${entry.reference}@${entry.at}`;
-      }
-      if (key === undefined) continue;
-      const left = unmatched.get(key) ?? 0;
-      if (left === 0)
-        report('audit.admin_money_move', `wallet ${entry.walletId}`, `${entry.kind} ${entry.amount} (${entry.reference}, seq ${entry.seq}) has no audit entry`);
-      else unmatched.set(key, left - 1);
-    }
+  const byReference = entriesByReference(world);
+  const moves = [...byReference.values()].flat().filter((e) => e.kind === 'adjustment');
+  for (const id of world.orders.keys()) {
+    const refunds = (byReference.get(`order:${id}`) ?? []).filter((e) => e.kind === 'order_refund');
+    moves.push(...splitRefunds(world, id, refunds).byAdmin);
+  }
+  for (const [id, markers] of world.adminRefunds) {
+    const refunds = (byReference.get(`order:${id}`) ?? []).filter((e) => e.kind === 'order_refund');
+    const missing = markers.length - splitRefunds(world, id, refunds).byAdmin.length;
+    if (missing > 0) report('audit.admin_money_move', `order ${id}`, `${missing} admin refunds recorded without their ledger entry`);
+  }
+  for (const entry of moves) {
+    const key = `${entry.reference}@${entry.at}`;
+    const left = unmatched.get(key) ?? 0;
+    if (left === 0)
+      report('audit.admin_money_move', `wallet ${entry.walletId}`, `${entry.kind} ${entry.amount} (${entry.reference}, seq ${entry.seq}) has no audit entry`);
+    else unmatched.set(key, left - 1);
   }
   for (const [key, left] of unmatched) {
     if (left > 0) report('audit.admin_money_move', key, `${left} audit entries of a money move the ledger does not have`);

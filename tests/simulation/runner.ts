@@ -32,6 +32,8 @@ const SWEEP_EVERY_MS = 5 * 60_000;
 /** The quiet phase gives up here: an order still open then is a violation (order.ended_when_settled). */
 const QUIET_LIMIT_MS = 36 * 3_600_000;
 const PASSWORD = 'sim-password-2026';
+/** The engine's fault for each DynamoDB fault kind of the world. */
+const DB_FAULTS = { 'db.conflict': 'conflict', 'db.throttle': 'throttle', 'db.unprocessed': 'unprocessed', 'db.lost-answer': 'lost-answer' } as const;
 
 export interface SeedResult {
   seed: number;
@@ -83,6 +85,8 @@ interface World {
 export class Simulation {
   private world: World | undefined;
   private passwordHash = '';
+  /** Where this seed's events start on the local bus (it keeps every seed's). */
+  private eventsFrom = 0;
 
   private constructor(
     readonly stack: LocalStack,
@@ -237,6 +241,9 @@ export class Simulation {
         gatewayConfirmed: world.sim.gateway.confirmed,
         webhookDeliveries: world.sim.receivers.deliveries(),
         settled: true,
+        // The events this seed published; no receiver is down in the quiet phase, so no dead letter is excused.
+        events: this.stack.events.events.slice(this.eventsFrom),
+        receiversDownAtEnd: new Set(),
       });
       for (const v of violations) world.trace.push(`VIOLATION ${v.invariant} ${v.subject}: ${v.detail}`);
       const orders = items.filter((item) => item.entity === 'order').length;
@@ -278,10 +285,12 @@ export class Simulation {
     sim.internet.register(new URL(this.stack.apiBase).host, (request) => this.viaGateway(request));
     usePlatform({ ...this.stack.platform, fetch: sim.internet.fetch, webhooks: sim.receivers });
     this.deps = localServices();
+    this.eventsFrom = this.stack.events.events.length;
     const dbRandom = sim.random.fork('db');
-    this.store.injectFaults(() => {
-      const kind = sim.faults.injectOne(['db.conflict', 'db.throttle'], dbRandom);
-      return kind === 'db.conflict' ? 'conflict' : kind === 'db.throttle' ? 'throttle' : undefined;
+    this.store.injectFaults(({ itemCount }) => {
+      const kind = sim.faults.injectOne(['db.conflict', 'db.throttle', 'db.unprocessed', 'db.lost-answer'], dbRandom);
+      // Which transaction item (or first batch entry left unprocessed) carries the fault.
+      return kind === undefined ? undefined : { kind: DB_FAULTS[kind as keyof typeof DB_FAULTS], itemIndex: dbRandom.int(0, Math.max(0, itemCount - 1)) };
     });
     const adminToken = await this.stack.cognito.mintIdToken({ role: 'admin', email: 'sim-admin@codex.local', expiresInSeconds: 3 * 86_400 });
     this.world = {

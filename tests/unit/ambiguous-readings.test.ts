@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { type PendingReading, ambiguousFor, isAmbiguous, judgeReading } from '../../lambdas/orders/domain/ambiguous-readings.js';
 import { type StatusMapping, isTerminal, readProviderWord, statusMappingOf } from '../../lambdas/orders/domain/order-status.js';
 import { readStatusAnswer } from '../../lambdas/catalog/domain/status-answer.js';
+import type { Order, ProviderProgress } from '../../lambdas/orders/domain/orders.js';
+import { type ReportServices, applyStatusReport } from '../../lambdas/orders/application/status-reports.js';
 
 const order = { id: 7, providerId: 'demo' };
 const settings = { confirmAfterMs: 30_000 };
@@ -50,8 +52,28 @@ describe('ambiguous provider readings', () => {
     expect(partial).toEqual({
       kind: 'hold',
       replacing: pending,
-      pending: { orderId: 7, providerId: 'demo', status: 'Partial', firstSeenAt: at(60).toISOString() },
+      pending: { orderId: 7, providerId: 'demo', status: 'Partial', firstSeenAt: at(60).toISOString(), since: at(0).toISOString() },
     });
+  });
+
+  it('keeps the alert clock of the first ambiguous reading when another replaces it, and restarts only the confirmation', () => {
+    let pending: PendingReading | undefined;
+    for (const [seconds, status] of [
+      [0, 'Error'],
+      [1200, 'Partial'],
+      [2400, 'Fail'],
+      [3600, 'Partial'],
+    ] as const) {
+      const verdict = judgeReading(order, pending, read({ status }), at(seconds), settings);
+      expect(verdict.kind).toBe('hold');
+      pending = (verdict as { pending: PendingReading }).pending;
+      expect(pending.firstSeenAt).toBe(at(seconds).toISOString());
+    }
+    expect(ambiguousFor(pending!, at(3600), 3600_000)).toBe(true);
+    // A definite reading between ends the spell: the next ambiguous one starts its own clock.
+    expect(judgeReading(order, pending, read({ status: 'In progress', remains: '5' }), at(3700), settings).kind).toBe('apply');
+    const afresh = judgeReading(order, undefined, read({ status: 'Error' }), at(3800), settings) as { pending: PendingReading };
+    expect(ambiguousFor(afresh.pending, at(3800 + 3599), 3600_000)).toBe(false);
   });
 
   it('never settles a Partial without remains: confirmed, it waits for remains or a person', () => {
@@ -149,6 +171,104 @@ describe('any sequence of readings (property)', () => {
         return true;
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('readings from a poll run and from callbacks, interleaved (property)', () => {
+  /** The pending reading item with the adapter's conditions (DynamoPendingReadings; the integration test runs that). */
+  class PendingItem {
+    item: PendingReading | undefined;
+    async ofProvider() {
+      return new Map(this.item ? [[this.item.orderId, { ...this.item }]] : []);
+    }
+    async get() {
+      return this.item && { ...this.item };
+    }
+    async hold(pending: PendingReading, replacing?: PendingReading) {
+      const same =
+        replacing === undefined
+          ? this.item === undefined
+          : this.item !== undefined &&
+            (['firstSeenAt', 'status', 'confirmedAt', 'alertedAt'] as const).every((field) => this.item![field] === replacing[field]);
+      if (same) this.item = { ...pending };
+      return same;
+    }
+    async drop(pending: PendingReading) {
+      if (this.item?.firstSeenAt === pending.firstSeenAt) this.item = undefined;
+    }
+    async clear() {
+      this.item = undefined;
+    }
+    async confirm(pending: PendingReading, progress: ProviderProgress, now: string) {
+      if (this.item?.firstSeenAt !== pending.firstSeenAt) return undefined;
+      this.item = undefined;
+      return state.record(progress, now);
+    }
+  }
+  const state = {
+    order: undefined as unknown as Order,
+    record(progress: ProviderProgress, now: string) {
+      if (isTerminal(state.order.status)) return undefined;
+      state.order = { ...state.order, status: progress.status, ...(progress.remains !== undefined ? { remains: progress.remains } : {}), progressAt: now };
+      return state.order;
+    },
+  };
+  const READINGS = [{ status: 'Error' }, { status: 'Fail' }, { status: 'In progress', remains: '500' }, { status: 'In progress', remains: '400' }] as const;
+
+  it('never settles on a doubtful cancel unless one was read, after the last definite reading from any source, the interval before', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            via: fc.constantFrom('poll' as const, 'callback' as const),
+            /** The poll's run starts anew (reads its provider's pending readings) before this reading. */
+            newRun: fc.boolean(),
+            reading: fc.constantFrom(...READINGS),
+            afterSeconds: fc.integer({ min: 0, max: 40 }),
+          }),
+          { maxLength: 20 },
+        ),
+        async (steps) => {
+          const readings = new PendingItem();
+          const resumed: unknown[] = [];
+          state.order = {
+            id: 7,
+            providerId: 'demo',
+            phase: 'submitted',
+            status: 'Pending',
+            externalOrderId: 'x',
+            createdAt: at(0).toISOString(),
+          } as unknown as Order;
+          const services = {
+            readings,
+            settings: { ambiguousConfirmMs: 30_000, progressMinIntervalMs: 0 },
+            tokens: { getTaskToken: async () => 'token' },
+            workflow: { resume: async (_token: string, output: unknown) => void resumed.push(output) },
+            orders: { recordProgress: async (_id: number, progress: ProviderProgress, now: string) => state.record(progress, now) },
+          } as unknown as ReportServices;
+          let clock = 0;
+          let runCopy: Map<number, PendingReading> = new Map();
+          // The model: the times of the doubtful cancels read since the last definite reading.
+          let doubtfulSince: number[] = [];
+          for (const { via, newRun, reading, afterSeconds } of steps) {
+            clock += afterSeconds;
+            if (newRun) runCopy = await readings.ofProvider();
+            const progress = read(reading);
+            const known = via === 'poll' ? { pending: runCopy.get(7) } : undefined;
+            const outcome = await applyStatusReport(services, state.order, progress, at(clock), { via, providerId: 'demo' }, known);
+            if (progress.doubtful) {
+              if (outcome === 'resumed') {
+                // Settled on a doubtful cancel: one read after the last definite reading, the interval before.
+                expect(doubtfulSince.some((seen) => clock - seen >= 30)).toBe(true);
+                return;
+              }
+              doubtfulSince.push(clock);
+            } else doubtfulSince = [];
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   });
 });

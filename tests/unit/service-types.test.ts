@@ -1,3 +1,4 @@
+import { readStatusAnswer } from '../../lambdas/catalog/domain/status-answer.js';
 import { describe, expect, it } from 'vitest';
 import { DomainError } from '../../lambdas/shared/errors.js';
 import { parseMoney } from '../../lambdas/shared/money.js';
@@ -8,7 +9,6 @@ import {
   parseServiceType,
   providerFields,
   readOrderFields,
-  readSubscriptionStatus,
   statusExtras,
   statusWord,
 } from '../../lambdas/catalog/domain/service-types.js';
@@ -431,11 +431,13 @@ describe('status answers for drip-feed and subscriptions', () => {
     expect(statusWord('Default', 'In progress')).toBe('In progress');
   });
 
-  it('reads provider subscription statuses, Paused as running and Expired as ended', () => {
-    expect(readSubscriptionStatus('Active')).toBe('In progress');
-    expect(readSubscriptionStatus('Paused')).toBe('In progress');
-    expect(readSubscriptionStatus('Expired')).toBe('Completed');
-    expect(readSubscriptionStatus('Canceled')).toBe('Canceled');
-    expect(readSubscriptionStatus('???')).toBeUndefined();
+  it('reads provider subscription statuses with the one status reader, Paused as running and Expired as ended', () => {
+    expect(readStatusAnswer({ status: 'Active' }).status).toBe('In progress');
+    expect(readStatusAnswer({ status: 'Paused' }).status).toBe('In progress');
+    expect(readStatusAnswer({ status: 'Expired' }).status).toBe('Completed');
+    expect(readStatusAnswer({ status: 'Canceled' }).status).toBe('Canceled');
+    expect(() => readStatusAnswer({ status: '???' })).toThrow();
+    // A provider's own words come first, as for any order.
+    expect(readStatusAnswer({ status: 'Expired' }, { expired: 'ambiguous' })).toEqual({ status: 'Canceled', doubtful: true });
   });
 });

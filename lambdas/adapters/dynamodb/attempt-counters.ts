@@ -2,9 +2,10 @@
 // each, reserved before the attempt (ADD first, then decide on the count it returns), so concurrent attempts
 // cannot all see the same count. Each item carries `expiresAt` so DynamoDB's TTL clears it; readers compare
 // lastFailureAt themselves, since TTL deletion lags.
-import { BatchGetCommand, DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttemptCounters } from '../../customers/ports.js';
 import type { FailureCount } from '../../customers/domain/login-throttle.js';
+import { batchGetAll } from './batches.js';
 import { keys } from './keys.js';
 
 export class DynamoAttemptCounters implements AttemptCounters {
@@ -16,10 +17,9 @@ export class DynamoAttemptCounters implements AttemptCounters {
   async read(counterKeys: readonly string[]): Promise<Map<string, FailureCount>> {
     const found = new Map<string, FailureCount>();
     if (counterKeys.length === 0) return found;
-    const { Responses } = await this.db.send(
-      new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: counterKeys.map((key) => keys.attempts(key)), ConsistentRead: true } } }),
-    );
-    for (const item of Responses?.[this.tableName] ?? []) {
+    // Every key read: a counter left unprocessed (throttling) and taken as none would let attempts past the limit.
+    const responses = await batchGetAll(this.db, { [this.tableName]: { Keys: counterKeys.map((key) => keys.attempts(key)), ConsistentRead: true } });
+    for (const item of responses[this.tableName] ?? []) {
       found.set(String(item.counterKey), { count: Number(item.count), lastFailureAt: Number(item.lastFailureAt) });
     }
     return found;

@@ -1,11 +1,12 @@
 // The admin API's side of the attention queue (AttentionReader): a page of the `ATTENTION` partition, the state of
 // its subjects (orders read together from their pages, top-ups one by one), and the deletion of resolved items.
-import { BatchWriteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AttentionReader } from '../../admin/orders-ports.js';
 import type { Order } from '../../orders/domain/orders.js';
 import type { AttentionItem } from '../../orders/ports.js';
 import { DomainError } from '../../shared/errors.js';
 import { attentionItemKey } from './attention-queue.js';
+import { batchWriteAll } from './batches.js';
 import { keys } from './keys.js';
 import { readOrders } from './order-reads.js';
 
@@ -57,11 +58,8 @@ export class DynamoAttentionReader implements AttentionReader {
 
   async drop(itemKeys: string[]): Promise<void> {
     for (let i = 0; i < itemKeys.length; i += 25) {
-      await this.db.send(
-        new BatchWriteCommand({
-          RequestItems: { [this.tableName]: itemKeys.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: attentionItemKey(sk) } })) },
-        }),
-      );
+      // Every delete applied: one left unprocessed (throttling) would keep a resolved item in the queue.
+      await batchWriteAll(this.db, { [this.tableName]: itemKeys.slice(i, i + 25).map((sk) => ({ DeleteRequest: { Key: attentionItemKey(sk) } })) });
     }
   }
 }

@@ -1,7 +1,7 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import type { HttpAuthScheme } from '@smithy/types';
+import type { DeserializeMiddleware, HttpAuthScheme } from '@smithy/types';
 
 export interface DocumentClientOptions {
   region: string;
@@ -31,5 +31,22 @@ export function createDocumentClient(options: DocumentClientOptions): DynamoDBDo
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     ...(options.retryDelayMs !== undefined ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts ?? 3, () => options.retryDelayMs ?? 0) } : {}),
   });
+  client.middlewareStack.add(retryTransactionConflicts, { step: 'deserialize', priority: 'high', name: 'retryTransactionConflicts' });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
+
+/**
+ * A single-item write that meets an item a transaction holds fails with TransactionConflictException, a 400 the SDK
+ * does not retry; marked retryable (a transient error, not throttling) it gets the SDK's own backoff up to maxAttempts.
+ * In the deserialize step ahead of the deserializer (it sees the typed error), inside the retry middleware, which reads
+ * `$retryable`.
+ */
+const retryTransactionConflicts: DeserializeMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
+  try {
+    return await next(args);
+  } catch (error) {
+    if ((error as Error | undefined)?.name === 'TransactionConflictException')
+      (error as { $retryable?: { throttling: boolean } }).$retryable = { throttling: false };
+    throw error;
+  }
+};

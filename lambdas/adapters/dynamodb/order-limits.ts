@@ -3,8 +3,8 @@
 // the last place. A limit that is not configured is not counted at all. The active-orders count is written inside
 // the order's own transactions (placement and settlement: exactly once each); the daily spend is reserved before
 // the order and given back when no order results (a give-back lost to a crash only makes that day stricter).
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../shared/errors.js';
 import { type Micros, formatMoney } from '../../shared/money.js';
 import type { Order } from '../../orders/domain/orders.js';
@@ -20,6 +20,7 @@ export interface OrderLimitSettings {
 }
 
 const DAY_S = 86_400;
+const CONFLICT_ATTEMPTS = 5;
 type Spend = Pick<Order, 'ownerId' | 'charge' | 'createdAt'>;
 
 /** The refusal of an order past the active-orders limit (the order store's transaction decides it). */
@@ -97,28 +98,44 @@ export class DynamoOrderLimits implements OrderLimits {
     return Date.parse(`${order.createdAt.slice(0, 10)}T00:00:00Z`) / 1000 + 2 * DAY_S;
   }
 
-  /** ADDs `by` to the item's count while the condition holds; false when it does not. */
+  /**
+   * ADDs `by` to the item's count while the condition holds; false when it does not. A one-item transaction, not an
+   * UpdateItem: the SDK retries a lost answer (a 500 after the write) with the same ClientRequestToken, so the ADD is
+   * applied once; a plain ADD would apply twice and move the day's limit.
+   */
   private async add(key: { pk: string; sk: string }, by: number, condition: string | undefined, bound: number, expiresAt?: number): Promise<boolean> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: `SET entity = :entity${expiresAt !== undefined ? ', expiresAt = :expires' : ''} ADD #count :by`,
-          ...(condition ? { ConditionExpression: condition } : {}),
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: {
-            ':entity': 'daily-spend',
-            ':by': by,
-            ...(condition ? { ':bound': bound } : {}),
-            ...(expiresAt !== undefined ? { ':expires': expiresAt } : {}),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: this.tableName,
+                  Key: key,
+                  UpdateExpression: `SET entity = :entity${expiresAt !== undefined ? ', expiresAt = :expires' : ''} ADD #count :by`,
+                  ...(condition ? { ConditionExpression: condition } : {}),
+                  ExpressionAttributeNames: { '#count': 'count' },
+                  ExpressionAttributeValues: {
+                    ':entity': 'daily-spend',
+                    ':by': by,
+                    ...(condition ? { ':bound': bound } : {}),
+                    ...(expiresAt !== undefined ? { ':expires': expiresAt } : {}),
+                  },
+                },
+              },
+            ],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const code = error.CancellationReasons?.[0]?.Code;
+        if (code === 'ConditionalCheckFailed') return false;
+        // Another transaction holds the counter a moment: try again shortly, as the SDK does for a single write.
+        if (code !== 'TransactionConflict' || attempt >= CONFLICT_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+      }
     }
   }
 }

@@ -42,13 +42,7 @@ export class DynamoPendingReadings implements PendingReadingStore {
         new PutCommand({
           TableName: this.tableName,
           Item: { ...readingKey(pending.providerId, pending.orderId), entity: 'pending-reading', ...pending, expiresAt },
-          ...(replacing
-            ? {
-                ConditionExpression: 'firstSeenAt = :seen AND #status = :status',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':seen': replacing.firstSeenAt, ':status': replacing.status },
-              }
-            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+          ...(replacing ? replacingCondition(replacing) : { ConditionExpression: 'attribute_not_exists(pk)' }),
         }),
       );
       return true;
@@ -71,6 +65,10 @@ export class DynamoPendingReadings implements PendingReadingStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+  }
+
+  async clear(providerId: string, orderId: number): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: readingKey(providerId, orderId) }));
   }
 
   async confirm(pending: PendingReading, progress: ProviderProgress, now: string): Promise<Order | undefined> {
@@ -99,6 +97,21 @@ export class DynamoPendingReadings implements PendingReadingStore {
   }
 }
 
+/** The stored reading is still exactly `replacing` (so two runs marking it both see it unmarked is impossible). */
+function replacingCondition(replacing: PendingReading) {
+  const values: Record<string, string> = { ':seen': replacing.firstSeenAt, ':status': replacing.status };
+  const parts = ['firstSeenAt = :seen', '#status = :status'];
+  for (const field of ['confirmedAt', 'alertedAt'] as const) {
+    const value = replacing[field];
+    if (value === undefined) parts.push(`attribute_not_exists(${field})`);
+    else {
+      parts.push(`${field} = :${field}`);
+      values[`:${field}`] = value;
+    }
+  }
+  return { ConditionExpression: parts.join(' AND '), ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: values };
+}
+
 function readingOf(item: Record<string, unknown>): PendingReading {
   return {
     orderId: Number(item.orderId),
@@ -106,6 +119,7 @@ function readingOf(item: Record<string, unknown>): PendingReading {
     status: item.status as PendingReading['status'],
     ...(item.remains !== undefined ? { remains: Number(item.remains) } : {}),
     firstSeenAt: String(item.firstSeenAt),
+    ...(item.since !== undefined ? { since: String(item.since) } : {}),
     ...(item.confirmedAt !== undefined ? { confirmedAt: String(item.confirmedAt) } : {}),
     ...(item.alertedAt !== undefined ? { alertedAt: String(item.alertedAt) } : {}),
   };

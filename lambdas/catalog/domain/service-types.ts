@@ -20,7 +20,7 @@
 import { DomainError } from '../../shared/errors.js';
 import { type LinkOptions, validateLink } from '../../orders/domain/link.js';
 import { type Micros, priceOf } from '../../shared/money.js';
-import { type OrderStatus, readProviderStatus } from '../../orders/domain/order-status.js';
+import type { OrderStatus } from '../../orders/domain/order-status.js';
 
 export const SERVICE_TYPES = [
   'Default',
@@ -260,14 +260,6 @@ export function statusExtras(type: ServiceTypeName, facts: StatusFacts): Record<
 /** The status word for an order of this type: a running subscription reads `Active`, as panels show it. */
 export function statusWord(type: ServiceTypeName, status: OrderStatus): string {
   return type === 'Subscriptions' && (status === 'In progress' || status === 'Processing') ? 'Active' : status;
-}
-
-/** Reads a provider's subscription status: Active and Paused are still running, Expired has ended like Completed. */
-export function readSubscriptionStatus(raw: unknown): OrderStatus | undefined {
-  const word = typeof raw === 'string' ? raw.trim().toLowerCase() : '';
-  if (word === 'paused') return 'In progress';
-  if (word === 'expired') return 'Completed';
-  return readProviderStatus(raw);
 }
 
 // Field readers. A blank field counts as absent; JSON bodies may carry numbers, hence String().

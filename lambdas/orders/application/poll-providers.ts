@@ -18,7 +18,7 @@ import {
   trackAnomalies,
   unhealthyEventId,
 } from '../domain/provider-health.js';
-import { type PendingReading, ambiguousFor } from '../domain/ambiguous-readings.js';
+import { type PendingReading, ambiguousFor, isAmbiguous, pendingSince } from '../domain/ambiguous-readings.js';
 import { applyStatusReport, awaitsProviderStatus } from './status-reports.js';
 
 export interface PollReport {
@@ -168,6 +168,8 @@ async function pollBatch(
         report.updated++;
         seen.moved.add(order.id);
       }
+      // A definite reading cleared the order's pending reading, even when there was nothing to write.
+      if (!isAmbiguous(answer)) seen.moved.add(order.id);
       if (outcome === 'resumed') report.resumed++;
     } catch {
       // One order's failure must not stop the batch; the sweeper resumes an ended order whose resume was lost.
@@ -199,8 +201,17 @@ async function followPendingReadings(services: PollServices, providerId: string,
     const watch = services.watch;
     if (!watch || reading.alertedAt !== undefined) continue;
     if (reading.confirmedAt === undefined && !ambiguousFor(reading, now, watch.settings.anomalyAlertAfterMs)) continue;
-    await watch.marks.markAttention(orderId, 'ambiguous_status', reading.firstSeenAt, now.toISOString());
-    await services.readings.hold({ ...reading, alertedAt: now.toISOString() }, reading);
+    // The reading is marked first, on the condition it is still the one read: the run's copy may be stale (dropped
+    // or replaced meanwhile), and then there is nothing to alert on.
+    const alerted = { ...reading, alertedAt: now.toISOString() };
+    if (!(await services.readings.hold(alerted, reading))) continue;
+    try {
+      await watch.marks.markAttention(orderId, 'ambiguous_status', pendingSince(reading), now.toISOString());
+    } catch (error) {
+      // Unmarked, so a later run alerts again.
+      await services.readings.hold(reading, alerted).catch(() => undefined);
+      throw error;
+    }
     marked++;
   }
   return marked;

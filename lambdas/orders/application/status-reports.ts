@@ -75,8 +75,10 @@ export async function applyStatusReport(
       updated = await services.readings.confirm(verdict.pending, withoutDoubt(report), now.toISOString());
       break;
     case 'apply':
-      // Dropped first: a stale pending reading must not be confirmed by a later one across this reading.
-      if (verdict.drop) await services.readings.drop(verdict.drop);
+      // Cleared first, by key and whatever the caller's copy says: a reading kept meanwhile (a callback while the
+      // poller's run was under way) must not be confirmed by a later one across this definite reading. At worst a
+      // reading kept just now is lost and its wait starts again.
+      await services.readings.clear(order.providerId, order.id);
       if (!shouldRecordProgress(order, report, now, services.settings.progressMinIntervalMs)) return 'unchanged';
       updated = await services.orders.recordProgress(order.id, report, now.toISOString());
       break;

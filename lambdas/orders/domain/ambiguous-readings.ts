@@ -12,6 +12,11 @@ export interface PendingReading {
   status: OrderStatus;
   remains?: number;
   firstSeenAt: string;
+  /**
+   * When the first of an unbroken run of ambiguous readings was read, when this one replaced another (Error, then
+   * Partial without remains): the alert's clock, which a provider flipping between them must not restart.
+   */
+  since?: string;
   /** A later reading said the same, and it still cannot settle (Partial without remains): a person is needed. */
   confirmedAt?: string;
   /** The order was marked `ambiguous_status` for a person. */
@@ -24,7 +29,10 @@ export interface ReadingSettings {
 }
 
 export type ReadingVerdict =
-  /** A reading that means what it says: applied as any other; a pending reading it contradicts is dropped first. */
+  /**
+   * A reading that means what it says: applied as any other; the order's pending reading, whichever it is by then
+   * (`drop` is only the one judged against), is dropped first.
+   */
   | { kind: 'apply'; drop?: PendingReading }
   /** A new ambiguous reading (or one that differs from the pending one, which it replaces): kept, nothing settles. */
   | { kind: 'hold'; pending: PendingReading; replacing?: PendingReading }
@@ -61,7 +69,9 @@ export function judgeReading(
     ...(reading.remains !== undefined ? { remains: reading.remains } : {}),
     firstSeenAt: now.toISOString(),
   };
-  if (!pending || pending.status !== reading.status) return pending ? { kind: 'hold', pending: fresh, replacing: pending } : { kind: 'hold', pending: fresh };
+  if (!pending) return { kind: 'hold', pending: fresh };
+  // Another ambiguous reading: its confirmation waits anew, its alert does not.
+  if (pending.status !== reading.status) return { kind: 'hold', pending: { ...fresh, since: pendingSince(pending) }, replacing: pending };
   if (now.getTime() - Date.parse(pending.firstSeenAt) < settings.confirmAfterMs) return { kind: 'wait' };
   if (reading.status !== 'Partial') return { kind: 'confirm', pending };
   if (pending.confirmedAt !== undefined) return { kind: 'wait' };
@@ -70,5 +80,10 @@ export function judgeReading(
 
 /** A pending reading open this long needs a person (the poller marks the order `ambiguous_status`). */
 export function ambiguousFor(pending: PendingReading, now: Date, alertAfterMs: number): boolean {
-  return now.getTime() - Date.parse(pending.firstSeenAt) >= alertAfterMs;
+  return now.getTime() - Date.parse(pendingSince(pending)) >= alertAfterMs;
+}
+
+/** Since when the order has had an ambiguous reading pending, whichever one it is now. */
+export function pendingSince(pending: PendingReading): string {
+  return pending.since ?? pending.firstSeenAt;
 }

@@ -4,7 +4,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod/mini';
 import * as core from 'zod/v4/core';
-import { isDomainError } from '../../shared/errors.js';
+import { isDomainError, isStoreBusy } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { config } from '../../shared/platform/config.js';
 import { type AdminCaller, adminCallerFromClaims } from '../../admin/domain/admin-caller.js';
@@ -56,6 +56,17 @@ export function route<const O extends Operation>(operation: O, run: (request: Re
 }
 
 /** A refusal of the plumbing or of a use case, answered with its status. */
+/** The path of the first own `__proto__` key in a parsed JSON value, if any. */
+function protoKeyPath(value: unknown, path: string[]): string | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key === '__proto__') return [...path, key].join('.');
+    const found = protoKeyPath(inner, [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 export class RestError extends Error {
   override readonly name = 'RestError';
   constructor(
@@ -87,6 +98,7 @@ const AUTH_REFUSALS: Record<AuthRefusal, [number, string]> = {
   account_blocked: [403, 'The account is blocked'],
 };
 
+const BUSY_RETRY_AFTER_SECONDS = 1;
 const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
 
 export interface RestHandlerOptions {
@@ -169,6 +181,10 @@ function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestI
       } catch {
         throw new RestError(400, 'invalid_request', 'The body is not valid JSON');
       }
+      const proto = protoKeyPath(body, []);
+      // zod drops a `__proto__` key without a word (a record would otherwise take it as its prototype): refused instead,
+      // so a word sent (a provider's status word) is never silently lost.
+      if (proto) throw new RestError(400, 'invalid_request', `${proto}: \`__proto__\` is not a name this API reads`, proto);
     }
   }
   const query = { ...(event.queryStringParameters ?? {}) };
@@ -233,6 +249,10 @@ function errorReply(error: unknown, operation: Operation | undefined, requestId:
   if (isDomainError(error)) {
     const status = HTTP_STATUS_OF[error.code as ErrorCode] ?? 400;
     return errorBody(status, error.code, error.message, error.field);
+  }
+  if (isStoreBusy(error)) {
+    logger.warn('store busy after retries', { requestId, error: error as Error });
+    return errorBody(503, 'busy', 'Busy right now: please try again in a moment', undefined, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
   }
   logger.error('request failed', { requestId, operation: operation ? `${operation.method} ${operation.path}` : undefined, error: error as Error });
   return errorBody(500, 'internal', 'Internal error, please try again later');

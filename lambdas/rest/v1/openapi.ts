@@ -76,6 +76,7 @@ export const V1_API: ApiDescription = {
     '',
     '- JSON in and out; errors answer `{"error": {"code", "message", "field"?}}` with a 4xx status.',
     '- Money is a decimal string in the account currency (`"12.50"`), never a number.',
+    '- Any operation may answer `503 busy` with `Retry-After` when the database stays busy through its retries: send it again then.',
     '- Lists answer `{"items": [...], "nextCursor"}`: pass `nextCursor` as `cursor` for the next page; it is `null` on the last.',
     '- Cabinet operations take a customer access token (`Authorization: Bearer <token>`) or an API key (`X-Api-Key: <key>` or `Authorization: ApiKey <key>`).',
   ].join('\n'),

@@ -21,6 +21,8 @@ export const FAULT_KINDS = [
   // DynamoDB (MemoryDynamo.injectFaults).
   'db.conflict', // TransactionCanceledException / a conditional write lost to a concurrent one
   'db.throttle', // ProvisionedThroughputExceeded / ThrottlingException
+  'db.unprocessed', // a batch call hands part of its batch back unprocessed (any other call: a throttle)
+  'db.lost-answer', // the write is committed, then answered with a 500 the SDK retries (a plain write applies again)
   // The payment gateway's callbacks (payment-gateway.ts).
   'payment.duplicate', // the same signed callback delivered again
   'payment.reordered', // an older status delivered after a newer one
@@ -53,6 +55,8 @@ export const DEFAULT_FAULT_PROBABILITIES: Readonly<Record<FaultKind, number>> = 
   'workflow.lost-resume': 0.02,
   'db.conflict': 0.01,
   'db.throttle': 0.01,
+  'db.unprocessed': 0.01,
+  'db.lost-answer': 0.005,
   'payment.duplicate': 0.2,
   'payment.reordered': 0.15,
   'payment.forged-signature': 0.1,

@@ -1,0 +1,60 @@
+// The daily spend counter when DynamoDB commits a write and its answer is lost (a 500 the SDK retries): the order's
+// charge is counted once, so the day's limit neither tightens nor loosens, on the in-memory engine.
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
+import { DynamoOrderLimits } from '../../../lambdas/adapters/dynamodb/order-limits.js';
+import { micros } from '../../../lambdas/shared/money.js';
+import { MemoryDynamo } from '../../../local/dynamodb-memory/index.js';
+
+const TABLE = 'codex';
+const LIMIT = micros(10_000_000);
+const order = { ownerId: 'u1', charge: micros(4_000_000), createdAt: '2026-12-01T10:00:00.000Z' };
+
+async function limits() {
+  const store = new MemoryDynamo();
+  const db = createDocumentClient({ region: 'us-east-1', requestHandler: store.requestHandler, maxAttempts: 3, retryDelayMs: 0 });
+  await db.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  let loseNext = false;
+  store.injectFaults(({ operation }) => {
+    if (!loseNext || operation === 'DescribeTable') return undefined;
+    loseNext = false;
+    return 'lost-answer';
+  });
+  const spent = () => (store.items(TABLE).find((item) => item.entity === 'daily-spend')?.count as number | undefined) ?? 0;
+  return { limits: new DynamoOrderLimits(db, TABLE, { maxDailySpend: LIMIT, currency: 'USD' }), loseNextAnswer: () => (loseNext = true), spent };
+}
+
+describe('the daily spend counter under lost answers', () => {
+  it('counts a reservation once when its answer was lost and the SDK retried it', async () => {
+    const { limits: l, loseNextAnswer, spent } = await limits();
+    loseNextAnswer();
+    await l.reserve(order);
+    expect(spent()).toBe(4_000_000);
+    // A second order still fits under the limit (8 of 10), as it would without the lost answer.
+    await l.reserve(order);
+    expect(spent()).toBe(8_000_000);
+    await expect(l.reserve(order)).rejects.toMatchObject({ code: 'daily_spend_limit' });
+  });
+
+  it('gives a reservation back once when the give-back answer was lost', async () => {
+    const { limits: l, loseNextAnswer, spent } = await limits();
+    await l.reserve(order);
+    loseNextAnswer();
+    await l.release(order);
+    expect(spent()).toBe(0);
+  });
+});

@@ -1,0 +1,33 @@
+// A DynamoDB "busy" error still failing after the SDK's retries answers the documented 503 with Retry-After, not 500.
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { listServices } from '../../lambdas/rest/v1/contract/public.js';
+import { restHandler, route } from '../../lambdas/rest/v1/http.js';
+
+function failingWith(name: string) {
+  const handler = restHandler([
+    route(listServices, async () => {
+      throw Object.assign(new Error('Transaction is ongoing for the item'), { name });
+    }),
+  ]);
+  return handler({
+    httpMethod: 'GET',
+    resource: listServices.path,
+    path: listServices.path,
+    headers: {},
+    requestContext: { requestId: 'r1' },
+  } as unknown as APIGatewayProxyEvent);
+}
+
+describe('the store busy after retries', () => {
+  it('answers 503 busy with Retry-After for a transaction conflict', async () => {
+    const result = await failingWith('TransactionConflictException');
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(JSON.parse(result.body)).toEqual({ error: { code: 'busy', message: expect.any(String) } });
+  });
+
+  it('still answers 500 for a bug', async () => {
+    expect((await failingWith('TypeError')).statusCode).toBe(500);
+  });
+});
