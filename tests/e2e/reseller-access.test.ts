@@ -2,17 +2,21 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
-import { captureOutput, metricsOf } from '../support/emf.js';
+import { captureOutput, dropEmfOutput, metricsOf } from '../support/emf.js';
 import { v2 } from '../support/local-process.js';
 
 let stack: LocalStack;
+// Metrics are printed for the one test that reads them (captureOutput); the others' stay out of the run's output.
+let restoreOutput: () => void = () => undefined;
 
 beforeAll(async () => {
+  restoreOutput = dropEmfOutput();
   stack = await startLocalStack({ port: 0, providerSpeed: 20, pollEveryMs: 500, printMetrics: true });
 });
 
 afterAll(async () => {
   await stack?.stop();
+  restoreOutput();
 });
 
 const newKey = async (options: Parameters<LocalStack['deps']['keyManagement']['createApiKey']>[2] = {}) =>

@@ -24,6 +24,23 @@ export interface CapturedOutput<T> {
   logs: Record<string, unknown>[];
 }
 
+/**
+ * Drops EMF lines written to stdout until the returned function is called: for a stack that prints metrics only for the
+ * few tests that read them (captureOutput takes those first), so they do not flood the test run's output.
+ */
+export function dropEmfOutput(): () => void {
+  const write = process.stdout.write;
+  const forward = write as (...args: unknown[]) => boolean;
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.startsWith('{"_aws"')) return true;
+    return forward.call(process.stdout, chunk, ...rest);
+  }) as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = write;
+  };
+}
+
 /** Runs `work` and keeps what it writes to stdout and stderr (nothing of it reaches the test's output). */
 export async function captureOutput<T>(work: () => Promise<T>): Promise<CapturedOutput<T>> {
   let text = '';
