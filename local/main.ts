@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     ...(process.env.CODEX_POLL_MS ? { pollEveryMs: Number(process.env.CODEX_POLL_MS) } : {}),
     ...(process.env.CODEX_WORKFLOW_CONCURRENCY ? { workflowConcurrency: Number(process.env.CODEX_WORKFLOW_CONCURRENCY) } : {}),
     ...(process.env.CODEX_WORKFLOW_RETRY_MS ? { retryDelayMs: Number(process.env.CODEX_WORKFLOW_RETRY_MS) } : {}),
+    ...(process.env.CODEX_WORKFLOW_WAIT_MS ? { waitDelayMs: Number(process.env.CODEX_WORKFLOW_WAIT_MS) } : {}),
     ...(process.env.CODEX_DEMO_KEY_RPM ? { demoKeyRequestsPerMinute: Number(process.env.CODEX_DEMO_KEY_RPM) } : {}),
     ...(process.env.CODEX_PROVIDER_PUSH === '1' ? { providerPushes: true } : {}),
     ...(process.env.CODEX_ADMIN_ALLOWED_SOURCES ? { adminAllowedSources: listOf(process.env.CODEX_ADMIN_ALLOWED_SOURCES) } : {}),

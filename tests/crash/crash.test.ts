@@ -77,6 +77,33 @@ async function payCallback(demo: DemoFile, topUpId: string): Promise<void> {
   if (response.ok) topUp.answered = true;
 }
 
+/** Orders the test, as the admin, cancelled as never placed (cancelUnconfirmedNeverPlaced). */
+const cancelledAsNeverPlaced = new Set<number>();
+
+/**
+ * What a person does with an order a crash left unconfirmed (a call may have reached the provider) and the provider
+ * then refused on every resend: the workflow resends it for hours, then queues it for them; the admin, finding no
+ * order with its request_id at the provider, cancels it as never placed (all of the charge back). Only once the
+ * workflow gave up a round (waiting to resend, no call under way), and only for orders the provider refuses.
+ */
+async function cancelUnconfirmedNeverPlaced(demo: DemoFile, open: readonly Record<string, unknown>[]): Promise<void> {
+  const placed = new Set(providerBook(dataDir).map((o) => o.requestId));
+  for (const order of open) {
+    const id = Number(order.id);
+    if (order.submitInFlight !== true || Number(order.resubmitRounds ?? 0) < 1 || placed.has(`codex-${id}`) || cancelledAsNeverPlaced.has(id)) continue;
+    const wanted = [...adds.values()].find((a) => a.orderId === id);
+    expect(wanted?.scenario, `order ${id} left unconfirmed and not at the provider: ${JSON.stringify(order)}`).toBe('fail');
+    const response = await fetch(`${demo.adminUrl}/orders/${id}/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${demo.admin.idToken}` },
+      body: JSON.stringify({ neverReachedProvider: true, reason: 'no order with its request_id at the provider' }),
+      signal: TIMEOUT.signal(),
+    });
+    expect(response.status, await response.clone().text()).toBeLessThan(300);
+    cancelledAsNeverPlaced.add(id);
+  }
+}
+
 async function customerToken(demo: DemoFile): Promise<string> {
   const response = await fetch(`${demo.v1Url}/auth/login`, {
     method: 'POST',
@@ -207,6 +234,7 @@ describe('crashes at named moments, each restart killed at the next', { timeout:
       items = await scanTable(demo.dynamoEndpoint);
       const open = items.filter((item) => item.entity === 'order' && item.phase !== 'finalized');
       if (open.length === 0) break;
+      await cancelUnconfirmedNeverPlaced(demo, open);
       if (Date.now() > deadline) {
         const logs = items.filter((item) => open.some((o) => String(item.sk).startsWith(`OLOG#${String(o.id).padStart(12, '0')}`)));
         throw new Error(`still open (data kept in ${workDir}): ${JSON.stringify(open)}\n${JSON.stringify(logs)}\n${current.output().slice(-5_000)}`);
@@ -260,7 +288,8 @@ describe('crashes at named moments, each restart killed at the next', { timeout:
     const refunds = [...adds.values()].filter((a) => a.scenario !== 'normal').length;
     console.log(
       `restart: every order ended ${(settledAfter / 1000).toFixed(1)} s after the start; ${orders.size} orders, ${refunds} refunds checked to the micro, ` +
-        `${topUps.size} top-ups credited once, ${providerBook(dataDir).length} provider orders, ${publishedEvents().length} events`,
+        `${topUps.size} top-ups credited once, ${providerBook(dataDir).length} provider orders, ${publishedEvents().length} events, ` +
+        `${cancelledAsNeverPlaced.size} unconfirmed and refused order(s) cancelled by the admin as never placed`,
     );
   });
 

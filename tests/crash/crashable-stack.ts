@@ -45,6 +45,8 @@ export async function startCrashableStack(options: {
       CODEX_POLL_MS: '300',
       // A submission that timed out on a busy machine is sent again (same request_id) in a second, not minutes.
       CODEX_WORKFLOW_RETRY_MS: '1000',
+      // The workflow's wait before resending an unconfirmed submission (10 min on AWS): seconds here.
+      CODEX_WORKFLOW_WAIT_MS: '2000',
       CODEX_DEMO_KEY_RPM: '10000',
       LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
