@@ -20,7 +20,7 @@ import { type Micros, parseMoney } from '../../lambdas/shared/money.js';
 import type { PublishedEvent } from '../../lambdas/shared/ports.js';
 import { createTestTable, orderServicesOn, TEST_SERVICE } from '../support/dynamo-table.js';
 import { tableStream } from '../support/table-stream.js';
-import { INVARIANTS, type InvariantInput, type InvariantName, checkInvariants } from './invariants.js';
+import { INVARIANTS, type InvariantInput, type InvariantName, checkInvariants, ordersWaitingForAPerson } from './invariants.js';
 
 type Item = Record<string, unknown>;
 
@@ -302,6 +302,13 @@ describe('invariants', () => {
       const mark = (since: string) => withItems(edit(attentionOf(ids.ambiguous), { reason: 'unknown_status', since }));
       expect(ended(checkInvariants(mark(before)))).toEqual([`order ${ids.ambiguous}`]);
       expect(ended(checkInvariants(mark(String(order.progressAt))))).toEqual([]);
+    });
+
+    it('tells the simulation to keep waiting for an order queued for what no longer holds (seed 29)', () => {
+      // The quiet phase ends once every open order is left to a person; a stale mark must not end it early.
+      expect(ordersWaitingForAPerson(world.items)).toEqual(new Set([ids.ambiguous, ids.held]));
+      const contradicted = withItems(drop((item) => String(item.pk).startsWith('READINGS#')));
+      expect(ordersWaitingForAPerson(contradicted.items)).toEqual(new Set([ids.held]));
     });
 
     it('does not excuse an unconfirmed_submission mark once the order is no longer held', () => {

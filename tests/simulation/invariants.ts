@@ -266,6 +266,17 @@ function checkOrders(world: World, settled: boolean, report: Report): void {
 const TERMINAL = new Set(['Completed', 'Partial', 'Canceled']);
 
 /**
+ * The open orders rightly left to a person, judged as order.ended_when_settled judges them: the simulation's quiet
+ * phase must wait for every other open order (one queued for what no longer holds still has to end).
+ */
+export function ordersWaitingForAPerson(items: readonly Item[]): Set<number> {
+  const world = indexItems(items);
+  const waiting = new Set<number>();
+  for (const [id, item] of world.orders) if (item.phase !== 'finalized' && waitsForAPerson(world, id, item)) waiting.add(id);
+  return waiting;
+}
+
+/**
  * Whether an open order is rightly left to a person: an attention item whose reason still fits the order. A stale
  * item (an early transient mark) excuses nothing: an order at an ended status that was never finalized (its resume
  * lost, never swept) is a fault whatever was queued for it before.

@@ -17,7 +17,7 @@ import { DEMO_SERVICES, DEMO_PROVIDER_ID, DEMO_PROVIDER_SECRET_ID, DEMO_PROVIDER
 import { localServices, type LocalServices } from '../../local/services.js';
 import { DEMO_PROVIDER_KEY, LOCAL_DEMO_GATEWAY_SECRET, type LocalStack, LOCAL_TABLE_NAME, REPO_ROOT, startLocalStack } from '../../local/stack.js';
 import { pendingQuickTimers, reseedRandomness } from './determinism.js';
-import { INVARIANTS, checkInvariants, type Violation } from './invariants.js';
+import { INVARIANTS, checkInvariants, ordersWaitingForAPerson, type Violation } from './invariants.js';
 import { ACTIVE_MS, type Action, type Actor, type OrderRef, type Scenario, describeAction, scenarioFor } from './scenario.js';
 import { type GatewayCallback, type SimWorld, createWorld } from './world/index.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -528,8 +528,10 @@ export class Simulation {
     const cached = this.openCache;
     if (cached && cached.store === this.store && cached.version === this.store.version && cached.world === this.world) return cached.orders;
     const items = this.store.items(LOCAL_TABLE_NAME);
-    const attention = inAttention(items);
-    const orders = items.filter((item) => item.entity === 'order' && item.phase !== 'finalized' && !attention.has(item.id as number));
+    // Waiting for a person only while the attention item's reason still fits, as the invariants judge it: an order
+    // queued early (a passing ambiguous reading, since contradicted) and still going must be waited for.
+    const waiting = ordersWaitingForAPerson(items);
+    const orders = items.filter((item) => item.entity === 'order' && item.phase !== 'finalized' && !waiting.has(item.id as number));
     this.openCache = { store: this.store, version: this.store.version, world: this.world, orders };
     return orders;
   }
@@ -625,17 +627,6 @@ function flatHeaders(headers: Record<string, string | string[]>): Headers {
   const out = new Headers();
   for (const [name, value] of Object.entries(headers)) for (const v of Array.isArray(value) ? value : [value]) out.append(name, v);
   return out;
-}
-
-/** Orders a person is asked to look at: a mark on the order, or an item of the attention queue naming it. */
-function inAttention(items: readonly Record<string, unknown>[]): Set<number> {
-  const ids = new Set<number>();
-  for (const item of items) {
-    const attention = item.entity === 'order' ? (item.attention as Record<string, unknown> | undefined) : undefined;
-    if (attention && Object.keys(attention).length > 0) ids.add(item.id as number);
-    if (item.pk === 'ATTENTION' && typeof item.orderId === 'number') ids.add(item.orderId);
-  }
-  return ids;
 }
 
 function invocationCount(): number {
