@@ -8,8 +8,10 @@ import { dirname, join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  type DescribeTableCommandOutput,
   DynamoDBClient,
   type GlobalSecondaryIndex,
+  LimitExceededException,
   ListTablesCommand,
   ResourceInUseException,
   UpdateTableCommand,
@@ -136,9 +138,10 @@ export async function ensureTableWith(client: DynamoDBClient, tableName: string)
   let described = await client.send(new DescribeTableCommand({ TableName: tableName }));
   // A table kept in a data folder from before an index was added gets it now, as CDK adds it on AWS.
   const present = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  // DynamoDB Local, like AWS, builds one index at a time: each must be ACTIVE before the next is asked for.
   for (const index of indexes.filter((i) => !present.has(i.IndexName))) {
-    await client.send(new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
-    described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await createIndexWhenAllowed(client, new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+    described = await waitForIndexesActive(client, tableName);
   }
   // A table kept from before the stream carried old images: its stream is replaced (as on AWS, a new stream ARN).
   if (described.Table?.StreamSpecification?.StreamViewType !== TABLE_DESIGN.streamView) {
@@ -149,4 +152,30 @@ export async function ensureTableWith(client: DynamoDBClient, tableName: string)
     described = await client.send(new DescribeTableCommand({ TableName: tableName }));
   }
   return { streamArn: described.Table?.LatestStreamArn ?? '' };
+}
+
+/** Describes the table until no index is still being built (60 s at most, as a loaded machine may need). */
+async function waitForIndexesActive(client: DynamoDBClient, tableName: string): Promise<DescribeTableCommandOutput> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const building = (described.Table?.GlobalSecondaryIndexes ?? []).filter((index) => index.IndexStatus !== undefined && index.IndexStatus !== 'ACTIVE');
+    if (building.length === 0) return described;
+    if (Date.now() > deadline) throw new Error(`indexes still being built on ${tableName} after 60 s: ${building.map((index) => index.IndexName).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** UpdateTable creating an index, asked again while the store still refuses a second concurrent index build. */
+async function createIndexWhenAllowed(client: DynamoDBClient, command: UpdateTableCommand): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await client.send(command);
+      return;
+    } catch (error) {
+      if (!(error instanceof LimitExceededException) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }
