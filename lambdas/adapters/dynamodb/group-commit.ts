@@ -14,10 +14,10 @@ import { activeOrdersRefusal } from './order-limits.js';
 import { type TransactItem, ledgerPut } from './wallet-transaction.js';
 
 const TIME_BUDGET_MS = 10_000;
-const MAX_ROUNDS = 2_000;
-/** A waiting container commits others' intents itself once the oldest one's container has had this long. */
-const PATIENCE_MS = 250;
-const PATIENCE_POLLS = 40;
+const MAX_LOOKS = 2_000;
+/** A waiting container commits others' intents itself once the oldest intent has stayed the oldest this long. */
+const PATIENCE_MS = 300;
+const PATIENCE_LOOKS = 60;
 /** Pending intents read per round: more than one transaction holds. */
 const INTENTS_READ = 40;
 const MAX_TRANSACT_ITEMS = 100;
@@ -38,10 +38,13 @@ interface WalletLine {
   waiting: Set<string>;
   /** Outcomes of this container's intents decided here (a refusal of one is recorded nowhere else). */
   outcomes: Map<string, Outcome>;
-  round?: Promise<Map<string, Outcome>>;
+  /** The commit under way here, if any. */
+  round?: Promise<unknown>;
   forced: Map<string, Refusal>;
-  /** How long a commit takes here (moving average, ms): how often a waiting container looks again. */
+  /** How long reading and committing a batch takes here (moving average, ms): how often a waiting container looks. */
   commitMs: number;
+  /** The oldest pending intent last seen, since when and over how many looks: no progress means its container is gone. */
+  oldest?: { sk: string; since: number; looks: number };
 }
 
 const lines = new WeakMap<DynamoDBDocumentClient, Map<string, WalletLine>>();
@@ -51,7 +54,7 @@ function lineOf(db: DynamoDBDocumentClient, tableName: string, walletId: string)
   if (!byWallet) lines.set(db, (byWallet = new Map()));
   const key = `${tableName}/${walletId}`;
   let line = byWallet.get(key);
-  if (!line) byWallet.set(key, (line = { walletId, waiting: new Set(), outcomes: new Map(), forced: new Map(), commitMs: 10 }));
+  if (!line) byWallet.set(key, (line = { walletId, waiting: new Set(), outcomes: new Map(), forced: new Map(), commitMs: 20 }));
   return line;
 }
 
@@ -110,48 +113,76 @@ async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent
 }
 
 async function awaitOutcome(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, intent: Intent, started: number): Promise<Outcome> {
-  let busyRounds = 0;
-  for (let round = 1; ; round++) {
+  let busyLooks = 0;
+  for (let look = 1; ; look++) {
     const known = line.outcomes.get(intent.sk);
     if (known) return known;
-    if (performance.now() - started > TIME_BUDGET_MS || round > MAX_ROUNDS) throw busy();
-    // One round at a time per wallet in this container: another waiter's round may decide this intent too.
+    if (performance.now() - started > TIME_BUDGET_MS || look > MAX_LOOKS) throw busy();
+    // One commit at a time per wallet in this container: it may decide this intent too.
     if (line.round) {
-      const decided = (await line.round.catch(() => undefined))?.get(intent.sk);
-      if (decided) return decided;
+      await line.round.catch(() => undefined);
       continue;
     }
-    const impatient = performance.now() - started > PATIENCE_MS || round > PATIENCE_POLLS;
-    const current = commitRound(db, tableName, line, intent.sk, impatient);
-    line.round = current.then((r) => r.decided);
-    // Its failure is this waiter's to handle; the others only look for their outcome in it.
-    line.round.catch(() => undefined);
-    let result: RoundResult;
+    let next: Next;
     try {
-      result = await current;
+      next = await lookAndCommit(db, tableName, line, intent.sk);
     } catch (error) {
       if (!isStoreBusy(error)) throw error;
-      result = { decided: new Map(), next: 'back_off' };
-    } finally {
-      line.round = undefined;
+      next = 'back_off';
     }
-    const decided = result.decided.get(intent.sk);
-    if (decided) return decided;
-    if (result.next === 'back_off') await sleep(backoff(++busyRounds));
-    else if (result.next === 'wait') await sleep(Math.max(2, line.commitMs * (0.25 + Math.random() * 0.5)));
+    if (typeof next === 'object') return next;
+    if (next === 'back_off') await sleep(backoff(++busyLooks));
+    else if (next === 'wait') await sleep(Math.max(3, line.commitMs * (0.5 + Math.random() * 0.5)));
   }
 }
 
-interface RoundResult {
-  decided: Map<string, Outcome>;
-  /** again: read again at once (the wallet moved on); wait: the oldest intent's container commits; back_off: busy. */
-  next: 'again' | 'wait' | 'back_off';
+/** An outcome, or what to do next: look again at once, wait for the oldest intent's container, or back off (busy). */
+type Next = Outcome | 'again' | 'wait' | 'back_off';
+
+/**
+ * A cheap look first (the oldest pending intent, and whether this one is still there: two small reads); only the
+ * container holding the oldest intent, or any once that one stalls, reads the whole batch and commits it.
+ */
+async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, mySk: string): Promise<Next> {
+  const pk = keys.wallet(line.walletId).pk;
+  const [first, mine] = await Promise.all([
+    db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :intent)',
+        ExpressionAttributeValues: { ':pk': pk, ':intent': keys.intentPrefix },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+        Limit: 1,
+      }),
+    ),
+    db.send(new GetCommand({ TableName: tableName, Key: { pk, sk: mySk }, ProjectionExpression: 'sk', ConsistentRead: true })),
+  ]);
+  if (!mine.Item) {
+    // Decided: by a commit here (its outcome is in the line once that commit ends) or elsewhere (recorded).
+    if (line.round) await line.round.catch(() => undefined);
+    return line.outcomes.get(mySk) ?? readOutcome(db, tableName, orderIdOf(mySk));
+  }
+  const oldest = first.Items?.[0] ? String(first.Items[0].sk) : mySk;
+  if (line.oldest?.sk !== oldest) line.oldest = { sk: oldest, since: performance.now(), looks: 0 };
+  const stalled = performance.now() - line.oldest.since > PATIENCE_MS || ++line.oldest.looks > PATIENCE_LOOKS;
+  if (!line.waiting.has(oldest) && !stalled) return 'wait';
+  if (line.round) return 'again';
+  const round = commitBatch(db, tableName, line);
+  line.round = round;
+  // Its failure is this waiter's to handle; the others only wait for it to end.
+  round.catch(() => undefined);
+  try {
+    return await round;
+  } finally {
+    line.round = undefined;
+  }
 }
 
-async function commitRound(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, mySk: string, impatient: boolean): Promise<RoundResult> {
+/** Reads the wallet and the pending intents, and commits them in one transaction. */
+async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: WalletLine): Promise<'again' | 'back_off'> {
   const walletId = line.walletId;
-  // Only intents written before the Query is sent can be judged by it (a Put answered meanwhile may not show).
-  const written = [...line.waiting];
+  const began = performance.now();
   const [pending, walletItem] = await Promise.all([
     db.send(
       new QueryCommand({
@@ -164,17 +195,9 @@ async function commitRound(db: DynamoDBDocumentClient, tableName: string, line: 
     ),
     db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true })),
   ]);
-  const intents = (pending.Items ?? []).map(toIntent);
-  const lastRead = pending.LastEvaluatedKey ? String(pending.LastEvaluatedKey.sk) : undefined;
-  const stillPending = (sk: string) => intents.some((i) => i.sk === sk) || (lastRead !== undefined && sk > lastRead);
-  // This container's intents no longer pending were decided by someone: their outcomes are read once, for every waiter.
-  const gone = written.filter((sk) => !stillPending(sk) && !line.outcomes.has(sk));
-  const decided = new Map(await Promise.all(gone.map(async (sk) => [sk, await readOutcome(db, tableName, orderIdOf(sk))] as const)));
-  if (decided.has(mySk)) return { decided, next: 'again' };
   if (!walletItem.Item) throw new DomainError('unknown_wallet', `Wallet ${walletId} does not exist`);
-  const oldest = intents[0];
-  if (!oldest || !(line.waiting.has(oldest.sk) || impatient)) return { decided, next: 'wait' };
-
+  const intents = (pending.Items ?? []).map(toIntent);
+  if (intents.length === 0) return 'again';
   const batch = await buildBatch(
     db,
     tableName,
@@ -183,28 +206,23 @@ async function commitRound(db: DynamoDBDocumentClient, tableName: string, line: 
     { balance: micros(Number(walletItem.Item.balance)), seq: Number(walletItem.Item.seq) },
     walletId,
   );
-  const began = performance.now();
   try {
     await db.send(new TransactWriteCommand({ TransactItems: batch.items.map((i) => i.item) }));
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = error.CancellationReasons ?? [];
     const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
-    // A stale read (the wallet, an intent or a count moved on): read again. Otherwise a companion refused its intent alone.
-    if (batch.items.some((entry, i) => failed(i) && entry.refuses === undefined)) return { decided, next: 'again' };
+    // A stale read (the wallet, an intent or a count moved on): look again. Otherwise a companion refused its intent alone.
+    if (batch.items.some((entry, i) => failed(i) && entry.refuses === undefined)) return 'again';
     const refused = batch.items.filter((entry, i) => failed(i) && entry.refuses !== undefined);
     for (const entry of refused) line.forced.set(entry.sk!, entry.refuses!);
-    if (refused.length > 0) return { decided, next: 'again' };
-    if (reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded'))
-      return { decided, next: 'back_off' };
+    if (refused.length > 0) return 'again';
+    if (reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) return 'back_off';
     throw error;
   }
   line.commitMs = line.commitMs * 0.8 + (performance.now() - began) * 0.2;
-  for (const [sk, outcome] of batch.outcomes) {
-    decided.set(sk, outcome);
-    if (line.waiting.has(sk)) line.outcomes.set(sk, outcome);
-  }
-  return { decided, next: 'again' };
+  for (const [sk, outcome] of batch.outcomes) if (line.waiting.has(sk)) line.outcomes.set(sk, outcome);
+  return 'again';
 }
 
 interface BatchItem {
