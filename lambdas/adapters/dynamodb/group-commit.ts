@@ -125,7 +125,7 @@ async function awaitOutcome(db: DynamoDBDocumentClient, tableName: string, line:
     }
     let next: Next;
     try {
-      next = await lookAndCommit(db, tableName, line, intent.sk);
+      next = look === 1 ? await runCommit(line, () => commitBatch(db, tableName, line, intent.sk)) : await lookAndCommit(db, tableName, line, intent.sk);
     } catch (error) {
       if (!isStoreBusy(error)) throw error;
       next = 'back_off';
@@ -168,9 +168,14 @@ async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line
   const stalled = performance.now() - line.oldest.since > PATIENCE_MS || ++line.oldest.looks > PATIENCE_LOOKS;
   if (!line.waiting.has(oldest) && !stalled) return 'wait';
   if (line.round) return 'again';
-  const round = commitBatch(db, tableName, line);
+  return runCommit(line, () => commitBatch(db, tableName, line));
+}
+
+/** Runs a commit as this container's one commit under way on the wallet. */
+async function runCommit(line: WalletLine, commit: () => Promise<Next>): Promise<Next> {
+  const round = commit();
   line.round = round;
-  // Its failure is this waiter's to handle; the others only wait for it to end.
+  // Its failure is the waiter's that runs it; the others only wait for it to end.
   round.catch(() => undefined);
   try {
     return await round;
@@ -179,8 +184,11 @@ async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line
   }
 }
 
-/** Reads the wallet and the pending intents, and commits them in one transaction. */
-async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: WalletLine): Promise<'again' | 'back_off'> {
+/**
+ * Reads the wallet and the pending intents, and commits them in one transaction. `leadFor`: a placer's first look,
+ * which commits only if the oldest intent is this container's (a lone container commits without a cheap look first).
+ */
+async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, leadFor?: string): Promise<Next> {
   const walletId = line.walletId;
   const began = performance.now();
   const [pending, walletItem] = await Promise.all([
@@ -198,6 +206,13 @@ async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: 
   if (!walletItem.Item) throw new DomainError('unknown_wallet', `Wallet ${walletId} does not exist`);
   const intents = (pending.Items ?? []).map(toIntent);
   if (intents.length === 0) return 'again';
+  if (leadFor !== undefined) {
+    const lastRead = pending.LastEvaluatedKey ? String(pending.LastEvaluatedKey.sk) : undefined;
+    if (!intents.some((i) => i.sk === leadFor) && !(lastRead !== undefined && leadFor > lastRead)) return 'again';
+    const oldest = intents[0]!.sk;
+    if (line.oldest?.sk !== oldest) line.oldest = { sk: oldest, since: performance.now(), looks: 0 };
+    if (!line.waiting.has(oldest)) return 'wait';
+  }
   const batch = await buildBatch(
     db,
     tableName,
