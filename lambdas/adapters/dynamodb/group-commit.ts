@@ -15,9 +15,12 @@ import { type TransactItem, ledgerPut } from './wallet-transaction.js';
 
 const TIME_BUDGET_MS = 10_000;
 const MAX_LOOKS = 2_000;
-/** A waiting container commits others' intents itself once the oldest intent has stayed the oldest this long. */
-const PATIENCE_MS = 300;
-const PATIENCE_LOOKS = 60;
+/**
+ * A waiting container commits others' intents itself once the oldest intent has stayed the oldest this long (its
+ * container gone): long enough for a slow commit of a full batch, or they would all cancel each other.
+ */
+const PATIENCE_MS = 2_000;
+const PATIENCE_LOOKS = 200;
 /** Pending intents read per round: more than one transaction holds. */
 const INTENTS_READ = 40;
 const MAX_TRANSACT_ITEMS = 100;
@@ -45,6 +48,8 @@ interface WalletLine {
   commitMs: number;
   /** The oldest pending intent last seen, since when and over how many looks: no progress means its container is gone. */
   oldest?: { sk: string; since: number; looks: number };
+  /** How long an oldest intent stays the oldest here (moving average, ms): the pace of the wallet's commits. */
+  progressMs: number;
 }
 
 const lines = new WeakMap<DynamoDBDocumentClient, Map<string, WalletLine>>();
@@ -54,13 +59,15 @@ function lineOf(db: DynamoDBDocumentClient, tableName: string, walletId: string)
   if (!byWallet) lines.set(db, (byWallet = new Map()));
   const key = `${tableName}/${walletId}`;
   let line = byWallet.get(key);
-  if (!line) byWallet.set(key, (line = { walletId, waiting: new Set(), outcomes: new Map(), forced: new Map(), commitMs: 20 }));
+  if (!line) byWallet.set(key, (line = { walletId, waiting: new Set(), outcomes: new Map(), forced: new Map(), commitMs: 20, progressMs: 20 }));
   return line;
 }
 
 /** Places the order through its wallet's group commit; throws the order's refusal (a DomainError) when it was refused. */
 export async function placeByGroupCommit(db: DynamoDBDocumentClient, tableName: string, order: Order, limit?: { maxActiveOrders: number }): Promise<void> {
-  const intentKey = keys.orderIntent(order.walletId, order.createdAt, order.id);
+  // Intent order is the order of writing, as near as a clock tells: the order's own createdAt was taken before its
+  // reads and id, and two containers that each saw their own intent as the oldest would both commit (one canceled).
+  const intentKey = keys.orderIntent(order.walletId, new Date().toISOString(), order.id);
   const intent: Intent = { sk: intentKey.sk, order, ...(limit ? { maxActiveOrders: limit.maxActiveOrders } : {}) };
   const line = lineOf(db, tableName, order.walletId);
   const started = performance.now();
@@ -92,7 +99,8 @@ async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent
         new PutCommand({
           TableName: tableName,
           Item: {
-            ...keys.orderIntent(intent.order.walletId, intent.order.createdAt, intent.order.id),
+            pk: keys.wallet(intent.order.walletId).pk,
+            sk: intent.sk,
             entity: 'order-intent',
             orderId: intent.order.id,
             order: intent.order,
@@ -114,6 +122,7 @@ async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent
 
 async function awaitOutcome(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, intent: Intent, started: number): Promise<Outcome> {
   let busyLooks = 0;
+  let waits = 0;
   for (let look = 1; ; look++) {
     const known = line.outcomes.get(intent.sk);
     if (known) return known;
@@ -132,7 +141,8 @@ async function awaitOutcome(db: DynamoDBDocumentClient, tableName: string, line:
     }
     if (typeof next === 'object') return next;
     if (next === 'back_off') await sleep(backoff(++busyLooks));
-    else if (next === 'wait') await sleep(Math.max(3, line.commitMs * (0.5 + Math.random() * 0.5)));
+    // About a commit's time, longer the longer it waits: looks are reads on the wallet's partition too.
+    else if (next === 'wait') await sleep(Math.max(3, line.commitMs) * Math.min(4, 1 + waits++ / 4) * (0.5 + Math.random() * 0.5));
   }
 }
 
@@ -164,11 +174,21 @@ async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line
     return line.outcomes.get(mySk) ?? readOutcome(db, tableName, orderIdOf(mySk));
   }
   const oldest = first.Items?.[0] ? String(first.Items[0].sk) : mySk;
-  if (line.oldest?.sk !== oldest) line.oldest = { sk: oldest, since: performance.now(), looks: 0 };
-  const stalled = performance.now() - line.oldest.since > PATIENCE_MS || ++line.oldest.looks > PATIENCE_LOOKS;
+  const seen = noteOldest(line, oldest);
+  // Patient for several of the commits seen so far as well: on a loaded store a full batch takes its time.
+  const stalled = performance.now() - seen.since > Math.max(PATIENCE_MS, 4 * line.progressMs) || ++seen.looks > PATIENCE_LOOKS;
   if (!line.waiting.has(oldest) && !stalled) return 'wait';
   if (line.round) return 'again';
   return runCommit(line, () => commitBatch(db, tableName, line));
+}
+
+/** The oldest pending intent as seen now; when it changed, how long the last one stayed the oldest feeds progressMs. */
+function noteOldest(line: WalletLine, sk: string): { sk: string; since: number; looks: number } {
+  const now = performance.now();
+  if (line.oldest?.sk === sk) return line.oldest;
+  if (line.oldest) line.progressMs = line.progressMs * 0.8 + (now - line.oldest.since) * 0.2;
+  line.oldest = { sk, since: now, looks: 0 };
+  return line.oldest;
 }
 
 /** Runs a commit as this container's one commit under way on the wallet. */
@@ -210,7 +230,7 @@ async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: 
     const lastRead = pending.LastEvaluatedKey ? String(pending.LastEvaluatedKey.sk) : undefined;
     if (!intents.some((i) => i.sk === leadFor) && !(lastRead !== undefined && leadFor > lastRead)) return 'again';
     const oldest = intents[0]!.sk;
-    if (line.oldest?.sk !== oldest) line.oldest = { sk: oldest, since: performance.now(), looks: 0 };
+    noteOldest(line, oldest);
     if (!line.waiting.has(oldest)) return 'wait';
   }
   const batch = await buildBatch(
@@ -446,7 +466,7 @@ async function withdraw(db: DynamoDBDocumentClient, tableName: string, intent: I
       await db.send(
         new DeleteCommand({
           TableName: tableName,
-          Key: keys.orderIntent(intent.order.walletId, intent.order.createdAt, intent.order.id),
+          Key: { pk: keys.wallet(intent.order.walletId).pk, sk: intent.sk },
           ConditionExpression: 'attribute_exists(pk)',
         }),
       );

@@ -21,9 +21,9 @@ export const keys = {
   ledgerPrefix: 'LEDGER#',
   // Group commit (docs/wallet-concurrency.md): an order waiting to be committed on its wallet, in intent order, and the
   // reason a commit refused one, beside the order's page (kept a day, for the container waiting on it).
-  orderIntent: (walletId: string, createdAt: string, orderId: number) => ({
+  orderIntent: (walletId: string, writtenAt: string, orderId: number) => ({
     pk: `WALLET#${walletId}`,
-    sk: `INTENT#${createdAt}#${String(orderId).padStart(12, '0')}`,
+    sk: `INTENT#${writtenAt}#${String(orderId).padStart(12, '0')}`,
   }),
   intentPrefix: 'INTENT#',
   orderRefusal: (id: number) => ({ pk: orderPage(id), sk: `REFUSED#${String(id).padStart(12, '0')}` }),
