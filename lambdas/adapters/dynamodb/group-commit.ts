@@ -24,6 +24,8 @@ const PATIENCE_LOOKS = 200;
 /** Pending intents read per round: more than one transaction holds. */
 const INTENTS_READ = 40;
 const MAX_TRANSACT_ITEMS = 100;
+/** Intents per commit: a bigger transaction takes longer on the wallet's partition and holds every placer waiting. */
+const MAX_BATCH = 12;
 const REFUSAL_KEPT_S = 86_400;
 
 type Refusal = 'insufficient_funds' | 'active_orders_limit' | 'link_busy' | 'duplicate_request' | 'duplicate_order';
@@ -141,8 +143,11 @@ async function awaitOutcome(db: DynamoDBDocumentClient, tableName: string, line:
     }
     if (typeof next === 'object') return next;
     if (next === 'back_off') await sleep(backoff(++busyLooks));
-    // About a commit's time, longer the longer it waits: looks are reads on the wallet's partition too.
-    else if (next === 'wait') await sleep(Math.max(3, line.commitMs) * Math.min(4, 1 + waits++ / 4) * (0.5 + Math.random() * 0.5));
+    else if (next === 'wait') {
+      // About the wallet's pace of commits, longer the longer it waits: every look is a read on the wallet's partition.
+      const pace = Math.max(3, line.commitMs, line.progressMs / 2);
+      await sleep(Math.min(250, pace * Math.min(4, 1 + waits++ / 4)) * (0.5 + Math.random() * 0.5));
+    }
   }
 }
 
@@ -150,30 +155,26 @@ async function awaitOutcome(db: DynamoDBDocumentClient, tableName: string, line:
 type Next = Outcome | 'again' | 'wait' | 'back_off';
 
 /**
- * A cheap look first (the oldest pending intent, and whether this one is still there: two small reads); only the
- * container holding the oldest intent, or any once that one stalls, reads the whole batch and commits it.
+ * A cheap look (one read: the oldest pending intent no younger than this one); only the container holding the oldest
+ * intent, or any once that one stalls, reads the whole batch and commits it.
  */
 async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, mySk: string): Promise<Next> {
-  const pk = keys.wallet(line.walletId).pk;
-  const [first, mine] = await Promise.all([
-    db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :intent)',
-        ExpressionAttributeValues: { ':pk': pk, ':intent': keys.intentPrefix },
-        ProjectionExpression: 'sk',
-        ConsistentRead: true,
-        Limit: 1,
-      }),
-    ),
-    db.send(new GetCommand({ TableName: tableName, Key: { pk, sk: mySk }, ProjectionExpression: 'sk', ConsistentRead: true })),
-  ]);
-  if (!mine.Item) {
-    // Decided: by a commit here (its outcome is in the line once that commit ends) or elsewhere (recorded).
+  const { Items } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :intent AND :mine',
+      ExpressionAttributeValues: { ':pk': keys.wallet(line.walletId).pk, ':intent': keys.intentPrefix, ':mine': mySk },
+      ProjectionExpression: 'sk',
+      ConsistentRead: true,
+      Limit: 1,
+    }),
+  );
+  const oldest = Items?.[0] ? String(Items[0].sk) : undefined;
+  if (oldest === undefined) {
+    // Decided, and nothing older waits: by a commit here (its outcome is in the line once it ends) or elsewhere.
     if (line.round) await line.round.catch(() => undefined);
     return line.outcomes.get(mySk) ?? readOutcome(db, tableName, orderIdOf(mySk));
   }
-  const oldest = first.Items?.[0] ? String(first.Items[0].sk) : mySk;
   const seen = noteOldest(line, oldest);
   // Patient for several of the commits seen so far as well: on a loaded store a full batch takes its time.
   const stalled = performance.now() - seen.since > Math.max(PATIENCE_MS, 4 * line.progressMs) || ++seen.looks > PATIENCE_LOOKS;
@@ -285,7 +286,7 @@ async function buildBatch(
   // Wallet and counts come first in the transaction; each intent adds at most five items.
   const reserved = 1 + counts.size;
   for (const intent of intents) {
-    if (reserved + items.length + 5 > MAX_TRANSACT_ITEMS) break;
+    if (reserved + items.length + 5 > MAX_TRANSACT_ITEMS || outcomes.size >= MAX_BATCH) break;
     const { order } = intent;
     const claims = [
       `order#${order.id}`,
