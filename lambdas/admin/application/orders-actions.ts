@@ -45,18 +45,32 @@ export async function refreshOrder(services: OrderActionServices, actor: Actor, 
   const order = await orderOf(services, id);
   if (order.phase !== 'submitted' || order.externalOrderId === undefined) throw new DomainError('order_state_conflict', 'The order is not at its provider');
   const outcome = await askStatus(services, order, 'refresh');
-  const after = await orderOf(services, id);
+  const after = await auditStatusMove(services, actor, 'order.refreshed', order, { outcome });
+  return { order: after, outcome };
+}
+
+/** Reads the order again and audits the action that moved its status: status and remains before and after. */
+async function auditStatusMove(
+  services: OrderActionServices,
+  actor: Actor,
+  action: string,
+  before: Order,
+  extra: Record<string, string>,
+  reason?: string,
+): Promise<Order> {
+  const after = await orderOf(services, before.id);
   await services.orders.audit(
     auditOf(actor, {
-      action: 'order.refreshed',
-      subject: String(id),
-      ownerId: order.ownerId,
-      before: { status: order.status, remains: order.remains ?? null },
-      after: { status: after.status, remains: after.remains ?? null, outcome },
+      action,
+      subject: String(before.id),
+      ownerId: before.ownerId,
+      ...(reason ? { reason } : {}),
+      before: { status: before.status, remains: before.remains ?? null },
+      after: { status: after.status, remains: after.remains ?? null, ...extra },
       at: services.clock.now().toISOString(),
     }),
   );
-  return { order: after, outcome };
+  return after;
 }
 
 async function askStatus(services: OrderActionServices, order: Order, action: string): Promise<ReportOutcome> {
@@ -284,18 +298,7 @@ export async function settleOrder(
   const remains = remainsOf(reading, units);
   const outcome = await applyStatusReport(services, order, { status: reading.status, remains }, services.clock.now());
   if (outcome === 'unchanged' || outcome === 'held') throw new DomainError('order_state_conflict', 'The order changed meanwhile');
-  const after = await orderOf(services, id);
-  await services.orders.audit(
-    auditOf(actor, {
-      action: 'order.settled_by_person',
-      subject: String(id),
-      ownerId: order.ownerId,
-      reason: reading.reason,
-      before: { status: order.status, remains: order.remains ?? null },
-      after: { status: after.status, remains: after.remains ?? null },
-      at: services.clock.now().toISOString(),
-    }),
-  );
+  const after = await auditStatusMove(services, actor, 'order.settled_by_person', order, {}, reading.reason);
   // Resumed: Finalize settles now. Otherwise (no workflow parked yet) the sweeper resumes the ended order.
   return { order: after, outcome: outcome === 'resumed' ? 'settling' : 'recorded' };
 }
