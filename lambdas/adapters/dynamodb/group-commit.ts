@@ -73,18 +73,20 @@ export async function placeByGroupCommit(db: DynamoDBDocumentClient, tableName: 
   const intent: Intent = { sk: intentKey.sk, order, ...(limit ? { maxActiveOrders: limit.maxActiveOrders } : {}) };
   const line = lineOf(db, tableName, order.walletId);
   const started = performance.now();
-  await writeIntent(db, tableName, intent, started);
-  line.waiting.add(intent.sk);
   let outcome: Outcome;
   try {
+    await writeIntent(db, tableName, intent, started);
+    line.waiting.add(intent.sk);
     outcome = await awaitOutcome(db, tableName, line, intent, started);
   } catch (error) {
-    // Nothing may commit an order whose placer answered with an error: take the intent back, unless it was decided.
-    // A take-back that fails too leaves the intent for the next commit (docs/wallet-concurrency.md says when).
+    // Nothing may commit an order whose placer answered with an error (its Put too may have been written): take the
+    // intent back, unless it was decided. A take-back that fails too leaves it for the next commit (see the docs).
     const failure = isStoreBusy(error) ? busy() : error;
-    outcome = await withdraw(db, tableName, intent).catch(() => {
-      throw failure;
-    });
+    outcome =
+      line.outcomes.get(intent.sk) ??
+      (await withdraw(db, tableName, intent).catch(() => {
+        throw failure;
+      }));
     if (!outcome.placed && outcome.refusal === 'withdrawn') throw failure;
   } finally {
     line.waiting.delete(intent.sk);
@@ -177,7 +179,8 @@ async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line
   }
   const seen = noteOldest(line, oldest);
   // Patient for several of the commits seen so far as well: on a loaded store a full batch takes its time.
-  const stalled = performance.now() - seen.since > Math.max(PATIENCE_MS, 4 * line.progressMs) || ++seen.looks > PATIENCE_LOOKS;
+  const patience = Math.min(2 * PATIENCE_MS, Math.max(PATIENCE_MS, 4 * line.progressMs));
+  const stalled = performance.now() - seen.since > patience || ++seen.looks > PATIENCE_LOOKS;
   if (!line.waiting.has(oldest) && !stalled) return 'wait';
   if (line.round) return 'again';
   return runCommit(line, () => commitBatch(db, tableName, line));
