@@ -196,6 +196,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   // Before the first AWS SDK request, which would install a store of its own.
   localInvokeStore();
+  // Isolated containers are stopped last: what the other parts still run while they stop may invoke a function.
+  let containers: Containers | undefined;
+  cleanups.push(async () => {
+    runFunctionsIn(undefined);
+    await containers?.stop();
+  });
   try {
     const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
     const inMemory = options.store === 'memory';
@@ -300,7 +306,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // CODEX_AWS_LATENCY_MS: this process's DynamoDB client as slow as the containers' (local/aws-latency.ts).
     if (options.awsLatency) platform.dynamoDb = { ...platform.dynamoDb, requestHandler: dynamoRequestHandler(options.awsLatency, memoryStore?.requestHandler) };
     usePlatform(platform);
-    const containers =
+    containers =
       options.containers === 'isolated'
         ? startContainers({
             root: REPO_ROOT,
@@ -309,13 +315,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             ...(options.awsLatency ? { awsLatency: options.awsLatency } : {}),
           })
         : undefined;
-    if (containers) {
-      runFunctionsIn(containers.invoker);
-      cleanups.push(async () => {
-        runFunctionsIn(undefined);
-        await containers.stop();
-      });
-    }
+    if (containers) runFunctionsIn(containers.invoker);
     const deps = localServices();
     const capacity = options.measure ? new CapacityMeter() : undefined;
     capacity?.attach(deps.db);
