@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerReport } from '../../local/containers.js';
 import { seedReseller } from '../../local/seed.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
-import { ZERO, addMoney, negate, parseMoney } from '../../lambdas/shared/money.js';
+import { ZERO, addMoney, negate, parseMoney, subtractMoney } from '../../lambdas/shared/money.js';
 
 let stack: LocalStack;
 let workDir: string;
@@ -91,4 +91,32 @@ describe('isolated containers', () => {
     await stack.stop();
     expect(pids.filter(isRunning)).toEqual([]);
   });
+});
+
+describe('isolated containers on the in-memory engine (CODEX_STORE=memory)', () => {
+  it('reach the table in the stack by message: an order is charged once and completes', async () => {
+    const memory = await startLocalStack({ port: 0, store: 'memory', containers: 'isolated', providerSpeed: 20, pollEveryMs: 300, logLevel: 'ERROR' });
+    try {
+      const call = async (fields: Record<string, string>) =>
+        (await fetch(memory.v2Url, { method: 'POST', body: new URLSearchParams({ key: memory.reseller.apiKey, ...fields }) })).json() as Promise<
+          Record<string, unknown>
+        >;
+      const before = parseMoney((await call({ action: 'balance' })).balance as string);
+      const placed = await call({ action: 'add', service: '1', link: 'https://youtube.com/watch?v=memory-isolated', quantity: '1000' });
+      expect(placed).toEqual({ order: expect.any(Number) });
+      expect(parseMoney((await call({ action: 'balance' })).balance as string)).toBe(subtractMoney(before, parseMoney('0.90')));
+      for (;;) {
+        const status = await call({ action: 'status', order: String(placed.order) });
+        if (status.status === 'Completed') break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const ledger = await memory.deps.wallets.listLedger(memory.reseller.walletId);
+      expect(ledger.filter((entry) => entry.reference === `order:${placed.order}`).map((entry) => entry.amount)).toEqual([negate(parseMoney('0.90'))]);
+      const functions = new Set(memory.containers!.report().map((container) => container.function));
+      // The whole order ran in containers: the API, the workflow's steps and the stream readers.
+      expect([...functions]).toEqual(expect.arrayContaining(['resellerApi', 'submitOrder', 'finalizeOrder', 'startOrderWorkflow']));
+    } finally {
+      await memory.stop();
+    }
+  }, 180_000);
 });
