@@ -12,7 +12,7 @@ import type { LambdaFunction } from './functions.js';
 
 export type ContainerMode = 'shared' | 'isolated';
 
-/** At most this many containers of one function; further invocations wait for one to be free. */
+/** At most this many containers of one function by default; further invocations wait for one to be free. */
 const MAX_CONTAINERS_PER_FUNCTION = 32;
 
 export interface ContainerReport {
@@ -39,6 +39,8 @@ export interface ContainerOptions {
   /** The in-process table's request handler (store 'memory'), which containers reach by message; without latency. */
   memoryDynamo?: { handle(request: { headers: Record<string, string>; body?: unknown }): Promise<{ response: unknown }> };
   awsLatency?: AwsLatency;
+  /** MAX_CONTAINERS_PER_FUNCTION unless given. */
+  maxPerFunction?: number;
 }
 
 export type WireError = { name: string; message: string; stack?: string; fields: Record<string, unknown> };
@@ -88,7 +90,8 @@ export function startContainers(options: ContainerOptions): Containers {
     const service = options.platform[name];
     if (service) services[name] = methodsOf(service);
   }
-  const pools = new Map<FunctionName, { all: Set<Container>; idle: Container[]; waiting: ((container: Container) => void)[] }>();
+  type Waiter = { resolve: (container: Container) => void; reject: (error: Error) => void };
+  const pools = new Map<FunctionName, { all: Set<Container>; idle: Container[]; waiting: Waiter[] }>();
   let nextId = 0;
   let stopping = false;
 
@@ -147,13 +150,16 @@ export function startContainers(options: ContainerOptions): Containers {
       }
     });
     child.once('exit', (code, signal) => {
-      pools.get(name)?.all.delete(container);
       const pool = pools.get(name);
+      pool?.all.delete(container);
       if (pool) pool.idle = pool.idle.filter((c) => c !== container);
       const gone = new Error(`the ${name} container (pid ${child.pid}) exited (${signal ?? `code ${code}`})`);
       failStart(gone);
       container.pending?.reject(gone);
       container.pending = undefined;
+      // An invocation waiting for a free container (all MAX busy) gets a new one in its place.
+      const waiter = stopping ? undefined : pool?.waiting.shift();
+      if (waiter) acquire(name).then(waiter.resolve, waiter.reject);
     });
     return container;
   };
@@ -163,7 +169,8 @@ export function startContainers(options: ContainerOptions): Containers {
     if (!pool) pools.set(name, (pool = { all: new Set(), idle: [], waiting: [] }));
     const warm = pool.idle.pop();
     if (warm) return warm;
-    if (pool.all.size >= MAX_CONTAINERS_PER_FUNCTION) return new Promise((handOver) => pool.waiting.push(handOver));
+    if (pool.all.size >= (options.maxPerFunction ?? MAX_CONTAINERS_PER_FUNCTION))
+      return new Promise((resolveWait, reject) => pool.waiting.push({ resolve: resolveWait, reject }));
     const container = spawn(name);
     pool.all.add(container);
     await container.ready;
@@ -174,7 +181,7 @@ export function startContainers(options: ContainerOptions): Containers {
     const pool = pools.get(name)!;
     if (!pool.all.has(container)) return;
     const next = pool.waiting.shift();
-    if (next) return next(container);
+    if (next) return next.resolve(container);
     container.busy = false;
     pool.idle.push(container);
   };

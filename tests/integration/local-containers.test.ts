@@ -43,3 +43,12 @@ it('starts a container per concurrent invocation, reuses idle ones, and replaces
   expect(pidsOf(pool)).toHaveLength(3);
   expect(pidsOf(pool)).not.toContain(victim);
 });
+
+it('keeps invocations beyond the most containers a function may have waiting for a free one', async () => {
+  const pool = (containers = startContainers({ root: REPO_ROOT, platform: {}, maxPerFunction: 2 }));
+  const health = pool.invoker('health');
+  const answers = await Promise.all([1, 2, 3, 4, 5].map((i) => health({}, lambdaContext('health', `queued-${i}`))));
+  expect(answers).toEqual(Array(5).fill(expect.objectContaining({ statusCode: 200 })));
+  expect(pool.report()).toHaveLength(2);
+  expect(pool.report().reduce((sum, container) => sum + container.invocations, 0)).toBe(5);
+});
