@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerReport } from '../../local/containers.js';
 import { seedReseller } from '../../local/seed.js';
+import { startStackProcess } from '../../local/stack-process.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { ZERO, addMoney, negate, parseMoney, subtractMoney } from '../../lambdas/shared/money.js';
 
@@ -117,6 +118,29 @@ describe('isolated containers on the in-memory engine (CODEX_STORE=memory)', () 
       expect([...functions]).toEqual(expect.arrayContaining(['resellerApi', 'submitOrder', 'finalizeOrder', 'startOrderWorkflow']));
     } finally {
       await memory.stop();
+    }
+  }, 180_000);
+});
+
+describe('CODEX_CONTAINERS=isolated npm start', () => {
+  it('answers from containers of its own, says how it runs in the demo file, and leaves no container behind on Ctrl-C', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'codex-containers-start-'));
+    const running = await startStackProcess({ workDir: dir, env: { CODEX_STORE: 'memory', CODEX_CONTAINERS: 'isolated', CODEX_AWS_LATENCY_MS: '1,2' } });
+    try {
+      expect(running.demo.containers).toBe('isolated');
+      expect(running.demo.awsLatencyMs).toEqual({ read: 1, write: 2 });
+      const balance = await fetch(running.demo.v2Url, { method: 'POST', body: new URLSearchParams({ key: running.demo.reseller.apiKey, action: 'balance' }) });
+      expect(await balance.json()).toEqual({ balance: expect.any(String), currency: 'USD' });
+      const report = (await (await fetch(`${running.demo.apiBase}/_local/containers`)).json()) as { stackPid: number; containers: ContainerReport[] };
+      expect(report.stackPid).toBe(running.child.pid);
+      const pids = report.containers.map((container) => container.pid);
+      expect(report.containers.filter((container) => container.function === 'resellerApi')).toHaveLength(1);
+      expect(pids).not.toContain(report.stackPid);
+      expect(await running.stop('SIGINT')).toBe(0);
+      expect(pids.filter(isRunning)).toEqual([]);
+    } finally {
+      await running.stop('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
     }
   }, 180_000);
 });
