@@ -262,7 +262,7 @@ export type SettleOutcome = 'settling' | 'recorded';
 export interface PersonsReading {
   status: 'Completed' | 'Partial' | 'Canceled';
   /** Units not delivered: required for Partial; 0 for Completed and every unit for Canceled when given. */
-  remains?: number;
+  remains?: number | undefined;
   reason: string;
 }
 
@@ -279,13 +279,11 @@ export async function settleOrder(
 ): Promise<{ order: Order; outcome: SettleOutcome }> {
   const order = await orderOf(services, id);
   if (order.phase === 'finalized') throw new DomainError('order_finished', 'The order has already finished');
-  if (!awaitsProviderStatus(order)) {
-    throw new DomainError('order_state_conflict', 'The order is not at its provider (or has ended there): cancel, resend or refresh it instead');
-  }
+  if (!awaitsProviderStatus(order)) throw new DomainError('order_state_conflict', 'The order is not at its provider');
   const units = order.units ?? order.quantity;
   const remains = remainsOf(reading, units);
   const outcome = await applyStatusReport(services, order, { status: reading.status, remains }, services.clock.now());
-  if (outcome === 'unchanged' || outcome === 'held') throw new DomainError('order_state_conflict', 'The order changed meanwhile: read it again');
+  if (outcome === 'unchanged' || outcome === 'held') throw new DomainError('order_state_conflict', 'The order changed meanwhile');
   const after = await orderOf(services, id);
   await services.orders.audit(
     auditOf(actor, {
@@ -293,8 +291,8 @@ export async function settleOrder(
       subject: String(id),
       ownerId: order.ownerId,
       reason: reading.reason,
-      before: { status: order.status, remains: order.remains ?? null, phase: order.phase },
-      after: { status: after.status, remains: after.remains ?? null, phase: after.phase },
+      before: { status: order.status, remains: order.remains ?? null },
+      after: { status: after.status, remains: after.remains ?? null },
       at: services.clock.now().toISOString(),
     }),
   );
@@ -302,20 +300,10 @@ export async function settleOrder(
   return { order: after, outcome: outcome === 'resumed' ? 'settling' : 'recorded' };
 }
 
-function remainsOf(reading: PersonsReading, units: number): number {
-  const { status, remains } = reading;
-  if (remains !== undefined && (!Number.isInteger(remains) || remains < 0 || remains > units)) {
-    throw new DomainError('invalid_request', `remains must be a whole number from 0 to ${units}`, 'remains');
-  }
-  if (status === 'Completed') {
-    if (remains !== undefined && remains !== 0) throw new DomainError('invalid_request', 'A Completed order has remains 0', 'remains');
-    return 0;
-  }
-  if (status === 'Canceled') {
-    if (remains !== undefined && remains !== units)
-      throw new DomainError('invalid_request', `A Canceled order has remains ${units} (nothing delivered)`, 'remains');
-    return units;
-  }
-  if (remains === undefined) throw new DomainError('invalid_request', 'A Partial needs remains: the units not delivered', 'remains');
-  return remains;
+/** The units not delivered that the status means: Completed none, Canceled all, Partial the person's count. */
+function remainsOf({ status, remains }: PersonsReading, units: number): number {
+  const meant = status === 'Completed' ? 0 : status === 'Canceled' ? units : remains;
+  const fits = meant !== undefined && Number.isInteger(meant) && meant >= 0 && meant <= units && (remains === undefined || remains === meant);
+  if (!fits) throw new DomainError('invalid_request', `${status} takes remains ${status === 'Partial' ? `0 to ${units}` : meant}`, 'remains');
+  return meant;
 }
