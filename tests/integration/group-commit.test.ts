@@ -1,6 +1,7 @@
 // Orders on one wallet from many containers at once, committed together (group-commit.ts), on DynamoDB Local and on
 // the in-memory engine: each container is its own DocumentClient with its own stores, so nothing in memory serialises
 // them; only the table does.
+import { placeByGroupCommit } from '../../lambdas/adapters/dynamodb/group-commit.js';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
@@ -28,7 +29,12 @@ describe.each(['dynamodb-local', 'memory'] as const)('group commit of orders on 
   /** A container: its own client, stores and id block, as a Lambda container builds them. */
   const container = (extra: Partial<PlaceOrderServices> = {}): PlaceOrderServices => {
     const db = table.newClient();
-    return { ...env.services, orders: new DynamoOrderStore(db, table.tableName), orderIds: new BlockOrderIdAllocator(db, table.tableName, 10), ...extra };
+    return {
+      ...env.services,
+      orders: new DynamoOrderStore(db, table.tableName, placeByGroupCommit),
+      orderIds: new BlockOrderIdAllocator(db, table.tableName, 10),
+      ...extra,
+    };
   };
 
   const order = (services: PlaceOrderServices, walletId: string, extra: { requestId?: string; serviceId?: number; link?: string } = {}) =>

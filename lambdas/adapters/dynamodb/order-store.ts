@@ -2,13 +2,13 @@
 // order and writing its progress are in order-progress.ts.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { formatMoney } from '../../shared/money.js';
 import type { Order, OrderStatusView, Settlement } from '../../orders/domain/orders.js';
 import type { OpenOrderSummary, OrderStore, OrderSummary, OwnerOrdersQuery } from '../../orders/ports.js';
 import { keys } from './keys.js';
 import { freeActivePlace } from './order-limits.js';
-import { placeByGroupCommit } from './group-commit.js';
+import type { placeByGroupCommit } from './group-commit.js';
 import { readOrders, STATUS_PROJECTION, toStatusView } from './order-reads.js';
 import { listOwnerOrders } from './owner-orders.js';
 import { toOrder } from './order-progress.js';
@@ -18,11 +18,24 @@ import { moveMoney } from './wallet-transaction.js';
 
 const index = TABLE_DESIGN.openOrdersIndex;
 
+/** How orders are placed: the group commit (group-commit.ts), given only by the functions that place orders. */
+export type OrderPlacement = typeof placeByGroupCommit;
+
 export class DynamoOrderStore extends DynamoOrderSubmission implements OrderStore {
+  /** `placement` is absent in functions that place no orders, so their bundles leave the group commit out. */
+  constructor(
+    db: DynamoDBDocumentClient,
+    tableName: string,
+    private readonly placement?: OrderPlacement,
+  ) {
+    super(db, tableName);
+  }
+
   async placeOrder(order: Order, limit?: { maxActiveOrders: number }): Promise<void> {
     if (order.activeCounted && !limit) throw new Error(`Order ${order.id} is counted as active without a limit to count it against`);
-    // Orders of one wallet from many containers commit together (group-commit.ts): no race on the wallet's sequence.
-    await placeByGroupCommit(this.db, this.tableName, order, order.activeCounted ? limit : undefined);
+    if (!this.placement) throw new Error('This order store was built without a placement: its function places no orders');
+    // Orders of one wallet from many containers commit together: no race on the wallet's sequence.
+    await this.placement(this.db, this.tableName, order, order.activeCounted ? limit : undefined);
   }
 
   async findByRequestId(ownerId: string, requestId: string): Promise<number | undefined> {
