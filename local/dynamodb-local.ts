@@ -140,7 +140,10 @@ export async function ensureTableWith(client: DynamoDBClient, tableName: string)
   const present = new Set((described.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
   // DynamoDB Local, like AWS, builds one index at a time: each must be ACTIVE before the next is asked for.
   for (const index of indexes.filter((i) => !present.has(i.IndexName))) {
-    await createIndexWhenAllowed(client, new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: index }] }));
+    await createIndexWhenAllowed(
+      client,
+      new UpdateTableCommand({ TableName: tableName, AttributeDefinitions: attributes, GlobalSecondaryIndexUpdates: [{ Create: index }] }),
+    );
     described = await waitForIndexesActive(client, tableName);
   }
   // A table kept from before the stream carried old images: its stream is replaced (as on AWS, a new stream ARN).

@@ -1,6 +1,13 @@
 // A local table kept from before an index existed gets its indexes one at a time: DynamoDB Local, like AWS, refuses a
 // second index build while one is still CREATING (it did, once, in CI under load: LimitExceededException).
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, LimitExceededException, ResourceInUseException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  LimitExceededException,
+  ResourceInUseException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, expect, it } from 'vitest';
 import { TABLE_DESIGN, TABLE_INDEXES } from '../../../lambdas/adapters/dynamodb/table-design.js';
@@ -27,8 +34,17 @@ it('waits for each index to be built, and asks again while the store refuses a s
       built.push(building);
       building = undefined;
     }
-    const indexes = [...built.map((IndexName) => ({ IndexName, IndexStatus: 'ACTIVE' })), ...(building ? [{ IndexName: building, IndexStatus: 'CREATING' }] : [])];
-    return { Table: { GlobalSecondaryIndexes: indexes, StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DESIGN.streamView }, LatestStreamArn: 'arn:stream' } };
+    const indexes = [
+      ...built.map((IndexName) => ({ IndexName, IndexStatus: 'ACTIVE' })),
+      ...(building ? [{ IndexName: building, IndexStatus: 'CREATING' }] : []),
+    ];
+    return {
+      Table: {
+        GlobalSecondaryIndexes: indexes,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE_DESIGN.streamView },
+        LatestStreamArn: 'arn:stream',
+      },
+    };
   });
 
   const result = await ensureTableWith(new DynamoDBClient({ region: 'us-east-1' }), 'codex');
