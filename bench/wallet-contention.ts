@@ -237,7 +237,7 @@ export async function walletContentionPhase(print: (line: string) => void): Prom
       const rows: ContentionRow[] = [];
       for (const row of CONTENTION_CASES) rows.push(await runCase(containers, local.endpoint, `wallet-${n++}`, row, seconds, latency));
       print('');
-      print(`Wallet contention, ${mode}: containers placing orders one at a time for ${seconds} s on DynamoDB Local (moveMoney as on main)`);
+      print(`Wallet contention, ${mode}: containers placing orders one at a time for ${seconds} s on DynamoDB Local`);
       print('');
       for (const line of contentionTable(rows)) print(line);
       const detail = rows
