@@ -4,7 +4,7 @@ import { type PendingReading, ambiguousFor, isAmbiguous, judgeReading } from '..
 import { type StatusMapping, isTerminal, readProviderWord, statusMappingOf } from '../../lambdas/orders/domain/order-status.js';
 import { readStatusAnswer } from '../../lambdas/catalog/domain/status-answer.js';
 import type { Order, ProviderProgress } from '../../lambdas/orders/domain/orders.js';
-import { type ReportServices, applyStatusReport } from '../../lambdas/orders/application/status-reports.js';
+import { type ReportServices, applyStatusReport, dropOverruledReadings } from '../../lambdas/orders/application/status-reports.js';
 
 const order = { id: 7, providerId: 'demo' };
 const settings = { confirmAfterMs: 30_000 };
@@ -257,6 +257,8 @@ describe('readings from a poll run and from callbacks, interleaved (property)', 
             const progress = read(reading);
             const known = via === 'poll' ? { pending: runCopy.get(7) } : undefined;
             const outcome = await applyStatusReport(services, state.order, progress, at(clock), { via, providerId: 'demo' }, known);
+            // The poller, after its batch: readings kept before a definite answer (a callback's, after its run began).
+            if (via === 'poll' && !progress.doubtful) await dropOverruledReadings(services, 'demo', [7], at(clock));
             if (progress.doubtful) {
               if (outcome === 'resumed') {
                 // Settled on a doubtful cancel: one read after the last definite reading, the interval before.

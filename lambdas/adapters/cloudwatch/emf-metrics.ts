@@ -26,18 +26,27 @@ const metricsLogger = {
 };
 
 export class EmfMetricsRecorder implements MetricsRecorder {
+  /**
+   * One single-metric instance for every record: each addMetric writes its line and clears the record's dimensions
+   * (the defaults stay), and a record runs synchronously, so records cannot mix. A new instance per record built a
+   * Console and read the environment each time, most of a record's cost.
+   */
+  private single: Metrics | undefined;
+
   constructor(private readonly metrics: Metrics) {}
 
   record<N extends MetricName>(name: N, value: number, dimensions: MetricDimensions<N>): void {
     try {
-      const single = this.metrics.singleMetric();
+      this.single ??= this.metrics.singleMetric();
+      const single = this.single;
       for (const dimension of METRICS[name].dimensions) {
         // Dimension values are short names (provider ids, error codes, statuses); empty ones are invalid in EMF.
         single.addDimension(dimension, String((dimensions as Record<string, string>)[dimension] || 'unknown').slice(0, 250));
       }
       single.addMetric(name, METRICS[name].unit, value);
     } catch {
-      // A metric is never worth a failed request.
+      // A metric is never worth a failed request; its dimensions must not reach the next record.
+      this.single?.clearDimensions();
     }
   }
 }

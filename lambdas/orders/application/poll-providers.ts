@@ -19,7 +19,7 @@ import {
   unhealthyEventId,
 } from '../domain/provider-health.js';
 import { type PendingReading, ambiguousFor, isAmbiguous, pendingSince } from '../domain/ambiguous-readings.js';
-import { applyStatusReport, awaitsProviderStatus } from './status-reports.js';
+import { applyStatusReport, awaitsProviderStatus, dropOverruledReadings } from './status-reports.js';
 
 export interface PollReport {
   providerId: string;
@@ -176,6 +176,18 @@ async function pollBatch(
       report.failedUpdates++;
     }
   }
+  const definite = batch.filter((order) => {
+    const answer = answers.get(order.externalOrderId!);
+    return answer !== undefined && !(answer instanceof Error) && !isAmbiguous(answer);
+  });
+  await dropOverruledReadings(
+    services,
+    providerId,
+    definite.map((order) => order.id),
+    now,
+  ).catch(() => {
+    // What is left is judged again by the next run's definite readings.
+  });
 }
 
 /**

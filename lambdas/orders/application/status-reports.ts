@@ -75,10 +75,12 @@ export async function applyStatusReport(
       updated = await services.readings.confirm(verdict.pending, withoutDoubt(report), now.toISOString());
       break;
     case 'apply':
-      // Cleared first, by key and whatever the caller's copy says: a reading kept meanwhile (a callback while the
-      // poller's run was under way) must not be confirmed by a later one across this definite reading. At worst a
-      // reading kept just now is lost and its wait starts again.
-      await services.readings.clear(order.providerId, order.id);
+      // A definite reading ends any doubt read before it, first. The poller drops the reading it knows of (its run's
+      // copy), and after the batch any reading kept meanwhile (dropOverruledReadings): a delete per order and poll
+      // would cost a write each. Alone (a callback) it clears by key, whatever it read: a reading kept meanwhile must
+      // not be confirmed by a later one across this definite reading. At worst one kept just now waits again.
+      if (!known) await services.readings.clear(order.providerId, order.id);
+      else if (known.pending) await services.readings.drop(known.pending);
       if (!shouldRecordProgress(order, report, now, services.settings.progressMinIntervalMs)) return 'unchanged';
       updated = await services.orders.recordProgress(order.id, report, now.toISOString());
       break;
@@ -110,4 +112,31 @@ export async function applyStatusReport(
 function withoutDoubt(report: ProviderProgress): ProviderProgress {
   const { doubtful: _doubtful, ...rest } = report;
   return rest;
+}
+
+/**
+ * After a poll's batch: drops the pending readings of `orderIds` (each read definitely, at `answeredAt`) that were
+ * kept no later than that answer, such as a callback's kept while the batch ran. One Query of the provider's pending
+ * readings (usually none) instead of a delete per order. Readings kept after the answer are newer news: they stay.
+ */
+export async function dropOverruledReadings(
+  services: Pick<ReportServices, 'readings'>,
+  providerId: string,
+  orderIds: readonly number[],
+  answeredAt: Date,
+): Promise<void> {
+  if (orderIds.length === 0) return;
+  let current: Map<number, PendingReading>;
+  try {
+    current = await services.readings.ofProvider(providerId);
+  } catch {
+    // Unread: each is cleared by key, as a definite reading alone would.
+    for (const orderId of orderIds) await services.readings.clear(providerId, orderId);
+    return;
+  }
+  const answered = answeredAt.toISOString();
+  for (const orderId of orderIds) {
+    const reading = current.get(orderId);
+    if (reading && reading.firstSeenAt <= answered) await services.readings.drop(reading);
+  }
 }
