@@ -454,6 +454,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { methods: ['POST'], path: '/admin/v1/orders/{id}/refresh', auth: 'adminCognito', function: 'adminOrderActions' },
   { methods: ['POST'], path: '/admin/v1/orders/{id}/cancel', auth: 'adminCognito', function: 'adminOrderActions' },
   { methods: ['POST'], path: '/admin/v1/orders/{id}/resend', auth: 'adminCognito', function: 'adminOrderActions' },
+  { methods: ['POST'], path: '/admin/v1/orders/{id}/settle', auth: 'adminCognito', function: 'adminOrderActions' },
   // Admin API: settings, promo codes, audit
   { methods: ['GET', 'PATCH'], path: '/admin/v1/settings', auth: 'adminCognito', function: 'adminSettings' },
   { methods: ['POST'], path: '/admin/v1/settings/templates/preview', auth: 'adminCognito', function: 'adminSettings' },

@@ -1,8 +1,9 @@
 // The admin API's orders on DynamoDB Local: the list over every owner (filters, cursor), a partial refund (never above
 // what is left, idempotent, ledger = balance), cancel with refund, resend, the provider-call log and the attention queue.
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cancelOrder, type OrderActionServices, refreshOrder, resendOrder } from '../../lambdas/admin/application/orders-actions.js';
+import { cancelOrder, type OrderActionServices, refreshOrder, resendOrder, settleOrder } from '../../lambdas/admin/application/orders-actions.js';
+import { applyStatusReport } from '../../lambdas/orders/application/status-reports.js';
 import { addNote, attentionQueue, listOrders, orderPage, refundOrder } from '../../lambdas/admin/application/orders-admin.js';
 import type { AdminOrderServices } from '../../lambdas/admin/application/orders-admin.js';
 import { DynamoAdminOrderWrites } from '../../lambdas/adapters/dynamodb/admin-order-writes.js';
@@ -350,5 +351,64 @@ describe('notes and the attention queue', () => {
     await finalizeOrder(env.services, overdue.id);
     const after = await attentionQueue(admin, { limit: 100 });
     expect(after.items.filter((i) => i.orderId === unconfirmed.id || i.orderId === overdue.id)).toEqual([]);
+  });
+});
+
+describe("settle on a person's word", () => {
+  it('settles a Partial without remains with the amount a person gives, refunding what was not delivered once', async () => {
+    const order = await place('w1');
+    upstream.placeScript.push('ext-settle-1');
+    await submitOrder(env.services, order.id);
+    await table.tokens.parkTaskToken(order.id, 'token-settle-1', new Date().toISOString());
+    // The provider says Partial without remains: kept, nothing settles; the poller marks it for a person.
+    const submitted = (await table.orders.getOrder(order.id))!;
+    expect(await applyStatusReport(env.services, submitted, { status: 'Partial' }, new Date())).toBe('held');
+    expect(await table.readings.get('demo', order.id)).toMatchObject({ status: 'Partial' });
+    await new DynamoAttentionMarks(table.db, table.tableName).markAttention(order.id, 'ambiguous_status', new Date().toISOString(), new Date().toISOString());
+    const queued = (await attentionQueue(admin, { limit: 100 })).items.find((i) => i.orderId === order.id);
+    expect(queued?.actions).toContain(`POST /admin/v1/orders/${order.id}/settle {"status": "Partial", "remains": <not delivered>, "reason": "…"}`);
+
+    // Bad words change nothing.
+    await expect(settleOrder(actions, actor, order.id, { status: 'Partial', reason: 'checked' })).rejects.toSatisfy(
+      (e) => isDomainError(e, 'invalid_request') && (e as { field?: string }).field === 'remains',
+    );
+    await expect(settleOrder(actions, actor, order.id, { status: 'Completed', remains: 5, reason: 'checked' })).rejects.toSatisfy((e) =>
+      isDomainError(e, 'invalid_request'),
+    );
+    await expect(settleOrder(actions, actor, order.id, { status: 'Partial', remains: 1001, reason: 'checked' })).rejects.toSatisfy((e) =>
+      isDomainError(e, 'invalid_request'),
+    );
+    expect(env.resumed.filter((r) => r.token === 'token-settle-1')).toEqual([]);
+
+    const result = await settleOrder(actions, actor, order.id, { status: 'Partial', remains: 400, reason: 'provider support: 600 delivered' });
+    expect(result.outcome).toBe('settling');
+    expect(env.resumed.at(-1)).toEqual({ token: 'token-settle-1', output: { orderId: order.id, status: 'Partial' } });
+    expect(await table.readings.get('demo', order.id)).toBeUndefined();
+    await finalizeOrder(env.services, order.id);
+    await finalizeOrder(env.services, order.id);
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ status: 'Partial', phase: 'finalized', remains: 400, refunded: parseMoney('0.36') });
+    const { balance, ledgerSum } = await balanceAndLedger(table, 'w1');
+    expect(ledgerSum).toBe(balance);
+    const { Items: audits = [] } = await table.db.send(
+      new ScanCommand({
+        TableName: table.tableName,
+        FilterExpression: 'entity = :audit AND subject = :id',
+        ExpressionAttributeValues: { ':audit': 'audit', ':id': String(order.id) },
+      }),
+    );
+    expect(audits).toMatchObject([
+      { action: 'order.settled_by_person', actor: 'admin-sub-1', reason: 'provider support: 600 delivered', after: { status: 'Partial', remains: 400 } },
+    ]);
+    expect((await attentionQueue(admin, { limit: 100 })).items.some((i) => i.orderId === order.id)).toBe(false);
+    await expect(settleOrder(actions, actor, order.id, { status: 'Completed', reason: 'again' })).rejects.toSatisfy((e) => isDomainError(e, 'order_finished'));
+  });
+
+  it('refuses an order not at its provider: nothing to settle there, cancel or resend it instead', async () => {
+    const order = await place('w2');
+    await expect(settleOrder(actions, actor, order.id, { status: 'Canceled', reason: 'never sent' })).rejects.toSatisfy((e) =>
+      isDomainError(e, 'order_state_conflict'),
+    );
+    expect(HTTP_STATUS_OF.order_state_conflict).toBe(409);
+    expect(await table.orders.getOrder(order.id)).toMatchObject({ phase: 'accepted', refunded: 0 });
   });
 });

@@ -1,11 +1,12 @@
 // Admin actions that ask an order's provider: refresh (its status now, applied as the poller applies it), cancel
 // (settled Canceled with the refund of what was not delivered, through the workflow's own settlement), and resend
-// (an order the workflow left to a person, `heldAt`, to the same provider or another the service names).
+// (an order the workflow left to a person, `heldAt`, to the same provider or another the service names). And settle:
+// a person's word on how an order at its provider ended, when the provider's own answer cannot settle it.
 import { mappingsOf, type ProviderMapping } from '../../catalog/domain/catalog.js';
 import { ProviderNotReached, ProviderOutcomeUnknown, ProviderRejected } from '../../catalog/domain/provider-errors.js';
 import { loggedCall } from '../../orders/application/call-log.js';
 import type { OrderServices } from '../../orders/application/order-services.js';
-import { applyStatusReport, type ReportOutcome } from '../../orders/application/status-reports.js';
+import { applyStatusReport, awaitsProviderStatus, type ReportOutcome } from '../../orders/application/status-reports.js';
 import type { Order } from '../../orders/domain/orders.js';
 import type { OrderCallLog, OrderStore, OrderWorkflow } from '../../orders/ports.js';
 import { DomainError } from '../../shared/errors.js';
@@ -253,4 +254,68 @@ export async function resendOrder(
     }),
   );
   return { order: after, outcome, ...(providerMessage ? { providerMessage } : {}) };
+}
+
+export type SettleOutcome = 'settling' | 'recorded';
+
+/** How a person says an order at its provider ended: what a provider's status answer would have said. */
+export interface PersonsReading {
+  status: 'Completed' | 'Partial' | 'Canceled';
+  /** Units not delivered: required for Partial; 0 for Completed and every unit for Canceled when given. */
+  remains?: number;
+  reason: string;
+}
+
+/**
+ * Settles an order at its provider on a person's word (a Partial without remains that no later answer completes, a
+ * provider that no longer answers for it), as if the provider had answered it: applied as the poller applies a
+ * definite reading, then the workflow's Finalize settles and refunds, once (docs/admin/orders.md, "Settle").
+ */
+export async function settleOrder(
+  services: OrderActionServices,
+  actor: Actor,
+  id: number,
+  reading: PersonsReading,
+): Promise<{ order: Order; outcome: SettleOutcome }> {
+  const order = await orderOf(services, id);
+  if (order.phase === 'finalized') throw new DomainError('order_finished', 'The order has already finished');
+  if (!awaitsProviderStatus(order)) {
+    throw new DomainError('order_state_conflict', 'The order is not at its provider (or has ended there): cancel, resend or refresh it instead');
+  }
+  const units = order.units ?? order.quantity;
+  const remains = remainsOf(reading, units);
+  const outcome = await applyStatusReport(services, order, { status: reading.status, remains }, services.clock.now());
+  if (outcome === 'unchanged' || outcome === 'held') throw new DomainError('order_state_conflict', 'The order changed meanwhile: read it again');
+  const after = await orderOf(services, id);
+  await services.orders.audit(
+    auditOf(actor, {
+      action: 'order.settled_by_person',
+      subject: String(id),
+      ownerId: order.ownerId,
+      reason: reading.reason,
+      before: { status: order.status, remains: order.remains ?? null, phase: order.phase },
+      after: { status: after.status, remains: after.remains ?? null, phase: after.phase },
+      at: services.clock.now().toISOString(),
+    }),
+  );
+  // Resumed: Finalize settles now. Otherwise (no workflow parked yet) the sweeper resumes the ended order.
+  return { order: after, outcome: outcome === 'resumed' ? 'settling' : 'recorded' };
+}
+
+function remainsOf(reading: PersonsReading, units: number): number {
+  const { status, remains } = reading;
+  if (remains !== undefined && (!Number.isInteger(remains) || remains < 0 || remains > units)) {
+    throw new DomainError('invalid_request', `remains must be a whole number from 0 to ${units}`, 'remains');
+  }
+  if (status === 'Completed') {
+    if (remains !== undefined && remains !== 0) throw new DomainError('invalid_request', 'A Completed order has remains 0', 'remains');
+    return 0;
+  }
+  if (status === 'Canceled') {
+    if (remains !== undefined && remains !== units)
+      throw new DomainError('invalid_request', `A Canceled order has remains ${units} (nothing delivered)`, 'remains');
+    return units;
+  }
+  if (remains === undefined) throw new DomainError('invalid_request', 'A Partial needs remains: the units not delivered', 'remains');
+  return remains;
 }

@@ -149,8 +149,10 @@ export function resolvingActions(item: { reason: AttentionView['reason']; orderI
       return [`POST ${order}/resend`, `POST ${order}/cancel {"neverReachedProvider": true}`];
     case 'order_not_found':
       return [`POST ${order}/refresh`, `POST ${order}/cancel`];
-    case 'unknown_status':
     case 'ambiguous_status':
+      // A Partial without remains ends only with an amount: the provider's (refresh) or a person's (settle).
+      return [`POST ${order}/refresh`, `POST ${order}/settle {"status": "Partial", "remains": <not delivered>, "reason": "…"}`, `POST ${order}/cancel`];
+    case 'unknown_status':
     case 'overdue':
       return [`POST ${order}/refresh`, `POST ${order}/cancel`];
     case 'wrong_amount':

@@ -19,6 +19,8 @@ export const ADMIN_PERMISSIONS: Readonly<Record<string, readonly AdminRole[]>> =
   'POST /admin/v1/orders/{id}/resend': ADMIN_AND_OPERATOR,
   'POST /admin/v1/orders/{id}/notes': ADMIN_AND_OPERATOR,
   'POST /admin/v1/orders/{id}/refund': ADMIN_ONLY,
+  // A person's word on how an order ended decides its refund: moving money.
+  'POST /admin/v1/orders/{id}/settle': ADMIN_ONLY,
   // Users, resellers and keys (lambdas/rest/admin/routes/users.ts)
   'GET /admin/v1/users': ADMIN_AND_OPERATOR,
   'GET /admin/v1/users/{id}': ADMIN_AND_OPERATOR,

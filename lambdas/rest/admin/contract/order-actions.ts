@@ -1,4 +1,4 @@
-// Admin API: the order actions that ask the provider (refresh, cancel, resend), in their own function
+// Admin API: the order actions that ask the provider (refresh, cancel, resend) or may resume a workflow (settle), in their own function
 // (adminOrderActions); the rest of the admin order operations are in orders.ts. Roles: admin/domain/permissions.ts.
 import * as z from 'zod/mini';
 import { Money, Timestamp, wholeNumberText } from '../../v1/contract/common.js';
@@ -53,4 +53,26 @@ export const resendAdminOrder = {
   errors: [400, 404, 409],
 } as const satisfies Operation;
 
-export const adminOrderActionsOperations: readonly Operation[] = [refreshAdminOrder, cancelAdminOrder, resendAdminOrder];
+export const settleAdminOrder = {
+  method: 'POST',
+  path: '/admin/v1/orders/{id}/settle',
+  auth: 'adminCognito',
+  tag: 'Admin: orders',
+  summary: "Settle an order at its provider on a person's word",
+  params: OrderParams,
+  body: z.object({
+    status: z.enum(['Completed', 'Partial', 'Canceled']),
+    /** Units not delivered: required for Partial. */
+    remains: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000_000_000))),
+    reason: Text(500),
+  }),
+  responses: {
+    200: {
+      description: 'outcome: settling (its workflow settles and refunds now), recorded (the sweeper resumes it); docs/admin/orders.md',
+      body: ActionAnswer,
+    },
+  },
+  errors: [400, 403, 404, 409],
+} as const satisfies Operation;
+
+export const adminOrderActionsOperations: readonly Operation[] = [refreshAdminOrder, cancelAdminOrder, resendAdminOrder, settleAdminOrder];

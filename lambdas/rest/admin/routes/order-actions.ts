@@ -1,9 +1,9 @@
 // Admin API implementations of the order actions that ask the provider: refresh, cancel, resend. Apart from the other
 // admin order routes: only this function carries the provider client and reads the provider secrets.
-import { cancelOrder, refreshOrder, resendOrder } from '../../../admin/application/orders-actions.js';
+import { cancelOrder, refreshOrder, resendOrder, settleOrder } from '../../../admin/application/orders-actions.js';
 import { orderActionServices } from '../../../admin/orders-wiring.js';
 import { ok, RestError, type RouteImpl, route } from '../../v1/http.js';
-import { cancelAdminOrder, refreshAdminOrder, resendAdminOrder } from '../contract/order-actions.js';
+import { cancelAdminOrder, refreshAdminOrder, resendAdminOrder, settleAdminOrder } from '../contract/order-actions.js';
 import { adminOrderJson } from './order-json.js';
 
 export const adminOrderActionsRoutes: readonly RouteImpl[] = [
@@ -30,5 +30,14 @@ export const adminOrderActionsRoutes: readonly RouteImpl[] = [
       req.body.providerId,
     );
     return ok({ order: adminOrderJson(order), outcome, ...(providerMessage ? { providerMessage } : {}) });
+  }),
+  route(settleAdminOrder, async (req) => {
+    // Admins only (admin/domain/permissions.ts): a person's word decides the refund.
+    const { order, outcome } = await settleOrder(orderActionServices(), { caller: req.caller, sourceIp: req.sourceIp }, req.params.id, {
+      status: req.body.status,
+      ...(req.body.remains !== undefined ? { remains: req.body.remains } : {}),
+      reason: req.body.reason,
+    });
+    return ok({ order: adminOrderJson(order), outcome });
   }),
 ];
