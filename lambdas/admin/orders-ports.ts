@@ -107,7 +107,9 @@ export interface AdminOrderWrites {
 /** The attention queue as the admin API reads it: the raised items, their subjects' state, and dropping resolved ones. */
 export interface AttentionReader {
   list(page: { limit: number; cursor?: string }): Promise<{ items: (AttentionItem & { key: string })[]; cursor?: string }>;
-  orders(ids: number[]): Promise<Map<number, Pick<Order, 'phase' | 'status'>>>;
+  orders(ids: number[]): Promise<Map<number, Pick<Order, 'phase' | 'status' | 'providerId'>>>;
+  /** Which of these orders still have a pending ambiguous reading at their provider. */
+  pendingReadings(orders: readonly { orderId: number; providerId: string }[]): Promise<Set<number>>;
   topUp(ownerId: string, id: string): Promise<{ status: string; creditedAt?: string } | undefined>;
   drop(keys: string[]): Promise<void>;
 }

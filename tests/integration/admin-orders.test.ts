@@ -403,6 +403,23 @@ describe("settle on a person's word", () => {
     await expect(settleOrder(actions, actor, order.id, { status: 'Completed', reason: 'again' })).rejects.toSatisfy((e) => isDomainError(e, 'order_finished'));
   });
 
+  it('drops an ambiguous_status mark from the queue once a definite reading has cleared the doubt', async () => {
+    const order = await place('w1');
+    upstream.placeScript.push('ext-doubt-1');
+    await submitOrder(env.services, order.id);
+    const submitted = (await table.orders.getOrder(order.id))!;
+    expect(await applyStatusReport(env.services, submitted, { status: 'Canceled', doubtful: true }, new Date())).toBe('held');
+    await new DynamoAttentionMarks(table.db, table.tableName).markAttention(order.id, 'ambiguous_status', new Date().toISOString(), new Date().toISOString());
+    expect((await attentionQueue(admin, { limit: 100 })).items.filter((i) => i.orderId === order.id)).toMatchObject([{ reason: 'ambiguous_status' }]);
+    // The provider then says In progress: the doubt is gone, the order goes on by itself.
+    expect(await applyStatusReport(env.services, submitted, { status: 'In progress', remains: 800 }, new Date())).toBe('updated');
+    expect((await attentionQueue(admin, { limit: 100 })).items.some((i) => i.orderId === order.id)).toBe(false);
+    const { Items = [] } = await table.db.send(
+      new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ATTENTION' } }),
+    );
+    expect(Items.some((item) => String(item.sk).startsWith(`order#${String(order.id).padStart(12, '0')}#`))).toBe(false);
+  });
+
   it('refuses an order not at its provider: nothing to settle there, cancel or resend it instead', async () => {
     const order = await place('w2');
     await expect(settleOrder(actions, actor, order.id, { status: 'Canceled', reason: 'never sent' })).rejects.toSatisfy((e) =>

@@ -42,7 +42,7 @@ export interface SeedResult {
   faults: Record<string, number>;
   /** Invariants checked, by name (each once per seed). */
   checked: Record<string, number>;
-  counts: { actions: number; orders: number; topUps: number; webhooks: number };
+  counts: { actions: number; orders: number; topUps: number; webhooks: number; settledByAdmin: number };
   /** How many of the scenario's actions ran (all, unless the shrinker kept fewer). */
   actions: number;
 }
@@ -80,6 +80,8 @@ interface World {
   topUps: number;
   stepTurns: Map<string, number>;
   options: RunOptions;
+  /** Orders the admin settled on the provider's word in the quiet phase (once each). */
+  settledByPerson: Set<number>;
 }
 
 export class Simulation {
@@ -213,6 +215,7 @@ export class Simulation {
       const quietFrom = SIM_EPOCH + ACTIVE_MS;
       let settled = false;
       while (Date.now() <= SIM_EPOCH + QUIET_LIMIT_MS) {
+        await this.personSettles(world);
         const open = this.openOrders().length > 0;
         const nextMessage = this.stack.queues.nextVisibleAt();
         const nextCallback = world.callbacks[0]?.deliverAt;
@@ -253,7 +256,13 @@ export class Simulation {
         trace: world.trace,
         faults: world.sim.log.counts(),
         checked: Object.fromEntries(INVARIANTS.map((name) => [name, 1])),
-        counts: { actions: kept.length, orders, topUps: world.topUps, webhooks: world.sim.receivers.deliveries().length },
+        counts: {
+          actions: kept.length,
+          orders,
+          topUps: world.topUps,
+          webhooks: world.sim.receivers.deliveries().length,
+          settledByAdmin: world.settledByPerson.size,
+        },
         actions: kept.length,
       };
     } finally {
@@ -304,6 +313,7 @@ export class Simulation {
       topUps: 0,
       stepTurns: new Map(),
       options,
+      settledByPerson: new Set(),
     };
     return this.world;
   }
@@ -360,6 +370,33 @@ export class Simulation {
     }
     void DEFAULT_TIER;
     await this.settle();
+  }
+
+  /**
+   * A person works the attention queue in the quiet phase: an order its provider's answers cannot settle (a Partial
+   * without remains, `ambiguous_status`) is settled with the admin API on what the provider's support would say, its
+   * true status and remains; the invariants then check its settlement as any other.
+   */
+  private async personSettles(world: World): Promise<void> {
+    const items = this.store.items(LOCAL_TABLE_NAME);
+    const waiting = [...ordersWaitingForAPerson(items)].filter((id) => !world.settledByPerson.has(id));
+    if (waiting.length === 0) return;
+    const queue = await this.call('GET', '/admin/v1/orders/attention?limit=100', { token: world.adminToken });
+    if (queue.status !== 200) return;
+    const held = new Map(world.sim.providers.flatMap((p) => p.heldOrders()).map((o) => [`${o.providerId}/${o.providerOrderId}`, o]));
+    let settled = 0;
+    for (const entry of queue.body.items as { reason: string; orderId?: number }[]) {
+      if (entry.reason !== 'ambiguous_status' || entry.orderId === undefined || world.settledByPerson.has(entry.orderId)) continue;
+      const order = items.find((item) => item.entity === 'order' && item.id === entry.orderId);
+      const truth = order && held.get(`${order.providerId}/${order.externalOrderId}`);
+      if (!truth || !['Completed', 'Partial', 'Canceled'].includes(truth.status)) continue;
+      world.settledByPerson.add(entry.orderId);
+      const body = { status: truth.status, ...(truth.status === 'Partial' ? { remains: truth.remains } : {}), reason: "provider's support" };
+      const answer = await this.call('POST', `/admin/v1/orders/${entry.orderId}/settle`, { token: world.adminToken, body });
+      world.trace.push(`${stamp()} admin settles order ${entry.orderId} ${JSON.stringify(body)} → ${brief(answer)}`);
+      settled++;
+    }
+    if (settled > 0) await this.settle();
   }
 
   /** Access tokens last 15 minutes: each actor refreshes its session, one at a time, before it runs out. */

@@ -6,9 +6,10 @@ import type { Order } from '../../orders/domain/orders.js';
 import type { AttentionItem } from '../../orders/ports.js';
 import { DomainError } from '../../shared/errors.js';
 import { attentionItemKey } from './attention-queue.js';
-import { batchWriteAll } from './batches.js';
+import { batchGetAll, batchWriteAll } from './batches.js';
 import { keys } from './keys.js';
 import { readOrders } from './order-reads.js';
+import { readingKey } from './pending-readings.js';
 
 export class DynamoAttentionReader implements AttentionReader {
   constructor(
@@ -41,14 +42,24 @@ export class DynamoAttentionReader implements AttentionReader {
     return { items, ...(last ? { cursor: Buffer.from(String(last), 'utf8').toString('base64url') } : {}) };
   }
 
-  orders(ids: number[]): Promise<Map<number, Pick<Order, 'phase' | 'status'>>> {
+  orders(ids: number[]): Promise<Map<number, Pick<Order, 'phase' | 'status' | 'providerId'>>> {
     return readOrders(
       this.db,
       this.tableName,
       ids,
-      { ProjectionExpression: 'id, phase, #status', ExpressionAttributeNames: { '#status': 'status' } },
-      (item) => ({ phase: item.phase?.S as Order['phase'], status: item.status?.S as Order['status'] }),
+      { ProjectionExpression: 'id, phase, #status, providerId', ExpressionAttributeNames: { '#status': 'status' } },
+      (item) => ({ phase: item.phase?.S as Order['phase'], status: item.status?.S as Order['status'], providerId: String(item.providerId?.S) }),
     );
+  }
+
+  async pendingReadings(orders: readonly { orderId: number; providerId: string }[]): Promise<Set<number>> {
+    const found = new Set<number>();
+    for (let i = 0; i < orders.length; i += 100) {
+      const keysOf = orders.slice(i, i + 100).map(({ orderId, providerId }) => readingKey(providerId, orderId));
+      const answer = await batchGetAll(this.db, { [this.tableName]: { Keys: keysOf, ProjectionExpression: 'orderId', ConsistentRead: true } });
+      for (const item of answer[this.tableName] ?? []) found.add(Number(item.orderId));
+    }
+    return found;
   }
 
   async topUp(ownerId: string, id: string): Promise<{ status: string; creditedAt?: string } | undefined> {

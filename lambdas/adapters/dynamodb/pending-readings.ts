@@ -12,7 +12,7 @@ import { progressUpdate, toOrder } from './order-progress.js';
 /** Kept 30 days at most: a reading left behind by an order settled another way (a person) goes by itself. */
 const KEEP_SECONDS = 30 * 24 * 3600;
 
-const readingKey = (providerId: string, orderId: number) => ({ pk: `READINGS#${providerId}`, sk: `ORDER#${String(orderId).padStart(12, '0')}` });
+export const readingKey = (providerId: string, orderId: number) => ({ pk: `READINGS#${providerId}`, sk: `ORDER#${String(orderId).padStart(12, '0')}` });
 
 export class DynamoPendingReadings implements PendingReadingStore {
   constructor(

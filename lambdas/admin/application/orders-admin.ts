@@ -162,19 +162,30 @@ export function resolvingActions(item: { reason: AttentionView['reason']; orderI
 
 /**
  * The queue of what needs a person, oldest first. Items whose subject is settled or resolved (the order finalized,
- * submitted since, the top-up credited or out of review) are dropped as they are met.
+ * submitted since, its ambiguous reading cleared by a definite one, the top-up credited or out of review) are dropped
+ * as they are met.
  */
 export async function attentionQueue(services: Pick<AdminOrderServices, 'attention'>, page: { limit: number; cursor?: string }) {
   const raised = await services.attention.list(page);
   const orderIds = [...new Set(raised.items.flatMap((item) => (item.orderId !== undefined ? [item.orderId] : [])))];
   const orders = await services.attention.orders(orderIds);
+  // An ambiguous reading a definite one has cleared since needs nobody: the order goes on by itself.
+  const doubtful = raised.items.flatMap((item) => {
+    const order = item.reason === 'ambiguous_status' && item.orderId !== undefined ? orders.get(item.orderId) : undefined;
+    return order ? [{ orderId: item.orderId!, providerId: order.providerId }] : [];
+  });
+  const stillDoubtful = doubtful.length > 0 ? await services.attention.pendingReadings(doubtful) : new Set<number>();
   const open: AttentionView[] = [];
   const resolved: string[] = [];
   for (const item of raised.items) {
     let still = false;
     if (item.orderId !== undefined) {
       const order = orders.get(item.orderId);
-      still = order !== undefined && order.phase !== 'finalized' && (item.reason !== 'unconfirmed_submission' || order.phase === 'accepted');
+      still =
+        order !== undefined &&
+        order.phase !== 'finalized' &&
+        (item.reason !== 'unconfirmed_submission' || order.phase === 'accepted') &&
+        (item.reason !== 'ambiguous_status' || stillDoubtful.has(item.orderId));
     } else if (item.topUpId !== undefined && item.ownerId !== undefined) {
       const topUp = await services.attention.topUp(item.ownerId, item.topUpId);
       still = topUp !== undefined && topUp.status === 'review' && topUp.creditedAt === undefined;

@@ -70,6 +70,8 @@ interface SimOrder {
   expiry?: string;
   /** A cancel was accepted: the order stops at this time. */
   cancelAt?: number;
+  /** Not a fault but a panel's habit: this order's Partial never comes with `remains` (a person must settle it). */
+  partialWithoutRemains?: boolean;
 }
 
 interface SimRefill {
@@ -247,6 +249,8 @@ export class FaultyProvider {
       ...(spec.runs !== undefined ? { runs: spec.runs } : {}),
       ...(type === 'Subscriptions' ? { posts: Number(spec.extra.posts) } : {}),
       ...(spec.extra.expiry !== undefined ? { expiry: spec.extra.expiry } : {}),
+      // Its own stream: the draws above stay what they were before this habit existed.
+      ...(this.options.random.fork(`habit/${id}`).chance(0.25) ? { partialWithoutRemains: true } : {}),
     };
     this.orders.set(String(id), order);
     if (requestId !== undefined && !this.byRequestId.has(requestId)) this.byRequestId.set(requestId, order);
@@ -286,6 +290,7 @@ export class FaultyProvider {
     if (!order) return { error: 'Incorrect order ID' };
     const truth = this.truth(order);
     const entry = this.statusRecord(order, truth.status, truth.remains, truth.delivered);
+    if (order.partialWithoutRemains && truth.status === 'Partial') delete entry.remains;
     const fault = this.options.faults.injectOne(ENTRY_FAULTS, this.faultRandom, `order ${id} (${truth.status})`);
     const random = this.faultRandom;
     switch (fault) {
