@@ -39,13 +39,28 @@ function die(moment: string): never {
   throw new Error('unreachable: SIGKILL sent');
 }
 
+/** Where invocations run when not in this process: in containers of their own (CODEX_CONTAINERS=isolated). */
+let elsewhere: ((name: FunctionName) => LambdaFunction) | undefined;
+
+/** Runs every function's invocations through `invoker` from now on (undefined: in this process again). */
+export function runFunctionsIn(invoker: ((name: FunctionName) => LambdaFunction) | undefined): void {
+  elsewhere = invoker;
+  loaded.clear();
+}
+
+function importHandler(name: FunctionName, root: string): Promise<LambdaFunction> {
+  const spec = FUNCTIONS[name];
+  return import(resolve(root, spec.entry)).then((module: Record<string, unknown>) => {
+    const handler = module[spec.handler];
+    if (typeof handler !== 'function') throw new Error(`${spec.entry} does not export ${spec.handler}`);
+    return handler as LambdaFunction;
+  });
+}
+
 export function loadFunction(name: FunctionName, root: string): Promise<LambdaFunction> {
   let fn = loaded.get(name);
   if (!fn) {
-    const spec = FUNCTIONS[name];
-    fn = import(resolve(root, spec.entry)).then((module: Record<string, unknown>) => {
-      const handler = module[spec.handler];
-      if (typeof handler !== 'function') throw new Error(`${spec.entry} does not export ${spec.handler}`);
+    fn = (elsewhere ? Promise.resolve(elsewhere(name)) : importHandler(name, root)).then((handler) => {
       // Each invocation runs in its own async context naming the function, as each would run in its own Lambda, and
       // with its own Powertools state (local/invoke-store.ts), as concurrent invocations of one function do on Lambda.
       return ((event: unknown, context?: unknown) => {
@@ -58,9 +73,7 @@ export function loadFunction(name: FunctionName, root: string): Promise<LambdaFu
         const started = performance.now();
         // Lambda always passes a context (Powertools reads it); the local callers that have none get one.
         const invocationContext = (context as ReturnType<typeof lambdaContext> | undefined) ?? lambdaContext(name, randomUUID());
-        const result = inInvocation(invocationContext.awsRequestId, () =>
-          currentFunction.run(name, () => (handler as LambdaFunction)(event, invocationContext)),
-        ).finally(() => {
+        const result = inInvocation(invocationContext.awsRequestId, () => currentFunction.run(name, () => handler(event, invocationContext))).finally(() => {
           meter.ms += performance.now() - started;
         });
         return killHere === 'after' ? result.finally(() => die(`after invocation ${killAt!.n} of ${name}`)) : result;

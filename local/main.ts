@@ -6,8 +6,11 @@
 // CODEX_PROVIDER_PUSH=1 (the demo provider also pushes status callbacks, docs/providers.md), CODEX_ADMIN_ALLOWED_SOURCES
 // (comma-separated addresses and CIDR ranges that may call /admin/..., docs/admin/access.md), CODEX_STORE=memory
 // (the in-memory DynamoDB engine instead of DynamoDB Local: no Java, nothing kept), CODEX_WORKFLOW_RETRY_MS (every
-// workflow retry interval, for tests), CODEX_KILL_AT (crash tests: local/functions.ts).
+// workflow retry interval, for tests), CODEX_KILL_AT (crash tests: local/functions.ts), CODEX_CONTAINERS=isolated
+// (each invocation in a Lambda-like container of its own, local/containers.ts), CODEX_AWS_LATENCY_MS=<read>,<write>
+// (milliseconds added to every DynamoDB read and write call, local/aws-latency.ts).
 import { resolve } from 'node:path';
+import { parseAwsLatency } from './aws-latency.js';
 import { JavaMissing } from './dynamodb-local.js';
 import { LOCAL_OPERATORS_EMAIL } from './operator-alerts.js';
 import { DEMO_ADMIN_TOKEN_HOURS, REPO_ROOT, startLocalStack } from './stack.js';
@@ -27,8 +30,16 @@ function dataDirFromArgs(argv: string[]): string | undefined {
   return process.env.CODEX_DATA_DIR || undefined;
 }
 
+function containerModeFromEnv(text: string | undefined): 'shared' | 'isolated' | undefined {
+  if (text === undefined || text === '') return undefined;
+  if (text === 'shared' || text === 'isolated') return text;
+  throw new Error(`CODEX_CONTAINERS must be "shared" (the default) or "isolated"; got "${text}"`);
+}
+
 async function main(): Promise<void> {
   const dataDir = dataDirFromArgs(process.argv.slice(2));
+  const containers = containerModeFromEnv(process.env.CODEX_CONTAINERS);
+  const awsLatency = parseAwsLatency(process.env.CODEX_AWS_LATENCY_MS);
   const demoFile = resolve(process.env.CODEX_DEMO_FILE ?? resolve(REPO_ROOT, '.local/demo.json'));
   const stack = await startLocalStack({
     port: Number(process.env.PORT ?? 3000),
@@ -45,6 +56,8 @@ async function main(): Promise<void> {
     ...(process.env.CODEX_PROVIDER_PUSH === '1' ? { providerPushes: true } : {}),
     ...(process.env.CODEX_ADMIN_ALLOWED_SOURCES ? { adminAllowedSources: listOf(process.env.CODEX_ADMIN_ALLOWED_SOURCES) } : {}),
     ...(process.env.CODEX_STORE === 'memory' ? { store: 'memory' as const } : {}),
+    ...(containers ? { containers } : {}),
+    ...(awsLatency ? { awsLatency } : {}),
   });
   console.log(
     [
@@ -61,6 +74,7 @@ async function main(): Promise<void> {
       `                 valid ${DEMO_ADMIN_TOKEN_HOURS} h; fresh ones: npm run admin:token -- --role admin|operator)`,
       `  Email outbox:  ${stack.outboxUrl}?to=<email>   (account and notification emails: nothing leaves this machine)`,
       `  Operators:     ${stack.outboxUrl}?to=${LOCAL_OPERATORS_EMAIL}   (alerts: failing providers, stuck orders, dead letters)`,
+      `  Containers:    ${containers === 'isolated' ? `isolated: one process per concurrent invocation (${stack.apiBase}/_local/containers)` : 'shared: every function in this process'}${awsLatency ? `; DynamoDB +${awsLatency.readMs} ms a read, +${awsLatency.writeMs} ms a write` : ''}`,
       `  Data:          ${dataDir ? `on disk in ${dataDir}` : process.env.CODEX_STORE === 'memory' ? 'in the in-memory DynamoDB engine (no Java)' : 'in memory (use --persist to keep it)'}`,
       '',
       `  Try: curl -s ${stack.v2Url} -d key=$(node -p "require('${demoFile}').reseller.apiKey") -d action=services`,

@@ -20,6 +20,9 @@ export interface DemoFile {
   adminUrl: string;
   admin: { email: string; idToken: string };
   operator: { email: string; idToken: string };
+  /** How the functions run (CODEX_CONTAINERS) and the emulated DynamoDB round trips (CODEX_AWS_LATENCY_MS), when set. */
+  containers: 'shared' | 'isolated';
+  awsLatencyMs?: { read: number; write: number };
 }
 
 export interface StackProcess {

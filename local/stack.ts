@@ -42,6 +42,9 @@ import { OutboxOperatorAlerts, alertOnDeadLetter } from './operator-alerts.js';
 import { accountStore } from '../lambdas/customers/wiring.js';
 import { startStreamPoller } from './stream-poller.js';
 import { LocalOrderWorkflow, type LocalWorkflowOptions } from './workflow-runner.js';
+import { type AwsLatency, dynamoRequestHandler } from './aws-latency.js';
+import { type ContainerMode, type Containers, startContainers } from './containers.js';
+import { runFunctionsIn } from './functions.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -103,6 +106,13 @@ export interface LocalStackOptions {
   memoryStore?: MemoryDynamo;
   /** With store 'memory': stream records reach their readers only through stack.pumpStreams() (no timer). */
   manualStreams?: boolean;
+  /**
+   * 'isolated' (CODEX_CONTAINERS): each invocation runs in a container of its function, a process of its own that
+   * shares no memory with the others (local/containers.ts); 'shared' (the default): all in this process.
+   */
+  containers?: ContainerMode;
+  /** Added to every DynamoDB read and write call, in this process and every container (CODEX_AWS_LATENCY_MS). */
+  awsLatency?: AwsLatency;
 }
 
 /** Hours the demo admin and operator tokens of a start stay valid. */
@@ -149,6 +159,8 @@ export interface LocalStack {
    * left (records the readers' writes add included); the number delivered. Store 'memory' only.
    */
   pumpStreams(): Promise<number>;
+  /** With containers 'isolated': the containers started so far (also at `GET /_local/containers`). */
+  containers?: Containers;
   stop(): Promise<void>;
 }
 
@@ -184,6 +196,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   // Before the first AWS SDK request, which would install a store of its own.
   localInvokeStore();
+  // Isolated containers are stopped last: what the other parts still run while they stop may invoke a function.
+  let containers: Containers | undefined;
+  cleanups.push(async () => {
+    runFunctionsIn(undefined);
+    await containers?.stop();
+  });
   try {
     const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
     const inMemory = options.store === 'memory';
@@ -285,7 +303,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // The SDK's own retries of a throttled call do not sleep on the in-memory engine.
       ...(memoryStore ? { dynamoDb: { requestHandler: memoryStore.requestHandler, retryDelayMs: 0 } } : {}),
     };
+    // CODEX_AWS_LATENCY_MS: this process's DynamoDB client as slow as the containers' (local/aws-latency.ts).
+    if (options.awsLatency) platform.dynamoDb = { ...platform.dynamoDb, requestHandler: dynamoRequestHandler(options.awsLatency, memoryStore?.requestHandler) };
     usePlatform(platform);
+    containers =
+      options.containers === 'isolated'
+        ? startContainers({
+            root: REPO_ROOT,
+            platform,
+            ...(memoryStore ? { memoryDynamo: memoryStore.requestHandler } : {}),
+            ...(options.awsLatency ? { awsLatency: options.awsLatency } : {}),
+          })
+        : undefined;
+    if (containers) runFunctionsIn(containers.invoker);
     const deps = localServices();
     const capacity = options.measure ? new CapacityMeter() : undefined;
     capacity?.attach(deps.db);
@@ -397,7 +427,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       root: REPO_ROOT,
       cognito,
       ...(options.adminAllowedSources ? { adminAllowedSources: options.adminAllowedSources } : {}),
-      localRoutes: { 'GET /_local/outbox': (query: URLSearchParams) => ({ status: 200, body: outbox.list(query.get('to') ?? undefined) }) },
+      localRoutes: {
+        'GET /_local/outbox': (query: URLSearchParams) => ({ status: 200, body: outbox.list(query.get('to') ?? undefined) }),
+        // Which containers ran the invocations (CODEX_CONTAINERS=isolated): their pids, for tests and the curious.
+        'GET /_local/containers': () => ({
+          status: 200,
+          body: { mode: options.containers ?? 'shared', stackPid: process.pid, containers: containers?.report() ?? [] },
+        }),
+      },
     };
     const gateway = await startGateway({ port: gatewayPort, ...gatewayOptions });
     cleanups.push(() => gateway.close());
@@ -427,6 +464,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dispatch: gatewayDispatch(gatewayOptions),
       runSchedule,
       ...(memoryStore ? { memoryStore } : {}),
+      ...(containers ? { containers } : {}),
       pumpStreams: async () => {
         if (!memoryReader) throw new Error("pumpStreams needs the 'memory' store");
         return memoryReader.pump();
@@ -452,6 +490,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             adminUrl: stack.adminUrl,
             admin,
             operator,
+            containers: options.containers ?? 'shared',
+            ...(options.awsLatency ? { awsLatencyMs: { read: options.awsLatency.readMs, write: options.awsLatency.writeMs } } : {}),
           },
           null,
           2,

@@ -6,7 +6,10 @@ import type { DeserializeMiddleware, HttpAuthScheme } from '@smithy/types';
 export interface DocumentClientOptions {
   region: string;
   endpoint?: string;
-  /** A smithy HttpHandler that answers in place of the network (the in-memory engine of the simulation). */
+  /**
+   * A smithy HttpHandler that answers in place of the network (the in-memory engine of the simulation), or one
+   * around the network (emulated AWS round trips); with an endpoint too, requests stay signed (DynamoDB Local wants it).
+   */
   requestHandler?: unknown;
   maxAttempts?: number;
   /** Fixed delay between the SDK's own retries; 0 = retry at once (a simulation must not sleep on throttling). */
@@ -27,7 +30,7 @@ export function createDocumentClient(options: DocumentClientOptions): DynamoDBDo
     region: options.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(offline ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
-    ...(options.requestHandler ? { requestHandler: options.requestHandler as never, httpAuthSchemes: [unsignedSigV4] } : {}),
+    ...(options.requestHandler ? { requestHandler: options.requestHandler as never, ...(options.endpoint ? {} : { httpAuthSchemes: [unsignedSigV4] }) } : {}),
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     ...(options.retryDelayMs !== undefined ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts ?? 3, () => options.retryDelayMs ?? 0) } : {}),
   });

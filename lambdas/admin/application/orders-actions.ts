@@ -45,18 +45,32 @@ export async function refreshOrder(services: OrderActionServices, actor: Actor, 
   const order = await orderOf(services, id);
   if (order.phase !== 'submitted' || order.externalOrderId === undefined) throw new DomainError('order_state_conflict', 'The order is not at its provider');
   const outcome = await askStatus(services, order, 'refresh');
-  const after = await orderOf(services, id);
+  const after = await auditStatusMove(services, actor, 'order.refreshed', order, { outcome });
+  return { order: after, outcome };
+}
+
+/** Reads the order again and audits the action that moved its status: status and remains before and after. */
+async function auditStatusMove(
+  services: OrderActionServices,
+  actor: Actor,
+  action: string,
+  before: Order,
+  extra: Record<string, string>,
+  reason?: string,
+): Promise<Order> {
+  const after = await orderOf(services, before.id);
   await services.orders.audit(
     auditOf(actor, {
-      action: 'order.refreshed',
-      subject: String(id),
-      ownerId: order.ownerId,
-      before: { status: order.status, remains: order.remains ?? null },
-      after: { status: after.status, remains: after.remains ?? null, outcome },
+      action,
+      subject: String(before.id),
+      ownerId: before.ownerId,
+      ...(reason ? { reason } : {}),
+      before: { status: before.status, remains: before.remains ?? null },
+      after: { status: after.status, remains: after.remains ?? null, ...extra },
       at: services.clock.now().toISOString(),
     }),
   );
-  return { order: after, outcome };
+  return after;
 }
 
 async function askStatus(services: OrderActionServices, order: Order, action: string): Promise<ReportOutcome> {
@@ -262,7 +276,7 @@ export type SettleOutcome = 'settling' | 'recorded';
 export interface PersonsReading {
   status: 'Completed' | 'Partial' | 'Canceled';
   /** Units not delivered: required for Partial; 0 for Completed and every unit for Canceled when given. */
-  remains?: number;
+  remains?: number | undefined;
   reason: string;
 }
 
@@ -279,43 +293,20 @@ export async function settleOrder(
 ): Promise<{ order: Order; outcome: SettleOutcome }> {
   const order = await orderOf(services, id);
   if (order.phase === 'finalized') throw new DomainError('order_finished', 'The order has already finished');
-  if (!awaitsProviderStatus(order)) {
-    throw new DomainError('order_state_conflict', 'The order is not at its provider (or has ended there): cancel, resend or refresh it instead');
-  }
+  if (!awaitsProviderStatus(order)) throw new DomainError('order_state_conflict', 'The order is not at its provider');
   const units = order.units ?? order.quantity;
   const remains = remainsOf(reading, units);
   const outcome = await applyStatusReport(services, order, { status: reading.status, remains }, services.clock.now());
-  if (outcome === 'unchanged' || outcome === 'held') throw new DomainError('order_state_conflict', 'The order changed meanwhile: read it again');
-  const after = await orderOf(services, id);
-  await services.orders.audit(
-    auditOf(actor, {
-      action: 'order.settled_by_person',
-      subject: String(id),
-      ownerId: order.ownerId,
-      reason: reading.reason,
-      before: { status: order.status, remains: order.remains ?? null, phase: order.phase },
-      after: { status: after.status, remains: after.remains ?? null, phase: after.phase },
-      at: services.clock.now().toISOString(),
-    }),
-  );
+  if (outcome === 'unchanged' || outcome === 'held') throw new DomainError('order_state_conflict', 'The order changed meanwhile');
+  const after = await auditStatusMove(services, actor, 'order.settled_by_person', order, {}, reading.reason);
   // Resumed: Finalize settles now. Otherwise (no workflow parked yet) the sweeper resumes the ended order.
   return { order: after, outcome: outcome === 'resumed' ? 'settling' : 'recorded' };
 }
 
-function remainsOf(reading: PersonsReading, units: number): number {
-  const { status, remains } = reading;
-  if (remains !== undefined && (!Number.isInteger(remains) || remains < 0 || remains > units)) {
-    throw new DomainError('invalid_request', `remains must be a whole number from 0 to ${units}`, 'remains');
-  }
-  if (status === 'Completed') {
-    if (remains !== undefined && remains !== 0) throw new DomainError('invalid_request', 'A Completed order has remains 0', 'remains');
-    return 0;
-  }
-  if (status === 'Canceled') {
-    if (remains !== undefined && remains !== units)
-      throw new DomainError('invalid_request', `A Canceled order has remains ${units} (nothing delivered)`, 'remains');
-    return units;
-  }
-  if (remains === undefined) throw new DomainError('invalid_request', 'A Partial needs remains: the units not delivered', 'remains');
-  return remains;
+/** The units not delivered that the status means: Completed none, Canceled all, Partial the person's count. */
+function remainsOf({ status, remains }: PersonsReading, units: number): number {
+  const meant = status === 'Completed' ? 0 : status === 'Canceled' ? units : remains;
+  const fits = meant !== undefined && Number.isInteger(meant) && meant >= 0 && meant <= units && (remains === undefined || remains === meant);
+  if (!fits) throw new DomainError('invalid_request', `${status} takes remains ${status === 'Partial' ? `0 to ${units}` : meant}`, 'remains');
+  return meant;
 }

@@ -8,37 +8,44 @@ export const SERVICE_NAME = 'codex';
 
 export type MetricUnit = 'Count' | 'Milliseconds' | 'Seconds' | 'None';
 
+/** What each metric means is the comment above it: comments cost a bundle nothing, strings cost every function. */
 export interface MetricSpec {
   unit: MetricUnit;
   /** Dimensions besides service and stage, in this order; every record of the metric gives each of them. */
   dimensions: readonly string[];
-  description: string;
 }
 
 export const METRICS = {
-  OrdersAccepted: { unit: 'Count', dimensions: [], description: 'Orders charged and accepted (both APIs)' },
-  OrdersRefused: { unit: 'Count', dimensions: ['reason'], description: 'Orders refused before any charge, by error code' },
-  OrdersFinalized: { unit: 'Count', dimensions: ['status'], description: 'Orders settled, by final status' },
-  RefundAmount: { unit: 'None', dimensions: [], description: 'Money returned to wallets by refunds, in the stage currency' },
-  ProviderCalls: { unit: 'Count', dimensions: ['provider', 'action'], description: 'Calls to upstream provider panels' },
-  ProviderCallErrors: { unit: 'Count', dimensions: ['provider', 'action'], description: 'Provider calls that failed or answered nonsense' },
-  ProviderCallLatency: { unit: 'Milliseconds', dimensions: ['provider', 'action'], description: 'Time of one provider call' },
-  OpenOrderOverdue: {
-    unit: 'Seconds',
-    dimensions: ['provider'],
-    description: "How far the oldest open order of a provider is past its service's expected time (0 when none is)",
-  },
-  ProviderAmbiguousReadings: {
-    unit: 'Count',
-    dimensions: ['provider'],
-    description: 'Provider answers kept for a later reading before any money moves (Error, Fail, Partial without remains)',
-  },
-  WebhookDeliveries: { unit: 'Count', dimensions: [], description: 'Webhook delivery attempts to resellers' },
-  WebhookFailures: { unit: 'Count', dimensions: [], description: 'Webhook delivery attempts that failed' },
-  TopUpsCredited: { unit: 'Count', dimensions: [], description: 'Top-ups credited to a wallet' },
-  TopUpAmount: { unit: 'None', dimensions: [], description: 'Money in: credited top-ups, in the stage currency' },
-  LoginFailures: { unit: 'Count', dimensions: [], description: 'Failed customer sign-ins' },
-  ApiKeyBlocks: { unit: 'Count', dimensions: [], description: 'Requests refused because an API key is blocked or over its limit' },
+  /** Orders charged and accepted (both APIs) */
+  OrdersAccepted: { unit: 'Count', dimensions: [] },
+  /** Orders refused before any charge, by error code */
+  OrdersRefused: { unit: 'Count', dimensions: ['reason'] },
+  /** Orders settled, by final status */
+  OrdersFinalized: { unit: 'Count', dimensions: ['status'] },
+  /** Money returned to wallets by refunds, in the stage currency */
+  RefundAmount: { unit: 'None', dimensions: [] },
+  /** Calls to upstream provider panels */
+  ProviderCalls: { unit: 'Count', dimensions: ['provider', 'action'] },
+  /** Provider calls that failed or answered nonsense */
+  ProviderCallErrors: { unit: 'Count', dimensions: ['provider', 'action'] },
+  /** Time of one provider call */
+  ProviderCallLatency: { unit: 'Milliseconds', dimensions: ['provider', 'action'] },
+  /** How far the oldest open order of a provider is past its service's expected time (0 when none is) */
+  OpenOrderOverdue: { unit: 'Seconds', dimensions: ['provider'] },
+  /** Provider answers kept for a later reading before any money moves (Error, Fail, Partial without remains) */
+  ProviderAmbiguousReadings: { unit: 'Count', dimensions: ['provider'] },
+  /** Webhook delivery attempts to resellers */
+  WebhookDeliveries: { unit: 'Count', dimensions: [] },
+  /** Webhook delivery attempts that failed */
+  WebhookFailures: { unit: 'Count', dimensions: [] },
+  /** Top-ups credited to a wallet */
+  TopUpsCredited: { unit: 'Count', dimensions: [] },
+  /** Money in: credited top-ups, in the stage currency */
+  TopUpAmount: { unit: 'None', dimensions: [] },
+  /** Failed customer sign-ins */
+  LoginFailures: { unit: 'Count', dimensions: [] },
+  /** Requests refused because an API key is blocked or over its limit */
+  ApiKeyBlocks: { unit: 'Count', dimensions: [] },
 } as const satisfies Record<string, MetricSpec>;
 
 export type MetricName = keyof typeof METRICS;

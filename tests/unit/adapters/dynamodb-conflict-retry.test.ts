@@ -1,30 +1,13 @@
 // A plain single-item write that meets an item a transaction holds (TransactionConflictException, a 400 the SDK does
 // not retry by default) is retried by the document client with the SDK's backoff, on the in-memory engine.
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
-import { MemoryDynamo } from '../../../local/dynamodb-memory/index.js';
+import { MEMORY_TABLE, memoryTable } from '../../support/memory-table.js';
 
-const TABLE = 'codex';
+const TABLE = MEMORY_TABLE;
 
 async function world(conflicts: number) {
-  const store = new MemoryDynamo();
-  const db = createDocumentClient({ region: 'us-east-1', requestHandler: store.requestHandler, maxAttempts: 3, retryDelayMs: 0 });
-  await db.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  const { store, db } = await memoryTable();
   let puts = 0;
   store.injectFaults(({ operation }) => (operation === 'PutItem' && ++puts <= conflicts ? 'conflict' : undefined));
   return { db, store, puts: () => puts };

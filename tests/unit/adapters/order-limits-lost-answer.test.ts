@@ -1,33 +1,16 @@
 // The daily spend counter when DynamoDB commits a write and its answer is lost (a 500 the SDK retries): the order's
 // charge is counted once, so the day's limit neither tightens nor loosens, on the in-memory engine.
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
 import { DynamoOrderLimits } from '../../../lambdas/adapters/dynamodb/order-limits.js';
 import { micros } from '../../../lambdas/shared/money.js';
-import { MemoryDynamo } from '../../../local/dynamodb-memory/index.js';
+import { MEMORY_TABLE, memoryTable } from '../../support/memory-table.js';
 
-const TABLE = 'codex';
+const TABLE = MEMORY_TABLE;
 const LIMIT = micros(10_000_000);
 const order = { ownerId: 'u1', charge: micros(4_000_000), createdAt: '2026-12-01T10:00:00.000Z' };
 
 async function limits() {
-  const store = new MemoryDynamo();
-  const db = createDocumentClient({ region: 'us-east-1', requestHandler: store.requestHandler, maxAttempts: 3, retryDelayMs: 0 });
-  await db.send(
-    new CreateTableCommand({
-      TableName: TABLE,
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  const { store, db } = await memoryTable();
   let loseNext = false;
   store.injectFaults(({ operation }) => {
     if (!loseNext || operation === 'DescribeTable') return undefined;

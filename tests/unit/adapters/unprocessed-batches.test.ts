@@ -1,27 +1,19 @@
 // Adapters that read or write in batches, on the in-memory engine throttled the way DynamoDB throttles a batch: part
 // of it handed back unprocessed. What was left must be sent again, or the call must fail; never silently dropped.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoAttemptCounters } from '../../../lambdas/adapters/dynamodb/attempt-counters.js';
 import { DynamoAttentionReader } from '../../../lambdas/adapters/dynamodb/attention-reader.js';
-import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
-import { ensureTableWith } from '../../../local/dynamodb-local.js';
-import { MemoryDynamo } from '../../../local/dynamodb-memory/index.js';
+import type { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
+import type { MemoryDynamo } from '../../../local/dynamodb-memory/index.js';
+import { memoryTable } from '../../support/memory-table.js';
 
 const TableName = 'codex';
 let store: MemoryDynamo;
 let db: ReturnType<typeof createDocumentClient>;
 
 beforeEach(async () => {
-  store = new MemoryDynamo();
-  const raw = new DynamoDBClient({
-    region: 'us-east-1',
-    requestHandler: store.requestHandler as never,
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
-  await ensureTableWith(raw, TableName);
-  db = createDocumentClient({ region: 'us-east-1', requestHandler: store.requestHandler, maxAttempts: 3, retryDelayMs: 0 });
+  ({ store, db } = await memoryTable());
 });
 
 /** Leaves part of the first `times` batches unprocessed. */

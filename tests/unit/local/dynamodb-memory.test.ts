@@ -1,27 +1,20 @@
 // What the in-memory engine gives the simulation beyond DynamoDB's semantics (those are proved against DynamoDB
 // Local in tests/integration/dynamodb-engine-conformance.test.ts): injected throttling and conflicts that write
 // nothing, a version that moves only with a change, stream records in Lambda's shape on the faked clock, reset.
-import { DynamoDBClient, ProvisionedThroughputExceededException, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
+import { ProvisionedThroughputExceededException, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import FakeTimers from '@sinonjs/fake-timers';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
-import { ensureTableWith } from '../../../local/dynamodb-local.js';
-import { MemoryDynamo } from '../../../local/dynamodb-memory/index.js';
+import type { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
+import type { MemoryDynamo } from '../../../local/dynamodb-memory/index.js';
+import { memoryTable } from '../../support/memory-table.js';
 
 const TableName = 'codex';
 let store: MemoryDynamo;
 let db: ReturnType<typeof createDocumentClient>;
 
 beforeEach(async () => {
-  store = new MemoryDynamo();
-  const raw = new DynamoDBClient({
-    region: 'us-east-1',
-    requestHandler: store.requestHandler as never,
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
-  await ensureTableWith(raw, TableName);
-  db = createDocumentClient({ region: 'us-east-1', requestHandler: store.requestHandler, maxAttempts: 3, retryDelayMs: 0 });
+  ({ store, db } = await memoryTable());
 });
 
 const put = (pk: string, extra: Record<string, unknown> = {}) => db.send(new PutCommand({ TableName, Item: { pk, sk: 'A', ...extra } }));

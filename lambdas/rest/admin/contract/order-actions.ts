@@ -63,12 +63,12 @@ export const settleAdminOrder = {
   body: z.object({
     status: z.enum(['Completed', 'Partial', 'Canceled']),
     /** Units not delivered: required for Partial. */
-    remains: z.optional(z.int().check(z.minimum(0), z.maximum(1_000_000_000_000))),
+    remains: z.optional(z.int().check(z.minimum(0))),
     reason: Text(500),
   }),
   responses: {
     200: {
-      description: 'outcome: settling (its workflow settles and refunds now), recorded (the sweeper resumes it); docs/admin/orders.md',
+      description: 'outcome: settling, recorded (docs/admin/orders.md)',
       body: ActionAnswer,
     },
   },

@@ -33,11 +33,7 @@ export const adminOrderActionsRoutes: readonly RouteImpl[] = [
   }),
   route(settleAdminOrder, async (req) => {
     // Admins only (admin/domain/permissions.ts): a person's word decides the refund.
-    const { order, outcome } = await settleOrder(orderActionServices(), { caller: req.caller, sourceIp: req.sourceIp }, req.params.id, {
-      status: req.body.status,
-      ...(req.body.remains !== undefined ? { remains: req.body.remains } : {}),
-      reason: req.body.reason,
-    });
+    const { order, outcome } = await settleOrder(orderActionServices(), { caller: req.caller, sourceIp: req.sourceIp }, req.params.id, req.body);
     return ok({ order: adminOrderJson(order), outcome });
   }),
 ];
