@@ -8,7 +8,8 @@ import { usePlatform } from '../lambdas/shared/platform.js';
 import { documentClient } from '../lambdas/shared/platform/dynamodb.js';
 import { customerOrderServices } from '../lambdas/orders/wiring.js';
 import { placeOrder } from '../lambdas/orders/application/place-order.js';
-import { type AwsLatency, type CallCounts, emptyCounts, meterCalls } from './wallet-meter.js';
+import { type AwsLatency, dynamoRequestHandler } from '../local/aws-latency.js';
+import { type CallCounts, emptyCounts, meterCalls } from './wallet-meter.js';
 
 export interface ContainerRun {
   endpoint: string;
@@ -36,10 +37,11 @@ let prepared: { run: ContainerRun; services: ReturnType<typeof customerOrderServ
 
 async function prepare(run: ContainerRun): Promise<void> {
   Object.assign(process.env, { TABLE_NAME: run.table, DYNAMODB_ENDPOINT: run.endpoint, AWS_REGION: 'us-east-1' });
-  // A fresh platform forgets every client and queue built for the previous run: a new container.
-  usePlatform({ metrics: { record: () => undefined } });
+  // A fresh platform forgets every client and queue built for the previous run: a new container. Emulated round
+  // trips as the local stack's CODEX_AWS_LATENCY_MS adds them: in the client's request handler.
+  usePlatform({ metrics: { record: () => undefined }, ...(run.latency ? { dynamoDb: { requestHandler: dynamoRequestHandler(run.latency) } } : {}) });
   const counts = emptyCounts();
-  meterCalls(documentClient() as DynamoDBDocumentClient, counts, run.latency);
+  meterCalls(documentClient() as DynamoDBDocumentClient, counts);
   const services = customerOrderServices();
   // A warm container: catalog, prices and settings cached, as after its first request.
   await services.catalog.getService(run.serviceId);

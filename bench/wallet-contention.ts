@@ -12,7 +12,8 @@ import { parseMoney } from '../lambdas/shared/money.js';
 import { ensureTable, startDynamoLocal } from '../local/dynamodb-local.js';
 import { freePort } from '../local/stack.js';
 import type { ContainerReport, ContainerRun } from './wallet-container.js';
-import { type AwsLatency, addCounts, emptyCounts } from './wallet-meter.js';
+import type { AwsLatency } from '../local/aws-latency.js';
+import { addCounts, emptyCounts } from './wallet-meter.js';
 
 /** One row of the table: `containers` containers spread over `wallets` wallets (container i on wallet i mod wallets). */
 export interface ContentionCase {

@@ -3,11 +3,6 @@
 // SDK's retries). Domain and adapter code know nothing of it.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export interface AwsLatency {
-  readMs: number;
-  writeMs: number;
-}
-
 export interface CallCounts {
   reads: number;
   writes: number;
@@ -81,8 +76,8 @@ function transactionWcu(items: { Put?: { Item?: Record<string, AttributeValue> }
 
 type Handler = (args: { input: Record<string, unknown> }) => Promise<{ output: Record<string, unknown> }>;
 
-/** Meters every call of `db` into `counts`; with `latency`, waits that long before each read or write (emulated AWS round trips). */
-export function meterCalls(db: DynamoDBDocumentClient, counts: CallCounts, latency?: AwsLatency): void {
+/** Meters every call of `db` into `counts`. */
+export function meterCalls(db: DynamoDBDocumentClient, counts: CallCounts): void {
   db.middlewareStack.add(
     ((next: Handler, context: { commandName?: string }) => async (args: { input: Record<string, unknown> }) => {
       const operation = (context.commandName ?? '').replace(/Command$/, '');
@@ -98,8 +93,6 @@ export function meterCalls(db: DynamoDBDocumentClient, counts: CallCounts, laten
       if (write) counts.writes++;
       else if (READS.has(operation)) counts.reads++;
       if (operation === 'TransactWriteItems') counts.transactWrites++;
-      const wait = latency ? (write ? latency.writeMs : READS.has(operation) ? latency.readMs : 0) : 0;
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       try {
         const result = await next(args);
         if (write) {
