@@ -86,4 +86,6 @@ process.on('message', (message: Message) => {
     message.type === 'prepare' ? prepare(message.run).then(() => ({ type: 'prepared' })) : go(message.until).then((report) => ({ type: 'report', report }));
   work.then(reply, (error: unknown) => reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
 });
+// However the bench ends (an uncaught error included), no container outlives it.
+process.on('disconnect', () => process.exit(0));
 process.send?.({ type: 'started' });
