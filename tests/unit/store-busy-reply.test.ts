@@ -3,11 +3,12 @@ import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { listServices } from '../../lambdas/rest/v1/contract/public.js';
 import { restHandler, route } from '../../lambdas/rest/v1/http.js';
+import { DomainError } from '../../lambdas/shared/errors.js';
 
-function failingWith(name: string) {
+function failingWith(name: string | DomainError) {
   const handler = restHandler([
     route(listServices, async () => {
-      throw Object.assign(new Error('Transaction is ongoing for the item'), { name });
+      throw typeof name === 'string' ? Object.assign(new Error('Transaction is ongoing for the item'), { name }) : name;
     }),
   ]);
   return handler({
@@ -22,6 +23,13 @@ function failingWith(name: string) {
 describe('the store busy after retries', () => {
   it('answers 503 busy with Retry-After for a transaction conflict', async () => {
     const result = await failingWith('TransactionConflictException');
+    expect(result.statusCode).toBe(503);
+    expect(result.headers?.['retry-after']).toBe('1');
+    expect(JSON.parse(result.body)).toEqual({ error: { code: 'busy', message: expect.any(String) } });
+  });
+
+  it('answers the same 503 busy with Retry-After for a wallet still contended at the end of its time budget', async () => {
+    const result = await failingWith(new DomainError('wallet_busy', 'Too many simultaneous requests on this balance; please retry'));
     expect(result.statusCode).toBe(503);
     expect(result.headers?.['retry-after']).toBe('1');
     expect(JSON.parse(result.body)).toEqual({ error: { code: 'busy', message: expect.any(String) } });

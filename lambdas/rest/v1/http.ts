@@ -246,6 +246,11 @@ function errorReply(error: unknown, operation: Operation | undefined, requestId:
     const issue = error.issues[0]!;
     return errorBody(400, 'invalid_request', issue.message, issue.path.join('.') || undefined);
   }
+  // A wallet still contended at the end of its time budget is the store being busy: the same documented 503.
+  if (isDomainError(error, 'wallet_busy')) {
+    logger.warn('wallet busy after retries', { requestId });
+    return errorBody(503, 'busy', 'Busy right now: please try again in a moment', undefined, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
+  }
   if (isDomainError(error)) {
     const status = HTTP_STATUS_OF[error.code as ErrorCode] ?? 400;
     return errorBody(status, error.code, error.message, error.field);
