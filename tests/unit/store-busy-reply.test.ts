@@ -28,11 +28,11 @@ describe('the store busy after retries', () => {
     expect(JSON.parse(result.body)).toEqual({ error: { code: 'busy', message: expect.any(String) } });
   });
 
-  it('answers the same 503 busy with Retry-After for a wallet still contended at the end of its time budget', async () => {
+  it('answers a wallet still contended at the end of its time budget with 409 wallet_busy and Retry-After, never a 5xx', async () => {
     const result = await failingWith(new DomainError('wallet_busy', 'Too many simultaneous requests on this balance; please retry'));
-    expect(result.statusCode).toBe(503);
+    expect(result.statusCode).toBe(409);
     expect(result.headers?.['retry-after']).toBe('1');
-    expect(JSON.parse(result.body)).toEqual({ error: { code: 'busy', message: expect.any(String) } });
+    expect(JSON.parse(result.body)).toEqual({ error: { code: 'wallet_busy', message: 'Too many simultaneous requests on this balance; please retry' } });
   });
 
   it('still answers 500 for a bug', async () => {

@@ -246,10 +246,11 @@ function errorReply(error: unknown, operation: Operation | undefined, requestId:
     const issue = error.issues[0]!;
     return errorBody(400, 'invalid_request', issue.message, issue.path.join('.') || undefined);
   }
-  // A wallet still contended at the end of its time budget is the store being busy: the same documented 503.
+  // A wallet still contended at the end of its time budget: the client's own load on one balance, so a 4xx (never a
+  // 5xx: nothing failed), with the same Retry-After as the store's busy answer.
   if (isDomainError(error, 'wallet_busy')) {
     logger.warn('wallet busy after retries', { requestId });
-    return errorBody(503, 'busy', 'Busy right now: please try again in a moment', undefined, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
+    return errorBody(409, 'wallet_busy', error.message, undefined, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
   }
   if (isDomainError(error)) {
     const status = HTTP_STATUS_OF[error.code as ErrorCode] ?? 400;
