@@ -19,6 +19,7 @@ import { adminOrdersPhase } from './admin-orders.js';
 import { benchBundles } from './bundles.js';
 import { financePhase } from './finance.js';
 import { storePhase } from './store.js';
+import { walletContentionPhase } from './wallet-contention.js';
 import { API_ACCESS_LOG_BYTES, costPer1000Orders, LAMBDA_PLATFORM_LOG_BYTES, PRICES } from './cost-model.js';
 import { type FunctionLogTap, tapFunctionLogs } from './function-logs.js';
 import { stageConfig } from '../lib/stage-config.js';
@@ -715,6 +716,9 @@ if (phases.includes('finance')) await financePhase(print);
 if (phases.includes('store')) await storePhase(print);
 // Issue 11: the admin order list on 10,000 orders (bench/admin-orders.ts).
 if (phases.includes('admin-orders')) await adminOrdersPhase(print);
+// Issue 14: one wallet under orders from many containers (bench/wallet-contention.ts; BENCH_WALLET_SECONDS); in the
+// full run too, and alone with BENCH_PHASES=wallet.
+if (phases.includes('wallet') || process.env.BENCH_PHASES === undefined) await walletContentionPhase(print);
 if (phases.includes('orders') && !phases.includes('cost')) {
   // The order list's figure alone (the cost phase prints it too).
   const stack = await startLocalStack({ port: 0, measure: true, logLevel: 'ERROR' });

@@ -26,6 +26,7 @@ export const HTTP_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   already_applied: 409,
   refund_exceeds_charge: 409,
   link_busy: 409,
+  // With Retry-After (v1/http.ts): throttling and conflicts on one wallet end here, never in a 5xx.
   wallet_busy: 409,
   cancel_not_available: 409,
   order_finished: 409,

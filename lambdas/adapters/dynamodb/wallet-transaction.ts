@@ -4,7 +4,7 @@
 // wallet serialise: the loser re-reads and tries again, and a debit that no longer fits is refused.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, isStoreBusy } from '../../shared/errors.js';
 import { type Micros, micros } from '../../shared/money.js';
 import type { LedgerKind, MovementState } from '../../wallets/ports.js';
 import { keys } from './keys.js';
@@ -33,6 +33,11 @@ export interface WalletMovement {
 
 const TIME_BUDGET_MS = 10_000;
 const MAX_ATTEMPTS = 500;
+// Throttling is the partition saying "slower": waits grow to a second, with full jitter so containers spread out.
+const THROTTLE_BACKOFF_BASE_MS = 25;
+const THROTTLE_BACKOFF_CAP_MS = 1_000;
+/** Cancellation reasons of a transaction DynamoDB refused for capacity: nothing was written, the same try may pass later. */
+const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded']);
 
 // Movements on one wallet through one client (one container) queue behind each other instead of racing: a
 // process serving many requests at once (the local stack) would otherwise spend most transactions losing the
@@ -58,7 +63,15 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
   const started = Date.now();
   const guards = movement.guards ?? [];
   for (let attempt = 1; ; attempt++) {
-    const { Item: wallet } = await db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(movement.walletId), ConsistentRead: true }));
+    let wallet: Record<string, unknown> | undefined;
+    try {
+      ({ Item: wallet } = await db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(movement.walletId), ConsistentRead: true })));
+    } catch (error) {
+      // Still throttled after the SDK's own retries: wait longer, within the budget, then answer busy.
+      if (!isStoreBusy(error)) throw error;
+      await pauseAfterThrottling(attempt, started);
+      continue;
+    }
     if (!wallet) throw new DomainError('unknown_wallet', `Wallet ${movement.walletId} does not exist`);
     const seq = Number(wallet.seq);
     const balanceAfter = micros(Number(wallet.balance) + movement.amount);
@@ -97,17 +110,23 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
       );
       return 'applied';
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
+      if (!(error instanceof TransactionCanceledException)) {
+        if (!isStoreBusy(error)) throw error;
+        await pauseAfterThrottling(attempt, started);
+        continue;
+      }
       const reasons = error.CancellationReasons ?? [];
       const companionFailed = reasons.slice(0, companions.length).some((r) => r.Code === 'ConditionalCheckFailed');
       if (companionFailed) return 'already_applied';
       const refusedBy = guards.find((_, i) => reasons[companions.length + i]?.Code === 'ConditionalCheckFailed');
       if (refusedBy) throw refusedBy.refusal();
+      if (reasons.some((r) => THROTTLED_REASONS.has(r.Code ?? ''))) {
+        await pauseAfterThrottling(attempt, started);
+        continue;
+      }
       const retryable = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
       if (!retryable) throw error;
-      if (attempt >= MAX_ATTEMPTS || Date.now() - started > TIME_BUDGET_MS) {
-        throw new DomainError('wallet_busy', 'Too many simultaneous requests on this balance; please retry');
-      }
+      if (attempt >= MAX_ATTEMPTS || Date.now() - started > TIME_BUDGET_MS) throw walletBusy();
       // A stale sequence number is retried at once (we lost a race); a conflict backs off with full jitter.
       if (reasons.some((r) => r.Code === 'TransactionConflict')) await sleep(Math.random() * Math.min(100, 5 * 2 ** Math.min(attempt, 5)));
     }
@@ -141,6 +160,18 @@ export function ledgerPut(
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
+}
+
+function walletBusy(): DomainError {
+  return new DomainError('wallet_busy', 'Too many simultaneous requests on this balance; please retry');
+}
+
+/** Exponential backoff with full jitter, never past the movement's time budget; once it is spent, the answer is busy. */
+async function pauseAfterThrottling(attempt: number, started: number): Promise<void> {
+  const left = TIME_BUDGET_MS - (Date.now() - started);
+  if (attempt >= MAX_ATTEMPTS || left <= 0) throw walletBusy();
+  const ceiling = Math.min(THROTTLE_BACKOFF_CAP_MS, THROTTLE_BACKOFF_BASE_MS * 2 ** Math.min(attempt - 1, 10));
+  await sleep(Math.min(left, Math.random() * ceiling));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -246,6 +246,12 @@ function errorReply(error: unknown, operation: Operation | undefined, requestId:
     const issue = error.issues[0]!;
     return errorBody(400, 'invalid_request', issue.message, issue.path.join('.') || undefined);
   }
+  // A wallet still contended at the end of its time budget: the client's own load on one balance, so a 4xx (never a
+  // 5xx: nothing failed), with the same Retry-After as the store's busy answer.
+  if (isDomainError(error, 'wallet_busy')) {
+    logger.warn('wallet busy after retries', { requestId });
+    return errorBody(409, 'wallet_busy', error.message, undefined, { 'retry-after': String(BUSY_RETRY_AFTER_SECONDS) });
+  }
   if (isDomainError(error)) {
     const status = HTTP_STATUS_OF[error.code as ErrorCode] ?? 400;
     return errorBody(status, error.code, error.message, error.field);
