@@ -49,7 +49,7 @@ interface WalletLine {
   /** How long reading and committing a batch takes here (moving average, ms): how often a waiting container looks. */
   commitMs: number;
   /** The oldest pending intent last seen, since when and over how many looks: no progress means its container is gone. */
-  oldest?: { sk: string; since: number; looks: number };
+  oldest?: { sk: string; since: number; looks: number; spread: number };
   /** How long an oldest intent stays the oldest here (moving average, ms): the pace of the wallet's commits. */
   progressMs: number;
 }
@@ -179,7 +179,8 @@ async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line
   }
   const seen = noteOldest(line, oldest);
   // Patient for several of the commits seen so far as well: on a loaded store a full batch takes its time.
-  const patience = Math.min(2 * PATIENCE_MS, Math.max(PATIENCE_MS, 4 * line.progressMs));
+  // Each container its own share of patience, so that one takes over a stalled batch while the rest still wait.
+  const patience = Math.min(2 * PATIENCE_MS, Math.max(PATIENCE_MS, 4 * line.progressMs)) * seen.spread;
   const stalled = performance.now() - seen.since > patience || ++seen.looks > PATIENCE_LOOKS;
   if (!line.waiting.has(oldest) && !stalled) return 'wait';
   if (line.round) return 'again';
@@ -187,11 +188,11 @@ async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line
 }
 
 /** The oldest pending intent as seen now; when it changed, how long the last one stayed the oldest feeds progressMs. */
-function noteOldest(line: WalletLine, sk: string): { sk: string; since: number; looks: number } {
+function noteOldest(line: WalletLine, sk: string): { sk: string; since: number; looks: number; spread: number } {
   const now = performance.now();
   if (line.oldest?.sk === sk) return line.oldest;
   if (line.oldest) line.progressMs = line.progressMs * 0.8 + (now - line.oldest.since) * 0.2;
-  line.oldest = { sk, since: now, looks: 0 };
+  line.oldest = { sk, since: now, looks: 0, spread: 1 + Math.random() * 2 };
   return line.oldest;
 }
 
