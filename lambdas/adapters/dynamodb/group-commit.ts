@@ -180,7 +180,7 @@ async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line
   const seen = noteOldest(line, oldest);
   // Patient for several of the commits seen so far as well: on a loaded store a full batch takes its time.
   // Each container its own share of patience, so that one takes over a stalled batch while the rest still wait.
-  const patience = Math.min(2 * PATIENCE_MS, Math.max(PATIENCE_MS, 4 * line.progressMs)) * seen.spread;
+  const patience = Math.min(3 * PATIENCE_MS, Math.max(PATIENCE_MS, 4 * line.progressMs) * seen.spread);
   const stalled = performance.now() - seen.since > patience || ++seen.looks > PATIENCE_LOOKS;
   if (!line.waiting.has(oldest) && !stalled) return 'wait';
   if (line.round) return 'again';
