@@ -5,6 +5,7 @@ import { DynamoOrderLimits } from '../adapters/dynamodb/order-limits.js';
 import { parseMoney } from '../shared/money.js';
 import { BlockOrderIdAllocator } from '../adapters/dynamodb/order-id-allocator.js';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store.js';
+import { placeByGroupCommit } from '../adapters/dynamodb/group-commit.js';
 import { DynamoOrderProgress } from '../adapters/dynamodb/order-progress.js';
 import { DynamoPendingReadings } from '../adapters/dynamodb/pending-readings.js';
 import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
@@ -43,6 +44,8 @@ import type {
 } from './ports.js';
 
 export const orderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName()));
+/** The order store of the functions that place orders: with the wallet's group commit (the others' bundles go without). */
+const placingOrderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName(), placeByGroupCommit));
 export const refillStore: () => RefillStore = /* @__PURE__ */ lazy(() => new DynamoRefillStore(documentClient(), tableName()));
 export const taskTokens: () => TaskTokenStore = /* @__PURE__ */ lazy(() => new DynamoTaskTokenStore(documentClient(), tableName()));
 export const pendingReadings: () => PendingReadingStore = /* @__PURE__ */ lazy(() => new DynamoPendingReadings(documentClient(), tableName()));
@@ -105,7 +108,7 @@ const orderSettings = (): OrderSettings => ({
 /** What the cabinet's order list, order page and placing use: no provider (cancel and refill ask it). */
 export const ownerOrderServices: () => PlaceOrderServices = /* @__PURE__ */ lazy(() => ({
   catalog: catalogStore(),
-  orders: orderStore(),
+  orders: placingOrderStore(),
   orderIds: orderIds(),
   clock: systemClock,
   pricing: resellerPrices(),
@@ -116,7 +119,7 @@ export const ownerOrderServices: () => PlaceOrderServices = /* @__PURE__ */ lazy
 /** What the reseller API's order actions use: no workflow, no event bus. */
 export const customerOrderServices: () => PlaceOrderServices & CancelOrderServices & RefillServices = /* @__PURE__ */ lazy(() => ({
   catalog: catalogStore(),
-  orders: orderStore(),
+  orders: placingOrderStore(),
   refills: refillStore(),
   orderIds: orderIds(),
   providers: providerClients(),

@@ -302,6 +302,44 @@ describe.each(ENGINES)('DynamoDB semantics on $name', (engine) => {
       expect(await get('cc#open')).toEqual({ pk: 'cc#open', sk: 'A', state: 'open', seq: 1 });
     });
 
+    // A group commit's shape (group-commit.ts): an intent already deleted fails its Delete alone, and the look that
+    // follows finds the oldest item up to its own key, keys only.
+    it('cancel a commit whose Delete meets a missing item, reason on that item only; then find the oldest key up to one', async () => {
+      await t.db.send(new PutCommand({ TableName, Item: { pk: 'gc#w', sk: 'WALLET', seq: 3 } }));
+      await t.db.send(new PutCommand({ TableName, Item: { pk: 'gc#w', sk: 'INTENT#2', order: { id: 2, link: 'x' } } }));
+      await t.db.send(new PutCommand({ TableName, Item: { pk: 'gc#w', sk: 'INTENT#3', order: { id: 3 } } }));
+      const refused = await failure(
+        t.db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { ConditionCheck: { TableName, Key: { pk: 'gc#w', sk: 'WALLET' }, ConditionExpression: 'seq = :seq', ExpressionAttributeValues: { ':seq': 3 } } },
+              { Delete: { TableName, Key: { pk: 'gc#w', sk: 'INTENT#1' }, ConditionExpression: 'attribute_exists(pk)' } },
+              { Delete: { TableName, Key: { pk: 'gc#w', sk: 'INTENT#2' }, ConditionExpression: 'attribute_exists(pk)' } },
+              { Put: { TableName, Item: { pk: 'gc#order', sk: 'A' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ],
+          }),
+        ),
+      );
+      const reasons = (refused as unknown as TransactionCanceledException).CancellationReasons!;
+      expect(reasons.map((r) => r.Code)).toEqual(['None', 'ConditionalCheckFailed', 'None', 'None']);
+      expect(await get('gc#w', 'INTENT#2')).toEqual({ pk: 'gc#w', sk: 'INTENT#2', order: { id: 2, link: 'x' } });
+      const oldestUpTo = async (mine: string) =>
+        (
+          await t.db.send(
+            new QueryCommand({
+              TableName,
+              KeyConditionExpression: 'pk = :pk AND sk BETWEEN :intent AND :mine',
+              ExpressionAttributeValues: { ':pk': 'gc#w', ':intent': 'INTENT#', ':mine': mine },
+              ProjectionExpression: 'sk',
+              ConsistentRead: true,
+              Limit: 1,
+            }),
+          )
+        ).Items;
+      expect(await oldestUpTo('INTENT#3')).toEqual([{ sk: 'INTENT#2' }]);
+      expect(await oldestUpTo('INTENT#1')).toEqual([]);
+    });
+
     it('refuse two operations on one item in one transaction, writing nothing', async () => {
       const refused = await failure(
         t.db.send(

@@ -1,4 +1,5 @@
 // Every path money takes, on DynamoDB Local and the in-memory engine: charges, refunds, deposits, concurrency, idempotency.
+import { placeByGroupCommit } from '../../lambdas/adapters/dynamodb/group-commit.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { placeOrder } from '../../lambdas/orders/application/place-order.js';
 import { finalizeOrder } from '../../lambdas/orders/application/order-workflow-steps.js';
@@ -87,7 +88,11 @@ describe.each(['dynamodb-local', 'memory'] as const)('money paths on %s', (engin
       await fundedWallet(table, 'w-race', '18.00');
       const containers = Array.from({ length: 10 }, () => {
         const db = table.newClient();
-        return { ...env.services, orders: new DynamoOrderStore(db, table.tableName), orderIds: new BlockOrderIdAllocator(db, table.tableName, 5) };
+        return {
+          ...env.services,
+          orders: new DynamoOrderStore(db, table.tableName, placeByGroupCommit),
+          orderIds: new BlockOrderIdAllocator(db, table.tableName, 5),
+        };
       });
       const results = await Promise.allSettled(
         Array.from({ length: 50 }, (_, i) =>

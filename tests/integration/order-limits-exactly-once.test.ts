@@ -1,6 +1,7 @@
 // The active-orders count (MAX_ACTIVE_ORDERS) is taken in the order's own transaction and given back in its
 // settlement's: whatever fails or stops in between, a place is neither kept by an order that is gone nor freed
 // while its order still runs. Failures are injected into the DynamoDB client the stores use.
+import { placeByGroupCommit } from '../../lambdas/adapters/dynamodb/group-commit.js';
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoOrderLimits } from '../../lambdas/adapters/dynamodb/order-limits.js';
@@ -41,7 +42,7 @@ async function activeCount(owner: string): Promise<number | undefined> {
 
 function servicesFor(db: TestTable['db'], limits: OrderLimits | undefined) {
   const base = orderServicesOn(table).services;
-  return { ...base, orders: new DynamoOrderStore(db, table.tableName), ...(limits ? { limits } : {}) };
+  return { ...base, orders: new DynamoOrderStore(db, table.tableName, placeByGroupCommit), ...(limits ? { limits } : {}) };
 }
 
 const request = (owner: string, n: number) => ({

@@ -220,6 +220,15 @@ describe('invariants', () => {
     // The partial order settled as if nothing had been delivered: refunded in full instead of for its remains.
     ['order.settlement_refund', () => withItems(edit(isOrder(ids.partial), { remains: 1000 }))],
     ['order.ended_when_settled', () => withItems(drop((item) => item.entity === 'attention'))],
+    // An order's intent left in its wallet's group commit, as a container that died before any commit leaves it.
+    [
+      'order.intent_decided',
+      () =>
+        withItems((items) => [
+          ...items,
+          { pk: `WALLET#${String(wallet().id)}`, sk: 'INTENT#2026-01-05T09:00:00.000Z#000000000999', entity: 'order-intent', orderId: 999, order: {} },
+        ]),
+    ],
     [
       'provider.order_at_most_once',
       () => ({

@@ -47,6 +47,7 @@ export const INVARIANTS = [
   'order.refund_within_charge',
   'order.settlement_refund',
   'order.ended_when_settled',
+  'order.intent_decided',
   'provider.order_at_most_once',
   'provider.holds_submitted_order',
   'provider.no_ghost_order',
@@ -102,6 +103,8 @@ interface World {
   deliveryRecords: Item[];
   /** The admin refunds' Idempotency-Key records (written in each refund's transaction), by order id. */
   adminRefunds: Map<number, { amount: number; at: string }[]>;
+  /** Orders waiting in their wallet's group commit (order-intent items). */
+  intents: Item[];
 }
 
 function indexItems(items: readonly Item[]): World {
@@ -116,6 +119,7 @@ function indexItems(items: readonly Item[]): World {
     webhooks: new Map(),
     deliveryRecords: [],
     adminRefunds: new Map(),
+    intents: [],
   };
   for (const item of items) {
     const sk = String(item.sk ?? '');
@@ -148,6 +152,9 @@ function indexItems(items: readonly Item[]): World {
           const id = Number(item.orderId);
           world.attention.set(id, [...(world.attention.get(id) ?? []), { reason: String(item.reason), since: String(item.since) }]);
         }
+        break;
+      case 'order-intent':
+        world.intents.push(item);
         break;
       case 'pending-reading':
         world.pendingReadings.add(Number(item.orderId));
@@ -256,6 +263,11 @@ function checkOrders(world: World, settled: boolean, report: Report): void {
       );
     }
   }
+  // Every placement waits for its intent's outcome or takes it back: one still pending once all is quiet would be
+  // charged whenever the wallet's next order comes.
+  if (settled)
+    for (const intent of world.intents)
+      report('order.intent_decided', `order ${String(intent.orderId)}`, `its intent on wallet ${String(intent.pk).slice('WALLET#'.length)} is still pending`);
   for (const [reference, entries] of byReference) {
     const match = /^order:(\d+)$/.exec(reference);
     if (match && !world.orders.has(Number(match[1])))

@@ -1,4 +1,5 @@
 // A fresh table in the shared DynamoDB Local for one test file, with the real stores on top of it.
+import { placeByGroupCommit } from '../../lambdas/adapters/dynamodb/group-commit.js';
 import { randomUUID } from 'node:crypto';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
@@ -46,7 +47,7 @@ export async function createTestTable(engine: 'dynamodb-local' | 'memory' = 'dyn
     newClient,
     ...(memory ? { memory } : {}),
     catalog: new DynamoCatalogStore(db, tableName, 0),
-    orders: new DynamoOrderStore(db, tableName),
+    orders: new DynamoOrderStore(db, tableName, placeByGroupCommit),
     refills: new DynamoRefillStore(db, tableName),
     tokens: new DynamoTaskTokenStore(db, tableName),
     readings: new DynamoPendingReadings(db, tableName),

@@ -19,6 +19,14 @@ export const keys = {
   wallet: (walletId: string) => ({ pk: `WALLET#${walletId}`, sk: 'WALLET' }),
   ledgerEntry: (walletId: string, seq: number) => ({ pk: `WALLET#${walletId}`, sk: `LEDGER#${String(seq).padStart(12, '0')}` }),
   ledgerPrefix: 'LEDGER#',
+  // Group commit (docs/wallet-concurrency.md): an order waiting to be committed on its wallet, in intent order, and the
+  // reason a commit refused one, beside the order's page (kept a day, for the container waiting on it).
+  orderIntent: (walletId: string, writtenAt: string, orderId: number) => ({
+    pk: `WALLET#${walletId}`,
+    sk: `INTENT#${writtenAt}#${String(orderId).padStart(12, '0')}`,
+  }),
+  intentPrefix: 'INTENT#',
+  orderRefusal: (id: number) => ({ pk: orderPage(id), sk: `REFUSED#${String(id).padStart(12, '0')}` }),
   idempotency: (scope: string, key: string) => ({ pk: `IDEMPOTENCY#${scope}#${key}`, sk: 'IDEMPOTENCY' }),
   counter: (name: string) => ({ pk: `COUNTER#${name}`, sk: 'COUNTER' }),
   refill: (id: number) => ({ pk: `REFILL#${id}`, sk: 'REFILL' }),

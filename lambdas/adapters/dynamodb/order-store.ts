@@ -1,14 +1,14 @@
-// Orders in DynamoDB. Placing and finalizing move money, so both go through moveMoney's single transaction. Reading an
+// Orders in DynamoDB. Placing commits through the wallet's group commit; finalizing moves money through moveMoney. Reading an
 // order and writing its progress are in order-progress.ts.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DomainError } from '../../shared/errors.js';
-import { formatMoney, negate } from '../../shared/money.js';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { formatMoney } from '../../shared/money.js';
 import type { Order, OrderStatusView, Settlement } from '../../orders/domain/orders.js';
 import type { OpenOrderSummary, OrderStore, OrderSummary, OwnerOrdersQuery } from '../../orders/ports.js';
 import { keys } from './keys.js';
-import { activeOrdersRefusal, freeActivePlace, takeActivePlace } from './order-limits.js';
+import { freeActivePlace } from './order-limits.js';
+import type { placeByGroupCommit } from './group-commit.js';
 import { readOrders, STATUS_PROJECTION, toStatusView } from './order-reads.js';
 import { listOwnerOrders } from './owner-orders.js';
 import { toOrder } from './order-progress.js';
@@ -18,74 +18,24 @@ import { moveMoney } from './wallet-transaction.js';
 
 const index = TABLE_DESIGN.openOrdersIndex;
 
+/** How orders are placed: the group commit (group-commit.ts), given only by the functions that place orders. */
+export type OrderPlacement = typeof placeByGroupCommit;
+
 export class DynamoOrderStore extends DynamoOrderSubmission implements OrderStore {
+  /** `placement` is absent in functions that place no orders, so their bundles leave the group commit out. */
+  constructor(
+    db: DynamoDBDocumentClient,
+    tableName: string,
+    private readonly placement?: OrderPlacement,
+  ) {
+    super(db, tableName);
+  }
+
   async placeOrder(order: Order, limit?: { maxActiveOrders: number }): Promise<void> {
     if (order.activeCounted && !limit) throw new Error(`Order ${order.id} is counted as active without a limit to count it against`);
-    const companions = [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...keys.order(order.id),
-            entity: 'order',
-            ...order,
-            openPk: keys.openOrders(order.providerId),
-            openSk: order.id,
-            ownerPk: keys.ownerOrders(order.ownerId),
-            ownerSk: keys.ownerOrderSort(order.createdAt, order.id),
-            // The admin API's order list (index admin-lists): orders by UTC day of creation.
-            ...keys.adminListOrders(order.createdAt, order.id),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      ...(order.requestId
-        ? [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.idempotency('add', `${order.ownerId}#${order.requestId}`), entity: 'idempotency', orderId: order.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ]
-        : []),
-      ...(order.exclusiveLinkKey
-        ? [
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: { ...keys.exclusiveLink(order.exclusiveLinkKey), entity: 'exclusive-link', orderId: order.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ]
-        : []),
-    ];
-    const result = await moveMoney(this.db, this.tableName, {
-      walletId: order.walletId,
-      amount: negate(order.charge),
-      kind: 'order_charge',
-      reference: `order:${order.id}`,
-      at: order.createdAt,
-      companions,
-      ...(order.activeCounted && limit
-        ? {
-            guards: [
-              { item: takeActivePlace(this.tableName, order.ownerId, limit.maxActiveOrders), refusal: () => activeOrdersRefusal(limit.maxActiveOrders) },
-            ],
-          }
-        : {}),
-    });
-    if (result === 'already_applied') {
-      if (order.requestId && (await this.findByRequestId(order.ownerId, order.requestId)) !== undefined) {
-        throw new DomainError('already_applied', `Request ${order.requestId} already placed an order`);
-      }
-      if (order.exclusiveLinkKey) {
-        throw new DomainError('link_busy', 'You have active order with this link. Please wait until order being completed.');
-      }
-      throw new DomainError('already_applied', `Order ${order.id} already exists`);
-    }
+    if (!this.placement) throw new Error('This order store was built without a placement: its function places no orders');
+    // Orders of one wallet from many containers commit together: no race on the wallet's sequence.
+    await this.placement(this.db, this.tableName, order, order.activeCounted ? limit : undefined);
   }
 
   async findByRequestId(ownerId: string, requestId: string): Promise<number | undefined> {

@@ -133,9 +133,10 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
   }
 }
 
-function ledgerPut(
+/** A ledger entry of the movement, conditioned on its sequence number being free. */
+export function ledgerPut(
   tableName: string,
-  movement: WalletMovement,
+  movement: Pick<WalletMovement, 'walletId' | 'at'>,
   seq: number,
   entry: { amount: Micros; kind: LedgerKind; reference: string },
   balanceAfter: Micros,

@@ -1,0 +1,527 @@
+// Placing orders on one wallet from many containers at once (docs/wallet-concurrency.md, group commit). An order first
+// writes its intent under the wallet (a plain Put: nothing contends), then one container commits every pending intent
+// in one TransactWriteItems conditioned on the wallet's sequence, as moveMoney's movements are: each intent is decided
+// against the whole balance in intent order (one that does not fit is refused alone), its order, ledger entry (numbered
+// in commit order) and companions written, and the intent deleted. The container whose intent is the oldest commits;
+// the others read the outcome, and commit themselves only when that container seems gone.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Order } from '../../orders/domain/orders.js';
+import { DomainError, isStoreBusy } from '../../shared/errors.js';
+import { type Micros, micros, negate } from '../../shared/money.js';
+import { keys } from './keys.js';
+import { activeOrdersRefusal } from './order-limits.js';
+import { type TransactItem, ledgerPut } from './wallet-transaction.js';
+
+const TIME_BUDGET_MS = 10_000;
+const MAX_LOOKS = 2_000;
+/**
+ * A waiting container commits others' intents itself once the oldest intent has stayed the oldest this long (its
+ * container gone): long enough for a slow commit of a full batch, or they would all cancel each other.
+ */
+const PATIENCE_MS = 2_000;
+const PATIENCE_LOOKS = 200;
+/** Pending intents read per round: more than one transaction holds. */
+const INTENTS_READ = 40;
+const MAX_TRANSACT_ITEMS = 100;
+/** Intents per commit: a bigger transaction takes longer on the wallet's partition and holds every placer waiting. */
+const MAX_BATCH = 12;
+const REFUSAL_KEPT_S = 86_400;
+
+type Refusal = 'insufficient_funds' | 'active_orders_limit' | 'link_busy' | 'duplicate_request' | 'duplicate_order';
+type Outcome = { placed: true } | { placed: false; refusal: Refusal | 'withdrawn' };
+
+interface Intent {
+  sk: string;
+  order: Order;
+  maxActiveOrders?: number;
+}
+
+/** What this container knows of one wallet: its own waiting intents, the round under way, refusals found by a cancel. */
+interface WalletLine {
+  walletId: string;
+  waiting: Set<string>;
+  /** Outcomes of this container's intents decided here (a refusal of one is recorded nowhere else). */
+  outcomes: Map<string, Outcome>;
+  /** The commit under way here, if any. */
+  round?: Promise<unknown>;
+  forced: Map<string, Refusal>;
+  /** How long reading and committing a batch takes here (moving average, ms): how often a waiting container looks. */
+  commitMs: number;
+  /** The oldest pending intent last seen, since when and over how many looks: no progress means its container is gone. */
+  oldest?: { sk: string; since: number; looks: number; spread: number };
+  /** How long an oldest intent stays the oldest here (moving average, ms): the pace of the wallet's commits. */
+  progressMs: number;
+}
+
+const lines = new WeakMap<DynamoDBDocumentClient, Map<string, WalletLine>>();
+
+function lineOf(db: DynamoDBDocumentClient, tableName: string, walletId: string): WalletLine {
+  let byWallet = lines.get(db);
+  if (!byWallet) lines.set(db, (byWallet = new Map()));
+  const key = `${tableName}/${walletId}`;
+  let line = byWallet.get(key);
+  if (!line) byWallet.set(key, (line = { walletId, waiting: new Set(), outcomes: new Map(), forced: new Map(), commitMs: 20, progressMs: 20 }));
+  return line;
+}
+
+/** Places the order through its wallet's group commit; throws the order's refusal (a DomainError) when it was refused. */
+export async function placeByGroupCommit(db: DynamoDBDocumentClient, tableName: string, order: Order, limit?: { maxActiveOrders: number }): Promise<void> {
+  // Intent order is the order of writing, as near as a clock tells: the order's own createdAt was taken before its
+  // reads and id, and two containers that each saw their own intent as the oldest would both commit (one canceled).
+  const intentKey = keys.orderIntent(order.walletId, new Date().toISOString(), order.id);
+  const intent: Intent = { sk: intentKey.sk, order, ...(limit ? { maxActiveOrders: limit.maxActiveOrders } : {}) };
+  const line = lineOf(db, tableName, order.walletId);
+  const started = performance.now();
+  let outcome: Outcome;
+  try {
+    await writeIntent(db, tableName, intent, started);
+    line.waiting.add(intent.sk);
+    outcome = await awaitOutcome(db, tableName, line, intent, started);
+  } catch (error) {
+    // Nothing may commit an order whose placer answered with an error (its Put too may have been written): take the
+    // intent back, unless it was decided. A take-back that fails too leaves it for the next commit (see the docs).
+    const failure = isStoreBusy(error) ? busy() : error;
+    outcome =
+      line.outcomes.get(intent.sk) ??
+      (await withdraw(db, tableName, intent).catch(() => {
+        throw failure;
+      }));
+    if (!outcome.placed && outcome.refusal === 'withdrawn') throw failure;
+  } finally {
+    line.waiting.delete(intent.sk);
+    line.outcomes.delete(intent.sk);
+    line.forced.delete(intent.sk);
+  }
+  if (!outcome.placed) throw refusalError(outcome.refusal, order, limit);
+}
+
+async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent: Intent, started: number): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            pk: keys.wallet(intent.order.walletId).pk,
+            sk: intent.sk,
+            entity: 'order-intent',
+            orderId: intent.order.id,
+            order: intent.order,
+            ...(intent.maxActiveOrders !== undefined ? { maxActiveOrders: intent.maxActiveOrders } : {}),
+          },
+          // An answer lost and the Put sent again finds its own intent: written all the same.
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return;
+      if (!isStoreBusy(error)) throw error;
+      if (performance.now() - started > TIME_BUDGET_MS) throw busy();
+      await sleep(backoff(attempt));
+    }
+  }
+}
+
+async function awaitOutcome(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, intent: Intent, started: number): Promise<Outcome> {
+  let busyLooks = 0;
+  let waits = 0;
+  for (let look = 1; ; look++) {
+    const known = line.outcomes.get(intent.sk);
+    if (known) return known;
+    if (performance.now() - started > TIME_BUDGET_MS || look > MAX_LOOKS) throw busy();
+    // One commit at a time per wallet in this container: it may decide this intent too.
+    if (line.round) {
+      await line.round.catch(() => undefined);
+      continue;
+    }
+    let next: Next;
+    try {
+      next = look === 1 ? await runCommit(line, () => commitBatch(db, tableName, line, intent.sk)) : await lookAndCommit(db, tableName, line, intent.sk);
+    } catch (error) {
+      if (!isStoreBusy(error)) throw error;
+      next = 'back_off';
+    }
+    if (typeof next === 'object') return next;
+    if (next === 'back_off') await sleep(backoff(++busyLooks));
+    else if (next === 'wait') {
+      // About the wallet's pace of commits, longer the longer it waits: every look is a read on the wallet's partition.
+      const pace = Math.max(3, line.commitMs, line.progressMs / 2);
+      await sleep(Math.min(250, pace * Math.min(4, 1 + waits++ / 4)) * (0.5 + Math.random() * 0.5));
+    }
+  }
+}
+
+/** An outcome, or what to do next: look again at once, wait for the oldest intent's container, or back off (busy). */
+type Next = Outcome | 'again' | 'wait' | 'back_off';
+
+/**
+ * A cheap look (one read: the oldest pending intent no younger than this one); only the container holding the oldest
+ * intent, or any once that one stalls, reads the whole batch and commits it.
+ */
+async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, mySk: string): Promise<Next> {
+  const { Items } = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :intent AND :mine',
+      ExpressionAttributeValues: { ':pk': keys.wallet(line.walletId).pk, ':intent': keys.intentPrefix, ':mine': mySk },
+      ProjectionExpression: 'sk',
+      ConsistentRead: true,
+      Limit: 1,
+    }),
+  );
+  const oldest = Items?.[0] ? String(Items[0].sk) : undefined;
+  if (oldest === undefined) {
+    // Decided, and nothing older waits: by a commit here (its outcome is in the line once it ends) or elsewhere.
+    if (line.round) await line.round.catch(() => undefined);
+    return line.outcomes.get(mySk) ?? readOutcome(db, tableName, orderIdOf(mySk));
+  }
+  const seen = noteOldest(line, oldest);
+  // Patient for several of the commits seen so far as well: on a loaded store a full batch takes its time.
+  // Each container its own share of patience, so that one takes over a stalled batch while the rest still wait.
+  const patience = Math.min(3 * PATIENCE_MS, Math.max(PATIENCE_MS, 4 * line.progressMs) * seen.spread);
+  const stalled = performance.now() - seen.since > patience || ++seen.looks > PATIENCE_LOOKS;
+  if (!line.waiting.has(oldest) && !stalled) return 'wait';
+  if (line.round) return 'again';
+  return runCommit(line, () => commitBatch(db, tableName, line));
+}
+
+/** The oldest pending intent as seen now; when it changed, how long the last one stayed the oldest feeds progressMs. */
+function noteOldest(line: WalletLine, sk: string): { sk: string; since: number; looks: number; spread: number } {
+  const now = performance.now();
+  if (line.oldest?.sk === sk) return line.oldest;
+  if (line.oldest) line.progressMs = line.progressMs * 0.8 + (now - line.oldest.since) * 0.2;
+  line.oldest = { sk, since: now, looks: 0, spread: 1 + Math.random() * 2 };
+  return line.oldest;
+}
+
+/** Runs a commit as this container's one commit under way on the wallet. */
+async function runCommit(line: WalletLine, commit: () => Promise<Next>): Promise<Next> {
+  const round = commit();
+  line.round = round;
+  // Its failure is the waiter's that runs it; the others only wait for it to end.
+  round.catch(() => undefined);
+  try {
+    return await round;
+  } finally {
+    line.round = undefined;
+  }
+}
+
+/**
+ * Reads the wallet and the pending intents, and commits them in one transaction. `leadFor`: a placer's first look,
+ * which commits only if the oldest intent is this container's (a lone container commits without a cheap look first).
+ */
+async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, leadFor?: string): Promise<Next> {
+  const walletId = line.walletId;
+  const began = performance.now();
+  const [pending, walletItem] = await Promise.all([
+    db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :intent)',
+        ExpressionAttributeValues: { ':pk': keys.wallet(walletId).pk, ':intent': keys.intentPrefix },
+        ConsistentRead: true,
+        Limit: INTENTS_READ,
+      }),
+    ),
+    db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true })),
+  ]);
+  if (!walletItem.Item) throw new DomainError('unknown_wallet', `Wallet ${walletId} does not exist`);
+  const intents = (pending.Items ?? []).map(toIntent);
+  if (intents.length === 0) return 'again';
+  if (leadFor !== undefined) {
+    const lastRead = pending.LastEvaluatedKey ? String(pending.LastEvaluatedKey.sk) : undefined;
+    if (!intents.some((i) => i.sk === leadFor) && !(lastRead !== undefined && leadFor > lastRead)) return 'again';
+    const oldest = intents[0]!.sk;
+    noteOldest(line, oldest);
+    if (!line.waiting.has(oldest)) return 'wait';
+  }
+  const batch = await buildBatch(
+    db,
+    tableName,
+    line,
+    intents,
+    { balance: micros(Number(walletItem.Item.balance)), seq: Number(walletItem.Item.seq) },
+    walletId,
+  );
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: batch.items.map((i) => i.item) }));
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    const failed = (i: number) => reasons[i]?.Code === 'ConditionalCheckFailed';
+    // A stale read (the wallet, an intent or a count moved on): look again. Otherwise a companion refused its intent alone.
+    if (batch.items.some((entry, i) => failed(i) && entry.refuses === undefined)) return 'again';
+    const refused = batch.items.filter((entry, i) => failed(i) && entry.refuses !== undefined);
+    for (const entry of refused) line.forced.set(entry.sk!, entry.refuses!);
+    if (refused.length > 0) return 'again';
+    if (reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) return 'back_off';
+    throw error;
+  }
+  line.commitMs = line.commitMs * 0.8 + (performance.now() - began) * 0.2;
+  for (const [sk, outcome] of batch.outcomes) if (line.waiting.has(sk)) line.outcomes.set(sk, outcome);
+  return 'again';
+}
+
+interface BatchItem {
+  item: TransactItem;
+  /** The intent this item belongs to, and the refusal its failed condition means (undefined: a stale read). */
+  sk?: string;
+  refuses?: Refusal;
+}
+
+async function buildBatch(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  line: WalletLine,
+  intents: Intent[],
+  wallet: { balance: Micros; seq: number },
+  walletId: string,
+): Promise<{ items: BatchItem[]; outcomes: Map<string, Outcome> }> {
+  const counts = await activeCounts(db, tableName, intents);
+  const items: BatchItem[] = [];
+  const outcomes = new Map<string, Outcome>();
+  const touched = new Set<string>();
+  let balance = wallet.balance;
+  let seq = wallet.seq;
+  let latest = '';
+  // Wallet and counts come first in the transaction; each intent adds at most five items.
+  const reserved = 1 + counts.size;
+  for (const intent of intents) {
+    if (reserved + items.length + 5 > MAX_TRANSACT_ITEMS || outcomes.size >= MAX_BATCH) break;
+    const { order } = intent;
+    const claims = [
+      `order#${order.id}`,
+      ...(order.requestId ? [`request#${order.ownerId}#${order.requestId}`] : []),
+      ...(order.exclusiveLinkKey ? [`link#${order.exclusiveLinkKey}`] : []),
+    ];
+    // Two intents of one request or link cannot share a transaction (one item, two writes): the later waits a round.
+    if (claims.some((c) => touched.has(c))) continue;
+    const count = intent.maxActiveOrders !== undefined ? counts.get(order.ownerId) : undefined;
+    const refusal: Refusal | undefined =
+      line.forced.get(intent.sk) ??
+      (count && intent.maxActiveOrders !== undefined && count.now >= intent.maxActiveOrders ? 'active_orders_limit' : undefined) ??
+      (balance - order.charge < 0 ? 'insufficient_funds' : undefined);
+    items.push({ item: deleteIntent(tableName, walletId, intent.sk) });
+    if (refusal) {
+      // This container's own waiters learn the refusal from the round; others' read it from the record.
+      if (!line.waiting.has(intent.sk)) items.push({ item: putRefusal(tableName, order, refusal) });
+      outcomes.set(intent.sk, { placed: false, refusal });
+      continue;
+    }
+    for (const c of claims) touched.add(c);
+    balance = micros(balance - order.charge);
+    seq += 1;
+    if (count) count.now += 1;
+    if (order.createdAt > latest) latest = order.createdAt;
+    items.push(...placementItems(tableName, order, intent.sk));
+    items.push({
+      item: ledgerPut(
+        tableName,
+        { walletId, at: order.createdAt },
+        seq,
+        { amount: negate(order.charge), kind: 'order_charge', reference: `order:${order.id}` },
+        balance,
+      ),
+    });
+    outcomes.set(intent.sk, { placed: true });
+  }
+  const walletItem: TransactItem =
+    seq > wallet.seq
+      ? {
+          Update: {
+            TableName: tableName,
+            Key: keys.wallet(walletId),
+            UpdateExpression: 'SET balance = :balance, seq = :next, updatedAt = :at',
+            ConditionExpression: 'seq = :seq',
+            ExpressionAttributeValues: { ':balance': balance, ':next': seq, ':seq': wallet.seq, ':at': latest },
+          },
+        }
+      : // Only refusals: they stand on the balance read, so the sequence must not have moved.
+        {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: keys.wallet(walletId),
+            ConditionExpression: 'seq = :seq',
+            ExpressionAttributeValues: { ':seq': wallet.seq },
+          },
+        };
+  const countItems = [...counts].map(([ownerId, count]): BatchItem => ({ item: countItem(tableName, ownerId, count) }));
+  return { items: [{ item: walletItem }, ...countItems, ...items], outcomes };
+}
+
+/** The active-orders counts of the owners whose intents are counted, as read now (the transaction checks them unchanged). */
+async function activeCounts(db: DynamoDBDocumentClient, tableName: string, intents: Intent[]): Promise<Map<string, { read?: number; now: number }>> {
+  const owners = [...new Set(intents.filter((i) => i.maxActiveOrders !== undefined).map((i) => i.order.ownerId))];
+  const counts = new Map<string, { read?: number; now: number }>();
+  await Promise.all(
+    owners.map(async (ownerId) => {
+      const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.activeOrders(ownerId), ConsistentRead: true }));
+      const read = Item?.count === undefined ? undefined : Number(Item.count);
+      counts.set(ownerId, { ...(read !== undefined ? { read } : {}), now: read ?? 0 });
+    }),
+  );
+  return counts;
+}
+
+function countItem(tableName: string, ownerId: string, count: { read?: number; now: number }): TransactItem {
+  const unchanged = count.read === undefined ? 'attribute_not_exists(#count)' : '#count = :read';
+  const values = count.read === undefined ? {} : { ':read': count.read };
+  if (count.now === (count.read ?? 0))
+    return {
+      ConditionCheck: {
+        TableName: tableName,
+        Key: keys.activeOrders(ownerId),
+        ConditionExpression: unchanged,
+        ExpressionAttributeNames: { '#count': 'count' },
+        ...(count.read === undefined ? {} : { ExpressionAttributeValues: values }),
+      },
+    };
+  return {
+    Update: {
+      TableName: tableName,
+      Key: keys.activeOrders(ownerId),
+      UpdateExpression: 'SET entity = :entity, #count = :now',
+      ConditionExpression: unchanged,
+      ExpressionAttributeNames: { '#count': 'count' },
+      ExpressionAttributeValues: { ...values, ':entity': 'active-orders', ':now': count.now },
+    },
+  };
+}
+
+/** The order's own items: the order, and the claims of its request id and exclusive link, each refused if taken. */
+function placementItems(tableName: string, order: Order, sk: string): BatchItem[] {
+  const items: BatchItem[] = [
+    {
+      sk,
+      refuses: 'duplicate_order',
+      item: {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.order(order.id),
+            entity: 'order',
+            ...order,
+            openPk: keys.openOrders(order.providerId),
+            openSk: order.id,
+            ownerPk: keys.ownerOrders(order.ownerId),
+            ownerSk: keys.ownerOrderSort(order.createdAt, order.id),
+            // The admin API's order list (index admin-lists): orders by UTC day of creation.
+            ...keys.adminListOrders(order.createdAt, order.id),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    },
+  ];
+  if (order.requestId)
+    items.push({
+      sk,
+      refuses: 'duplicate_request',
+      item: {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.idempotency('add', `${order.ownerId}#${order.requestId}`), entity: 'idempotency', orderId: order.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    });
+  if (order.exclusiveLinkKey)
+    items.push({
+      sk,
+      refuses: 'link_busy',
+      item: {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.exclusiveLink(order.exclusiveLinkKey), entity: 'exclusive-link', orderId: order.id },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    });
+  return items;
+}
+
+function deleteIntent(tableName: string, walletId: string, sk: string): TransactItem {
+  return { Delete: { TableName: tableName, Key: { pk: keys.wallet(walletId).pk, sk }, ConditionExpression: 'attribute_exists(pk)' } };
+}
+
+function putRefusal(tableName: string, order: Order, refusal: Refusal): TransactItem {
+  const expiresAt = Math.floor(Date.parse(order.createdAt) / 1000) + REFUSAL_KEPT_S;
+  return { Put: { TableName: tableName, Item: { ...keys.orderRefusal(order.id), entity: 'order-refusal', orderId: order.id, refusal, expiresAt } } };
+}
+
+/** What became of an intent no longer pending: its order, its refusal, or neither (its placer took it back). */
+async function readOutcome(db: DynamoDBDocumentClient, tableName: string, orderId: number): Promise<Outcome> {
+  const [order, refusal] = await Promise.all([
+    db.send(new GetCommand({ TableName: tableName, Key: keys.order(orderId), ConsistentRead: true, ProjectionExpression: 'id' })),
+    db.send(new GetCommand({ TableName: tableName, Key: keys.orderRefusal(orderId), ConsistentRead: true })),
+  ]);
+  // An order found wins over a refusal: an intent written again after its commit (a retried Put) is refused as a duplicate.
+  if (order.Item) return { placed: true };
+  if (refusal.Item) return { placed: false, refusal: refusal.Item.refusal as Refusal };
+  return { placed: false, refusal: 'withdrawn' };
+}
+
+/** Takes the intent back, unless a commit decided it first: then that outcome. */
+async function withdraw(db: DynamoDBDocumentClient, tableName: string, intent: Intent): Promise<Outcome> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: { pk: keys.wallet(intent.order.walletId).pk, sk: intent.sk },
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return { placed: false, refusal: 'withdrawn' };
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return readOutcome(db, tableName, intent.order.id);
+      if (!isStoreBusy(error) || attempt >= 5) throw error;
+      await sleep(backoff(attempt));
+    }
+  }
+}
+
+function refusalError(refusal: Refusal | 'withdrawn', order: Order, limit?: { maxActiveOrders: number }): Error {
+  switch (refusal) {
+    case 'insufficient_funds':
+      return new DomainError('insufficient_funds', 'Not enough funds on balance');
+    case 'active_orders_limit':
+      return activeOrdersRefusal(limit?.maxActiveOrders ?? 0);
+    case 'link_busy':
+      return new DomainError('link_busy', 'You have active order with this link. Please wait until order being completed.');
+    case 'duplicate_request':
+      return new DomainError('already_applied', `Request ${order.requestId} already placed an order`);
+    case 'duplicate_order':
+      return new DomainError('already_applied', `Order ${order.id} already exists`);
+    case 'withdrawn':
+      return busy();
+  }
+}
+
+function toIntent(item: Record<string, unknown>): Intent {
+  return {
+    sk: String(item.sk),
+    order: item.order as Order,
+    ...(item.maxActiveOrders !== undefined ? { maxActiveOrders: Number(item.maxActiveOrders) } : {}),
+  };
+}
+
+function orderIdOf(sk: string): number {
+  return Number(sk.slice(sk.lastIndexOf('#') + 1));
+}
+
+function busy(): DomainError {
+  return new DomainError('wallet_busy', 'Too many simultaneous requests on this balance; please retry');
+}
+
+/** Full jitter, capped at 100 ms. */
+function backoff(attempt: number): number {
+  return Math.random() * Math.min(100, 5 * 2 ** Math.min(attempt, 5));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,168 @@
+// Orders on one wallet from many containers at once, committed together (group-commit.ts), on DynamoDB Local and on
+// the in-memory engine: each container is its own DocumentClient with its own stores, so nothing in memory serialises
+// them; only the table does.
+import { placeByGroupCommit } from '../../lambdas/adapters/dynamodb/group-commit.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
+import { BlockOrderIdAllocator } from '../../lambdas/adapters/dynamodb/order-id-allocator.js';
+import { DynamoOrderLimits } from '../../lambdas/adapters/dynamodb/order-limits.js';
+import { DynamoOrderStore } from '../../lambdas/adapters/dynamodb/order-store.js';
+import { DynamoWalletStore } from '../../lambdas/adapters/dynamodb/wallet-store.js';
+import { type PlaceOrderServices, placeOrder } from '../../lambdas/orders/application/place-order.js';
+import { newOrder } from '../../lambdas/orders/domain/orders.js';
+import { isDomainError } from '../../lambdas/shared/errors.js';
+import { parseMoney } from '../../lambdas/shared/money.js';
+import { TEST_SERVICE, type TestTable, balanceAndLedger, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
+
+describe.each(['dynamodb-local', 'memory'] as const)('group commit of orders on one wallet, on %s', (engine) => {
+  let table: TestTable;
+  let env: ReturnType<typeof orderServicesOn>;
+
+  beforeAll(async () => {
+    table = await createTestTable(engine);
+    env = orderServicesOn(table);
+    await table.catalog.putService(TEST_SERVICE);
+    await table.catalog.putService({ ...TEST_SERVICE, id: 2, exclusiveLink: true });
+  });
+
+  /** A container: its own client, stores and id block, as a Lambda container builds them. */
+  const container = (extra: Partial<PlaceOrderServices> = {}): PlaceOrderServices => {
+    const db = table.newClient();
+    return {
+      ...env.services,
+      orders: new DynamoOrderStore(db, table.tableName, placeByGroupCommit),
+      orderIds: new BlockOrderIdAllocator(db, table.tableName, 10),
+      ...extra,
+    };
+  };
+
+  const order = (services: PlaceOrderServices, walletId: string, extra: { requestId?: string; serviceId?: number; link?: string } = {}) =>
+    placeOrder(services, {
+      ownerId: `owner-${walletId}`,
+      walletId,
+      serviceId: extra.serviceId ?? 1,
+      link: extra.link ?? 'https://youtube.com/watch?v=group',
+      quantity: 1000,
+      ...(extra.requestId ? { requestId: extra.requestId } : {}),
+    });
+
+  /** Each container places orders one after another, as a Lambda container serves one request at a time. */
+  async function fromContainers(containers: PlaceOrderServices[], perContainer: number, place: (c: PlaceOrderServices, i: number) => Promise<unknown>) {
+    const results: PromiseSettledResult<unknown>[] = [];
+    await Promise.all(
+      containers.map(async (c, k) => {
+        for (let i = 0; i < perContainer; i++) {
+          const [result] = await Promise.allSettled([place(c, k * perContainer + i)]);
+          results.push(result!);
+        }
+      }),
+    );
+    return results;
+  }
+
+  const codes = (results: PromiseSettledResult<unknown>[]) =>
+    results.map((r) => (r.status === 'fulfilled' ? 'accepted' : isDomainError(r.reason) ? r.reason.code : String(r.reason)));
+
+  const pendingIntents = async (walletId: string) =>
+    (await table.allItems()).filter((item) => item.pk === keys.wallet(walletId).pk && String(item.sk).startsWith(keys.intentPrefix));
+
+  it('accepts exactly as many orders from 12 containers as the wallet pays for: no overdraft, one gapless ledger, no intent left', async () => {
+    await fundedWallet(table, 'w-many', '27.00'); // 30 orders of 0.90, of the 72 asked
+    const results = await fromContainers(
+      Array.from({ length: 12 }, () => container()),
+      6,
+      (c) => order(c, 'w-many'),
+    );
+    const answered = codes(results);
+    expect(answered.filter((c) => c === 'accepted')).toHaveLength(30);
+    expect(answered.filter((c) => c !== 'accepted').every((c) => c === 'insufficient_funds')).toBe(true);
+    const ledger = await table.wallets.listLedger('w-many');
+    expect(ledger.map((e) => e.seq)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    expect(ledger.every((e) => e.balanceAfter >= 0)).toBe(true);
+    expect(await balanceAndLedger(table, 'w-many')).toEqual({ balance: 0, ledgerSum: 0, entries: 31 });
+    // Every accepted order charged once, by its own entry.
+    const charges = ledger.filter((e) => e.kind === 'order_charge').map((e) => e.reference);
+    expect(new Set(charges).size).toBe(30);
+    expect(await pendingIntents('w-many')).toEqual([]);
+  });
+
+  it('serialises deposits made meanwhile (moveMoney) with the group commits on the same wallet', async () => {
+    await fundedWallet(table, 'w-mixed', '9.00'); // 10 orders
+    const wallets = new DynamoWalletStore(table.newClient(), table.tableName);
+    const deposits = Array.from({ length: 5 }, (_, i) =>
+      wallets.credit({
+        walletId: 'w-mixed',
+        amount: parseMoney('0.90'),
+        kind: 'deposit',
+        reference: `deposit-${i}`,
+        idempotencyKey: `mixed-${i}`,
+        at: new Date().toISOString(),
+      }),
+    );
+    const orders = fromContainers(
+      Array.from({ length: 6 }, () => container()),
+      5,
+      (c) => order(c, 'w-mixed'),
+    );
+    const [results] = await Promise.all([orders, Promise.all(deposits)]);
+    // 9.00 + 5 deposits of 0.90 pay for exactly 15 orders, whichever way they interleave.
+    expect(codes(results).filter((c) => c === 'accepted')).toHaveLength(15);
+    const ledger = await table.wallets.listLedger('w-mixed');
+    expect(ledger.map((e) => e.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    expect(await balanceAndLedger(table, 'w-mixed')).toEqual({ balance: 0, ledgerSum: 0, entries: 21 });
+  });
+
+  it('charges one request id once when its retries arrive at several containers together', async () => {
+    await fundedWallet(table, 'w-retry', '10.00');
+    const containers = Array.from({ length: 5 }, () => container());
+    const placed = await Promise.all(containers.map((c) => order(c, 'w-retry', { requestId: 'same-request' })));
+    expect(new Set(placed.map((p) => p.order.id)).size).toBe(1);
+    expect(placed.filter((p) => !p.replayed)).toHaveLength(1);
+    expect(await balanceAndLedger(table, 'w-retry')).toEqual({ balance: parseMoney('9.10'), ledgerSum: parseMoney('9.10'), entries: 2 });
+  });
+
+  it('gives an exclusive link to one of many containers asking for it at once; the others hear the link is busy', async () => {
+    await fundedWallet(table, 'w-link', '10.00');
+    const containers = Array.from({ length: 5 }, () => container());
+    const results = await Promise.allSettled(containers.map((c) => order(c, 'w-link', { serviceId: 2, link: 'https://youtube.com/watch?v=one' })));
+    expect(codes(results).sort()).toEqual(['accepted', 'link_busy', 'link_busy', 'link_busy', 'link_busy']);
+    expect((await balanceAndLedger(table, 'w-link')).entries).toBe(2);
+  });
+
+  it('counts the active-orders limit exactly across containers', async () => {
+    await fundedWallet(table, 'w-limit', '10.00');
+    const containers = Array.from({ length: 6 }, () => {
+      const db = table.newClient();
+      return container({ limits: new DynamoOrderLimits(db, table.tableName, { maxActiveOrders: 4, currency: 'USD' }) });
+    });
+    const results = await Promise.allSettled(containers.map((c) => order(c, 'w-limit')));
+    expect(codes(results).sort()).toEqual(['accepted', 'accepted', 'accepted', 'accepted', 'active_orders_limit', 'active_orders_limit']);
+    expect((await balanceAndLedger(table, 'w-limit')).balance).toBe(parseMoney('6.40'));
+  });
+
+  it('commits an order whose container died after writing its intent, once another order comes, and charges it once', async () => {
+    await fundedWallet(table, 'w-orphan', '10.00');
+    // A container wrote its intent and stopped before any commit: the next order's container finds it stalled.
+    const orphan = {
+      ...newOrder(
+        TEST_SERVICE,
+        { ownerId: 'owner-w-orphan', walletId: 'w-orphan', link: 'https://youtube.com/watch?v=o', quantity: 1000 },
+        777_001,
+        new Date(Date.now() - 1000).toISOString(),
+      ),
+    };
+    await table.db.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...keys.orderIntent('w-orphan', orphan.createdAt, orphan.id), entity: 'order-intent', orderId: orphan.id, order: orphan },
+      }),
+    );
+    const next = await order(container(), 'w-orphan');
+    expect(await table.orders.getOrder(orphan.id)).toMatchObject({ id: orphan.id, charge: parseMoney('0.90') });
+    const ledger = await table.wallets.listLedger('w-orphan');
+    expect(ledger.map((e) => e.reference)).toEqual(['test', `order:${orphan.id}`, `order:${next.order.id}`]);
+    expect(await balanceAndLedger(table, 'w-orphan')).toEqual({ balance: parseMoney('8.20'), ledgerSum: parseMoney('8.20'), entries: 3 });
+    expect(await pendingIntents('w-orphan')).toEqual([]);
+  });
+});
