@@ -165,4 +165,27 @@ describe.each(['dynamodb-local', 'memory'] as const)('group commit of orders on 
     expect(await balanceAndLedger(table, 'w-orphan')).toEqual({ balance: parseMoney('8.20'), ledgerSum: parseMoney('8.20'), entries: 3 });
     expect(await pendingIntents('w-orphan')).toEqual([]);
   });
+
+  it('drops an intent older than a minute instead of charging it: its placer answered an error long ago', async () => {
+    await fundedWallet(table, 'w-stale', '10.00');
+    const writtenAt = new Date(Date.now() - 2 * 60_000).toISOString();
+    const stale = newOrder(
+      TEST_SERVICE,
+      { ownerId: 'owner-w-stale', walletId: 'w-stale', link: 'https://youtube.com/watch?v=s', quantity: 1000 },
+      777_002,
+      writtenAt,
+    );
+    await table.db.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...keys.orderIntent('w-stale', writtenAt, stale.id), entity: 'order-intent', orderId: stale.id, order: stale },
+      }),
+    );
+    const next = await order(container(), 'w-stale');
+    expect(await table.orders.getOrder(stale.id)).toBeUndefined();
+    const ledger = await table.wallets.listLedger('w-stale');
+    expect(ledger.map((e) => e.reference)).toEqual(['test', `order:${next.order.id}`]);
+    expect(await balanceAndLedger(table, 'w-stale')).toEqual({ balance: parseMoney('9.10'), ledgerSum: parseMoney('9.10'), entries: 2 });
+    expect(await pendingIntents('w-stale')).toEqual([]);
+  });
 });

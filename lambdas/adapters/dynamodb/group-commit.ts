@@ -27,6 +27,12 @@ const MAX_TRANSACT_ITEMS = 100;
 /** Intents per commit: a bigger transaction takes longer on the wallet's partition and holds every placer waiting. */
 const MAX_BATCH = 12;
 const REFUSAL_KEPT_S = 86_400;
+/**
+ * An intent older than this has no placer waiting (a placer answers busy after TIME_BUDGET_MS and takes its intent
+ * back; API Gateway gives up at 29 s): a commit drops it, never charges it, so an order answered with an error or a
+ * timeout is not charged minutes or days later, at the wallet's next order. Its TTL sweeps one no commit meets.
+ */
+const INTENT_EXPIRES_MS = 60_000;
 
 type Refusal = 'insufficient_funds' | 'active_orders_limit' | 'link_busy' | 'duplicate_request' | 'duplicate_order';
 type Outcome = { placed: true } | { placed: false; refusal: Refusal | 'withdrawn' };
@@ -108,6 +114,7 @@ async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent
             entity: 'order-intent',
             orderId: intent.order.id,
             order: intent.order,
+            expiresAt: Math.floor(Date.now() / 1000) + REFUSAL_KEPT_S,
             ...(intent.maxActiveOrders !== undefined ? { maxActiveOrders: intent.maxActiveOrders } : {}),
           },
           // An answer lost and the Put sent again finds its own intent: written all the same.
@@ -289,9 +296,15 @@ async function buildBatch(
   let latest = '';
   // Wallet and counts come first in the transaction; each intent adds at most five items.
   const reserved = 1 + counts.size;
+  const expiredBefore = new Date(Date.now() - INTENT_EXPIRES_MS).toISOString();
   for (const intent of intents) {
     if (reserved + items.length + 5 > MAX_TRANSACT_ITEMS || outcomes.size >= MAX_BATCH) break;
     const { order } = intent;
+    if (writtenAtOf(intent.sk) < expiredBefore) {
+      items.push({ item: deleteIntent(tableName, walletId, intent.sk) });
+      outcomes.set(intent.sk, { placed: false, refusal: 'withdrawn' });
+      continue;
+    }
     const claims = [
       `order#${order.id}`,
       ...(order.requestId ? [`request#${order.ownerId}#${order.requestId}`] : []),
@@ -507,6 +520,11 @@ function toIntent(item: Record<string, unknown>): Intent {
     order: item.order as Order,
     ...(item.maxActiveOrders !== undefined ? { maxActiveOrders: Number(item.maxActiveOrders) } : {}),
   };
+}
+
+/** When the intent was written: its key is `INTENT#<ISO time>#<order id>`. */
+function writtenAtOf(sk: string): string {
+  return sk.slice(keys.intentPrefix.length, sk.lastIndexOf('#'));
 }
 
 function orderIdOf(sk: string): number {
