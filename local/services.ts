@@ -3,7 +3,7 @@
 import { apiKeyStore, keyManagement, resellerAccess, userStore } from '../lambdas/access/wiring.js';
 import { usageKeyDeps } from '../lambdas/access/usage-keys-wiring.js';
 import { catalogStore, providerClients } from '../lambdas/catalog/wiring.js';
-import { exclusiveLinks, orderIds, orderStore, pendingReadings, refillIds, refillStore, taskTokens } from '../lambdas/orders/wiring.js';
+import { exclusiveLinks, orderIds, pendingReadings, placingOrderStore, refillIds, refillStore, taskTokens } from '../lambdas/orders/wiring.js';
 import { config, systemClock } from '../lambdas/shared/platform/config.js';
 import { documentClient } from '../lambdas/shared/platform/dynamodb.js';
 import { eventPublisher } from '../lambdas/shared/platform/events.js';
@@ -19,7 +19,8 @@ export function localServices() {
     db: documentClient(),
     catalog: catalogStore(),
     providers: providerClients(),
-    orders: orderStore(),
+    // The local stack's own services place orders too (tests, the demo's seeding): with the group commit.
+    orders: placingOrderStore(),
     refills: refillStore(),
     tokens: taskTokens(),
     readings: pendingReadings(),

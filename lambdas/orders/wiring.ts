@@ -45,7 +45,7 @@ import type {
 
 export const orderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName()));
 /** The order store of the functions that place orders: with the wallet's group commit (the others' bundles go without). */
-const placingOrderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName(), placeByGroupCommit));
+export const placingOrderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName(), placeByGroupCommit));
 export const refillStore: () => RefillStore = /* @__PURE__ */ lazy(() => new DynamoRefillStore(documentClient(), tableName()));
 export const taskTokens: () => TaskTokenStore = /* @__PURE__ */ lazy(() => new DynamoTaskTokenStore(documentClient(), tableName()));
 export const pendingReadings: () => PendingReadingStore = /* @__PURE__ */ lazy(() => new DynamoPendingReadings(documentClient(), tableName()));
