@@ -166,6 +166,32 @@ describe.each(['dynamodb-local', 'memory'] as const)('group commit of orders on 
     expect(await pendingIntents('w-orphan')).toEqual([]);
   });
 
+  it("answers placed, not refused, when its intent's Put is retried after a commit placed the order (the Put's answer lost)", async () => {
+    // Funded for one order: the second copy of the intent no longer fits, and the exclusive link is taken by the first.
+    for (const [walletId, serviceId] of [
+      ['w-twice-funds', 1],
+      ['w-twice-link', 2],
+    ] as const) {
+      await fundedWallet(table, walletId, serviceId === 1 ? '1.00' : '10.00');
+      const db = table.newClient();
+      const placed = newOrder(
+        serviceId === 1 ? TEST_SERVICE : { ...TEST_SERVICE, id: 2, exclusiveLink: true },
+        { ownerId: `owner-${walletId}`, walletId, link: `https://youtube.com/watch?v=${walletId}`, quantity: 1000 },
+        880_000 + serviceId,
+        new Date().toISOString(),
+      );
+      await placeByGroupCommit(db, table.tableName, placed);
+      // The SDK's retry of the lost Put writes the intent again, and the same container commits it itself.
+      await placeByGroupCommit(db, table.tableName, placed);
+      expect(await table.orders.getOrder(placed.id)).toMatchObject({ id: placed.id });
+      const ledger = await table.wallets.listLedger(walletId);
+      expect(ledger.map((e) => e.reference)).toEqual(['test', `order:${placed.id}`]);
+      const { balance, ledgerSum } = await balanceAndLedger(table, walletId);
+      expect(ledgerSum).toBe(balance);
+      expect(await pendingIntents(walletId)).toEqual([]);
+    }
+  });
+
   it('drops an intent older than a minute instead of charging it: its placer answered an error long ago', async () => {
     await fundedWallet(table, 'w-stale', '10.00');
     const writtenAt = new Date(Date.now() - 2 * 60_000).toISOString();

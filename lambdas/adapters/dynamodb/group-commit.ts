@@ -99,7 +99,12 @@ export async function placeByGroupCommit(db: DynamoDBDocumentClient, tableName: 
     line.outcomes.delete(intent.sk);
     line.forced.delete(intent.sk);
   }
-  if (!outcome.placed) throw refusalError(outcome.refusal, order, limit);
+  if (!outcome.placed) {
+    // A refusal may be of a second copy of this intent (its Put's answer lost and the SDK's retry writing it again
+    // after a commit had placed the order): the order found wins, as readOutcome rules for others' intents.
+    if (await orderExists(db, tableName, order.id)) return;
+    throw refusalError(outcome.refusal, order, limit);
+  }
 }
 
 async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent: Intent, started: number): Promise<void> {
@@ -475,6 +480,17 @@ async function readOutcome(db: DynamoDBDocumentClient, tableName: string, orderI
   if (order.Item) return { placed: true };
   if (refusal.Item) return { placed: false, refusal: refusal.Item.refusal as Refusal };
   return { placed: false, refusal: 'withdrawn' };
+}
+
+async function orderExists(db: DynamoDBDocumentClient, tableName: string, orderId: number): Promise<boolean> {
+  try {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.order(orderId), ConsistentRead: true, ProjectionExpression: 'id' }));
+    return Item !== undefined;
+  } catch (error) {
+    // Unknown whether it was placed: busy, as for any outcome this placer could not learn.
+    if (isStoreBusy(error)) throw busy();
+    throw error;
+  }
 }
 
 /** Takes the intent back, unless a commit decided it first: then that outcome. */
