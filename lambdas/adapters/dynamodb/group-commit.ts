@@ -33,6 +33,8 @@ const REFUSAL_KEPT_S = 86_400;
  * timeout is not charged minutes or days later, at the wallet's next order. Its TTL sweeps one no commit meets.
  */
 const INTENT_EXPIRES_MS = 60_000;
+/** TransactWriteItems takes 4 MB at most: a batch stops short of it, whatever the orders weigh (MAX_REQUEST_BYTES). */
+const MAX_TRANSACT_BYTES = 3_500_000;
 
 type Refusal = 'insufficient_funds' | 'active_orders_limit' | 'link_busy' | 'duplicate_request' | 'duplicate_order';
 type Outcome = { placed: true } | { placed: false; refusal: Refusal | 'withdrawn' };
@@ -302,9 +304,14 @@ async function buildBatch(
   // Wallet and counts come first in the transaction; each intent adds at most five items.
   const reserved = 1 + counts.size;
   const expiredBefore = new Date(Date.now() - INTENT_EXPIRES_MS).toISOString();
+  let bytes = 0;
   for (const intent of intents) {
     if (reserved + items.length + 5 > MAX_TRANSACT_ITEMS || outcomes.size >= MAX_BATCH) break;
     const { order } = intent;
+    // The order's item and a little for its ledger entry, claims and keys; the first intent always goes.
+    const weight = JSON.stringify(order).length + 2_048;
+    if (outcomes.size > 0 && bytes + weight > MAX_TRANSACT_BYTES) break;
+    bytes += weight;
     if (writtenAtOf(intent.sk) < expiredBefore) {
       items.push({ item: deleteIntent(tableName, walletId, intent.sk) });
       outcomes.set(intent.sk, { placed: false, refusal: 'withdrawn' });
