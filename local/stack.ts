@@ -188,6 +188,21 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A free port held until `release`: the gateway's port is known long before it listens (links are built from it), and
+ * a port merely found free is taken meanwhile by another process often enough to fail a test run (EADDRINUSE in CI).
+ */
+async function reservePort(): Promise<{ port: number; release: () => Promise<void> }> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      resolvePort({ port, release: () => new Promise<void>((done) => server.close(() => done())) });
+    });
+  });
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const cleanups: (() => Promise<void> | void)[] = [];
   const stop = async () => {
@@ -216,7 +231,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // Known before the gateway listens: links the functions write (checkout and callback URLs, the OpenAPI servers)
     // are built from PUBLIC_API_URL, and this stack answers over http without the stage prefix of an execute-api URL.
-    const gatewayPort = options.port === undefined ? 3000 : options.port === 0 ? await freePort() : options.port;
+    const reserved = options.port === 0 ? await reservePort() : undefined;
+    if (reserved) cleanups.push(() => reserved.release());
+    const gatewayPort = options.port === undefined ? 3000 : (reserved?.port ?? options.port);
     Object.assign(process.env, {
       PUBLIC_API_URL: `http://127.0.0.1:${gatewayPort}`,
       TABLE_NAME: tableName,
@@ -436,6 +453,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         }),
       },
     };
+    await reserved?.release();
     const gateway = await startGateway({ port: gatewayPort, ...gatewayOptions });
     cleanups.push(() => gateway.close());
 
