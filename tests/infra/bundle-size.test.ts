@@ -58,6 +58,19 @@ describe('Lambda bundles', () => {
   });
 });
 
+describe('The admin permission table', () => {
+  // The admin functions hand restHandler their access check (lambdas/rest/admin/admin-access.ts): the customer API's
+  // functions, near their ceiling, do not carry the table they never consult (the docs function documents the roles).
+  it('is carried by the admin API functions only, and the docs', () => {
+    for (const [entry, bundle] of bundles) {
+      if (entry === FUNCTIONS.apiDocs.entry) continue;
+      const carries = Object.keys(bundle.output.inputs).includes('lambdas/admin/domain/permissions.ts');
+      if (entry.startsWith('lambdas/rest/v1/')) expect(carries, entry).toBe(false);
+      if (entry.startsWith('lambdas/rest/admin/')) expect(carries, entry).toBe(true);
+    }
+  });
+});
+
 describe('The docs function', () => {
   // The contracts every REST v1 function bundles import zod/mini; only the docs function generates the document.
   it('is the only one to carry zod-openapi, and none carries Swagger UI (it is deployed beside the docs bundle)', () => {

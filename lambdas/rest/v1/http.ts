@@ -7,8 +7,7 @@ import * as core from 'zod/v4/core';
 import { isDomainError, isStoreBusy } from '../../shared/errors.js';
 import { logger } from '../../shared/logger.js';
 import { config } from '../../shared/platform/config.js';
-import { type AdminCaller, adminCallerFromClaims } from '../../admin/domain/admin-caller.js';
-import { mayCall } from '../../admin/domain/permissions.js';
+import type { AdminCaller } from '../../admin/domain/admin-caller.js';
 import { closedForMaintenance, MAINTENANCE_RETRY_AFTER_SECONDS } from '../../settings/domain/maintenance.js';
 import { type ErrorCode, HTTP_STATUS_OF } from '../error-status.js';
 import { type AuthRefusal, decisionFromContext, type V1Caller } from './caller.js';
@@ -107,6 +106,11 @@ export interface RestHandlerOptions {
    * it closes answer 503. Functions that pass none (open routes only, the admin API) never read the settings.
    */
   maintenance?: () => Promise<{ enabled: boolean; message: string }>;
+  /**
+   * The admin API's caller of an adminCognito route, or a 401/403 RestError (rest/admin/admin-access.ts): given by
+   * the admin functions only, so that the others carry no admin permission table.
+   */
+  adminCaller?: (operation: Operation, event: APIGatewayProxyEvent) => AdminCaller;
 }
 
 export function restHandler(routes: readonly RouteImpl[], options: RestHandlerOptions = {}) {
@@ -119,7 +123,7 @@ export function restHandler(routes: readonly RouteImpl[], options: RestHandlerOp
     try {
       if (!found) throw new RestError(404, 'not_found', 'No such operation');
       if (options.maintenance && closedForMaintenance(found.operation.method, found.operation.path)) await refuseDuringMaintenance(options.maintenance);
-      reply = await found.run(readRequest(found.operation, event, requestId));
+      reply = await found.run(readRequest(found.operation, event, requestId, options));
     } catch (error) {
       reply = errorReply(error, found?.operation, requestId);
     }
@@ -139,12 +143,15 @@ async function refuseDuringMaintenance(maintenance: NonNullable<RestHandlerOptio
   if (state.enabled) throw new RestError(503, 'maintenance', state.message, undefined, { 'retry-after': String(MAINTENANCE_RETRY_AFTER_SECONDS) });
 }
 
-function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestId: string): RestRequest<Operation> {
+function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestId: string, options: RestHandlerOptions): RestRequest<Operation> {
   const allHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) if (typeof value === 'string') allHeaders[name.toLowerCase()] = value;
 
   let caller: V1Caller | AdminCaller | undefined;
-  if (operation.auth === 'adminCognito') caller = adminCaller(operation, event);
+  if (operation.auth === 'adminCognito') {
+    if (!options.adminCaller) throw new Error(`${operation.method} ${operation.path} is an admin route served without the admin API's access check`);
+    caller = options.adminCaller(operation, event);
+  }
   if (operation.auth === 'customerJwt') {
     const decision = decisionFromContext(event.requestContext?.authorizer);
     if ('refusal' in decision) {
@@ -202,22 +209,6 @@ function readRequest(operation: Operation, event: APIGatewayProxyEvent, requestI
     requestId,
     apiBase: apiBase(event, allHeaders),
   } as RestRequest<Operation>;
-}
-
-/**
- * The admin API's caller, from the claims API Gateway's Cognito authorizer verified (the gateway itself answers 401
- * to a request without a valid token), checked against the one permission table.
- */
-function adminCaller(operation: Operation, event: APIGatewayProxyEvent): AdminCaller {
-  const claims = (event.requestContext?.authorizer as { claims?: Record<string, unknown> } | null | undefined)?.claims;
-  const caller = adminCallerFromClaims(claims);
-  if (!caller) {
-    if (typeof claims?.sub === 'string') throw new RestError(403, 'forbidden', 'This account is in neither the admin nor the operator group');
-    throw new RestError(401, 'unauthorized', 'Sign in: send a Cognito ID token (Authorization: Bearer <token>)', undefined, { 'www-authenticate': 'Bearer' });
-  }
-  if (!mayCall(caller.role, operation.method, operation.path))
-    throw new RestError(403, 'forbidden', `The ${caller.role} role may not call ${operation.method} ${operation.path}`);
-  return caller;
 }
 
 /** Parses with the schema, or throws a 400 naming the first field that is wrong. */

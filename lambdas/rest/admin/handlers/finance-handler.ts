@@ -3,5 +3,6 @@ import { restHandler } from '../../v1/http.js';
 import { financeRoutes } from '../routes/finance.js';
 import { apiRequest } from '../../../shared/observability/correlation.js';
 import { observe } from '../../../shared/observability/observe.js';
+import { adminAccess } from '../admin-access.js';
 
-export const handler = observe(restHandler([...financeRoutes]), apiRequest);
+export const handler = observe(restHandler([...financeRoutes], adminAccess), apiRequest);

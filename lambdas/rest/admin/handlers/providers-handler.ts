@@ -4,5 +4,6 @@ import { restHandler } from '../../v1/http.js';
 import { providerRoutes } from '../routes/providers.js';
 import { apiRequest } from '../../../shared/observability/correlation.js';
 import { observe } from '../../../shared/observability/observe.js';
+import { adminAccess } from '../admin-access.js';
 
-export const handler = observe(restHandler([...providerRoutes]), apiRequest);
+export const handler = observe(restHandler([...providerRoutes], adminAccess), apiRequest);

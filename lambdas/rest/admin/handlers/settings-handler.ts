@@ -6,5 +6,6 @@ import { promoCodeRoutes } from '../routes/promo-codes.js';
 import { settingsRoutes } from '../routes/settings.js';
 import { apiRequest } from '../../../shared/observability/correlation.js';
 import { observe } from '../../../shared/observability/observe.js';
+import { adminAccess } from '../admin-access.js';
 
-export const handler = observe(restHandler([...meRoutes, ...settingsRoutes, ...promoCodeRoutes, ...auditRoutes]), apiRequest);
+export const handler = observe(restHandler([...meRoutes, ...settingsRoutes, ...promoCodeRoutes, ...auditRoutes], adminAccess), apiRequest);
