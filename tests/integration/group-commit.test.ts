@@ -65,7 +65,7 @@ describe.each(['dynamodb-local', 'memory'] as const)('group commit of orders on 
     results.map((r) => (r.status === 'fulfilled' ? 'accepted' : isDomainError(r.reason) ? r.reason.code : String(r.reason)));
 
   const pendingIntents = async (walletId: string) =>
-    (await table.allItems()).filter((item) => item.pk === keys.wallet(walletId).pk && String(item.sk).startsWith(keys.intentPrefix));
+    (await table.allItems()).filter((item) => item.pk === keys.walletIntents(walletId) && String(item.sk).startsWith(keys.intentPrefix));
 
   it('accepts exactly as many orders from 12 containers as the wallet pays for: no overdraft, one gapless ledger, no intent left', async () => {
     await fundedWallet(table, 'w-many', '27.00'); // 30 orders of 0.90, of the 72 asked

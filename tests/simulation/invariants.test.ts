@@ -226,7 +226,7 @@ describe('invariants', () => {
       () =>
         withItems((items) => [
           ...items,
-          { pk: `WALLET#${String(wallet().id)}`, sk: 'INTENT#2026-01-05T09:00:00.000Z#000000000999', entity: 'order-intent', orderId: 999, order: {} },
+          { pk: `INTENTS#${String(wallet().id)}`, sk: 'INTENT#2026-01-05T09:00:00.000Z#000000000999', entity: 'order-intent', orderId: 999, order: {} },
         ]),
     ],
     [

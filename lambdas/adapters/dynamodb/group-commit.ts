@@ -1,9 +1,10 @@
 // Placing orders on one wallet from many containers at once (docs/wallet-concurrency.md, group commit). An order first
-// writes its intent under the wallet (a plain Put: nothing contends), then one container commits every pending intent
-// in one TransactWriteItems conditioned on the wallet's sequence, as moveMoney's movements are: each intent is decided
-// against the whole balance in intent order (one that does not fit is refused alone), its order, ledger entry (numbered
-// in commit order) and companions written, and the intent deleted. The container whose intent is the oldest commits;
-// the others read the outcome, and commit themselves only when that container seems gone.
+// writes its intent in the wallet's line of intents (a plain Put: nothing contends), then one container commits the
+// pending intents in one TransactWriteItems conditioned on the wallet's sequence, as moveMoney's movements are: each
+// intent is decided against the whole balance in intent order (one that does not fit is refused alone), its order,
+// ledger entry (numbered in commit order) and companions written, and the intent deleted. The container whose intent
+// is the oldest commits, and then what its read left (a relay); the others look again about when their batch should
+// be decided and read the outcome, and commit themselves only when the line seems stalled.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../orders/domain/orders.js';
@@ -21,11 +22,21 @@ const MAX_LOOKS = 2_000;
  */
 const PATIENCE_MS = 2_000;
 const PATIENCE_LOOKS = 200;
-/** Pending intents read per round: more than one transaction holds. */
-const INTENTS_READ = 40;
+/** Commits a leader runs after its own for the intents its read left (relay), and not once its request is this old. */
+const RELAY_ROUNDS = 2;
+const RELAY_BEFORE_MS = 1_000;
+/** After another container's intent was seen leading, a placer's first look is a cheap one for this long. */
+const CONTENDED_FOR_MS = 1_000;
+/** Pending intents read per round: a few more than one transaction holds (an intent may wait a round for a claim). */
+const INTENTS_READ = 24;
 const MAX_TRANSACT_ITEMS = 100;
-/** Intents per commit: a bigger transaction takes longer on the wallet's partition and holds every placer waiting. */
-const MAX_BATCH = 12;
+/**
+ * Intents per commit. A bigger transaction takes longer and holds every placer waiting; 20 (about 60 items) carries a
+ * busy wallet's line of 32 containers in two commits.
+ */
+const MAX_BATCH = 20;
+/** Intents a look reads (keys only): enough to tell whether this one is in the next commit or further back. */
+const LOOK_LIMIT = 2 * MAX_BATCH + 1;
 const REFUSAL_KEPT_S = 86_400;
 /**
  * An intent older than this has no placer waiting (a placer answers busy after TIME_BUDGET_MS and takes its intent
@@ -60,6 +71,10 @@ interface WalletLine {
   oldest?: { sk: string; since: number; looks: number; spread: number };
   /** How long an oldest intent stays the oldest here (moving average, ms): the pace of the wallet's commits. */
   progressMs: number;
+  /** When another container's intent was last seen leading the line here (performance.now()). */
+  contendedAt: number;
+  /** Pending intents the last commit here read and left for a later one. */
+  left: number;
 }
 
 const lines = new WeakMap<DynamoDBDocumentClient, Map<string, WalletLine>>();
@@ -69,7 +84,20 @@ function lineOf(db: DynamoDBDocumentClient, tableName: string, walletId: string)
   if (!byWallet) lines.set(db, (byWallet = new Map()));
   const key = `${tableName}/${walletId}`;
   let line = byWallet.get(key);
-  if (!line) byWallet.set(key, (line = { walletId, waiting: new Set(), outcomes: new Map(), forced: new Map(), commitMs: 20, progressMs: 20 }));
+  if (!line)
+    byWallet.set(
+      key,
+      (line = {
+        walletId,
+        waiting: new Set(),
+        outcomes: new Map(),
+        forced: new Map(),
+        commitMs: 20,
+        progressMs: 20,
+        contendedAt: Number.NEGATIVE_INFINITY,
+        left: 0,
+      }),
+    );
   return line;
 }
 
@@ -116,7 +144,7 @@ async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent
         new PutCommand({
           TableName: tableName,
           Item: {
-            pk: keys.wallet(intent.order.walletId).pk,
+            pk: keys.walletIntents(intent.order.walletId),
             sk: intent.sk,
             entity: 'order-intent',
             orderId: intent.order.id,
@@ -141,9 +169,13 @@ async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent
 async function awaitOutcome(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, intent: Intent, started: number): Promise<Outcome> {
   let busyLooks = 0;
   let waits = 0;
+  let inBatch = false;
   for (let look = 1; ; look++) {
     const known = line.outcomes.get(intent.sk);
-    if (known) return known;
+    if (known) {
+      await relay(db, tableName, line, started);
+      return known;
+    }
     if (performance.now() - started > TIME_BUDGET_MS || look > MAX_LOOKS) throw busy();
     // One commit at a time per wallet in this container: it may decide this intent too.
     if (line.round) {
@@ -152,51 +184,81 @@ async function awaitOutcome(db: DynamoDBDocumentClient, tableName: string, line:
     }
     let next: Next;
     try {
-      next = look === 1 ? await runCommit(line, () => commitBatch(db, tableName, line, intent.sk)) : await lookAndCommit(db, tableName, line, intent.sk);
+      // A first look commits at once if this intent leads (a lone container: no look before its commit); on a wallet
+      // seen contended it is a cheap look, which also tells how far back in the line this intent is. After waiting
+      // for the batch it was in, the order itself is read first: placed, that is the answer in one read.
+      const leads = look === 1 && performance.now() - line.contendedAt > CONTENDED_FOR_MS;
+      if (inBatch && (await orderPlaced(db, tableName, intent.order.id))) return { placed: true };
+      inBatch = false;
+      next = leads ? await runCommit(line, () => commitBatch(db, tableName, line, intent.sk)) : await lookAndCommit(db, tableName, line, intent.sk);
     } catch (error) {
       if (!isStoreBusy(error)) throw error;
       next = 'back_off';
     }
-    if (typeof next === 'object') return next;
+    if (next === 'again') continue;
     if (next === 'back_off') await sleep(backoff(++busyLooks));
-    else if (next === 'wait') {
-      // About the wallet's pace of commits, longer the longer it waits: every look is a read on the wallet's partition.
-      const pace = Math.max(3, line.commitMs, line.progressMs / 2);
-      await sleep(Math.min(250, pace * Math.min(4, 1 + waits++ / 4)) * (0.5 + Math.random() * 0.5));
-    }
+    else if ('wait' in next) {
+      // Commits take the line in order, MAX_BATCH at a time: an intent in the next batch looks again after about one
+      // commit (its outcome, or it leads the next one); one further back, one commit for each batch before its own.
+      // Every look is a read on the wallet's partition: a long wait (a stalled line) looks less often.
+      const pace = Math.max(3, line.commitMs, line.progressMs / 2) * Math.min(4, 1 + waits++ / 8);
+      inBatch = next.wait < MAX_BATCH;
+      await sleep(Math.min(250, pace * Math.max(1, Math.floor(next.wait / MAX_BATCH))) * (0.8 + Math.random() * 0.4));
+    } else return next;
   }
 }
 
-/** An outcome, or what to do next: look again at once, wait for the oldest intent's container, or back off (busy). */
-type Next = Outcome | 'again' | 'wait' | 'back_off';
+/**
+ * A container whose commit decided its own intent commits what its read left pending, a few rounds at most, before it
+ * answers: the commits of a busy wallet follow each other without waiting for the next intent's container to look
+ * (that container finds its intent decided). Costs this request a transaction or two; nothing fails for it.
+ */
+async function relay(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, started: number): Promise<void> {
+  for (let round = 0; round < RELAY_ROUNDS && line.left > 0 && !line.round && performance.now() - started < RELAY_BEFORE_MS; round++) {
+    line.left = 0;
+    // A failure is nobody's: this request has its answer, and the intents stay for their own containers.
+    const next = await runCommit(line, () => commitBatch(db, tableName, line)).catch(() => undefined);
+    if (next !== 'again') return;
+  }
+}
 
 /**
- * A cheap look (one read: the oldest pending intent no younger than this one); only the container holding the oldest
- * intent, or any once that one stalls, reads the whole batch and commits it.
+ * An outcome, or what to do next: look again at once, wait for the commits ahead (`wait`: how many pending intents are
+ * older than this one, as far as a look counts), or back off (busy).
+ */
+type Next = Outcome | 'again' | { wait: number } | 'back_off';
+
+/**
+ * A cheap look (one read, keys only: the pending intents no younger than this one, up to two batches' worth, which
+ * tell whether it is decided and how far back it waits); only the container holding the oldest intent, or any once
+ * that one stalls, reads the whole batch and commits it.
  */
 async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, mySk: string): Promise<Next> {
   const { Items } = await db.send(
     new QueryCommand({
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :intent AND :mine',
-      ExpressionAttributeValues: { ':pk': keys.wallet(line.walletId).pk, ':intent': keys.intentPrefix, ':mine': mySk },
+      ExpressionAttributeValues: { ':pk': keys.walletIntents(line.walletId), ':intent': keys.intentPrefix, ':mine': mySk },
       ProjectionExpression: 'sk',
       ConsistentRead: true,
-      Limit: 1,
+      Limit: LOOK_LIMIT,
     }),
   );
-  const oldest = Items?.[0] ? String(Items[0].sk) : undefined;
-  if (oldest === undefined) {
-    // Decided, and nothing older waits: by a commit here (its outcome is in the line once it ends) or elsewhere.
+  const older = (Items ?? []).map((item) => String(item.sk));
+  const rank = older.indexOf(mySk);
+  if (rank < 0 && older.length < LOOK_LIMIT) {
+    // Decided (commits take intents in order; one that waited a round for a claim may be passed): by a commit here
+    // (its outcome is in the line once it ends) or elsewhere.
     if (line.round) await line.round.catch(() => undefined);
     return line.outcomes.get(mySk) ?? readOutcome(db, tableName, orderIdOf(mySk));
   }
+  const oldest = older[0]!;
   const seen = noteOldest(line, oldest);
   // Patient for several of the commits seen so far as well: on a loaded store a full batch takes its time.
   // Each container its own share of patience, so that one takes over a stalled batch while the rest still wait.
   const patience = Math.min(3 * PATIENCE_MS, Math.max(PATIENCE_MS, 4 * line.progressMs) * seen.spread);
   const stalled = performance.now() - seen.since > patience || ++seen.looks > PATIENCE_LOOKS;
-  if (!line.waiting.has(oldest) && !stalled) return 'wait';
+  if (!line.waiting.has(oldest) && !stalled) return { wait: rank < 0 ? older.length : rank };
   if (line.round) return 'again';
   return runCommit(line, () => commitBatch(db, tableName, line));
 }
@@ -204,6 +266,7 @@ async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line
 /** The oldest pending intent as seen now; when it changed, how long the last one stayed the oldest feeds progressMs. */
 function noteOldest(line: WalletLine, sk: string): { sk: string; since: number; looks: number; spread: number } {
   const now = performance.now();
+  if (!line.waiting.has(sk)) line.contendedAt = now;
   if (line.oldest?.sk === sk) return line.oldest;
   if (line.oldest) line.progressMs = line.progressMs * 0.8 + (now - line.oldest.since) * 0.2;
   line.oldest = { sk, since: now, looks: 0, spread: 1 + Math.random() * 2 };
@@ -235,7 +298,7 @@ async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: 
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :intent)',
-        ExpressionAttributeValues: { ':pk': keys.wallet(walletId).pk, ':intent': keys.intentPrefix },
+        ExpressionAttributeValues: { ':pk': keys.walletIntents(walletId), ':intent': keys.intentPrefix },
         ConsistentRead: true,
         Limit: INTENTS_READ,
       }),
@@ -250,7 +313,8 @@ async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: 
     if (!intents.some((i) => i.sk === leadFor) && !(lastRead !== undefined && leadFor > lastRead)) return 'again';
     const oldest = intents[0]!.sk;
     noteOldest(line, oldest);
-    if (!line.waiting.has(oldest)) return 'wait';
+    const rank = intents.findIndex((i) => i.sk === leadFor);
+    if (!line.waiting.has(oldest)) return { wait: rank < 0 ? intents.length : rank };
   }
   const batch = await buildBatch(
     db,
@@ -275,6 +339,7 @@ async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: 
     throw error;
   }
   line.commitMs = line.commitMs * 0.8 + (performance.now() - began) * 0.2;
+  line.left = intents.length - batch.outcomes.size + (pending.LastEvaluatedKey ? 1 : 0);
   for (const [sk, outcome] of batch.outcomes) if (line.waiting.has(sk)) line.outcomes.set(sk, outcome);
   return 'again';
 }
@@ -469,7 +534,7 @@ function placementItems(tableName: string, order: Order, sk: string): BatchItem[
 }
 
 function deleteIntent(tableName: string, walletId: string, sk: string): TransactItem {
-  return { Delete: { TableName: tableName, Key: { pk: keys.wallet(walletId).pk, sk }, ConditionExpression: 'attribute_exists(pk)' } };
+  return { Delete: { TableName: tableName, Key: { pk: keys.walletIntents(walletId), sk }, ConditionExpression: 'attribute_exists(pk)' } };
 }
 
 function putRefusal(tableName: string, order: Order, refusal: Refusal): TransactItem {
@@ -479,25 +544,25 @@ function putRefusal(tableName: string, order: Order, refusal: Refusal): Transact
 
 /** What became of an intent no longer pending: its order, its refusal, or neither (its placer took it back). */
 async function readOutcome(db: DynamoDBDocumentClient, tableName: string, orderId: number): Promise<Outcome> {
-  const [order, refusal] = await Promise.all([
-    db.send(new GetCommand({ TableName: tableName, Key: keys.order(orderId), ConsistentRead: true, ProjectionExpression: 'id' })),
-    db.send(new GetCommand({ TableName: tableName, Key: keys.orderRefusal(orderId), ConsistentRead: true })),
-  ]);
-  // An order found wins over a refusal: an intent written again after its commit (a retried Put) is refused as a duplicate.
-  if (order.Item) return { placed: true };
+  // The order first: most intents are placed, so one read answers. An order found wins over a refusal (an intent
+  // written again after its commit, a retried Put, is refused as a duplicate); a refusal read after finding no order
+  // is checked against the order once more by the placer (placeByGroupCommit).
+  if (await orderPlaced(db, tableName, orderId)) return { placed: true };
+  const refusal = await db.send(new GetCommand({ TableName: tableName, Key: keys.orderRefusal(orderId), ConsistentRead: true }));
   if (refusal.Item) return { placed: false, refusal: refusal.Item.refusal as Refusal };
   return { placed: false, refusal: 'withdrawn' };
 }
 
-async function orderExists(db: DynamoDBDocumentClient, tableName: string, orderId: number): Promise<boolean> {
-  try {
-    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.order(orderId), ConsistentRead: true, ProjectionExpression: 'id' }));
-    return Item !== undefined;
-  } catch (error) {
-    // Unknown whether it was placed: busy, as for any outcome this placer could not learn.
-    if (isStoreBusy(error)) throw busy();
-    throw error;
-  }
+async function orderPlaced(db: DynamoDBDocumentClient, tableName: string, orderId: number): Promise<boolean> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.order(orderId), ConsistentRead: true, ProjectionExpression: 'id' }));
+  return Item !== undefined;
+}
+
+/** orderPlaced for the placer's last word: a store that cannot tell is the busy answer. */
+function orderExists(db: DynamoDBDocumentClient, tableName: string, orderId: number): Promise<boolean> {
+  return orderPlaced(db, tableName, orderId).catch((error) => {
+    throw isStoreBusy(error) ? busy() : error;
+  });
 }
 
 /** Takes the intent back, unless a commit decided it first: then that outcome. */
@@ -507,7 +572,7 @@ async function withdraw(db: DynamoDBDocumentClient, tableName: string, intent: I
       await db.send(
         new DeleteCommand({
           TableName: tableName,
-          Key: { pk: keys.wallet(intent.order.walletId).pk, sk: intent.sk },
+          Key: { pk: keys.walletIntents(intent.order.walletId), sk: intent.sk },
           ConditionExpression: 'attribute_exists(pk)',
         }),
       );

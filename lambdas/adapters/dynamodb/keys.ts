@@ -20,9 +20,12 @@ export const keys = {
   ledgerEntry: (walletId: string, seq: number) => ({ pk: `WALLET#${walletId}`, sk: `LEDGER#${String(seq).padStart(12, '0')}` }),
   ledgerPrefix: 'LEDGER#',
   // Group commit (docs/wallet-concurrency.md): an order waiting to be committed on its wallet, in intent order, and the
-  // reason a commit refused one, beside the order's page (kept a day, for the container waiting on it).
+  // reason a commit refused one, beside the order's page (kept a day, for the container waiting on it). Intents have a
+  // partition of their own: their writes and the waiting containers' looks stay off the wallet's, which carries the
+  // balance and the ledger (a partition takes 1,000 write units a second).
+  walletIntents: (walletId: string) => `INTENTS#${walletId}`,
   orderIntent: (walletId: string, writtenAt: string, orderId: number) => ({
-    pk: `WALLET#${walletId}`,
+    pk: `INTENTS#${walletId}`,
     sk: `INTENT#${writtenAt}#${String(orderId).padStart(12, '0')}`,
   }),
   intentPrefix: 'INTENT#',
