@@ -12,7 +12,8 @@ import { type AwsLatency, dynamoRequestHandler } from '../local/aws-latency.js';
 import { type CallCounts, emptyCounts, meterCalls } from './wallet-meter.js';
 
 export interface ContainerRun {
-  endpoint: string;
+  /** DynamoDB Local's endpoint; absent when the bench serves its in-memory engine (asked by message). */
+  endpoint?: string;
   table: string;
   ownerId: string;
   walletId: string;
@@ -29,17 +30,44 @@ export interface ContainerReport {
   failures: Record<string, number>;
   calls: CallCounts;
   finishedAt: number;
+  /** CPU time this container spent in the run (user + system, ms). */
+  cpuMs: number;
 }
 
-type Message = { type: 'prepare'; run: ContainerRun } | { type: 'go'; until: number } | { type: 'exit' };
+type Message =
+  | { type: 'prepare'; run: ContainerRun }
+  | { type: 'go'; until: number }
+  | { type: 'exit' }
+  | { type: 'dynamo-answer'; id: number; statusCode: number; headers: Record<string, string>; body: string };
+
+/** The bench's in-memory engine, reached by message: a smithy HttpHandler whose network is the IPC channel. */
+const dynamoCalls = new Map<number, (answer: Extract<Message, { type: 'dynamo-answer' }>) => void>();
+let nextCall = 0;
+const utf8 = new TextDecoder();
+const memoryEngine = {
+  handle: (request: { headers: Record<string, string>; body?: unknown }) =>
+    new Promise<{ response: { statusCode: number; headers: Record<string, string>; body: Uint8Array } }>((resolve) => {
+      const id = nextCall++;
+      dynamoCalls.set(id, (answer) => resolve({ response: { statusCode: answer.statusCode, headers: answer.headers, body: Buffer.from(answer.body) } }));
+      // The SDK's JSON body is a Uint8Array that warns when read as a string: decoded as bytes.
+      const body = typeof request.body === 'string' ? request.body : request.body === undefined ? '' : utf8.decode(request.body as Uint8Array);
+      process.send?.({ type: 'dynamo', id, headers: request.headers, body });
+    }),
+  updateHttpClientConfig: () => undefined,
+  httpHandlerConfigs: () => ({}),
+  destroy: () => undefined,
+};
 
 let prepared: { run: ContainerRun; services: ReturnType<typeof customerOrderServices>; counts: CallCounts } | undefined;
 
 async function prepare(run: ContainerRun): Promise<void> {
-  Object.assign(process.env, { TABLE_NAME: run.table, DYNAMODB_ENDPOINT: run.endpoint, AWS_REGION: 'us-east-1' });
+  Object.assign(process.env, { TABLE_NAME: run.table, AWS_REGION: 'us-east-1' });
+  if (run.endpoint) process.env.DYNAMODB_ENDPOINT = run.endpoint;
+  else delete process.env.DYNAMODB_ENDPOINT;
   // A fresh platform forgets every client and queue built for the previous run: a new container. Emulated round
   // trips as the local stack's CODEX_AWS_LATENCY_MS adds them: in the client's request handler.
-  usePlatform({ metrics: { record: () => undefined }, ...(run.latency ? { dynamoDb: { requestHandler: dynamoRequestHandler(run.latency) } } : {}) });
+  const requestHandler = dynamoRequestHandler(run.latency, run.endpoint ? undefined : memoryEngine);
+  usePlatform({ metrics: { record: () => undefined }, ...(requestHandler ? { dynamoDb: { requestHandler } } : {}) });
   const counts = emptyCounts();
   meterCalls(documentClient() as DynamoDBDocumentClient, counts);
   const services = customerOrderServices();
@@ -53,7 +81,8 @@ async function prepare(run: ContainerRun): Promise<void> {
 async function go(until: number): Promise<ContainerReport> {
   if (!prepared) throw new Error('go before prepare');
   const { run, services, counts } = prepared;
-  const report: ContainerReport = { latencies: [], accepted: 0, busy: 0, failures: {}, calls: counts, finishedAt: 0 };
+  const report: ContainerReport = { latencies: [], accepted: 0, busy: 0, failures: {}, calls: counts, finishedAt: 0, cpuMs: 0 };
+  const cpu = process.cpuUsage();
   let i = 0;
   while (Date.now() < until) {
     const started = performance.now();
@@ -76,12 +105,19 @@ async function go(until: number): Promise<ContainerReport> {
     report.latencies.push(performance.now() - started);
   }
   report.finishedAt = Date.now();
+  const used = process.cpuUsage(cpu);
+  report.cpuMs = (used.user + used.system) / 1000;
   return report;
 }
 
 process.on('message', (message: Message) => {
   const reply = (value: unknown) => process.send?.(value);
   if (message.type === 'exit') process.exit(0);
+  if (message.type === 'dynamo-answer') {
+    dynamoCalls.get(message.id)?.(message);
+    dynamoCalls.delete(message.id);
+    return;
+  }
   const work =
     message.type === 'prepare' ? prepare(message.run).then(() => ({ type: 'prepared' })) : go(message.until).then((report) => ({ type: 'report', report }));
   work.then(reply, (error: unknown) => reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) }));

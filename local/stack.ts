@@ -525,7 +525,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 /** The table in the in-memory engine, created as ensureTable creates it in DynamoDB Local. */
-async function ensureMemoryTable(store: MemoryDynamo, tableName: string): Promise<{ streamArn: string }> {
+export async function ensureMemoryTable(store: MemoryDynamo, tableName: string): Promise<{ streamArn: string }> {
   const client = new DynamoDBClient({
     region: 'us-east-1',
     requestHandler: store.requestHandler as never,
