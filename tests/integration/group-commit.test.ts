@@ -192,6 +192,47 @@ describe.each(['dynamodb-local', 'memory'] as const)('group commit of orders on 
     }
   });
 
+  it('places the orders of a container alone on its wallet with one transaction each and no intent written', async () => {
+    await fundedWallet(table, 'w-alone', '10.00');
+    const db = table.newClient();
+    const calls: string[] = [];
+    db.middlewareStack.add(
+      ((next: (args: unknown) => Promise<unknown>, context: { commandName: string }) => (args: unknown) => {
+        calls.push(context.commandName);
+        return next(args);
+      }) as never,
+      { step: 'initialize' },
+    );
+    const alone = container({ orders: new DynamoOrderStore(db, table.tableName, placeByGroupCommit) });
+    for (let i = 0; i < 3; i++) await order(alone, 'w-alone', { link: `https://youtube.com/watch?v=alone${i}` });
+    expect(calls.filter((c) => c === 'TransactWriteItemsCommand')).toHaveLength(3);
+    expect(calls.filter((c) => c === 'PutItemCommand')).toHaveLength(0);
+    expect(await balanceAndLedger(table, 'w-alone')).toEqual({ balance: parseMoney('7.30'), ledgerSum: parseMoney('7.30'), entries: 4 });
+  });
+
+  it('refuses, never charges, a copy of an intent written after its order was placed, when the next commit meets it', async () => {
+    await fundedWallet(table, 'w-copy', '10.00');
+    const placed = newOrder(
+      TEST_SERVICE,
+      { ownerId: 'owner-w-copy', walletId: 'w-copy', link: 'https://youtube.com/watch?v=copy', quantity: 1000 },
+      880_010,
+      new Date().toISOString(),
+    );
+    await placeByGroupCommit(table.newClient(), table.tableName, placed);
+    // A lost Put's retry lands after the order was placed: the copy waits in the line, its container gone.
+    await table.db.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...keys.orderIntent('w-copy', new Date().toISOString(), placed.id), entity: 'order-intent', orderId: placed.id, order: placed },
+      }),
+    );
+    const next = await order(container(), 'w-copy');
+    const ledger = await table.wallets.listLedger('w-copy');
+    expect(ledger.map((e) => e.reference)).toEqual(['test', `order:${placed.id}`, `order:${next.order.id}`]);
+    expect(await balanceAndLedger(table, 'w-copy')).toEqual({ balance: parseMoney('8.20'), ledgerSum: parseMoney('8.20'), entries: 3 });
+    expect(await pendingIntents('w-copy')).toEqual([]);
+  });
+
   it('drops an intent older than a minute instead of charging it: its placer answered an error long ago', async () => {
     await fundedWallet(table, 'w-stale', '10.00');
     const writtenAt = new Date(Date.now() - 2 * 60_000).toISOString();

@@ -54,6 +54,8 @@ interface Intent {
   sk: string;
   order: Order;
   maxActiveOrders?: number;
+  /** Placed directly, never written: no intent item to delete or refusal to record. */
+  direct?: true;
 }
 
 /** What this container knows of one wallet: its own waiting intents, the round under way, refusals found by a cancel. */
@@ -68,7 +70,7 @@ interface WalletLine {
   /** How long reading and committing a batch takes here (moving average, ms): how often a waiting container looks. */
   commitMs: number;
   /** The oldest pending intent last seen, since when and over how many looks: no progress means its container is gone. */
-  oldest?: { sk: string; since: number; looks: number; spread: number };
+  oldest?: { sk: string; since: number; looks: number };
   /** How long an oldest intent stays the oldest here (moving average, ms): the pace of the wallet's commits. */
   progressMs: number;
   /** When another container's intent was last seen leading the line here (performance.now()). */
@@ -109,7 +111,15 @@ export async function placeByGroupCommit(db: DynamoDBDocumentClient, tableName: 
   const intent: Intent = { sk: intentKey.sk, order, ...(limit ? { maxActiveOrders: limit.maxActiveOrders } : {}) };
   const line = lineOf(db, tableName, order.walletId);
   const started = performance.now();
-  let outcome: Outcome;
+  let outcome: Outcome | undefined;
+  // A wallet nobody else was seen on lately: one transaction, as for any other movement, without an intent.
+  if (!line.round && line.waiting.size === 0 && performance.now() - line.contendedAt > CONTENDED_FOR_MS)
+    outcome = await placeDirectly(db, tableName, line, intent).catch((error) => {
+      // Busy, or its answer lost: the line decides it (an order already placed meets its own claim there).
+      if (isStoreBusy(error)) return undefined;
+      throw error;
+    });
+  if (outcome) return answer(db, tableName, outcome, order, limit);
   try {
     await writeIntent(db, tableName, intent, started);
     line.waiting.add(intent.sk);
@@ -129,11 +139,58 @@ export async function placeByGroupCommit(db: DynamoDBDocumentClient, tableName: 
     line.outcomes.delete(intent.sk);
     line.forced.delete(intent.sk);
   }
-  if (!outcome.placed) {
-    // A refusal may be of a second copy of this intent (its Put's answer lost and the SDK's retry writing it again
-    // after a commit had placed the order): the order found wins, as readOutcome rules for others' intents.
-    if (await orderExists(db, tableName, order.id)) return;
-    throw refusalError(outcome.refusal, order, limit);
+  return answer(db, tableName, outcome, order, limit);
+}
+
+async function answer(db: DynamoDBDocumentClient, tableName: string, outcome: Outcome, order: Order, limit?: { maxActiveOrders: number }): Promise<void> {
+  if (outcome.placed) return;
+  // A refusal may be of a second copy of this intent (its Put's answer lost and the SDK's retry writing it again
+  // after a commit had placed the order): the order found wins, as readOutcome rules for others' intents.
+  if (await orderExists(db, tableName, order.id)) return;
+  throw refusalError(outcome.refusal, order, limit);
+}
+
+/**
+ * The order placed in one transaction on the wallet as read, when no intent waits in its line (undefined: the line
+ * takes it, because intents wait or the wallet moved meanwhile). Refusals stand on the balance and counts read.
+ */
+async function placeDirectly(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, intent: Intent): Promise<Outcome | undefined> {
+  const walletId = line.walletId;
+  const [pending, walletItem] = await Promise.all([
+    db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :intent)',
+        ExpressionAttributeValues: { ':pk': keys.walletIntents(walletId), ':intent': keys.intentPrefix },
+        ProjectionExpression: 'sk',
+        ConsistentRead: true,
+        Limit: 1,
+      }),
+    ),
+    db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true })),
+  ]);
+  if (!walletItem.Item) throw new DomainError('unknown_wallet', `Wallet ${walletId} does not exist`);
+  if ((pending.Items ?? []).length > 0) {
+    line.contendedAt = performance.now();
+    return undefined;
+  }
+  const wallet = { balance: micros(Number(walletItem.Item.balance)), seq: Number(walletItem.Item.seq) };
+  const batch = await buildBatch(db, tableName, line, [{ ...intent, direct: true }], wallet, walletId);
+  const outcome = batch.outcomes.get(intent.sk)!;
+  if (!outcome.placed) return outcome;
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: batch.items.map((i) => i.item) }));
+    return outcome;
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const reasons = error.CancellationReasons ?? [];
+    const failed = batch.items.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+    // The wallet or a count moved on (another container): contended; the line takes this order and the next ones.
+    if (failed.length === 0 || failed.some((entry) => entry.refuses === undefined)) {
+      line.contendedAt = performance.now();
+      return undefined;
+    }
+    return { placed: false, refusal: failed[0]!.refuses! };
   }
 }
 
@@ -254,22 +311,24 @@ async function lookAndCommit(db: DynamoDBDocumentClient, tableName: string, line
   }
   const oldest = older[0]!;
   const seen = noteOldest(line, oldest);
-  // Patient for several of the commits seen so far as well: on a loaded store a full batch takes its time.
-  // Each container its own share of patience, so that one takes over a stalled batch while the rest still wait.
-  const patience = Math.min(3 * PATIENCE_MS, Math.max(PATIENCE_MS, 4 * line.progressMs) * seen.spread);
-  const stalled = performance.now() - seen.since > patience || ++seen.looks > PATIENCE_LOOKS;
+  // Patient for several of the commits seen so far as well: on a loaded store a full batch takes its time. The next
+  // in line takes over a stalled batch (its container gone, or slow), each further one only after as many times the
+  // patience as its place: one container takes over, not all at once (they would cancel each other, slowing the
+  // store further).
+  const patience = Math.min(2 * PATIENCE_MS, Math.max(PATIENCE_MS, 4 * line.progressMs));
+  const stalled = rank > 0 && (performance.now() - seen.since > patience * rank || ++seen.looks > PATIENCE_LOOKS * rank);
   if (!line.waiting.has(oldest) && !stalled) return { wait: rank < 0 ? older.length : rank };
   if (line.round) return 'again';
   return runCommit(line, () => commitBatch(db, tableName, line));
 }
 
 /** The oldest pending intent as seen now; when it changed, how long the last one stayed the oldest feeds progressMs. */
-function noteOldest(line: WalletLine, sk: string): { sk: string; since: number; looks: number; spread: number } {
+function noteOldest(line: WalletLine, sk: string): { sk: string; since: number; looks: number } {
   const now = performance.now();
   if (!line.waiting.has(sk)) line.contendedAt = now;
   if (line.oldest?.sk === sk) return line.oldest;
   if (line.oldest) line.progressMs = line.progressMs * 0.8 + (now - line.oldest.since) * 0.2;
-  line.oldest = { sk, since: now, looks: 0, spread: 1 + Math.random() * 2 };
+  line.oldest = { sk, since: now, looks: 0 };
   return line.oldest;
 }
 
@@ -394,7 +453,7 @@ async function buildBatch(
       line.forced.get(intent.sk) ??
       (count && intent.maxActiveOrders !== undefined && count.now >= intent.maxActiveOrders ? 'active_orders_limit' : undefined) ??
       (balance - order.charge < 0 ? 'insufficient_funds' : undefined);
-    items.push({ item: deleteIntent(tableName, walletId, intent.sk) });
+    if (!intent.direct) items.push({ item: deleteIntent(tableName, walletId, intent.sk) });
     if (refusal) {
       // This container's own waiters learn the refusal from the round; others' read it from the record.
       if (!line.waiting.has(intent.sk)) items.push({ item: putRefusal(tableName, order, refusal) });
