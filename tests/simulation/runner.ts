@@ -207,9 +207,8 @@ export class Simulation {
 
       // The quiet phase: faults off; time runs on until every order has ended (or waits for a person) and every
       // queued message and gateway callback is delivered. While orders are open the poller and the sweeper run every
-      // fifteen minutes, every thirty after an hour, every hour after seven (a provider's orders take up to six hours;
-      // nothing here needs a finer step, and each run costs a seed time); otherwise time jumps to the next message or
-      // callback.
+      // fifteen minutes, every hour after the first (a provider's orders take up to six hours; nothing here needs a
+      // finer step, and each run costs a seed time); otherwise time jumps to the next message or callback.
       world.sim.faults.off();
       this.store.injectFaults(undefined);
       world.trace.push(`${stamp()} faults off`);
@@ -225,7 +224,7 @@ export class Simulation {
           break;
         }
         const since = Date.now() - quietFrom;
-        const pollStep = since < 3_600_000 ? 15 * 60_000 : since < 7 * 3_600_000 ? 30 * 60_000 : 3_600_000;
+        const pollStep = since < 3_600_000 ? 15 * 60_000 : 3_600_000;
         const candidates = [open ? Date.now() + pollStep : undefined, nextMessage, nextCallback].filter((x): x is number => x !== undefined);
         this.advance(clock, Math.max(Date.now() + 1_000, Math.min(...candidates)) - SIM_EPOCH, world, false);
         await this.deliverCallbacks(world);

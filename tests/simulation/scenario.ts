@@ -67,8 +67,8 @@ const ORDER_SHAPES: { serviceId: number; fields: (random: SimRandom, tag: string
   { serviceId: 21, fields: (r, t) => ({ link: `https://youtube.com/live/${t}`, quantity: String(r.int(50, 100)) }) },
 ];
 
-/** How long customers act; then the quiet phase (the runner's) lets every order run its course. */
-export const ACTIVE_MS = 30 * 60_000;
+/** How long customers act (15 virtual minutes: the poller runs every minute of them, half a seed's time); then the quiet phase (the runner's) lets every order run its course. */
+export const ACTIVE_MS = 15 * 60_000;
 /** Actions fall on this grid, so that several often share an instant (a burst). */
 const STEP_MS = 15_000;
 
