@@ -156,25 +156,11 @@ async function answer(db: DynamoDBDocumentClient, tableName: string, outcome: Ou
  */
 async function placeDirectly(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, intent: Intent): Promise<Outcome | undefined> {
   const walletId = line.walletId;
-  const [pending, walletItem] = await Promise.all([
-    db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :intent)',
-        ExpressionAttributeValues: { ':pk': keys.walletIntents(walletId), ':intent': keys.intentPrefix },
-        ProjectionExpression: 'sk',
-        ConsistentRead: true,
-        Limit: 1,
-      }),
-    ),
-    db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true })),
-  ]);
-  if (!walletItem.Item) throw new DomainError('unknown_wallet', `Wallet ${walletId} does not exist`);
+  const { pending, wallet } = await readLine(db, tableName, walletId, 1, true);
   if ((pending.Items ?? []).length > 0) {
     line.contendedAt = performance.now();
     return undefined;
   }
-  const wallet = { balance: micros(Number(walletItem.Item.balance)), seq: Number(walletItem.Item.seq) };
   const batch = await buildBatch(db, tableName, line, [{ ...intent, direct: true }], wallet, walletId);
   const outcome = batch.outcomes.get(intent.sk)!;
   if (!outcome.placed) return outcome;
@@ -345,6 +331,25 @@ async function runCommit(line: WalletLine, commit: () => Promise<Next>): Promise
   }
 }
 
+/** The wallet and the oldest `limit` intents of its line (their keys only, when asked), read together. */
+async function readLine(db: DynamoDBDocumentClient, tableName: string, walletId: string, limit: number, keysOnly = false) {
+  const [pending, walletItem] = await Promise.all([
+    db.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :intent)',
+        ExpressionAttributeValues: { ':pk': keys.walletIntents(walletId), ':intent': keys.intentPrefix },
+        ...(keysOnly ? { ProjectionExpression: 'sk' } : {}),
+        ConsistentRead: true,
+        Limit: limit,
+      }),
+    ),
+    db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true })),
+  ]);
+  if (!walletItem.Item) throw new DomainError('unknown_wallet', `Wallet ${walletId} does not exist`);
+  return { pending, wallet: { balance: micros(Number(walletItem.Item.balance)), seq: Number(walletItem.Item.seq) } };
+}
+
 /**
  * Reads the wallet and the pending intents, and commits them in one transaction. `leadFor`: a placer's first look,
  * which commits only if the oldest intent is this container's (a lone container commits without a cheap look first).
@@ -352,19 +357,7 @@ async function runCommit(line: WalletLine, commit: () => Promise<Next>): Promise
 async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, leadFor?: string): Promise<Next> {
   const walletId = line.walletId;
   const began = performance.now();
-  const [pending, walletItem] = await Promise.all([
-    db.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :intent)',
-        ExpressionAttributeValues: { ':pk': keys.walletIntents(walletId), ':intent': keys.intentPrefix },
-        ConsistentRead: true,
-        Limit: INTENTS_READ,
-      }),
-    ),
-    db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true })),
-  ]);
-  if (!walletItem.Item) throw new DomainError('unknown_wallet', `Wallet ${walletId} does not exist`);
+  const { pending, wallet } = await readLine(db, tableName, walletId, INTENTS_READ);
   const intents = (pending.Items ?? []).map(toIntent);
   if (intents.length === 0) return 'again';
   if (leadFor !== undefined) {
@@ -375,14 +368,7 @@ async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: 
     const rank = intents.findIndex((i) => i.sk === leadFor);
     if (!line.waiting.has(oldest)) return { wait: rank < 0 ? intents.length : rank };
   }
-  const batch = await buildBatch(
-    db,
-    tableName,
-    line,
-    intents,
-    { balance: micros(Number(walletItem.Item.balance)), seq: Number(walletItem.Item.seq) },
-    walletId,
-  );
+  const batch = await buildBatch(db, tableName, line, intents, wallet, walletId);
   try {
     await db.send(new TransactWriteCommand({ TransactItems: batch.items.map((i) => i.item) }));
   } catch (error) {
