@@ -23,6 +23,13 @@ import { type GatewayCallback, type SimWorld, createWorld } from './world/index.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MemoryDynamo } from '../../local/dynamodb-memory/index.js';
 import { ensureTableWith } from '../../local/dynamodb-local.js';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { placeByGroupCommit } from '../../lambdas/adapters/dynamodb/group-commit.js';
+import { BlockOrderIdAllocator } from '../../lambdas/adapters/dynamodb/order-id-allocator.js';
+import { DynamoOrderStore } from '../../lambdas/adapters/dynamodb/order-store.js';
+import { type PlaceOrderServices, placeOrder } from '../../lambdas/orders/application/place-order.js';
+import { customerOrderServices } from '../../lambdas/orders/wiring.js';
+import { isDomainError } from '../../lambdas/shared/errors.js';
 
 /** The virtual clock's start: a fixed instant, so dates in items and answers replay alike. */
 export const SIM_EPOCH = Date.UTC(2026, 0, 5, 9, 0, 0);
@@ -177,7 +184,9 @@ export class Simulation {
   /** Runs one seed start to end and checks the invariants. */
   async run(seed: number, options: RunOptions = {}): Promise<SeedResult> {
     const scenario = scenarioFor(seed);
-    const clock = FakeTimers.install({ toFake: ['Date'], now: SIM_EPOCH });
+    // performance.now too: the group commit's patience and budgets count in it, and must replay alike (a seed's
+    // virtual instant does not move while its actions run; looks are counted instead).
+    const clock = FakeTimers.install({ toFake: ['Date', 'performance'], now: SIM_EPOCH });
     reseedRandomness(seed);
     try {
       const world = await this.openWorld(scenario, options);
@@ -471,6 +480,26 @@ export class Simulation {
             }),
           ),
         );
+      case 'panel': {
+        const workers = Array.from({ length: action.workers }, () => this.panelWorker());
+        const answers: string[] = [];
+        await Promise.all(
+          workers.map(async (services, k) => {
+            for (let i = k; i < action.orders.length; i += workers.length) {
+              const { serviceId, fields } = action.orders[i]!;
+              const input = { ownerId: actor!.userId, walletId: actor!.walletId, serviceId, link: fields.link!, quantity: Number(fields.quantity) };
+              answers[i] = await placeOrder(services, input).then(
+                ({ order }) => {
+                  if (!actor!.orders.includes(order.id)) actor!.orders.push(order.id);
+                  return `order ${order.id}`;
+                },
+                (error: Error) => (isDomainError(error) ? error.code : `${error.name}: ${error.message}`),
+              );
+            }
+          }),
+        );
+        return note(answers.join(', '));
+      }
       case 'refund': {
         const id = orderOf(action.order);
         if (id === undefined) return note('skipped: no such order');
@@ -485,6 +514,16 @@ export class Simulation {
         );
       }
     }
+  }
+
+  /** A panel's worker: a container of its own, with its own DynamoDB client (its own wallet line) and id block. */
+  private panelWorker(): PlaceOrderServices {
+    const db = createDocumentClient({ region: 'us-east-1', requestHandler: this.store.requestHandler, retryDelayMs: 0 });
+    return {
+      ...customerOrderServices(),
+      orders: new DynamoOrderStore(db, LOCAL_TABLE_NAME, placeByGroupCommit),
+      orderIds: new BlockOrderIdAllocator(db, LOCAL_TABLE_NAME, 10),
+    };
   }
 
   private v2(actor: ActorState, params: Record<string, string>): Promise<Answer> {

@@ -25,7 +25,10 @@ export type Action =
   | { kind: 'refill'; actor: string; order: OrderRef }
   | { kind: 'status'; actor: string; order: OrderRef }
   | { kind: 'adjust'; actor: string; amount: string; idempotencyKey: string }
-  | { kind: 'refund'; order: OrderRef; amount: string; idempotencyKey: string };
+  | { kind: 'refund'; order: OrderRef; amount: string; idempotencyKey: string }
+  // A reseller's panel forwarding its customers' orders from several workers at once: each worker a Lambda container
+  // of its own on the one wallet (the group commit's paths between containers), placing its share one at a time.
+  | { kind: 'panel'; actor: string; workers: number; orders: { serviceId: number; fields: Record<string, string> }[] };
 
 export interface TimedAction {
   /** Virtual milliseconds after the start. */
@@ -136,6 +139,13 @@ export function scenarioFor(seed: number): Scenario {
         action: { kind: 'refund', order: later(), amount: random.pick(['0.01', '0.05', '1.00']), idempotencyKey: `refund-${actor.name}-${random.int(1, 2)}` },
       });
     }
+    if (actor.api === 'v2' && random.chance(0.4)) {
+      const orders = Array.from({ length: random.int(3, 10) }, () => {
+        const shape = ORDER_SHAPES[random.int(0, 3)]!; // the default services: a link and a quantity
+        return { serviceId: shape.serviceId, fields: shape.fields(random, `s${seed}o${++tag}`) };
+      });
+      actions.push({ at: at(STEP_MS, (ACTIVE_MS * 5) / 6), action: { kind: 'panel', actor: actor.name, workers: random.int(2, 4), orders } });
+    }
   }
   // Stable order: by time, then as generated (the sort is stable).
   actions.sort((a, b) => a.at - b.at);
@@ -158,5 +168,7 @@ export function describeAction(action: Action): string {
       return `admin adjusts ${action.actor} by ${action.amount} (key ${action.idempotencyKey})`;
     case 'refund':
       return `admin refunds ${action.amount} of ${ref(action.order)} (key ${action.idempotencyKey})`;
+    case 'panel':
+      return `${action.actor}'s panel, ${action.workers} workers, places ${action.orders.map((o) => `service ${o.serviceId} ${JSON.stringify(o.fields)}`).join(', ')}`;
   }
 }

@@ -47,11 +47,12 @@ describe('the seeded simulation', () => {
   }
 
   it(
-    'replays a seed to the same trace, faults included',
+    'replays a seed to the same trace, faults and a panel of several containers included',
     async () => {
-      const first = await simulation.run(7);
-      const second = await simulation.run(7);
+      const first = await simulation.run(2);
+      const second = await simulation.run(2);
       expect(first.trace.some((line) => line.includes(' fault '))).toBe(true);
+      expect(first.trace.some((line) => line.includes("'s panel, "))).toBe(true);
       expect(hash(second.trace)).toBe(hash(first.trace));
       expect(second.faults).toEqual(first.faults);
     },
