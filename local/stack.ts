@@ -318,10 +318,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       alerts,
       ...(options.fetch ? { fetch: options.fetch } : {}),
       // The SDK's own retries of a throttled call do not sleep on the in-memory engine.
-      ...(memoryStore ? { dynamoDb: { requestHandler: memoryStore.requestHandler, retryDelayMs: 0 } } : {}),
+      ...(memoryStore
+        ? { dynamoDb: { requestHandler: memoryStore.requestHandler, retryDelayMs: 0, shortcut: (client: DynamoDBClient) => memoryStore.shortcut(client) } }
+        : {}),
     };
     // CODEX_AWS_LATENCY_MS: this process's DynamoDB client as slow as the containers' (local/aws-latency.ts).
-    if (options.awsLatency) platform.dynamoDb = { ...platform.dynamoDb, requestHandler: dynamoRequestHandler(options.awsLatency, memoryStore?.requestHandler) };
+    // With round trips emulated, every call takes the wire (the shortcut would skip the wait).
+    if (options.awsLatency) {
+      const { shortcut: _skipped, ...wire } = platform.dynamoDb ?? {};
+      platform.dynamoDb = { ...wire, requestHandler: dynamoRequestHandler(options.awsLatency, memoryStore?.requestHandler) };
+    }
     usePlatform(platform);
     containers =
       options.containers === 'isolated'

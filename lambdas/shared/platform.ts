@@ -2,6 +2,7 @@
 // its area or platform service, so a function bundles only the AWS clients it calls. The local stack and the bench
 // put their stand-ins in place (usePlatform) before the first handler runs; handlers never know which.
 import type { GatewayKeys } from '../access/domain/gateway-keys.js';
+import type { DocumentClientOptions } from '../adapters/dynamodb/client.js';
 import type { WebhookSender } from '../notifications/ports.js';
 import type { OrderWorkflow } from '../orders/ports.js';
 import type { MetricsRecorder } from './observability/metrics-recorder.js';
@@ -21,8 +22,8 @@ export interface Platform {
   alerts?: OperatorAlerts;
   /** Where business metrics go; EMF lines on stdout when absent. */
   metrics?: MetricsRecorder;
-  /** How the DynamoDB client reaches its table: an in-process request handler (the in-memory engine), retries. */
-  dynamoDb?: { requestHandler?: unknown; maxAttempts?: number; retryDelayMs?: number };
+  /** How the DynamoDB client reaches its table: an in-process request handler or shortcut (the in-memory engine), retries. */
+  dynamoDb?: Pick<DocumentClientOptions, 'requestHandler' | 'maxAttempts' | 'retryDelayMs' | 'shortcut'>;
   /** Where reseller webhooks go instead of HttpWebhookSender (the simulation's receivers). */
   webhooks?: WebhookSender;
 }

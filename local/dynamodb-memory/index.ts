@@ -1,8 +1,12 @@
 // An in-memory DynamoDB for the simulation and the fuzzer: a smithy HttpHandler that answers DynamoDB's JSON protocol
 // in process, so every adapter runs unchanged on the real SDK (its serializers, error classes and retries).
 // The same cases pass on it and on DynamoDB Local: tests/integration/dynamodb-engine-conformance.test.ts.
-import { HttpResponse } from '@smithy/core/transport';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { getSchemaSerdePlugin } from '@smithy/core/schema';
+import { generateIdempotencyToken } from '@smithy/core/serde';
+import { HttpResponse } from '@smithy/core/transport';
+import type { DeserializeHandler, HandlerExecutionContext, MiddlewareStack, SerializeHandler } from '@smithy/types';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { Engine, cancelled } from './engine.js';
 import { DynamoError } from './errors.js';
@@ -41,6 +45,17 @@ const utf8 = new TextDecoder();
 const PLAIN_READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem']);
 const BATCHES = new Set(['BatchGetItem', 'BatchWriteItem']);
 
+/** What the shortcut's serializer hands its deserializer in place of an HTTP request: the call, unserialized. */
+class InProcessCall {
+  constructor(
+    readonly operation: string,
+    readonly input: Record<string, unknown>,
+  ) {}
+}
+
+type SerializeMiddleware = (next: SerializeHandler<object, object>, context: HandlerExecutionContext) => SerializeHandler<object, object>;
+type DeserializeMiddleware = (next: DeserializeHandler<object, object>, context: HandlerExecutionContext) => DeserializeHandler<object, object>;
+
 interface WireRequest {
   headers: Record<string, string>;
   body?: unknown;
@@ -59,14 +74,77 @@ export class MemoryDynamo {
     destroy: () => undefined,
   };
 
+  /**
+   * Takes a DynamoDBClient's data calls past the SDK's wire: the serializer hands the engine the marshalled input
+   * (copied through JSON, as the wire would) and a successful answer comes back as the output object, where the SDK
+   * would write, read and walk JSON against the service's schema (about a third of the simulation's CPU). An error is
+   * answered on the wire format and read by the SDK's own deserializer, so its error classes, `$metadata` and the
+   * retries that read them are the SDK's; every other middleware (retries, the DocumentClient's marshalling, the
+   * adapters' own) runs unchanged. Control-plane calls (CreateTable, DescribeTable...) keep the HTTP path.
+   * tests/integration/dynamodb-engine-conformance.test.ts runs its cases on this path too.
+   */
+  shortcut(client: DynamoDBClient): void {
+    const sdk: { serializer?: SerializeMiddleware; deserializer?: DeserializeMiddleware } = {};
+    // The SDK's own serde middleware for this client, kept for what the shortcut does not take.
+    getSchemaSerdePlugin(client.config as never).applyToStack({
+      add: (middleware: unknown, options: { name?: string }) => {
+        if (options.name === 'serializerMiddleware') sdk.serializer = middleware as SerializeMiddleware;
+        else if (options.name === 'deserializerMiddleware') sdk.deserializer = middleware as DeserializeMiddleware;
+      },
+    } as unknown as MiddlewareStack<object, object>);
+    const { serializer, deserializer } = sdk;
+    if (!serializer || !deserializer) throw new Error('The SDK no longer adds serializerMiddleware and deserializerMiddleware');
+    const serialize: SerializeMiddleware = (next, context) => {
+      const viaWire = serializer(next, context);
+      const operation = context.commandName?.replace(/Command$/, '') ?? '';
+      if (!DATA_OPERATIONS.has(operation)) return viaWire;
+      return async (args) => {
+        const input = JSON.parse(JSON.stringify(args.input)) as Record<string, unknown>;
+        // The SDK's serializer fills the idempotency token (a transaction's ClientRequestToken) once, before its
+        // retries: a lost answer's retry is then answered from it, not applied again.
+        if (operation === 'TransactWriteItems') input.ClientRequestToken ??= generateIdempotencyToken();
+        return next({ ...args, request: new InProcessCall(operation, input) });
+      };
+    };
+    const deserialize: DeserializeMiddleware = (next, context) => {
+      const viaWire = deserializer(next, context);
+      return async (args) => {
+        if (!(args.request instanceof InProcessCall)) return viaWire(args);
+        const requestId = `mem-${++this.#requests}`;
+        let output: Record<string, unknown>;
+        try {
+          output = this.run(args.request.operation, args.request.input);
+        } catch (error) {
+          // The SDK reads the error as it would from DynamoDB: same class, fields and $metadata.
+          const response = errorReply(error, requestId);
+          return deserializer(async () => ({ response, output: {} }), context)(args);
+        }
+        // The engine's items are its own (copy-on-write): the caller gets copies, as from the wire. A DocumentClient
+        // call's items are copied by its unmarshalling (fresh native values), after this middleware.
+        const copied = usesDocumentClient(context) ? output : (JSON.parse(JSON.stringify(output)) as Record<string, unknown>);
+        return {
+          response: new HttpResponse({ statusCode: 200, headers: { 'x-amzn-requestid': requestId } }),
+          output: { ...copied, $metadata: { httpStatusCode: 200, requestId, attempts: 1, totalRetryDelay: 0 } },
+        };
+      };
+    };
+    client.middlewareStack.add(serialize as never, { name: 'serializerMiddleware', step: 'serialize', tags: ['SERIALIZER'], override: true });
+    client.middlewareStack.add(deserialize as never, { name: 'deserializerMiddleware', step: 'deserialize', tags: ['DESERIALIZER'], override: true });
+  }
+
   /** Increments on every committed write that changed an item; equal before/after = nothing written. */
   get version(): number {
     return this.#engine.version;
   }
 
-  /** Every item of a table, unmarshalled (plain JS values), in key order. */
-  items(table: string): Record<string, unknown>[] {
-    return this.#engine.sortedItems(table).map((item) => unmarshall(item as never, { wrapNumbers: plainNumber }));
+  /**
+   * Every item of a table, unmarshalled (plain JS values), in key order; with `entities`, only the items whose `entity`
+   * attribute is one of them (chosen before unmarshalling: a harness asking often for a few kinds pays for those only).
+   */
+  items(table: string, entities?: ReadonlySet<string>): Record<string, unknown>[] {
+    const items = this.#engine.sortedItems(table);
+    const kept = entities ? items.filter((item) => entities.has(String((item.entity as { S?: string } | undefined)?.S))) : items;
+    return kept.map((item) => unmarshall(item as never, { wrapNumbers: plainNumber }));
   }
 
   /** Drops all tables and stream records (a fresh world for the next seed). */
@@ -115,9 +193,7 @@ export class MemoryDynamo {
       const output = this.run(operation, JSON.parse(body || '{}'));
       return reply(200, output, requestId);
     } catch (error) {
-      if (error instanceof DynamoError)
-        return reply(error.statusCode, { __type: `com.amazonaws.dynamodb.v20120810#${error.type}`, message: error.message, ...error.fields }, requestId);
-      return reply(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: (error as Error).message }, requestId);
+      return errorReply(error, requestId);
     }
   }
 
@@ -164,6 +240,19 @@ export class MemoryDynamo {
 function plainNumber(text: string): number | string {
   const value = Number(text);
   return Number.isInteger(value) && !Number.isSafeInteger(value) ? text : value;
+}
+
+/** The DocumentClient marks its calls (lib-dynamodb's DocumentMarshall sets this feature for the user agent). */
+function usesDocumentClient(context: HandlerExecutionContext): boolean {
+  const smithy = (context as { __smithy_context?: { features?: Record<string, unknown> } }).__smithy_context;
+  return smithy?.features?.DDB_MAPPER !== undefined;
+}
+
+/** An error as DynamoDB answers it; anything but the engine's own errors is a 500. */
+function errorReply(error: unknown, requestId: string): HttpResponse {
+  if (error instanceof DynamoError)
+    return reply(error.statusCode, { __type: `com.amazonaws.dynamodb.v20120810#${error.type}`, message: error.message, ...error.fields }, requestId);
+  return reply(500, { __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: (error as Error).message }, requestId);
 }
 
 function reply(statusCode: number, body: unknown, requestId: string): HttpResponse {

@@ -1,5 +1,5 @@
-// The two DynamoDB engines the conformance cases run on: DynamoDB Local (the reference) and the in-memory engine
-// the simulation uses. Each gives a fresh table of the application's design, a document client, a low-level client
+// The DynamoDB engines the conformance cases run on: DynamoDB Local (the reference) and the in-memory engine the
+// simulation uses, reached over the SDK's wire and by its shortcut past the wire (what the local stack uses). Each gives a fresh table of the application's design, a document client, a low-level client
 // and the table's stream records written since the last call.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -41,8 +41,13 @@ export const ENGINES: { name: string; open(): Promise<EngineTable> }[] = [
       };
     },
   },
-  {
-    name: 'MemoryDynamo',
+  memoryEngine('MemoryDynamo', false),
+  memoryEngine('MemoryDynamo by the shortcut', true),
+];
+
+function memoryEngine(name: string, shortcut: boolean): { name: string; open(): Promise<EngineTable> } {
+  return {
+    name,
     async open() {
       const memory = new MemoryDynamo();
       const tableName = `test-${randomUUID()}`;
@@ -52,14 +57,19 @@ export const ENGINES: { name: string; open(): Promise<EngineTable> }[] = [
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       });
       await ensureTableWith(raw, tableName);
+      if (shortcut) memory.shortcut(raw);
       return {
         tableName,
-        db: createDocumentClient({ region: 'us-east-1', requestHandler: memory.requestHandler }),
+        db: createDocumentClient({
+          region: 'us-east-1',
+          requestHandler: memory.requestHandler,
+          ...(shortcut ? { shortcut: (client: DynamoDBClient) => memory.shortcut(client) } : {}),
+        }),
         raw,
         memory,
         streamRecords: async () => memory.takeStreamRecords(10_000),
         close: () => raw.destroy(),
       };
     },
-  },
-];
+  };
+}

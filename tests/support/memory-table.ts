@@ -8,7 +8,10 @@ import { MemoryDynamo } from '../../local/dynamodb-memory/index.js';
 
 export const MEMORY_TABLE = 'codex';
 
-export async function memoryTable(): Promise<{ store: MemoryDynamo; db: DynamoDBDocumentClient }> {
+/** How the client reaches the engine: over the SDK's wire (its serializers), or by the shortcut the local stack uses. */
+export type MemoryPath = 'wire' | 'shortcut';
+
+export async function memoryTable(path: MemoryPath = 'wire'): Promise<{ store: MemoryDynamo; db: DynamoDBDocumentClient }> {
   const store = new MemoryDynamo();
   const raw = new DynamoDBClient({
     region: 'us-east-1',
@@ -17,5 +20,6 @@ export async function memoryTable(): Promise<{ store: MemoryDynamo; db: DynamoDB
   });
   await ensureTableWith(raw, MEMORY_TABLE);
   raw.destroy();
-  return { store, db: createDocumentClient({ region: 'us-east-1', requestHandler: store.requestHandler, maxAttempts: 3, retryDelayMs: 0 }) };
+  const shortcut = path === 'shortcut' ? { shortcut: (client: DynamoDBClient) => store.shortcut(client) } : {};
+  return { store, db: createDocumentClient({ region: 'us-east-1', requestHandler: store.requestHandler, maxAttempts: 3, retryDelayMs: 0, ...shortcut }) };
 }

@@ -14,6 +14,8 @@ export interface DocumentClientOptions {
   maxAttempts?: number;
   /** Fixed delay between the SDK's own retries; 0 = retry at once (a simulation must not sleep on throttling). */
   retryDelayMs?: number;
+  /** Takes the client past the SDK's wire, to a store in this process (the in-memory engine's `shortcut`). */
+  shortcut?: (client: DynamoDBClient) => void;
 }
 
 /** SigV4 without the signature: an in-process handler checks none, and signing every request costs the simulation ~6 %. */
@@ -34,6 +36,7 @@ export function createDocumentClient(options: DocumentClientOptions): DynamoDBDo
     ...(maxAttempts !== undefined ? { maxAttempts } : {}),
     ...(options.retryDelayMs !== undefined ? { retryStrategy: new ConfiguredRetryStrategy(maxAttempts ?? 3, () => options.retryDelayMs ?? 0) } : {}),
   });
+  options.shortcut?.(client);
   client.middlewareStack.add(retryTransactionConflicts, { step: 'deserialize', priority: 'high', name: 'retryTransactionConflicts' });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
