@@ -115,7 +115,9 @@ async function main(): Promise<number> {
   await Promise.all(
     Array.from({ length: workers }, (_, k) => {
       const child = fork(self, ['--worker', '--from', String(args.from + k), '--seeds', String(args.seeds - k), '--stride', String(workers)], {
-        execArgv: process.execArgv,
+        // A seed allocates briskly and keeps little: a larger young generation halves the collector's scavenges (about
+        // a tenth of a seed's time on this machine).
+        execArgv: [...process.execArgv, '--max-semi-space-size=64'],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       child.on('message', (report: SeedReport) => {

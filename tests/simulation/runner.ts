@@ -36,6 +36,8 @@ export const SIM_EPOCH = Date.UTC(2026, 0, 5, 9, 0, 0);
 const TICK_MS = 15_000;
 const POLL_EVERY_MS = 60_000;
 const SWEEP_EVERY_MS = 5 * 60_000;
+/** The items that say whether an order is open or waits for a person (ordersWaitingForAPerson reads no others). */
+const OPEN_ORDER_ENTITIES = new Set(['order', 'attention', 'pending-reading']);
 /** The quiet phase gives up here: an order still open then is a violation (order.ended_when_settled). */
 const QUIET_LIMIT_MS = 36 * 3_600_000;
 const PASSWORD = 'sim-password-2026';
@@ -387,7 +389,7 @@ export class Simulation {
    * true status and remains; the invariants then check its settlement as any other.
    */
   private async personSettles(world: World): Promise<void> {
-    const items = this.store.items(LOCAL_TABLE_NAME);
+    const items = this.store.items(LOCAL_TABLE_NAME, OPEN_ORDER_ENTITIES);
     const waiting = [...ordersWaitingForAPerson(items)].filter((id) => !world.settledByPerson.has(id));
     if (waiting.length === 0) return;
     const queue = await this.call('GET', '/admin/v1/orders/attention?limit=100', { token: world.adminToken });
@@ -603,7 +605,7 @@ export class Simulation {
     // Asked several times per tick; the table only changes with the store's version (reset on a new world).
     const cached = this.openCache;
     if (cached && cached.store === this.store && cached.version === this.store.version && cached.world === this.world) return cached.orders;
-    const items = this.store.items(LOCAL_TABLE_NAME);
+    const items = this.store.items(LOCAL_TABLE_NAME, OPEN_ORDER_ENTITIES);
     // Waiting for a person only while the attention item's reason still fits, as the invariants judge it: an order
     // queued early (a passing ambiguous reading, since contradicted) and still going must be waited for.
     const waiting = ordersWaitingForAPerson(items);
