@@ -62,6 +62,23 @@ export class Engine {
   version = 0;
   private tokens = new Map<string, { fingerprint: string; at: number; output: Output }>();
 
+  /**
+   * Everything the engine holds, for restore(): tables and their indexes copied (new maps), items shared, since a write
+   * replaces an item and never changes one in place.
+   */
+  snapshot(): EngineSnapshot {
+    return { tables: copyTables(this.tables), stream: [...this.stream], sequence: this.sequence, version: this.version, tokens: new Map(this.tokens) };
+  }
+
+  /** Back to a snapshot's state; the snapshot stays as it was, to restore again. */
+  restore(snapshot: EngineSnapshot): void {
+    this.tables = copyTables(snapshot.tables);
+    this.stream = [...snapshot.stream];
+    this.sequence = snapshot.sequence;
+    this.version = snapshot.version;
+    this.tokens = new Map(snapshot.tokens);
+  }
+
   reset(): void {
     this.tables.clear();
     this.stream = [];
@@ -816,6 +833,24 @@ export class Engine {
     if (!table) return [];
     return this.sorted(table.items, undefined).map(([, item]) => item);
   }
+}
+
+export interface EngineSnapshot {
+  readonly tables: ReadonlyMap<string, Table>;
+  readonly stream: readonly DynamoDBRecord[];
+  readonly sequence: number;
+  readonly version: number;
+  readonly tokens: ReadonlyMap<string, { fingerprint: string; at: number; output: Output }>;
+}
+
+function copyTables(tables: ReadonlyMap<string, Table>): Map<string, Table> {
+  const copy = new Map<string, Table>();
+  for (const [name, table] of tables) {
+    const partitions = new Map<string, Map<string, Map<string, Item>>>();
+    for (const [index, byHash] of table.partitions) partitions.set(index, new Map([...byHash].map(([hash, items]) => [hash, new Map(items)])));
+    copy.set(name, { ...table, indexes: [...table.indexes], items: new Map(table.items), partitions, description: structuredClone(table.description) });
+  }
+  return copy;
 }
 
 export function cancelled(reasons: Output[]): DynamoError {

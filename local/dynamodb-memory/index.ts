@@ -8,7 +8,7 @@ import { generateIdempotencyToken } from '@smithy/core/serde';
 import { HttpResponse } from '@smithy/core/transport';
 import type { DeserializeHandler, HandlerExecutionContext, MiddlewareStack, SerializeHandler } from '@smithy/types';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { Engine, cancelled } from './engine.js';
+import { Engine, type EngineSnapshot, cancelled } from './engine.js';
 import { DynamoError } from './errors.js';
 
 /**
@@ -145,6 +145,17 @@ export class MemoryDynamo {
     const items = this.#engine.sortedItems(table);
     const kept = entities ? items.filter((item) => entities.has(String((item.entity as { S?: string } | undefined)?.S))) : items;
     return kept.map((item) => unmarshall(item as never, { wrapNumbers: plainNumber }));
+  }
+
+  /** Everything the store holds now (tables, stream records, transaction tokens), to restore() as often as needed. */
+  snapshot(): EngineSnapshot {
+    return this.#engine.snapshot();
+  }
+
+  /** Back to a snapshot: a world set up once, replayed from by each seed. */
+  restore(snapshot: EngineSnapshot): void {
+    this.#engine.restore(snapshot);
+    this.#requests = 0;
   }
 
   /** Drops all tables and stream records (a fresh world for the next seed). */

@@ -18,7 +18,7 @@ import { localServices, type LocalServices } from '../../local/services.js';
 import { DEMO_PROVIDER_KEY, LOCAL_DEMO_GATEWAY_SECRET, type LocalStack, LOCAL_TABLE_NAME, REPO_ROOT, startLocalStack } from '../../local/stack.js';
 import { pendingQuickTimers, reseedRandomness } from './determinism.js';
 import { INVARIANTS, checkInvariants, ordersWaitingForAPerson, type Violation } from './invariants.js';
-import { ACTIVE_MS, type Action, type Actor, type OrderRef, type Scenario, describeAction, scenarioFor } from './scenario.js';
+import { ACTIVE_MS, EVERY_ACTOR, type Action, type Actor, type OrderRef, type Scenario, describeAction, scenarioFor } from './scenario.js';
 import { type GatewayCallback, type SimWorld, createWorld } from './world/index.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MemoryDynamo } from '../../local/dynamodb-memory/index.js';
@@ -95,6 +95,8 @@ interface World {
 
 export class Simulation {
   private world: World | undefined;
+  /** The store with the catalogue and every actor set up, and the actors' sessions and keys (setUp). */
+  private base: { snapshot: ReturnType<MemoryDynamo['snapshot']>; actors: ReadonlyMap<string, ActorState> } | undefined;
   private passwordHash = '';
   /** Where this seed's events start on the local bus (it keeps every seed's). */
   private eventsFrom = 0;
@@ -294,7 +296,8 @@ export class Simulation {
   }
 
   private async openWorld(scenario: Scenario, options: RunOptions): Promise<World> {
-    await this.resetStore();
+    if (this.base) this.store.restore(this.base.snapshot);
+    else await this.resetStore();
     this.stack.workflow.reset();
     this.stack.queues.reset();
     const sim = createWorld({
@@ -329,8 +332,22 @@ export class Simulation {
     return this.world;
   }
 
-  /** The catalogue, and each actor's verified account signed in (resellers with an API key and a webhook). */
+  /**
+   * The seed's actors, as the process's base world has them: the catalogue and every actor a scenario can name
+   * (EVERY_ACTOR) are set up once, at the first seed, and the store is restored to that state for each seed
+   * (openWorld); an actor the seed does not name stays idle. The base's accounts, sessions and keys are made at the
+   * same virtual instant as every seed's start, so each seed begins from the same state whichever ran before it.
+   */
   private async setUp(world: World, scenario: Scenario): Promise<void> {
+    if (!this.base) {
+      await this.setUpEveryone(world);
+      this.base = { snapshot: this.store.snapshot(), actors: new Map(world.actors) };
+    }
+    world.actors = new Map(scenario.actors.map((actor) => [actor.name, { ...this.base!.actors.get(actor.name)!, orders: [], tokenAt: Date.now() }]));
+  }
+
+  /** The catalogue, and each actor's verified account signed in (resellers with an API key and a webhook). */
+  private async setUpEveryone(world: World): Promise<void> {
     const deps = this.deps;
     await deps.catalog.putProvider({
       id: DEMO_PROVIDER_ID,
@@ -345,7 +362,7 @@ export class Simulation {
     for (const service of DEMO_SERVICES) await deps.catalog.putService({ ...service, providerId: DEMO_PROVIDER_ID });
     const accounts = accountStore();
     const now = new Date();
-    for (const actor of scenario.actors) {
+    for (const actor of EVERY_ACTOR) {
       const state: ActorState = {
         ...actor,
         userId: `sim-${actor.name}`,

@@ -75,14 +75,22 @@ export const ACTIVE_MS = 15 * 60_000;
 /** Actions fall on this grid, so that several often share an instant (a burst). */
 const STEP_MS = 15_000;
 
+const MAX_CUSTOMERS = 3;
+const MAX_RESELLERS = 2;
+const customer = (i: number): Actor => ({ name: `c${i + 1}`, api: 'v1' });
+const reseller = (i: number): Actor => ({ name: `r${i + 1}`, api: 'v2' });
+
+/** Every actor a scenario can name: the runner sets their accounts up once per process, and each seed uses its own. */
+export const EVERY_ACTOR: readonly Actor[] = [
+  ...Array.from({ length: MAX_CUSTOMERS }, (_, i) => customer(i)),
+  ...Array.from({ length: MAX_RESELLERS }, (_, i) => reseller(i)),
+];
+
 export function scenarioFor(seed: number): Scenario {
   const random = seededRandom(seed).fork('scenario');
-  const customers = random.int(1, 3);
-  const resellers = random.int(1, 2);
-  const actors: Actor[] = [
-    ...Array.from({ length: customers }, (_, i): Actor => ({ name: `c${i + 1}`, api: 'v1' })),
-    ...Array.from({ length: resellers }, (_, i): Actor => ({ name: `r${i + 1}`, api: 'v2' })),
-  ];
+  const customers = random.int(1, MAX_CUSTOMERS);
+  const resellers = random.int(1, MAX_RESELLERS);
+  const actors: Actor[] = [...Array.from({ length: customers }, (_, i) => customer(i)), ...Array.from({ length: resellers }, (_, i) => reseller(i))];
   const actions: TimedAction[] = [];
   const at = (min: number, max: number) => random.int(Math.ceil(min / STEP_MS), Math.floor(max / STEP_MS)) * STEP_MS;
   let tag = 0;
