@@ -255,8 +255,8 @@ function plainNumber(text: string): number | string {
 
 /** The DocumentClient marks its calls (lib-dynamodb's DocumentMarshall sets this feature for the user agent). */
 function usesDocumentClient(context: HandlerExecutionContext): boolean {
-  const smithy = (context as { __smithy_context?: { features?: Record<string, unknown> } }).__smithy_context;
-  return smithy?.features?.DDB_MAPPER !== undefined;
+  const sdk = (context as { __aws_sdk_context?: { features?: Record<string, unknown> } }).__aws_sdk_context;
+  return sdk?.features?.DDB_MAPPER !== undefined;
 }
 
 /** An error as DynamoDB answers it; anything but the engine's own errors is a 500. */
