@@ -38,6 +38,8 @@ const POLL_EVERY_MS = 60_000;
 const SWEEP_EVERY_MS = 5 * 60_000;
 /** The items that say whether an order is open or waits for a person (ordersWaitingForAPerson reads no others). */
 const OPEN_ORDER_ENTITIES = new Set(['order', 'attention', 'pending-reading']);
+/** The poller's and the sweeper's runs in the quiet phase, while an order is open. */
+const QUIET_POLL_EVERY_MS = 3_600_000;
 /** The quiet phase gives up here: an order still open then is a violation (order.ended_when_settled). */
 const QUIET_LIMIT_MS = 36 * 3_600_000;
 const PASSWORD = 'sim-password-2026';
@@ -220,12 +222,11 @@ export class Simulation {
 
       // The quiet phase: faults off; time runs on until every order has ended (or waits for a person) and every
       // queued message and gateway callback is delivered. While orders are open the poller and the sweeper run every
-      // fifteen minutes, every hour after the first (a provider's orders take up to six hours; nothing here needs a
-      // finer step, and each run costs a seed time); otherwise time jumps to the next message or callback.
+      // hour (a provider's orders take up to six hours; nothing here needs a finer step, and each run costs a seed
+      // time); otherwise time jumps to the next message or callback.
       world.sim.faults.off();
       this.store.injectFaults(undefined);
       world.trace.push(`${stamp()} faults off`);
-      const quietFrom = SIM_EPOCH + ACTIVE_MS;
       let settled = false;
       while (Date.now() <= SIM_EPOCH + QUIET_LIMIT_MS) {
         await this.personSettles(world);
@@ -236,9 +237,7 @@ export class Simulation {
           settled = true;
           break;
         }
-        const since = Date.now() - quietFrom;
-        const pollStep = since < 3_600_000 ? 15 * 60_000 : 3_600_000;
-        const candidates = [open ? Date.now() + pollStep : undefined, nextMessage, nextCallback].filter((x): x is number => x !== undefined);
+        const candidates = [open ? Date.now() + QUIET_POLL_EVERY_MS : undefined, nextMessage, nextCallback].filter((x): x is number => x !== undefined);
         this.advance(clock, Math.max(Date.now() + 1_000, Math.min(...candidates)) - SIM_EPOCH, world, false);
         await this.deliverCallbacks(world);
         await this.settle();
