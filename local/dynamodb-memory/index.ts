@@ -99,7 +99,9 @@ export class MemoryDynamo {
       const operation = context.commandName?.replace(/Command$/, '') ?? '';
       if (!DATA_OPERATIONS.has(operation)) return viaWire;
       return async (args) => {
-        const input = JSON.parse(JSON.stringify(args.input)) as Record<string, unknown>;
+        // A DocumentClient's input was just marshalled into fresh values (the engine keeps no reference the caller
+        // holds); a low-level client's is the caller's own, copied as the wire would.
+        const input = (usesDocumentClient(context) ? { ...args.input } : JSON.parse(JSON.stringify(args.input))) as Record<string, unknown>;
         // The SDK's serializer fills the idempotency token (a transaction's ClientRequestToken) once, before its
         // retries: a lost answer's retry is then answered from it, not applied again.
         if (operation === 'TransactWriteItems') input.ClientRequestToken ??= generateIdempotencyToken();
