@@ -28,7 +28,8 @@ function byteStream(seed: number): (size: number) => Buffer {
 }
 
 let bytes: (size: number) => Buffer = byteStream(0);
-const quickTimers = new Set<ReturnType<typeof setTimeout>>();
+type QuickTimer = ReturnType<typeof setImmediate>;
+const quickTimers = new Set<QuickTimer>();
 let quickPromises = 0;
 
 /** Backoff timers (a second or less, made to fire at once) set and not yet fired or cleared. */
@@ -129,22 +130,20 @@ export function reseedRandomness(seed: number): void {
   const quick = (ms: number | undefined) => (ms !== undefined && ms > 1_000 ? ms : 0);
   // Pending quick timers are counted: the runner's settle loop takes a timer turn only while one is pending.
   const realClearTimeout = globalThis.clearTimeout;
+  // A quick timer fires on the next turn of the event loop (an immediate): a timer of 0 ms waits a real millisecond,
+  // which a seed's thousands of retries and turns spent idle.
   const patched = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
     if (quick(ms) !== 0) return realSetTimeout(callback, ms, ...args);
-    const handle = realSetTimeout(
-      (...given: unknown[]) => {
-        if (quickTimers.delete(handle)) callback(...given);
-      },
-      0,
-      ...args,
-    );
+    const handle = setImmediate((...given: unknown[]) => {
+      if (quickTimers.delete(handle)) callback(...given);
+    }, ...args);
     quickTimers.add(handle);
     return handle;
   }) as unknown as typeof setTimeout;
   Object.assign(patched, realSetTimeout);
   const patchedClear = ((handle?: Parameters<typeof clearTimeout>[0]) => {
-    quickTimers.delete(handle as ReturnType<typeof setTimeout>);
-    realClearTimeout(handle);
+    if (quickTimers.delete(handle as unknown as QuickTimer)) clearImmediate(handle as unknown as QuickTimer);
+    else realClearTimeout(handle);
   }) as typeof clearTimeout;
   globalThis.setTimeout = patched;
   timers.setTimeout = patched;
@@ -154,7 +153,7 @@ export function reseedRandomness(seed: number): void {
   timersPromises.setTimeout = ((ms?: number, value?: unknown, options?: object) => {
     if (quick(ms) !== 0) return realPromiseTimeout(ms, value, options);
     quickPromises++;
-    return realPromiseTimeout(0, value, options).finally(() => quickPromises--);
+    return timersPromises.setImmediate(value, options).finally(() => quickPromises--);
   }) as typeof realPromiseTimeout;
   // ESM importers of node:crypto (`import { randomUUID } from 'node:crypto'`) see the replacements too.
   syncBuiltinESMExports();

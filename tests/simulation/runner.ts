@@ -654,7 +654,7 @@ export class Simulation {
       const moved = (await this.pumpStreams()) + (await this.stack.queues.deliverDue());
       await turn();
       const now = invocationCount();
-      if (moved === 0 && now === calls && this.stack.workflow.stepsInFlight() === 0) idleRounds++;
+      if (moved === 0 && now === calls && this.stack.workflow.stepsInFlight() === 0 && pendingQuickTimers() === 0) idleRounds++;
       else idleRounds = 0;
       calls = now;
     }
@@ -736,7 +736,7 @@ export const PROFILE = { settleMs: 0, settles: 0, rounds: 0, pollProviders: 0, s
  * One turn of the event loop: a timer turn (≥ 1 ms) while a backoff timer is pending, so it fires first as it did
  * before; otherwise a check-phase turn, which lets I/O and immediates run without sleeping.
  */
-const turn = () => new Promise<void>((resolve) => (pendingQuickTimers() > 0 ? setTimeout(resolve, 0) : setImmediate(resolve)));
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Virtual time since the seed's start, for trace lines. */
 function stamp(at = Date.now()): string {
