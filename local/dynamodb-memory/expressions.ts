@@ -447,12 +447,29 @@ function updateValue(operand: Operand, item: Item | undefined): AttributeValue |
   }
 }
 
+/**
+ * Gives `item` its own copies of the maps and lists on the way to the path's last part: `item` is a shallow copy of
+ * a stored item, whose nested values it shares until one is changed (stored items are never changed in place).
+ */
+function ownAlong(item: Item, parts: readonly PathPart[]): void {
+  let container: Item | AttributeValue[] = item;
+  for (const part of parts.slice(0, -1)) {
+    const value: AttributeValue | undefined = (container as Record<string | number, AttributeValue | undefined>)[part];
+    if (!value) return;
+    const copy: AttributeValue | undefined = value.M ? { M: { ...(value.M as Item) } } : Array.isArray(value.L) ? { L: [...(value.L as AttributeValue[])] } : undefined;
+    if (!copy) return;
+    (container as Record<string | number, AttributeValue>)[part] = copy;
+    container = (copy.M as Item | undefined) ?? (copy.L as AttributeValue[]);
+  }
+}
+
 function setPath(item: Item, parts: readonly PathPart[], value: AttributeValue): void {
   const invalid = () => validation('The document path provided in the update expression is invalid for update');
   if (parts.length === 1) {
     item[parts[0] as string] = value;
     return;
   }
+  ownAlong(item, parts);
   const parent = resolvePath(item, parts.slice(0, -1));
   const last = parts.at(-1)!;
   if (!parent) throw invalid();
@@ -472,6 +489,7 @@ function removePath(item: Item, parts: readonly PathPart[]): void {
     delete item[parts[0] as string];
     return;
   }
+  ownAlong(item, parts);
   const parent = resolvePath(item, parts.slice(0, -1));
   const last = parts.at(-1)!;
   if (!parent) return;
@@ -485,7 +503,8 @@ const SET_TYPES = new Set(['SS', 'NS', 'BS']);
 /** The item after the update (a new object; `item` is left as it was). */
 export function applyUpdate(plan: UpdatePlan, item: Item): Item {
   const original = item;
-  const next = structuredClone(item);
+  // Shallow: setPath and removePath copy what they change below the top level.
+  const next = { ...item };
   // Every right-hand side reads the item as it was before this update.
   const sets = plan.set.map((action) => {
     const value = updateValue(action.value, original);

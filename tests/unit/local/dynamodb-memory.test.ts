@@ -235,6 +235,34 @@ describe.each<MemoryPath>(['wire', 'shortcut'])('over the %s', (path) => {
     });
   });
 
+  describe('snapshots', () => {
+    it('restore the state they were taken in, nested values included, as often as asked', async () => {
+      await put('s', { health: { failures: 0, since: 'x' }, list: [1, 2] });
+      const before = store.items(TableName);
+      const snapshot = store.snapshot();
+      await db.send(
+        new UpdateCommand({
+          TableName,
+          Key: { pk: 's', sk: 'A' },
+          UpdateExpression: 'SET health.failures = :n REMOVE #list[0]',
+          ExpressionAttributeNames: { '#list': 'list' },
+          ExpressionAttributeValues: { ':n': 3 },
+        }),
+      );
+      await put('t');
+      expect(store.items(TableName)).toEqual([
+        { pk: 's', sk: 'A', health: { failures: 3, since: 'x' }, list: [2] },
+        { pk: 't', sk: 'A' },
+      ]);
+      store.restore(snapshot);
+      expect(store.items(TableName)).toEqual(before);
+      await put('u');
+      store.restore(snapshot);
+      expect(store.items(TableName)).toEqual(before);
+      expect((await db.send(new GetCommand({ TableName, Key: { pk: 's', sk: 'A' } }))).Item).toEqual(before[0]);
+    });
+  });
+
   describe('the stream and the world', () => {
     it('hands out records in Lambda shape, stamped with the (faked) clock, oldest first, in batches as asked', async () => {
       const clock = FakeTimers.install({ now: Date.parse('2027-01-02T03:04:05Z'), toFake: ['Date'] });
