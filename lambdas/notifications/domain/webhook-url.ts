@@ -50,5 +50,8 @@ function isLoopbackHost(hostname: string): boolean {
 /** The IP address a URL's host names literally (WHATWG URLs keep IPv6 in brackets), or undefined for a DNS name. */
 function ipLiteral(hostname: string): string | undefined {
   const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  // A URL's hostname has IPv4 in dotted decimal (the URL parser rewrites hex and short forms) and IPv6 in brackets:
+  // any other name is a DNS name, not worth ipaddr's parsers on every delivery.
+  if (!bare.includes(':') && !/^[\d.]+$/.test(bare)) return undefined;
   return ipaddr.isValid(bare) ? bare : undefined;
 }
