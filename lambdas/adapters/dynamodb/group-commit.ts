@@ -115,8 +115,9 @@ export async function placeByGroupCommit(db: DynamoDBDocumentClient, tableName: 
   // A wallet nobody else was seen on lately: one transaction, as for any other movement, without an intent.
   if (!line.round && line.waiting.size === 0 && performance.now() - line.contendedAt > CONTENDED_FOR_MS)
     outcome = await placeDirectly(db, tableName, line, intent).catch((error) => {
-      // Busy, or its answer lost: the line decides it (an order already placed meets its own claim there).
-      if (isStoreBusy(error)) return undefined;
+      // Busy, or its answer lost (a 5xx or no answer left after the SDK's retries: the transaction may have been
+      // applied): the line decides it, where an order already placed meets its own claim and is answered placed.
+      if (isStoreBusy(error) || isOutcomeUnknown(error)) return undefined;
       throw error;
     });
   if (outcome) return answer(db, tableName, outcome, order, limit);
@@ -148,6 +149,12 @@ async function answer(db: DynamoDBDocumentClient, tableName: string, outcome: Ou
   // after a commit had placed the order): the order found wins, as readOutcome rules for others' intents.
   if (await orderExists(db, tableName, order.id)) return;
   throw refusalError(outcome.refusal, order, limit);
+}
+
+/** A call whose effect is unknown: the service failed (5xx) or no answer came, after the SDK's own retries. */
+function isOutcomeUnknown(error: unknown): boolean {
+  const { name, $fault, $metadata } = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number } };
+  return name === 'InternalServerError' || name === 'TimeoutError' || $fault === 'server' || ($metadata?.httpStatusCode ?? 0) >= 500;
 }
 
 /**
