@@ -210,27 +210,29 @@ describe.each(['dynamodb-local', 'memory'] as const)('group commit of orders on 
     expect(await balanceAndLedger(table, 'w-alone')).toEqual({ balance: parseMoney('7.30'), ledgerSum: parseMoney('7.30'), entries: 4 });
   });
 
-  it("answers placed, charged once, when a lone container's transaction was applied and every answer to it lost", async () => {
-    await fundedWallet(table, 'w-lost', '10.00');
-    const db = table.newClient();
-    let lost = 0;
-    // After the SDK's retries (each answered from the transaction's token), the caller still hears a 500.
-    db.middlewareStack.add(
-      ((next: (args: unknown) => Promise<unknown>, context: { commandName: string }) => async (args: unknown) => {
-        const result = await next(args);
-        if (context.commandName === 'TransactWriteItemsCommand' && lost++ === 0)
+  it("places an order once when a lone container's transaction ends in a 500 after the SDK's retries, applied or not", async () => {
+    for (const applied of [true, false]) {
+      const walletId = applied ? 'w-lost-applied' : 'w-lost-unapplied';
+      await fundedWallet(table, walletId, '10.00');
+      const db = table.newClient();
+      let failed = 0;
+      // The caller hears a 500 for its first transaction, which DynamoDB applied (every answer lost) or never did.
+      db.middlewareStack.add(
+        ((next: (args: unknown) => Promise<unknown>, context: { commandName: string }) => async (args: unknown) => {
+          if (context.commandName !== 'TransactWriteItemsCommand' || failed++ > 0) return next(args);
+          if (applied) await next(args);
           throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError', $fault: 'server', $metadata: { httpStatusCode: 500 } });
-        return result;
-      }) as never,
-      { step: 'initialize' },
-    );
-    const alone = container({ orders: new DynamoOrderStore(db, table.tableName, placeByGroupCommit) });
-    const placed = await order(alone, 'w-lost', { link: 'https://youtube.com/watch?v=lost' });
-    expect(lost).toBeGreaterThan(0);
-    const ledger = await table.wallets.listLedger('w-lost');
-    expect(ledger.map((e) => e.reference)).toEqual(['test', `order:${placed.order.id}`]);
-    expect(await balanceAndLedger(table, 'w-lost')).toEqual({ balance: parseMoney('9.10'), ledgerSum: parseMoney('9.10'), entries: 2 });
-    expect(await pendingIntents('w-lost')).toEqual([]);
+        }) as never,
+        { step: 'initialize' },
+      );
+      const alone = container({ orders: new DynamoOrderStore(db, table.tableName, placeByGroupCommit) });
+      const placed = await order(alone, walletId, { link: `https://youtube.com/watch?v=${walletId}` });
+      expect(failed).toBeGreaterThan(0);
+      const ledger = await table.wallets.listLedger(walletId);
+      expect(ledger.map((e) => e.reference)).toEqual(['test', `order:${placed.order.id}`]);
+      expect(await balanceAndLedger(table, walletId)).toEqual({ balance: parseMoney('9.10'), ledgerSum: parseMoney('9.10'), entries: 2 });
+      expect(await pendingIntents(walletId)).toEqual([]);
+    }
   });
 
   it('refuses, never charges, a copy of an intent written after its order was placed, when the next commit meets it', async () => {
