@@ -39,7 +39,7 @@ const SWEEP_EVERY_MS = 5 * 60_000;
 /** The items that say whether an order is open or waits for a person (ordersWaitingForAPerson reads no others). */
 const OPEN_ORDER_ENTITIES = new Set(['order', 'attention', 'pending-reading']);
 /** The poller's and the sweeper's runs in the quiet phase, while an order is open. */
-const QUIET_POLL_EVERY_MS = 3_600_000;
+const QUIET_POLL_EVERY_MS = 2 * 3_600_000;
 /** The quiet phase gives up here: an order still open then is a violation (order.ended_when_settled). */
 const QUIET_LIMIT_MS = 36 * 3_600_000;
 const PASSWORD = 'sim-password-2026';
@@ -222,8 +222,8 @@ export class Simulation {
 
       // The quiet phase: faults off; time runs on until every order has ended (or waits for a person) and every
       // queued message and gateway callback is delivered. While orders are open the poller and the sweeper run every
-      // hour (a provider's orders take up to six hours; nothing here needs a finer step, and each run costs a seed
-      // time); otherwise time jumps to the next message or callback.
+      // two hours (a provider's orders take up to six; on AWS they run every minute, of which any is a fair sample
+      // once nothing fails, and each run costs a seed time); otherwise time jumps to the next message or callback.
       world.sim.faults.off();
       this.store.injectFaults(undefined);
       world.trace.push(`${stamp()} faults off`);
