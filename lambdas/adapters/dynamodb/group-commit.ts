@@ -121,8 +121,9 @@ export async function placeByGroupCommit(db: DynamoDBDocumentClient, tableName: 
       throw error;
     });
   if (outcome) return answer(db, tableName, outcome, order, limit);
+  let rewritten = false;
   try {
-    await writeIntent(db, tableName, intent, started);
+    rewritten = await writeIntent(db, tableName, intent, started);
     line.waiting.add(intent.sk);
     outcome = await awaitOutcome(db, tableName, line, intent, started);
   } catch (error) {
@@ -140,7 +141,14 @@ export async function placeByGroupCommit(db: DynamoDBDocumentClient, tableName: 
     line.outcomes.delete(intent.sk);
     line.forced.delete(intent.sk);
   }
+  // The Put sent again after a commit had taken the intent (the first answer lost) wrote it back: the order is
+  // decided, so the copy goes now instead of waiting for the wallet's next commit to refuse it (no charge either way).
+  if (rewritten) await dropIntent(db, tableName, intent).catch(() => undefined);
   return answer(db, tableName, outcome, order, limit);
+}
+
+async function dropIntent(db: DynamoDBDocumentClient, tableName: string, intent: Intent): Promise<void> {
+  await db.send(new DeleteCommand({ TableName: tableName, Key: { pk: keys.walletIntents(intent.order.walletId), sk: intent.sk } }));
 }
 
 async function answer(db: DynamoDBDocumentClient, tableName: string, outcome: Outcome, order: Order, limit?: { maxActiveOrders: number }): Promise<void> {
@@ -187,10 +195,11 @@ async function placeDirectly(db: DynamoDBDocumentClient, tableName: string, line
   }
 }
 
-async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent: Intent, started: number): Promise<void> {
+/** Writes the intent; true when the SDK sent the Put more than once and a later copy was written (see above). */
+async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent: Intent, started: number): Promise<boolean> {
   for (let attempt = 1; ; attempt++) {
     try {
-      await db.send(
+      const written = await db.send(
         new PutCommand({
           TableName: tableName,
           Item: {
@@ -206,9 +215,9 @@ async function writeIntent(db: DynamoDBDocumentClient, tableName: string, intent
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
-      return;
+      return (written.$metadata.attempts ?? 1) > 1;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return;
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
       if (!isStoreBusy(error)) throw error;
       if (performance.now() - started > TIME_BUDGET_MS) throw busy();
       await sleep(backoff(attempt));
