@@ -456,7 +456,11 @@ function ownAlong(item: Item, parts: readonly PathPart[]): void {
   for (const part of parts.slice(0, -1)) {
     const value: AttributeValue | undefined = (container as Record<string | number, AttributeValue | undefined>)[part];
     if (!value) return;
-    const copy: AttributeValue | undefined = value.M ? { M: { ...(value.M as Item) } } : Array.isArray(value.L) ? { L: [...(value.L as AttributeValue[])] } : undefined;
+    const copy: AttributeValue | undefined = value.M
+      ? { M: { ...(value.M as Item) } }
+      : Array.isArray(value.L)
+        ? { L: [...(value.L as AttributeValue[])] }
+        : undefined;
     if (!copy) return;
     (container as Record<string | number, AttributeValue>)[part] = copy;
     container = (copy.M as Item | undefined) ?? (copy.L as AttributeValue[]);

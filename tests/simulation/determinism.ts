@@ -134,9 +134,12 @@ export function reseedRandomness(seed: number): void {
   // which a seed's thousands of retries and turns spent idle.
   const patched = ((callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) => {
     if (quick(ms) !== 0) return realSetTimeout(callback, ms, ...args);
-    const handle = setImmediate((...given: unknown[]) => {
-      if (quickTimers.delete(handle)) callback(...given);
-    }, ...args);
+    const handle = setImmediate(
+      (...given: unknown[]) => {
+        if (quickTimers.delete(handle)) callback(...given);
+      },
+      ...args,
+    );
     quickTimers.add(handle);
     return handle;
   }) as unknown as typeof setTimeout;
