@@ -16,15 +16,7 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINES, type EngineTable } from '../support/dynamo-engines.js';
-
-async function failure(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error & Record<string, unknown>;
-  }
-  throw new Error('expected the request to fail');
-}
+import { failure } from '../support/failure.js';
 
 describe.each(ENGINES)('DynamoDB semantics on $name', (engine) => {
   let t: EngineTable;

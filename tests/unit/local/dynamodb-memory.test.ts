@@ -16,6 +16,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
 import type { MemoryDynamo } from '../../../local/dynamodb-memory/index.js';
 import { type MemoryPath, memoryTable } from '../../support/memory-table.js';
+import { failure } from '../../support/failure.js';
 
 const TableName = 'codex';
 let store: MemoryDynamo;
@@ -28,15 +29,6 @@ describe.each<MemoryPath>(['wire', 'shortcut'])('over the %s', (path) => {
   });
 
   const put = (pk: string, extra: Record<string, unknown> = {}) => db.send(new PutCommand({ TableName, Item: { pk, sk: 'A', ...extra } }));
-
-  async function failure(promise: Promise<unknown>): Promise<Error & Record<string, any>> {
-    try {
-      await promise;
-    } catch (error) {
-      return error as Error & Record<string, any>;
-    }
-    throw new Error('expected the request to fail');
-  }
 
   describe('injected faults', () => {
     it('throttle a single-item write as DynamoDB does: the SDK retries at once, gives up, and nothing is written', async () => {
