@@ -71,9 +71,11 @@ function resolveMiddlewareOnce(documents: DynamoDBDocumentClient): void {
       return original.apply(stack, args);
     };
   }
-  const send = documents.send.bind(documents) as (...args: unknown[]) => Promise<unknown>;
   documents.send = ((command: unknown, ...rest: unknown[]) => {
-    if (rest.length > 0 || !(command instanceof DynamoDBDocumentClientCommand)) return send(command, ...rest);
+    // The class's own send when replaced (aws-sdk-client-mock stubs DynamoDBDocumentClient.prototype.send).
+    const replaced = Object.hasOwn(DynamoDBDocumentClient.prototype, 'send');
+    if (replaced || rest.length > 0 || !(command instanceof DynamoDBDocumentClientCommand))
+      return (DynamoDBDocumentClient.prototype.send as (...args: unknown[]) => Promise<unknown>).call(documents, command, ...rest);
     const internals = command as unknown as DocumentCommandInternals;
     let handler = handlers.get(command.constructor);
     if (!handler) {

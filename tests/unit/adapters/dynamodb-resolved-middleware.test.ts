@@ -1,8 +1,10 @@
 // The document client resolves each command class's middleware once (createDocumentClient's resolveMiddlewareOnce):
 // every call must still send its own input and get its own answer, errors included, and middleware added later runs.
 import { ConditionalCheckFailedException, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
+import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
 import { MEMORY_TABLE, type MemoryPath, memoryTable } from '../../support/memory-table.js';
 
 const TABLE = MEMORY_TABLE;
@@ -73,5 +75,19 @@ describe.each<MemoryPath>(['wire', 'shortcut'])('a document client with resolved
     expect(withOptions.Item).toEqual({ pk: 'O', sk: 'O', v: 1 });
     const lowLevel = await db.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'O' }, sk: { S: 'O' } } }));
     expect(lowLevel.Item).toEqual({ pk: { S: 'O' }, sk: { S: 'O' }, v: { N: '1' } });
+  });
+});
+
+describe('a document client with resolved middleware under aws-sdk-client-mock', () => {
+  it('is answered by the mock of the class, as any DocumentClient', async () => {
+    const mock = mockClient(DynamoDBDocumentClient);
+    try {
+      mock.on(GetCommand).resolves({ Item: { pk: 'MOCKED' } });
+      const db = createDocumentClient({ region: 'us-east-1' });
+      expect((await db.send(new GetCommand({ TableName: TABLE, Key: { pk: 'A', sk: 'A' } }))).Item).toEqual({ pk: 'MOCKED' });
+      expect(mock.commandCalls(GetCommand)).toHaveLength(1);
+    } finally {
+      mock.restore();
+    }
   });
 });
