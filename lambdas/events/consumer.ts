@@ -77,8 +77,9 @@ export function eventConsumer(consumer: string, handle: EventHandler): (event: S
       throw error;
     }
   };
-  // A processor per batch: it keeps the batch's successes and failures, and the local stack (unlike one Lambda
-  // instance) hands several batches of a queue to the same module at once.
-  return (event, context) =>
-    processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
+  // One processor per consumer, as Powertools has it: a batch's successes and failures live in its invocation's
+  // InvokeStore context, so batches run at once (Lambda's per-instance concurrency, the local stack) stay apart. A
+  // processor per batch would add new keys (its own symbols) to every invocation's context, which V8 cannot keep fast.
+  const processor = new BatchProcessor(EventType.SQS);
+  return (event, context) => processPartialResponse(event, handleRecord, processor, { ...(context ? { context } : {}), throwOnFullBatchFailure: false });
 }

@@ -29,6 +29,8 @@ export function streamConsumer(
   forBatch: (records: readonly DynamoDBRecord[]) => StreamRecordHandler,
   options: StreamConsumerOptions,
 ): (event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse> {
+  // One processor per consumer, as in eventConsumer: its state lives in each invocation's context.
+  const processor = new BatchProcessor(EventType.DynamoDBStreams);
   return (event, context) => {
     const handle = forBatch(event.Records);
     let failed = false;
@@ -41,8 +43,7 @@ export function streamConsumer(
         throw error;
       }
     };
-    // A processor per batch, as in eventConsumer: the local stack may run two batches of a stream at once.
-    return processPartialResponse(event, handleRecord, new BatchProcessor(EventType.DynamoDBStreams), {
+    return processPartialResponse(event, handleRecord, processor, {
       ...(context ? { context } : {}),
       processInParallel: false,
       throwOnFullBatchFailure: options.throwOnFullBatchFailure ?? false,

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CatalogueEvent, orderCreated } from '../../../lambdas/events/catalogue.js';
 import { eventConsumer, type Receipt, RetryLater } from '../../../lambdas/events/consumer.js';
 import { usePlatform } from '../../../lambdas/shared/platform.js';
+import { inInvocation } from '../../../local/invoke-store.js';
 import type { ReceivedMessage } from '../../../lambdas/shared/ports.js';
 import { queueArnOf, sqsRecord } from '../../support/sqs-records.js';
 import { storedOrder } from '../../support/stored-order.js';
@@ -67,14 +68,15 @@ describe('eventConsumer', () => {
 });
 
 describe('eventConsumer with batches at once', () => {
-  it('reports each batch its own failures when batches run in parallel, as the local queues run them', async () => {
+  it('reports each batch its own failures when batches run in parallel, each in its own invocation as the local queues and Lambda run them', async () => {
     const handler = eventConsumer('test', async (e) => {
       await new Promise((r) => setTimeout(r, e.id === 'evt_slow' ? 30 : 1));
       if (e.id.startsWith('evt_bad')) throw new Error('failed');
     });
+    // One processor serves both batches: each invocation's own context (local/invoke-store.ts) keeps them apart.
     const [first, second] = await Promise.all([
-      handler({ Records: [record('a1', event('evt_slow')), record('a2', event('evt_bad_a'))] }),
-      handler({ Records: [record('b1', event('evt_ok')), record('b2', event('evt_bad_b'))] }),
+      inInvocation('req-a', () => handler({ Records: [record('a1', event('evt_slow')), record('a2', event('evt_bad_a'))] })),
+      inInvocation('req-b', () => handler({ Records: [record('b1', event('evt_ok')), record('b2', event('evt_bad_b'))] })),
     ]);
     expect(first.batchItemFailures).toEqual([{ itemIdentifier: 'a2' }]);
     expect(second.batchItemFailures).toEqual([{ itemIdentifier: 'b2' }]);
