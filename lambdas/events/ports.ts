@@ -16,8 +16,15 @@ export interface EventClaims {
    * 'claimed': go ahead, then call `done`. 'done': already handled, skip. 'busy': another delivery of the same event
    * holds a live claim; try again after the lease (RetryLater).
    */
-  claim(consumer: string, eventId: string, leaseMs: number): Promise<'claimed' | 'done' | 'busy'>;
+  claim(consumer: string, eventId: string, leaseMs: number): Promise<ClaimState>;
+  /**
+   * As `claim`, in the same one write, with how many holders before gave the event back after a failed attempt
+   * (`release(..., { failed: true })`): a consumer that retries on a schedule (webhooks) numbers its attempts by it.
+   */
+  claimAttempt(consumer: string, eventId: string, leaseMs: number): Promise<{ state: ClaimState; failures: number }>;
   done(consumer: string, eventId: string): Promise<void>;
-  /** Gives a claim back (the side effect failed and will be tried again). */
-  release(consumer: string, eventId: string): Promise<void>;
+  /** Gives a claim back (the side effect failed and will be tried again); `failed` counts a failed attempt. */
+  release(consumer: string, eventId: string, options?: { failed?: boolean }): Promise<void>;
 }
+
+export type ClaimState = 'claimed' | 'done' | 'busy';

@@ -74,9 +74,6 @@ export interface DeliveryRecord {
 export interface WebhookDeliveryStore {
   get(userId: string): Promise<StoredWebhook | undefined>;
   recordDelivery(userId: string, record: DeliveryRecord): Promise<void>;
-  /** How many attempts at delivering this event to this user's webhook have failed: the next attempt's number less one. */
-  failedAttempts(userId: string, eventId: string): Promise<number>;
-  addFailedAttempt(userId: string, eventId: string, at: Date): Promise<void>;
   /**
    * Writes the endpoint's health (and disables it at `disabledAt`) if the webhook still exists, is enabled and its
    * health is still `expected`; false otherwise (read it again and re-apply). Exactly one writer ever disables it.

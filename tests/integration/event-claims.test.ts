@@ -38,6 +38,23 @@ describe('event claims', () => {
     expect(await claims.claim('email', 'evt_b', 60_000)).toBe('done');
   });
 
+  it('count the attempts given back as failed, and answer the count with the next claim in the same write', async () => {
+    expect(await claims.claimAttempt('deliverWebhooks', 'evt_d', 60_000)).toEqual({ state: 'claimed', failures: 0 });
+    await claims.release('deliverWebhooks', 'evt_d', { failed: true });
+    expect(await claims.claimAttempt('deliverWebhooks', 'evt_d', 60_000)).toEqual({ state: 'claimed', failures: 1 });
+    // Given back without a failed attempt (a crash before the send): not counted.
+    await claims.release('deliverWebhooks', 'evt_d');
+    expect(await claims.claimAttempt('deliverWebhooks', 'evt_d', 60_000)).toEqual({ state: 'claimed', failures: 1 });
+    await claims.release('deliverWebhooks', 'evt_d', { failed: true });
+    // A second release of the same claim (a retried call) finds it released: counted once.
+    await claims.release('deliverWebhooks', 'evt_d', { failed: true });
+    expect(await claims.claimAttempt('deliverWebhooks', 'evt_d', 60_000)).toEqual({ state: 'claimed', failures: 2 });
+    expect(await claims.claimAttempt('deliverWebhooks', 'evt_d', 60_000)).toEqual({ state: 'busy', failures: 2 });
+    await claims.done('deliverWebhooks', 'evt_d');
+    await claims.release('deliverWebhooks', 'evt_d', { failed: true });
+    expect(await claims.claimAttempt('deliverWebhooks', 'evt_d', 60_000)).toEqual({ state: 'done', failures: 2 });
+  });
+
   it('expire with the table TTL 35 days after the claim, after the bus archive (30 days) could replay the event', async () => {
     await claims.claim('email', 'evt_c', 1_000);
     const item = (await table.allItems()).find((i) => i.pk === 'EVENT#evt_c');

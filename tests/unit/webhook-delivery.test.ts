@@ -17,19 +17,12 @@ const KEY = secretBoxKey('a platform secret of some length');
 class MemoryStore implements WebhookDeliveryStore {
   readonly webhooks = new Map<string, StoredWebhook>();
   readonly records: DeliveryRecord[] = [];
-  private readonly attempts = new Map<string, number>();
   async get(userId: string) {
     const webhook = this.webhooks.get(userId);
     return webhook && structuredClone(webhook);
   }
   async recordDelivery(_userId: string, record: DeliveryRecord) {
     this.records.push(record);
-  }
-  async failedAttempts(userId: string, eventId: string) {
-    return this.attempts.get(`${userId}/${eventId}`) ?? 0;
-  }
-  async addFailedAttempt(userId: string, eventId: string) {
-    this.attempts.set(`${userId}/${eventId}`, (this.attempts.get(`${userId}/${eventId}`) ?? 0) + 1);
   }
   async updateHealth(userId: string, expected: StoredWebhook['health'], next: StoredWebhook['health'], disabledAt?: string) {
     const webhook = this.webhooks.get(userId);
@@ -40,18 +33,27 @@ class MemoryStore implements WebhookDeliveryStore {
 }
 
 class MemoryClaims implements EventClaims {
-  readonly state = new Map<string, 'claimed' | 'done'>();
-  async claim(consumer: string, eventId: string) {
-    const state = this.state.get(`${consumer}/${eventId}`);
-    if (state) return state === 'done' ? 'done' : 'busy';
-    this.state.set(`${consumer}/${eventId}`, 'claimed');
-    return 'claimed';
+  readonly state = new Map<string, 'claimed' | 'done' | 'released'>();
+  readonly failures = new Map<string, number>();
+  async claim(consumer: string, eventId: string, _leaseMs: number) {
+    return (await this.claimAttempt(consumer, eventId)).state;
+  }
+  async claimAttempt(consumer: string, eventId: string) {
+    const key = `${consumer}/${eventId}`;
+    const state = this.state.get(key);
+    const failures = this.failures.get(key) ?? 0;
+    if (state === 'done' || state === 'claimed') return { state: state === 'done' ? ('done' as const) : ('busy' as const), failures };
+    this.state.set(key, 'claimed');
+    return { state: 'claimed' as const, failures };
   }
   async done(consumer: string, eventId: string) {
     this.state.set(`${consumer}/${eventId}`, 'done');
   }
-  async release(consumer: string, eventId: string) {
-    this.state.delete(`${consumer}/${eventId}`);
+  async release(consumer: string, eventId: string, options: { failed?: boolean } = {}) {
+    const key = `${consumer}/${eventId}`;
+    if (this.state.get(key) !== 'claimed') return;
+    this.state.set(key, 'released');
+    if (options.failed) this.failures.set(key, (this.failures.get(key) ?? 0) + 1);
   }
 }
 
@@ -258,7 +260,7 @@ describe('delivering an order event', () => {
     });
     const event = orderEvent('order.created', 'evt_60');
     await expect(deliverOrderEvent(deps, event)).rejects.toThrow('the sender crashed');
-    expect(claims.state.has('deliverWebhooks/evt_60')).toBe(false);
+    expect(claims.state.get('deliverWebhooks/evt_60')).toBe('released');
     crash = false;
     // A crash is no failed attempt of the receiver's: the delivery starts again at attempt 1.
     expect(await deliverOrderEvent(deps, event)).toEqual({ kind: 'delivered', attempt: 1 });

@@ -1,6 +1,6 @@
 // Reseller webhooks in the table: `USER#<id>` / `WEBHOOK` and its delivery records `USER#<id>` / `WHDELIVERY#<id>`
-// (TTL `expiresAt`, 30 days); an event's attempt counter `EVENT#<eventId>` / `WHATTEMPTS#<userId>` (7 days). Secrets
-// arrive sealed; this adapter never sees them in clear.
+// (TTL `expiresAt`, 30 days); an event's failed attempts are counted on its claim (event-claims.ts). Secrets arrive
+// sealed; this adapter never sees them in clear.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeliveryRecord, StoredWebhook, WebhookDeliveryStore, WebhookStore } from '../../notifications/ports.js';
@@ -9,10 +9,8 @@ import { DomainError } from '../../shared/errors.js';
 import { keys } from './keys.js';
 
 const KEEP_DELIVERIES_SECONDS = 30 * 24 * 3600;
-// Longer than the 27.5 h of retries and the queue's 4 days of retention.
-const KEEP_ATTEMPTS_SECONDS = 7 * 24 * 3600;
 
-/** What the webhook consumer needs: the webhook, its health, attempts and their records (a bundle with room for no more). */
+/** What the webhook consumer needs: the webhook, its health and its delivery records (a bundle with room for no more). */
 export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
   constructor(
     protected readonly db: DynamoDBDocumentClient,
@@ -44,22 +42,6 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
       new PutCommand({ TableName: this.tableName, Item: { ...keys.webhookDelivery(userId, record.id), type: 'WHDELIVERY', ...rest, eventType, expiresAt } }),
     );
   }
-  async failedAttempts(userId: string, eventId: string): Promise<number> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.webhookAttempts(eventId, userId), ConsistentRead: true }));
-    return Number(Item?.failed ?? 0);
-  }
-
-  async addFailedAttempt(userId: string, eventId: string, at: Date): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.webhookAttempts(eventId, userId),
-        UpdateExpression: 'ADD failed :one SET expiresAt = if_not_exists(expiresAt, :expires)',
-        ExpressionAttributeValues: { ':one': 1, ':expires': Math.floor(at.getTime() / 1000) + KEEP_ATTEMPTS_SECONDS },
-      }),
-    );
-  }
-
   async updateHealth(userId: string, expected: StoredWebhook['health'], next: StoredWebhook['health'], disabledAt?: string): Promise<boolean> {
     const values: Record<string, unknown> = { ':health': next, ':false': false, ':count': expected.consecutiveFailures };
     let since = 'attribute_not_exists(health.failingSince)';

@@ -9,7 +9,7 @@ export const ALERT_CONSUMER = 'alertOperators';
 export const ALERT_LEASE_MS = 60_000;
 
 export interface AlertOperatorsDeps {
-  claims: EventClaims;
+  claims: Pick<EventClaims, 'claim' | 'done' | 'release'>;
   alerts: OperatorAlerts;
   stage: string;
   onError?: (message: string, error: unknown) => void;

@@ -21,7 +21,7 @@ export interface EmailNotificationDeps {
   accounts: { get(userId: string): Promise<Account | undefined> };
   /** The service's name for order emails; undefined (or a failure) leaves the email with the service's id. */
   serviceName: (serviceId: number) => Promise<string | undefined>;
-  claims: EventClaims;
+  claims: Pick<EventClaims, 'claim' | 'done' | 'release'>;
   email: EmailSender;
   /** PUBLIC_API_URL: links to the cabinet; none when absent. */
   apiBase?: string;

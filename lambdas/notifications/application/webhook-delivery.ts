@@ -1,5 +1,5 @@
-// Delivers one order event to its owner's webhook: once per event id (EventClaims), each attempt numbered by a
-// persisted counter, recorded, and judged (retry later, dead-letter, disable the endpoint and tell its owner).
+// Delivers one order event to its owner's webhook: once per event id (EventClaims), each attempt numbered by the
+// failures its claim counted, recorded, and judged (retry later, dead-letter, disable the endpoint and tell its owner).
 import type { EventOf } from '../../events/catalogue.js';
 import type { EventClaims } from '../../events/ports.js';
 import type { MetricsRecorder } from '../../shared/observability/metrics-recorder.js';
@@ -26,7 +26,7 @@ export type OrderEvent = EventOf<OrderWebhookEvent>;
 
 export interface DeliveryDeps extends Pick<WebhookDeps, 'sender' | 'sealingKey' | 'clock'> {
   store: WebhookDeliveryStore;
-  claims: EventClaims;
+  claims: Pick<EventClaims, 'claimAttempt' | 'done' | 'release'>;
   email: EmailSender;
   owners: OwnerContacts;
   /** Told when the owner of a disabled endpoint could not be emailed (the delivery goes on regardless). */
@@ -49,20 +49,23 @@ export async function deliverOrderEvent(deps: DeliveryDeps, event: OrderEvent): 
   if (webhook.disabled) return { kind: 'skipped', reason: 'disabled' };
   if (!wantsEvent(webhook, event.type)) return { kind: 'skipped', reason: 'not_wanted' };
 
-  const claim = await deps.claims.claim(WEBHOOK_CONSUMER, event.id, CLAIM_LEASE_MS);
-  if (claim === 'done') return { kind: 'skipped', reason: 'already_delivered' };
-  if (claim === 'busy') return { kind: 'retry', delaySeconds: CLAIM_LEASE_MS / 1000, reason: 'another delivery of this event is under way' };
+  // The claim also says how many attempts failed before this one (each failure gives the claim back counted).
+  const claim = await deps.claims.claimAttempt(WEBHOOK_CONSUMER, event.id, CLAIM_LEASE_MS);
+  if (claim.state === 'done') return { kind: 'skipped', reason: 'already_delivered' };
+  if (claim.state === 'busy') return { kind: 'retry', delaySeconds: CLAIM_LEASE_MS / 1000, reason: 'another delivery of this event is under way' };
 
   let decision: DeliveryDecision;
-  let attempt: number;
+  const attempt = claim.failures + 1;
+  // Whether this attempt reached the endpoint and was not taken: a failure to count when the claim goes back.
+  let failed = false;
   try {
-    attempt = (await deps.store.failedAttempts(ownerId, event.id)) + 1;
     const at = deps.clock.now();
     const body = JSON.stringify(orderEventPayload(event));
     const record = await sendSigned(deps, webhook, { eventId: event.id, type: event.type, body, attempt }, at);
     const outcome = record.status !== undefined ? { status: record.status } : { error: record.error ?? 'unknown' };
     decision = classifyDelivery(outcome, attempt, at);
     const delivered = decision.kind === 'delivered';
+    failed = !delivered;
     deps.metrics.record('WebhookDeliveries', 1, {});
     if (!delivered) deps.metrics.record('WebhookFailures', 1, {});
     await Promise.all([
@@ -72,12 +75,13 @@ export async function deliverOrderEvent(deps: DeliveryDeps, event: OrderEvent): 
         ...(decision.kind === 'dead_letter' ? { deadLettered: true } : {}),
       }),
       // Delivered: done at once (a lost record then costs less than a second POST would).
-      delivered ? deps.claims.done(WEBHOOK_CONSUMER, event.id) : deps.store.addFailedAttempt(ownerId, event.id, at),
+      ...(delivered ? [deps.claims.done(WEBHOOK_CONSUMER, event.id)] : []),
       updateHealth(deps, webhook, delivered, at),
     ]);
   } catch (error) {
-    // Nothing is lost: the claim goes back and the message returns (the queue's visibility timeout).
-    await deps.claims.release(WEBHOOK_CONSUMER, event.id);
+    // Nothing is lost: the claim goes back (counting an attempt that failed) and the message returns (the queue's
+    // visibility timeout).
+    await deps.claims.release(WEBHOOK_CONSUMER, event.id, { failed });
     throw error;
   }
 
@@ -88,7 +92,7 @@ export async function deliverOrderEvent(deps: DeliveryDeps, event: OrderEvent): 
       await deps.claims.done(WEBHOOK_CONSUMER, event.id);
       return { kind: 'dead_lettered', attempt };
     case 'retry':
-      await deps.claims.release(WEBHOOK_CONSUMER, event.id);
+      await deps.claims.release(WEBHOOK_CONSUMER, event.id, { failed: true });
       return { kind: 'retry', delaySeconds: decision.delayMs / 1000, reason: `attempt ${attempt} failed`, attempt };
   }
 }
