@@ -202,6 +202,14 @@ export class CodexApi extends Construct {
     });
     this.api.addGatewayResponse('AccessDenied', { type: ResponseType.ACCESS_DENIED, statusCode: '403', templates: restError('forbidden') });
     this.api.addGatewayResponse('Default5xx', { type: ResponseType.DEFAULT_5XX, templates: jsonError('"Internal error, please try again later"') });
+    // An authorizer that threw met its store or key lookup unavailable for a moment (throttled past the SDK's retries):
+    // "try again" with Retry-After, as the handlers answer a busy store, not a 500. A malformed answer stays a 500.
+    this.api.addGatewayResponse('AuthorizerFailure', {
+      type: ResponseType.AUTHORIZER_FAILURE,
+      statusCode: '503',
+      templates: jsonError('"Busy right now: please try again in a moment"'),
+      responseHeaders: { 'Retry-After': "'1'" },
+    });
     // Only REST v1 and admin methods require parameters (lib/operations/request-validation.ts): their error body.
     this.api.addGatewayResponse('MissingParameters', {
       type: ResponseType.BAD_REQUEST_PARAMETERS,

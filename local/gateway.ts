@@ -22,6 +22,7 @@ const STAGE = 'local';
 // The texts API Gateway gives, through the gateway responses in lib/codex-api.ts.
 const NOT_FOUND = 'Not found';
 const INTERNAL = 'Internal error, please try again later';
+export const AUTHORIZER_BUSY = 'Busy right now: please try again in a moment';
 
 interface ServedMethod extends ApiMethodSpec {
   /** Literal segments, and undefined where a `{name}` segment takes any value. */
@@ -207,7 +208,9 @@ async function handle(
     const outcome = await runRequestAuthorizer(event, async () => (await load(name))(event, lambdaContext(name, requestId)), spec.authorizer.returnsUsageKey);
     if ('failure' in outcome) {
       log('ERROR', 'authorizer failed', { function: name, error: errorFields(outcome.failure) });
-      return errorResponse(500, INTERNAL);
+      // As the deployed gateway's AUTHORIZER_FAILURE response (lib/codex-api.ts): the authorizer's store or a key
+      // lookup was unavailable for a moment, so "try again", not an internal error.
+      return outcome.threw ? errorResponse(503, AUTHORIZER_BUSY, { 'retry-after': '1' }) : errorResponse(500, INTERNAL);
     }
     if ('status' in outcome) return outcome.refusal ? refusalResponse(outcome.status, outcome.error) : errorResponse(outcome.status, outcome.error);
     authorizer = outcome.context;

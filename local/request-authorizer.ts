@@ -6,8 +6,11 @@ export type AuthorizerOutcome =
   | { context: Record<string, string | number>; usageKey: string | undefined }
   /** `refusal`: the authorizer's own (API Gateway's UNAUTHORIZED and ACCESS_DENIED responses); else no usage key. */
   | { status: 401 | 403; error: string; refusal: boolean }
-  /** API Gateway answers 500: the authorizer threw, or returned something it cannot read. */
-  | { failure: unknown };
+  /**
+   * The authorizer threw (`threw`: API Gateway's AUTHORIZER_FAILURE response, a 503 busy answer here, lib/codex-api.ts)
+   * or returned something the gateway cannot read (AUTHORIZER_CONFIGURATION_ERROR, a 500: a bug).
+   */
+  | { failure: unknown; threw: boolean };
 
 export async function runRequestAuthorizer(
   event: APIGatewayRequestAuthorizerEvent,
@@ -20,11 +23,11 @@ export async function runRequestAuthorizer(
     result = (await invoke()) as APIGatewayAuthorizerResult;
   } catch (error) {
     // Only the error "Unauthorized" means 401.
-    return (error as Error)?.message === 'Unauthorized' ? { status: 401, error: 'Unauthorized', refusal: true } : { failure: error };
+    return (error as Error)?.message === 'Unauthorized' ? { status: 401, error: 'Unauthorized', refusal: true } : { failure: error, threw: true };
   }
   const context = result?.context ?? {};
   if (typeof result?.principalId !== 'string' || !Array.isArray(result.policyDocument?.Statement) || !Object.values(context).every(isScalar)) {
-    return { failure: new Error('malformed authorizer result: principalId, policyDocument.Statement and scalar context values are required') };
+    return { failure: new Error('malformed authorizer result: principalId, policyDocument.Statement and scalar context values are required'), threw: false };
   }
   const grants = (effect: 'Allow' | 'Deny') =>
     result.policyDocument.Statement.some(

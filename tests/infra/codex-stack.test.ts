@@ -684,6 +684,12 @@ describe('gateway answers', () => {
     expect(byType.get('QUOTA_EXCEEDED')).toMatchObject({ StatusCode: '429' });
     expect(byType.get('DEFAULT_4XX')!.ResponseTemplates['application/json']).toBe('{"error":$context.error.messageString}');
     expect(byType.get('DEFAULT_5XX')!.ResponseTemplates['application/json']).toMatch(/^\{"error":"/);
+    // An authorizer that threw (its store throttled past the SDK's retries): busy, try again, not an internal error.
+    expect(byType.get('AUTHORIZER_FAILURE')).toMatchObject({
+      StatusCode: '503',
+      ResponseTemplates: { 'application/json': '{"error":"Busy right now: please try again in a moment"}' },
+      ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" },
+    });
   });
 
   it("answer an authorizer's or the resource policy's refusal in the REST error shape the admin routes document", () => {

@@ -5,7 +5,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayReques
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import type { FunctionName, RouteSpec } from '../../lambdas/functions.js';
 import { type LambdaFunction, loadFunction } from '../../local/functions.js';
-import { servedRoutes, startGateway } from '../../local/gateway.js';
+import { AUTHORIZER_BUSY, servedRoutes, startGateway } from '../../local/gateway.js';
 import { REPO_ROOT } from '../../local/stack.js';
 
 const INTERNAL = { error: 'Internal error, please try again later' };
@@ -303,12 +303,13 @@ describe('the authorizer of /api/v2, run as API Gateway runs a REQUEST authorize
       async (e: APIGatewayRequestAuthorizerEvent) => ({ ...allow(e), usageIdentifierKey: undefined }),
     ],
     ['the error "Unauthorized"', 401, 'Unauthorized', async () => Promise.reject(new Error('Unauthorized'))],
-    ['any other error', 500, INTERNAL.error, async () => Promise.reject(new Error('table unreachable'))],
+    ['any other error (a busy store)', 503, AUTHORIZER_BUSY, async () => Promise.reject(new Error('table unreachable'))],
     ['a context holding an object', 500, INTERNAL.error, async (e: APIGatewayRequestAuthorizerEvent) => ({ ...allow(e), context: { nested: { a: 1 } } })],
   ])('refuses on %s with %i, and the handler never runs', async (_, status, message, answer) => {
     authorizerAnswer = answer as (event: APIGatewayRequestAuthorizerEvent) => Promise<unknown>;
     const response = await fetch(`${gateway.url}/api/v2`, { method: 'POST', body: 'action=balance' });
     expect(response.status).toBe(status);
+    if (status === 503) expect(response.headers.get('retry-after')).toBe('1');
     // The authorizer's own refusals in the REST error shape (API Gateway's UNAUTHORIZED and ACCESS_DENIED responses, lib/codex-api.ts).
     const refusal = (status === 401 || status === 403) && message !== 'Forbidden';
     expect(await response.json()).toEqual(refusal ? { error: { code: status === 401 ? 'unauthorized' : 'forbidden', message } } : { error: message });
