@@ -61,6 +61,29 @@ describe.each<MemoryPath>(['wire', 'shortcut'])('a document client with resolved
     expect(seen).toHaveLength(2);
   });
 
+  it("runs a command's own middleware on that command only", async () => {
+    const { db } = await memoryTable(path);
+    const seen: string[] = [];
+    const get = (pk: string, tag?: string) => {
+      const command = new GetCommand({ TableName: TABLE, Key: { pk, sk: pk } });
+      if (tag)
+        command.middlewareStack.add(
+          ((next: (args: unknown) => Promise<unknown>) => (args: unknown) => {
+            seen.push(`${tag}:${pk}`);
+            return next(args);
+          }) as never,
+          { step: 'initialize' },
+        );
+      return db.send(command);
+    };
+    await get('A', 'first');
+    await get('B');
+    await get('C', 'third');
+    await get('D');
+    // (The SDK itself runs a command's own middleware twice: the DocumentClient's stack and its inner command's.)
+    expect([...new Set(seen)]).toEqual(['first:A', 'third:C']);
+  });
+
   it('resolves a class once, and still takes calls with options and low-level commands', async () => {
     const { db } = await memoryTable(path);
     const resolve = vi.spyOn(GetItemCommand.prototype, 'resolveMiddleware');
