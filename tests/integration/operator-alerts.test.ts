@@ -21,6 +21,7 @@ import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet, orderServi
 import { sqsRecord } from '../support/sqs-records.js';
 import { ScriptedProvider } from '../support/scripted-provider.js';
 import { testProvider } from '../support/test-provider.js';
+import { inInvocation } from '../../local/invoke-store.js';
 
 /** A provider whose status calls fail while `failure` is set. */
 class FlakyProvider extends ScriptedProvider {
@@ -253,7 +254,11 @@ describe('the alertOperators consumer', () => {
     Object.assign(process.env, { TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint, STAGE: 'test' });
     usePlatform({ alerts: { send: async (alert) => void sent.push(alert) } });
     const { handler } = await import('../../lambdas/notifications/handlers/operator-alerts-handler.js');
-    const results = await Promise.all([handler(sqsEvent('m1', event)), handler(sqsEvent('m2', event))]);
+    // Each delivery in its own invocation, as Lambda and the local stack run them (the consumer's batch state lives there).
+    const results = await Promise.all([
+      inInvocation('req-m1', () => handler(sqsEvent('m1', event))),
+      inInvocation('req-m2', () => handler(sqsEvent('m2', event))),
+    ]);
     await handler(sqsEvent('m3', event));
     expect(sent).toHaveLength(1);
     expect(sent[0]!.subject).toBe('[codex test] Provider p-9 is failing');
