@@ -7,8 +7,8 @@ import { Simulation, type SeedResult } from './runner.js';
 import { shrink } from './shrink.js';
 
 /** Seeds per `it`, and how many blocks: SIM_SEEDS overrides the total (the CLI runs any number). */
-const TOTAL = Number(process.env.SIM_SEEDS ?? 100);
-const BLOCKS = 4;
+const TOTAL = Number(process.env.SIM_SEEDS ?? 200);
+const BLOCKS = 8;
 const PER_BLOCK = Math.ceil(TOTAL / BLOCKS);
 const SEED_TIMEOUT_MS = 20_000;
 
