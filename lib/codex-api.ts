@@ -202,10 +202,12 @@ export class CodexApi extends Construct {
     });
     this.api.addGatewayResponse('AccessDenied', { type: ResponseType.ACCESS_DENIED, statusCode: '403', templates: restError('forbidden') });
     this.api.addGatewayResponse('Default5xx', { type: ResponseType.DEFAULT_5XX, templates: jsonError('"Internal error, please try again later"') });
-    // An authorizer that threw met its store or key lookup unavailable for a moment (throttled past the SDK's retries):
-    // "try again" with Retry-After, as the handlers answer a busy store, not a 500. A malformed answer stays a 500.
-    this.api.addGatewayResponse('AuthorizerFailure', {
-      type: ResponseType.AUTHORIZER_FAILURE,
+    // A Lambda authorizer that threw (its store or key lookup throttled past the SDK's retries), could not be invoked
+    // (Lambda throttled it) or answered something unreadable: API Gateway's "Authorizer Configuration Error" for all of
+    // them. "Try again" with Retry-After, as the handlers answer a busy store; the authorizer's errors and logs tell a
+    // bug apart.
+    this.api.addGatewayResponse('AuthorizerUnavailable', {
+      type: ResponseType.AUTHORIZER_CONFIGURATION_ERROR,
       statusCode: '503',
       templates: jsonError('"Busy right now: please try again in a moment"'),
       responseHeaders: { 'Retry-After': "'1'" },

@@ -208,9 +208,9 @@ async function handle(
     const outcome = await runRequestAuthorizer(event, async () => (await load(name))(event, lambdaContext(name, requestId)), spec.authorizer.returnsUsageKey);
     if ('failure' in outcome) {
       log('ERROR', 'authorizer failed', { function: name, error: errorFields(outcome.failure) });
-      // As the deployed gateway's AUTHORIZER_FAILURE response (lib/codex-api.ts): the authorizer's store or a key
-      // lookup was unavailable for a moment, so "try again", not an internal error.
-      return outcome.threw ? errorResponse(503, AUTHORIZER_BUSY, { 'retry-after': '1' }) : errorResponse(500, INTERNAL);
+      // As the deployed gateway's AUTHORIZER_CONFIGURATION_ERROR response (lib/codex-api.ts), which API Gateway gives
+      // for an authorizer that threw or answered something it cannot read: "try again", not an internal error.
+      return errorResponse(503, AUTHORIZER_BUSY, { 'retry-after': '1' });
     }
     if ('status' in outcome) return outcome.refusal ? refusalResponse(outcome.status, outcome.error) : errorResponse(outcome.status, outcome.error);
     authorizer = outcome.context;

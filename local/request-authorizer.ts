@@ -7,10 +7,10 @@ export type AuthorizerOutcome =
   /** `refusal`: the authorizer's own (API Gateway's UNAUTHORIZED and ACCESS_DENIED responses); else no usage key. */
   | { status: 401 | 403; error: string; refusal: boolean }
   /**
-   * The authorizer threw (`threw`: API Gateway's AUTHORIZER_FAILURE response, a 503 busy answer here, lib/codex-api.ts)
-   * or returned something the gateway cannot read (AUTHORIZER_CONFIGURATION_ERROR, a 500: a bug).
+   * The authorizer threw, or returned something the gateway cannot read: API Gateway's AUTHORIZER_CONFIGURATION_ERROR
+   * response for both (a 503 busy answer here, lib/codex-api.ts).
    */
-  | { failure: unknown; threw: boolean };
+  | { failure: unknown };
 
 export async function runRequestAuthorizer(
   event: APIGatewayRequestAuthorizerEvent,
@@ -23,11 +23,11 @@ export async function runRequestAuthorizer(
     result = (await invoke()) as APIGatewayAuthorizerResult;
   } catch (error) {
     // Only the error "Unauthorized" means 401.
-    return (error as Error)?.message === 'Unauthorized' ? { status: 401, error: 'Unauthorized', refusal: true } : { failure: error, threw: true };
+    return (error as Error)?.message === 'Unauthorized' ? { status: 401, error: 'Unauthorized', refusal: true } : { failure: error };
   }
   const context = result?.context ?? {};
   if (typeof result?.principalId !== 'string' || !Array.isArray(result.policyDocument?.Statement) || !Object.values(context).every(isScalar)) {
-    return { failure: new Error('malformed authorizer result: principalId, policyDocument.Statement and scalar context values are required'), threw: false };
+    return { failure: new Error('malformed authorizer result: principalId, policyDocument.Statement and scalar context values are required') };
   }
   const grants = (effect: 'Allow' | 'Deny') =>
     result.policyDocument.Statement.some(

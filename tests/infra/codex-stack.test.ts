@@ -684,8 +684,8 @@ describe('gateway answers', () => {
     expect(byType.get('QUOTA_EXCEEDED')).toMatchObject({ StatusCode: '429' });
     expect(byType.get('DEFAULT_4XX')!.ResponseTemplates['application/json']).toBe('{"error":$context.error.messageString}');
     expect(byType.get('DEFAULT_5XX')!.ResponseTemplates['application/json']).toMatch(/^\{"error":"/);
-    // An authorizer that threw (its store throttled past the SDK's retries): busy, try again, not an internal error.
-    expect(byType.get('AUTHORIZER_FAILURE')).toMatchObject({
+    // An authorizer that threw (its store throttled past the SDK's retries) or failed otherwise: busy, try again.
+    expect(byType.get('AUTHORIZER_CONFIGURATION_ERROR')).toMatchObject({
       StatusCode: '503',
       ResponseTemplates: { 'application/json': '{"error":"Busy right now: please try again in a moment"}' },
       ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" },

@@ -304,7 +304,7 @@ describe('the authorizer of /api/v2, run as API Gateway runs a REQUEST authorize
     ],
     ['the error "Unauthorized"', 401, 'Unauthorized', async () => Promise.reject(new Error('Unauthorized'))],
     ['any other error (a busy store)', 503, AUTHORIZER_BUSY, async () => Promise.reject(new Error('table unreachable'))],
-    ['a context holding an object', 500, INTERNAL.error, async (e: APIGatewayRequestAuthorizerEvent) => ({ ...allow(e), context: { nested: { a: 1 } } })],
+    ['a context holding an object', 503, AUTHORIZER_BUSY, async (e: APIGatewayRequestAuthorizerEvent) => ({ ...allow(e), context: { nested: { a: 1 } } })],
   ])('refuses on %s with %i, and the handler never runs', async (_, status, message, answer) => {
     authorizerAnswer = answer as (event: APIGatewayRequestAuthorizerEvent) => Promise<unknown>;
     const response = await fetch(`${gateway.url}/api/v2`, { method: 'POST', body: 'action=balance' });

@@ -75,20 +75,21 @@ function resolveMiddlewareOnce(documents: DynamoDBDocumentClient): void {
       return original.apply(stack, args);
     };
   }
-  documents.send = ((command: unknown, ...rest: unknown[]) => {
+  const bySdk = (command: DocumentCommandInternals): boolean => {
     // The class's own send when replaced (aws-sdk-client-mock stubs DynamoDBDocumentClient.prototype.send).
-    const replaced = Object.hasOwn(DynamoDBDocumentClient.prototype, 'send');
-    if (replaced || rest.length > 0 || !(command instanceof DynamoDBDocumentClientCommand))
+    if (Object.hasOwn(DynamoDBDocumentClient.prototype, 'send') || !(command instanceof DynamoDBDocumentClientCommand)) return true;
+    const tableName = command.input?.TableName;
+    return command.middlewareStack.identify().length > 0 || (typeof tableName === 'string' && tableName.startsWith('arn:'));
+  };
+  documents.send = ((command: unknown, ...rest: unknown[]) => {
+    const internals = command as DocumentCommandInternals;
+    if (rest.length > 0 || bySdk(internals))
       return (DynamoDBDocumentClient.prototype.send as (...args: unknown[]) => Promise<unknown>).call(documents, command, ...rest);
-    const internals = command as unknown as DocumentCommandInternals;
-    const tableName = internals.input.TableName;
-    if (internals.middlewareStack.identify().length > 0 || (typeof tableName === 'string' && tableName.startsWith('arn:')))
-      return (DynamoDBDocumentClient.prototype.send as (...args: unknown[]) => Promise<unknown>).call(documents, command, ...rest);
-    let handler = handlers.get(command.constructor);
+    let handler = handlers.get(internals.constructor);
     if (!handler) {
       internals.addMarshallingMiddleware(documents.config);
       handler = internals.clientCommand.resolveMiddleware(documents.middlewareStack.concat(internals.middlewareStack as never), documents.config, undefined);
-      handlers.set(command.constructor, handler);
+      handlers.set(internals.constructor, handler);
     }
     return handler(internals.clientCommand).then((result) => result.output);
   }) as typeof documents.send;

@@ -71,7 +71,6 @@ export const keys = {
   webhook: (userId: string) => ({ pk: `USER#${userId}`, sk: 'WEBHOOK' }),
   webhookDelivery: (userId: string, deliveryId: string) => ({ pk: `USER#${userId}`, sk: `WHDELIVERY#${deliveryId}` }),
   webhookDeliveryPrefix: 'WHDELIVERY#',
-  /** How many attempts at delivering an event to a user's webhook failed (the retry schedule's position). */
   // Issue 10, the cabinet's notification feed: notifications under their user, newest first by the event's time; a
   // pointer from the event id to its notification (marking by id); the feed's counts (unread per day, mark-all point).
   notification: (userId: string, at: string, eventId: string) => ({ pk: `USER#${userId}`, sk: `NOTIFICATION#${at}#${eventId}` }),
