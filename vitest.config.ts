@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     globalSetup: ['tests/support/global-setup.ts'],
+    // The X-Ray SDK on the Lambda bundles' segment context, as in local runs: local/lambda-aliases.ts.
+    setupFiles: ['local/lambda-aliases.ts'],
   },
 });

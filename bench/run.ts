@@ -2,6 +2,7 @@
 // First each function's bundle (bench/bundles.ts). Phase 1 runs the stack in its own process (as `npm start` does)
 // and drives it over HTTP; phase 2 runs it in this process to count DynamoDB capacity per function, state
 // transitions and provider calls per order.
+import '../local/lambda-aliases.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -2,6 +2,7 @@
 // run it builds its own dependencies through the functions' own wiring (its own DynamoDB client, hence its own
 // in-process wallet queue), then places orders one at a time until the run's end, as a container serves one
 // request at a time. DynamoDB calls are counted in this client's own middleware, not in domain code.
+import '../local/lambda-aliases.js';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isDomainError } from '../lambdas/shared/errors.js';
 import { usePlatform } from '../lambdas/shared/platform.js';
@@ -124,4 +125,6 @@ process.on('message', (message: Message) => {
 });
 // However the bench ends (an uncaught error included), no container outlives it.
 process.on('disconnect', () => process.exit(0));
+// Ended by the bench with SIGTERM: exit as from process.exit, so that BENCH_PROF's CPU profile is written.
+process.on('SIGTERM', () => process.exit(0));
 process.send?.({ type: 'started' });

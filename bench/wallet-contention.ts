@@ -139,7 +139,8 @@ async function answerFromMemory(
 
 function startContainer(engine: MemoryDynamo): Promise<Container> {
   const child = fork(fileURLToPath(new URL('./wallet-container.ts', import.meta.url)), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_PROF=<dir>: each container writes a CPU profile of its life there.
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])],
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -158,6 +159,18 @@ function startContainer(engine: MemoryDynamo): Promise<Container> {
       if (message !== undefined) child.send(message as never);
     });
   return request<unknown>(undefined, 'started').then(() => ({ child, request }));
+}
+
+/** BENCH_WALLET_ROWS=32x1,16x16 runs those rows only (containers x wallets); every row by default. */
+function casesToRun(): ContentionCase[] {
+  const asked = process.env.BENCH_WALLET_ROWS;
+  if (!asked) return CONTENTION_CASES;
+  return asked.split(',').map((spec) => {
+    const [containers, wallets] = spec.trim().split('x').map(Number);
+    if (!(containers! >= 1 && wallets! >= 1 && wallets! <= containers! && containers! <= 32))
+      throw new Error(`BENCH_WALLET_ROWS: "${spec}" is not <containers>x<wallets> (wallets <= containers <= 32)`);
+    return { containers: containers!, wallets: wallets! };
+  });
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
@@ -321,7 +334,7 @@ export async function walletContentionPhase(print: (line: string) => void): Prom
   const engine = new MemoryDynamo();
   const onJava = dynamoLocalStore(local.endpoint);
   const inMemory = memoryStore(engine);
-  const most = Math.max(...CONTENTION_CASES.map((c) => c.containers));
+  const most = Math.max(...casesToRun().map((c) => c.containers));
   const containers: Container[] = [];
   const all: ContentionRow[] = [];
   try {
@@ -339,7 +352,7 @@ export async function walletContentionPhase(print: (line: string) => void): Prom
     ] as const;
     for (const [store, mode, latency] of modes.filter(([store]) => !only || (only === 'memory') === (store === inMemory))) {
       const rows: ContentionRow[] = [];
-      for (const row of CONTENTION_CASES) rows.push(await runCase(containers, store, `wallet-${n++}`, row, seconds, latency));
+      for (const row of casesToRun()) rows.push(await runCase(containers, store, `wallet-${n++}`, row, seconds, latency));
       print('');
       print(`Wallet contention, ${mode}: containers placing orders one at a time for ${seconds} s on ${store.name}`);
       print('');

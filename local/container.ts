@@ -1,6 +1,7 @@
 // One Lambda container of the local stack (CODEX_CONTAINERS=isolated, local/containers.ts): a process of its own that
 // loads its function's handler and serves one invocation at a time. Its DynamoDB client is its own (CODEX_AWS_LATENCY_MS
 // applies here too); the platform stand-ins are the stack's, reached by message.
+import './lambda-aliases.js';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FunctionName } from '../lambdas/functions.js';

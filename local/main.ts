@@ -9,6 +9,7 @@
 // workflow retry interval, for tests), CODEX_KILL_AT (crash tests: local/functions.ts), CODEX_CONTAINERS=isolated
 // (each invocation in a Lambda-like container of its own, local/containers.ts), CODEX_AWS_LATENCY_MS=<read>,<write>
 // (milliseconds added to every DynamoDB read and write call, local/aws-latency.ts).
+import './lambda-aliases.js';
 import { resolve } from 'node:path';
 import { parseAwsLatency } from './aws-latency.js';
 import { JavaMissing } from './dynamodb-local.js';

@@ -1,6 +1,7 @@
 // `npm run fuzz -- --count N [--seed S [--path P]]`: the request fuzzer against a local stack in this process.
 // Prints requests per second, answers by status and kind, the properties checked, and on failure the seed, the
 // replay command and the shrunk request.
+import '../../local/lambda-aliases.js';
 import { parseArgs } from 'node:util';
 import { formatReport, runFuzz } from './run.js';
 import { startFuzzWorld } from './world.js';

@@ -1,6 +1,7 @@
 // `npm run simulate -- --seeds N [--from S0] [--workers K]` runs seeds S0..S0+N-1 in K worker processes and prints
 // seeds per second, the faults injected by kind, the invariants checked and what was simulated; `--seed S --trace`
 // replays one seed and prints its trace. Exit 1 on any violation, after printing its seed and shortest trace.
+import '../../local/lambda-aliases.js';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Simulation, type SeedResult } from './runner.js';
