@@ -79,6 +79,8 @@ export interface ContentionRow extends ContentionCase {
   committedTableWcu: number;
   readsPerOrder: number;
   writesPerOrder: number;
+  /** Calls an accepted order took, by operation. */
+  operationsPerOrder: Record<string, number>;
   /** CPU time an accepted order took in the containers, and in the bench's process (the in-memory engine, messages). */
   containerCpuMsPerOrder: number;
   storeCpuMsPerOrder?: number;
@@ -130,11 +132,10 @@ function memoryStore(engine: MemoryDynamo): BenchStore {
 async function answerFromMemory(
   engine: MemoryDynamo,
   child: ChildProcess,
-  message: { id: number; headers: Record<string, string>; body: string },
+  message: { id: number; headers: Record<string, string>; body: string | Uint8Array },
 ): Promise<void> {
   const { response } = await engine.requestHandler.handle({ headers: message.headers, body: message.body });
-  const body = Buffer.from(response.body as Uint8Array).toString();
-  if (child.connected) child.send({ type: 'dynamo-answer', id: message.id, statusCode: response.statusCode, headers: response.headers, body });
+  if (child.connected) child.send({ type: 'dynamo-answer', id: message.id, statusCode: response.statusCode, headers: response.headers, body: response.body as Uint8Array });
 }
 
 function startContainer(engine: MemoryDynamo): Promise<Container> {
@@ -143,8 +144,10 @@ function startContainer(engine: MemoryDynamo): Promise<Container> {
     execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : [])],
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR', POWERTOOLS_METRICS_DISABLED: 'true' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // Structured clones: a request's bytes cross as bytes, not JSON-escaped inside JSON.
+    serialization: 'advanced',
   });
-  child.on('message', (message: { type: string; id: number; headers: Record<string, string>; body: string }) => {
+  child.on('message', (message: { type: string; id: number; headers: Record<string, string>; body: string | Uint8Array }) => {
     if (message.type === 'dynamo') void answerFromMemory(engine, child, message);
   });
   const request = <T>(message: unknown, expect: string) =>
@@ -282,6 +285,7 @@ async function runCase(
     ...(store.endpoint ? {} : { storeCpuMsPerOrder: perOrder((benchUsed.user + benchUsed.system) / 1000) }),
     readsPerOrder: perOrder(calls.reads),
     writesPerOrder: perOrder(calls.writes),
+    operationsPerOrder: Object.fromEntries(Object.entries(calls.operations).map(([name, n]) => [name, perOrder(n)])),
     reasons: calls.reasons,
     errors: calls.errors,
     booksExact: await booksExact(store, table, row.wallets, acceptedByWallet),
@@ -360,9 +364,13 @@ export async function walletContentionPhase(print: (line: string) => void): Prom
       const detail = rows
         .map((r) => {
           const reasons = Object.entries(r.reasons).map(([code, k]) => `${code} ${k}`);
+          const operations = Object.entries(r.operationsPerOrder)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, k]) => `${name} ${k.toFixed(2)}`)
+            .join(', ');
           const errors = Object.entries({ ...r.errors, ...r.failures }).map(([name, k]) => `${name} ${k}`);
           const cpu = `CPU ${r.containerCpuMsPerOrder.toFixed(1)} ms an order in the containers${r.storeCpuMsPerOrder !== undefined ? ` and ${r.storeCpuMsPerOrder.toFixed(1)} ms in the engine` : ''}`;
-          return `  ${r.containers} on ${r.wallets}: ${r.accepted} orders in ${r.seconds.toFixed(1)} s, ${r.readsPerOrder.toFixed(2)} reads and ${r.writesPerOrder.toFixed(2)} writes an order, ${cpu}; cancellation reasons by item: ${reasons.join(', ') || 'none'}${errors.length ? `; errors: ${errors.join(', ')}` : ''}`;
+          return `  ${r.containers} on ${r.wallets}: ${r.accepted} orders in ${r.seconds.toFixed(1)} s, ${r.readsPerOrder.toFixed(2)} reads and ${r.writesPerOrder.toFixed(2)} writes an order (${operations}), ${cpu}; cancellation reasons by item: ${reasons.join(', ') || 'none'}${errors.length ? `; errors: ${errors.join(', ')}` : ''}`;
         })
         .join('\n');
       print('');

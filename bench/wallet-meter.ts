@@ -10,6 +10,8 @@ export interface CallCounts {
   canceled: number;
   /** Cancellation reasons other than None, by code (ConditionalCheckFailed: a stale sequence number; TransactionConflict; ThrottlingError). */
   reasons: Record<string, number>;
+  /** Calls by operation (GetItem, Query, PutItem, TransactWriteItems, ...), attempts included. */
+  operations: Record<string, number>;
   /** Errors other than a cancellation, by name (throttling, conflicts the SDK gave up on). */
   errors: Record<string, number>;
   /** Write units DynamoDB reported (ReturnConsumedCapacity TOTAL) for the writes that succeeded. */
@@ -28,6 +30,7 @@ export const emptyCounts = (): CallCounts => ({
   transactWrites: 0,
   canceled: 0,
   reasons: {},
+  operations: {},
   errors: {},
   measuredWcu: 0,
   canceledWcu: 0,
@@ -40,6 +43,7 @@ export function addCounts(into: CallCounts, from: CallCounts): void {
     into[key] += from[key];
   for (const [code, n] of Object.entries(from.reasons)) into.reasons[code] = (into.reasons[code] ?? 0) + n;
   for (const [name, n] of Object.entries(from.errors)) into.errors[name] = (into.errors[name] ?? 0) + n;
+  for (const [name, n] of Object.entries(from.operations)) into.operations[name] = (into.operations[name] ?? 0) + n;
 }
 
 const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
@@ -93,6 +97,7 @@ export function meterCalls(db: DynamoDBDocumentClient, counts: CallCounts): void
       if (write) counts.writes++;
       else if (READS.has(operation)) counts.reads++;
       if (operation === 'TransactWriteItems') counts.transactWrites++;
+      counts.operations[operation] = (counts.operations[operation] ?? 0) + 1;
       try {
         const result = await next(args);
         if (write) {
