@@ -67,8 +67,10 @@ async function prepare(run: ContainerRun): Promise<void> {
   if (run.endpoint) process.env.DYNAMODB_ENDPOINT = run.endpoint;
   else delete process.env.DYNAMODB_ENDPOINT;
   // A fresh platform forgets every client and queue built for the previous run: a new container. Emulated round
-  // trips as the local stack's CODEX_AWS_LATENCY_MS adds them: in the client's request handler.
-  const requestHandler = dynamoRequestHandler(run.latency, run.endpoint ? undefined : memoryEngine);
+  // trips to DynamoDB Local as the local stack's CODEX_AWS_LATENCY_MS adds them, in the client's request handler; to
+  // the bench's engine, the bench adds them before it answers (the wait is the network's, not this container's: no
+  // timer wakes it mid-call, as none wakes a Lambda container).
+  const requestHandler = run.endpoint ? dynamoRequestHandler(run.latency) : memoryEngine;
   usePlatform({ metrics: { record: () => undefined }, ...(requestHandler ? { dynamoDb: { requestHandler } } : {}) });
   const counts = emptyCounts();
   meterCalls(documentClient() as DynamoDBDocumentClient, counts);

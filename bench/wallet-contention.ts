@@ -15,7 +15,7 @@ import { ensureTable, startDynamoLocal } from '../local/dynamodb-local.js';
 import { MemoryDynamo } from '../local/dynamodb-memory/index.js';
 import { ensureMemoryTable, freePort } from '../local/stack.js';
 import type { ContainerReport, ContainerRun } from './wallet-container.js';
-import type { AwsLatency } from '../local/aws-latency.js';
+import { type AwsLatency, delayFor } from '../local/aws-latency.js';
 import { addCounts, emptyCounts } from './wallet-meter.js';
 
 /** One row of the table: `containers` containers spread over `wallets` wallets (container i on wallet i mod wallets). */
@@ -133,10 +133,19 @@ async function answerFromMemory(
   engine: MemoryDynamo,
   child: ChildProcess,
   message: { id: number; headers: Record<string, string>; body: string | Uint8Array },
+  latency: AwsLatency | undefined,
 ): Promise<void> {
+  const target = message.headers['x-amz-target'] ?? '';
+  const wait = latency ? delayFor(target.slice(target.indexOf('.') + 1), latency) : 0;
+  // The round trip before the engine sees the call, as withAwsLatency adds it in front of DynamoDB Local.
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const { response } = await engine.requestHandler.handle({ headers: message.headers, body: message.body });
-  if (child.connected) child.send({ type: 'dynamo-answer', id: message.id, statusCode: response.statusCode, headers: response.headers, body: response.body as Uint8Array });
+  if (child.connected)
+    child.send({ type: 'dynamo-answer', id: message.id, statusCode: response.statusCode, headers: response.headers, body: response.body as Uint8Array });
 }
+
+/** The round trips the row under way adds to the engine's answers. */
+let engineLatency: AwsLatency | undefined;
 
 function startContainer(engine: MemoryDynamo): Promise<Container> {
   const child = fork(fileURLToPath(new URL('./wallet-container.ts', import.meta.url)), [], {
@@ -148,7 +157,7 @@ function startContainer(engine: MemoryDynamo): Promise<Container> {
     serialization: 'advanced',
   });
   child.on('message', (message: { type: string; id: number; headers: Record<string, string>; body: string | Uint8Array }) => {
-    if (message.type === 'dynamo') void answerFromMemory(engine, child, message);
+    if (message.type === 'dynamo') void answerFromMemory(engine, child, message, engineLatency);
   });
   const request = <T>(message: unknown, expect: string) =>
     new Promise<T>((resolve, reject) => {
@@ -245,6 +254,7 @@ async function runCase(
     serviceId: SERVICE.id,
     ...(latency ? { latency } : {}),
   }));
+  engineLatency = store.endpoint ? undefined : latency;
   await Promise.all(used.map((c, i) => c.request({ type: 'prepare', run: runs[i] }, 'prepared')));
   const started = Date.now();
   const benchCpu = process.cpuUsage();

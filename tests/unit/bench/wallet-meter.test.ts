@@ -51,6 +51,7 @@ describe("the wallet bench's call meter", () => {
     store.injectFaults(({ operation }) => (operation === 'TransactWriteItems' && ++transactions === 1 ? { kind: 'conflict', itemIndex: 1 } : undefined));
     await charge(db, 1);
     expect(counts).toMatchObject({ transactWrites: 2, canceled: 1, reasons: { TransactionConflict: 1 }, reads: 2 });
+    expect(counts.operations).toEqual({ GetItem: 2, TransactWriteItems: 2 });
     // Three items of a few bytes: 2 units each, estimated for the canceled try, measured for the committed one.
     expect(counts.canceledWcu).toBe(6);
     expect(counts.estimatedCommittedWcu).toBe(6);
@@ -63,6 +64,7 @@ describe("the wallet bench's call meter", () => {
     store.injectFaults(({ operation }) => (operation === 'GetItem' && ++reads === 1 ? 'throttle' : undefined));
     await db.send(new GetCommand({ TableName: TABLE, Key: { pk: 'WALLET#w1', sk: 'WALLET' } }));
     expect(counts.reads).toBe(2);
+    expect(counts.operations).toEqual({ GetItem: 2 });
     expect(counts.errors).toEqual({ ProvisionedThroughputExceededException: 1 });
   });
 
