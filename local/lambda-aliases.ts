@@ -1,6 +1,6 @@
 // Local processes run the X-Ray SDK with the segment context every Lambda bundle aliases in (lib/bundling.ts,
 // BUNDLE_ALIASES): AsyncLocalStorage instead of cls-hooked. cls-hooked puts an async hook with destroy tracking on
-// every promise, a tenth of a busy container's CPU locally that no deployed function spends. Import this first, before
+// every promise: a third of a wallet-bench container's CPU, which no deployed function spends. Import this first, before
 // anything loads the Tracer: the SDK's require('cls-hooked/context') then finds this module in the require cache, under
 // tsx and in vitest's workers alike (both load node_modules through Node's own require).
 import { createRequire } from 'node:module';
