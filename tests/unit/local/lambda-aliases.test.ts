@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { segmentContextModule } from '../../../local/lambda-aliases.js';
-import { REPO_ROOT } from '../../../lib/bundling.js';
+import { BUNDLE_ALIASES, REPO_ROOT } from '../../../lib/bundling.js';
 
 const require = createRequire(import.meta.url);
 
@@ -18,6 +18,8 @@ interface XRaySdk {
 describe('the X-Ray SDK in local processes', () => {
   it("keeps its segment across awaits on the Lambda bundles' context, not cls-hooked's", async () => {
     const xray = require('aws-xray-sdk-core') as XRaySdk;
+    // The module local/lambda-aliases.ts imports is the one the bundles alias in: the two cannot drift apart.
+    expect(BUNDLE_ALIASES['cls-hooked/context']).toBe('./lambdas/shared/observability/cls-context.ts');
     expect(segmentContextModule()).toHaveProperty('createNamespace');
     // cls-hooked's namespace keeps a context per async id, filled by its hook; the AsyncLocalStorage one has none.
     expect(xray.getNamespace()._contexts).toBeUndefined();
