@@ -258,6 +258,52 @@ describe.each(['dynamodb-local', 'memory'] as const)('group commit of orders on 
     expect(await pendingIntents('w-copy')).toEqual([]);
   });
 
+  it('commits the intents written while its commit was in flight before it answers: one transaction more, no wallet read', async () => {
+    await fundedWallet(table, 'w-relay', '10.00');
+    const intentOf = (id: number, writtenAt: string) => {
+      const o = newOrder(
+        TEST_SERVICE,
+        { ownerId: 'owner-w-relay', walletId: 'w-relay', link: `https://youtube.com/watch?v=r${id}`, quantity: 1000 },
+        id,
+        writtenAt,
+      );
+      return { ...keys.orderIntent('w-relay', writtenAt, o.id), entity: 'order-intent', orderId: o.id, order: o };
+    };
+    // Another container's intent, written after this one's (by a clock a little ahead), puts this order in the line.
+    await table.db.send(new PutCommand({ TableName: table.tableName, Item: intentOf(778_000, new Date(Date.now() + 5000).toISOString()) }));
+    const db = table.newClient();
+    const calls: string[] = [];
+    let written = false;
+    db.middlewareStack.add(
+      ((next: (args: { input: Record<string, unknown> }) => Promise<unknown>, context: { commandName: string }) =>
+        async (args: { input: Record<string, unknown> }) => {
+          const walletRead = context.commandName === 'GetItemCommand' && JSON.stringify(args.input.Key).includes('WALLET#w-relay');
+          calls.push(walletRead ? 'wallet read' : context.commandName);
+          // Other containers write three intents while this container's commit is in flight (when it reads the line
+          // behind its batch), and stop there: only the relay can commit them before this order is answered.
+          // The line read behind a commit: whole intents (a look reads keys), more than a commit's own read (24).
+          const readBehind = context.commandName === 'QueryCommand' && !args.input.ProjectionExpression && Number(args.input.Limit) > 24;
+          if (readBehind && !written) {
+            written = true;
+            for (const id of [778_001, 778_002, 778_003])
+              await table.db.send(new PutCommand({ TableName: table.tableName, Item: intentOf(id, new Date().toISOString()) }));
+          }
+          return next(args);
+        }) as never,
+      { step: 'initialize' },
+    );
+    const placed = await order(container({ orders: new DynamoOrderStore(db, table.tableName, placeByGroupCommit) }), 'w-relay');
+    expect(written).toBe(true);
+    const ledger = await table.wallets.listLedger('w-relay');
+    expect(ledger.map((e) => e.reference)).toEqual(['test', `order:${placed.order.id}`, 'order:778000', 'order:778001', 'order:778002', 'order:778003']);
+    expect(await balanceAndLedger(table, 'w-relay')).toEqual({ balance: parseMoney('5.50'), ledgerSum: parseMoney('5.50'), entries: 6 });
+    expect(await pendingIntents('w-relay')).toEqual([]);
+    // The commit, then the relay's one transaction, started from what was read while the commit was in flight.
+    const afterCommit = calls.slice(calls.indexOf('TransactWriteItemsCommand'));
+    expect(afterCommit.filter((c) => c === 'TransactWriteItemsCommand')).toHaveLength(2);
+    expect(afterCommit).not.toContain('wallet read');
+  });
+
   it('drops an intent older than a minute instead of charging it: its placer answered an error long ago', async () => {
     await fundedWallet(table, 'w-stale', '10.00');
     const writtenAt = new Date(Date.now() - 2 * 60_000).toISOString();
