@@ -68,6 +68,8 @@ export interface ContentionRow extends ContentionCase {
   ordersPerSecond: number;
   p50: number;
   p99: number;
+  /** The slowest answer in the row: a relay's leader waits for its relay. */
+  max: number;
   attemptsPerOrder: number;
   canceledPerSecond: number;
   busy: number;
@@ -281,6 +283,7 @@ async function runCase(
     ordersPerSecond: accepted / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
     attemptsPerOrder: perOrder(calls.transactWrites),
     canceledPerSecond: calls.canceled / elapsed,
     busy: reports.reduce((sum, r) => sum + r.report.busy, 0),
@@ -380,7 +383,7 @@ export async function walletContentionPhase(print: (line: string) => void): Prom
             .join(', ');
           const errors = Object.entries({ ...r.errors, ...r.failures }).map(([name, k]) => `${name} ${k}`);
           const cpu = `CPU ${r.containerCpuMsPerOrder.toFixed(1)} ms an order in the containers${r.storeCpuMsPerOrder !== undefined ? ` and ${r.storeCpuMsPerOrder.toFixed(1)} ms in the engine` : ''}`;
-          return `  ${r.containers} on ${r.wallets}: ${r.accepted} orders in ${r.seconds.toFixed(1)} s, ${r.readsPerOrder.toFixed(2)} reads and ${r.writesPerOrder.toFixed(2)} writes an order (${operations}), ${cpu}; cancellation reasons by item: ${reasons.join(', ') || 'none'}${errors.length ? `; errors: ${errors.join(', ')}` : ''}`;
+          return `  ${r.containers} on ${r.wallets}: ${r.accepted} orders in ${r.seconds.toFixed(1)} s, slowest answer ${ms(r.max)}, ${r.readsPerOrder.toFixed(2)} reads and ${r.writesPerOrder.toFixed(2)} writes an order (${operations}), ${cpu}; cancellation reasons by item: ${reasons.join(', ') || 'none'}${errors.length ? `; errors: ${errors.join(', ')}` : ''}`;
         })
         .join('\n');
       print('');
