@@ -3,8 +3,8 @@
 // pending intents in one TransactWriteItems conditioned on the wallet's sequence, as moveMoney's movements are: each
 // intent is decided against the whole balance in intent order (one that does not fit is refused alone), its order,
 // ledger entry (numbered in commit order) and companions written, and the intent deleted. The container whose intent
-// is the oldest commits, and then what its read left (a relay); the others look again about when their batch should
-// be decided and read the outcome, and commit themselves only when the line seems stalled.
+// is the oldest commits, and goes on committing while intents keep coming (a relay); the others look again about when
+// their batch should be decided and read the outcome, and commit themselves only when the line seems stalled.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../orders/domain/orders.js';
@@ -30,6 +30,8 @@ const PATIENCE_LOOKS = 200;
  */
 const RELAY_ROUNDS = 50;
 const RELAY_BEFORE_MS = 1_000;
+/** A line read behind a commit older than this is not a relay's (its round starts as soon as the commit ends). */
+const READ_BEHIND_FRESH_MS = 100;
 /** After another container's intent was seen leading, a placer's first look is a cheap one for this long. */
 const CONTENDED_FOR_MS = 1_000;
 /** Pending intents read per round: a few more than one transaction holds (an intent may wait a round for a claim). */
@@ -72,7 +74,10 @@ interface WalletLine {
   /** The commit under way here, if any. */
   round?: Promise<unknown>;
   forced: Map<string, Refusal>;
-  /** How long reading and committing a batch takes here (moving average, ms): how often a waiting container looks. */
+  /**
+   * How long a commit takes here, its reads included when it makes them (a relay's round makes none) (moving average,
+   * ms): how often a waiting container looks.
+   */
   commitMs: number;
   /** The oldest pending intent last seen, since when and over how many looks: no progress means its container is gone. */
   oldest?: { sk: string; since: number; looks: number };
@@ -85,9 +90,10 @@ interface WalletLine {
   readMs: number;
   /**
    * What a relay's commit starts from: the pending intents read while the last commit here was in flight (those it
-   * decided left out) and the wallet as that commit left it. Used by the next relay round only.
+   * decided left out) and the wallet as that commit left it, when read (performance.now()). Used by the next relay
+   * round only, and only while fresh: the commit's placer may have answered without relaying.
    */
-  next?: { intents: Intent[]; more: boolean; wallet: { balance: Micros; seq: number } };
+  next?: { intents: Intent[]; more: boolean; wallet: { balance: Micros; seq: number }; readAt: number };
 }
 
 const lines = new WeakMap<DynamoDBDocumentClient, Map<string, WalletLine>>();
@@ -289,11 +295,17 @@ async function awaitOutcome(db: DynamoDBDocumentClient, tableName: string, line:
  * few transactions; nothing fails for it.
  */
 async function relay(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, started: number): Promise<void> {
-  for (let round = 0; round < RELAY_ROUNDS && (line.next?.intents.length ?? 0) > 0 && !line.round && performance.now() - started < RELAY_BEFORE_MS; round++) {
+  for (let round = 0; round < RELAY_ROUNDS && relayGoesOn(line, started); round++) {
     // A failure is nobody's: this request has its answer, and the intents stay for their own containers.
     await runCommit(line, () => commitBatch(db, tableName, line, { relay: true })).catch(() => undefined);
   }
-  line.next = undefined;
+}
+
+/** Intents were pending behind the last commit here, just read, and no other commit is under way here. */
+function relayGoesOn(line: WalletLine, started: number): boolean {
+  const now = performance.now();
+  const next = line.next;
+  return next !== undefined && next.intents.length > 0 && now - next.readAt <= READ_BEHIND_FRESH_MS && !line.round && now - started < RELAY_BEFORE_MS;
 }
 
 /**
@@ -407,8 +419,9 @@ async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: 
     if (!line.waiting.has(oldest)) return { wait: rank < 0 ? intents.length : rank };
   }
   const batch = await buildBatch(db, tableName, line, intents, wallet, walletId);
-  // A commit deciding an intent of this container's (whose placer relays next), or a relay's round: the line is read
-  // while the transaction is in flight, so the next round needs no read of its own.
+  // A commit deciding an intent of this container's (whose placer relays next, unless it answers otherwise or its
+  // second is spent), or a relay's round: the line is read while the transaction is in flight, so that the next round
+  // needs no read of the line or the wallet of its own.
   const relays = how.relay === true || [...batch.outcomes.keys()].some((sk) => line.waiting.has(sk));
   const sent = performance.now();
   const behind = relays ? readBehind(db, tableName, line, INTENTS_READ + batch.outcomes.size) : undefined;
@@ -436,6 +449,7 @@ async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: 
       intents: (read.Items ?? []).map(toIntent).filter((i) => !batch.outcomes.has(i.sk)),
       more: read.LastEvaluatedKey !== undefined,
       wallet: batch.wallet,
+      readAt: performance.now(),
     };
   return 'again';
 }
@@ -447,6 +461,7 @@ async function commitBatch(db: DynamoDBDocumentClient, tableName: string, line: 
  */
 async function readBehind(db: DynamoDBDocumentClient, tableName: string, line: WalletLine, limit: number) {
   try {
+    // A millisecond early rather than late: a read ending after the transaction holds the next round back.
     const lateBy = line.transactMs - line.readMs - 1;
     if (lateBy > 0) await sleep(lateBy);
     const sent = performance.now();
