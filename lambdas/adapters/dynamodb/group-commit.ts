@@ -384,6 +384,7 @@ async function readLine(db: DynamoDBDocumentClient, tableName: string, walletId:
   return { pending, wallet: { balance: micros(Number(walletItem.Item.balance)), seq: Number(walletItem.Item.seq) } };
 }
 
+/** The oldest `limit` pending intents of the wallet's line (their keys only, when asked). */
 function readIntents(db: DynamoDBDocumentClient, tableName: string, walletId: string, limit: number, keysOnly = false) {
   return db.send(
     new QueryCommand({
