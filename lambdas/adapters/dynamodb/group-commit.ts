@@ -806,6 +806,7 @@ function backoff(attempt: number): number {
   return Math.random() * Math.min(100, 5 * 2 ** Math.min(attempt, 5));
 }
 
+/** Waits `ms` (none when it is not positive: Node warns on a negative timeout). */
 function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
