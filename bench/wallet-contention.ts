@@ -349,6 +349,12 @@ export async function walletContentionPhase(print: (line: string) => void): Prom
   print(`\nWallet contention: load average before ${load()} on this machine (2 cores: anything above 2 slows every figure)`);
   const local = await startDynamoLocal({ port: await freePort() });
   const engine = new MemoryDynamo();
+  // BENCH_WALLET_CONFLICT_MS=<ms>: the engine answers TransactionConflict as AWS does (DynamoDB Local never does),
+  // taking a transaction's items as held for that long after it commits (MemoryDynamo.emulateTransactionConflicts).
+  const conflictMs = process.env.BENCH_WALLET_CONFLICT_MS === undefined ? undefined : Number(process.env.BENCH_WALLET_CONFLICT_MS);
+  if (conflictMs !== undefined && !(conflictMs > 0))
+    throw new Error(`BENCH_WALLET_CONFLICT_MS must be a positive number of milliseconds; got ${process.env.BENCH_WALLET_CONFLICT_MS}`);
+  engine.emulateTransactionConflicts(conflictMs);
   const onJava = dynamoLocalStore(local.endpoint);
   const inMemory = memoryStore(engine);
   const most = Math.max(...casesToRun().map((c) => c.containers));
@@ -365,7 +371,11 @@ export async function walletContentionPhase(print: (line: string) => void): Prom
     const modes = [
       [onJava, 'loopback', undefined],
       [onJava, roundTrips, AWS_ROUND_TRIPS],
-      [inMemory, roundTrips, AWS_ROUND_TRIPS],
+      [
+        inMemory,
+        conflictMs === undefined ? roundTrips : `${roundTrips} and TransactionConflict (a transaction's items held ${conflictMs} ms after it commits)`,
+        AWS_ROUND_TRIPS,
+      ],
     ] as const;
     for (const [store, mode, latency] of modes.filter(([store]) => !only || (only === 'memory') === (store === inMemory))) {
       const rows: ContentionRow[] = [];

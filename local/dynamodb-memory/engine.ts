@@ -61,6 +61,12 @@ export class Engine {
   sequence = 0;
   version = 0;
   private tokens = new Map<string, { fingerprint: string; at: number; output: Output }>();
+  /**
+   * AWS's TransactionConflict, which DynamoDB Local never answers (off unless set, see MemoryDynamo): the items of a
+   * committed transaction count as held for `windowMs` after it, and a transaction or a single-item write on a held
+   * item in that time is refused as a conflict.
+   */
+  conflicts?: { windowMs: number; clock: () => number; heldUntil: Map<string, number> };
 
   /**
    * Everything the engine holds, for restore(): tables and their indexes copied (new maps), items shared, since a write
@@ -256,6 +262,21 @@ export class Engine {
     return { primary: this.primaryOf(table, key), key };
   }
 
+  /** Whether a transaction committed on this item is still taken as under way (conflicts emulated only). */
+  private isHeld(table: Table, primary: string): boolean {
+    if (!this.conflicts) return false;
+    const id = `${table.name}\u0002${primary}`;
+    const until = this.conflicts.heldUntil.get(id);
+    if (until === undefined) return false;
+    if (until > this.conflicts.clock()) return true;
+    this.conflicts.heldUntil.delete(id);
+    return false;
+  }
+
+  private refuseIfHeld(table: Table, primary: string): void {
+    if (this.isHeld(table, primary)) throw new DynamoError('TransactionConflictException', 'Transaction is ongoing for the item');
+  }
+
   private primaryOf(table: Table, item: Item): string {
     return table.range ? `${keyText(item[table.hash])}\u0001${keyText(item[table.range])}` : keyText(item[table.hash]);
   }
@@ -423,6 +444,7 @@ export class Engine {
     const table = this.table(input.TableName);
     const { condition } = this.writeRequest(input, false);
     const { primary, item } = this.checkPutItem(table, input.Item);
+    this.refuseIfHeld(table, primary);
     const old = table.items.get(primary);
     if (this.failed(condition, old)) throw this.conditionFailed(input, old);
     this.commit(table, primary, item);
@@ -436,6 +458,7 @@ export class Engine {
     const table = this.table(input.TableName);
     const { condition, update } = this.writeRequest(input, true);
     const { primary, key } = this.checkKey(table, input.Key);
+    this.refuseIfHeld(table, primary);
     const old = table.items.get(primary);
     if (this.failed(condition, old)) throw this.conditionFailed(input, old);
     const next = this.updated(table, update, old, key);
@@ -461,6 +484,7 @@ export class Engine {
     const table = this.table(input.TableName);
     const { condition } = this.writeRequest(input, false);
     const { primary } = this.checkKey(table, input.Key);
+    this.refuseIfHeld(table, primary);
     const old = table.items.get(primary);
     if (this.failed(condition, old)) throw this.conditionFailed(input, old);
     this.commit(table, primary, undefined);
@@ -727,6 +751,9 @@ export class Engine {
       if (keys.has(id)) throw validation('Transaction request cannot include multiple operations on one item');
       keys.add(id);
     }
+    const held = planned.findIndex((p) => this.isHeld(p.table, p.primary));
+    if (held >= 0)
+      throw cancelled(planned.map((_, i) => (i === held ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' })));
     const reasons: Output[] = [];
     const results: { table: Table; primary: string; next: Item | undefined; write: boolean }[] = [];
     for (const p of planned) {
@@ -746,6 +773,12 @@ export class Engine {
     }
     if (reasons.some((r) => r.Code !== 'None')) throw cancelled(reasons);
     for (const r of results) if (r.write) this.commit(r.table, r.primary, r.next);
+    if (this.conflicts) {
+      const { clock, windowMs, heldUntil } = this.conflicts;
+      const now = clock();
+      if (heldUntil.size > 10_000) for (const [id, until] of heldUntil) if (until <= now) heldUntil.delete(id);
+      for (const p of planned) heldUntil.set(`${p.table.name}\u0002${p.primary}`, now + windowMs);
+    }
     const output: Output = {};
     if (input.ReturnConsumedCapacity && input.ReturnConsumedCapacity !== 'NONE') {
       const byTable = new Map<Table, number>();

@@ -176,6 +176,18 @@ export class MemoryDynamo {
     return this.#engine.stream.length;
   }
 
+  /**
+   * Answers TransactionConflict as DynamoDB on AWS does and DynamoDB Local never does: for `windowMs` after a
+   * transaction commits, its items count as held by it, and a transaction touching one is canceled
+   * (`TransactionConflict` on that item) and a single-item write on one refused (TransactionConflictException). Plain
+   * reads are not affected. The engine applies a call at once, so this is the same as each transaction holding its
+   * items for the last `windowMs` of its call and the later of two overlapping ones losing. A model, not AWS's timing:
+   * how long AWS holds an item is not published. Undefined: off (the default, as on DynamoDB Local).
+   */
+  emulateTransactionConflicts(windowMs: number | undefined, clock: () => number = () => performance.now()): void {
+    this.#engine.conflicts = windowMs !== undefined && windowMs > 0 ? { windowMs, clock, heldUntil: new Map() } : undefined;
+  }
+
   /** Called before each operation; return an error kind to make it fail as DynamoDB would, or undefined. */
   injectFaults(decide: FaultDecider | undefined): void {
     this.#decide = decide;

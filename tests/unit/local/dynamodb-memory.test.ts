@@ -102,6 +102,51 @@ describe.each<MemoryPath>(['wire', 'shortcut'])('over the %s', (path) => {
     });
   });
 
+  describe('transaction conflicts emulated as AWS answers them (the wallet bench; off by default, as on DynamoDB Local)', () => {
+    const transaction = (...pks: string[]) =>
+      db.send(new TransactWriteCommand({ TransactItems: pks.map((pk) => ({ Put: { TableName, Item: { pk, sk: 'A', by: pks.join('+') } } })) }));
+
+    it('are off unless asked: back-to-back transactions on one item both commit', async () => {
+      await transaction('w#1');
+      await transaction('w#1', 'x#1');
+      expect(store.items(TableName).map((i) => i.pk)).toEqual(['w#1', 'x#1']);
+    });
+
+    it('cancel a transaction on an item another one committed less than the window ago, on that item only, writing nothing', async () => {
+      let now = 1_000;
+      store.emulateTransactionConflicts(10, () => now);
+      await transaction('w#1');
+      now += 9;
+      const error = await failure(transaction('x#1', 'w#1'));
+      expect(error).toBeInstanceOf(TransactionCanceledException);
+      expect(error.CancellationReasons.map((r: { Code: string }) => r.Code)).toEqual(['None', 'TransactionConflict']);
+      expect(store.items(TableName).map((i) => i.by)).toEqual(['w#1']);
+      // Other items are free meanwhile; once the window has passed the item is too.
+      await transaction('y#1');
+      now += 1;
+      await transaction('x#1', 'w#1');
+      expect(store.items(TableName).map((i) => `${i.pk}:${i.by}`)).toEqual(['w#1:x#1+w#1', 'x#1:x#1+w#1', 'y#1:y#1']);
+    });
+
+    it('refuse a single-item write on a held item with TransactionConflictException, never a read', async () => {
+      let now = 0;
+      store.emulateTransactionConflicts(10, () => now);
+      await transaction('w#1');
+      now += 5;
+      const error = await failure(
+        db.send(new UpdateCommand({ TableName, Key: { pk: 'w#1', sk: 'A' }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': 1 } })),
+      );
+      expect(error).toBeInstanceOf(TransactionConflictException);
+      expect((await db.send(new GetCommand({ TableName, Key: { pk: 'w#1', sk: 'A' } }))).Item).toEqual({ pk: 'w#1', sk: 'A', by: 'w#1' });
+      await put('z#1');
+      // A plain write does not hold its item: a transaction right after it commits.
+      await transaction('z#1');
+      store.emulateTransactionConflicts(undefined);
+      await put('w#1');
+      expect(store.items(TableName).map((i) => i.pk)).toEqual(['w#1', 'z#1']);
+    });
+  });
+
   describe('batches left partly unprocessed, as throttled DynamoDB leaves them', () => {
     it('write the first half of a batch and hand the second half back as UnprocessedItems', async () => {
       store.injectFaults((op) => (op.operation === 'BatchWriteItem' ? 'unprocessed' : undefined));
