@@ -66,7 +66,7 @@ export class Engine {
    * committed transaction count as held for `windowMs` after it, and a transaction or a single-item write on a held
    * item in that time is refused as a conflict.
    */
-  conflicts?: { windowMs: number; clock: () => number; heldUntil: Map<string, number> };
+  conflicts?: { windowMs: number; clock: () => number; heldUntil: Map<string, number>; answered: number };
 
   /**
    * Everything the engine holds, for restore(): tables and their indexes copied (new maps), items shared, since a write
@@ -274,7 +274,9 @@ export class Engine {
   }
 
   private refuseIfHeld(table: Table, primary: string): void {
-    if (this.isHeld(table, primary)) throw new DynamoError('TransactionConflictException', 'Transaction is ongoing for the item');
+    if (!this.conflicts || !this.isHeld(table, primary)) return;
+    this.conflicts.answered++;
+    throw new DynamoError('TransactionConflictException', 'Transaction is ongoing for the item');
   }
 
   private primaryOf(table: Table, item: Item): string {
@@ -752,6 +754,7 @@ export class Engine {
       keys.add(id);
     }
     const held = planned.findIndex((p) => this.isHeld(p.table, p.primary));
+    if (held >= 0 && this.conflicts) this.conflicts.answered++;
     if (held >= 0)
       throw cancelled(planned.map((_, i) => (i === held ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' })));
     const reasons: Output[] = [];

@@ -185,7 +185,12 @@ export class MemoryDynamo {
    * how long AWS holds an item is not published. Undefined: off (the default, as on DynamoDB Local).
    */
   emulateTransactionConflicts(windowMs: number | undefined, clock: () => number = () => performance.now()): void {
-    this.#engine.conflicts = windowMs !== undefined && windowMs > 0 ? { windowMs, clock, heldUntil: new Map() } : undefined;
+    this.#engine.conflicts = windowMs !== undefined && windowMs > 0 ? { windowMs, clock, heldUntil: new Map(), answered: 0 } : undefined;
+  }
+
+  /** How many calls emulateTransactionConflicts has refused since it was turned on. */
+  get transactionConflicts(): number {
+    return this.#engine.conflicts?.answered ?? 0;
   }
 
   /** Called before each operation; return an error kind to make it fail as DynamoDB would, or undefined. */

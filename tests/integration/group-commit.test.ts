@@ -12,7 +12,9 @@ import { DynamoWalletStore } from '../../lambdas/adapters/dynamodb/wallet-store.
 import { type PlaceOrderServices, placeOrder } from '../../lambdas/orders/application/place-order.js';
 import { newOrder } from '../../lambdas/orders/domain/orders.js';
 import { isDomainError } from '../../lambdas/shared/errors.js';
-import { parseMoney } from '../../lambdas/shared/money.js';
+import { micros, parseMoney } from '../../lambdas/shared/money.js';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { withAwsLatency } from '../../local/aws-latency.js';
 import { TEST_SERVICE, type TestTable, balanceAndLedger, createTestTable, fundedWallet, orderServicesOn } from '../support/dynamo-table.js';
 
 describe.each(['dynamodb-local', 'memory'] as const)('group commit of orders on one wallet, on %s', (engine) => {
@@ -325,5 +327,69 @@ describe.each(['dynamodb-local', 'memory'] as const)('group commit of orders on 
     expect(ledger.map((e) => e.reference)).toEqual(['test', `order:${next.order.id}`]);
     expect(await balanceAndLedger(table, 'w-stale')).toEqual({ balance: parseMoney('9.10'), ledgerSum: parseMoney('9.10'), entries: 2 });
     expect(await pendingIntents('w-stale')).toEqual([]);
+  });
+});
+
+// What neither local store shows on its own: AWS cancels a transaction (or refuses a single write) that meets an item
+// another transaction is still committing. The in-memory engine emulates it (MemoryDynamo.emulateTransactionConflicts),
+// with AWS's round trips in front of it, so that commits, relays, deposits and intents' writes meet it as on AWS.
+describe("group commit with AWS's round trips and TransactionConflict emulated (in-memory engine)", () => {
+  it('keeps the books exact and answers every order placed or refused for funds while commits and deposits conflict', async () => {
+    const table = await createTestTable('memory');
+    const env = orderServicesOn(table);
+    await table.catalog.putService(TEST_SERVICE);
+    // Items held for 14 ms after each transaction commits, of a 15 ms write: a relay's next round (sent once the last
+    // has answered) never meets its own, anything else close behind a commit does.
+    table.memory!.emulateTransactionConflicts(14);
+    const awsClient = () =>
+      createDocumentClient({ region: 'us-east-1', requestHandler: withAwsLatency(table.memory!.requestHandler, { readMs: 4, writeMs: 15 }) });
+    const container = (): PlaceOrderServices => {
+      const db = awsClient();
+      return {
+        ...env.services,
+        orders: new DynamoOrderStore(db, table.tableName, placeByGroupCommit),
+        orderIds: new BlockOrderIdAllocator(db, table.tableName, 10),
+      };
+    };
+    await fundedWallet(table, 'w-aws', '9.00'); // 10 orders, and 6 deposits of 0.90 on the way: at most 16 of the 40 asked
+    const wallets = new DynamoWalletStore(awsClient(), table.tableName);
+    const deposits = (async () => {
+      for (let i = 0; i < 6; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        await wallets.credit({
+          walletId: 'w-aws',
+          amount: parseMoney('0.90'),
+          kind: 'deposit',
+          reference: `aws-${i}`,
+          idempotencyKey: `aws-${i}`,
+          at: new Date().toISOString(),
+        });
+      }
+    })();
+    const answers: string[] = [];
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        const services = container();
+        for (let i = 0; i < 5; i++) {
+          const [result] = await Promise.allSettled([
+            placeOrder(services, { ownerId: 'owner-w-aws', walletId: 'w-aws', serviceId: 1, link: 'https://youtube.com/watch?v=aws', quantity: 1000 }),
+          ]);
+          answers.push(result!.status === 'fulfilled' ? 'accepted' : isDomainError(result!.reason) ? result!.reason.code : String(result!.reason));
+        }
+      }),
+    );
+    await deposits;
+    expect(table.memory!.transactionConflicts).toBeGreaterThan(0);
+    const accepted = answers.filter((a) => a === 'accepted').length;
+    expect(answers.filter((a) => a !== 'accepted').every((a) => a === 'insufficient_funds')).toBe(true);
+    expect(accepted).toBeGreaterThanOrEqual(10);
+    expect(accepted).toBeLessThanOrEqual(16);
+    const ledger = await table.wallets.listLedger('w-aws');
+    expect(ledger.map((e) => e.seq)).toEqual(Array.from({ length: 7 + accepted }, (_, i) => i + 1));
+    expect(ledger.filter((e) => e.kind === 'order_charge')).toHaveLength(accepted);
+    const left = micros((16 - accepted) * parseMoney('0.90'));
+    expect(await balanceAndLedger(table, 'w-aws')).toEqual({ balance: left, ledgerSum: left, entries: 7 + accepted });
+    const intents = (await table.allItems()).filter((item) => item.pk === keys.walletIntents('w-aws'));
+    expect(intents).toEqual([]);
   });
 });

@@ -126,6 +126,7 @@ describe.each<MemoryPath>(['wire', 'shortcut'])('over the %s', (path) => {
       now += 1;
       await transaction('x#1', 'w#1');
       expect(store.items(TableName).map((i) => `${i.pk}:${i.by}`)).toEqual(['w#1:x#1+w#1', 'x#1:x#1+w#1', 'y#1:y#1']);
+      expect(store.transactionConflicts).toBe(1);
     });
 
     it('refuse a single-item write on a held item with TransactionConflictException, never a read', async () => {
