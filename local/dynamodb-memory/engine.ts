@@ -91,6 +91,7 @@ export class Engine {
     this.sequence = 0;
     this.version = 0;
     this.tokens.clear();
+    this.conflicts?.heldUntil.clear();
   }
 
   /** processOnly: a batch processes only its first entries and hands the rest back unprocessed (a throttled batch). */
