@@ -63,8 +63,8 @@ export class Engine {
   private tokens = new Map<string, { fingerprint: string; at: number; output: Output }>();
   /**
    * AWS's TransactionConflict, which DynamoDB Local never answers (off unless set, see MemoryDynamo): the items of a
-   * committed transaction count as held for `windowMs` after it, and a transaction or a single-item write on a held
-   * item in that time is refused as a conflict.
+   * committed write transaction count as held for `windowMs` after it, and a write transaction or a single-item write
+   * on a held item in that time is refused as a conflict (BatchWriteItem and TransactGetItems are not refused).
    */
   conflicts?: { windowMs: number; clock: () => number; heldUntil: Map<string, number>; answered: number };
 
@@ -83,6 +83,7 @@ export class Engine {
     this.sequence = snapshot.sequence;
     this.version = snapshot.version;
     this.tokens = new Map(snapshot.tokens);
+    this.conflicts?.heldUntil.clear();
   }
 
   reset(): void {
@@ -754,10 +755,11 @@ export class Engine {
       if (keys.has(id)) throw validation('Transaction request cannot include multiple operations on one item');
       keys.add(id);
     }
-    const held = planned.findIndex((p) => this.isHeld(p.table, p.primary));
-    if (held >= 0 && this.conflicts) this.conflicts.answered++;
-    if (held >= 0)
-      throw cancelled(planned.map((_, i) => (i === held ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' })));
+    const held = planned.map((p) => this.isHeld(p.table, p.primary));
+    if (this.conflicts && held.includes(true)) {
+      this.conflicts.answered++;
+      throw cancelled(held.map((h) => (h ? { Code: 'TransactionConflict', Message: 'Transaction is ongoing for the item' } : { Code: 'None' })));
+    }
     const reasons: Output[] = [];
     const results: { table: Table; primary: string; next: Item | undefined; write: boolean }[] = [];
     for (const p of planned) {

@@ -177,10 +177,10 @@ export class MemoryDynamo {
   }
 
   /**
-   * Answers TransactionConflict as DynamoDB on AWS does and DynamoDB Local never does: for `windowMs` after a
-   * transaction commits, its items count as held by it, and a transaction touching one is canceled
-   * (`TransactionConflict` on that item) and a single-item write on one refused (TransactionConflictException). Plain
-   * reads are not affected. The engine applies a call at once, so this is the same as each transaction holding its
+   * Answers TransactionConflict as DynamoDB on AWS does and DynamoDB Local never does: for `windowMs` after a write
+   * transaction commits, its items count as held by it, and a write transaction touching one is canceled
+   * (`TransactionConflict` on each held item) and a single-item write on one refused (TransactionConflictException).
+   * Plain reads are not affected; BatchWriteItem and TransactGetItems, which AWS may also refuse, are not. The engine applies a call at once, so this is the same as each transaction holding its
    * items for the last `windowMs` of its call and the later of two overlapping ones losing. A model, not AWS's timing:
    * how long AWS holds an item is not published. Undefined: off (the default, as on DynamoDB Local).
    */

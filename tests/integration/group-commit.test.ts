@@ -339,7 +339,7 @@ describe("group commit with AWS's round trips and TransactionConflict emulated (
     const env = orderServicesOn(table);
     await table.catalog.putService(TEST_SERVICE);
     // Items held for 14 ms after each transaction commits, of a 15 ms write: a relay's next round (sent once the last
-    // has answered) never meets its own, anything else close behind a commit does.
+    // has answered) almost never meets its own, anything else close behind a commit does.
     table.memory!.emulateTransactionConflicts(14);
     const awsClient = () =>
       createDocumentClient({ region: 'us-east-1', requestHandler: withAwsLatency(table.memory!.requestHandler, { readMs: 4, writeMs: 15 }) });
@@ -367,7 +367,7 @@ describe("group commit with AWS's round trips and TransactionConflict emulated (
       }
     })();
     const answers: string[] = [];
-    await Promise.all(
+    const orders = Promise.all(
       Array.from({ length: 8 }, async () => {
         const services = container();
         for (let i = 0; i < 5; i++) {
@@ -378,10 +378,10 @@ describe("group commit with AWS's round trips and TransactionConflict emulated (
         }
       }),
     );
-    await deposits;
+    await Promise.all([orders, deposits]);
     expect(table.memory!.transactionConflicts).toBeGreaterThan(0);
     const accepted = answers.filter((a) => a === 'accepted').length;
-    expect(answers.filter((a) => a !== 'accepted').every((a) => a === 'insufficient_funds')).toBe(true);
+    expect(answers.filter((a) => a !== 'accepted' && a !== 'insufficient_funds')).toEqual([]);
     expect(accepted).toBeGreaterThanOrEqual(10);
     expect(accepted).toBeLessThanOrEqual(16);
     const ledger = await table.wallets.listLedger('w-aws');
