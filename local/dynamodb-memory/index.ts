@@ -180,9 +180,10 @@ export class MemoryDynamo {
    * Answers TransactionConflict as DynamoDB on AWS does and DynamoDB Local never does: for `windowMs` after a write
    * transaction commits, its items count as held by it, and a write transaction touching one is canceled
    * (`TransactionConflict` on each held item) and a single-item write on one refused (TransactionConflictException).
-   * Plain reads are not affected; BatchWriteItem and TransactGetItems, which AWS may also refuse, are not. The engine applies a call at once, so this is the same as each transaction holding its
-   * items for the last `windowMs` of its call and the later of two overlapping ones losing. A model, not AWS's timing:
-   * how long AWS holds an item is not published. Undefined: off (the default, as on DynamoDB Local).
+   * Plain reads are not affected; BatchWriteItem and TransactGetItems, which AWS may also refuse, are not. The engine
+   * applies a call at once, so this is the same as each transaction holding its items for the last `windowMs` of its
+   * call and the later of two overlapping ones losing. A model, not AWS's timing: how long AWS holds an item is not
+   * published. Undefined: off (the default, as on DynamoDB Local).
    */
   emulateTransactionConflicts(windowMs: number | undefined, clock: () => number = () => performance.now()): void {
     this.#engine.conflicts = windowMs !== undefined && windowMs > 0 ? { windowMs, clock, heldUntil: new Map(), answered: 0 } : undefined;
