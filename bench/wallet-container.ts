@@ -7,9 +7,11 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isDomainError } from '../lambdas/shared/errors.js';
 import { usePlatform } from '../lambdas/shared/platform.js';
 import { documentClient } from '../lambdas/shared/platform/dynamodb.js';
+import { DynamoOrderStore } from '../lambdas/adapters/dynamodb/order-store.js';
 import { customerOrderServices } from '../lambdas/orders/wiring.js';
 import { placeOrder } from '../lambdas/orders/application/place-order.js';
 import { type AwsLatency, dynamoRequestHandler } from '../local/aws-latency.js';
+import { leaseHotPath } from './lease-hot-path.js';
 import { type CallCounts, emptyCounts, meterCalls } from './wallet-meter.js';
 
 export interface ContainerRun {
@@ -20,6 +22,8 @@ export interface ContainerRun {
   walletId: string;
   serviceId: number;
   latency?: AwsLatency;
+  /** Place from leases of this many orders' worth (bench/lease-hot-path.ts, a candidate measured) instead of the line. */
+  leaseOrders?: number;
 }
 
 export interface ContainerReport {
@@ -74,7 +78,9 @@ async function prepare(run: ContainerRun): Promise<void> {
   usePlatform({ metrics: { record: () => undefined }, ...(requestHandler ? { dynamoDb: { requestHandler } } : {}) });
   const counts = emptyCounts();
   meterCalls(documentClient() as DynamoDBDocumentClient, counts);
-  const services = customerOrderServices();
+  const wired = customerOrderServices();
+  const services =
+    run.leaseOrders === undefined ? wired : { ...wired, orders: new DynamoOrderStore(documentClient(), run.table, leaseHotPath(run.leaseOrders)) };
   // A warm container: catalog, prices and settings cached, as after its first request.
   await services.catalog.getService(run.serviceId);
   await services.pricing?.pricingOf(run.ownerId);

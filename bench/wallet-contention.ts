@@ -17,6 +17,7 @@ import { ensureMemoryTable, freePort } from '../local/stack.js';
 import type { ContainerReport, ContainerRun } from './wallet-container.js';
 import { type AwsLatency, delayFor } from '../local/aws-latency.js';
 import { addCounts, emptyCounts } from './wallet-meter.js';
+import { leaseBooksExact } from './lease-hot-path.js';
 
 /** One row of the table: `containers` containers spread over `wallets` wallets (container i on wallet i mod wallets). */
 export interface ContentionCase {
@@ -146,6 +147,18 @@ async function answerFromMemory(
     child.send({ type: 'dynamo-answer', id: message.id, statusCode: response.statusCode, headers: response.headers, body: response.body as Uint8Array });
 }
 
+/**
+ * BENCH_WALLET_PLACEMENT=lease:<orders>: the containers place from balance leases of that many orders' worth, the hot
+ * path of a candidate not built (bench/lease-hot-path.ts), instead of the group commit; the books checked are the
+ * wallet's and its leases'.
+ */
+const LEASE_ORDERS = ((placement) => {
+  if (placement === undefined || placement === 'group-commit') return undefined;
+  const orders = Number(/^lease:(\d+)$/.exec(placement)?.[1]);
+  if (!(orders > 0)) throw new Error(`BENCH_WALLET_PLACEMENT must be group-commit or lease:<orders a lease holds>; got ${placement}`);
+  return orders;
+})(process.env.BENCH_WALLET_PLACEMENT);
+
 /** How long every container places on one wallet before the first row (the line's code warm). */
 const WARM_LINE_SECONDS = 8;
 
@@ -228,6 +241,10 @@ async function booksExact(where: BenchStore, table: string, wallets: number, acc
   const store = new DynamoWalletStore(db, table);
   try {
     for (let w = 0; w < wallets; w++) {
+      if (LEASE_ORDERS !== undefined) {
+        if (!(await leaseBooksExact(db, table, `wallet-${w}`, acceptedByWallet[w]!))) return false;
+        continue;
+      }
       const wallet = await store.getWallet(`wallet-${w}`);
       const ledger = await store.listLedger(`wallet-${w}`);
       const sum = ledger.reduce((total, entry) => total + entry.amount, 0);
@@ -258,6 +275,7 @@ async function runCase(
     walletId: `wallet-${i % row.wallets}`,
     serviceId: SERVICE.id,
     ...(latency ? { latency } : {}),
+    ...(LEASE_ORDERS !== undefined ? { leaseOrders: LEASE_ORDERS } : {}),
   }));
   engineLatency = store.endpoint ? undefined : latency;
   await Promise.all(used.map((c, i) => c.request({ type: 'prepare', run: runs[i] }, 'prepared')));
@@ -388,7 +406,8 @@ export async function walletContentionPhase(print: (line: string) => void): Prom
       const rows: ContentionRow[] = [];
       for (const row of casesToRun()) rows.push(await runCase(containers, store, `wallet-${n++}`, row, seconds, latency));
       print('');
-      print(`Wallet contention, ${mode}: containers placing orders one at a time for ${seconds} s on ${store.name}`);
+      const placement = LEASE_ORDERS === undefined ? '' : `, from leases of ${LEASE_ORDERS} orders (a candidate's hot path, not the product's placement)`;
+      print(`Wallet contention, ${mode}: containers placing orders one at a time for ${seconds} s on ${store.name}${placement}`);
       print('');
       for (const line of contentionTable(rows)) print(line);
       const detail = rows

@@ -659,31 +659,30 @@ function countItem(tableName: string, ownerId: string, count: { read?: number; n
   };
 }
 
+/** The order's item as a placement writes it (refused if the order exists), with the keys of the lists it is in. */
+export function orderPlacementItem(tableName: string, order: Order): TransactItem {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: {
+        ...keys.order(order.id),
+        entity: 'order',
+        ...order,
+        openPk: keys.openOrders(order.providerId),
+        openSk: order.id,
+        ownerPk: keys.ownerOrders(order.ownerId),
+        ownerSk: keys.ownerOrderSort(order.createdAt, order.id),
+        // The admin API's order list (index admin-lists): orders by UTC day of creation.
+        ...keys.adminListOrders(order.createdAt, order.id),
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
 /** The order's own items: the order, and the claims of its request id and exclusive link, each refused if taken. */
 function placementItems(tableName: string, order: Order, sk: string): BatchItem[] {
-  const items: BatchItem[] = [
-    {
-      sk,
-      refuses: 'duplicate_order',
-      item: {
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...keys.order(order.id),
-            entity: 'order',
-            ...order,
-            openPk: keys.openOrders(order.providerId),
-            openSk: order.id,
-            ownerPk: keys.ownerOrders(order.ownerId),
-            ownerSk: keys.ownerOrderSort(order.createdAt, order.id),
-            // The admin API's order list (index admin-lists): orders by UTC day of creation.
-            ...keys.adminListOrders(order.createdAt, order.id),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-    },
-  ];
+  const items: BatchItem[] = [{ sk, refuses: 'duplicate_order', item: orderPlacementItem(tableName, order) }];
   if (order.requestId)
     items.push({
       sk,
