@@ -3,7 +3,8 @@
 // orders' worth from its wallet (one transaction conditioned on the wallet's sequence), then places each order in one
 // transaction on its own lease with no read. Nothing makes it exact for a customer (no recall, no return, no balance
 // shown with the leases in it, no fallback for a wallet too small to lease), so it must never place a real order:
-// the bench's containers take it as their placement when BENCH_WALLET_PLACEMENT=lease:<orders> asks for it.
+// the bench's containers take it as their placement when BENCH_WALLET_PLACEMENT=lease:<orders> asks for it. It also
+// leaves out what the bench's orders do not use: request-id and exclusive-link claims, and the active-orders limit.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { orderPlacementItem } from '../lambdas/adapters/dynamodb/group-commit.js';
@@ -39,7 +40,7 @@ export function leaseHotPath(ordersPerLease: number): OrderPlacement {
     const remaining = micros(lease.remaining - order.charge);
     const next = lease.seq + 1;
     const pk = leasePk(order.walletId, lease.id);
-    await db.send(
+    const spend = db.send(
       new TransactWriteCommand({
         TransactItems: [
           orderPlacementItem(tableName, order),
@@ -63,8 +64,18 @@ export function leaseHotPath(ordersPerLease: number): OrderPlacement {
         ],
       }),
     );
-    lease.remaining = remaining;
-    lease.seq = next;
+    try {
+      await spend;
+      lease.remaining = remaining;
+      lease.seq = next;
+    } catch (error) {
+      // A lost answer may have committed: the lease as stored is what this container holds from now on, and an order
+      // found is placed.
+      const stored = (await db.send(new GetCommand({ TableName: tableName, Key: { pk, sk: 'LEASE' }, ConsistentRead: true }))).Item;
+      if (stored) Object.assign(lease, { remaining: micros(Number(stored.remaining)), seq: Number(stored.seq) });
+      const placed = await db.send(new GetCommand({ TableName: tableName, Key: keys.order(order.id), ConsistentRead: true, ProjectionExpression: 'id' }));
+      if (!placed.Item) throw error;
+    }
   };
 }
 
@@ -116,6 +127,9 @@ async function takeLease(db: DynamoDBDocumentClient, tableName: string, order: O
       return { id, remaining: leased, seq: 1 };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
+      // Its lease already written: an earlier attempt committed and its answer was lost.
+      const stored = (await db.send(new GetCommand({ TableName: tableName, Key: { pk, sk: 'LEASE' }, ConsistentRead: true }))).Item;
+      if (stored) return { id, remaining: micros(Number(stored.remaining)), seq: Number(stored.seq) };
       // Another container's lease or order moved the wallet: the race every order ran before the group commit.
       if (performance.now() - started > TIME_BUDGET_MS) throw new DomainError('wallet_busy', 'Too many simultaneous requests on this balance; please retry');
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 5 * 2 ** Math.min(attempt, 5))));
@@ -172,7 +186,10 @@ export async function leaseBooksExact(db: DynamoDBDocumentClient, tableName: str
     const books = await account(String(lease.pk), 'ENTRY#');
     const transfer = transfers.find((entry) => `${String(lease.pk)}` === leasePk(walletId, String(entry.reference).slice('lease:'.length)));
     if (!books.gapless || Number(lease.remaining) !== books.sum || Number(lease.seq) !== books.entries.length) return false;
-    if (!transfer || Number(books.entries[0]?.amount) !== -Number(transfer.amount)) return false;
+    // Its first entry is the wallet's transfer, every later one an order's charge.
+    const [first, ...spent] = books.entries;
+    if (!transfer || first?.kind !== 'lease_in' || Number(first.amount) !== -Number(transfer.amount)) return false;
+    if (spent.some((entry) => entry.kind !== 'order_charge' || !(Number(entry.amount) < 0))) return false;
     charges += books.entries.filter((entry) => entry.kind === 'order_charge').length;
   }
   return charges === accepted;

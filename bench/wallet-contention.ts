@@ -153,8 +153,8 @@ async function answerFromMemory(
  * wallet's and its leases'.
  */
 const LEASE_ORDERS = ((placement) => {
-  if (placement === undefined || placement === 'group-commit') return undefined;
-  const orders = Number(/^lease:(\d+)$/.exec(placement)?.[1]);
+  if (!placement || placement === 'group-commit') return undefined;
+  const orders = Number(/^lease:(\d{1,6})$/.exec(placement)?.[1]);
   if (!(orders > 0)) throw new Error(`BENCH_WALLET_PLACEMENT must be group-commit or lease:<orders a lease holds>; got ${placement}`);
   return orders;
 })(process.env.BENCH_WALLET_PLACEMENT);
