@@ -4,6 +4,7 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { leaseBooksExact, leaseHotPath } from '../../../bench/lease-hot-path.js';
+import { createDocumentClient } from '../../../lambdas/adapters/dynamodb/client.js';
 import { BlockOrderIdAllocator } from '../../../lambdas/adapters/dynamodb/order-id-allocator.js';
 import { DynamoOrderStore } from '../../../lambdas/adapters/dynamodb/order-store.js';
 import { type PlaceOrderServices, placeOrder } from '../../../lambdas/orders/application/place-order.js';
@@ -20,8 +21,7 @@ describe('the wallet bench lease candidate', () => {
     await table.catalog.putService(TEST_SERVICE);
   });
 
-  const container = (ordersPerLease: number): PlaceOrderServices => {
-    const db = table.newClient();
+  const container = (ordersPerLease: number, db = table.newClient()): PlaceOrderServices => {
     return {
       ...env.services,
       orders: new DynamoOrderStore(db, table.tableName, leaseHotPath(ordersPerLease)),
@@ -81,5 +81,35 @@ describe('the wallet bench lease candidate', () => {
       }),
     );
     expect(await leaseBooksExact(table.newClient(), table.tableName, 'w-tampered', 4)).toBe(false);
+  });
+
+  it('goes on spending its lease after a transaction whose answer was lost, and answers an order it did place as placed', async () => {
+    await fundedWallet(table, 'w-lost', '10.00');
+    // A network that loses the answer of the next TransactWriteItems after the engine applied it.
+    let loseNext = false;
+    const inner = table.memory!.requestHandler as unknown as { handle: (request: { headers: Record<string, string> }, ...rest: unknown[]) => Promise<unknown> };
+    const losing = new Proxy(inner, {
+      get: (target, property, receiver) => {
+        if (property === 'handle')
+          return async (request: { headers: Record<string, string> }, ...rest: unknown[]) => {
+            const answer = await target.handle(request, ...rest);
+            if (loseNext && request.headers['x-amz-target']?.endsWith('.TransactWriteItems')) {
+              loseNext = false;
+              throw Object.assign(new Error('socket hang up'), { name: 'TimeoutError' });
+            }
+            return answer;
+          };
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const c = container(5, createDocumentClient({ region: 'us-east-1', requestHandler: losing, maxAttempts: 1 }));
+    await place(c, 'w-lost', 0);
+    loseNext = true;
+    await place(c, 'w-lost', 1); // committed, its answer lost: placed all the same
+    await place(c, 'w-lost', 2);
+    await place(c, 'w-lost', 3);
+    expect(await leasesOf('w-lost')).toHaveLength(1);
+    expect(await leaseBooksExact(table.newClient(), table.tableName, 'w-lost', 4)).toBe(true);
   });
 });
