@@ -6,7 +6,7 @@
 // the bench's containers take it as their placement when BENCH_WALLET_PLACEMENT=lease:<orders> asks for it. It also
 // leaves out what the bench's orders do not use: request-id and exclusive-link claims, and the active-orders limit.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand, paginateQuery, paginateScan } from '@aws-sdk/lib-dynamodb';
 import { orderPlacementItem } from '../lambdas/adapters/dynamodb/group-commit.js';
 import { keys } from '../lambdas/adapters/dynamodb/keys.js';
 import type { OrderPlacement } from '../lambdas/adapters/dynamodb/order-store.js';
@@ -141,43 +141,40 @@ async function takeLease(db: DynamoDBDocumentClient, tableName: string, order: O
  * every lease taken out of the wallet is one lease's first entry, and the lease's charges are the orders placed.
  */
 export async function leaseBooksExact(db: DynamoDBDocumentClient, tableName: string, walletId: string, accepted: number): Promise<boolean> {
+  const all = async (pages: AsyncIterable<{ Items?: Record<string, unknown>[] }>) => {
+    const items: Record<string, unknown>[] = [];
+    for await (const page of pages) items.push(...(page.Items ?? []));
+    return items;
+  };
   const account = async (pk: string, prefix: string) => {
-    const entries: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
+    const entries = await all(
+      paginateQuery(
+        { client: db },
+        {
           TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
           ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
           ConsistentRead: true,
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      entries.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
+        },
+      ),
+    );
     const gapless = entries.every((entry, i) => Number(entry.seq) === i + 1);
     return { entries, gapless, sum: entries.reduce((total, entry) => total + Number(entry.amount), 0) };
   };
   const wallet = (await db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true }))).Item;
   const walletBooks = await account(keys.wallet(walletId).pk, keys.ledgerPrefix);
   if (!wallet || !walletBooks.gapless || Number(wallet.balance) !== walletBooks.sum || Number(wallet.seq) !== walletBooks.entries.length) return false;
-  const leaseItems: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await db.send(
-      new ScanCommand({
+  const leaseItems = await all(
+    paginateScan(
+      { client: db },
+      {
         TableName: tableName,
         FilterExpression: 'entity = :lease AND walletId = :wallet',
         ExpressionAttributeValues: { ':lease': 'lease', ':wallet': walletId },
         ConsistentRead: true,
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    leaseItems.push(...(page.Items ?? []));
-    start = page.LastEvaluatedKey;
-  } while (start);
+      },
+    ),
+  );
   const transfers = walletBooks.entries.filter((entry) => String(entry.reference).startsWith('lease:'));
   if (transfers.length !== leaseItems.length) return false;
   let charges = 0;
