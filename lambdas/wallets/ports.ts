@@ -1,7 +1,11 @@
 // Wallets and their ledger: every movement of money is a ledger entry written with the balance change.
 import type { Micros } from '../shared/money.js';
 
-export type LedgerKind = 'deposit' | 'order_charge' | 'order_refund' | 'adjustment' | 'bonus';
+/**
+ * `lease_hold` takes money out of the wallet into a balance lease (docs/wallet-concurrency.md); `lease_release` puts
+ * the whole hold back when the lease settles, followed by the `order_charge` entries of the orders it paid for.
+ */
+export type LedgerKind = 'deposit' | 'order_charge' | 'order_refund' | 'adjustment' | 'bonus' | 'lease_hold' | 'lease_release';
 
 export interface LedgerEntry {
   walletId: string;

@@ -522,7 +522,7 @@ async function readPending(db: DynamoDBDocumentClient, tableName: string, wallet
   return { intents: (pending.Items ?? []).map(toIntent), more: pending.LastEvaluatedKey !== undefined, wallet };
 }
 
-interface BatchItem {
+export interface BatchItem {
   item: TransactItem;
   /** The intent this item belongs to, and the refusal its failed condition means (undefined: a stale read). */
   sk?: string;
@@ -681,7 +681,7 @@ export function orderPlacementItem(tableName: string, order: Order): TransactIte
 }
 
 /** The order's own items: the order, and the claims of its request id and exclusive link, each refused if taken. */
-function placementItems(tableName: string, order: Order, sk: string): BatchItem[] {
+export function placementItems(tableName: string, order: Order, sk: string): BatchItem[] {
   const items: BatchItem[] = [{ sk, refuses: 'duplicate_order', item: orderPlacementItem(tableName, order) }];
   if (order.requestId)
     items.push({
@@ -762,7 +762,7 @@ async function withdraw(db: DynamoDBDocumentClient, tableName: string, intent: I
   }
 }
 
-function refusalError(refusal: Refusal | 'withdrawn', order: Order, limit?: { maxActiveOrders: number }): Error {
+export function refusalError(refusal: Refusal | 'withdrawn', order: Order, limit?: { maxActiveOrders: number }): Error {
   switch (refusal) {
     case 'insufficient_funds':
       return new DomainError('insufficient_funds', 'Not enough funds on balance');

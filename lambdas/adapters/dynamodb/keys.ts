@@ -19,6 +19,13 @@ export const keys = {
   wallet: (walletId: string) => ({ pk: `WALLET#${walletId}`, sk: 'WALLET' }),
   ledgerEntry: (walletId: string, seq: number) => ({ pk: `WALLET#${walletId}`, sk: `LEDGER#${String(seq).padStart(12, '0')}` }),
   ledgerPrefix: 'LEDGER#',
+  // Balance leases (balance-lease.ts). An open lease is listed in its wallet's partition, right after the wallet item
+  // (`WALLET#LEASE#…` sorts after `WALLET`), so one Query reads the wallet and its listings. The lease and the charges
+  // it keeps until it settles have a partition each: every container writes its own, never the wallet's.
+  walletLeaseListing: (walletId: string, leaseId: string) => ({ pk: `WALLET#${walletId}`, sk: `WALLET#LEASE#${leaseId}` }),
+  lease: (walletId: string, leaseId: string) => ({ pk: `LEASE#${walletId}#${leaseId}`, sk: 'LEASE' }),
+  leaseCharge: (walletId: string, leaseId: string, seq: number) => ({ pk: `LEASE#${walletId}#${leaseId}`, sk: `CHARGE#${String(seq).padStart(12, '0')}` }),
+  leaseChargePrefix: 'CHARGE#',
   // Group commit (docs/wallet-concurrency.md): an order waiting to be committed on its wallet, in intent order, and the
   // reason a commit refused one, beside the order's page (kept a day, for the container waiting on it). Intents have a
   // partition of their own: their writes and the waiting containers' looks stay off the wallet's, which carries the

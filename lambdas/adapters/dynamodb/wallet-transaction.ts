@@ -27,8 +27,11 @@ export interface WalletMovement {
    * throws `refusal()` (unless a companion failed as well: then it was already made).
    */
   guards?: { item: TransactItem; refusal: () => Error }[];
-  /** Further credits written after the movement, each its own ledger entry (a deposit's promo bonus): never debits. */
-  followedBy?: { amount: Micros; kind: LedgerKind; reference: string }[];
+  /**
+   * Further entries written after the movement's own, each numbered in turn: a deposit's promo bonus, or a settling
+   * lease's charges after its release (`at` then the charge's own time). No entry may leave the balance below zero.
+   */
+  followedBy?: { amount: Micros; kind: LedgerKind; reference: string; at?: string }[];
 }
 
 const TIME_BUDGET_MS = 10_000;
@@ -76,14 +79,19 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
     const seq = Number(wallet.seq);
     const balanceAfter = micros(Number(wallet.balance) + movement.amount);
     if (balanceAfter < 0) throw new DomainError('insufficient_funds', 'Not enough funds on balance');
-    const entries = [{ amount: movement.amount, kind: movement.kind, reference: movement.reference }, ...(movement.followedBy ?? [])];
+    const entries: NonNullable<WalletMovement['followedBy']> = [
+      { amount: movement.amount, kind: movement.kind, reference: movement.reference },
+      ...(movement.followedBy ?? []),
+    ];
     let balance = Number(wallet.balance);
+    let lowest = balance;
     const ledgerPuts = entries.map((entry, i) => {
       balance += entry.amount;
-      return ledgerPut(tableName, movement, seq + 1 + i, entry, micros(balance));
+      lowest = Math.min(lowest, balance);
+      return ledgerPut(tableName, { walletId: movement.walletId, at: entry.at ?? movement.at }, seq + 1 + i, entry, micros(balance));
     });
     const finalBalance = micros(balance);
-    if (finalBalance < 0) throw new DomainError('insufficient_funds', 'Not enough funds on balance');
+    if (lowest < 0) throw new DomainError('insufficient_funds', 'Not enough funds on balance');
     const companions =
       typeof movement.companions === 'function'
         ? movement.companions({ balanceBefore: micros(Number(wallet.balance)), balanceAfter, seq: seq + 1 })

@@ -1,0 +1,318 @@
+// Balance leases (docs/wallet-concurrency.md, "Balance leases"): money a container holds back from its wallet, so
+// that its orders are charged without writing the wallet item every other container of the wallet writes too.
+//
+// - Taking a lease is a movement on the wallet (moveMoney): a `lease_hold` entry takes the amount out of the wallet's
+//   balance, and the lease and its listing on the wallet are written in the same transaction.
+// - An order spends from the lease in one transaction with no read: the order (and its claims), the lease's money
+//   and count of charges, conditioned on the count its holder last wrote, and the charge, kept under the lease.
+// - Settling is a movement on the wallet again: a `lease_release` entry puts the whole hold back, and the lease's
+//   charges follow as `order_charge` entries, numbered then, each with its own time. The lease is closed to spends
+//   first (a spend racing the settlement is either in it or refused, and its holder places elsewhere), then settled
+//   and its listing removed in that transaction. A settler that stops between the two leaves a closed lease, still
+//   counted in the balance, for the next settlement of it to finish.
+//
+// So the wallet's ledger stays one gapless sequence summing to the wallet's balance, and every order's charge is in
+// it once its lease settles. A lease's charges take their numbers after wallet entries written while it was open: an
+// order of theirs is refunded only after its lease settles (settleLeaseOf), so no entry is numbered before one it
+// follows from. The balance a customer has is the wallet's plus what its open leases have left (readVisibleBalance).
+import { randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  paginateQuery,
+} from '@aws-sdk/lib-dynamodb';
+import { DomainError, isStoreBusy } from '../../shared/errors.js';
+import { type Micros, micros, negate } from '../../shared/money.js';
+import type { Order } from '../../orders/domain/orders.js';
+import { placementItems, refusalError } from './group-commit.js';
+import { keys } from './keys.js';
+import { moveMoney } from './wallet-transaction.js';
+
+/**
+ * At most this many charges a lease: its settlement writes them with the release, the wallet and the lease in one
+ * transaction (at most 100 items).
+ */
+export const MAX_CHARGES_PER_LEASE = 90;
+/** Settled leases and their charges are kept this long (the table's TTL), for audits of what a lease paid for. */
+const SETTLED_KEPT_S = 90 * 24 * 3600;
+const TIME_BUDGET_MS = 10_000;
+
+/** A lease as its holder knows it: what it was given, and what its charges have left. */
+export interface HeldLease {
+  walletId: string;
+  id: string;
+  amount: Micros;
+  remaining: Micros;
+  /** Charges written so far: the condition of the next spend. */
+  charges: number;
+}
+
+/** Whether the lease can pay for a charge of this much (its money, and room in its settlement). */
+export const leaseCovers = (lease: HeldLease, charge: Micros): boolean => lease.remaining >= charge && lease.charges < MAX_CHARGES_PER_LEASE;
+
+/** Moves `amount` from the wallet to a new lease (refused with insufficient_funds when the wallet has less). */
+export async function takeLease(db: DynamoDBDocumentClient, tableName: string, input: { walletId: string; amount: Micros; at: string }): Promise<HeldLease> {
+  const { walletId, amount, at } = input;
+  if (!(amount > 0)) throw new Error(`A lease holds money; asked for ${amount}`);
+  const id = randomUUID();
+  await moveMoney(db, tableName, {
+    walletId,
+    amount: negate(amount),
+    kind: 'lease_hold',
+    reference: `lease:${id}`,
+    at,
+    companions: [
+      {
+        Put: {
+          TableName: tableName,
+          Item: { ...keys.lease(walletId, id), entity: 'lease', walletId, leaseId: id, amount, remaining: amount, charges: 0, takenAt: at },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      { Put: { TableName: tableName, Item: { ...keys.walletLeaseListing(walletId, id), entity: 'lease-listing', walletId, leaseId: id, takenAt: at } } },
+    ],
+  });
+  return { walletId, id, amount, remaining: amount, charges: 0 };
+}
+
+/**
+ * Places the order, paid from the lease, in one transaction. 'lease_closed': the lease was settled by someone else
+ * (a recall), and the order was not placed. A refusal of the order's own (a duplicate, a link in use) is thrown as
+ * the line throws it; so is a store still busy when the budget is spent.
+ */
+export async function spendFromLease(db: DynamoDBDocumentClient, tableName: string, lease: HeldLease, order: Order): Promise<'placed' | 'lease_closed'> {
+  if (order.walletId !== lease.walletId || !leaseCovers(lease, order.charge)) throw new Error(`Lease ${lease.id} cannot pay for order ${order.id}`);
+  const own = placementItems(tableName, order, '');
+  const started = performance.now();
+  for (let attempt = 1; ; attempt++) {
+    const remaining = micros(lease.remaining - order.charge);
+    const charges = lease.charges + 1;
+    try {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...own.map((item) => item.item),
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.lease(lease.walletId, lease.id),
+                UpdateExpression: 'SET remaining = :remaining, charges = :charges',
+                ConditionExpression: 'charges = :read AND attribute_not_exists(closedAt)',
+                ExpressionAttributeValues: { ':remaining': remaining, ':charges': charges, ':read': lease.charges },
+              },
+            },
+            {
+              Put: {
+                TableName: tableName,
+                Item: {
+                  ...keys.leaseCharge(lease.walletId, lease.id, charges),
+                  entity: 'lease-charge',
+                  seq: charges,
+                  amount: negate(order.charge),
+                  reference: `order:${order.id}`,
+                  at: order.createdAt,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+      lease.remaining = remaining;
+      lease.charges = charges;
+      return 'placed';
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        const refused = own.find((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+        if (refused?.refuses) throw refusalError(refused.refuses, order);
+        if (reasons[own.length]?.Code === 'ConditionalCheckFailed') {
+          // Settled by a recall, or this holder's own earlier spend committed with its answer lost: as stored.
+          if ((await resync(db, tableName, lease)) === 'settled') return 'lease_closed';
+          if (!leaseCovers(lease, order.charge)) return 'lease_closed';
+          continue;
+        }
+        if (!reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) throw error;
+      } else if (!isStoreBusy(error)) {
+        // An answer lost may have committed: the lease as stored is what the holder has (placeOrder finds the order).
+        await resync(db, tableName, lease).catch(() => undefined);
+        throw error;
+      }
+      if (performance.now() - started > TIME_BUDGET_MS) throw busy();
+      await sleep(Math.random() * Math.min(1_000, 25 * 2 ** Math.min(attempt, 6)));
+    }
+  }
+}
+
+async function resync(db: DynamoDBDocumentClient, tableName: string, lease: HeldLease): Promise<'open' | 'settled'> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.lease(lease.walletId, lease.id), ConsistentRead: true }));
+  if (!Item || Item.closedAt !== undefined) return 'settled';
+  lease.remaining = micros(Number(Item.remaining));
+  lease.charges = Number(Item.charges);
+  return 'open';
+}
+
+/**
+ * Settles the lease: its hold back to the wallet, its charges numbered into the wallet's ledger, the lease closed.
+ * Safe to call from anywhere at any time (its holder, a recall, a sweep): 'already_settled' when it was.
+ */
+export async function settleLease(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  input: { walletId: string; leaseId: string; at: string },
+): Promise<'settled' | 'already_settled'> {
+  const { walletId, leaseId, at } = input;
+  const started = performance.now();
+  for (;;) {
+    let lease = await readLease(db, tableName, walletId, leaseId);
+    if (lease.settledAt !== undefined) return 'already_settled';
+    if (lease.closedAt === undefined) {
+      // Closed first, so that its holder's spends stop: a settlement that raced them would lose to each one.
+      await db
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.lease(walletId, leaseId),
+            UpdateExpression: 'SET closedAt = :at',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(closedAt)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        )
+        .catch((error) => {
+          if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+        });
+      lease = await readLease(db, tableName, walletId, leaseId);
+      if (lease.settledAt !== undefined) return 'already_settled';
+    }
+    const count = Number(lease.charges);
+    // Closed, the lease takes no more charges, and every one it counts is committed (each was written with the count).
+    const charges = await leaseCharges(db, tableName, walletId, leaseId);
+    if (charges.length !== count) throw new Error(`Lease ${leaseId} lists ${charges.length} charges of ${count}`);
+    const result = await moveMoney(db, tableName, {
+      walletId,
+      amount: micros(Number(lease.amount)),
+      kind: 'lease_release',
+      reference: `lease:${leaseId}`,
+      at,
+      followedBy: charges.map((charge) => ({
+        amount: micros(Number(charge.amount)),
+        kind: 'order_charge' as const,
+        reference: String(charge.reference),
+        at: String(charge.at),
+      })),
+      companions: [
+        {
+          Update: {
+            TableName: tableName,
+            Key: keys.lease(walletId, leaseId),
+            UpdateExpression: 'SET settledAt = :at, returned = remaining, remaining = :zero, expiresAt = :expires',
+            ConditionExpression: 'attribute_not_exists(settledAt) AND charges = :count',
+            ExpressionAttributeValues: { ':at': at, ':zero': 0, ':count': count, ':expires': Math.floor(Date.parse(at) / 1000) + SETTLED_KEPT_S },
+          },
+        },
+        { Delete: { TableName: tableName, Key: keys.walletLeaseListing(walletId, leaseId) } },
+      ],
+    });
+    if (result === 'applied') return 'settled';
+    // Settled meanwhile by another (or by this one, its answer lost): read it again.
+    if (performance.now() - started > TIME_BUDGET_MS) throw busy();
+  }
+}
+
+/** Settles every lease open on the wallet (a recall): their money is the wallet's again. Returns how many it settled. */
+export async function recallLeases(db: DynamoDBDocumentClient, tableName: string, walletId: string, at: string): Promise<number> {
+  const { listings } = await walletWithListings(db, tableName, walletId);
+  let settled = 0;
+  for (const listing of listings) if ((await settleLease(db, tableName, { walletId, leaseId: String(listing.leaseId), at })) === 'settled') settled++;
+  return settled;
+}
+
+/** The balance a customer has: the wallet's and what its open leases have left, as of one instant. */
+export async function readVisibleBalance(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  walletId: string,
+): Promise<{ wallet: Record<string, unknown>; balance: Micros; leased: Micros; openLeases: number } | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    const { wallet, listings } = await walletWithListings(db, tableName, walletId);
+    if (!wallet) return undefined;
+    let leased = 0;
+    for (let i = 0; i < listings.length; i += 100) {
+      const leaseKeys = listings.slice(i, i + 100).map((listing) => keys.lease(walletId, String(listing.leaseId)));
+      for (const lease of await batchGet(db, tableName, leaseKeys)) leased += Number(lease.remaining);
+    }
+    // One Query is not a snapshot across items: a lease taken or settled between its reads of the wallet and of the
+    // listings moves the wallet's sequence, so the same sequence read again after the leases means none was.
+    const { Item: again } = await db.send(
+      new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true, ProjectionExpression: 'seq' }),
+    );
+    if (Number(again?.seq) === Number(wallet.seq)) {
+      return { wallet, balance: micros(Number(wallet.balance) + leased), leased: micros(leased), openLeases: listings.length };
+    }
+    if (attempt >= 20) throw busy();
+  }
+}
+
+/** The wallet item and its leases' listings, in one Query of its partition (`WALLET`, then `WALLET#LEASE#…`). */
+async function walletWithListings(db: DynamoDBDocumentClient, tableName: string, walletId: string) {
+  const items: Record<string, unknown>[] = [];
+  const pages = paginateQuery(
+    { client: db },
+    {
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :wallet)',
+      ExpressionAttributeValues: { ':pk': keys.wallet(walletId).pk, ':wallet': keys.wallet(walletId).sk },
+      ConsistentRead: true,
+    },
+  );
+  for await (const page of pages) items.push(...(page.Items ?? []));
+  return { wallet: items.find((item) => item.sk === keys.wallet(walletId).sk), listings: items.filter((item) => item.entity === 'lease-listing') };
+}
+
+async function readLease(db: DynamoDBDocumentClient, tableName: string, walletId: string, leaseId: string): Promise<Record<string, unknown>> {
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.lease(walletId, leaseId), ConsistentRead: true }));
+  if (!Item) throw new Error(`Lease ${leaseId} of wallet ${walletId} does not exist`);
+  return Item;
+}
+
+async function leaseCharges(db: DynamoDBDocumentClient, tableName: string, walletId: string, leaseId: string) {
+  const response = await db.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.lease(walletId, leaseId).pk, ':prefix': keys.leaseChargePrefix },
+      ConsistentRead: true,
+    }),
+  );
+  // At most MAX_CHARGES_PER_LEASE small items: one page (1 MB) holds them.
+  if (response.LastEvaluatedKey) throw new Error(`Lease ${leaseId} has more charges than one page`);
+  return response.Items ?? [];
+}
+
+async function batchGet(db: DynamoDBDocumentClient, tableName: string, wanted: Record<string, string>[]): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
+  let pending = wanted;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    const response = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+    found.push(...(response.Responses?.[tableName] ?? []));
+    pending = (response.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, string>[];
+    if (pending.length > 0) {
+      if (attempt >= 10) throw busy();
+      await sleep(Math.random() * 25 * 2 ** Math.min(attempt, 5));
+    }
+  }
+  return found;
+}
+
+function busy(): DomainError {
+  return new DomainError('wallet_busy', 'Too many simultaneous requests on this balance; please retry');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

@@ -1,0 +1,185 @@
+// Balance leases (balance-lease.ts) on DynamoDB Local and on the in-memory engine: money taken out of a wallet into a
+// lease, orders paid from it, the lease settled into the wallet's ledger. Each container is its own client, so only
+// the table serialises them. What a customer would notice: the balance they have never moves but by what they spent,
+// every order is charged once in one gapless ledger, and an order a lease was recalled under is not placed.
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type HeldLease,
+  MAX_CHARGES_PER_LEASE,
+  leaseCovers,
+  readVisibleBalance,
+  recallLeases,
+  settleLease,
+  spendFromLease,
+  takeLease,
+} from '../../lambdas/adapters/dynamodb/balance-lease.js';
+import { newOrder } from '../../lambdas/orders/domain/orders.js';
+import { isDomainError } from '../../lambdas/shared/errors.js';
+import { micros, parseMoney } from '../../lambdas/shared/money.js';
+import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet } from '../support/dynamo-table.js';
+
+describe.each(['dynamodb-local', 'memory'] as const)('balance leases, on %s', (engine) => {
+  let table: TestTable;
+  let nextOrderId = 1;
+
+  beforeAll(async () => {
+    table = await createTestTable(engine);
+  });
+
+  const now = () => new Date().toISOString();
+  /** An order of 1,000 views at 0.90, as placeOrder builds it. */
+  const order = (walletId: string, extra: { requestId?: string } = {}) =>
+    newOrder(
+      TEST_SERVICE,
+      { ownerId: `owner-${walletId}`, walletId, link: 'https://youtube.com/watch?v=lease', quantity: 1000, ...extra },
+      nextOrderId++,
+      now(),
+    );
+  const visible = async (walletId: string) => (await readVisibleBalance(table.db, table.tableName, walletId))!;
+  const ledger = (walletId: string) => table.wallets.listLedger(walletId);
+  const orderItem = async (id: number) => (await table.allItems()).find((item) => item.entity === 'order' && item.id === id);
+
+  /** The wallet's books: gapless, summing to its balance, and the order charges in it. */
+  async function books(walletId: string) {
+    const entries = await ledger(walletId);
+    const wallet = await table.wallets.getWallet(walletId);
+    const raw = (await table.allItems()).find((item) => item.pk === `WALLET#${walletId}` && item.sk === 'WALLET')!;
+    return {
+      gapless: entries.every((entry, i) => entry.seq === i + 1) && Number(raw.seq) === entries.length,
+      sumIsBalance: entries.reduce((sum, entry) => sum + entry.amount, 0) === Number(raw.balance),
+      charged: entries.filter((entry) => entry.kind === 'order_charge').map((entry) => entry.reference),
+      visible: wallet!.balance,
+    };
+  }
+
+  it('pays for orders from a lease, shows the balance with the lease in it, and numbers the charges into the ledger when it settles', async () => {
+    await fundedWallet(table, 'w-pay', '10.00');
+    const lease = await takeLease(table.db, table.tableName, { walletId: 'w-pay', amount: parseMoney('4.50'), at: now() });
+    // Taken: the wallet holds 5.50, the lease 4.50; the customer has 10.00 either way.
+    expect(await visible('w-pay')).toMatchObject({ balance: parseMoney('10.00'), leased: parseMoney('4.50'), openLeases: 1 });
+    const placed = [order('w-pay'), order('w-pay'), order('w-pay')];
+    for (const o of placed) expect(await spendFromLease(table.db, table.tableName, lease, o)).toBe('placed');
+    expect(lease.remaining).toBe(parseMoney('1.80'));
+    expect(await visible('w-pay')).toMatchObject({ balance: parseMoney('7.30'), leased: parseMoney('1.80') });
+    for (const o of placed) expect(await orderItem(o.id)).toBeDefined();
+    // Until it settles, the charges are the lease's: the ledger shows the hold.
+    expect((await ledger('w-pay')).map((e) => e.kind)).toEqual(['deposit', 'lease_hold']);
+
+    expect(await settleLease(table.db, table.tableName, { walletId: 'w-pay', leaseId: lease.id, at: now() })).toBe('settled');
+    const entries = await ledger('w-pay');
+    expect(entries.map((e) => [e.kind, e.amount, e.balanceAfter])).toEqual([
+      ['deposit', parseMoney('10.00'), parseMoney('10.00')],
+      ['lease_hold', parseMoney('-4.50'), parseMoney('5.50')],
+      ['lease_release', parseMoney('4.50'), parseMoney('10.00')],
+      ['order_charge', parseMoney('-0.90'), parseMoney('9.10')],
+      ['order_charge', parseMoney('-0.90'), parseMoney('8.20')],
+      ['order_charge', parseMoney('-0.90'), parseMoney('7.30')],
+    ]);
+    // Each charge keeps the time of its order, and names it.
+    expect(entries.slice(3).map((e) => [e.reference, e.at])).toEqual(placed.map((o) => [`order:${o.id}`, o.createdAt]));
+    expect(await visible('w-pay')).toMatchObject({ balance: parseMoney('7.30'), leased: 0, openLeases: 0 });
+    expect(await books('w-pay')).toMatchObject({ gapless: true, sumIsBalance: true, visible: parseMoney('7.30') });
+    // Settling again changes nothing; the lease is closed to its holder too.
+    expect(await settleLease(table.db, table.tableName, { walletId: 'w-pay', leaseId: lease.id, at: now() })).toBe('already_settled');
+    expect(await ledger('w-pay')).toHaveLength(6);
+  });
+
+  it('refuses a lease the wallet cannot pay for, and writes nothing', async () => {
+    await fundedWallet(table, 'w-short', '1.00');
+    const before = (await table.allItems()).length;
+    const refused = await takeLease(table.db, table.tableName, { walletId: 'w-short', amount: parseMoney('1.01'), at: now() }).catch((e) => e);
+    expect(isDomainError(refused) && refused.code).toBe('insufficient_funds');
+    expect((await table.allItems()).length).toBe(before);
+  });
+
+  it('refuses an order whose request id was used, without touching the lease', async () => {
+    await fundedWallet(table, 'w-dup', '5.00');
+    const lease = await takeLease(table.db, table.tableName, { walletId: 'w-dup', amount: parseMoney('2.70'), at: now() });
+    expect(await spendFromLease(table.db, table.tableName, lease, order('w-dup', { requestId: 'r-1' }))).toBe('placed');
+    const again = await spendFromLease(table.db, table.tableName, lease, order('w-dup', { requestId: 'r-1' })).catch((e) => e);
+    expect(isDomainError(again) && again.code).toBe('already_applied');
+    expect(lease).toMatchObject({ remaining: parseMoney('1.80'), charges: 1 });
+    await settleLease(table.db, table.tableName, { walletId: 'w-dup', leaseId: lease.id, at: now() });
+    expect((await books('w-dup')).charged).toHaveLength(1);
+    expect(await visible('w-dup')).toMatchObject({ balance: parseMoney('4.10') });
+  });
+
+  it('holds at most MAX_CHARGES_PER_LEASE charges, all of which one settlement numbers', async () => {
+    await fundedWallet(table, 'w-full', '100.00');
+    const lease = await takeLease(table.db, table.tableName, { walletId: 'w-full', amount: parseMoney('90.00'), at: now() });
+    let placed = 0;
+    while (leaseCovers(lease, parseMoney('0.90'))) {
+      await spendFromLease(table.db, table.tableName, lease, order('w-full'));
+      placed++;
+    }
+    expect(placed).toBe(MAX_CHARGES_PER_LEASE);
+    await settleLease(table.db, table.tableName, { walletId: 'w-full', leaseId: lease.id, at: now() });
+    const settled = await books('w-full');
+    expect(settled).toMatchObject({ gapless: true, sumIsBalance: true, visible: micros(parseMoney('100.00') - MAX_CHARGES_PER_LEASE * parseMoney('0.90')) });
+    expect(settled.charged).toHaveLength(MAX_CHARGES_PER_LEASE);
+  });
+
+  it('recalls leases while their holders spend: an order is placed and charged once, or not placed at all', async () => {
+    await fundedWallet(table, 'w-race', '50.00');
+    const holders = Array.from({ length: 4 }, () => table.newClient());
+    const answers: { orderId: number; answer: string }[] = [];
+    const recaller = table.newClient();
+    let spending = true;
+    let recalled = 0;
+    const spenders = Promise.all(
+      holders.map(async (db) => {
+        let lease: HeldLease | undefined;
+        for (let i = 0; i < 12; i++) {
+          if (!lease) lease = await takeLease(db, table.tableName, { walletId: 'w-race', amount: parseMoney('2.70'), at: now() });
+          const o = order('w-race');
+          const answer = await spendFromLease(db, table.tableName, lease, o);
+          answers.push({ orderId: o.id, answer });
+          if (answer === 'lease_closed' || !leaseCovers(lease, parseMoney('0.90'))) lease = undefined;
+        }
+      }),
+    ).finally(() => {
+      spending = false;
+    });
+    const recalls = (async () => {
+      while (spending) recalled += await recallLeases(recaller, table.tableName, 'w-race', now());
+    })();
+    await Promise.all([spenders, recalls]);
+    await recallLeases(recaller, table.tableName, 'w-race', now());
+    const placed = answers.filter((a) => a.answer === 'placed').map((a) => `order:${a.orderId}`);
+    const closed = answers.filter((a) => a.answer === 'lease_closed');
+    const settled = await books('w-race');
+    expect(settled).toMatchObject({ gapless: true, sumIsBalance: true });
+    expect(settled.charged.sort()).toEqual(placed.sort());
+    expect(settled.visible).toBe(micros(parseMoney('50.00') - placed.length * parseMoney('0.90')));
+    // The race was run: leases were recalled under their holders, and some of their orders found theirs closed.
+    expect(recalled).toBeGreaterThan(0);
+    expect(closed.length).toBeGreaterThan(0);
+    for (const { orderId } of closed) expect(await orderItem(orderId)).toBeUndefined();
+    expect((await visible('w-race')).openLeases).toBe(0);
+  });
+
+  it('shows the same balance while leases are taken and settled around the reader', async () => {
+    await fundedWallet(table, 'w-still', '20.00');
+    let done = false;
+    const seen: number[] = [];
+    const takers = Promise.all(
+      Array.from({ length: 3 }, async () => {
+        const db = table.newClient();
+        for (let i = 0; i < 5; i++) {
+          const lease = await takeLease(db, table.tableName, { walletId: 'w-still', amount: parseMoney('3.00'), at: now() });
+          await settleLease(db, table.tableName, { walletId: 'w-still', leaseId: lease.id, at: now() });
+        }
+      }),
+    ).finally(() => {
+      done = true;
+    });
+    const reader = (async () => {
+      const db = table.newClient();
+      while (!done) seen.push((await readVisibleBalance(db, table.tableName, 'w-still'))!.balance);
+    })();
+    await Promise.all([takers, reader]);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set([parseMoney('20.00')]));
+    expect(await books('w-still')).toMatchObject({ gapless: true, sumIsBalance: true, charged: [], visible: parseMoney('20.00') });
+  });
+});
