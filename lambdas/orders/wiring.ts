@@ -5,7 +5,7 @@ import { DynamoOrderLimits } from '../adapters/dynamodb/order-limits.js';
 import { parseMoney } from '../shared/money.js';
 import { BlockOrderIdAllocator } from '../adapters/dynamodb/order-id-allocator.js';
 import { DynamoOrderStore } from '../adapters/dynamodb/order-store.js';
-import { placeByGroupCommit } from '../adapters/dynamodb/group-commit.js';
+import { placeFromLeaseOrLine } from '../adapters/dynamodb/lease-placement.js';
 import { DynamoOrderProgress } from '../adapters/dynamodb/order-progress.js';
 import { DynamoPendingReadings } from '../adapters/dynamodb/pending-readings.js';
 import { DynamoRefillStore } from '../adapters/dynamodb/refill-store.js';
@@ -45,7 +45,7 @@ import type {
 
 export const orderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName()));
 /** The order store of the functions that place orders: with the wallet's group commit (the others' bundles go without). */
-export const placingOrderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName(), placeByGroupCommit));
+export const placingOrderStore: () => OrderStore = /* @__PURE__ */ lazy(() => new DynamoOrderStore(documentClient(), tableName(), placeFromLeaseOrLine));
 export const refillStore: () => RefillStore = /* @__PURE__ */ lazy(() => new DynamoRefillStore(documentClient(), tableName()));
 export const taskTokens: () => TaskTokenStore = /* @__PURE__ */ lazy(() => new DynamoTaskTokenStore(documentClient(), tableName()));
 export const pendingReadings: () => PendingReadingStore = /* @__PURE__ */ lazy(() => new DynamoPendingReadings(documentClient(), tableName()));

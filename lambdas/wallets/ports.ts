@@ -30,6 +30,7 @@ export interface Wallet {
   id: string;
   ownerId: string;
   currency: string;
+  /** What the owner has: the wallet item's balance and what its open balance leases have left. */
   balance: Micros;
   seq: number;
 }

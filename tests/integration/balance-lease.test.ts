@@ -10,9 +10,9 @@ import {
   readVisibleBalance,
   recallLeases,
   settleLease,
-  spendFromLease,
   takeLease,
 } from '../../lambdas/adapters/dynamodb/balance-lease.js';
+import { spendFromLease } from '../../lambdas/adapters/dynamodb/lease-placement.js';
 import { newOrder } from '../../lambdas/orders/domain/orders.js';
 import { isDomainError } from '../../lambdas/shared/errors.js';
 import { micros, parseMoney } from '../../lambdas/shared/money.js';

@@ -17,6 +17,7 @@ import { orderLogItem, orderLogPrefix } from './order-call-log.js';
 import { toOrder } from './order-progress.js';
 import { readOrders } from './order-reads.js';
 import { TABLE_DESIGN } from './table-design.js';
+import { settleLeaseOf } from './balance-lease.js';
 import { moveMoney } from './wallet-transaction.js';
 
 const lists = TABLE_DESIGN.adminListsIndex;
@@ -233,6 +234,8 @@ export class DynamoAdminOrders implements AdminOrderStore {
     const marker = keys.idempotency('admin-refund', refund.idempotencyKey);
     const earlier = await this.replayOf(marker, order.id, amount);
     if (earlier) return earlier;
+    // Its charge must be in the ledger before its refund: the lease that paid for it settles first.
+    await settleLeaseOf(this.db, this.tableName, order, at);
     const result = await moveMoney(this.db, this.tableName, {
       walletId: order.walletId,
       amount,

@@ -16,20 +16,10 @@
 // order of theirs is refunded only after its lease settles (settleLeaseOf), so no entry is numbered before one it
 // follows from. The balance a customer has is the wallet's plus what its open leases have left (readVisibleBalance).
 import { randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  paginateQuery,
-} from '@aws-sdk/lib-dynamodb';
-import { DomainError, isStoreBusy } from '../../shared/errors.js';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../../shared/errors.js';
 import { type Micros, micros, negate } from '../../shared/money.js';
 import type { Order } from '../../orders/domain/orders.js';
-import { placementItems, refusalError } from './group-commit.js';
 import { keys } from './keys.js';
 import { moveMoney } from './wallet-transaction.js';
 
@@ -66,6 +56,7 @@ export async function takeLease(db: DynamoDBDocumentClient, tableName: string, i
     kind: 'lease_hold',
     reference: `lease:${id}`,
     at,
+    openLeases: 1,
     companions: [
       {
         Put: {
@@ -78,83 +69,6 @@ export async function takeLease(db: DynamoDBDocumentClient, tableName: string, i
     ],
   });
   return { walletId, id, amount, remaining: amount, charges: 0 };
-}
-
-/**
- * Places the order, paid from the lease, in one transaction. 'lease_closed': the lease was settled by someone else
- * (a recall), and the order was not placed. A refusal of the order's own (a duplicate, a link in use) is thrown as
- * the line throws it; so is a store still busy when the budget is spent.
- */
-export async function spendFromLease(db: DynamoDBDocumentClient, tableName: string, lease: HeldLease, order: Order): Promise<'placed' | 'lease_closed'> {
-  if (order.walletId !== lease.walletId || !leaseCovers(lease, order.charge)) throw new Error(`Lease ${lease.id} cannot pay for order ${order.id}`);
-  const own = placementItems(tableName, order, '');
-  const started = performance.now();
-  for (let attempt = 1; ; attempt++) {
-    const remaining = micros(lease.remaining - order.charge);
-    const charges = lease.charges + 1;
-    try {
-      await db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            ...own.map((item) => item.item),
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.lease(lease.walletId, lease.id),
-                UpdateExpression: 'SET remaining = :remaining, charges = :charges',
-                ConditionExpression: 'charges = :read AND attribute_not_exists(closedAt)',
-                ExpressionAttributeValues: { ':remaining': remaining, ':charges': charges, ':read': lease.charges },
-              },
-            },
-            {
-              Put: {
-                TableName: tableName,
-                Item: {
-                  ...keys.leaseCharge(lease.walletId, lease.id, charges),
-                  entity: 'lease-charge',
-                  seq: charges,
-                  amount: negate(order.charge),
-                  reference: `order:${order.id}`,
-                  at: order.createdAt,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-      lease.remaining = remaining;
-      lease.charges = charges;
-      return 'placed';
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const reasons = error.CancellationReasons ?? [];
-        const refused = own.find((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
-        if (refused?.refuses) throw refusalError(refused.refuses, order);
-        if (reasons[own.length]?.Code === 'ConditionalCheckFailed') {
-          // Settled by a recall, or this holder's own earlier spend committed with its answer lost: as stored.
-          if ((await resync(db, tableName, lease)) === 'settled') return 'lease_closed';
-          if (!leaseCovers(lease, order.charge)) return 'lease_closed';
-          continue;
-        }
-        if (!reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) throw error;
-      } else if (!isStoreBusy(error)) {
-        // An answer lost may have committed: the lease as stored is what the holder has (placeOrder finds the order).
-        await resync(db, tableName, lease).catch(() => undefined);
-        throw error;
-      }
-      if (performance.now() - started > TIME_BUDGET_MS) throw busy();
-      await sleep(Math.random() * Math.min(1_000, 25 * 2 ** Math.min(attempt, 6)));
-    }
-  }
-}
-
-async function resync(db: DynamoDBDocumentClient, tableName: string, lease: HeldLease): Promise<'open' | 'settled'> {
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.lease(lease.walletId, lease.id), ConsistentRead: true }));
-  if (!Item || Item.closedAt !== undefined) return 'settled';
-  lease.remaining = micros(Number(Item.remaining));
-  lease.charges = Number(Item.charges);
-  return 'open';
 }
 
 /**
@@ -199,6 +113,7 @@ export async function settleLease(
       kind: 'lease_release',
       reference: `lease:${leaseId}`,
       at,
+      openLeases: -1,
       followedBy: charges.map((charge) => ({
         amount: micros(Number(charge.amount)),
         kind: 'order_charge' as const,
@@ -224,12 +139,31 @@ export async function settleLease(
   }
 }
 
+/** Settles the lease that paid for the order, if one did and it is open: before a refund of it (see above). */
+export async function settleLeaseOf(db: DynamoDBDocumentClient, tableName: string, order: Pick<Order, 'walletId' | 'leaseId'>, at: string): Promise<void> {
+  if (order.leaseId) await settleLease(db, tableName, { walletId: order.walletId, leaseId: order.leaseId, at });
+}
+
 /** Settles every lease open on the wallet (a recall): their money is the wallet's again. Returns how many it settled. */
 export async function recallLeases(db: DynamoDBDocumentClient, tableName: string, walletId: string, at: string): Promise<number> {
   const { listings } = await walletWithListings(db, tableName, walletId);
   let settled = 0;
   for (const listing of listings) if ((await settleLease(db, tableName, { walletId, leaseId: String(listing.leaseId), at })) === 'settled') settled++;
   return settled;
+}
+
+/**
+ * A debit of the wallet, decided on the whole balance: refused for funds while leases hold money, it is tried again
+ * once they are recalled.
+ */
+export async function withLeasesRecalled<T>(db: DynamoDBDocumentClient, tableName: string, walletId: string, at: string, debit: () => Promise<T>): Promise<T> {
+  try {
+    return await debit();
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'insufficient_funds')) throw error;
+    if ((await recallLeases(db, tableName, walletId, at)) === 0) throw error;
+    return debit();
+  }
 }
 
 /** The balance a customer has: the wallet's and what its open leases have left, as of one instant. */
@@ -239,6 +173,10 @@ export async function readVisibleBalance(
   walletId: string,
 ): Promise<{ wallet: Record<string, unknown>; balance: Micros; leased: Micros; openLeases: number } | undefined> {
   for (let attempt = 1; ; attempt++) {
+    // The wallet counts its open leases in its own item: with none, its balance is all there is, in one read.
+    const { Item: first } = await db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true }));
+    if (!first) return undefined;
+    if (!(Number(first.openLeases ?? 0) > 0)) return { wallet: first, balance: micros(Number(first.balance)), leased: micros(0), openLeases: 0 };
     const { wallet, listings } = await walletWithListings(db, tableName, walletId);
     if (!wallet) return undefined;
     let leased = 0;
@@ -309,10 +247,10 @@ async function batchGet(db: DynamoDBDocumentClient, tableName: string, wanted: R
   return found;
 }
 
-function busy(): DomainError {
+export function busy(): DomainError {
   return new DomainError('wallet_busy', 'Too many simultaneous requests on this balance; please retry');
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }

@@ -127,6 +127,12 @@ function lineOf(db: DynamoDBDocumentClient, tableName: string, walletId: string)
   return line;
 }
 
+/** Whether this container saw another's orders on the wallet within the last `ms` (balance leases are for those). */
+export function walletContendedWithin(db: DynamoDBDocumentClient, tableName: string, walletId: string, ms: number): boolean {
+  const line = lines.get(db)?.get(`${tableName}/${walletId}`);
+  return line !== undefined && performance.now() - line.contendedAt <= ms;
+}
+
 /** Places the order through its wallet's group commit; throws the order's refusal (a DomainError) when it was refused. */
 export async function placeByGroupCommit(db: DynamoDBDocumentClient, tableName: string, order: Order, limit?: { maxActiveOrders: number }): Promise<void> {
   // Intent order is the order of writing, as near as a clock tells: the order's own createdAt was taken before its

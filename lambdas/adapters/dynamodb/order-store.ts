@@ -14,6 +14,7 @@ import { listOwnerOrders } from './owner-orders.js';
 import { toOrder } from './order-progress.js';
 import { DynamoOrderSubmission } from './order-submission.js';
 import { TABLE_DESIGN } from './table-design.js';
+import { settleLeaseOf } from './balance-lease.js';
 import { moveMoney } from './wallet-transaction.js';
 
 const index = TABLE_DESIGN.openOrdersIndex;
@@ -97,6 +98,8 @@ export class DynamoOrderStore extends DynamoOrderSubmission implements OrderStor
         throw error;
       }
     }
+    // Its charge must be in the ledger before its refund: the lease that paid for it settles first.
+    await settleLeaseOf(this.db, this.tableName, order, now);
     return moveMoney(this.db, this.tableName, {
       walletId: order.walletId,
       amount: settlement.refund,

@@ -10,6 +10,7 @@ import type { OrderSummary } from '../../orders/ports.js';
 import { DomainError } from '../../shared/errors.js';
 import { type Micros, micros } from '../../shared/money.js';
 import { auditPut } from './audit-log.js';
+import { readVisibleBalance, withLeasesRecalled } from './balance-lease.js';
 import { keys } from './keys.js';
 import { TABLE_DESIGN } from './table-design.js';
 import { isStartKey } from './start-key.js';
@@ -74,14 +75,18 @@ export class DynamoUsersAdminStore implements UserDirectory, Adjustments {
     const unique = [...new Set(walletIds)];
     for (let i = 0; i < unique.length; i += 100) {
       let request: Record<string, { Keys: Item[]; ProjectionExpression: string }> | undefined = {
-        [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.wallet(id)), ProjectionExpression: 'id, balance' },
+        [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.wallet(id)), ProjectionExpression: 'id, balance, openLeases' },
       };
       // Unprocessed keys (throttling) are asked again a few times, then left out rather than failing the list.
       for (let attempt = 0; request && attempt < 5; attempt++) {
         const answer: { Responses?: Record<string, Item[]>; UnprocessedKeys?: Record<string, unknown> } = await this.db.send(
           new BatchGetCommand({ RequestItems: request }),
         );
-        for (const item of answer.Responses?.[this.tableName] ?? []) found.set(String(item.id), micros(Number(item.balance)));
+        for (const item of answer.Responses?.[this.tableName] ?? []) {
+          // A wallet with open balance leases: its balance is the wallet's and theirs, read together.
+          const leased = Number(item.openLeases ?? 0) > 0 ? await readVisibleBalance(this.db, this.tableName, String(item.id)) : undefined;
+          found.set(String(item.id), leased?.balance ?? micros(Number(item.balance)));
+        }
         const left = answer.UnprocessedKeys;
         request = left && Object.keys(left).length > 0 ? (left as typeof request) : undefined;
       }
@@ -157,36 +162,38 @@ export class DynamoUsersAdminStore implements UserDirectory, Adjustments {
 
   async apply(adjustment: Adjustment): Promise<AdjustmentResult | 'already_applied'> {
     let committed: AdjustmentResult | undefined;
-    const outcome = await moveMoney(this.db, this.tableName, {
-      walletId: adjustment.walletId,
-      amount: adjustment.amount,
-      kind: 'adjustment',
-      reference: `adjustment:${adjustment.idempotencyKey}`,
-      at: adjustment.at,
-      // The key's record keeps the answer (a repeat answers it again) and is what makes the key move money once.
-      companions: (state) => {
-        committed = {
-          userId: adjustment.userId,
-          walletId: adjustment.walletId,
-          amount: adjustment.amount,
-          reason: adjustment.reason,
-          seq: state.seq,
-          balanceBefore: state.balanceBefore,
-          balanceAfter: state.balanceAfter,
-          at: adjustment.at,
-        };
-        return [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...keys.idempotency('adjustment', `${adjustment.userId}#${adjustment.idempotencyKey}`), entity: 'idempotency', ...committed },
-              ConditionExpression: 'attribute_not_exists(pk)',
+    const outcome = await withLeasesRecalled(this.db, this.tableName, adjustment.walletId, adjustment.at, () =>
+      moveMoney(this.db, this.tableName, {
+        walletId: adjustment.walletId,
+        amount: adjustment.amount,
+        kind: 'adjustment',
+        reference: `adjustment:${adjustment.idempotencyKey}`,
+        at: adjustment.at,
+        // The key's record keeps the answer (a repeat answers it again) and is what makes the key move money once.
+        companions: (state) => {
+          committed = {
+            userId: adjustment.userId,
+            walletId: adjustment.walletId,
+            amount: adjustment.amount,
+            reason: adjustment.reason,
+            seq: state.seq,
+            balanceBefore: state.balanceBefore,
+            balanceAfter: state.balanceAfter,
+            at: adjustment.at,
+          };
+          return [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { ...keys.idempotency('adjustment', `${adjustment.userId}#${adjustment.idempotencyKey}`), entity: 'idempotency', ...committed },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
             },
-          },
-          auditPut(this.tableName, adjustment.audit(state)),
-        ];
-      },
-    });
+            auditPut(this.tableName, adjustment.audit(state)),
+          ];
+        },
+      }),
+    );
     if (outcome === 'already_applied' || !committed) return 'already_applied';
     return committed;
   }

@@ -3,6 +3,7 @@ import { DomainError } from '../../shared/errors.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { micros } from '../../shared/money.js';
 import type { LedgerEntry, LedgerKind, Wallet, WalletStore } from '../../wallets/ports.js';
+import { readVisibleBalance } from './balance-lease.js';
 import { keys } from './keys.js';
 import { moveMoney } from './wallet-transaction.js';
 
@@ -36,10 +37,12 @@ export class DynamoWalletStore implements WalletStore {
     }
   }
 
+  // The balance the customer has: the wallet's and what its open balance leases have left (balance-lease.ts).
   async getWallet(id: string): Promise<Wallet | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: keys.wallet(id), ConsistentRead: true }));
-    if (!Item) return undefined;
-    return { id, ownerId: String(Item.ownerId), currency: String(Item.currency), balance: micros(Number(Item.balance)), seq: Number(Item.seq) };
+    const read = await readVisibleBalance(this.db, this.tableName, id);
+    if (!read) return undefined;
+    const { wallet: Item, balance } = read;
+    return { id, ownerId: String(Item.ownerId), currency: String(Item.currency), balance, seq: Number(Item.seq) };
   }
 
   credit: WalletStore['credit'] = (input) =>

@@ -32,6 +32,8 @@ export interface WalletMovement {
    * lease's charges after its release (`at` then the charge's own time). No entry may leave the balance below zero.
    */
   followedBy?: { amount: Micros; kind: LedgerKind; reference: string; at?: string }[];
+  /** Change to the wallet's count of open balance leases (balance-lease.ts), written with its balance. */
+  openLeases?: 1 | -1;
 }
 
 const TIME_BUDGET_MS = 10_000;
@@ -107,9 +109,15 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
               Update: {
                 TableName: tableName,
                 Key: keys.wallet(movement.walletId),
-                UpdateExpression: 'SET balance = :balance, seq = :next, updatedAt = :at',
+                UpdateExpression: `SET balance = :balance, seq = :next, updatedAt = :at${movement.openLeases ? ' ADD openLeases :leases' : ''}`,
                 ConditionExpression: 'seq = :seq',
-                ExpressionAttributeValues: { ':balance': finalBalance, ':next': seq + entries.length, ':seq': seq, ':at': movement.at },
+                ExpressionAttributeValues: {
+                  ':balance': finalBalance,
+                  ':next': seq + entries.length,
+                  ':seq': seq,
+                  ':at': movement.at,
+                  ...(movement.openLeases ? { ':leases': movement.openLeases } : {}),
+                },
               },
             },
             ...ledgerPuts,

@@ -70,6 +70,11 @@ export interface Order {
    * settlement gives the place back in the settlement's transaction, whatever the limit is by then.
    */
   activeCounted?: boolean;
+  /**
+   * The balance lease that paid for it (docs/wallet-concurrency.md): its charge enters the wallet's ledger when that
+   * lease settles, so the lease settles before any refund of the order.
+   */
+  leaseId?: string;
   /** Why and since when the order needs a person, by reason: set once the operators are told (order.needs_attention). */
   attention?: Partial<Record<AttentionReason, string>>;
   /** Providers the order left before submission, oldest first: the one it left, why, when (fallback providers). */
