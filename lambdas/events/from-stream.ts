@@ -48,7 +48,15 @@ export function eventId(image: Image, type: string, change = ''): string {
 /** The owner whose low-balance threshold `eventsFromChange` needs: set only when a wallet's balance went down. */
 export function thresholdOwner({ oldImage, newImage }: ItemChange): string | undefined {
   if (oldImage?.entity !== 'wallet' || newImage?.entity !== 'wallet') return undefined;
-  return Number(newImage.balance) < Number(oldImage.balance) ? String(newImage.ownerId) : undefined;
+  return ledgerBalance(newImage) < ledgerBalance(oldImage) ? String(newImage.ownerId) : undefined;
+}
+
+/**
+ * A wallet's balance with what its open balance leases hold added back (balance-lease.ts): taking a lease moves money,
+ * it spends none. Orders paid from a lease lower it when the lease settles and their charges enter the ledger.
+ */
+function ledgerBalance(image: Image): number {
+  return Number(image.balance) + Number(image.held ?? 0);
 }
 
 export function eventsFromChange(change: ItemChange, context: ChangeContext): CatalogueEvent[] {
@@ -127,8 +135,8 @@ function topUpEvents(oldImage: Image | undefined, newImage: Image): CatalogueEve
 
 function walletEvents(oldImage: Image | undefined, newImage: Image, threshold: Micros | null): CatalogueEvent[] {
   if (!oldImage || threshold === null || threshold <= 0) return [];
-  const before = Number(oldImage.balance);
-  const after = Number(newImage.balance);
+  const before = ledgerBalance(oldImage);
+  const after = ledgerBalance(newImage);
   // Crossing, not being below: one event each time the balance goes from at or above the threshold to below it.
   if (!(before >= threshold && after < threshold)) return [];
   const wallet = { id: String(newImage.id), ownerId: String(newImage.ownerId), currency: String(newImage.currency), balance: micros(after) };

@@ -146,6 +146,19 @@ describe('events from the table stream', () => {
     expect(again[0]?.id).not.toBe(event?.id);
   });
 
+  it('tells of no low balance when a balance lease takes money aside, and of one when its charges enter the ledger', () => {
+    const threshold = { currency: 'USD', lowBalanceThreshold: micros(5_000_000) };
+    // 8.00, of which a lease takes 4.50: nothing was spent.
+    const taken = { oldImage: walletImage(8_000_000, 3), newImage: { ...walletImage(3_500_000, 4), held: 4_500_000, openLeases: 1 } };
+    expect(thresholdOwner(taken)).toBeUndefined();
+    expect(typesOf(taken, threshold)).toEqual([]);
+    // It settles having paid 4 orders of 0.90: 3.50 + 4.50 - 3.60 = 4.40, under the threshold.
+    const settled = { oldImage: taken.newImage, newImage: { ...walletImage(4_400_000, 10), held: 0, openLeases: 0 } };
+    expect(thresholdOwner(settled)).toBe('u-1');
+    const [event] = eventsFromChange(settled, threshold);
+    expect(event).toMatchObject({ type: 'balance.low', data: { balance: '4.40000', threshold: '5.00000' } });
+  });
+
   it('tells of no low balance to an owner without a threshold, nor when a balance goes up', () => {
     const fall = { oldImage: walletImage(5_500_000, 3), newImage: walletImage(4_600_000, 4) };
     expect(typesOf(fall, { currency: 'USD' })).toEqual([]);

@@ -20,7 +20,9 @@ import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand,
 import { DomainError } from '../../shared/errors.js';
 import { type Micros, micros, negate } from '../../shared/money.js';
 import type { Order } from '../../orders/domain/orders.js';
+import type { IdleLeases, OpenLease } from '../../wallets/ports.js';
 import { keys } from './keys.js';
+import { TABLE_DESIGN } from './table-design.js';
 import { moveMoney } from './wallet-transaction.js';
 
 /**
@@ -56,7 +58,7 @@ export async function takeLease(db: DynamoDBDocumentClient, tableName: string, i
     kind: 'lease_hold',
     reference: `lease:${id}`,
     at,
-    openLeases: 1,
+    leases: { count: 1, held: amount },
     companions: [
       {
         Put: {
@@ -65,7 +67,19 @@ export async function takeLease(db: DynamoDBDocumentClient, tableName: string, i
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      { Put: { TableName: tableName, Item: { ...keys.walletLeaseListing(walletId, id), entity: 'lease-listing', walletId, leaseId: id, takenAt: at } } },
+      {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.walletLeaseListing(walletId, id),
+            ...keys.openLeaseListing(at, walletId, id),
+            entity: 'lease-listing',
+            walletId,
+            leaseId: id,
+            takenAt: at,
+          },
+        },
+      },
     ],
   });
   return { walletId, id, amount, remaining: amount, charges: 0 };
@@ -113,7 +127,7 @@ export async function settleLease(
       kind: 'lease_release',
       reference: `lease:${leaseId}`,
       at,
-      openLeases: -1,
+      leases: { count: -1, held: negate(micros(Number(lease.amount))) },
       followedBy: charges.map((charge) => ({
         amount: micros(Number(charge.amount)),
         kind: 'order_charge' as const,
@@ -253,4 +267,35 @@ export function busy(): DomainError {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}
+
+/** The open leases of every wallet, oldest first (the listings on the admin-lists index), for the sweep of idle ones. */
+export class DynamoIdleLeases implements IdleLeases {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async takenBefore(cutoff: string, limit: number): Promise<OpenLease[]> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: TABLE_DESIGN.adminListsIndex.name,
+        KeyConditionExpression: 'listPk = :leases AND listSk < :cutoff',
+        ExpressionAttributeValues: { ':leases': keys.openLeases, ':cutoff': cutoff },
+        Limit: limit,
+      }),
+    );
+    // `<takenAt>#<walletId>#<leaseId>`: the time has no `#`, the lease id (a UUID) neither.
+    return Items.map((item) => {
+      const listSk = String(item.listSk);
+      const first = listSk.indexOf('#');
+      const last = listSk.lastIndexOf('#');
+      return { takenAt: listSk.slice(0, first), walletId: listSk.slice(first + 1, last), leaseId: listSk.slice(last + 1) };
+    });
+  }
+
+  settle(lease: OpenLease, at: string): Promise<'settled' | 'already_settled'> {
+    return settleLease(this.db, this.tableName, { walletId: lease.walletId, leaseId: lease.leaseId, at });
+  }
 }

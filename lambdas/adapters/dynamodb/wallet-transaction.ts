@@ -32,8 +32,11 @@ export interface WalletMovement {
    * lease's charges after its release (`at` then the charge's own time). No entry may leave the balance below zero.
    */
   followedBy?: { amount: Micros; kind: LedgerKind; reference: string; at?: string }[];
-  /** Change to the wallet's count of open balance leases (balance-lease.ts), written with its balance. */
-  openLeases?: 1 | -1;
+  /**
+   * A balance lease taken (count 1, held its amount) or settled (count -1, held less its amount): the wallet's count of
+   * open leases and the money they hold, written with its balance (balance-lease.ts).
+   */
+  leases?: { count: 1 | -1; held: Micros };
 }
 
 const TIME_BUDGET_MS = 10_000;
@@ -109,14 +112,14 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
               Update: {
                 TableName: tableName,
                 Key: keys.wallet(movement.walletId),
-                UpdateExpression: `SET balance = :balance, seq = :next, updatedAt = :at${movement.openLeases ? ' ADD openLeases :leases' : ''}`,
+                UpdateExpression: `SET balance = :balance, seq = :next, updatedAt = :at${movement.leases ? ' ADD openLeases :leases, held :held' : ''}`,
                 ConditionExpression: 'seq = :seq',
                 ExpressionAttributeValues: {
                   ':balance': finalBalance,
                   ':next': seq + entries.length,
                   ':seq': seq,
                   ':at': movement.at,
-                  ...(movement.openLeases ? { ':leases': movement.openLeases } : {}),
+                  ...(movement.leases ? { ':leases': movement.leases.count, ':held': movement.leases.held } : {}),
                 },
               },
             },
