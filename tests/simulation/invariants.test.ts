@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAdminOrders } from '../../lambdas/adapters/dynamodb/admin-orders.js';
 import { DynamoAttentionMarks } from '../../lambdas/adapters/dynamodb/attention-marks.js';
 import { DynamoAttentionQueue } from '../../lambdas/adapters/dynamodb/attention-queue.js';
+import { type HeldLease, takeLease } from '../../lambdas/adapters/dynamodb/balance-lease.js';
+import { spendFromLease } from '../../lambdas/adapters/dynamodb/lease-placement.js';
 import { DynamoPendingReadings } from '../../lambdas/adapters/dynamodb/pending-readings.js';
 import { DynamoTopUpStore } from '../../lambdas/adapters/dynamodb/top-up-store.js';
 import { DynamoUsersAdminStore } from '../../lambdas/adapters/dynamodb/users-admin-store.js';
@@ -70,12 +72,15 @@ beforeAll(async () => {
   await topUps.create(topUp(pendingTopUpId));
   await topUps.credit(topUp(topUpId), parseMoney('20'), 'paid', now());
 
-  const place = async (quantity: number) => {
+  const place = async (quantity: number, lease?: HeldLease) => {
     const id = await table.allocator().next(owner);
     const order = newOrder(TEST_SERVICE, { ownerId: owner, walletId, link: `https://youtu.be/${id}`, quantity }, id, now());
-    await table.orders.placeOrder(order);
+    if (lease) expect(await spendFromLease(table.db, table.tableName, lease, order)).toBe('placed');
+    else await table.orders.placeOrder(order);
     return order;
   };
+  // Two balance leases: the partial order's, settled when the order is refunded; the ambiguous order's, still open.
+  const leaseOf = (amount: string) => takeLease(table.db, table.tableName, { walletId, amount: parseMoney(amount), at: now() });
   const submit = async (id: number) => {
     await table.orders.beginSubmit(id, now());
     await table.orders.recordSubmitted({ id, providerId: 'demo' }, `ext-${id}`, now());
@@ -84,7 +89,7 @@ beforeAll(async () => {
   await submit(completed.id);
   await table.orders.recordProgress(completed.id, { status: 'Completed', remains: 0 }, now());
   await finalizeOrder(services, completed.id);
-  const partial = await place(1000);
+  const partial = await place(1000, await leaseOf('1.80'));
   await submit(partial.id);
   await table.orders.recordProgress(partial.id, { status: 'Partial', remains: 400 }, now());
   await finalizeOrder(services, partial.id);
@@ -97,7 +102,7 @@ beforeAll(async () => {
   await table.orders.holdUnconfirmed(held.id, now());
   await new DynamoAttentionQueue(table.db, table.tableName).raise({ reason: 'unconfirmed_submission', orderId: held.id, since: now() });
   // In progress, then an ambiguous answer (Error) no later reading settled: marked for a person, its reading kept.
-  const ambiguous = await place(300);
+  const ambiguous = await place(300, await leaseOf('0.54'));
   await submit(ambiguous.id);
   await table.orders.recordProgress(ambiguous.id, { status: 'In progress', remains: 300 }, now());
   await new DynamoPendingReadings(table.db, table.tableName).hold({ orderId: ambiguous.id, providerId: 'demo', status: 'Canceled', firstSeenAt: now() });
@@ -220,6 +225,8 @@ describe('invariants', () => {
     // The partial order settled as if nothing had been delivered: refunded in full instead of for its remains.
     ['order.settlement_refund', () => withItems(edit(isOrder(ids.partial), { remains: 1000 }))],
     ['order.ended_when_settled', () => withItems(drop((item) => item.entity === 'attention'))],
+    // An open lease with more left than its charges leave: money out of nowhere.
+    ['lease.accounted', () => withItems(edit((item) => item.entity === 'lease' && item.settledAt === undefined, { remaining: 1 }))],
     // An order's intent left in its wallet's group commit, as a container that died before any commit leaves it.
     [
       'order.intent_decided',

@@ -48,6 +48,7 @@ export const INVARIANTS = [
   'order.settlement_refund',
   'order.ended_when_settled',
   'order.intent_decided',
+  'lease.accounted',
   'provider.order_at_most_once',
   'provider.holds_submitted_order',
   'provider.no_ghost_order',
@@ -79,6 +80,7 @@ export function checkInvariants(input: InvariantInput): Violation[] {
   const report = (invariant: InvariantName, subject: string, detail: string) => out.push({ invariant, subject, detail });
   const world = indexItems(input.items);
   checkWallets(world, report);
+  checkLeases(world, report);
   checkOrders(world, input.settled, report);
   checkProvider(world, input, report);
   checkTopUps(world, input.gatewayConfirmed, input.gatewayConfirmedAmounts, report);
@@ -105,6 +107,9 @@ interface World {
   adminRefunds: Map<number, { amount: number; at: string }[]>;
   /** Orders waiting in their wallet's group commit (order-intent items). */
   intents: Item[];
+  /** Balance leases (balance-lease.ts), by `<walletId>/<leaseId>`, and the charges each keeps until it settles. */
+  leases: Map<string, Item>;
+  leaseCharges: Map<string, Ledger[]>;
 }
 
 function indexItems(items: readonly Item[]): World {
@@ -120,6 +125,8 @@ function indexItems(items: readonly Item[]): World {
     deliveryRecords: [],
     adminRefunds: new Map(),
     intents: [],
+    leases: new Map(),
+    leaseCharges: new Map(),
   };
   for (const item of items) {
     const sk = String(item.sk ?? '');
@@ -156,6 +163,20 @@ function indexItems(items: readonly Item[]): World {
       case 'order-intent':
         world.intents.push(item);
         break;
+      case 'lease':
+        world.leases.set(`${String(item.walletId)}/${String(item.leaseId)}`, item);
+        break;
+      case 'lease-charge': {
+        // `LEASE#<walletId>#<leaseId>`: the lease id is a UUID, so the last `#` ends the wallet id.
+        const owner = String(item.pk).slice('LEASE#'.length);
+        const cut = owner.lastIndexOf('#');
+        const key = `${owner.slice(0, cut)}/${owner.slice(cut + 1)}`;
+        world.leaseCharges.set(key, [
+          ...(world.leaseCharges.get(key) ?? []),
+          { ...toLedger({ ...item, walletId: owner.slice(0, cut) }), kind: 'order_charge' },
+        ]);
+        break;
+      }
       case 'pending-reading':
         world.pendingReadings.add(Number(item.orderId));
         break;
@@ -215,13 +236,49 @@ function checkWallets(world: World, report: Report): void {
   }
 }
 
-/** Ledger entries by reference (`order:<id>`, `top-up:<id>`, ...), each with its wallet. */
+/**
+ * Ledger entries by reference (`order:<id>`, `top-up:<id>`, ...), each with its wallet; with the charges of leases
+ * not settled yet, which are the orders' charges until their lease numbers them into the ledger.
+ */
 function entriesByReference(world: World): Map<string, Ledger[]> {
   const byReference = new Map<string, Ledger[]>();
-  for (const entries of world.ledgers.values()) {
+  const pending = [...world.leases].filter(([, lease]) => lease.settledAt === undefined).map(([key]) => world.leaseCharges.get(key) ?? []);
+  for (const entries of [...world.ledgers.values(), ...pending]) {
     for (const entry of entries) byReference.set(entry.reference, [...(byReference.get(entry.reference) ?? []), entry]);
   }
   return byReference;
+}
+
+/**
+ * Every lease is a hold on its wallet's ledger. An open one (closed to spends or not) has what it was given less its
+ * charges, numbered 1..n; a settled one has its release in the ledger and nothing left, its charges numbered there
+ * (order.charged_once checks each order's).
+ */
+function checkLeases(world: World, report: Report): void {
+  const byReference = new Map<string, Ledger[]>();
+  for (const entries of world.ledgers.values())
+    for (const entry of entries)
+      if (entry.reference.startsWith('lease:')) byReference.set(entry.reference, [...(byReference.get(entry.reference) ?? []), entry]);
+  for (const [key, lease] of world.leases) {
+    const subject = `lease ${key}`;
+    const amount = Number(lease.amount);
+    const entries = byReference.get(`lease:${String(lease.leaseId)}`) ?? [];
+    const holds = entries.filter((e) => e.kind === 'lease_hold' && e.walletId === lease.walletId);
+    const releases = entries.filter((e) => e.kind === 'lease_release' && e.walletId === lease.walletId);
+    if (holds.length !== 1 || holds[0]!.amount !== -amount)
+      report('lease.accounted', subject, `holds ${holds.map((e) => e.amount).join(', ') || 'none'} for a lease of ${amount}`);
+    const charges = (world.leaseCharges.get(key) ?? []).sort((a, b) => a.seq - b.seq);
+    if (Number(lease.charges) !== charges.length || charges.some((c, i) => c.seq !== i + 1 || !(c.amount < 0)))
+      report('lease.accounted', subject, `counts ${String(lease.charges)} charges, keeps ${charges.map((c) => c.seq).join(', ') || 'none'}`);
+    if (lease.settledAt === undefined) {
+      const spent = charges.reduce((sum, c) => sum + c.amount, 0);
+      if (releases.length > 0) report('lease.accounted', subject, 'released on the ledger but not settled');
+      if (Number(lease.remaining) !== amount + spent)
+        report('lease.accounted', subject, `${String(lease.remaining)} left of ${amount} after charges of ${spent}`);
+    } else if (releases.length !== 1 || releases[0]!.amount !== amount || Number(lease.remaining) !== 0) {
+      report('lease.accounted', subject, `settled with releases ${releases.map((e) => e.amount).join(', ') || 'none'} and ${String(lease.remaining)} left`);
+    }
+  }
 }
 
 function checkOrders(world: World, settled: boolean, report: Report): void {

@@ -24,7 +24,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { MemoryDynamo } from '../../local/dynamodb-memory/index.js';
 import { ensureTableWith } from '../../local/dynamodb-local.js';
 import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
-import { placeByGroupCommit } from '../../lambdas/adapters/dynamodb/group-commit.js';
+import { placeFromLeaseOrLine } from '../../lambdas/adapters/dynamodb/lease-placement.js';
 import { BlockOrderIdAllocator } from '../../lambdas/adapters/dynamodb/order-id-allocator.js';
 import { DynamoOrderStore } from '../../lambdas/adapters/dynamodb/order-store.js';
 import { type PlaceOrderServices, placeOrder } from '../../lambdas/orders/application/place-order.js';
@@ -539,7 +539,7 @@ export class Simulation {
     const db = createDocumentClient({ region: 'us-east-1', requestHandler: this.store.requestHandler, retryDelayMs: 0 });
     return {
       ...customerOrderServices(),
-      orders: new DynamoOrderStore(db, LOCAL_TABLE_NAME, placeByGroupCommit),
+      orders: new DynamoOrderStore(db, LOCAL_TABLE_NAME, placeFromLeaseOrLine),
       orderIds: new BlockOrderIdAllocator(db, LOCAL_TABLE_NAME, 10),
     };
   }
