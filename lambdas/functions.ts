@@ -292,6 +292,13 @@ export const FUNCTIONS = {
     timeoutSeconds: 120,
     memoryMb: 256,
   },
+  settleIdleLeases: {
+    entry: 'lambdas/wallets/handlers/settle-idle-leases-handler.ts',
+    handler: 'handler',
+    description: 'Settles the balance leases of containers gone quiet',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+  },
   // Admin API: catalog. Apart: only adminProviders carries the provider client and may write provider secrets.
   adminCatalog: {
     entry: 'lambdas/rest/admin/handlers/catalog-handler.ts',
@@ -562,6 +569,7 @@ export const SUBSCRIPTIONS: readonly SubscriptionSpec[] = [
 export const SCHEDULES: { function: FunctionName; everyMinutes: number; localEveryMs: number }[] = [
   { function: 'pollProviders', everyMinutes: 1, localEveryMs: 3_000 },
   { function: 'sweepOrders', everyMinutes: 5, localEveryMs: 30_000 },
+  { function: 'settleIdleLeases', everyMinutes: 1, localEveryMs: 30_000 },
 ];
 
 /** `${Name}` placeholders in state-machines/order-workflow.asl.json and the function each one stands for. */

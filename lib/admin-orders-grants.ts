@@ -1,6 +1,6 @@
 // What the admin API's order functions may touch. adminOrders: reads the table and its indexes (lists, an order's
 // page, ledgers, the attention queue's subjects) and writes only refunds (order, wallet, ledger, idempotency marker,
-// audit, timeline), notes, and the attention queue's deletions. adminOrderActions: the orders, the catalog, the
+// audit, timeline, and the settlement of the order's balance lease), notes, and the attention queue's deletions. adminOrderActions: the orders, the catalog, the
 // provider keys, the provider-order lookup, audit entries, and resuming a parked workflow; no wallet, no ledger.
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -20,9 +20,11 @@ export function grantAdminOrders(
       new PolicyStatement({
         actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [table.tableArn],
-        conditions: leadingKeys('ORDERS#*', 'WALLET#*', 'IDEMPOTENCY#*', 'AUDIT#*'),
+        conditions: leadingKeys('ORDERS#*', 'WALLET#*', 'LEASE#*', 'IDEMPOTENCY#*', 'AUDIT#*'),
       }),
     );
+    // A refund settles the balance lease that paid for its order first, which removes the lease's listing on its wallet.
+    reader.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:DeleteItem'], resources: [table.tableArn], conditions: leadingKeys('WALLET#*') }));
     reader.addToRolePolicy(
       new PolicyStatement({ actions: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'], resources: [table.tableArn], conditions: leadingKeys('ATTENTION') }),
     );

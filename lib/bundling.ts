@@ -103,8 +103,10 @@ export const BUNDLE_TARGET_BYTES = 300 * 1024;
  * starts". The ceiling keeps them from growing further; the target stays what the bench reports against. Raised from
  * 400 KB to 404 KB for the document client's resolved middleware (lambdas/adapters/dynamodb/client.ts): 0.8 KB in
  * every bundle for about 0.1 ms less CPU on every DynamoDB call, which took the largest (adminOrderActions) 0.3 KB over.
+ * Raised to 412 KB for balance leases (issue 14, docs/wallet-concurrency.md): about 4 KB in the functions that place
+ * orders, which took the largest (ordersApi) to 408 KB.
  */
-export const BUNDLE_CEILING_BYTES = 404 * 1024;
+export const BUNDLE_CEILING_BYTES = 412 * 1024;
 
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
 

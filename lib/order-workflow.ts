@@ -18,7 +18,15 @@ import { FUNCTIONS, type FunctionName, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORK
 import { CodexFunction, REPO_ROOT } from './codex-function.js';
 import { acknowledgeDeadLetterQueue, acknowledgeSynchronousInvocation, acknowledgeWildcardResource } from './operations/nag.js';
 
-type WorkflowFunctionName = 'startOrderWorkflow' | 'submitOrder' | 'giveUpSubmission' | 'awaitCompletion' | 'finalizeOrder' | 'pollProviders' | 'sweepOrders';
+type WorkflowFunctionName =
+  | 'startOrderWorkflow'
+  | 'submitOrder'
+  | 'giveUpSubmission'
+  | 'awaitCompletion'
+  | 'finalizeOrder'
+  | 'pollProviders'
+  | 'sweepOrders'
+  | 'settleIdleLeases';
 
 export interface OrderWorkflowProps {
   table: ITableV2;
@@ -62,6 +70,8 @@ export class OrderWorkflow extends Construct {
       finalizeOrder: make('finalizeOrder'),
       pollProviders: make('pollProviders'),
       sweepOrders: make('sweepOrders'),
+      // Not a step of the workflow, but scheduled with its poller and sweeper: the maintenance of order placement.
+      settleIdleLeases: make('settleIdleLeases'),
     };
     this.functions = fns;
     const lookup = (name: FunctionName): CodexFunction => {
@@ -118,6 +128,15 @@ export class OrderWorkflow extends Construct {
       table.grantReadWriteData(fns[name]);
     }
     table.grantReadData(fns.sweepOrders);
+    // Settling a lease writes its wallet (balance, ledger, listing) and the lease itself, nothing else.
+    table.grantReadData(fns.settleIdleLeases);
+    fns.settleIdleLeases.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WALLET#*', 'LEASE#*'] } },
+      }),
+    );
     for (const fn of [fns.submitOrder, fns.pollProviders]) {
       fn.addToRolePolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [providerSecretsArn] }));
     }

@@ -51,3 +51,16 @@ export interface WalletStore {
   /** A page of the ledger, newest first; the cursor is absent on the last page. */
   listLedgerPage(walletId: string, page: { limit: number; kind?: LedgerKind; cursor?: string }): Promise<{ entries: LedgerEntry[]; cursor?: string }>;
 }
+
+/** A balance lease open on a wallet (docs/wallet-concurrency.md), as the sweep of idle ones finds it. */
+export interface OpenLease {
+  walletId: string;
+  leaseId: string;
+  takenAt: string;
+}
+
+/** Open balance leases, oldest first, and their settlement (the lease's charges into its wallet's ledger). */
+export interface IdleLeases {
+  takenBefore(cutoff: string, limit: number): Promise<OpenLease[]>;
+  settle(lease: OpenLease, at: string): Promise<'settled' | 'already_settled'>;
+}

@@ -251,11 +251,16 @@ describe('order workflow', () => {
     },
   );
 
-  it('polls providers every minute and sweeps open orders every five minutes', () => {
+  it('polls providers every minute, sweeps open orders every five minutes and settles idle balance leases every minute', () => {
     expect(SCHEDULES.map((s) => [s.function, s.everyMinutes])).toEqual([
       ['pollProviders', 1],
       ['sweepOrders', 5],
+      ['settleIdleLeases', 1],
     ]);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: arnOf('settleIdleLeases') })],
+    });
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 minute)',
       Targets: [Match.objectLike({ Arn: arnOf('pollProviders') })],
@@ -379,8 +384,9 @@ describe('least privilege', () => {
       statementsOf(name)
         .filter((s) => actionsOf([s]).includes(action) && (s as Statement & { Condition?: unknown }).Condition)
         .flatMap((s) => (s as Statement & { Condition: any }).Condition['ForAllValues:StringLike']['dynamodb:LeadingKeys']);
-    expect(keysOf('adminOrders', 'dynamodb:PutItem').sort()).toEqual(['AUDIT#*', 'IDEMPOTENCY#*', 'ORDERS#*', 'WALLET#*']);
-    expect(keysOf('adminOrders', 'dynamodb:DeleteItem')).toEqual(['ATTENTION']);
+    // A refund settles the balance lease that paid for its order: the lease, and its listing on the wallet.
+    expect(keysOf('adminOrders', 'dynamodb:PutItem').sort()).toEqual(['AUDIT#*', 'IDEMPOTENCY#*', 'LEASE#*', 'ORDERS#*', 'WALLET#*']);
+    expect(keysOf('adminOrders', 'dynamodb:DeleteItem').sort()).toEqual(['ATTENTION', 'WALLET#*']);
     expect(actionsOf(statementsOf('adminOrders')).filter((a) => a.startsWith('states:') || a.startsWith('secretsmanager:'))).toEqual([]);
     expect(keysOf('adminOrderActions', 'dynamodb:PutItem').sort()).toEqual(['AUDIT#*', 'ORDERS#*', 'PROVIDERORDER#*', 'READINGS#*']);
     expect(keysOf('adminOrderActions', 'dynamodb:UpdateItem')).toEqual(['ORDERS#*']);
@@ -459,6 +465,14 @@ describe('least privilege', () => {
       { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ATTENTION'] } },
     ]);
     expect(actionsOf(statementsOf('health')).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('lets the sweep of idle balance leases write only wallets (balance, ledger, listings) and leases', () => {
+    const writes = statementsOf('settleIdleLeases').filter((s) => actionsOf([s]).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    expect(actionsOf(writes).sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(writes.map((s) => (s as Statement & { Condition: unknown }).Condition)).toEqual([
+      { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['WALLET#*', 'LEASE#*'] } },
+    ]);
   });
 });
 

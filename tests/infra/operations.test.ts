@@ -155,7 +155,7 @@ describe('alarms', () => {
       (parent.findResources('AWS::Lambda::Function') as Resources)[functionId(name)]!.Properties.ReservedConcurrentExecutions !== undefined;
     const names = Object.keys(FUNCTIONS) as FunctionName[];
     // Their skipped runs are throttles by design; a missed poll shows as the poller-not-running alarm.
-    expect(names.filter(reserved).sort()).toEqual(['pollProviders', 'sweepOrders']);
+    expect(names.filter(reserved).sort()).toEqual(['pollProviders', 'settleIdleLeases', 'sweepOrders']);
     for (const name of names) {
       const alarm = named(`function-errors-${name}`);
       expect(alarm).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Statistic: 'Sum', Period: 300, Threshold: 3 });

@@ -4,6 +4,7 @@
 // every order is charged once in one gapless ledger, and an order a lease was recalled under is not placed.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  DynamoIdleLeases,
   type HeldLease,
   MAX_CHARGES_PER_LEASE,
   leaseCovers,
@@ -14,6 +15,7 @@ import {
 } from '../../lambdas/adapters/dynamodb/balance-lease.js';
 import { spendFromLease } from '../../lambdas/adapters/dynamodb/lease-placement.js';
 import { newOrder } from '../../lambdas/orders/domain/orders.js';
+import { IDLE_LEASE_AGE_MS, settleIdleLeases } from '../../lambdas/wallets/application/settle-idle-leases.js';
 import { isDomainError } from '../../lambdas/shared/errors.js';
 import { micros, parseMoney } from '../../lambdas/shared/money.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet } from '../support/dynamo-table.js';
@@ -156,6 +158,29 @@ describe.each(['dynamodb-local', 'memory'] as const)('balance leases, on %s', (e
     expect(closed.length).toBeGreaterThan(0);
     for (const { orderId } of closed) expect(await orderItem(orderId)).toBeUndefined();
     expect((await visible('w-race')).openLeases).toBe(0);
+  });
+
+  it('settles the leases of containers gone quiet on schedule, and leaves the recent ones to their holders', async () => {
+    await fundedWallet(table, 'w-idle', '10.00');
+    const quiet = await takeLease(table.db, table.tableName, { walletId: 'w-idle', amount: parseMoney('2.70'), at: now() });
+    await spendFromLease(table.db, table.tableName, quiet, order('w-idle'));
+    const leases = new DynamoIdleLeases(table.db, table.tableName);
+    const later = (ms: number) => ({ leases, clock: { now: () => new Date(Date.now() + ms) } });
+    // A minute on, the lease is its holder's still.
+    expect(await settleIdleLeases(later(60_000))).toMatchObject({ settled: 0 });
+    const recent = await takeLease(table.db, table.tableName, {
+      walletId: 'w-idle',
+      amount: parseMoney('1.80'),
+      at: new Date(Date.now() + IDLE_LEASE_AGE_MS).toISOString(),
+    });
+    // Past the idle age, the quiet one is settled: its charge in the ledger; the one taken since stays open.
+    const run = await settleIdleLeases(later(IDLE_LEASE_AGE_MS + 1_000));
+    expect(run.settled).toBeGreaterThanOrEqual(1);
+    const settled = await books('w-idle');
+    expect(settled.charged).toHaveLength(1);
+    expect(settled).toMatchObject({ gapless: true, sumIsBalance: true, visible: parseMoney('9.10') });
+    expect(await visible('w-idle')).toMatchObject({ openLeases: 1, leased: parseMoney('1.80') });
+    expect(await settleLease(table.db, table.tableName, { walletId: 'w-idle', leaseId: recent.id, at: now() })).toBe('settled');
   });
 
   it('shows the same balance while leases are taken and settled around the reader', async () => {

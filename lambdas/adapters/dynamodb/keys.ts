@@ -95,6 +95,9 @@ export const keys = {
     listSk: `${createdAt}#${String(id).padStart(12, '0')}`,
   }),
   adminListUsers: (normalisedEmail: string, id: string) => ({ listPk: 'USERS', listSk: `${normalisedEmail}#${id}` }),
+  // Open balance leases, oldest first (balance-lease.ts), on their listing items: for the sweep of idle ones.
+  openLeases: 'LEASES',
+  openLeaseListing: (takenAt: string, walletId: string, leaseId: string) => ({ listPk: 'LEASES', listSk: `${takenAt}#${walletId}#${leaseId}` }),
   adminListLedger: (at: string, walletId: string, seq: number) => ({
     listPk: `LEDGERDAY#${at.slice(0, 10)}`,
     listSk: `${at}#${walletId}#${String(seq).padStart(12, '0')}`,

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, paginateQuery, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateQuery, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../../shared/errors.js';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { micros } from '../../shared/money.js';
