@@ -11,7 +11,7 @@ import { DynamoOrderStore } from '../lambdas/adapters/dynamodb/order-store.js';
 import { customerOrderServices } from '../lambdas/orders/wiring.js';
 import { placeOrder } from '../lambdas/orders/application/place-order.js';
 import { type AwsLatency, dynamoRequestHandler } from '../local/aws-latency.js';
-import { leaseHotPath } from './lease-hot-path.js';
+import { placeByGroupCommit } from '../lambdas/adapters/dynamodb/group-commit.js';
 import { type CallCounts, emptyCounts, meterCalls } from './wallet-meter.js';
 
 export interface ContainerRun {
@@ -22,8 +22,8 @@ export interface ContainerRun {
   walletId: string;
   serviceId: number;
   latency?: AwsLatency;
-  /** Place from leases of this many orders' worth (bench/lease-hot-path.ts, a candidate measured) instead of the line. */
-  leaseOrders?: number;
+  /** 'line': place through the wallet's line (group commit) only, never from a balance lease, to compare with it. */
+  placement?: 'line';
 }
 
 export interface ContainerReport {
@@ -79,8 +79,7 @@ async function prepare(run: ContainerRun): Promise<void> {
   const counts = emptyCounts();
   meterCalls(documentClient() as DynamoDBDocumentClient, counts);
   const wired = customerOrderServices();
-  const services =
-    run.leaseOrders === undefined ? wired : { ...wired, orders: new DynamoOrderStore(documentClient(), run.table, leaseHotPath(run.leaseOrders)) };
+  const services = run.placement === 'line' ? { ...wired, orders: new DynamoOrderStore(documentClient(), run.table, placeByGroupCommit) } : wired;
   // A warm container: catalog, prices and settings cached, as after its first request.
   await services.catalog.getService(run.serviceId);
   await services.pricing?.pricingOf(run.ownerId);

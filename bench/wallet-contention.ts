@@ -17,7 +17,7 @@ import { ensureMemoryTable, freePort } from '../local/stack.js';
 import type { ContainerReport, ContainerRun } from './wallet-container.js';
 import { type AwsLatency, delayFor } from '../local/aws-latency.js';
 import { addCounts, emptyCounts } from './wallet-meter.js';
-import { leaseBooksExact } from './lease-hot-path.js';
+import { recallLeases } from '../lambdas/adapters/dynamodb/balance-lease.js';
 
 /** One row of the table: `containers` containers spread over `wallets` wallets (container i on wallet i mod wallets). */
 export interface ContentionCase {
@@ -148,15 +148,13 @@ async function answerFromMemory(
 }
 
 /**
- * BENCH_WALLET_PLACEMENT=lease:<orders>: the containers place from balance leases of that many orders' worth, the hot
- * path of a candidate not built (bench/lease-hot-path.ts), instead of the group commit; the books checked are the
- * wallet's and its leases'.
+ * BENCH_WALLET_PLACEMENT=line: the containers place through the wallet's line (group commit) only, as before balance
+ * leases; by default (or `product`) they place as the order functions do, from leases when they contend at a pace.
  */
-const LEASE_ORDERS = ((placement) => {
-  if (!placement || placement === 'group-commit') return undefined;
-  const orders = Number(/^lease:(\d{1,6})$/.exec(placement)?.[1]);
-  if (!(orders > 0)) throw new Error(`BENCH_WALLET_PLACEMENT must be group-commit or lease:<orders a lease holds>; got ${placement}`);
-  return orders;
+const LINE_ONLY = ((placement) => {
+  if (!placement || placement === 'product') return false;
+  if (placement === 'line') return true;
+  throw new Error(`BENCH_WALLET_PLACEMENT must be product or line; got ${placement}`);
 })(process.env.BENCH_WALLET_PLACEMENT);
 
 /** How long every container places on one wallet before the first row (the line's code warm). */
@@ -241,10 +239,8 @@ async function booksExact(where: BenchStore, table: string, wallets: number, acc
   const store = new DynamoWalletStore(db, table);
   try {
     for (let w = 0; w < wallets; w++) {
-      if (LEASE_ORDERS !== undefined) {
-        if (!(await leaseBooksExact(db, table, `wallet-${w}`, acceptedByWallet[w]!))) return false;
-        continue;
-      }
+      // Every lease settled first: its charges are then in the ledger, one per order it paid for.
+      await recallLeases(db, table, `wallet-${w}`, new Date().toISOString());
       const wallet = await store.getWallet(`wallet-${w}`);
       const ledger = await store.listLedger(`wallet-${w}`);
       const sum = ledger.reduce((total, entry) => total + entry.amount, 0);
@@ -275,7 +271,7 @@ async function runCase(
     walletId: `wallet-${i % row.wallets}`,
     serviceId: SERVICE.id,
     ...(latency ? { latency } : {}),
-    ...(LEASE_ORDERS !== undefined ? { leaseOrders: LEASE_ORDERS } : {}),
+    ...(LINE_ONLY ? { placement: 'line' as const } : {}),
   }));
   engineLatency = store.endpoint ? undefined : latency;
   await Promise.all(used.map((c, i) => c.request({ type: 'prepare', run: runs[i] }, 'prepared')));
@@ -406,7 +402,7 @@ export async function walletContentionPhase(print: (line: string) => void): Prom
       const rows: ContentionRow[] = [];
       for (const row of casesToRun()) rows.push(await runCase(containers, store, `wallet-${n++}`, row, seconds, latency));
       print('');
-      const placement = LEASE_ORDERS === undefined ? '' : `, from leases of ${LEASE_ORDERS} orders (a candidate's hot path, not the product's placement)`;
+      const placement = LINE_ONLY ? ', through the line only (BENCH_WALLET_PLACEMENT=line)' : ', from balance leases or the line (the product)';
       print(`Wallet contention, ${mode}: containers placing orders one at a time for ${seconds} s on ${store.name}${placement}`);
       print('');
       for (const line of contentionTable(rows)) print(line);

@@ -666,7 +666,7 @@ function countItem(tableName: string, ownerId: string, count: { read?: number; n
 }
 
 /** The order's item as a placement writes it (refused if the order exists), with the keys of the lists it is in. */
-export function orderPlacementItem(tableName: string, order: Order): TransactItem {
+function orderPlacementItem(tableName: string, order: Order): TransactItem {
   return {
     Put: {
       TableName: tableName,
