@@ -10,6 +10,7 @@ import {
   leaseCovers,
   readVisibleBalance,
   recallLeases,
+  rollOverLease,
   settleLease,
   takeLease,
 } from '../../lambdas/adapters/dynamodb/balance-lease.js';
@@ -84,6 +85,32 @@ describe.each(['dynamodb-local', 'memory'] as const)('balance leases, on %s', (e
     // Settling again changes nothing; the lease is closed to its holder too.
     expect(await settleLease(table.db, table.tableName, { walletId: 'w-pay', leaseId: lease.id, at: now() })).toBe('already_settled');
     expect(await ledger('w-pay')).toHaveLength(6);
+  });
+
+  it('rolls a used lease over into a new one in one movement on the wallet, or only settles it when the wallet is short', async () => {
+    await fundedWallet(table, 'w-roll', '6.00');
+    const first = await takeLease(table.db, table.tableName, { walletId: 'w-roll', amount: parseMoney('2.70'), at: now() });
+    for (let i = 0; i < 3; i++) await spendFromLease(table.db, table.tableName, first, order('w-roll'));
+    expect(leaseCovers(first, parseMoney('0.90'))).toBe(false);
+    const second = await rollOverLease(table.db, table.tableName, { walletId: 'w-roll', leaseId: first.id, at: now(), amount: parseMoney('1.80') });
+    expect(second).toMatchObject({ remaining: parseMoney('1.80'), charges: 0 });
+    // One movement: the release, the three charges, the new hold, numbered on.
+    expect((await ledger('w-roll')).map((e) => [e.seq, e.kind, e.balanceAfter])).toEqual([
+      [1, 'deposit', parseMoney('6.00')],
+      [2, 'lease_hold', parseMoney('3.30')],
+      [3, 'lease_release', parseMoney('6.00')],
+      [4, 'order_charge', parseMoney('5.10')],
+      [5, 'order_charge', parseMoney('4.20')],
+      [6, 'order_charge', parseMoney('3.30')],
+      [7, 'lease_hold', parseMoney('1.50')],
+    ]);
+    expect(await spendFromLease(table.db, table.tableName, second!, order('w-roll'))).toBe('placed');
+    expect(await visible('w-roll')).toMatchObject({ balance: parseMoney('2.40'), openLeases: 1, leased: parseMoney('0.90') });
+    // 1.50 on the wallet and 0.90 left: a new lease of 3.00 cannot be paid, so the lease is only settled.
+    expect(await rollOverLease(table.db, table.tableName, { walletId: 'w-roll', leaseId: second!.id, at: now(), amount: parseMoney('3.00') })).toBeUndefined();
+    expect(await visible('w-roll')).toMatchObject({ balance: parseMoney('2.40'), openLeases: 0 });
+    expect(await books('w-roll')).toMatchObject({ gapless: true, sumIsBalance: true, visible: parseMoney('2.40') });
+    expect((await books('w-roll')).charged).toHaveLength(4);
   });
 
   it('refuses a lease the wallet cannot pay for, and writes nothing', async () => {

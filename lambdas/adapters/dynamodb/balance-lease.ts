@@ -23,7 +23,7 @@ import type { Order } from '../../orders/domain/orders.js';
 import type { IdleLeases, OpenLease } from '../../wallets/ports.js';
 import { keys } from './keys.js';
 import { TABLE_DESIGN } from './table-design.js';
-import { moveMoney } from './wallet-transaction.js';
+import { type TransactItem, moveMoney } from './wallet-transaction.js';
 
 /**
  * At most this many charges a lease: its settlement writes them with the release, the wallet and the lease in one
@@ -59,30 +59,36 @@ export async function takeLease(db: DynamoDBDocumentClient, tableName: string, i
     reference: `lease:${id}`,
     at,
     leases: { count: 1, held: amount },
-    companions: [
-      {
-        Put: {
-          TableName: tableName,
-          Item: { ...keys.lease(walletId, id), entity: 'lease', walletId, leaseId: id, amount, remaining: amount, charges: 0, takenAt: at },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      {
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...keys.walletLeaseListing(walletId, id),
-            ...keys.openLeaseListing(at, walletId, id),
-            entity: 'lease-listing',
-            walletId,
-            leaseId: id,
-            takenAt: at,
-          },
-        },
-      },
-    ],
+    companions: newLeaseItems(tableName, { walletId, id, amount, at }),
   });
   return { walletId, id, amount, remaining: amount, charges: 0 };
+}
+
+/** A new lease and its listing on the wallet, written with its `lease_hold` entry. */
+function newLeaseItems(tableName: string, lease: { walletId: string; id: string; amount: Micros; at: string }): TransactItem[] {
+  const { walletId, id, amount, at } = lease;
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.lease(walletId, id), entity: 'lease', walletId, leaseId: id, amount, remaining: amount, charges: 0, takenAt: at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...keys.walletLeaseListing(walletId, id),
+          ...keys.openLeaseListing(at, walletId, id),
+          entity: 'lease-listing',
+          walletId,
+          leaseId: id,
+          takenAt: at,
+        },
+      },
+    },
+  ];
 }
 
 /**
@@ -94,11 +100,41 @@ export async function settleLease(
   tableName: string,
   input: { walletId: string; leaseId: string; at: string },
 ): Promise<'settled' | 'already_settled'> {
+  return (await settle(db, tableName, input)) === 'already_settled' ? 'already_settled' : 'settled';
+}
+
+/**
+ * Its holder's lease used up: settled, and a new one of `amount` taken in the same movement on the wallet (one
+ * transaction on the wallet a lease, not two). Undefined when the wallet cannot pay for the new one, or the old one was
+ * settled by another meanwhile (a recall): the old one is settled either way, and no new one is taken.
+ */
+export async function rollOverLease(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  input: { walletId: string; leaseId: string; at: string; amount: Micros },
+): Promise<HeldLease | undefined> {
+  const next = { walletId: input.walletId, id: randomUUID(), amount: input.amount, at: input.at };
+  try {
+    const outcome = await settle(db, tableName, input, next);
+    return outcome === 'settled_and_taken' ? { walletId: next.walletId, id: next.id, amount: next.amount, remaining: next.amount, charges: 0 } : undefined;
+  } catch (error) {
+    if (!(error instanceof DomainError && error.code === 'insufficient_funds')) throw error;
+    await settle(db, tableName, input);
+    return undefined;
+  }
+}
+
+async function settle(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  input: { walletId: string; leaseId: string; at: string },
+  next?: { walletId: string; id: string; amount: Micros; at: string },
+): Promise<'settled' | 'settled_and_taken' | 'already_settled'> {
   const { walletId, leaseId, at } = input;
   const started = performance.now();
   for (;;) {
     let lease = await readLease(db, tableName, walletId, leaseId);
-    if (lease.settledAt !== undefined) return 'already_settled';
+    if (lease.settledAt !== undefined) return (await committed(db, tableName, next)) ? 'settled_and_taken' : 'already_settled';
     if (lease.closedAt === undefined) {
       // Closed first, so that its holder's spends stop: a settlement that raced them would lose to each one.
       await db
@@ -115,25 +151,29 @@ export async function settleLease(
           if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
         });
       lease = await readLease(db, tableName, walletId, leaseId);
-      if (lease.settledAt !== undefined) return 'already_settled';
+      if (lease.settledAt !== undefined) return (await committed(db, tableName, next)) ? 'settled_and_taken' : 'already_settled';
     }
     const count = Number(lease.charges);
+    const amount = micros(Number(lease.amount));
     // Closed, the lease takes no more charges, and every one it counts is committed (each was written with the count).
     const charges = await leaseCharges(db, tableName, walletId, leaseId);
     if (charges.length !== count) throw new Error(`Lease ${leaseId} lists ${charges.length} charges of ${count}`);
     const result = await moveMoney(db, tableName, {
       walletId,
-      amount: micros(Number(lease.amount)),
+      amount,
       kind: 'lease_release',
       reference: `lease:${leaseId}`,
       at,
-      leases: { count: -1, held: negate(micros(Number(lease.amount))) },
-      followedBy: charges.map((charge) => ({
-        amount: micros(Number(charge.amount)),
-        kind: 'order_charge' as const,
-        reference: String(charge.reference),
-        at: String(charge.at),
-      })),
+      leases: next ? { count: 0, held: micros(next.amount - amount) } : { count: -1, held: negate(amount) },
+      followedBy: [
+        ...charges.map((charge) => ({
+          amount: micros(Number(charge.amount)),
+          kind: 'order_charge' as const,
+          reference: String(charge.reference),
+          at: String(charge.at),
+        })),
+        ...(next ? [{ amount: negate(next.amount), kind: 'lease_hold' as const, reference: `lease:${next.id}` }] : []),
+      ],
       companions: [
         {
           Update: {
@@ -145,12 +185,20 @@ export async function settleLease(
           },
         },
         { Delete: { TableName: tableName, Key: keys.walletLeaseListing(walletId, leaseId) } },
+        ...(next ? newLeaseItems(tableName, next) : []),
       ],
     });
-    if (result === 'applied') return 'settled';
+    if (result === 'applied') return next ? 'settled_and_taken' : 'settled';
     // Settled meanwhile by another (or by this one, its answer lost): read it again.
     if (performance.now() - started > TIME_BUDGET_MS) throw busy();
   }
+}
+
+/** Whether the new lease of a roll-over exists: the roll-over committed (its answer lost, or read as a repeat). */
+async function committed(db: DynamoDBDocumentClient, tableName: string, next?: { walletId: string; id: string }): Promise<boolean> {
+  if (!next) return false;
+  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.lease(next.walletId, next.id), ConsistentRead: true }));
+  return Item !== undefined;
 }
 
 /** Settles the lease that paid for the order, if one did and it is open: before a refund of it (see above). */

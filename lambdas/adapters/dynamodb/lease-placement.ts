@@ -4,16 +4,19 @@
 // A container takes a lease once it places orders on a wallet at a pace (PACE) while other containers place on it
 // too (its line saw them within CONTENDED_MS): a reseller's panel forwarding its customers' orders from several
 // workers. The lease is sized to that pace and to a share of what the wallet has. A customer placing now and then,
-// or one worker alone, goes through the line and never holds one: its ledger shows each charge as it is made. A lease used up, or older than LEASE_AGE_MS, is settled by its holder on its
-// next order, which numbers its charges into the wallet's ledger; a container gone idle leaves its lease to a recall.
-// An order the line refuses for funds while leases hold money is decided again after a recall of them all: the whole
-// balance decides, never what one lease has left.
+// or one worker alone, goes through the line and never holds one: its ledger shows each charge as it is made.
+//
+// A lease used up, or older than LEASE_AGE_MS, is settled by its holder on its next order (its charges numbered into
+// the wallet's ledger), and rolled over into a new one in the same transaction while the holder keeps the pace. A
+// container gone quiet leaves its lease to the minute's sweep (settleIdleLeases) or to a recall. An order the line
+// refuses for funds while leases hold money is decided again after a recall of them all: the whole balance decides,
+// never what one lease has left.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../orders/domain/orders.js';
 import { isDomainError, isStoreBusy } from '../../shared/errors.js';
-import { micros, negate } from '../../shared/money.js';
-import { type HeldLease, MAX_CHARGES_PER_LEASE, busy, leaseCovers, settleLease, sleep, takeLease, withLeasesRecalled } from './balance-lease.js';
+import { type Micros, micros, negate } from '../../shared/money.js';
+import { type HeldLease, MAX_CHARGES_PER_LEASE, busy, leaseCovers, rollOverLease, settleLease, sleep, takeLease, withLeasesRecalled } from './balance-lease.js';
 import { placeByGroupCommit, placementItems, refusalError, walletContendedWithin } from './group-commit.js';
 import { keys } from './keys.js';
 import type { OrderPlacement } from './order-store.js';
@@ -22,8 +25,8 @@ import type { OrderPlacement } from './order-store.js';
 const PACE = { orders: 3, windowMs: 2_000 };
 /** Other containers seen on the wallet within this long make a container at pace lease. */
 const CONTENDED_MS = 5_000;
-/** A lease holds what its holder placed in the last PACE_WINDOW_MS, twice over, within these bounds (in orders). */
-const ORDERS_PER_LEASE = { min: 4, max: 50 };
+/** A lease holds what its holder placed in the last PACE window, twice over, within these bounds (in orders). */
+const ORDERS_PER_LEASE = { min: 12, max: 72 };
 /** At most this share of what the wallet has goes into one lease, so that other containers can lease too. */
 const WALLET_SHARE = 0.5;
 /** Settled by its holder once this old, so that the ledger shows its charges within about this long of a busy spell. */
@@ -55,13 +58,20 @@ export const placeFromLeaseOrLine: OrderPlacement = async (db, tableName, order,
   const now = performance.now();
   pace.recent = pace.recent.filter((at) => now - at < PACE.windowMs);
   pace.recent.push(now);
+  const atPace = pace.recent.length >= PACE.orders;
   let lease = pace.lease;
   if (lease && (!leaseCovers(lease, order.charge) || now - lease.takenAt > LEASE_AGE_MS)) {
-    pace.lease = lease = undefined;
-    await settleOwnLease(db, tableName, pace, order);
+    // Used up or old: settled, and while its holder keeps the pace, a new one taken in the same transaction.
+    pace.lease = undefined;
+    const amount = atPace ? await leaseAmount(db, tableName, order, pace.recent.length) : undefined;
+    const at = new Date().toISOString();
+    const next = amount
+      ? await rollOverLease(db, tableName, { walletId: order.walletId, leaseId: lease.id, at, amount })
+      : void (await settleLease(db, tableName, { walletId: order.walletId, leaseId: lease.id, at }));
+    lease = pace.lease = next ? { ...next, takenAt: performance.now() } : undefined;
+  } else if (!lease && atPace && walletContendedWithin(db, tableName, order.walletId, CONTENDED_MS)) {
+    lease = pace.lease = await leaseFor(db, tableName, order, pace.recent.length);
   }
-  if (!lease && pace.recent.length >= PACE.orders && walletContendedWithin(db, tableName, order.walletId, CONTENDED_MS))
-    lease = pace.lease = await leaseFor(db, tableName, order, pace.recent.length * 2);
   if (lease) {
     if ((await spendFromLease(db, tableName, lease, order)) === 'placed') return;
     // Recalled under it (another order needed the whole balance): this one goes through the line.
@@ -70,18 +80,23 @@ export const placeFromLeaseOrLine: OrderPlacement = async (db, tableName, order,
   return placeThroughLine(db, tableName, order, limit);
 };
 
-async function settleOwnLease(db: DynamoDBDocumentClient, tableName: string, pace: WalletPace, order: Order): Promise<void> {
-  const used = pace.lease;
-  pace.lease = undefined;
-  if (used) await settleLease(db, tableName, { walletId: order.walletId, leaseId: used.id, at: new Date().toISOString() });
+/**
+ * What a new lease should hold: the orders its holder placed in the last PACE window, twice over, give or take a
+ * quarter (so that containers that started together do not all come back to the wallet at once), within the bounds,
+ * at this order's price; at most the wallet's share. Undefined when the wallet has too little for a lease worth taking.
+ */
+async function leaseAmount(db: DynamoDBDocumentClient, tableName: string, order: Order, recent: number): Promise<Micros | undefined> {
+  if (order.charge <= 0) return undefined;
+  const orders = Math.round(Math.min(ORDERS_PER_LEASE.max, Math.max(ORDERS_PER_LEASE.min, recent * 2)) * (0.75 + Math.random() * 0.5));
+  const { Item: wallet } = await db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(order.walletId), ConsistentRead: true }));
+  const amount = micros(Math.min(Math.min(orders, MAX_CHARGES_PER_LEASE) * order.charge, Math.floor(Number(wallet?.balance ?? 0) * WALLET_SHARE)));
+  return amount >= ORDERS_PER_LEASE.min * order.charge ? amount : undefined;
 }
 
-/** A new lease of `orders` of this order's price, if the wallet has enough for it to be worth one (else undefined). */
-async function leaseFor(db: DynamoDBDocumentClient, tableName: string, order: Order, orders: number): Promise<WalletPace['lease']> {
-  const wanted = Math.min(ORDERS_PER_LEASE.max, Math.max(ORDERS_PER_LEASE.min, orders), MAX_CHARGES_PER_LEASE) * order.charge;
-  const { Item: wallet } = await db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(order.walletId), ConsistentRead: true }));
-  const amount = micros(Math.min(wanted, Math.floor(Number(wallet?.balance ?? 0) * WALLET_SHARE)));
-  if (order.charge <= 0 || amount < ORDERS_PER_LEASE.min * order.charge) return undefined;
+/** A new lease for this container, if the wallet has enough for one (else undefined: the line places the order). */
+async function leaseFor(db: DynamoDBDocumentClient, tableName: string, order: Order, recent: number): Promise<WalletPace['lease']> {
+  const amount = await leaseAmount(db, tableName, order, recent);
+  if (!amount) return undefined;
   try {
     const lease = await takeLease(db, tableName, { walletId: order.walletId, amount, at: new Date().toISOString() });
     return { ...lease, takenAt: performance.now() };

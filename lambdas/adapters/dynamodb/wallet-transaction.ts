@@ -33,10 +33,10 @@ export interface WalletMovement {
    */
   followedBy?: { amount: Micros; kind: LedgerKind; reference: string; at?: string }[];
   /**
-   * A balance lease taken (count 1, held its amount) or settled (count -1, held less its amount): the wallet's count of
-   * open leases and the money they hold, written with its balance (balance-lease.ts).
+   * A balance lease taken (count 1, held its amount), settled (count -1, held less its amount) or both (a roll-over):
+   * the wallet's count of open leases and the money they hold, written with its balance (balance-lease.ts).
    */
-  leases?: { count: 1 | -1; held: Micros };
+  leases?: { count: 1 | 0 | -1; held: Micros };
 }
 
 const TIME_BUDGET_MS = 10_000;
