@@ -15,9 +15,10 @@ import { ensureTable, startDynamoLocal } from '../local/dynamodb-local.js';
 import { MemoryDynamo } from '../local/dynamodb-memory/index.js';
 import { ensureMemoryTable, freePort } from '../local/stack.js';
 import type { ContainerReport, ContainerRun } from './wallet-container.js';
-import { type AwsLatency, delayFor } from '../local/aws-latency.js';
+import { type AwsLatency, delayFor, dynamoRequestHandler } from '../local/aws-latency.js';
 import { addCounts, emptyCounts } from './wallet-meter.js';
-import { recallLeases } from '../lambdas/adapters/dynamodb/balance-lease.js';
+import { DynamoIdleLeases, recallLeases } from '../lambdas/adapters/dynamodb/balance-lease.js';
+import { settleIdleLeases } from '../lambdas/wallets/application/settle-idle-leases.js';
 
 /** One row of the table: `containers` containers spread over `wallets` wallets (container i on wallet i mod wallets). */
 export interface ContentionCase {
@@ -62,6 +63,8 @@ const SERVICE = {
 export interface ContentionRow extends ContentionCase {
   /** DynamoDB Local or the in-memory engine. */
   store: string;
+  /** Leases the bench's sweep settled during the row (off the containers' counts). */
+  sweptLeases: number;
   /** The round trips added to each call; none on loopback. */
   latency?: AwsLatency;
   seconds: number;
@@ -110,7 +113,8 @@ interface BenchStore {
   name: string;
   /** DynamoDB Local's endpoint; none for the in-memory engine. */
   endpoint?: string;
-  client(): DynamoDBDocumentClient;
+  /** A client in the bench's process; with round trips added to its calls when given (the sweep of leases). */
+  client(latency?: AwsLatency): DynamoDBDocumentClient;
   ensureTable(table: string): Promise<void>;
 }
 
@@ -118,7 +122,7 @@ function dynamoLocalStore(endpoint: string): BenchStore {
   return {
     name: 'DynamoDB Local',
     endpoint,
-    client: () => createDocumentClient({ region: 'us-east-1', endpoint }),
+    client: (latency) => createDocumentClient({ region: 'us-east-1', endpoint, ...(latency ? { requestHandler: dynamoRequestHandler(latency) } : {}) }),
     ensureTable: async (table) => void (await ensureTable(endpoint, table)),
   };
 }
@@ -126,7 +130,12 @@ function dynamoLocalStore(endpoint: string): BenchStore {
 function memoryStore(engine: MemoryDynamo): BenchStore {
   return {
     name: 'the in-memory engine',
-    client: () => createDocumentClient({ region: 'us-east-1', requestHandler: engine.requestHandler, retryDelayMs: 0 }),
+    client: (latency) =>
+      createDocumentClient({
+        region: 'us-east-1',
+        requestHandler: dynamoRequestHandler(latency, engine.requestHandler),
+        retryDelayMs: 0,
+      }),
     ensureTable: async (table) => void (await ensureMemoryTable(engine, table)),
   };
 }
@@ -277,7 +286,13 @@ async function runCase(
   await Promise.all(used.map((c, i) => c.request({ type: 'prepare', run: runs[i] }, 'prepared')));
   const started = Date.now();
   const benchCpu = process.cpuUsage();
+  // The scheduled sweep settles the leases the containers close, as settleIdleLeases does on AWS (every minute there;
+  // here every SWEEP_EVERY_MS, so that its settlements meet the containers' takes on the wallet within the row).
+  let placing = true;
+  const sweep = sweepLeases(store.client(latency), table, () => placing);
   const reports = await Promise.all(used.map((c) => c.request<{ report: ContainerReport }>({ type: 'go', until: started + seconds * 1000 }, 'report')));
+  placing = false;
+  const sweptLeases = await sweep;
   const elapsed = (Math.max(...reports.map((r) => r.report.finishedAt)) - started) / 1000;
   const benchUsed = process.cpuUsage(benchCpu);
   const latencies = reports.flatMap((r) => r.report.latencies).sort((a, b) => a - b);
@@ -318,8 +333,27 @@ async function runCase(
     operationsPerOrder: Object.fromEntries(Object.entries(calls.operations).map(([name, n]) => [name, perOrder(n)])),
     reasons: calls.reasons,
     errors: calls.errors,
+    sweptLeases,
     booksExact: await booksExact(store, table, row.wallets, acceptedByWallet),
   };
+}
+
+/** How often the bench's sweep of leases runs during a row. */
+const SWEEP_EVERY_MS = 1_000;
+
+/** Settles closed leases while the containers place; returns how many it settled. */
+async function sweepLeases(db: DynamoDBDocumentClient, table: string, placing: () => boolean): Promise<number> {
+  const leases = new DynamoIdleLeases(db, table);
+  let settled = 0;
+  try {
+    while (placing()) {
+      await new Promise((resolve) => setTimeout(resolve, SWEEP_EVERY_MS));
+      settled += (await settleIdleLeases({ leases, clock: { now: () => new Date() } }, SWEEP_EVERY_MS)).settled;
+    }
+    return settled;
+  } finally {
+    db.destroy();
+  }
 }
 
 const rate = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
@@ -415,7 +449,7 @@ export async function walletContentionPhase(print: (line: string) => void): Prom
             .join(', ');
           const errors = Object.entries({ ...r.errors, ...r.failures }).map(([name, k]) => `${name} ${k}`);
           const cpu = `CPU ${r.containerCpuMsPerOrder.toFixed(1)} ms an order in the containers${r.storeCpuMsPerOrder !== undefined ? ` and ${r.storeCpuMsPerOrder.toFixed(1)} ms in the engine` : ''}`;
-          return `  ${r.containers} on ${r.wallets}: ${r.accepted} orders in ${r.seconds.toFixed(1)} s, slowest answer ${ms(r.max)}, ${r.readsPerOrder.toFixed(2)} reads and ${r.writesPerOrder.toFixed(2)} writes an order (${operations}), ${cpu}; cancellation reasons by item: ${reasons.join(', ') || 'none'}${errors.length ? `; errors: ${errors.join(', ')}` : ''}`;
+          return `  ${r.containers} on ${r.wallets}: ${r.accepted} orders in ${r.seconds.toFixed(1)} s, ${r.sweptLeases} leases settled by the sweep, slowest answer ${ms(r.max)}, ${r.readsPerOrder.toFixed(2)} reads and ${r.writesPerOrder.toFixed(2)} writes an order (${operations}), ${cpu}; cancellation reasons by item: ${reasons.join(', ') || 'none'}${errors.length ? `; errors: ${errors.join(', ')}` : ''}`;
         })
         .join('\n');
       print('');

@@ -59,8 +59,9 @@ export interface OpenLease {
   takenAt: string;
 }
 
-/** Open balance leases, oldest first, and their settlement (the lease's charges into its wallet's ledger). */
+/** Balance leases to settle, and their settlement (the lease's charges into its wallet's ledger). */
 export interface IdleLeases {
-  takenBefore(cutoff: string, limit: number): Promise<OpenLease[]>;
+  /** Those their holders closed, then those taken before the cutoff, oldest first; at most `limit`. */
+  toSettle(cutoff: string, limit: number): Promise<OpenLease[]>;
   settle(lease: OpenLease, at: string): Promise<'settled' | 'already_settled'>;
 }

@@ -16,7 +16,8 @@
 // order of theirs is refunded only after its lease settles (settleLeaseOf), so no entry is numbered before one it
 // follows from. The balance a customer has is the wallet's plus what its open leases have left (readVisibleBalance).
 import { randomUUID } from 'node:crypto';
-import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { DomainError } from '../../shared/errors.js';
 import { type Micros, micros, negate } from '../../shared/money.js';
 import type { Order } from '../../orders/domain/orders.js';
@@ -92,6 +93,43 @@ function newLeaseItems(tableName: string, lease: { walletId: string; id: string;
 }
 
 /**
+ * Closes the lease to spends (its holder's last word on it, or a settlement's first step) and lists it with the closed
+ * ones, which the sweep settles first. A lease already closed, or settled, is left as it is.
+ */
+export async function closeLease(db: DynamoDBDocumentClient, tableName: string, input: { walletId: string; leaseId: string; at: string }): Promise<void> {
+  const { walletId, leaseId, at } = input;
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.lease(walletId, leaseId),
+              UpdateExpression: 'SET closedAt = :at',
+              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(closedAt)',
+              ExpressionAttributeValues: { ':at': at },
+            },
+          },
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.walletLeaseListing(walletId, leaseId),
+              UpdateExpression: 'SET listPk = :closed',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':closed': keys.closedLeases },
+            },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    // Closed already (by its holder, a recall or a sweep), or settled: nothing to do.
+    if (!(error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed'))) throw error;
+  }
+}
+
+/**
  * Settles the lease: its hold back to the wallet, its charges numbered into the wallet's ledger, the lease closed.
  * Safe to call from anywhere at any time (its holder, a recall, a sweep): 'already_settled' when it was.
  */
@@ -100,58 +138,16 @@ export async function settleLease(
   tableName: string,
   input: { walletId: string; leaseId: string; at: string },
 ): Promise<'settled' | 'already_settled'> {
-  return (await settle(db, tableName, input)) === 'already_settled' ? 'already_settled' : 'settled';
-}
-
-/**
- * Its holder's lease used up: settled, and a new one of `amount` taken in the same movement on the wallet (one
- * transaction on the wallet a lease, not two). Undefined when the wallet cannot pay for the new one, or the old one was
- * settled by another meanwhile (a recall): the old one is settled either way, and no new one is taken.
- */
-export async function rollOverLease(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  input: { walletId: string; leaseId: string; at: string; amount: Micros },
-): Promise<HeldLease | undefined> {
-  const next = { walletId: input.walletId, id: randomUUID(), amount: input.amount, at: input.at };
-  try {
-    const outcome = await settle(db, tableName, input, next);
-    return outcome === 'settled_and_taken' ? { walletId: next.walletId, id: next.id, amount: next.amount, remaining: next.amount, charges: 0 } : undefined;
-  } catch (error) {
-    if (!(error instanceof DomainError && error.code === 'insufficient_funds')) throw error;
-    await settle(db, tableName, input);
-    return undefined;
-  }
-}
-
-async function settle(
-  db: DynamoDBDocumentClient,
-  tableName: string,
-  input: { walletId: string; leaseId: string; at: string },
-  next?: { walletId: string; id: string; amount: Micros; at: string },
-): Promise<'settled' | 'settled_and_taken' | 'already_settled'> {
   const { walletId, leaseId, at } = input;
   const started = performance.now();
   for (;;) {
     let lease = await readLease(db, tableName, walletId, leaseId);
-    if (lease.settledAt !== undefined) return (await committed(db, tableName, next)) ? 'settled_and_taken' : 'already_settled';
+    if (lease.settledAt !== undefined) return 'already_settled';
     if (lease.closedAt === undefined) {
       // Closed first, so that its holder's spends stop: a settlement that raced them would lose to each one.
-      await db
-        .send(
-          new UpdateCommand({
-            TableName: tableName,
-            Key: keys.lease(walletId, leaseId),
-            UpdateExpression: 'SET closedAt = :at',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(closedAt)',
-            ExpressionAttributeValues: { ':at': at },
-          }),
-        )
-        .catch((error) => {
-          if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-        });
+      await closeLease(db, tableName, input);
       lease = await readLease(db, tableName, walletId, leaseId);
-      if (lease.settledAt !== undefined) return (await committed(db, tableName, next)) ? 'settled_and_taken' : 'already_settled';
+      if (lease.settledAt !== undefined) return 'already_settled';
     }
     const count = Number(lease.charges);
     const amount = micros(Number(lease.amount));
@@ -164,16 +160,13 @@ async function settle(
       kind: 'lease_release',
       reference: `lease:${leaseId}`,
       at,
-      leases: next ? { count: 0, held: micros(next.amount - amount) } : { count: -1, held: negate(amount) },
-      followedBy: [
-        ...charges.map((charge) => ({
-          amount: micros(Number(charge.amount)),
-          kind: 'order_charge' as const,
-          reference: String(charge.reference),
-          at: String(charge.at),
-        })),
-        ...(next ? [{ amount: negate(next.amount), kind: 'lease_hold' as const, reference: `lease:${next.id}` }] : []),
-      ],
+      leases: { count: -1, held: negate(amount) },
+      followedBy: charges.map((charge) => ({
+        amount: micros(Number(charge.amount)),
+        kind: 'order_charge' as const,
+        reference: String(charge.reference),
+        at: String(charge.at),
+      })),
       companions: [
         {
           Update: {
@@ -185,20 +178,12 @@ async function settle(
           },
         },
         { Delete: { TableName: tableName, Key: keys.walletLeaseListing(walletId, leaseId) } },
-        ...(next ? newLeaseItems(tableName, next) : []),
       ],
     });
-    if (result === 'applied') return next ? 'settled_and_taken' : 'settled';
+    if (result === 'applied') return 'settled';
     // Settled meanwhile by another (or by this one, its answer lost): read it again.
     if (performance.now() - started > TIME_BUDGET_MS) throw busy();
   }
-}
-
-/** Whether the new lease of a roll-over exists: the roll-over committed (its answer lost, or read as a repeat). */
-async function committed(db: DynamoDBDocumentClient, tableName: string, next?: { walletId: string; id: string }): Promise<boolean> {
-  if (!next) return false;
-  const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: keys.lease(next.walletId, next.id), ConsistentRead: true }));
-  return Item !== undefined;
 }
 
 /** Settles the lease that paid for the order, if one did and it is open: before a refund of it (see above). */
@@ -317,20 +302,26 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
-/** The open leases of every wallet, oldest first (the listings on the admin-lists index), for the sweep of idle ones. */
+/** The leases of every wallet to settle (the listings on the admin-lists index): closed ones, then old ones. */
 export class DynamoIdleLeases implements IdleLeases {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async takenBefore(cutoff: string, limit: number): Promise<OpenLease[]> {
+  async toSettle(cutoff: string, limit: number): Promise<OpenLease[]> {
+    const closed = await this.listed(keys.closedLeases, undefined, limit);
+    return closed.length >= limit ? closed : [...closed, ...(await this.listed(keys.openLeases, cutoff, limit - closed.length))];
+  }
+
+  /** Listings of one kind, oldest first; open ones only when taken before the cutoff. */
+  private async listed(listPk: string, cutoff: string | undefined, limit: number): Promise<OpenLease[]> {
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: TABLE_DESIGN.adminListsIndex.name,
-        KeyConditionExpression: 'listPk = :leases AND listSk < :cutoff',
-        ExpressionAttributeValues: { ':leases': keys.openLeases, ':cutoff': cutoff },
+        KeyConditionExpression: cutoff === undefined ? 'listPk = :pk' : 'listPk = :pk AND listSk < :cutoff',
+        ExpressionAttributeValues: { ':pk': listPk, ...(cutoff === undefined ? {} : { ':cutoff': cutoff }) },
         Limit: limit,
       }),
     );

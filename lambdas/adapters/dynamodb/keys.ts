@@ -95,8 +95,10 @@ export const keys = {
     listSk: `${createdAt}#${String(id).padStart(12, '0')}`,
   }),
   adminListUsers: (normalisedEmail: string, id: string) => ({ listPk: 'USERS', listSk: `${normalisedEmail}#${id}` }),
-  // Open balance leases, oldest first (balance-lease.ts), on their listing items: for the sweep of idle ones.
+  // Balance leases to settle (balance-lease.ts), on their listing items, oldest first: open ones by when they were taken
+  // (`LEASES`), and those their holders closed (`LEASES#CLOSED`), which the sweep settles first.
   openLeases: 'LEASES',
+  closedLeases: 'LEASES#CLOSED',
   openLeaseListing: (takenAt: string, walletId: string, leaseId: string) => ({ listPk: 'LEASES', listSk: `${takenAt}#${walletId}#${leaseId}` }),
   adminListLedger: (at: string, walletId: string, seq: number) => ({
     listPk: `LEDGERDAY#${at.slice(0, 10)}`,

@@ -6,17 +6,18 @@
 // workers. The lease is sized to that pace and to a share of what the wallet has. A customer placing now and then,
 // or one worker alone, goes through the line and never holds one: its ledger shows each charge as it is made.
 //
-// A lease used up, or older than LEASE_AGE_MS, is settled by its holder on its next order (its charges numbered into
-// the wallet's ledger), and rolled over into a new one in the same transaction while the holder keeps the pace. A
-// container gone quiet leaves its lease to the minute's sweep (settleIdleLeases) or to a recall. An order the line
-// refuses for funds while leases hold money is decided again after a recall of them all: the whole balance decides,
-// never what one lease has left.
+// A lease used up, or older than LEASE_AGE_MS, is closed by its holder on its next order, which takes a new one while
+// it keeps the pace. Settling (the charges numbered into the wallet's ledger, the hold released) is the sweep's
+// (settleIdleLeases, every minute, closed leases first), off the orders' path: settling on it queued the holders on
+// the wallet's sequence (docs/wallet-concurrency.md). A container gone quiet leaves its lease to the same sweep, or to
+// a recall. An order the line refuses for funds while leases hold money is decided again after a recall of them all:
+// the whole balance decides, never what one lease has left.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Order } from '../../orders/domain/orders.js';
 import { isDomainError, isStoreBusy } from '../../shared/errors.js';
 import { type Micros, micros, negate } from '../../shared/money.js';
-import { type HeldLease, MAX_CHARGES_PER_LEASE, busy, leaseCovers, rollOverLease, settleLease, sleep, takeLease, withLeasesRecalled } from './balance-lease.js';
+import { type HeldLease, MAX_CHARGES_PER_LEASE, busy, closeLease, leaseCovers, sleep, takeLease, withLeasesRecalled } from './balance-lease.js';
 import { placeByGroupCommit, placementItems, refusalError, walletContendedWithin } from './group-commit.js';
 import { keys } from './keys.js';
 import type { OrderPlacement } from './order-store.js';
@@ -26,11 +27,11 @@ const PACE = { orders: 3, windowMs: 2_000 };
 /** Other containers seen on the wallet within this long make a container at pace lease. */
 const CONTENDED_MS = 5_000;
 /** A lease holds what its holder placed in the last PACE window, twice over, within these bounds (in orders). */
-const ORDERS_PER_LEASE = { min: 12, max: 72 };
+const ORDERS_PER_LEASE = { min: 12, max: MAX_CHARGES_PER_LEASE };
 /** At most this share of what the wallet has goes into one lease, so that other containers can lease too. */
 const WALLET_SHARE = 0.5;
-/** Settled by its holder once this old, so that the ledger shows its charges within about this long of a busy spell. */
-const LEASE_AGE_MS = 60_000;
+/** Closed by its holder once this old, so that the ledger shows its charges within about a minute more. */
+const LEASE_AGE_MS = 30_000;
 const TIME_BUDGET_MS = 10_000;
 
 interface WalletPace {
@@ -61,14 +62,11 @@ export const placeFromLeaseOrLine: OrderPlacement = async (db, tableName, order,
   const atPace = pace.recent.length >= PACE.orders;
   let lease = pace.lease;
   if (lease && (!leaseCovers(lease, order.charge) || now - lease.takenAt > LEASE_AGE_MS)) {
-    // Used up or old: settled, and while its holder keeps the pace, a new one taken in the same transaction.
+    // Used up or old: closed, for the sweep to settle (its charges into the ledger) off any order's path; while its
+    // holder keeps the pace, a new one is taken.
     pace.lease = undefined;
-    const amount = atPace ? await leaseAmount(db, tableName, order, pace.recent.length) : undefined;
-    const at = new Date().toISOString();
-    const next = amount
-      ? await rollOverLease(db, tableName, { walletId: order.walletId, leaseId: lease.id, at, amount })
-      : void (await settleLease(db, tableName, { walletId: order.walletId, leaseId: lease.id, at }));
-    lease = pace.lease = next ? { ...next, takenAt: performance.now() } : undefined;
+    await closeLease(db, tableName, { walletId: order.walletId, leaseId: lease.id, at: new Date().toISOString() });
+    lease = pace.lease = atPace ? await leaseFor(db, tableName, order, pace.recent.length) : undefined;
   } else if (!lease && atPace && walletContendedWithin(db, tableName, order.walletId, CONTENDED_MS)) {
     lease = pace.lease = await leaseFor(db, tableName, order, pace.recent.length);
   }
@@ -87,7 +85,7 @@ export const placeFromLeaseOrLine: OrderPlacement = async (db, tableName, order,
  */
 async function leaseAmount(db: DynamoDBDocumentClient, tableName: string, order: Order, recent: number): Promise<Micros | undefined> {
   if (order.charge <= 0) return undefined;
-  const orders = Math.round(Math.min(ORDERS_PER_LEASE.max, Math.max(ORDERS_PER_LEASE.min, recent * 2)) * (0.75 + Math.random() * 0.5));
+  const orders = Math.min(ORDERS_PER_LEASE.max, Math.max(ORDERS_PER_LEASE.min, Math.round(recent * 2 * (0.75 + Math.random() * 0.5))));
   const { Item: wallet } = await db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(order.walletId), ConsistentRead: true }));
   const amount = micros(Math.min(Math.min(orders, MAX_CHARGES_PER_LEASE) * order.charge, Math.floor(Number(wallet?.balance ?? 0) * WALLET_SHARE)));
   return amount >= ORDERS_PER_LEASE.min * order.charge ? amount : undefined;

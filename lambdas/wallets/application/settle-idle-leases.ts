@@ -1,17 +1,38 @@
-// Balance leases whose holders went quiet (a Lambda container cannot act while idle): settled on a schedule, so that
-// their orders' charges enter the wallet's ledger within minutes, not whenever the money is next needed.
+// Balance leases settled on a schedule (docs/wallet-concurrency.md): those their holders closed (used up, or old), and
+// those of containers gone quiet (a Lambda container cannot act while idle). Settling numbers a lease's charges into
+// its wallet's ledger; done here, off the orders' path, it costs no order a wait on the wallet's sequence.
 import type { Clock } from '../../shared/ports.js';
-import type { IdleLeases } from '../ports.js';
+import type { IdleLeases, OpenLease } from '../ports.js';
 
-/** A lease this old is idle: its holder settles its own at its next order once it is a minute old. */
+/** An open lease this old is idle: its holder closes its own at its next order once it is half a minute old. */
 export const IDLE_LEASE_AGE_MS = 2 * 60_000;
-/** Settled per run at most: a run is a scheduled Lambda invocation with a time limit. */
-const PER_RUN = 200;
+/** Leases found per look. */
+const PER_LOOK = 200;
+/** Wallets settled at once: settlements of one wallet go one at a time (each is a movement on it). */
+const WALLETS_AT_ONCE = 8;
 
-export async function settleIdleLeases(services: { leases: IdleLeases; clock: Clock }): Promise<{ settled: number; found: number }> {
-  const now = services.clock.now();
-  const idle = await services.leases.takenBefore(new Date(now.getTime() - IDLE_LEASE_AGE_MS).toISOString(), PER_RUN);
+/** Settles what there is to settle, look after look, until none is left or `budgetMs` is spent (a run's time limit). */
+export async function settleIdleLeases(services: { leases: IdleLeases; clock: Clock }, budgetMs = 90_000): Promise<{ settled: number; found: number }> {
+  const started = services.clock.now().getTime();
   let settled = 0;
-  for (const lease of idle) if ((await services.leases.settle(lease, now.toISOString())) === 'settled') settled++;
-  return { settled, found: idle.length };
+  let found = 0;
+  for (;;) {
+    const now = services.clock.now();
+    const due = await services.leases.toSettle(new Date(now.getTime() - IDLE_LEASE_AGE_MS).toISOString(), PER_LOOK);
+    found += due.length;
+    const byWallet = new Map<string, OpenLease[]>();
+    for (const lease of due) byWallet.set(lease.walletId, [...(byWallet.get(lease.walletId) ?? []), lease]);
+    const wallets = [...byWallet.values()];
+    let settledNow = 0;
+    for (let i = 0; i < wallets.length; i += WALLETS_AT_ONCE) {
+      await Promise.all(
+        wallets.slice(i, i + WALLETS_AT_ONCE).map(async (leases) => {
+          for (const lease of leases) if ((await services.leases.settle(lease, now.toISOString())) === 'settled') settledNow++;
+        }),
+      );
+    }
+    settled += settledNow;
+    // Done when a look finds less than a full page, or nothing it found needed settling (the index lags behind).
+    if (due.length < PER_LOOK || settledNow === 0 || services.clock.now().getTime() - started > budgetMs) return { settled, found };
+  }
 }
