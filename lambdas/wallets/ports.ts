@@ -2,10 +2,10 @@
 import type { Micros } from '../shared/money.js';
 
 /**
- * `lease_hold` takes money out of the wallet into a balance lease (docs/wallet-concurrency.md); `lease_release` puts
- * the whole hold back when the lease settles, followed by the `order_charge` entries of the orders it paid for.
+ * An order paid from a balance lease (docs/wallet-concurrency.md) has its `order_charge` entry when the lease
+ * settles; taking and settling a lease writes no entry of its own.
  */
-export type LedgerKind = 'deposit' | 'order_charge' | 'order_refund' | 'adjustment' | 'bonus' | 'lease_hold' | 'lease_release';
+export type LedgerKind = 'deposit' | 'order_charge' | 'order_refund' | 'adjustment' | 'bonus';
 
 export interface LedgerEntry {
   walletId: string;

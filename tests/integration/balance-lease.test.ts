@@ -14,11 +14,13 @@ import {
   settleLease,
   takeLease,
 } from '../../lambdas/adapters/dynamodb/balance-lease.js';
+import { placeByGroupCommit } from '../../lambdas/adapters/dynamodb/group-commit.js';
 import { spendFromLease } from '../../lambdas/adapters/dynamodb/lease-placement.js';
+import { moveMoney } from '../../lambdas/adapters/dynamodb/wallet-transaction.js';
 import { newOrder } from '../../lambdas/orders/domain/orders.js';
 import { IDLE_LEASE_AGE_MS, settleIdleLeases } from '../../lambdas/wallets/application/settle-idle-leases.js';
 import { isDomainError } from '../../lambdas/shared/errors.js';
-import { micros, parseMoney } from '../../lambdas/shared/money.js';
+import { type Micros, micros, parseMoney } from '../../lambdas/shared/money.js';
 import { TEST_SERVICE, type TestTable, createTestTable, fundedWallet } from '../support/dynamo-table.js';
 
 describe.each(['dynamodb-local', 'memory'] as const)('balance leases, on %s', (engine) => {
@@ -42,14 +44,15 @@ describe.each(['dynamodb-local', 'memory'] as const)('balance leases, on %s', (e
   const ledger = (walletId: string) => table.wallets.listLedger(walletId);
   const orderItem = async (id: number) => (await table.allItems()).find((item) => item.entity === 'order' && item.id === id);
 
-  /** The wallet's books: gapless, summing to its balance, and the order charges in it. */
+  /** The wallet's books: gapless, summing to its balance and what its leases hold, and the order charges in it. */
   async function books(walletId: string) {
     const entries = await ledger(walletId);
     const wallet = await table.wallets.getWallet(walletId);
     const raw = (await table.allItems()).find((item) => item.pk === `WALLET#${walletId}` && item.sk === 'WALLET')!;
     return {
       gapless: entries.every((entry, i) => entry.seq === i + 1) && Number(raw.seq) === entries.length,
-      sumIsBalance: entries.reduce((sum, entry) => sum + entry.amount, 0) === Number(raw.balance),
+      sumIsBalance: entries.reduce((sum, entry) => sum + entry.amount, 0) === Number(raw.balance) + Number(raw.held ?? 0),
+      never: Number(raw.balance) >= 0 && Number(raw.held ?? 0) >= 0,
       charged: entries.filter((entry) => entry.kind === 'order_charge').map((entry) => entry.reference),
       visible: wallet!.balance,
     };
@@ -60,31 +63,87 @@ describe.each(['dynamodb-local', 'memory'] as const)('balance leases, on %s', (e
     const lease = await takeLease(table.db, table.tableName, { walletId: 'w-pay', amount: parseMoney('4.50'), at: now() });
     // Taken: the wallet holds 5.50, the lease 4.50; the customer has 10.00 either way.
     expect(await visible('w-pay')).toMatchObject({ balance: parseMoney('10.00'), leased: parseMoney('4.50'), openLeases: 1 });
+    expect(await visible('w-pay')).toMatchObject({ wallet: { balance: parseMoney('5.50'), held: parseMoney('4.50') } });
     const placed = [order('w-pay'), order('w-pay'), order('w-pay')];
     for (const o of placed) expect(await spendFromLease(table.db, table.tableName, lease, o)).toBe('placed');
     expect(lease.remaining).toBe(parseMoney('1.80'));
     expect(await visible('w-pay')).toMatchObject({ balance: parseMoney('7.30'), leased: parseMoney('1.80') });
     for (const o of placed) expect(await orderItem(o.id)).toBeDefined();
-    // Until it settles, the charges are the lease's: the ledger shows the hold.
-    expect((await ledger('w-pay')).map((e) => e.kind)).toEqual(['deposit', 'lease_hold']);
+    // Until it settles, the charges are the lease's; a hold is no entry of the customer's statement.
+    expect((await ledger('w-pay')).map((e) => e.kind)).toEqual(['deposit']);
+    expect(await books('w-pay')).toMatchObject({ gapless: true, sumIsBalance: true });
 
     expect(await settleLease(table.db, table.tableName, { walletId: 'w-pay', leaseId: lease.id, at: now() })).toBe('settled');
     const entries = await ledger('w-pay');
     expect(entries.map((e) => [e.kind, e.amount, e.balanceAfter])).toEqual([
       ['deposit', parseMoney('10.00'), parseMoney('10.00')],
-      ['lease_hold', parseMoney('-4.50'), parseMoney('5.50')],
-      ['lease_release', parseMoney('4.50'), parseMoney('10.00')],
       ['order_charge', parseMoney('-0.90'), parseMoney('9.10')],
       ['order_charge', parseMoney('-0.90'), parseMoney('8.20')],
       ['order_charge', parseMoney('-0.90'), parseMoney('7.30')],
     ]);
     // Each charge keeps the time of its order, and names it.
-    expect(entries.slice(3).map((e) => [e.reference, e.at])).toEqual(placed.map((o) => [`order:${o.id}`, o.createdAt]));
-    expect(await visible('w-pay')).toMatchObject({ balance: parseMoney('7.30'), leased: 0, openLeases: 0 });
-    expect(await books('w-pay')).toMatchObject({ gapless: true, sumIsBalance: true, visible: parseMoney('7.30') });
+    expect(entries.slice(1).map((e) => [e.reference, e.at])).toEqual(placed.map((o) => [`order:${o.id}`, o.createdAt]));
+    expect(await visible('w-pay')).toMatchObject({ balance: parseMoney('7.30'), leased: 0, openLeases: 0, wallet: { balance: parseMoney('7.30'), held: 0 } });
+    expect(await books('w-pay')).toMatchObject({ gapless: true, sumIsBalance: true, never: true, visible: parseMoney('7.30') });
     // Settling again changes nothing; the lease is closed to its holder too.
     expect(await settleLease(table.db, table.tableName, { walletId: 'w-pay', leaseId: lease.id, at: now() })).toBe('already_settled');
-    expect(await ledger('w-pay')).toHaveLength(6);
+    expect(await ledger('w-pay')).toHaveLength(4);
+  });
+
+  /**
+   * A client whose first transaction on the wallet waits until another container has taken a lease of `amount`: the
+   * take lands between that writer's read of the wallet and its write (a take reads nothing and moves no sequence).
+   */
+  function writerOvertakenByLease(walletId: string, amount: Micros) {
+    const db = table.newClient();
+    let taken = false;
+    db.middlewareStack.add(
+      ((next: (args: { input: { TransactItems?: { Update?: { Key?: { pk?: string } } }[] } }) => Promise<unknown>, context: { commandName: string }) =>
+        async (args: { input: { TransactItems?: { Update?: { Key?: { pk?: string } } }[] } }) => {
+          const onWallet = args.input.TransactItems?.some((item) => item.Update?.Key?.pk === `WALLET#${walletId}`);
+          if (context.commandName === 'TransactWriteItemsCommand' && onWallet && !taken) {
+            taken = true;
+            await takeLease(table.newClient(), table.tableName, { walletId, amount, at: now() });
+          }
+          return next(args);
+        }) as never,
+      { step: 'initialize' },
+    );
+    return { db, taken: () => taken };
+  }
+
+  it('decides a debit again when a lease was taken between its read and its write: never below zero, the ledger exact', async () => {
+    const debit = (db: typeof table.db, walletId: string, amount: string, reference: string) =>
+      moveMoney(db, table.tableName, { walletId, amount: micros(-parseMoney(amount)), kind: 'adjustment', reference, at: now(), companions: [] });
+    // 10.00, 6.00 leased under a debit of 5.00: 4.00 is left, so the debit is refused and nothing is written.
+    await fundedWallet(table, 'w-over', '10.00');
+    const over = writerOvertakenByLease('w-over', parseMoney('6.00'));
+    const refused = await debit(over.db, 'w-over', '5.00', 'adjustment:too-much').catch((e) => e);
+    expect(over.taken()).toBe(true);
+    expect(isDomainError(refused) && refused.code).toBe('insufficient_funds');
+    expect(await visible('w-over')).toMatchObject({ balance: parseMoney('10.00'), wallet: { balance: parseMoney('4.00'), held: parseMoney('6.00') } });
+    expect(await books('w-over')).toMatchObject({ gapless: true, sumIsBalance: true, never: true });
+    // 10.00, 3.00 leased under a debit of 5.00: it fits, and its entry says what the ledger sums to after it.
+    await fundedWallet(table, 'w-fits', '10.00');
+    const fits = writerOvertakenByLease('w-fits', parseMoney('3.00'));
+    expect(await debit(fits.db, 'w-fits', '5.00', 'adjustment:fits')).toBe('applied');
+    expect((await ledger('w-fits')).map((e) => [e.amount, e.balanceAfter])).toEqual([
+      [parseMoney('10.00'), parseMoney('10.00')],
+      [parseMoney('-5.00'), parseMoney('5.00')],
+    ]);
+    expect(await visible('w-fits')).toMatchObject({ balance: parseMoney('5.00'), wallet: { balance: parseMoney('2.00'), held: parseMoney('3.00') } });
+    expect(await books('w-fits')).toMatchObject({ gapless: true, sumIsBalance: true, never: true });
+  });
+
+  it("places an order through the wallet's line again when a lease was taken between its read and its write", async () => {
+    // 1.00 on the wallet, 0.50 leased under an order of 0.90: refused for funds, never charged.
+    await fundedWallet(table, 'w-line', '1.00');
+    const line = writerOvertakenByLease('w-line', parseMoney('0.50'));
+    const refused = await placeByGroupCommit(line.db, table.tableName, order('w-line')).catch((e) => e);
+    expect(line.taken()).toBe(true);
+    expect(isDomainError(refused) && refused.code).toBe('insufficient_funds');
+    expect(await books('w-line')).toMatchObject({ gapless: true, sumIsBalance: true, never: true, charged: [] });
+    expect(await visible('w-line')).toMatchObject({ balance: parseMoney('1.00'), wallet: { balance: parseMoney('0.50') } });
   });
 
   it('refuses a lease the wallet cannot pay for, and writes nothing', async () => {

@@ -4,6 +4,7 @@
 import { UpdateCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { takeLease } from '../../lambdas/adapters/dynamodb/balance-lease.js';
 import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
 import { handler as recordTotalsHandler } from '../../lambdas/finance/handlers/record-totals-handler.js';
 import { handler as reconcileHandler } from '../../lambdas/finance/handlers/reconcile-handler.js';
@@ -341,6 +342,13 @@ describe('reconciliation', () => {
       walletDifferences: 1,
       wallets: [{ walletId: 'w-b', ownerId: 'owner-w-b', balance: '71.00', ledgerSum: '70.00', difference: '1.00', gap: false }],
     });
+  });
+
+  it("counts money a balance lease holds as its wallet's: an open lease is no difference", async () => {
+    await takeLease(table.db, table.tableName, { walletId: 'w-a', amount: parseMoney('10.00'), at: new Date().toISOString() });
+    const job = await reconcile('with-lease');
+    // Only the hand edit above: w-a's ledger sums to its balance and what its lease holds.
+    expect(job.result).toMatchObject({ walletDifferences: 1, wallets: [{ walletId: 'w-b', difference: '1.00' }] });
   });
 
   it('answers 404 for an unknown job and 403 to an operator', async () => {

@@ -80,7 +80,7 @@ function crashed(seed: number, error: Error): SeedResult {
     trace: [`seed ${seed}`, `harness failed: ${error.stack ?? error.message}`],
     faults: {},
     checked: {},
-    counts: { actions: 0, orders: 0, topUps: 0, webhooks: 0, settledByAdmin: 0 },
+    counts: { actions: 0, orders: 0, topUps: 0, webhooks: 0, settledByAdmin: 0, leases: 0, leasedOrders: 0 },
     actions: 0,
   };
 }
@@ -164,7 +164,7 @@ function printSummary(reports: SeedReport[], ms: number): void {
     `${reports.length} seeds${ms > 0 ? ` in ${(ms / 1000).toFixed(1)} s: ${(reports.length / (ms / 1000)).toFixed(2)} seeds/s` : ''}, ${failed} with violations`,
   );
   console.log(
-    `simulated: ${counts.actions ?? 0} actions, ${counts.orders ?? 0} orders, ${counts.topUps ?? 0} top-ups, ${counts.webhooks ?? 0} webhook deliveries, ${counts.settledByAdmin ?? 0} orders settled by an admin`,
+    `simulated: ${counts.actions ?? 0} actions, ${counts.orders ?? 0} orders, ${counts.topUps ?? 0} top-ups, ${counts.webhooks ?? 0} webhook deliveries, ${counts.settledByAdmin ?? 0} orders settled by an admin, ${counts.leases ?? 0} balance leases paying for ${counts.leasedOrders ?? 0} orders`,
   );
   const total = Object.values(faults).reduce((a, b) => a + b, 0);
   console.log(`faults injected: ${total}`);

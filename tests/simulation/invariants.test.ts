@@ -227,6 +227,11 @@ describe('invariants', () => {
     ['order.ended_when_settled', () => withItems(drop((item) => item.entity === 'attention'))],
     // An open lease with more left than its charges leave: money out of nowhere.
     ['lease.accounted', () => withItems(edit((item) => item.entity === 'lease' && item.settledAt === undefined, { remaining: 1 }))],
+    // A wallet holding more than its open leases were given (its ledger sum still right): money set aside for nobody.
+    [
+      'lease.accounted',
+      () => withItems(edit((item) => item.entity === 'wallet', { balance: Number(wallet().balance) - 1, held: Number(wallet().held ?? 0) + 1 })),
+    ],
     // An order's intent left in its wallet's group commit, as a container that died before any commit leaves it.
     [
       'order.intent_decided',
@@ -355,7 +360,7 @@ describe('invariants', () => {
   });
 
   it('has a break for every invariant it checks', () => {
-    expect(breaks.map(([name]) => name).sort()).toEqual([...INVARIANTS].sort());
+    expect([...new Set(breaks.map(([name]) => name))].sort()).toEqual([...INVARIANTS].sort());
   });
 
   it('refunds the undelivered part of the partial order, as the world wrote it', () => {

@@ -205,11 +205,17 @@ function toLedger(item: Item): Ledger {
 function checkWallets(world: World, report: Report): void {
   for (const [walletId, wallet] of world.wallets) {
     const entries = world.ledgers.get(walletId) ?? [];
+    // The ledger sums to the balance and what the wallet's open balance leases hold (balance-lease.ts).
     const balance = Number(wallet.balance);
+    const held = Number(wallet.held ?? 0);
     const sum = entries.reduce((total, e) => total + e.amount, 0);
-    if (balance !== sum)
-      report('wallet.balance_is_ledger_sum', `wallet ${walletId}`, `balance ${balance} but its ${entries.length} ledger entries sum to ${sum}`);
-    if (balance < 0) report('wallet.never_negative', `wallet ${walletId}`, `balance ${balance}`);
+    if (balance + held !== sum)
+      report(
+        'wallet.balance_is_ledger_sum',
+        `wallet ${walletId}`,
+        `balance ${balance} and held ${held} but its ${entries.length} ledger entries sum to ${sum}`,
+      );
+    if (balance < 0 || held < 0) report('wallet.never_negative', `wallet ${walletId}`, `balance ${balance}, held ${held}`);
     // The first break in the chain is reported; everything after it would repeat it.
     let running = 0;
     for (const [i, entry] of entries.entries()) {
@@ -250,34 +256,45 @@ function entriesByReference(world: World): Map<string, Ledger[]> {
 }
 
 /**
- * Every lease is a hold on its wallet's ledger. An open one (closed to spends or not) has what it was given less its
- * charges, numbered 1..n; a settled one has its release in the ledger and nothing left, its charges numbered there
- * (order.charged_once checks each order's).
+ * Every lease holds money of its wallet's: an open one (closed to spends or not) has what it was given less its
+ * charges, numbered 1..n, and counts in the wallet's `held` and `openLeases`; a settled one has nothing left and
+ * returned what its charges did not spend, its charges numbered into the ledger (order.charged_once checks each
+ * order's). A hold or a release is no ledger entry.
  */
 function checkLeases(world: World, report: Report): void {
-  const byReference = new Map<string, Ledger[]>();
+  const open = new Map<string, { held: number; count: number }>();
   for (const entries of world.ledgers.values())
     for (const entry of entries)
-      if (entry.reference.startsWith('lease:')) byReference.set(entry.reference, [...(byReference.get(entry.reference) ?? []), entry]);
+      if (entry.reference.startsWith('lease:')) report('lease.accounted', `wallet ${entry.walletId}`, `entry ${entry.seq} (${entry.kind}) names a lease`);
   for (const [key, lease] of world.leases) {
     const subject = `lease ${key}`;
     const amount = Number(lease.amount);
-    const entries = byReference.get(`lease:${String(lease.leaseId)}`) ?? [];
-    const holds = entries.filter((e) => e.kind === 'lease_hold' && e.walletId === lease.walletId);
-    const releases = entries.filter((e) => e.kind === 'lease_release' && e.walletId === lease.walletId);
-    if (holds.length !== 1 || holds[0]!.amount !== -amount)
-      report('lease.accounted', subject, `holds ${holds.map((e) => e.amount).join(', ') || 'none'} for a lease of ${amount}`);
     const charges = (world.leaseCharges.get(key) ?? []).sort((a, b) => a.seq - b.seq);
+    const spent = charges.reduce((sum, c) => sum + c.amount, 0);
     if (Number(lease.charges) !== charges.length || charges.some((c, i) => c.seq !== i + 1 || !(c.amount < 0)))
       report('lease.accounted', subject, `counts ${String(lease.charges)} charges, keeps ${charges.map((c) => c.seq).join(', ') || 'none'}`);
     if (lease.settledAt === undefined) {
-      const spent = charges.reduce((sum, c) => sum + c.amount, 0);
-      if (releases.length > 0) report('lease.accounted', subject, 'released on the ledger but not settled');
+      const walletId = String(lease.walletId);
+      const sums = open.get(walletId) ?? { held: 0, count: 0 };
+      open.set(walletId, { held: sums.held + amount, count: sums.count + 1 });
       if (Number(lease.remaining) !== amount + spent)
         report('lease.accounted', subject, `${String(lease.remaining)} left of ${amount} after charges of ${spent}`);
-    } else if (releases.length !== 1 || releases[0]!.amount !== amount || Number(lease.remaining) !== 0) {
-      report('lease.accounted', subject, `settled with releases ${releases.map((e) => e.amount).join(', ') || 'none'} and ${String(lease.remaining)} left`);
+    } else if (Number(lease.remaining) !== 0 || Number(lease.returned) !== amount + spent) {
+      report(
+        'lease.accounted',
+        subject,
+        `settled with ${String(lease.returned)} returned of ${amount} after charges of ${spent}, ${String(lease.remaining)} left`,
+      );
     }
+  }
+  for (const [walletId, wallet] of world.wallets) {
+    const sums = open.get(walletId) ?? { held: 0, count: 0 };
+    if (Number(wallet.held ?? 0) !== sums.held || Number(wallet.openLeases ?? 0) !== sums.count)
+      report(
+        'lease.accounted',
+        `wallet ${walletId}`,
+        `holds ${Number(wallet.held ?? 0)} in ${Number(wallet.openLeases ?? 0)} leases; its open leases hold ${sums.held} in ${sums.count}`,
+      );
   }
 }
 

@@ -53,7 +53,7 @@ export interface SeedResult {
   faults: Record<string, number>;
   /** Invariants checked, by name (each once per seed). */
   checked: Record<string, number>;
-  counts: { actions: number; orders: number; topUps: number; webhooks: number; settledByAdmin: number };
+  counts: { actions: number; orders: number; topUps: number; webhooks: number; settledByAdmin: number; leases: number; leasedOrders: number };
   /** How many of the scenario's actions ran (all, unless the shrinker kept fewer). */
   actions: number;
 }
@@ -274,6 +274,9 @@ export class Simulation {
           topUps: world.topUps,
           webhooks: world.sim.receivers.deliveries().length,
           settledByAdmin: world.settledByPerson.size,
+          // Balance leases taken, and the orders they paid for: how much of the money flow went through them.
+          leases: items.filter((item) => item.entity === 'lease').length,
+          leasedOrders: items.filter((item) => item.entity === 'order' && item.leaseId !== undefined).length,
         },
         actions: kept.length,
       };

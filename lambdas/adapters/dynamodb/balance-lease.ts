@@ -1,30 +1,33 @@
 // Balance leases (docs/wallet-concurrency.md, "Balance leases"): money a container holds back from its wallet, so
 // that its orders are charged without writing the wallet item every other container of the wallet writes too.
 //
-// - Taking a lease is a movement on the wallet (moveMoney): a `lease_hold` entry takes the amount out of the wallet's
-//   balance, and the lease and its listing on the wallet are written in the same transaction.
+// - Taking a lease moves money from the wallet's `balance` to its `held` in one arithmetic update conditioned on the
+//   balance alone (no read, no sequence: takes never queue on the wallet's sequence), with the lease and its listing
+//   on the wallet in the same transaction. The ledger sums to `balance` and `held`, so it does not move, and the
+//   hold writes no entry: a customer's statement shows charges, not leases.
 // - An order spends from the lease in one transaction with no read: the order (and its claims), the lease's money
 //   and count of charges, conditioned on the count its holder last wrote, and the charge, kept under the lease.
-// - Settling is a movement on the wallet again: a `lease_release` entry puts the whole hold back, and the lease's
-//   charges follow as `order_charge` entries, numbered then, each with its own time. The lease is closed to spends
-//   first (a spend racing the settlement is either in it or refused, and its holder places elsewhere), then settled
-//   and its listing removed in that transaction. A settler that stops between the two leaves a closed lease, still
-//   counted in the balance, for the next settlement of it to finish.
+// - Settling is a movement on the wallet (settleLeaseOnWallet): the lease's charges are numbered into the ledger as
+//   `order_charge` entries, each with its own time, what it has left goes back to the balance and its amount out of
+//   `held`. The lease is closed to spends first (a spend racing the settlement is either in it or refused, and its
+//   holder places elsewhere), then settled and its listing removed in that transaction. A settler that stops between
+//   the two leaves a closed lease, still counted in the balance, for the next settlement of it to finish.
 //
-// So the wallet's ledger stays one gapless sequence summing to the wallet's balance, and every order's charge is in
-// it once its lease settles. A lease's charges take their numbers after wallet entries written while it was open: an
-// order of theirs is refunded only after its lease settles (settleLeaseOf), so no entry is numbered before one it
-// follows from. The balance a customer has is the wallet's plus what its open leases have left (readVisibleBalance).
+// So the wallet's ledger stays one gapless sequence summing to the wallet's balance and held money, and every
+// order's charge is in it once its lease settles. A lease's charges take their numbers after wallet entries written
+// while it was open: an order of theirs is refunded only after its lease settles (settleLeaseOf), so no entry is
+// numbered before one it follows from. The balance a customer has is the wallet's plus what its open leases have
+// left (readVisibleBalance).
 import { randomUUID } from 'node:crypto';
 import { BatchGetCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand, paginateQuery } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DomainError } from '../../shared/errors.js';
+import { DomainError, isStoreBusy } from '../../shared/errors.js';
 import { type Micros, micros, negate } from '../../shared/money.js';
 import type { Order } from '../../orders/domain/orders.js';
 import type { IdleLeases, OpenLease } from '../../wallets/ports.js';
 import { keys } from './keys.js';
 import { TABLE_DESIGN } from './table-design.js';
-import { type TransactItem, moveMoney } from './wallet-transaction.js';
+import { type TransactItem, settleLeaseOnWallet } from './wallet-transaction.js';
 
 /**
  * At most this many charges a lease: its settlement writes them with the release, the wallet and the lease in one
@@ -48,24 +51,50 @@ export interface HeldLease {
 /** Whether the lease can pay for a charge of this much (its money, and room in its settlement). */
 export const leaseCovers = (lease: HeldLease, charge: Micros): boolean => lease.remaining >= charge && lease.charges < MAX_CHARGES_PER_LEASE;
 
-/** Moves `amount` from the wallet to a new lease (refused with insufficient_funds when the wallet has less). */
+/**
+ * Moves `amount` from the wallet's balance to a new lease, refused with insufficient_funds when the balance has less
+ * (or the wallet does not exist). One transaction with no read and no sequence: the wallet update is an arithmetic one
+ * conditioned on the balance alone, so takes never lose a race on the wallet's sequence; the ledger's sum (`balance`
+ * and `held`) does not move, and no entry is written.
+ */
 export async function takeLease(db: DynamoDBDocumentClient, tableName: string, input: { walletId: string; amount: Micros; at: string }): Promise<HeldLease> {
   const { walletId, amount, at } = input;
   if (!(amount > 0)) throw new Error(`A lease holds money; asked for ${amount}`);
   const id = randomUUID();
-  await moveMoney(db, tableName, {
-    walletId,
-    amount: negate(amount),
-    kind: 'lease_hold',
-    reference: `lease:${id}`,
-    at,
-    leases: { count: 1, held: amount },
-    companions: newLeaseItems(tableName, { walletId, id, amount, at }),
-  });
-  return { walletId, id, amount, remaining: amount, charges: 0 };
+  const started = performance.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.wallet(walletId),
+                UpdateExpression: 'ADD balance :taken, held :amount, openLeases :one, leaseMoves :one',
+                ConditionExpression: 'balance >= :amount',
+                ExpressionAttributeValues: { ':taken': negate(amount), ':amount': amount, ':one': 1 },
+              },
+            },
+            ...newLeaseItems(tableName, { walletId, id, amount, at }),
+          ],
+        }),
+      );
+      return { walletId, id, amount, remaining: amount, charges: 0 };
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new DomainError('insufficient_funds', 'Not enough funds on balance');
+        if (!reasons.some((r) => r.Code === 'TransactionConflict' || r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) throw error;
+      } else if (!isStoreBusy(error)) throw error;
+      // Another transaction on the wallet, or throttling: nothing was written; again after a jittered pause.
+      if (performance.now() - started > TIME_BUDGET_MS) throw busy();
+      await sleep(Math.random() * Math.min(1_000, 10 * 2 ** Math.min(attempt, 7)));
+    }
+  }
 }
 
-/** A new lease and its listing on the wallet, written with its `lease_hold` entry. */
+/** A new lease and its listing on the wallet, written with the wallet's update. */
 function newLeaseItems(tableName: string, lease: { walletId: string; id: string; amount: Micros; at: string }): TransactItem[] {
   const { walletId, id, amount, at } = lease;
   return [
@@ -154,19 +183,16 @@ export async function settleLease(
     // Closed, the lease takes no more charges, and every one it counts is committed (each was written with the count).
     const charges = await leaseCharges(db, tableName, walletId, leaseId);
     if (charges.length !== count) throw new Error(`Lease ${leaseId} lists ${charges.length} charges of ${count}`);
-    const result = await moveMoney(db, tableName, {
+    const result = await settleLeaseOnWallet(db, tableName, {
       walletId,
-      amount,
-      kind: 'lease_release',
-      reference: `lease:${leaseId}`,
       at,
-      leases: { count: -1, held: negate(amount) },
-      followedBy: charges.map((charge) => ({
+      charges: charges.map((charge) => ({
         amount: micros(Number(charge.amount)),
         kind: 'order_charge' as const,
         reference: String(charge.reference),
         at: String(charge.at),
       })),
+      released: micros(amount + charges.reduce((sum, charge) => sum + Number(charge.amount), 0)),
       companions: [
         {
           Update: {
@@ -232,11 +258,12 @@ export async function readVisibleBalance(
       for (const lease of await batchGet(db, tableName, leaseKeys)) leased += Number(lease.remaining);
     }
     // One Query is not a snapshot across items: a lease taken or settled between its reads of the wallet and of the
-    // listings moves the wallet's sequence, so the same sequence read again after the leases means none was.
+    // listings moves the wallet's count of lease moves (and a settlement with charges its sequence), so the same
+    // counts read again after the leases mean none was.
     const { Item: again } = await db.send(
-      new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true, ProjectionExpression: 'seq' }),
+      new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true, ProjectionExpression: 'seq, leaseMoves' }),
     );
-    if (Number(again?.seq) === Number(wallet.seq)) {
+    if (Number(again?.seq) === Number(wallet.seq) && Number(again?.leaseMoves ?? 0) === Number(wallet.leaseMoves ?? 0)) {
       return { wallet, balance: micros(Number(wallet.balance) + leased), leased: micros(leased), openLeases: listings.length };
     }
     if (attempt >= 20) throw busy();

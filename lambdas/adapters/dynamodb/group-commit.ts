@@ -57,6 +57,13 @@ const MAX_TRANSACT_BYTES = 3_500_000;
 type Refusal = 'insufficient_funds' | 'active_orders_limit' | 'link_busy' | 'duplicate_request' | 'duplicate_order';
 type Outcome = { placed: true } | { placed: false; refusal: Refusal | 'withdrawn' };
 
+/** The wallet as read: its balance, what its open leases hold (on the ledger, off the balance) and its sequence. */
+interface WalletRead {
+  balance: Micros;
+  held: Micros;
+  seq: number;
+}
+
 interface Intent {
   sk: string;
   order: Order;
@@ -98,7 +105,7 @@ interface WalletLine {
    * decided left out) and the wallet as that commit left it, when read (performance.now()). Used by the next relay
    * round only, and only while fresh: the commit's placer may have answered without relaying.
    */
-  next?: { intents: Intent[]; more: boolean; wallet: { balance: Micros; seq: number }; readAt: number };
+  next?: { intents: Intent[]; more: boolean; wallet: WalletRead; readAt: number };
 }
 
 const lines = new WeakMap<DynamoDBDocumentClient, Map<string, WalletLine>>();
@@ -429,7 +436,8 @@ async function readLine(db: DynamoDBDocumentClient, tableName: string, walletId:
     db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true })),
   ]);
   if (!walletItem.Item) throw new DomainError('unknown_wallet', `Wallet ${walletId} does not exist`);
-  return { pending, wallet: { balance: micros(Number(walletItem.Item.balance)), seq: Number(walletItem.Item.seq) } };
+  const { balance, held, seq } = walletItem.Item;
+  return { pending, wallet: { balance: micros(Number(balance)), held: micros(Number(held ?? 0)), seq: Number(seq) } };
 }
 
 /** The oldest `limit` pending intents of the wallet's line (their keys only, when asked). */
@@ -540,13 +548,14 @@ async function buildBatch(
   tableName: string,
   line: WalletLine,
   intents: Intent[],
-  wallet: { balance: Micros; seq: number },
+  wallet: WalletRead,
   walletId: string,
-): Promise<{ items: BatchItem[]; outcomes: Map<string, Outcome>; wallet: { balance: Micros; seq: number } }> {
+): Promise<{ items: BatchItem[]; outcomes: Map<string, Outcome>; wallet: WalletRead }> {
   const counts = await activeCounts(db, tableName, intents);
   const items: BatchItem[] = [];
   const outcomes = new Map<string, Outcome>();
   const touched = new Set<string>();
+  // Decided on the balance (what leases do not hold); each entry's balanceAfter is the ledger's sum, held money in.
   let balance = wallet.balance;
   let seq = wallet.seq;
   let latest = '';
@@ -597,7 +606,7 @@ async function buildBatch(
         { walletId, at: order.createdAt },
         seq,
         { amount: negate(order.charge), kind: 'order_charge', reference: `order:${order.id}` },
-        balance,
+        micros(balance + wallet.held),
       ),
     });
     outcomes.set(intent.sk, { placed: true });
@@ -608,9 +617,16 @@ async function buildBatch(
           Update: {
             TableName: tableName,
             Key: keys.wallet(walletId),
-            UpdateExpression: 'SET balance = :balance, seq = :next, updatedAt = :at',
-            ConditionExpression: 'seq = :seq',
-            ExpressionAttributeValues: { ':balance': balance, ':next': seq, ':seq': wallet.seq, ':at': latest },
+            // Added, not set, and covered by the balance as it is: a lease may be taken after the read (balance-lease.ts).
+            UpdateExpression: 'SET seq = :next, updatedAt = :at ADD balance :spent',
+            ConditionExpression: 'seq = :seq AND balance >= :cost',
+            ExpressionAttributeValues: {
+              ':spent': micros(balance - wallet.balance),
+              ':cost': micros(wallet.balance - balance),
+              ':next': seq,
+              ':seq': wallet.seq,
+              ':at': latest,
+            },
           },
         }
       : // Only refusals: they stand on the balance read, so the sequence must not have moved.
@@ -623,7 +639,7 @@ async function buildBatch(
           },
         };
   const countItems = [...counts].map(([ownerId, count]): BatchItem => ({ item: countItem(tableName, ownerId, count) }));
-  return { items: [{ item: walletItem }, ...countItems, ...items], outcomes, wallet: { balance, seq } };
+  return { items: [{ item: walletItem }, ...countItems, ...items], outcomes, wallet: { balance, held: wallet.held, seq } };
 }
 
 /** The active-orders counts of the owners whose intents are counted, as read now (the transaction checks them unchanged). */

@@ -60,7 +60,8 @@ const SEGMENTS = 4;
 const toWallet = (item: Record<string, unknown>): WalletState => ({
   walletId: String(item.id),
   ownerId: String(item.ownerId),
-  balance: micros(Number(item.balance)),
+  // What the ledger sums to: the balance and what open balance leases hold (balance-lease.ts).
+  balance: micros(Number(item.balance) + Number(item.held ?? 0)),
   seq: Number(item.seq),
 });
 const toFact = (item: Record<string, unknown>): LedgerFact => ({ walletId: String(item.walletId), seq: Number(item.seq), amount: micros(Number(item.amount)) });

@@ -1,7 +1,11 @@
-// Every movement of money goes through here: the wallet's new balance, its ledger entry (next sequence number)
-// and any items the caller adds (the order, an idempotency marker) are written in one TransactWriteItems.
-// The wallet update is conditioned on the sequence number read just before, so concurrent movements on one
-// wallet serialise: the loser re-reads and tries again, and a debit that no longer fits is refused.
+// Every movement of money goes through here: the wallet's balance, its ledger entries (next sequence numbers) and
+// any items the caller adds (the order, an idempotency marker) are written in one TransactWriteItems.
+//
+// The wallet's ledger sums to its `balance` and its `held` (money in open balance leases, balance-lease.ts). The
+// wallet update is conditioned on the sequence number read just before (concurrent movements on one wallet serialise:
+// the loser re-reads and tries again, and a debit that no longer fits is refused) and on the balance still covering
+// the movement; it ADDs to the balance rather than setting it, because a lease is taken without the sequence
+// (moving money from `balance` to `held`, which leaves the ledger's sum, and so every entry's balanceAfter, as read).
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DomainError, isStoreBusy } from '../../shared/errors.js';
@@ -11,11 +15,16 @@ import { keys } from './keys.js';
 
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
-export interface WalletMovement {
-  walletId: string;
+/** One ledger entry a movement writes (`at`: its own time, when not the movement's). */
+export interface LedgerLine {
   amount: Micros;
   kind: LedgerKind;
   reference: string;
+  at?: string;
+}
+
+interface MovementCommon {
+  walletId: string;
   at: string;
   /**
    * Written in the same transaction; if any of their conditions fails the movement was already made. A function is
@@ -27,16 +36,23 @@ export interface WalletMovement {
    * throws `refusal()` (unless a companion failed as well: then it was already made).
    */
   guards?: { item: TransactItem; refusal: () => Error }[];
+}
+
+export interface WalletMovement extends MovementCommon, Omit<LedgerLine, 'at'> {
   /**
-   * Further entries written after the movement's own, each numbered in turn: a deposit's promo bonus, or a settling
-   * lease's charges after its release (`at` then the charge's own time). No entry may leave the balance below zero.
+   * Further entries written after the movement's own, each numbered in turn: a deposit's promo bonus. No entry may
+   * leave the balance below zero.
    */
-  followedBy?: { amount: Micros; kind: LedgerKind; reference: string; at?: string }[];
-  /**
-   * A balance lease taken (count 1, held its amount), settled (count -1, held less its amount) or both (a roll-over):
-   * the wallet's count of open leases and the money they hold, written with its balance (balance-lease.ts).
-   */
-  leases?: { count: 1 | 0 | -1; held: Micros };
+  followedBy?: LedgerLine[];
+}
+
+/**
+ * A balance lease settled (balance-lease.ts): its charges numbered into the ledger, what it has left back in the
+ * balance, its amount out of `held`. The ledger's sum moves by the charges alone (the hold never was on it).
+ */
+export interface LeaseSettlement extends MovementCommon {
+  charges: LedgerLine[];
+  released: Micros;
 }
 
 const TIME_BUDGET_MS = 10_000;
@@ -52,12 +68,26 @@ const THROTTLED_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExce
 // sequence race. Across containers the sequence condition still decides.
 const walletQueues = new WeakMap<DynamoDBDocumentClient, Map<string, Promise<unknown>>>();
 
+/** Moves money on the wallet: its own entry, then any that follow it. */
 export function moveMoney(db: DynamoDBDocumentClient, tableName: string, movement: WalletMovement): Promise<'applied' | 'already_applied'> {
+  const { amount, kind, reference, followedBy = [], ...common } = movement;
+  return inWalletQueue(db, tableName, movement.walletId, () =>
+    attemptMovement(db, tableName, { ...common, entries: [{ amount, kind, reference }, ...followedBy] }),
+  );
+}
+
+/** Settles a balance lease on its wallet (see LeaseSettlement): 'already_applied' when a companion says it was. */
+export function settleLeaseOnWallet(db: DynamoDBDocumentClient, tableName: string, settlement: LeaseSettlement): Promise<'applied' | 'already_applied'> {
+  const { charges, released, ...common } = settlement;
+  return inWalletQueue(db, tableName, settlement.walletId, () => attemptMovement(db, tableName, { ...common, entries: charges, released }));
+}
+
+function inWalletQueue<T>(db: DynamoDBDocumentClient, tableName: string, walletId: string, run: () => Promise<T>): Promise<T> {
   let queues = walletQueues.get(db);
   if (!queues) walletQueues.set(db, (queues = new Map()));
-  const queueKey = `${tableName}/${movement.walletId}`;
+  const queueKey = `${tableName}/${walletId}`;
   const previous = queues.get(queueKey) ?? Promise.resolve();
-  const current = previous.catch(() => undefined).then(() => attemptMovement(db, tableName, movement));
+  const current = previous.catch(() => undefined).then(run);
   queues.set(queueKey, current);
   void current
     .catch(() => undefined)
@@ -67,9 +97,16 @@ export function moveMoney(db: DynamoDBDocumentClient, tableName: string, movemen
   return current;
 }
 
-async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, movement: WalletMovement): Promise<'applied' | 'already_applied'> {
+/** A movement as written: its entries (maybe none, for a lease settled without charges) and, for a settlement, what it releases. */
+interface Movement extends MovementCommon {
+  entries: LedgerLine[];
+  released?: Micros;
+}
+
+async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, movement: Movement): Promise<'applied' | 'already_applied'> {
   const started = Date.now();
   const guards = movement.guards ?? [];
+  const { entries, released } = movement;
   for (let attempt = 1; ; attempt++) {
     let wallet: Record<string, unknown> | undefined;
     try {
@@ -82,25 +119,43 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
     }
     if (!wallet) throw new DomainError('unknown_wallet', `Wallet ${movement.walletId} does not exist`);
     const seq = Number(wallet.seq);
-    const balanceAfter = micros(Number(wallet.balance) + movement.amount);
-    if (balanceAfter < 0) throw new DomainError('insufficient_funds', 'Not enough funds on balance');
-    const entries: NonNullable<WalletMovement['followedBy']> = [
-      { amount: movement.amount, kind: movement.kind, reference: movement.reference },
-      ...(movement.followedBy ?? []),
-    ];
-    let balance = Number(wallet.balance);
-    let lowest = balance;
+    const available = Number(wallet.balance);
+    // What the ledger sums to: every entry's balanceAfter runs from here.
+    const booked = available + Number(wallet.held ?? 0);
+    let running = 0;
+    let lowest = 0;
     const ledgerPuts = entries.map((entry, i) => {
-      balance += entry.amount;
-      lowest = Math.min(lowest, balance);
-      return ledgerPut(tableName, { walletId: movement.walletId, at: entry.at ?? movement.at }, seq + 1 + i, entry, micros(balance));
+      running += entry.amount;
+      lowest = Math.min(lowest, running);
+      return ledgerPut(tableName, { walletId: movement.walletId, at: entry.at ?? movement.at }, seq + 1 + i, entry, micros(booked + running));
     });
-    const finalBalance = micros(balance);
-    if (lowest < 0) throw new DomainError('insufficient_funds', 'Not enough funds on balance');
+    // A settlement's charges were paid from its lease: the balance only gets back what the lease has left. Any other
+    // movement needs the balance to cover its lowest point.
+    const needed = released === undefined ? -lowest : 0;
+    if (available < needed) throw new DomainError('insufficient_funds', 'Not enough funds on balance');
     const companions =
       typeof movement.companions === 'function'
-        ? movement.companions({ balanceBefore: micros(Number(wallet.balance)), balanceAfter, seq: seq + 1 })
+        ? movement.companions({ balanceBefore: micros(booked), balanceAfter: micros(booked + (entries[0]?.amount ?? 0)), seq: seq + 1 })
         : movement.companions;
+    const numbered = entries.length > 0;
+    const values: Record<string, unknown> = { ':at': movement.at, ':delta': released ?? running };
+    const sets = ['updatedAt = :at'];
+    const adds = ['balance :delta'];
+    const conditions: string[] = [];
+    if (numbered) {
+      sets.push('seq = :next');
+      conditions.push('seq = :seq');
+      Object.assign(values, { ':next': seq + entries.length, ':seq': seq });
+    }
+    if (released === undefined) {
+      conditions.push('balance >= :needed');
+      values[':needed'] = needed;
+    } else {
+      // Out of `held` goes the lease's whole amount: what it has left and what it paid.
+      adds.push('held :held', 'openLeases :closing', 'leaseMoves :one');
+      Object.assign(values, { ':held': micros(running - released), ':closing': -1, ':one': 1 });
+      if (!numbered) conditions.push('attribute_exists(pk)');
+    }
 
     try {
       await db.send(
@@ -112,15 +167,9 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
               Update: {
                 TableName: tableName,
                 Key: keys.wallet(movement.walletId),
-                UpdateExpression: `SET balance = :balance, seq = :next, updatedAt = :at${movement.leases ? ' ADD openLeases :leases, held :held' : ''}`,
-                ConditionExpression: 'seq = :seq',
-                ExpressionAttributeValues: {
-                  ':balance': finalBalance,
-                  ':next': seq + entries.length,
-                  ':seq': seq,
-                  ':at': movement.at,
-                  ...(movement.leases ? { ':leases': movement.leases.count, ':held': movement.leases.held } : {}),
-                },
+                UpdateExpression: `SET ${sets.join(', ')} ADD ${adds.join(', ')}`,
+                ConditionExpression: conditions.join(' AND '),
+                ExpressionAttributeValues: values,
               },
             },
             ...ledgerPuts,
@@ -143,6 +192,7 @@ async function attemptMovement(db: DynamoDBDocumentClient, tableName: string, mo
         await pauseAfterThrottling(attempt, started);
         continue;
       }
+      // A stale read: the sequence moved on, or a lease was taken from the balance meanwhile. Read again.
       const retryable = reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
       if (!retryable) throw error;
       if (attempt >= MAX_ATTEMPTS || Date.now() - started > TIME_BUDGET_MS) throw walletBusy();
@@ -157,7 +207,7 @@ export function ledgerPut(
   tableName: string,
   movement: Pick<WalletMovement, 'walletId' | 'at'>,
   seq: number,
-  entry: { amount: Micros; kind: LedgerKind; reference: string },
+  entry: LedgerLine,
   balanceAfter: Micros,
 ): TransactItem {
   return {

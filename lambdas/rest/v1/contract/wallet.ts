@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import type { Operation } from '../operation.js';
 import { Cursor, Money, money, page, Timestamp, wholeNumberText } from './common.js';
 
-const KINDS = ['deposit', 'order_charge', 'order_refund', 'adjustment', 'bonus', 'lease_hold', 'lease_release'] as const;
+const KINDS = ['deposit', 'order_charge', 'order_refund', 'adjustment', 'bonus'] as const;
 
 export const Transaction = z
   .object({
