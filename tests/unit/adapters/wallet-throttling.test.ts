@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-s
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { keys } from '../../../lambdas/adapters/dynamodb/keys.js';
+import { takeLease } from '../../../lambdas/adapters/dynamodb/balance-lease.js';
 import { moveMoney } from '../../../lambdas/adapters/dynamodb/wallet-transaction.js';
 import { micros } from '../../../lambdas/shared/money.js';
 
@@ -55,7 +56,11 @@ describe('a wallet movement that DynamoDB throttles', () => {
     const attempts = mock.commandCalls(TransactWriteCommand);
     expect(attempts).toHaveLength(4);
     const written = attempts.at(-1)!.args[0].input.TransactItems!;
-    expect(written.find((item) => item.Update)?.Update?.ExpressionAttributeValues).toMatchObject({ ':balance': 9_100_000, ':seq': 7, ':next': 8 });
+    // Added to the balance, covered by it, on the sequence read: a lease taken meanwhile would cancel it, not be lost.
+    const update = written.find((item) => item.Update)?.Update;
+    expect(update?.ExpressionAttributeValues).toMatchObject({ ':delta': -900_000, ':needed': 900_000, ':seq': 7, ':next': 8 });
+    expect(update?.UpdateExpression).toContain('ADD balance :delta');
+    expect(update?.ConditionExpression).toBe('seq = :seq AND balance >= :needed');
     expect(written.find((item) => item.Put?.Item?.entity === 'ledger')?.Put?.Item).toMatchObject({ seq: 8, amount: -900_000, balanceAfter: 9_100_000 });
   });
 
@@ -105,5 +110,54 @@ describe('a wallet movement that DynamoDB throttles', () => {
         }),
       );
     await expect(charge(db)).resolves.toBe('already_applied');
+  });
+});
+
+describe('taking a balance lease', () => {
+  const take = (db: DynamoDBDocumentClient) => takeLease(db, TABLE, { walletId: 'w1', amount: micros(9_000_000), at: '2026-12-01T22:00:00.000Z' });
+  const conflict = () =>
+    new TransactionCanceledException({
+      message: 'Transaction cancelled',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }, { Code: 'None' }],
+    });
+
+  it('reads nothing and moves the amount from the balance to held, conditioned on the balance alone', async () => {
+    const { db, mock } = wallet();
+    mock.on(TransactWriteCommand).resolves({});
+    const lease = await take(db);
+    expect(lease).toMatchObject({ walletId: 'w1', amount: 9_000_000, remaining: 9_000_000, charges: 0 });
+    expect(mock.commandCalls(GetCommand)).toHaveLength(0);
+    const update = mock.commandCalls(TransactWriteCommand)[0]!.args[0].input.TransactItems![0]!.Update!;
+    expect(update.ConditionExpression).toBe('balance >= :amount');
+    expect(update.UpdateExpression).not.toContain('seq');
+    expect(update.ExpressionAttributeValues).toMatchObject({ ':taken': -9_000_000, ':amount': 9_000_000 });
+  });
+
+  it('tries again after a pause when another transaction holds the wallet, and answers insufficient funds when the balance is short', async () => {
+    const { db, mock } = wallet();
+    mock.on(TransactWriteCommand).rejectsOnce(conflict()).rejectsOnce(canceledFor('ThrottlingError')).resolves({});
+    await expect(take(db)).resolves.toMatchObject({ amount: 9_000_000 });
+    expect(mock.commandCalls(TransactWriteCommand)).toHaveLength(3);
+    mock.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: 'Transaction cancelled',
+        $metadata: {},
+        CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }],
+      }),
+    );
+    await expect(take(db)).rejects.toMatchObject({ code: 'insufficient_funds' });
+  });
+
+  it('answers wallet_busy, not the raw cancellation, when conflicts outlast its time budget', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'performance'] });
+    const { db, mock } = wallet();
+    mock.on(TransactWriteCommand).rejects(conflict());
+    const outcome = take(db).catch((error: unknown) => error);
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(await outcome).toMatchObject({ name: 'DomainError', code: 'wallet_busy' });
+    const tries = mock.commandCalls(TransactWriteCommand).length;
+    expect(tries).toBeGreaterThan(3);
+    expect(tries).toBeLessThan(200);
   });
 });
