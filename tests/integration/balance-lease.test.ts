@@ -14,7 +14,9 @@ import {
   settleLease,
   takeLease,
 } from '../../lambdas/adapters/dynamodb/balance-lease.js';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { placeByGroupCommit } from '../../lambdas/adapters/dynamodb/group-commit.js';
+import { keys } from '../../lambdas/adapters/dynamodb/keys.js';
 import { spendFromLease } from '../../lambdas/adapters/dynamodb/lease-placement.js';
 import { moveMoney } from '../../lambdas/adapters/dynamodb/wallet-transaction.js';
 import { newOrder } from '../../lambdas/orders/domain/orders.js';
@@ -90,27 +92,27 @@ describe.each(['dynamodb-local', 'memory'] as const)('balance leases, on %s', (e
     expect(await ledger('w-pay')).toHaveLength(4);
   });
 
-  /**
-   * A client whose first transaction on the wallet waits until another container has taken a lease of `amount`: the
-   * take lands between that writer's read of the wallet and its write (a take reads nothing and moves no sequence).
-   */
-  function writerOvertakenByLease(walletId: string, amount: Micros) {
+  type WalletTransaction = { input: { TransactItems?: { Update?: { Key?: { pk?: string } }; ConditionCheck?: { Key?: { pk?: string } } }[] } };
+  /** A client whose first transaction on the wallet (a write or a check) waits until `meanwhile` has run. */
+  function writerOvertaken(walletId: string, meanwhile: () => Promise<unknown>) {
     const db = table.newClient();
-    let taken = false;
+    let ran = false;
     db.middlewareStack.add(
-      ((next: (args: { input: { TransactItems?: { Update?: { Key?: { pk?: string } } }[] } }) => Promise<unknown>, context: { commandName: string }) =>
-        async (args: { input: { TransactItems?: { Update?: { Key?: { pk?: string } } }[] } }) => {
-          const onWallet = args.input.TransactItems?.some((item) => item.Update?.Key?.pk === `WALLET#${walletId}`);
-          if (context.commandName === 'TransactWriteItemsCommand' && onWallet && !taken) {
-            taken = true;
-            await takeLease(table.newClient(), table.tableName, { walletId, amount, at: now() });
-          }
-          return next(args);
-        }) as never,
+      ((next: (args: WalletTransaction) => Promise<unknown>, context: { commandName: string }) => async (args: WalletTransaction) => {
+        const onWallet = args.input.TransactItems?.some((item) => (item.Update ?? item.ConditionCheck)?.Key?.pk === `WALLET#${walletId}`);
+        if (context.commandName === 'TransactWriteItemsCommand' && onWallet && !ran) {
+          ran = true;
+          await meanwhile();
+        }
+        return next(args);
+      }) as never,
       { step: 'initialize' },
     );
-    return { db, taken: () => taken };
+    return { db, taken: () => ran };
   }
+  /** The same, overtaken by another container taking a lease of `amount` (a take reads nothing and moves no sequence). */
+  const writerOvertakenByLease = (walletId: string, amount: Micros) =>
+    writerOvertaken(walletId, () => takeLease(table.newClient(), table.tableName, { walletId, amount, at: now() }));
 
   it('decides a debit again when a lease was taken between its read and its write: never below zero, the ledger exact', async () => {
     const debit = (db: typeof table.db, walletId: string, amount: string, reference: string) =>
@@ -144,6 +146,32 @@ describe.each(['dynamodb-local', 'memory'] as const)('balance leases, on %s', (e
     expect(isDomainError(refused) && refused.code).toBe('insufficient_funds');
     expect(await books('w-line')).toMatchObject({ gapless: true, sumIsBalance: true, never: true, charged: [] });
     expect(await visible('w-line')).toMatchObject({ balance: parseMoney('1.00'), wallet: { balance: parseMoney('0.50') } });
+  });
+
+  it("commits a refusal for funds only on the balance as it is: a lease settled without charges since the line's read makes it read again", async () => {
+    // 1.00 on the wallet, 0.50 of it leased; an intent of 0.90 waits in the line (its container gone).
+    await fundedWallet(table, 'w-stale', '1.00');
+    const lease = await takeLease(table.db, table.tableName, { walletId: 'w-stale', amount: parseMoney('0.50'), at: now() });
+    const orphan = newOrder(
+      TEST_SERVICE,
+      { ownerId: 'owner-w-stale', walletId: 'w-stale', link: 'https://youtube.com/watch?v=stale', quantity: 1000 },
+      nextOrderId++,
+      new Date(Date.now() - 1000).toISOString(),
+    );
+    await table.db.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...keys.orderIntent('w-stale', orphan.createdAt, orphan.id), entity: 'order-intent', orderId: orphan.id, order: orphan },
+      }),
+    );
+    // The next order's container commits the line, read with 0.50 on the wallet: both refused. The lease is settled
+    // (no charges: no sequence moved) before that commit lands; the orphan then fits, and is placed.
+    const line = writerOvertaken('w-stale', () => settleLease(table.newClient(), table.tableName, { walletId: 'w-stale', leaseId: lease.id, at: now() }));
+    const refused = await placeByGroupCommit(line.db, table.tableName, order('w-stale')).catch((e) => e);
+    expect(line.taken()).toBe(true);
+    expect(isDomainError(refused) && refused.code).toBe('insufficient_funds');
+    expect(await books('w-stale')).toMatchObject({ gapless: true, sumIsBalance: true, never: true, charged: [`order:${orphan.id}`] });
+    expect(await visible('w-stale')).toMatchObject({ balance: parseMoney('0.10'), openLeases: 0 });
   });
 
   it('refuses a lease the wallet cannot pay for, and writes nothing', async () => {

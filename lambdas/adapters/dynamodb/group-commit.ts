@@ -57,11 +57,15 @@ const MAX_TRANSACT_BYTES = 3_500_000;
 type Refusal = 'insufficient_funds' | 'active_orders_limit' | 'link_busy' | 'duplicate_request' | 'duplicate_order';
 type Outcome = { placed: true } | { placed: false; refusal: Refusal | 'withdrawn' };
 
-/** The wallet as read: its balance, what its open leases hold (on the ledger, off the balance) and its sequence. */
+/**
+ * The wallet as read: its balance, what its open leases hold (on the ledger, off the balance), its sequence, and how
+ * many times leases were taken or settled (neither moves the sequence when no entry is written).
+ */
 interface WalletRead {
   balance: Micros;
   held: Micros;
   seq: number;
+  leaseMoves: number;
 }
 
 interface Intent {
@@ -436,8 +440,11 @@ async function readLine(db: DynamoDBDocumentClient, tableName: string, walletId:
     db.send(new GetCommand({ TableName: tableName, Key: keys.wallet(walletId), ConsistentRead: true })),
   ]);
   if (!walletItem.Item) throw new DomainError('unknown_wallet', `Wallet ${walletId} does not exist`);
-  const { balance, held, seq } = walletItem.Item;
-  return { pending, wallet: { balance: micros(Number(balance)), held: micros(Number(held ?? 0)), seq: Number(seq) } };
+  const { balance, held, seq, leaseMoves } = walletItem.Item;
+  return {
+    pending,
+    wallet: { balance: micros(Number(balance)), held: micros(Number(held ?? 0)), seq: Number(seq), leaseMoves: Number(leaseMoves ?? 0) },
+  };
 }
 
 /** The oldest `limit` pending intents of the wallet's line (their keys only, when asked). */
@@ -559,6 +566,7 @@ async function buildBatch(
   let balance = wallet.balance;
   let seq = wallet.seq;
   let latest = '';
+  let refusedForFunds = false;
   // Wallet and counts come first in the transaction; each intent adds at most five items.
   const reserved = 1 + counts.size;
   const expiredBefore = new Date(Date.now() - INTENT_EXPIRES_MS).toISOString();
@@ -588,6 +596,7 @@ async function buildBatch(
       (count && intent.maxActiveOrders !== undefined && count.now >= intent.maxActiveOrders ? 'active_orders_limit' : undefined) ??
       (balance - order.charge < 0 ? 'insufficient_funds' : undefined);
     if (!intent.direct) items.push({ item: deleteIntent(tableName, walletId, intent.sk) });
+    if (refusal === 'insufficient_funds') refusedForFunds = true;
     if (refusal) {
       // This container's own waiters learn the refusal from the round; others' read it from the record.
       if (!line.waiting.has(intent.sk)) items.push({ item: putRefusal(tableName, order, refusal) });
@@ -611,6 +620,10 @@ async function buildBatch(
     });
     outcomes.set(intent.sk, { placed: true });
   }
+  // A refusal for funds stands on the balance read: a lease settled since (which adds to the balance, and moves no
+  // sequence when it had no charges; a relay's round may start from a read a second old) makes the commit read again.
+  const unmoved = refusedForFunds ? ` AND ${wallet.leaseMoves > 0 ? 'leaseMoves = :moves' : 'attribute_not_exists(leaseMoves)'}` : '';
+  const moves = refusedForFunds && wallet.leaseMoves > 0 ? { ':moves': wallet.leaseMoves } : {};
   const walletItem: TransactItem =
     seq > wallet.seq
       ? {
@@ -619,8 +632,9 @@ async function buildBatch(
             Key: keys.wallet(walletId),
             // Added, not set, and covered by the balance as it is: a lease may be taken after the read (balance-lease.ts).
             UpdateExpression: 'SET seq = :next, updatedAt = :at ADD balance :spent',
-            ConditionExpression: 'seq = :seq AND balance >= :cost',
+            ConditionExpression: `seq = :seq AND balance >= :cost${unmoved}`,
             ExpressionAttributeValues: {
+              ...moves,
               ':spent': micros(balance - wallet.balance),
               ':cost': micros(wallet.balance - balance),
               ':next': seq,
@@ -634,12 +648,12 @@ async function buildBatch(
           ConditionCheck: {
             TableName: tableName,
             Key: keys.wallet(walletId),
-            ConditionExpression: 'seq = :seq',
-            ExpressionAttributeValues: { ':seq': wallet.seq },
+            ConditionExpression: `seq = :seq${unmoved}`,
+            ExpressionAttributeValues: { ':seq': wallet.seq, ...moves },
           },
         };
   const countItems = [...counts].map(([ownerId, count]): BatchItem => ({ item: countItem(tableName, ownerId, count) }));
-  return { items: [{ item: walletItem }, ...countItems, ...items], outcomes, wallet: { balance, held: wallet.held, seq } };
+  return { items: [{ item: walletItem }, ...countItems, ...items], outcomes, wallet: { ...wallet, balance, seq } };
 }
 
 /** The active-orders counts of the owners whose intents are counted, as read now (the transaction checks them unchanged). */
