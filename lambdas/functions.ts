@@ -292,10 +292,11 @@ export const FUNCTIONS = {
     timeoutSeconds: 120,
     memoryMb: 256,
   },
+  // Scheduled, and fed the table stream's lease listings moved to the closed list (lib/order-workflow.ts).
   settleIdleLeases: {
-    entry: 'lambdas/wallets/handlers/settle-idle-leases-handler.ts',
+    entry: 'lambdas/wallets/handlers/settle-leases-handler.ts',
     handler: 'handler',
-    description: 'Settles the balance leases of containers gone quiet',
+    description: "Settles balance leases: those their holders closed, from the table's stream; those of containers gone quiet, every minute",
     timeoutSeconds: 120,
     memoryMb: 256,
   },

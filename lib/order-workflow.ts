@@ -14,6 +14,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { keys } from '../lambdas/adapters/dynamodb/keys.js';
 import { FUNCTIONS, type FunctionName, SCHEDULES, WORKFLOW_DEFINITION_FILE, WORKFLOW_SUBSTITUTIONS } from '../lambdas/functions.js';
 import { CodexFunction, REPO_ROOT } from './codex-function.js';
 import { acknowledgeDeadLetterQueue, acknowledgeSynchronousInvocation, acknowledgeWildcardResource } from './operations/nag.js';
@@ -40,6 +41,12 @@ export interface OrderWorkflowProps {
   /** Where the poller's and the sweeper's runs go when they failed, could not be delivered or were skipped. */
   failedRuns: IQueue;
 }
+
+/** A balance lease's listing moved to the closed list by its holder (balance-lease.ts closeLease). */
+export const CLOSED_LEASE_FILTER = FilterCriteria.filter({
+  eventName: FilterRule.isEqual('MODIFY'),
+  dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('lease-listing') }, listPk: { S: FilterRule.isEqual(keys.closedLeases) } } },
+});
 
 export class OrderWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -178,6 +185,23 @@ export class OrderWorkflow extends Construct {
             dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('order') } } },
           }),
         ],
+      }),
+    );
+
+    // A lease its holder closed is settled at once by the same function that sweeps every minute (one function: the
+    // main stack has no room for another, docs/operations.md); a record that fails every retry goes to the failed runs'
+    // queue (the function logged why), and its lease to the next sweep. The sweep's reserved concurrency of 1 holds
+    // stream batches back while a sweep runs (they are retried), so settlements never overlap.
+    acknowledgeSynchronousInvocation(fns.settleIdleLeases, 'its stream mapping (failed batches go to the failed runs queue)');
+    fns.settleIdleLeases.addEventSource(
+      new DynamoEventSource(table, {
+        startingPosition: StartingPosition.LATEST,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        retryAttempts: 3,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(props.failedRuns),
+        filters: [CLOSED_LEASE_FILTER],
       }),
     );
 

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DynamoDBStreamEvent, SQSBatchResponse } from 'aws-lambda';
+import { keys } from '../lambdas/adapters/dynamodb/keys.js';
 import { type FunctionName, SCHEDULES, SUBSCRIPTIONS } from '../lambdas/functions.js';
 import { gatewayNames } from '../lambdas/access/domain/tiers.js';
 import { InMemorySecretStore } from './secret-store.js';
@@ -363,6 +364,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const recordFinanceTotals = await loadFunction('recordFinanceTotals', REPO_ROOT);
     const reconcileFinances = await loadFunction('reconcileFinances', REPO_ROOT);
     const assignUsageKeys = await loadFunction('assignUsageKeys', REPO_ROOT);
+    const settleLeases = await loadFunction('settleIdleLeases', REPO_ROOT);
     const backgroundJobs = new Set<Promise<unknown>>();
     const streamReaders = (event: DynamoDBStreamEvent) => {
       // The finance readers get only what their mappings' filters pass (lib/finance.ts), as on AWS, so the bench's
@@ -378,11 +380,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
       const financeRecords = event.Records.filter(countsInFinanceTotals);
       const resellerProfiles = event.Records.filter(isResellerProfile);
+      const closedLeases = event.Records.filter(isClosedLeaseListing);
       return Promise.all([
         asStreamMapping('startOrderWorkflow', startWorkflow, event.Records),
         asStreamMapping('publishEvents', publishEvents, event.Records),
         ...(financeRecords.length > 0 ? [asStreamMapping('recordFinanceTotals', recordFinanceTotals, financeRecords)] : []),
         ...(resellerProfiles.length > 0 ? [asStreamMapping('assignUsageKeys', assignUsageKeys, resellerProfiles)] : []),
+        ...(closedLeases.length > 0 ? [asStreamMapping('settleIdleLeases', settleLeases, closedLeases)] : []),
       ]);
     };
     const memoryReader = memoryStore
@@ -601,6 +605,12 @@ function countsInFinanceTotals(record: StreamRecord): boolean {
 function isResellerProfile(record: StreamRecord): boolean {
   const next = record.dynamodb?.NewImage;
   return (record.eventName === 'INSERT' || record.eventName === 'MODIFY') && next?.entity?.S === 'user' && next.role?.S === 'reseller';
+}
+
+/** CLOSED_LEASE_FILTER (lib/order-workflow.ts): a balance lease's listing moved to the closed list. */
+function isClosedLeaseListing(record: StreamRecord): boolean {
+  const next = record.dynamodb?.NewImage;
+  return record.eventName === 'MODIFY' && next?.entity?.S === 'lease-listing' && next.listPk?.S === keys.closedLeases;
 }
 
 /** RECONCILIATION_FILTER (lib/finance.ts). */

@@ -4,7 +4,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CatalogueEvent, parseEvent } from '../../lambdas/events/catalogue.js';
 import { formatMoney, micros, parseMoney } from '../../lambdas/shared/money.js';
-import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { closeLease, takeLease } from '../../lambdas/adapters/dynamodb/balance-lease.js';
+import { createDocumentClient } from '../../lambdas/adapters/dynamodb/client.js';
+import { spendFromLease } from '../../lambdas/adapters/dynamodb/lease-placement.js';
+import { newOrder } from '../../lambdas/orders/domain/orders.js';
+import { LOCAL_TABLE_NAME, type LocalStack, startLocalStack } from '../../local/stack.js';
+import { TEST_SERVICE } from '../support/dynamo-table.js';
 
 let stack: LocalStack | undefined;
 afterEach(async () => {
@@ -66,5 +71,28 @@ describe('the local stack on the in-memory engine', () => {
     expect(orderEvents(s, orderId).map((e) => e.type)).toContain('order.created');
     // Nothing is left once a pump has ended.
     expect(s.memoryStore!.pendingStreamRecords()).toBe(0);
+  });
+
+  it('settles a balance lease from the stream as soon as its holder closes it, as the mapping on AWS does', async () => {
+    const s = (stack = await startLocalStack({ port: 0, store: 'memory', manualStreams: true, providerSpeed: 20, pollEveryMs: 300 }));
+    const db = createDocumentClient({ region: 'us-east-1', requestHandler: s.memoryStore!.requestHandler });
+    const walletId = s.reseller.walletId;
+    const lease = await takeLease(db, LOCAL_TABLE_NAME, { walletId, amount: parseMoney('1.80'), at: new Date().toISOString() });
+    const order = newOrder(
+      TEST_SERVICE,
+      { ownerId: 'reseller', walletId, link: 'https://youtube.com/watch?v=leased', quantity: 1000 },
+      990_001,
+      new Date().toISOString(),
+    );
+    expect(await spendFromLease(db, LOCAL_TABLE_NAME, lease, order)).toBe('placed');
+    await s.pumpStreams();
+    const charges = () => s.memoryStore!.items('codex').filter((i) => i.entity === 'ledger' && i.reference === `order:${order.id}`);
+    // Open, the lease keeps its charge; closed, the stream's reader numbers it into the ledger.
+    expect(charges()).toEqual([]);
+    await closeLease(db, LOCAL_TABLE_NAME, { walletId, leaseId: lease.id, at: new Date().toISOString() });
+    await s.pumpStreams();
+    expect(charges()).toHaveLength(1);
+    expect(s.memoryStore!.items('codex').find((i) => i.entity === 'lease' && i.leaseId === lease.id)).toMatchObject({ settledAt: expect.any(String) });
+    db.destroy();
   });
 });

@@ -6,7 +6,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTIONS, type FunctionName, SUBSCRIPTIONS } from '../../lambdas/functions.js';
 import { CodexStack } from '../../lib/codex-stack.js';
 
-const STREAM_READERS: FunctionName[] = ['startOrderWorkflow', 'publishEvents', 'recordFinanceTotals', 'reconcileFinances', 'assignUsageKeys'];
+const STREAM_READERS: FunctionName[] = [
+  'startOrderWorkflow',
+  'publishEvents',
+  'recordFinanceTotals',
+  'reconcileFinances',
+  'assignUsageKeys',
+  'settleIdleLeases',
+];
 
 let template: Template;
 beforeAll(() => {

@@ -184,6 +184,26 @@ describe('order workflow', () => {
     });
   });
 
+  it('settles balance leases from their listings moved to the closed list only, with partial batch failures and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('settleIdleLeases') },
+      StartingPosition: 'LATEST',
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: { NewImage: { entity: { S: ['lease-listing'] }, listPk: { S: ['LEASES#CLOSED'] } } },
+            }),
+          },
+        ],
+      },
+    });
+  });
+
   it('publishes events from inserted and modified orders, top-ups, key listings and wallets, with a dead-letter queue', () => {
     expect(TABLE_DESIGN.streamView).toBe('NEW_AND_OLD_IMAGES');
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {

@@ -112,8 +112,8 @@ describe('stream readers', () => {
     const streamMappings = Object.values(resourcesOf(template, 'AWS::Lambda::EventSourceMapping')).filter((m) =>
       JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
     );
-    // publishEvents, startOrderWorkflow, recordFinanceTotals, reconcileFinances, assignUsageKeys.
-    expect(streamMappings).toHaveLength(5);
+    // publishEvents, startOrderWorkflow, recordFinanceTotals, reconcileFinances, assignUsageKeys, settleIdleLeases.
+    expect(streamMappings).toHaveLength(6);
     for (const mapping of streamMappings) {
       expect(mapping.Properties.BisectBatchOnFunctionError).toBe(true);
       expect(mapping.Properties.MaximumRetryAttempts).toBeGreaterThan(0);
@@ -122,9 +122,9 @@ describe('stream readers', () => {
     }
   });
 
-  it('sends reconciliation jobs and usage keys that still fail to the failed runs queue', () => {
+  it('sends reconciliation jobs, usage keys and closed leases that still fail to the failed runs queue', () => {
     const { template } = dev;
-    for (const name of ['reconcileFinances', 'assignUsageKeys'] as const) {
+    for (const name of ['reconcileFinances', 'assignUsageKeys', 'settleIdleLeases'] as const) {
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         FunctionName: { Ref: functionId(template, name) },
         BisectBatchOnFunctionError: true,
