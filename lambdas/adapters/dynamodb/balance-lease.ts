@@ -123,7 +123,7 @@ function newLeaseItems(tableName: string, lease: { walletId: string; id: string;
 
 /**
  * Closes the lease to spends (its holder's last word on it, or a settlement's first step) and lists it with the closed
- * ones, which the sweep settles first. A lease already closed, or settled, is left as it is.
+ * ones (the table's stream has it settled at once, the sweep first). A lease already closed, or settled, is left as it is.
  */
 export async function closeLease(db: DynamoDBDocumentClient, tableName: string, input: { walletId: string; leaseId: string; at: string }): Promise<void> {
   const { walletId, leaseId, at } = input;

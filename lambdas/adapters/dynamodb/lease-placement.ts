@@ -7,10 +7,10 @@
 // or one worker alone, goes through the line and never holds one: its ledger shows each charge as it is made.
 //
 // A lease used up, or older than LEASE_AGE_MS, is closed by its holder on its next order, which takes a new one while
-// it keeps the pace. Settling (the charges numbered into the wallet's ledger, the hold released) is the sweep's
-// (settleIdleLeases, every minute, closed leases first), off the orders' path: settling on it queued the holders on
-// the wallet's sequence (docs/wallet-concurrency.md). A container gone quiet leaves its lease to the same sweep, or to
-// a recall. An order the line refuses for funds while leases hold money is decided again after a recall of them all:
+// it keeps the pace. Settling (the charges numbered into the wallet's ledger, what is left back in the balance) is
+// settleIdleLeases's, off the orders' path: from the table's stream as soon as the lease is closed (settling on the
+// orders' path queued the holders on the wallet's sequence, docs/wallet-concurrency.md). A container gone quiet leaves
+// its lease to the same function's minute's sweep, or to a recall. An order the line refuses for funds while leases hold money is decided again after a recall of them all:
 // the whole balance decides, never what one lease has left.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
@@ -62,7 +62,7 @@ export const placeFromLeaseOrLine: OrderPlacement = async (db, tableName, order,
   const atPace = pace.recent.length >= PACE.orders;
   let lease = pace.lease;
   if (lease && (!leaseCovers(lease, order.charge) || now - lease.takenAt > LEASE_AGE_MS)) {
-    // Used up or old: closed, for the sweep to settle (its charges into the ledger) off any order's path; while its
+    // Used up or old: closed, to be settled (its charges into the ledger) off any order's path; while its
     // holder keeps the pace, a new one is taken.
     pace.lease = undefined;
     await closeLease(db, tableName, { walletId: order.walletId, leaseId: lease.id, at: new Date().toISOString() });
