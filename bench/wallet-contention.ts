@@ -286,8 +286,8 @@ async function runCase(
   await Promise.all(used.map((c, i) => c.request({ type: 'prepare', run: runs[i] }, 'prepared')));
   const started = Date.now();
   const benchCpu = process.cpuUsage();
-  // The scheduled sweep settles the leases the containers close, as settleIdleLeases does on AWS (every minute there;
-  // here every SWEEP_EVERY_MS, so that its settlements meet the containers' takes on the wallet within the row).
+  // A sweep settles the leases the containers close, as settleIdleLeases does on AWS (from the table's stream, about a
+  // second after each close; here every SWEEP_EVERY_MS), so that settlements meet the containers' orders within the row.
   let placing = true;
   const sweep = sweepLeases(store.client(latency), table, () => placing);
   const reports = await Promise.all(used.map((c) => c.request<{ report: ContainerReport }>({ type: 'go', until: started + seconds * 1000 }, 'report')));
